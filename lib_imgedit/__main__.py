@@ -1,0 +1,153 @@
+"""Command line: `python -m lib_imgedit serve | plan | edit`.
+
+Every setting of `Settings` is also a flag of `serve` and `edit` (`--executors`, `--max-image-pixels`...),
+so the CLI, the config file and the WebUI settings page can never disagree on names or defaults.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from .config import Settings, load_rules, load_settings
+from .errors import ImgEditError
+
+
+def _settings_flags(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("settings (also in <data dir>/config.json and IMGEDIT_* variables)")
+    for name, default, meta in Settings.field_meta():
+        if name == "data_dir" or meta["secret"]:
+            continue  # secrets only from the config file or the environment, never the process list
+        kind = type(default)
+        group.add_argument(f"--{name.replace('_', '-')}", dest=f"set_{name}", default=None,
+                           type=(lambda v: v) if kind is bool else kind, choices=meta["choices"],
+                           help=f"{meta['label']}. {meta['help']} (default: {default!r})".strip())
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    return {k[4:]: v for k, v in vars(args).items() if k.startswith("set_") and v is not None}
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(args.data_dir, _overrides(args))
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .service import EditService
+    from .standalone import create_app
+
+    settings = _settings(args)
+    service = EditService(settings)
+    app = create_app(service, api_auth=args.api_auth or os.environ.get("IMGEDIT_API_AUTH"), lang=args.lang)
+    print(f"Chat Edit: http://{args.host}:{args.port}/  (API under /sdapi/v1/imgedit/, data in {settings.data_dir})", flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def _planner(settings: Settings, rules: dict[str, Any]):
+    from .planner.offline import OfflinePlanner
+
+    offline = OfflinePlanner(rules)
+    return offline, offline
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from .planner import PlanContext, plan_validated
+
+    settings = _settings(args)
+    rules = load_rules(settings.data_dir)
+    planner, offline = _planner(settings, rules)
+
+    def one(text: str, labels: list[str]) -> dict[str, Any]:
+        instr, _ = plan_validated(planner, offline, PlanContext(text=text, labels=labels), rules)
+        return instr.to_dict()
+
+    if args.batch:
+        source = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")
+        with source:
+            for n, line in enumerate(source, 1):
+                if not line.strip():
+                    continue
+                try:
+                    case = json.loads(line)
+                    print(json.dumps(one(case["instruction"], list(case.get("labels", []))), ensure_ascii=False), flush=True)
+                except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                    print(f"line {n}: not a case with 'instruction' and 'labels' ({exc})", file=sys.stderr)
+                    return 2
+        return 0
+    if not args.text:
+        print("plan: give the request text, or --batch FILE", file=sys.stderr)
+        return 2
+    labels = [s.strip() for s in (args.labels or "").split(",") if s.strip()]
+    print(json.dumps(one(" ".join(args.text), labels), ensure_ascii=False, indent=None if args.compact else 2))
+    return 0
+
+
+def cmd_edit(args: argparse.Namespace) -> int:
+    """One-shot edit of a file: upload, then each request in turn; writes the final image."""
+    from .service import EditService
+
+    settings = _settings(args)
+    service = EditService(settings)
+    session = service.create_session("cli")
+    outcome = service.upload(session.id, "cli", Path(args.image).read_bytes())
+    print(outcome.reply)
+    for request in args.requests:
+        outcome = service.message(session.id, "cli", request)
+        print(f"> {request}\n{outcome.reply}\n{json.dumps(outcome.instruction, ensure_ascii=False)}")
+    if outcome.image_png:
+        Path(args.output).write_bytes(outcome.image_png)
+        print(f"wrote {args.output} (session {session.id})")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lib_imgedit", description="sd-webui-imgedit: edit photos by chatting")
+    parser.add_argument("--data-dir", default=None, help="data folder (default: $IMGEDIT_DATA_DIR or ~/.sd-webui-imgedit)")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="start the Chat Edit tab and the JSON API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=7861)
+    serve.add_argument("--api-auth", default=None, help="user:pass[,user2:pass2]: protect the API and the page")
+    serve.add_argument("--lang", default="", help="tab language: en or zh_CN (default: from the browser)")
+    _settings_flags(serve)
+    serve.set_defaults(func=cmd_serve)
+
+    plan = sub.add_parser("plan", help="print the JSON instruction for a request")
+    plan.add_argument("text", nargs="*")
+    plan.add_argument("--labels", default="", help="comma-separated labels present in the picture")
+    plan.add_argument("--batch", default=None, help="JSONL file (or -) of {instruction, labels}; one JSON line out per case")
+    plan.add_argument("--compact", action="store_true", help="one line of JSON")
+    _settings_flags(plan)
+    plan.set_defaults(func=cmd_plan)
+
+    edit = sub.add_parser("edit", help="edit an image file with one or more requests")
+    edit.add_argument("image")
+    edit.add_argument("requests", nargs="+")
+    edit.add_argument("-o", "--output", default="edited.png")
+    _settings_flags(edit)
+    edit.set_defaults(func=cmd_edit)
+
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return args.func(args)
+    except ImgEditError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

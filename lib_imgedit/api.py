@@ -1,0 +1,251 @@
+"""The JSON API under /sdapi/v1/imgedit/, the same in the WebUI and the standalone app.
+
+Handlers are plain `def` (FastAPI runs them in its thread pool, so a generation never blocks the
+event loop) and only translate: every decision is in `EditService`. Bodies are pydantic models
+written to work on pydantic 1 (A1111) and 2 (Forge). Every error leaves as one JSON shape,
+`{"error", "message", "status", "details"?}`, via `ImgEditRoute`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import logging
+import re
+from typing import Any, Callable, Dict, List, Optional
+
+from fastapi import APIRouter, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
+from pydantic import BaseModel
+
+from . import images
+from .errors import BadRequest, ImgEditError, NotFound
+from .segment.base import LabelMap
+from .segment.provided import labelmap_from_index
+from .service import EditService
+
+log = logging.getLogger("imgedit")
+PREFIX = "/sdapi/v1/imgedit"
+
+
+def error_response(exc: ImgEditError) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Basic"} if exc.status == 401 else None
+    return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
+
+
+class ImgEditRoute(APIRoute):
+    """Renders ImgEditError and request-validation errors in our JSON shape, and never leaks a
+    traceback (an unexpected error is logged and answered with a 500 in the same shape)."""
+
+    def get_route_handler(self) -> Callable:
+        inner = super().get_route_handler()
+
+        async def handler(request: Request) -> Response:
+            try:
+                return await inner(request)
+            except ImgEditError as exc:
+                return error_response(exc)
+            except RequestValidationError as exc:
+                details = [{"path": ".".join(str(p) for p in e.get("loc", ()) if p != "body"), "message": e.get("msg", "")}
+                           for e in exc.errors()]
+                summary = "; ".join(f"{d['path'] or '(body)'}: {d['message']}" for d in details)
+                return JSONResponse({"error": "BadRequest", "message": f"the request body is not valid: {summary}",
+                                     "status": 422, "details": details}, status_code=422)
+            except Exception:
+                log.exception("imgedit: unexpected error in %s %s", request.method, request.url.path)
+                return JSONResponse({"error": "InternalError", "message": "an unexpected error happened; it is in the server log",
+                                     "status": 500}, status_code=500)
+
+        return handler
+
+
+# ---------------------------------------------------------------- bodies
+class _Body(BaseModel):
+    class Config:
+        extra = "forbid"
+
+
+class LabelMapBody(_Body):
+    index: str  # base64 PNG whose pixel values index `names`
+    names: Dict[str, str]
+
+
+class ImageBody(_Body):
+    image: str
+    labels: Optional[LabelMapBody] = None
+    lang: str = ""
+
+
+class MessageBody(_Body):
+    text: str
+    mask: Optional[str] = None
+
+
+class RunBody(_Body):
+    instruction: Dict[str, Any]
+    text: str = ""
+    mask: Optional[str] = None
+
+
+class CountBody(_Body):
+    count: int = 1
+
+
+class JumpBody(_Body):
+    node_id: str
+
+
+class PlanBody(_Body):
+    text: str
+    labels: List[str] = []
+    profile: str = ""
+
+
+class FaceBody(_Body):
+    image: str
+
+
+class SessionPatch(_Body):
+    profile: Optional[str] = None
+    title: Optional[str] = None
+
+
+def client_id(request: Request) -> str:
+    """Who is asking: the authenticated user (set by the auth layer) plus an optional client token
+    (`X-Imgedit-Client`), hashed so it never appears in storage or logs as given."""
+    user = getattr(request.state, "imgedit_user", None) or "anonymous"
+    token = request.headers.get("x-imgedit-client", "")
+    if token:
+        return f"{user}/{hashlib.sha256(token.encode()).hexdigest()[:24]}"
+    return user
+
+
+def create_router(service: EditService, dependencies: list | None = None) -> APIRouter:
+    router = APIRouter(prefix=PREFIX, route_class=ImgEditRoute, dependencies=dependencies or [], tags=["imgedit"])
+    max_bytes = int(service.settings.max_upload_mb * 1e6)
+
+    def b64(data: str, what: str = "image") -> bytes:
+        try:
+            return images.decode_base64(data, max_bytes)
+        except ImgEditError as exc:
+            exc.message = exc.message.replace("the image", f"the {what}")
+            raise
+
+    def turn(outcome: Any) -> dict[str, Any]:
+        return outcome.to_dict()
+
+    # -- the routes, in one visible block --------------------------------------------------
+    @router.post("/sessions")
+    def create_session(request: Request) -> dict[str, Any]:
+        return {"session_id": service.create_session(client_id(request)).id}
+
+    @router.get("/sessions")
+    def list_sessions(request: Request) -> dict[str, Any]:
+        sessions = service.store.list_sessions(client_id(request))
+        return {"sessions": [{"session_id": s.id, "created": s.created, "updated": s.updated, "title": s.title} for s in sessions]}
+
+    @router.get("/sessions/{session_id}")
+    def get_session(session_id: str, request: Request) -> dict[str, Any]:
+        return service.session_view(session_id, client_id(request))
+
+    @router.patch("/sessions/{session_id}")
+    def patch_session(session_id: str, body: SessionPatch, request: Request) -> dict[str, Any]:
+        return service.update_session(session_id, client_id(request), profile=body.profile, title=body.title)
+
+    @router.delete("/sessions/{session_id}")
+    def delete_session(session_id: str, request: Request) -> dict[str, Any]:
+        service.delete_session(session_id, client_id(request))
+        return {"deleted": session_id}
+
+    @router.post("/sessions/{session_id}/image")
+    def upload(session_id: str, body: ImageBody, request: Request) -> dict[str, Any]:
+        label_map = _label_map(body.labels, max_bytes) if body.labels else None
+        return turn(service.upload(session_id, client_id(request), b64(body.image), label_map, body.lang))
+
+    @router.post("/sessions/{session_id}/message")
+    def message(session_id: str, body: MessageBody, request: Request) -> dict[str, Any]:
+        mask = b64(body.mask, "mask") if body.mask else None
+        return turn(service.message(session_id, client_id(request), body.text, mask))
+
+    @router.post("/sessions/{session_id}/run")
+    def run(session_id: str, body: RunBody, request: Request) -> dict[str, Any]:
+        mask = b64(body.mask, "mask") if body.mask else None
+        return turn(service.run_instruction(session_id, client_id(request), body.instruction, body.text, mask))
+
+    @router.post("/sessions/{session_id}/undo")
+    def undo(session_id: str, request: Request, body: Optional[CountBody] = None) -> dict[str, Any]:
+        return turn(service.undo(session_id, client_id(request), (body or CountBody()).count))
+
+    @router.post("/sessions/{session_id}/redo")
+    def redo(session_id: str, request: Request, body: Optional[CountBody] = None) -> dict[str, Any]:
+        return turn(service.redo(session_id, client_id(request), (body or CountBody()).count))
+
+    @router.post("/sessions/{session_id}/jump")
+    def jump(session_id: str, body: JumpBody, request: Request) -> dict[str, Any]:
+        return turn(service.jump(session_id, client_id(request), body.node_id))
+
+    @router.post("/sessions/{session_id}/suggestions/{index}/accept")
+    def accept(session_id: str, index: int, request: Request, run: bool = False) -> dict[str, Any]:
+        pending = service.accept_suggestion(session_id, client_id(request), index)
+        if run:
+            return turn(service.run_instruction(session_id, client_id(request), pending["instruction"], pending["text"]))
+        return {"session_id": session_id, "instruction": pending["instruction"], "text": pending["text"]}
+
+    @router.post("/sessions/{session_id}/source-face")
+    def source_face(session_id: str, body: FaceBody, request: Request) -> dict[str, Any]:
+        return service.set_source_face(session_id, client_id(request), b64(body.image))
+
+    @router.post("/sessions/{session_id}/interrupt")
+    def interrupt(session_id: str, request: Request) -> dict[str, Any]:
+        service.interrupt(session_id, client_id(request))
+        return {"interrupted": True}
+
+    @router.get("/sessions/{session_id}/nodes/{node_id}/image")
+    def node_image(session_id: str, node_id: str, request: Request, overlay: bool = False) -> Response:
+        if not re.fullmatch(r"[0-9a-f]{16}", node_id):
+            raise NotFound(f"no node {node_id[:40]!r} in this session")
+        png = service.node_png(session_id, client_id(request), node_id, overlay)
+        return Response(png, media_type="image/png")
+
+    @router.post("/plan")
+    def plan(body: PlanBody) -> dict[str, Any]:
+        result = service.plan(body.text, body.labels, body.profile)
+        return {"instruction": result.instruction, "planner": result.planner, "attempts": result.attempts, "notes": result.notes}
+
+    @router.get("/config")
+    def config() -> dict[str, Any]:
+        return service.config()
+
+    @router.get("/schema")
+    def schema() -> dict[str, Any]:
+        return service.schema()
+
+    return router
+
+
+def _label_map(body: LabelMapBody, max_bytes: int) -> LabelMap:
+    try:
+        raw = base64.b64decode(body.index, validate=True)
+    except (binascii.Error, ValueError):
+        raise BadRequest("labels.index is not valid base64") from None
+    if len(raw) > max_bytes:
+        raise BadRequest("labels.index is too large")
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    try:
+        img = Image.open(io.BytesIO(raw))
+        img.load()
+        index = np.asarray(img if img.mode in ("L", "P", "I", "I;16") else img.convert("L"))
+    except Exception:
+        raise BadRequest("labels.index must be a PNG whose pixel values are label numbers") from None
+    try:
+        names = {int(k): v for k, v in body.names.items()}
+        return labelmap_from_index(index, names)
+    except ValueError as exc:
+        raise BadRequest(f"labels: {exc}") from None

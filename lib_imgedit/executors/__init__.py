@@ -1,0 +1,19 @@
+"""Executor registry: name -> class. A new backend is one module and one line here."""
+
+from __future__ import annotations
+
+from .base import EditRequest, EditResult, Executor
+from .local import LocalExecutor
+
+EXECUTORS: dict[str, type[Executor]] = {
+    LocalExecutor.name: LocalExecutor,
+}
+
+
+def register(cls: type[Executor]) -> type[Executor]:
+    """Add an executor found at run time (the host adapter registers `host` inside the WebUI)."""
+    EXECUTORS[cls.name] = cls
+    return cls
+
+
+__all__ = ["EXECUTORS", "EditRequest", "EditResult", "Executor", "register"]

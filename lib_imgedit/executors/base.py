@@ -1,0 +1,79 @@
+"""The executor interface: one class per backend, declared capabilities, one `run`."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Callable, ClassVar
+
+import numpy as np
+
+from ..config import Settings
+from ..instruction import EditInstruction
+from ..segment.base import LabelMap
+
+ProgressFn = Callable[[int, int, str], None]
+
+
+@dataclass
+class EditRequest:
+    image: np.ndarray  # RGB uint8, HxWx3
+    mask: np.ndarray  # float32 alpha, HxW, 0 = keep
+    instruction: EditInstruction
+    settings: Settings
+    rules: dict[str, Any]
+    label_map: LabelMap | None = None
+    source_face: np.ndarray | None = None  # RGB, for face_swap
+    progress: ProgressFn | None = None
+    cancel: threading.Event | None = None
+
+    @property
+    def mask_share(self) -> float:
+        return float((self.mask > 0).mean())
+
+    def strength(self) -> float:
+        """The instruction's strength, else the settings' override, else the operation's default."""
+        if self.instruction.strength is not None:
+            return float(self.instruction.strength)
+        op = self.rules["operations"][self.instruction.operation]
+        lo, hi = op.get("strength", (0.0, 1.0))
+        if self.settings.strength > 0:
+            return min(max(self.settings.strength, lo), hi)
+        return float(op.get("default_strength", 0.75))
+
+
+@dataclass
+class EditResult:
+    image: np.ndarray
+    executor: str
+    info: dict[str, Any] = field(default_factory=dict)  # what ran: seed, steps, units, model...
+
+
+class Executor:
+    """Subclasses set `name` and the capability flags, and implement `run`. Heavy clients are
+    imported inside methods so the registry can be listed for free."""
+
+    name: ClassVar[str] = ""
+    operations: ClassVar[tuple[str, ...]] = ()
+    generative: ClassVar[bool] = False
+    supports_mask: ClassVar[bool] = True
+    needs_network: ClassVar[bool] = False
+    description: ClassVar[str] = ""
+
+    def __init__(self, settings: Settings, rules: dict[str, Any]):
+        self.settings = settings
+        self.rules = rules
+
+    def available(self) -> tuple[bool, str]:
+        """(configured and reachable in principle, why not): cheap, no network call."""
+        return True, ""
+
+    def can_serve(self, request: EditRequest) -> tuple[bool, str]:
+        """(this executor can run this request, why not)."""
+        op = request.instruction.operation
+        if op not in self.operations:
+            return False, f"{self.name} does not do {op}"
+        return True, ""
+
+    def run(self, request: EditRequest) -> EditResult:
+        raise NotImplementedError

@@ -1,0 +1,196 @@
+"""The edit instruction: the contract between the planner and everything after it.
+
+The JSON schema is built from the rules (operations switched on, parameter ranges) and the labels
+of the picture at hand, so the same schema validates a plan, goes into the LLM prompt and is served
+at `/sdapi/v1/imgedit/schema`. Validation rejects; it never silently repairs.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterable
+
+import jsonschema
+
+from .colors import parse_color
+from .errors import InvalidInstruction
+
+OPERATIONS = ("inpaint", "recolor", "remove", "restyle", "adjust", "face_swap", "undo", "redo", "clarify")
+HISTORY_OPERATIONS = ("undo", "redo")
+
+FIELD_HELP: dict[str, str] = {
+    "operation": "what to do: inpaint (regenerate the targets from prompt), recolor (targets to color), "
+    "remove (erase targets, fill from surroundings), restyle (whole picture in a new style from prompt, "
+    "structure kept), adjust (non-generative tone/filter changes), face_swap (put the user's source face "
+    "on the faces), undo, redo, clarify (ask the user instead of guessing)",
+    "targets": "labels from the picture's label list; empty means the whole image",
+    "prompt": "what the regenerated region or the new style should look like (English works best)",
+    "negative_prompt": "what to avoid in generated content",
+    "color": "colour name or #rrggbb, for recolor",
+    "adjust": "adjustment parameters, for adjust",
+    "strength": "denoising strength for generative operations; how strongly recolor applies",
+    "mask": "mask overrides in pixels: dilate, erode, feather, invert",
+    "control": "ControlNet to keep the structure: auto, none or a preprocessor name",
+    "faces": "which faces (0-based, numbered left to right) for face operations; empty means all",
+    "count": "how many steps, for undo and redo",
+    "question": "the question to ask, for clarify",
+    "reply": "one short sentence for the user saying what is being done",
+}
+
+
+@dataclass
+class MaskOptions:
+    dilate: int | None = None
+    erode: int | None = None
+    feather: int | None = None
+    invert: bool = False
+
+
+@dataclass
+class EditInstruction:
+    """A validated instruction. Build it with `validate_instruction`, never by hand from model output."""
+
+    operation: str
+    targets: list[str] = field(default_factory=list)
+    prompt: str = ""
+    negative_prompt: str = ""
+    color: str = ""
+    adjust: dict[str, Any] = field(default_factory=dict)
+    strength: float | None = None
+    mask: MaskOptions = field(default_factory=MaskOptions)
+    control: str = "auto"
+    faces: list[int] = field(default_factory=list)
+    count: int = 1
+    question: str = ""
+    reply: str = ""
+
+    def to_dict(self, compact: bool = True) -> dict[str, Any]:
+        """The JSON form; `compact` drops keys that hold their default value."""
+        data = asdict(self)
+        if not compact:
+            return data
+        defaults = asdict(EditInstruction(operation=self.operation))
+        out = {k: v for k, v in data.items() if k == "operation" or v != defaults[k]}
+        if "mask" in out:
+            out["mask"] = {k: v for k, v in out["mask"].items() if v not in (None, False)}
+        return out
+
+    @property
+    def is_history(self) -> bool:
+        return self.operation in HISTORY_OPERATIONS
+
+
+def build_schema(rules: dict[str, Any], labels: Iterable[str] | None = None) -> dict[str, Any]:
+    """JSON Schema of an instruction under `rules`; with `labels`, targets must come from them."""
+    ops = [name for name, op in rules["operations"].items() if op.get("enabled", True) and name in OPERATIONS]
+    text = rules.get("text", {})
+    adjust_props: dict[str, Any] = {}
+    for name, spec in rules["adjust"].items():
+        if "range" in spec:
+            lo, hi = spec["range"]
+            adjust_props[name] = {"type": "number", "minimum": lo, "maximum": hi, "description": spec.get("help", "")}
+        elif "choices" in spec:
+            adjust_props[name] = {"enum": list(spec["choices"]), "description": spec.get("help", "")}
+        else:
+            adjust_props[name] = {"type": spec.get("type", "boolean"), "description": spec.get("help", "")}
+    mask_props: dict[str, Any] = {
+        name: {"type": "integer", "minimum": spec["range"][0], "maximum": spec["range"][1]}
+        for name, spec in rules["mask"].items()
+    }
+    mask_props["invert"] = {"type": "boolean"}
+    target_item: dict[str, Any] = {"type": "string", "minLength": 1, "maxLength": 64}
+    if labels is not None:
+        target_item = {"enum": sorted(set(labels))} if labels else {"not": {}}
+
+    def text_field(key: str, default_max: int = 500) -> dict[str, Any]:
+        return {"type": "string", "maxLength": int(text.get(f"{key}_max_chars", default_max)), "description": FIELD_HELP[key]}
+
+    props: dict[str, Any] = {
+        "operation": {"enum": ops, "description": FIELD_HELP["operation"]},
+        "targets": {"type": "array", "items": target_item, "uniqueItems": True, "maxItems": 16, "description": FIELD_HELP["targets"]},
+        "prompt": text_field("prompt"),
+        "negative_prompt": text_field("prompt") | {"description": FIELD_HELP["negative_prompt"]},
+        "color": {"type": "string", "maxLength": 40, "description": FIELD_HELP["color"]},
+        "adjust": {"type": "object", "properties": adjust_props, "additionalProperties": False, "description": FIELD_HELP["adjust"]},
+        "strength": {"type": ["number", "null"], "minimum": 0, "maximum": 1, "description": FIELD_HELP["strength"]},
+        "mask": {"type": "object", "properties": mask_props, "additionalProperties": False, "description": FIELD_HELP["mask"]},
+        "control": {"type": "string", "maxLength": 64, "pattern": r"^[A-Za-z0-9_.\- ]*$", "description": FIELD_HELP["control"]},
+        "faces": {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 31}, "uniqueItems": True, "maxItems": 32, "description": FIELD_HELP["faces"]},
+        "count": {"type": "integer", "minimum": 1, "maximum": 50, "description": FIELD_HELP["count"]},
+        "question": text_field("question"),
+        "reply": text_field("reply"),
+    }
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": "EditInstruction",
+        "type": "object",
+        "properties": props,
+        "required": ["operation"],
+        "additionalProperties": False,
+    }
+
+
+def _path(error: jsonschema.ValidationError) -> str:
+    return ".".join(str(p) for p in error.absolute_path) or "(root)"
+
+
+def _schema_message(error: jsonschema.ValidationError, labels: Iterable[str] | None) -> str:
+    path = list(error.absolute_path)
+    if path[:1] == ["targets"] and len(path) == 2 and error.validator in ("enum", "not"):
+        known = ", ".join(sorted(labels or [])) or "none"
+        return f"label {error.instance!r} is not in the picture; labels present: {known}"
+    if error.validator == "additionalProperties":
+        return error.message.replace("Additional properties are not allowed", "unknown field(s)")
+    if error.validator == "enum" and path == ["operation"]:
+        return f"operation {error.instance!r} is not allowed; allowed: {', '.join(error.validator_value)}"
+    return error.message
+
+
+def validate_instruction(
+    data: Any, rules: dict[str, Any], labels: Iterable[str] | None = None
+) -> EditInstruction:
+    """Check `data` against the schema and the cross-field rules; raise `InvalidInstruction` listing
+    every problem as `{path, message}`, or return the typed instruction."""
+    labels = list(labels) if labels is not None else None
+    if not isinstance(data, dict):
+        raise InvalidInstruction("the instruction must be a JSON object", [{"path": "(root)", "message": f"got {type(data).__name__}"}])
+    schema = build_schema(rules, labels)
+    errors = [
+        {"path": _path(e), "message": _schema_message(e, labels)}
+        for e in sorted(jsonschema.Draft7Validator(schema).iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    ]
+    if not errors:
+        errors = _cross_field_errors(data, rules)
+    if errors:
+        summary = "; ".join(f"{e['path']}: {e['message']}" for e in errors)
+        raise InvalidInstruction(f"invalid instruction: {summary}", errors)
+    raw = copy.deepcopy(data)
+    mask = MaskOptions(**raw.pop("mask", {}))
+    instr = EditInstruction(**raw, mask=mask)
+    instr.prompt = instr.prompt.strip()
+    instr.color = instr.color.strip()
+    return instr
+
+
+def _cross_field_errors(data: dict[str, Any], rules: dict[str, Any]) -> list[dict[str, str]]:
+    op_name = data["operation"]
+    op = rules["operations"][op_name]
+    errors: list[dict[str, str]] = []
+    for need in op.get("needs", []):
+        value = data.get(need)
+        if not value or (isinstance(value, str) and not value.strip()):
+            errors.append({"path": need, "message": f"{op_name} needs a non-empty {need}"})
+    if data.get("color") and parse_color(data["color"]) is None:
+        errors.append({"path": "color", "message": f"unknown colour {data['color']!r}; use a colour name or #rrggbb"})
+    strength = data.get("strength")
+    if strength is not None and "strength" in op:
+        lo, hi = op["strength"]
+        if not lo <= strength <= hi:
+            errors.append({"path": "strength", "message": f"{strength} is outside the range [{lo}, {hi}] allowed for {op_name}"})
+    if op_name == "adjust" and data.get("adjust") and not any(
+        v not in (None, False, 0) for v in data["adjust"].values()
+    ):
+        errors.append({"path": "adjust", "message": "adjust changes nothing: give at least one non-zero parameter"})
+    return errors
+

@@ -1,0 +1,106 @@
+"""The segmenter interface and the label map every segmenter returns."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+
+LABEL_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+def clean_label(name: str) -> str:
+    """Normalise a label name: lower case, words joined by `_`; raise ValueError if unusable."""
+    label = re.sub(r"[\s\-]+", "_", str(name).strip().lower())
+    if not LABEL_RE.match(label):
+        raise ValueError(f"label {name!r} must be 1-40 letters, digits or _ and start with a letter")
+    return label
+
+
+@dataclass
+class LabelMap:
+    """Boolean masks by label name (labels may overlap: `face` lies inside `person`), plus the
+    detected faces as (x0, y0, x1, y1) boxes numbered left to right."""
+
+    width: int
+    height: int
+    masks: dict[str, np.ndarray] = field(default_factory=dict)
+    faces: list[tuple[int, int, int, int]] = field(default_factory=list)
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        for name, mask in list(self.masks.items()):
+            if mask.shape != (self.height, self.width):
+                raise ValueError(f"mask {name!r} is {mask.shape[::-1]}, expected {(self.width, self.height)}")
+            self.masks[name] = mask.astype(bool, copy=False)
+        self.faces = sorted((tuple(int(v) for v in f) for f in self.faces), key=lambda b: (b[0], b[1]))
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.masks)
+
+    def share(self, name: str) -> float:
+        return float(self.masks[name].mean()) if name in self.masks else 0.0
+
+    def summary(self, min_share: float = 0.0) -> list[dict[str, Any]]:
+        """Labels with their share of the picture, largest first."""
+        items = [{"name": n, "share": round(self.share(n), 4)} for n in self.masks if self.share(n) > min_share]
+        return sorted(items, key=lambda d: -d["share"])
+
+    def drop_empty(self, min_share: float = 0.0005) -> LabelMap:
+        """Drop labels too small to edit, so the planner never targets a handful of pixels."""
+        self.masks = {n: m for n, m in self.masks.items() if m.mean() >= min_share}
+        return self
+
+    def to_bytes(self) -> bytes:
+        """Compact, deterministic serialisation (bit-packed masks in an .npz plus JSON metadata)."""
+        meta = {"width": self.width, "height": self.height, "names": self.names, "faces": self.faces, "source": self.source}
+        arrays = {f"m{i}": np.packbits(m, axis=None) for i, m in enumerate(self.masks.values())}
+        buf = io.BytesIO()
+        np.savez_compressed(buf, meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8), **arrays)
+        return buf.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> LabelMap:
+        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+            meta = json.loads(npz["meta"].tobytes().decode())
+            w, h = meta["width"], meta["height"]
+            masks = {
+                name: np.unpackbits(npz[f"m{i}"], count=w * h).reshape(h, w).astype(bool)
+                for i, name in enumerate(meta["names"])
+            }
+        return cls(w, h, masks, [tuple(f) for f in meta["faces"]], meta.get("source", ""))
+
+    def resized(self, width: int, height: int) -> LabelMap:
+        """The same labels at another size (nearest neighbour), e.g. after an executor changed the size."""
+        if (width, height) == (self.width, self.height):
+            return self
+        import cv2
+
+        sx, sy = width / self.width, height / self.height
+        masks = {
+            n: cv2.resize(m.astype(np.uint8), (width, height), interpolation=cv2.INTER_NEAREST).astype(bool)
+            for n, m in self.masks.items()
+        }
+        faces = [(int(a * sx), int(b * sy), int(c * sx), int(d * sy)) for a, b, c, d in self.faces]
+        return LabelMap(width, height, masks, faces, self.source)
+
+
+class Segmenter:
+    """Turns an RGB image (HxWx3 uint8) into a LabelMap. Subclasses set `name` and flags, and
+    import their heavy libraries in `load()`, so listing segmenters costs nothing."""
+
+    name: ClassVar[str] = ""
+    labels: ClassVar[tuple[str, ...]] = ()
+    needs_network: ClassVar[bool] = False
+
+    def available(self) -> tuple[bool, str]:
+        """(usable now, why not)."""
+        return True, ""
+
+    def segment(self, image: np.ndarray) -> LabelMap:
+        raise NotImplementedError

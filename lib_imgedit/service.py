@@ -1,0 +1,589 @@
+"""EditService: one turn of the conversation, whichever front door it came through.
+
+upload -> segment -> store; message -> plan -> validate -> mask -> execute -> store; undo, redo,
+jump and suggestions are moves on the session's tree. Each turn reads the session, does its work
+without holding the database, then commits everything in one transaction, so a crash leaves a
+turn either complete or absent. Turns of one session are serialised by a per-session lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from . import images
+from .blobs import BlobStore
+from .config import Settings, load_rules
+from .errors import (
+    BadRequest,
+    Conflict,
+    ExecutorUnavailable,
+    ImgEditError,
+    InvalidInstruction,
+    NotFound,
+    PayloadTooLarge,
+    RateLimited,
+    SessionNotFound,
+)
+from .executors import EXECUTORS, EditRequest, EditResult, Executor
+from .instruction import EditInstruction, build_schema, validate_instruction
+from .masks import build_mask, overlay
+from .planner import PlanContext, Planner, PlanResult, Turn, plan_validated
+from .planner.offline import OfflinePlanner
+from .planner.suggest import offline_suggestions
+from .segment import SEGMENTERS, LabelMap, Segmenter, segmenter_class
+from .sessions import Node, Session, SessionStore, SQLiteSessionStore
+
+log = logging.getLogger("imgedit")
+
+API_VERSION = 1
+HISTORY_TURNS = 12  # messages the planner sees
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_REGION_OPS = ("inpaint", "recolor", "remove", "adjust", "face_swap")
+
+
+def is_zh(text: str) -> bool:
+    return bool(re.search(r"[\u4e00-\u9fff]", text or ""))
+
+
+@dataclass
+class TurnOutcome:
+    """What a turn produced; front doors render it (the API as JSON with base64 images)."""
+
+    session_id: str
+    node_id: str | None
+    reply: str
+    image_png: bytes | None = None
+    instruction: dict[str, Any] | None = None
+    labels: list[dict[str, Any]] = field(default_factory=list)
+    suggestions: list[dict[str, Any]] = field(default_factory=list)
+    executor: str = ""
+    planner: str = ""
+    notes: list[str] = field(default_factory=list)
+    faces: int = 0
+
+    def to_dict(self, with_image: bool = True) -> dict[str, Any]:
+        out = {k: v for k, v in self.__dict__.items() if k != "image_png"}
+        if with_image:
+            out["image"] = images.png_b64(self.image_png) if self.image_png else None
+        return out
+
+
+class EditService:
+    def __init__(self, settings: Settings, store: SessionStore | None = None, blobs: BlobStore | None = None):
+        self.settings = settings
+        data = Path(settings.data_dir)
+        self.rules = load_rules(data)
+        self.store = store or SQLiteSessionStore(data / "sessions.db")
+        self.blobs = blobs or BlobStore(data / "blobs")
+        self.offline = OfflinePlanner(self.rules)
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+        self._segmenters: dict[str, Segmenter] = {}
+        self._cancel: dict[str, threading.Event] = {}
+
+    # ---------------------------------------------------------------- plumbing
+    def _lock(self, session_id: str) -> threading.Lock:
+        with self._locks_guard:
+            return self._locks.setdefault(session_id, threading.Lock())
+
+    def _owned(self, session_id: str, client: str) -> Session:
+        if not isinstance(session_id, str) or not re.fullmatch(r"[0-9a-f]{32}", session_id):
+            raise SessionNotFound(f"no session {str(session_id)[:40]!r}")
+        session = self.store.get_session(session_id)
+        if session.client != client:  # someone else's session looks exactly like a missing one
+            raise SessionNotFound(f"no session {session_id!r}: it never existed, expired or belongs to someone else")
+        return session
+
+    def _current(self, session: Session) -> Node | None:
+        return self.store.get_node(session.id, session.current) if session.current else None
+
+    def _require_image(self, session: Session) -> Node:
+        node = self._current(session)
+        if node is None:
+            raise Conflict("this session has no picture yet: upload one first")
+        return node
+
+    def node_image(self, node: Node) -> np.ndarray:
+        return images.to_array(images.load_image(self.blobs.get(node.image), 10**12, 10**9))
+
+    def node_labels(self, node: Node) -> LabelMap:
+        return LabelMap.from_bytes(self.blobs.get(node.labelmap)) if node.labelmap else LabelMap(1, 1)
+
+    def _check_text(self, text: Any) -> str:
+        if not isinstance(text, str):
+            raise BadRequest("the message must be text")
+        if len(text) > self.settings.max_message_chars:
+            raise PayloadTooLarge(f"the message has {len(text)} characters; the limit is {self.settings.max_message_chars}")
+        text = _CONTROL_CHARS.sub("", text).strip()
+        if not text:
+            raise BadRequest("the message is empty: say what to change, e.g. 'blur the background'")
+        return text
+
+    def decode_upload(self, raw: bytes) -> np.ndarray:
+        s = self.settings
+        img = images.load_image(raw, s.max_image_pixels, s.max_image_side, int(s.max_upload_mb * 1e6))
+        return images.to_array(img)
+
+    # ---------------------------------------------------------------- segmenters / planners / executors
+    def segmenter(self) -> Segmenter:
+        reasons = []
+        for name in self.settings.segmenter_order + [n for n in SEGMENTERS if n not in self.settings.segmenter_order]:
+            if name in self._segmenters:
+                return self._segmenters[name]
+            cls = segmenter_class(name)
+            if cls is None:
+                continue
+            seg = cls()
+            ok, why = seg.available()
+            if ok:
+                self._segmenters[name] = seg
+                return seg
+            reasons.append(f"{name}: {why}")
+        raise ExecutorUnavailable("no segmenter is available (" + "; ".join(reasons) + ")")
+
+    def segment(self, image: np.ndarray) -> LabelMap:
+        return self.segmenter().segment(image)
+
+    def planner_for(self, session: Session | None) -> Planner:
+        """The session's planner; the offline planner unless an LLM profile is configured."""
+        return self.offline
+
+    def executors(self) -> list[Executor]:
+        out = []
+        for name in self.settings.executor_order:
+            cls = EXECUTORS.get(name)
+            if cls is not None:
+                out.append(cls(self.settings, self.rules))
+        return out
+
+    def executor_status(self) -> list[dict[str, Any]]:
+        status = []
+        order = self.settings.executor_order
+        for name, cls in EXECUTORS.items():
+            ok, why = cls(self.settings, self.rules).available()
+            status.append({
+                "name": name, "available": ok and name in order, "reason": why if ok is False else ("" if name in order else "not in the executor order"),
+                "operations": list(cls.operations), "generative": cls.generative, "needs_network": cls.needs_network,
+                "description": cls.description,
+            })
+        return status
+
+    def _pick(self, request: EditRequest) -> tuple[Executor | None, list[str]]:
+        reasons = []
+        for ex in self.executors():
+            ok, why = ex.available()
+            if ok:
+                ok, why = ex.can_serve(request)
+            if ok:
+                return ex, reasons
+            reasons.append(f"{ex.name}: {why}")
+        return None, reasons
+
+    def can_run(self, instruction: dict[str, Any], label_map: LabelMap | None = None) -> bool:
+        """Whether some executor would take this instruction (used to filter suggestions)."""
+        try:
+            instr = validate_instruction(instruction, self.rules, label_map.names if label_map else None)
+        except InvalidInstruction:
+            return False
+        if instr.operation in ("undo", "redo", "clarify"):
+            return True
+        if label_map is None or not label_map.masks:
+            mask = np.ones((8, 8), np.float32)
+        else:
+            mask = build_mask(label_map, instr, self.rules)
+        req = EditRequest(np.zeros(mask.shape + (3,), np.uint8), mask, instr, self.settings, self.rules, label_map)
+        return self._pick(req)[0] is not None
+
+    def execute(self, request: EditRequest) -> EditResult:
+        """Run on the first executor that can serve; later ones are tried if one fails with an
+        upstream error (the fallback chain). No executor: ExecutorUnavailable naming what is needed."""
+        reasons: list[str] = []
+        for ex in self.executors():
+            ok, why = ex.available()
+            if ok:
+                ok, why = ex.can_serve(request)
+            if not ok:
+                reasons.append(f"{ex.name}: {why}")
+                continue
+            try:
+                return ex.run(request)
+            except ImgEditError as exc:
+                if exc.status < 500:
+                    raise
+                log.warning("imgedit: executor %s failed, trying the next: %s", ex.name, exc.message)
+                reasons.append(f"{ex.name} failed: {exc.message}")
+        op = request.instruction.operation
+        needs = "Stable Diffusion (run inside the WebUI, or set a remote WebUI URL or an OpenAI API key in Settings)"
+        raise ExecutorUnavailable(
+            f"'{op}' needs a generative backend: {needs}. Tried: " + "; ".join(reasons or ["no executor configured"]),
+            [{"operation": op, "tried": reasons}],
+        )
+
+    # ---------------------------------------------------------------- sessions
+    def create_session(self, client: str) -> Session:
+        if self.store.count_sessions(client) >= self.settings.sessions_per_client:
+            raise RateLimited(f"this client already has {self.settings.sessions_per_client} sessions, the limit: "
+                              "delete old ones first")
+        return self.store.create_session(client)
+
+    def get_session(self, session_id: str, client: str) -> Session:
+        return self._owned(session_id, client)
+
+    def session_view(self, session_id: str, client: str) -> dict[str, Any]:
+        session = self._owned(session_id, client)
+        nodes = self.store.nodes(session.id)
+        return {
+            "session_id": session.id,
+            "created": session.created,
+            "updated": session.updated,
+            "current": session.current,
+            "profile": session.profile,
+            "pending": session.data.get("pending"),
+            "nodes": [
+                {"id": n.id, "parent": n.parent, "seq": n.seq, "kind": n.kind, "instruction": n.instruction,
+                 "executor": n.executor, "created": n.created, "suggestions": n.suggestions}
+                for n in nodes
+            ],
+            "messages": [
+                {"id": m.id, "seq": m.seq, "role": m.role, "text": m.text, "node": m.node, "data": m.data, "created": m.created}
+                for m in self.store.messages(session.id)
+            ],
+        }
+
+    def update_session(self, session_id: str, client: str, profile: str | None = None,
+                       title: str | None = None) -> dict[str, Any]:
+        """Switch the session's LLM profile (takes effect on the next message) or rename it."""
+        with self._lock(session_id):
+            self._owned(session_id, client)
+            fields: dict[str, Any] = {}
+            if profile is not None:
+                if profile not in ("", "offline", *self.profile_names()):
+                    raise BadRequest(f"unknown profile {profile[:40]!r}; known: offline, {', '.join(self.profile_names()) or '(none)'}")
+                fields["profile"] = profile
+            if title is not None:
+                fields["title"] = _CONTROL_CHARS.sub("", title)[:200]
+            session = self.store.update_session(session_id, **fields) if fields else self.store.get_session(session_id)
+            return {"session_id": session.id, "profile": session.profile, "title": session.title}
+
+    def profile_names(self) -> list[str]:
+        """Configured LLM profiles (none without an LLM configuration)."""
+        return []
+
+    def delete_session(self, session_id: str, client: str) -> None:
+        self._owned(session_id, client)
+        self.store.delete_session(session_id)
+
+    def node_png(self, session_id: str, client: str, node_id: str, with_overlay: bool = False) -> bytes:
+        self._owned(session_id, client)
+        node = self.store.get_node(session_id, node_id)
+        if not with_overlay:
+            return self.blobs.get(node.image)
+        return images.encode_png(overlay(self.node_image(node), self.node_labels(node)))
+
+    # ---------------------------------------------------------------- turns
+    def upload(self, session_id: str, client: str, raw: bytes, label_map: LabelMap | None = None,
+               lang: str = "") -> TurnOutcome:
+        """Store a new picture as a root node (a session may hold several), segment it, describe it."""
+        with self._lock(session_id):
+            session = self._owned(session_id, client)
+            image = self.decode_upload(raw)
+            h, w = image.shape[:2]
+            if label_map is not None and (label_map.width, label_map.height) != (w, h):
+                raise BadRequest(f"the label map is {label_map.width}x{label_map.height} but the image is {w}x{h}")
+            labels = label_map if label_map is not None else self.segment(image)
+            png = images.encode_png(image)
+            node = self.store.new_node(session.id, parent=None, image=self.blobs.put(png, "png"),
+                                       labelmap=self.blobs.put(labels.to_bytes(), "npz"), kind="upload")
+            zh = lang.startswith("zh") or (lang == "" and self.settings.language == "zh_CN")
+            node.suggestions = self._suggest(labels, [], zh)
+            reply = describe_labels(labels, zh)
+            msgs = [
+                self.store.new_message(session.id, "user", "[image]", node=node.id, data={"upload": True}),
+                self.store.new_message(session.id, "assistant", reply, node=node.id, data={"labels": labels.summary()}),
+            ]
+            self.store.commit_turn(session.id, [node], msgs, node.id, expect_current=session.current)
+            return TurnOutcome(session.id, node.id, reply, png, labels=labels.summary(), suggestions=node.suggestions,
+                               faces=len(labels.faces))
+
+    def message(self, session_id: str, client: str, text: str, mask_png: bytes | None = None,
+                progress: Callable[[int, int, str], None] | None = None) -> TurnOutcome:
+        """Plan the request with the session's planner, then run it."""
+        text = self._check_text(text)
+        with self._lock(session_id):
+            session = self._owned(session_id, client)
+            node = self._require_image(session)
+            labels = self.node_labels(node)
+            if mask_png is not None:
+                labels = with_user_mask(labels, images.load_mask(mask_png, (labels.width, labels.height)))
+            ctx = self._context(session, node, labels, text)
+            instr, plan = plan_validated(self.planner_for(session), self.offline, ctx, self.rules)
+            return self._run_turn(session, node, labels, text, instr, plan, mask_png, progress)
+
+    def run_instruction(self, session_id: str, client: str, instruction: dict[str, Any], text: str = "",
+                        mask_png: bytes | None = None, progress: Callable[[int, int, str], None] | None = None) -> TurnOutcome:
+        """Run an instruction given as JSON (edited by the user, or an accepted suggestion) without planning."""
+        if not isinstance(instruction, dict):
+            raise InvalidInstruction("the instruction must be a JSON object")
+        with self._lock(session_id):
+            session = self._owned(session_id, client)
+            node = self._require_image(session)
+            labels = self.node_labels(node)
+            if mask_png is not None:
+                labels = with_user_mask(labels, images.load_mask(mask_png, (labels.width, labels.height)))
+            instr = validate_instruction(instruction, self.rules, labels.names)
+            plan = PlanResult(instr.to_dict(), "manual")
+            shown = self._check_text(text) if text else "[instruction] " + _short(instr)
+            return self._run_turn(session, node, labels, shown, instr, plan, mask_png, progress)
+
+    def accept_suggestion(self, session_id: str, client: str, index: int) -> dict[str, Any]:
+        """Make suggestion `index` of the current node the pending instruction (the user may edit it
+        before running it with `run_instruction`)."""
+        with self._lock(session_id):
+            session = self._owned(session_id, client)
+            node = self._require_image(session)
+            if not 0 <= index < len(node.suggestions):
+                raise NotFound(f"no suggestion {index}: this picture has {len(node.suggestions)}")
+            chosen = node.suggestions[index]
+            data = dict(session.data)
+            data["pending"] = {"node": node.id, "index": index, **chosen}
+            self.store.update_session(session.id, data=data)
+            return data["pending"]
+
+    def undo(self, session_id: str, client: str, count: int = 1) -> TurnOutcome:
+        return self._history(session_id, client, "undo", count, text="undo" if count == 1 else f"undo {count}")
+
+    def redo(self, session_id: str, client: str, count: int = 1) -> TurnOutcome:
+        return self._history(session_id, client, "redo", count, text="redo" if count == 1 else f"redo {count}")
+
+    def jump(self, session_id: str, client: str, node_id: str) -> TurnOutcome:
+        """Make any node current; the next edit branches from it."""
+        with self._lock(session_id):
+            session = self._owned(session_id, client)
+            target = self.store.get_node(session.id, node_id)
+            reply = f"Back at step {target.seq}. The next edit starts a new branch from here."
+            msg = self.store.new_message(session.id, "assistant", reply, node=target.id, data={"jump": target.id})
+            self.store.commit_turn(session.id, [], [msg], target.id, expect_current=session.current)
+            return self._outcome_for(session.id, target, reply)
+
+    def plan(self, text: str, labels: list[str], profile: str = "") -> PlanResult:
+        """A dry run: the instruction for `text` on a picture with `labels`, nothing stored."""
+        text = self._check_text(text)
+        clean = []
+        for name in labels:
+            if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", name):
+                raise BadRequest(f"label {str(name)[:40]!r} must be 1-40 lower-case letters, digits or _")
+            clean.append(name)
+        ctx = PlanContext(text=text, labels=clean)
+        instr, plan = plan_validated(self.planner_for(Session("", "", 0, 0, profile=profile)), self.offline, ctx, self.rules)
+        plan.instruction = instr.to_dict()
+        return plan
+
+    def config(self) -> dict[str, Any]:
+        return {
+            "api_version": API_VERSION,
+            "operations": {k: {kk: vv for kk, vv in v.items()} for k, v in self.rules["operations"].items() if v.get("enabled", True)},
+            "adjust": self.rules["adjust"],
+            "executors": self.executor_status(),
+            "segmenters": list(SEGMENTERS),
+            "profiles": [],
+            "settings": self.settings.public(),
+        }
+
+    def schema(self) -> dict[str, Any]:
+        return build_schema(self.rules)
+
+    # ---------------------------------------------------------------- turn internals
+    def _context(self, session: Session, node: Node, labels: LabelMap, text: str) -> PlanContext:
+        history = [
+            Turn(m.role, m.text, m.data.get("instruction"))
+            for m in self.store.messages(session.id)[-HISTORY_TURNS:]
+            if not m.data.get("upload")
+        ]
+        return PlanContext(text=text, labels=labels.names, shares={n: labels.share(n) for n in labels.names},
+                           history=history, current=node.instruction, faces=len(labels.faces))
+
+    def _run_turn(self, session: Session, node: Node, labels: LabelMap, text: str, instr: EditInstruction,
+                  plan: PlanResult, mask_png: bytes | None, progress: Callable[[int, int, str], None] | None) -> TurnOutcome:
+        zh = is_zh(text)
+        user_msg = self.store.new_message(session.id, "user", text, node=node.id,
+                                          data={"instruction": instr.to_dict(), "planner": plan.planner})
+        if instr.operation in ("undo", "redo"):
+            return self._move(session, instr.operation, instr.count, user_msg, zh)
+        if instr.operation == "clarify":
+            reply = instr.question or instr.reply
+            msg = self.store.new_message(session.id, "assistant", reply, node=node.id, data={"clarify": True})
+            self.store.commit_turn(session.id, [], [user_msg, msg], None, expect_current=session.current)
+            return TurnOutcome(session.id, node.id, reply, instruction=instr.to_dict(), planner=plan.planner,
+                               notes=plan.notes, suggestions=node.suggestions)
+        if mask_png is not None and instr.operation in _REGION_OPS:
+            instr.targets = ["user_mask"]
+            instr.faces = []
+        image = self.node_image(node)
+        mask = build_mask(labels, instr, self.rules)
+        if not mask.any():
+            raise InvalidInstruction("the mask for this edit is empty: the chosen region has no pixels left after the mask rules",
+                                     [{"path": "targets", "message": "empty mask"}])
+        source_face = None
+        if instr.operation == "face_swap":
+            source_face = self._source_face(session)
+        cancel = self._cancel.setdefault(session.id, threading.Event())
+        cancel.clear()
+        req = EditRequest(image, mask, instr, self.settings, self.rules, labels, source_face, progress, cancel)
+        started = time.perf_counter()
+        result = self.execute(req)
+        seconds = time.perf_counter() - started
+        new_labels = labels if not _changes_content(result) else self.segment(result.image)
+        infotext = make_infotext(instr, result)
+        png = images.encode_png(result.image, infotext)
+        keys = {"image": self.blobs.put(png, "png"), "labelmap": self.blobs.put(_without_user_mask(new_labels).to_bytes(), "npz")}
+        if mask_png is not None:
+            keys["mask"] = self.blobs.put(images.encode_png((mask * 255).astype(np.uint8)), "png")
+        new = self.store.new_node(session.id, parent=node.id, instruction=instr.to_dict(), executor=result.executor,
+                                  info={**result.info, "seconds": round(seconds, 3), "planner": plan.planner}, **keys)
+        done = [n.instruction for n in self._ancestors(session.id, node)] + [instr.to_dict()]
+        new.suggestions = self._suggest(_without_user_mask(new_labels), done, zh)
+        reply = instr.reply or default_reply(instr, zh)
+        if plan.notes:
+            reply += " (" + "; ".join(plan.notes) + ")"
+        msg = self.store.new_message(session.id, "assistant", reply, node=new.id,
+                                     data={"instruction": instr.to_dict(), "executor": result.executor})
+        self.store.commit_turn(session.id, [new], [user_msg, msg], new.id, expect_current=session.current)
+        return TurnOutcome(session.id, new.id, reply, png, instr.to_dict(), new_labels.summary(), new.suggestions,
+                           result.executor, plan.planner, plan.notes, len(new_labels.faces))
+
+    def _source_face(self, session: Session) -> np.ndarray:
+        key = session.data.get("source_face")
+        if not key:
+            raise BadRequest("face swap needs a source face: upload the face to use first")
+        return images.to_array(images.load_image(self.blobs.get(key), 10**12, 10**9))
+
+    def set_source_face(self, session_id: str, client: str, raw: bytes) -> dict[str, Any]:
+        with self._lock(session_id):
+            session = self._owned(session_id, client)
+            png = images.encode_png(self.decode_upload(raw))
+            data = dict(session.data)
+            data["source_face"] = self.blobs.put(png, "png")
+            data["blobs"] = sorted({*data.get("blobs", []), data["source_face"]})
+            self.store.update_session(session.id, data=data)
+            return {"session_id": session.id, "source_face": True}
+
+    def interrupt(self, session_id: str, client: str) -> None:
+        self._owned(session_id, client)
+        self._cancel.setdefault(session_id, threading.Event()).set()
+
+    def _ancestors(self, session_id: str, node: Node) -> list[Node]:
+        by_id = {n.id: n for n in self.store.nodes(session_id)}
+        chain = []
+        cur: Node | None = node
+        while cur is not None:
+            chain.append(cur)
+            cur = by_id.get(cur.parent) if cur.parent else None
+        return chain[::-1]
+
+    def _suggest(self, labels: LabelMap, done: list[dict[str, Any] | None], zh: bool) -> list[dict[str, Any]]:
+        if not self.settings.suggestions:
+            return []
+        return offline_suggestions(labels.names, [d for d in done if d], zh, lambda i: self.can_run(i, labels))
+
+    def _history(self, session_id: str, client: str, op: str, count: int, text: str) -> TurnOutcome:
+        if not isinstance(count, int) or not 1 <= count <= 50:
+            raise BadRequest("count must be a whole number from 1 to 50")
+        with self._lock(session_id):
+            session = self._owned(session_id, client)
+            self._require_image(session)
+            user_msg = self.store.new_message(session.id, "user", text, node=session.current,
+                                              data={"instruction": {"operation": op, "count": count}, "planner": "command"})
+            return self._move(session, op, count, user_msg, False)
+
+    def _move(self, session: Session, op: str, count: int, user_msg: Any, zh: bool) -> TurnOutcome:
+        nodes = {n.id: n for n in self.store.nodes(session.id)}
+        cur = nodes[session.current]
+        moved = 0
+        for _ in range(count):
+            if op == "undo":
+                if not cur.parent:
+                    break
+                cur = nodes[cur.parent]
+            else:
+                children = [n for n in nodes.values() if n.parent == cur.id]
+                if not children:
+                    break
+                cur = max(children, key=lambda n: (n.visited, n.seq))
+            moved += 1
+        if moved == 0:
+            reply = ("没有可以撤销的操作了" if zh else "Nothing to undo: this is the original picture.") if op == "undo" else (
+                "没有可以重做的操作" if zh else "Nothing to redo.")
+        elif op == "undo":
+            reply = f"已撤销 {moved} 步" if zh else ("Undone." if moved == 1 else f"Undid {moved} steps.")
+        else:
+            reply = f"已重做 {moved} 步" if zh else ("Redone." if moved == 1 else f"Redid {moved} steps.")
+        msg = self.store.new_message(session.id, "assistant", reply, node=cur.id, data={op: moved})
+        self.store.commit_turn(session.id, [], [user_msg, msg], cur.id, expect_current=session.current)
+        return self._outcome_for(session.id, cur, reply, {"operation": op, "count": count})
+
+    def _outcome_for(self, session_id: str, node: Node, reply: str, instruction: dict[str, Any] | None = None) -> TurnOutcome:
+        labels = self.node_labels(node)
+        return TurnOutcome(session_id, node.id, reply, self.blobs.get(node.image), instruction, labels.summary(),
+                           node.suggestions, node.executor, faces=len(labels.faces))
+
+
+# -------------------------------------------------------------------- helpers
+def with_user_mask(labels: LabelMap, mask: np.ndarray) -> LabelMap:
+    if not mask.any():
+        raise BadRequest("the drawn mask is empty: paint over the region to edit")
+    return LabelMap(labels.width, labels.height, {**labels.masks, "user_mask": mask}, labels.faces, labels.source)
+
+
+def _without_user_mask(labels: LabelMap) -> LabelMap:
+    if "user_mask" not in labels.masks:
+        return labels
+    return LabelMap(labels.width, labels.height, {k: v for k, v in labels.masks.items() if k != "user_mask"},
+                    labels.faces, labels.source)
+
+
+def _changes_content(result: EditResult) -> bool:
+    """Generative results may move edges; CPU filters never do, so their label map is reused."""
+    cls = EXECUTORS.get(result.executor)
+    return bool(cls and cls.generative)
+
+
+def _short(instr: EditInstruction) -> str:
+    d = instr.to_dict()
+    return ", ".join(f"{k}={v}" for k, v in d.items() if k not in ("reply",))
+
+
+def make_infotext(instr: EditInstruction, result: EditResult) -> str:
+    import json
+
+    info = {k: v for k, v in result.info.items() if k in ("seed", "steps", "sampler", "model", "controlnet")}
+    head = instr.prompt or instr.color or instr.operation
+    return f"{head}\nChat Edit: {json.dumps(instr.to_dict(), ensure_ascii=False)}, Executor: {result.executor}" + (
+        f", {json.dumps(info, ensure_ascii=False)}" if info else "")
+
+
+def describe_labels(labels: LabelMap, zh: bool) -> str:
+    items = labels.summary()
+    if not items:
+        return "我没有识别出明确的区域，可以对整张图片进行编辑。" if zh else "I found no distinct regions; edits will apply to the whole picture."
+    parts = ", ".join(f"{i['name']} ({i['share']:.0%})" for i in items)
+    faces = len(labels.faces)
+    if zh:
+        extra = f"，共 {faces} 张脸（从左到右编号）" if faces > 1 else ""
+        return f"我在图中看到：{parts}{extra}。告诉我想怎么改吧。"
+    extra = f" I found {faces} faces, numbered left to right." if faces > 1 else ""
+    return f"I can see: {parts}.{extra} Tell me what to change."
+
+
+def default_reply(instr: EditInstruction, zh: bool) -> str:
+    where = ", ".join(instr.targets) if instr.targets else ("整张图" if zh else "the whole picture")
+    if zh:
+        return f"已完成：{instr.operation}（{where}）。"
+    return f"Done: {instr.operation} on {where}."

@@ -1,0 +1,142 @@
+"""The standalone app: the same API and tab as inside the WebUI, on a FastAPI app of our own.
+
+`--api-auth user:pass[,user2:pass2]` protects every route and the page with HTTP Basic, as the
+WebUI's flag does for its API. After a successful Basic login the browser also gets a signed cookie,
+because browsers do not send Basic credentials on the tab's websocket.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import secrets
+from typing import Any, Awaitable, Callable
+
+from fastapi import FastAPI
+
+from .api import create_router
+from .service import EditService
+
+Scope = dict[str, Any]
+ASGIApp = Callable[[Scope, Callable, Callable], Awaitable[None]]
+COOKIE = "imgedit_auth"
+
+
+def parse_credentials(spec: str | None) -> dict[str, str]:
+    """`user:pass,user2:pass2` -> {user: pass}; raises ValueError on a malformed entry."""
+    creds: dict[str, str] = {}
+    for item in filter(None, (s.strip() for s in (spec or "").split(","))):
+        user, sep, password = item.partition(":")
+        if not sep or not user or not password:
+            raise ValueError("--api-auth takes user:password pairs separated by commas")
+        creds[user] = password
+    return creds
+
+
+class BasicAuthMiddleware:
+    """Pure ASGI, so it guards websockets too. Answers 401 with a JSON body and a Basic challenge."""
+
+    def __init__(self, app: ASGIApp, credentials: dict[str, str]):
+        self.app = app
+        self.credentials = credentials
+        self.key = secrets.token_bytes(32)  # cookies die with the process, like a login should
+
+    def _cookie_value(self, user: str) -> str:
+        sig = hmac.new(self.key, user.encode(), hashlib.sha256).hexdigest()
+        return f"{base64.urlsafe_b64encode(user.encode()).decode()}.{sig}"
+
+    def _user(self, headers: dict[bytes, bytes]) -> tuple[str | None, bool]:
+        """(user, came from Basic) or (None, False)."""
+        auth = headers.get(b"authorization", b"").decode("latin-1")
+        if auth.lower().startswith("basic "):
+            try:
+                user, _, password = base64.b64decode(auth[6:].strip()).decode("utf-8").partition(":")
+            except (binascii.Error, UnicodeDecodeError):
+                return None, False
+            expected = self.credentials.get(user)
+            if expected is not None and hmac.compare_digest(expected.encode(), password.encode()):
+                return user, True
+            return None, False
+        for part in headers.get(b"cookie", b"").decode("latin-1").split(";"):
+            name, _, value = part.strip().partition("=")
+            if name == COOKIE and "." in value:
+                enc, _, sig = value.partition(".")
+                try:
+                    user = base64.urlsafe_b64decode(enc.encode()).decode()
+                except (binascii.Error, UnicodeDecodeError):
+                    return None, False
+                if user in self.credentials and hmac.compare_digest(self._cookie_value(user), value):
+                    return user, False
+        return None, False
+
+    async def __call__(self, scope: Scope, receive: Callable, send: Callable) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            return await self.app(scope, receive, send)
+        user, basic = self._user(dict(scope.get("headers") or []))
+        if user is None:
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 1008})
+                return
+            body = json.dumps({"error": "Unauthorized", "message": "sign in: this server needs a user name and password",
+                               "status": 401}).encode()
+            await send({"type": "http.response.start", "status": 401, "headers": [
+                (b"content-type", b"application/json"), (b"www-authenticate", b'Basic realm="imgedit"'),
+                (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+            return
+        scope.setdefault("state", {})["imgedit_user"] = user
+
+        async def send_with_cookie(message: dict[str, Any]) -> None:
+            if basic and message["type"] == "http.response.start":
+                cookie = f"{COOKIE}={self._cookie_value(user)}; Path=/; HttpOnly; SameSite=Strict"
+                message = {**message, "headers": [*message.get("headers", []), (b"set-cookie", cookie.encode())]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+
+class BodyLimitMiddleware:
+    """Refuse a request whose declared body is over the limit before reading it."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Callable, send: Callable) -> None:
+        if scope["type"] == "http":
+            length = dict(scope.get("headers") or []).get(b"content-length")
+            if length and length.isdigit() and int(length) > self.max_bytes:
+                body = json.dumps({"error": "PayloadTooLarge", "status": 413,
+                                   "message": f"the request is larger than the {self.max_bytes / 1e6:.0f} MB allowed"}).encode()
+                await send({"type": "http.response.start", "status": 413,
+                            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
+
+
+def create_app(service: EditService, api_auth: str | None = None, with_ui: bool = True, lang: str = "") -> FastAPI:
+    """The FastAPI app: API routes, the Chat Edit tab at `/` (gradio), auth and size limits."""
+    app = FastAPI(title="sd-webui-imgedit", docs_url="/docs", redoc_url=None)
+    app.include_router(create_router(service))
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    if with_ui:
+        import gradio as gr
+
+        from .ui import build_ui
+
+        blocks = build_ui(service, standalone=True, lang=lang)
+        blocks.queue(concurrency_count=4)
+        app = gr.mount_gradio_app(app, blocks, path="/")
+    credentials = parse_credentials(api_auth)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=int(service.settings.max_upload_mb * 1.4e6) + 2_000_000)
+    if credentials:
+        app.add_middleware(BasicAuthMiddleware, credentials=credentials)
+    return app

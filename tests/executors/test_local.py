@@ -1,0 +1,109 @@
+import numpy as np
+import pytest
+
+from lib_imgedit.executors import EXECUTORS, EditRequest
+from lib_imgedit.executors.local import LocalExecutor, recolor
+from lib_imgedit.instruction import validate_instruction
+from lib_imgedit.masks import build_mask
+from lib_imgedit.segment.base import LabelMap
+
+
+@pytest.fixture
+def scene(astronaut):
+    h, w = astronaut.shape[:2]
+    region = np.zeros((h, w), bool)
+    region[100:300, 150:350] = True
+    return astronaut, LabelMap(w, h, {"thing": region, "background": ~region})
+
+
+def run(settings, rules, image, lm, data):
+    instr = validate_instruction(data, rules, lm.names)
+    mask = build_mask(lm, instr, rules)
+    req = EditRequest(image, mask, instr, settings, rules, lm)
+    ex = LocalExecutor(settings, rules)
+    ok, why = ex.can_serve(req)
+    assert ok, why
+    return ex.run(req).image, mask
+
+
+ADJUSTS = [
+    {"brightness": 0.5}, {"brightness": -0.5}, {"contrast": 0.5}, {"contrast": -0.5}, {"saturation": 0.6},
+    {"saturation": -1.0}, {"warmth": 0.5}, {"blur": 0.5}, {"sharpen": 0.8}, {"pixelate": 0.5}, {"grayscale": True},
+    *({"stylize": s} for s in ("watercolor", "pencil", "cartoon", "sepia", "vintage", "posterize", "emboss")),
+]
+
+
+@pytest.mark.parametrize("params", ADJUSTS, ids=lambda p: "-".join(f"{k}={v}" for k, v in p.items()))
+def test_adjust_changes_only_inside_the_mask(settings, rules, scene, params):
+    image, lm = scene
+    out, mask = run(settings, rules, image, lm, {"operation": "adjust", "targets": ["thing"], "adjust": params})
+    assert out.shape == image.shape and out.dtype == np.uint8
+    outside = mask == 0
+    assert (out[outside] == image[outside]).all(), "pixels outside the mask must be untouched"
+    assert (out[mask == 1] != image[mask == 1]).any(), "the edit must change the region"
+
+
+def test_brightness_direction(settings, rules, scene):
+    image, lm = scene
+    inside = lm.masks["thing"]
+    brighter, _ = run(settings, rules, image, lm, {"operation": "adjust", "targets": ["thing"], "adjust": {"brightness": 0.4}})
+    darker, _ = run(settings, rules, image, lm, {"operation": "adjust", "targets": ["thing"], "adjust": {"brightness": -0.4}})
+    assert brighter[inside].mean() > image[inside].mean() + 10 > darker[inside].mean() + 20
+
+
+def test_grayscale_has_no_colour(settings, rules, scene):
+    image, lm = scene
+    out, mask = run(settings, rules, image, lm, {"operation": "adjust", "adjust": {"grayscale": True}})
+    assert (out[..., 0] == out[..., 1]).all() and (out[..., 1] == out[..., 2]).all()
+
+
+def test_background_blur_does_not_bleed_the_subject(settings, rules):
+    # a white square on black: blurring the black background must not pull white into it
+    img = np.zeros((64, 64, 3), np.uint8)
+    subject = np.zeros((64, 64), bool)
+    subject[20:44, 20:44] = True
+    img[subject] = 255
+    lm = LabelMap(64, 64, {"subject": subject, "background": ~subject})
+    out, _ = run(settings, rules, img, lm, {"operation": "adjust", "targets": ["background"], "adjust": {"blur": 1.0}})
+    assert out[~subject].max() <= 2
+    assert (out[subject] == 255).all()
+
+
+def test_recolor_reaches_the_target_hue_and_keeps_texture(settings, rules, scene):
+    import cv2
+
+    image, lm = scene
+    inside = lm.masks["thing"]
+    out, _ = run(settings, rules, image, lm, {"operation": "recolor", "targets": ["thing"], "color": "blue", "strength": 1.0})
+    lab_out = cv2.cvtColor(out.astype(np.float32) / 255, cv2.COLOR_RGB2LAB)[inside]
+    target = cv2.cvtColor(np.array([[[35, 80, 200]]], np.float32) / 255, cv2.COLOR_RGB2LAB)[0, 0]
+    assert abs(lab_out[:, 2].mean() - target[2]) < 12  # b* (blue) matches the target
+    assert lab_out[:, 0].std() > 5  # lightness detail (texture) survives
+    flat = recolor(np.full((4, 4, 3), 128, np.uint8), (200, 30, 35), np.ones((4, 4), bool))
+    assert flat[..., 0].mean() > flat[..., 2].mean() + 50
+
+
+def test_small_removal_runs_and_large_removal_is_refused(settings, rules, astronaut):
+    h, w = astronaut.shape[:2]
+    small = np.zeros((h, w), bool)
+    small[200:220, 200:230] = True
+    lm = LabelMap(w, h, {"cup": small, "big": ~small})
+    out, mask = run(settings, rules, astronaut, lm, {"operation": "remove", "targets": ["cup"]})
+    assert (out[mask == 0] == astronaut[mask == 0]).all() and (out[small] != astronaut[small]).any()
+    instr = validate_instruction({"operation": "remove", "targets": ["big"]}, rules, lm.names)
+    req = EditRequest(astronaut, build_mask(lm, instr, rules), instr, settings, rules, lm)
+    ok, why = LocalExecutor(settings, rules).can_serve(req)
+    assert not ok and "covers" in why
+
+
+def test_generative_operations_are_not_served(settings, rules, scene):
+    image, lm = scene
+    for data in ({"operation": "inpaint", "targets": ["thing"], "prompt": "a cat"}, {"operation": "restyle", "prompt": "anime"}):
+        instr = validate_instruction(data, rules, lm.names)
+        req = EditRequest(image, build_mask(lm, instr, rules), instr, settings, rules, lm)
+        assert LocalExecutor(settings, rules).can_serve(req)[0] is False
+
+
+def test_registry_entries_declare_their_capabilities():
+    for name, cls in EXECUTORS.items():
+        assert cls.name == name and cls.operations and cls.description
