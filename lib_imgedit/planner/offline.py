@@ -1095,6 +1095,10 @@ class OfflinePlanner(Planner):
             targets = self._placement(content, content_toks, labels, zh, loc)
         if loc.unresolved and not targets:
             return _Draft(self._clarify(labels, zh, loc.unresolved))
+        color = _first_color(content_toks)
+        if color and targets and not invert and not _residual(content, content_toks, zh, ("color", "thing")):
+            # "give her purple hair": nothing new but a colour on a region already there
+            return _Draft(_recolor(color, _Selection(labels=targets)))
         prompt = _content_prompt(content, zh, None, "add", content_toks)
         if p.kind == "add" and targets and not zh and loc.labels and p.loc_inside and not invert:
             prompt = f"{prompt}, in the {_names(targets, False)}"
