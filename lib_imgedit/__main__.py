@@ -20,6 +20,8 @@ from .errors import ImgEditError
 
 
 def _settings_flags(parser: argparse.ArgumentParser) -> None:
+    # also after the command (`serve --data-dir DIR`); given there, it wins over one before it
+    parser.add_argument("--data-dir", default=argparse.SUPPRESS, help="data folder (as before the command)")
     group = parser.add_argument_group("settings (also in <data dir>/config.json and IMGEDIT_* variables)")
     for name, default, meta in Settings.field_meta():
         if name == "data_dir" or meta["secret"]:
@@ -137,7 +139,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m lib_imgedit", description="sd-webui-imgedit: edit photos by chatting")
     parser.add_argument("--data-dir", default=None, help="data folder (default: $IMGEDIT_DATA_DIR or ~/.sd-webui-imgedit)")
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -172,8 +174,11 @@ def main(argv: list[str] | None = None) -> int:
                     help="keep unreferenced files younger than this: a running turn may be about to commit them")
     _settings_flags(gc)
     gc.set_defaults(func=cmd_gc)
+    return parser
 
-    args = parser.parse_args(argv)
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         return args.func(args)
