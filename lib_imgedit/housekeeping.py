@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from .blobs import BlobStore
-from .errors import ImgEditError
+from .errors import ImgEditError, SessionNotFound
 from .sessions import SessionStore
 
 log = logging.getLogger("imgedit")
@@ -21,8 +22,12 @@ def sweep(store: SessionStore, blobs: BlobStore, ttl_s: float, file_grace_s: flo
     sessions = 0
     if ttl_s > 0:
         for session_id in store.expired(ttl_s):
-            with store.lock(session_id):  # never under a running turn; it may also have revived the session
-                if session_id in store.expired(ttl_s):
+            with store.lock(session_id):  # never under a running turn, which may also revive the session
+                try:
+                    idle = store.get_session(session_id).updated < time.time() - ttl_s
+                except SessionNotFound:  # another replica's sweep was first
+                    continue
+                if idle:
                     store.delete_session(session_id)
                     sessions += 1
     files = blobs.delete_unreferenced(store.referenced_blobs(), min_age_s=file_grace_s)

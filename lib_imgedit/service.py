@@ -12,6 +12,7 @@ import logging
 import re
 import threading
 import time
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -90,7 +91,7 @@ class EditService:
         self._cancel: dict[str, threading.Event] = {}
 
     # ---------------------------------------------------------------- plumbing
-    def _lock(self, session_id: str) -> Any:
+    def _lock(self, session_id: str) -> AbstractContextManager[None]:
         """The session's turn lock; the store owns it, so with Redis it holds across replicas."""
         return self.store.lock(session_id)
 
@@ -211,10 +212,11 @@ class EditService:
         return self._pick(req)[0] is not None
 
     def execute(self, request: EditRequest) -> EditResult:
-        """Run on the first executor that can serve; later ones are tried if one fails with an
-        upstream error (the fallback chain). No executor: ExecutorUnavailable naming what is needed."""
+        """Run on the first executor that can serve; the next one is tried when one fails with an
+        upstream error, crashes or returns a broken image (the fallback chain). All of them failed:
+        UpstreamError; none could serve: ExecutorUnavailable naming what is needed."""
         reasons: list[str] = []
-        failed = False
+        tried = False
         for ex in self.executors():
             ok, why = ex.available()
             if ok:
@@ -222,7 +224,7 @@ class EditService:
             if not ok:
                 reasons.append(f"{ex.name}: {why}")
                 continue
-            failed = True
+            tried = True
             try:
                 result = ex.run(request)
             except ImgEditError as exc:
@@ -241,7 +243,7 @@ class EditService:
             log.warning("imgedit: executor %s returned %s, trying the next", ex.name, problem)
             reasons.append(f"{ex.name} returned {problem}")
         op = request.instruction.operation
-        if failed:
+        if tried:
             raise UpstreamError(f"every executor that could run '{op}' failed; nothing was changed. Tried: "
                                 + "; ".join(reasons), [{"operation": op, "tried": reasons}])
         needs = "Stable Diffusion (run inside the WebUI, or set a remote WebUI URL or an OpenAI API key in Settings)"

@@ -135,9 +135,12 @@ def create_app(service: EditService, api_auth: str | None = None, with_ui: bool 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         """Unknown routes and methods answer in the API's one error shape too."""
-        what = {404: ("NotFound", "no such route"), 405: ("MethodNotAllowed", "this route does not take")}
-        name, text = what.get(exc.status_code, ("HTTPError", str(exc.detail)))
-        message = f"{text}: {request.method} {request.url.path[:100]}" if exc.status_code in what else text
+        known = {404: ("NotFound", "no such route"), 405: ("MethodNotAllowed", "this route does not take")}
+        if exc.status_code in known:
+            name, text = known[exc.status_code]
+            message = f"{text}: {request.method} {request.url.path[:100]}"
+        else:
+            name, message = "HTTPError", str(exc.detail)
         return JSONResponse({"error": name, "message": message, "status": exc.status_code}, status_code=exc.status_code)
 
     @app.get("/healthz")

@@ -9,7 +9,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -32,9 +31,10 @@ class Server:
     def __init__(self, data_dir: Path, *extra: str, env: dict[str, str] | None = None, timeout: float = 60):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log = Path(tempfile.mkstemp(prefix="imgedit-serve-", suffix=".log")[1])
+        self.log = Path(data_dir).parent / f"serve-{self.port}.log"  # beside the data, cleaned up with it
         full_env = {**os.environ, "IMGEDIT_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1", **(env or {})}
         full_env.pop("OPENAI_BASE_URL", None)
+        self.log.parent.mkdir(parents=True, exist_ok=True)
         with self.log.open("wb") as out:
             self.proc = subprocess.Popen([sys.executable, "-m", "lib_imgedit", "serve", "--port", str(self.port), *extra],
                                          cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT)

@@ -169,6 +169,6 @@ def test_ci_script_installs_redis_when_missing():
 
 @pytest.mark.parametrize("path", sorted(p.relative_to(ROOT).as_posix() for p in K8S.glob("*.yaml")))
 def test_manifests_are_well_formed(path):
-    for doc in yaml.safe_load_all((ROOT / path).read_text("utf-8")):
-        if doc:
-            assert doc.get("apiVersion") and doc.get("kind") and doc.get("metadata", {}).get("name") or doc["kind"] == "Kustomization"
+    for doc in filter(None, yaml.safe_load_all((ROOT / path).read_text("utf-8"))):
+        assert doc.get("apiVersion") and doc.get("kind"), path
+        assert doc["kind"] == "Kustomization" or doc["metadata"]["name"], path

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from servers import Server
 
-from lib_imgedit.config import load_settings
+from lib_imgedit.config import load_rules, load_settings
 from lib_imgedit.instruction import validate_instruction
 from lib_imgedit.service import EditService
 from lib_imgedit.standalone import create_app
@@ -135,17 +135,33 @@ CASES = [
 ]
 
 
-def _settings(tmp: Path):
-    return load_settings(tmp, {"max_upload_mb": 1, "turns_per_minute": 100_000}, env={})
+class LiveClient:
+    """TestClient's calling convention over real HTTP."""
+
+    def __init__(self, url: str):
+        self.url = url
+
+    def request(self, method: str, path: str, content: bytes | None = None, **kw) -> requests.Response:
+        return requests.request(method, self.url + path, data=content, timeout=60, **kw)
+
+    def get(self, path: str, **kw) -> requests.Response:
+        return self.request("GET", path, **kw)
+
+    def post(self, path: str, **kw) -> requests.Response:
+        return self.request("POST", path, **kw)
+
+    def patch(self, path: str, **kw) -> requests.Response:
+        return self.request("PATCH", path, **kw)
+
+    def delete(self, path: str, **kw) -> requests.Response:
+        return self.request("DELETE", path, **kw)
 
 
 class Corpus:
-    """One service with our session and a victim's, both with a picture and an edit."""
+    """Our session and a victim's, both with a picture and an edit, on the app behind `client`."""
 
-    def __init__(self, tmp: Path):
-        self.data = tmp
-        self.service = EditService(_settings(tmp))
-        self.client = TestClient(create_app(self.service, with_ui=False))
+    def __init__(self, data: Path, client):
+        self.data, self.client = data, client
         self.sid, self.node = self.session({})
         self.victim, self.vnode = self.session(VICTIM)
 
@@ -170,7 +186,9 @@ class Corpus:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Corpus:
-    return Corpus(tmp_path_factory.mktemp("hostile"))
+    data = tmp_path_factory.mktemp("hostile")
+    service = EditService(load_settings(data, {"max_upload_mb": 1, "turns_per_minute": 100_000}, env={}))
+    return Corpus(data, TestClient(create_app(service, with_ui=False)))
 
 
 def fill(value, corpus: Corpus):
@@ -221,7 +239,7 @@ def test_control_characters_and_prompt_injection(corpus):
     # the request may only become an ordinary, valid instruction: here a restyle that needs a backend
     assert r.status_code in (200, 503), r.text
     if r.status_code == 200:
-        validate_instruction(r.json()["instruction"], corpus.service.rules)
+        validate_instruction(r.json()["instruction"], load_rules())
     else:
         assert corpus.state() == before
     test_file_names_never_come_from_input(corpus)
@@ -266,24 +284,10 @@ def test_exif_rotated_photo_keeps_the_orientation_the_user_saw(corpus):
 def test_corpus_against_a_real_server(tmp_path):
     """The same corpus over real HTTP: same answers, and the process is still up and serving."""
     with Server(tmp_path / "data", "--api-only", "--max-upload-mb", "1", "--turns-per-minute", "100000") as server:
-        corpus = Corpus.__new__(Corpus)
-        corpus.data = tmp_path / "data"
-
-        class Http:
-            def __getattr__(self, method):
-                def call(path, headers=None, **kw):
-                    if "content" in kw:
-                        kw["data"] = kw.pop("content")
-                    return getattr(requests, method)(server.url + path, headers=headers, timeout=60, **kw)
-                return call
-
-        corpus.client = Http()
-        corpus.sid, corpus.node = corpus.session({})
-        corpus.victim, corpus.vnode = corpus.session(VICTIM)
+        corpus = Corpus(tmp_path / "data", LiveClient(server.url))
         for case in CASES:
             _, method, path, kwargs, status, _ = case
             r = getattr(corpus.client, method)(corpus.path(path), **fill(kwargs, corpus))
             assert r.status_code == status and r.json()["status"] == status, (case[0], r.text[:200])
         assert server.proc.poll() is None
-        r = corpus.client.post(f"{API}/sessions/{corpus.sid}/message", json={"text": "make it darker"})
-        assert r.status_code == 200
+        assert corpus.client.post(f"{API}/sessions/{corpus.sid}/message", json={"text": "make it darker"}).status_code == 200

@@ -83,6 +83,15 @@ def test_message_upload_and_pixel_limits(settings):
     assert r.status_code == 413 and r.json()["error"] == "PayloadTooLarge"
 
 
+def test_ten_megabyte_message_under_the_default_limits(settings):
+    _, client = app(settings)
+    sid = new_session(client)
+    before = client.get(f"{API}/sessions/{sid}").json()
+    r = client.post(f"{API}/sessions/{sid}/message", json={"text": "blur " * 2_000_000})
+    assert r.status_code == 413 and "10000000 characters; the limit is 4000" in r.json()["message"]
+    assert client.get(f"{API}/sessions/{sid}").json() == before
+
+
 def blob_files(service) -> set[str]:
     return {p.name for p in service.blobs.root.rglob("*") if p.is_file()}
 

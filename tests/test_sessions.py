@@ -12,7 +12,7 @@ from lib_imgedit.sessions import SQLiteSessionStore
 
 
 @pytest.fixture(params=["sqlite", "redis"])
-def open_store(request, tmp_path):
+def store_factory(request, tmp_path):
     """Opens the store under test; each call is another process on the same data (a restart, a replica)."""
     if request.param == "redis":
         from lib_imgedit.store_redis import RedisSessionStore
@@ -33,8 +33,8 @@ def open_store(request, tmp_path):
 
 
 @pytest.fixture
-def store(open_store):
-    return open_store()
+def store(store_factory):
+    return store_factory()
 
 
 def test_ids_are_random_128_bit(store):
@@ -49,15 +49,15 @@ def test_wal_mode_and_migrations_recorded(tmp_path):
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
 
 
-def test_turn_commit_and_reload_after_reopen(open_store):
-    store = open_store()
+def test_turn_commit_and_reload_after_reopen(store_factory):
+    store = store_factory()
     s = store.create_session("alice")
     root = store.new_node(s.id, parent=None, image="a" * 64 + ".png", labelmap=None, kind="upload")
     msg = store.new_message(s.id, "user", "hello", data={"x": "是"})
     store.commit_turn(s.id, [root], [msg], root.id)
     child = store.new_node(s.id, parent=root.id, image="b" * 64 + ".png", labelmap=None, instruction={"operation": "adjust"})
     store.commit_turn(s.id, [child], [store.new_message(s.id, "assistant", "done", node=child.id)], child.id)
-    again = open_store()
+    again = store_factory()
     sess = again.get_session(s.id)
     assert sess.current == child.id and sess.client == "alice"
     assert [n.id for n in again.nodes(s.id)] == [root.id, child.id]
@@ -150,10 +150,10 @@ def test_expired_and_referenced_blobs(store):
     assert store.referenced_blobs() == {"e" * 64 + ".png"}
 
 
-def test_concurrent_commits_one_wins(open_store):
+def test_concurrent_commits_one_wins(store_factory):
     """Two processes commit a turn on the same base at once: exactly one is applied, the other is a
     Conflict and leaves no trace."""
-    first, second = open_store(), open_store()
+    first, second = store_factory(), store_factory()
     s = first.create_session("c")
     root = _root(first, s.id)
     first.commit_turn(s.id, [root], [], root.id)
@@ -181,9 +181,9 @@ def test_concurrent_commits_one_wins(open_store):
     assert [m.text for m in second.messages(s.id)] == winners and first.get_session(s.id).current == winners[0]
 
 
-def test_lock_serialises_turns_of_one_session(open_store):
+def test_lock_serialises_turns_of_one_session(store_factory):
     """Turns of one session never overlap; on Redis the lock holds across store instances (replicas)."""
-    stores = [open_store(), open_store()]
+    stores = [store_factory(), store_factory()]
     if isinstance(stores[0], SQLiteSessionStore):
         stores = [stores[0], stores[0]]  # SQLite serves one process: its lock is the process's
     sid = stores[0].create_session("c").id
@@ -230,8 +230,8 @@ def test_lock_wait_is_bounded(store):
         pass
 
 
-def test_turn_window_counts_per_client(open_store):
-    a, b = open_store(), open_store()
+def test_turn_window_counts_per_client(store_factory):
+    a, b = store_factory(), store_factory()
     assert [a.admit_turn("ann", 3) for _ in range(3)] == [0, 0, 0]
     wait = a.admit_turn("ann", 3)
     assert 59 < wait <= 60
@@ -240,3 +240,20 @@ def test_turn_window_counts_per_client(open_store):
     else:
         assert 59 < b.admit_turn("ann", 3) <= 60  # shared by every replica
     assert a.admit_turn("bob", 3) == 0
+
+
+def test_blob_sweep_spares_young_files_and_clears_crash_leftovers(tmp_path):
+    import os
+
+    blobs = BlobStore(tmp_path / "b")
+    key = blobs.put(b"abc", "png")
+    path = blobs.root / key[:2] / key
+    leftover = path.parent / ".tmp-killed-mid-write"
+    leftover.write_bytes(b"half a png")
+    hour_ago = time.time() - 7200
+    for p in (path, leftover):
+        os.utime(p, (hour_ago, hour_ago))
+    assert blobs.put(b"abc", "png") == key  # writing it again makes it young: a turn is about to use it
+    assert blobs.delete_unreferenced(set()) == 1 and blobs.exists(key) and not leftover.exists()
+    os.utime(path, (hour_ago, hour_ago))
+    assert blobs.delete_unreferenced(set()) == 1 and not blobs.exists(key)
