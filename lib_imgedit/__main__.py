@@ -1,4 +1,4 @@
-"""Command line: `python -m lib_imgedit serve | plan | edit`.
+"""Command line: `python -m lib_imgedit serve | plan | edit | gc`.
 
 Every setting of `Settings` is also a flag of `serve` and `edit` (`--executors`, `--max-image-pixels`...),
 so the CLI, the config file and the WebUI settings page can never disagree on names or defaults.
@@ -7,6 +7,7 @@ so the CLI, the config file and the WebUI settings page can never disagree on na
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import logging
 import os
@@ -19,6 +20,8 @@ from .errors import ImgEditError
 
 
 def _settings_flags(parser: argparse.ArgumentParser) -> None:
+    # also after the command (`serve --data-dir DIR`); given there, it wins over one before it
+    parser.add_argument("--data-dir", default=argparse.SUPPRESS, help="data folder (as before the command)")
     group = parser.add_argument_group("settings (also in <data dir>/config.json and IMGEDIT_* variables)")
     for name, default, meta in Settings.field_meta():
         if name == "data_dir" or meta["secret"]:
@@ -45,9 +48,37 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     service = EditService(settings)
-    app = create_app(service, api_auth=args.api_auth or os.environ.get("IMGEDIT_API_AUTH"), lang=args.lang)
+    load_plugins(service)
+    app = create_app(service, api_auth=args.api_auth or os.environ.get("IMGEDIT_API_AUTH"), with_ui=not args.api_only,
+                     lang=args.lang)
     print(f"Chat Edit: http://{args.host}:{args.port}/  (API under /sdapi/v1/imgedit/, data in {settings.data_dir})", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def load_plugins(service: Any) -> None:
+    """Import the modules named in IMGEDIT_PLUGINS (comma-separated; server-side only) and call their
+    `setup(service)`: extra executors or planners without editing this package."""
+    for name in filter(None, (n.strip() for n in os.environ.get("IMGEDIT_PLUGINS", "").split(","))):
+        module = importlib.import_module(name)
+        if hasattr(module, "setup"):
+            module.setup(service)
+
+
+def cmd_gc(args: argparse.Namespace) -> int:
+    """Delete sessions idle longer than session_ttl_days, then files nothing refers to."""
+    from .blobs import BlobStore
+    from .housekeeping import sweep
+    from .sessions import open_store
+
+    settings = _settings(args)
+    store = open_store(settings)
+    try:
+        sessions, files = sweep(store, BlobStore(Path(settings.data_dir) / "blobs"), settings.session_ttl_days * 86400,
+                                args.min_age_minutes * 60)
+    finally:
+        store.close()
+    print(f"removed {sessions} expired sessions and {files} unreferenced files from {settings.data_dir}")
     return 0
 
 
@@ -108,7 +139,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m lib_imgedit", description="sd-webui-imgedit: edit photos by chatting")
     parser.add_argument("--data-dir", default=None, help="data folder (default: $IMGEDIT_DATA_DIR or ~/.sd-webui-imgedit)")
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -119,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=7861)
     serve.add_argument("--api-auth", default=None, help="user:pass[,user2:pass2]: protect the API and the page")
     serve.add_argument("--lang", default="", help="tab language: en or zh_CN (default: from the browser)")
+    serve.add_argument("--api-only", action="store_true", help="serve the JSON API without the tab (starts faster)")
     _settings_flags(serve)
     serve.set_defaults(func=cmd_serve)
 
@@ -137,7 +169,16 @@ def main(argv: list[str] | None = None) -> int:
     _settings_flags(edit)
     edit.set_defaults(func=cmd_edit)
 
-    args = parser.parse_args(argv)
+    gc = sub.add_parser("gc", help="delete expired sessions (session_ttl_days) and the files nothing refers to")
+    gc.add_argument("--min-age-minutes", type=float, default=60.0,
+                    help="keep unreferenced files younger than this: a running turn may be about to commit them")
+    _settings_flags(gc)
+    gc.set_defaults(func=cmd_gc)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         return args.func(args)

@@ -12,6 +12,7 @@ import base64
 import binascii
 import hashlib
 import logging
+import math
 import re
 from typing import Any, Callable, Dict, List, Optional
 
@@ -22,7 +23,8 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from . import images
-from .errors import BadRequest, ImgEditError, NotFound
+from .errors import BadRequest, ImgEditError, NotFound, RateLimited
+from .redact import redact_data
 from .segment.base import LabelMap
 from .segment.provided import labelmap_from_index
 from .service import EditService
@@ -32,8 +34,11 @@ PREFIX = "/sdapi/v1/imgedit"
 
 
 def error_response(exc: ImgEditError) -> JSONResponse:
-    headers = {"WWW-Authenticate": "Basic"} if exc.status == 401 else None
-    return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
+    headers = {"WWW-Authenticate": "Basic"} if exc.status == 401 else {}
+    if isinstance(exc, RateLimited) and exc.retry_after > 0:
+        headers["Retry-After"] = str(math.ceil(exc.retry_after))
+    # a backend's message may quote a server secret
+    return JSONResponse(redact_data(exc.to_dict()), status_code=exc.status, headers=headers)
 
 
 class ImgEditRoute(APIRoute):

@@ -7,6 +7,7 @@ written under a temporary name and renamed).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -32,7 +33,10 @@ class BlobStore:
         key = f"{hashlib.sha256(data).hexdigest()}.{ext}"
         path = self._path(key)
         if path.exists():
-            return key
+            with contextlib.suppress(OSError):  # fresh again: the expiry sweep spares files a turn is about to commit
+                os.utime(path)
+            if path.exists():  # (unless a sweep removed it just now: then write it again)
+                return key
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
@@ -66,15 +70,25 @@ class BlobStore:
                         yield f.name
 
     def delete_unreferenced(self, referenced: set[str], min_age_s: float = 3600.0) -> int:
-        """Remove blobs no node points to; recent files are kept, since a turn may be about to
-        commit them."""
+        """Remove blobs no node points to, and temporary files a killed process left behind; recent
+        files are kept, since a turn may be about to commit them."""
         import time
 
+        if not self.root.is_dir():
+            return 0
         removed = 0
         now = time.time()
-        for key in list(self.keys()):
-            path = self._path(key)
-            if key not in referenced and now - path.stat().st_mtime > min_age_s:
-                path.unlink(missing_ok=True)
-                removed += 1
+        for sub in self.root.iterdir():
+            if not (sub.is_dir() and len(sub.name) == 2):
+                continue
+            for path in list(sub.iterdir()):
+                name = path.name
+                if not ((_KEY.match(name) and name not in referenced) or name.startswith(".tmp-")):
+                    continue
+                try:
+                    if now - path.stat().st_mtime > min_age_s:
+                        path.unlink()
+                        removed += 1
+                except FileNotFoundError:  # another replica's sweep was first
+                    pass
         return removed

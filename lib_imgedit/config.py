@@ -86,11 +86,15 @@ class Settings:
         return out
 
     def public(self) -> dict[str, Any]:
-        """Settings safe to show a client: secrets are reported only as set or not set."""
+        """Settings safe to show a client: secrets are reported only as set or not set, and URLs
+        (the Redis URL may carry a password) without their credentials."""
         data = asdict(self)
         for name, _, meta in self.field_meta():
             if meta["secret"]:
                 data[name] = bool(data[name])
+            elif isinstance(data[name], str) and "@" in data[name] and "://" in data[name]:
+                scheme, _, rest = data[name].partition("://")
+                data[name] = f"{scheme}://{rest.rpartition('@')[2]}"
         return data
 
     @property

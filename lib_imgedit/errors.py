@@ -65,7 +65,13 @@ class InvalidInstruction(ImgEditError):
 
 
 class RateLimited(ImgEditError):
+    """Too many turns or sessions; `retry_after` (seconds, 0 = unknown) becomes the Retry-After header."""
+
     status = 429
+
+    def __init__(self, message: str, details: list[Any] | None = None, retry_after: float = 0.0):
+        super().__init__(message, details)
+        self.retry_after = retry_after
 
 
 class Interrupted(ImgEditError):
@@ -88,6 +94,12 @@ class StorageError(ImgEditError):
     """The data folder cannot be written (disk full, read-only)."""
 
     status = 507
+
+
+class StoreUnavailable(ImgEditError):
+    """The shared session store (Redis) cannot be reached."""
+
+    status = 503
 
 
 class UpstreamTimeout(ImgEditError):

@@ -12,13 +12,14 @@ import logging
 import re
 import threading
 import time
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 
-from . import images
+from . import images, redact
 from .blobs import BlobStore
 from .config import Settings, load_rules
 from .errors import (
@@ -31,6 +32,7 @@ from .errors import (
     PayloadTooLarge,
     RateLimited,
     SessionNotFound,
+    UpstreamError,
 )
 from .executors import EXECUTORS, EditRequest, EditResult, Executor
 from .instruction import EditInstruction, build_schema, validate_instruction
@@ -39,7 +41,7 @@ from .planner import PlanContext, Planner, PlanResult, Turn, plan_validated
 from .planner.offline import OfflinePlanner
 from .planner.suggest import offline_suggestions
 from .segment import SEGMENTERS, LabelMap, Segmenter, segmenter_class
-from .sessions import Node, Session, SessionStore, SQLiteSessionStore
+from .sessions import Node, Session, SessionStore, open_store
 
 log = logging.getLogger("imgedit")
 
@@ -81,18 +83,25 @@ class EditService:
         self.settings = settings
         data = Path(settings.data_dir)
         self.rules = load_rules(data)
-        self.store = store or SQLiteSessionStore(data / "sessions.db")
+        self.store = store or open_store(settings)
         self.blobs = blobs or BlobStore(data / "blobs")
         self.offline = OfflinePlanner(self.rules)
-        self._locks: dict[str, threading.Lock] = {}
-        self._locks_guard = threading.Lock()
+        redact.register(redact.secret_values(settings))
         self._segmenters: dict[str, Segmenter] = {}
         self._cancel: dict[str, threading.Event] = {}
 
     # ---------------------------------------------------------------- plumbing
-    def _lock(self, session_id: str) -> threading.Lock:
-        with self._locks_guard:
-            return self._locks.setdefault(session_id, threading.Lock())
+    def _lock(self, session_id: str) -> AbstractContextManager[None]:
+        """The session's turn lock; the store owns it, so with Redis it holds across replicas."""
+        return self.store.lock(session_id)
+
+    def _admit(self, client: str) -> None:
+        """Count a turn against the client's turns-per-minute limit."""
+        limit = self.settings.turns_per_minute
+        wait = self.store.admit_turn(client, limit)
+        if wait > 0:
+            raise RateLimited(f"too many turns: the limit is {limit} a minute; try again in {max(1, round(wait))} s",
+                              retry_after=wait)
 
     def _owned(self, session_id: str, client: str) -> Session:
         if not isinstance(session_id, str) or not re.fullmatch(r"[0-9a-f]{32}", session_id):
@@ -203,9 +212,11 @@ class EditService:
         return self._pick(req)[0] is not None
 
     def execute(self, request: EditRequest) -> EditResult:
-        """Run on the first executor that can serve; later ones are tried if one fails with an
-        upstream error (the fallback chain). No executor: ExecutorUnavailable naming what is needed."""
+        """Run on the first executor that can serve; the next one is tried when one fails with an
+        upstream error, crashes or returns a broken image (the fallback chain). All of them failed:
+        UpstreamError; none could serve: ExecutorUnavailable naming what is needed."""
         reasons: list[str] = []
+        tried = False
         for ex in self.executors():
             ok, why = ex.available()
             if ok:
@@ -213,14 +224,28 @@ class EditService:
             if not ok:
                 reasons.append(f"{ex.name}: {why}")
                 continue
+            tried = True
             try:
-                return ex.run(request)
+                result = ex.run(request)
             except ImgEditError as exc:
                 if exc.status < 500:
                     raise
                 log.warning("imgedit: executor %s failed, trying the next: %s", ex.name, exc.message)
                 reasons.append(f"{ex.name} failed: {exc.message}")
+                continue
+            except Exception as exc:  # a crashing backend is one more failed backend, not a server error
+                log.exception("imgedit: executor %s crashed, trying the next", ex.name)
+                reasons.append(f"{ex.name} crashed ({type(exc).__name__})")
+                continue
+            problem = _result_problem(request, result)
+            if problem is None:
+                return result
+            log.warning("imgedit: executor %s returned %s, trying the next", ex.name, problem)
+            reasons.append(f"{ex.name} returned {problem}")
         op = request.instruction.operation
+        if tried:
+            raise UpstreamError(f"every executor that could run '{op}' failed; nothing was changed. Tried: "
+                                + "; ".join(reasons), [{"operation": op, "tried": reasons}])
         needs = "Stable Diffusion (run inside the WebUI, or set a remote WebUI URL or an OpenAI API key in Settings)"
         raise ExecutorUnavailable(
             f"'{op}' needs a generative backend: {needs}. Tried: " + "; ".join(reasons or ["no executor configured"]),
@@ -292,6 +317,7 @@ class EditService:
     def upload(self, session_id: str, client: str, raw: bytes, label_map: LabelMap | None = None,
                lang: str = "") -> TurnOutcome:
         """Store a new picture as a root node (a session may hold several), segment it, describe it."""
+        self._admit(client)
         with self._lock(session_id):
             session = self._owned(session_id, client)
             image = self.decode_upload(raw)
@@ -317,6 +343,7 @@ class EditService:
                 progress: Callable[[int, int, str], None] | None = None) -> TurnOutcome:
         """Plan the request with the session's planner, then run it."""
         text = self._check_text(text)
+        self._admit(client)
         with self._lock(session_id):
             session = self._owned(session_id, client)
             node = self._require_image(session)
@@ -332,6 +359,7 @@ class EditService:
         """Run an instruction given as JSON (edited by the user, or an accepted suggestion) without planning."""
         if not isinstance(instruction, dict):
             raise InvalidInstruction("the instruction must be a JSON object")
+        self._admit(client)
         with self._lock(session_id):
             session = self._owned(session_id, client)
             node = self._require_image(session)
@@ -365,6 +393,7 @@ class EditService:
 
     def jump(self, session_id: str, client: str, node_id: str) -> TurnOutcome:
         """Make any node current; the next edit branches from it."""
+        self._admit(client)
         with self._lock(session_id):
             session = self._owned(session_id, client)
             target = self.store.get_node(session.id, node_id)
@@ -413,6 +442,7 @@ class EditService:
     def _run_turn(self, session: Session, node: Node, labels: LabelMap, text: str, instr: EditInstruction,
                   plan: PlanResult, mask_png: bytes | None, progress: Callable[[int, int, str], None] | None) -> TurnOutcome:
         zh = is_zh(text)
+        plan.notes = [redact.redact(n) for n in plan.notes]  # notes may quote a backend's error text
         user_msg = self.store.new_message(session.id, "user", text, node=node.id,
                                           data={"instruction": instr.to_dict(), "planner": plan.planner})
         if instr.operation in ("undo", "redo"):
@@ -434,20 +464,23 @@ class EditService:
         source_face = None
         if instr.operation == "face_swap":
             source_face = self._source_face(session)
-        cancel = self._cancel.setdefault(session.id, threading.Event())
-        cancel.clear()
+        cancel = self._cancel[session.id] = threading.Event()
         req = EditRequest(image, mask, instr, self.settings, self.rules, labels, source_face, progress, cancel)
         started = time.perf_counter()
-        result = self.execute(req)
+        try:
+            result = self.execute(req)
+        finally:
+            self._cancel.pop(session.id, None)  # idle sessions keep nothing in memory
         seconds = time.perf_counter() - started
         new_labels = labels if not _changes_content(result) else self.segment(result.image)
-        infotext = make_infotext(instr, result)
+        infotext = redact.redact(make_infotext(instr, result))
         png = images.encode_png(result.image, infotext)
         keys = {"image": self.blobs.put(png, "png"), "labelmap": self.blobs.put(_without_user_mask(new_labels).to_bytes(), "npz")}
         if mask_png is not None:
             keys["mask"] = self.blobs.put(images.encode_png((mask * 255).astype(np.uint8)), "png")
         new = self.store.new_node(session.id, parent=node.id, instruction=instr.to_dict(), executor=result.executor,
-                                  info={**result.info, "seconds": round(seconds, 3), "planner": plan.planner}, **keys)
+                                  info=redact.redact_data({**result.info, "seconds": round(seconds, 3), "planner": plan.planner}),
+                                  **keys)
         done = [n.instruction for n in self._ancestors(session.id, node)] + [instr.to_dict()]
         new.suggestions = self._suggest(_without_user_mask(new_labels), done, zh)
         reply = instr.reply or default_reply(instr, zh)
@@ -477,7 +510,9 @@ class EditService:
 
     def interrupt(self, session_id: str, client: str) -> None:
         self._owned(session_id, client)
-        self._cancel.setdefault(session_id, threading.Event()).set()
+        running = self._cancel.get(session_id)
+        if running is not None:
+            running.set()
 
     def _ancestors(self, session_id: str, node: Node) -> list[Node]:
         by_id = {n.id: n for n in self.store.nodes(session_id)}
@@ -496,6 +531,7 @@ class EditService:
     def _history(self, session_id: str, client: str, op: str, count: int, text: str) -> TurnOutcome:
         if not isinstance(count, int) or not 1 <= count <= 50:
             raise BadRequest("count must be a whole number from 1 to 50")
+        self._admit(client)
         with self._lock(session_id):
             session = self._owned(session_id, client)
             self._require_image(session)
@@ -547,6 +583,17 @@ def _without_user_mask(labels: LabelMap) -> LabelMap:
         return labels
     return LabelMap(labels.width, labels.height, {k: v for k, v in labels.masks.items() if k != "user_mask"},
                     labels.faces, labels.source)
+
+
+def _result_problem(request: EditRequest, result: Any) -> str | None:
+    """What is wrong with an executor's result, or None: it must be the input's size, RGB, uint8."""
+    image = getattr(result, "image", None)
+    if not isinstance(result, EditResult) or not isinstance(image, np.ndarray):
+        return f"no image ({type(result).__name__})"
+    want = request.image.shape[:2] + (3,)
+    if image.dtype != np.uint8 or image.shape != want:
+        return f"an image of shape {image.shape} and type {image.dtype}, not {want} uint8"
+    return None
 
 
 def _changes_content(result: EditResult) -> bool:

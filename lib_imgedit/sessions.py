@@ -13,12 +13,17 @@ import secrets
 import sqlite3
 import threading
 import time
+import weakref
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from .errors import Conflict, NodeNotFound, SessionNotFound, StorageError
+from .limits import TurnWindow
+
+if TYPE_CHECKING:
+    from .config import Settings
 
 
 def new_id(nbytes: int = 16) -> str:
@@ -78,7 +83,37 @@ class Message:
 
 
 class SessionStore:
-    """Interface shared by the SQLite and Redis stores."""
+    """Interface shared by the SQLite and Redis stores.
+
+    Besides the records, a store owns what must be shared by every process that serves its
+    sessions: the per-session turn lock and the per-client turn counter. The defaults here are
+    process-local; the Redis store keeps both in Redis.
+    """
+
+    lock_wait_s: float = 300.0  # how long a turn waits for the one before it on the same session
+
+    def __init__(self) -> None:
+        self._turn_locks: weakref.WeakValueDictionary[str, threading.Lock] = weakref.WeakValueDictionary()
+        self._turn_locks_guard = threading.Lock()
+        self._turn_window = TurnWindow()
+
+    @contextmanager
+    def lock(self, session_id: str) -> Iterator[None]:
+        """Serialise the turns of one session. Idle sessions hold no lock object (weak values)."""
+        with self._turn_locks_guard:
+            lock = self._turn_locks.get(session_id)
+            if lock is None:
+                lock = self._turn_locks[session_id] = threading.Lock()
+        if not lock.acquire(timeout=self.lock_wait_s):
+            raise Conflict("another turn of this session is still running: try again when it has finished")
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def admit_turn(self, client: str, per_minute: int) -> float:
+        """Count one turn of `client`: 0 if allowed, else the seconds to wait (nothing counted)."""
+        return self._turn_window.admit(client, per_minute)
 
     def create_session(self, client: str) -> Session:
         raise NotImplementedError
@@ -171,6 +206,7 @@ def _storage_error(exc: sqlite3.Error) -> StorageError:
 
 class SQLiteSessionStore(SessionStore):
     def __init__(self, path: str | Path):
+        super().__init__()
         self.path = Path(path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -207,7 +243,8 @@ class SQLiteSessionStore(SessionStore):
                     yield conn
                     conn.execute("COMMIT")
                 except BaseException:
-                    conn.execute("ROLLBACK")
+                    if conn.in_transaction:  # SQLite has already rolled back after a full disk
+                        conn.execute("ROLLBACK")
                     raise
             except sqlite3.Error as exc:
                 raise _storage_error(exc) from None
@@ -350,3 +387,12 @@ class SQLiteSessionStore(SessionStore):
         for row in self._read("SELECT data FROM sessions"):
             keys.update(json.loads(row["data"]).get("blobs", []))
         return keys
+
+
+def open_store(settings: Settings) -> SessionStore:
+    """The store the settings choose: SQLite in the data folder (default) or a shared Redis."""
+    if settings.store == "redis":
+        from .store_redis import RedisSessionStore
+
+        return RedisSessionStore(settings.redis_url)
+    return SQLiteSessionStore(Path(settings.data_dir) / "sessions.db")

@@ -15,9 +15,13 @@ import json
 import secrets
 from typing import Any, Awaitable, Callable
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from . import redact
 from .api import create_router
+from .housekeeping import Sweeper
 from .service import EditService
 
 Scope = dict[str, Any]
@@ -119,9 +123,25 @@ class BodyLimitMiddleware:
 
 
 def create_app(service: EditService, api_auth: str | None = None, with_ui: bool = True, lang: str = "") -> FastAPI:
-    """The FastAPI app: API routes, the Chat Edit tab at `/` (gradio), auth and size limits."""
+    """The FastAPI app: API routes, the Chat Edit tab at `/` (gradio), auth, size limits, and the
+    expiry sweeper (started with the server, not by merely building the app)."""
     app = FastAPI(title="sd-webui-imgedit", docs_url="/docs", redoc_url=None)
     app.include_router(create_router(service))
+    sweeper = Sweeper(service.store, service.blobs, service.settings.session_ttl_days)
+    app.add_event_handler("startup", sweeper.start)
+    app.add_event_handler("shutdown", sweeper.stop)
+    app.state.sweeper = sweeper
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        """Unknown routes and methods answer in the API's one error shape too."""
+        known = {404: ("NotFound", "no such route"), 405: ("MethodNotAllowed", "this route does not take")}
+        if exc.status_code in known:
+            name, text = known[exc.status_code]
+            message = f"{text}: {request.method} {request.url.path[:100]}"
+        else:
+            name, message = "HTTPError", str(exc.detail)
+        return JSONResponse({"error": name, "message": message, "status": exc.status_code}, status_code=exc.status_code)
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
@@ -136,6 +156,7 @@ def create_app(service: EditService, api_auth: str | None = None, with_ui: bool 
         blocks.queue(concurrency_count=4)
         app = gr.mount_gradio_app(app, blocks, path="/")
     credentials = parse_credentials(api_auth)
+    redact.register(credentials.values())
     app.add_middleware(BodyLimitMiddleware, max_bytes=int(service.settings.max_upload_mb * 1.4e6) + 2_000_000)
     if credentials:
         app.add_middleware(BasicAuthMiddleware, credentials=credentials)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -30,3 +31,29 @@ def astronaut() -> np.ndarray:
 
     return data.astronaut()
 
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    """One real redis-server for the run. Skipped where the binary is missing, except in CI
+    (`IMGEDIT_TEST_REQUIRE_REDIS=1`, set by .ci/run), where a missing Redis is a failure."""
+    from servers import REDIS_SERVER, RedisServer
+
+    if REDIS_SERVER is None:
+        if os.environ.get("IMGEDIT_TEST_REQUIRE_REDIS"):
+            pytest.fail("redis-server is required here (IMGEDIT_TEST_REQUIRE_REDIS) but not installed")
+        pytest.skip("redis-server is not installed")
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server) -> str:
+    """The URL of an empty Redis database."""
+    import redis
+
+    client = redis.Redis.from_url(redis_server.url)
+    client.flushall()
+    client.close()
+    return redis_server.url

@@ -2,51 +2,12 @@
 
 import base64
 import io
-import os
 import signal
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
-import numpy as np
 import pytest
 import requests
 from PIL import Image
-
-ROOT = Path(__file__).resolve().parents[1]
-API = "/sdapi/v1/imgedit"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self, data_dir: Path, *extra: str):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "IMGEDIT_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
-        env.pop("OPENAI_BASE_URL", None)
-        self.proc = subprocess.Popen([sys.executable, "-m", "lib_imgedit", "serve", "--port", str(self.port), *extra],
-                                     cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                if requests.get(f"{self.url}/healthz", timeout=1, auth=("u", "p")).status_code in (200, 401):
-                    return
-            except requests.ConnectionError:
-                time.sleep(0.2)
-            if self.proc.poll() is not None:
-                raise RuntimeError(self.proc.stdout.read().decode(errors="replace"))
-        raise TimeoutError("server did not start")
-
-    def kill(self, sig=signal.SIGKILL) -> None:
-        self.proc.send_signal(sig)
-        self.proc.wait(timeout=30)
+from servers import API, Server
 
 
 @pytest.fixture
