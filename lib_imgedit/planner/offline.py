@@ -192,17 +192,22 @@ def tokenize(text: str, labels: list[str]) -> list[Tok]:
             cands.append(Tok(m.start(), m.end(), m.group(0), {"thing": en_labels[m.group(0)]}))
     if _CJK.search(text):
         maxlen = max([_ZH_MAXLEN] + [len(w) for w in zh_labels])
-        for i in range(len(text)):
-            if not _CJK.search(text[i]) and text[i] not in "3tqpPl":
-                continue
-            for n in range(min(maxlen, len(text) - i), 0, -1):
-                piece = text[i:i + n]
-                if piece in zh_labels:
-                    cands.append(Tok(i, i + n, piece, {"thing": zh_labels[piece]}))
+        # forward maximum matching: the longest word at each place, then on after it ("模糊一点" is 模糊 + 一点)
+        i = 0
+        while i < len(text):
+            step = 1
+            if _CJK.search(text[i]) or text[i] in "3tqpPl":
+                for n in range(min(maxlen, len(text) - i), 0, -1):
+                    piece = text[i:i + n]
+                    if piece in zh_labels:
+                        cands.append(Tok(i, i + n, piece, {"thing": zh_labels[piece]}))
+                    elif piece in _ZH_TABLE:
+                        cands.append(Tok(i, i + n, piece, dict(_ZH_TABLE[piece])))
+                    else:
+                        continue
+                    step = n
                     break
-                if piece in _ZH_TABLE:
-                    cands.append(Tok(i, i + n, piece, dict(_ZH_TABLE[piece])))
-                    break
+            i += step
     # a label form that is also a known word keeps both readings, the label taking the thing slot
     cands.sort(key=lambda t: (-(t.end - t.start), _PRIORITY[t.cat] if t.cats else 99, t.start))
     taken: list[Tok] = []
@@ -228,6 +233,68 @@ def tokenize(text: str, labels: list[str]) -> list[Tok]:
                 re.search(r"(?:\bat|\bon|\bin|\bfrom|\bto|\bnear) (?:the )?(?:very )?$", text[:tok.start])):
             del tok.cats["thing"]
     return sorted((t for t in taken if t.cats), key=lambda t: t.start)
+
+
+# ------------------------------------------------------------------------------------------------
+# typos
+# ------------------------------------------------------------------------------------------------
+_KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_KEY_AT = {c: (r, i) for r, row in enumerate(_KEY_ROWS) for i, c in enumerate(row)}
+
+
+def _near_keys(a: str, b: str) -> bool:
+    (r1, i1), (r2, i2) = _KEY_AT.get(a, (9, 99)), _KEY_AT.get(b, (-9, -99))
+    return a != b and abs(r1 - r2) <= 1 and abs(i1 - i2) <= 1
+
+
+def typo_readings(word: str) -> list[set[str]]:
+    """What a mistyped `word` may have meant, likeliest slips first: two letters swapped ("hiar"), a doubled
+    letter ("blurr"), a letter left out ("backround"), a neighbouring key hit or slipped in ("rwmove")."""
+    n = len(word)
+    if n < 4:
+        return []
+    swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(n - 1)}
+    doubled = {word[:i] + word[i + 1:] for i in range(1, n) if word[i] == word[i - 1]}
+    missing = {word[:i] + c + word[i:] for i in range(n + 1) for c in "abcdefghijklmnopqrstuvwxyz"}
+    slipped: set[str] = set()
+    if n >= 5:
+        for i, ch in enumerate(word):
+            if any(_near_keys(c, ch) for c in word[max(0, i - 1):i] + word[i + 1:i + 2]):
+                slipped.add(word[:i] + word[i + 1:])
+            slipped.update(word[:i] + c + word[i + 1:] for c in _KEY_AT if _near_keys(c, ch))
+    return [tier - {word} for tier in (swapped, doubled, missing, slipped)]
+
+
+@functools.lru_cache(maxsize=1)
+def typo_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
+    """(words a typo may be corrected into, words that are never corrected)."""
+    targets = {w for en, _zh, _alts in V.CONCEPTS.values() for w in en} | set(COLORS) | set(V.TYPO_TARGETS_EN)
+    targets = {w for w in targets if w.isalpha() and len(w) >= 4}
+    known = {w for key in _EN_TABLE for w in re.findall(r"[a-z]+", key)} | set(V.EN_FILLERS) | V.NON_THING_EN
+    known |= _FUNCTION_WORDS | set(V.TYPO_SAFE_EN.split()) | targets
+    return frozenset(targets), frozenset(known)
+
+
+@functools.lru_cache(maxsize=4096)
+def _corrected(word: str) -> str:
+    targets, known = typo_vocabulary()
+    if word in known:
+        return word
+    fixed = V.TYPOS_EN.get(word)
+    if fixed:
+        return fixed
+    for tier in typo_readings(word):
+        hits = tier & targets
+        if hits:
+            return hits.pop() if len(hits) == 1 else word
+    return word
+
+
+def _fix_typos(text: str, labels: list[str]) -> str:
+    """`text` with its mistyped words spelt right; the picture's own label words stay as they are."""
+    own = {w for lab in labels for w in re.findall(r"[a-z]+", str(lab).lower())}
+    return re.sub(r"(?<![a-z'])[a-z]{3,}(?![a-z'])", lambda m: m.group(0) if m.group(0) in own else _corrected(m.group(0)),
+                  text)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -891,7 +958,7 @@ class OfflinePlanner(Planner):
     # -- steps -----------------------------------------------------------------------------------
     def _plan(self, ctx: PlanContext, labels: list[str], zh: bool) -> _Draft:
         raw = (ctx.text or "")[:_MAX_TEXT]
-        t = _clean(raw, zh)
+        t = _fix_typos(_clean(raw, zh), labels)
         if not re.search(r"[a-z0-9\u3400-\u9fff]", t):
             return _Draft(self._clarify(labels, zh, ""), "ask")
         first = _first_clause(t)
@@ -963,7 +1030,7 @@ class OfflinePlanner(Planner):
             targets += found
         if not targets:
             return None
-        ptext = _clean(pending[:_MAX_TEXT], bool(_CJK.search(pending)))
+        ptext = _fix_typos(_clean(pending[:_MAX_TEXT], bool(_CJK.search(pending))), labels)
         pzh = bool(_CJK.search(pending))
         draft = self._plan_text(ptext, tokenize(ptext, labels), labels, pzh, ctx, forced=list(dict.fromkeys(targets)))
         if draft.ins.get("operation") == "clarify":
@@ -1096,8 +1163,10 @@ class OfflinePlanner(Planner):
         if loc.unresolved and not targets:
             return _Draft(self._clarify(labels, zh, loc.unresolved))
         color = _first_color(content_toks)
-        if color and targets and not invert and not _residual(content, content_toks, zh, ("color", "thing")):
-            # "give her purple hair": nothing new but a colour on a region already there
+        named = [x for x in content_toks if x.cat == "thing"]
+        if color and targets and not invert and named and not _residual(content, content_toks, zh, ("color", "thing")) \
+                and all(set(resolve_thing(x.value, labels)[0] or ["?"]) <= set(targets) for x in named):
+            # "give her purple hair": nothing new but a colour on a region already there (not "a red scarf")
             return _Draft(_recolor(color, _Selection(labels=targets)))
         prompt = _content_prompt(content, zh, None, "add", content_toks)
         if p.kind == "add" and targets and not zh and loc.labels and p.loc_inside and not invert:

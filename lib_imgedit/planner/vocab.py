@@ -781,3 +781,58 @@ LABEL_ZH: dict[str, str] = {
     "river": "河", "lake": "湖", "sand": "沙滩", "snow": "雪", "rock": "石头", "bicycle": "自行车", "bus": "公交车",
     "truck": "卡车", "ceiling": "天花板", "bench": "长椅", "bottle": "瓶子", "umbrella": "伞", "bag": "包",
 }
+
+# --- typos (English) ------------------------------------------------------------------------------
+# Words a mistyped word may be corrected into, besides the things' words and colour names.
+TYPO_TARGETS_EN = (
+    "remove", "erase", "delete", "change", "replace", "make", "turn", "paint", "color", "colour", "recolor", "blur",
+    "brighten", "darken", "sharpen", "pixelate", "swap", "switch", "convert", "transform", "please", "could", "would",
+    "background", "picture", "photo", "image", "increase", "decrease", "reduce", "contrast", "saturation",
+    "brightness", "warmer", "cooler", "brighter", "darker", "blurry", "style", "painting", "watercolor", "cartoon",
+    "anime", "sketch", "lighter", "instead", "want", "like", "look", "into", "with", "from", "their", "there",
+)
+# Short slips that the rules in `offline.typo_readings` leave alone.
+TYPOS_EN = {"teh": "the", "hte": "the", "adn": "and", "nad": "and", "taht": "that", "thsi": "this", "yuo": "you",
+            "waht": "what", "jsut": "just", "bkg": "background"}
+# Real English words one slip away from a word above (derived from the wamerican word list, 2020-12): never
+# "corrected" ("hose" stays "hose", not "horse").
+TYPO_SAFE_EN = (
+    "abby able aces acts ailing aires airs alms amps ants applies atone atones attired automobiled baath bands bang "
+    "banns bans bard barth basing bats bead beads bicycled bids biked biker bikers bills blare blats blaze blazed "
+    "blind bloat bloats blonder blondes blonds blots bloused blower blowers blued blues blurt boars boas boast "
+    "boasts bodes boggles bolder bolts bond booms boors boos boot booths bottled bowel bows boxed boxers boyd brad "
+    "brads brass bride bridged bridger bros brow browse busch bushed bushy cabled cain caked cane canoed capet "
+    "cards cares caret carton carts cast casts cation chang changed char chars cheep chid chile chips chocolates "
+    "churls clacks click clod clods close closer closest clothe clothed cloths clotting coal coast cock colo "
+    "compute computed concert contract cooke cooked cooled cooper coors copped cora corral costumed counted coupe "
+    "coupled covert cram crapes creak cree creel cress cringe crow crowed crows curl curs cusp cycled czars daren "
+    "darth dears dearth decease decreased decreases deduce deflection deleted deletes deplete dirty diver docks "
+    "doses drape draped dream dressed dressers driver earthy ease eater eaves eels emeralds eras erased eraser "
+    "erases eroses erse eyeball fable fables faced fades failing fangs faxes fears feces fenced fencer fencers "
+    "figured filed finger fishy fiver flack flare flock flood flooding floods flowed flurry footfall foots form "
+    "foxes frail frees freeze frighten fringed frock frocks fromm frown furls gable gables gangs gary gasses ghats "
+    "giggles gills girds glade glads glared glassed gloat glower glowers goads goggle goggled golds goodie gooks "
+    "gorse grads grail grange grown grows gushes hades hafts hangs hans harts hates havens heard hears heaven "
+    "heaves hedged heel heep heir hemet hench here hikes hips hoes holden homed homer hone hooks hoots horde hordes "
+    "horsed hose hoses housed hulls humane hushes ills imaged images increased increases intro jean jumped ketch "
+    "kited lack lacks laddies lades ladles lams laps lass lasses late layer leach lease legging leggins licks "
+    "lighted liked liker likes limed limes lisp live lock locke locus loud louse lowers maker makes marion marlon "
+    "means medal microwaved mills mitten mittens mitty mobil mono morse moth motorbiked motorcycled mouse mouses "
+    "mungs noes nooks noose norse nosed oats odor odors olden oliver olives oman omen opine oral oranges oses ouch "
+    "packaged pain paining pals pane pangs pans pant panting park parks pate pats payer pease peopled peron persona "
+    "pest pests phoned piazza pictured pictures pilate pined pint plaint plan planed plans plated plath platte "
+    "played pleas pleased pleases pliant pocks poets poled polio pone pool poole poser posher posted preach psalm "
+    "psalms ptah pulpy pupil pure puree purples pursed purser races racial rage raid raids rail rainbows rams rang "
+    "ranged ranger rapes rash ream rears reduced reduces reek reelection removed remover removes replaced replaces "
+    "reyes ricks rider ridge rifer righter rightness riling ringer ringers rises rivet roars rods roes ross round "
+    "rover rower rowers rows sabin sable sables sacks sades sandal saves scandals scar scare scars scats scooted "
+    "scows scream sean sears sedna seep self selves shads shares sharpe shaves shelve shelved shes shies shift "
+    "shirr shit shoed shone shops shore shores short shots shove shows shrug shrugs sidewall sing sips sires "
+    "sketchy skids skied skiers skis skit skits slack slink sliver sneaker snips snorts soggy soli solver sorts "
+    "spectacle spoil stair stars steep stine stirs stol stoned stoner stoners stoop strange streak strove stye "
+    "styled styles surrounding swearer swords tabled tail tailing tales thee thrash three threes tills toads "
+    "toggles toiler tool toot toothy towed trailing tran trashy treed tress trial trick trouser troys tuck "
+    "turquoises tyree urls veiling vets vouch wades wafer wager wages wails walks wallis warmed warms warner waster "
+    "wave waved wavers wears weaves whips whit whites whits widow widows wired wireds witch woken woods wooed word "
+    "woulds writhing yellows "
+)
