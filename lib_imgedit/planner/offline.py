@@ -33,7 +33,7 @@ _MAX_TEXT = 1000  # characters of a request that are read; the rest cannot chang
 # tokens
 # ------------------------------------------------------------------------------------------------
 # Category priority when two tables claim the same words (lower wins); longer matches win first.
-_PRIORITY = {"style": 0, "filter": 1, "gray": 2, "material": 3, "color": 4, "adjust": 5, "thing": 6, "scene": 7,
+_PRIORITY = {"hairc": -1, "style": 0, "filter": 1, "gray": 2, "material": 3, "color": 4, "adjust": 5, "thing": 6, "scene": 7,
              "whole": 8, "pron": 9, "it": 10, "art": 11}
 
 
@@ -112,12 +112,18 @@ def _static_tables() -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any
         (zh if _CJK.search(word) else en)[word]["material"] = mat
     for name in COLORS:
         _add(en, name, "color", name)
-    for word, name in _COMPARATIVE_COLORS.items():
+    for word, name in {**_COMPARATIVE_COLORS, **V.HAIR_COLOR_NOUNS}.items():
         _add(en, word, "color", name)
     for word, name in {**CHINESE_COLORS, **V.EXTRA_ZH_COLORS}.items():
         _add(zh, word, "color", name)
+        for shade, tone in V.ZH_SHADES.items():  # "浅灰" -> light gray, "深紫色" -> purple
+            toned = f"{tone} {name}" if f"{tone} {name}" in COLORS else name
+            if not word.startswith(tuple(V.ZH_SHADES)):
+                _add(zh, shade + word, "color", toned)
+    for shade, name in V.ZH_HAIR_SHADES.items():
+        _add(zh, shade + "发", "hairc", name)
     # Chinese words for new content are blockers: "马赛克" must not yield the thing "马".
-    for word in V.ZH_EN:
+    for word in (*V.ZH_EN, *V.ZH_MEASURES):
         zh.setdefault(word.lower(), {})
     return en, zh
 
@@ -223,6 +229,14 @@ def tokenize(text: str, labels: list[str]) -> list[Tok]:
                 else:
                     clash.cats.setdefault(cat, value)
     taken = [t for t in taken if t.cats]
+    for tok in list(taken):
+        if tok.cat == "hairc":  # "红发": the colour, then the hair
+            taken.remove(tok)
+            taken += [Tok(tok.start, tok.end - 1, tok.text[:-1], {"color": tok.cats["hairc"]}),
+                      Tok(tok.end - 1, tok.end, tok.text[-1], {"thing": "hair"})]
+        elif tok.text == "画" and text[tok.start - 1:tok.start] in ("的", "幅", "张") and \
+                resolve_thing("painting", labels)[0]:
+            tok.cats["thing"] = "painting"  # "墙上的画" in a picture with a painting; "梵高的画" is a style
     for tok in taken:
         if tok.cat == "adjust" and tok.cats["adjust"][0] in ("brightness", "saturation") and any(
                 o.cat == "color" and 0 <= o.start - tok.end <= 1 for o in taken):
@@ -409,7 +423,7 @@ _EN_CHANGE = re.compile(r"\b(?:change|turn|transform|convert|switch|alter|make|p
 _EN_TO = re.compile(r"\s*\b(?:to look like|to become|become|to be|in to|into|to)\s+")
 _EN_MAKE = re.compile(r"^(?:make|get|render|let|have|keep|turn|paint|dye|colou?r|tint|recolou?r|shade|leave|go)\s+")
 _EN_BE = re.compile(r"\s+(?:should be|should look|must be|needs to be|need to be|has to be|have to be|ought to be|"
-                    r"could be|would be|is|are|was|were|looks|look|seems|seem|appears|to be)\s+")
+                    r"could be|would be|is|are|was|were|looks|look|seems|seem|appears|to be|be)\s+")
 _DETS = r"(?:the|this|that|these|those|his|her|its|their|my|your|our|a|an)"
 _EN_UNKNOWN_NP = re.compile(r"\b" + _DETS + r"\s+([a-z][a-z'\-]*)(?:\s+([a-z][a-z'\-]*))?")
 
@@ -417,7 +431,11 @@ _ZH_REMOVE = re.compile("|".join(re.escape(w) for w in sorted(V.REMOVE_ZH, key=l
 _ZH_WEAK_REMOVE = {"不要", "消失", "隐藏", "扔掉"}
 _ZH_CHANGE = re.compile(r"(?:替换成|替换为|转换成|转变成|改变成|变成|换成|改成|弄成|改为|变为|换为|换做|换作|染成|涂成|刷成|调成|"
                         r"漆成|画成|做成|转成|变作|修成|p成|搞成|整成|变得|改做|改作|替换|转为|化为|化成)")
-_ZH_BA_VERB = re.compile(r"^(?:把|将|让|使)(?P<t>.+?)(?P<v>变|换|改|染|涂|刷|弄|调|画|修|p|漆|整)(?P<c>.+)$")
+_ZH_BA_VERB = re.compile(r"^(?P<ba>把|将|让|使)?(?P<t>.+?)(?P<v>变|换|改|染|涂|刷|弄|调|画|修|p|漆|整|剪|烫|剃|拉|留)"
+                         r"(?P<c>.+)$")
+# "给她换个发型", "给他剃个光头", "给她一头红发": something for a person, placed by what it is
+_ZH_GIVE = re.compile(r"^(?:给|帮|替|为)(?P<who>他们|她们|他|她|它|这个人|那个人)(?P<v>换|剃|剪|烫|染|留|弄|整|做|来|搞)?"
+                      r"(?:上|成|了)?(?:一下)?(?:一(?:个|头|顶|副|件|条|双|款|种|套)|个|顶|副|件|条|双|款|种|套)?(?P<c>(?!的).+)$")
 _ZH_ADD = re.compile(r"(?:加上|添加|添上|加入|加个|加一|加(?!强|大|深|重|亮|快|粗|高|速|剧|宽|长|暗|点亮度)|添|画上|画个|画一|"
                      r"放上|放个|放一|放(?!大|小)|插入|戴上|戴|穿上|配上|p上|补上|多加|来一个|来个|装上|挂上|挂|种上|种)")
 _ZH_CHANGE_ONE = re.compile(r"^(?:换|改)(?:一个|一下|个|掉)(?P<t>.+)$")
@@ -451,8 +469,19 @@ _FUNCTION_WORDS = {"on", "off", "in", "up", "down", "out", "over", "at", "to", "
 def _first_np_end(t: str, toks: list[Tok], start: int, after_pron: bool = True) -> tuple[int, str]:
     """End of the noun phrase that opens t[start:], and an unknown head word if no table knows it.
     `after_pron=False` stops after a pronoun ("give her sunglasses": her is the receiver)."""
-    for tok in toks:
+    def bare(a: int, b: int) -> str:
+        """t[a:b] without its colour and material words ("the blue car", "her black hair")."""
+        out = t[a:b]
+        for x in toks:
+            if a <= x.start and x.end <= b and x.cat in ("color", "material"):
+                out = out.replace(x.text, " ", 1)
+        return out
+
+    for i, tok in enumerate(toks):
         if tok.start < start:
+            continue
+        if tok.cat in ("color", "material") and any(
+                x.cat == "thing" and not bare(tok.start, x.start).strip() for x in toks[i + 1:]):
             continue
         if tok.cat in ("thing", "whole", "it", "pron") or "thing" in tok.cats:
             gap = t[start:tok.start].strip()
@@ -465,7 +494,7 @@ def _first_np_end(t: str, toks: list[Tok], start: int, after_pron: bool = True) 
             for nxt in toks:
                 if nxt.start < end or nxt.cat not in ("thing",):
                     continue
-                between = t[end:nxt.start]
+                between = bare(end, nxt.start) if tok.cat == "pron" else t[end:nxt.start]
                 if re.fullmatch(r"\s*(?:'s|’s|s'|')?\s*(?:(?:and|&|,|or|plus|the|his|her|their|its|my|your|our)\s*)*",
                                 between):
                     end = nxt.end
@@ -615,11 +644,16 @@ def _parse_zh(t: str, toks: list[Tok]) -> Parsed:
     m = _ZH_CHANGE.search(t)
     if m and free_of(m.start(), m.end(), ("thing", "style", "scene", "color", "adjust", "gray")):
         return Parsed("change", [(0, m.start())], (m.end(), n))
+    give = _ZH_GIVE.match(t)
+    if give and give.group("v"):
+        return Parsed("give", [(give.start("who"), give.end("who"))], (give.start("c"), n))
     m = re.match(r"^(?:让|使|叫|帮)(?P<t>他们|她们|他|她|它|这个人|那个人)(?P<c>(?!的).+)$", t)
     if m and not _ZH_CHANGE.search(t):
         return Parsed("make", [(m.start("t"), m.end("t"))], (m.start("c"), n))
     m = _ZH_BA_VERB.match(t)
-    if m and free_of(m.start("v"), m.end("v"), ("adjust", "gray", "filter", "thing", "style", "color")):
+    if m and free_of(m.start("v"), m.end("v"), ("adjust", "gray", "filter", "thing", "style", "color")) and (
+            m.group("ba") or _has(_toks_in(toks, (m.start("t"), m.end("t"))), "thing")) and \
+            t[m.start("v"):m.end("v") + 1] not in V.ZH_EN and t[m.start("v") - 1:m.end("v")] not in V.ZH_EN:
         return Parsed("change", [(m.start("t"), m.end("t"))], (m.start("c"), n))
     m = _ZH_CHANGE_ONE.match(t)
     if m:
@@ -644,6 +678,8 @@ def _parse_zh(t: str, toks: list[Tok]) -> Parsed:
             return Parsed("add", [], (m.end(), m.end() + tail.start()),
                           (m.end() + tail.start("l"), m.end() + tail.end("l")), inside)
         return Parsed("add", [], (m.end(), n), loc, inside)
+    if give:
+        return Parsed("give", [(give.start("who"), give.end("who"))], (give.start("c"), n))
     return Parsed("none", [(0, n)], None)
 
 
@@ -818,6 +854,7 @@ def _edits_in_history(ctx: PlanContext) -> int:
 def _history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str, Any] | None:
     has_content = any(x.cat in ("thing", "color", "adjust", "style", "scene", "gray", "filter") for x in toks)
     if zh:
+        t = _strip_prefix(t, True)[0] or t  # "帮我恢复上一步"
         if any(w in t for w in V.RESET_ZH):
             return {"operation": "undo", "count": _edits_in_history(ctx)}
         if (any(w in t for w in V.REDO_ZH) and not has_content) or re.search(r"(?:撤销|撤回)\s*(?:撤销|撤回)", t):
@@ -973,6 +1010,8 @@ class OfflinePlanner(Planner):
         swap = self._face_swap(t, zh, toks, labels, ctx)
         if swap:
             return _Draft(swap)
+        if _is_question(t, zh, toks):
+            return _Draft(self._clarify(labels, zh, "", ask_what=True))
         pending = _pending_clarify(ctx)
         if pending:
             answer = self._answer_to_question(t, toks, labels, zh, ctx, pending)
@@ -1002,7 +1041,7 @@ class OfflinePlanner(Planner):
                            r"\bswap (?:in )?my face|\bswitch faces\b|\bface replace", t) or re.search(
             r"换脸|人脸替换|替换人脸|换成我的脸|换上我的脸|用我的脸|换成我的|换上我|把我的脸", t)
         weak = re.search(r"\b(?:my (?:own )?face|mine|me|my photo|my selfie|myself)\b", t) or re.search(
-            r"我的脸|我自己|我的照片|我", t)
+            r"我的脸|我自己|我的照片|我本人|(?:换成|换上|用|变成|改成|贴上|放上)我(?!们)", t)
         verbs = re.search(r"\b(?:use|put|swap|replace|change|switch|instead|paste|stick|give|with|make|place|insert|"
                           r"transplant|look like|turn|be)\b", t) or re.search(r"换|用|替换|变成|放|贴|改成", t)
         other = any(x.cat in ("adjust", "gray", "filter", "color", "style") for x in toks)
@@ -1080,9 +1119,15 @@ class OfflinePlanner(Planner):
         if p.kind == "add":
             return self._add(t, p, content, content_toks, cls, toks, labels, zh, ctx, forced)
         if p.kind == "give" and cls in ("content", "material"):
+            if sel.whole and not sel.labels:  # "give the photo a warm sunset glow"
+                return _Draft({"operation": "restyle", "targets": [],
+                               "prompt": _style_prompt(content, content_toks, zh, free=False)})
+            if sel.labels and all(x.cats.get("thing") == "person" for x in target_toks if x.cat == "thing"):
+                sel = _Selection(pronoun=True, pronoun_only=True)  # "give the girl a hat": placed by what it is
             return self._add(t, p, content, content_toks, cls, toks, labels, zh, ctx, forced, give=sel)
 
-        if cls in ("content", "empty") and (_only_reference_words(content or t, zh) or _SAME_AS_BEFORE.search(content)):
+        if cls in ("content", "empty") and not sel.labels and (
+                _only_reference_words(content or t, zh) or _SAME_AS_BEFORE.search(content)):
             return None
         if cls == "content" and _vague(content):
             return _Draft(self._clarify(labels, zh, "", ask_what=True), "ask")
@@ -1097,6 +1142,9 @@ class OfflinePlanner(Planner):
 
         sel = self._pronoun_target(sel, cls, content, content_toks, labels, ctx, t)
         sel = self._current_region(sel, cls, target_toks, labels, ctx, t)
+        color = _region_color(content, content_toks, zh, labels, sel.labels) if cls == "content" else None
+        if color and not sel.invert:
+            return _Draft(_recolor(color, sel))
         if cls in ("gray", "filter", "adjust"):
             adj = _adjust_from(content_toks, content, zh)
             if p.kind == "be" and p.prep in _COMPLAINT_COPULAS:
@@ -1162,11 +1210,8 @@ class OfflinePlanner(Planner):
             targets = self._placement(content, content_toks, labels, zh, loc)
         if loc.unresolved and not targets:
             return _Draft(self._clarify(labels, zh, loc.unresolved))
-        color = _first_color(content_toks)
-        named = [x for x in content_toks if x.cat == "thing"]
-        if color and targets and not invert and named and not _residual(content, content_toks, zh, ("color", "thing")) \
-                and all(set(resolve_thing(x.value, labels)[0] or ["?"]) <= set(targets) for x in named):
-            # "give her purple hair": nothing new but a colour on a region already there (not "a red scarf")
+        color = _region_color(content, content_toks, zh, labels, targets) if targets and not invert else None
+        if color:
             return _Draft(_recolor(color, _Selection(labels=targets)))
         prompt = _content_prompt(content, zh, None, "add", content_toks)
         if p.kind == "add" and targets and not zh and loc.labels and p.loc_inside and not invert:
@@ -1179,22 +1224,18 @@ class OfflinePlanner(Planner):
     def _placement(self, content: str, content_toks: list[Tok], labels: list[str], zh: bool,
                    loc: _Selection) -> list[str]:
         """Where new content goes when the request names no place."""
-        for tok in content_toks:
-            value = tok.cats.get("thing")
-            personal = (isinstance(value, str) and value in _PERSONAL) or (
-                isinstance(value, tuple) and _norm_label(value[1]) in _PERSONAL_NORMS)
-            if personal:
-                found, _inv = resolve_thing(value, labels)
-                if found:
-                    return found
+        found = _personal_labels(content_toks, labels)
+        if found:
+            return found
         english = _translate(content) if _CJK.search(content) else content.lower()
-        for word, key in sorted(V.CONTENT_WORDS.items(), key=lambda kv: -len(kv[0])):
-            if re.search(r"(?<![a-z])" + re.escape(word) + r"(?:s|es)?(?![a-z])", english):
-                for concept in V.PLACEMENT.get(key, ()):
-                    found, inv = resolve_thing(concept, labels)
-                    if found and not inv:
-                        return found
-                break
+        # the head noun, which comes last in English ("a flower crown" is a crown)
+        hits = [(m.end(), len(word), key) for word, key in V.CONTENT_WORDS.items()
+                for m in re.finditer(r"(?<![a-z])" + re.escape(word) + r"(?:s|es)?(?![a-z])", english)]
+        if hits:
+            for concept in V.PLACEMENT.get(max(hits)[2], ()):
+                found, inv = resolve_thing(concept, labels)
+                if found and not inv:
+                    return found
         if loc.pronoun:
             found, _inv = resolve_thing("person", labels)
             if found:
@@ -1253,7 +1294,7 @@ class OfflinePlanner(Planner):
                 sel.invert = True
                 sel.whole = False
                 return sel
-        chosen = _head_things(t, things, zh)
+        chosen = _head_things(t, things, zh, labels)
         for tok in chosen:
             found, inv = resolve_thing(tok.value, labels)
             if not found:
@@ -1267,12 +1308,19 @@ class OfflinePlanner(Planner):
 
     def _pronoun_target(self, sel: _Selection, cls: str, content: str, content_toks: list[Tok], labels: list[str],
                         ctx: PlanContext, t: str) -> _Selection:
-        """'make her blonde' -> hair; 'make him smile' -> face; 'make her brighter' -> the person."""
-        if sel.labels or not (sel.pronoun_only or (sel.whole and cls == "color" and _mentions_it(t))):
+        """'make her blonde' -> hair; 'make him smile' -> face; 'make her brighter' -> the person; with nothing
+        named, '换成黑发' and 'blonde please' -> hair."""
+        nothing_named = not (sel.whole or sel.pronoun)
+        if sel.labels or sel.unresolved or not (
+                sel.pronoun_only or nothing_named or (sel.whole and cls == "color" and _mentions_it(t))):
             return sel
+        if cls in ("content", "color") and not sel.whole:
+            sel.labels = _personal_labels(content_toks, labels)
+            if sel.labels:
+                return sel
         if cls == "color":
             color = _first_color(content_toks) or ""
-            if color in V.HAIR_COLORS or "brunette" in content:
+            if color in V.HAIR_COLORS or any(x.text in V.HAIR_COLOR_NOUNS for x in content_toks):
                 found, _ = resolve_thing("hair", labels)
                 if found:
                     sel.labels = found
@@ -1284,6 +1332,8 @@ class OfflinePlanner(Planner):
                 return sel
             if sel.whole:
                 return sel
+        if nothing_named:
+            return sel
         if cls in ("content", "style_free"):
             placed = self._placement(content, content_toks, labels, False, _Selection(pronoun=sel.pronoun_only))
             if placed:
@@ -1346,7 +1396,7 @@ class OfflinePlanner(Planner):
                                                      r"我指的是", t))
         things = [x for x in things if x not in negated]
         new_targets: list[str] = []
-        for tok in _head_things(t, things, zh) if things else []:
+        for tok in _head_things(t, things, zh, labels) if things else []:
             found, _inv = resolve_thing(tok.value, labels)
             new_targets += [x for x in found if x not in new_targets]
         if things and not new_targets:
@@ -1643,6 +1693,30 @@ _PERSONAL = {"hair", "face", "eyes", "eyebrows", "lips", "nose", "ears", "teeth"
 _PERSONAL_NORMS = _PERSON_PART_NORMS - {"person", "body"}
 
 
+def _personal_labels(toks: list[Tok], labels: list[str]) -> list[str]:
+    """The labels of the first part of a person (hair, shirt ...) that `toks` name and the picture has."""
+    for tok in toks:
+        value = tok.cats.get("thing")
+        if (isinstance(value, str) and value in _PERSONAL) or (
+                isinstance(value, tuple) and value[0] == "@label" and _norm_label(value[1]) in _PERSONAL_NORMS):
+            found, _inv = resolve_thing(value, labels)
+            if found:
+                return found
+    return []
+
+
+def _region_color(content: str, toks: list[Tok], zh: bool, labels: list[str], targets: list[str]) -> str | None:
+    """The colour when `content` is only a colour and regions already among `targets` ("purple hair", "一头银发"),
+    not something new ("a red scarf")."""
+    color = _first_color(toks)
+    named = [x for x in toks if x.cat == "thing"]
+    if not color or not named or _residual(content, toks, zh, ("color", "thing")):
+        return None
+    if all(set(resolve_thing(x.value, labels)[0] or ["?"]) <= set(targets) for x in named):
+        return color
+    return None
+
+
 @dataclass
 class _Selection:
     labels: list[str] = field(default_factory=list)
@@ -1706,6 +1780,27 @@ _CLAUSE = re.compile(r"[,;.]\s*(?:and then|then|after that|afterwards|and also|a
                      r"[，,；;。]\s*(?:然后|再|并且|并|接着|还有|同时|另外|顺便)|然后|接着|顺便再|[；;。]")
 
 
+_QUESTION_EN = re.compile(r"^(?!what if|what about|how about|what would|how would|what will|what'd)"
+                          r"(?:what|what's|whats|which|who|who's|whose|where|why|how many|how much|how old|is there|are there|is this|is that|is it|is she|is he|are they|"
+                          r"are these|does|do you see|can you see|could you tell|can you tell|tell me|describe|explain|"
+                          r"identify)\b")
+_EDIT_WORDS_EN = re.compile(r"\b(?:make|change|turn|remove|erase|delete|add|put|replace|swap|blur|brighten|darken|paint|"
+                            r"dye|give|recolou?r|edit|fix|convert|transform|undo|redo|crop|sharpen|pixelate|apply|"
+                            r"get rid)\b")
+_QUESTION_ZH = re.compile(r"什么|几个|几只|几辆|几位|多少|哪里|哪儿|哪个|哪些|是谁|谁|是不是|有没有|描述|介绍|识别|"
+                          r"看到|看见|[吗嘛][?？]?$")
+_EDIT_WORDS_ZH = re.compile(r"[把将改换变删加调弄修抠擦染涂刷画放戴穿让p]|去掉|去除|虚化|模糊|撤销|美白|磨皮|打码")
+
+
+def _is_question(t: str, zh: bool, toks: list[Tok]) -> bool:
+    """'what's in this picture?', '图里有几个人': a question about the picture, not an edit."""
+    if any(x.cat in ("adjust", "style", "filter", "gray", "scene") for x in toks):
+        return False
+    if zh:
+        return bool(_QUESTION_ZH.search(t)) and not _EDIT_WORDS_ZH.search(t)
+    return bool(_QUESTION_EN.match(t)) and not _EDIT_WORDS_EN.search(t)
+
+
 def _first_clause(t: str) -> str:
     """The first of several requests ("remove the car, then blur the sky" -> "remove the car")."""
     m = _CLAUSE.search(t)
@@ -1758,7 +1853,7 @@ def _mentions_it(t: str) -> bool:
     return bool(re.search(r"\b(?:it|them|that|this)\b|它", t))
 
 
-def _head_things(t: str, things: list[Tok], zh: bool) -> list[Tok]:
+def _head_things(t: str, things: list[Tok], zh: bool, labels: list[str] | None = None) -> list[Tok]:
     """The things a phrase is about: the head noun and those joined to it by 'and'."""
     if not things:
         return []
@@ -1775,8 +1870,13 @@ def _head_things(t: str, things: list[Tok], zh: bool) -> list[Tok]:
         return chosen
     head = things[0]
     rest = things[1:]
-    # "the man's shirt" -> shirt
-    while rest and re.fullmatch(r"\s*(?:'s|s'|')\s*", t[head.end:rest[0].start]):
+    def found(tok: Tok) -> bool:
+        return labels is None or bool(resolve_thing(tok.value, labels)[0])
+
+    # "the man's shirt" -> shirt; a compound names its last noun ("the mountain background", "the car window")
+    # unless only the first is in the picture ("the sign text")
+    while rest and (re.fullmatch(r"\s*(?:'s|s'|')\s*", t[head.end:rest[0].start]) or (
+            re.fullmatch(r"\s+", t[head.end:rest[0].start]) and (found(rest[0]) or not found(head)))):
         head, rest = rest[0], rest[1:]
     chosen = [head]
     for nxt in rest:
@@ -1821,7 +1921,7 @@ def _residual(text: str, toks: list[Tok], zh: bool, drop: tuple[str, ...]) -> st
     rest = " ".join(pieces)
     rest = re.sub(r"\d+(?:\.\d+)?\s*(?:%|％|percent)?", " ", rest)
     if zh or _CJK.search(rest):
-        for w in sorted(V.ZH_FILLERS, key=len, reverse=True):
+        for w in sorted(V.ZH_FILLERS + V.ZH_MEASURES, key=len, reverse=True):
             rest = rest.replace(w, " ")
         rest = _ZH_POSITION.sub(" ", rest)
     words = re.findall(r"[a-z][a-z'\-]*|[\u3400-\u9fff]+", rest)
