@@ -285,7 +285,7 @@ def typo_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
     targets = {w for en, _zh, _alts in V.CONCEPTS.values() for w in en} | set(COLORS) | set(V.TYPO_TARGETS_EN)
     targets = {w for w in targets if w.isalpha() and len(w) >= 4}
     known = {w for key in _EN_TABLE for w in re.findall(r"[a-z]+", key)} | set(V.EN_FILLERS) | V.NON_THING_EN
-    known |= _FUNCTION_WORDS | set(V.TYPO_SAFE_EN.split()) | targets
+    known |= _FUNCTION_WORDS | set(V.TYPO_SAFE_EN.split()) | set(V.INFORMAL_EN.split()) | targets
     return frozenset(targets), frozenset(known)
 
 
@@ -409,7 +409,7 @@ _EN_STYLEOF = re.compile(r"\b(?:in|into|with)\s+(?:the\s+|a\s+)?(?:style|manner|
 _EN_ADD = re.compile(r"\b(?:add|put|place|insert|include|attach|stick|plant|hang|throw in|drop in|bring in|"
                      r"generate|create|spawn|draw|paint|sketch in)\s+")
 _EN_PUT_PERSON = re.compile(
-    r"^(?:put|place|move|take|send|transport|teleport|bring|show|set|photoshop)\s+(?:her|him|them|me|us|it|the "
+    r"^(?:put|place|move|take|send|transport|teleport|bring|show|set|photoshop)\s+(?P<who>her|him|them|me|us|it|the "
     r"(?:man|woman|person|people|girl|boy|guy|kids?|child|couple|family|subject|lady|car|dog|cat))\s+"
     r"(?:in front of|in|into|at|on|onto|to|inside|under|near|by|beside|next to|somewhere in|somewhere on)\s+(?P<c>.+)$")
 _EN_QUANT = re.compile(r"^(?:a|an|some|\d+|few|a few|several|two|three|four|many|more|lots of|a lot of|another)\b")
@@ -425,6 +425,8 @@ _EN_MAKE = re.compile(r"^(?:make|get|render|let|have|keep|turn|paint|dye|colou?r
 _EN_BE = re.compile(r"\s+(?:should be|should look|must be|needs to be|need to be|has to be|have to be|ought to be|"
                     r"could be|would be|is|are|was|were|looks|look|seems|seem|appears|to be|be)\s+")
 _DETS = r"(?:the|this|that|these|those|his|her|its|their|my|your|our|a|an)"
+_HELD_BY = re.compile(r"\b" + _DETS + r"\s+([a-z][a-z'\-]*)\s+(?:on|in|from|at|of|near|under|behind|inside|over|off)\s+" +
+                      r"(?:(?:the|this|that|his|her|its|their|my|your)\s+)?$")
 _EN_UNKNOWN_NP = re.compile(r"\b" + _DETS + r"\s+([a-z][a-z'\-]*)(?:\s+([a-z][a-z'\-]*))?")
 
 _ZH_REMOVE = re.compile("|".join(re.escape(w) for w in sorted(V.REMOVE_ZH, key=len, reverse=True)))
@@ -490,8 +492,8 @@ def _first_np_end(t: str, toks: list[Tok], start: int, after_pron: bool = True) 
             end = tok.end
             if tok.cat == "pron" and not after_pron:
                 return end, ""
-            # "her hair", "the man's shirt", "hair and lips": extend over joined things
-            for nxt in toks:
+            # "her hair", "the man's shirt", "hair and lips": extend over joined things (not "make it snow")
+            for nxt in toks if tok.text != "it" else ():
                 if nxt.start < end or nxt.cat not in ("thing",):
                     continue
                 between = bare(end, nxt.start) if tok.cat == "pron" else t[end:nxt.start]
@@ -532,6 +534,15 @@ def _first_np_end(t: str, toks: list[Tok], start: int, after_pron: bool = True) 
                 return offset + m.end(), word
             return offset + m.end(1 if word == m.group(1) else 2), word
     return start, ""
+
+
+_CLOTHING_KEYS = {"jacket", "shirt", "clothes", "dress", "pants", "shoes", "hat", "cap", "scarf"}
+
+
+def _wears(text: str) -> bool:
+    """Whether `text` ("a tuxedo", "a red gown") names something worn."""
+    return any(key in _CLOTHING_KEYS and re.search(r"(?<![a-z])" + re.escape(word) + r"(?:s|es)?(?![a-z])", text)
+               for word, key in V.CONTENT_WORDS.items())
 
 
 def _parse_en(t: str, toks: list[Tok]) -> Parsed:
@@ -577,6 +588,8 @@ def _parse_en(t: str, toks: list[Tok]) -> Parsed:
         return Parsed("styleof", [(0, m.start())], (m.end(), n))
     # put her in Paris -> a new background
     m = _EN_PUT_PERSON.match(t)
+    if m and _wears(t[m.start("c"):]):  # "put him in a tuxedo": clothes, not a place
+        return Parsed("give", [(m.start("who"), m.end("who"))], (m.start("c"), n))
     if m:
         return Parsed("background", [], (m.start("c"), n))
     # add Y (to X); "a red scarf around her neck" (after "i'd like") is the same
@@ -998,6 +1011,14 @@ class OfflinePlanner(Planner):
         t = _fix_typos(_clean(raw, zh), labels)
         if not re.search(r"[a-z0-9\u3400-\u9fff]", t):
             return _Draft(self._clarify(labels, zh, ""), "ask")
+        said = _COMPLAINT_THEN_ASK.match(t)
+        if said:  # "the road looks boring, make it cobblestone": the ask, about the road
+            subject = said.group("s")
+            ask = said.group("ask") if subject in ("it", "this", "that") else \
+                re.sub(r"\b(?:it|this|that)\b", subject, said.group("ask"), count=1)
+            draft = self._plan(_ctx_with(ctx, ask), labels, zh)
+            if draft.ins.get("operation") != "clarify":
+                return draft
         first = _first_clause(t)
         if first != t:
             draft = self._plan(_ctx_with(ctx, first), labels, zh)
@@ -1118,7 +1139,7 @@ class OfflinePlanner(Planner):
             cls = "style_free"
         if p.kind == "add":
             return self._add(t, p, content, content_toks, cls, toks, labels, zh, ctx, forced)
-        if p.kind == "give" and cls in ("content", "material"):
+        if p.kind == "give" and (cls in ("content", "material") or (cls == "color" and sel.pronoun_only)):
             if sel.whole and not sel.labels:  # "give the photo a warm sunset glow"
                 return _Draft({"operation": "restyle", "targets": [],
                                "prompt": _style_prompt(content, content_toks, zh, free=False)})
@@ -1294,6 +1315,12 @@ class OfflinePlanner(Planner):
                 sel.invert = True
                 sel.whole = False
                 return sel
+        # "the clutter on the table": the thing asked about is the unknown word, not the table
+        held = None if zh or p.kind not in ("remove", "make", "change", "replace", "be") else \
+            _HELD_BY.search(t[:things[0].start])
+        if held and held.group(1) not in _EN_TABLE and held.group(1) not in V.NON_THING_EN | V.EN_FILLERS:
+            sel.unresolved = held.group(1)
+            return sel
         chosen = _head_things(t, things, zh, labels)
         for tok in chosen:
             found, inv = resolve_thing(tok.value, labels)
@@ -1712,9 +1739,18 @@ def _region_color(content: str, toks: list[Tok], zh: bool, labels: list[str], ta
     named = [x for x in toks if x.cat == "thing"]
     if not color or not named or _residual(content, toks, zh, ("color", "thing")):
         return None
-    if all(set(resolve_thing(x.value, labels)[0] or ["?"]) <= set(targets) for x in named):
+    if all(_names_label(x.value, labels) and set(resolve_thing(x.value, labels)[0]) <= set(targets) for x in named):
         return color
     return None
+
+
+def _names_label(value: Any, labels: list[str]) -> bool:
+    """Whether a thing is a region of the picture by its own name: 'hair' is, 'a gown' on upper_clothes is not."""
+    if isinstance(value, tuple):
+        return value[0] == "@label"
+    alts = V.CONCEPTS[value][2] if value in V.CONCEPTS else ((value,),)
+    norms = {_norm_label(x) for x in labels}
+    return any(_norm_label(name) in norms for name in alts[0] if not name.startswith("@"))
 
 
 @dataclass
@@ -1799,6 +1835,12 @@ def _is_question(t: str, zh: bool, toks: list[Tok]) -> bool:
     if zh:
         return bool(_QUESTION_ZH.search(t)) and not _EDIT_WORDS_ZH.search(t)
     return bool(_QUESTION_EN.match(t)) and not _EDIT_WORDS_EN.search(t)
+
+
+_COMPLAINT_THEN_ASK = re.compile(
+    r"^(?P<s>(?:(?:the|this|that|her|his|my|their) )?[a-z' ]+?) (?:is|are|looks?|seems?|feels?) [a-z' ]+?\s*[,;.!]\s*"
+    r"(?:(?:so|please|pls|can you|could you|just|maybe|then) )*(?P<ask>(?:make|turn|change|give|add|remove|replace|fix|"
+    r"use|try|put|paint|colou?r|blur|brighten|darken|swap|switch)\b.+)$")
 
 
 def _first_clause(t: str) -> str:

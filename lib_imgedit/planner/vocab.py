@@ -136,7 +136,7 @@ CONCEPTS: dict[str, Concept] = {
     "sun": (("sun",), ("太阳",), (("sun",),)),
     "moon": (("moon",), ("月亮", "月"), (("moon",),)),
     "tree": (
-        ("tree", "trees", "palm", "palm tree", "palms", "pine"),
+        ("tree", "trees", "palm", "palm tree", "palms", "pine", "leaves", "leaf", "foliage"),
         ("树木", "大树", "树林", "树叶", "叶子", "松树", "棕榈树", "椰子树", "树"),
         (("tree",), ("trees",), ("palm",), ("plant",)),
     ),
@@ -407,6 +407,7 @@ PLACEMENT: dict[str, tuple[str, ...]] = {
     "cup": ("table",),
     "snow": ("ground", "grass", "road", "background"),
     "face": ("face", "head", "person"),
+    "skin": ("skin", "face"),
     "hair": ("hair", "head", "person"),
 }
 
@@ -420,6 +421,9 @@ CONTENT_WORDS: dict[str, str] = {
     "jacket": "jacket", "coat": "jacket", "blazer": "jacket", "suit": "jacket", "hoodie": "shirt", "sweater": "shirt",
     "shirt": "shirt", "t-shirt": "shirt", "tshirt": "shirt", "top": "shirt", "blouse": "shirt", "vest": "shirt",
     "dress": "dress", "gown": "dress", "outfit": "clothes", "clothes": "clothes", "uniform": "clothes",
+    "tuxedo": "jacket", "costume": "clothes", "kimono": "dress", "hanfu": "dress", "qipao": "dress",
+    "swimsuit": "clothes", "bikini": "clothes", "wedding dress": "dress", "armor": "clothes", "armour": "clothes",
+    "pajamas": "clothes", "robe": "clothes", "tan": "skin", "suntan": "skin", "sunburn": "skin",
     "pants": "pants", "jeans": "pants", "trousers": "pants", "shorts": "pants", "skirt": "pants",
     "shoes": "shoes", "boots": "shoes", "sneakers": "shoes",
     "moon": "moon", "sun": "sun", "stars": "stars", "star": "stars", "clouds": "clouds", "cloud": "clouds",
@@ -490,7 +494,7 @@ STYLES: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
                 "cubist painting in the style of Picasso, geometric shapes"),
     "ghibli": (("ghibli", "miyazaki"), ("吉卜力", "宫崎骏"),
                "Studio Ghibli anime style, hand-painted backgrounds, soft colors"),
-    "anime": (("anime", "manga", "japanese animation", "cel shading", "cel-shaded"),
+    "anime": (("anime", "manga", "japanese animation", "cel shading", "cel-shaded", "animefy", "anime-fy", "animeify"),
               ("二次元", "动漫", "日漫", "动画风", "番剧"), "anime style illustration, cel shading, clean line art"),
     "oil painting": (("oil painting", "oil paint", "oil-painting", "oils"), ("油画",),
                      "oil painting, thick brushstrokes, canvas texture"),
@@ -507,7 +511,8 @@ STYLES: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
               ("皮克斯", "迪士尼", "3d动画", "3D动画", "三维动画"), "Pixar style 3D animated render, soft lighting"),
     "clay": (("claymation", "clay", "plasticine", "stop motion"), ("黏土", "粘土", "橡皮泥"),
              "claymation style, plasticine figures, stop motion look"),
-    "cartoon": (("cartoon", "comic book", "comic", "pop art", "toon"), ("卡通", "漫画", "波普", "连环画"),
+    "cartoon": (("cartoon", "comic book", "comic", "pop art", "toon", "cartoonify", "cartoonize", "cartoonise",
+                 "toonify"), ("卡通", "漫画", "波普", "连环画"),
                 "cartoon style illustration, bold outlines, flat colors"),
     "chinese ink": (("chinese ink", "ink wash", "ink painting", "sumi-e", "sumie", "traditional chinese painting",
                      "shan shui", "brush painting"), ("水墨", "国画", "中国画", "山水画", "墨画"),
@@ -626,6 +631,7 @@ ADJUST_EN: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] =
     ),
     "warmth": (
         ("warmer", "warm", "warm up", "more orange", "more yellow", "warm tone", "warm tones", "golden", "too cold",
+         "too blue", "too bluish",
          "too cool", "cozier"),
         ("cooler", "cool", "cool down", "colder", "cold", "more blue", "bluer", "cool tone", "cool tones",
          "too warm", "too yellow", "too orange", "icy"),
@@ -850,6 +856,28 @@ ZH_EN: dict[str, str] = {
     "拉布拉多": "labrador", "边牧": "border collie", "橘猫": "orange tabby cat", "布偶猫": "ragdoll cat",
     "英短": "british shorthair cat", "狸花猫": "tabby cat", "暹罗猫": "siamese cat", "黑猫": "black cat",
     "白猫": "white cat", "幅画": "painting", "一幅画": "a painting",
+    "天鹅": "swan", "鸭子": "ducks", "鸽子": "pigeons", "老鹰": "eagle", "海鸥": "seagulls", "企鹅": "penguin",
+    "海豚": "dolphin", "鲸鱼": "whale", "鲨鱼": "shark", "乌龟": "turtle", "蛇": "snake", "青蛙": "frog", "狐狸": "fox",
+    "狼": "wolf", "鹿": "deer", "松鼠": "squirrel", "猴子": "monkey", "骆驼": "camel", "孔雀": "peacock",
+    "火烈鸟": "flamingo", "小鸡": "chick", "猪": "pig", "岩浆": "lava", "熔岩": "lava", "汉堡": "burger",
+    "咖啡": "coffee", "一杯咖啡": "a cup of coffee", "茶": "tea", "花瓶": "vase", "一瓶花": "a vase of flowers",
+    "蜡烛": "candles", "吉他": "guitar", "钢琴": "piano", "风车": "windmill", "灯塔": "lighthouse", "篝火": "campfire",
+    "烟雾": "smoke", "泡泡": "bubbles", "萤火虫": "fireflies", "雪人": "snowman", "南瓜": "pumpkin",
+    "圣诞帽": "santa hat", "兔耳朵": "bunny ears", "猫耳": "cat ears", "翅膀": "wings", "天使翅膀": "angel wings",
+    "光环": "halo", "面具": "mask", "口罩": "face mask", "手表": "watch", "手镯": "bracelet", "戒指": "ring",
+    "发卡": "hair clip", "蝴蝶结": "bow", "花环": "flower crown", "花冠": "flower crown", "头纱": "veil",
+    "耳机": "headphones", "披风": "cape", "盔甲": "armor", "燕尾服": "tuxedo", "西服": "suit", "雨衣": "raincoat",
+    "白衬衫": "white shirt", "格子衬衫": "plaid shirt", "布艺": "fabric",
+    "布艺沙发": "fabric sofa", "皮沙发": "leather sofa", "丛林": "jungle", "热带雨林": "rainforest", "小溪": "creek",
+    "溪流": "stream", "池塘": "pond", "稻田": "rice paddies", "梯田": "rice terraces", "油菜花": "rapeseed flowers",
+    "郁金香": "tulips", "梅花": "plum blossoms", "桃花": "peach blossoms", "荷叶": "lotus leaves", "银杏": "ginkgo",
+    "枫树": "maple tree", "柳树": "willow", "松树": "pine trees", "仙人掌": "cactus", "冰山": "iceberg",
+    "海岛": "island", "小岛": "island", "悬崖": "cliff", "峡谷": "canyon", "洞穴": "cave", "星云": "nebula",
+    "行星": "planet", "火星": "mars", "夜空": "night sky", "流星": "shooting star", "朝霞": "morning glow",
+    "龙卷风": "tornado", "游乐园": "amusement park", "摩天轮": "ferris wheel", "西湖": "west lake", "外滩": "the bund",
+    "北京": "beijing", "上海": "shanghai", "香港": "hong kong", "伦敦": "london", "罗马": "rome", "威尼斯": "venice",
+    "冰岛": "iceland", "马尔代夫": "maldives", "富士山": "mount fuji", "金字塔": "pyramids", "阿尔卑斯": "alps",
+    "红屋顶": "red roof", "卡通头像": "cartoon avatar", "头像": "portrait avatar",
 }
 
 # Colours that name hair when 发 follows them ("红发", "一头银发"); values are names `parse_color` knows.
@@ -924,50 +952,54 @@ TYPO_TARGETS_EN = (
     "anime", "sketch", "lighter", "instead", "want", "like", "look", "into", "with", "from", "their", "there",
 )
 # Short slips that the rules in `offline.typo_readings` leave alone.
+# Chat words no dictionary has, never "corrected" ("dont" is not "donut").
+INFORMAL_EN = ("dont cant wont didnt doesnt isnt arent wasnt werent couldnt wouldnt shouldnt im ive id youre thats "
+               "whats lets gonna wanna gotta kinda sorta lemme gimme pls plz thx thanx okay yeah yep nope hmm umm")
 TYPOS_EN = {"teh": "the", "hte": "the", "adn": "and", "nad": "and", "taht": "that", "thsi": "this", "yuo": "you",
             "waht": "what", "jsut": "just", "bkg": "background"}
 # Real English words one slip away from a word above (derived from the wamerican word list, 2020-12): never
 # "corrected" ("hose" stays "hose", not "horse").
 TYPO_SAFE_EN = (
-    "abby able aces acts ailing aires airs alms amps ants applies atone atones attired automobiled awing baath "
-    "bands bang banned banns bans bard barth basing bead beads bicycled bids biked biker bikers bills blanker "
+    "abby able aces acts ailing aires airs alms amps ants applies aquas atone atones attired automobiled awing "
+    "baath bands bang banned banns bans bard barth basing bead beads bicycled bids biked biker bikers bills blanker "
     "blankest blare blats blaze blazed bleacher bleaches blind bloat bloats blonder blonds blots bloused blower "
     "blowers blued blues blurt boars boas boast boasts bodes boggles bolder bolts bond booms boors boos boot booths "
-    "bottled bowel bows boxed boxers boyd brad brads brass bride bridged bridger bros brow browse busch bushed "
-    "bushy cabled cain caked cane canoed capet cards cares caret carton carts cast casts cation chang changed char "
-    "chars cheep chid chile chips chocolates churls clacks click clod clods close closer closest clothe clothed "
-    "cloths clotting coal coast cock colo comforted compute computed concert contract controlled cooke cooked "
-    "cooled cooper coors copped cora corks corral costumed counted coupe coupled covert cradled cram crapes creak "
-    "cree creel cress cringe crow crowed crows curl curs cusp cycled czars daren darth dears dearth decease "
-    "decreased decreases deduce deflection deleted deletes demote deplete dirty diver dorks doses drape draped "
-    "drawer dream dressed driver duet earthy ease eater eaves eddy eels emeralds emote eras erased eraser erases "
-    "eroses erse eyeball fable fables faced fades fags failing fangs faxes fears feces fenced fencer fencers "
-    "figured filed finger fishy fiver flack flare flats flays flock flood flooding floods flowed flurry footfall "
-    "foots form forms foxes frail frees freeze frighten fringed frock frocks fromm frown furls gable gables gangs "
-    "gary gasket gaskets gasses gavel gents ghats giggles gills girds glade glads glared glassed gloat glower "
-    "glowers goads goggle goggled golds goodie goofs gooks gorse grads grail grange grave grown grows gushes hades "
-    "hafts hangs hans harts hates havens heard hears heaven heaves hedged heel heep heir hemet hench here hikes "
-    "hips hoes holden homed homer hone hooks hoots horde hordes horsed hose hoses housed hulls humane hushes ills "
-    "imaged images increased increases intro jean jumped ketch kited knifed lack lacks laddies lades ladles lags "
-    "lams laps lass lasses late layer leach lease legging leggins licks lighted liked liker likes limed limes lisp "
-    "live lock locke locus loud louse lowers maker makes marion marlon means medal microwaved mills mitten mittens "
-    "mitty mobil mono morse moth motorbiked motorcycled mungs noes nooks noose norse nosed oats odor odors olden "
-    "oliver olives oman omen opine oral oses ouch packaged pain paining pals pane pangs pans pant panting park "
-    "parks pate pats payer pease peopled peron persona pest pests phoned piazza pictured pictures piker pilate "
-    "pined pint plaint plan planed plans plated plath platte played pleas pleased pleases pliant pocks poets poled "
-    "polio pone poole poser posher posted preach psalm psalms ptah pulpy pupil pure puree purples pursed purser "
-    "quit races racial rage raid raids rainbows rams rang ranged ranger rapes rash ravel ream rears reduced reduces "
-    "reek reelection remoter removed remover removes rents replaced replaces reyes ricks rider ridge rifer righter "
-    "rightness riling ringer ringers rises rivet roars roaster rods roes roods roots ross round rover rowel rowels "
-    "rower rowers rows runaway sabin sable sables sacks sades sage sandal saves scandals scar scare scars scats "
-    "scissor scone scooted scows scream sculptured sean sears sedna seep self selves shads shares sharpe shaves "
-    "shelve shelved shes shies shift shirr shit shoed shone shops shore shores short shots shove showed shows shrug "
-    "shrugs sidewall sing sips sires sketchy skids skied skiers skit skits slack slink sliver sneaker snips snorts "
-    "soggy soli solver soon sorts sower spectacle spoil stag staged stags stair stare stars state states stature "
-    "statures status statuses stave steep stine stirs stol stoned stoner stoners stoop strange streak strove stye "
-    "styled styles surrounding swearer swords tabled tail tailing tales taster tens tenth tenths thee thrash three "
-    "threes tills toads toasted toggles toiler tool toot toothy towed trailing tran trashy travel treed trent tress "
-    "trial trick trouser trowel trowels troys tuck turquoises tyree urls veiling vets vouch wades wafer wager wages "
-    "wails walks wallis waning warmed warms warner waster wave waved wavers wears weaves whips whit whites whits "
-    "widow widows wired wireds witch woken woods wooed word woulds writhing yellows "
+    "bottled bowel bows boxed boxers boyd brad brads brass bride bridged bridger bronzed bronzes bros brow browse "
+    "busch bushed bushy cabled cain caked came cameo cane canoed capet cards cares caret carton carts cast casts "
+    "cation champagnes chang changed char chars cheep chid chile chips chocolates churls clacks click clod clods "
+    "close closer closest clothe clothed cloths clotting coal coast cock colo comforted compute computed concert "
+    "contract controlled cooke cooked cooled cooper coors copped cora corks corral costumed counted coupe coupled "
+    "covert cradled cram crapes creak cree creel cress cringe crow crowed crows curl curs cusp cycled czars daren "
+    "darth dears dearth decease decreased decreases deduce deflection deleted deletes demote deplete dirty diver "
+    "dorks doses drape draped drawer dream dressed driver duet earthy ease eater eaves eddy eels emeralds emote "
+    "eras erased eraser erases eroses erse eyeball fable fables faced fades fags failing fangs faxes fears feces "
+    "fenced fencer fencers figured filed finger fishy fiver flack flare flats flays flock flood flooding floods "
+    "flowed flurry footfall foots form forms foxes frail frees freeze frighten fringed frock frocks fromm frown "
+    "fuchsias furls gable gables gangs gary gasket gaskets gasses gavel gents ghats giggles gills girds glade glads "
+    "glared glassed gloat glower glowers goads goggle goggled golds goodie goofs gooks gorse grads grail grange "
+    "grave grown grows gushes hades hafts hangs hans harts hates havens heard hears heaven heaves hedged heel heep "
+    "heir hemet hench here hikes hips hoes holden homed homer hone hooks hoots horde hordes horsed hose hoses "
+    "housed hulls humane hushes ills imaged images increased increases indio intro jean jumped ketch kited knifed "
+    "lack lacks laddies lades ladles lags lams laps lass lasses late layer leach lease leave leaved legging leggins "
+    "licks lighted liked liker likes lila lilacs limed limes lisp live lock locke locus loud louse lowers maker "
+    "makes marion marlon maude means medal microwaved mills minty mitten mittens mitty mobil mono morse moth "
+    "motorbiked motorcycled mungs noes nooks noose norse nosed oats odor odors olden oliver olives oman omen opine "
+    "oral oses ouch packaged pain paining pals pane pangs pans pant panting park parks pate pats payer pease "
+    "peopled peron persona pest pests phoned piazza pictured pictures piker pilate pined pint plaint plan planed "
+    "plans plated plath platte played pleas pleased pleases pliant pocks poets poled polio pone poole poser posher "
+    "posted preach psalm psalms ptah pulpy pupil pure puree purples pursed purser quit races racial rage raid raids "
+    "rainbows rams rang ranged ranger rapes rash ravel ream rears reduced reduces reek reelection remoter removed "
+    "remover removes rents replaced replaces reyes ricks rider ridge rifer righter rightness riling ringer ringers "
+    "rises rivet roars roaster rods roes roods roots ross round rover rowel rowels rower rowers rows runaway sabin "
+    "sable sables sacks sades sager sages sandal saves scandals scar scare scars scats scissor scone scooted scows "
+    "scream sculptured sean sears sedna seep self selves shads shares sharpe shaves shelve shelved shes shies shift "
+    "shirr shit shoed shone shops shore shores short shots shove showed shows shrug shrugs sidewall sing sips sires "
+    "sketchy skids skied skiers skit skits slack slink sliver sneaker snips snorts soggy soli solver soon sorts "
+    "sower spectacle spoil stag staged stags stair stare stars state states stature statures status statuses stave "
+    "steep stine stirs stol stoned stoner stoners stoop strange streak strove stye styled styles surrounding "
+    "swearer swords tabled tail tailing tales tape taster tens tenth tenths thee thrash three threes tills toads "
+    "toasted toggles toiler tool toot toothy towed trailing tran trashy travel treed trent tress trial trick "
+    "trouser trowel trowels troys tuck turquoises tyree urls veiling vets vouch wades wafer wager wages wails walks "
+    "wallis waning warmed warms warner waster wave waved wavers wears weaves whips whit whites whits widow widows "
+    "wired wireds witch woken woods wooed word woulds writhing yellows "
 )
