@@ -435,6 +435,11 @@ CONTENT_WORDS: dict[str, str] = {
     "painting": "painting", "poster": "painting", "picture frame": "painting", "clock": "clock", "rug": "rug",
     "carpet": "rug", "vase": "vase", "cup": "cup", "snow": "snow",
     "older": "face", "younger": "face", "old": "face", "young": "face", "wrinkles": "face", "happy": "face",
+    "happier": "face", "sadder": "face", "angrier": "face", "cheerful": "face", "grin": "face", "frown": "face",
+    "crying": "face", "scared": "face", "shocked": "face", "serious": "face", "tired": "face",
+    "bow": "crown", "hair clip": "crown", "headband": "crown", "veil": "crown", "halo": "crown", "bunny ears": "crown",
+    "cat ears": "crown", "horns": "crown", "flower crown": "crown", "headphones": "crown", "mask": "makeup",
+    "face mask": "makeup", "face paint": "makeup",
     "sad": "face", "angry": "face", "surprised": "face", "expression": "face", "laughing": "face", "wink": "face",
     "bald": "hair", "curly": "hair", "curls": "hair", "ponytail": "hair", "bun": "hair", "braids": "hair",
     "bangs": "hair", "haircut": "hair", "hairstyle": "hair", "mohawk": "hair", "afro": "hair",
@@ -546,6 +551,8 @@ STYLES: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
     "cinematic": (("cinematic", "movie still", "film still", "hollywood", "blockbuster"),
                   ("电影感", "电影质感", "电影风", "大片感", "大片", "电影海报"),
                   "cinematic film still, dramatic lighting, teal and orange color grading"),
+    "dreamy": (("dreamy", "ethereal", "dreamlike"), ("梦幻", "唯美", "仙气"),
+               "dreamy ethereal atmosphere, soft glow, pastel haze"),
     "japanese fresh": (("japanese style photo", "airy", "light and airy"), ("日系", "小清新", "清新", "森系"),
                        "japanese style photo, soft airy light, pastel tones, fresh and clean"),
 }
@@ -663,9 +670,10 @@ ADJUST_EN: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] =
 ADJUST_ZH: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
     "brightness": (
         ("调亮", "变亮", "提亮", "亮一点", "亮一些", "亮些", "更亮", "太暗", "明亮", "增亮", "加亮", "亮点", "亮度高",
-         "亮堂", "亮起来", "过暗", "打亮", "有点暗", "有些暗", "偏暗", "暗了", "比较暗", "太黑", "看不清", "美白", "亮"),
+         "亮堂", "亮起来", "过暗", "打亮", "有点暗", "有些暗", "偏暗", "暗了", "比较暗", "太黑", "看不清", "美白", "亮",
+         "调浅", "变浅", "浅一点", "浅一些", "浅些"),
         ("调暗", "变暗", "暗一点", "暗一些", "暗些", "更暗", "压暗", "太亮", "昏暗", "降暗", "暗点", "过曝", "过亮",
-         "暗下来", "有点亮", "有些亮", "偏亮", "太刺眼", "暗"),
+         "暗下来", "有点亮", "有些亮", "偏亮", "太刺眼", "暗", "调深", "变深", "深一点", "深一些", "深些"),
         ("亮度", "曝光", "明暗"),
     ),
     "contrast": (("对比强", "对比更强", "对比度高", "对比鲜明", "增强对比", "加强对比"),
@@ -770,7 +778,8 @@ OTHER_ZH = ("另一个", "另外一个", "另一边", "另一张", "另外那个
 # --- remove ---------------------------------------------------------------------------------------
 REMOVE_ZH = ("去掉", "删掉", "删除", "移除", "抹掉", "擦掉", "去除", "拿掉", "清除", "消除", "抠掉", "抠除", "p掉", "P掉",
              "干掉", "弄掉", "除掉", "抹去", "擦除", "扔掉", "移走", "拿走", "删了", "消失", "不要", "去除掉",
-             "清理掉", "清掉", "删去", "剔除", "隐藏")
+             "清理掉", "清掉", "删去", "剔除", "隐藏", "砍掉", "砍了", "拔掉", "铲掉", "挪走", "搬走", "弄走", "赶走",
+             "去了")
 
 # --- Chinese content words -> English (for prompts) ----------------------------------------------
 ZH_EN: dict[str, str] = {
@@ -877,7 +886,12 @@ ZH_EN: dict[str, str] = {
     "龙卷风": "tornado", "游乐园": "amusement park", "摩天轮": "ferris wheel", "西湖": "west lake", "外滩": "the bund",
     "北京": "beijing", "上海": "shanghai", "香港": "hong kong", "伦敦": "london", "罗马": "rome", "威尼斯": "venice",
     "冰岛": "iceland", "马尔代夫": "maldives", "富士山": "mount fuji", "金字塔": "pyramids", "阿尔卑斯": "alps",
-    "红屋顶": "red roof", "卡通头像": "cartoon avatar", "头像": "portrait avatar",
+    "红屋顶": "red roof", "卡通头像": "cartoon avatar", "头像": "portrait avatar", "雀斑": "freckles",
+    "痣": "beauty mark", "酒窝": "dimples", "精灵": "elf", "仙女": "fairy", "公主": "princess", "王子": "prince",
+    "吸血鬼": "vampire", "僵尸": "zombie", "机器人": "robot", "超人": "superhero", "超级英雄": "superhero",
+    "美人鱼": "mermaid", "天使": "angel", "魔女": "witch", "女巫": "witch", "巫师": "wizard", "海盗": "pirate",
+    "忍者": "ninja", "武士": "samurai", "骑士": "knight", "宇航员": "astronaut", "警察": "police officer",
+    "医生": "doctor", "小丑": "clown", "一层雪": "a layer of snow",
 }
 
 # Colours that name hair when 发 follows them ("红发", "一头银发"); values are names `parse_color` knows.
@@ -896,7 +910,7 @@ ZH_FILLERS = ("一点点", "一点", "一些", "一下", "有点", "稍微", "�
               "好", "都", "也", "和", "与", "及", "还有", "并且", "而且", "然后")
 # Measure words ("一头银发" is not a head): fillers, and blockers for the words inside them.
 ZH_MEASURES = ("一头", "一顶", "一副", "一件", "一条", "一双", "一只", "一辆", "一张", "一幅", "一片", "一朵", "一棵",
-               "一艘", "一座", "一道", "一身", "一套")
+               "一艘", "一座", "一道", "一身", "一套", "一层")
 
 # English fillers (removed before deciding whether a "to ..." part holds new content or only a colour).
 EN_FILLERS = {
