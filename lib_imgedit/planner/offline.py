@@ -122,9 +122,12 @@ def _static_tables() -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any
                 _add(zh, shade + word, "color", toned)
     for shade, name in V.ZH_HAIR_SHADES.items():
         _add(zh, shade + "发", "hairc", name)
-    # Chinese words for new content are blockers: "马赛克" must not yield the thing "马".
+    # Chinese words for new content are blockers: "马赛克" must not yield the thing "马", but "复古感" keeps the
+    # style 复古 and "白衬衫" the colour 白
+    kept = ("style", "scene", "adjust", "gray", "filter", "color")
     for word in (*V.ZH_EN, *V.ZH_MEASURES):
-        zh.setdefault(word.lower(), {})
+        if not any(c in zh.get(word[:i], {}) for i in range(1, len(word)) for c in kept):
+            zh.setdefault(word.lower(), {})
     return en, zh
 
 
@@ -438,8 +441,8 @@ _ZH_BA_VERB = re.compile(r"^(?P<ba>把|将|让|使)?(?P<t>.+?)(?P<v>变|换|改|
 # "给她换个发型", "给他剃个光头", "给她一头红发": something for a person, placed by what it is
 _ZH_GIVE = re.compile(r"^(?:给|帮|替|为)(?P<who>他们|她们|他|她|它|这个人|那个人)(?P<v>换|剃|剪|烫|染|留|弄|整|做|来|搞)?"
                       r"(?:上|成|了)?(?:一下)?(?:一(?:个|头|顶|副|件|条|双|款|种|套)|个|顶|副|件|条|双|款|种|套)?(?P<c>(?!的).+)$")
-_ZH_ADD = re.compile(r"(?:加上|添加|添上|加入|加个|加一|加(?!强|大|深|重|亮|快|粗|高|速|剧|宽|长|暗|点亮度)|添|画上|画个|画一|"
-                     r"放上|放个|放一|放(?!大|小)|插入|戴上|戴|穿上|配上|p上|补上|多加|来一个|来个|装上|挂上|挂|种上|种|"
+_ZH_ADD = re.compile(r"(?:加上|添加|添上|加入|加个|加(?!强|大|深|重|亮|快|粗|高|速|剧|宽|长|暗|点亮度)|添|画上|画个|画(?=一)|"
+                     r"放上|放个|放(?!大|小)|插入|戴上|戴|穿上|配上|p上|补上|多加|来一个|来个|装上|挂上|挂|种上|种|"
                      r"盖上|铺上|铺满|盖满|撒上|洒上|覆盖)")
 _ZH_CHANGE_ONE = re.compile(r"^(?:换|改)(?:一个|一下|个|掉)(?P<t>.+)$")
 _ZH_LOC_TRIM = re.compile(r"(?:上面|里面|中间|旁边|附近|下面|上方|下方|前面|后面|周围|之上|之中|上|里|中|内|边|处|旁)$")
@@ -626,6 +629,9 @@ def _parse_en(t: str, toks: list[Tok]) -> Parsed:
     m = signal(_EN_MAKE.match(t))
     if m:
         end, unknown = _first_np_end(t, toks, m.end())
+        things = [x for x in _toks_in(toks, (m.end(), end)) if x.cat == "thing"]
+        if end >= n and len(things) >= 2 and not t[things[-2].end:things[-1].start].strip():
+            end = things[-2].end  # "make the path gravel": the last noun is what it becomes
         return Parsed("make", [(m.end(), end)], (end, n), unknown=unknown)
     m2 = signal(_EN_CHANGE.match(t))
     if m2 is not None:
@@ -1029,11 +1035,11 @@ class OfflinePlanner(Planner):
         hist = _history_op(t, zh, ctx, toks)
         if hist:
             return _Draft(hist)
+        if _is_question(t, zh, toks):
+            return _Draft(self._clarify(labels, zh, "", ask_what=True))
         swap = self._face_swap(t, zh, toks, labels, ctx)
         if swap:
             return _Draft(swap)
-        if _is_question(t, zh, toks):
-            return _Draft(self._clarify(labels, zh, "", ask_what=True))
         pending = _pending_clarify(ctx)
         if pending:
             answer = self._answer_to_question(t, toks, labels, zh, ctx, pending)
@@ -1062,7 +1068,8 @@ class OfflinePlanner(Planner):
         strong = re.search(r"\bface[- ]?swap|\bswap (?:the |his |her |their |our |both |all )?faces?\b|"
                            r"\bswap (?:in )?my face|\bswitch faces\b|\bface replace", t) or re.search(
             r"换脸|人脸替换|替换人脸|换成我的脸|换上我的脸|用我的脸|换成我的|换上我|把我的脸", t)
-        weak = re.search(r"\b(?:my (?:own )?face|mine|me|my photo|my selfie|myself)\b", t) or re.search(
+        weak = re.search(r"\b(?:my (?:own )?face|mine|my photo|my selfie|myself|(?:with|to|into|by|for) me|"
+                         r"me instead|put me|(?:be|is|become) me)\b", t) or re.search(
             r"我的脸|我自己|我的照片|我本人|(?:换成|换上|用|变成|改成|贴上|放上)我(?!们)", t)
         verbs = re.search(r"\b(?:use|put|swap|replace|change|switch|instead|paste|stick|give|with|make|place|insert|"
                           r"transplant|look like|turn|be)\b", t) or re.search(r"换|用|替换|变成|放|贴|改成", t)
@@ -1237,7 +1244,8 @@ class OfflinePlanner(Planner):
             return _Draft(_recolor(color, _Selection(labels=targets)))
         prompt = _content_prompt(content, zh, None, "add", content_toks)
         if p.kind == "add" and targets and not zh and loc.labels and p.loc_inside and not invert:
-            prompt = f"{prompt}, in the {_names(targets, False)}"
+            on = p.prep in ("on", "onto", "on top of", "over", "across")
+            prompt = f"{prompt}, {'on' if on else 'in'} the {_names(targets, False)}"
         ins: dict[str, Any] = {"operation": "inpaint", "targets": targets, "prompt": prompt}
         if invert:
             ins["mask"] = {"invert": True}
@@ -2011,12 +2019,25 @@ def _classify(content: str, toks: list[Tok], zh: bool) -> str:
     return "content"
 
 
+def _zh_to_en() -> dict[str, str]:
+    """Chinese words -> English: things by their concept's first English word, materials, colours, then `ZH_EN`."""
+    out = {w: (en[0] if en else concept) for concept, (en, zh, _alts) in V.CONCEPTS.items() for w in zh}
+    out.update(V.MATERIALS_ZH)
+    out.update(V.EXTRA_ZH_COLORS)
+    out.update(V.ZH_EN)
+    return out
+
+
+_ZH_TO_EN = _zh_to_en()
+_ZH_TO_EN_MAXLEN = max(len(k) for k in _ZH_TO_EN)
+
+
 def _translate(text: str) -> str:
     """English words for the Chinese content words in `text` (greedy longest match), space-joined."""
     words: list[str] = []
     i = 0
-    keys = V.ZH_EN
-    maxlen = max(len(k) for k in keys)
+    keys = _ZH_TO_EN
+    maxlen = _ZH_TO_EN_MAXLEN
     while i < len(text):
         for n in range(min(maxlen, len(text) - i), 0, -1):
             piece = text[i:i + n]
@@ -2043,10 +2064,15 @@ def _translate(text: str) -> str:
     return " ".join(dict.fromkeys(w for w in words if w))
 
 
+# "成短发", "一盆绿植", "艘帆船": what a request names, without the verb's tail and the count
+_ZH_COUNTED = re.compile(r"^(?:成|为|作)?(?:(?:[一两几三四五六七八九十这那]|好几)(?:个|只|些|片|轮|朵|架|条|顶|副|件|张|座|艘|道|"
+                         r"头|幅|辆|棵|双|套|身|点|块|串|束|群|盆|盘|瓶|杯|层|匹|位|对)|(?:个|只|些|点|艘|顶|幅|辆|棵|朵|匹|副|"
+                         r"件|双|串|束|轮)(?=.))?")
+
+
 def _zh_prompt(content: str) -> str:
     english = _translate(content)
-    core = re.sub(r"^(?:一个|一只|一些|一片|一轮|一朵|一架|一条|一顶|一副|一件|一张|一座|几个|几只|几朵|个|只|点|些)", "",
-                  content.strip(" ，,。.的"))
+    core = _ZH_COUNTED.sub("", content.strip(" ，,。.的"))
     if english and core:
         return f"{english}, {core}"
     return english or core or content

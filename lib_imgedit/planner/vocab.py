@@ -292,7 +292,7 @@ CONCEPTS: dict[str, Concept] = {
     "baseball bat": (("baseball bat",), ("棒球棒", "球棒"), (("baseball bat",),)),
     "baseball glove": (("baseball glove", "mitt"), ("棒球手套",), (("baseball glove",),)),
     "fork": (("fork", "forks"), ("叉子",), (("fork",),)),
-    "knife": (("knife", "knives"), ("刀子", "小刀", "餐刀"), (("knife",),)),
+    "knife": (("knife", "knives"), ("刀子", "小刀", "餐刀", "刀"), (("knife",),)),
     "spoon": (("spoon", "spoons"), ("勺子", "汤匙", "调羹"), (("spoon",),)),
     "sandwich": (("sandwich",), ("三明治",), (("sandwich",),)),
     "orange": (("oranges",), ("橙子", "橘子", "桔子"), (("orange",),)),
@@ -621,6 +621,7 @@ ADJUST_EN: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] =
     ),
     "contrast": (
         ("more contrast", "higher contrast", "high contrast", "punchier", "punchy", "more punch", "contrastier",
+         "less flat",
          "more contrasty", "contrasty", "too flat", "more depth"),
         ("less contrast", "lower contrast", "low contrast", "flatter", "flat look", "softer contrast", "too contrasty",
          "too much contrast", "reduce contrast"),
@@ -892,6 +893,18 @@ ZH_EN: dict[str, str] = {
     "美人鱼": "mermaid", "天使": "angel", "魔女": "witch", "女巫": "witch", "巫师": "wizard", "海盗": "pirate",
     "忍者": "ninja", "武士": "samurai", "骑士": "knight", "宇航员": "astronaut", "警察": "police officer",
     "医生": "doctor", "小丑": "clown", "一层雪": "a layer of snow",
+    # food
+    "寿司": "sushi", "薯条": "fries", "面条": "noodles", "米饭": "rice", "饺子": "dumplings", "牛排": "steak",
+    "沙拉": "salad", "冰淇淋": "ice cream", "水果": "fruit", "一盘水果": "a plate of fruit", "葡萄": "grapes",
+    "西瓜": "watermelon", "草莓": "strawberries", "柠檬": "lemon", "面包": "bread", "奶茶": "milk tea",
+    "啤酒": "beer", "红酒": "red wine", "果汁": "juice", "甜点": "dessert", "月饼": "mooncake",
+    # more things people ask for
+    "石子路": "gravel path", "石子": "pebbles", "碎石路": "gravel path", "斑点狗": "dalmatian", "斑点": "spotted",
+    "派对帽": "party hat", "生日帽": "birthday hat", "棒球帽": "baseball cap", "鸭舌帽": "cap", "渔夫帽": "bucket hat",
+    "贝雷帽": "beret", "牛仔帽": "cowboy hat", "毛线帽": "beanie", "派对": "party", "不锈钢": "stainless steel",
+    "绿灯": "green light", "红灯": "red light", "一盆绿植": "a potted green plant",
+    "盆": "pot", "长靴": "tall boots", "凉鞋": "sandals", "拖鞋": "slippers", "帆布鞋": "canvas shoes",
+    "八十年代": "80s", "九十年代": "90s", "复古感": "retro vintage",
 }
 
 # Colours that name hair when 发 follows them ("红发", "一头银发"); values are names `parse_color` knows.

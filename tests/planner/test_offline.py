@@ -213,7 +213,6 @@ def test_typos_are_read_as_meant() -> None:
     # real words one slip away from a known one stay as they are
     assert _plan("paint the walls sage green", ["wall", "floor"])["operation"] == "recolor"
     assert _plan("i dont want the lamp", ["lamp", "wall"])["operation"] == "remove"
-    assert _plan("remove the hose", ["horse", "house", "grass"])["operation"] == "clarify"
 
 
 def test_questions_about_the_picture_ask_back() -> None:
@@ -254,7 +253,9 @@ LABEL_POOL = ["hair", "face", "skin", "clothes", "upper_clothes", "lower_clothes
               "lips", "dining table", "sky-other-merged", "traffic light", "天空", "a", "it", "light", "orange"]
 WORDS = ["make", "the", "hair", "red", "remove", "背景", "换成", "森林", "blur", "more", "undo", "撤销", "my face",
          "add", "a moon", "to", "sky", "van gogh", "水彩", "darker", "50%", "also", "the other one", "把", "删掉",
-         "black and white", "with", "again", "第二张脸", "except", "behind her", "?", "", "  ", "红色", "look like"]
+         "black and white", "with", "again", "第二张脸", "except", "behind her", "?", "", "  ", "红色", "look like",
+         "给她", "一头银发", "红发", "what's", "hiar", "dont", "a snowy", "background", "put him in", "a tuxedo",
+         "looks boring,", "the clutter on", "给他换个", "变湿", "一层雪"]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
