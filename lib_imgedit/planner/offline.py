@@ -33,8 +33,8 @@ _MAX_TEXT = 1000  # characters of a request that are read; the rest cannot chang
 # tokens
 # ------------------------------------------------------------------------------------------------
 # Category priority when two tables claim the same words (lower wins); longer matches win first.
-_PRIORITY = {"hairc": -1, "style": 0, "filter": 1, "gray": 2, "material": 3, "color": 4, "adjust": 5, "thing": 6, "scene": 7,
-             "whole": 8, "pron": 9, "it": 10, "art": 11}
+_PRIORITY = {"hairc": -1, "style": 0, "filter": 1, "gray": 2, "material": 3, "color": 4, "adjust": 5, "thing": 6,
+             "scene": 7, "whole": 8, "pron": 9, "it": 10, "art": 11}
 
 
 @dataclass
@@ -310,8 +310,8 @@ def _corrected(word: str) -> str:
 def _fix_typos(text: str, labels: list[str]) -> str:
     """`text` with its mistyped words spelt right; the picture's own label words stay as they are."""
     own = {w for lab in labels for w in re.findall(r"[a-z]+", str(lab).lower())}
-    return re.sub(r"(?<![a-z'])[a-z]{3,}(?![a-z'])", lambda m: m.group(0) if m.group(0) in own else _corrected(m.group(0)),
-                  text)
+    return re.sub(r"(?<![a-z'])[a-z]{3,}(?![a-z'])",
+                  lambda m: m.group(0) if m.group(0) in own else _corrected(m.group(0)), text)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -428,8 +428,8 @@ _EN_MAKE = re.compile(r"^(?:make|get|render|let|have|keep|turn|paint|dye|colou?r
 _EN_BE = re.compile(r"\s+(?:should be|should look|must be|needs to be|need to be|has to be|have to be|ought to be|"
                     r"could be|would be|is|are|was|were|looks|look|seems|seem|appears|to be|be)\s+")
 _DETS = r"(?:the|this|that|these|those|his|her|its|their|my|your|our|a|an)"
-_HELD_BY = re.compile(r"\b" + _DETS + r"\s+([a-z][a-z'\-]*)\s+(?:on|in|from|at|of|near|under|behind|inside|over|off)\s+" +
-                      r"(?:(?:the|this|that|his|her|its|their|my|your)\s+)?$")
+_HELD_BY = re.compile(r"\b" + _DETS + r"\s+([a-z][a-z'\-]*)\s+(?:on|in|from|at|of|near|under|behind|inside|over|off)"
+                      r"\s+(?:(?:the|this|that|his|her|its|their|my|your)\s+)?$")
 _EN_UNKNOWN_NP = re.compile(r"\b" + _DETS + r"\s+([a-z][a-z'\-]*)(?:\s+([a-z][a-z'\-]*))?")
 
 _ZH_REMOVE = re.compile("|".join(re.escape(w) for w in sorted(V.REMOVE_ZH, key=len, reverse=True)))
@@ -674,6 +674,7 @@ def _parse_zh(t: str, toks: list[Tok]) -> Parsed:
     if m and free_of(m.start("v"), m.end("v"), ("adjust", "gray", "filter", "thing", "style", "color")) and (
             m.group("ba") or _has(_toks_in(toks, (m.start("t"), m.end("t"))), "thing")) and \
             t[m.start("v"):m.end("v") + 1] not in V.ZH_EN and t[m.start("v") - 1:m.end("v")] not in V.ZH_EN:
+        # "头发弄长一点" and "路面变湿" need no 把; the verb must not sit inside a word ("渐变")
         return Parsed("change", [(m.start("t"), m.end("t"))], (m.start("c"), n))
     m = _ZH_CHANGE_ONE.match(t)
     if m:
@@ -1826,12 +1827,12 @@ _CLAUSE = re.compile(r"[,;.]\s*(?:and then|then|after that|afterwards|and also|a
 
 
 _QUESTION_EN = re.compile(r"^(?!what if|what about|how about|what would|how would|what will|what'd)"
-                          r"(?:what|what's|whats|which|who|who's|whose|where|why|how many|how much|how old|is there|are there|is this|is that|is it|is she|is he|are they|"
-                          r"are these|does|do you see|can you see|could you tell|can you tell|tell me|describe|explain|"
-                          r"identify)\b")
-_EDIT_WORDS_EN = re.compile(r"\b(?:make|change|turn|remove|erase|delete|add|put|replace|swap|blur|brighten|darken|paint|"
-                            r"dye|give|recolou?r|edit|fix|convert|transform|undo|redo|crop|sharpen|pixelate|apply|"
-                            r"get rid)\b")
+                          r"(?:what|what's|whats|which|who|who's|whose|where|why|how many|how much|how old|is there|"
+                          r"are there|is this|is that|is it|is she|is he|are they|are these|does|do you see|"
+                          r"can you see|could you tell|can you tell|tell me|describe|explain|identify)\b")
+_EDIT_WORDS_EN = re.compile(r"\b(?:make|change|turn|remove|erase|delete|add|put|replace|swap|blur|brighten|darken|"
+                            r"paint|dye|give|recolou?r|edit|fix|convert|transform|undo|redo|crop|sharpen|pixelate|"
+                            r"apply|get rid)\b")
 _QUESTION_ZH = re.compile(r"什么|几个|几只|几辆|几位|多少|哪里|哪儿|哪个|哪些|是谁|谁|是不是|有没有|描述|介绍|识别|"
                           r"看到|看见|[吗嘛][?？]?$")
 _EDIT_WORDS_ZH = re.compile(r"[把将改换变删加调弄修抠擦染涂刷画放戴穿让p]|去掉|去除|虚化|模糊|撤销|美白|磨皮|打码")

@@ -699,20 +699,22 @@ GRAYSCALE_ZH = ("黑白", "灰度", "去色", "单色", "去掉颜色", "去掉�
 
 # Chinese colour words beyond `colors.CHINESE_COLORS`; every value is a name `parse_color` knows.
 EXTRA_ZH_COLORS = {
-    "铂金色": "platinum", "铂金": "platinum", "亚麻": "blonde", "奶白": "cream white", "米白": "cream white", "象牙白": "ivory white",
-    "奶油色": "cream", "薄荷绿": "light green", "宝蓝": "royal blue", "湖蓝": "turquoise blue", "孔雀蓝": "peacock blue", "玫红": "rose red",
-    "桃红": "peach pink", "橘红": "orange red", "橘黄": "orange yellow", "咖啡色": "coffee brown", "巧克力色": "chocolate brown", "杏色": "peach",
-    "军绿": "army green", "橄榄绿": "olive green", "土黄": "khaki yellow", "藕粉": "pink", "香槟色": "beige", "雪白": "white",
-    "纯白": "white", "纯黑": "black", "漆黑": "black", "乌黑": "black", "深棕": "dark brown", "浅棕": "light brown",
-    "茶色": "tea brown", "蓝绿": "teal blue", "翠绿": "emerald green", "草绿": "green", "嫩绿": "light green", "深绿": "dark green",
-    "淡蓝": "light blue", "淡紫": "lavender purple", "浅紫": "lavender purple", "薰衣草紫": "lavender purple", "深紫": "dark purple",
+    "铂金色": "platinum", "铂金": "platinum", "亚麻": "blonde", "奶白": "cream white", "米白": "cream white",
+    "象牙白": "ivory white", "奶油色": "cream", "薄荷绿": "light green", "宝蓝": "royal blue", "湖蓝": "turquoise blue",
+    "孔雀蓝": "peacock blue", "玫红": "rose red", "桃红": "peach pink", "橘红": "orange red", "橘黄": "orange yellow",
+    "咖啡色": "coffee brown", "巧克力色": "chocolate brown", "杏色": "peach", "军绿": "army green", "橄榄绿": "olive green",
+    "土黄": "khaki yellow", "藕粉": "pink", "香槟色": "beige", "雪白": "white", "纯白": "white", "纯黑": "black", "漆黑": "black",
+    "乌黑": "black", "深棕": "dark brown", "浅棕": "light brown", "茶色": "tea brown", "蓝绿": "teal blue",
+    "翠绿": "emerald green", "草绿": "green", "嫩绿": "light green", "深绿": "dark green", "淡蓝": "light blue",
+    "淡紫": "lavender purple", "浅紫": "lavender purple", "薰衣草紫": "lavender purple", "深紫": "dark purple",
     "金黄": "golden yellow", "柠檬黄": "yellow", "鹅黄": "yellow", "珊瑚色": "coral", "青绿": "teal green", "靛蓝": "indigo blue",
     "彩虹色": "rainbow", "粉紫": "lavender purple", "蜜桃色": "peach", "橙红": "orange red", "大红": "red", "朱红": "red",
     "碧绿": "emerald green", "墨绿色": "dark green", "奶奶灰": "gray", "雾霾蓝": "light blue", "牛油果绿": "avocado green",
-    "焦糖色": "caramel brown", "焦糖": "caramel brown", "芥末黄": "mustard yellow", "芥末绿": "mustard green", "玫瑰金": "rose gold",
-    "香槟金": "champagne gold", "象牙色": "ivory white", "炭灰": "charcoal gray", "深灰色": "dark gray", "浅灰色": "light gray",
-    "藏蓝": "navy", "宝石蓝": "royal blue", "克莱因蓝": "royal blue", "湖绿": "turquoise green", "松石绿": "turquoise green",
-    "姜黄": "mustard yellow", "土色": "brown", "肉色": "beige", "裸色": "beige", "驼色": "camel brown",
+    "焦糖色": "caramel brown", "焦糖": "caramel brown", "芥末黄": "mustard yellow", "芥末绿": "mustard green",
+    "玫瑰金": "rose gold", "香槟金": "champagne gold", "象牙色": "ivory white", "炭灰": "charcoal gray", "深灰色": "dark gray",
+    "浅灰色": "light gray", "藏蓝": "navy", "宝石蓝": "royal blue", "克莱因蓝": "royal blue", "湖绿": "turquoise green",
+    "松石绿": "turquoise green", "姜黄": "mustard yellow", "土色": "brown", "肉色": "beige", "裸色": "beige",
+    "驼色": "camel brown",
 }
 # Shade words before a Chinese colour ("浅灰", "深蓝色"): the light/dark English name when there is one.
 ZH_SHADES = {"浅": "light", "淡": "light", "深": "dark", "暗": "dark", "亮": "", "鲜": "", "纯": "", "正": ""}

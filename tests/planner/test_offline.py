@@ -19,7 +19,15 @@ from lib_imgedit.config import load_rules
 from lib_imgedit.instruction import validate_instruction
 from lib_imgedit.planner import vocab
 from lib_imgedit.planner.base import PlanContext, Turn
-from lib_imgedit.planner.offline import OfflinePlanner, pick_faces, resolve_thing, tokenize, typo_readings
+from lib_imgedit.planner.offline import (
+    OfflinePlanner,
+    _fix_typos,
+    pick_faces,
+    resolve_thing,
+    tokenize,
+    typo_readings,
+    typo_vocabulary,
+)
 from lib_imgedit.planner.scoring import load_cases, score_all, score_case
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -206,13 +214,34 @@ def test_hair_colour_compounds_name_the_hair() -> None:
 
 def test_typos_are_read_as_meant() -> None:
     assert typo_readings("hiar")[0] >= {"hair"}
-    for text, op in (("remvoe the car", "remove"), ("blurr the background", "adjust"), ("chnage the sky to pink", "recolor"),
-                     ("make her hiar red", "recolor"), ("backround to white", "recolor")):
+    for text, op in (("remvoe the car", "remove"), ("blurr the background", "adjust"),
+                     ("chnage the sky to pink", "recolor"), ("make her hiar red", "recolor"),
+                     ("backround to white", "recolor")):
         ins = _plan(text, ["hair", "face", "sky", "car", "background"])
         assert ins["operation"] == op and ins["targets"], (text, ins)
-    # real words one slip away from a known one stay as they are
+    # real words one slip away from a known one stay as they are ("woods" is not "wood", "dont" not "donut")
+    assert _fix_typos("make her hiar red in the woods", []) == "make her hair red in the woods"
     assert _plan("paint the walls sage green", ["wall", "floor"])["operation"] == "recolor"
     assert _plan("i dont want the lamp", ["lamp", "wall"])["operation"] == "remove"
+
+
+WORD_LIST = Path("/usr/share/dict/american-english")  # Debian's wamerican
+
+
+@pytest.mark.skipif(not WORD_LIST.is_file(), reason="no English word list here (apt-get install wamerican)")
+def test_real_words_are_never_corrected() -> None:
+    """Every dictionary word one slip away from a correction target is in `vocab.TYPO_SAFE_EN`; when this fails
+    after new words were added, put the listed words there."""
+    targets, known = typo_vocabulary()
+    words = {w.lower() for w in WORD_LIST.read_text("utf-8", "ignore").split() if w.isascii() and w.isalpha()}
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    near: set[str] = set()  # every single edit of every target: a superset of what typo_readings maps back
+    for t in targets:
+        near |= {t[:i] + t[i + 1:] for i in range(len(t))} | {t[:i] + t[i + 1] + t[i] + t[i + 2:] for i in
+                                                               range(len(t) - 1)}
+        near |= {t[:i] + c + t[i + (k == "r"):] for i in range(len(t) + 1) for c in letters for k in "ir"}
+    missing = sorted(w for w in (words & near) - known if any(tier & targets for tier in typo_readings(w)))
+    assert missing == []
 
 
 def test_questions_about_the_picture_ask_back() -> None:
