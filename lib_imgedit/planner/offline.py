@@ -436,7 +436,7 @@ _ZH_REMOVE = re.compile("|".join(re.escape(w) for w in sorted(V.REMOVE_ZH, key=l
 _ZH_WEAK_REMOVE = {"不要", "消失", "隐藏", "扔掉"}
 _ZH_CHANGE = re.compile(r"(?:替换成|替换为|转换成|转变成|改变成|变成|换成|改成|弄成|改为|变为|换为|换做|换作|染成|涂成|刷成|调成|"
                         r"漆成|画成|做成|转成|变作|修成|p成|搞成|整成|变得|改做|改作|替换|转为|化为|化成)")
-_ZH_BA_VERB = re.compile(r"^(?P<ba>把|将|让|使)?(?P<t>.+?)(?P<v>变|换|改|染|涂|刷|弄|调|画|修|p|漆|整|剪|烫|剃|拉|留)"
+_ZH_BA_VERB = re.compile(r"^(?P<ba>把|将|让|使)?(?P<t>.+?)(?P<v>变|换|改|染|涂|刷|弄|调|画|修|p|漆|整|剪|烫|剃|拉|留|要)"
                          r"(?P<c>.+)$")
 # "给她换个发型", "给他剃个光头", "给她一头红发": something for a person, placed by what it is
 _ZH_GIVE = re.compile(r"^(?:给|帮|替|为)(?P<who>他们|她们|他|她|它|这个人|那个人)(?P<v>换|剃|剪|烫|染|留|弄|整|做|来|搞)?"
@@ -1019,6 +1019,11 @@ class OfflinePlanner(Planner):
         t = _fix_typos(_clean(raw, zh), labels)
         if not re.search(r"[a-z0-9\u3400-\u9fff]", t):
             return _Draft(self._clarify(labels, zh, ""), "ask")
+        wish = _SEE_IT_WITH.match(t)
+        if wish:  # "can i see what it looks like with blue walls": the walls
+            draft = self._plan(_ctx_with(ctx, wish.group("c") or wish.group("c2")), labels, zh)
+            if draft.ins.get("operation") != "clarify":
+                return draft
         said = _COMPLAINT_THEN_ASK.match(t)
         if said:  # "the road looks boring, make it cobblestone": the ask, about the road
             subject = said.group("s")
@@ -1331,6 +1336,8 @@ class OfflinePlanner(Planner):
         if held and held.group(1) not in _EN_TABLE and held.group(1) not in V.NON_THING_EN | V.EN_FILLERS:
             sel.unresolved = held.group(1)
             return sel
+        if zh:  # "把电视从墙上去掉": what comes 从 (from) is where it is, not what it is
+            things = [x for x in things if not re.search(r"从(?:这|那)?$", t[:x.start])] or things
         chosen = _head_things(t, things, zh, labels)
         for tok in chosen:
             found, inv = resolve_thing(tok.value, labels)
@@ -1851,6 +1858,11 @@ _COMPLAINT_THEN_ASK = re.compile(
     r"^(?P<s>(?:(?:the|this|that|her|his|my|their) )?[a-z' ]+?) (?:is|are|looks?|seems?|feels?) [a-z' ]+?\s*[,;.!]\s*"
     r"(?:(?:so|please|pls|can you|could you|just|maybe|then) )*(?P<ask>(?:make|turn|change|give|add|remove|replace|fix|"
     r"use|try|put|paint|colou?r|blur|brighten|darken|swap|switch)\b.+)$")
+
+
+_SEE_IT_WITH = re.compile(r"^.*?\b(?:what|how) (?:it|this|that|the (?:picture|photo|image|room|scene)) (?:would |will )?"
+                          r"(?:looks?|look|be) (?:like )?with (?P<c>.+)$|^(?:can you |could you )?show me (?:it |this )?"
+                          r"with (?P<c2>.+)$")
 
 
 def _first_clause(t: str) -> str:

@@ -36,7 +36,8 @@ CONCEPTS: dict[str, Concept] = {
         ("hair", "hairs", "hairstyle", "hairdo", "haircut", "locks", "bangs", "fringe", "ponytail", "braid", "braids",
          "curls"),
         ("头发", "发型", "发色", "长发", "短发", "卷发", "直发", "秀发", "刘海", "辫子", "马尾", "发丝", "光头", "寸头",
-         "平头", "黑长直", "大波浪", "丸子头", "发髻", "卷毛", "头毛"),
+         "平头", "黑长直", "大波浪", "丸子头", "发髻", "卷毛", "头毛", "莫西干头", "莫西干", "脏辫", "爆炸头", "锡纸烫",
+         "羊毛卷", "波浪卷", "大背头", "齐刘海", "狼尾", "鲻鱼头", "油头"),
         (("hair",),),
     ),
     "face": (
@@ -634,6 +635,8 @@ ADJUST_EN: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] =
          "dull", "too grey", "too gray"),
         ("desaturate", "desaturated", "less saturated", "muted", "more muted", "less colorful", "less colourful",
          "washed out", "faded", "pale", "paler", "less color", "less colour", "too saturated", "too colorful",
+         "tone down the colors", "tone down the colours", "tone the colors down", "tone the colours down",
+         "mute the colors", "mute the colours", "less vivid",
          "too vivid", "subdued", "duller"),
         ("saturation", "vibrance", "colorfulness", "colourfulness"),
     ),
@@ -695,7 +698,7 @@ GRAYSCALE_EN = ("black and white", "black & white", "black-and-white", "b&w", "b
                 "gray scale", "grey scale", "monochrome", "monochromatic", "colorless", "colourless", "no color",
                 "no colour", "remove the color", "remove the colour", "remove color", "remove colour", "without color",
                 "without colour", "noir look", "desaturate completely", "fully desaturate")
-GRAYSCALE_ZH = ("黑白", "灰度", "去色", "单色", "去掉颜色", "去掉色彩", "无色")
+GRAYSCALE_ZH = ("黑白", "灰度", "去色", "单色", "去掉颜色", "去掉色彩", "无色", "黑白照", "黑白照片")
 
 # Chinese colour words beyond `colors.CHINESE_COLORS`; every value is a name `parse_color` knows.
 EXTRA_ZH_COLORS = {
@@ -836,7 +839,7 @@ ZH_EN: dict[str, str] = {
     "梦幻": "dreamy", "浪漫": "romantic", "可爱": "cute", "帅气": "handsome", "漂亮": "beautiful", "美丽": "beautiful",
     "独角兽": "unicorn", "恐龙": "dinosaur", "老虎": "tiger", "狮子": "lion", "熊猫": "panda", "兔子": "rabbit",
     # looks and states of a region
-    "湿": "wet", "湿润": "wet", "湿漉漉": "wet", "干": "dry", "干燥": "dry", "干枯": "dry withered", "枯": "withered",
+    "湿": "wet", "湿润": "wet", "湿漉漉": "wet", "干燥": "dry", "干枯": "dry withered", "枯": "withered",
     "长": "long", "短": "short", "卷": "curly", "卷曲": "curly", "直": "straight", "拉直": "straightened",
     "蓬松": "fluffy", "顺滑": "sleek", "高": "taller", "矮": "shorter", "变大": "bigger", "大一点": "bigger",
     "变小": "smaller", "小一点": "smaller", "胖": "heavier", "瘦": "slimmer", "新": "new", "旧": "old worn",
@@ -862,7 +865,10 @@ ZH_EN: dict[str, str] = {
     "连帽衫": "hoodie", "背心": "tank top", "马甲": "vest", "旗袍裙": "qipao dress", "礼帽": "top hat",
     "发型": "hairstyle", "头发": "hair", "秀发": "hair", "黑长直": "long straight black hair",
     "大波浪": "big wavy curls", "丸子头": "bun hairstyle", "寸头": "buzz cut", "平头": "crew cut",
-    "发髻": "hair bun", "美女": "beautiful woman", "帅哥": "handsome man",
+    "发髻": "hair bun", "美女": "beautiful woman", "帅哥": "handsome man", "莫西干头": "mohawk", "莫西干": "mohawk",
+    "脏辫": "dreadlocks", "爆炸头": "afro", "锡纸烫": "curly perm", "羊毛卷": "tight curly perm", "波浪卷": "wavy curls",
+    "大背头": "slicked back hair", "齐刘海": "blunt bangs", "狼尾": "wolf cut", "鲻鱼头": "mullet", "油头": "slicked hair",
+    "繁星": "stars", "满天繁星": "a sky full of stars", "满天": "all over the sky",
     # animals
     "柯基": "corgi", "哈士奇": "husky", "金毛": "golden retriever", "泰迪": "teddy poodle", "柴犬": "shiba inu",
     "拉布拉多": "labrador", "边牧": "border collie", "橘猫": "orange tabby cat", "布偶猫": "ragdoll cat",
