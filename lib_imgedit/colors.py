@@ -54,10 +54,41 @@ COLORS: dict[str, tuple[int, int, int]] = {
     "auburn": (145, 50, 30),
     "copper": (185, 95, 50),
     "ginger": (190, 95, 40),
+    "brunette": (85, 55, 35),
     "blonde": (225, 195, 130),
     "blond": (225, 195, 130),
     "platinum": (230, 225, 210),
     "platinum blonde": (235, 228, 205),
+    "light gray": (200, 200, 200),
+    "light grey": (200, 200, 200),
+    "dark gray": (70, 70, 72),
+    "dark grey": (70, 70, 72),
+    "charcoal": (54, 69, 79),
+    "jet black": (12, 12, 14),
+    "ivory": (255, 250, 235),
+    "light pink": (250, 190, 205),
+    "baby pink": (245, 194, 194),
+    "baby blue": (137, 207, 240),
+    "royal blue": (65, 105, 225),
+    "indigo": (75, 0, 130),
+    "aqua": (0, 200, 200),
+    "mint": (152, 230, 180),
+    "mint green": (152, 230, 180),
+    "sage": (160, 175, 135),
+    "sage green": (160, 175, 135),
+    "forest green": (34, 100, 34),
+    "mustard": (215, 170, 40),
+    "amber": (255, 180, 0),
+    "scarlet": (230, 30, 20),
+    "fuchsia": (230, 50, 190),
+    "lilac": (200, 160, 210),
+    "mauve": (190, 140, 170),
+    "taupe": (140, 125, 110),
+    "caramel": (190, 120, 60),
+    "camel": (195, 150, 100),
+    "bronze": (175, 110, 50),
+    "rose gold": (220, 160, 150),
+    "champagne": (240, 225, 190),
     "wooden": (150, 105, 65),
     "wood": (150, 105, 65),
     "rainbow": (200, 100, 200),
@@ -134,6 +165,10 @@ def parse_color(text: str) -> tuple[int, int, int] | None:
     for suffix in (" color", " colour", " colored", " coloured", "ish"):
         if name.endswith(suffix) and name[: -len(suffix)].strip() in COLORS:
             return COLORS[name[: -len(suffix)].strip()]
+    # "emerald green", "army green": a shade before a base colour; the shade when it is known
+    words = name.split(" ")
+    if len(words) == 2 and words[1] in COLORS:
+        return COLORS.get(words[0], COLORS[words[1]])
     return None
 
 

@@ -33,8 +33,8 @@ _MAX_TEXT = 1000  # characters of a request that are read; the rest cannot chang
 # tokens
 # ------------------------------------------------------------------------------------------------
 # Category priority when two tables claim the same words (lower wins); longer matches win first.
-_PRIORITY = {"style": 0, "filter": 1, "gray": 2, "material": 3, "color": 4, "adjust": 5, "thing": 6, "scene": 7,
-             "whole": 8, "pron": 9, "it": 10, "art": 11}
+_PRIORITY = {"hairc": -1, "style": 0, "filter": 1, "gray": 2, "material": 3, "color": 4, "adjust": 5, "thing": 6,
+             "scene": 7, "whole": 8, "pron": 9, "it": 10, "art": 11}
 
 
 @dataclass
@@ -112,13 +112,22 @@ def _static_tables() -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any
         (zh if _CJK.search(word) else en)[word]["material"] = mat
     for name in COLORS:
         _add(en, name, "color", name)
-    for word, name in _COMPARATIVE_COLORS.items():
+    for word, name in {**_COMPARATIVE_COLORS, **V.HAIR_COLOR_NOUNS}.items():
         _add(en, word, "color", name)
     for word, name in {**CHINESE_COLORS, **V.EXTRA_ZH_COLORS}.items():
         _add(zh, word, "color", name)
-    # Chinese words for new content are blockers: "马赛克" must not yield the thing "马".
-    for word in V.ZH_EN:
-        zh.setdefault(word.lower(), {})
+        for shade, tone in V.ZH_SHADES.items():  # "浅灰" -> light gray, "深紫色" -> purple
+            toned = f"{tone} {name}" if f"{tone} {name}" in COLORS else name
+            if not word.startswith(tuple(V.ZH_SHADES)):
+                _add(zh, shade + word, "color", toned)
+    for shade, name in V.ZH_HAIR_SHADES.items():
+        _add(zh, shade + "发", "hairc", name)
+    # Chinese words for new content are blockers: "马赛克" must not yield the thing "马", but "复古感" keeps the
+    # style 复古 and "白衬衫" the colour 白
+    kept = ("style", "scene", "adjust", "gray", "filter", "color")
+    for word in (*V.ZH_EN, *V.ZH_MEASURES):
+        if not any(c in zh.get(word[:i], {}) for i in range(1, len(word)) for c in kept):
+            zh.setdefault(word.lower(), {})
     return en, zh
 
 
@@ -192,17 +201,22 @@ def tokenize(text: str, labels: list[str]) -> list[Tok]:
             cands.append(Tok(m.start(), m.end(), m.group(0), {"thing": en_labels[m.group(0)]}))
     if _CJK.search(text):
         maxlen = max([_ZH_MAXLEN] + [len(w) for w in zh_labels])
-        for i in range(len(text)):
-            if not _CJK.search(text[i]) and text[i] not in "3tqpPl":
-                continue
-            for n in range(min(maxlen, len(text) - i), 0, -1):
-                piece = text[i:i + n]
-                if piece in zh_labels:
-                    cands.append(Tok(i, i + n, piece, {"thing": zh_labels[piece]}))
+        # forward maximum matching: the longest word at each place, then on after it ("模糊一点" is 模糊 + 一点)
+        i = 0
+        while i < len(text):
+            step = 1
+            if _CJK.search(text[i]) or text[i] in "3tqpPl":
+                for n in range(min(maxlen, len(text) - i), 0, -1):
+                    piece = text[i:i + n]
+                    if piece in zh_labels:
+                        cands.append(Tok(i, i + n, piece, {"thing": zh_labels[piece]}))
+                    elif piece in _ZH_TABLE:
+                        cands.append(Tok(i, i + n, piece, dict(_ZH_TABLE[piece])))
+                    else:
+                        continue
+                    step = n
                     break
-                if piece in _ZH_TABLE:
-                    cands.append(Tok(i, i + n, piece, dict(_ZH_TABLE[piece])))
-                    break
+            i += step
     # a label form that is also a known word keeps both readings, the label taking the thing slot
     cands.sort(key=lambda t: (-(t.end - t.start), _PRIORITY[t.cat] if t.cats else 99, t.start))
     taken: list[Tok] = []
@@ -218,6 +232,14 @@ def tokenize(text: str, labels: list[str]) -> list[Tok]:
                 else:
                     clash.cats.setdefault(cat, value)
     taken = [t for t in taken if t.cats]
+    for tok in list(taken):
+        if tok.cat == "hairc":  # "红发": the colour, then the hair
+            taken.remove(tok)
+            taken += [Tok(tok.start, tok.end - 1, tok.text[:-1], {"color": tok.cats["hairc"]}),
+                      Tok(tok.end - 1, tok.end, tok.text[-1], {"thing": "hair"})]
+        elif tok.text == "画" and text[tok.start - 1:tok.start] in ("的", "幅", "张") and \
+                resolve_thing("painting", labels)[0]:
+            tok.cats["thing"] = "painting"  # "墙上的画" in a picture with a painting; "梵高的画" is a style
     for tok in taken:
         if tok.cat == "adjust" and tok.cats["adjust"][0] in ("brightness", "saturation") and any(
                 o.cat == "color" and 0 <= o.start - tok.end <= 1 for o in taken):
@@ -228,6 +250,68 @@ def tokenize(text: str, labels: list[str]) -> list[Tok]:
                 re.search(r"(?:\bat|\bon|\bin|\bfrom|\bto|\bnear) (?:the )?(?:very )?$", text[:tok.start])):
             del tok.cats["thing"]
     return sorted((t for t in taken if t.cats), key=lambda t: t.start)
+
+
+# ------------------------------------------------------------------------------------------------
+# typos
+# ------------------------------------------------------------------------------------------------
+_KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_KEY_AT = {c: (r, i) for r, row in enumerate(_KEY_ROWS) for i, c in enumerate(row)}
+
+
+def _near_keys(a: str, b: str) -> bool:
+    (r1, i1), (r2, i2) = _KEY_AT.get(a, (9, 99)), _KEY_AT.get(b, (-9, -99))
+    return a != b and abs(r1 - r2) <= 1 and abs(i1 - i2) <= 1
+
+
+def typo_readings(word: str) -> list[set[str]]:
+    """What a mistyped `word` may have meant, likeliest slips first: two letters swapped ("hiar"), a doubled
+    letter ("blurr"), a letter left out ("backround"), a neighbouring key hit or slipped in ("rwmove")."""
+    n = len(word)
+    if n < 4:
+        return []
+    swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(n - 1)}
+    doubled = {word[:i] + word[i + 1:] for i in range(1, n) if word[i] == word[i - 1]}
+    missing = {word[:i] + c + word[i:] for i in range(n + 1) for c in "abcdefghijklmnopqrstuvwxyz"}
+    slipped: set[str] = set()
+    if n >= 5:
+        for i, ch in enumerate(word):
+            if any(_near_keys(c, ch) for c in word[max(0, i - 1):i] + word[i + 1:i + 2]):
+                slipped.add(word[:i] + word[i + 1:])
+            slipped.update(word[:i] + c + word[i + 1:] for c in _KEY_AT if _near_keys(c, ch))
+    return [tier - {word} for tier in (swapped, doubled, missing, slipped)]
+
+
+@functools.lru_cache(maxsize=1)
+def typo_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
+    """(words a typo may be corrected into, words that are never corrected)."""
+    targets = {w for en, _zh, _alts in V.CONCEPTS.values() for w in en} | set(COLORS) | set(V.TYPO_TARGETS_EN)
+    targets = {w for w in targets if w.isalpha() and len(w) >= 4}
+    known = {w for key in _EN_TABLE for w in re.findall(r"[a-z]+", key)} | set(V.EN_FILLERS) | V.NON_THING_EN
+    known |= _FUNCTION_WORDS | set(V.TYPO_SAFE_EN.split()) | set(V.INFORMAL_EN.split()) | targets
+    return frozenset(targets), frozenset(known)
+
+
+@functools.lru_cache(maxsize=4096)
+def _corrected(word: str) -> str:
+    targets, known = typo_vocabulary()
+    if word in known:
+        return word
+    fixed = V.TYPOS_EN.get(word)
+    if fixed:
+        return fixed
+    for tier in typo_readings(word):
+        hits = tier & targets
+        if hits:
+            return hits.pop() if len(hits) == 1 else word
+    return word
+
+
+def _fix_typos(text: str, labels: list[str]) -> str:
+    """`text` with its mistyped words spelt right; the picture's own label words stay as they are."""
+    own = {w for lab in labels for w in re.findall(r"[a-z]+", str(lab).lower())}
+    return re.sub(r"(?<![a-z'])[a-z]{3,}(?![a-z'])",
+                  lambda m: m.group(0) if m.group(0) in own else _corrected(m.group(0)), text)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -328,7 +412,7 @@ _EN_STYLEOF = re.compile(r"\b(?:in|into|with)\s+(?:the\s+|a\s+)?(?:style|manner|
 _EN_ADD = re.compile(r"\b(?:add|put|place|insert|include|attach|stick|plant|hang|throw in|drop in|bring in|"
                      r"generate|create|spawn|draw|paint|sketch in)\s+")
 _EN_PUT_PERSON = re.compile(
-    r"^(?:put|place|move|take|send|transport|teleport|bring|show|set|photoshop)\s+(?:her|him|them|me|us|it|the "
+    r"^(?:put|place|move|take|send|transport|teleport|bring|show|set|photoshop)\s+(?P<who>her|him|them|me|us|it|the "
     r"(?:man|woman|person|people|girl|boy|guy|kids?|child|couple|family|subject|lady|car|dog|cat))\s+"
     r"(?:in front of|in|into|at|on|onto|to|inside|under|near|by|beside|next to|somewhere in|somewhere on)\s+(?P<c>.+)$")
 _EN_QUANT = re.compile(r"^(?:a|an|some|\d+|few|a few|several|two|three|four|many|more|lots of|a lot of|another)\b")
@@ -342,17 +426,24 @@ _EN_CHANGE = re.compile(r"\b(?:change|turn|transform|convert|switch|alter|make|p
 _EN_TO = re.compile(r"\s*\b(?:to look like|to become|become|to be|in to|into|to)\s+")
 _EN_MAKE = re.compile(r"^(?:make|get|render|let|have|keep|turn|paint|dye|colou?r|tint|recolou?r|shade|leave|go)\s+")
 _EN_BE = re.compile(r"\s+(?:should be|should look|must be|needs to be|need to be|has to be|have to be|ought to be|"
-                    r"could be|would be|is|are|was|were|looks|look|seems|seem|appears|to be)\s+")
+                    r"could be|would be|is|are|was|were|looks|look|seems|seem|appears|to be|be)\s+")
 _DETS = r"(?:the|this|that|these|those|his|her|its|their|my|your|our|a|an)"
+_HELD_BY = re.compile(r"\b" + _DETS + r"\s+([a-z][a-z'\-]*)\s+(?:on|in|from|at|of|near|under|behind|inside|over|off)"
+                      r"\s+(?:(?:the|this|that|his|her|its|their|my|your)\s+)?$")
 _EN_UNKNOWN_NP = re.compile(r"\b" + _DETS + r"\s+([a-z][a-z'\-]*)(?:\s+([a-z][a-z'\-]*))?")
 
 _ZH_REMOVE = re.compile("|".join(re.escape(w) for w in sorted(V.REMOVE_ZH, key=len, reverse=True)))
 _ZH_WEAK_REMOVE = {"不要", "消失", "隐藏", "扔掉"}
 _ZH_CHANGE = re.compile(r"(?:替换成|替换为|转换成|转变成|改变成|变成|换成|改成|弄成|改为|变为|换为|换做|换作|染成|涂成|刷成|调成|"
                         r"漆成|画成|做成|转成|变作|修成|p成|搞成|整成|变得|改做|改作|替换|转为|化为|化成)")
-_ZH_BA_VERB = re.compile(r"^(?:把|将|让|使)(?P<t>.+?)(?P<v>变|换|改|染|涂|刷|弄|调|画|修|p|漆|整)(?P<c>.+)$")
-_ZH_ADD = re.compile(r"(?:加上|添加|添上|加入|加个|加一|加(?!强|大|深|重|亮|快|粗|高|速|剧|宽|长|暗|点亮度)|添|画上|画个|画一|"
-                     r"放上|放个|放一|放(?!大|小)|插入|戴上|戴|穿上|配上|p上|补上|多加|来一个|来个|装上|挂上|挂|种上|种)")
+_ZH_BA_VERB = re.compile(r"^(?P<ba>把|将|让|使)?(?P<t>.+?)(?P<v>变|换|改|染|涂|刷|弄|调|画|修|p|漆|整|剪|烫|剃|拉|留|要)"
+                         r"(?P<c>.+)$")
+# "给她换个发型", "给他剃个光头", "给她一头红发": something for a person, placed by what it is
+_ZH_GIVE = re.compile(r"^(?:给|帮|替|为)(?P<who>他们|她们|他|她|它|这个人|那个人)(?P<v>换|剃|剪|烫|染|留|弄|整|做|来|搞)?"
+                      r"(?:上|成|了)?(?:一下)?(?:一(?:个|头|顶|副|件|条|双|款|种|套)|个|顶|副|件|条|双|款|种|套)?(?P<c>(?!的).+)$")
+_ZH_ADD = re.compile(r"(?:加上|添加|添上|加入|加个|加(?!强|大|深|重|亮|快|粗|高|速|剧|宽|长|暗|点亮度)|添|画上|画个|画(?=一)|"
+                     r"放上|放个|放(?!大|小)|插入|戴上|戴|穿上|配上|p上|补上|多加|来一个|来个|装上|挂上|挂|种上|种|"
+                     r"盖上|铺上|铺满|盖满|撒上|洒上|覆盖)")
 _ZH_CHANGE_ONE = re.compile(r"^(?:换|改)(?:一个|一下|个|掉)(?P<t>.+)$")
 _ZH_LOC_TRIM = re.compile(r"(?:上面|里面|中间|旁边|附近|下面|上方|下方|前面|后面|周围|之上|之中|上|里|中|内|边|处|旁)$")
 _ZH_LOC_OUTSIDE = ("旁边", "附近", "下面", "下方", "前面", "后面", "周围", "旁", "边")
@@ -384,8 +475,19 @@ _FUNCTION_WORDS = {"on", "off", "in", "up", "down", "out", "over", "at", "to", "
 def _first_np_end(t: str, toks: list[Tok], start: int, after_pron: bool = True) -> tuple[int, str]:
     """End of the noun phrase that opens t[start:], and an unknown head word if no table knows it.
     `after_pron=False` stops after a pronoun ("give her sunglasses": her is the receiver)."""
-    for tok in toks:
+    def bare(a: int, b: int) -> str:
+        """t[a:b] without its colour and material words ("the blue car", "her black hair")."""
+        out = t[a:b]
+        for x in toks:
+            if a <= x.start and x.end <= b and x.cat in ("color", "material"):
+                out = out.replace(x.text, " ", 1)
+        return out
+
+    for i, tok in enumerate(toks):
         if tok.start < start:
+            continue
+        if tok.cat in ("color", "material") and any(
+                x.cat == "thing" and not bare(tok.start, x.start).strip() for x in toks[i + 1:]):
             continue
         if tok.cat in ("thing", "whole", "it", "pron") or "thing" in tok.cats:
             gap = t[start:tok.start].strip()
@@ -394,11 +496,11 @@ def _first_np_end(t: str, toks: list[Tok], start: int, after_pron: bool = True) 
             end = tok.end
             if tok.cat == "pron" and not after_pron:
                 return end, ""
-            # "her hair", "the man's shirt", "hair and lips": extend over joined things
-            for nxt in toks:
+            # "her hair", "the man's shirt", "hair and lips": extend over joined things (not "make it snow")
+            for nxt in toks if tok.text != "it" else ():
                 if nxt.start < end or nxt.cat not in ("thing",):
                     continue
-                between = t[end:nxt.start]
+                between = bare(end, nxt.start) if tok.cat == "pron" else t[end:nxt.start]
                 if re.fullmatch(r"\s*(?:'s|’s|s'|')?\s*(?:(?:and|&|,|or|plus|the|his|her|their|its|my|your|our)\s*)*",
                                 between):
                     end = nxt.end
@@ -436,6 +538,15 @@ def _first_np_end(t: str, toks: list[Tok], start: int, after_pron: bool = True) 
                 return offset + m.end(), word
             return offset + m.end(1 if word == m.group(1) else 2), word
     return start, ""
+
+
+_CLOTHING_KEYS = {"jacket", "shirt", "clothes", "dress", "pants", "shoes", "hat", "cap", "scarf"}
+
+
+def _wears(text: str) -> bool:
+    """Whether `text` ("a tuxedo", "a red gown") names something worn."""
+    return any(key in _CLOTHING_KEYS and re.search(r"(?<![a-z])" + re.escape(word) + r"(?:s|es)?(?![a-z])", text)
+               for word, key in V.CONTENT_WORDS.items())
 
 
 def _parse_en(t: str, toks: list[Tok]) -> Parsed:
@@ -481,6 +592,8 @@ def _parse_en(t: str, toks: list[Tok]) -> Parsed:
         return Parsed("styleof", [(0, m.start())], (m.end(), n))
     # put her in Paris -> a new background
     m = _EN_PUT_PERSON.match(t)
+    if m and _wears(t[m.start("c"):]):  # "put him in a tuxedo": clothes, not a place
+        return Parsed("give", [(m.start("who"), m.end("who"))], (m.start("c"), n))
     if m:
         return Parsed("background", [], (m.start("c"), n))
     # add Y (to X); "a red scarf around her neck" (after "i'd like") is the same
@@ -516,6 +629,9 @@ def _parse_en(t: str, toks: list[Tok]) -> Parsed:
     m = signal(_EN_MAKE.match(t))
     if m:
         end, unknown = _first_np_end(t, toks, m.end())
+        things = [x for x in _toks_in(toks, (m.end(), end)) if x.cat == "thing"]
+        if end >= n and len(things) >= 2 and not t[things[-2].end:things[-1].start].strip():
+            end = things[-2].end  # "make the path gravel": the last noun is what it becomes
         return Parsed("make", [(m.end(), end)], (end, n), unknown=unknown)
     m2 = signal(_EN_CHANGE.match(t))
     if m2 is not None:
@@ -548,11 +664,17 @@ def _parse_zh(t: str, toks: list[Tok]) -> Parsed:
     m = _ZH_CHANGE.search(t)
     if m and free_of(m.start(), m.end(), ("thing", "style", "scene", "color", "adjust", "gray")):
         return Parsed("change", [(0, m.start())], (m.end(), n))
+    give = _ZH_GIVE.match(t)
+    if give and give.group("v"):
+        return Parsed("give", [(give.start("who"), give.end("who"))], (give.start("c"), n))
     m = re.match(r"^(?:让|使|叫|帮)(?P<t>他们|她们|他|她|它|这个人|那个人)(?P<c>(?!的).+)$", t)
     if m and not _ZH_CHANGE.search(t):
         return Parsed("make", [(m.start("t"), m.end("t"))], (m.start("c"), n))
     m = _ZH_BA_VERB.match(t)
-    if m and free_of(m.start("v"), m.end("v"), ("adjust", "gray", "filter", "thing", "style", "color")):
+    if m and free_of(m.start("v"), m.end("v"), ("adjust", "gray", "filter", "thing", "style", "color")) and (
+            m.group("ba") or _has(_toks_in(toks, (m.start("t"), m.end("t"))), "thing")) and \
+            t[m.start("v"):m.end("v") + 1] not in V.ZH_EN and t[m.start("v") - 1:m.end("v")] not in V.ZH_EN:
+        # "头发弄长一点" and "路面变湿" need no 把; the verb must not sit inside a word ("渐变")
         return Parsed("change", [(m.start("t"), m.end("t"))], (m.start("c"), n))
     m = _ZH_CHANGE_ONE.match(t)
     if m:
@@ -577,6 +699,8 @@ def _parse_zh(t: str, toks: list[Tok]) -> Parsed:
             return Parsed("add", [], (m.end(), m.end() + tail.start()),
                           (m.end() + tail.start("l"), m.end() + tail.end("l")), inside)
         return Parsed("add", [], (m.end(), n), loc, inside)
+    if give:
+        return Parsed("give", [(give.start("who"), give.end("who"))], (give.start("c"), n))
     return Parsed("none", [(0, n)], None)
 
 
@@ -751,6 +875,7 @@ def _edits_in_history(ctx: PlanContext) -> int:
 def _history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str, Any] | None:
     has_content = any(x.cat in ("thing", "color", "adjust", "style", "scene", "gray", "filter") for x in toks)
     if zh:
+        t = _strip_prefix(t, True)[0] or t  # "帮我恢复上一步"
         if any(w in t for w in V.RESET_ZH):
             return {"operation": "undo", "count": _edits_in_history(ctx)}
         if (any(w in t for w in V.REDO_ZH) and not has_content) or re.search(r"(?:撤销|撤回)\s*(?:撤销|撤回)", t):
@@ -891,9 +1016,22 @@ class OfflinePlanner(Planner):
     # -- steps -----------------------------------------------------------------------------------
     def _plan(self, ctx: PlanContext, labels: list[str], zh: bool) -> _Draft:
         raw = (ctx.text or "")[:_MAX_TEXT]
-        t = _clean(raw, zh)
+        t = _fix_typos(_clean(raw, zh), labels)
         if not re.search(r"[a-z0-9\u3400-\u9fff]", t):
             return _Draft(self._clarify(labels, zh, ""), "ask")
+        wish = _SEE_IT_WITH.match(t)
+        if wish:  # "can i see what it looks like with blue walls": the walls
+            draft = self._plan(_ctx_with(ctx, wish.group("c") or wish.group("c2")), labels, zh)
+            if draft.ins.get("operation") != "clarify":
+                return draft
+        said = _COMPLAINT_THEN_ASK.match(t)
+        if said:  # "the road looks boring, make it cobblestone": the ask, about the road
+            subject = said.group("s")
+            ask = said.group("ask") if subject in ("it", "this", "that") else \
+                re.sub(r"\b(?:it|this|that)\b", subject, said.group("ask"), count=1)
+            draft = self._plan(_ctx_with(ctx, ask), labels, zh)
+            if draft.ins.get("operation") != "clarify":
+                return draft
         first = _first_clause(t)
         if first != t:
             draft = self._plan(_ctx_with(ctx, first), labels, zh)
@@ -903,6 +1041,8 @@ class OfflinePlanner(Planner):
         hist = _history_op(t, zh, ctx, toks)
         if hist:
             return _Draft(hist)
+        if _is_question(t, zh, toks):
+            return _Draft(self._clarify(labels, zh, "", ask_what=True))
         swap = self._face_swap(t, zh, toks, labels, ctx)
         if swap:
             return _Draft(swap)
@@ -934,8 +1074,9 @@ class OfflinePlanner(Planner):
         strong = re.search(r"\bface[- ]?swap|\bswap (?:the |his |her |their |our |both |all )?faces?\b|"
                            r"\bswap (?:in )?my face|\bswitch faces\b|\bface replace", t) or re.search(
             r"换脸|人脸替换|替换人脸|换成我的脸|换上我的脸|用我的脸|换成我的|换上我|把我的脸", t)
-        weak = re.search(r"\b(?:my (?:own )?face|mine|me|my photo|my selfie|myself)\b", t) or re.search(
-            r"我的脸|我自己|我的照片|我", t)
+        weak = re.search(r"\b(?:my (?:own )?face|mine|my photo|my selfie|myself|(?:with|to|into|by|for) me|"
+                         r"me instead|put me|(?:be|is|become) me)\b", t) or re.search(
+            r"我的脸|我自己|我的照片|我本人|(?:换成|换上|用|变成|改成|贴上|放上)我(?!们)", t)
         verbs = re.search(r"\b(?:use|put|swap|replace|change|switch|instead|paste|stick|give|with|make|place|insert|"
                           r"transplant|look like|turn|be)\b", t) or re.search(r"换|用|替换|变成|放|贴|改成", t)
         other = any(x.cat in ("adjust", "gray", "filter", "color", "style") for x in toks)
@@ -963,7 +1104,7 @@ class OfflinePlanner(Planner):
             targets += found
         if not targets:
             return None
-        ptext = _clean(pending[:_MAX_TEXT], bool(_CJK.search(pending)))
+        ptext = _fix_typos(_clean(pending[:_MAX_TEXT], bool(_CJK.search(pending))), labels)
         pzh = bool(_CJK.search(pending))
         draft = self._plan_text(ptext, tokenize(ptext, labels), labels, pzh, ctx, forced=list(dict.fromkeys(targets)))
         if draft.ins.get("operation") == "clarify":
@@ -1012,10 +1153,16 @@ class OfflinePlanner(Planner):
             cls = "style_free"
         if p.kind == "add":
             return self._add(t, p, content, content_toks, cls, toks, labels, zh, ctx, forced)
-        if p.kind == "give" and cls in ("content", "material"):
+        if p.kind == "give" and (cls in ("content", "material") or (cls == "color" and sel.pronoun_only)):
+            if sel.whole and not sel.labels:  # "give the photo a warm sunset glow"
+                return _Draft({"operation": "restyle", "targets": [],
+                               "prompt": _style_prompt(content, content_toks, zh, free=False)})
+            if sel.labels and all(x.cats.get("thing") == "person" for x in target_toks if x.cat == "thing"):
+                sel = _Selection(pronoun=True, pronoun_only=True)  # "give the girl a hat": placed by what it is
             return self._add(t, p, content, content_toks, cls, toks, labels, zh, ctx, forced, give=sel)
 
-        if cls in ("content", "empty") and (_only_reference_words(content or t, zh) or _SAME_AS_BEFORE.search(content)):
+        if cls in ("content", "empty") and not sel.labels and (
+                _only_reference_words(content or t, zh) or _SAME_AS_BEFORE.search(content)):
             return None
         if cls == "content" and _vague(content):
             return _Draft(self._clarify(labels, zh, "", ask_what=True), "ask")
@@ -1030,6 +1177,9 @@ class OfflinePlanner(Planner):
 
         sel = self._pronoun_target(sel, cls, content, content_toks, labels, ctx, t)
         sel = self._current_region(sel, cls, target_toks, labels, ctx, t)
+        color = _region_color(content, content_toks, zh, labels, sel.labels) if cls == "content" else None
+        if color and not sel.invert:
+            return _Draft(_recolor(color, sel))
         if cls in ("gray", "filter", "adjust"):
             adj = _adjust_from(content_toks, content, zh)
             if p.kind == "be" and p.prep in _COMPLAINT_COPULAS:
@@ -1095,13 +1245,13 @@ class OfflinePlanner(Planner):
             targets = self._placement(content, content_toks, labels, zh, loc)
         if loc.unresolved and not targets:
             return _Draft(self._clarify(labels, zh, loc.unresolved))
-        color = _first_color(content_toks)
-        if color and targets and not invert and not _residual(content, content_toks, zh, ("color", "thing")):
-            # "give her purple hair": nothing new but a colour on a region already there
+        color = _region_color(content, content_toks, zh, labels, targets) if targets and not invert else None
+        if color:
             return _Draft(_recolor(color, _Selection(labels=targets)))
         prompt = _content_prompt(content, zh, None, "add", content_toks)
         if p.kind == "add" and targets and not zh and loc.labels and p.loc_inside and not invert:
-            prompt = f"{prompt}, in the {_names(targets, False)}"
+            on = p.prep in ("on", "onto", "on top of", "over", "across")
+            prompt = f"{prompt}, {'on' if on else 'in'} the {_names(targets, False)}"
         ins: dict[str, Any] = {"operation": "inpaint", "targets": targets, "prompt": prompt}
         if invert:
             ins["mask"] = {"invert": True}
@@ -1110,22 +1260,18 @@ class OfflinePlanner(Planner):
     def _placement(self, content: str, content_toks: list[Tok], labels: list[str], zh: bool,
                    loc: _Selection) -> list[str]:
         """Where new content goes when the request names no place."""
-        for tok in content_toks:
-            value = tok.cats.get("thing")
-            personal = (isinstance(value, str) and value in _PERSONAL) or (
-                isinstance(value, tuple) and _norm_label(value[1]) in _PERSONAL_NORMS)
-            if personal:
-                found, _inv = resolve_thing(value, labels)
-                if found:
-                    return found
+        found = _personal_labels(content_toks, labels)
+        if found:
+            return found
         english = _translate(content) if _CJK.search(content) else content.lower()
-        for word, key in sorted(V.CONTENT_WORDS.items(), key=lambda kv: -len(kv[0])):
-            if re.search(r"(?<![a-z])" + re.escape(word) + r"(?:s|es)?(?![a-z])", english):
-                for concept in V.PLACEMENT.get(key, ()):
-                    found, inv = resolve_thing(concept, labels)
-                    if found and not inv:
-                        return found
-                break
+        # the head noun, which comes last in English ("a flower crown" is a crown)
+        hits = [(m.end(), len(word), key) for word, key in V.CONTENT_WORDS.items()
+                for m in re.finditer(r"(?<![a-z])" + re.escape(word) + r"(?:s|es)?(?![a-z])", english)]
+        if hits:
+            for concept in V.PLACEMENT.get(max(hits)[2], ()):
+                found, inv = resolve_thing(concept, labels)
+                if found and not inv:
+                    return found
         if loc.pronoun:
             found, _inv = resolve_thing("person", labels)
             if found:
@@ -1184,7 +1330,15 @@ class OfflinePlanner(Planner):
                 sel.invert = True
                 sel.whole = False
                 return sel
-        chosen = _head_things(t, things, zh)
+        # "the clutter on the table": the thing asked about is the unknown word, not the table
+        held = None if zh or p.kind not in ("remove", "make", "change", "replace", "be") else \
+            _HELD_BY.search(t[:things[0].start])
+        if held and held.group(1) not in _EN_TABLE and held.group(1) not in V.NON_THING_EN | V.EN_FILLERS:
+            sel.unresolved = held.group(1)
+            return sel
+        if zh:  # "把电视从墙上去掉": what comes 从 (from) is where it is, not what it is
+            things = [x for x in things if not re.search(r"从(?:这|那)?$", t[:x.start])] or things
+        chosen = _head_things(t, things, zh, labels)
         for tok in chosen:
             found, inv = resolve_thing(tok.value, labels)
             if not found:
@@ -1198,12 +1352,19 @@ class OfflinePlanner(Planner):
 
     def _pronoun_target(self, sel: _Selection, cls: str, content: str, content_toks: list[Tok], labels: list[str],
                         ctx: PlanContext, t: str) -> _Selection:
-        """'make her blonde' -> hair; 'make him smile' -> face; 'make her brighter' -> the person."""
-        if sel.labels or not (sel.pronoun_only or (sel.whole and cls == "color" and _mentions_it(t))):
+        """'make her blonde' -> hair; 'make him smile' -> face; 'make her brighter' -> the person; with nothing
+        named, '换成黑发' and 'blonde please' -> hair."""
+        nothing_named = not (sel.whole or sel.pronoun)
+        if sel.labels or sel.unresolved or not (
+                sel.pronoun_only or nothing_named or (sel.whole and cls == "color" and _mentions_it(t))):
             return sel
+        if cls in ("content", "color") and not sel.whole:
+            sel.labels = _personal_labels(content_toks, labels)
+            if sel.labels:
+                return sel
         if cls == "color":
             color = _first_color(content_toks) or ""
-            if color in V.HAIR_COLORS or "brunette" in content:
+            if color in V.HAIR_COLORS or any(x.text in V.HAIR_COLOR_NOUNS for x in content_toks):
                 found, _ = resolve_thing("hair", labels)
                 if found:
                     sel.labels = found
@@ -1215,6 +1376,8 @@ class OfflinePlanner(Planner):
                 return sel
             if sel.whole:
                 return sel
+        if nothing_named:
+            return sel
         if cls in ("content", "style_free"):
             placed = self._placement(content, content_toks, labels, False, _Selection(pronoun=sel.pronoun_only))
             if placed:
@@ -1277,7 +1440,7 @@ class OfflinePlanner(Planner):
                                                      r"我指的是", t))
         things = [x for x in things if x not in negated]
         new_targets: list[str] = []
-        for tok in _head_things(t, things, zh) if things else []:
+        for tok in _head_things(t, things, zh, labels) if things else []:
             found, _inv = resolve_thing(tok.value, labels)
             new_targets += [x for x in found if x not in new_targets]
         if things and not new_targets:
@@ -1574,6 +1737,39 @@ _PERSONAL = {"hair", "face", "eyes", "eyebrows", "lips", "nose", "ears", "teeth"
 _PERSONAL_NORMS = _PERSON_PART_NORMS - {"person", "body"}
 
 
+def _personal_labels(toks: list[Tok], labels: list[str]) -> list[str]:
+    """The labels of the first part of a person (hair, shirt ...) that `toks` name and the picture has."""
+    for tok in toks:
+        value = tok.cats.get("thing")
+        if (isinstance(value, str) and value in _PERSONAL) or (
+                isinstance(value, tuple) and value[0] == "@label" and _norm_label(value[1]) in _PERSONAL_NORMS):
+            found, _inv = resolve_thing(value, labels)
+            if found:
+                return found
+    return []
+
+
+def _region_color(content: str, toks: list[Tok], zh: bool, labels: list[str], targets: list[str]) -> str | None:
+    """The colour when `content` is only a colour and regions already among `targets` ("purple hair", "一头银发"),
+    not something new ("a red scarf")."""
+    color = _first_color(toks)
+    named = [x for x in toks if x.cat == "thing"]
+    if not color or not named or _residual(content, toks, zh, ("color", "thing")):
+        return None
+    if all(_names_label(x.value, labels) and set(resolve_thing(x.value, labels)[0]) <= set(targets) for x in named):
+        return color
+    return None
+
+
+def _names_label(value: Any, labels: list[str]) -> bool:
+    """Whether a thing is a region of the picture by its own name: 'hair' is, 'a gown' on upper_clothes is not."""
+    if isinstance(value, tuple):
+        return value[0] == "@label"
+    alts = V.CONCEPTS[value][2] if value in V.CONCEPTS else ((value,),)
+    norms = {_norm_label(x) for x in labels}
+    return any(_norm_label(name) in norms for name in alts[0] if not name.startswith("@"))
+
+
 @dataclass
 class _Selection:
     labels: list[str] = field(default_factory=list)
@@ -1637,6 +1833,38 @@ _CLAUSE = re.compile(r"[,;.]\s*(?:and then|then|after that|afterwards|and also|a
                      r"[，,；;。]\s*(?:然后|再|并且|并|接着|还有|同时|另外|顺便)|然后|接着|顺便再|[；;。]")
 
 
+_QUESTION_EN = re.compile(r"^(?!what if|what about|how about|what would|how would|what will|what'd)"
+                          r"(?:what|what's|whats|which|who|who's|whose|where|why|how many|how much|how old|is there|"
+                          r"are there|is this|is that|is it|is she|is he|are they|are these|does|do you see|"
+                          r"can you see|could you tell|can you tell|tell me|describe|explain|identify)\b")
+_EDIT_WORDS_EN = re.compile(r"\b(?:make|change|turn|remove|erase|delete|add|put|replace|swap|blur|brighten|darken|"
+                            r"paint|dye|give|recolou?r|edit|fix|convert|transform|undo|redo|crop|sharpen|pixelate|"
+                            r"apply|get rid)\b")
+_QUESTION_ZH = re.compile(r"什么|几个|几只|几辆|几位|多少|哪里|哪儿|哪个|哪些|是谁|谁|是不是|有没有|描述|介绍|识别|"
+                          r"看到|看见|[吗嘛][?？]?$")
+_EDIT_WORDS_ZH = re.compile(r"[把将改换变删加调弄修抠擦染涂刷画放戴穿让p]|去掉|去除|虚化|模糊|撤销|美白|磨皮|打码")
+
+
+def _is_question(t: str, zh: bool, toks: list[Tok]) -> bool:
+    """'what's in this picture?', '图里有几个人': a question about the picture, not an edit."""
+    if any(x.cat in ("adjust", "style", "filter", "gray", "scene") for x in toks):
+        return False
+    if zh:
+        return bool(_QUESTION_ZH.search(t)) and not _EDIT_WORDS_ZH.search(t)
+    return bool(_QUESTION_EN.match(t)) and not _EDIT_WORDS_EN.search(t)
+
+
+_COMPLAINT_THEN_ASK = re.compile(
+    r"^(?P<s>(?:(?:the|this|that|her|his|my|their) )?[a-z' ]+?) (?:is|are|looks?|seems?|feels?) [a-z' ]+?\s*[,;.!]\s*"
+    r"(?:(?:so|please|pls|can you|could you|just|maybe|then) )*(?P<ask>(?:make|turn|change|give|add|remove|replace|fix|"
+    r"use|try|put|paint|colou?r|blur|brighten|darken|swap|switch)\b.+)$")
+
+
+_SEE_IT_WITH = re.compile(r"^.*?\b(?:what|how) (?:it|this|that|the (?:picture|photo|image|room|scene)) (?:would |will )?"
+                          r"(?:looks?|look|be) (?:like )?with (?P<c>.+)$|^(?:can you |could you )?show me (?:it |this )?"
+                          r"with (?P<c2>.+)$")
+
+
 def _first_clause(t: str) -> str:
     """The first of several requests ("remove the car, then blur the sky" -> "remove the car")."""
     m = _CLAUSE.search(t)
@@ -1689,7 +1917,7 @@ def _mentions_it(t: str) -> bool:
     return bool(re.search(r"\b(?:it|them|that|this)\b|它", t))
 
 
-def _head_things(t: str, things: list[Tok], zh: bool) -> list[Tok]:
+def _head_things(t: str, things: list[Tok], zh: bool, labels: list[str] | None = None) -> list[Tok]:
     """The things a phrase is about: the head noun and those joined to it by 'and'."""
     if not things:
         return []
@@ -1706,8 +1934,13 @@ def _head_things(t: str, things: list[Tok], zh: bool) -> list[Tok]:
         return chosen
     head = things[0]
     rest = things[1:]
-    # "the man's shirt" -> shirt
-    while rest and re.fullmatch(r"\s*(?:'s|s'|')\s*", t[head.end:rest[0].start]):
+    def found(tok: Tok) -> bool:
+        return labels is None or bool(resolve_thing(tok.value, labels)[0])
+
+    # "the man's shirt" -> shirt; a compound names its last noun ("the mountain background", "the car window")
+    # unless only the first is in the picture ("the sign text")
+    while rest and (re.fullmatch(r"\s*(?:'s|s'|')\s*", t[head.end:rest[0].start]) or (
+            re.fullmatch(r"\s+", t[head.end:rest[0].start]) and (found(rest[0]) or not found(head)))):
         head, rest = rest[0], rest[1:]
     chosen = [head]
     for nxt in rest:
@@ -1752,7 +1985,7 @@ def _residual(text: str, toks: list[Tok], zh: bool, drop: tuple[str, ...]) -> st
     rest = " ".join(pieces)
     rest = re.sub(r"\d+(?:\.\d+)?\s*(?:%|％|percent)?", " ", rest)
     if zh or _CJK.search(rest):
-        for w in sorted(V.ZH_FILLERS, key=len, reverse=True):
+        for w in sorted(V.ZH_FILLERS + V.ZH_MEASURES, key=len, reverse=True):
             rest = rest.replace(w, " ")
         rest = _ZH_POSITION.sub(" ", rest)
     words = re.findall(r"[a-z][a-z'\-]*|[\u3400-\u9fff]+", rest)
@@ -1799,12 +2032,25 @@ def _classify(content: str, toks: list[Tok], zh: bool) -> str:
     return "content"
 
 
+def _zh_to_en() -> dict[str, str]:
+    """Chinese words -> English: things by their concept's first English word, materials, colours, then `ZH_EN`."""
+    out = {w: (en[0] if en else concept) for concept, (en, zh, _alts) in V.CONCEPTS.items() for w in zh}
+    out.update(V.MATERIALS_ZH)
+    out.update(V.EXTRA_ZH_COLORS)
+    out.update(V.ZH_EN)
+    return out
+
+
+_ZH_TO_EN = _zh_to_en()
+_ZH_TO_EN_MAXLEN = max(len(k) for k in _ZH_TO_EN)
+
+
 def _translate(text: str) -> str:
     """English words for the Chinese content words in `text` (greedy longest match), space-joined."""
     words: list[str] = []
     i = 0
-    keys = V.ZH_EN
-    maxlen = max(len(k) for k in keys)
+    keys = _ZH_TO_EN
+    maxlen = _ZH_TO_EN_MAXLEN
     while i < len(text):
         for n in range(min(maxlen, len(text) - i), 0, -1):
             piece = text[i:i + n]
@@ -1831,10 +2077,15 @@ def _translate(text: str) -> str:
     return " ".join(dict.fromkeys(w for w in words if w))
 
 
+# "成短发", "一盆绿植", "艘帆船": what a request names, without the verb's tail and the count
+_ZH_COUNTED = re.compile(r"^(?:成|为|作)?(?:(?:[一两几三四五六七八九十这那]|好几)(?:个|只|些|片|轮|朵|架|条|顶|副|件|张|座|艘|道|"
+                         r"头|幅|辆|棵|双|套|身|点|块|串|束|群|盆|盘|瓶|杯|层|匹|位|对)|(?:个|只|些|点|艘|顶|幅|辆|棵|朵|匹|副|"
+                         r"件|双|串|束|轮)(?=.))?")
+
+
 def _zh_prompt(content: str) -> str:
     english = _translate(content)
-    core = re.sub(r"^(?:一个|一只|一些|一片|一轮|一朵|一架|一条|一顶|一副|一件|一张|一座|几个|几只|几朵|个|只|点|些)", "",
-                  content.strip(" ，,。.的"))
+    core = _ZH_COUNTED.sub("", content.strip(" ，,。.的"))
     if english and core:
         return f"{english}, {core}"
     return english or core or content

@@ -35,7 +35,9 @@ CONCEPTS: dict[str, Concept] = {
     "hair": (
         ("hair", "hairs", "hairstyle", "hairdo", "haircut", "locks", "bangs", "fringe", "ponytail", "braid", "braids",
          "curls"),
-        ("头发", "发型", "发色", "长发", "短发", "卷发", "秀发", "刘海", "辫子", "马尾", "发丝"),
+        ("头发", "发型", "发色", "长发", "短发", "卷发", "直发", "秀发", "刘海", "辫子", "马尾", "发丝", "光头", "寸头",
+         "平头", "黑长直", "大波浪", "丸子头", "发髻", "卷毛", "头毛", "莫西干头", "莫西干", "脏辫", "爆炸头", "锡纸烫",
+         "羊毛卷", "波浪卷", "大背头", "齐刘海", "狼尾", "鲻鱼头", "油头"),
         (("hair",),),
     ),
     "face": (
@@ -88,7 +90,8 @@ CONCEPTS: dict[str, Concept] = {
     "upper_clothes": (
         ("shirt", "t-shirt", "tshirt", "t shirt", "tee", "top", "sweater", "hoodie", "blouse", "jumper", "cardigan",
          "vest", "tank top", "polo", "sweatshirt", "upper clothes", "upper_clothes"),
-        ("上衣", "衬衫", "t恤", "T恤", "毛衣", "卫衣", "衬衣", "背心", "短袖", "长袖"),
+        ("上衣", "衬衫", "t恤", "T恤", "毛衣", "卫衣", "衬衣", "背心", "短袖", "长袖", "白t", "黑t", "t恤衫", "polo衫",
+         "打底衫"),
         _UPPER_ALTS,
     ),
     "coat": (
@@ -125,7 +128,7 @@ CONCEPTS: dict[str, Concept] = {
     # scene
     "background": (
         ("background", "backdrop", "bg", "surroundings", "scenery", "back ground"),
-        ("背景", "周围环境", "环境", "周围", "背后", "身后"),
+        ("背景", "背景图", "周围环境", "环境", "周围", "背后", "身后", "背影"),
         (("background",),),
     ),
     "foreground": (("foreground",), ("前景",), (("foreground",),)),
@@ -134,8 +137,8 @@ CONCEPTS: dict[str, Concept] = {
     "sun": (("sun",), ("太阳",), (("sun",),)),
     "moon": (("moon",), ("月亮", "月"), (("moon",),)),
     "tree": (
-        ("tree", "trees", "palm", "palm tree", "palms", "pine"),
-        ("树木", "大树", "树林", "树", "松树"),
+        ("tree", "trees", "palm", "palm tree", "palms", "pine", "leaves", "leaf", "foliage"),
+        ("树木", "大树", "树林", "树叶", "叶子", "松树", "棕榈树", "椰子树", "树"),
         (("tree",), ("trees",), ("palm",), ("plant",)),
     ),
     "plant": (
@@ -144,8 +147,8 @@ CONCEPTS: dict[str, Concept] = {
         (("plant",), ("potted plant",), ("flora",), ("bush",)),
     ),
     "flower": (("flower", "flowers", "bouquet", "roses", "rose"), ("花朵", "鲜花", "花束", "玫瑰", "花"), (("flower",),)),
-    "grass": (("grass", "lawn", "turf"), ("草地", "草坪", "草"), (("grass",), ("lawn",), ("field",))),
-    "field": (("field", "meadow"), ("田野", "原野"), (("field",), ("grass",), ("land",))),
+    "grass": (("grass", "lawn", "turf"), ("草地", "草坪", "草"), (("grass",), ("lawn",), ("field",), ("playingfield",))),
+    "field": (("field", "meadow"), ("田野", "原野"), (("field",), ("grass",), ("land",), ("playingfield",))),
     "building": (
         ("building", "buildings", "skyscraper", "skyscrapers", "tower", "towers", "architecture"),
         ("大楼", "建筑物", "建筑", "楼房", "高楼", "大厦", "楼"),
@@ -159,9 +162,9 @@ CONCEPTS: dict[str, Concept] = {
     "road": (
         ("road", "roads", "street", "streets", "highway", "asphalt", "lane"),
         ("马路", "道路", "街道", "公路", "路面", "路"),
-        (("road",), ("street",), ("path",), ("sidewalk",)),
+        (("road",), ("street",), ("path",), ("sidewalk",), ("pavement",), ("dirt track",)),
     ),
-    "sidewalk": (("sidewalk", "pavement", "footpath"), ("人行道",), (("sidewalk",), ("pavement",), ("road",))),
+    "sidewalk": (("sidewalk", "pavement", "footpath"), ("人行道", "便道"), (("sidewalk",), ("pavement",), ("road",))),
     "path": (("path", "trail", "pathway"), ("小路", "小径"), (("path",), ("road",))),
     "water": (("water",), ("水面", "水"), (("water",), ("sea",), ("river",), ("lake",))),
     "sea": (("sea", "ocean", "waves"), ("大海", "海洋", "海面", "海浪", "海"), (("sea",), ("ocean",), ("water",))),
@@ -178,8 +181,8 @@ CONCEPTS: dict[str, Concept] = {
     ),
     # indoor
     "floor": (("floor", "floors", "flooring"), ("地板", "地砖"), (("floor",), ("ground",))),
-    "wall": (("wall", "walls"), ("墙壁", "墙面", "墙"), (("wall",),)),
-    "ceiling": (("ceiling",), ("天花板", "屋顶"), (("ceiling",),)),
+    "wall": (("wall", "walls", "wallpaper"), ("墙壁", "墙面", "墙纸", "壁纸", "墙"), (("wall",),)),
+    "ceiling": (("ceiling",), ("天花板", "吊顶"), (("ceiling",),)),
     "window": (("window", "windows", "windowpane"), ("窗户", "窗子", "窗"), (("window",), ("windowpane",))),
     "door": (("door", "doors"), ("门",), (("door",),)),
     "table": (
@@ -202,7 +205,7 @@ CONCEPTS: dict[str, Concept] = {
                                                                             ("monitor",), ("screen",))),
     "laptop": (("laptop", "computer", "notebook computer"), ("笔记本电脑", "电脑"), (("laptop",), ("computer",))),
     "phone": (("phone", "cell phone", "cellphone", "smartphone", "mobile"), ("手机", "电话"), (("cell phone",), ("phone",))),
-    "cup": (("cup", "mug", "cups", "mugs", "glass", "wine glass"), ("杯子", "茶杯", "酒杯", "杯"),
+    "cup": (("cup", "mug", "cups", "mugs", "glass"), ("杯子", "茶杯", "水杯", "咖啡杯", "马克杯", "杯"),
             (("cup",), ("mug",), ("wine glass",), ("glass",))),
     "bottle": (("bottle", "bottles"), ("瓶子", "瓶"), (("bottle",),)),
     "vase": (("vase",), ("花瓶",), (("vase",),)),
@@ -273,6 +276,77 @@ CONCEPTS: dict[str, Concept] = {
     "tattoo": (("tattoo", "tattoos"), ("纹身",), (("tattoo",),)),
     "license plate": (("license plate", "licence plate", "number plate", "plate number", "registration plate"),
                       ("车牌号", "车牌"), (("license plate",), ("plate",))),
+    # more COCO and ADE20K classes, under their label names
+    "traffic light": (("traffic light", "traffic lights", "stoplight", "stop light", "traffic signal"),
+                      ("红绿灯", "交通灯", "信号灯", "红路灯"), (("traffic light",),)),
+    "fire hydrant": (("fire hydrant", "hydrant"), ("消防栓",), (("fire hydrant",),)),
+    "stop sign": (("stop sign",), ("停车标志", "停止标志", "停车牌", "停车标识", "停止牌"), (("stop sign",),)),
+    "parking meter": (("parking meter",), ("停车计时器", "咪表", "停车收费器"), (("parking meter",),)),
+    "wine glass": (("wine glass", "wineglass", "wine glasses"), ("酒杯", "红酒杯", "高脚杯", "葡萄酒杯"),
+                   (("wine glass",), ("cup",), ("glass",))),
+    "frisbee": (("frisbee", "flying disc"), ("飞盘",), (("frisbee",),)),
+    "skis": (("skis", "ski"), ("滑雪板", "雪板", "滑雪橇"), (("skis",), ("snowboard",))),
+    "snowboard": (("snowboard",), ("单板",), (("snowboard",), ("skis",))),
+    "skateboard": (("skateboard",), ("滑板",), (("skateboard",),)),
+    "surfboard": (("surfboard",), ("冲浪板",), (("surfboard",),)),
+    "tennis racket": (("tennis racket", "racket", "racquet"), ("网球拍", "球拍"), (("tennis racket",),)),
+    "baseball bat": (("baseball bat",), ("棒球棒", "球棒"), (("baseball bat",),)),
+    "baseball glove": (("baseball glove", "mitt"), ("棒球手套",), (("baseball glove",),)),
+    "fork": (("fork", "forks"), ("叉子",), (("fork",),)),
+    "knife": (("knife", "knives"), ("刀子", "小刀", "餐刀", "刀"), (("knife",),)),
+    "spoon": (("spoon", "spoons"), ("勺子", "汤匙", "调羹"), (("spoon",),)),
+    "sandwich": (("sandwich",), ("三明治",), (("sandwich",),)),
+    "orange": (("oranges",), ("橙子", "橘子", "桔子"), (("orange",),)),
+    "broccoli": (("broccoli",), ("西兰花", "西蓝花"), (("broccoli",),)),
+    "carrot": (("carrot", "carrots"), ("胡萝卜",), (("carrot",),)),
+    "hot dog": (("hot dog", "hotdog"), ("热狗",), (("hot dog",),)),
+    "donut": (("donut", "doughnut", "donuts"), ("甜甜圈",), (("donut",),)),
+    "keyboard": (("keyboard",), ("键盘",), (("keyboard",),)),
+    "mouse": (("computer mouse",), ("鼠标",), (("mouse",),)),
+    "remote": (("remote", "remote control", "controller"), ("遥控器", "遥控"), (("remote",),)),
+    "toaster": (("toaster",), ("烤面包机", "吐司机", "多士炉"), (("toaster",),)),
+    "scissors": (("scissors",), ("剪刀",), (("scissors",),)),
+    "teddy bear": (("teddy bear", "teddy", "stuffed animal", "plush toy"), ("泰迪熊", "玩具熊", "毛绒熊", "毛绒玩具"),
+                   (("teddy bear",), ("toy",))),
+    "hair drier": (("hair drier", "hair dryer", "hairdryer", "blow dryer"), ("吹风机", "电吹风"), (("hair drier",),)),
+    "toothbrush": (("toothbrush",), ("牙刷",), (("toothbrush",),)),
+    "column": (("column", "columns", "pillar", "pillars"), ("柱子", "立柱", "石柱"), (("column",), ("pillar",))),
+    "fireplace": (("fireplace",), ("壁炉",), (("fireplace",),)),
+    "chest of drawers": (("chest of drawers", "dresser", "drawers"), ("抽屉柜", "五斗柜", "斗柜"),
+                         (("chest of drawers",), ("cabinet",))),
+    "towel": (("towel", "towels"), ("毛巾", "浴巾"), (("towel",),)),
+    "blanket": (("blanket", "duvet", "quilt", "comforter"), ("毯子", "被子", "毛毯"), (("blanket",), ("bed",))),
+    "basket": (("basket", "baskets"), ("篮子", "筐"), (("basket",),)),
+    "barrel": (("barrel", "barrels"), ("木桶",), (("barrel",),)),
+    "tent": (("tent", "tents"), ("帐篷",), (("tent",),)),
+    "fountain": (("fountain",), ("喷泉",), (("fountain",),)),
+    "waterfall": (("waterfall",), ("瀑布",), (("waterfall",), ("water",), ("river",))),
+    "swimming pool": (("swimming pool", "pool"), ("游泳池", "泳池"), (("swimming pool",), ("pool",), ("water",))),
+    "sculpture": (("sculpture", "statue", "statues"), ("雕塑", "雕像"), (("sculpture",), ("statue",))),
+    "flag": (("flag", "flags"), ("旗子", "旗帜", "国旗"), (("flag",),)),
+    "escalator": (("escalator",), ("扶梯", "自动扶梯"), (("escalator",),)),
+    "chandelier": (("chandelier",), ("吊灯", "水晶灯"), (("chandelier",), ("lamp",), ("light",))),
+    "awning": (("awning", "canopy", "sunshade"), ("遮阳篷", "雨棚", "遮雨棚", "天篷"), (("awning",), ("canopy",))),
+    "pier": (("pier", "dock", "jetty"), ("码头", "栈桥"), (("pier",),)),
+    "tray": (("tray",), ("托盘",), (("tray",),)),
+    "radiator": (("radiator",), ("暖气片", "暖气"), (("radiator",),)),
+    "washer": (("washing machine",), ("洗衣机",), (("washer",),)),
+    "dishwasher": (("dishwasher",), ("洗碗机",), (("dishwasher",),)),
+    "bulletin board": (("bulletin board", "notice board"), ("公告栏", "布告栏"), (("bulletin board",),)),
+    "roof": (("roof", "roofs", "rooftop"), ("屋顶", "房顶"), (("roof",),)),
+    "railroad": (("railroad", "railway", "rail tracks", "train tracks"), ("铁轨", "铁路", "轨道"), (("railroad",),)),
+    "gravel": (("gravel",), ("碎石", "砾石"), (("gravel",),)),
+    "banner": (("banner",), ("横幅", "条幅"), (("banner",),)),
+    "stage": (("stage",), ("舞台",), (("stage",),)),
+    "runway": (("runway",), ("跑道",), (("runway",),)),
+    "grandstand": (("grandstand", "bleachers"), ("看台",), (("grandstand",),)),
+    "cradle": (("cradle",), ("摇篮",), (("cradle",),)),
+    "ottoman": (("ottoman", "footstool"), ("脚凳",), (("ottoman",),)),
+    "fan": (("ceiling fan", "electric fan"), ("风扇", "电扇", "电风扇"), (("fan",),)),
+    "sconce": (("sconce", "wall lamp"), ("壁灯",), (("sconce",), ("lamp",))),
+    "shower": (("shower",), ("淋浴", "花洒"), (("shower",),)),
+    "cardboard": (("cardboard",), ("纸板", "纸箱"), (("cardboard",),)),
+    "platform": (("platform",), ("站台", "月台"), (("platform",),)),
 }
 
 # Labels that belong to a person (for "him"/"her" when there is no `person` label).
@@ -334,6 +408,7 @@ PLACEMENT: dict[str, tuple[str, ...]] = {
     "cup": ("table",),
     "snow": ("ground", "grass", "road", "background"),
     "face": ("face", "head", "person"),
+    "skin": ("skin", "face"),
     "hair": ("hair", "head", "person"),
 }
 
@@ -347,6 +422,9 @@ CONTENT_WORDS: dict[str, str] = {
     "jacket": "jacket", "coat": "jacket", "blazer": "jacket", "suit": "jacket", "hoodie": "shirt", "sweater": "shirt",
     "shirt": "shirt", "t-shirt": "shirt", "tshirt": "shirt", "top": "shirt", "blouse": "shirt", "vest": "shirt",
     "dress": "dress", "gown": "dress", "outfit": "clothes", "clothes": "clothes", "uniform": "clothes",
+    "tuxedo": "jacket", "costume": "clothes", "kimono": "dress", "hanfu": "dress", "qipao": "dress",
+    "swimsuit": "clothes", "bikini": "clothes", "wedding dress": "dress", "armor": "clothes", "armour": "clothes",
+    "pajamas": "clothes", "robe": "clothes", "tan": "skin", "suntan": "skin", "sunburn": "skin",
     "pants": "pants", "jeans": "pants", "trousers": "pants", "shorts": "pants", "skirt": "pants",
     "shoes": "shoes", "boots": "shoes", "sneakers": "shoes",
     "moon": "moon", "sun": "sun", "stars": "stars", "star": "stars", "clouds": "clouds", "cloud": "clouds",
@@ -358,6 +436,11 @@ CONTENT_WORDS: dict[str, str] = {
     "painting": "painting", "poster": "painting", "picture frame": "painting", "clock": "clock", "rug": "rug",
     "carpet": "rug", "vase": "vase", "cup": "cup", "snow": "snow",
     "older": "face", "younger": "face", "old": "face", "young": "face", "wrinkles": "face", "happy": "face",
+    "happier": "face", "sadder": "face", "angrier": "face", "cheerful": "face", "grin": "face", "frown": "face",
+    "crying": "face", "scared": "face", "shocked": "face", "serious": "face", "tired": "face",
+    "bow": "crown", "hair clip": "crown", "headband": "crown", "veil": "crown", "halo": "crown", "bunny ears": "crown",
+    "cat ears": "crown", "horns": "crown", "flower crown": "crown", "headphones": "crown", "mask": "makeup",
+    "face mask": "makeup", "face paint": "makeup",
     "sad": "face", "angry": "face", "surprised": "face", "expression": "face", "laughing": "face", "wink": "face",
     "bald": "hair", "curly": "hair", "curls": "hair", "ponytail": "hair", "bun": "hair", "braids": "hair",
     "bangs": "hair", "haircut": "hair", "hairstyle": "hair", "mohawk": "hair", "afro": "hair",
@@ -409,7 +492,7 @@ NUMBERS_ZH: dict[str, int] = {
 # --- styles (restyle) ----------------------------------------------------------------------------
 # key -> (English triggers, Chinese triggers, prompt)
 STYLES: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
-    "van gogh": (("van gogh", "vangogh", "van-gogh", "starry night"), ("梵高", "梵·高"),
+    "van gogh": (("van gogh", "vangogh", "van-gogh", "the starry night"), ("梵高", "梵·高"),
                  "painting in the style of Van Gogh, swirling impasto brushstrokes, post-impressionism"),
     "monet": (("monet", "impressionist", "impressionism"), ("莫奈", "印象派"),
               "impressionist painting in the style of Monet, soft light, visible brushstrokes"),
@@ -417,7 +500,7 @@ STYLES: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
                 "cubist painting in the style of Picasso, geometric shapes"),
     "ghibli": (("ghibli", "miyazaki"), ("吉卜力", "宫崎骏"),
                "Studio Ghibli anime style, hand-painted backgrounds, soft colors"),
-    "anime": (("anime", "manga", "japanese animation", "cel shading", "cel-shaded"),
+    "anime": (("anime", "manga", "japanese animation", "cel shading", "cel-shaded", "animefy", "anime-fy", "animeify"),
               ("二次元", "动漫", "日漫", "动画风", "番剧"), "anime style illustration, cel shading, clean line art"),
     "oil painting": (("oil painting", "oil paint", "oil-painting", "oils"), ("油画",),
                      "oil painting, thick brushstrokes, canvas texture"),
@@ -434,7 +517,8 @@ STYLES: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
               ("皮克斯", "迪士尼", "3d动画", "3D动画", "三维动画"), "Pixar style 3D animated render, soft lighting"),
     "clay": (("claymation", "clay", "plasticine", "stop motion"), ("黏土", "粘土", "橡皮泥"),
              "claymation style, plasticine figures, stop motion look"),
-    "cartoon": (("cartoon", "comic book", "comic", "pop art", "toon"), ("卡通", "漫画", "波普", "连环画"),
+    "cartoon": (("cartoon", "comic book", "comic", "pop art", "toon", "cartoonify", "cartoonize", "cartoonise",
+                 "toonify"), ("卡通", "漫画", "波普", "连环画"),
                 "cartoon style illustration, bold outlines, flat colors"),
     "chinese ink": (("chinese ink", "ink wash", "ink painting", "sumi-e", "sumie", "traditional chinese painting",
                      "shan shui", "brush painting"), ("水墨", "国画", "中国画", "山水画", "墨画"),
@@ -465,6 +549,13 @@ STYLES: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
                  "1950s", "50s", "polaroid", "nostalgic"), ("复古", "老照片", "怀旧", "年代感", "胶片感", "港风"),
                 "vintage photo, retro film look, faded colors, film grain"),
     "chibi": (("chibi",), ("q版", "Q版"), "chibi style, cute big head"),
+    "cinematic": (("cinematic", "movie still", "film still", "hollywood", "blockbuster"),
+                  ("电影感", "电影质感", "电影风", "大片感", "大片", "电影海报"),
+                  "cinematic film still, dramatic lighting, teal and orange color grading"),
+    "dreamy": (("dreamy", "ethereal", "dreamlike"), ("梦幻", "唯美", "仙气"),
+               "dreamy ethereal atmosphere, soft glow, pastel haze"),
+    "japanese fresh": (("japanese style photo", "airy", "light and airy"), ("日系", "小清新", "清新", "森系"),
+                       "japanese style photo, soft airy light, pastel tones, fresh and clean"),
 }
 
 # Whole-scene changes ("make it winter"): restyle when the whole picture is meant.
@@ -531,6 +622,7 @@ ADJUST_EN: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] =
     ),
     "contrast": (
         ("more contrast", "higher contrast", "high contrast", "punchier", "punchy", "more punch", "contrastier",
+         "less flat",
          "more contrasty", "contrasty", "too flat", "more depth"),
         ("less contrast", "lower contrast", "low contrast", "flatter", "flat look", "softer contrast", "too contrasty",
          "too much contrast", "reduce contrast"),
@@ -543,11 +635,14 @@ ADJUST_EN: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] =
          "dull", "too grey", "too gray"),
         ("desaturate", "desaturated", "less saturated", "muted", "more muted", "less colorful", "less colourful",
          "washed out", "faded", "pale", "paler", "less color", "less colour", "too saturated", "too colorful",
+         "tone down the colors", "tone down the colours", "tone the colors down", "tone the colours down",
+         "mute the colors", "mute the colours", "less vivid",
          "too vivid", "subdued", "duller"),
         ("saturation", "vibrance", "colorfulness", "colourfulness"),
     ),
     "warmth": (
         ("warmer", "warm", "warm up", "more orange", "more yellow", "warm tone", "warm tones", "golden", "too cold",
+         "too blue", "too bluish",
          "too cool", "cozier"),
         ("cooler", "cool", "cool down", "colder", "cold", "more blue", "bluer", "cool tone", "cool tones",
          "too warm", "too yellow", "too orange", "icy"),
@@ -579,9 +674,10 @@ ADJUST_EN: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] =
 ADJUST_ZH: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
     "brightness": (
         ("调亮", "变亮", "提亮", "亮一点", "亮一些", "亮些", "更亮", "太暗", "明亮", "增亮", "加亮", "亮点", "亮度高",
-         "亮堂", "亮起来", "过暗", "打亮", "有点暗", "有些暗", "偏暗", "暗了", "比较暗", "太黑", "看不清", "美白", "亮"),
+         "亮堂", "亮起来", "过暗", "打亮", "有点暗", "有些暗", "偏暗", "暗了", "比较暗", "太黑", "看不清", "美白", "亮",
+         "调浅", "变浅", "浅一点", "浅一些", "浅些"),
         ("调暗", "变暗", "暗一点", "暗一些", "暗些", "更暗", "压暗", "太亮", "昏暗", "降暗", "暗点", "过曝", "过亮",
-         "暗下来", "有点亮", "有些亮", "偏亮", "太刺眼", "暗"),
+         "暗下来", "有点亮", "有些亮", "偏亮", "太刺眼", "暗", "调深", "变深", "深一点", "深一些", "深些"),
         ("亮度", "曝光", "明暗"),
     ),
     "contrast": (("对比强", "对比更强", "对比度高", "对比鲜明", "增强对比", "加强对比"),
@@ -602,20 +698,29 @@ GRAYSCALE_EN = ("black and white", "black & white", "black-and-white", "b&w", "b
                 "gray scale", "grey scale", "monochrome", "monochromatic", "colorless", "colourless", "no color",
                 "no colour", "remove the color", "remove the colour", "remove color", "remove colour", "without color",
                 "without colour", "noir look", "desaturate completely", "fully desaturate")
-GRAYSCALE_ZH = ("黑白", "灰度", "去色", "单色", "去掉颜色", "去掉色彩", "无色")
+GRAYSCALE_ZH = ("黑白", "灰度", "去色", "单色", "去掉颜色", "去掉色彩", "无色", "黑白照", "黑白照片")
 
 # Chinese colour words beyond `colors.CHINESE_COLORS`; every value is a name `parse_color` knows.
 EXTRA_ZH_COLORS = {
-    "铂金色": "platinum", "铂金": "platinum", "亚麻": "blonde", "奶白": "cream", "米白": "cream", "象牙白": "cream",
-    "奶油色": "cream", "薄荷绿": "light green", "宝蓝": "blue", "湖蓝": "turquoise", "孔雀蓝": "teal", "玫红": "magenta",
-    "桃红": "pink", "橘红": "orange", "橘黄": "orange", "咖啡色": "brown", "巧克力色": "chocolate", "杏色": "peach",
-    "军绿": "olive", "橄榄绿": "olive", "土黄": "khaki", "藕粉": "pink", "香槟色": "beige", "雪白": "white",
-    "纯白": "white", "纯黑": "black", "漆黑": "black", "乌黑": "black", "深棕": "dark brown", "浅棕": "light brown",
-    "茶色": "brown", "蓝绿": "teal", "翠绿": "emerald", "草绿": "green", "嫩绿": "light green", "深绿": "dark green",
-    "淡蓝": "light blue", "淡紫": "lavender", "浅紫": "lavender", "薰衣草紫": "lavender", "深紫": "purple",
-    "金黄": "golden", "柠檬黄": "yellow", "鹅黄": "yellow", "珊瑚色": "coral", "青绿": "teal", "靛蓝": "navy",
-    "彩虹色": "rainbow", "粉紫": "lavender", "蜜桃色": "peach", "橙红": "orange", "大红": "red", "朱红": "red",
+    "铂金色": "platinum", "铂金": "platinum", "亚麻": "blonde", "奶白": "cream white", "米白": "cream white",
+    "象牙白": "ivory white", "奶油色": "cream", "薄荷绿": "light green", "宝蓝": "royal blue", "湖蓝": "turquoise blue",
+    "孔雀蓝": "peacock blue", "玫红": "rose red", "桃红": "peach pink", "橘红": "orange red", "橘黄": "orange yellow",
+    "咖啡色": "coffee brown", "巧克力色": "chocolate brown", "杏色": "peach", "军绿": "army green", "橄榄绿": "olive green",
+    "土黄": "khaki yellow", "藕粉": "pink", "香槟色": "beige", "雪白": "white", "纯白": "white", "纯黑": "black", "漆黑": "black",
+    "乌黑": "black", "深棕": "dark brown", "浅棕": "light brown", "茶色": "tea brown", "蓝绿": "teal blue",
+    "翠绿": "emerald green", "草绿": "green", "嫩绿": "light green", "深绿": "dark green", "淡蓝": "light blue",
+    "淡紫": "lavender purple", "浅紫": "lavender purple", "薰衣草紫": "lavender purple", "深紫": "dark purple",
+    "金黄": "golden yellow", "柠檬黄": "yellow", "鹅黄": "yellow", "珊瑚色": "coral", "青绿": "teal green", "靛蓝": "indigo blue",
+    "彩虹色": "rainbow", "粉紫": "lavender purple", "蜜桃色": "peach", "橙红": "orange red", "大红": "red", "朱红": "red",
+    "碧绿": "emerald green", "墨绿色": "dark green", "奶奶灰": "gray", "雾霾蓝": "light blue", "牛油果绿": "avocado green",
+    "焦糖色": "caramel brown", "焦糖": "caramel brown", "芥末黄": "mustard yellow", "芥末绿": "mustard green",
+    "玫瑰金": "rose gold", "香槟金": "champagne gold", "象牙色": "ivory white", "炭灰": "charcoal gray", "深灰色": "dark gray",
+    "浅灰色": "light gray", "藏蓝": "navy", "宝石蓝": "royal blue", "克莱因蓝": "royal blue", "湖绿": "turquoise green",
+    "松石绿": "turquoise green", "姜黄": "mustard yellow", "土色": "brown", "肉色": "beige", "裸色": "beige",
+    "驼色": "camel brown",
 }
+# Shade words before a Chinese colour ("浅灰", "深蓝色"): the light/dark English name when there is one.
+ZH_SHADES = {"浅": "light", "淡": "light", "深": "dark", "暗": "dark", "亮": "", "鲜": "", "纯": "", "正": ""}
 
 # Direction words for neutral parameter names.
 UP_EN = ("increase", "raise", "boost", "more", "higher", "up", "add", "enhance", "bump", "crank", "stronger", "max",
@@ -679,7 +784,8 @@ OTHER_ZH = ("另一个", "另外一个", "另一边", "另一张", "另外那个
 # --- remove ---------------------------------------------------------------------------------------
 REMOVE_ZH = ("去掉", "删掉", "删除", "移除", "抹掉", "擦掉", "去除", "拿掉", "清除", "消除", "抠掉", "抠除", "p掉", "P掉",
              "干掉", "弄掉", "除掉", "抹去", "擦除", "扔掉", "移走", "拿走", "删了", "消失", "不要", "去除掉",
-             "清理掉", "清掉", "删去", "剔除", "隐藏")
+             "清理掉", "清掉", "删去", "剔除", "隐藏", "砍掉", "砍了", "拔掉", "铲掉", "挪走", "搬走", "弄走", "赶走",
+             "去了")
 
 # --- Chinese content words -> English (for prompts) ----------------------------------------------
 ZH_EN: dict[str, str] = {
@@ -732,6 +838,89 @@ ZH_EN: dict[str, str] = {
     "天际线": "skyline", "摩天大楼": "skyscrapers", "繁华": "bustling", "热闹": "lively", "安静": "quiet",
     "梦幻": "dreamy", "浪漫": "romantic", "可爱": "cute", "帅气": "handsome", "漂亮": "beautiful", "美丽": "beautiful",
     "独角兽": "unicorn", "恐龙": "dinosaur", "老虎": "tiger", "狮子": "lion", "熊猫": "panda", "兔子": "rabbit",
+    # looks and states of a region
+    "湿": "wet", "湿润": "wet", "湿漉漉": "wet", "干燥": "dry", "干枯": "dry withered", "枯": "withered",
+    "长": "long", "短": "short", "卷": "curly", "卷曲": "curly", "直": "straight", "拉直": "straightened",
+    "蓬松": "fluffy", "顺滑": "sleek", "高": "taller", "矮": "shorter", "变大": "bigger", "大一点": "bigger",
+    "变小": "smaller", "小一点": "smaller", "胖": "heavier", "瘦": "slimmer", "新": "new", "旧": "old worn",
+    "破旧": "worn out", "崭新": "brand new", "结冰": "frozen ice", "冰冻": "frozen", "融化": "melting",
+    "生锈": "rusty", "锈": "rust", "发光": "glowing", "透明": "transparent", "光滑": "smooth", "粗糙": "rough",
+    "干净": "clean", "脏": "dirty", "整洁": "tidy", "凌乱": "messy", "现代": "modern", "豪华": "luxurious",
+    "清澈": "clear", "浑浊": "murky", "茂密": "lush", "稀疏": "sparse", "繁茂": "lush", "开花": "blooming",
+    "哑光": "matte", "亮面": "glossy", "磨砂": "frosted", "晴天": "sunny sky", "阴天": "overcast sky",
+    "多云": "cloudy sky", "暴风雨": "stormy", "雷雨": "thunderstorm", "蓝天白云": "blue sky with white clouds",
+    "笑一下": "smiling", "惊讶": "surprised", "生气": "angry", "难过": "sad",
+    # materials and patterns
+    "牛仔": "denim", "牛仔布": "denim", "皮质": "leather", "真皮": "leather", "皮": "leather", "毛呢": "wool",
+    "羊毛": "wool", "棉": "cotton", "针织": "knitted", "格子": "plaid", "条纹": "striped", "碎花": "floral",
+    "花的": "floral", "花纹": "pattern", "图案": "pattern", "豹纹": "leopard print", "迷彩": "camouflage",
+    "波点": "polka dot", "石板路": "stone paved road", "石板": "stone slab", "鹅卵石": "cobblestone",
+    "柏油": "asphalt", "沥青": "asphalt", "木地板": "wooden floor", "瓷砖": "tiles", "地砖": "floor tiles",
+    "木纹": "wood grain", "玻璃幕墙": "glass curtain wall", "落地窗": "floor-to-ceiling window",
+    # clothes and hair
+    "短裤": "shorts", "长裤": "long pants", "牛仔裤": "jeans", "裤子": "pants", "短裙": "short skirt",
+    "半身裙": "skirt", "长裙": "long dress", "西裤": "trousers", "运动服": "sportswear", "睡衣": "pajamas",
+    "泳衣": "swimsuit", "比基尼": "bikini", "羽绒服": "down jacket", "风衣": "trench coat", "大衣": "overcoat",
+    "领带": "tie", "运动鞋": "sneakers", "高跟鞋": "high heels", "靴子": "boots", "鞋子": "shoes", "鞋": "shoes",
+    "连帽衫": "hoodie", "背心": "tank top", "马甲": "vest", "旗袍裙": "qipao dress", "礼帽": "top hat",
+    "发型": "hairstyle", "头发": "hair", "秀发": "hair", "黑长直": "long straight black hair",
+    "大波浪": "big wavy curls", "丸子头": "bun hairstyle", "寸头": "buzz cut", "平头": "crew cut",
+    "发髻": "hair bun", "美女": "beautiful woman", "帅哥": "handsome man", "莫西干头": "mohawk", "莫西干": "mohawk",
+    "脏辫": "dreadlocks", "爆炸头": "afro", "锡纸烫": "curly perm", "羊毛卷": "tight curly perm", "波浪卷": "wavy curls",
+    "大背头": "slicked back hair", "齐刘海": "blunt bangs", "狼尾": "wolf cut", "鲻鱼头": "mullet", "油头": "slicked hair",
+    "繁星": "stars", "满天繁星": "a sky full of stars", "满天": "all over the sky",
+    # animals
+    "柯基": "corgi", "哈士奇": "husky", "金毛": "golden retriever", "泰迪": "teddy poodle", "柴犬": "shiba inu",
+    "拉布拉多": "labrador", "边牧": "border collie", "橘猫": "orange tabby cat", "布偶猫": "ragdoll cat",
+    "英短": "british shorthair cat", "狸花猫": "tabby cat", "暹罗猫": "siamese cat", "黑猫": "black cat",
+    "白猫": "white cat", "幅画": "painting", "一幅画": "a painting",
+    "天鹅": "swan", "鸭子": "ducks", "鸽子": "pigeons", "老鹰": "eagle", "海鸥": "seagulls", "企鹅": "penguin",
+    "海豚": "dolphin", "鲸鱼": "whale", "鲨鱼": "shark", "乌龟": "turtle", "蛇": "snake", "青蛙": "frog", "狐狸": "fox",
+    "狼": "wolf", "鹿": "deer", "松鼠": "squirrel", "猴子": "monkey", "骆驼": "camel", "孔雀": "peacock",
+    "火烈鸟": "flamingo", "小鸡": "chick", "猪": "pig", "岩浆": "lava", "熔岩": "lava", "汉堡": "burger",
+    "咖啡": "coffee", "一杯咖啡": "a cup of coffee", "茶": "tea", "花瓶": "vase", "一瓶花": "a vase of flowers",
+    "蜡烛": "candles", "吉他": "guitar", "钢琴": "piano", "风车": "windmill", "灯塔": "lighthouse", "篝火": "campfire",
+    "烟雾": "smoke", "泡泡": "bubbles", "萤火虫": "fireflies", "雪人": "snowman", "南瓜": "pumpkin",
+    "圣诞帽": "santa hat", "兔耳朵": "bunny ears", "猫耳": "cat ears", "翅膀": "wings", "天使翅膀": "angel wings",
+    "光环": "halo", "面具": "mask", "口罩": "face mask", "手表": "watch", "手镯": "bracelet", "戒指": "ring",
+    "发卡": "hair clip", "蝴蝶结": "bow", "花环": "flower crown", "花冠": "flower crown", "头纱": "veil",
+    "耳机": "headphones", "披风": "cape", "盔甲": "armor", "燕尾服": "tuxedo", "西服": "suit", "雨衣": "raincoat",
+    "白衬衫": "white shirt", "格子衬衫": "plaid shirt", "布艺": "fabric",
+    "布艺沙发": "fabric sofa", "皮沙发": "leather sofa", "丛林": "jungle", "热带雨林": "rainforest", "小溪": "creek",
+    "溪流": "stream", "池塘": "pond", "稻田": "rice paddies", "梯田": "rice terraces", "油菜花": "rapeseed flowers",
+    "郁金香": "tulips", "梅花": "plum blossoms", "桃花": "peach blossoms", "荷叶": "lotus leaves", "银杏": "ginkgo",
+    "枫树": "maple tree", "柳树": "willow", "松树": "pine trees", "仙人掌": "cactus", "冰山": "iceberg",
+    "海岛": "island", "小岛": "island", "悬崖": "cliff", "峡谷": "canyon", "洞穴": "cave", "星云": "nebula",
+    "行星": "planet", "火星": "mars", "夜空": "night sky", "流星": "shooting star", "朝霞": "morning glow",
+    "龙卷风": "tornado", "游乐园": "amusement park", "摩天轮": "ferris wheel", "西湖": "west lake", "外滩": "the bund",
+    "北京": "beijing", "上海": "shanghai", "香港": "hong kong", "伦敦": "london", "罗马": "rome", "威尼斯": "venice",
+    "冰岛": "iceland", "马尔代夫": "maldives", "富士山": "mount fuji", "金字塔": "pyramids", "阿尔卑斯": "alps",
+    "红屋顶": "red roof", "卡通头像": "cartoon avatar", "头像": "portrait avatar", "雀斑": "freckles",
+    "痣": "beauty mark", "酒窝": "dimples", "精灵": "elf", "仙女": "fairy", "公主": "princess", "王子": "prince",
+    "吸血鬼": "vampire", "僵尸": "zombie", "机器人": "robot", "超人": "superhero", "超级英雄": "superhero",
+    "美人鱼": "mermaid", "天使": "angel", "魔女": "witch", "女巫": "witch", "巫师": "wizard", "海盗": "pirate",
+    "忍者": "ninja", "武士": "samurai", "骑士": "knight", "宇航员": "astronaut", "警察": "police officer",
+    "医生": "doctor", "小丑": "clown", "一层雪": "a layer of snow",
+    # food
+    "寿司": "sushi", "薯条": "fries", "面条": "noodles", "米饭": "rice", "饺子": "dumplings", "牛排": "steak",
+    "沙拉": "salad", "冰淇淋": "ice cream", "水果": "fruit", "一盘水果": "a plate of fruit", "葡萄": "grapes",
+    "西瓜": "watermelon", "草莓": "strawberries", "柠檬": "lemon", "面包": "bread", "奶茶": "milk tea",
+    "啤酒": "beer", "红酒": "red wine", "果汁": "juice", "甜点": "dessert", "月饼": "mooncake",
+    # more things people ask for
+    "石子路": "gravel path", "石子": "pebbles", "碎石路": "gravel path", "斑点狗": "dalmatian", "斑点": "spotted",
+    "派对帽": "party hat", "生日帽": "birthday hat", "棒球帽": "baseball cap", "鸭舌帽": "cap", "渔夫帽": "bucket hat",
+    "贝雷帽": "beret", "牛仔帽": "cowboy hat", "毛线帽": "beanie", "派对": "party", "不锈钢": "stainless steel",
+    "绿灯": "green light", "红灯": "red light", "一盆绿植": "a potted green plant",
+    "盆": "pot", "长靴": "tall boots", "凉鞋": "sandals", "拖鞋": "slippers", "帆布鞋": "canvas shoes",
+    "八十年代": "80s", "九十年代": "90s", "复古感": "retro vintage",
+}
+
+# Colours that name hair when 发 follows them ("红发", "一头银发"); values are names `parse_color` knows.
+ZH_HAIR_SHADES = {
+    "红": "red", "金": "blonde", "银": "silver", "白": "white", "黑": "black", "棕": "brown", "褐": "brown",
+    "紫": "purple", "粉": "pink", "蓝": "blue", "绿": "green", "灰": "gray", "橙": "orange", "黄": "yellow",
+    "酒红": "burgundy", "栗": "chestnut", "亚麻": "blonde", "银灰": "silver", "银白": "silver",
+    "铂金": "platinum", "浅金": "blonde", "深棕": "dark brown", "浅棕": "light brown", "橘": "orange", "奶奶灰": "gray",
 }
 
 # Chinese fillers that carry no content (stripped before deciding whether anything is left).
@@ -740,6 +929,9 @@ ZH_FILLERS = ("一点点", "一点", "一些", "一下", "有点", "稍微", "�
               "它", "让", "使", "变", "给", "请", "帮我", "我", "要", "想", "能", "可以", "把", "将", "调", "弄", "搞",
               "整体", "一样", "那样", "这样", "效果", "风格", "画风", "风", "滤镜", "看起来", "像", "感觉", "感", "一种",
               "好", "都", "也", "和", "与", "及", "还有", "并且", "而且", "然后")
+# Measure words ("一头银发" is not a head): fillers, and blockers for the words inside them.
+ZH_MEASURES = ("一头", "一顶", "一副", "一件", "一条", "一双", "一只", "一辆", "一张", "一幅", "一片", "一朵", "一棵",
+               "一艘", "一座", "一道", "一身", "一套", "一层")
 
 # English fillers (removed before deciding whether a "to ..." part holds new content or only a colour).
 EN_FILLERS = {
@@ -764,10 +956,13 @@ MATERIALS_ZH: dict[str, str] = {
     "木质": "wood", "木头": "wood", "实木": "wood", "木": "wood", "大理石": "marble", "玻璃": "glass", "金属": "metal",
     "不锈钢": "steel", "石头": "stone", "石质": "stone", "砖": "brick", "皮革": "leather", "真皮": "leather", "黄金": "gold",
     "混凝土": "concrete", "水泥": "concrete", "丝绒": "velvet", "牛仔": "denim", "丝绸": "silk", "塑料": "plastic",
-    "竹": "bamboo", "冰": "ice", "水晶": "crystal",
+    "竹": "bamboo", "冰": "ice", "水晶": "crystal", "皮质": "leather", "牛仔布": "denim", "毛呢": "wool",
 }
 # Colours that only make sense on hair ("make her blonde").
 HAIR_COLORS = {"blonde", "blond", "platinum", "platinum blonde", "auburn", "ginger", "brunette", "chestnut"}
+# People named by their hair ("make her a redhead") -> the colour.
+HAIR_COLOR_NOUNS = {"redhead": "red", "redheads": "red", "brunette": "brunette", "brunettes": "brunette",
+                    "blondie": "blonde", "blondes": "blonde", "brunet": "brunette"}
 
 # Chinese label names for replies.
 LABEL_ZH: dict[str, str] = {
@@ -781,3 +976,65 @@ LABEL_ZH: dict[str, str] = {
     "river": "河", "lake": "湖", "sand": "沙滩", "snow": "雪", "rock": "石头", "bicycle": "自行车", "bus": "公交车",
     "truck": "卡车", "ceiling": "天花板", "bench": "长椅", "bottle": "瓶子", "umbrella": "伞", "bag": "包",
 }
+
+# --- typos (English) ------------------------------------------------------------------------------
+# Words a mistyped word may be corrected into, besides the things' words and colour names.
+TYPO_TARGETS_EN = (
+    "remove", "erase", "delete", "change", "replace", "make", "turn", "paint", "color", "colour", "recolor", "blur",
+    "brighten", "darken", "sharpen", "pixelate", "swap", "switch", "convert", "transform", "please", "could", "would",
+    "background", "picture", "photo", "image", "increase", "decrease", "reduce", "contrast", "saturation",
+    "brightness", "warmer", "cooler", "brighter", "darker", "blurry", "style", "painting", "watercolor", "cartoon",
+    "anime", "sketch", "lighter", "instead", "want", "like", "look", "into", "with", "from", "their", "there",
+)
+# Short slips that the rules in `offline.typo_readings` leave alone.
+# Chat words no dictionary has, never "corrected" ("dont" is not "donut").
+INFORMAL_EN = ("dont cant wont didnt doesnt isnt arent wasnt werent couldnt wouldnt shouldnt im ive id youre thats "
+               "whats lets gonna wanna gotta kinda sorta lemme gimme pls plz thx thanx okay yeah yep nope hmm umm")
+TYPOS_EN = {"teh": "the", "hte": "the", "adn": "and", "nad": "and", "taht": "that", "thsi": "this", "yuo": "you",
+            "waht": "what", "jsut": "just", "bkg": "background"}
+# Real English words one slip away from a word above (derived from the wamerican word list, 2020-12): never
+# "corrected" ("hose" stays "hose", not "horse").
+TYPO_SAFE_EN = (
+    "abby able aces acts ailing aires airs alms amps ants applies aquas atone atones attired automobiled awing "
+    "baath bands bang banned banns bans bard barth basing bead beads bicycled bids biked biker bikers bills blanker "
+    "blankest blare blats blaze blazed bleacher bleaches blind bloat bloats blonder blonds blots bloused blower "
+    "blowers blued blues blurt boars boas boast boasts bodes boggles bolder bolts bond booms boors boos boot booths "
+    "bottled bowel bows boxed boxers boyd brad brads brass bride bridged bridger bronzed bronzes bros brow browse "
+    "busch bushed bushy cabled cain caked came cameo cane canoed capet cards cares caret carton carts cast casts "
+    "cation champagnes chang changed char chars cheep chid chile chips chocolates churls clacks click clod clods "
+    "close closer closest clothe clothed cloths clotting coal coast cock colo comforted compute computed concert "
+    "contract controlled cooke cooked cooled cooper coors copped cora corks corral costumed counted coupe coupled "
+    "covert cradled cram crapes creak cree creel cress cringe crow crowed crows curl curs cusp cycled czars daren "
+    "darth dears dearth decease decreased decreases deduce deflection deleted deletes demote deplete dirty diver "
+    "dorks doses drape draped drawer dream dressed driver duet earthy ease eater eaves eddy eels emeralds emote "
+    "eras erased eraser erases eroses erse eyeball fable fables faced fades fags failing fangs faxes fears feces "
+    "fenced fencer fencers figured filed finger fishy fiver flack flare flats flays flock flood flooding floods "
+    "flowed flurry footfall foots form forms foxes frail frees freeze frighten fringed frock frocks fromm frown "
+    "fuchsias furls gable gables gangs gary gasket gaskets gasses gavel gents ghats giggles gills girds glade glads "
+    "glared glassed gloat glower glowers goads goggle goggled golds goodie goofs gooks gorse grads grail grange "
+    "grave grown grows gushes hades hafts hangs hans harts hates havens heard hears heaven heaves hedged heel heep "
+    "heir hemet hench here hikes hips hoes holden homed homer hone hooks hoots horde hordes horsed hose hoses "
+    "housed hulls humane hushes ills imaged images increased increases indio intro jean jumped ketch kited knifed "
+    "lack lacks laddies lades ladles lags lams laps lass lasses late layer leach lease leave leaved legging leggins "
+    "licks lighted liked liker likes lila lilacs limed limes lisp live lock locke locus loud louse lowers maker "
+    "makes marion marlon maude means medal microwaved mills minty mitten mittens mitty mobil mono morse moth "
+    "motorbiked motorcycled mungs noes nooks noose norse nosed oats odor odors olden oliver olives oman omen opine "
+    "oral oses ouch packaged pain paining pals pane pangs pans pant panting park parks pate pats payer pease "
+    "peopled peron persona pest pests phoned piazza pictured pictures piker pilate pined pint plaint plan planed "
+    "plans plated plath platte played pleas pleased pleases pliant pocks poets poled polio pone poole poser posher "
+    "posted preach psalm psalms ptah pulpy pupil pure puree purples pursed purser quit races racial rage raid raids "
+    "rainbows rams rang ranged ranger rapes rash ravel ream rears reduced reduces reek reelection remoter removed "
+    "remover removes rents replaced replaces reyes ricks rider ridge rifer righter rightness riling ringer ringers "
+    "rises rivet roars roaster rods roes roods roots ross round rover rowel rowels rower rowers rows runaway sabin "
+    "sable sables sacks sades sager sages sandal saves scandals scar scare scars scats scissor scone scooted scows "
+    "scream sculptured sean sears sedna seep self selves shads shares sharpe shaves shelve shelved shes shies shift "
+    "shirr shit shoed shone shops shore shores short shots shove showed shows shrug shrugs sidewall sing sips sires "
+    "sketchy skids skied skiers skit skits slack slink sliver sneaker snips snorts soggy soli solver soon sorts "
+    "sower spectacle spoil stag staged stags stair stare stars state states stature statures status statuses stave "
+    "steep stine stirs stol stoned stoner stoners stoop strange streak strove stye styled styles surrounding "
+    "swearer swords tabled tail tailing tales tape taster tens tenth tenths thee thrash three threes tills toads "
+    "toasted toggles toiler tool toot toothy towed trailing tran trashy travel treed trent tress trial trick "
+    "trouser trowel trowels troys tuck turquoises tyree urls veiling vets vouch wades wafer wager wages wails walks "
+    "wallis waning warmed warms warner waster wave waved wavers wears weaves whips whit whites whits widow widows "
+    "wired wireds witch woken woods wooed word woulds writhing yellows "
+)
