@@ -159,7 +159,7 @@ def pick_model(models: Iterable[str], keyword: str, sdxl: bool | None = None) ->
     return found[0] if found else None
 
 
-def _wanted_modules(request: EditRequest) -> tuple[str, ...]:
+def wanted_modules(request: EditRequest) -> tuple[str, ...]:
     """Preprocessors to try: the instruction's choice, else the rules', else the settings', else the
     per-operation candidates. `none` anywhere along that chain switches ControlNet off."""
     op = request.instruction.operation
@@ -176,7 +176,7 @@ def _wanted_modules(request: EditRequest) -> tuple[str, ...]:
 def pick_control(request: EditRequest, modules: Iterable[str], models: Sequence[str],
                  sdxl: bool | None = None) -> tuple[ControlChoice | None, str]:
     """(the unit to add or None, a note for the user when ControlNet was wanted but cannot run)."""
-    wanted = _wanted_modules(request)
+    wanted = wanted_modules(request)
     if not wanted:
         return None, ""
     available = {m.lower(): m for m in modules}

@@ -29,6 +29,7 @@ from .sd_request import (
     plan_img2img,
     reactor_args,
     roop_args,
+    wanted_modules,
 )
 from .watch import Watcher
 
@@ -119,6 +120,8 @@ class WebUIApiExecutor(Executor):
                 notes += [note] if note else []
                 if control is not None:
                     alwayson["controlnet"] = [controlnet_unit(control)]
+            elif wanted_modules(request):
+                notes.append("the remote WebUI has no ControlNet, so nothing holds the structure")
             swap = None
             if instr.operation == "face_swap":
                 swap = choose_face_swap(titles, self.settings.face_swap_extension)
