@@ -126,7 +126,7 @@ class StableDiffusionProcessingImg2Img(StableDiffusionProcessing):
         self.mask = None
 
     @property
-    def mask_blur(self):
+    def mask_blur(self):  # noqa: F811 - as in A1111: a property overrides the init field
         return self.mask_blur_x if self.mask_blur_x == self.mask_blur_y else None
 
     @mask_blur.setter

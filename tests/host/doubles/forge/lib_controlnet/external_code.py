@@ -2,7 +2,7 @@
 its own fields."""
 
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
 from lib_controlnet import global_state
 
@@ -16,9 +16,9 @@ class ControlNetUnit:
     module: str = "None"
     model: str = "None"
     weight: float = 1.0
-    image: Optional[Any] = None
-    image_fg: Optional[Any] = None
-    mask_image: Optional[Any] = None
+    image: Any | None = None
+    image_fg: Any | None = None
+    mask_image: Any | None = None
     resize_mode: Any = "Crop and Resize"
     processor_res: int = -1
     threshold_a: float = -1

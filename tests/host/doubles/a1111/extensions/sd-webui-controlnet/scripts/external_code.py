@@ -3,7 +3,7 @@ internal_controlnet/external_code.py), API version 3: units as pydantic-like obj
 their module and accept dicts, the unit lookups by the script's argument slice, models with hashes."""
 
 from enum import Enum
-from typing import Any, List, NamedTuple
+from typing import Any, NamedTuple
 
 import fake_annotators
 
@@ -51,7 +51,7 @@ class ControlNetUnit:
 
 
 class Preprocessor:
-    unloaded: List[str] = []
+    unloaded: list[str] = []
 
     class Result(NamedTuple):
         value: Any
@@ -81,11 +81,11 @@ def get_api_version() -> int:
     return 3
 
 
-def get_modules(alias_names: bool = False) -> List[str]:
+def get_modules(alias_names: bool = False) -> list[str]:
     return list(PREPROCESSORS.values() if alias_names else PREPROCESSORS)
 
 
-def get_models(update: bool = False) -> List[str]:
+def get_models(update: bool = False) -> list[str]:
     return list(MODELS)
 
 
@@ -106,16 +106,16 @@ def to_processing_unit(unit) -> ControlNetUnit:
     return ControlNetUnit.from_dict(unit) if isinstance(unit, dict) else unit
 
 
-def get_all_units_from(script_args) -> List[ControlNetUnit]:
+def get_all_units_from(script_args) -> list[ControlNetUnit]:
     return [to_processing_unit(a) for a in script_args if isinstance(a, (ControlNetUnit, dict))]
 
 
-def get_all_units(script_runner, script_args) -> List[ControlNetUnit]:
+def get_all_units(script_runner, script_args) -> list[ControlNetUnit]:
     cn_script = find_cn_script(script_runner)
     if cn_script:
         return get_all_units_from(script_args[cn_script.args_from:cn_script.args_to])
     return []
 
 
-def get_all_units_in_processing(p) -> List[ControlNetUnit]:
+def get_all_units_in_processing(p) -> list[ControlNetUnit]:
     return get_all_units(p.scripts, p.script_args)
