@@ -26,7 +26,7 @@ def add_send_to_buttons(image: Any, infotext: Any = None, tabs: Sequence[str] = 
     if isinstance(image, gr.Image) and getattr(image, "type", "pil") != "pil":
         # the WebUI's binding hands the value to PIL-only code: mirror a file-path image as PIL
         source = gr.Image(type="pil", visible=False, elem_id="imgedit_send_to_source")
-        image.change(lambda value: value, inputs=[image], outputs=[source], show_progress=False)
+        image.change(lambda value: value, inputs=[image], outputs=[source], show_progress="hidden")  # gradio 3.41 and 4 both take the string
     buttons = {}
     for tab in tabs:
         button = gr.Button(f"Send to {tab}", elem_id=f"imgedit_send_to_{tab}", size="sm")
