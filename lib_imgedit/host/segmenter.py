@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from ..errors import ExecutorUnavailable
 from ..segment.base import LabelMap, Segmenter
 from ..segment.colormap import labelmap_from_segmentation
 from ..segment.palettes import PALETTES
@@ -52,12 +53,20 @@ class ControlNetSegmenter(Segmenter):
         if cn is None:
             raise RuntimeError("ControlNet segmentation is not available")
         h, w = image.shape[:2]
-        with call_queue.queue_lock:  # the preprocessor runs on the same device as generations
-            colour = cn.preprocess(module, np.ascontiguousarray(image), self.resolution)
-        scene = labelmap_from_segmentation(colour, PALETTES[palette], (w, h), source=f"controlnet:{module}")
+        scene = None
+        try:
+            with call_queue.queue_lock:  # the preprocessor runs on the same device as generations
+                colour = cn.preprocess(module, np.ascontiguousarray(image), self.resolution)
+            scene = labelmap_from_segmentation(colour, PALETTES[palette], (w, h), source=f"controlnet:{module}")
+        except Exception as exc:  # noqa: BLE001 - e.g. its weights cannot be downloaded: keep the person labels
+            log.warning("imgedit: ControlNet's %s failed, using the person labels only: %s", module, exc)
         people = self._people_labels(image)
+        if scene is None and people is None:
+            raise ExecutorUnavailable(f"ControlNet's {module} failed and MediaPipe is not available to segment the picture")
         if people is None:
             return scene
+        if scene is None:
+            return people
         return LabelMap(w, h, {**scene.masks, **people.masks}, people.faces, scene.source)
 
     def _people_labels(self, image: np.ndarray) -> LabelMap | None:

@@ -37,3 +37,17 @@ def test_without_controlnet_the_offline_segmenter_is_used(make_webui, settings, 
     assert ControlNetSegmenter().available() == (False, "ControlNet is not installed")
     service = EditService(settings)
     assert service.segmenter().name == "mediapipe" and "controlnet" in SEGMENTERS
+
+
+def test_a_failing_preprocessor_leaves_the_person_labels(make_webui, astronaut, monkeypatch):
+    make_webui(kind="forge")
+    import lib_controlnet.global_state as gs
+
+    from lib_imgedit.host.segmenter import ControlNetSegmenter
+
+    def broken(name):
+        raise OSError("cannot download 250_16_swin_l_oneformer_ade20k_160k.pth")
+
+    monkeypatch.setattr(gs, "get_preprocessor", broken)
+    labels = ControlNetSegmenter().segment(astronaut)
+    assert "face" in labels.names and "sky" not in labels.names
