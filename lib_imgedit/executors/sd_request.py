@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable, Sequence
 
 import numpy as np
 
+from ..errors import UpstreamError
 from .base import EditRequest
 
 SD_OPERATIONS = ("inpaint", "remove", "restyle", "face_swap")
@@ -275,6 +276,44 @@ def roop_args(source: Any, faces: str, plan: Img2ImgPlan, model: str | None,
     if model:
         ours["model"] = model
     return _ordered(ROOP_ARGS, defaults, ours)
+
+
+# ---------------------------------------------------------------- the scripts of one edit
+@dataclass
+class ScriptPlan:
+    """The always-on scripts an edit runs with: positional arguments by lower-case title, in order."""
+
+    args: dict[str, list[Any]]
+    controlnet: str | None = None  # "module / model", for the result's info
+    face_swap: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def plan_scripts(request: EditRequest, plan: Img2ImgPlan, where: str, *,
+                 controlnet: tuple[Iterable[str], Sequence[str]] | None, sdxl: bool | None,
+                 face_swap: tuple[str, Sequence[Any] | None, str | None] | None, source: Any = None) -> ScriptPlan:
+    """ControlNet's unit and the face swap's arguments for `request`, from what the WebUI (`where`)
+    has: `controlnet` = (preprocessors, models) or None when it is not installed; `face_swap` =
+    (title, its UI defaults, roop's model path) or None; `source` = the source face as the script
+    takes it (PIL in process, base64 over HTTP)."""
+    out = ScriptPlan({})
+    if controlnet is not None:
+        choice, note = pick_control(request, controlnet[0], controlnet[1], sdxl)
+        out.notes += [note] if note else []
+        if choice is not None:
+            out.args["controlnet"] = [controlnet_unit(choice)]
+            out.controlnet = f"{choice.module} / {choice.model}"
+    elif wanted_modules(request):
+        out.notes.append(f"{where} has no ControlNet, so nothing holds the structure")
+    if request.instruction.operation == "face_swap":
+        if face_swap is None:
+            raise UpstreamError(f"{where} cannot swap faces: {FACE_SWAP_MISSING}")
+        title, defaults, roop_model = face_swap
+        faces = faces_index(request)
+        out.args[title] = (reactor_args(source, faces, plan, defaults) if title == "reactor"
+                           else roop_args(source, faces, plan, roop_model, defaults))
+        out.face_swap = title
+    return out
 
 
 # ---------------------------------------------------------------- the remote call

@@ -18,18 +18,12 @@ from .. import images
 from ..errors import ImgEditError, Interrupted, UpstreamError, UpstreamTimeout
 from .base import EditRequest, EditResult, Executor
 from .sd_request import (
-    FACE_SWAP_MISSING,
     SD_OPERATIONS,
     api_body,
     choose_face_swap,
-    controlnet_unit,
-    faces_index,
     hard_mask,
-    pick_control,
     plan_img2img,
-    reactor_args,
-    roop_args,
-    wanted_modules,
+    plan_scripts,
 )
 from .watch import Watcher
 
@@ -110,36 +104,24 @@ class WebUIApiExecutor(Executor):
             checkpoint = str((self._call(client, "GET", "/sdapi/v1/options", optional=True) or {}).get("sd_model_checkpoint") or "")
             sdxl = ("xl" in checkpoint.lower()) if checkpoint else None
             plan = plan_img2img(request, sdxl)
-            alwayson: dict[str, list[Any]] = {}
-            notes: list[str] = []
-            control = None
+            cn = None
             if "controlnet" in titles:
-                modules = (self._call(client, "GET", "/controlnet/module_list", optional=True, params={"alias_names": "true"}) or {}).get("module_list") or []
-                models = (self._call(client, "GET", "/controlnet/model_list", optional=True) or {}).get("model_list") or []
-                control, note = pick_control(request, modules, models, sdxl)
-                notes += [note] if note else []
-                if control is not None:
-                    alwayson["controlnet"] = [controlnet_unit(control)]
-            elif wanted_modules(request):
-                notes.append("the remote WebUI has no ControlNet, so nothing holds the structure")
+                cn = ((self._call(client, "GET", "/controlnet/module_list", optional=True, params={"alias_names": "true"}) or {}).get("module_list") or [],
+                      (self._call(client, "GET", "/controlnet/model_list", optional=True) or {}).get("model_list") or [])
             swap = None
             if instr.operation == "face_swap":
-                swap = choose_face_swap(titles, self.settings.face_swap_extension)
-                if swap is None:
-                    raise UpstreamError(f"the remote WebUI at {self.url} cannot swap faces: {FACE_SWAP_MISSING}")
-                defaults = self._script_defaults(client, swap)
-                source = b64png(request.source_face)
-                faces = faces_index(request)
-                alwayson[swap] = (reactor_args(source, faces, plan, defaults) if swap == "reactor"
-                                  else roop_args(source, faces, plan, None, defaults))
-            body = api_body(plan, b64png(request.image), b64png(hard_mask(request.mask)), alwayson)
+                title = choose_face_swap(titles, self.settings.face_swap_extension)
+                swap = (title, self._script_defaults(client, title), None) if title else None
+            scripts = plan_scripts(request, plan, f"the remote WebUI at {self.url}", controlnet=cn, sdxl=sdxl, face_swap=swap,
+                                   source=b64png(request.source_face) if swap else None)
+            body = api_body(plan, b64png(request.image), b64png(hard_mask(request.mask)), scripts.args)
             reply = self._generate(body, request)
         out = _first_image(reply)
         info = _info(reply)
         return EditResult(request.composite(out), self.name, {
             "seed": info.get("seed"), "steps": plan.steps, "sampler": plan.sampler_name, "model": checkpoint or None,
-            "controlnet": f"{control.module} / {control.model}" if control else None, "face_swap": swap,
-            "denoising_strength": plan.denoising_strength, "remote": self.url, "notes": notes,
+            "controlnet": scripts.controlnet, "face_swap": scripts.face_swap,
+            "denoising_strength": plan.denoising_strength, "remote": self.url, "notes": scripts.notes,
             "infotext": (info.get("infotexts") or [""])[0],
         })
 

@@ -26,15 +26,10 @@ from ..executors.sd_request import (
     FACE_SWAP_MISSING,
     SD_OPERATIONS,
     Img2ImgPlan,
-    controlnet_unit,
-    faces_index,
     hard_mask,
     instruction_infotext,
-    pick_control,
     plan_img2img,
-    reactor_args,
-    roop_args,
-    wanted_modules,
+    plan_scripts,
 )
 from ..executors.watch import Watcher
 from .controlnet import find_controlnet
@@ -130,30 +125,16 @@ class HostExecutor(Executor):
 
     def _scripts(self, request: EditRequest, plan: Img2ImgPlan, runner: Any, sdxl: bool) -> tuple[list, dict[str, Any]]:
         """(script, arguments) pairs for this edit, and what was chosen, for the result's info."""
-        picked: list[tuple[Any, list[Any]]] = []
-        info: dict[str, Any] = {"controlnet": None, "face_swap": None, "notes": []}
-        cn_script = find_script(runner, "controlnet")
-        cn = find_controlnet() if cn_script is not None else None
-        if cn is not None:
-            choice, note = pick_control(request, cn.modules(), cn.models(), sdxl)
-            if note:
-                info["notes"].append(note)
-            if choice is not None:
-                picked.append((cn_script, [controlnet_unit(choice)]))
-                info["controlnet"] = f"{choice.module} / {choice.model}"
-        elif wanted_modules(request):
-            info["notes"].append("ControlNet is not installed in the WebUI, so nothing holds the structure")
-        if request.instruction.operation == "face_swap":
-            found = find_face_swap(runner, self.settings.face_swap_extension)
-            if found is None:
-                raise UpstreamError(FACE_SWAP_MISSING)
+        cn = find_controlnet() if find_script(runner, "controlnet") is not None else None
+        found = find_face_swap(runner, self.settings.face_swap_extension) if request.instruction.operation == "face_swap" else None
+        swap = None
+        if found is not None:
             title, script = found
-            source, faces, defaults = images.to_image(request.source_face), faces_index(request), ui_defaults(runner, script)
-            args = (reactor_args(source, faces, plan, defaults) if title == "reactor"
-                    else roop_args(source, faces, plan, roop_model(runner, script), defaults))
-            picked.append((script, args))
-            info["face_swap"] = title
-        return picked, info
+            swap = (title, ui_defaults(runner, script), roop_model(runner, script) if title == "roop" else None)
+        scripts = plan_scripts(request, plan, "the WebUI", controlnet=(cn.modules(), cn.models()) if cn else None, sdxl=sdxl,
+                               face_swap=swap, source=images.to_image(request.source_face) if swap else None)
+        picked = [(find_script(runner, title), args) for title, args in scripts.args.items()]
+        return picked, {"controlnet": scripts.controlnet, "face_swap": scripts.face_swap, "notes": scripts.notes}
 
     def _processing(self, request: EditRequest, plan: Img2ImgPlan, picked: list, global_runner: Any) -> Any:
         from modules import processing, shared
