@@ -106,8 +106,9 @@ class HostExecutor(Executor):
             model = shared.sd_model  # loads the checkpoint on first use
             if model is None:
                 raise UpstreamError("no Stable Diffusion model is loaded in the WebUI")
-            plan = plan_img2img(request, bool(getattr(model, "is_sdxl", False)))
-            picked, info = self._scripts(request, plan, scripts.scripts_img2img, bool(getattr(model, "is_sdxl", False)))
+            sdxl = bool(getattr(model, "is_sdxl", False))
+            plan = plan_img2img(request, sdxl)
+            picked, info = self._scripts(request, plan, scripts.scripts_img2img, sdxl)
             p = self._processing(request, plan, picked, scripts.scripts_img2img)
             processed, interrupted = self._process(request, p, task)
         if interrupted:
