@@ -44,6 +44,7 @@ class Settings:
     sampler: str = _opt("DPM++ 2M", "Sampler", section="execution")
     scheduler: str = _opt("Automatic", "Schedule type", section="execution")
     cfg_scale: float = _opt(7.0, "CFG scale", lo=1, hi=30, section="execution")
+    sd_resolution: int = _opt(0, "Working resolution (px)", "side of the square area Stable Diffusion works at; 0: 512, or 1024 for SDXL", lo=0, hi=4096, section="execution")
     inpaint_padding: int = _opt(32, "Only-masked padding (px)", lo=0, hi=256, section="execution")
     mask_blur: int = _opt(4, "Mask blur (px)", lo=0, hi=64, section="execution")
     controlnet_module: str = _opt("auto", "ControlNet preprocessor", "auto: chosen per operation; none: off", section="execution")

@@ -73,7 +73,7 @@ class EditInstruction:
         defaults = asdict(EditInstruction(operation=self.operation))
         out = {k: v for k, v in data.items() if k == "operation" or v != defaults[k]}
         if "mask" in out:
-            out["mask"] = {k: v for k, v in out["mask"].items() if v not in (None, False)}
+            out["mask"] = {k: v for k, v in out["mask"].items() if v is not None and v is not False}
         return out
 
     @property

@@ -484,13 +484,14 @@ class EditService:
         done = [n.instruction for n in self._ancestors(session.id, node)] + [instr.to_dict()]
         new.suggestions = self._suggest(_without_user_mask(new_labels), done, zh)
         reply = instr.reply or default_reply(instr, zh)
-        if plan.notes:
-            reply += " (" + "; ".join(plan.notes) + ")"
+        notes = plan.notes + list(result.info.get("notes") or [])  # the executor's: e.g. ControlNet missing
+        if notes:
+            reply += " (" + "; ".join(notes) + ")"
         msg = self.store.new_message(session.id, "assistant", reply, node=new.id,
                                      data={"instruction": instr.to_dict(), "executor": result.executor})
         self.store.commit_turn(session.id, [new], [user_msg, msg], new.id, expect_current=session.current)
         return TurnOutcome(session.id, new.id, reply, png, instr.to_dict(), new_labels.summary(), new.suggestions,
-                           result.executor, plan.planner, plan.notes, len(new_labels.faces))
+                           result.executor, plan.planner, notes, len(new_labels.faces))
 
     def _source_face(self, session: Session) -> np.ndarray:
         key = session.data.get("source_face")

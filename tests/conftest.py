@@ -57,3 +57,25 @@ def redis_url(redis_server) -> str:
     client.flushall()
     client.close()
     return redis_server.url
+
+
+# The executors' helpers and fake remote servers are shared with the host adapters' tests.
+sys.path.insert(0, str(ROOT / "tests" / "executors"))
+
+
+@pytest.fixture(scope="module")
+def _http_server():
+    """A threaded local HTTP server (pytest-httpserver), started once per module: remote backends are
+    tested over real HTTP, and a watcher polls while a generation call waits."""
+    from pytest_httpserver import HTTPServer
+
+    srv = HTTPServer(threaded=True)
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def server(_http_server):
+    yield _http_server
+    _http_server.clear()

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from .base import EditRequest, EditResult, Executor
 from .local import LocalExecutor
+from .openai_images import OpenAIImagesExecutor
+from .webui_api import WebUIApiExecutor
 
 EXECUTORS: dict[str, type[Executor]] = {
     LocalExecutor.name: LocalExecutor,
+    WebUIApiExecutor.name: WebUIApiExecutor,
+    OpenAIImagesExecutor.name: OpenAIImagesExecutor,
 }
 
 

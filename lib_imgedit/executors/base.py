@@ -10,6 +10,7 @@ import numpy as np
 
 from ..config import Settings
 from ..instruction import EditInstruction
+from ..masks import composite
 from ..segment.base import LabelMap
 
 ProgressFn = Callable[[int, int, str], None]
@@ -30,6 +31,16 @@ class EditRequest:
     @property
     def mask_share(self) -> float:
         return float((self.mask > 0).mean())
+
+    def composite(self, edited: np.ndarray) -> np.ndarray:
+        """A generated picture (any size: backends work at their own resolution) put back through the
+        mask: resized to the original, blended by the soft mask, pixels outside it copied bit for bit."""
+        h, w = self.image.shape[:2]
+        if edited.shape[:2] != (h, w):
+            import cv2
+
+            edited = cv2.resize(edited, (w, h), interpolation=cv2.INTER_LANCZOS4)
+        return composite(self.image, np.ascontiguousarray(edited[..., :3], dtype=np.uint8), self.mask)
 
     def strength(self) -> float:
         """The instruction's strength, else the settings' override, else the operation's default."""

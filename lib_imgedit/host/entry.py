@@ -1,0 +1,62 @@
+"""What the WebUI entry script (`scripts/imgedit.py`) calls: one EditService for the WebUI process,
+its data under the WebUI's data folder, its settings from the WebUI's Settings page."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+from ..config import load_settings
+from ..service import EditService
+from .settings import option_key, register_options, settings_from_opts
+
+log = logging.getLogger("imgedit")
+extension_dir = ""  # set by scripts/imgedit.py from scripts.basedir()
+_service: EditService | None = None
+_lock = threading.Lock()
+
+
+def data_dir() -> Path:
+    """The Settings' data folder, else `<WebUI data path>/imgedit` (beside models/ and outputs/)."""
+    from modules import paths, shared
+
+    chosen = (getattr(shared.opts, "data", None) or {}).get(option_key("data_dir"))
+    return Path(chosen) if chosen else Path(getattr(paths, "data_path", None) or paths.script_path) / "imgedit"
+
+
+def get_service() -> EditService:
+    """The process's service, created on first use (config file, IMGEDIT_* variables, then Settings)."""
+    global _service
+    with _lock:
+        if _service is None:
+            _service = EditService(settings_from_opts(load_settings(data_dir())))
+            log.info("imgedit: Chat Edit from %s, data in %s", extension_dir or "?", _service.settings.data_dir)
+        return _service
+
+
+def refresh_settings() -> None:
+    """Called when a Chat Edit setting changes in the WebUI: the next turn uses the new value."""
+    service = get_service()
+    service.settings = settings_from_opts(service.settings)
+
+
+def register_settings() -> None:
+    register_options(on_change=refresh_settings)
+
+
+def build_tab() -> Any:
+    """The Chat Edit tab, given the send-to buttons helper when the tab takes one."""
+    from ..ui import build_ui
+    from .sendto import add_send_to_buttons
+
+    kwargs = {"send_to": add_send_to_buttons} if "send_to" in inspect.signature(build_ui).parameters else {}
+    return build_ui(get_service(), **kwargs)
+
+
+def mount(app: Any) -> None:
+    from .routes import mount_routes
+
+    mount_routes(app, get_service())

@@ -1,0 +1,199 @@
+"""The `host` executor: the edit as an img2img/inpaint run of the WebUI's loaded model, in process.
+
+One edit, in order: wait for the WebUI's `queue_lock` (other tabs' generations and ours take turns);
+build the parameters (`sd_request`), the ControlNet unit and the face-swap arguments from what is
+installed; put only those scripts on a private copy of the img2img runner; build
+`StableDiffusionProcessingImg2Img` and set `p.scripts`/`p.script_args` last (that assignment runs the
+scripts' `setup`); run `process_images` inside `shared.state.begin/end` with the WebUI's progress and
+Interrupt; composite the result through the mask. A model that is missing, produces NaNs or runs out
+of memory raises UpstreamError, so the service falls back to the next executor.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import dataclasses
+import logging
+from typing import Any, Iterator
+
+import numpy as np
+
+from .. import images
+from ..errors import Interrupted, UpstreamError
+from ..executors.base import EditRequest, EditResult, Executor
+from ..executors.sd_request import (
+    FACE_SWAP_MISSING,
+    SD_OPERATIONS,
+    Img2ImgPlan,
+    hard_mask,
+    instruction_infotext,
+    plan_img2img,
+    plan_scripts,
+)
+from ..executors.watch import Watcher
+from .controlnet import find_controlnet
+from .faceswap import find_face_swap, roop_model
+from .runner import find_script, private_runner, ui_defaults
+
+log = logging.getLogger("imgedit")
+
+# The WebUI progress task ("task(...)") the current edit reports to; the tab sets it with `progress_task`.
+_TASK: contextvars.ContextVar[str | None] = contextvars.ContextVar("imgedit_task", default=None)
+
+
+@contextlib.contextmanager
+def progress_task(id_task: str | None) -> Iterator[None]:
+    """Within this block, edits report to the WebUI's progress task `id_task` (the id the page's
+    `requestProgress` polls), as the WebUI's own img2img does."""
+    token = _TASK.set(id_task)
+    try:
+        yield
+    finally:
+        _TASK.reset(token)
+
+
+def _failure(exc: BaseException) -> UpstreamError:
+    """A generation error as the UpstreamError that makes the service try the next executor."""
+    name = type(exc).__name__
+    text = str(exc)
+    if name == "NansException":
+        return UpstreamError(f"Stable Diffusion produced NaNs (try --no-half-vae or another model): {text[:200]}")
+    if "OutOfMemory" in name or "out of memory" in text.lower():
+        return UpstreamError("Stable Diffusion ran out of memory on this picture")
+    return UpstreamError(f"Stable Diffusion failed: {name}: {text[:300]}")
+
+
+class HostExecutor(Executor):
+    name = "host"
+    operations = SD_OPERATIONS
+    generative = True
+    description = "Stable Diffusion in this WebUI (img2img/inpaint), with its ControlNet and ReActor/roop"
+
+    def available(self) -> tuple[bool, str]:
+        try:
+            from modules import sd_models
+        except ImportError:
+            return False, "not running inside the WebUI"
+        loaded = getattr(getattr(sd_models, "model_data", None), "sd_model", None)
+        if loaded is None and not getattr(sd_models, "checkpoints_list", None):
+            return False, "the WebUI has no Stable Diffusion checkpoint"
+        return True, ""
+
+    def can_serve(self, request: EditRequest) -> tuple[bool, str]:
+        ok, why = super().can_serve(request)
+        if ok and request.instruction.operation == "face_swap":
+            from modules import scripts
+
+            if request.source_face is None:
+                return False, "face swap needs a source face"
+            if find_face_swap(scripts.scripts_img2img, self.settings.face_swap_extension) is None:
+                return False, FACE_SWAP_MISSING
+        return ok, why
+
+    # ------------------------------------------------------------ the edit
+    def run(self, request: EditRequest) -> EditResult:
+        from modules import call_queue, progress, scripts, shared
+
+        if request.cancel is not None and request.cancel.is_set():
+            raise Interrupted("the edit was interrupted")
+        if scripts.scripts_img2img is None:
+            raise UpstreamError("the WebUI's img2img scripts are not ready yet")
+        task = _TASK.get()
+        if task:
+            progress.add_task_to_queue(task)
+        with call_queue.queue_lock:
+            model = shared.sd_model  # loads the checkpoint on first use
+            if model is None:
+                raise UpstreamError("no Stable Diffusion model is loaded in the WebUI")
+            sdxl = bool(getattr(model, "is_sdxl", False))
+            plan = plan_img2img(request, sdxl)
+            picked, info = self._scripts(request, plan, scripts.scripts_img2img, sdxl)
+            p = self._processing(request, plan, picked, scripts.scripts_img2img)
+            processed, interrupted = self._process(request, p, task)
+        if interrupted:
+            raise Interrupted("the edit was interrupted")
+        if not getattr(processed, "images", None):
+            raise UpstreamError("Stable Diffusion returned no image")
+        result = images.to_array(processed.images[0])
+        final = request.composite(result)
+        infotext = (getattr(processed, "infotexts", None) or [""])[0]
+        self._save(final, p, processed, infotext)
+        info.update({"seed": getattr(processed, "seed", None), "steps": plan.steps, "sampler": plan.sampler_name,
+                     "model": getattr(p, "sd_model_name", None) or getattr(getattr(model, "sd_checkpoint_info", None), "name_for_extra", None),
+                     "denoising_strength": plan.denoising_strength, "infotext": infotext})
+        return EditResult(final, self.name, info)
+
+    def _scripts(self, request: EditRequest, plan: Img2ImgPlan, runner: Any, sdxl: bool) -> tuple[list, dict[str, Any]]:
+        """(script, arguments) pairs for this edit, and what was chosen, for the result's info."""
+        cn = find_controlnet() if find_script(runner, "controlnet") is not None else None
+        found = find_face_swap(runner, self.settings.face_swap_extension) if request.instruction.operation == "face_swap" else None
+        swap = None
+        if found is not None:
+            title, script = found
+            swap = (title, ui_defaults(runner, script), roop_model(runner, script) if title == "roop" else None)
+        scripts = plan_scripts(request, plan, "the WebUI", controlnet=(cn.modules(), cn.models()) if cn else None, sdxl=sdxl,
+                               face_swap=swap, source=images.to_image(request.source_face) if swap else None)
+        picked = [(find_script(runner, title), args) for title, args in scripts.args.items()]
+        return picked, {"controlnet": scripts.controlnet, "face_swap": scripts.face_swap, "notes": scripts.notes}
+
+    def _processing(self, request: EditRequest, plan: Img2ImgPlan, picked: list, global_runner: Any) -> Any:
+        from modules import processing, shared
+
+        cls = processing.StableDiffusionProcessingImg2Img
+        accepted = {f.name for f in dataclasses.fields(cls) if f.init}  # A1111 and Forge versions differ
+        opts = shared.opts
+        params = plan.params()
+        params.update(
+            init_images=[images.to_image(request.image)],
+            mask=images.to_image(hard_mask(request.mask)) if plan.use_mask else None,
+            do_not_save_samples=True, do_not_save_grid=True, extra_generation_params=instruction_infotext(request),
+            outpath_samples=getattr(opts, "outdir_samples", "") or getattr(opts, "outdir_img2img_samples", ""),
+            outpath_grids=getattr(opts, "outdir_grids", "") or getattr(opts, "outdir_img2img_grids", ""),
+        )
+        p = cls(sd_model=shared.sd_model, **{k: v for k, v in params.items() if k in accepted})
+        p.is_api = True
+        runner, args = private_runner(global_runner, picked)
+        p.scripts = runner
+        p.script_args = args  # last: assigning both runs the scripts' setup()
+        return p
+
+    def _process(self, request: EditRequest, p: Any, task: str | None) -> tuple[Any, bool]:
+        """process_images(p) inside shared.state.begin/end, with progress and Interrupt."""
+        from modules import processing, progress, shared
+
+        state = shared.state
+
+        def tick() -> None:
+            if request.progress is not None and state.sampling_steps:
+                request.progress(int(state.sampling_step), int(state.sampling_steps), state.textinfo or "Stable Diffusion")
+
+        state.begin(job=task or "imgedit")
+        if task:
+            progress.start_task(task)
+        state.textinfo = f"Chat Edit: {request.instruction.operation}"
+        try:
+            with Watcher(tick, request.cancel, state.interrupt) as watch, contextlib.closing(p):
+                processed = processing.process_images(p)
+            return processed, bool(state.interrupted or watch.cancelled)
+        except Exception as exc:
+            log.exception("imgedit: Stable Diffusion failed")
+            raise _failure(exc) from None
+        finally:
+            if task:
+                progress.finish_task(task)
+            state.end()
+
+    def _save(self, final: np.ndarray, p: Any, processed: Any, infotext: str) -> None:
+        """Save the result where the WebUI saves img2img samples, with its infotext (which carries the
+        instruction as "Chat Edit"), when the user keeps samples."""
+        from modules import images as host_images
+        from modules import shared
+
+        if not getattr(shared.opts, "samples_save", False) or not p.outpath_samples:
+            return
+        try:
+            host_images.save_image(images.to_image(final), p.outpath_samples, "", getattr(processed, "seed", None), p.prompt,
+                                   getattr(shared.opts, "samples_format", "png"), info=infotext, p=p)
+        except Exception as exc:  # noqa: BLE001 - a failed save must not lose the edit
+            log.warning("imgedit: could not save the result: %s", exc)

@@ -1,0 +1,41 @@
+"""Double of sd-webui-controlnet's Script: title "ControlNet", reads its units from its slice of
+p.script_args, uses the img2img picture (and for inpaint modules the mask) when a unit has no image,
+and appends detected maps to the result unless a unit says save_detected_map=False."""
+
+import importlib
+
+from modules import scripts
+from PIL import Image
+
+external_code = importlib.import_module("extensions.sd-webui-controlnet.scripts.external_code")
+
+
+class Script(scripts.Script):
+    def __init__(self):
+        self.enabled_units = []
+        self.setup_args = None
+
+    def title(self):
+        return "ControlNet"
+
+    def show(self, is_img2img):
+        return scripts.AlwaysVisible
+
+    def setup(self, p, *args):
+        self.setup_args = list(args)
+
+    def process(self, p, *args):
+        units = [u for u in external_code.get_all_units_in_processing(p) if u.enabled]
+        self.enabled_units = units
+        p.controlnet_seen = [{
+            "unit": u, "image": u.image if u.image is not None else p.init_images[0],
+            "mask": p.image_mask if u.image is None and u.module.startswith("inpaint") else None,
+        } for u in units]
+        for i, u in enumerate(units):
+            p.extra_generation_params[f"ControlNet {i}"] = f"Module: {u.module}, Model: {u.model}, Weight: {u.weight}"
+
+    def postprocess(self, p, processed, *args):
+        for u in self.enabled_units:
+            if u.save_detected_map:
+                processed.images.append(Image.new("RGB", (p.width, p.height), (255, 255, 255)))
+        self.enabled_units = []

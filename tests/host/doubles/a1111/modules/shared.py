@@ -1,0 +1,17 @@
+"""modules/shared.py: opts, cmd_opts, state and sd_model (the real one loads the model on first
+access; the double holds whatever the test put there)."""
+
+import argparse
+
+from modules import options, shared_state
+
+OptionInfo = options.OptionInfo
+
+cmd_opts = argparse.Namespace(api_auth=None, api=True, nowebui=False, skip_install=False)
+opts = options.Options({
+    "samples_save": True, "samples_format": "png", "outdir_samples": "", "outdir_img2img_samples": "outputs/img2img-images",
+    "outdir_grids": "", "outdir_img2img_grids": "outputs/img2img-grids", "control_net_unit_count": 3,
+})
+state = shared_state.State()
+sd_model = None
+demo = None

@@ -1,0 +1,165 @@
+"""scripts/imgedit.py in a fake WebUI: it loads with or without ControlNet and ReActor, registers
+the tab, the Settings section and the routes; the routes answer 401 without credentials under
+--api-auth; an inpaint edit through the API runs on the host's pipeline; send-to buttons bind."""
+
+import base64
+import importlib.util
+import io
+
+import numpy as np
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from PIL import Image
+
+from lib_imgedit.executors import EXECUTORS
+from lib_imgedit.segment import SEGMENTERS
+
+ENTRY = __import__("pathlib").Path(__file__).resolve().parents[2] / "scripts" / "imgedit.py"
+API = "/sdapi/v1/imgedit"
+
+
+def load_entry():
+    spec = importlib.util.spec_from_file_location("imgedit_entry", ENTRY)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def callbacks(kind):
+    from modules import script_callbacks
+
+    return [(name, fn) for name, fn in script_callbacks.callback_map[f"callbacks_{kind}"]]
+
+
+def started_app(webui, api_auth=None):
+    webui.shared.cmd_opts.api_auth = api_auth
+    load_entry()
+    for _, fn in callbacks("ui_settings"):
+        fn()
+    app = FastAPI()
+    for _, fn in callbacks("app_started"):
+        fn(None, app)
+    return TestClient(app)
+
+
+def png_b64(arr):
+    buf = io.BytesIO()
+    Image.fromarray(arr).save(buf, format="PNG")
+    return base64.b64encode(buf.getvalue()).decode()
+
+
+def test_loads_without_controlnet_and_reactor_and_registers_everything(make_webui, tmp_path):
+    webui = make_webui(controlnet=False, face_swap=None)
+    load_entry()
+    assert [name for name, _ in callbacks("ui_tabs")] == ["imgedit"]
+    assert [name for name, _ in callbacks("ui_settings")] == ["imgedit"]
+    assert [name for name, _ in callbacks("app_started")] == ["imgedit"]
+    assert EXECUTORS["host"].__name__ == "HostExecutor" and "controlnet" in SEGMENTERS
+    from lib_imgedit.host import entry
+
+    assert entry.extension_dir == webui.scripts.basedir()
+    assert entry.get_service().settings.data_dir == str(tmp_path / "webui" / "imgedit"), "data under the WebUI's data path"
+
+
+def test_settings_section(webui):
+    load_entry()
+    callbacks("ui_settings")[0][1]()
+    labels = webui.shared.opts.data_labels
+    ours = {k: v for k, v in labels.items() if k.startswith("imgedit_")}
+    assert len(ours) == len(__import__("lib_imgedit.config").config.Settings.field_meta())
+    assert all(v.section == ("imgedit", "Chat Edit") for v in ours.values())
+    assert ours["imgedit_openai_api_key"].restrict_api and ours["imgedit_webui_api_auth"].restrict_api
+    assert not ours["imgedit_steps"].restrict_api and ours["imgedit_steps"].label == "Sampling steps"
+    assert ours["imgedit_openai_api_key"].component_args.get("type") == "password"
+    # a change in the WebUI's Settings reaches the next turn; a refused value is ignored
+    from lib_imgedit.host import entry
+
+    service = entry.get_service()
+    webui.shared.opts.set("imgedit_steps", 7)
+    assert service.settings.steps == 7
+    webui.shared.opts.set("imgedit_steps", 100000)
+    assert service.settings.steps == 7
+
+
+@pytest.mark.parametrize("auth", [None, "alice:s3cret,bob:pw"])
+def test_routes_under_api_auth(webui, auth):
+    client = started_app(webui, auth)
+    if auth is None:
+        assert client.get(f"{API}/config").status_code == 200
+        return
+    denied = client.get(f"{API}/config")
+    assert denied.status_code == 401 and denied.json()["error"] == "Unauthorized"
+    assert denied.headers["www-authenticate"].startswith("Basic")
+    assert client.get(f"{API}/config", auth=("alice", "wrong")).status_code == 401
+    assert client.post(f"{API}/sessions", auth=("mallory", "x")).status_code == 401
+    sid = client.post(f"{API}/sessions", auth=("alice", "s3cret")).json()["session_id"]
+    assert client.get(f"{API}/sessions/{sid}", auth=("alice", "s3cret")).status_code == 200
+    assert client.get(f"{API}/sessions/{sid}", auth=("bob", "pw")).status_code == 404, "sessions belong to their user"
+
+
+def test_inpaint_through_the_api_runs_on_the_host_pipeline(webui, astronaut):
+    client = started_app(webui)
+    small = np.asarray(Image.fromarray(astronaut).resize((128, 128)))
+    sid = client.post(f"{API}/sessions").json()["session_id"]
+    up = client.post(f"{API}/sessions/{sid}/image", json={"image": png_b64(small)})
+    assert up.status_code == 200, up.text
+    r = client.post(f"{API}/sessions/{sid}/run", json={"instruction": {"operation": "inpaint", "targets": ["background"], "prompt": "a beach"}})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["executor"] == "host"
+    out = np.asarray(Image.open(io.BytesIO(base64.b64decode(body["image"]))).convert("RGB"))
+    p = webui.processing.runs[-1]
+    assert p.controlnet_seen[0]["unit"].module == "inpaint_only" and p.prompt == "a beach"
+    edited = np.asarray(p.image_mask) > 0
+    assert (out[~edited] == small[~edited]).all(), "pixels outside the mask are unchanged"
+    assert (out[edited] != small[edited]).any()
+
+
+def test_tab_is_built_with_the_send_to_helper_when_it_takes_one(webui, monkeypatch):
+    import gradio as gr
+
+    from lib_imgedit import ui
+
+    seen = {}
+
+    def build_ui(service, standalone=False, send_to=None):
+        seen["send_to"] = send_to
+        with gr.Blocks() as blocks:
+            image, info = gr.Image(type="filepath"), gr.Textbox()
+            send_to(image, info)
+        return blocks
+
+    monkeypatch.setattr(ui, "build_ui", build_ui)
+    load_entry()
+    (tab, title, elem_id), = callbacks("ui_tabs")[0][1]()
+    assert isinstance(tab, gr.Blocks) and (title, elem_id) == ("Chat Edit", "imgedit")
+    from modules import infotext_utils
+
+    bindings = infotext_utils.registered_param_bindings
+    assert [b.tabname for b in bindings] == ["img2img", "inpaint"]
+    assert all(isinstance(b.source_image_component, gr.Image) and b.source_image_component.type == "pil" for b in bindings)
+    assert all(isinstance(b.source_text_component, gr.Textbox) for b in bindings)
+
+
+def test_send_to_buttons_with_a_gallery_and_the_old_module_name(webui, monkeypatch):
+    import sys
+
+    import gradio as gr
+    import modules.infotext_utils as old
+
+    from lib_imgedit.host.sendto import add_send_to_buttons
+
+    monkeypatch.delattr(sys.modules["modules"], "infotext_utils")  # a WebUI before 1.8 has only the old name
+    monkeypatch.setitem(sys.modules, "modules.infotext_utils", None)
+    monkeypatch.setitem(sys.modules, "modules.generation_parameters_copypaste", old)
+    with gr.Blocks():
+        gallery = gr.Gallery()
+        buttons = add_send_to_buttons(gallery, tabs=("inpaint",))
+    assert list(buttons) == ["inpaint"] and old.registered_param_bindings[-1].source_image_component is gallery
+
+
+def test_default_tab_builds_in_the_webui(webui):
+    load_entry()
+    (tab, title, _), = callbacks("ui_tabs")[0][1]()
+    assert title == "Chat Edit" and tab is not None

@@ -1,0 +1,53 @@
+"""ControlNet's segmentation preprocessors as the `controlnet` segmenter, on A1111 and Forge."""
+
+import pytest
+
+from lib_imgedit.segment import SEGMENTERS, register
+from lib_imgedit.service import EditService
+
+
+@pytest.fixture
+def controlnet_segmenter():
+    register("controlnet", "lib_imgedit.host.segmenter:ControlNetSegmenter")
+
+
+@pytest.mark.parametrize("kind", ["a1111", "forge"])
+def test_scene_labels_from_controlnet_and_people_from_mediapipe(make_webui, settings, astronaut, kind, controlnet_segmenter):
+    webui = make_webui(kind=kind)
+    service = EditService(settings)
+    seg = service.segmenter()
+    assert seg.name == "controlnet", "first in the default segmenter order"
+    labels = seg.segment(astronaut)
+    assert {"sky", "tree"} <= set(labels.names), "scene labels from the ADE20K colour map"
+    assert {"person", "face", "background"} <= set(labels.names) and len(labels.faces) == 1, "MediaPipe's labels and faces"
+    assert labels.source == "controlnet:seg_ofade20k"
+    h = astronaut.shape[0]
+    assert labels.masks["sky"][: h // 2 - 2, 3 * h // 4:].all() and labels.masks["tree"][h // 2 + 2:, 3 * h // 4:].all()
+    assert webui.call_queue.queue_lock.acquisitions == 1 and not webui.call_queue.queue_lock.locked()
+    if kind == "a1111":
+        import importlib
+
+        assert importlib.import_module("extensions.sd-webui-controlnet.scripts.external_code").Preprocessor.unloaded == ["oneformer_ade20k"]
+
+
+def test_without_controlnet_the_offline_segmenter_is_used(make_webui, settings, astronaut, controlnet_segmenter):
+    make_webui(controlnet=False)
+    from lib_imgedit.host.segmenter import ControlNetSegmenter
+
+    assert ControlNetSegmenter().available() == (False, "ControlNet is not installed")
+    service = EditService(settings)
+    assert service.segmenter().name == "mediapipe" and "controlnet" in SEGMENTERS
+
+
+def test_a_failing_preprocessor_leaves_the_person_labels(make_webui, astronaut, monkeypatch):
+    make_webui(kind="forge")
+    import lib_controlnet.global_state as gs
+
+    from lib_imgedit.host.segmenter import ControlNetSegmenter
+
+    def broken(name):
+        raise OSError("cannot download 250_16_swin_l_oneformer_ade20k_160k.pth")
+
+    monkeypatch.setattr(gs, "get_preprocessor", broken)
+    labels = ControlNetSegmenter().segment(astronaut)
+    assert "face" in labels.names and "sky" not in labels.names
