@@ -82,3 +82,10 @@ def test_arbitrary_input_is_either_valid_or_a_clean_error(data):
         assert exc.details and all(d["path"] and d["message"] for d in exc.details)
     else:
         assert instr.operation in OPERATIONS and set(instr.targets) <= set(LABELS)
+
+
+def test_compact_form_keeps_zero_mask_values(rules):
+    data = {"operation": "adjust", "adjust": {"blur": 0.5}, "mask": {"feather": 0, "dilate": 0}}
+    compact = validate_instruction(data, rules, LABELS).to_dict()
+    assert compact["mask"] == {"feather": 0, "dilate": 0}
+    assert validate_instruction(compact, rules, LABELS).mask.feather == 0

@@ -250,9 +250,9 @@ def test_fallback_chain_when_the_host_fails(webui, settings, rules, server):
     result = service.execute(req)
     assert result.executor == "webui_api" and len(remote.bodies) == 1 and len(webui.processing.runs) == 1
     assert (result.image[req.mask == 0] == req.image[req.mask == 0]).all()
-    # nothing left to fall back to: a clear error that names what failed
+    # nothing left to fall back to: a clear upstream error that names what failed
     alone = EditService(settings.update({"executors": "host,local"}))
-    with pytest.raises(ExecutorUnavailable, match="host failed: Stable Diffusion produced NaNs"):
+    with pytest.raises(UpstreamError, match="host failed: Stable Diffusion produced NaNs"):
         alone.execute(sd_request(alone.settings, rules, INPAINT))
 
 
