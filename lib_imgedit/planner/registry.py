@@ -1,0 +1,77 @@
+"""Which planner a request gets: the session's profile, else the `llm_profile` setting, else the
+implicit `env` profile, else the offline planner. Planners are kept per profile (one HTTP client
+each); `profiles.json` is read again when it changes, so edits apply without a restart."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .base import Planner
+from .llm import LLMPlanner
+from .profiles import ENV_PROFILE, OFFLINE, ModelProfile, load_profiles
+
+log = logging.getLogger("imgedit")
+_UNREAD = object()
+
+
+class PlannerRegistry:
+    def __init__(self, settings: Any, rules: dict[str, Any], offline: Planner, env: Mapping[str, str] | None = None):
+        self.settings = settings
+        self.rules = rules
+        self.offline = offline
+        self.env = os.environ if env is None else env
+        self._lock = threading.Lock()
+        self._stamp: object = _UNREAD
+        self._profiles: dict[str, ModelProfile] = {}
+        self._planners: dict[str, LLMPlanner] = {}
+        self.errors: list[str] = []
+        self._refresh()
+
+    def _refresh(self) -> None:
+        path = Path(self.settings.data_dir) / "profiles.json" if self.settings.data_dir else None
+        stamp = path.stat().st_mtime_ns if path is not None and path.is_file() else None
+        with self._lock:
+            if stamp == self._stamp:
+                return
+            self._profiles, self.errors = load_profiles(self.settings.data_dir, self.settings, self.env)
+            self._planners = {}
+            self._stamp = stamp
+
+    def profiles(self) -> dict[str, ModelProfile]:
+        self._refresh()
+        return dict(self._profiles)
+
+    def names(self) -> list[str]:
+        return sorted(self.profiles())
+
+    def public(self) -> list[dict[str, Any]]:
+        return [p.public() for _, p in sorted(self.profiles().items())]
+
+    def default_name(self) -> str:
+        profiles = self.profiles()
+        wanted = self.settings.llm_profile
+        if wanted and wanted != OFFLINE and wanted not in profiles:
+            log.warning("imgedit: llm_profile %r is not a configured profile; planning offline", wanted)
+        if wanted:
+            return wanted if wanted in profiles else OFFLINE
+        return ENV_PROFILE if ENV_PROFILE in profiles else OFFLINE
+
+    def get(self, name: str = "") -> Planner:
+        """The planner for profile `name` ("" = the default; unknown or "offline" = the offline planner)."""
+        profiles = self.profiles()
+        name = name or self.default_name()
+        profile = profiles.get(name)
+        if profile is None:
+            return self.offline
+        with self._lock:
+            planner = self._planners.get(name)
+            if planner is None or planner.profile != profile:
+                planner = LLMPlanner(profile, self.rules, self.offline, self.settings.data_dir,
+                                     getattr(self.settings, "llm_template", "") or "default")
+                self._planners[name] = planner
+            return planner
