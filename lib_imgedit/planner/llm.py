@@ -172,8 +172,10 @@ class LLMPlanner(Planner):
             text = text.replace(secret, "***")
         return text
 
-    def chat(self, messages: list[dict[str, Any]], tool: dict[str, Any] | None = None) -> Reply:
-        """One chat completion (with the client's retries); LLMUnavailable when it cannot be had."""
+    def chat(self, messages: list[dict[str, Any]], schema: dict[str, Any] | None = None, tool: bool = False) -> Reply:
+        """One chat completion (with the client's retries); LLMUnavailable when it cannot be had.
+        `schema` is what the answer must follow: sent as structured output or a llama.cpp grammar when the
+        profile's json_mode says so, and as the function's parameters when `tool` and the profile has tools."""
         import httpx
         import openai
 
@@ -182,10 +184,15 @@ class LLMPlanner(Planner):
         p = self.profile
         kwargs: dict[str, Any] = {"model": p.model, "messages": messages, "max_tokens": p.max_tokens,
                                   "temperature": p.temperature}
-        if p.json_mode:
+        if p.json_mode == "object" or (p.json_mode and schema is None):
             kwargs["response_format"] = {"type": "json_object"}
-        if tool is not None:
-            kwargs["tools"] = [tool]
+        elif p.json_mode == "schema":
+            kwargs["response_format"] = {"type": "json_schema", "json_schema": {"name": "answer", "schema": schema}}
+        elif p.json_mode == "object+schema":
+            kwargs["response_format"] = {"type": "json_object", "schema": schema}
+        if tool and p.tools and schema is not None:
+            kwargs["tools"] = [{"type": "function", "function": {"name": TOOL_NAME, "parameters": schema,
+                                                                 "description": "Apply one edit to the picture"}}]
             kwargs["tool_choice"] = "auto"  # the one value every compatible server accepts; content is read too
         try:
             if p.stream:
@@ -220,14 +227,11 @@ class LLMPlanner(Planner):
         except (ImgEditError, ValueError) as exc:
             return self._fallback(ctx, [f"{self.name}: template problem ({getattr(exc, 'message', exc)})"], 0)
         messages = planning_messages(template, ctx, self.rules, with_image=self.profile.vision)
-        tool = None
-        if self.profile.tools:
-            tool = {"type": "function", "function": {"name": TOOL_NAME, "description": "Apply one edit to the picture",
-                                                     "parameters": tool_schema(self.rules, ctx.labels)}}
+        schema = tool_schema(self.rules, ctx.labels)
         notes: list[str] = []
         for attempt in range(1, MAX_REPAIRS + 2):
             try:
-                reply = self.chat(messages, tool)
+                reply = self.chat(messages, schema, tool=True)
             except LLMUnavailable as exc:
                 log.warning("imgedit: %s", exc)
                 return self._fallback(ctx, notes + [f"{exc}; used the offline planner"], attempt)

@@ -25,6 +25,7 @@ log = logging.getLogger("imgedit")
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")
 ENV_PROFILE = "env"
 OFFLINE = "offline"
+JSON_MODES = ("", "object", "schema", "object+schema")
 EXAMPLES_FILE = Path(__file__).resolve().parents[1] / "defaults" / "profiles.example.json"
 
 
@@ -36,7 +37,7 @@ class ModelProfile:
     api_key: str = field(default="", repr=False)  # a literal key or "env:VAR"; never logged or returned
     template: str = ""  # prompt template name; "": the `llm_template` setting or "default"
     vision: bool = False  # the model accepts images: suggestions (and plans) see the current picture
-    json_mode: bool = False  # send response_format={"type": "json_object"}
+    json_mode: str = ""  # "object" (true): JSON mode; "schema": structured outputs; "object+schema": llama.cpp grammar
     tools: bool = False  # offer the instruction schema as a function the model calls
     stream: bool = False  # stream the reply (server-sent events) and assemble it
     timeout: float = 60.0  # seconds per request
@@ -87,6 +88,10 @@ def profile_from_dict(name: str, data: Mapping[str, Any], defaults: Mapping[str,
         if key not in _TYPES or key == "name":
             raise ValueError(f"profile {name!r}: unknown key {key!r}; known: {', '.join(k for k in _TYPES if k != 'name')}")
         values[key] = value
+    mode = values.get("json_mode", "")
+    values["json_mode"] = {True: "object", False: ""}.get(mode, mode) if isinstance(mode, bool) else mode
+    if values["json_mode"] not in JSON_MODES:
+        raise ValueError(f"profile {name!r}: json_mode must be true, false, {', '.join(repr(m) for m in JSON_MODES if m)}")
     for key in ("base_url", "model"):
         if not isinstance(values.get(key), str) or not values[key].strip():
             raise ValueError(f"profile {name!r} needs {key!r}")

@@ -16,7 +16,7 @@ from ..errors import ImgEditError
 from ..instruction import validate_instruction
 from .base import PlanContext
 from .extract import extract_list, find_instruction
-from .llm import LLMPlanner, LLMUnavailable, prompt_values, user_content
+from .llm import LLMPlanner, LLMUnavailable, prompt_values, tool_schema, user_content
 from .templates import render
 
 log = logging.getLogger("imgedit")
@@ -32,7 +32,12 @@ def llm_suggestions(planner: LLMPlanner, ctx: PlanContext, done: list[dict[str, 
         ask = f"Suggest {n} next edits for this picture as JSON."
         messages = [{"role": "system", "content": system},
                     {"role": "user", "content": user_content(ask, ctx.image_png if planner.vision else None)}]
-        reply = planner.chat(messages)
+        item = {"type": "object", "properties": {"text": {"type": "string", "maxLength": 200},
+                                                 "instruction": tool_schema(planner.rules, ctx.labels)},
+                "required": ["text", "instruction"]}
+        schema = {"type": "object", "properties": {"suggestions": {"type": "array", "items": item, "maxItems": n}},
+                  "required": ["suggestions"]}
+        reply = planner.chat(messages, schema)
     except (LLMUnavailable, ImgEditError, ValueError) as exc:
         log.info("imgedit: no suggestions from %s: %s", planner.name, exc)
         return []

@@ -3,7 +3,7 @@
 A template is `<name>.md` in `<data dir>/templates/` (the user's, read first) or in
 `lib_imgedit/defaults/templates/`. Lines starting with `## ` open a section:
 - `## system`: the planning system prompt;
-- `## suggest`: the system prompt for next-edit suggestions (taken from `default` when missing);
+- `## suggest`: the system prompt for next-edit suggestions (the built-in default's when missing);
 - `## example` (any number): a few-shot example, a `labels:` line, a `user:` line and a fenced JSON
   block with the right instruction; sent as a user/assistant pair before the conversation.
 Text before the first section is a note for humans. `{{name}}` placeholders are filled at plan time
@@ -74,8 +74,8 @@ def load_template(name: str, data_dir: str | os.PathLike | None = None) -> Templ
         path = folder / f"{name}.md"
         if path.is_file():
             template = parse_template(name, path.read_text("utf-8"), str(path))
-            if not template.suggest and name != "default":
-                template.suggest = load_template("default", data_dir).suggest
+            if not template.suggest:
+                template.suggest = parse_template("default", (BUILTIN_DIR / "default.md").read_text("utf-8")).suggest
             return template
     raise BadRequest(f"no prompt template {name!r}; available: {', '.join(template_names(data_dir))}")
 

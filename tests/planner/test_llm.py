@@ -102,10 +102,17 @@ def test_vision_profile_sends_the_downscaled_picture(chat, make_profile):
     assert img.size == (512, 288)
 
 
-def test_json_mode_and_extra_headers(chat, make_profile):
+@pytest.mark.parametrize("mode", [True, "schema", "object+schema"])
+def test_json_modes_and_extra_headers(chat, make_profile, mode):
     chat.add(RED_JSON)
-    planner(make_profile, json_mode=True, headers={"X-Team": "imgedit"}).plan(ctx())
-    assert chat.requests[0].body["response_format"] == {"type": "json_object"}
+    planner(make_profile, json_mode=mode, headers={"X-Team": "imgedit"}).plan(ctx())
+    sent = chat.requests[0].body["response_format"]
+    if mode is True:
+        assert sent == {"type": "json_object"}
+    else:
+        schema = sent["json_schema"]["schema"] if mode == "schema" else sent["schema"]
+        assert sent["type"] == ("json_schema" if mode == "schema" else "json_object")
+        assert schema["properties"]["targets"]["items"]["enum"] == sorted(LABELS)
     assert chat.requests[0].headers["X-Team"] == "imgedit"
 
 
@@ -254,6 +261,14 @@ def test_suggestions_are_validated_and_see_the_picture_with_vision(chat, make_pr
     request = chat.requests[0].body["messages"]
     assert "hair (4%)" in request[0]["content"] and json.dumps(done[0]) in request[0]["content"]
     assert request[1]["content"][1]["image_url"]["url"].startswith("data:image/jpeg;base64,")
+
+
+def test_suggestions_ask_for_a_list_of_instructions_in_schema_mode(chat, make_profile):
+    chat.add('{"suggestions": []}')
+    llm_suggestions(planner(make_profile, json_mode="schema"), ctx(""), [], lambda i: True)
+    schema = chat.requests[0].body["response_format"]["json_schema"]["schema"]
+    item = schema["properties"]["suggestions"]["items"]["properties"]
+    assert item["instruction"]["properties"]["targets"]["items"]["enum"] == sorted(LABELS)
 
 
 def test_suggestions_without_vision_send_no_image_and_survive_failures(chat, make_profile):
