@@ -123,7 +123,7 @@ def main() -> None:
     rules = load_rules()
     settings = load_settings(args.data_dir)
     offline = OfflinePlanner(rules)
-    registry = PlannerRegistry(settings, rules, offline)
+    registry = PlannerRegistry(lambda: settings, rules, offline)
     cases = [c for f in (args.cases or CASE_FILES) for c in load_cases(f)]
     planners: list[tuple[str, Planner, list[dict[str, Any]]]] = [("offline", offline, cases)]
     llm_cases = evenly(cases, args.llm_cases)
@@ -135,7 +135,7 @@ def main() -> None:
     if py is not None:
         server, url, log = start_llama_server(py)
         profile = profile_from_dict("smollm2-llama.cpp", {"base_url": url, "model": "smollm2", "template": "compact",
-                                                          "json_mode": "object+schema", "timeout": 120, "max_tokens": 120,
+                                                          "json_mode": "object+schema", "timeout": 600, "max_tokens": 120,
                                                           "temperature": 0.0, "max_retries": 0})
         planners.append((profile.name, LLMPlanner(profile, rules, offline), llm_cases))
     elif not args.no_llama:

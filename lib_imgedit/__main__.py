@@ -57,7 +57,7 @@ def _planner(settings: Settings, rules: dict[str, Any]):
     from .planner.registry import PlannerRegistry
 
     offline = OfflinePlanner(rules)
-    return PlannerRegistry(settings, rules, offline).get(), offline
+    return PlannerRegistry(lambda: settings, rules, offline).get(), offline
 
 
 def cmd_plan(args: argparse.Namespace) -> int:

@@ -88,7 +88,7 @@ class EditService:
         self.store = store or SQLiteSessionStore(data / "sessions.db")
         self.blobs = blobs or BlobStore(data / "blobs")
         self.offline = OfflinePlanner(self.rules)
-        self.planners = PlannerRegistry(settings, self.rules, self.offline)
+        self.planners = PlannerRegistry(lambda: self.settings, self.rules, self.offline)
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
         self._segmenters: dict[str, Segmenter] = {}

@@ -61,7 +61,7 @@ class ModelProfile:
         parts = urlsplit(self.base_url)
         host = f"{parts.hostname}:{parts.port}" if parts.port else (parts.hostname or "")
         url = urlunsplit((parts.scheme, host, parts.path, "", ""))
-        return {"name": self.name, "model": self.model, "base_url": url, "template": self.template or "default",
+        return {"name": self.name, "model": self.model, "base_url": url, "template": self.template,
                 "vision": self.vision, "json_mode": self.json_mode, "tools": self.tools, "stream": self.stream,
                 "has_key": bool(self.key())}
 

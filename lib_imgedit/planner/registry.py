@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +17,13 @@ from .profiles import ENV_PROFILE, OFFLINE, ModelProfile, load_profiles
 
 log = logging.getLogger("imgedit")
 _UNREAD = object()
+_SETTINGS_USED = ("llm_profile", "llm_model", "llm_base_url", "llm_api_key", "llm_timeout", "llm_template")
 
 
 class PlannerRegistry:
-    def __init__(self, settings: Any, rules: dict[str, Any], offline: Planner, env: Mapping[str, str] | None = None):
-        self.settings = settings
+    def __init__(self, settings: Callable[[], Any], rules: dict[str, Any], offline: Planner,
+                 env: Mapping[str, str] | None = None):
+        self._settings = settings  # read on each use: settings may change while the server runs
         self.rules = rules
         self.offline = offline
         self.env = os.environ if env is None else env
@@ -33,12 +35,18 @@ class PlannerRegistry:
         self._refresh()
 
     def _refresh(self) -> None:
-        path = Path(self.settings.data_dir) / "profiles.json" if self.settings.data_dir else None
-        stamp = path.stat().st_mtime_ns if path is not None and path.is_file() else None
+        settings = self._settings()
+        path = Path(settings.data_dir) / "profiles.json" if settings.data_dir else None
+        stamp = (path.stat().st_mtime_ns if path is not None and path.is_file() else None,
+                 *(getattr(settings, k, None) for k in _SETTINGS_USED))
         with self._lock:
             if stamp == self._stamp:
                 return
-            self._profiles, self.errors = load_profiles(self.settings.data_dir, self.settings, self.env)
+            self._profiles, self.errors = load_profiles(settings.data_dir, settings, self.env)
+            wanted = settings.llm_profile
+            if wanted and wanted != OFFLINE and wanted not in self._profiles:
+                self.errors.append(f"llm_profile {wanted!r} is not a configured profile: planning offline")
+                log.warning("imgedit: %s", self.errors[-1])
             self._planners = {}
             self._stamp = stamp
 
@@ -54,9 +62,7 @@ class PlannerRegistry:
 
     def default_name(self) -> str:
         profiles = self.profiles()
-        wanted = self.settings.llm_profile
-        if wanted and wanted != OFFLINE and wanted not in profiles:
-            log.warning("imgedit: llm_profile %r is not a configured profile; planning offline", wanted)
+        wanted = self._settings().llm_profile
         if wanted:
             return wanted if wanted in profiles else OFFLINE
         return ENV_PROFILE if ENV_PROFILE in profiles else OFFLINE
@@ -71,7 +77,8 @@ class PlannerRegistry:
         with self._lock:
             planner = self._planners.get(name)
             if planner is None or planner.profile != profile:
-                planner = LLMPlanner(profile, self.rules, self.offline, self.settings.data_dir,
-                                     getattr(self.settings, "llm_template", "") or "default")
+                settings = self._settings()
+                planner = LLMPlanner(profile, self.rules, self.offline, settings.data_dir,
+                                     getattr(settings, "llm_template", "") or "default")
                 self._planners[name] = planner
             return planner

@@ -162,3 +162,14 @@ def test_the_key_is_never_stored_or_returned(app, chat, settings, caplog):
     for path in data.rglob("*"):
         if path.is_file() and path.name != "profiles.json":
             assert KEY.encode() not in path.read_bytes(), path
+
+
+def test_settings_changed_at_run_time_apply_to_the_next_plan(app, chat):
+    service, client = app
+    chat.add(json.dumps(RED)).add(json.dumps(RED))
+    assert client.post(f"{API}/plan", json={"text": "red hair", "labels": ["hair"]}).json()["planner"] == "alpha"
+    service.settings = service.settings.update({"llm_profile": "beta", "llm_template": "compact"})
+    assert client.post(f"{API}/plan", json={"text": "red hair", "labels": ["hair"]}).json()["planner"] == "beta"
+    assert chat.requests[-1].body["messages"][0]["content"].startswith("你是")  # beta names its own template
+    service.settings = service.settings.update({"llm_profile": "offline"})
+    assert client.post(f"{API}/plan", json={"text": "red hair", "labels": ["hair"]}).json()["planner"] == "offline"

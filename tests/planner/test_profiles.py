@@ -65,22 +65,22 @@ def test_keys_are_resolved_late_and_never_shown(monkeypatch):
 def test_env_profile_and_default_choice(tmp_path):
     env = {"OPENAI_BASE_URL": "http://127.0.0.1:1/v1", "OPENAI_API_KEY": KEY}
     settings = load_settings(tmp_path, env={"IMGEDIT_LLM_MODEL": "qwen2.5"})
-    registry = PlannerRegistry(settings, RULES, OFFLINE, env=env)
+    registry = PlannerRegistry(lambda: settings, RULES, OFFLINE, env=env)
     assert registry.names() == ["env"] and registry.default_name() == "env"
     planner = registry.get()
     assert isinstance(planner, LLMPlanner) and planner.profile.model == "qwen2.5"
     assert planner.profile.api_key == "env:OPENAI_API_KEY", "the key itself is not copied into the profile"
-    assert PlannerRegistry(load_settings(tmp_path, env={}), RULES, OFFLINE, env=env).get() is OFFLINE, "no model: offline"
-    assert PlannerRegistry(settings, RULES, OFFLINE, env={}).get() is OFFLINE, "no URL and no key: offline"
-    wrong = settings.update({"llm_profile": "missing"})
-    assert PlannerRegistry(wrong, RULES, OFFLINE, env=env).get() is OFFLINE
+    assert PlannerRegistry(lambda: load_settings(tmp_path, env={}), RULES, OFFLINE, env=env).get() is OFFLINE, "no model: offline"
+    assert PlannerRegistry(lambda: settings, RULES, OFFLINE, env={}).get() is OFFLINE, "no URL and no key: offline"
+    wrong = PlannerRegistry(lambda: settings.update({"llm_profile": "missing"}), RULES, OFFLINE, env=env)
+    assert wrong.get() is OFFLINE and "'missing' is not a configured profile" in wrong.errors[0]
 
 
 def test_profiles_json_is_reread_when_it_changes(tmp_path):
     settings = load_settings(tmp_path, env={})
     path = tmp_path / "profiles.json"
     path.write_text(json.dumps({"a": {"base_url": "http://h:1/v1", "model": "m1"}}))
-    registry = PlannerRegistry(settings, RULES, OFFLINE, env={})
+    registry = PlannerRegistry(lambda: settings, RULES, OFFLINE, env={})
     assert registry.get("a").profile.model == "m1"
     path.write_text(json.dumps({"a": {"base_url": "http://h:1/v1", "model": "m2"}, "b": {"base_url": "http://h:1/v1", "model": "m"}}))
     os.utime(path, ns=(path.stat().st_mtime_ns + 10**9,) * 2)
