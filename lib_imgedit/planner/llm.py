@@ -56,7 +56,7 @@ class Reply:
 def prompt_values(ctx: PlanContext, rules: dict[str, Any], done: list[dict[str, Any]] | None = None,
                   n: int = 3, zh: bool | None = None) -> dict[str, Any]:
     """The `{{placeholders}}` of a template for this request (see templates.PLACEHOLDERS)."""
-    schema = tool_schema(rules, ctx.labels)
+    schema = instruction_schema(rules, ctx.labels)
     short = json.loads(json.dumps(schema), object_hook=lambda d: {k: v for k, v in d.items() if k != "description"})
     ops = []
     for name, op in rules["operations"].items():
@@ -81,7 +81,8 @@ def prompt_values(ctx: PlanContext, rules: dict[str, Any], done: list[dict[str, 
     }
 
 
-def tool_schema(rules: dict[str, Any], labels: list[str]) -> dict[str, Any]:
+def instruction_schema(rules: dict[str, Any], labels: list[str]) -> dict[str, Any]:
+    """The schema an answer must follow (for tools, structured output and grammars): no meta keys."""
     schema = build_schema(rules, labels)
     schema.pop("$schema", None)
     schema.pop("title", None)
@@ -227,7 +228,7 @@ class LLMPlanner(Planner):
         except (ImgEditError, ValueError) as exc:
             return self._fallback(ctx, [f"{self.name}: template problem ({getattr(exc, 'message', exc)})"], 0)
         messages = planning_messages(template, ctx, self.rules, with_image=self.profile.vision)
-        schema = tool_schema(self.rules, ctx.labels)
+        schema = instruction_schema(self.rules, ctx.labels)
         notes: list[str] = []
         for attempt in range(1, MAX_REPAIRS + 2):
             try:

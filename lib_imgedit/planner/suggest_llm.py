@@ -16,7 +16,7 @@ from ..errors import ImgEditError
 from ..instruction import validate_instruction
 from .base import PlanContext
 from .extract import extract_list, find_instruction
-from .llm import LLMPlanner, LLMUnavailable, prompt_values, tool_schema, user_content
+from .llm import LLMPlanner, LLMUnavailable, instruction_schema, prompt_values, user_content
 from .templates import render
 
 log = logging.getLogger("imgedit")
@@ -33,7 +33,7 @@ def llm_suggestions(planner: LLMPlanner, ctx: PlanContext, done: list[dict[str, 
         messages = [{"role": "system", "content": system},
                     {"role": "user", "content": user_content(ask, ctx.image_png if planner.vision else None)}]
         item = {"type": "object", "properties": {"text": {"type": "string", "maxLength": 200},
-                                                 "instruction": tool_schema(planner.rules, ctx.labels)},
+                                                 "instruction": instruction_schema(planner.rules, ctx.labels)},
                 "required": ["text", "instruction"]}
         schema = {"type": "object", "properties": {"suggestions": {"type": "array", "items": item, "maxItems": n}},
                   "required": ["suggestions"]}

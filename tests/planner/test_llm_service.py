@@ -173,3 +173,30 @@ def test_settings_changed_at_run_time_apply_to_the_next_plan(app, chat):
     assert chat.requests[-1].body["messages"][0]["content"].startswith("你是")  # beta names its own template
     service.settings = service.settings.update({"llm_profile": "offline"})
     assert client.post(f"{API}/plan", json={"text": "red hair", "labels": ["hair"]}).json()["planner"] == "offline"
+
+
+@pytest.mark.slow
+def test_standalone_server_plans_through_the_settings_profile(chat, tmp_path):
+    """The real `serve` process, with the env profile from Settings (config.json) and --llm-model."""
+    import requests
+
+    from tests.test_serve import Server
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "config.json").write_text(json.dumps({"llm_base_url": chat.url, "llm_api_key": KEY}))
+    server = Server(tmp_path / "data", "--llm-model", "env-model", "--suggestions", "false")
+    try:
+        assert [p["name"] for p in requests.get(f"{server.url}{API}/config").json()["profiles"]] == ["env"]
+        chat.add(json.dumps(BLUR))
+        sid = requests.post(f"{server.url}{API}/sessions").json()["session_id"]
+        img = np.full((32, 32, 3), 120, np.uint8)
+        index = np.full((32, 32), 2, np.uint8)
+        index[:10] = 1
+        requests.post(f"{server.url}{API}/sessions/{sid}/image", json={
+            "image": b64png(img), "labels": {"index": b64png(index), "names": {"1": "hair", "2": "background"}}})
+        body = requests.post(f"{server.url}{API}/sessions/{sid}/message", json={"text": "blur the background"}).json()
+        assert body["planner"] == "env" and body["instruction"] == BLUR
+        assert chat.requests[0].body["model"] == "env-model"
+        assert chat.requests[0].headers["Authorization"] == f"Bearer {KEY}"
+    finally:
+        server.kill()
