@@ -137,7 +137,7 @@ def load_profiles(data_dir: str | os.PathLike | None, settings: Any = None,
             if not isinstance(raw, dict):
                 raise ValueError("profiles.json must hold one object: {\"name\": {profile}, ...}")
         except (OSError, ValueError) as exc:
-            errors.append(f"{path}: {exc}")
+            errors.append(f"profiles.json: {exc}")  # no server paths: clients see these in config
             raw = {}
         for name, data in raw.items():
             if name.startswith("_"):
