@@ -1,4 +1,4 @@
-"""Command line: `python -m lib_imgedit serve | plan | edit | gc`.
+"""Command line: `python -m lib_imgedit serve | plan | edit | gc | export-finetune`.
 
 Every setting of `Settings` is also a flag of `serve` and `edit` (`--executors`, `--max-image-pixels`...),
 so the CLI, the config file and the WebUI settings page can never disagree on names or defaults.
@@ -83,10 +83,12 @@ def cmd_gc(args: argparse.Namespace) -> int:
 
 
 def _planner(settings: Settings, rules: dict[str, Any]):
+    """The configured planner (a profile, the env profile from OPENAI_* and --llm-model, or offline)."""
     from .planner.offline import OfflinePlanner
+    from .planner.registry import PlannerRegistry
 
     offline = OfflinePlanner(rules)
-    return offline, offline
+    return PlannerRegistry(lambda: settings, rules, offline).get(), offline
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
@@ -97,7 +99,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
     planner, offline = _planner(settings, rules)
 
     def one(text: str, labels: list[str]) -> dict[str, Any]:
-        instr, _ = plan_validated(planner, offline, PlanContext(text=text, labels=labels), rules)
+        instr, result = plan_validated(planner, offline, PlanContext(text=text, labels=labels), rules)
+        for note in result.notes:  # retries and fallbacks are visible, never silent
+            print(f"note: {note}", file=sys.stderr)
         return instr.to_dict()
 
     if args.batch:
@@ -139,6 +143,16 @@ def cmd_edit(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_finetune(args: argparse.Namespace) -> int:
+    """Accepted turns of every session as a JSONL fine-tuning data set (needs export_finetune on)."""
+    from .finetune import export_finetune
+    from .service import EditService
+
+    count = export_finetune(EditService(_settings(args)), args.out, args.template)
+    print(f"wrote {count} examples to {args.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m lib_imgedit", description="sd-webui-imgedit: edit photos by chatting")
     parser.add_argument("--data-dir", default=None, help="data folder (default: $IMGEDIT_DATA_DIR or ~/.sd-webui-imgedit)")
@@ -168,6 +182,12 @@ def build_parser() -> argparse.ArgumentParser:
     edit.add_argument("-o", "--output", default="edited.png")
     _settings_flags(edit)
     edit.set_defaults(func=cmd_edit)
+
+    export = sub.add_parser("export-finetune", help="write accepted turns as a JSONL fine-tuning data set")
+    export.add_argument("--out", required=True, help="the JSONL file to write")
+    export.add_argument("--template", default="", help="prompt template for the system messages (default: llm_template)")
+    _settings_flags(export)
+    export.set_defaults(func=cmd_export_finetune)
 
     gc = sub.add_parser("gc", help="delete expired sessions (session_ttl_days) and the files nothing refers to")
     gc.add_argument("--min-age-minutes", type=float, default=60.0,

@@ -30,8 +30,11 @@ class Settings:
     data_dir: str = _opt("", "Data folder", "sessions database and images; empty: the default location")
     language: str = _opt("auto", "Language of the tab", choices=("auto", "en", "zh_CN"))
     # planning
-    llm_profile: str = _opt("", "LLM profile", "name of a model profile; empty: the built-in offline planner", section="planner")
+    llm_profile: str = _opt("", "LLM profile", "a profile from profiles.json, env or offline; empty: the env profile when configured, else offline", section="planner")
     llm_model: str = _opt("", "LLM model for the environment profile", "used with OPENAI_BASE_URL / OPENAI_API_KEY", section="planner")
+    llm_base_url: str = _opt("", "LLM base URL for the environment profile", "empty: OPENAI_BASE_URL, else api.openai.com", section="planner")
+    llm_api_key: str = _opt("", "LLM API key for the environment profile", "empty: OPENAI_API_KEY", secret=True, section="planner")
+    llm_template: str = _opt("", "Prompt template", "for profiles that name none: default, compact, zh or one in <data dir>/templates", section="planner")
     llm_timeout: float = _opt(60.0, "LLM timeout (s)", lo=1, hi=600, section="planner")
     suggestions: bool = _opt(True, "Offer next-edit suggestions", section="planner")
     export_finetune: bool = _opt(False, "Allow exporting accepted turns as a fine-tuning data set", section="planner")

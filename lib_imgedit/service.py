@@ -38,8 +38,12 @@ from .executors import EXECUTORS, EditRequest, EditResult, Executor
 from .instruction import EditInstruction, build_schema, validate_instruction
 from .masks import build_mask, overlay
 from .planner import PlanContext, Planner, PlanResult, Turn, plan_validated
+from .planner.llm import LLMPlanner
 from .planner.offline import OfflinePlanner
+from .planner.registry import PlannerRegistry
 from .planner.suggest import offline_suggestions
+from .planner.suggest_llm import llm_suggestions
+from .planner.templates import template_names
 from .segment import SEGMENTERS, LabelMap, Segmenter, segmenter_class
 from .sessions import Node, Session, SessionStore, open_store
 
@@ -87,6 +91,7 @@ class EditService:
         self.blobs = blobs or BlobStore(data / "blobs")
         self.offline = OfflinePlanner(self.rules)
         redact.register(redact.secret_values(settings))
+        self.planners = PlannerRegistry(lambda: self.settings, self.rules, self.offline)
         self._segmenters: dict[str, Segmenter] = {}
         self._cancel: dict[str, threading.Event] = {}
 
@@ -163,7 +168,7 @@ class EditService:
 
     def planner_for(self, session: Session | None) -> Planner:
         """The session's planner; the offline planner unless an LLM profile is configured."""
-        return self.offline
+        return self.planners.get(session.profile if session else "")
 
     def executors(self) -> list[Executor]:
         out = []
@@ -290,9 +295,7 @@ class EditService:
             self._owned(session_id, client)
             fields: dict[str, Any] = {}
             if profile is not None:
-                if profile not in ("", "offline", *self.profile_names()):
-                    raise BadRequest(f"unknown profile {profile[:40]!r}; known: offline, {', '.join(self.profile_names()) or '(none)'}")
-                fields["profile"] = profile
+                fields["profile"] = self._check_profile(profile)
             if title is not None:
                 fields["title"] = _CONTROL_CHARS.sub("", title)[:200]
             session = self.store.update_session(session_id, **fields) if fields else self.store.get_session(session_id)
@@ -300,7 +303,12 @@ class EditService:
 
     def profile_names(self) -> list[str]:
         """Configured LLM profiles (none without an LLM configuration)."""
-        return []
+        return self.planners.names()
+
+    def _check_profile(self, profile: str) -> str:
+        if profile not in ("", "offline", *self.profile_names()):
+            raise BadRequest(f"unknown profile {profile[:40]!r}; known: offline, {', '.join(self.profile_names()) or '(none)'}")
+        return profile
 
     def delete_session(self, session_id: str, client: str) -> None:
         self._owned(session_id, client)
@@ -329,7 +337,7 @@ class EditService:
             node = self.store.new_node(session.id, parent=None, image=self.blobs.put(png, "png"),
                                        labelmap=self.blobs.put(labels.to_bytes(), "npz"), kind="upload")
             zh = lang.startswith("zh") or (lang == "" and self.settings.language == "zh_CN")
-            node.suggestions = self._suggest(labels, [], zh)
+            node.suggestions = self._suggest(labels, [], zh, session, png)
             reply = describe_labels(labels, zh)
             msgs = [
                 self.store.new_message(session.id, "user", "[image]", node=node.id, data={"upload": True}),
@@ -367,7 +375,9 @@ class EditService:
             if mask_png is not None:
                 labels = with_user_mask(labels, images.load_mask(mask_png, (labels.width, labels.height)))
             instr = validate_instruction(instruction, self.rules, labels.names)
-            plan = PlanResult(instr.to_dict(), "manual")
+            pending = session.data.get("pending") or {}
+            accepted = pending.get("node") == node.id and pending.get("instruction") == instr.to_dict()
+            plan = PlanResult(instr.to_dict(), "suggestion" if accepted else "manual")  # accepted ones feed the export
             shown = self._check_text(text) if text else "[instruction] " + _short(instr)
             return self._run_turn(session, node, labels, shown, instr, plan, mask_png, progress)
 
@@ -411,7 +421,8 @@ class EditService:
                 raise BadRequest(f"label {str(name)[:40]!r} must be 1-40 lower-case letters, digits or _")
             clean.append(name)
         ctx = PlanContext(text=text, labels=clean)
-        instr, plan = plan_validated(self.planner_for(Session("", "", 0, 0, profile=profile)), self.offline, ctx, self.rules)
+        session = Session("", "", 0, 0, profile=self._check_profile(profile))
+        instr, plan = plan_validated(self.planner_for(session), self.offline, ctx, self.rules)
         plan.instruction = instr.to_dict()
         return plan
 
@@ -422,7 +433,9 @@ class EditService:
             "adjust": self.rules["adjust"],
             "executors": self.executor_status(),
             "segmenters": list(SEGMENTERS),
-            "profiles": [],
+            "profiles": self.planners.public(),
+            "profile_errors": self.planners.errors,
+            "templates": template_names(self.settings.data_dir),
             "settings": self.settings.public(),
         }
 
@@ -431,13 +444,10 @@ class EditService:
 
     # ---------------------------------------------------------------- turn internals
     def _context(self, session: Session, node: Node, labels: LabelMap, text: str) -> PlanContext:
-        history = [
-            Turn(m.role, m.text, m.data.get("instruction"))
-            for m in self.store.messages(session.id)[-HISTORY_TURNS:]
-            if not m.data.get("upload")
-        ]
+        history = history_turns(self.store.messages(session.id))
         return PlanContext(text=text, labels=labels.names, shares={n: labels.share(n) for n in labels.names},
-                           history=history, current=node.instruction, faces=len(labels.faces))
+                           history=history, current=node.instruction, faces=len(labels.faces),
+                           image_png=self.blobs.get(node.image))
 
     def _run_turn(self, session: Session, node: Node, labels: LabelMap, text: str, instr: EditInstruction,
                   plan: PlanResult, mask_png: bytes | None, progress: Callable[[int, int, str], None] | None) -> TurnOutcome:
@@ -482,7 +492,7 @@ class EditService:
                                   info=redact.redact_data({**result.info, "seconds": round(seconds, 3), "planner": plan.planner}),
                                   **keys)
         done = [n.instruction for n in self._ancestors(session.id, node)] + [instr.to_dict()]
-        new.suggestions = self._suggest(_without_user_mask(new_labels), done, zh)
+        new.suggestions = self._suggest(_without_user_mask(new_labels), done, zh, session, png)
         reply = instr.reply or default_reply(instr, zh)
         notes = plan.notes + list(result.info.get("notes") or [])  # the executor's: e.g. ControlNet missing
         if notes:
@@ -524,10 +534,23 @@ class EditService:
             cur = by_id.get(cur.parent) if cur.parent else None
         return chain[::-1]
 
-    def _suggest(self, labels: LabelMap, done: list[dict[str, Any] | None], zh: bool) -> list[dict[str, Any]]:
+    def _suggest(self, labels: LabelMap, done: list[dict[str, Any] | None], zh: bool, session: Session,
+                 png: bytes) -> list[dict[str, Any]]:
+        """The session's model's suggestions when it has one, filled up from the offline ones."""
         if not self.settings.suggestions:
             return []
-        return offline_suggestions(labels.names, [d for d in done if d], zh, lambda i: self.can_run(i, labels))
+        done = [d for d in done if d]
+        def can_run(i: dict[str, Any]) -> bool:
+            return self.can_run(i, labels)
+
+        offline = offline_suggestions(labels.names, done, zh, can_run)
+        planner = self.planner_for(session)
+        if not isinstance(planner, LLMPlanner):
+            return offline
+        ctx = PlanContext(text="", labels=labels.names, shares={n: labels.share(n) for n in labels.names},
+                          current=done[-1] if done else None, faces=len(labels.faces), image_png=png)
+        picked = llm_suggestions(planner, ctx, done, can_run, zh=zh)
+        return (picked + [s for s in offline if all(s["instruction"] != p["instruction"] for p in picked)])[:3]
 
     def _history(self, session_id: str, client: str, op: str, count: int, text: str) -> TurnOutcome:
         if not isinstance(count, int) or not 1 <= count <= 50:
@@ -573,6 +596,11 @@ class EditService:
 
 
 # -------------------------------------------------------------------- helpers
+def history_turns(messages: list[Any]) -> list[Turn]:
+    """The conversation a planner sees: the last HISTORY_TURNS messages, uploads left out."""
+    return [Turn(m.role, m.text, m.data.get("instruction")) for m in messages[-HISTORY_TURNS:] if not m.data.get("upload")]
+
+
 def with_user_mask(labels: LabelMap, mask: np.ndarray) -> LabelMap:
     if not mask.any():
         raise BadRequest("the drawn mask is empty: paint over the region to edit")

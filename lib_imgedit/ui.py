@@ -146,6 +146,11 @@ def build_ui(service: EditService, standalone: bool = False, lang: str = "") -> 
             return render(sid, None, add_chat(chat, None, None, sid) + [[None, f"⚠ {html.escape(exc.message)}"]], overlay_on)
         return render(sid, outcome, add_chat(chat, "[instruction]", outcome, sid), overlay_on)
 
+    def on_profile(name: str | None, sid: str | None, request: gr.Request):
+        sid = session_for(sid, request)
+        service.update_session(sid, _client(request), profile=name or "")
+        return sid
+
     def on_toggle(sid: str | None, chat: list, overlay_on: bool):
         if not sid:
             return [gr.update()] * 10
@@ -165,6 +170,9 @@ def build_ui(service: EditService, standalone: bool = False, lang: str = "") -> 
                 with gr.Row():
                     undo = gr.Button("Undo", elem_id="imgedit_undo", size="sm")
                     redo = gr.Button("Redo", elem_id="imgedit_redo", size="sm")
+                    profile = gr.Dropdown(["", "offline", *service.profile_names()], value="", label="LLM profile",
+                                          info="for this session, from the next message; empty: the default",
+                                          elem_id="imgedit_profile")
             with gr.Column(scale=5):
                 upload = gr.File(label="Upload a photo", file_types=["image"], elem_id="imgedit_upload", type="file")
                 image = gr.Image(label="Current image", interactive=False, elem_id="imgedit_image", type="filepath")
@@ -186,6 +194,7 @@ def build_ui(service: EditService, standalone: bool = False, lang: str = "") -> 
         for i, b in enumerate(sugg):
             b.click(on_suggestion(i), [sid, chat, overlay_on], outputs)
         run_json.click(on_run_json, [instr, sid, chat, overlay_on], outputs)
+        profile.change(on_profile, [profile, sid], [sid])
         overlay_on.change(on_toggle, [sid, chat, overlay_on], outputs)
     return blocks
 

@@ -203,3 +203,18 @@ def test_request_text_never_becomes_an_address(settings, httpserver):
     client.post(f"{API}/plan", json={"text": url, "labels": ["face"], "profile": url})
     client.post(f"{API}/sessions/{sid}/image", json={"image": url})
     assert httpserver.log == []
+
+
+def test_profile_keys_are_masked_everywhere(settings):
+    import json
+    from pathlib import Path
+
+    from lib_imgedit import redact
+
+    key = "sk-profile-5f3a9c1e77d2"
+    Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
+    (Path(settings.data_dir) / "profiles.json").write_text(json.dumps(
+        {"local": {"base_url": "http://127.0.0.1:9/v1", "api_key": key, "model": "m"}}))
+    service = EditService(settings)
+    assert "local" in service.profile_names()
+    assert key not in redact.redact(f"upstream said: bad key {key}")

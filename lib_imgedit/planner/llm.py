@@ -1,0 +1,286 @@
+"""The LLM planner: any OpenAI-compatible chat-completions server, through the `openai` 1.x client.
+
+One plan:
+1. the prompt: the template's system prompt (operations, labels with shares, faces, the current
+   instruction, the JSON schema), its few-shot examples, this session's earlier turns, the request
+   (with the downscaled picture for a vision profile);
+2. one request; the `openai` client retries 429 (honouring Retry-After), 5xx, timeouts and refused
+   connections `max_retries` times with backoff; JSON mode, a tool call or streaming as the profile says;
+3. the instruction is extracted from the reply (`extract`) and validated against the rules and labels;
+   an empty, cut-off or invalid reply goes back to the model with the precise error, at most
+   `MAX_REPAIRS` times;
+4. when the server cannot be reached or the plan is still invalid, the offline planner plans instead,
+   and the notes (shown in the reply) say so. A server that could not be reached is skipped for
+   `COOLDOWN_S`, so one outage does not cost every later turn (and its suggestions) a full timeout.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import logging
+import re
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import ImgEditError, InvalidInstruction
+from ..instruction import build_schema, validate_instruction
+from .base import PlanContext, Planner, PlanResult
+from .extract import NoInstruction, extract_instruction
+from .profiles import ModelProfile
+from .templates import Template, load_template, render
+
+log = logging.getLogger("imgedit")
+
+MAX_REPAIRS = 2  # retries with the validation error after the first answer
+COOLDOWN_S = 30.0
+IMAGE_SIDE = 512  # longest side of the picture a vision model gets
+TOOL_NAME = "edit_image"
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+class LLMUnavailable(Exception):
+    """The server could not be reached or answered with an error, after the client's retries."""
+
+
+@dataclass
+class Reply:
+    text: str  # the content, or a tool call's arguments (then the content after them)
+    finish_reason: str = ""
+
+
+# ------------------------------------------------------------------------------------------------ prompt
+def prompt_values(ctx: PlanContext, rules: dict[str, Any], done: list[dict[str, Any]] | None = None,
+                  n: int = 3, zh: bool | None = None) -> dict[str, Any]:
+    """The `{{placeholders}}` of a template for this request (see templates.PLACEHOLDERS)."""
+    schema = instruction_schema(rules, ctx.labels)
+    short = json.loads(json.dumps(schema), object_hook=lambda d: {k: v for k, v in d.items() if k != "description"})
+    ops = []
+    for name, op in rules["operations"].items():
+        if op.get("enabled", True) and name in schema["properties"]["operation"]["enum"]:
+            needs = ", ".join(op.get("needs", [])) or "nothing else"
+            strength = f"; strength {op['strength'][0]}-{op['strength'][1]}" if "strength" in op else ""
+            ops.append(f"- {name}: needs {needs}{strength}")
+    labels = sorted(ctx.labels, key=lambda x: -ctx.shares.get(x, 0))
+    with_shares = ", ".join(f"{x} ({ctx.shares[x]:.0%})" if x in ctx.shares else x for x in labels)
+    zh = bool(_CJK.search(ctx.text)) if zh is None else zh
+    return {
+        "operations": "\n".join(ops),
+        "schema": json.dumps(schema, ensure_ascii=False, separators=(",", ":")),
+        "schema_short": json.dumps(short, ensure_ascii=False, separators=(",", ":")),
+        "labels": with_shares or "none (edits apply to the whole picture)",
+        "label_names": ", ".join(labels) or "none",
+        "faces": ctx.faces,
+        "current": json.dumps(ctx.current, ensure_ascii=False) if ctx.current else "none (the picture as uploaded)",
+        "language": "Chinese (中文)" if zh else "English",
+        "done": "; ".join(json.dumps(d, ensure_ascii=False) for d in (done or [])) or "nothing yet",
+        "n": n,
+    }
+
+
+def instruction_schema(rules: dict[str, Any], labels: list[str]) -> dict[str, Any]:
+    """The schema an answer must follow (for tools, structured output and grammars): no meta keys."""
+    schema = build_schema(rules, labels)
+    schema.pop("$schema", None)
+    schema.pop("title", None)
+    return schema
+
+
+def image_data_url(png: bytes, side: int = IMAGE_SIDE) -> str:
+    """The picture as a small JPEG data URL (what vision chat APIs take in an image_url part)."""
+    from PIL import Image
+
+    img = Image.open(io.BytesIO(png)).convert("RGB")
+    img.thumbnail((side, side))
+    buf = io.BytesIO()
+    img.save(buf, format="JPEG", quality=85)
+    return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def user_content(text: str, image_png: bytes | None) -> str | list[dict[str, Any]]:
+    if image_png is None:
+        return text
+    return [{"type": "text", "text": text}, {"type": "image_url", "image_url": {"url": image_data_url(image_png)}}]
+
+
+def history_messages(ctx: PlanContext) -> list[dict[str, Any]]:
+    """This session's earlier turns: the user's words, and each answer as the instruction it became."""
+    out: list[dict[str, Any]] = []
+    asked: dict[str, Any] | None = None
+    for turn in ctx.history:
+        if turn.role == "user":
+            out.append({"role": "user", "content": turn.text})
+            asked = turn.instruction
+        else:
+            instruction = turn.instruction or asked
+            out.append({"role": "assistant",
+                        "content": json.dumps(instruction, ensure_ascii=False) if instruction else turn.text})
+            asked = None
+    return out
+
+
+def planning_messages(template: Template, ctx: PlanContext, rules: dict[str, Any],
+                      with_image: bool = False) -> list[dict[str, Any]]:
+    values = prompt_values(ctx, rules)
+    messages: list[dict[str, Any]] = [{"role": "system", "content": render(template.system, values)}]
+    for ex in template.examples:
+        messages.append({"role": "user", "content": f"Labels: {ex.labels}\nRequest: {ex.user}"})
+        messages.append({"role": "assistant", "content": ex.assistant})
+    messages += history_messages(ctx)
+    request = f"Labels: {values['labels']}\nRequest: {ctx.text}"
+    messages.append({"role": "user", "content": user_content(request, ctx.image_png if with_image else None)})
+    return messages
+
+
+# ------------------------------------------------------------------------------------------------ planner
+class LLMPlanner(Planner):
+    def __init__(self, profile: ModelProfile, rules: dict[str, Any], offline: Planner, data_dir: str | None = None,
+                 default_template: str = "default"):
+        self.profile = profile
+        self.name = profile.name
+        self.rules = rules
+        self.offline = offline
+        self.data_dir = data_dir
+        self.template_name = profile.template or default_template or "default"
+        self._client: Any = None
+        self._client_lock = threading.Lock()
+        self._down_until = 0.0
+
+    @property
+    def vision(self) -> bool:
+        return self.profile.vision
+
+    def template(self) -> Template:
+        return load_template(self.template_name, self.data_dir)
+
+    # -- transport -------------------------------------------------------------------------------
+    def client(self) -> Any:
+        with self._client_lock:
+            if self._client is None:
+                from openai import OpenAI
+
+                p = self.profile
+                # the key is always passed explicitly: the client must never pick up OPENAI_API_KEY by itself
+                self._client = OpenAI(base_url=p.base_url, api_key=p.key() or "none", timeout=p.timeout,
+                                      max_retries=p.max_retries, default_headers=p.resolved_headers() or None)
+            return self._client
+
+    def scrub(self, text: str) -> str:
+        for secret in self.profile.secrets():
+            text = text.replace(secret, "***")
+        return text
+
+    def chat(self, messages: list[dict[str, Any]], schema: dict[str, Any] | None = None, tool: bool = False) -> Reply:
+        """One chat completion (with the client's retries); LLMUnavailable when it cannot be had.
+        `schema` is what the answer must follow: sent as structured output or a llama.cpp grammar when the
+        profile's json_mode says so, and as the function's parameters when `tool` and the profile has tools."""
+        import httpx
+        import openai
+
+        if time.monotonic() < self._down_until:
+            raise LLMUnavailable(f"{self.name} could not be reached a moment ago; trying again in a while")
+        p = self.profile
+        kwargs: dict[str, Any] = {"model": p.model, "messages": messages, "max_tokens": p.max_tokens,
+                                  "temperature": p.temperature}
+        if p.json_mode == "object" or (p.json_mode and schema is None):
+            kwargs["response_format"] = {"type": "json_object"}
+        elif p.json_mode == "schema":
+            kwargs["response_format"] = {"type": "json_schema", "json_schema": {"name": "answer", "schema": schema}}
+        elif p.json_mode == "object+schema":
+            kwargs["response_format"] = {"type": "json_object", "schema": schema}
+        if tool and p.tools and schema is not None:
+            kwargs["tools"] = [{"type": "function", "function": {"name": TOOL_NAME, "parameters": schema,
+                                                                 "description": "Apply one edit to the picture"}}]
+            kwargs["tool_choice"] = "auto"  # the one value every compatible server accepts; content is read too
+        try:
+            if p.stream:
+                return _assemble(self.client().chat.completions.create(stream=True, **kwargs))
+            return _reply(self.client().chat.completions.create(**kwargs))
+        except (openai.APITimeoutError, openai.APIConnectionError) as exc:
+            self._down_until = time.monotonic() + COOLDOWN_S
+            what = f"timed out after {p.timeout:g} s" if isinstance(exc, openai.APITimeoutError) else "could not be reached"
+            raise LLMUnavailable(f"{self.name} {what} ({p.max_retries + 1} tries)") from None
+        except openai.APIStatusError as exc:
+            raise LLMUnavailable(self.scrub(f"{self.name} answered HTTP {exc.status_code}: {_short(exc.message)}")) from None
+        except (openai.APIError, httpx.HTTPError, AttributeError, IndexError, TypeError, ValueError) as exc:
+            raise LLMUnavailable(self.scrub(f"{self.name} sent something that is not a chat completion: {_short(str(exc))}")) from None
+
+    # -- planning ----------------------------------------------------------------------------------
+    def check(self, reply: Reply, labels: list[str]) -> tuple[dict[str, Any] | None, str]:
+        """(the valid instruction, "") or (None, what to tell the model)."""
+        if reply.finish_reason == "length":
+            return None, f"the reply was cut off at {self.profile.max_tokens} tokens; answer with a shorter JSON object"
+        try:
+            data = extract_instruction(reply.text)
+            validate_instruction(data, self.rules, labels)
+        except NoInstruction as exc:
+            return None, str(exc)
+        except InvalidInstruction as exc:
+            return None, "; ".join(f"{d['path']}: {d['message']}" for d in exc.details) or exc.message
+        return data, ""
+
+    def plan(self, ctx: PlanContext) -> PlanResult:
+        try:
+            template = self.template()
+        except (ImgEditError, ValueError) as exc:
+            return self._fallback(ctx, [f"{self.name}: template problem ({getattr(exc, 'message', exc)})"], 0)
+        messages = planning_messages(template, ctx, self.rules, with_image=self.profile.vision)
+        schema = instruction_schema(self.rules, ctx.labels)
+        notes: list[str] = []
+        for attempt in range(1, MAX_REPAIRS + 2):
+            try:
+                reply = self.chat(messages, schema, tool=True)
+            except LLMUnavailable as exc:
+                log.warning("imgedit: %s", exc)
+                return self._fallback(ctx, notes + [f"{exc}; used the offline planner"], attempt)
+            instruction, problem = self.check(reply, ctx.labels)
+            if instruction is not None:
+                return PlanResult(instruction, self.name, attempt, notes)
+            log.info("imgedit: %s plan %d rejected: %s", self.name, attempt, problem)
+            notes.append(f"{self.name} try {attempt}: {problem}")
+            messages = messages + [
+                {"role": "assistant", "content": reply.text or "(empty reply)"},
+                {"role": "user", "content": f"That is not a valid instruction: {problem}. "
+                                            "Answer with the corrected JSON object only."},
+            ]
+        return self._fallback(ctx, notes + [f"{self.name} gave no valid instruction; used the offline planner"],
+                              MAX_REPAIRS + 1)
+
+    def _fallback(self, ctx: PlanContext, notes: list[str], attempts: int) -> PlanResult:
+        result = self.offline.plan(ctx)
+        result.attempts += attempts
+        result.notes = notes + result.notes
+        return result
+
+
+def _short(text: str, limit: int = 200) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _reply(completion: Any) -> Reply:
+    choice = completion.choices[0]
+    message = choice.message
+    calls = [c.function.arguments or "" for c in (message.tool_calls or []) if getattr(c, "function", None)]
+    return Reply("\n".join(x for x in [*calls, message.content or ""] if x), choice.finish_reason or "")
+
+
+def _assemble(stream: Any) -> Reply:
+    """A streamed reply put back together: content deltas, tool-call argument deltas by index."""
+    content: list[str] = []
+    calls: dict[int, list[str]] = {}
+    finish = ""
+    for chunk in stream:
+        for choice in chunk.choices or []:
+            delta = choice.delta
+            if delta is not None and delta.content:
+                content.append(delta.content)
+            for call in (delta.tool_calls or []) if delta is not None else []:
+                if call.function is not None and call.function.arguments:
+                    calls.setdefault(call.index, []).append(call.function.arguments)
+            finish = choice.finish_reason or finish
+    parts = ["".join(calls[i]) for i in sorted(calls)] + ["".join(content)]
+    return Reply("\n".join(x for x in parts if x), finish)

@@ -1,0 +1,61 @@
+"""Next-edit suggestions from the session's model: three runnable instructions that fit this picture.
+
+A vision profile sees the current picture (downscaled) besides the labels; others get the labels and
+what the session already did. Each suggestion is validated and checked against the executors; the
+invalid ones are dropped, and the caller fills up from the offline suggestions.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from typing import Any
+
+from ..errors import ImgEditError
+from ..instruction import validate_instruction
+from .base import PlanContext
+from .extract import extract_list, find_instruction
+from .llm import LLMPlanner, LLMUnavailable, instruction_schema, prompt_values, user_content
+from .templates import render
+
+log = logging.getLogger("imgedit")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def llm_suggestions(planner: LLMPlanner, ctx: PlanContext, done: list[dict[str, Any]],
+                    can_run: Callable[[dict[str, Any]], bool], n: int = 3, zh: bool = False) -> list[dict[str, Any]]:
+    """Up to `n` suggestions `{"text", "instruction"}`; [] when the model cannot be had."""
+    try:
+        template = planner.template()
+        system = render(template.suggest, prompt_values(ctx, planner.rules, done, n, zh))
+        ask = f"Suggest {n} next edits for this picture as JSON."
+        messages = [{"role": "system", "content": system},
+                    {"role": "user", "content": user_content(ask, ctx.image_png if planner.vision else None)}]
+        item = {"type": "object", "properties": {"text": {"type": "string", "maxLength": 200},
+                                                 "instruction": instruction_schema(planner.rules, ctx.labels)},
+                "required": ["text", "instruction"]}
+        schema = {"type": "object", "properties": {"suggestions": {"type": "array", "items": item, "maxItems": n}},
+                  "required": ["suggestions"]}
+        reply = planner.chat(messages, schema)
+    except (LLMUnavailable, ImgEditError, ValueError) as exc:
+        log.info("imgedit: no suggestions from %s: %s", planner.name, exc)
+        return []
+    picked: list[dict[str, Any]] = []
+    for item in extract_list(reply.text, "suggestions"):
+        data = find_instruction(item) if isinstance(item, dict) else None
+        if data is None:
+            continue
+        try:
+            instruction = validate_instruction(data, planner.rules, ctx.labels).to_dict()
+        except ImgEditError:
+            continue
+        if instruction["operation"] in ("undo", "redo", "clarify") or not can_run(instruction):
+            continue
+        if any(p["instruction"] == instruction for p in picked) or instruction in done:
+            continue
+        text = _CONTROL.sub("", str(item.get("text") or instruction.get("reply") or instruction["operation"]))[:200]
+        picked.append({"text": text.strip(), "instruction": instruction})
+        if len(picked) == n:
+            break
+    return picked
