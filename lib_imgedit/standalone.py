@@ -131,9 +131,10 @@ def create_app(service: EditService, api_auth: str | None = None, with_ui: bool 
         import gradio as gr
 
         from .ui import build_ui
+        from .ui_compat import enable_queue
 
         blocks = build_ui(service, standalone=True, lang=lang)
-        blocks.queue(concurrency_count=4)
+        enable_queue(blocks, 4)
         app = gr.mount_gradio_app(app, blocks, path="/")
     credentials = parse_credentials(api_auth)
     app.add_middleware(BodyLimitMiddleware, max_bytes=int(service.settings.max_upload_mb * 1.4e6) + 2_000_000)
