@@ -6,7 +6,6 @@ Skips only when Chromium (or the playwright package) is absent. Screenshots of t
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,6 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory) -> App:
-    os.environ.pop("OPENAI_BASE_URL", None)
     running = App(tmp_path_factory.mktemp("imgedit-browser"))
     yield running
     running.stop()

@@ -1,19 +1,22 @@
-"""Drives the Chat Edit page: the standalone app in a uvicorn thread on a free port, and the steps a
-user takes in a Chromium tab (Playwright, sync API), with the API at hand to check what happened."""
+"""Drives the Chat Edit page: the standalone app in a subprocess on a free port, and the steps a user
+takes in a Chromium tab (Playwright, sync API), with the API at hand to check what happened."""
 
 from __future__ import annotations
 
 import io
 import json
+import os
 import socket
-import threading
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import requests
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "tests" / "artifacts"
 API = "/sdapi/v1/imgedit"
 TIMEOUT_MS = 60_000
 
@@ -25,28 +28,31 @@ def _free_port() -> int:
 
 
 class App:
-    """The app under test and small helpers to ask its API what the page did."""
+    """`python -m lib_imgedit serve` on a free port with its own data folder, and the API at hand to
+    check what the page did. `IMGEDIT_BROWSER_PYTHON` names another interpreter to serve with (a venv
+    with gradio 4, as Forge has), so the same tests check both gradio versions."""
 
     def __init__(self, data_dir: Path):
-        import uvicorn
-
-        from lib_imgedit.config import load_settings
-        from lib_imgedit.service import EditService
-        from lib_imgedit.standalone import create_app
-
         self.data_dir = data_dir
-        self.service = EditService(load_settings(data_dir, env={}))
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(self.service), host="127.0.0.1", port=self.port, log_level="warning")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.time() + 60
-        while not self.server.started:
-            if time.time() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the standalone app did not start")
-            time.sleep(0.05)
+        env = {**os.environ, "IMGEDIT_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
+        env.pop("OPENAI_BASE_URL", None)
+        python = os.environ.get("IMGEDIT_BROWSER_PYTHON") or sys.executable
+        self.log = open(data_dir / "serve.log", "wb")  # noqa: SIM115 - open while the server runs
+        self.proc = subprocess.Popen([python, "-m", "lib_imgedit", "serve", "--port", str(self.port)],
+                                     cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 120
+        while True:
+            try:
+                if requests.get(f"{self.url}/healthz", timeout=1).ok:
+                    break
+            except requests.ConnectionError:
+                pass
+            if self.proc.poll() is not None or time.time() > deadline:
+                self.stop()
+                raise RuntimeError("the app did not start:\n" + (data_dir / "serve.log").read_text(errors="replace")[-3000:])
+            time.sleep(0.2)
 
     def get(self, path: str, **kw: Any) -> requests.Response:
         r = requests.get(f"{self.url}{API}{path}", timeout=30, **kw)
@@ -56,16 +62,24 @@ class App:
     def session(self, sid: str) -> dict[str, Any]:
         return self.get(f"/sessions/{sid}").json()
 
-    def node_pixels(self, sid: str, node_id: str, overlay: bool = False):
+    def config(self) -> dict[str, Any]:
+        return json.loads((self.data_dir / "config.json").read_text("utf-8"))
+
+    def node_pixels(self, sid: str, node_id: str):
         import numpy as np
         from PIL import Image
 
-        png = self.get(f"/sessions/{sid}/nodes/{node_id}/image", params={"overlay": str(overlay).lower()}).content
+        png = self.get(f"/sessions/{sid}/nodes/{node_id}/image").content
         return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
 
     def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        self.log.close()
 
 
 class Tab:

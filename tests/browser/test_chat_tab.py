@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 
 import numpy as np
@@ -133,13 +134,16 @@ def test_edit_the_instruction_json_and_rerun_it(tab: Tab, photo):
     assert nodes[replaced["node"]]["instruction"]["adjust"] == {"blur": 0.9}
     assert errors.inner_text().strip() == ""
 
-    # the form view edits the same instruction; run it on the current picture
+    # the form view shows and edits the same instruction; run it on the current picture
+    tab.set_code('{"operation": "adjust", "targets": ["background"], "adjust": {"blur": 0.9}, "strength": 0.3}')
     tab.page.locator("#imgedit_instruction_box .tab-nav button", has_text="Form").click()
-    tab.page.locator("#imgedit_form_strength input[type=number]").fill("0.5")
-    tab.page.locator("#imgedit_form_strength input[type=number]").press("Tab")
-    tab.page.wait_for_function("() => document.querySelector('#imgedit_instruction .cm-content').innerText.includes('strength')")
+    strength = tab.page.locator("#imgedit_form_strength input[type=number]")
+    tab.page.wait_for_function("() => document.querySelector('#imgedit_form_strength input[type=number]').value === '0.3'")
+    strength.fill("0.5")
+    strength.press("Tab")
+    tab.page.wait_for_function("() => document.querySelector('#imgedit_instruction .cm-content').innerText.includes('0.5')")
     tab.page.locator("#imgedit_instruction_box .tab-nav button", has_text="JSON").click()
-    assert json.loads(tab.code())["strength"] == 0.5
+    assert json.loads(tab.code()) == {"operation": "adjust", "targets": ["background"], "adjust": {"blur": 0.9}, "strength": 0.5}
     tab.page.locator("#imgedit_run_json").click()
     stacked = tab.wait_state(node=replaced["node"])
     nodes = {n["id"]: n for n in _nodes(tab)}
@@ -248,14 +252,14 @@ def test_settings_are_saved(tab: Tab, app):
     preset.click()
     tab.page.locator("#imgedit_setting_preset li", has_text="fast").click()
     tab.page.locator("#imgedit_settings_status").first.get_by_text("Preset fast").wait_for()
-    saved = json.loads((app.data_dir / "config.json").read_text("utf-8"))
+    saved = app.config()
     assert saved["preset"] == "fast" and saved["steps"] == 12 and saved["controlnet_module"] == "none"
     assert tab.page.locator("#imgedit_setting_steps input[type=number]").input_value() == "12"
     steps = tab.page.locator("#imgedit_setting_steps input[type=number]")
     steps.fill("33")
     steps.press("Tab")
     tab.page.locator("#imgedit_settings_status").first.get_by_text("Saved: Sampling steps = 33").wait_for()
-    assert json.loads((app.data_dir / "config.json").read_text("utf-8"))["steps"] == 33 == app.service.settings.steps
+    assert app.config()["steps"] == 33 == app.get("/config").json()["settings"]["steps"]
     tab.shot("11-settings")
 
 
@@ -268,7 +272,7 @@ def test_language_switch_and_browser_language(tab: Tab, browser, app, photo):
     assert tab.page.locator("#imgedit_undo").inner_text() == "撤销"
     assert "画笔" in tab.page.locator("#imgedit_stage").inner_text()
     tab.page.locator("#imgedit_settings_status").first.get_by_text("= zh_CN").wait_for()
-    assert json.loads((app.data_dir / "config.json").read_text("utf-8"))["language"] == "zh_CN"
+    assert app.config()["language"] == "zh_CN"
     tab.shot("12-chinese")
     lang.click()
     tab.page.locator("#imgedit_setting_language li", has_text="auto").click()
@@ -297,5 +301,5 @@ def test_docs_screenshot(tab: Tab, photo):
     tab.page.locator("#imgedit_overlay input").uncheck()
     tab.wait_stage()
     path = tab.shot("00-readme")
-    if DOCS_SHOT.parent.is_dir() and __import__("os").environ.get("IMGEDIT_UPDATE_DOCS"):
+    if os.environ.get("IMGEDIT_UPDATE_DOCS"):
         shutil.copyfile(path, DOCS_SHOT)
