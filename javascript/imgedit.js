@@ -130,7 +130,10 @@
     if (!sg) return;
     const s = readState();
     if (s) {
-      if (s.restored) st.restored = true;
+      if (s.restored && !st.restored) {
+        st.restored = true;
+        if (cfg && s.language) window.imgedit.setLanguage(s.language); // as saved now, not at the server's start
+      }
       if (s.session !== st.session) {
         st.session = s.session;
         if (s.session) localStorage.setItem(SESSION_KEY, s.session);

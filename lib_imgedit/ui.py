@@ -124,11 +124,12 @@ class ChatEditTab:
         return out
 
     def render(self, sid: str | None, client: str, overlay: bool, notes: list[dict[str, Any]],
-               armed: dict[str, Any] | None = None, restored: bool = False) -> dict[Any, Any]:
+               armed: dict[str, Any] | None = None, announce: dict[str, Any] | None = None) -> dict[Any, Any]:
         """Every view of the session, from storage. `armed` is a suggestion filled into the editor;
-        `restored` tells the page script that the session it asked for is loaded (or was not found)."""
+        `announce` goes to the page script with the state (after a reload: the session it asked
+        for is loaded, or was not found, and the language to show)."""
         c = self.c
-        state: dict[str, Any] = {"session": sid or "", "restored": restored}
+        state: dict[str, Any] = {"session": sid or "", **(announce or {})}
         if not sid:
             pairs = chat_pairs([], {}, self.files.thumb, notes) or [[None, WELCOME]]
             return {c["sid"]: None, c["chat"]: pairs, c["current"]: None, c["image"]: None, c["before"]: None, c["legend"]: "",
@@ -210,13 +211,22 @@ class ChatEditTab:
     def _mask(self, data: str | None) -> bytes | None:
         return images.decode_base64(data, int(self.service.settings.max_upload_mb * 1e6)) if data else None
 
+    def language(self, browser: str) -> str:
+        """The tab's language: the --lang flag, else the saved setting, else the browser's."""
+        saved = self.service.settings.language
+        return self.lang or (saved if saved != "auto" else browser)
+
     def on_restore(self, sid: str, lang: str, overlay: bool, request: gr.Request) -> dict[Any, Any]:
+        """On page load: this browser's last session, and the settings as saved now (the page was
+        built with the values of the server's start)."""
         client = _client(request)
+        announce = {"restored": True, "language": self.language("auto")}
         try:
-            view = self.render(sid or None, client, overlay, [], restored=True)
+            view = self.render(sid or None, client, overlay, [], announce=announce)
         except ImgEditError:  # expired, deleted or someone else's: start afresh
-            view = self.render(None, client, overlay, [], restored=True)
-        return {**view, self.c["lang"]: lang}
+            view = self.render(None, client, overlay, [], announce=announce)
+        settings = {w: _widget_value(name, getattr(self.service.settings, name)) for name, w in self.c["settings"].items()}
+        return {**view, **settings, self.c["lang"]: lang}
 
     def on_upload(self, file: Any, sid: str | None, lang: str, overlay: bool, notes: list, request: gr.Request) -> dict[Any, Any]:
         path = upload_path(file)
@@ -225,7 +235,7 @@ class ChatEditTab:
         client = _client(request)
         try:
             sid = sid or self.service.create_session(client).id
-            self.service.upload(sid, client, Path(path).read_bytes(), lang=self.lang or lang)
+            self.service.upload(sid, client, Path(path).read_bytes(), lang=self.language(lang))
         except ImgEditError as exc:
             return self._failed(sid, client, overlay, notes, None, exc)
         return self.render(sid, client, overlay, notes)
@@ -438,7 +448,7 @@ class ChatEditTab:
         elem_id = f"imgedit_setting_{name}"
         if name == "llm_profile":
             names = [OFFLINE, *self.service.profile_names()]
-            return gr.Dropdown(names, value=value or OFFLINE, label=label, info=info, elem_id=elem_id, allow_custom_value=True)
+            return gr.Dropdown(names, value=_widget_value(name, value), label=label, info=info, elem_id=elem_id, allow_custom_value=True)
         choices = self.host.choices(name) or meta["choices"]
         if choices:
             return gr.Dropdown(list(choices), value=value, label=label, info=info, elem_id=elem_id,
@@ -501,7 +511,7 @@ class ChatEditTab:
                                    placeholder="Describe the edit, e.g. 'blur the background' (Enter to send, Shift+Enter for a new line)")
             with gr.Column(scale=1, min_width=110, elem_id="imgedit_send_col"):
                 c["send"] = gr.Button("Send", variant="primary", elem_id="imgedit_send")
-                c["interrupt"] = gr.Button("Interrupt", variant="stop", size="sm", elem_id="imgedit_interrupt")
+                c["interrupt"] = gr.Button("Interrupt", size="sm", elem_id="imgedit_interrupt")
         with gr.Row(elem_id="imgedit_session_row"):
             c["upload"] = gr.UploadButton("Upload a photo", file_types=["image"], elem_id="imgedit_upload", size="sm")
             c["new"] = gr.Button("New session", size="sm", elem_id="imgedit_new")
@@ -526,7 +536,7 @@ class ChatEditTab:
     def _image_column(self, c: dict[str, Any]) -> None:
         gr.HTML(STAGE_HTML, elem_id="imgedit_stage_box")
         with gr.Row(elem_id="imgedit_labels_row"):
-            c["overlay"] = gr.Checkbox(label="Show segmentation overlay", value=False, elem_id="imgedit_overlay", scale=0, min_width=230)
+            c["overlay"] = gr.Checkbox(label="Show segmentation overlay", value=False, elem_id="imgedit_overlay", scale=0, min_width=260)
             c["legend"] = gr.HTML("", elem_id="imgedit_legend")
         with gr.Row(elem_id="imgedit_history_row"):
             c["undo"] = gr.Button("Undo", size="sm", elem_id="imgedit_undo", min_width=80)
@@ -555,7 +565,8 @@ class ChatEditTab:
     def _wire(self, c: dict[str, Any]) -> None:
         view = [c[k] for k in ("sid", "chat", "current", "image", "before", "overlay_file", "legend", "gallery", "node_ids", "code", "operation",
                                 "targets", "prompt", "strength", "errors", "notes", "armed", "state", "infotext")] + c["sugg"]
-        c["restore"].click(self.on_restore, [c["restore_in"], c["lang_in"], c["overlay"]], [*view, c["lang"]],
+        c["restore"].click(self.on_restore, [c["restore_in"], c["lang_in"], c["overlay"]],
+                           [*view, c["lang"], *c["settings"].values()],
                            **js(_args_js(3, restoreSession=0, language=1)))
         c["upload"].upload(self.on_upload, [c["upload"], c["sid"], c["lang"], c["overlay"], c["notes"]], view)
         with_mask = js(_args_js(5, maskData=0))
@@ -597,6 +608,10 @@ def _on_user_change(widget: Any, fn: Callable[..., Any], inputs: list[Any], outp
         widget.submit(fn, inputs, outputs, **kw)
     else:
         widget.input(fn, inputs, outputs, **kw)
+
+
+def _widget_value(name: str, value: Any) -> Any:
+    return OFFLINE if name == "llm_profile" and not value else value
 
 
 def _label(name: str) -> str:

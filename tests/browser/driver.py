@@ -138,6 +138,10 @@ class Tab:
         self.wait_stage()
         return state
 
+    def open_settings(self) -> None:
+        self.page.locator("#imgedit_settings .label-wrap").first.click()
+        self.page.locator("#imgedit_setting_preset").wait_for(state="visible")
+
     def chat_text(self) -> str:
         return self.page.locator("#imgedit_chat").inner_text()
 

@@ -247,7 +247,7 @@ def test_session_is_restored_after_reload(tab: Tab, photo):
 
 
 def test_settings_are_saved(tab: Tab, app):
-    tab.page.locator("#imgedit_settings").get_by_text("Settings").first.click()
+    tab.open_settings()
     preset = tab.page.locator("#imgedit_setting_preset input")
     preset.click()
     tab.page.locator("#imgedit_setting_preset li", has_text="fast").click()
@@ -261,10 +261,14 @@ def test_settings_are_saved(tab: Tab, app):
     tab.page.locator("#imgedit_settings_status").first.get_by_text("Saved: Sampling steps = 33").wait_for()
     assert app.config()["steps"] == 33 == app.get("/config").json()["settings"]["steps"]
     tab.shot("11-settings")
+    tab.page.reload()  # the page shows the settings as saved, not as they were when the server started
+    tab.open()
+    tab.page.wait_for_function("() => document.querySelector('#imgedit_setting_steps input[type=number]').value === '33'")
+    assert tab.page.locator("#imgedit_setting_preset input").input_value() == "fast"
 
 
 def test_language_switch_and_browser_language(tab: Tab, browser, app, photo):
-    tab.page.locator("#imgedit_settings").get_by_text("Settings").first.click()
+    tab.open_settings()
     lang = tab.page.locator("#imgedit_setting_language input")
     lang.click()
     tab.page.locator("#imgedit_setting_language li", has_text="zh_CN").click()
@@ -274,6 +278,10 @@ def test_language_switch_and_browser_language(tab: Tab, browser, app, photo):
     tab.page.locator("#imgedit_settings_status").first.get_by_text("= zh_CN").wait_for()
     assert app.config()["language"] == "zh_CN"
     tab.shot("12-chinese")
+    tab.page.reload()
+    tab.open()
+    tab.page.locator("#imgedit_send").get_by_text("发送").wait_for()  # saved: still Chinese after a reload
+    tab.open_settings()
     lang.click()
     tab.page.locator("#imgedit_setting_language li", has_text="auto").click()
     tab.page.locator("#imgedit_send").get_by_text("Send").wait_for()  # en-US browser: English again
