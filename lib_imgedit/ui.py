@@ -9,6 +9,7 @@ tab through hidden components (`#imgedit_hidden`) and `js` hooks on events.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import time
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import gradio as gr
+import numpy as np
 
 from . import images
 from .config import Settings, save_settings
@@ -41,9 +43,10 @@ from .ui_view import (
 
 ROOT = Path(__file__).resolve().parents[1]
 N_SUGGESTIONS = 3
-# Settings shown in the tab's accordion, in this order (all persisted to <data dir>/config.json).
-TAB_SETTINGS = ("llm_profile", "preset", "language", "executors", "strength", "steps", "sampler",
-                "controlnet_module", "controlnet_weight")
+# Settings in the tab's accordion, row by row (all saved to <data dir>/config.json); the language
+# only in the standalone app: inside the WebUI, its own localization setting decides.
+SETTINGS_ROWS = (("llm_profile", "preset", "language"), ("executors",), ("strength", "steps", "sampler"),
+                 ("controlnet_module", "controlnet_weight"))
 OFFLINE = "offline"
 WELCOME = ("Upload a photo to start, then tell me what to change, e.g. 'blur the background' or 'make the hair "
            "blonde'. Each result appears here with the instruction that made it.")
@@ -85,8 +88,9 @@ def _client(request: gr.Request | None) -> str:
 
 
 def _args_js(n_inputs: int, **fill: int) -> str:
-    """A front-end hook that replaces some of an event's inputs with values from the page
-    (`maskData`, `restoreArgs`...): `fill` maps a `window.imgedit` function to the input index."""
+    """A front-end hook that replaces some of an event's inputs with values from the page (the mask
+    painted, the session id kept in localStorage): `fill` maps a `window.imgedit` function to the
+    index of the input it fills."""
     sets = "".join(f"r[{i}] = window.imgedit ? window.imgedit.{fn}() : r[{i}];" for fn, i in fill.items())
     return f"(...a) => {{ const r = a.slice(0, {n_inputs}); {sets} return r; }}"
 
@@ -116,9 +120,12 @@ class ChatEditTab:
         return self.files.derived(name, lambda: self.service.node_png(sid, client, node.id, True))
 
     def _pictures(self, sid: str, client: str, node: Node, overlay: bool) -> dict[Any, Any]:
-        """The picture for the stage, its overlay when the box is ticked, the plain one for send-to."""
+        """The picture for the stage, its overlay when the box is ticked, and for the host's send-to
+        buttons the picture again with its infotext."""
         plain = self.files.full(node.image)
-        out = {self.c["current"]: plain, self.c["image"]: plain if self.host.send_to else None}
+        out = {self.c["current"]: plain}
+        if self.host.send_to:
+            out.update({self.c["image"]: plain, self.c["infotext"]: png_infotext(self.service.blobs.get(node.image))})
         if overlay:
             out[self.c["overlay_file"]] = self._overlay(sid, client, node)
         return out
@@ -130,31 +137,29 @@ class ChatEditTab:
         for is loaded, or was not found, and the language to show)."""
         c = self.c
         state: dict[str, Any] = {"session": sid or "", **(announce or {})}
+        out: dict[Any, Any] = {
+            c["sid"]: sid or None, c["notes"]: notes, c["errors"]: "", c["armed"]: None, c["state"]: state_html(state),
+            c["current"]: None, c["image"]: None, c["before"]: None, c["infotext"]: "", c["legend"]: "", c["code"]: "",
+            c["chat"]: chat_pairs([], {}, self.files.thumb, notes) or [[None, WELCOME]], c["gallery"]: [], c["node_ids"]: [],
+            **self._suggestions([], None),
+        }
         if not sid:
-            pairs = chat_pairs([], {}, self.files.thumb, notes) or [[None, WELCOME]]
-            return {c["sid"]: None, c["chat"]: pairs, c["current"]: None, c["image"]: None, c["before"]: None, c["legend"]: "",
-                    c["gallery"]: [], c["node_ids"]: [], c["code"]: "", c["errors"]: "", c["notes"]: notes,
-                    c["armed"]: None, c["state"]: state_html(state), c["infotext"]: "",
-                    **self._suggestions([], None)}
+            return out
         session = self.service.get_session(sid, client)
         nodes = self.service.store.nodes(sid)
         by_id = {n.id: n for n in nodes}
+        out[c["chat"]] = chat_pairs(self.service.store.messages(sid), by_id, self.files.thumb, notes)
+        out[c["gallery"]] = history_items(nodes, session.current, self.files.thumb)
+        out[c["node_ids"]] = [n.id for n in nodes]
         node = by_id.get(session.current or "")
-        out: dict[Any, Any] = {
-            c["sid"]: sid, c["notes"]: notes, c["errors"]: "",
-            c["chat"]: chat_pairs(self.service.store.messages(sid), by_id, self.files.thumb, notes),
-            c["gallery"]: history_items(nodes, session.current, self.files.thumb), c["node_ids"]: [n.id for n in nodes],
-        }
         if node is None:
-            return {**out, c["current"]: None, c["image"]: None, c["before"]: None, c["legend"]: "", c["code"]: "", c["armed"]: None,
-                    c["state"]: state_html(state), c["infotext"]: "", **self._suggestions([], None)}
+            return out
         pending = session.data.get("pending") or {}
-        if not (armed and armed.get("node") == node.id and pending.get("node") == node.id and pending.get("index") == armed.get("index")):
+        if armed != {"node": node.id, "index": pending.get("index")} or pending.get("node") != node.id:
             armed = None
         instruction = pending["instruction"] if armed else node.instruction
         labels = self.service.node_labels(node)
         parent = by_id.get(node.parent or "")
-        png = self.service.blobs.get(node.image)
         operation, targets, prompt, strength = form_values(instruction)
         return {
             **out,
@@ -162,10 +167,9 @@ class ChatEditTab:
             c["before"]: self.files.full(parent.image) if parent else None,
             c["legend"]: legend_html(labels.summary(), len(labels.faces)),
             c["code"]: json.dumps(instruction, indent=2, ensure_ascii=False) if instruction else "",
-            c["operation"]: operation, c["targets"]: gr.update(choices=labels.names, value=[t for t in targets if t in labels.names]),
-            c["prompt"]: prompt, c["strength"]: strength, c["armed"]: armed,
-            c["state"]: state_html({**state, "node": node.id, "seq": node.seq}),
-            c["infotext"]: png_infotext(png),
+            c["operation"]: operation, c["prompt"]: prompt, c["strength"]: strength,
+            c["targets"]: gr.update(choices=labels.names, value=[t for t in targets if t in labels.names]),
+            c["armed"]: armed, c["state"]: state_html({**state, "node": node.id, "seq": node.seq}),
             **self._suggestions(node.suggestions, armed),
         }
 
@@ -333,10 +337,8 @@ class ChatEditTab:
 
     def on_interrupt(self, sid: str | None, request: gr.Request) -> None:
         if sid:
-            try:
+            with contextlib.suppress(ImgEditError):  # a session gone meanwhile has nothing to stop
                 self.service.interrupt(sid, _client(request))
-            except ImgEditError:
-                pass
         self.host.interrupt()
 
     def on_overlay(self, sid: str | None, request: gr.Request) -> dict[Any, Any]:
@@ -362,12 +364,11 @@ class ChatEditTab:
             return self._unchanged("pick")
         if mask is None:
             return self._unchanged("pick")
-        import numpy as np
-
         rgba = np.zeros(mask.shape + (4,), np.uint8)
         rgba[mask] = (255, 214, 0, 255)
         data = "data:image/png;base64," + images.png_b64(images.encode_png(rgba))
-        return {self.c["pick"]: f'<img class="imgedit-pick" data-n="{time.time_ns()}" data-label="{label}" src="{data}">'}
+        img = f'<img class="imgedit-pick" data-n="{time.time_ns()}" data-label="{html.escape(label)}" src="{data}">'
+        return {self.c["pick"]: img}
 
     def on_form(self, code: str, operation: str, targets: list[str], prompt: str, strength: float) -> dict[Any, Any]:
         try:
@@ -549,9 +550,7 @@ class ChatEditTab:
     def _settings_panel(self, c: dict[str, Any]) -> None:
         meta = {name: m for name, _, m in Settings.field_meta()}
         c["settings"] = {}
-        rows = (("llm_profile", "preset", "language"), ("executors",), ("strength", "steps", "sampler"),
-                ("controlnet_module", "controlnet_weight"))
-        for row in rows:
+        for row in SETTINGS_ROWS:
             with gr.Row():
                 for name in row:
                     if name in meta and (self.standalone or name != "language"):
