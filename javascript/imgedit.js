@@ -180,15 +180,19 @@
     }
   }
 
-  let scheduled = false;
-  function schedule() {
-    if (scheduled) return;
-    scheduled = true;
-    requestAnimationFrame(() => {
-      scheduled = false;
-      sync();
-    });
+  // `fn` at most once a frame, however many changes the DOM reports in between
+  function onceAFrame(fn) {
+    let pending = false;
+    return () => {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(() => {
+        pending = false;
+        fn();
+      });
+    };
   }
+  const schedule = onceAFrame(sync);
 
   /* ---------------------------------------------------------------- events */
   function attachStage(sg) {
@@ -311,15 +315,6 @@
     document.documentElement.lang = language() === "zh_CN" ? "zh-CN" : "en";
   }
 
-  let translating = false;
-  function scheduleTranslate() {
-    if (translating) return;
-    translating = true;
-    requestAnimationFrame(() => {
-      translating = false;
-      translate();
-    });
-  }
 
   /* ---------------------------------------------------------------- start */
   window.imgedit = {
@@ -355,7 +350,7 @@
     if (cfg) {
       translate();
       const root = app();
-      new MutationObserver(scheduleTranslate).observe(root === document ? document.body : root,
+      new MutationObserver(onceAFrame(translate)).observe(root === document ? document.body : root,
         { subtree: true, childList: true, characterData: true });
     }
   }, 200);

@@ -128,14 +128,9 @@ def create_app(service: EditService, api_auth: str | None = None, with_ui: bool 
         return {"status": "ok"}
 
     if with_ui:
-        import gradio as gr
+        from .ui import mount_tab
 
-        from .ui import build_ui
-        from .ui_compat import enable_queue
-
-        blocks = build_ui(service, standalone=True, lang=lang)
-        enable_queue(blocks, 4)
-        app = gr.mount_gradio_app(app, blocks, path="/")
+        app = mount_tab(app, service, lang)
     credentials = parse_credentials(api_auth)
     app.add_middleware(BodyLimitMiddleware, max_bytes=int(service.settings.max_upload_mb * 1.4e6) + 2_000_000)
     if credentials:

@@ -26,7 +26,7 @@ from .instruction import FIELD_HELP, validate_instruction
 from .presets import apply_preset
 from .service import EditService, TurnOutcome
 from .sessions import Node
-from .ui_compat import add_script, blocks_kwargs, js, upload_path
+from .ui_compat import add_script, blocks_kwargs, enable_queue, js, upload_path
 from .ui_host import TabHost
 from .ui_view import (
     FORM_FIELDS,
@@ -625,3 +625,10 @@ def build_ui(service: EditService, standalone: bool = False, lang: str = "", hos
     """The Chat Edit tab. `host` connects it to the WebUI (send-to, progress, Interrupt); see `ui_host`."""
     return ChatEditTab(service, host or TabHost(), standalone, lang).build()
 
+
+def mount_tab(app: Any, service: EditService, lang: str = "", path: str = "/") -> Any:
+    """The standalone app's page: the tab at `path` of the FastAPI `app`, with gradio's queue (which
+    progress bars and Interrupt need)."""
+    blocks = build_ui(service, standalone=True, lang=lang)
+    enable_queue(blocks, 4)
+    return gr.mount_gradio_app(app, blocks, path=path)
