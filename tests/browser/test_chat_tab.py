@@ -299,15 +299,23 @@ def test_language_switch_and_browser_language(tab: Tab, browser, app, photo):
         context.close()
 
 
-def test_docs_screenshot(tab: Tab, photo):
-    """The README's picture: a short session with two edits."""
-    tab.upload(photo)
-    tab.send("blur the background")
-    tab.send("make the hair blonde")
-    tab.page.locator("#imgedit_overlay input").check()
-    tab.page.wait_for_timeout(200)
-    tab.page.locator("#imgedit_overlay input").uncheck()
-    tab.wait_stage()
+def test_readme_tour(tab: Tab, photo):
+    """The five steps of the README's tour, as a newcomer does them; the README's picture is step 3."""
+    uploaded = tab.upload(photo)  # 1. upload
+    blurred = tab.send("blur the background")  # 2. an edit
+    blonde = tab.send("make the hair blonde")  # 3. another
+    nodes = {n["id"]: n for n in _nodes(tab)}
+    assert nodes[blonde["node"]]["instruction"]["color"] == "blonde" and nodes[blonde["node"]]["parent"] == blurred["node"]
     path = tab.shot("00-readme")
     if os.environ.get("IMGEDIT_UPDATE_DOCS"):
         shutil.copyfile(path, DOCS_SHOT)
+    tab.page.locator("#imgedit_undo").click()  # 4. undo
+    assert tab.wait_state(node=blonde["node"])["node"] == blurred["node"]
+    button = tab.page.locator("#imgedit_suggestion_0")  # 5. a suggestion: fill, then run
+    button.click()
+    tab.page.wait_for_function("() => document.querySelector('#imgedit_suggestion_0').innerText.startsWith('▶')")
+    button.click()
+    last = tab.wait_state(node=blurred["node"])
+    nodes = {n["id"]: n for n in _nodes(tab)}
+    assert nodes[last["node"]]["parent"] == blurred["node"] and len(nodes) == 4
+    assert uploaded["session"] == last["session"]
