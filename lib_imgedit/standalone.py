@@ -148,13 +148,9 @@ def create_app(service: EditService, api_auth: str | None = None, with_ui: bool 
         return {"status": "ok"}
 
     if with_ui:
-        import gradio as gr
+        from .ui import mount_tab
 
-        from .ui import build_ui
-
-        blocks = build_ui(service, standalone=True, lang=lang)
-        blocks.queue(concurrency_count=4)
-        app = gr.mount_gradio_app(app, blocks, path="/")
+        app = mount_tab(app, service, lang)
     credentials = parse_credentials(api_auth)
     redact.register(credentials.values())
     app.add_middleware(BodyLimitMiddleware, max_bytes=int(service.settings.max_upload_mb * 1.4e6) + 2_000_000)

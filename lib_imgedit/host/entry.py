@@ -3,7 +3,6 @@ its data under the WebUI's data folder, its settings from the WebUI's Settings p
 
 from __future__ import annotations
 
-import inspect
 import logging
 import threading
 from pathlib import Path
@@ -48,12 +47,11 @@ def register_settings() -> None:
 
 
 def build_tab() -> Any:
-    """The Chat Edit tab, given the send-to buttons helper when the tab takes one."""
+    """The Chat Edit tab, with the WebUI's send-to buttons, settings and choices."""
     from ..ui import build_ui
-    from .sendto import add_send_to_buttons
+    from .tab import WebUITabHost
 
-    kwargs = {"send_to": add_send_to_buttons} if "send_to" in inspect.signature(build_ui).parameters else {}
-    return build_ui(get_service(), **kwargs)
+    return build_ui(get_service(), host=WebUITabHost())
 
 
 def mount(app: Any) -> None:

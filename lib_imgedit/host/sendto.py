@@ -4,7 +4,7 @@ prompt, steps, seed...) to the target tab and switching to it."""
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any
 
 
 def _paste_module() -> Any:
@@ -15,10 +15,9 @@ def _paste_module() -> Any:
     return infotext_utils
 
 
-def add_send_to_buttons(image: Any, infotext: Any = None, tabs: Sequence[str] = ("img2img", "inpaint")) -> dict[str, Any]:
-    """Create one "Send to <tab>" button per tab, in the current gradio layout, bound to `image`
-    (a gr.Gallery, or a gr.Image of any type) and optionally `infotext` (a gr.Textbox holding the
-    result's generation parameters). Returns {tab: button}."""
+def bind_send_to(buttons: dict[str, Any], image: Any, infotext: Any = None) -> None:
+    """Bind each `{tab: button}` to send `image` (a gr.Gallery, or a gr.Image of any type) and
+    optionally `infotext` (a gr.Textbox holding the result's generation parameters) to that tab."""
     import gradio as gr
 
     paste = _paste_module()
@@ -27,10 +26,6 @@ def add_send_to_buttons(image: Any, infotext: Any = None, tabs: Sequence[str] = 
         # the WebUI's binding hands the value to PIL-only code: mirror a file-path image as PIL
         source = gr.Image(type="pil", visible=False, elem_id="imgedit_send_to_source")
         image.change(lambda value: value, inputs=[image], outputs=[source], show_progress="hidden")  # gradio 3.41 and 4 both take the string
-    buttons = {}
-    for tab in tabs:
-        button = gr.Button(f"Send to {tab}", elem_id=f"imgedit_send_to_{tab}", size="sm")
+    for tab, button in buttons.items():
         paste.register_paste_params_button(paste.ParamBinding(
             paste_button=button, tabname=tab, source_text_component=infotext, source_image_component=source))
-        buttons[tab] = button
-    return buttons

@@ -116,21 +116,9 @@ def test_inpaint_through_the_api_runs_on_the_host_pipeline(webui, astronaut):
     assert (out[edited] != small[edited]).any()
 
 
-def test_tab_is_built_with_the_send_to_helper_when_it_takes_one(webui, monkeypatch):
+def test_tab_binds_send_to_buttons_the_webui_way(webui):
     import gradio as gr
 
-    from lib_imgedit import ui
-
-    seen = {}
-
-    def build_ui(service, standalone=False, send_to=None):
-        seen["send_to"] = send_to
-        with gr.Blocks() as blocks:
-            image, info = gr.Image(type="filepath"), gr.Textbox()
-            send_to(image, info)
-        return blocks
-
-    monkeypatch.setattr(ui, "build_ui", build_ui)
     load_entry()
     (tab, title, elem_id), = callbacks("ui_tabs")[0][1]()
     assert isinstance(tab, gr.Blocks) and (title, elem_id) == ("Chat Edit", "imgedit")
@@ -138,25 +126,48 @@ def test_tab_is_built_with_the_send_to_helper_when_it_takes_one(webui, monkeypat
 
     bindings = infotext_utils.registered_param_bindings
     assert [b.tabname for b in bindings] == ["img2img", "inpaint"]
+    assert all(b.paste_button.elem_id == f"imgedit_send_to_{b.tabname}" for b in bindings)
     assert all(isinstance(b.source_image_component, gr.Image) and b.source_image_component.type == "pil" for b in bindings)
     assert all(isinstance(b.source_text_component, gr.Textbox) for b in bindings)
 
 
-def test_send_to_buttons_with_a_gallery_and_the_old_module_name(webui, monkeypatch):
+def test_send_to_with_a_gallery_and_the_old_module_name(webui, monkeypatch):
     import sys
 
     import gradio as gr
     import modules.infotext_utils as old
 
-    from lib_imgedit.host.sendto import add_send_to_buttons
+    from lib_imgedit.host.sendto import bind_send_to
 
     monkeypatch.delattr(sys.modules["modules"], "infotext_utils")  # a WebUI before 1.8 has only the old name
     monkeypatch.setitem(sys.modules, "modules.infotext_utils", None)
     monkeypatch.setitem(sys.modules, "modules.generation_parameters_copypaste", old)
     with gr.Blocks():
         gallery = gr.Gallery()
-        buttons = add_send_to_buttons(gallery, tabs=("inpaint",))
-    assert list(buttons) == ["inpaint"] and old.registered_param_bindings[-1].source_image_component is gallery
+        button = gr.Button("Send to inpaint")
+        bind_send_to({"inpaint": button}, gallery)
+    binding = old.registered_param_bindings[-1]
+    assert binding.source_image_component is gallery and binding.paste_button is button and binding.tabname == "inpaint"
+
+
+def test_tab_settings_go_to_the_webui_settings(webui, tmp_path):
+    import json
+
+    from lib_imgedit.host import entry
+    from lib_imgedit.host.tab import WebUITabHost
+
+    webui.shared.config_filename = str(tmp_path / "config.json")
+    load_entry()
+    for _, fn in callbacks("ui_settings"):
+        fn()
+    host = WebUITabHost()
+    service = entry.get_service()
+    host.save_settings(service.settings.update({"steps": 33}), ["steps"])
+    assert webui.shared.opts.data["imgedit_steps"] == 33
+    assert json.loads((tmp_path / "config.json").read_text())["imgedit_steps"] == 33
+    assert entry.get_service().settings.steps == 33, "the onchange hook refreshes the service"
+    assert host.choices("sampler") == ["DPM++ 2M", "Euler a", "Euler", "DDIM"]
+    assert host.choices("steps") is None
 
 
 def test_default_tab_builds_in_the_webui(webui):

@@ -58,3 +58,9 @@ class Options:
         if run_callbacks and option.onchange is not None:
             option.onchange()
         return True
+
+    def save(self, filename):
+        import json
+
+        with open(filename, "w", encoding="utf8") as file:
+            json.dump(self.data, file, indent=4, ensure_ascii=False)

@@ -14,4 +14,5 @@ opts = options.Options({
 })
 state = shared_state.State()
 sd_model = None
+config_filename = "config.json"  # the real one is <data path>/config.json; tests point it at tmp_path
 demo = None

@@ -1,0 +1,41 @@
+"""The few places where gradio 3.41 (A1111) and gradio 4 (Forge) differ, in one module."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gradio as gr
+
+GRADIO_MAJOR = int(gr.__version__.split(".")[0])
+
+
+def js(code: str) -> dict[str, str]:
+    """Keyword for a front-end function on an event: `_js` in gradio 3, `js` in gradio 4."""
+    return {"js": code} if GRADIO_MAJOR >= 4 else {"_js": code}
+
+
+def blocks_kwargs(css: str, script: str) -> dict[str, Any]:
+    """Blocks arguments that add our styles and script (standalone app only; the WebUI loads both itself).
+    gradio 3 has no `head`: `add_script` runs the script on page load instead."""
+    if GRADIO_MAJOR >= 4:
+        return {"css": css, "head": f"<script>{script}</script>"}
+    return {"css": css}
+
+
+def add_script(blocks: gr.Blocks, script: str) -> None:
+    if GRADIO_MAJOR < 4:
+        blocks.load(None, None, None, **js(f"() => {{ {script}\n}}"))
+
+
+def enable_queue(blocks: gr.Blocks, concurrency: int) -> None:
+    if GRADIO_MAJOR >= 4:
+        blocks.queue(default_concurrency_limit=concurrency)
+    else:
+        blocks.queue(concurrency_count=concurrency)
+
+
+def upload_path(value: Any) -> str | None:
+    """The path of an uploaded file: a tempfile wrapper in gradio 3, a str (or FileData) in gradio 4."""
+    if value is None:
+        return None
+    return str(getattr(value, "path", None) or getattr(value, "name", None) or value)

@@ -1,0 +1,43 @@
+"""What the Chat Edit tab asks of the program that hosts it.
+
+`build_ui(..., host=None)` uses `TabHost` itself: the standalone behaviour (no send-to buttons,
+progress through gradio's own bar). The WebUI adapter (`lib_imgedit/host/`) subclasses it to wire
+the WebUI's send-to buttons, its progress (`shared.state`) and Interrupt.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
+
+ProgressFn = Callable[[int, int, str], None]
+
+
+class TabHost:
+    #: WebUI tabs the current picture can be sent to ("img2img", "inpaint"); none in the standalone app.
+    send_to: tuple[str, ...] = ()
+
+    def register_send_to(self, buttons: dict[str, Any], image: Any, text: Any) -> None:
+        """Connect one button per `send_to` tab (e.g. with the WebUI's
+        `infotext_utils.register_paste_params_button`): `image` is the current picture (a gr.Image
+        holding a file path), `text` a hidden Textbox holding its infotext."""
+
+    @contextmanager
+    def generating(self, progress: ProgressFn) -> Iterator[ProgressFn]:
+        """Around one turn that may generate. `progress` drives the tab's own bar (gradio's
+        `gr.Progress`); yield the callback the service and executors should call, e.g. one that
+        also updates `shared.state`. Must not take `queue_lock`: the host executor does."""
+        yield progress
+
+    def interrupt(self) -> None:
+        """The user pressed Interrupt (the service's own cancel flag is already set)."""
+
+    def save_settings(self, settings: Any, keys: list[str]) -> None:
+        """Persist the settings the user changed in the tab (standalone: `<data dir>/config.json`)."""
+        from .config import save_settings
+
+        save_settings(settings, keys)
+
+    def choices(self, setting: str) -> list[str] | None:
+        """Known values of a setting the host can list (samplers, ControlNet modules), or None."""
+        return None

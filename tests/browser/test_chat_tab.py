@@ -1,0 +1,321 @@
+"""The Chat Edit tab in a real browser: every interaction a user has with it, checked against the API."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+
+import numpy as np
+import pytest
+import requests
+
+from tests.browser.driver import ARTIFACTS, Tab
+
+pytestmark = pytest.mark.browser
+DOCS_SHOT = ARTIFACTS.parents[1] / "docs" / "chat-edit.png"
+
+
+def _nodes(tab: Tab) -> list[dict]:
+    return tab.app.session(tab.sid)["nodes"]
+
+
+def test_upload_shows_labels_and_enter_sends_a_request(tab: Tab, photo):
+    tab.shot("01-empty")
+    state = tab.upload(photo)
+    legend = tab.page.locator("#imgedit_legend .imgedit-legend-item")
+    names = legend.evaluate_all("items => items.map(i => i.dataset.label)")
+    assert {"person", "background", "face", "hair"} <= set(names)
+    assert "%" in legend.first.inner_text()
+    tab.wait_chat("I can see: person")
+    assert state["session"] == tab.sid and len(_nodes(tab)) == 1
+    tab.shot("02-uploaded")
+
+    # Shift+Enter is a new line, not a send
+    box = tab.page.locator("#imgedit_text textarea")
+    box.click()
+    box.type("blur the")
+    box.press("Shift+Enter")
+    box.type("background")
+    assert box.input_value() == "blur the\nbackground"
+    tab.page.wait_for_timeout(300)
+    assert len(_nodes(tab)) == 1
+
+    box.press("Enter")
+    state = tab.wait_state(node=state["node"])
+    tab.wait_stage()
+    nodes = _nodes(tab)
+    assert len(nodes) == 2 and nodes[1]["instruction"]["adjust"] == {"blur": 0.5}
+    assert box.input_value() == ""
+    # the result is inline in the chat with the instruction that made it, and in the editor
+    tab.wait_chat("Applying blur 50% to the background.")
+    chat_code = tab.page.locator("#imgedit_chat code.imgedit-chat-instruction").last.inner_text()
+    assert json.loads(chat_code) == {k: v for k, v in nodes[1]["instruction"].items() if k != "reply"}
+    assert tab.page.locator("#imgedit_chat img").count() == 2  # the upload and the result
+    assert json.loads(tab.code())["targets"] == ["background"]
+    # the stage shows the new picture, the history both steps, the current one marked
+    assert tab.history_count() == 2
+    assert "● 2" in tab.page.locator("#imgedit_history").inner_text()
+    tab.shot("03-edited")
+
+
+def test_suggestion_first_click_fills_second_click_runs(tab: Tab, photo):
+    state = tab.upload(photo)
+    button = tab.page.locator("#imgedit_suggestion_0")
+    text = button.inner_text()
+    suggestion = tab.app.session(tab.sid)["nodes"][0]["suggestions"][0]
+    assert text == suggestion["text"]
+
+    button.click()
+    tab.page.wait_for_function("() => document.querySelector('#imgedit_suggestion_0').innerText.startsWith('▶')")
+    assert json.loads(tab.code()) == suggestion["instruction"]
+    assert len(_nodes(tab)) == 1 and tab.app.session(tab.sid)["pending"]["index"] == 0
+    tab.shot("04-suggestion-armed")
+
+    button.click()
+    tab.wait_state(node=state["node"])
+    nodes = _nodes(tab)
+    assert len(nodes) == 2 and nodes[1]["instruction"]["operation"] == suggestion["instruction"]["operation"]
+    assert {k: v for k, v in nodes[1]["instruction"].items() if k != "reply"} == suggestion["instruction"]
+    tab.wait_chat(suggestion["text"])
+
+
+def test_undo_redo_jump_and_branch(tab: Tab, photo):
+    first = tab.upload(photo)
+    second = tab.send("make the photo brighter")
+    third = tab.send("turn it black and white")
+    assert [first["seq"], second["seq"], third["seq"]] == [1, 2, 3]
+
+    tab.page.locator("#imgedit_undo").click()
+    assert tab.wait_state(node=third["node"])["node"] == second["node"]
+    tab.wait_chat("Undone.")
+    assert tab.app.session(tab.sid)["current"] == second["node"]
+    tab.page.locator("#imgedit_redo").click()
+    assert tab.wait_state(node=second["node"])["node"] == third["node"]
+    tab.wait_chat("Redone.")
+
+    # jump back to the upload in the history strip, then branch from it
+    tab.page.locator("#imgedit_history .thumbnail-item").first.click()
+    assert tab.wait_state(node=third["node"])["node"] == first["node"]
+    tab.wait_chat("Back at step 1")
+    tab.wait_stage()
+    branch = tab.send("blur the background")
+    nodes = {n["id"]: n for n in _nodes(tab)}
+    assert nodes[branch["node"]]["parent"] == first["node"] and branch["seq"] == 4
+    assert tab.history_count() == 4 and "↳1" in tab.page.locator("#imgedit_history").inner_text()
+    tab.shot("05-branched")
+
+
+def test_edit_the_instruction_json_and_rerun_it(tab: Tab, photo):
+    tab.upload(photo)
+    edited = tab.send("blur the background")
+    errors = tab.page.locator("#imgedit_instruction_errors").first
+
+    # a bad instruction: the error is shown beside the editor, nothing runs, the text stays
+    bad = '{"operation": "recolor", "targets": ["car"], "color": "red"}'
+    tab.set_code(bad)
+    tab.page.locator("#imgedit_run_json").click()
+    errors.locator(".imgedit-errors").wait_for()
+    assert "targets.0" in errors.inner_text() and "not in the picture" in errors.inner_text()
+    assert len(_nodes(tab)) == 2 and json.loads(tab.code()) == json.loads(bad)
+    tab.shot("06-validation-error")
+
+    tab.set_code('{"operation": "adjust", "adjust": {"blur": 0.5}')  # a missing brace
+    tab.page.locator("#imgedit_run_json").click()
+    tab.page.wait_for_function("() => document.querySelector('#imgedit_instruction_errors').innerText.includes('not valid JSON')")
+
+    # replace the last step: the new instruction runs on its parent, as a new branch
+    tab.set_code('{"operation": "adjust", "targets": ["background"], "adjust": {"blur": 0.9}}')
+    tab.page.locator("#imgedit_rerun_json").click()
+    replaced = tab.wait_state(node=edited["node"])
+    nodes = {n["id"]: n for n in _nodes(tab)}
+    assert nodes[replaced["node"]]["parent"] == nodes[edited["node"]]["parent"]
+    assert nodes[replaced["node"]]["instruction"]["adjust"] == {"blur": 0.9}
+    assert errors.inner_text().strip() == ""
+
+    # the form view shows and edits the same instruction; run it on the current picture
+    tab.set_code('{"operation": "adjust", "targets": ["background"], "adjust": {"blur": 0.9}, "strength": 0.3}')
+    tab.page.locator("#imgedit_instruction_box .tab-nav button", has_text="Form").click()
+    strength = tab.page.locator("#imgedit_form_strength input[type=number]")
+    tab.page.wait_for_function("() => document.querySelector('#imgedit_form_strength input[type=number]').value === '0.3'")
+    strength.fill("0.5")
+    strength.press("Tab")
+    tab.page.wait_for_function("() => document.querySelector('#imgedit_instruction .cm-content').innerText.includes('0.5')")
+    tab.page.locator("#imgedit_instruction_box .tab-nav button", has_text="JSON").click()
+    assert json.loads(tab.code()) == {"operation": "adjust", "targets": ["background"], "adjust": {"blur": 0.9}, "strength": 0.5}
+    tab.page.locator("#imgedit_run_json").click()
+    stacked = tab.wait_state(node=replaced["node"])
+    nodes = {n["id"]: n for n in _nodes(tab)}
+    assert nodes[stacked["node"]]["parent"] == replaced["node"] and nodes[stacked["node"]]["instruction"]["strength"] == 0.5
+
+
+def _stroke(tab: Tab, frm: tuple[float, float], to: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
+    """Drag across the canvas between two points given as fractions of its size; the image pixels
+    under the start and end points."""
+    box = tab.page.locator("#imgedit_stage canvas.imgedit-mask").bounding_box()
+    (x0, y0), (x1, y1) = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in (frm, to)]
+    tab.page.mouse.move(x0, y0)
+    tab.page.mouse.down()
+    for i in range(1, 11):
+        tab.page.mouse.move(x0 + (x1 - x0) * i / 10, y0 + (y1 - y0) * i / 10)
+    tab.page.mouse.up()
+    return np.array(frm), np.array(to)
+
+
+def test_brush_mask_limits_the_next_edit(tab: Tab, photo):
+    state = tab.upload(photo)
+    tab.page.locator("#imgedit_stage .imgedit-tool[data-tool=brush]").click()
+    start, end = _stroke(tab, (0.1, 0.1), (0.3, 0.1))
+    assert tab.page.evaluate("window.imgedit.maskData()").startswith("data:image/png;base64,")
+    tab.shot("07-mask-drawn")
+    tab.page.locator("#imgedit_stage .imgedit-tool[data-tool=brush]").click()  # brush off again
+
+    edited = tab.send("turn it black and white")
+    node = next(n for n in _nodes(tab) if n["id"] == edited["node"])
+    assert node["instruction"]["targets"] == ["user_mask"]
+    before = tab.app.node_pixels(tab.sid, state["node"])
+    after = tab.app.node_pixels(tab.sid, edited["node"])
+    h, w = after.shape[:2]
+    for fx, fy in (start, end, (start + end) / 2):
+        px = after[int(fy * h), int(fx * w)]
+        assert px.max() - px.min() <= 2, f"painted pixel {px} should be grey"
+    changed = np.any(after != before, axis=2)
+    ys, xs = np.nonzero(changed)
+    assert changed.mean() < 0.05 and ys.max() < 0.2 * h and xs.max() < 0.4 * w, "the edit leaked outside the stroke"
+    assert tab.page.evaluate("window.imgedit.maskData()") == "", "the mask is cleared after the edit"
+
+    # the eraser takes paint away again; a click on a legend label selects that region instead
+    tab.page.locator("#imgedit_stage .imgedit-tool[data-tool=brush]").click()
+    _stroke(tab, (0.5, 0.5), (0.6, 0.5))
+    tab.page.locator("#imgedit_stage .imgedit-tool[data-tool=eraser]").click()
+    tab.page.locator("#imgedit_stage").get_by_text("Size").locator("xpath=..").locator("input").fill("160")
+    _stroke(tab, (0.45, 0.5), (0.65, 0.5))
+    assert tab.page.evaluate("window.imgedit.maskData()") == ""
+    share = next(i for i in tab.app.session(tab.sid)["messages"][1]["data"]["labels"] if i["name"] == "background")["share"]
+    tab.page.locator("#imgedit_legend .imgedit-legend-item[data-label=background]").click()
+    tab.page.wait_for_function("() => window.imgedit.maskData() !== ''")
+    painted = tab.page.evaluate("""() => { const c = document.querySelector('#imgedit_stage canvas.imgedit-mask');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;
+        for (let i = 3; i < d.length; i += 4) if (d[i] > 127) n++; return n / (c.width * c.height); }""")
+    assert abs(painted - share) < 0.01
+    assert "imgedit-picked" in tab.page.locator("#imgedit_legend .imgedit-legend-item[data-label=background]").get_attribute("class")
+
+
+def test_overlay_toggle_and_before_after(tab: Tab, photo):
+    state = tab.upload(photo)
+    plain = tab.page.locator("#imgedit_stage img.imgedit-current").get_attribute("src")
+    tab.page.locator("#imgedit_overlay input").check()
+    tab.page.wait_for_function("(old) => document.querySelector('#imgedit_stage img.imgedit-current').src !== old", arg=plain)
+    tab.wait_stage()
+    shown = requests.get(tab.page.locator("#imgedit_stage img.imgedit-current").get_attribute("src"), timeout=30).content
+    api = tab.app.get(f"/sessions/{tab.sid}/nodes/{state['node']}/image", params={"overlay": "true"}).content
+    assert hashlib.sha256(shown).digest() == hashlib.sha256(api).digest()
+    tab.shot("08-overlay")
+    tab.page.locator("#imgedit_overlay input").uncheck()
+    tab.page.wait_for_function("(old) => document.querySelector('#imgedit_stage img.imgedit-current').src === old", arg=plain)
+
+    compare = tab.page.locator("#imgedit_stage [data-action=compare]")
+    assert compare.is_disabled()  # nothing to compare the upload with
+    tab.send("make the photo brighter")
+    compare.click()
+    assert tab.page.locator("#imgedit_stage img.imgedit-before").is_visible()
+    tab.shot("09-before-after")
+
+
+def test_generative_request_without_backend_says_what_is_needed(tab: Tab, photo):
+    tab.upload(photo)
+    tab.type_and_enter("replace the background with a beach")
+    tab.wait_chat("needs a generative backend")
+    assert "⚠" in tab.chat_text() and "Stable Diffusion" in tab.chat_text()
+    assert len(_nodes(tab)) == 1
+    tab.shot("10-no-backend")
+
+
+def test_session_is_restored_after_reload(tab: Tab, photo):
+    tab.upload(photo)
+    edited = tab.send("make the photo brighter")
+    sid = tab.sid
+    tab.page.reload()
+    tab.open()
+    assert tab.sid == sid and tab.state()["node"] == edited["node"]
+    tab.wait_chat("Applying brightness")
+    assert tab.history_count() == 2
+    tab.page.locator("#imgedit_new").click()
+    tab.page.wait_for_function("() => localStorage.getItem('imgedit_session') === null")
+    assert tab.history_count() == 0
+
+
+def test_settings_are_saved(tab: Tab, app):
+    tab.open_settings()
+    preset = tab.page.locator("#imgedit_setting_preset input")
+    preset.click()
+    tab.page.locator("#imgedit_setting_preset li", has_text="fast").click()
+    tab.page.locator("#imgedit_settings_status").first.get_by_text("Preset fast").wait_for()
+    saved = app.config()
+    assert saved["preset"] == "fast" and saved["steps"] == 12 and saved["controlnet_module"] == "none"
+    assert tab.page.locator("#imgedit_setting_steps input[type=number]").input_value() == "12"
+    steps = tab.page.locator("#imgedit_setting_steps input[type=number]")
+    steps.fill("33")
+    steps.press("Tab")
+    tab.page.locator("#imgedit_settings_status").first.get_by_text("Saved: Sampling steps = 33").wait_for()
+    assert app.config()["steps"] == 33 == app.get("/config").json()["settings"]["steps"]
+    tab.shot("11-settings")
+    tab.page.reload()  # the page shows the settings as saved, not as they were when the server started
+    tab.open()
+    tab.page.wait_for_function("() => document.querySelector('#imgedit_setting_steps input[type=number]').value === '33'")
+    assert tab.page.locator("#imgedit_setting_preset input").input_value() == "fast"
+
+
+def test_language_switch_and_browser_language(tab: Tab, browser, app, photo):
+    tab.open_settings()
+    lang = tab.page.locator("#imgedit_setting_language input")
+    lang.click()
+    tab.page.locator("#imgedit_setting_language li", has_text="zh_CN").click()
+    tab.page.locator("#imgedit_send").get_by_text("发送").wait_for()
+    assert tab.page.locator("#imgedit_undo").inner_text() == "撤销"
+    assert "画笔" in tab.page.locator("#imgedit_stage").inner_text()
+    tab.page.locator("#imgedit_settings_status").first.get_by_text("= zh_CN").wait_for()
+    assert app.config()["language"] == "zh_CN"
+    tab.shot("12-chinese")
+    tab.page.reload()
+    tab.open()
+    tab.page.locator("#imgedit_send").get_by_text("发送").wait_for()  # saved: still Chinese after a reload
+    tab.open_settings()
+    lang.click()
+    tab.page.locator("#imgedit_setting_language li", has_text="auto").click()
+    tab.page.locator("#imgedit_send").get_by_text("Send").wait_for()  # en-US browser: English again
+
+    # a Chinese browser gets the Chinese tab and a Chinese description of the picture
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    try:
+        zh = Tab(context.new_page(), app).open()
+        zh.page.locator("#imgedit_send").get_by_text("发送").wait_for()
+        zh.upload(photo)
+        zh.wait_chat("我在图中看到")
+        assert "头发" in zh.page.locator("#imgedit_legend .imgedit-legend").inner_text()
+        zh.shot("13-chinese-browser")
+    finally:
+        context.close()
+
+
+def test_readme_tour(tab: Tab, photo):
+    """The five steps of the README's tour, as a newcomer does them; the README's picture is step 3."""
+    uploaded = tab.upload(photo)  # 1. upload
+    blurred = tab.send("blur the background")  # 2. an edit
+    blonde = tab.send("make the hair blonde")  # 3. another
+    nodes = {n["id"]: n for n in _nodes(tab)}
+    assert nodes[blonde["node"]]["instruction"]["color"] == "blonde" and nodes[blonde["node"]]["parent"] == blurred["node"]
+    path = tab.shot("00-readme")
+    if os.environ.get("IMGEDIT_UPDATE_DOCS"):
+        shutil.copyfile(path, DOCS_SHOT)
+    tab.page.locator("#imgedit_undo").click()  # 4. undo
+    assert tab.wait_state(node=blonde["node"])["node"] == blurred["node"]
+    button = tab.page.locator("#imgedit_suggestion_0")  # 5. a suggestion: fill, then run
+    button.click()
+    tab.page.wait_for_function("() => document.querySelector('#imgedit_suggestion_0').innerText.startsWith('▶')")
+    button.click()
+    last = tab.wait_state(node=blurred["node"])
+    nodes = {n["id"]: n for n in _nodes(tab)}
+    assert nodes[last["node"]]["parent"] == blurred["node"] and len(nodes) == 4
+    assert uploaded["session"] == last["session"]
