@@ -160,11 +160,13 @@ def test_ci_workflow_runs_the_ci_script():
     assert all(job.get("timeout-minutes", 999) <= 20 for job in workflow["jobs"].values())
 
 
-def test_ci_script_installs_redis_when_missing():
+def test_ci_script_installs_redis_and_chromium_when_missing():
     script = (ROOT / ".ci" / "run").read_text("utf-8")
-    assert re.search(r"if ! command -v redis-server .*\n.*\n.*apt-get install [^\n]*redis-server", script)
-    assert "IMGEDIT_TEST_REQUIRE_REDIS=1" in script
-    assert script.index("redis-server") < script.index(".venv/bin/python -m pytest")
+    assert re.search(r"command -v redis-server[^\n]*\|\| missing\+=\(redis-server\)", script)
+    assert re.search(r"\[ -x /usr/bin/chromium \][^\n]*\|\| missing\+=\(chromium\)", script)
+    assert re.search(r'apt-get install [^\n]*"\$\{missing\[@\]\}"', script)
+    assert "IMGEDIT_TEST_REQUIRE_REDIS=1" in script and "IMGEDIT_TEST_REQUIRE_BROWSER=1" in script
+    assert script.index("apt-get install") < script.index(".venv/bin/python -m pytest")
 
 
 @pytest.mark.parametrize("path", sorted(p.relative_to(ROOT).as_posix() for p in K8S.glob("*.yaml")))

@@ -6,6 +6,7 @@ Skips only when Chromium (or the playwright package) is absent. Screenshots of t
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,8 @@ def photo(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
+        if os.environ.get("IMGEDIT_TEST_REQUIRE_BROWSER"):
+            pytest.fail("Chromium is required here (IMGEDIT_TEST_REQUIRE_BROWSER) but /usr/bin/chromium is missing")
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
