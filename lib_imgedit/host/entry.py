@@ -15,6 +15,7 @@ from .settings import option_key, register_options, settings_from_opts
 log = logging.getLogger("imgedit")
 extension_dir = ""  # set by scripts/imgedit.py from scripts.basedir()
 _service: EditService | None = None
+_sweeper: Any = None
 _lock = threading.Lock()
 
 
@@ -55,6 +56,14 @@ def build_tab() -> Any:
 
 
 def mount(app: Any) -> None:
+    """Routes on the WebUI's server, and the sweeper that deletes expired sessions (it lives as long
+    as the WebUI process; a daemon thread, so it never holds up a shutdown)."""
+    from ..housekeeping import Sweeper
     from .routes import mount_routes
 
-    mount_routes(app, get_service())
+    service = get_service()
+    mount_routes(app, service)
+    global _sweeper
+    if _sweeper is None:
+        _sweeper = Sweeper(service.store, service.blobs, service.settings.session_ttl_days)
+        _sweeper.start()

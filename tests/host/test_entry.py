@@ -174,3 +174,11 @@ def test_default_tab_builds_in_the_webui(webui):
     load_entry()
     (tab, title, _), = callbacks("ui_tabs")[0][1]()
     assert title == "Chat Edit" and tab is not None
+
+
+def test_app_started_runs_the_session_sweeper(webui):
+    from lib_imgedit.host import entry
+
+    started_app(webui)
+    assert entry._sweeper is not None and entry._sweeper.running
+    assert entry._sweeper.store is entry.get_service().store

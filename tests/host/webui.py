@@ -107,6 +107,9 @@ class FakeWebUI:
         from lib_imgedit.host import entry
 
         entry._service = None
+        if entry._sweeper is not None:
+            entry._sweeper.stop()
+            entry._sweeper = None
 
 
 def _script(title: str, base):
