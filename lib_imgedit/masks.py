@@ -70,9 +70,12 @@ def select_faces(label_map: LabelMap, indices: list[int]) -> np.ndarray:
     return face & keep
 
 
-def label_mask(label_map: LabelMap, label: str, rules: dict[str, Any]) -> np.ndarray:
+def label_mask(label_map: LabelMap, label: str, rules: dict[str, Any], max_dilate: int | None = None) -> np.ndarray:
     rule = label_rule(rules, label)
-    return dilate(erode(label_map.masks[label], int(rule.get("erode", 0))), int(rule.get("dilate", 0)))
+    grow = int(rule.get("dilate", 0))
+    if max_dilate is not None:
+        grow = min(grow, max_dilate)
+    return dilate(erode(label_map.masks[label], int(rule.get("erode", 0))), grow)
 
 
 def build_mask(label_map: LabelMap, instruction: Any, rules: dict[str, Any]) -> np.ndarray:
@@ -87,13 +90,16 @@ def build_mask(label_map: LabelMap, instruction: Any, rules: dict[str, Any]) -> 
         hard = np.ones(shape, dtype=bool)
         feather_px = 0
     else:
+        # A label's growth gives a generative edit room to blend; an operation may cap it (recolor:
+        # grown hair would tint the wall behind it).
+        max_dilate = rules["operations"].get(instruction.operation, {}).get("max_dilate")
         parts = []
         for t in targets:
             if t == "face" and instruction.faces and label_map.faces:
                 masked = LabelMap(label_map.width, label_map.height, {"face": select_faces(label_map, instruction.faces)})
-                parts.append(label_mask(masked, "face", rules))
+                parts.append(label_mask(masked, "face", rules, max_dilate))
             else:
-                parts.append(label_mask(label_map, t, rules))
+                parts.append(label_mask(label_map, t, rules, max_dilate))
         hard = union(parts, shape)
         feather_px = max(int(label_rule(rules, t).get("feather", 0)) for t in targets)
     if opts.erode:

@@ -104,3 +104,13 @@ def test_overlay_tints_labels_and_keeps_size():
     out = overlay(img, lm)
     assert out.shape == img.shape and (out != img).any()
     assert (overlay(img, lm, labels=[]) == img).all()
+
+
+def test_an_operation_can_cap_the_label_growth(rules):
+    lm = LabelMap(20, 20, {"hair": square(20, 5, 15)})
+    rules["labels"]["hair"] = {"dilate": 4, "erode": 0, "feather": 0}
+    rules["operations"]["recolor"]["max_dilate"] = 1
+    grown = build_mask(lm, validate_instruction({"operation": "inpaint", "targets": ["hair"], "prompt": "x"}, rules, lm.names), rules)
+    tinted = build_mask(lm, validate_instruction({"operation": "recolor", "targets": ["hair"], "color": "red"}, rules, lm.names), rules)
+    assert grown[1, 10] == 1.0 and tinted[1, 10] == 0.0
+    assert tinted[4, 10] == 1.0 and tinted[3, 10] == 0.0
