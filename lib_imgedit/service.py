@@ -354,10 +354,7 @@ class EditService:
         self._admit(client)
         with self._lock(session_id):
             session = self._owned(session_id, client)
-            node = self._require_image(session)
-            labels = self.node_labels(node)
-            if mask_png is not None:
-                labels = with_user_mask(labels, images.load_mask(mask_png, (labels.width, labels.height)))
+            node, labels = self._edit_base(session, mask_png)
             ctx = self._context(session, node, labels, text)
             instr, plan = plan_validated(self.planner_for(session), self.offline, ctx, self.rules)
             return self._run_turn(session, node, labels, text, instr, plan, mask_png, progress)
@@ -370,16 +367,21 @@ class EditService:
         self._admit(client)
         with self._lock(session_id):
             session = self._owned(session_id, client)
-            node = self._require_image(session)
-            labels = self.node_labels(node)
-            if mask_png is not None:
-                labels = with_user_mask(labels, images.load_mask(mask_png, (labels.width, labels.height)))
+            node, labels = self._edit_base(session, mask_png)
             instr = validate_instruction(instruction, self.rules, labels.names)
             pending = session.data.get("pending") or {}
             accepted = pending.get("node") == node.id and pending.get("instruction") == instr.to_dict()
             plan = PlanResult(instr.to_dict(), "suggestion" if accepted else "manual")  # accepted ones feed the export
             shown = self._check_text(text) if text else "[instruction] " + _short(instr)
             return self._run_turn(session, node, labels, shown, instr, plan, mask_png, progress)
+
+    def _edit_base(self, session: Session, mask_png: bytes | None) -> tuple[Node, LabelMap]:
+        """The node an edit starts from and its labels, with the user's drawn mask as `user_mask`."""
+        node = self._require_image(session)
+        labels = self.node_labels(node)
+        if mask_png is not None:
+            labels = with_user_mask(labels, images.load_mask(mask_png, (labels.width, labels.height)))
+        return node, labels
 
     def accept_suggestion(self, session_id: str, client: str, index: int) -> dict[str, Any]:
         """Make suggestion `index` of the current node the pending instruction (the user may edit it
