@@ -36,6 +36,7 @@ from .errors import (
 )
 from .executors import EXECUTORS, EditRequest, EditResult, Executor
 from .instruction import EditInstruction, build_schema, validate_instruction
+from .lang import is_zh
 from .masks import build_mask, overlay
 from .planner import PlanContext, Planner, PlanResult, Turn, plan_validated
 from .planner.llm import LLMPlanner
@@ -53,10 +54,6 @@ API_VERSION = 1
 HISTORY_TURNS = 12  # messages the planner sees
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _REGION_OPS = ("inpaint", "recolor", "remove", "adjust", "face_swap")
-
-
-def is_zh(text: str) -> bool:
-    return bool(re.search(r"[\u4e00-\u9fff]", text or ""))
 
 
 @dataclass
