@@ -15,7 +15,7 @@ import time
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
@@ -36,6 +36,7 @@ from .errors import (
 )
 from .executors import EXECUTORS, EditRequest, EditResult, Executor
 from .instruction import EditInstruction, build_schema, validate_instruction
+from .lang import is_zh
 from .masks import build_mask, overlay
 from .planner import PlanContext, Planner, PlanResult, Turn, plan_validated
 from .planner.llm import LLMPlanner
@@ -45,6 +46,7 @@ from .planner.suggest import offline_suggestions
 from .planner.suggest_llm import llm_suggestions
 from .planner.templates import template_names
 from .segment import SEGMENTERS, LabelMap, Segmenter, segmenter_class
+from .segment.base import LABEL_RE
 from .sessions import Node, Session, SessionStore, open_store
 
 log = logging.getLogger("imgedit")
@@ -53,10 +55,6 @@ API_VERSION = 1
 HISTORY_TURNS = 12  # messages the planner sees
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _REGION_OPS = ("inpaint", "recolor", "remove", "adjust", "face_swap")
-
-
-def is_zh(text: str) -> bool:
-    return bool(re.search(r"[\u4e00-\u9fff]", text or ""))
 
 
 @dataclass
@@ -126,7 +124,11 @@ class EditService:
         return node
 
     def node_image(self, node: Node) -> np.ndarray:
-        return images.to_array(images.load_image(self.blobs.get(node.image), 10**12, 10**9))
+        return self._stored_image(node.image)
+
+    def _stored_image(self, key: str) -> np.ndarray:
+        """A picture this server stored itself (already checked on upload), so no size limits."""
+        return images.to_array(images.load_image(self.blobs.get(key), 10**12, 10**9))
 
     def node_labels(self, node: Node) -> LabelMap:
         return LabelMap.from_bytes(self.blobs.get(node.labelmap)) if node.labelmap else LabelMap(1, 1)
@@ -190,16 +192,16 @@ class EditService:
             })
         return status
 
-    def _pick(self, request: EditRequest) -> tuple[Executor | None, list[str]]:
-        reasons = []
+    def _serving(self, request: EditRequest, reasons: list[str]) -> Iterator[Executor]:
+        """The executors that can serve `request`, in order; why each other one cannot goes to `reasons`."""
         for ex in self.executors():
             ok, why = ex.available()
             if ok:
                 ok, why = ex.can_serve(request)
             if ok:
-                return ex, reasons
-            reasons.append(f"{ex.name}: {why}")
-        return None, reasons
+                yield ex
+            else:
+                reasons.append(f"{ex.name}: {why}")
 
     def can_run(self, instruction: dict[str, Any], label_map: LabelMap | None = None) -> bool:
         """Whether some executor would take this instruction (used to filter suggestions)."""
@@ -214,7 +216,7 @@ class EditService:
         else:
             mask = build_mask(label_map, instr, self.rules)
         req = EditRequest(np.zeros(mask.shape + (3,), np.uint8), mask, instr, self.settings, self.rules, label_map)
-        return self._pick(req)[0] is not None
+        return next(self._serving(req, []), None) is not None
 
     def execute(self, request: EditRequest) -> EditResult:
         """Run on the first executor that can serve; the next one is tried when one fails with an
@@ -222,13 +224,7 @@ class EditService:
         UpstreamError; none could serve: ExecutorUnavailable naming what is needed."""
         reasons: list[str] = []
         tried = False
-        for ex in self.executors():
-            ok, why = ex.available()
-            if ok:
-                ok, why = ex.can_serve(request)
-            if not ok:
-                reasons.append(f"{ex.name}: {why}")
-                continue
+        for ex in self._serving(request, reasons):
             tried = True
             try:
                 result = ex.run(request)
@@ -419,7 +415,7 @@ class EditService:
         text = self._check_text(text)
         clean = []
         for name in labels:
-            if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", name):
+            if not isinstance(name, str) or not LABEL_RE.fullmatch(name):
                 raise BadRequest(f"label {str(name)[:40]!r} must be 1-40 lower-case letters, digits or _")
             clean.append(name)
         ctx = PlanContext(text=text, labels=clean)
@@ -447,9 +443,8 @@ class EditService:
     # ---------------------------------------------------------------- turn internals
     def _context(self, session: Session, node: Node, labels: LabelMap, text: str) -> PlanContext:
         history = history_turns(self.store.messages(session.id))
-        return PlanContext(text=text, labels=labels.names, shares={n: labels.share(n) for n in labels.names},
-                           history=history, current=node.instruction, faces=len(labels.faces),
-                           image_png=self.blobs.get(node.image))
+        return picture_context(labels, text=text, history=history, current=node.instruction,
+                               image_png=self.blobs.get(node.image))
 
     def _run_turn(self, session: Session, node: Node, labels: LabelMap, text: str, instr: EditInstruction,
                   plan: PlanResult, mask_png: bytes | None, progress: Callable[[int, int, str], None] | None) -> TurnOutcome:
@@ -457,7 +452,7 @@ class EditService:
         plan.notes = [redact.redact(n) for n in plan.notes]  # notes may quote a backend's error text
         user_msg = self.store.new_message(session.id, "user", text, node=node.id,
                                           data={"instruction": instr.to_dict(), "planner": plan.planner})
-        if instr.operation in ("undo", "redo"):
+        if instr.is_history:
             return self._move(session, instr.operation, instr.count, user_msg, zh)
         if instr.operation == "clarify":
             reply = instr.question or instr.reply
@@ -509,7 +504,7 @@ class EditService:
         key = session.data.get("source_face")
         if not key:
             raise BadRequest("face swap needs a source face: upload the face to use first")
-        return images.to_array(images.load_image(self.blobs.get(key), 10**12, 10**9))
+        return self._stored_image(key)
 
     def set_source_face(self, session_id: str, client: str, raw: bytes) -> dict[str, Any]:
         with self._lock(session_id):
@@ -549,8 +544,7 @@ class EditService:
         planner = self.planner_for(session)
         if not isinstance(planner, LLMPlanner):
             return offline
-        ctx = PlanContext(text="", labels=labels.names, shares={n: labels.share(n) for n in labels.names},
-                          current=done[-1] if done else None, faces=len(labels.faces), image_png=png)
+        ctx = picture_context(labels, text="", current=done[-1] if done else None, image_png=png)
         picked = llm_suggestions(planner, ctx, done, can_run, zh=zh)
         return (picked + [s for s in offline if all(s["instruction"] != p["instruction"] for p in picked)])[:3]
 
@@ -601,6 +595,11 @@ class EditService:
 def history_turns(messages: list[Any]) -> list[Turn]:
     """The conversation a planner sees: the last HISTORY_TURNS messages, uploads left out."""
     return [Turn(m.role, m.text, m.data.get("instruction")) for m in messages[-HISTORY_TURNS:] if not m.data.get("upload")]
+
+
+def picture_context(labels: LabelMap, **kw: Any) -> PlanContext:
+    """A planner's context with what it knows of the picture: its labels, their shares, its faces."""
+    return PlanContext(labels=labels.names, shares={n: labels.share(n) for n in labels.names}, faces=len(labels.faces), **kw)
 
 
 def with_user_mask(labels: LabelMap, mask: np.ndarray) -> LabelMap:

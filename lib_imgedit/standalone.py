@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import redact
 from .api import create_router
+from .errors import ImgEditError, PayloadTooLarge, Unauthorized
 from .housekeeping import Sweeper
 from .service import EditService
 
@@ -38,6 +39,14 @@ def parse_credentials(spec: str | None) -> dict[str, str]:
             raise ValueError("--api-auth takes user:password pairs separated by commas")
         creds[user] = password
     return creds
+
+
+async def _send_error(send: Callable, error: ImgEditError, headers: list[tuple[bytes, bytes]] | None = None) -> None:
+    """An answer in the API's one error shape, sent by a middleware before any route runs."""
+    body = json.dumps(error.to_dict()).encode()
+    await send({"type": "http.response.start", "status": error.status, "headers": [
+        (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *(headers or [])]})
+    await send({"type": "http.response.body", "body": body})
 
 
 class BasicAuthMiddleware:
@@ -84,12 +93,8 @@ class BasicAuthMiddleware:
             if scope["type"] == "websocket":
                 await send({"type": "websocket.close", "code": 1008})
                 return
-            body = json.dumps({"error": "Unauthorized", "message": "sign in: this server needs a user name and password",
-                               "status": 401}).encode()
-            await send({"type": "http.response.start", "status": 401, "headers": [
-                (b"content-type", b"application/json"), (b"www-authenticate", b'Basic realm="imgedit"'),
-                (b"content-length", str(len(body)).encode())]})
-            await send({"type": "http.response.body", "body": body})
+            await _send_error(send, Unauthorized("sign in: this server needs a user name and password"),
+                              [(b"www-authenticate", b'Basic realm="imgedit"')])
             return
         scope.setdefault("state", {})["imgedit_user"] = user
 
@@ -113,11 +118,7 @@ class BodyLimitMiddleware:
         if scope["type"] == "http":
             length = dict(scope.get("headers") or []).get(b"content-length")
             if length and length.isdigit() and int(length) > self.max_bytes:
-                body = json.dumps({"error": "PayloadTooLarge", "status": 413,
-                                   "message": f"the request is larger than the {self.max_bytes / 1e6:.0f} MB allowed"}).encode()
-                await send({"type": "http.response.start", "status": 413,
-                            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
-                await send({"type": "http.response.body", "body": body})
+                await _send_error(send, PayloadTooLarge(f"the request is larger than the {self.max_bytes / 1e6:.0f} MB allowed"))
                 return
         await self.app(scope, receive, send)
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar
 
 import numpy as np
 
+from .. import images
 from ..config import Settings
+from ..errors import ImgEditError, UpstreamError
 from ..instruction import EditInstruction
 from ..masks import composite
 from ..segment.base import LabelMap
@@ -51,6 +54,16 @@ class EditRequest:
         if self.settings.strength > 0:
             return min(max(self.settings.strength, lo), hi)
         return float(op.get("default_strength", 0.75))
+
+
+def decode_result(data: str | bytes, who: str) -> np.ndarray:
+    """A backend's image (base64 text, a data URL, or the file's bytes) as RGB; anything unreadable is the
+    backend's fault (UpstreamError)."""
+    try:
+        raw = base64.b64decode(data.split(",", 1)[-1]) if isinstance(data, str) else data
+        return images.to_array(images.load_image(raw, 10**9, 10**6))
+    except (ImgEditError, ValueError):
+        raise UpstreamError(f"{who} sent an image that cannot be read") from None
 
 
 @dataclass

@@ -17,9 +17,8 @@ import numpy as np
 
 from .. import images
 from ..errors import Interrupted, UpstreamError, UpstreamTimeout
-from .base import EditRequest, EditResult, Executor
+from .base import EditRequest, EditResult, Executor, decode_result
 from .sd_request import REMOVE_PROMPT
-from .webui_api import decode_result
 
 DALLE2_SIDES = (256, 512, 1024)
 DALLE2_MAX_BYTES = 4 * 1024 * 1024  # the endpoint's limit per file
@@ -73,7 +72,7 @@ def edit_pngs(request: EditRequest, frame: Letterbox) -> tuple[bytes, bytes]:
     edit[y:y + h, x:x + w] = cv2.resize((request.mask > 0).astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
     mask = np.zeros(frame.size[::-1] + (4,), np.uint8)
     mask[..., 3] = np.where(edit, 0, 255)
-    return images.encode_png(images.to_image(image)), images.encode_png(images.to_image(mask))
+    return images.encode_png(image), images.encode_png(mask)
 
 
 def edit_prompt(request: EditRequest) -> str:
@@ -147,7 +146,7 @@ class OpenAIImagesExecutor(Executor):
                 got.raise_for_status()
             except httpx.HTTPError as exc:
                 raise UpstreamError(f"cannot fetch the OpenAI image result: {exc}") from None
-            return decode_result(images.png_b64(got.content), "the OpenAI image API")
+            return decode_result(got.content, "the OpenAI image API")
         raise UpstreamError("the OpenAI image API answered without an image")
 
 

@@ -8,15 +8,14 @@ face-swap arguments under `alwayson_scripts`, polls `/sdapi/v1/progress`, and on
 
 from __future__ import annotations
 
-import base64
 import json
 from typing import Any
 
 import numpy as np
 
 from .. import images
-from ..errors import ImgEditError, Interrupted, UpstreamError, UpstreamTimeout
-from .base import EditRequest, EditResult, Executor
+from ..errors import Interrupted, UpstreamError, UpstreamTimeout
+from .base import EditRequest, EditResult, Executor, decode_result
 from .sd_request import (
     SD_OPERATIONS,
     api_body,
@@ -29,7 +28,7 @@ from .watch import Watcher
 
 
 def b64png(arr: np.ndarray) -> str:
-    return base64.b64encode(images.encode_png(arr)).decode("ascii")
+    return images.png_b64(images.encode_png(arr))
 
 
 class WebUIApiExecutor(Executor):
@@ -169,15 +168,6 @@ def _first_image(reply: dict[str, Any]) -> np.ndarray:
     if not found or not isinstance(found[0], str):
         raise UpstreamError("the remote WebUI answered without an image")
     return decode_result(found[0], "the remote WebUI")
-
-
-def decode_result(data: str, who: str) -> np.ndarray:
-    """A base64 image from a backend as RGB; anything unreadable is the backend's fault (UpstreamError)."""
-    try:
-        raw = base64.b64decode(data.split(",", 1)[-1])
-        return images.to_array(images.load_image(raw, 10**9, 10**6))
-    except (ImgEditError, ValueError):
-        raise UpstreamError(f"{who} sent an image that cannot be read") from None
 
 
 def _info(reply: dict[str, Any]) -> dict[str, Any]:

@@ -20,7 +20,6 @@ import base64
 import io
 import json
 import logging
-import re
 import threading
 import time
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from typing import Any
 
 from ..errors import ImgEditError, InvalidInstruction
 from ..instruction import build_schema, validate_instruction
+from ..lang import is_zh
 from .base import PlanContext, Planner, PlanResult
 from .extract import NoInstruction, extract_instruction
 from .profiles import ModelProfile
@@ -39,7 +39,6 @@ MAX_REPAIRS = 2  # retries with the validation error after the first answer
 COOLDOWN_S = 30.0
 IMAGE_SIDE = 512  # longest side of the picture a vision model gets
 TOOL_NAME = "edit_image"
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 class LLMUnavailable(Exception):
@@ -66,7 +65,7 @@ def prompt_values(ctx: PlanContext, rules: dict[str, Any], done: list[dict[str, 
             ops.append(f"- {name}: needs {needs}{strength}")
     labels = sorted(ctx.labels, key=lambda x: -ctx.shares.get(x, 0))
     with_shares = ", ".join(f"{x} ({ctx.shares[x]:.0%})" if x in ctx.shares else x for x in labels)
-    zh = bool(_CJK.search(ctx.text)) if zh is None else zh
+    zh = is_zh(ctx.text) if zh is None else zh
     return {
         "operations": "\n".join(ops),
         "schema": json.dumps(schema, ensure_ascii=False, separators=(",", ":")),

@@ -23,10 +23,10 @@ from typing import Any
 from ..colors import CHINESE_COLORS, COLORS, parse_color
 from ..errors import InvalidInstruction
 from ..instruction import validate_instruction
+from ..lang import CJK, is_zh
 from . import vocab as V
 from .base import PlanContext, Planner, PlanResult, Turn
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _MAX_TEXT = 1000  # characters of a request that are read; the rest cannot change the plan much
 
 # ------------------------------------------------------------------------------------------------
@@ -83,7 +83,7 @@ def _static_tables() -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any
 
     def put(words: tuple[str, ...] | list[str], cat: str, value: Any) -> None:
         for w in words:
-            _add(zh if _CJK.search(w) else en, w, cat, value)
+            _add(zh if CJK.search(w) else en, w, cat, value)
 
     for concept, (en_words, zh_words, _alts) in V.CONCEPTS.items():
         for w in en_words:
@@ -109,7 +109,7 @@ def _static_tables() -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any
     put(list(V.MATERIALS_EN), "material", None)
     put(list(V.MATERIALS_ZH), "material", None)
     for word, mat in {**V.MATERIALS_EN, **V.MATERIALS_ZH}.items():
-        (zh if _CJK.search(word) else en)[word]["material"] = mat
+        (zh if CJK.search(word) else en)[word]["material"] = mat
     for name in COLORS:
         _add(en, name, "color", name)
     for word, name in {**_COMPARATIVE_COLORS, **V.HAIR_COLOR_NOUNS}.items():
@@ -172,7 +172,7 @@ def _label_tables(labels: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict
         norm = _norm_label(label)
         if not norm or norm in _STOP_LABELS or len(norm) < 2:
             continue
-        if _CJK.search(norm):
+        if CJK.search(norm):
             zh.setdefault(norm, ("@label", label))
             continue
         forms = set(_plurals(norm)) | {_singular(norm), str(label).lower(), norm.replace(" ", "")}
@@ -199,13 +199,13 @@ def tokenize(text: str, labels: list[str]) -> list[Tok]:
     if pattern is not None:
         for m in pattern.finditer(text):
             cands.append(Tok(m.start(), m.end(), m.group(0), {"thing": en_labels[m.group(0)]}))
-    if _CJK.search(text):
+    if CJK.search(text):
         maxlen = max([_ZH_MAXLEN] + [len(w) for w in zh_labels])
         # forward maximum matching: the longest word at each place, then on after it ("模糊一点" is 模糊 + 一点)
         i = 0
         while i < len(text):
             step = 1
-            if _CJK.search(text[i]) or text[i] in "3tqpPl":
+            if CJK.search(text[i]) or text[i] in "3tqpPl":
                 for n in range(min(maxlen, len(text) - i), 0, -1):
                     piece = text[i:i + n]
                     if piece in zh_labels:
@@ -755,7 +755,7 @@ def _explicit_amount(text: str) -> float | None:
 def _factor(text: str, zh: bool) -> float:
     """The strongest amount word in `text` as a factor on the default amount (1 when none)."""
     found: list[tuple[int, float]] = []
-    if zh or _CJK.search(text):
+    if zh or CJK.search(text):
         for word, f in V.AMOUNT_ZH.items():
             pos = text.find(word)
             if pos >= 0:
@@ -1004,7 +1004,7 @@ class OfflinePlanner(Planner):
     def plan(self, ctx: PlanContext) -> PlanResult:
         notes: list[str] = []
         labels = [str(x) for x in (ctx.labels or [])]
-        zh = bool(_CJK.search(ctx.text or ""))
+        zh = is_zh(ctx.text)
         try:
             draft = self._plan(ctx, labels, zh)
         except Exception as exc:  # a bug here must never reach the user as a crash
@@ -1104,8 +1104,8 @@ class OfflinePlanner(Planner):
             targets += found
         if not targets:
             return None
-        ptext = _fix_typos(_clean(pending[:_MAX_TEXT], bool(_CJK.search(pending))), labels)
-        pzh = bool(_CJK.search(pending))
+        ptext = _fix_typos(_clean(pending[:_MAX_TEXT], is_zh(pending)), labels)
+        pzh = is_zh(pending)
         draft = self._plan_text(ptext, tokenize(ptext, labels), labels, pzh, ctx, forced=list(dict.fromkeys(targets)))
         if draft.ins.get("operation") == "clarify":
             return None
@@ -1263,7 +1263,7 @@ class OfflinePlanner(Planner):
         found = _personal_labels(content_toks, labels)
         if found:
             return found
-        english = _translate(content) if _CJK.search(content) else content.lower()
+        english = _translate(content) if CJK.search(content) else content.lower()
         # the head noun, which comes last in English ("a flower crown" is a crown)
         hits = [(m.end(), len(word), key) for word, key in V.CONTENT_WORDS.items()
                 for m in re.finditer(r"(?<![a-z])" + re.escape(word) + r"(?:s|es)?(?![a-z])", english)]
@@ -1429,8 +1429,8 @@ class OfflinePlanner(Planner):
 
         def has(words: tuple[str, ...]) -> bool:
             if zh:
-                return any(w in t for w in words if _CJK.search(w)) or any(
-                    re.search(r"(?<![a-z])" + re.escape(w) + r"(?![a-z])", lt) for w in words if not _CJK.search(w))
+                return any(w in t for w in words if CJK.search(w)) or any(
+                    re.search(r"(?<![a-z])" + re.escape(w) + r"(?![a-z])", lt) for w in words if not CJK.search(w))
             return any(re.search(r"(?<![a-z])" + re.escape(w) + r"(?![a-z])", lt) for w in words)
 
         things = [x for x in toks if x.cat == "thing"]
@@ -1796,7 +1796,7 @@ _REF_WORDS_EN = {w for phrase in V.MORE_EN + V.LESS_EN + V.AGAIN_EN for w in phr
 
 def _only_reference_words(text: str, zh: bool) -> bool:
     """'stronger', 'not enough', '再强一点': nothing but words about the previous edit."""
-    if zh or _CJK.search(text):
+    if zh or CJK.search(text):
         rest = text
         for w in sorted(V.MORE_ZH + V.LESS_ZH + V.AGAIN_ZH, key=len, reverse=True):
             rest = rest.replace(w, "")
@@ -1984,7 +1984,7 @@ def _residual(text: str, toks: list[Tok], zh: bool, drop: tuple[str, ...]) -> st
     pieces.append(text[pos:])
     rest = " ".join(pieces)
     rest = re.sub(r"\d+(?:\.\d+)?\s*(?:%|％|percent)?", " ", rest)
-    if zh or _CJK.search(rest):
+    if zh or CJK.search(rest):
         for w in sorted(V.ZH_FILLERS + V.ZH_MEASURES, key=len, reverse=True):
             rest = rest.replace(w, " ")
         rest = _ZH_POSITION.sub(" ", rest)
@@ -2094,7 +2094,7 @@ def _zh_prompt(content: str) -> str:
 def _content_prompt(content: str, zh: bool, sel: _Selection | None, kind: str, toks: list[Tok]) -> str:
     text = content.strip(" ,.;:!?，。；：！？")
     text = re.sub(r"^(?:please|instead|now)\s+|\s+(?:please|instead|now|too|as well)$", "", text)
-    if zh or _CJK.search(text):
+    if zh or CJK.search(text):
         prompt = _zh_prompt(text)
     else:
         prompt = text
@@ -2123,7 +2123,7 @@ def _style_prompt(text: str, toks: list[Tok], zh: bool, free: bool) -> str:
         elif tok.cat == "filter":
             parts.append(f"{tok.value} style")
     base = text.strip(" ,.;:!?，。；：！？")
-    if zh or _CJK.search(base):
+    if zh or CJK.search(base):
         extra = _zh_prompt(base)
     else:
         extra = re.sub(r"^(?:(?:make|turn|it|into|look|looks|like|a|an|the|this|photo|image|picture)\b\s*)+", "",
