@@ -8,9 +8,9 @@ the WebUI's send-to buttons, its progress (`shared.state`) and Interrupt.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
-ProgressFn = Callable[[int, int, str], None]
+from .executors.base import ProgressFn
 
 
 class TabHost:

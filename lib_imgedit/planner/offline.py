@@ -1640,7 +1640,7 @@ class OfflinePlanner(Planner):
         out: dict[str, Any] = {"operation": ins.get("operation", "clarify")}
         op = out["operation"]
         out["targets"] = [x for x in dict.fromkeys(ins.get("targets") or []) if x in labels][:16]
-        if op in ("undo", "redo", "clarify", "restyle") and op != "restyle":
+        if op in ("undo", "redo", "clarify"):
             out["targets"] = []
         for key in ("prompt", "negative_prompt", "question"):
             if ins.get(key):
