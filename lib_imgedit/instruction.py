@@ -16,8 +16,14 @@ import jsonschema
 from .colors import parse_color
 from .errors import InvalidInstruction
 
-OPERATIONS = ("inpaint", "recolor", "remove", "restyle", "adjust", "face_swap", "undo", "redo", "clarify")
+OPERATIONS = ("inpaint", "recolor", "remove", "restyle", "adjust", "face_swap", "crop", "rotate", "flip", "resize",
+              "undo", "redo", "clarify")
 HISTORY_OPERATIONS = ("undo", "redo")
+# Picture operations act on the whole picture (its size or orientation) and carry the label map along.
+PICTURE_OPERATIONS = ("crop", "rotate", "flip", "resize")
+# Operations that may not be a step of a several-step plan: they are a whole turn on their own.
+SOLO_OPERATIONS = ("undo", "redo", "clarify")
+MAX_STEPS = 8
 
 FIELD_HELP: dict[str, str] = {
     "operation": "what to do: inpaint (regenerate the targets from prompt), recolor (targets to color), "
@@ -34,6 +40,13 @@ FIELD_HELP: dict[str, str] = {
     "control": "ControlNet to keep the structure: auto, none or a preprocessor name",
     "faces": "which faces (0-based, numbered left to right) for face operations; empty means all",
     "count": "how many steps, for undo and redo",
+    "aspect": "for crop: the aspect ratio to crop to as W:H ('1:1' square, '16:9', '4:5' portrait); with targets "
+    "and no aspect, crop tight around the targets",
+    "angle": "for rotate: degrees clockwise (90, 180, 270, or a small straightening angle such as -3)",
+    "direction": "for flip: horizontal (mirror left-right) or vertical (upside down)",
+    "scale": "for resize: the factor (2 twice as big, 0.5 half the size)",
+    "width": "for resize: the new width in pixels (the height follows unless given)",
+    "height": "for resize: the new height in pixels (the width follows unless given)",
     "question": "the question to ask, for clarify",
     "reply": "one short sentence for the user saying what is being done",
 }
@@ -62,6 +75,12 @@ class EditInstruction:
     control: str = "auto"
     faces: list[int] = field(default_factory=list)
     count: int = 1
+    aspect: str = ""
+    angle: float = 0
+    direction: str = ""
+    scale: float | None = None
+    width: int | None = None
+    height: int | None = None
     question: str = ""
     reply: str = ""
 
@@ -79,6 +98,45 @@ class EditInstruction:
     @property
     def is_history(self) -> bool:
         return self.operation in HISTORY_OPERATIONS
+
+    @property
+    def is_picture(self) -> bool:
+        return self.operation in PICTURE_OPERATIONS
+
+
+@dataclass
+class EditPlan:
+    """What one message asks for: one instruction, or several run in order as one turn.
+    JSON: a bare instruction for one step, `{"steps": [instruction, ...]}` for several."""
+
+    steps: list[EditInstruction]
+    reply: str = ""
+
+    @property
+    def single(self) -> EditInstruction | None:
+        return self.steps[0] if len(self.steps) == 1 else None
+
+    def to_dict(self, compact: bool = True) -> dict[str, Any]:
+        if len(self.steps) == 1:
+            return self.steps[0].to_dict(compact)
+        out: dict[str, Any] = {"steps": [s.to_dict(compact) for s in self.steps]}
+        if self.reply:
+            out["reply"] = self.reply
+        return out
+
+
+def is_steps(data: Any) -> bool:
+    """Whether `data` is the several-step form `{"steps": [...]}`."""
+    return isinstance(data, dict) and "steps" in data and "operation" not in data
+
+
+def plan_steps(data: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The instructions of a plan in JSON form, bare or with steps (no validation)."""
+    if not isinstance(data, dict):
+        return []
+    if is_steps(data):
+        return [s for s in data.get("steps") or [] if isinstance(s, dict)]
+    return [data]
 
 
 def build_schema(rules: dict[str, Any], labels: Iterable[str] | None = None) -> dict[str, Any]:
@@ -118,6 +176,12 @@ def build_schema(rules: dict[str, Any], labels: Iterable[str] | None = None) -> 
         "control": {"type": "string", "maxLength": 64, "pattern": r"^[A-Za-z0-9_.\- ]*$", "description": FIELD_HELP["control"]},
         "faces": {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 31}, "uniqueItems": True, "maxItems": 32, "description": FIELD_HELP["faces"]},
         "count": {"type": "integer", "minimum": 1, "maximum": 50, "description": FIELD_HELP["count"]},
+        "aspect": {"type": "string", "pattern": r"^[1-9][0-9]?:[1-9][0-9]?$", "description": FIELD_HELP["aspect"]},
+        "angle": {"type": "number", "minimum": -360, "maximum": 360, "description": FIELD_HELP["angle"]},
+        "direction": {"enum": ["horizontal", "vertical"], "description": FIELD_HELP["direction"]},
+        "scale": {"type": ["number", "null"], "minimum": 0.05, "maximum": 8, "description": FIELD_HELP["scale"]},
+        "width": {"type": ["integer", "null"], "minimum": 16, "maximum": 16384, "description": FIELD_HELP["width"]},
+        "height": {"type": ["integer", "null"], "minimum": 16, "maximum": 16384, "description": FIELD_HELP["height"]},
         "question": text_field("question"),
         "reply": text_field("reply"),
     }
@@ -129,6 +193,25 @@ def build_schema(rules: dict[str, Any], labels: Iterable[str] | None = None) -> 
         "required": ["operation"],
         "additionalProperties": False,
     }
+
+
+def build_plan_schema(rules: dict[str, Any], labels: Iterable[str] | None = None) -> dict[str, Any]:
+    """JSON Schema of a plan: one instruction, or `{"steps": [instruction, ...]}` for several edits."""
+    one = build_schema(rules, labels)
+    step = copy.deepcopy({k: v for k, v in one.items() if k not in ("$schema", "title")})
+    solo = [op for op in step["properties"]["operation"]["enum"] if op not in SOLO_OPERATIONS]
+    step["properties"]["operation"] = {**step["properties"]["operation"], "enum": solo}
+    steps = {
+        "type": "object",
+        "properties": {
+            "steps": {"type": "array", "items": step, "minItems": 2, "maxItems": MAX_STEPS,
+                      "description": "several edits asked for in one message, in the order to run them"},
+            "reply": one["properties"]["reply"],
+        },
+        "required": ["steps"],
+        "additionalProperties": False,
+    }
+    return {"$schema": one["$schema"], "title": "EditPlan", "oneOf": [{k: v for k, v in one.items() if k != "$schema"}, steps]}
 
 
 def _path(error: jsonschema.ValidationError) -> str:
@@ -173,6 +256,43 @@ def validate_instruction(
     return instr
 
 
+def validate_plan(data: Any, rules: dict[str, Any], labels: Iterable[str] | None = None) -> EditPlan:
+    """Validate a bare instruction or `{"steps": [...]}`; every problem is reported with its path
+    (`steps.1.targets.0`). undo, redo and clarify are a turn on their own, never a step."""
+    labels = list(labels) if labels is not None else None
+    if not is_steps(data):
+        return EditPlan([validate_instruction(data, rules, labels)])
+    extra = sorted(set(data) - {"steps", "reply"})
+    raw = data.get("steps")
+    errors: list[dict[str, str]] = []
+    if extra:
+        errors.append({"path": "(root)", "message": f"unknown field(s) {', '.join(map(repr, extra))}"})
+    if not isinstance(raw, list) or not raw:
+        errors.append({"path": "steps", "message": "steps must be a non-empty list of instructions"})
+        raw = []
+    elif len(raw) > MAX_STEPS:
+        errors.append({"path": "steps", "message": f"{len(raw)} steps; at most {MAX_STEPS} in one message"})
+    reply = data.get("reply", "")
+    if not isinstance(reply, str):
+        errors.append({"path": "reply", "message": "reply must be text"})
+        reply = ""
+    steps: list[EditInstruction] = []
+    for i, item in enumerate(raw if len(raw) <= MAX_STEPS else []):
+        if len(raw) > 1 and isinstance(item, dict) and item.get("operation") in SOLO_OPERATIONS:
+            errors.append({"path": f"steps.{i}.operation",
+                           "message": f"{item['operation']} is a turn of its own, not a step of a plan"})
+            continue
+        try:
+            steps.append(validate_instruction(item, rules, labels))
+        except InvalidInstruction as exc:
+            errors += [{"path": f"steps.{i}" + ("" if e["path"] == "(root)" else "." + e["path"]), "message": e["message"]}
+                       for e in exc.details]
+    if errors:
+        summary = "; ".join(f"{e['path']}: {e['message']}" for e in errors)
+        raise InvalidInstruction(f"invalid plan: {summary}", errors)
+    return EditPlan(steps, reply.strip()[: int(rules.get("text", {}).get("reply_max_chars", 500))])
+
+
 def _cross_field_errors(data: dict[str, Any], rules: dict[str, Any]) -> list[dict[str, str]]:
     op_name = data["operation"]
     op = rules["operations"][op_name]
@@ -192,5 +312,13 @@ def _cross_field_errors(data: dict[str, Any], rules: dict[str, Any]) -> list[dic
         v not in (None, False, 0) for v in data["adjust"].values()
     ):
         errors.append({"path": "adjust", "message": "adjust changes nothing: give at least one non-zero parameter"})
+    if op_name == "crop" and not data.get("aspect") and not data.get("targets"):
+        errors.append({"path": "aspect", "message": "crop needs an aspect (W:H) or targets to crop around"})
+    if op_name == "rotate" and not float(data.get("angle") or 0) % 360:
+        errors.append({"path": "angle", "message": "rotate needs an angle that is not a whole turn"})
+    if op_name == "flip" and not data.get("direction"):
+        errors.append({"path": "direction", "message": "flip needs a direction: horizontal or vertical"})
+    if op_name == "resize" and not any(data.get(k) for k in ("scale", "width", "height")):
+        errors.append({"path": "scale", "message": "resize needs a scale, a width or a height"})
     return errors
 

@@ -10,15 +10,29 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-LABEL_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+# A class name (`car`, `upper_clothes`), optionally followed by an instance number: separate
+# instances of one class are `car 1`, `car 2`, ... numbered left to right.
+LABEL_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}( [1-9][0-9]?)?$")
+_INSTANCE_RE = re.compile(r"^(.*) ([1-9][0-9]?)$")
 
 
 def clean_label(name: str) -> str:
-    """Normalise a label name: lower case, words joined by `_`; raise ValueError if unusable."""
-    label = re.sub(r"[\s\-]+", "_", str(name).strip().lower())
+    """Normalise a label name: lower case, words joined by `_`, an instance number kept apart
+    (`Red Car 2` -> `red_car 2`); raise ValueError if unusable."""
+    text = str(name).strip().lower()
+    m = _INSTANCE_RE.match(text)
+    base, number = (m.group(1), m.group(2)) if m else (text, "")
+    label = re.sub(r"[\s\-]+", "_", base.strip()) + (f" {number}" if number else "")
     if not LABEL_RE.match(label):
-        raise ValueError(f"label {name!r} must be 1-40 letters, digits or _ and start with a letter")
+        raise ValueError(f"label {name!r} must be 1-40 letters, digits or _, start with a letter and may end "
+                         "with an instance number ('car 2')")
     return label
+
+
+def split_instance(label: str) -> tuple[str, int | None]:
+    """`car 2` -> (`car`, 2); `car` -> (`car`, None)."""
+    m = _INSTANCE_RE.match(label)
+    return (m.group(1), int(m.group(2))) if m else (label, None)
 
 
 @dataclass
