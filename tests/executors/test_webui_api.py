@@ -39,7 +39,7 @@ def test_inpaint_sends_the_request_with_controlnet_and_keeps_outside_pixels(serv
     outside, inside = req.mask == 0, req.mask == 1
     assert (result.image[outside] == req.image[outside]).all(), "pixels outside the mask must be bit-identical"
     assert (result.image[inside] == PAINT).all()
-    assert result.executor == "webui_api" and result.info["seed"] == 1234 and "a red car" in result.info["infotext"]
+    assert result.executor == "webui_api" and result.info["seed"] == 1234 and "a red car" in result.info["parameters"]
     assert result.info["controlnet"].startswith("inpaint_global_harmonious /") and units[0]["processor_res"] == -1
 
 

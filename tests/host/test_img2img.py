@@ -59,7 +59,7 @@ def test_inpaint_builds_the_processing_object_and_keeps_outside_pixels(webui, se
     outside, inside = req.mask == 0, req.mask == 1
     assert (result.image[outside] == req.image[outside]).all() and (result.image[inside] == PAINT).all()
     assert result.executor == "host" and result.info["controlnet"].startswith("inpaint_global_harmonious /") and result.info["seed"] == 1234
-    assert "Chat Edit:" in result.info["infotext"]
+    assert "Chat Edit:" in result.info["parameters"] and "Steps: " in result.info["parameters"]
     # the lock, the state, the global runner
     assert p.lock_held and not webui.call_queue.queue_lock.locked() and webui.call_queue.queue_lock.acquisitions == 1
     assert webui.shared.state.begun == ["imgedit"] and p.state_job == "imgedit"
@@ -106,6 +106,24 @@ def test_result_is_saved_with_the_instruction_in_its_infotext(webui, settings, r
     webui.shared.opts.data["samples_save"] = False
     run(settings, rules, INPAINT)
     assert len(__import__("modules.images").images.saved) == 1
+
+
+def test_the_returned_png_carries_the_saved_copys_parameters_and_the_instruction(webui, settings, rules):
+    """Send to img2img and PNG Info read the returned PNG as they read the copy in outputs/."""
+    from modules import images as host_images
+    from modules import infotext_utils
+
+    from lib_imgedit.infotext import make_infotext
+
+    req, result = run(settings, rules, {**INPAINT, "negative_prompt": "blurry, dark"})
+    text = make_infotext(req.instruction, result.executor, result.info, (96, 64))
+    assert text == host_images.saved[-1][1], "the same text as the saved copy"
+    got = infotext_utils.parse_generation_parameters(text)
+    assert (got["Prompt"], got["Negative prompt"]) == ("a leather jacket", "blurry, dark")
+    assert (got["Steps"], got["Sampler"], got["Seed"], got["Denoising strength"]) == (str(settings.steps), settings.sampler, "1234", "0.6")
+    assert (got["Model"], got["Mask blur"], got["Size-1"]) == ("v1-5-pruned-emaonly", "0", str(webui.processing.runs[-1].width))
+    assert got["ControlNet 0"].startswith("Module: inpaint_global_harmonious")
+    assert json.loads(got["Chat Edit"]) == req.instruction.to_dict()
 
 
 def test_the_global_runner_still_runs_its_own_scripts_afterwards(webui, settings, rules):
