@@ -110,7 +110,14 @@ def test_inpaint_through_the_api_runs_on_the_host_pipeline(webui, astronaut):
     assert body["executor"] == "host"
     out = np.asarray(Image.open(io.BytesIO(base64.b64decode(body["image"]))).convert("RGB"))
     p = webui.processing.runs[-1]
-    assert p.controlnet_seen[0]["unit"].module == "inpaint_only" and p.prompt == "a beach"
+    assert p.controlnet_seen[0]["unit"].module == "inpaint_global_harmonious" and p.prompt == "a beach"
+    import importlib
+
+    assert importlib.import_module("extensions.sd-webui-controlnet.scripts.external_code").logged == [], "no ControlNet fallback"
+    # a background edit by the label rules (eroded away from the person, feathered by masks.py): A1111
+    # gets the hard mask unblurred, not inverted, from the original pixels (no pale band from a second blur)
+    assert (p.mask_blur_x, p.mask_blur_y, p.inpainting_mask_invert, p.inpainting_fill) == (0, 0, 0, 1)
+    assert set(np.unique(np.asarray(p.image_mask))) == {0, 255}
     edited = np.asarray(p.image_mask) > 0
     assert (out[~edited] == small[~edited]).all(), "pixels outside the mask are unchanged"
     assert (out[edited] != small[edited]).any()
