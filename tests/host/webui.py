@@ -72,6 +72,20 @@ class FakeWebUI:
             importlib.import_module("modules_forge.shared").preprocessor_dir = str(self.annotators_dir)
         if seg_weights:
             self.download_seg_weights()
+        # the WebUI's upscalers: the model-free ones, an ESRGAN whose model is on disk, one only known by URL
+        from modules import upscaler
+
+        models = tmp_path / "models"
+        (models / "ESRGAN").mkdir(parents=True)
+        (models / "ESRGAN" / "4x-UltraSharp.pth").write_bytes(b"w")
+        self.esrgan = upscaler.FakeESRGAN("ESRGAN", str(models / "ESRGAN"))
+        self.realesrgan = upscaler.FakeESRGAN("RealESRGAN", str(models / "RealESRGAN"))
+        shared.sd_upscalers = [
+            *upscaler.UpscalerNone().scalers, *upscaler.UpscalerLanczos().scalers,
+            upscaler.UpscalerData("R-ESRGAN 4x+", "https://github.com/xinntao/Real-ESRGAN/releases/download/v0.1.0/"
+                                  "RealESRGAN_x4plus.pth", self.realesrgan),
+            upscaler.UpscalerData("4x-UltraSharp", str(models / "ESRGAN" / "4x-UltraSharp.pth"), self.esrgan),
+        ]
 
         runner = scripts.ScriptRunner()
         self.builtin = _script("Seed", scripts.Script)()
