@@ -17,6 +17,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 from ..errors import UpstreamError
+from ..infotext import CHAT_EDIT
 from .base import EditRequest
 
 SD_OPERATIONS = ("inpaint", "remove", "restyle", "face_swap")
@@ -357,7 +358,7 @@ def plan_scripts(request: EditRequest, plan: Img2ImgPlan, where: str, *,
 # ---------------------------------------------------------------- the remote call
 def instruction_infotext(request: EditRequest) -> dict[str, str]:
     """The extra infotext field that carries the instruction into the PNGs the host saves."""
-    return {"Chat Edit": json.dumps(request.instruction.to_dict(), ensure_ascii=False)}
+    return {CHAT_EDIT: json.dumps(request.instruction.to_dict(), ensure_ascii=False)}
 
 
 def api_body(plan: Img2ImgPlan, image_b64: str, mask_b64: str | None, alwayson: dict[str, list[Any]]) -> dict[str, Any]:
