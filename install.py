@@ -4,13 +4,22 @@ WebUI lacks, with the WebUI's own helpers, never moving what the WebUI pinned.
 A package is installed only when it is missing, or, for the two whose API we depend on (openai 1.x,
 json-repair), when the installed version is outside the range. The WebUI's pins are passed to pip as
 requirements of the same command, so pip keeps them (openai 2.x would pull anyio 4 and a new httpx;
-mediapipe 1.x has no bundled models; any newer numpy, protobuf or opencv breaks the WebUI). A failure
-is logged and the WebUI starts anyway: mediapipe (offline segmentation) and redis (shared sessions)
-are optional.
+any newer numpy, protobuf or opencv breaks the WebUI). A failure is logged and the WebUI starts
+anyway: mediapipe (offline segmentation), onnxruntime + huggingface_hub (downloaded segmentation
+models) and redis (shared sessions) are optional.
+
+mediapipe is checked, not only found: a fresh A1111 + ControlNet install resolves it to 1.x, which
+has no `solutions` and ships no model files, so offline segmentation silently disappeared. When the
+installed one lacks what the offline segmenter uses, a working 0.10.x is installed within the pins,
+and if that fails the console says what is missing.
 """
 
+from __future__ import annotations
+
 import importlib.metadata
+import importlib.util
 import sys
+from pathlib import Path
 
 import launch
 
@@ -20,11 +29,16 @@ PACKAGES = [
     ("json-repair", "json-repair>=0.30,<1", True),
     ("jsonschema", "jsonschema>=4.17,<5", False),
     ("redis", "redis>=5,<9", False),
-    ("mediapipe", "mediapipe>=0.10.14,<=0.10.21", False),
+    ("onnxruntime", "onnxruntime>=1.16,<2", False),  # onnxruntime-gpu (ReActor's) counts: it is the same module
+    ("huggingface_hub", "huggingface_hub>=0.20,<1", False),
 ]
+MEDIAPIPE = "mediapipe>=0.10.14,<0.10.22"
+# What the offline segmenter uses from the mediapipe package (1.x has neither).
+MEDIAPIPE_NEEDS = ("python/solutions/__init__.py", "modules/selfie_segmentation/selfie_segmentation.tflite",
+                   "modules/face_landmark/face_landmark_with_attention.tflite")
 # The WebUI's own pins that an install must never move.
-HOLD = ("numpy", "protobuf", "opencv-python", "opencv-python-headless", "pydantic", "fastapi", "starlette",
-        "httpx", "httpcore", "h11", "anyio", "gradio", "Pillow", "torch")
+HOLD = ("numpy", "protobuf", "opencv-python", "opencv-python-headless", "opencv-contrib-python", "pydantic", "fastapi",
+        "starlette", "httpx", "httpcore", "h11", "anyio", "gradio", "Pillow", "torch")
 
 
 def version_ok(dist: str, requirement: str) -> bool:
@@ -51,16 +65,53 @@ def held_versions() -> list[str]:
     return out
 
 
+def package_dir(name: str) -> Path | None:
+    """Where an installed package lives, found without importing it."""
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    return Path(locations[0]) if locations else None
+
+
+def mediapipe_problem() -> str | None:
+    """What the installed mediapipe lacks for offline segmentation, or None when it has it all."""
+    root = package_dir("mediapipe")
+    if root is None:
+        return "mediapipe is not installed"
+    missing = [rel for rel in MEDIAPIPE_NEEDS if not (root / rel).is_file()]
+    if not missing:
+        return None
+    try:
+        version = importlib.metadata.version("mediapipe")
+    except importlib.metadata.PackageNotFoundError:
+        version = "?"
+    return f"mediapipe {version} has no {', '.join(missing)} (the legacy solutions and their models, which 0.10.x ships)"
+
+
+def pip(requirement: str, holds: str) -> bool:
+    try:
+        launch.run_pip(f'install "{requirement}" {holds}', f"Chat Edit requirement: {requirement}")
+        return True
+    except Exception as exc:  # noqa: BLE001 - never stop the WebUI from starting
+        print(f"[Chat Edit] could not install {requirement} ({exc}); what needs it stays off", file=sys.stderr)
+        return False
+
+
 def main() -> None:
     if getattr(getattr(launch, "args", None), "skip_install", False):
         return
     todo = wanted()
+    problem = mediapipe_problem()
+    if problem:
+        todo.append(MEDIAPIPE)
     holds = " ".join(f'"{h}"' for h in held_versions()) if todo else ""
     for req in todo:
-        try:
-            launch.run_pip(f'install "{req}" {holds}', f"Chat Edit requirement: {req}")
-        except Exception as exc:  # noqa: BLE001 - never stop the WebUI from starting
-            print(f"[Chat Edit] could not install {req} ({exc}); what needs it stays off", file=sys.stderr)
+        pip(req, holds)
+    if problem and mediapipe_problem():
+        print(f"[Chat Edit] offline segmentation is off: {mediapipe_problem()}. Install {MEDIAPIPE!r} into the "
+              "WebUI's Python (its numpy/protobuf/opencv kept); ControlNet's segmentation still works.", file=sys.stderr)
 
 
 if __name__ == "__main__":

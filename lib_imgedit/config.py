@@ -41,6 +41,9 @@ class Settings:
     # execution
     executors: str = _opt("host,webui_api,openai_images,local", "Executor order", "tried left to right until one can serve", section="execution")
     segmenters: str = _opt("controlnet,mediapipe", "Segmenter order", "the first available one segments uploads", section="execution")
+    controlnet_seg_download: bool = _opt(False, "Download ControlNet segmentation models",
+                                         "OneFormer ADE20K/COCO weigh over 1 GB each; off: ControlNet segments only with "
+                                         "models already downloaded, else MediaPipe does", section="execution")
     preset: str = _opt("keep structure", "Preset", choices=("keep structure", "creative", "fast"), section="execution")
     strength: float = _opt(0.0, "Denoising strength", "0: the per-operation default from the rules", lo=0, hi=1, section="execution")
     steps: int = _opt(20, "Sampling steps", lo=1, hi=150, section="execution")

@@ -17,6 +17,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 from ..errors import UpstreamError
+from ..infotext import CHAT_EDIT
 from .base import EditRequest
 
 SD_OPERATIONS = ("inpaint", "remove", "restyle", "face_swap")
@@ -78,6 +79,11 @@ def working_size(aspect: float, side: int) -> tuple[int, int]:
     return max(64, int(round(w / 8)) * 8), max(64, int(round(h / 8)) * 8)
 
 
+def is_feathered(mask: np.ndarray) -> bool:
+    """True when the mask already has a soft edge (values between 0 and 1): masks.py feathered it."""
+    return bool(((mask > 0) & (mask < 1)).any())
+
+
 def hard_mask(mask: np.ndarray) -> np.ndarray:
     """The request's soft mask as the 0/255 mask A1111 wants: every pixel that may change is white
     (the feather is applied afterwards, when the result is composited through the soft mask)."""
@@ -102,6 +108,11 @@ def plan_img2img(request: EditRequest, sdxl: bool | None = None) -> Img2ImgPlan:
       the region itself, so there the original is the start);
     - restyle: the whole picture, no mask, structure left to ControlNet;
     - face_swap: the whole picture (face numbers count faces in it), denoising 0 unless asked for.
+
+    The mask comes already grown and feathered by the label rules (`masks.build_mask`), and the
+    result is composited through it; so A1111 gets it hard, unblurred (mask_blur 0: a second blur
+    would spread half-generated pixels over the label's edge, the pale band around a person) and
+    never inverted. Only a mask without a feather gets the `mask_blur` setting.
     """
     instr, s = request.instruction, request.settings
     op = instr.operation
@@ -126,7 +137,8 @@ def plan_img2img(request: EditRequest, sdxl: bool | None = None) -> Img2ImgPlan:
     width, height = working_size(aspect, side)
     return Img2ImgPlan(
         prompt=prompt, negative_prompt=negative, denoising_strength=round(denoise, 3), inpainting_fill=fill,
-        inpaint_full_res=only_masked, inpaint_full_res_padding=s.inpaint_padding, mask_blur=s.mask_blur,
+        inpaint_full_res=only_masked, inpaint_full_res_padding=s.inpaint_padding,
+        mask_blur=0 if is_feathered(request.mask) else s.mask_blur, inpainting_mask_invert=0,
         width=width, height=height, steps=s.steps, sampler_name=s.sampler, scheduler=s.scheduler,
         cfg_scale=s.cfg_scale, use_mask=use_mask,
     )
@@ -198,15 +210,41 @@ def pick_control(request: EditRequest, modules: Iterable[str], models: Sequence[
     return None, "ControlNet could not keep the structure (" + "; ".join(missing) + "), so the edit ran without it"
 
 
+# ControlNet replaces `inpaint_only` by `inpaint_global_harmonious` (its registered name `inpaint`),
+# with a warning, whenever A1111's img2img carries a mask (scripts/controlnet.py, "A1111 inpaint and
+# ControlNet inpaint duplicated"): A1111 already keeps the unmasked latents, which is what
+# inpaint_only adds. So under A1111's inpaint the unit asks for that one directly.
+UNDER_A1111_INPAINT = {"inpaint_only": "inpaint_global_harmonious"}
+
+
+def is_inpaint_module(module: str) -> bool:
+    return module.lower().startswith("inpaint")
+
+
+def fit_to_img2img(choice: ControlChoice, plan: Img2ImgPlan) -> ControlChoice:
+    """The unit ControlNet runs as given under this img2img: inpaint_only becomes
+    inpaint_global_harmonious when A1111 inpaints with the mask, and an inpaint unit starts from the
+    original pixels ("original" fill), which it keeps the structure of."""
+    if not is_inpaint_module(choice.module):
+        return choice
+    plan.inpainting_fill = ORIGINAL
+    module = UNDER_A1111_INPAINT.get(choice.module.lower(), choice.module) if plan.use_mask else choice.module
+    return ControlChoice(module, choice.model, choice.weight)
+
+
 def controlnet_unit(choice: ControlChoice) -> dict[str, Any]:
     """A unit as a dict, which A1111's ControlNet (pydantic) and Forge's (dataclass `from_dict`) both
-    accept. No image: the unit takes the img2img picture, and inpaint preprocessors its mask."""
-    inpaint = choice.module.startswith("inpaint")
+    accept. No image: the unit takes the img2img picture, and inpaint preprocessors its mask.
+    processor_res and the thresholds are -1, "the preprocessor's default", which both ControlNets
+    take silently; any number is checked against the preprocessor's own slider (the inpaint ones
+    have a hidden 0..1 slider, so 512 is refused with "Invalid value"), and pixel_perfect then sets
+    the resolution from the picture and the working size anyway."""
     return {
         "enabled": True, "module": choice.module, "model": choice.model, "weight": choice.weight, "image": None,
-        "resize_mode": "Just Resize", "processor_res": 512, "threshold_a": -1, "threshold_b": -1,
+        "resize_mode": "Just Resize", "processor_res": -1, "threshold_a": -1, "threshold_b": -1,
         "guidance_start": 0.0, "guidance_end": 1.0, "pixel_perfect": True,
-        "control_mode": "ControlNet is more important" if inpaint else "Balanced", "save_detected_map": False,
+        "control_mode": "ControlNet is more important" if is_inpaint_module(choice.module) else "Balanced",
+        "save_detected_map": False,
     }
 
 
@@ -301,6 +339,7 @@ def plan_scripts(request: EditRequest, plan: Img2ImgPlan, where: str, *,
         choice, note = pick_control(request, controlnet[0], controlnet[1], sdxl)
         out.notes += [note] if note else []
         if choice is not None:
+            choice = fit_to_img2img(choice, plan)
             out.args["controlnet"] = [controlnet_unit(choice)]
             out.controlnet = f"{choice.module} / {choice.model}"
     elif wanted_modules(request):
@@ -319,7 +358,7 @@ def plan_scripts(request: EditRequest, plan: Img2ImgPlan, where: str, *,
 # ---------------------------------------------------------------- the remote call
 def instruction_infotext(request: EditRequest) -> dict[str, str]:
     """The extra infotext field that carries the instruction into the PNGs the host saves."""
-    return {"Chat Edit": json.dumps(request.instruction.to_dict(), ensure_ascii=False)}
+    return {CHAT_EDIT: json.dumps(request.instruction.to_dict(), ensure_ascii=False)}
 
 
 def api_body(plan: Img2ImgPlan, image_b64: str, mask_b64: str | None, alwayson: dict[str, list[Any]]) -> dict[str, Any]:

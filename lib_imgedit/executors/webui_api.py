@@ -121,7 +121,7 @@ class WebUIApiExecutor(Executor):
             "seed": info.get("seed"), "steps": plan.steps, "sampler": plan.sampler_name, "model": checkpoint or None,
             "controlnet": scripts.controlnet, "face_swap": scripts.face_swap,
             "denoising_strength": plan.denoising_strength, "remote": self.url, "notes": scripts.notes,
-            "infotext": (info.get("infotexts") or [""])[0],
+            "parameters": (info.get("infotexts") or [""])[0],  # the remote's parameters text, for the PNG
         })
 
     def _generate(self, body: dict[str, Any], request: EditRequest) -> dict[str, Any]:

@@ -22,6 +22,34 @@ class ControlNet:
 
     kind: str  # "a1111" or "forge"
     api: Any  # A1111: scripts.external_code; Forge: lib_controlnet.global_state
+    root: Path | None = None  # A1111: the extension's folder
+
+    def annotator_dir(self) -> Path | None:
+        """Where the preprocessors keep their downloaded weights (`annotator/annotator_path.py`):
+        A1111: the setting control_net_modules_path, else --controlnet-annotator-models-path, else
+        `<extension>/annotator/downloads` (relative paths under the data path); Forge: its
+        `preprocessor_dir` (models/ControlNetPreprocessor)."""
+        from modules import shared
+
+        if self.kind == "forge":
+            try:
+                return Path(importlib.import_module("modules_forge.shared").preprocessor_dir)
+            except (ImportError, AttributeError):
+                return None
+        chosen = (getattr(shared.opts, "data", None) or {}).get("control_net_modules_path") \
+            or getattr(shared.cmd_opts, "controlnet_annotator_models_path", None)
+        if not chosen:
+            return self.root / "annotator" / "downloads" if self.root else None
+        path = Path(chosen)
+        return path if path.is_absolute() else Path(getattr(shared, "data_path", "") or ".") / path
+
+    def has_weights(self, relative: str) -> bool:
+        """The preprocessor's weight file (`oneformer/...pth`, relative to the annotator folder) is on disk."""
+        base = self.annotator_dir()
+        if base is not None and (base / relative).is_file():
+            return True
+        # UniFormer's older place, inside the annotator's own folder
+        return bool(self.root and (self.root / "annotator" / relative).is_file())
 
     def modules(self) -> list[str]:
         """Preprocessor names the unit's `module` accepts (A1111: names and UI labels)."""
@@ -61,7 +89,7 @@ def find_controlnet() -> ControlNet | None:
             path = Path(ext.path)
             if "controlnet" in path.name.lower() and (path / "scripts" / "external_code.py").is_file():
                 package = "extensions-builtin" if getattr(ext, "is_builtin", False) else "extensions"
-                return ControlNet("a1111", importlib.import_module(f"{package}.{path.name}.scripts.external_code"))
+                return ControlNet("a1111", importlib.import_module(f"{package}.{path.name}.scripts.external_code"), path)
     except Exception as exc:  # noqa: BLE001 - a broken ControlNet install means no ControlNet, not a broken edit
         log.warning("imgedit: ControlNet is installed but could not be used: %s", exc)
     return None

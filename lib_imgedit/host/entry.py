@@ -56,13 +56,19 @@ def build_tab() -> Any:
 
 
 def mount(app: Any) -> None:
-    """Routes on the WebUI's server, and the sweeper that deletes expired sessions (it lives as long
-    as the WebUI process; a daemon thread, so it never holds up a shutdown)."""
+    """Routes on the WebUI's server, our settings in its `GET /sdapi/v1/options`, and the sweeper that
+    deletes expired sessions (it lives as long as the WebUI process; a daemon thread, so it never holds
+    up a shutdown)."""
     from ..housekeeping import Sweeper
     from .routes import mount_routes
+    from .settings import list_in_options_api
 
     service = get_service()
     mount_routes(app, service)
+    try:
+        list_in_options_api(app)
+    except Exception as exc:  # noqa: BLE001 - a host whose API differs keeps working, only the listing is missing
+        log.warning("imgedit: the Chat Edit settings are not listed by GET /sdapi/v1/options: %s", exc)
     global _sweeper
     if _sweeper is None:
         _sweeper = Sweeper(service.store, service.blobs, service.settings.session_ttl_days)

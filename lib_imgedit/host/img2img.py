@@ -117,11 +117,13 @@ class HostExecutor(Executor):
             raise UpstreamError("Stable Diffusion returned no image")
         result = images.to_array(processed.images[0])
         final = request.composite(result)
-        infotext = (getattr(processed, "infotexts", None) or [""])[0]
+        # the WebUI's parameters text (Steps, Sampler, Seed, Model, ControlNet..., and our "Chat Edit"), which
+        # the copy in outputs/ and the PNG the service returns both carry (see lib_imgedit.infotext)
+        infotext = (getattr(processed, "infotexts", None) or [getattr(processed, "info", "")])[0]
         self._save(final, p, processed, infotext)
         info.update({"seed": getattr(processed, "seed", None), "steps": plan.steps, "sampler": plan.sampler_name,
                      "model": getattr(p, "sd_model_name", None) or getattr(getattr(model, "sd_checkpoint_info", None), "name_for_extra", None),
-                     "denoising_strength": plan.denoising_strength, "infotext": infotext})
+                     "denoising_strength": plan.denoising_strength, "parameters": infotext})
         return EditResult(final, self.name, info)
 
     def _scripts(self, request: EditRequest, plan: Img2ImgPlan, runner: Any, sdxl: bool) -> tuple[list, dict[str, Any]]:

@@ -8,7 +8,7 @@ service reads them back with `settings_from_opts` whenever one changes.
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 from ..config import Settings
 
@@ -69,3 +69,36 @@ def settings_from_opts(base: Settings) -> Settings:
         except ValueError as exc:
             log.warning("imgedit: ignoring the setting %s: %s", key, exc)
     return out
+
+
+def list_in_options_api(app: Any) -> bool:
+    """Make `GET /sdapi/v1/options` list the Chat Edit settings (call from on_app_started).
+
+    The WebUI answers that route through `models.OptionsModel`, a response model built from the
+    options declared when `modules/api/models.py` was first imported; ControlNet's `scripts/api.py`
+    imports it while the scripts load, before on_ui_settings declares ours, so FastAPI filtered them
+    out (POST takes any key, which is why setting them worked). The route is added again with that
+    model extended by our options; secrets (restrict_api) stay out of it. False when the WebUI has no
+    such route (no --api, or a host without it)."""
+    from fastapi.routing import APIRoute
+    from modules import shared
+    from pydantic import Field, create_model
+
+    route = next((r for r in app.router.routes if isinstance(r, APIRoute) and r.path == "/sdapi/v1/options"
+                  and "GET" in r.methods and r.response_model is not None), None)
+    if route is None:
+        return False
+    base = route.response_model
+    known = set(getattr(base, "model_fields", None) or base.__fields__)
+    typemap = getattr(shared.opts, "typemap", {int: float})  # as models.py: an int option may hold a float
+    # typing.Optional, not "X | None": pydantic 1 (A1111) builds fields from it on every Python
+    ours = {key: (Optional[typemap.get(type(info.default), type(info.default))], Field(default=info.default, description=info.label))  # noqa: UP045
+            for key, info in shared.opts.data_labels.items()
+            if key.startswith(PREFIX) and key not in known and not getattr(info, "restrict_api", False)}
+    if not ours:
+        return True
+    model = create_model("Options", __base__=base, **ours)
+    app.router.routes.remove(route)
+    app.add_api_route(route.path, route.endpoint, methods=["GET"], response_model=model, dependencies=route.dependencies,
+                      summary=route.summary, tags=route.tags)
+    return True

@@ -19,7 +19,8 @@ def test_inpaint_works_on_the_masked_crop_from_the_original(settings, rules):
     plan = sd.plan_img2img(req)
     assert (plan.prompt, plan.denoising_strength, plan.inpainting_fill) == ("a red car", 0.6, sd.ORIGINAL)
     assert plan.inpaint_full_res and plan.use_mask
-    assert (plan.inpaint_full_res_padding, plan.mask_blur) == (settings.inpaint_padding, settings.mask_blur)
+    assert (plan.inpaint_full_res_padding, plan.mask_blur, plan.inpainting_mask_invert) == (settings.inpaint_padding, 0, 0), \
+        "the mask is feathered already: A1111 must not blur it again"
     assert plan.width % 8 == 0 and plan.height % 8 == 0
     # the crop is the mask's box (40x20) plus 32 px padding, clipped to the 96x64 picture: 96x64 -> 3:2
     assert abs(plan.width / plan.height - 1.5) < 0.05
@@ -36,6 +37,28 @@ def test_inpaint_from_latent_noise_at_high_denoising_and_default_strength_from_r
     clamped = sd.plan_img2img(sd_request(settings.update({"strength": 0.1}), rules,
                                          {"operation": "inpaint", "targets": ["thing"], "prompt": "x"}))
     assert clamped.denoising_strength == rules["operations"]["inpaint"]["strength"][0], "settings strength is clamped to the rules"
+
+
+def test_only_a_hard_mask_gets_the_mask_blur_setting(settings, rules):
+    hard = sd_request(settings, rules, {"operation": "inpaint", "targets": ["thing"], "prompt": "x"},
+                      mask=box_mask(96, 64, (30, 20, 70, 40), soft=False))
+    assert sd.plan_img2img(hard).mask_blur == settings.mask_blur
+    assert not sd.is_feathered(hard.mask) and sd.is_feathered(box_mask(96, 64, (30, 20, 70, 40)))
+
+
+@pytest.mark.parametrize("module,use_mask,want", [
+    ("inpaint_only", True, "inpaint_global_harmonious"), ("inpaint_only", False, "inpaint_only"),
+    ("inpaint_only+lama", True, "inpaint_only+lama"), ("canny", True, "canny"),
+])
+def test_the_unit_fits_a1111s_inpaint(settings, rules, module, use_mask, want):
+    plan = sd.plan_img2img(sd_request(settings, rules, {"operation": "inpaint", "targets": ["thing"], "prompt": "x", "strength": 0.95}))
+    assert plan.inpainting_fill == sd.LATENT_NOISE
+    plan.use_mask = use_mask
+    choice = sd.fit_to_img2img(sd.ControlChoice(module, "m", 1.0), plan)
+    assert choice.module == want
+    assert plan.inpainting_fill == (sd.ORIGINAL if module.startswith("inpaint") else sd.LATENT_NOISE)
+    unit = sd.controlnet_unit(choice)
+    assert (unit["processor_res"], unit["threshold_a"], unit["threshold_b"]) == (-1, -1, -1), "the preprocessor's defaults"
 
 
 def test_crop_aspect_follows_a_tall_mask(settings, rules):

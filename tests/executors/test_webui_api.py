@@ -31,16 +31,16 @@ def test_inpaint_sends_the_request_with_controlnet_and_keeps_outside_pixels(serv
     result = executor(settings, rules, remote.url).run(req)
     body = remote.bodies[0]
     assert body["prompt"] == "a red car" and body["denoising_strength"] == 0.6 and body["inpaint_full_res"] is True
-    assert body["inpainting_fill"] == 1 and body["mask_blur"] == settings.mask_blur
+    assert body["inpainting_fill"] == 1 and body["mask_blur"] == 0 and body["inpainting_mask_invert"] == 0
     assert (b64_to_array(body["init_images"][0]) == req.image).all()
     assert ((b64_to_array(body["mask"], "L") > 127) == (req.mask > 0)).all()
     units = body["alwayson_scripts"]["controlnet"]["args"]
-    assert len(units) == 1 and units[0]["module"] == "inpaint_only" and units[0]["model"] == "control_v11p_sd15_inpaint [ebff9138]"
+    assert len(units) == 1 and units[0]["module"] == "inpaint_global_harmonious" and units[0]["model"] == "control_v11p_sd15_inpaint [ebff9138]"
     outside, inside = req.mask == 0, req.mask == 1
     assert (result.image[outside] == req.image[outside]).all(), "pixels outside the mask must be bit-identical"
     assert (result.image[inside] == PAINT).all()
-    assert result.executor == "webui_api" and result.info["seed"] == 1234 and "a red car" in result.info["infotext"]
-    assert result.info["controlnet"].startswith("inpaint_only /")
+    assert result.executor == "webui_api" and result.info["seed"] == 1234 and "a red car" in result.info["parameters"]
+    assert result.info["controlnet"].startswith("inpaint_global_harmonious /") and units[0]["processor_res"] == -1
 
 
 def test_restyle_result_at_working_size_is_scaled_back(server, settings, rules):

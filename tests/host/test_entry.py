@@ -110,7 +110,14 @@ def test_inpaint_through_the_api_runs_on_the_host_pipeline(webui, astronaut):
     assert body["executor"] == "host"
     out = np.asarray(Image.open(io.BytesIO(base64.b64decode(body["image"]))).convert("RGB"))
     p = webui.processing.runs[-1]
-    assert p.controlnet_seen[0]["unit"].module == "inpaint_only" and p.prompt == "a beach"
+    assert p.controlnet_seen[0]["unit"].module == "inpaint_global_harmonious" and p.prompt == "a beach"
+    import importlib
+
+    assert importlib.import_module("extensions.sd-webui-controlnet.scripts.external_code").logged == [], "no ControlNet fallback"
+    # a background edit by the label rules (eroded away from the person, feathered by masks.py): A1111
+    # gets the hard mask unblurred, not inverted, from the original pixels (no pale band from a second blur)
+    assert (p.mask_blur_x, p.mask_blur_y, p.inpainting_mask_invert, p.inpainting_fill) == (0, 0, 0, 1)
+    assert set(np.unique(np.asarray(p.image_mask))) == {0, 255}
     edited = np.asarray(p.image_mask) > 0
     assert (out[~edited] == small[~edited]).all(), "pixels outside the mask are unchanged"
     assert (out[edited] != small[edited]).any()
@@ -182,3 +189,36 @@ def test_app_started_runs_the_session_sweeper(webui):
     started_app(webui)
     assert entry._sweeper is not None and entry._sweeper.running
     assert entry._sweeper.store is entry.get_service().store
+
+
+@pytest.mark.parametrize("api_auth", [None, "alice:s3cret"])
+def test_get_options_lists_the_chat_edit_settings(webui, api_auth):
+    """As in the real WebUI: modules.api.models is imported while the scripts load (ControlNet's
+    scripts/api.py does), so its OptionsModel predates our options; POST worked, GET filtered them."""
+    import importlib
+
+    from fastapi import FastAPI
+
+    importlib.import_module("modules.api.models")
+    webui.shared.cmd_opts.api_auth = api_auth
+    load_entry()
+    for _, fn in callbacks("ui_settings"):
+        fn()
+    app = FastAPI()
+    importlib.import_module("modules.api.api").Api(app, webui.call_queue.queue_lock)
+    client = TestClient(app)
+    auth = ("alice", "s3cret") if api_auth else None
+    assert "imgedit_steps" not in client.get("/sdapi/v1/options", auth=auth).json(), "the bug, reproduced"
+    for _, fn in callbacks("app_started"):
+        fn(None, app)
+    got = client.get("/sdapi/v1/options", auth=auth).json()
+    assert got["imgedit_steps"] == 20 and got["samples_format"] == "png"
+    from lib_imgedit.config import Settings
+
+    public = {f"imgedit_{name}" for name, _, meta in Settings.field_meta() if not meta["secret"]}
+    assert public <= set(got) and "imgedit_openai_api_key" not in got and "imgedit_webui_api_auth" not in got, "no secrets"
+    assert client.post("/sdapi/v1/options", json={"imgedit_steps": 9}, auth=auth).status_code == 200
+    assert client.get("/sdapi/v1/options", auth=auth).json()["imgedit_steps"] == 9
+    if api_auth:
+        assert client.get("/sdapi/v1/options").status_code == 401, "still behind --api-auth"
+    assert [r.methods for r in app.router.routes if getattr(r, "path", "") == "/sdapi/v1/options"] == [{"POST"}, {"GET"}]

@@ -20,6 +20,12 @@ INPAINT = {"operation": "inpaint", "targets": ["thing"], "prompt": "a leather ja
 PAINT = (200, 20, 20)
 
 
+def cn_log():
+    import importlib
+
+    return importlib.import_module("extensions.sd-webui-controlnet.scripts.external_code").logged
+
+
 def run(settings, rules, instruction, **kw):
     req = sd_request(settings, rules, instruction, **kw)
     return req, HostExecutor(settings, rules).run(req)
@@ -31,16 +37,19 @@ def test_inpaint_builds_the_processing_object_and_keeps_outside_pixels(webui, se
     p = webui.processing.runs[-1]
     assert type(p).__name__ == "StableDiffusionProcessingImg2Img"
     assert (p.prompt, p.denoising_strength, p.inpainting_fill, p.inpaint_full_res) == ("a leather jacket", 0.6, 1, True)
-    assert (p.inpaint_full_res_padding, p.mask_blur, p.steps, p.sampler_name, p.scheduler) == (
-        settings.inpaint_padding, settings.mask_blur, settings.steps, settings.sampler, settings.scheduler)
+    assert (p.inpaint_full_res_padding, p.steps, p.sampler_name, p.scheduler) == (
+        settings.inpaint_padding, settings.steps, settings.sampler, settings.scheduler)
+    assert (p.mask_blur_x, p.mask_blur_y, p.inpainting_mask_invert) == (0, 0, 0), "the feathered mask is not blurred again"
     assert p.width % 8 == 0 and p.height % 8 == 0 and p.is_api and p.do_not_save_samples and p.closed
     assert (np.asarray(p.init_images[0]) == req.image).all()
     assert ((np.asarray(p.image_mask) == 255) == (req.mask > 0)).all() and set(np.unique(np.asarray(p.image_mask))) == {0, 255}
     assert json.loads(p.extra_generation_params["Chat Edit"]) == req.instruction.to_dict()
     # only ControlNet runs, on its own slice, with one unit; setup saw the final arguments
     assert [s.title() for s in p.scripts.alwayson_scripts] == ["ControlNet"] and p.scripts is not webui.runner
-    assert len(p.script_args) == 1 and p.script_args[0]["module"] == "inpaint_only"
+    assert len(p.script_args) == 1 and p.script_args[0]["module"] == "inpaint_global_harmonious"
     seen = p.controlnet_seen[0]
+    assert seen["unit"].module == "inpaint_global_harmonious", "the unit built is the unit that runs"
+    assert cn_log() == [], "ControlNet took the unit as given: no fallback, no invalid processor_res"
     assert seen["unit"].model == "control_v11p_sd15_inpaint [ebff9138]" and seen["unit"].weight == settings.controlnet_weight
     assert seen["mask"] is p.image_mask, "the inpaint unit takes the img2img mask"
     assert webui.controlnet.setup_args is None, "the global ControlNet script object is never used"
@@ -49,13 +58,41 @@ def test_inpaint_builds_the_processing_object_and_keeps_outside_pixels(webui, se
     # the result: outside the mask bit-identical, inside generated; the detected map is not taken
     outside, inside = req.mask == 0, req.mask == 1
     assert (result.image[outside] == req.image[outside]).all() and (result.image[inside] == PAINT).all()
-    assert result.executor == "host" and result.info["controlnet"].startswith("inpaint_only /") and result.info["seed"] == 1234
-    assert "Chat Edit:" in result.info["infotext"]
+    assert result.executor == "host" and result.info["controlnet"].startswith("inpaint_global_harmonious /") and result.info["seed"] == 1234
+    assert "Chat Edit:" in result.info["parameters"] and "Steps: " in result.info["parameters"]
     # the lock, the state, the global runner
     assert p.lock_held and not webui.call_queue.queue_lock.locked() and webui.call_queue.queue_lock.acquisitions == 1
     assert webui.shared.state.begun == ["imgedit"] and p.state_job == "imgedit"
     assert webui.snapshot() == before, "the global runner must not change"
     assert webui.builtin.calls == [] and webui.other.calls == [], "other always-on scripts do not run"
+
+
+@pytest.mark.parametrize("instruction,module", [
+    ({"operation": "remove", "targets": ["thing"]}, "inpaint_only+lama"),
+    ({"operation": "restyle", "prompt": "x", "control": "canny"}, "canny"),
+    ({"operation": "restyle", "prompt": "x", "control": "lineart_realistic"}, "lineart_realistic"),
+])
+def test_every_unit_runs_as_built_without_controlnet_warnings(webui, settings, rules, instruction, module):
+    import copy
+
+    rules = copy.deepcopy(rules)
+    rules["operations"]["remove"]["control"] = "auto"  # the default rules switch it off for remove
+    mask = np.ones((64, 96), np.float32) if instruction["operation"] == "restyle" else None
+    run(settings, rules, instruction, mask=mask)
+    p = webui.processing.runs[-1]
+    unit = p.controlnet_seen[0]["unit"]
+    assert unit.module == module and cn_log() == []
+    assert (unit.processor_res, unit.threshold_a, unit.threshold_b) != (-1, -1, -1), "ControlNet's defaults filled in"
+    if module.startswith("inpaint"):
+        assert p.inpainting_fill == 1, "an inpaint unit keeps the structure of the original: 'original' fill"
+
+
+def test_an_unfeathered_mask_gets_the_mask_blur_setting(webui, settings, rules):
+    from sd_helpers import box_mask
+
+    run(settings, rules, INPAINT, mask=box_mask(96, 64, (30, 20, 70, 40), soft=False))
+    p = webui.processing.runs[-1]
+    assert p.mask_blur == settings.mask_blur and p.inpaint_full_res_padding == settings.inpaint_padding
 
 
 def test_result_is_saved_with_the_instruction_in_its_infotext(webui, settings, rules):
@@ -69,6 +106,24 @@ def test_result_is_saved_with_the_instruction_in_its_infotext(webui, settings, r
     webui.shared.opts.data["samples_save"] = False
     run(settings, rules, INPAINT)
     assert len(__import__("modules.images").images.saved) == 1
+
+
+def test_the_returned_png_carries_the_saved_copys_parameters_and_the_instruction(webui, settings, rules):
+    """Send to img2img and PNG Info read the returned PNG as they read the copy in outputs/."""
+    from modules import images as host_images
+    from modules import infotext_utils
+
+    from lib_imgedit.infotext import make_infotext
+
+    req, result = run(settings, rules, {**INPAINT, "negative_prompt": "blurry, dark"})
+    text = make_infotext(req.instruction, result.executor, result.info, (96, 64))
+    assert text == host_images.saved[-1][1], "the same text as the saved copy"
+    got = infotext_utils.parse_generation_parameters(text)
+    assert (got["Prompt"], got["Negative prompt"]) == ("a leather jacket", "blurry, dark")
+    assert (got["Steps"], got["Sampler"], got["Seed"], got["Denoising strength"]) == (str(settings.steps), settings.sampler, "1234", "0.6")
+    assert (got["Model"], got["Mask blur"], got["Size-1"]) == ("v1-5-pruned-emaonly", "0", str(webui.processing.runs[-1].width))
+    assert got["ControlNet 0"].startswith("Module: inpaint_global_harmonious")
+    assert json.loads(got["Chat Edit"]) == req.instruction.to_dict()
 
 
 def test_the_global_runner_still_runs_its_own_scripts_afterwards(webui, settings, rules):

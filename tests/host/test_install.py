@@ -30,9 +30,33 @@ def install(monkeypatch):
     monkeypatch.delitem(sys.modules, "launch", raising=False)
 
 
-def test_installs_only_what_is_missing_with_the_pins_held(install):
+ALL = {"openai": "1.109.1", "json-repair": "0.50", "jsonschema": "4.23", "redis": "5.0", "onnxruntime": "1.19",
+       "huggingface_hub": "0.25"}
+
+
+def fake_mediapipe(root, version_files=True):
+    """A mediapipe package folder: 0.10.x (solutions and the models) or 1.x (neither)."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "__init__.py").write_text("")
+    if version_files:
+        for rel in ("python/solutions/__init__.py", "modules/selfie_segmentation/selfie_segmentation.tflite",
+                    "modules/face_landmark/face_landmark_with_attention.tflite"):
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_bytes(b"x")
+    return root
+
+
+@pytest.fixture
+def mediapipe_dir(install, tmp_path, monkeypatch):
+    module, _ = install
+    root = fake_mediapipe(tmp_path / "mediapipe")
+    monkeypatch.setattr(module, "package_dir", lambda name: root if name == "mediapipe" else None)
+    return root
+
+
+def test_installs_only_what_is_missing_with_the_pins_held(install, mediapipe_dir):
     module, launch = install
-    launch.installed.update({"openai": "1.109.1", "json-repair": "0.50", "jsonschema": "4.23", "mediapipe": "0.10.14"})
+    launch.installed.update({k: v for k, v in ALL.items() if k != "redis"})
     module.main()
     assert len(launch.pip_calls) == 1
     call = launch.pip_calls[0]
@@ -40,7 +64,51 @@ def test_installs_only_what_is_missing_with_the_pins_held(install):
     assert f'"numpy=={importlib.metadata.version("numpy")}"' in call and f'"pydantic=={importlib.metadata.version("pydantic")}"' in call
 
 
-def test_an_openai_outside_the_range_is_replaced(install, monkeypatch):
+def test_onnxruntime_and_huggingface_hub_when_missing(install, mediapipe_dir):
+    module, launch = install
+    launch.installed.update({k: v for k, v in ALL.items() if k not in ("onnxruntime", "huggingface_hub")})
+    module.main()
+    assert [c.split('"')[1] for c in launch.pip_calls] == ["onnxruntime>=1.16,<2", "huggingface_hub>=0.20,<1"]
+    assert all(f'"numpy=={importlib.metadata.version("numpy")}"' in c for c in launch.pip_calls)
+
+
+def test_a_mediapipe_without_solutions_is_replaced_within_the_pins(install, tmp_path, monkeypatch, capsys):
+    """A fresh A1111 + ControlNet resolves mediapipe to 1.x: installed, but with no solutions and no models."""
+    module, launch = install
+    launch.installed.update({**ALL, "mediapipe": "1.2.3"})
+    root = fake_mediapipe(tmp_path / "mediapipe", version_files=False)
+    monkeypatch.setattr(module, "package_dir", lambda name: root if name == "mediapipe" else None)
+    real = importlib.metadata.version
+    monkeypatch.setattr(importlib.metadata, "version", lambda d: "1.2.3" if d == "mediapipe" else real(d))
+    assert "mediapipe 1.2.3 has no python/solutions/__init__.py" in module.mediapipe_problem()
+    run_pip = launch.run_pip
+    monkeypatch.setattr(launch, "run_pip", lambda cmd, desc=None: run_pip(cmd, desc) or fake_mediapipe(root))  # pip fixes it
+    module.main()
+    assert len(launch.pip_calls) == 1
+    call = launch.pip_calls[0]
+    assert call.startswith('install "mediapipe>=0.10.14,<0.10.22"')
+    for held in ("numpy", "protobuf", "pydantic"):
+        assert f'"{held}=={real(held)}"' in call, f"{held} is held"
+    assert module.mediapipe_problem() is None and "offline segmentation is off" not in capsys.readouterr().err
+
+
+def test_a_mediapipe_that_cannot_be_fixed_is_reported(install, tmp_path, monkeypatch, capsys):
+    module, launch = install
+    launch.installed.update({**ALL, "mediapipe": "1.2.3"})
+    root = fake_mediapipe(tmp_path / "mediapipe", version_files=False)
+    monkeypatch.setattr(module, "package_dir", lambda name: root if name == "mediapipe" else None)
+    launch.pip_fails.add("mediapipe")
+    module.main()  # must not raise
+    err = capsys.readouterr().err
+    assert "could not install mediapipe" in err and "offline segmentation is off" in err and "selfie_segmentation.tflite" in err
+
+
+def test_the_real_mediapipe_of_this_environment_passes_the_check(install):
+    module, _ = install
+    assert module.mediapipe_problem() is None, "mediapipe 0.10.x in the test venv has what the segmenter uses"
+
+
+def test_an_openai_outside_the_range_is_replaced(install, monkeypatch, mediapipe_dir):
     module, launch = install
     launch.installed.update({name: "x" for name, _, _ in module.PACKAGES})
     real = importlib.metadata.version
@@ -49,13 +117,13 @@ def test_an_openai_outside_the_range_is_replaced(install, monkeypatch):
     assert [c.split('"')[1] for c in launch.pip_calls] == ["openai>=1.40,<2"]
 
 
-def test_skip_install_and_failures(install, capsys):
+def test_skip_install_and_failures(install, capsys, mediapipe_dir):
     module, launch = install
     launch.args.skip_install = True
     module.main()
     assert launch.pip_calls == []
     launch.args.skip_install = False
-    launch.pip_fails.add("mediapipe")
+    launch.pip_fails.add("redis")
     module.main()  # must not raise
     assert len(launch.pip_calls) == len(module.PACKAGES)
-    assert "could not install mediapipe" in capsys.readouterr().err
+    assert "could not install redis" in capsys.readouterr().err

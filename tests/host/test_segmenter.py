@@ -51,3 +51,56 @@ def test_a_failing_preprocessor_leaves_the_person_labels(make_webui, astronaut, 
     monkeypatch.setattr(gs, "get_preprocessor", broken)
     labels = ControlNetSegmenter().segment(astronaut)
     assert "face" in labels.names and "sky" not in labels.names
+
+
+@pytest.mark.parametrize("kind", ["a1111", "forge"])
+def test_no_download_unless_the_user_allows_it(make_webui, settings, astronaut, kind, controlnet_segmenter, monkeypatch):
+    """Weights not on disk: ControlNet would fetch OneFormer (1 GB+) on the first call; it is not called."""
+    webui = make_webui(kind=kind, seg_weights=False)
+    calls = []
+    real = webui.annotators.seg_map
+    monkeypatch.setattr(webui.annotators, "seg_map", lambda *a: calls.append(a) or real(*a))
+    from lib_imgedit.host.segmenter import ControlNetSegmenter
+
+    ok, why = ControlNetSegmenter().available()
+    assert not ok and "not downloaded" in why and "Download ControlNet segmentation models" in why
+    assert EditService(settings).segmenter().name == "mediapipe" and calls == []
+    webui.shared.opts.data["imgedit_controlnet_seg_download"] = True  # the user said yes
+    assert ControlNetSegmenter().available() == (True, "")
+    assert "sky" in ControlNetSegmenter().segment(astronaut).names and len(calls) == 1
+
+
+def test_only_downloaded_models_are_used(make_webui, astronaut, controlnet_segmenter):
+    webui = make_webui(seg_weights=False)
+    (webui.annotators_dir / "uniformer").mkdir(parents=True)
+    (webui.annotators_dir / "uniformer" / "upernet_global_small.pth").write_bytes(b"w")
+    from lib_imgedit.host.segmenter import ControlNetSegmenter
+
+    assert ControlNetSegmenter().segment(astronaut).source == "controlnet:seg_ufade20k"
+
+
+def test_a_failure_is_remembered_for_the_process(make_webui, settings, astronaut, controlnet_segmenter, monkeypatch, caplog):
+    webui = make_webui(kind="forge", seg_weights=False)
+    (webui.annotators_dir / "oneformer").mkdir(parents=True)
+    (webui.annotators_dir / "oneformer" / "250_16_swin_l_oneformer_ade20k_160k.pth").write_bytes(b"truncated")
+    import lib_controlnet.global_state as gs
+
+    calls = []
+
+    def broken(name):
+        calls.append(name)
+        raise OSError("cannot load 250_16_swin_l_oneformer_ade20k_160k.pth")
+
+    monkeypatch.setattr(gs, "get_preprocessor", broken)
+    service = EditService(settings)
+    seg = service.segmenter()
+    assert seg.name == "controlnet"
+    for _ in range(3):  # three uploads
+        labels = service.segment(astronaut)
+        assert "face" in labels.names and "sky" not in labels.names
+    assert calls == ["seg_ofade20k"], "tried once, never again on the next uploads"
+    assert sum("skipped until the WebUI restarts" in r.message for r in caplog.records) == 1
+    from lib_imgedit.host.segmenter import ControlNetSegmenter
+
+    ok, why = ControlNetSegmenter().available()
+    assert not ok and "seg_ofade20k failed earlier" in why, "a new service does not pick it again either"

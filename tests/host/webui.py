@@ -41,7 +41,7 @@ def _load(path: Path, name: str) -> types.ModuleType:
 
 class FakeWebUI:
     def __init__(self, tmp_path: Path, monkeypatch, kind: str = "a1111", controlnet: bool = True,
-                 face_swap: str | None = "reactor", sdxl: bool = False):
+                 face_swap: str | None = "reactor", sdxl: bool = False, seg_weights: bool = True):
         self.kind = kind
         self._saved = {k: v for k, v in sys.modules.items() if k.split(".")[0] in _OURS}
         for k in self._saved:
@@ -63,6 +63,29 @@ class FakeWebUI:
         shared.sd_model = sd_models.model_data.sd_model = self.model
         sd_models.checkpoints_list["v1-5-pruned-emaonly.safetensors"] = object()
         shared.opts.data["outdir_img2img_samples"] = str(tmp_path / "outputs" / "img2img-images")
+
+        # ControlNet's annotator folder (A1111: the setting control_net_modules_path; Forge: preprocessor_dir),
+        # holding the segmentation weights unless the test wants them "not downloaded"
+        self.annotators_dir = tmp_path / "annotators"
+        shared.opts.data["control_net_modules_path"] = str(self.annotators_dir)
+        if kind == "forge":
+            importlib.import_module("modules_forge.shared").preprocessor_dir = str(self.annotators_dir)
+        if seg_weights:
+            self.download_seg_weights()
+        # the WebUI's upscalers: the model-free ones, an ESRGAN whose model is on disk, one only known by URL
+        from modules import upscaler
+
+        models = tmp_path / "models"
+        (models / "ESRGAN").mkdir(parents=True)
+        (models / "ESRGAN" / "4x-UltraSharp.pth").write_bytes(b"w")
+        self.esrgan = upscaler.FakeESRGAN("ESRGAN", str(models / "ESRGAN"))
+        self.realesrgan = upscaler.FakeESRGAN("RealESRGAN", str(models / "RealESRGAN"))
+        shared.sd_upscalers = [
+            *upscaler.UpscalerNone().scalers, *upscaler.UpscalerLanczos().scalers,
+            upscaler.UpscalerData("R-ESRGAN 4x+", "https://github.com/xinntao/Real-ESRGAN/releases/download/v0.1.0/"
+                                  "RealESRGAN_x4plus.pth", self.realesrgan),
+            upscaler.UpscalerData("4x-UltraSharp", str(models / "ESRGAN" / "4x-UltraSharp.pth"), self.esrgan),
+        ]
 
         runner = scripts.ScriptRunner()
         self.builtin = _script("Seed", scripts.Script)()
@@ -89,6 +112,13 @@ class FakeWebUI:
         scripts.scripts_img2img = runner
         self.runner = runner
 
+    def download_seg_weights(self) -> None:
+        from lib_imgedit.host.segmenter import SEG_PREPROCESSORS
+
+        for _, _, relative in SEG_PREPROCESSORS:
+            (self.annotators_dir / relative).parent.mkdir(parents=True, exist_ok=True)
+            (self.annotators_dir / relative).write_bytes(b"weights")
+
     def snapshot(self) -> dict:
         """What must not change: the runner's lists and caches, and each script's argument slice."""
         r = self.runner
@@ -107,6 +137,9 @@ class FakeWebUI:
         from lib_imgedit.host import entry
 
         entry._service = None
+        from lib_imgedit.host.segmenter import ControlNetSegmenter
+
+        ControlNetSegmenter.failed.clear()
         if entry._sweeper is not None:
             entry._sweeper.stop()
             entry._sweeper = None

@@ -29,6 +29,8 @@ class OptionInfo:
 
 
 class Options:
+    typemap = {int: float}
+
     def __init__(self, data=None):
         super().__setattr__("data", dict(data or {}))
         super().__setattr__("data_labels", {})

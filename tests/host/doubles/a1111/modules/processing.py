@@ -149,11 +149,17 @@ class Processed:
 
 
 def create_infotext(p, seed):
+    """As 1.10: the prompt, a negative prompt line when there is one, the parameters with quoted values
+    (extra_generation_params, where ControlNet and our "Chat Edit" go, after the WebUI's own)."""
+    from modules import infotext_utils
+
     params = {"Steps": p.steps, "Sampler": p.sampler_name, "Schedule type": p.scheduler, "CFG scale": p.cfg_scale,
-              "Seed": seed, "Size": f"{p.width}x{p.height}", "Denoising strength": p.denoising_strength,
-              **p.extra_generation_params}
-    text = ", ".join(f"{k}: {v}" for k, v in params.items() if v is not None)
-    return f"{p.prompt}\nNegative prompt: {p.negative_prompt}\n{text}"
+              "Seed": seed, "Size": f"{p.width}x{p.height}", "Model hash": "6ce0161689", "Model": "v1-5-pruned-emaonly",
+              "Denoising strength": p.denoising_strength, "Mask blur": p.mask_blur if p.image_mask is not None else None,
+              **p.extra_generation_params, "Version": "v1.10.1"}
+    text = ", ".join(f"{k}: {infotext_utils.quote(v)}" for k, v in params.items() if v is not None)
+    negative = f"\nNegative prompt: {p.negative_prompt}" if p.negative_prompt else ""
+    return f"{p.prompt}{negative}\n{text}".strip()
 
 
 def _generate(p):

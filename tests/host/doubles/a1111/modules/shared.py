@@ -12,6 +12,8 @@ opts = options.Options({
     "samples_save": True, "samples_format": "png", "outdir_samples": "", "outdir_img2img_samples": "outputs/img2img-images",
     "outdir_grids": "", "outdir_img2img_grids": "outputs/img2img-grids", "control_net_unit_count": 3,
 })
+for _key, _value in list(opts.data.items()):  # the WebUI's own options, declared before any extension's
+    opts.add_option(_key, OptionInfo(_value, _key))
 state = shared_state.State()
 sd_model = None
 config_filename = "config.json"  # the real one is <data path>/config.json; tests point it at tmp_path

@@ -26,10 +26,14 @@ class Script(scripts.Script):
 
     def process(self, p, *args):
         units = [u for u in external_code.get_all_units_in_processing(p) if u.enabled]
+        for u in units:  # controlnet_main_entry, as in v1.1.455
+            if u.module == "inpaint_only" and hasattr(p, "inpaint_full_res") and p.image_mask is not None:
+                external_code.logged.append("A1111 inpaint and ControlNet inpaint duplicated. Falls back to inpaint_global_harmonious.")
+                u.module = "inpaint"
         self.enabled_units = units
         p.controlnet_seen = [{
             "unit": u, "image": u.image if u.image is not None else p.init_images[0],
-            "mask": p.image_mask if u.image is None and u.module.startswith("inpaint") else None,
+            "mask": p.image_mask if u.image is None and "inpaint" in u.module else None,
         } for u in units]
         for i, u in enumerate(units):
             p.extra_generation_params[f"ControlNet {i}"] = f"Module: {u.module}, Model: {u.model}, Weight: {u.weight}"

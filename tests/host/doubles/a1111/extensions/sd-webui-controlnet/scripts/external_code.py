@@ -8,9 +8,25 @@ from typing import Any, NamedTuple
 import fake_annotators
 
 # registered name -> UI label; Preprocessor.get_preprocessor accepts either
-PREPROCESSORS = {"none": "none", "inpaint_only": "inpaint_only", "inpaint_only+lama": "inpaint_only+lama",
+PREPROCESSORS = {"none": "none", "inpaint": "inpaint_global_harmonious", "inpaint_only": "inpaint_only",
+                 "inpaint_only+lama": "inpaint_only+lama",
                  "lineart": "lineart_realistic", "depth": "depth_midas", "canny": "canny",
                  "oneformer_ade20k": "seg_ofade20k", "oneformer_coco": "seg_ofcoco", "segmentation": "seg_ufade20k"}
+logged = []  # what ControlNet's logger said (the test asserts on its warnings)
+
+
+class Slider(NamedTuple):
+    """PreprocessorParameter: a hidden slider is 0..1 with value 0.5 (the inpaint preprocessors'
+    resolution); the resolution slider is 64..2048, 512."""
+
+    minimum: float = 0.0
+    maximum: float = 1.0
+    value: float = 0.5
+
+
+RESOLUTION = Slider(64, 2048, 512)
+HIDDEN = Slider()
+THRESHOLDS = {"canny": (Slider(1, 255, 100), Slider(1, 255, 200))}
 MODELS = ["control_v11p_sd15_canny [d14c016b]", "control_v11p_sd15_inpaint [ebff9138]",
           "control_v11p_sd15_lineart [43d4be0d]", "diffusers_xl_canny_full [2b69fca4]"]
 
@@ -38,8 +54,16 @@ class ControlNetUnit:
     def __init__(self, **values: Any):
         for key, default in self._fields.items():
             setattr(self, key, values.get(key, default))
-        if Preprocessor.get_preprocessor(self.module) is None:
+        pre = Preprocessor.get_preprocessor(self.module)
+        if pre is None:
             raise ValueError(f"module({self.module}) not found in supported modules.")
+        if self.enabled:  # internal_controlnet/args.py bound_check_params, a root validator
+            for field, slider in zip(("processor_res", "threshold_a", "threshold_b"), pre.sliders(), strict=True):
+                value = getattr(self, field)
+                if value < slider.minimum or value > slider.maximum:
+                    setattr(self, field, slider.value)
+                    if value != -1:
+                        logged.append(f"[{self.module}.{field}] Invalid value({value}), using default value {slider.value}.")
         if not 0.0 <= float(self.weight) <= 2.0:
             raise ValueError("weight must be in [0, 2]")
         self.resize_mode = ResizeMode(self.resize_mode) if not isinstance(self.resize_mode, ResizeMode) else self.resize_mode
@@ -66,6 +90,11 @@ class Preprocessor:
             if name in (key, label):
                 return cls(key, label)
         return None
+
+    def sliders(self) -> tuple[Slider, Slider, Slider]:
+        """slider_resolution, slider_1, slider_2 (scripts/preprocessor/inpaint.py hides the resolution)."""
+        resolution = HIDDEN if self.name.startswith("inpaint") or self.name == "none" else RESOLUTION
+        return (resolution, *THRESHOLDS.get(self.name, (HIDDEN, HIDDEN)))
 
     def cached_call(self, input_image, *args, resolution=512, **kwargs):
         if not self.label.startswith("seg_"):

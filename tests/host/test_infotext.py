@@ -1,0 +1,65 @@
+"""The `parameters` text of result PNGs, read back with (a copy of) the WebUI's own parser: a Stable
+Diffusion result keeps the WebUI's line and adds the instruction; any other result pastes a short
+prompt, never the whole text."""
+
+import json
+
+import pytest
+
+from lib_imgedit.infotext import describe, make_infotext, quote
+from lib_imgedit.instruction import validate_instruction
+
+LABELS = ["sky", "car", "person"]
+
+
+@pytest.fixture
+def webui_parser(webui):
+    from modules import infotext_utils
+
+    return infotext_utils
+
+
+def instr(rules, data):
+    return validate_instruction(data, rules, LABELS)
+
+
+def test_a_local_edit_pastes_a_short_prompt_and_its_parameters(rules, webui_parser):
+    edit = instr(rules, {"operation": "adjust", "targets": ["sky"], "adjust": {"brightness": 0.3}})
+    text = make_infotext(edit, "local", {"seconds": 0.1}, (640, 480))
+    got = webui_parser.parse_generation_parameters(text)
+    assert got["Prompt"] == "adjust sky: brightness 0.3" and "Chat Edit" not in got["Prompt"]
+    assert (got["Size-1"], got["Size-2"], got["Executor"]) == ("640", "480", "local")
+    assert json.loads(got["Chat Edit"]) == edit.to_dict()
+
+
+def test_a_remote_results_parameters_get_the_instruction_once(rules, webui_parser):
+    edit = instr(rules, {"operation": "inpaint", "targets": ["car"], "prompt": "a red car, glossy"})
+    remote = "a red car, glossy\nNegative prompt: dull\nSteps: 20, Sampler: Euler a, Seed: 7, Size: 512x384, Model: v1-5"
+    text = make_infotext(edit, "webui_api", {"parameters": remote}, (1024, 768))
+    assert text.startswith(remote + ", Chat Edit: ")
+    got = webui_parser.parse_generation_parameters(text)
+    assert (got["Prompt"], got["Negative prompt"], got["Steps"], got["Seed"], got["Model"]) == (
+        "a red car, glossy", "dull", "20", "7", "v1-5")
+    assert json.loads(got["Chat Edit"]) == edit.to_dict()
+    assert make_infotext(edit, "webui_api", {"parameters": text}, (1, 1)) == text, "never twice"
+
+
+def test_an_openai_edit_names_its_model_and_keeps_the_negative_prompt(rules, webui_parser):
+    edit = instr(rules, {"operation": "inpaint", "targets": ["person"], "prompt": "a knight", "negative_prompt": "modern"})
+    got = webui_parser.parse_generation_parameters(make_infotext(edit, "openai_images", {"model": "gpt-image-1"}, (8, 8)))
+    assert (got["Prompt"], got["Negative prompt"], got["Model"], got["Executor"]) == ("a knight", "modern", "gpt-image-1", "openai_images")
+
+
+@pytest.mark.parametrize("data,want", [
+    ({"operation": "recolor", "targets": ["car"], "color": "red"}, "recolor car: red"),
+    ({"operation": "rotate", "angle": 90}, "rotate: 90 degrees"),
+    ({"operation": "flip", "direction": "horizontal"}, "flip: horizontal"),
+    ({"operation": "resize", "scale": 2}, "resize: x2"),
+    ({"operation": "crop", "aspect": "16:9"}, "crop: 16:9"),
+])
+def test_descriptions(rules, data, want):
+    assert describe(instr(rules, data)) == want
+
+
+def test_quote_as_the_webui():
+    assert quote("Euler a") == "Euler a" and quote("a, b") == '"a, b"' and quote('{"x": 1}') == '"{\\"x\\": 1}"'
