@@ -173,7 +173,7 @@ def build_schema(rules: dict[str, Any], labels: Iterable[str] | None = None) -> 
         "adjust": {"type": "object", "properties": adjust_props, "additionalProperties": False, "description": FIELD_HELP["adjust"]},
         "strength": {"type": ["number", "null"], "minimum": 0, "maximum": 1, "description": FIELD_HELP["strength"]},
         "mask": {"type": "object", "properties": mask_props, "additionalProperties": False, "description": FIELD_HELP["mask"]},
-        "control": {"type": "string", "maxLength": 64, "pattern": r"^[A-Za-z0-9_.\- ]*$", "description": FIELD_HELP["control"]},
+        "control": {"type": "string", "maxLength": 64, "pattern": r"^[A-Za-z0-9_.+\- ]*$", "description": FIELD_HELP["control"]},
         "faces": {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 31}, "uniqueItems": True, "maxItems": 32, "description": FIELD_HELP["faces"]},
         "count": {"type": "integer", "minimum": 1, "maximum": 50, "description": FIELD_HELP["count"]},
         "aspect": {"type": "string", "pattern": r"^[1-9][0-9]?:[1-9][0-9]?$", "description": FIELD_HELP["aspect"]},
