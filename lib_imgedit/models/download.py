@@ -20,6 +20,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -176,14 +177,13 @@ def _download(s: ModelSpec, files: list[ModelFile], folder: Path, progress: Prog
         wanted = ", ".join(str(folder / f.path) for f in files)
         raise ModelUnavailable(f"{s.title} is not downloaded and downloads are off (models_offline): put "
                                f"{wanted} there, from {s.repo} at {s.revision[:10]}, or allow downloads")
-    from huggingface_hub import get_hf_file_metadata, hf_hub_download, hf_hub_url
+    from huggingface_hub import hf_hub_download
 
     try:
-        metas = [get_hf_file_metadata(hf_hub_url(s.repo, f.path, revision=s.revision, endpoint=endpoint),
-                                      timeout=20) for f in files]
+        metas = [_head(s, f, endpoint) for f in files]
     except Exception as exc:  # noqa: BLE001 - network, DNS, 404: the user needs the reason, not a trace
         raise ModelUnavailable(f"cannot reach {s.repo} to download {s.title}: {_short(exc)}") from exc
-    total = sum(m.size or f.size or 0 for m, f in zip(metas, files, strict=True))
+    total = sum(m[0] or f.size or 0 for m, f in zip(metas, files, strict=True))
     title = f"{s.title} ({total / 1e6:.0f} MB) into {where}"
     log.info("imgedit: downloading %s", title)
     done = 0
@@ -197,7 +197,7 @@ def _download(s: ModelSpec, files: list[ModelFile], folder: Path, progress: Prog
                                    "(a later try resumes where it stopped)") from exc
         path = folder / f.path
         digest = sha256_of(path)
-        expected = f.sha256 or (meta.etag if meta.etag and len(meta.etag) == 64 else None)
+        expected = f.sha256 or meta[1]
         size = path.stat().st_size
         if (expected and digest != expected) or (f.size and size != f.size):
             path.unlink(missing_ok=True)
@@ -211,6 +211,22 @@ def _download(s: ModelSpec, files: list[ModelFile], folder: Path, progress: Prog
         if progress:
             progress(done, max(total, done), f"Downloaded {s.title}: {done / 1e6:.0f} of {max(total, done) / 1e6:.0f} MB")
     log.info("imgedit: %s is ready in %s", s.name, folder)
+
+
+def _head(s: ModelSpec, f: ModelFile, endpoint: str | None) -> tuple[int | None, str | None]:
+    """(size, LFS sha256) of a file from one quick HEAD request. huggingface_hub's own HEAD retries a
+    dead network for half a minute, which an upload must not wait for."""
+    from huggingface_hub import hf_hub_url
+    from huggingface_hub.utils import build_hf_headers, get_session
+
+    url = hf_hub_url(s.repo, f.path, revision=s.revision, endpoint=endpoint)
+    r = get_session().head(url, headers={**build_hf_headers(), "Accept-Encoding": "identity"}, timeout=15,
+                           allow_redirects=False)  # the hub answers LFS files with a redirect carrying the sha256
+    if r.status_code >= 400:
+        raise OSError(f"HTTP {r.status_code} for {f.path} at {s.revision[:10]}")
+    size = r.headers.get("X-Linked-Size") or r.headers.get("Content-Length")
+    etag = (r.headers.get("X-Linked-Etag") or r.headers.get("ETag") or "").strip('"').removeprefix("W/").strip('"')
+    return (int(size) if size and size.isdigit() else None), (etag if re.fullmatch(r"[0-9a-f]{64}", etag) else None)
 
 
 def _forget_hf_metadata(folder: Path, path: str) -> None:
