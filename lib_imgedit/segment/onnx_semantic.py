@@ -79,28 +79,26 @@ def labels_from_scores(scores: np.ndarray, names: list[str | None], size: tuple[
     return LabelMap(W, H, masks, source=source).drop_empty(min_share)
 
 
-class OnnxSegmenter(Segmenter):
-    """A catalogued ONNX segmentation model. `model` names its entry; `kind` is its part in combining
-    (`scene`: objects and stuff; `parsing`: person parts, run inside each person)."""
+class OnnxModel:
+    """A catalogued ONNX model: its entry, its onnxruntime session (CPU, created once, on first use,
+    after `models.ensure_files` fetched the files) and whether it can be had now."""
 
-    name: ClassVar[str] = ""
     model: ClassVar[str] = ""
-    kind: ClassVar[str] = "scene"
-    work_side: ClassVar[int] = 1024
 
     def __init__(self, settings: Settings | None = None, spec: models.ModelSpec | None = None,
                  progress: ProgressFn | None = None, allow_download: bool | None = None) -> None:
         self.settings = settings
         self.spec = spec or models.spec(self.model)
         self.progress = progress
-        # Built without settings (the old registry path) a model segmenter never downloads: only the chain,
-        # which knows the user's settings, may fetch a model.
+        # Built without settings (the old registry path) a model never downloads: only callers that know
+        # the user's settings (the combining chain, grounding) may fetch one.
         self.allow_download = settings is not None if allow_download is None else allow_download
+        self.files: dict[str, Any] = {}
         self._session: Any = None
         self._lock = threading.Lock()
 
     @classmethod
-    def from_settings(cls, settings: Settings, progress: ProgressFn | None = None) -> OnnxSegmenter:
+    def from_settings(cls, settings: Settings, progress: ProgressFn | None = None) -> Any:
         return cls(settings, progress=progress)
 
     def available(self) -> tuple[bool, str]:
@@ -123,17 +121,25 @@ class OnnxSegmenter(Segmenter):
 
                 if not self.allow_download and not models.is_present(self.spec, self.settings):
                     raise models.ModelUnavailable(f"{self.spec.title} is not downloaded")
-                paths = models.ensure_files(self.spec, self.progress, self.settings)
+                self.files = models.ensure_files(self.spec, self.progress, self.settings)
                 opts = ort.SessionOptions()
                 opts.log_severity_level = 3
-                self._session = ort.InferenceSession(str(paths["model"]), opts, providers=["CPUExecutionProvider"])
-                self._files = paths
+                self._session = ort.InferenceSession(str(self.files["model"]), opts, providers=["CPUExecutionProvider"])
             return self._session
 
     def run(self, feeds: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         session = self.load()
         names = [o.name for o in session.get_outputs()]
         return dict(zip(names, session.run(None, feeds), strict=True))
+
+
+class OnnxSegmenter(OnnxModel, Segmenter):
+    """A catalogued segmentation model. `model` names its entry; `kind` is its part in combining
+    (`scene`: objects and stuff; `parsing`: person parts, run inside each person)."""
+
+    name: ClassVar[str] = ""
+    kind: ClassVar[str] = "scene"
+    work_side: ClassVar[int] = 1024
 
     def segment(self, image: np.ndarray) -> LabelMap:
         rgb = np.asarray(image)
