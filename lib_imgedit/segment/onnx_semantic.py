@@ -4,8 +4,9 @@ One class serves every catalogued `semantic` or `parsing` entry (`lib_imgedit/de
 picture is resized to the model's input and normalised as its entry says, the session (created once,
 on first use, after `models.ensure` fetched the file) gives class scores at a fraction of the input
 (`segformer`: logits at 1/4; `maskformer`: per-query class and mask logits combined into per-class
-scores), and the scores of the classes present are upsampled to the picture (at most `work_side` on
-the long side), argmaxed, and named with the entry's vocabulary. Classes that map to one label
+scores), and the scores of the classes present are upsampled to `work_side` on the long side (the
+models' input size; their logits are a quarter of it), argmaxed, scaled to the picture, and named
+with the entry's vocabulary. Classes that map to one label
 (`skyscraper` and `building`, `left_arm` and `right_arm`) are merged; labels under `min_share` of the
 picture are dropped.
 """
@@ -57,7 +58,7 @@ def class_scores(outputs: dict[str, np.ndarray], spec: models.ModelSpec) -> np.n
 
 
 def labels_from_scores(scores: np.ndarray, names: list[str | None], size: tuple[int, int], min_share: float,
-                       source: str, work_side: int = 1024) -> LabelMap:
+                       source: str, work_side: int = 512) -> LabelMap:
     """Argmax of the present classes' scores upsampled to the picture (`size` = (w, h)), named."""
     import cv2
 
@@ -65,8 +66,13 @@ def labels_from_scores(scores: np.ndarray, names: list[str | None], size: tuple[
     present = np.unique(scores.argmax(0))
     scale = min(1.0, work_side / max(W, H))
     w, h = max(1, round(W * scale)), max(1, round(H * scale))
-    up = np.stack([cv2.resize(scores[c], (w, h), interpolation=cv2.INTER_LINEAR) for c in present])
-    index = present[up.argmax(0)].astype(np.int32)
+    best = np.full((h, w), -np.inf, np.float32)
+    index = np.zeros((h, w), np.int32)
+    for c in present:  # a running max: argmax over a stacked C x h x w array is several times slower
+        up = cv2.resize(scores[c], (w, h), interpolation=cv2.INTER_LINEAR)
+        better = up > best
+        best[better] = up[better]
+        index[better] = c
     if (w, h) != (W, H):
         index = cv2.resize(index.astype(np.float32), (W, H), interpolation=cv2.INTER_NEAREST).astype(np.int32)
     masks: dict[str, np.ndarray] = {}
@@ -139,7 +145,7 @@ class OnnxSegmenter(OnnxModel, Segmenter):
 
     name: ClassVar[str] = ""
     kind: ClassVar[str] = "scene"
-    work_side: ClassVar[int] = 1024
+    work_side: ClassVar[int] = 512  # the argmax runs at most at this size, then the labels are scaled up
 
     def segment(self, image: np.ndarray) -> LabelMap:
         rgb = np.asarray(image)
