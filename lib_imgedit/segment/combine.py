@@ -199,6 +199,18 @@ class SegmenterChain(Segmenter):
                 out.append((name, self.kind(name, seg), seg))
         return out
 
+    def pending_downloads(self) -> list[dict[str, Any]]:
+        """Models the next `segment` would download first (to ask the user once, or say how much):
+        name, title, size in MB, licence."""
+        from .. import models
+
+        out = []
+        for name, _, seg in self.members():
+            spec = getattr(seg, "spec", None)
+            if spec is not None and name not in self._failed and seg.available()[0] and not models.is_present(spec, self.settings):
+                out.append({"name": name, "title": spec.title, "size_mb": spec.size_mb, "licence": spec.licence})
+        return out
+
     def available(self) -> tuple[bool, str]:
         reasons = []
         for name, _, seg in self.members():

@@ -9,7 +9,8 @@ to the picture, reaches both the threshold and half the peak, without specks.
 
     mask, score = ground(image, "the red car", settings)   # mask: HxW bool, or None when not found
 
-`grounding_available(settings)` says whether a phrase can be grounded now (for PlanContext.grounding).
+`grounding_available(settings)` says whether a phrase can be grounded now (for PlanContext.grounding);
+`label_for(phrase)` is the label a found phrase becomes.
 """
 
 from __future__ import annotations
@@ -91,6 +92,23 @@ class ClipSegGrounder(OnnxModel):
         keep = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= 0.0005 * H * W]
         mask = np.isin(comp, keep)
         return (mask if mask.any() else None), score
+
+
+_ARTICLES = ("a", "an", "the", "this", "that", "these", "those", "my", "his", "her", "their", "its", "our", "your")
+
+
+def label_for(phrase: str) -> str:
+    """The label a found phrase becomes (`the red car` -> `red_car`), for the rest of the conversation."""
+    import unicodedata
+
+    from .base import clean_label
+
+    text = unicodedata.normalize("NFKD", _check_phrase(phrase).lower())  # café -> cafe
+    words = "".join(c if (c.isascii() and c.isalnum()) or c.isspace() else " " for c in text).split()
+    while len(words) > 1 and words[0] in _ARTICLES:
+        words.pop(0)
+    text = "_".join(words)[:40].strip("_") or "thing"
+    return clean_label(text if text[0].isalpha() else f"thing_{text}"[:40])
 
 
 def _check_phrase(phrase: Any) -> str:

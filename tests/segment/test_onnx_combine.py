@@ -176,3 +176,13 @@ def test_the_whole_path_with_tiny_models_through_the_registry(settings, monkeypa
     assert not (out.masks["hair"] & ~out.masks["person"]).any()  # the parser's labels stay inside the person
     assert np.array_equal(out.masks["clothes"], out.masks["upper_clothes"])
     assert out.source == "segformer_ade20k+human_parsing"
+
+
+def test_the_chain_lists_the_models_it_would_download_first(tmp_path):
+    online = load_settings(tmp_path / "data", env={})
+    chain = segment.build_segmenter(online.update({"segmenters": "segformer_ade20k,human_parsing"}))
+    pending = chain.pending_downloads()
+    assert [p["name"] for p in pending] == ["segformer_ade20k", "human_parsing"]
+    assert pending[0]["size_mb"] == 15.3 and "SegFormer" in pending[0]["title"] and pending[0]["licence"]
+    offline = segment.build_segmenter(online.update({"segmenters": "segformer_ade20k", "models_offline": True}))
+    assert offline.pending_downloads() == []

@@ -94,3 +94,11 @@ def test_offline_without_the_model_grounding_is_unavailable(offline, monkeypatch
     assert not ok and "not downloaded" in why
     with pytest.raises(models.ModelUnavailable, match="models_offline"):
         grounding.ground(picture(), "cup", offline)
+
+
+@pytest.mark.parametrize("phrase, label", [
+    ("the red car", "red_car"), ("Cup", "cup"), ("a coffee-cup!", "coffee_cup"), ("the", "the"),
+    ("3 apples", "thing_3_apples"), ("das Auto", "das_auto"), ("the café", "cafe"), ("杯子", "thing"),
+])  # fmt: skip
+def test_a_found_phrase_becomes_a_usable_label(phrase, label):
+    assert grounding.label_for(phrase) == label
