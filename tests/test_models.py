@@ -66,6 +66,12 @@ def entry(name: str = "tiny", sha256: str | None = SHA, size: int | None = None)
     })  # fmt: skip
 
 
+@pytest.fixture(autouse=True)
+def online(monkeypatch):
+    """These tests download (from the local stand-in hub), whatever the suite's HF_HUB_OFFLINE says."""
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+
+
 @pytest.fixture
 def hub(server):
     models.forget_failures()

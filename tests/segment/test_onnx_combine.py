@@ -178,7 +178,8 @@ def test_the_whole_path_with_tiny_models_through_the_registry(settings, monkeypa
     assert out.source == "segformer_ade20k+human_parsing"
 
 
-def test_the_chain_lists_the_models_it_would_download_first(tmp_path):
+def test_the_chain_lists_the_models_it_would_download_first(tmp_path, monkeypatch):
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     online = load_settings(tmp_path / "data", env={})
     chain = segment.build_segmenter(online.update({"segmenters": "segformer_ade20k,human_parsing"}))
     pending = chain.pending_downloads()
