@@ -171,11 +171,12 @@ class SegmenterChain(Segmenter):
             self.progress(done, total, message)
 
     def member(self, name: str) -> Segmenter | None:
-        if name not in self._made:
-            from . import create_segmenter
+        with self._lock:  # one instance (one onnxruntime session) per segmenter, even with parallel uploads
+            if name not in self._made:
+                from . import create_segmenter
 
-            self._made[name] = create_segmenter(name, self.settings, self._progress)
-        return self._made[name]
+                self._made[name] = create_segmenter(name, self.settings, self._progress)
+            return self._made[name]
 
     def kind(self, name: str, seg: Segmenter) -> str:
         return self.rules.get("kinds", {}).get(name) or getattr(seg, "kind", "scene")
