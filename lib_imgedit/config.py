@@ -40,10 +40,14 @@ class Settings:
     export_finetune: bool = _opt(False, "Allow exporting accepted turns as a fine-tuning data set", section="planner")
     # execution
     executors: str = _opt("host,webui_api,openai_images,local", "Executor order", "tried left to right until one can serve", section="execution")
-    segmenters: str = _opt("controlnet,mediapipe", "Segmenter order", "the first available one segments uploads", section="execution")
+    segmenters: str = _opt("maskformer_coco,segformer_ade20k,human_parsing,controlnet,mediapipe", "Segmenter order",
+                           "combined by the rules in combine.json; the first available segmenter of each kind (scene, parsing, people) runs", section="segmentation")
+    models_dir: str = _opt("", "Models folder", "downloaded segmentation models; empty: the WebUI's models/imgedit, or <data dir>/models standalone", section="segmentation")
+    models_offline: bool = _opt(False, "Never download models", "a model that is not on disk is skipped with a note", section="segmentation")
+    grounding_threshold: float = _opt(0.4, "Grounding threshold", "how sure CLIPSeg must be (0-1) that a named thing is in the picture", lo=0.05, hi=0.95, section="segmentation")
     controlnet_seg_download: bool = _opt(False, "Download ControlNet segmentation models",
                                          "OneFormer ADE20K/COCO weigh over 1 GB each; off: ControlNet segments only with "
-                                         "models already downloaded, else MediaPipe does", section="execution")
+                                         "models already downloaded, else MediaPipe does", section="segmentation")
     preset: str = _opt("keep structure", "Preset", choices=("keep structure", "creative", "fast"), section="execution")
     strength: float = _opt(0.0, "Denoising strength", "0: the per-operation default from the rules", lo=0, hi=1, section="execution")
     steps: int = _opt(20, "Sampling steps", lo=1, hi=150, section="execution")

@@ -1,12 +1,25 @@
-"""Segmenter registry: name -> "module:Class", imported on first use so that listing is free."""
+"""Segmenter registry: name -> "module:Class", imported on first use so that listing is free.
+
+`build_segmenter(settings)` is what the service uses: the `segmenters` setting's segmenters combined
+into one (`combine.SegmenterChain`), each created by `create_segmenter` with the settings (downloaded
+models need the models folder and the offline switch)."""
 
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
 from .base import LabelMap, Segmenter, clean_label
 
+if TYPE_CHECKING:
+    from ..config import Settings
+    from ..executors.base import ProgressFn
+    from .combine import SegmenterChain
+
 SEGMENTERS: dict[str, str] = {
+    "maskformer_coco": "lib_imgedit.segment.onnx_semantic:MaskformerCOCO",
+    "segformer_ade20k": "lib_imgedit.segment.onnx_semantic:SegformerADE20K",
+    "human_parsing": "lib_imgedit.segment.human_parsing:HumanParsingSegmenter",
     "mediapipe": "lib_imgedit.segment.mediapipe_seg:MediaPipeSegmenter",
 }
 
@@ -19,9 +32,26 @@ def segmenter_class(name: str) -> type[Segmenter] | None:
     return getattr(importlib.import_module(module), cls)
 
 
+def create_segmenter(name: str, settings: Settings | None = None, progress: ProgressFn | None = None) -> Segmenter | None:
+    """A segmenter by name (None when unknown), given the settings when it takes them."""
+    cls = segmenter_class(name)
+    if cls is None:
+        return None
+    make = getattr(cls, "from_settings", None)
+    return make(settings, progress) if make is not None and settings is not None else cls()
+
+
+def build_segmenter(settings: Settings, progress: ProgressFn | None = None) -> SegmenterChain:
+    """The configured segmenters combined into one, in the `segmenters` setting's order."""
+    from .combine import SegmenterChain
+
+    return SegmenterChain(settings, progress=progress)
+
+
 def register(name: str, target: str) -> None:
     """Add a segmenter found at run time (the host adapter adds `controlnet` inside the WebUI)."""
     SEGMENTERS[name] = target
 
 
-__all__ = ["LabelMap", "SEGMENTERS", "Segmenter", "clean_label", "register", "segmenter_class"]
+__all__ = ["LabelMap", "SEGMENTERS", "Segmenter", "build_segmenter", "clean_label", "create_segmenter", "register",
+           "segmenter_class"]

@@ -1,0 +1,263 @@
+"""Several segmenters, one label map, by the rules in `defaults/combine.json`.
+
+`SegmenterChain` walks the `segmenters` setting in order. Each segmenter plays a kind: `scene` (objects
+and stuff: a downloaded SegFormer or MaskFormer, ControlNet's OneFormer), `people` (MediaPipe: person,
+face parts, face boxes) or `parsing` (a human-parsing model: hair, clothes, arms...). The first
+segmenter of each kind that can run does; one that cannot (model not downloaded, downloads off, a
+failure) is skipped with one note and the next of its kind is tried, never a crash. The parsing model
+runs last, on the crop around each person found by the others, and not at all when there is none.
+`combine` then merges the kinds' maps as the rules say (see the file's `_comment`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+from ..config import DEFAULTS_DIR
+from ..errors import ExecutorUnavailable
+from .base import LabelMap, Segmenter
+
+if TYPE_CHECKING:
+    from ..config import Settings
+    from ..executors.base import ProgressFn
+
+log = logging.getLogger("imgedit")
+RULES_PATH = DEFAULTS_DIR / "combine.json"
+
+
+def load_combine_rules(data_dir: str | Path | None = None) -> dict[str, Any]:
+    """The default rules, with `<data dir>/combine.json` laid over them when the user wrote one."""
+    from ..config import deep_merge
+
+    rules = json.loads(RULES_PATH.read_text("utf-8"))
+    user = Path(data_dir) / "combine.json" if data_dir else None
+    if user is not None and user.is_file():
+        rules = deep_merge(rules, json.loads(user.read_text("utf-8")))
+    rules.pop("_comment", None)
+    return rules
+
+
+def _split_instances(label_map: LabelMap, classes: list[str]) -> LabelMap:
+    try:
+        from .instances import split_instances
+    except ImportError:  # segment/instances.py comes from the seg-honest branch
+        return label_map
+    return split_instances(label_map, classes)
+
+
+def combine(maps: dict[str, LabelMap], vocab: dict[str, set[str]], rules: dict[str, Any]) -> LabelMap:
+    """One LabelMap from each kind's map. `vocab[kind]` is every label that kind can name, so that a
+    preferred kind that ran but found none of a label (no hair under a cap) decides it is absent."""
+    first = next(iter(maps.values()))
+    W, H = first.width, first.height
+    maps = {kind: _with_groups(lm, rules.get("groups", {}).get(kind, {})) for kind, lm in maps.items()}
+    vocab = {kind: set(vocab.get(kind, ())) | set(rules.get("groups", {}).get(kind, {})) for kind in maps}
+    prefer = rules.get("prefer", {})
+    union = set(rules.get("union", ()))
+    names: list[str] = []
+    for lm in maps.values():
+        names += [n for n in lm.names if n not in names]
+    out: dict[str, np.ndarray] = {}
+    source: dict[str, str] = {}
+    for name in names:
+        order = list(prefer.get(name, prefer.get("_default", ())))
+        order += [k for k in maps if k not in order]
+        having = [k for k in order if k in maps and name in maps[k].masks]
+        if name in union and having:
+            out[name] = np.logical_or.reduce([maps[k].masks[name] for k in having])
+            source[name] = having[0]
+            continue
+        decider = next((k for k in order if k in maps and (name in vocab[k] or name in maps[k].masks)), None)
+        if decider is not None and name in maps[decider].masks:
+            out[name], source[name] = maps[decider].masks[name].copy(), decider
+    for kind, anchor in rules.get("inside", {}).items():
+        if anchor in out:
+            for name in [n for n, k in source.items() if k == kind and n != anchor]:
+                out[name] &= out[anchor]
+    for kind, anchor in rules.get("outside", {}).items():
+        if anchor in out:
+            for name in [n for n, k in source.items() if k == kind and n != anchor]:
+                out[name] &= ~out[anchor]
+    for name, parts in rules.get("subtract", {}).items():
+        if name in out:
+            for part in parts:
+                if part in out:
+                    out[name] &= ~out[part]
+    for name, anchor in rules.get("complement", {}).items():
+        if anchor in out:
+            out[name] = ~out[anchor]
+    faces = next((maps[k].faces for k in ("people", *maps) if k in maps and maps[k].faces), [])
+    sources = "+".join(lm.source for lm in maps.values() if lm.source)
+    merged = LabelMap(W, H, out, list(faces), sources).drop_empty()
+    return _split_instances(merged, list(rules.get("instances", ())))
+
+
+def _with_groups(lm: LabelMap, groups: dict[str, list[str]]) -> LabelMap:
+    masks = dict(lm.masks)
+    for name, parts in groups.items():
+        present = [masks[p] for p in parts if p in masks]
+        if present and name not in masks:
+            masks[name] = np.logical_or.reduce(present)
+    return LabelMap(lm.width, lm.height, masks, list(lm.faces), lm.source)
+
+
+def person_boxes(person: np.ndarray, margin: float, max_people: int, min_share: float) -> list[tuple[int, int, int, int]]:
+    """(x0, y0, x1, y1) around each sizeable person blob, grown by `margin` of its size, largest first."""
+    import cv2
+
+    H, W = person.shape
+    n, _, stats, _ = cv2.connectedComponentsWithStats(person.astype(np.uint8), connectivity=8)
+    blobs = sorted((stats[i] for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= min_share * H * W),
+                   key=lambda s: -s[cv2.CC_STAT_AREA])[:max_people]
+    boxes = []
+    for x, y, w, h, _ in blobs:
+        mx, my = int(w * margin), int(h * margin)
+        boxes.append((max(0, x - mx), max(0, y - my), min(W, x + w + mx), min(H, y + h + my)))
+    return boxes
+
+
+def parse_people(seg: Segmenter, image: np.ndarray, person: np.ndarray, rules: dict[str, Any]) -> LabelMap | None:
+    """The parsing model's labels for every person, each parsed on its own crop, at picture size."""
+    opts = rules.get("parsing", {})
+    H, W = person.shape
+    boxes = person_boxes(person, float(opts.get("margin", 0.1)), int(opts.get("max_people", 4)),
+                         float(opts.get("min_share", 0.002)))
+    if not boxes:
+        return None
+    masks: dict[str, np.ndarray] = {}
+    source = ""
+    for x0, y0, x1, y1 in boxes:
+        part = seg.segment(np.ascontiguousarray(image[y0:y1, x0:x1]))
+        source = part.source
+        for name, m in part.masks.items():
+            full = masks.setdefault(name, np.zeros((H, W), bool))
+            full[y0:y1, x0:x1] |= m
+    return LabelMap(W, H, masks, source=source)
+
+
+def labels_of(seg: Segmenter) -> set[str]:
+    """Every label a segmenter can name (a model's from its entry)."""
+    spec = getattr(seg, "spec", None)
+    if spec is not None:
+        return {n for n in spec.label_names() if n}
+    return set(getattr(seg, "labels", ()))
+
+
+class SegmenterChain(Segmenter):
+    """The configured segmenters as one; `take_notes()` hands over what was skipped and why, once."""
+
+    name: ClassVar[str] = "chain"
+
+    def __init__(self, settings: Settings, order: list[str] | None = None, rules: dict[str, Any] | None = None,
+                 progress: ProgressFn | None = None) -> None:
+        self.settings = settings
+        self.order = list(order if order is not None else settings.segmenter_order)
+        self.rules = rules if rules is not None else load_combine_rules(settings.data_dir)
+        self.progress = progress  # download progress of a model fetched on first use
+        self._made: dict[str, Segmenter | None] = {}
+        self._failed: dict[str, str] = {}
+        self._noted: set[str] = set()
+        self._notes: list[str] = []
+        self._lock = threading.Lock()
+
+    def _progress(self, done: int, total: int, message: str) -> None:
+        if self.progress is not None:
+            self.progress(done, total, message)
+
+    def member(self, name: str) -> Segmenter | None:
+        with self._lock:  # one instance (one onnxruntime session) per segmenter, even with parallel uploads
+            if name not in self._made:
+                from . import create_segmenter
+
+                self._made[name] = create_segmenter(name, self.settings, self._progress)
+            return self._made[name]
+
+    def kind(self, name: str, seg: Segmenter) -> str:
+        return self.rules.get("kinds", {}).get(name) or getattr(seg, "kind", "scene")
+
+    def _note(self, name: str, why: str) -> None:
+        if name not in self._noted:
+            self._noted.add(name)
+            self._notes.append(f"{name} skipped: {why}")
+            log.info("imgedit: segmenter %s skipped: %s", name, why)
+
+    def take_notes(self) -> list[str]:
+        with self._lock:
+            notes, self._notes = self._notes, []
+        return notes
+
+    def members(self) -> list[tuple[str, str, Segmenter]]:
+        out = []
+        for name in self.order:
+            seg = self.member(name)
+            if seg is not None:
+                out.append((name, self.kind(name, seg), seg))
+        return out
+
+    def pending_downloads(self) -> list[dict[str, Any]]:
+        """Models the next `segment` would download first (to ask the user once, or say how much):
+        name, title, size in MB, licence."""
+        from .. import models
+
+        out = []
+        for name, _, seg in self.members():
+            spec = getattr(seg, "spec", None)
+            if spec is not None and name not in self._failed and seg.available()[0] and not models.is_present(spec, self.settings):
+                out.append({"name": name, "title": spec.title, "size_mb": spec.size_mb, "licence": spec.licence})
+        return out
+
+    def available(self) -> tuple[bool, str]:
+        reasons = []
+        for name, _, seg in self.members():
+            ok, why = (False, self._failed[name]) if name in self._failed else seg.available()
+            if ok:
+                return True, ""
+            reasons.append(f"{name}: {why}")
+        return False, "; ".join(reasons) or f"no known segmenter in {self.order}"
+
+    def _try(self, name: str, run: Any) -> LabelMap | None:
+        try:
+            return run()
+        except Exception as exc:  # noqa: BLE001 - a segmenter that fails is skipped for the session
+            why = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+            self._failed[name] = why
+            log.warning("imgedit: segmenter %s failed, skipped from now on: %s", name, why)
+            self._note(name, why)
+            return None
+
+    def segment(self, image: np.ndarray) -> LabelMap:
+        maps: dict[str, LabelMap] = {}
+        vocab: dict[str, set[str]] = {}
+        parsers: list[tuple[str, Segmenter]] = []
+        for name, kind, seg in self.members():
+            if kind in maps or name in self._failed:
+                continue
+            ok, why = seg.available()
+            if not ok:
+                self._note(name, why)
+                continue
+            if kind == "parsing":
+                parsers.append((name, seg))
+                continue
+            found = self._try(name, lambda seg=seg: seg.segment(image))
+            if found is not None:
+                maps[kind], vocab[kind] = found, labels_of(seg)
+        anchor = self.rules.get("parsing", {}).get("needs", "person")
+        person = [lm.masks[anchor] for lm in maps.values() if anchor in lm.masks]
+        if person and parsers:
+            joined = np.logical_or.reduce(person)
+            for name, seg in parsers:
+                found = self._try(name, lambda seg=seg: parse_people(seg, np.asarray(image), joined, self.rules))
+                if found is not None or name not in self._failed:
+                    if found is not None:
+                        maps["parsing"], vocab["parsing"] = found, labels_of(seg)
+                    break
+        if not maps:
+            raise ExecutorUnavailable(f"no segmenter could segment the picture ({self.available()[1]})")
+        return combine(maps, vocab, self.rules)

@@ -1,0 +1,189 @@
+"""Combining segmenters: the rules in combine.json (person joined, hair and clothes from the parsing
+model, scene labels outside the person, parsing labels inside it, skin without the eyes, background the
+rest), the fallback chain (a segmenter that cannot load or fails is skipped with one note, never
+retried, the next of its kind serves), parsing on each person's crop only, instance numbering, and the
+whole path with tiny ONNX models through the registry."""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import numpy as np
+import pytest
+from tiny_onnx import segformer_like
+
+from lib_imgedit import models, segment
+from lib_imgedit.config import load_settings
+from lib_imgedit.errors import ExecutorUnavailable
+from lib_imgedit.segment.base import LabelMap, Segmenter
+from lib_imgedit.segment.combine import SegmenterChain, combine, load_combine_rules
+
+W, H = 40, 20
+
+
+def box(x0, y0, x1, y1) -> np.ndarray:
+    m = np.zeros((H, W), bool)
+    m[y0:y1, x0:x1] = True
+    return m
+
+
+class Fake(Segmenter):
+    def __init__(self, masks=None, kind="scene", labels=(), ok=True, error=None, faces=()):
+        self.masks, self.kind, self.labels, self.ok, self.error, self.faces = masks or {}, kind, labels, ok, error, faces
+        self.calls: list[tuple[int, int]] = []
+
+    def available(self):
+        return (True, "") if self.ok else (False, "its model is not downloaded")
+
+    def segment(self, image):
+        self.calls.append(image.shape[:2])
+        if self.error:
+            raise self.error
+        h, w = image.shape[:2]
+        masks = {n: (m if m.shape == (h, w) else np.ones((h, w), bool)) for n, m in self.masks.items()}
+        return LabelMap(w, h, masks, list(self.faces), source=f"fake-{self.kind}")
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return load_settings(tmp_path / "data", {"models_offline": True}, env={})
+
+
+@pytest.fixture
+def fakes(monkeypatch):
+    table: dict[str, Fake] = {}
+    monkeypatch.setattr(segment, "create_segmenter", lambda name, settings=None, progress=None: table.get(name))
+    return table
+
+
+def test_the_rules_merge_scene_people_and_parsing():
+    rules = load_combine_rules()
+    person_scene, person_people = box(10, 2, 20, 20), box(12, 0, 22, 20)
+    scene = LabelMap(W, H, {"sky": box(0, 0, 40, 10), "wall": box(0, 10, 40, 20), "person": person_scene})
+    people = LabelMap(W, H, {"person": person_people, "hair": box(12, 0, 22, 4), "eyes": box(14, 4, 18, 5),
+                             "skin": box(12, 4, 22, 8), "clothes": box(12, 8, 22, 20), "background": ~person_people},
+                      faces=[(13, 2, 21, 8)])  # fmt: skip
+    parsing = LabelMap(W, H, {"upper_clothes": box(10, 8, 30, 14), "pants": box(10, 14, 22, 20),
+                              "face": box(12, 3, 22, 8), "arms": box(0, 9, 12, 12)})  # fmt: skip
+    vocab = {"scene": {"sky", "wall", "person"}, "people": set(people.names),
+             "parsing": {"hair", "hat", "upper_clothes", "pants", "face", "arms"}}
+    out = combine({"scene": scene, "people": people, "parsing": parsing}, vocab, rules)
+    person = person_scene | person_people
+    assert np.array_equal(out.masks["person"], person)
+    assert np.array_equal(out.masks["background"], ~person)
+    assert "hair" not in out.masks  # the parsing model ran and saw no hair: the estimate is not used
+    assert not (out.masks["sky"] & person).any() and np.array_equal(out.masks["sky"], box(0, 0, 40, 10) & ~person)
+    assert np.array_equal(out.masks["upper_clothes"], box(10, 8, 30, 14) & person)  # inside the person only
+    assert np.array_equal(out.masks["clothes"], (box(10, 8, 30, 14) | box(10, 14, 22, 20)) & person)
+    assert np.array_equal(out.masks["skin"], (box(12, 3, 22, 8) | box(0, 9, 12, 12)) & person & ~box(14, 4, 18, 5))
+    # this people map cannot name a face (no face mesh in its vocabulary), so the parsing model's face is used
+    assert np.array_equal(out.masks["face"], box(12, 3, 22, 8))
+    assert out.faces == [(13, 2, 21, 8)] and "fake" not in out.source
+
+
+def test_hair_comes_from_the_parsing_model_when_it_sees_hair():
+    rules = load_combine_rules()
+    person = box(10, 0, 30, 20)
+    people = LabelMap(W, H, {"person": person, "hair": box(10, 0, 30, 3)})
+    parsing = LabelMap(W, H, {"hair": box(12, 0, 28, 6)})
+    out = combine({"people": people, "parsing": parsing}, {"people": {"person", "hair"}, "parsing": {"hair"}}, rules)
+    assert np.array_equal(out.masks["hair"], box(12, 0, 28, 6))
+
+
+def test_a_segmenter_that_cannot_load_falls_back_to_the_next_with_one_note(settings, fakes):
+    fakes["broken"] = Fake(error=models.ModelUnavailable("downloading SegFormer failed: no network"))
+    fakes["missing"] = Fake(ok=False)
+    fakes["good"] = Fake({"sky": box(0, 0, 40, 10), "car": box(0, 10, 40, 20)})
+    fakes["unused"] = Fake({"wall": box(0, 0, 40, 20)})  # a scene segmenter after the one that served
+    chain = SegmenterChain(settings, ["broken", "missing", "nonexistent", "good", "unused"], {"kinds": {}})
+    img = np.zeros((H, W, 3), np.uint8)
+    out = chain.segment(img)
+    assert sorted(out.names) == ["car", "sky"]
+    notes = chain.take_notes()
+    assert notes == ["broken skipped: downloading SegFormer failed: no network",
+                     "missing skipped: its model is not downloaded"]
+    chain.segment(img)
+    assert chain.take_notes() == [] and len(fakes["broken"].calls) == 1 and fakes["unused"].calls == []
+
+
+def test_nothing_that_can_segment_is_a_clear_error(settings, fakes):
+    fakes["missing"] = Fake(ok=False)
+    chain = SegmenterChain(settings, ["missing"], {"kinds": {}})
+    assert chain.available() == (False, "missing: its model is not downloaded")
+    with pytest.raises(ExecutorUnavailable, match="its model is not downloaded"):
+        chain.segment(np.zeros((H, W, 3), np.uint8))
+
+
+def test_the_parsing_model_runs_on_each_person_crop_and_never_without_a_person(settings, fakes):
+    rules = load_combine_rules()
+    fakes["people"] = Fake({"person": box(10, 0, 20, 20) | box(30, 5, 38, 15)}, kind="people")
+    fakes["parser"] = Fake({"hair": np.ones((1, 1), bool)}, kind="parsing", labels=("hair",))
+    chain = SegmenterChain(settings, ["people", "parser"], {**rules, "kinds": {}})
+    out = chain.segment(np.zeros((H, W, 3), np.uint8))
+    # two blobs, each with a 10% margin, parsed separately; their labels stay inside the person
+    assert sorted(fakes["parser"].calls) == [(12, 8), (20, 12)]  # (height, width) of each crop
+    assert np.array_equal(out.masks["hair"], out.masks["person"])
+    fakes["people"].masks = {"subject": box(0, 0, 5, 5)}
+    fakes["parser"].calls.clear()
+    out = chain.segment(np.zeros((H, W, 3), np.uint8))
+    assert fakes["parser"].calls == [] and "hair" not in out.masks
+
+
+def test_instances_are_split_with_the_rules_classes(settings, fakes, monkeypatch):
+    seen = {}
+
+    def split_instances(label_map, classes):
+        seen["classes"] = list(classes)
+        masks = {**label_map.masks, "car 1": label_map.masks["car"] & box(0, 0, 20, 20)}
+        return LabelMap(label_map.width, label_map.height, masks, label_map.faces, label_map.source)
+
+    monkeypatch.setitem(sys.modules, "lib_imgedit.segment.instances", types.SimpleNamespace(split_instances=split_instances))
+    fakes["scene"] = Fake({"car": box(0, 10, 40, 20)})
+    out = SegmenterChain(settings, ["scene"], {"kinds": {}, "instances": ["car", "dog"]}).segment(np.zeros((H, W, 3), np.uint8))
+    assert seen["classes"] == ["car", "dog"] and "car 1" in out.masks
+
+
+def test_the_whole_path_with_tiny_models_through_the_registry(settings, monkeypatch):
+    half = {"mean": [0.5] * 3, "std": [0.5] * 3, "scale": 1 / 255}
+
+    def tiny(name, labels, kind, vocabulary):
+        spec = models.parse_spec(name, {
+            "kind": kind, "head": "segformer", "title": name, "repo": f"test/{name}", "revision": "c" * 40,
+            "files": [{"role": "model", "path": "onnx/model.onnx"}], "licence": "test",
+            "input": {"size": [64, 64], **half}, "output": "logits", "labels": labels,
+            "vocabulary": vocabulary, "min_share": 0.001,
+        })  # fmt: skip
+        monkeypatch.setitem(models.catalog(), name, spec)
+        segformer_like(models.models_dir(settings) / name / "onnx" / "model.onnx", np.eye(3))
+
+    tiny("segformer_ade20k", ["person", "human", "grass"], "semantic", {"human": "person"})  # red and green: person, blue: grass
+    tiny("human_parsing", ["Upper-clothes", "Hair", "Background"], "parsing", {"Background": None})  # red: clothes, green: hair
+    img = np.zeros((128, 128, 3), np.uint8)
+    img[:, :] = (0, 0, 255)
+    img[32:128, 32:96] = (255, 0, 0)  # the person, in red clothes ...
+    img[32:48, 48:80] = (0, 255, 0)  # ... with green hair
+    hair = np.zeros((128, 128), bool)
+    hair[32:48, 48:80] = True
+    chain = segment.build_segmenter(settings.update({"segmenters": "maskformer_coco,segformer_ade20k,human_parsing"}))
+    out = chain.segment(img)
+    notes = chain.take_notes()
+    assert len(notes) == 1 and notes[0].startswith("maskformer_coco skipped:") and "not downloaded" in notes[0]
+    assert sorted(out.names) == ["background", "clothes", "grass", "hair", "person", "upper_clothes"]
+    assert np.array_equal(out.masks["background"], ~out.masks["person"])
+    assert out.masks["person"][32:128, 32:96].mean() > 0.95 and out.masks["grass"][:, :24].all()
+    assert (out.masks["hair"] & hair).sum() > 0.8 * hair.sum() and (out.masks["hair"] & ~hair).sum() < 0.2 * hair.sum()
+    assert not (out.masks["hair"] & ~out.masks["person"]).any()  # the parser's labels stay inside the person
+    assert np.array_equal(out.masks["clothes"], out.masks["upper_clothes"])
+    assert out.source == "segformer_ade20k+human_parsing"
+
+
+def test_the_chain_lists_the_models_it_would_download_first(tmp_path, monkeypatch):
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    online = load_settings(tmp_path / "data", env={})
+    chain = segment.build_segmenter(online.update({"segmenters": "segformer_ade20k,human_parsing"}))
+    pending = chain.pending_downloads()
+    assert [p["name"] for p in pending] == ["segformer_ade20k", "human_parsing"]
+    assert pending[0]["size_mb"] == 15.3 and "SegFormer" in pending[0]["title"] and pending[0]["licence"]
+    offline = segment.build_segmenter(online.update({"segmenters": "segformer_ade20k", "models_offline": True}))
+    assert offline.pending_downloads() == []
