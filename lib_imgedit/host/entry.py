@@ -32,6 +32,12 @@ def get_service() -> EditService:
     global _service
     with _lock:
         if _service is None:
+            from modules import paths
+
+            from .. import models
+
+            # downloaded models live beside the WebUI's own, in models/imgedit
+            models.set_host_models_dir(Path(paths.models_path) / "imgedit")
             _service = EditService(settings_from_opts(load_settings(data_dir())))
             log.info("imgedit: Chat Edit from %s, data in %s", extension_dir or "?", _service.settings.data_dir)
         return _service
