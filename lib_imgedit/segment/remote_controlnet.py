@@ -57,7 +57,7 @@ class RemoteControlNetSegmenter(Segmenter):
         self.remote = WebUIApiExecutor(settings or Settings(), {})
         self.module = ""  # the preprocessor chosen from the remote's list; "" = not asked yet
         self.palette = ""
-        self._failed_at = -1e18
+        self._failed_at = float("-inf")
         self._failure = ""
 
     @classmethod
