@@ -40,7 +40,7 @@ class Settings:
     export_finetune: bool = _opt(False, "Allow exporting accepted turns as a fine-tuning data set", section="planner")
     # execution
     executors: str = _opt("host,webui_api,openai_images,local", "Executor order", "tried left to right until one can serve", section="execution")
-    segmenters: str = _opt("maskformer_coco,segformer_ade20k,human_parsing,controlnet,mediapipe", "Segmenter order",
+    segmenters: str = _opt("maskformer_coco,segformer_ade20k,human_parsing,controlnet,remote_controlnet,mediapipe", "Segmenter order",
                            "combined by the rules in combine.json; the first available segmenter of each kind (scene, parsing, people) runs", section="segmentation")
     models_dir: str = _opt("", "Models folder", "downloaded segmentation models; empty: the WebUI's models/imgedit, or <data dir>/models standalone", section="segmentation")
     models_offline: bool = _opt(False, "Never download models", "a model that is not on disk is skipped with a note", section="segmentation")

@@ -20,6 +20,7 @@ SEGMENTERS: dict[str, str] = {
     "maskformer_coco": "lib_imgedit.segment.onnx_semantic:MaskformerCOCO",
     "segformer_ade20k": "lib_imgedit.segment.onnx_semantic:SegformerADE20K",
     "human_parsing": "lib_imgedit.segment.human_parsing:HumanParsingSegmenter",
+    "remote_controlnet": "lib_imgedit.segment.remote_controlnet:RemoteControlNetSegmenter",
     "mediapipe": "lib_imgedit.segment.mediapipe_seg:MediaPipeSegmenter",
 }
 
