@@ -1,0 +1,89 @@
+"""Honest labels on real photographs shipped in the scikit-image and matplotlib wheels: `person` only
+where there is one. The selfie model alone marks any salient thing (the cat was "person 91%")."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lib_imgedit.segment.mediapipe_seg import MediaPipeSegmenter
+
+cv2 = pytest.importorskip("cv2")
+pytest.importorskip("skimage")
+if not MediaPipeSegmenter().available()[0]:
+    pytest.skip("mediapipe 0.10.x with legacy solutions is not installed", allow_module_level=True)
+
+
+def _photo(name: str) -> np.ndarray:
+    if name == "grace_hopper":
+        import matplotlib
+
+        path = Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg"
+        return cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
+    from skimage import data
+
+    return getattr(data, name)()
+
+
+@pytest.fixture(scope="module")
+def seg() -> Iterator[MediaPipeSegmenter]:
+    s = MediaPipeSegmenter()
+    yield s
+    s.close()
+
+
+def _people(labels) -> list[str]:
+    return [n for n in labels.names if n.split(" ")[0] == "person"]
+
+
+# A cat, a coffee cup, a rocket, a galaxy field, a stained microscope slide.
+@pytest.mark.parametrize("name", ["chelsea", "coffee", "rocket", "hubble_deep_field", "immunohistochemistry"])
+def test_no_person_without_one(seg, name):
+    labels = seg.segment(_photo(name))
+    assert _people(labels) == [] and labels.faces == []
+    assert not any(n in labels.names for n in ("face", "hair", "skin", "clothes"))
+    # Whatever the selfie model found salient is offered as the subject, the rest is background.
+    assert np.logical_or(labels.masks.get("subject", False), labels.masks["background"]).all()
+
+
+def test_the_cat_is_the_subject(seg):
+    labels = seg.segment(_photo("chelsea"))
+    assert labels.share("subject") > 0.5
+    assert [d["name"] for d in labels.summary()][0] == "subject"
+
+
+@pytest.mark.parametrize("name", ["astronaut", "grace_hopper", "camera"])
+def test_person_where_there_is_one(seg, name):
+    img = _photo(name)
+    labels = seg.segment(img)
+    assert _people(labels) == ["person"] and len(labels.faces) == 1
+    assert labels.share("person") > 0.25
+    # The face lies on the person.
+    x0, y0, x1, y1 = labels.faces[0]
+    assert labels.masks["person"][y0:y1, x0:x1].mean() > 0.9
+
+
+def test_a_body_pose_confirms_a_person_without_a_face(seg, monkeypatch):
+    # With no face found, the pose landmarker (the wheel's full model) still confirms the astronaut;
+    # the cat stays the subject.
+    import lib_imgedit.segment.mediapipe.segmenter as segmenter
+
+    monkeypatch.setattr(segmenter, "find_faces", lambda *args: [])
+    astro = seg.segment(_photo("astronaut"))
+    assert astro.faces == [] and astro.share("person") > 0.4 and "subject" not in astro.names
+    cat = seg.segment(_photo("chelsea"))
+    assert _people(cat) == [] and cat.share("subject") > 0.5
+
+
+def test_two_people_are_numbered_left_to_right(seg):
+    astro, grace = _photo("astronaut"), _photo("grace_hopper")
+    grace = cv2.resize(grace, (round(512 * grace.shape[1] / grace.shape[0]), 512), interpolation=cv2.INTER_AREA)
+    labels = seg.segment(np.hstack([grace, astro]))
+    assert _people(labels) == ["person", "person 1", "person 2"]
+    split = grace.shape[1]
+    left, right = labels.masks["person 1"], labels.masks["person 2"]
+    assert left[:, :split].sum() > 0.95 * left.sum() and right[:, split:].sum() > 0.95 * right.sum()
+    assert ((left | right) == labels.masks["person"]).all()
