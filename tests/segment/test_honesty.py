@@ -1,5 +1,6 @@
-"""Honest labels on real photographs shipped in the scikit-image and matplotlib wheels: `person` only
-where there is one. The selfie model alone marks any salient thing (the cat was "person 91%")."""
+"""Honest labels: on real photographs shipped in the scikit-image and matplotlib wheels, `person` only
+where there is one (the selfie model alone marks any salient thing: the cat was "person 91%"); and no
+label offered with no pixels or a share of 0."""
 
 from __future__ import annotations
 
@@ -9,12 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from lib_imgedit.segment.base import LabelMap
 from lib_imgedit.segment.mediapipe_seg import MediaPipeSegmenter
 
 cv2 = pytest.importorskip("cv2")
-pytest.importorskip("skimage")
-if not MediaPipeSegmenter().available()[0]:
-    pytest.skip("mediapipe 0.10.x with legacy solutions is not installed", allow_module_level=True)
 
 
 def _photo(name: str) -> np.ndarray:
@@ -30,7 +29,10 @@ def _photo(name: str) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def seg() -> Iterator[MediaPipeSegmenter]:
+    pytest.importorskip("skimage")
     s = MediaPipeSegmenter()
+    if not s.available()[0]:
+        pytest.skip("mediapipe 0.10.x with legacy solutions is not installed")
     yield s
     s.close()
 
@@ -87,3 +89,35 @@ def test_two_people_are_numbered_left_to_right(seg):
     left, right = labels.masks["person 1"], labels.masks["person 2"]
     assert left[:, :split].sum() > 0.95 * left.sum() and right[:, split:].sum() > 0.95 * right.sum()
     assert ((left | right) == labels.masks["person"]).all()
+
+
+def test_summary_never_offers_an_empty_or_zero_share_label():
+    masks = {n: np.zeros((100, 200), bool) for n in ("person", "nose", "eyes", "empty")}
+    masks["person"][:50] = True
+    masks["nose"][0, :4] = True  # 4 of 20000 pixels: a share of 0.0002, listed
+    masks["eyes"][0, :2] = True
+    lm = LabelMap(200, 100, masks)
+    assert lm.summary() == [{"name": "person", "share": 0.5}, {"name": "nose", "share": 0.0002},
+                            {"name": "eyes", "share": 0.0001}]
+    assert [d["name"] for d in lm.summary(min_share=0.0001)] == ["person", "nose"]
+    big = LabelMap(1000, 1000, {"speck": np.pad(np.ones((1, 2), bool), ((0, 999), (0, 998)))})
+    assert big.summary() == []  # 2 pixels in a megapixel round to a share of 0
+
+
+def test_drop_empty_drops_labels_under_a_share_or_a_pixel_count():
+    masks = {n: np.zeros((100, 200), bool) for n in ("background", "eyes", "nose", "empty")}
+    masks["background"][:] = True
+    masks["eyes"][:4, :6] = True  # 24 pixels (0.12%): over the share, under the pixel count
+    masks["nose"][:5, :5] = True  # 25 pixels: kept
+    assert LabelMap(200, 100, masks).drop_empty().names == ["background", "nose"]
+    assert LabelMap(200, 100, masks).drop_empty(min_share=0.002).names == ["background"]
+    # A picture smaller than the pixel count keeps a label that covers it.
+    assert LabelMap(3, 3, {"background": np.ones((3, 3), bool)}).drop_empty().names == ["background"]
+
+
+def test_segmenter_offers_no_zero_share_label(seg):
+    # The astronaut's eyes cover 0.08% of the picture: listed with their share, never as 0.
+    labels = seg.segment(_photo("astronaut"))
+    items = labels.summary()
+    assert {d["name"] for d in items} == set(labels.names)
+    assert all(d["share"] > 0 and labels.masks[d["name"]].sum() >= 25 for d in items)
