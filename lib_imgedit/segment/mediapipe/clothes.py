@@ -4,10 +4,10 @@
 the face oval, minus hair and the facial features. Skin-coloured clothes or wooden props are skin too.
 Black-and-white photos: skin is only the face's own skin (a grey skin model would match all greys).
 
-``clothes``: the person below the chins minus face, hair and skin, connected to the chest (sampled
-below each chin). When the chest is not dark, large very dark pieces (a held black helmet, a dark neck
-ring, with their highlights) are not the garment. Anything else worn or held (a bag, a microphone, a
-white helmet) still counts as clothes. No chest in the picture, no clothes.
+``clothes``: the person below the chins minus face, hair and skin, connected to the chest (below each
+chin; all of it when the picture ends above the chest). When the chest is not dark, large very dark
+pieces (a held black helmet, a dark neck ring, with their highlights) are not the garment. Anything else
+worn or held (a bag, a microphone, a metal neck ring, a white helmet) still counts as clothes.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from .faces import Face
-from .ops import Gauss, fill_holes, keep_components, odd, opened, robust, touching
+from .ops import Gauss, disc_mask, fill_holes, keep_components, odd, opened, robust, touching
 
 # A garment whose chest is this dark (LAB lightness) is dark clothing: its dark pieces are the garment.
 DARK_GARMENT = 30.0
@@ -29,8 +29,6 @@ SKIN_SAMPLE_POINTS = (50, 280, 205, 425, 101, 330, 151, 108, 337, 199)
 
 def skin_model(lab: np.ndarray, p: np.ndarray, face: np.ndarray, features: np.ndarray, fh: float) -> Gauss | None:
     """The face's skin colour from patches on the cheeks, forehead and chin (None: too few pixels)."""
-    from .ops import disc_mask
-
     patches = disc_mask(face.shape, [tuple(p[i]) for i in SKIN_SAMPLE_POINTS], 0.04 * fh) & face & ~features
     if patches.sum() < 10:
         return None
@@ -64,8 +62,10 @@ def clothes_mask(lab: np.ndarray, candidate: np.ndarray, chest_zone: np.ndarray)
     the highlights they enclose, kept where connected to the chest."""
     h, w = candidate.shape
     sample = candidate & chest_zone
-    if sample.sum() < 50:
-        return np.zeros((h, w), bool)
+    if sample.sum() < 50:  # the picture ends above the chest: judge by all of the candidate
+        sample = candidate
+    if not sample.any():
+        return sample
     lightness = lab[..., 0]
     clothes = candidate
     if float(np.median(lightness[sample])) >= DARK_GARMENT:

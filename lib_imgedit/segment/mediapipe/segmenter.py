@@ -125,7 +125,7 @@ class MediaPipeSegmenter(Segmenter):
         # 3. Face parts and the colour estimates need a meshed face.
         if any(f.pts is not None for f in faces):
             masks.update({n: parts[n] for n in ("face", "eyes", "eyebrows", "nose", "lips", "mouth")})
-            hair_w, skin_w, clothes_w = _colour_labels(work, person_w | faces_w, faces, (W, H), parts)
+            hair_w, skin_w, clothes_w = _colour_labels(work, person_w, faces, (W, H), parts)
             hair = resize_mask(hair_w, W, H) & person
             features = parts["eyes"] | parts["eyebrows"] | parts["lips"] | parts["mouth"]
             skin = ((resize_mask(skin_w, W, H) & person) | parts["face"]) & ~hair & ~features
