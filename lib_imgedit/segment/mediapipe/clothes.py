@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from .faces import Face
-from .ops import Gauss, disc_mask, fill_holes, keep_components, odd, opened, robust, touching
+from .ops import Gauss, fill_holes, keep_components, odd, opened, robust, touching
 
 # A garment whose chest is this dark (LAB lightness) is dark clothing: its dark pieces are the garment.
 DARK_GARMENT = 30.0
@@ -23,13 +23,11 @@ DARK_GARMENT = 30.0
 # (a black helmet, a dark neck ring): shadows and seams on a light garment are smaller.
 VERY_DARK = 22.0
 MIN_DARK_SHARE = 0.01
-# Landmarks around which the face's skin colour is sampled: cheeks, forehead, chin.
-SKIN_SAMPLE_POINTS = (50, 280, 205, 425, 101, 330, 151, 108, 337, 199)
 
 
-def skin_model(lab: np.ndarray, p: np.ndarray, face: np.ndarray, features: np.ndarray, fh: float) -> Gauss | None:
-    """The face's skin colour from patches on the cheeks, forehead and chin (None: too few pixels)."""
-    patches = disc_mask(face.shape, [tuple(p[i]) for i in SKIN_SAMPLE_POINTS], 0.04 * fh) & face & ~features
+def skin_model(lab: np.ndarray, samples: np.ndarray, face: np.ndarray, features: np.ndarray) -> Gauss | None:
+    """The face's skin colour from its `samples` (faces.skin_samples) inside the oval (None: too few pixels)."""
+    patches = samples & face & ~features
     if patches.sum() < 10:
         return None
     return Gauss(robust(lab[patches]), (12.0, 2.5, 2.5))

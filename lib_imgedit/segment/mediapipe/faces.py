@@ -14,10 +14,15 @@ from typing import Any
 
 import numpy as np
 
-from .ops import kernel, polygon
+from .ops import disc_mask, kernel, polygon
 
 Box = tuple[int, int, int, int]
 PART_NAMES = ("face", "eyes", "eyebrows", "nose", "lips", "mouth")
+# Landmarks around which the face's skin colour is sampled: cheeks, forehead, chin.
+SKIN_SAMPLE_POINTS = (50, 280, 205, 425, 101, 330, 151, 108, 337, 199)
+# Hue consistency (mean resultant length of the skin samples' hues, 0..1) below which a colourful
+# "face" is no face: skin has one hue, a colour wheel or a painted pattern has many.
+MIN_HUE_CONSISTENCY = 0.7
 
 
 @dataclass
@@ -151,6 +156,32 @@ def find_faces(mesh: Any, detector: Any, work: np.ndarray, full_wh: tuple[int, i
         elif score >= 0.75:  # unconfirmed by the mesh: keep only confident detections, as a box
             faces.append(Face(_clip_box(tuple(int(round(v)) for v in fbox), W, H)))
     return [f for f in faces if f.box[2] > f.box[0] and f.box[3] > f.box[1]][:max_faces]
+
+
+def skin_samples(shape: tuple[int, int], face: Face, scale: tuple[float, float] = (1.0, 1.0)) -> np.ndarray:
+    """Where the face's skin is sampled: discs on the cheeks, forehead and chin of a meshed face, the
+    middle of a detector box. `scale` maps full-image pixels to `shape`'s."""
+    sx, sy = scale
+    x0, y0, x1, y1 = face.box[0] * sx, face.box[1] * sy, face.box[2] * sx, face.box[3] * sy
+    if face.pts is None:
+        out = np.zeros(shape, bool)
+        fw, fh = x1 - x0, y1 - y0
+        out[int(y0 + 0.35 * fh) : int(np.ceil(y1 - 0.35 * fh)), int(x0 + 0.3 * fw) : int(np.ceil(x1 - 0.3 * fw))] = True
+        return out
+    pts = face.pts * [sx, sy]
+    return disc_mask(shape, [tuple(pts[i]) for i in SKIN_SAMPLE_POINTS], max(1.5, 0.04 * (y1 - y0)))
+
+
+def one_skin_hue(lab: np.ndarray, face: Face, scale: tuple[float, float] = (1.0, 1.0)) -> bool:
+    """The face's skin samples share one hue, or have too little colour to tell (grey photos). The face
+    mesh fits a face to a colour wheel; skin is never many hues at once."""
+    s = lab[skin_samples(lab.shape[:2], face, scale)]
+    if len(s) == 0:
+        return False
+    chroma = np.hypot(s[:, 1], s[:, 2])
+    if float(np.median(chroma)) < 8.0:
+        return True
+    return float(np.abs(np.mean(np.exp(1j * np.arctan2(s[:, 2], s[:, 1]))))) >= MIN_HUE_CONSISTENCY
 
 
 def detect(detector: Any, work: np.ndarray) -> list[tuple[tuple[float, float, float, float], float]]:

@@ -28,7 +28,7 @@ from ..base import LabelMap, Segmenter
 from ..instances import split_instances
 from . import person as people
 from .clothes import chest, clothes_mask, skin_mask, skin_model
-from .faces import Face, face_parts, find_faces
+from .faces import Face, face_parts, find_faces, one_skin_hue, skin_samples
 from .hair import hair_for_face
 from .ops import as_rgb, keep_components, nearest, odd, opened, resize_mask, to_lab
 
@@ -101,12 +101,14 @@ class MediaPipeSegmenter(Segmenter):
         work = np.ascontiguousarray(work)
         h, w = work.shape[:2]
 
-        # 1. Models: the salient foreground and the faces.
+        # 1. Models: the salient foreground and the faces (a "face" of many hues is none).
+        lab = to_lab(work)
         with self._lock:
             graphs = self._load()
             prob = graphs["selfie"].process(work).segmentation_mask
             prob = np.zeros((h, w), np.float32) if prob is None else np.asarray(prob, np.float32).copy()
             faces = find_faces(graphs["mesh"], graphs["detect"], work, (W, H), self.max_faces)
+            faces = [f for f in faces if one_skin_hue(lab, f, (w / W, h / H))]
             people.refine_for_small_faces(graphs["selfie"], work, prob, faces, np.array([W / w, H / h]))
         parts = face_parts((H, W), faces)
         faces_w = nearest(parts["face"], w, h)
@@ -125,7 +127,7 @@ class MediaPipeSegmenter(Segmenter):
         # 3. Face parts and the colour estimates need a meshed face.
         if any(f.pts is not None for f in faces):
             masks.update({n: parts[n] for n in ("face", "eyes", "eyebrows", "nose", "lips", "mouth")})
-            hair_w, skin_w, clothes_w = _colour_labels(work, person_w, faces, (W, H), parts)
+            hair_w, skin_w, clothes_w = _colour_labels(work, lab, person_w, faces, (W, H), parts)
             hair = resize_mask(hair_w, W, H) & person
             features = parts["eyes"] | parts["eyebrows"] | parts["lips"] | parts["mouth"]
             skin = ((resize_mask(skin_w, W, H) & person) | parts["face"]) & ~hair & ~features
@@ -141,13 +143,17 @@ class MediaPipeSegmenter(Segmenter):
 
 
 def _colour_labels(
-    work: np.ndarray, person: np.ndarray, faces: list[Face], full_wh: tuple[int, int], parts: dict[str, np.ndarray]
+    work: np.ndarray,
+    lab: np.ndarray,
+    person: np.ndarray,
+    faces: list[Face],
+    full_wh: tuple[int, int],
+    parts: dict[str, np.ndarray],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """hair, skin and clothes at work resolution from colour models seeded by the mesh."""
     h, w = work.shape[:2]
     W, H = full_wh
     sx, sy = w / W, h / H
-    lab = to_lab(work)
     face = nearest(parts["face"], w, h)
     features = nearest(parts["eyes"] | parts["eyebrows"] | parts["lips"] | parts["mouth"], w, h)
     # Black-and-white photos: every grey matches a grey "skin" model, so match skin colour only in colour.
@@ -162,7 +168,7 @@ def _colour_labels(
         p = f.pts * [sx, sy]
         x0, y0, x1, y1 = f.box[0] * sx, f.box[1] * sy, f.box[2] * sx, f.box[3] * sy
         fw, fh = max(1.0, x1 - x0), max(1.0, y1 - y0)
-        model = skin_model(lab, p, face, features, fh)
+        model = skin_model(lab, skin_samples((h, w), f, (sx, sy)), face, features)
         if model is None:
             continue
         d_skin = model.dist(lab)
