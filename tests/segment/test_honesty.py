@@ -124,3 +124,15 @@ def test_segmenter_offers_no_zero_share_label(seg):
     items = labels.summary()
     assert {d["name"] for d in items} == set(labels.names)
     assert all(d["share"] > 0 and labels.masks[d["name"]].sum() >= 25 for d in items)
+
+
+def test_a_person_beside_a_cat_in_a_wide_picture(seg):
+    # A wide picture (the selfie model squeezes it to a square and used to lose both): the astronaut is
+    # the person, the cat beside her (not touching: a blob a face is on is all person) the subject.
+    cat = _photo("chelsea")
+    cat = cv2.resize(cat, (round(512 * cat.shape[1] / cat.shape[0]), 512), interpolation=cv2.INTER_AREA)
+    labels = seg.segment(np.hstack([_photo("astronaut"), np.full((512, 16, 3), 255, np.uint8), cat]))
+    assert _people(labels) == ["person"] and len(labels.faces) == 1
+    person, subject = labels.masks["person"], labels.masks["subject"]
+    assert person[:, :512].mean() > 0.4 and person[:, 512:].sum() < 0.02 * person.sum()
+    assert subject[:, 528:].mean() > 0.5 and subject[:, :528].sum() < 0.05 * subject.sum()

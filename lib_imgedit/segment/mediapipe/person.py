@@ -5,6 +5,7 @@ candidate. Each blob of it becomes `person` when a detector shipped with MediaPi
 (face mesh or the full-range face detector) on the blob, or a body pose (the pose landmarker's full
 model) with enough visible landmarks on it. Blobs nobody confirms are the `subject`: something salient
 that nothing here can name. The pose landmarker runs only when some blob is unconfirmed by a face.
+A salient thing touching a person (a cat in her arms) is one blob with her, so it is `person` too.
 """
 
 from __future__ import annotations
@@ -22,6 +23,30 @@ MIN_VISIBLE = 8
 MIN_ON_BLOB = 4
 # A subject smaller than this share of the picture is dropped (noise in the selfie mask).
 MIN_SUBJECT_SHARE = 0.005
+# Pictures longer than this ratio are segmented in overlapping square tiles: the selfie model squeezes
+# its input to a square, and a person in a wide picture then disappears.
+MAX_ASPECT = 1.25
+
+
+def selfie_prob(selfie: Any, work: np.ndarray) -> np.ndarray:
+    """The selfie model's foreground probability (HxW float32), from overlapping square tiles along the
+    long side of an elongated picture."""
+    h, w = work.shape[:2]
+    short, long = min(h, w), max(h, w)
+    if long <= MAX_ASPECT * short:
+        starts = [0]
+    else:
+        n = int(np.ceil(long / short)) + 1
+        starts = sorted({round(i * (long - short) / (n - 1)) for i in range(n)})
+    prob = np.zeros((h, w), np.float32)
+    for s in starts:
+        region = (slice(None), slice(s, s + short)) if w > h else (slice(s, s + short), slice(None))
+        tile = work if starts == [0] else np.ascontiguousarray(work[region])
+        out = selfie.process(tile).segmentation_mask
+        if out is not None:
+            target = prob if starts == [0] else prob[region]
+            np.maximum(target, np.asarray(out, np.float32), out=target)
+    return prob
 
 
 def refine_for_small_faces(selfie: Any, work: np.ndarray, prob: np.ndarray, faces: list[Face], to_full: np.ndarray) -> None:

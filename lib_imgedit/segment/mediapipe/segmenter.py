@@ -105,8 +105,7 @@ class MediaPipeSegmenter(Segmenter):
         lab = to_lab(work)
         with self._lock:
             graphs = self._load()
-            prob = graphs["selfie"].process(work).segmentation_mask
-            prob = np.zeros((h, w), np.float32) if prob is None else np.asarray(prob, np.float32).copy()
+            prob = people.selfie_prob(graphs["selfie"], work)
             faces = find_faces(graphs["mesh"], graphs["detect"], work, (W, H), self.max_faces)
             faces = [f for f in faces if one_skin_hue(lab, f, (w / W, h / H))]
             people.refine_for_small_faces(graphs["selfie"], work, prob, faces, np.array([W / w, H / h]))
