@@ -67,25 +67,29 @@ def hair_for_face(
     fw: float,
     fh: float,
 ) -> np.ndarray:
-    """Hair of one face (work resolution): seeds grown by GrabCut inside `zone`, limited to what is
-    connected to the seeds; empty when unsure. `d_skin`: each pixel's distance to the face's skin
-    colour model, whose mean is `skin_lab`."""
+    """Hair of one face (work resolution): seeds grown by GrabCut inside `zone` (x0, y0, x1, y1),
+    limited to what is connected to the seeds; empty when unsure. `d_skin`: each pixel's distance to
+    the face's skin colour model, whose mean is `skin_lab`."""
     import cv2
 
-    h, w = work.shape[:2]
-    small = (h, w)
+    out = np.zeros(work.shape[:2], bool)
+    zx0, zy0, zx1, zy1 = zone
+    zs = (slice(zy0, zy1), slice(zx0, zx1))
+    # Everything below works on the zone only: its cost does not grow with the picture.
+    img, lab, person, face, features, d_skin = (a[zs] for a in (work, lab, person, face, features, d_skin))
+    p = p - [zx0, zy0]
+    shape = person.shape
     topo = topology()
     centre = p[topo["oval"]].mean(axis=0)
     brow_top = p[[i for b in topo["brows"] for path in b for i in path]][:, 1].min()
-    chin = p[152, 1]
-    rows = np.arange(h)[:, None]
+    rows = np.arange(shape[0])[:, None]
     # Bangs may cover the forehead: above the brows the oval may hold hair, below it may not.
     face_core = face & (rows >= brow_top - 0.03 * fh)
-    ears = ear_zone(small, p, centre, fw) & ~face
+    ears = ear_zone(shape, p, centre, fw) & ~face
     ear_skin = ears & ((d_skin < 4.5) | skin_hued(lab, skin_lab))
 
-    def seeds(ids: tuple[int, ...], out: float) -> np.ndarray:
-        m = disc_mask(small, [tuple(q) for q in _outward(p, ids, centre, out * fh)], 0.04 * fh)
+    def seeds(ids: tuple[int, ...], dist: float) -> np.ndarray:
+        m = disc_mask(shape, [tuple(q) for q in _outward(p, ids, centre, dist * fh)], 0.04 * fh)
         # Clearly skin-coloured pixels (bare scalp, ears, forehead) never seed hair.
         return m & person & ~face & ~ear_skin & (d_skin > 2.0)
 
@@ -106,49 +110,46 @@ def hair_for_face(
                 hat, side = d_top < 3.0, other
     seed = side if hat is not None else top | side
     if seed.sum() < min_seed:
-        return np.zeros(small, bool)  # bald, shaved, or the person mask stops at the forehead
+        return out  # bald, shaved, or the person mask stops at the forehead
 
-    zx0, zy0, zx1, zy1 = zone
-    zs = (slice(zy0, zy1), slice(zx0, zx1))
-    region = person[zs] & ~face_core[zs] & ~ear_skin[zs]
-    gc = np.full(region.shape, cv2.GC_BGD, np.uint8)
-    above = (rows[zy0:zy1] < chin) & np.ones((1, zx1 - zx0), bool)
+    region = person & ~face_core & ~ear_skin
+    gc = np.full(shape, cv2.GC_BGD, np.uint8)
+    above = (rows < p[152, 1]) & np.ones((1, shape[1]), bool)  # above the chin
     gc[region & above] = cv2.GC_PR_FGD
     # Shoulders: undecided only where the colour is near the seeds' (long hair), else sure not hair.
     # This also keeps GrabCut's max-flow small: it slows down a lot on large undecided areas.
-    hair_colour = Gauss(robust(lab[seed]), (6.0, 3.0, 3.0))
-    near = hair_colour.dist(lab[zs]) < 4.0
+    near = Gauss(robust(lab[seed]), (6.0, 3.0, 3.0)).dist(lab) < 4.0
     gc[region & ~above & near] = cv2.GC_PR_BGD
-    gc[region & (d_skin[zs] < 2.0)] = cv2.GC_PR_BGD  # neck
-    gc[seed[zs]] = cv2.GC_FGD
+    gc[region & (d_skin < 2.0)] = cv2.GC_PR_BGD  # neck
+    gc[seed] = cv2.GC_FGD
     if hat is not None:
-        gc[hat[zs] & ~seed[zs]] = cv2.GC_BGD
+        gc[hat & ~seed] = cv2.GC_BGD
     # GrabCut on a small copy: its cost grows with the pixel count, hair needs no fine detail here.
-    zh, zw = gc.shape
+    zh, zw = shape
     # Max-flow time grows fast with the undecided area: cap it (~10k pixels) as well as the side.
     undecided = max(1, int(((gc == cv2.GC_PR_FGD) | (gc == cv2.GC_PR_BGD)).sum()))
     f = min(1.0, 200 / max(zh, zw), float(np.sqrt(10000 / undecided)))
     size = (max(1, round(zw * f)), max(1, round(zh * f)))
-    img_s = cv2.resize(np.ascontiguousarray(work[zs]), size, interpolation=cv2.INTER_AREA)
+    img_s = cv2.resize(np.ascontiguousarray(img), size, interpolation=cv2.INTER_AREA)
     gc_s = cv2.resize(gc, size, interpolation=cv2.INTER_NEAREST)
     if not ((gc_s == cv2.GC_FGD).any() and (gc_s == cv2.GC_BGD).any()):
-        return np.zeros(small, bool)
+        return out
     bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
     cv2.setRNGSeed(1234)  # GrabCut's k-means draws from OpenCV's RNG: fix it for deterministic output
     cv2.grabCut(img_s, gc_s, None, bgd, fgd, 2, cv2.GC_INIT_WITH_MASK)
     fg = ((gc_s == cv2.GC_FGD) | (gc_s == cv2.GC_PR_FGD)).astype(np.uint8) * 255
     fg = cv2.resize(fg, (zw, zh), interpolation=cv2.INTER_LINEAR) >= 128
-    fg &= region & ~features[zs]
+    fg &= region & ~features
     # Keep what is connected to the seeds, close small gaps, fill highlights enclosed by hair.
     n, cc = cv2.connectedComponents(fg.astype(np.uint8), connectivity=8)
-    ids = np.unique(cc[fg & seed[zs]])
+    ids = np.unique(cc[fg & seed])
     fg = np.isin(cc, ids[ids > 0])
     k = kernel(odd(0.03 * fw))
     fg = cv2.morphologyEx(fg.astype(np.uint8), cv2.MORPH_CLOSE, k).astype(bool)
-    fg = fill_holes(fg, 0.05 * fw * fh) & region & ~features[zs]
-    out = np.zeros(small, bool)
-    out[zs] = fg
-    return out if _sure(out, d_skin, fw * fh) else np.zeros(small, bool)
+    fg = fill_holes(fg, 0.05 * fw * fh) & region & ~features
+    if _sure(fg, d_skin, fw * fh):
+        out[zs] = fg
+    return out
 
 
 def _sure(hair: np.ndarray, d_skin: np.ndarray, face_area: float) -> bool:

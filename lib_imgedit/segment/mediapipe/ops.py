@@ -123,14 +123,16 @@ class Gauss:
     """A LAB colour model: mean and regularised covariance; `dist` is the Mahalanobis distance."""
 
     def __init__(self, samples: np.ndarray, min_std: tuple[float, float, float]) -> None:
+        samples = np.asarray(samples, np.float64)
         self.mean = samples.mean(axis=0)
         cov = np.cov(samples.T) if len(samples) > 3 else np.zeros((3, 3))
         cov = cov + np.diag(np.square(min_std))
         self.inv = np.linalg.inv(cov)
 
     def dist(self, lab: np.ndarray) -> np.ndarray:
-        d = lab.reshape(-1, 3) - self.mean
-        m = ((d @ self.inv) * d).sum(axis=1)
+        # float32 throughout: this runs over whole pictures, and distances need no more precision.
+        d = lab.reshape(-1, 3).astype(np.float32, copy=False) - self.mean.astype(np.float32)
+        m = ((d @ self.inv.astype(np.float32)) * d).sum(axis=1)
         return np.sqrt(np.maximum(m, 0)).reshape(lab.shape[:-1])
 
 
