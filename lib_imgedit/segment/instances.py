@@ -4,7 +4,7 @@ The class label itself stays and means all of them. Instances are the connected 
 class mask that have a real size; a component that holds several anchors (e.g. the centres of two faces
 on one person blob) is split between them, each pixel going to the nearest anchor (horizontal distance
 counts most: people stand side by side). Smaller pieces join the nearest instance, so the instances
-always cover the class mask exactly. One instance gets no number.
+cover the class mask exactly (up to MAX_INSTANCES of them). One instance gets no number.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ _Y_WEIGHT = 0.25
 
 
 def instance_masks(mask: np.ndarray, min_pixels: int, anchors: Sequence[tuple[float, float]] = ()) -> list[np.ndarray]:
-    """The instances of one class mask, ordered left to right by centroid x (then y); [] when fewer
-    than two have at least `min_pixels` pixels."""
+    """The instances of one class mask, ordered left to right by centroid x (then y), at most
+    MAX_INSTANCES; [] when there are fewer than two. An instance is a component of at least `min_pixels`
+    pixels or one holding an anchor; a component holding several anchors is split between them."""
     import cv2
 
     n, lab, stats, cents = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
@@ -37,9 +38,10 @@ def instance_masks(mask: np.ndarray, min_pixels: int, anchors: Sequence[tuple[fl
             d = [np.hypot(xs - ax, _Y_WEIGHT * (ys - ay)) for ax, ay in mine]
             owner = np.argmin(d, axis=0)
             for j in range(len(mine)):
-                m = np.zeros((h, w), bool)
-                m[ys[owner == j], xs[owner == j]] = True
-                parts.append(m)
+                if (owner == j).any():  # two anchors on one spot: the first takes it
+                    m = np.zeros((h, w), bool)
+                    m[ys[owner == j], xs[owner == j]] = True
+                    parts.append(m)
         elif stats[i, cv2.CC_STAT_AREA] >= min_pixels or mine:
             parts.append(lab == i)
         else:

@@ -71,3 +71,10 @@ def test_roundtrip_keeps_instances():
     back = LabelMap.from_bytes(lm.to_bytes())
     assert back.names == ["person", "person 1", "person 2"]
     assert all((back.masks[n] == lm.masks[n]).all() for n in lm.names)
+
+
+def test_two_anchors_on_one_spot_make_one_instance():
+    blob = _rect((10, 20), 2, 2, 18, 9)
+    assert instance_masks(blob, min_pixels=5, anchors=[(5.0, 4.0), (5.0, 4.0)]) == []
+    other = _rect((10, 20), 0, 0, 1, 1)  # a speck: joins the one instance, still no numbers
+    assert instance_masks(blob | other, min_pixels=5, anchors=[(5.0, 4.0), (5.0, 4.0)]) == []
