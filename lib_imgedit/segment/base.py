@@ -14,6 +14,8 @@ import numpy as np
 # instances of one class are `car 1`, `car 2`, ... numbered left to right.
 LABEL_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}( [1-9][0-9]?)?$")
 _INSTANCE_RE = re.compile(r"^(.*) ([1-9][0-9]?)$")
+# A label with fewer pixels than this is too small to edit: segmenters drop it (LabelMap.drop_empty).
+MIN_LABEL_PIXELS = 25
 
 
 def clean_label(name: str) -> str:
@@ -61,13 +63,18 @@ class LabelMap:
         return float(self.masks[name].mean()) if name in self.masks else 0.0
 
     def summary(self, min_share: float = 0.0) -> list[dict[str, Any]]:
-        """Labels with their share of the picture, largest first."""
-        items = [{"name": n, "share": round(self.share(n), 4)} for n in self.masks if self.share(n) > min_share]
-        return sorted(items, key=lambda d: -d["share"])
+        """Labels with their share of the picture (rounded to 4 places), largest first. A label is listed
+        only when its rounded share exceeds `min_share`: never one with no pixels or a share of 0."""
+        items = [{"name": n, "share": round(self.share(n), 4)} for n in self.masks]
+        return sorted((d for d in items if d["share"] > max(0.0, min_share)), key=lambda d: -d["share"])
 
-    def drop_empty(self, min_share: float = 0.0005) -> LabelMap:
-        """Drop labels too small to edit, so the planner never targets a handful of pixels."""
-        self.masks = {n: m for n, m in self.masks.items() if m.mean() >= min_share}
+    def drop_empty(self, min_share: float = 0.0005, min_pixels: int = MIN_LABEL_PIXELS) -> LabelMap:
+        """Drop labels too small to edit, so the planner never targets a handful of pixels: fewer than
+        `min_share` of the picture or fewer than `min_pixels` pixels (a label covering a picture smaller
+        than that is kept). Empty labels always go."""
+        total = self.width * self.height
+        need = max(1.0, min_share * total, min(min_pixels, total))
+        self.masks = {n: m for n, m in self.masks.items() if int(np.count_nonzero(m)) >= need}
         return self
 
     def to_bytes(self) -> bytes:
