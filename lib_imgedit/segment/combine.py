@@ -22,6 +22,7 @@ import numpy as np
 from ..config import DEFAULTS_DIR
 from ..errors import ExecutorUnavailable
 from .base import LabelMap, Segmenter
+from .instances import split_instances
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -43,12 +44,6 @@ def load_combine_rules(data_dir: str | Path | None = None) -> dict[str, Any]:
     return rules
 
 
-def _split_instances(label_map: LabelMap, classes: list[str]) -> LabelMap:
-    try:
-        from .instances import split_instances
-    except ImportError:  # segment/instances.py comes from the seg-honest branch
-        return label_map
-    return split_instances(label_map, classes)
 
 
 def combine(maps: dict[str, LabelMap], vocab: dict[str, set[str]], rules: dict[str, Any]) -> LabelMap:
@@ -95,7 +90,7 @@ def combine(maps: dict[str, LabelMap], vocab: dict[str, set[str]], rules: dict[s
     faces = next((maps[k].faces for k in ("people", *maps) if k in maps and maps[k].faces), [])
     sources = "+".join(lm.source for lm in maps.values() if lm.source)
     merged = LabelMap(W, H, out, list(faces), sources).drop_empty()
-    return _split_instances(merged, list(rules.get("instances", ())))
+    return split_instances(merged, list(rules.get("instances", ())))
 
 
 def _with_groups(lm: LabelMap, groups: dict[str, list[str]]) -> LabelMap:

@@ -6,9 +6,6 @@ whole path with tiny ONNX models through the registry."""
 
 from __future__ import annotations
 
-import sys
-import types
-
 import numpy as np
 import pytest
 from tiny_onnx import segformer_like
@@ -130,18 +127,13 @@ def test_the_parsing_model_runs_on_each_person_crop_and_never_without_a_person(s
     assert fakes["parser"].calls == [] and "hair" not in out.masks
 
 
-def test_instances_are_split_with_the_rules_classes(settings, fakes, monkeypatch):
-    seen = {}
-
-    def split_instances(label_map, classes):
-        seen["classes"] = list(classes)
-        masks = {**label_map.masks, "car 1": label_map.masks["car"] & box(0, 0, 20, 20)}
-        return LabelMap(label_map.width, label_map.height, masks, label_map.faces, label_map.source)
-
-    monkeypatch.setitem(sys.modules, "lib_imgedit.segment.instances", types.SimpleNamespace(split_instances=split_instances))
-    fakes["scene"] = Fake({"car": box(0, 10, 40, 20)})
-    out = SegmenterChain(settings, ["scene"], {"kinds": {}, "instances": ["car", "dog"]}).segment(np.zeros((H, W, 3), np.uint8))
-    assert seen["classes"] == ["car", "dog"] and "car 1" in out.masks
+def test_instances_are_split_with_the_rules_classes(settings, fakes):
+    """Two separate cars become `car 1` (left) and `car 2` (right); a class the rules do not name is left whole."""
+    fakes["scene"] = Fake({"car": box(0, 10, 12, 20) | box(25, 10, 38, 20), "wall": box(0, 0, 12, 5) | box(25, 0, 38, 5)})
+    out = SegmenterChain(settings, ["scene"], {"kinds": {}, "instances": ["car"]}).segment(np.zeros((H, W, 3), np.uint8))
+    assert (out.masks["car 1"] == box(0, 10, 12, 20)).all() and (out.masks["car 2"] == box(25, 10, 38, 20)).all()
+    assert (out.masks["car"] == (box(0, 10, 12, 20) | box(25, 10, 38, 20))).all()
+    assert not any(n.startswith("wall ") for n in out.masks)
 
 
 def test_the_whole_path_with_tiny_models_through_the_registry(settings, monkeypatch):
