@@ -14,10 +14,10 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import ImgEditError
-from ..instruction import SOLO_OPERATIONS, build_plan_schema, is_steps, plan_steps, validate_plan
+from ..instruction import SOLO_OPERATIONS, is_steps, plan_steps, validate_plan
 from .base import PlanContext
 from .extract import extract_list, find_instruction
-from .llm import LLMPlanner, LLMUnavailable, prompt_values, user_content
+from .llm import LLMPlanner, LLMUnavailable, instruction_schema, prompt_values, user_content
 from .templates import render
 
 log = logging.getLogger("imgedit")
@@ -33,9 +33,10 @@ def llm_suggestions(planner: LLMPlanner, ctx: PlanContext, done: list[dict[str, 
         ask = f"Suggest {n} next edits for this picture as JSON."
         messages = [{"role": "system", "content": system},
                     {"role": "user", "content": user_content(ask, ctx.image_png if planner.vision else None)}]
-        plan_schema = {k: v for k, v in build_plan_schema(planner.rules, ctx.labels).items() if k not in ("$schema", "title")}
+        # The schema asks for one instruction (what structured output handles everywhere); a model that
+        # answers with {"steps": [...]} anyway is read as a plan.
         item = {"type": "object", "properties": {"text": {"type": "string", "maxLength": 200},
-                                                 "instruction": plan_schema},
+                                                 "instruction": instruction_schema(planner.rules, ctx.labels)},
                 "required": ["text", "instruction"]}
         schema = {"type": "object", "properties": {"suggestions": {"type": "array", "items": item, "maxItems": n}},
                   "required": ["suggestions"]}
