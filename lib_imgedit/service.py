@@ -288,6 +288,12 @@ class EditService(PlanExecution):
             plan, result = plan_validated(self.planner_for(session), self.offline, ctx, self.rules)
             return self._run_turn(session, node, labels, text, plan, result, mask_png, progress)
 
+    def planning_context(self, session_id: str, client: str, text: str, mask_png: bytes | None = None) -> PlanContext:
+        """What the planner would see for `text` as the session's next message (nothing is stored)."""
+        session = self._owned(session_id, client)
+        node, labels = self._edit_base(session, mask_png)
+        return self._context(session, node, labels, self._check_text(text), user_mask=mask_png is not None)
+
     def run_instruction(self, session_id: str, client: str, instruction: dict[str, Any], text: str = "",
                         mask_png: bytes | None = None, progress: Callable[[int, int, str], None] | None = None) -> TurnOutcome:
         """Run a plan given as JSON (a bare instruction or {"steps": [...]}, edited by the user or an

@@ -126,7 +126,7 @@ class PictureExecutor(Executor):
         scale = min(1.0, max_side / max(w, h), math.sqrt(max_pixels / (w * h)))
         note = ""
         if scale < 1.0:
-            w, h = max(1, int(w * scale)), max(1, int(h * scale))
+            w, h = max(1, int(w * scale + 1e-6)), max(1, int(h * scale + 1e-6))
             note = f"capped at {w}x{h}: the largest picture allowed here"
         if min(w, h) < MIN_SIDE:
             raise InvalidInstruction(f"resizing to {w}x{h} is too small: each side needs at least {MIN_SIDE} px",
