@@ -248,3 +248,30 @@ def test_a_generative_edit_keeps_the_labels_outside_its_mask(server, settings, p
     far[:, 48:144] = False  # the sea band (64..128) grown by the mask rules and the re-read margin
     for name in old.names:
         assert (new.masks[name][far] == old.masks[name][far]).all()
+
+
+# ---------------------------------------------------------------- the plan form everywhere
+def test_plan_route_message_answer_and_finetune_export_carry_the_plan_form(settings, photo, tmp_path, monkeypatch):
+    import json
+
+    from lib_imgedit.finetune import export_finetune
+    from lib_imgedit.planner.base import Planner, PlanResult
+
+    plan = {"steps": [{"operation": "crop", "aspect": "1:1"}, RED_HAIR]}
+
+    class TwoSteps(Planner):
+        name = "scripted"
+
+        def plan(self, ctx):
+            return PlanResult(plan, self.name)
+
+    service, client = make(settings, export_finetune=True)
+    monkeypatch.setattr(service, "planner_for", lambda session: TwoSteps())
+    r = client.post(f"{API}/plan", json={"text": "square it and make her hair red", "labels": NAMES})
+    assert r.status_code == 200 and r.json()["instruction"] == plan
+    sid, _ = upload(client, photo)
+    answer = client.post(f"{API}/sessions/{sid}/message", json={"text": "square it and make her hair red"}).json()
+    assert answer["instruction"] == plan and decode(answer["image"]).shape == (H, H, 3)
+    assert export_finetune(service, tmp_path / "train.jsonl") == 1
+    row = json.loads((tmp_path / "train.jsonl").read_text("utf-8"))
+    assert json.loads(row["messages"][-1]["content"]) == plan
