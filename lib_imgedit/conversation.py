@@ -53,7 +53,7 @@ def history_turns(messages: list[Message], failed: Iterable[FailedTurn] = ()) ->
     """The latest HISTORY_TURNS messages, oldest first, uploads left out; failed turns (`ok=False`)
     slotted in where they happened."""
     items: list[tuple[float, int, Turn]] = [
-        (m.created, 0, Turn(m.role, m.text, m.data.get("instruction"), ok=not m.data.get("failed")))
+        (m.created, 0, Turn(m.role, m.text, m.data.get("instruction")))
         for m in messages if not m.data.get("upload")
     ]
     for f in failed:

@@ -17,7 +17,7 @@ from typing import Any, Iterator
 import numpy as np
 
 from .config import Settings
-from .errors import BadRequest, ExecutorUnavailable, ImgEditError, InvalidInstruction, UpstreamError
+from .errors import BadRequest, ExecutorUnavailable, ImgEditError, Interrupted, InvalidInstruction, UpstreamError
 from .executors import ALWAYS, EXECUTORS, EditRequest, EditResult, Executor
 from .executors.base import ProgressFn
 from .executors.geometry import PictureExecutor
@@ -132,6 +132,8 @@ class PlanExecution:
         results: list[EditResult] = []
         try:
             for i, step in enumerate(steps):
+                if cancel.is_set():  # between steps: stop, and keep nothing of the turn
+                    raise Interrupted(f"the edit was interrupted before {step_name(i, len(steps), step)}; nothing was changed")
                 mask = self._mask(labels, step, i, len(steps))
                 req = EditRequest(image, mask, step, self.settings, self.rules, labels, source_face,
                                   _step_progress(progress, i, len(steps)), cancel)
