@@ -141,3 +141,16 @@ def test_merge_keeps_labels_outside_the_edit_exactly():
     other = old.merged(LabelMap(w, h, {"thing": fresh_thing, "hat": fresh_thing}, [], "other"), region)
     assert (other.masks["sea"] == sea).all() and "hat" not in other.names
     assert (other.masks["background"] == old.masks["background"]).all()
+
+
+def test_instances_are_numbered_left_to_right_again_after_a_flip_or_crop(settings, rules):
+    h, w = 40, 90
+    left, right = np.zeros((h, w), bool), np.zeros((h, w), bool)
+    left[10:30, 5:25], right[10:30, 60:85] = True, True
+    lm = LabelMap(w, h, {"car 1": left, "car 2": right, "car": left | right, "road": ~(left | right)})
+    img = picture(h, w)
+    flipped = run(settings, rules, {"operation": "flip", "direction": "horizontal"}, img, lm).label_map
+    assert (flipped.masks["car 1"] == right[:, ::-1]).all() and (flipped.masks["car 2"] == left[:, ::-1]).all()
+    assert (flipped.masks["car"] == (left | right)[:, ::-1]).all()
+    cropped = run(settings, rules, {"operation": "crop", "targets": ["car 2"]}, img, lm).label_map
+    assert "car 1" in cropped.names and "car 2" not in cropped.names, "the only car left is car 1"

@@ -94,7 +94,25 @@ class LabelMap:
     def _mapped(self, fn: Any, width: int, height: int, box: Any) -> LabelMap:
         masks = {n: np.ascontiguousarray(fn(m)) for n, m in self.masks.items()}
         faces = [b for b in (box(f) for f in self.faces) if b[2] > b[0] and b[3] > b[1]]
-        return LabelMap(width, height, {n: m for n, m in masks.items() if m.any()}, faces, self.source)
+        moved = LabelMap(width, height, {n: m for n, m in masks.items() if m.any()}, faces, self.source)
+        return moved.renumbered()
+
+    def renumbered(self) -> LabelMap:
+        """Instances numbered left to right again (by their centre), as segmentation numbers them: after
+        a flip `car 1` is still the car on the left, and one cropped away leaves no gap."""
+        groups: dict[str, list[str]] = {}
+        for name in self.masks:
+            base, number = split_instance(name)
+            if number is not None:
+                groups.setdefault(base, []).append(name)
+        rename: dict[str, str] = {}
+        for base, names in groups.items():
+            centres = {n: tuple(np.argwhere(self.masks[n]).mean(axis=0)[::-1]) for n in names}  # (x, y)
+            for i, name in enumerate(sorted(names, key=lambda n: centres[n]), 1):
+                rename[name] = f"{base} {i}"
+        if all(rename.get(n, n) == n for n in self.masks):
+            return self
+        return LabelMap(self.width, self.height, {rename.get(n, n): m for n, m in self.masks.items()}, self.faces, self.source)
 
     def resized(self, width: int, height: int) -> LabelMap:
         """The same labels at another size (nearest neighbour), e.g. after an executor changed the size."""
