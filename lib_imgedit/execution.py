@@ -91,7 +91,8 @@ class PlanExecution:
             return False
         return True
 
-    def check_steps(self, image: np.ndarray, labels: LabelMap, steps: list[EditInstruction]) -> None:
+    def check_steps(self, image: np.ndarray, labels: LabelMap, steps: list[EditInstruction],
+                    source_face: np.ndarray | None = None) -> None:
         """Raise, naming the step, if any step of the plan cannot run: a target gone after an earlier
         picture operation, an empty mask, no executor for it. Runs nothing."""
         n = len(steps)
@@ -101,7 +102,7 @@ class PlanExecution:
                 raise InvalidInstruction(f"{step_name(i, n, step)} targets {', '.join(gone)}, which the picture no longer "
                                          "has after the steps before it", [{"path": f"steps.{i}.targets", "message": "gone"}])
             mask = self._mask(labels, step, i, n)
-            req = EditRequest(image, mask, step, self.settings, self.rules, labels)
+            req = EditRequest(image, mask, step, self.settings, self.rules, labels, source_face)
             reasons: list[str] = []
             ex = next(self._serving(req, reasons), None)
             if ex is None:
@@ -127,7 +128,7 @@ class PlanExecution:
                   source_face: np.ndarray | None = None, progress: ProgressFn | None = None) -> StepsDone:
         """Check the whole plan, then run its steps in order, each on the picture the step before made.
         Raises (and nothing is kept) when a step cannot run or fails."""
-        self.check_steps(image, labels, steps)
+        self.check_steps(image, labels, steps, source_face)
         cancel = self._cancel[session_id] = threading.Event()
         results: list[EditResult] = []
         try:

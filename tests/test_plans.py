@@ -275,3 +275,18 @@ def test_plan_route_message_answer_and_finetune_export_carry_the_plan_form(setti
     assert export_finetune(service, tmp_path / "train.jsonl") == 1
     row = json.loads((tmp_path / "train.jsonl").read_text("utf-8"))
     assert json.loads(row["messages"][-1]["content"]) == plan
+
+
+def test_a_face_swap_step_finds_the_source_face_when_checked_and_run(server, settings, photo):
+    from fake_remotes import FakeWebUI
+
+    remote = FakeWebUI(server)
+    _, client = make(settings, executors="webui_api,local", webui_api_url=remote.url)
+    sid, _ = upload(client, photo)
+    plan = {"steps": [{"operation": "crop", "aspect": "1:1"}, {"operation": "face_swap", "targets": ["face"]}]}
+    assert run(client, sid, plan).status_code == 400, "no source face yet: said before anything runs"
+    assert client.post(f"{API}/sessions/{sid}/source-face", json={"image": b64png(photo[:64, :64])}).status_code == 200
+    r = run(client, sid, plan)
+    assert r.status_code == 200, r.text
+    assert r.json()["executor"] == "picture+webui_api" and decode(r.json()["image"]).shape == (H, H, 3)
+    assert remote.bodies[-1]["init_images"] and len(remote.bodies) == 1

@@ -19,6 +19,7 @@ import numpy as np
 
 from ..errors import InvalidInstruction
 from ..instruction import PICTURE_OPERATIONS, EditInstruction
+from ..masks import select_faces
 from ..segment.base import LabelMap
 from .base import EditRequest, EditResult, Executor
 
@@ -151,7 +152,10 @@ class PictureExecutor(Executor):
                 labels = self._labels(request)
                 region = np.zeros((h, w), bool)
                 for t in instr.targets:
-                    region |= labels.masks[t] if t in labels.masks else request.mask > 0
+                    if t == "face" and instr.faces and labels.faces:  # around the chosen faces only
+                        region |= select_faces(labels, instr.faces)
+                    else:
+                        region |= labels.masks[t] if t in labels.masks else request.mask > 0
             x0, y0, x1, y1 = crop_box(instr, w, h, region)
             return Move(lambda im: im[y0:y1, x0:x1], lambda lm: lm.cropped(x0, y0, x1, y1), {"box": [x0, y0, x1, y1]})
         if instr.operation == "rotate":
