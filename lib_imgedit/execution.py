@@ -157,7 +157,12 @@ class PlanExecution:
         own = without_user_mask(labels)
         h, w = result.image.shape[:2]
         region = dilate(request.mask > 0, max(2, round(0.01 * float(np.hypot(h, w)))))
-        merged = own.merged(self.segment(result.image), region)
+        try:
+            fresh = self.segment(result.image)
+        except ExecutorUnavailable as exc:  # no segmenter here: the old labels are still right outside the edit
+            log.warning("imgedit: labels not re-read after the edit: %s", exc.message)
+            return labels
+        merged = own.merged(fresh, region)
         return merged if drawn is None else with_user_mask(merged, drawn)
 
     def execute(self, request: EditRequest) -> EditResult:
