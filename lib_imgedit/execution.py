@@ -41,11 +41,16 @@ class StepsDone:
     results: list[EditResult]
 
 
-def on_drawn_mask(step: EditInstruction) -> EditInstruction:
-    """A region step with a drawn mask targets the drawn area; other steps are left as they are."""
-    if step.operation in REGION_OPERATIONS:
-        step.targets, step.faces = [USER_MASK], []
-    return step
+def on_drawn_mask(steps: list[EditInstruction]) -> list[EditInstruction]:
+    """With a drawn mask, region steps act on the drawn area. A plan that already targets `user_mask`
+    placed the mask itself and is left alone; in a plan of several steps, a step that names its own
+    targets ("and blur the background") keeps them. Picture operations are never limited to the mask."""
+    if any(USER_MASK in s.targets for s in steps):
+        return steps
+    for step in steps:
+        if step.operation in REGION_OPERATIONS and (len(steps) == 1 or not step.targets):
+            step.targets, step.faces = [USER_MASK], []
+    return steps
 
 
 def step_name(i: int, n: int, step: EditInstruction) -> str:

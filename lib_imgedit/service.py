@@ -411,7 +411,7 @@ class EditService(PlanExecution):
             return TurnOutcome(session.id, node.id, reply, instruction=plan.to_dict(), planner=result.planner,
                                notes=result.notes, suggestions=node.suggestions)
         if mask_png is not None:
-            plan = EditPlan([on_drawn_mask(s) for s in plan.steps], plan.reply)
+            plan = EditPlan(on_drawn_mask(plan.steps), plan.reply)
         started = time.perf_counter()
         try:
             face = self._source_face(session) if any(s.operation == "face_swap" for s in plan.steps) else None

@@ -290,3 +290,22 @@ def test_a_face_swap_step_finds_the_source_face_when_checked_and_run(server, set
     assert r.status_code == 200, r.text
     assert r.json()["executor"] == "picture+webui_api" and decode(r.json()["image"]).shape == (H, H, 3)
     assert remote.bodies[-1]["init_images"] and len(remote.bodies) == 1
+
+
+@pytest.mark.parametrize("plan,want", [
+    # a step that names its targets keeps them; a whole-picture region step takes the drawn area
+    ({"steps": [{"operation": "recolor", "color": "blue"}, {"operation": "adjust", "targets": ["background"], "adjust": {"blur": 0.5}}]},
+     [["user_mask"], ["background"]]),
+    # the plan placed the mask itself: nothing is moved
+    ({"steps": [{"operation": "recolor", "targets": ["user_mask"], "color": "blue"}, {"operation": "adjust", "adjust": {"brightness": 0.2}}]},
+     [["user_mask"], None]),
+    # one step: a drawn mask means "here", whatever it named
+    ({"operation": "adjust", "targets": ["sky"], "adjust": {"blur": 0.5}}, [["user_mask"]]),
+])
+def test_each_step_of_a_plan_gets_the_drawn_mask_right(app, photo, plan, want):
+    _, client = app
+    sid, _ = upload(client, photo)
+    r = run(client, sid, plan, mask=b64png(drawn_mask(W, H)))
+    assert r.status_code == 200, r.text
+    steps = r.json()["instruction"].get("steps") or [r.json()["instruction"]]
+    assert [s.get("targets") for s in steps] == want
