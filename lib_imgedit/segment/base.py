@@ -107,7 +107,7 @@ class LabelMap:
                 groups.setdefault(base, []).append(name)
         rename: dict[str, str] = {}
         for base, names in groups.items():
-            centres = {n: tuple(np.argwhere(self.masks[n]).mean(axis=0)[::-1]) for n in names}  # (x, y)
+            centres = {n: _centre(self.masks[n]) for n in names}
             for i, name in enumerate(sorted(names, key=lambda n: centres[n]), 1):
                 rename[name] = f"{base} {i}"
         if all(rename.get(n, n) == n for n in self.masks):
@@ -192,6 +192,13 @@ class LabelMap:
 
         faces = [f for f in self.faces if not touches(f)] + [f for f in fresh.faces if touches(f)]
         return LabelMap(self.width, self.height, {n: m for n, m in masks.items() if m.any()}, faces, self.source)
+
+
+def _centre(mask: np.ndarray) -> tuple[float, float]:
+    """(x, y) of a mask's centre of mass, from its column and row counts (no per-pixel coordinates)."""
+    total = max(1, int(mask.sum()))
+    cols, rows = mask.sum(axis=0), mask.sum(axis=1)
+    return float(cols @ np.arange(cols.size)) / total, float(rows @ np.arange(rows.size)) / total
 
 
 class Segmenter:
