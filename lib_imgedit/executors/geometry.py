@@ -67,8 +67,8 @@ def crop_box(instr: EditInstruction, width: int, height: int, region: np.ndarray
         if region is None or not region.any():
             raise InvalidInstruction("there is nothing to crop around: the targets have no pixels",
                                      [{"path": "targets", "message": "empty"}])
-        ys, xs = np.nonzero(region)
-        x0, x1, y0, y1 = int(xs.min()), int(xs.max()) + 1, int(ys.min()), int(ys.max()) + 1
+        xs, ys = np.flatnonzero(region.any(axis=0)), np.flatnonzero(region.any(axis=1))
+        x0, x1, y0, y1 = int(xs[0]), int(xs[-1]) + 1, int(ys[0]), int(ys[-1]) + 1
         mx, my = math.ceil((x1 - x0) * CROP_MARGIN), math.ceil((y1 - y0) * CROP_MARGIN)
         box = (max(0, x0 - mx), max(0, y0 - my), min(width, x1 + mx), min(height, y1 + my))
     if instr.aspect:
