@@ -389,8 +389,7 @@ class EditService(PlanExecution):
     def _context(self, session: Session, node: Node, labels: LabelMap, text: str, user_mask: bool = False) -> PlanContext:
         """What the planner knows of this conversation: the latest messages (failed turns marked), the
         plans still applied on the current branch, a question it asked back, a drawn mask."""
-        chain = branch({n.id: n for n in self.store.nodes(session.id)}, node)
-        return conversation_context(labels, text, self.store.messages(session.id), chain,
+        return conversation_context(labels, text, self.store.messages(session.id), self._ancestors(session.id, node),
                                     failed=self._failed.get(session.id), user_mask=user_mask,
                                     grounding=self.grounding_available(), image_png=self.blobs.get(node.image))
 
@@ -432,8 +431,8 @@ class EditService(PlanExecution):
         new = self.store.new_node(session.id, parent=node.id, instruction=plan.to_dict(), executor=executor,
                                   info=redact.redact_data({**info, "seconds": round(seconds, 3), "planner": result.planner}),
                                   **keys)
-        chain = branch({n.id: n for n in self.store.nodes(session.id)}, node)
-        did = [step for n in chain for step in plan_steps(n.instruction)] + [s.to_dict() for s in plan.steps]
+        did = [step for n in self._ancestors(session.id, node) for step in plan_steps(n.instruction)]
+        did += [s.to_dict() for s in plan.steps]
         new.suggestions = self._suggest(new_labels, did, zh, session, png, plan.to_dict())
         reply = plan_reply(plan, results, zh)
         notes = result.notes + [n for r in results for n in r.info.get("notes") or []]  # the executors': e.g. ControlNet missing
@@ -466,6 +465,10 @@ class EditService(PlanExecution):
         running = self._cancel.get(session_id)
         if running is not None:
             running.set()
+
+    def _ancestors(self, session_id: str, node: Node) -> list[Node]:
+        """The branch from the upload to `node`, oldest first."""
+        return branch({n.id: n for n in self.store.nodes(session_id)}, node)
 
     def _suggest(self, labels: LabelMap, done: list[dict[str, Any]], zh: bool, session: Session,
                  png: bytes, current: dict[str, Any] | None = None) -> list[dict[str, Any]]:
