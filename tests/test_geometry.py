@@ -116,8 +116,11 @@ def test_the_host_upscaler_enlarges_when_set(settings, rules, monkeypatch):
     geometry.set_upscaler(upscale)
     out = run(settings, rules, {"operation": "resize", "scale": 2})
     assert calls == [(180, 120)] and (out.image == 7).all() and out.info["resampler"] == "upscaler"
-    run(settings, rules, {"operation": "resize", "scale": 0.5})
+    assert run(settings, rules, {"operation": "resize", "scale": 0.5}).info["resampler"] == "lanczos"
     assert len(calls) == 1, "shrinking never calls the upscaler"
+    geometry.set_upscaler(lambda im, w, h: None)  # the host has no upscaler model
+    out = run(settings, rules, {"operation": "resize", "scale": 2})
+    assert out.info["resampler"] == "lanczos" and out.image.shape == (120, 180, 3)
 
 
 def test_merge_keeps_labels_outside_the_edit_exactly():

@@ -23,8 +23,9 @@ from ..masks import select_faces
 from ..segment.base import LabelMap
 from .base import EditRequest, EditResult, Executor
 
-# (image RGB uint8, width, height) -> the image enlarged to width x height. Set by the host adapter.
-Upscaler = Callable[[np.ndarray, int, int], np.ndarray]
+# (image RGB uint8, width, height) -> the image enlarged to width x height, or None when it cannot
+# (no model): then Lanczos. Set by the host adapter with `set_upscaler`.
+Upscaler = Callable[[np.ndarray, int, int], "np.ndarray | None"]
 upscaler: Upscaler | None = None
 
 CROP_MARGIN = 0.06  # around the targets of a tight crop, as a share of the targets' box
@@ -161,7 +162,13 @@ class PictureExecutor(Executor):
         if instr.operation == "rotate":
             return self._rotation(float(instr.angle), w, h)
         (nw, nh), note = self.target_size(instr, w, h)
-        return Move(lambda im: _resample(im, nw, nh), lambda lm: lm.resized(nw, nh), {"notes": [note]} if note else {})
+        info: dict[str, Any] = {"notes": [note]} if note else {}
+
+        def image(im: np.ndarray) -> np.ndarray:
+            out, info["resampler"] = _resample(im, nw, nh)
+            return out
+
+        return Move(image, lambda lm: lm.resized(nw, nh), info)
 
     @staticmethod
     def _rotation(degrees: float, w: int, h: int) -> Move:
@@ -196,16 +203,17 @@ class PictureExecutor(Executor):
         if request.progress:
             request.progress(1, 1, instr.operation)
         info = {"operation": instr.operation, "size": [out.shape[1], out.shape[0]], **move.info}
-        if instr.operation == "resize":
-            info["resampler"] = "upscaler" if upscaler is not None and out.size > request.image.size else "lanczos"
         return EditResult(out, self.name, info, labels)
 
 
-def _resample(im: np.ndarray, width: int, height: int) -> np.ndarray:
-    """Lanczos, or the host's upscaler when one is set and the picture grows."""
+def _resample(im: np.ndarray, width: int, height: int) -> tuple[np.ndarray, str]:
+    """(the picture at width x height, what resized it): the host's upscaler when one is set, the
+    picture grows and it answers (None: it has no model), else Lanczos."""
     if upscaler is not None and width * height > im.shape[0] * im.shape[1]:
         out = upscaler(im, width, height)
         if out is not None:
             out = np.ascontiguousarray(np.asarray(out, np.uint8)[..., :3])
-            return out if out.shape[:2] == (height, width) else cv2.resize(out, (width, height), interpolation=cv2.INTER_LANCZOS4)
-    return cv2.resize(im, (width, height), interpolation=cv2.INTER_LANCZOS4)
+            if out.shape[:2] != (height, width):
+                out = cv2.resize(out, (width, height), interpolation=cv2.INTER_LANCZOS4)
+            return out, "upscaler"
+    return cv2.resize(im, (width, height), interpolation=cv2.INTER_LANCZOS4), "lanczos"
