@@ -157,3 +157,23 @@ def test_instances_are_numbered_left_to_right_again_after_a_flip_or_crop(setting
     assert (flipped.masks["car"] == (left | right)[:, ::-1]).all()
     cropped = run(settings, rules, {"operation": "crop", "targets": ["car 2"]}, img, lm).label_map
     assert "car 1" in cropped.names and "car 2" not in cropped.names, "the only car left is car 1"
+
+
+def test_only_picture_operations_may_change_the_size_and_they_bring_the_labels(settings, rules):
+    from lib_imgedit.execution import result_problem
+    from lib_imgedit.executors.base import EditResult
+
+    img, lm = picture(), labels()
+    small = np.zeros((30, 30, 3), np.uint8)
+
+    def request(instr):
+        return EditRequest(img, np.ones(img.shape[:2], np.float32), validate_instruction(instr, rules, lm.names),
+                           settings, rules, lm)
+
+    crop = request({"operation": "crop", "aspect": "1:1"})
+    assert result_problem(crop, EditResult(small, "picture", {}, LabelMap(30, 30))) is None
+    assert "labels" in result_problem(crop, EditResult(small, "picture", {}, None))
+    assert "labels" in result_problem(crop, EditResult(small, "picture", {}, LabelMap(20, 30)))
+    adjust = request({"operation": "adjust", "adjust": {"blur": 0.5}})
+    assert "shape" in result_problem(adjust, EditResult(small, "local"))
+    assert result_problem(adjust, EditResult(img.copy(), "local")) is None
