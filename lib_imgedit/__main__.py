@@ -99,10 +99,12 @@ def cmd_plan(args: argparse.Namespace) -> int:
     planner, offline = _planner(settings, rules)
 
     def one(text: str, labels: list[str]) -> dict[str, Any]:
-        instr, result = plan_validated(planner, offline, PlanContext(text=text, labels=labels), rules)
+        """The plan's JSON: a bare instruction for one step, {"steps": [...]} for several."""
+        ctx = PlanContext(text=text, labels=labels, user_mask="user_mask" in labels)
+        plan, result = plan_validated(planner, offline, ctx, rules)
         for note in result.notes:  # retries and fallbacks are visible, never silent
             print(f"note: {note}", file=sys.stderr)
-        return instr.to_dict()
+        return plan.to_dict()
 
     if args.batch:
         source = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")
@@ -168,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     _settings_flags(serve)
     serve.set_defaults(func=cmd_serve)
 
-    plan = sub.add_parser("plan", help="print the JSON instruction for a request")
+    plan = sub.add_parser("plan", help="print the JSON plan for a request (an instruction, or {\"steps\": [...]})")
     plan.add_argument("text", nargs="*")
     plan.add_argument("--labels", default="", help="comma-separated labels present in the picture")
     plan.add_argument("--batch", default=None, help="JSONL file (or -) of {instruction, labels}; one JSON line out per case")

@@ -90,7 +90,7 @@ class MessageBody(_Body):
 
 
 class RunBody(_Body):
-    instruction: Dict[str, Any]
+    instruction: Dict[str, Any]  # a bare instruction, or {"steps": [instruction, ...]} run as one turn
     text: str = ""
     mask: Optional[str] = None
 
@@ -225,8 +225,8 @@ def create_router(service: EditService, dependencies: list | None = None) -> API
         return service.config()
 
     @router.get("/schema")
-    def schema() -> dict[str, Any]:
-        return service.schema()
+    def schema(plan: bool = False) -> dict[str, Any]:
+        return service.schema(plan)
 
     return router
 

@@ -1,7 +1,10 @@
 """Accepted turns as a fine-tuning data set: JSONL in the chat-messages format that LoRA trainers
 (LLaMA-Factory's sharegpt/openai format, PEFT/TRL scripts) and the OpenAI fine-tuning API read:
 
-    {"messages": [{"role": "system", ...}, ...earlier turns..., {"role": "user", ...}, {"role": "assistant", "content": "<instruction JSON>"}]}
+    {"messages": [{"role": "system", ...}, ...earlier turns..., {"role": "user", ...}, {"role": "assistant", "content": "<plan JSON>"}]}
+
+The assistant's answer is the plan in its JSON form: a bare instruction for one step, {"steps": [...]}
+for several.
 
 A turn is accepted when the user kept its result (its node lies on the path to the session's current
 image: it was never undone, or was redone) or when it ran an accepted suggestion. Each example holds
@@ -19,11 +22,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from .conversation import branch, conversation_context
 from .errors import Forbidden
-from .planner.base import PlanContext
 from .planner.llm import planning_messages
 from .planner.templates import load_template
-from .service import EditService, history_turns
+from .service import EditService
 from .sessions import Message, Node
 
 _SKIPPED_PLANNERS = ("command", "manual")  # buttons and hand-edited JSON carry no request to learn from
@@ -60,8 +65,10 @@ def examples(service: EditService, template_name: str = "") -> Iterator[dict[str
             if base is None:
                 continue
             labels = service.node_labels(base)
-            ctx = PlanContext(text=msg.text, labels=labels.names, shares={n: labels.share(n) for n in labels.names},
-                              history=history_turns(messages[:i]), current=base.instruction, faces=len(labels.faces))
+            if msg.data.get("mask"):  # the drawn mask is the label the plan targets
+                labels.masks["user_mask"] = np.zeros((labels.height, labels.width), bool)
+            ctx = conversation_context(labels, msg.text, messages[:i], branch(nodes, base),
+                                       user_mask=bool(msg.data.get("mask")))
             chat = planning_messages(template, ctx, service.rules)
             chat.append({"role": "assistant", "content": json.dumps(msg.data["instruction"], ensure_ascii=False)})
             yield {"messages": chat}

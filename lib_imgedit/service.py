@@ -15,13 +15,14 @@ import time
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import numpy as np
 
 from . import images, redact
 from .blobs import BlobStore
 from .config import Settings, load_rules
+from .conversation import FailedTurn, FailedTurns, branch, conversation_context, picture_context
 from .errors import (
     BadRequest,
     Conflict,
@@ -32,19 +33,20 @@ from .errors import (
     PayloadTooLarge,
     RateLimited,
     SessionNotFound,
-    UpstreamError,
 )
-from .executors import EXECUTORS, EditRequest, EditResult, Executor
-from .instruction import EditInstruction, build_schema, validate_instruction
+from .execution import USER_MASK, PlanExecution, on_drawn_mask, with_user_mask, without_user_mask
+from .executors import ALWAYS, EXECUTORS
+from .instruction import EditPlan, build_plan_schema, build_schema, plan_steps, validate_plan
 from .lang import is_zh
-from .masks import build_mask, overlay
-from .planner import PlanContext, Planner, PlanResult, Turn, plan_validated
+from .masks import overlay
+from .planner import PlanContext, Planner, PlanResult, plan_validated
 from .planner.llm import LLMPlanner
 from .planner.offline import OfflinePlanner
 from .planner.registry import PlannerRegistry
 from .planner.suggest import offline_suggestions
 from .planner.suggest_llm import llm_suggestions
 from .planner.templates import template_names
+from .replies import describe_labels, make_infotext, plan_reply
 from .segment import SEGMENTERS, LabelMap, Segmenter, segmenter_class
 from .segment.base import LABEL_RE
 from .sessions import Node, Session, SessionStore, open_store
@@ -52,9 +54,7 @@ from .sessions import Node, Session, SessionStore, open_store
 log = logging.getLogger("imgedit")
 
 API_VERSION = 1
-HISTORY_TURNS = 12  # messages the planner sees
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_REGION_OPS = ("inpaint", "recolor", "remove", "adjust", "face_swap")
 
 
 @dataclass
@@ -80,7 +80,7 @@ class TurnOutcome:
         return out
 
 
-class EditService:
+class EditService(PlanExecution):
     def __init__(self, settings: Settings, store: SessionStore | None = None, blobs: BlobStore | None = None):
         self.settings = settings
         data = Path(settings.data_dir)
@@ -92,6 +92,7 @@ class EditService:
         self.planners = PlannerRegistry(lambda: self.settings, self.rules, self.offline)
         self._segmenters: dict[str, Segmenter] = {}
         self._cancel: dict[str, threading.Event] = {}
+        self._failed = FailedTurns()
 
     # ---------------------------------------------------------------- plumbing
     def _lock(self, session_id: str) -> AbstractContextManager[None]:
@@ -172,86 +173,18 @@ class EditService:
         """The session's planner; the offline planner unless an LLM profile is configured."""
         return self.planners.get(session.profile if session else "")
 
-    def executors(self) -> list[Executor]:
-        out = []
-        for name in self.settings.executor_order:
-            cls = EXECUTORS.get(name)
-            if cls is not None:
-                out.append(cls(self.settings, self.rules))
-        return out
-
     def executor_status(self) -> list[dict[str, Any]]:
         status = []
         order = self.settings.executor_order
         for name, cls in EXECUTORS.items():
             ok, why = cls(self.settings, self.rules).available()
+            listed = name in order or name in ALWAYS
             status.append({
-                "name": name, "available": ok and name in order, "reason": why if ok is False else ("" if name in order else "not in the executor order"),
+                "name": name, "available": ok and listed, "reason": why if ok is False else ("" if listed else "not in the executor order"),
                 "operations": list(cls.operations), "generative": cls.generative, "needs_network": cls.needs_network,
                 "description": cls.description,
             })
         return status
-
-    def _serving(self, request: EditRequest, reasons: list[str]) -> Iterator[Executor]:
-        """The executors that can serve `request`, in order; why each other one cannot goes to `reasons`."""
-        for ex in self.executors():
-            ok, why = ex.available()
-            if ok:
-                ok, why = ex.can_serve(request)
-            if ok:
-                yield ex
-            else:
-                reasons.append(f"{ex.name}: {why}")
-
-    def can_run(self, instruction: dict[str, Any], label_map: LabelMap | None = None) -> bool:
-        """Whether some executor would take this instruction (used to filter suggestions)."""
-        try:
-            instr = validate_instruction(instruction, self.rules, label_map.names if label_map else None)
-        except InvalidInstruction:
-            return False
-        if instr.operation in ("undo", "redo", "clarify"):
-            return True
-        if label_map is None or not label_map.masks:
-            mask = np.ones((8, 8), np.float32)
-        else:
-            mask = build_mask(label_map, instr, self.rules)
-        req = EditRequest(np.zeros(mask.shape + (3,), np.uint8), mask, instr, self.settings, self.rules, label_map)
-        return next(self._serving(req, []), None) is not None
-
-    def execute(self, request: EditRequest) -> EditResult:
-        """Run on the first executor that can serve; the next one is tried when one fails with an
-        upstream error, crashes or returns a broken image (the fallback chain). All of them failed:
-        UpstreamError; none could serve: ExecutorUnavailable naming what is needed."""
-        reasons: list[str] = []
-        tried = False
-        for ex in self._serving(request, reasons):
-            tried = True
-            try:
-                result = ex.run(request)
-            except ImgEditError as exc:
-                if exc.status < 500:
-                    raise
-                log.warning("imgedit: executor %s failed, trying the next: %s", ex.name, exc.message)
-                reasons.append(f"{ex.name} failed: {exc.message}")
-                continue
-            except Exception as exc:  # a crashing backend is one more failed backend, not a server error
-                log.exception("imgedit: executor %s crashed, trying the next", ex.name)
-                reasons.append(f"{ex.name} crashed ({type(exc).__name__})")
-                continue
-            problem = _result_problem(request, result)
-            if problem is None:
-                return result
-            log.warning("imgedit: executor %s returned %s, trying the next", ex.name, problem)
-            reasons.append(f"{ex.name} returned {problem}")
-        op = request.instruction.operation
-        if tried:
-            raise UpstreamError(f"every executor that could run '{op}' failed; nothing was changed. Tried: "
-                                + "; ".join(reasons), [{"operation": op, "tried": reasons}])
-        needs = "Stable Diffusion (run inside the WebUI, or set a remote WebUI URL or an OpenAI API key in Settings)"
-        raise ExecutorUnavailable(
-            f"'{op}' needs a generative backend: {needs}. Tried: " + "; ".join(reasons or ["no executor configured"]),
-            [{"operation": op, "tried": reasons}],
-        )
 
     # ---------------------------------------------------------------- sessions
     def create_session(self, client: str) -> Session:
@@ -345,31 +278,38 @@ class EditService:
 
     def message(self, session_id: str, client: str, text: str, mask_png: bytes | None = None,
                 progress: Callable[[int, int, str], None] | None = None) -> TurnOutcome:
-        """Plan the request with the session's planner, then run it."""
+        """Plan the request with the session's planner, then run the plan as one turn."""
         text = self._check_text(text)
         self._admit(client)
         with self._lock(session_id):
             session = self._owned(session_id, client)
             node, labels = self._edit_base(session, mask_png)
-            ctx = self._context(session, node, labels, text)
-            instr, plan = plan_validated(self.planner_for(session), self.offline, ctx, self.rules)
-            return self._run_turn(session, node, labels, text, instr, plan, mask_png, progress)
+            ctx = self._context(session, node, labels, text, user_mask=mask_png is not None)
+            plan, result = plan_validated(self.planner_for(session), self.offline, ctx, self.rules)
+            return self._run_turn(session, node, labels, text, plan, result, mask_png, progress)
+
+    def planning_context(self, session_id: str, client: str, text: str, mask_png: bytes | None = None) -> PlanContext:
+        """What the planner would see for `text` as the session's next message (nothing is stored)."""
+        session = self._owned(session_id, client)
+        node, labels = self._edit_base(session, mask_png)
+        return self._context(session, node, labels, self._check_text(text), user_mask=mask_png is not None)
 
     def run_instruction(self, session_id: str, client: str, instruction: dict[str, Any], text: str = "",
                         mask_png: bytes | None = None, progress: Callable[[int, int, str], None] | None = None) -> TurnOutcome:
-        """Run an instruction given as JSON (edited by the user, or an accepted suggestion) without planning."""
+        """Run a plan given as JSON (a bare instruction or {"steps": [...]}, edited by the user or an
+        accepted suggestion) without planning."""
         if not isinstance(instruction, dict):
             raise InvalidInstruction("the instruction must be a JSON object")
         self._admit(client)
         with self._lock(session_id):
             session = self._owned(session_id, client)
             node, labels = self._edit_base(session, mask_png)
-            instr = validate_instruction(instruction, self.rules, labels.names)
+            plan = validate_plan(instruction, self.rules, labels.names)
             pending = session.data.get("pending") or {}
-            accepted = pending.get("node") == node.id and pending.get("instruction") == instr.to_dict()
-            plan = PlanResult(instr.to_dict(), "suggestion" if accepted else "manual")  # accepted ones feed the export
-            shown = self._check_text(text) if text else "[instruction] " + _short(instr)
-            return self._run_turn(session, node, labels, shown, instr, plan, mask_png, progress)
+            accepted = pending.get("node") == node.id and pending.get("instruction") == plan.to_dict()
+            result = PlanResult(plan.to_dict(), "suggestion" if accepted else "manual")  # accepted ones feed the export
+            shown = self._check_text(text) if text else "[instruction] " + _short(plan)
+            return self._run_turn(session, node, labels, shown, plan, result, mask_png, progress)
 
     def _edit_base(self, session: Session, mask_png: bytes | None) -> tuple[Node, LabelMap]:
         """The node an edit starts from and its labels, with the user's drawn mask as `user_mask`."""
@@ -411,18 +351,22 @@ class EditService:
             return self._outcome_for(session.id, target, reply)
 
     def plan(self, text: str, labels: list[str], profile: str = "") -> PlanResult:
-        """A dry run: the instruction for `text` on a picture with `labels`, nothing stored."""
+        """A dry run: the plan for `text` on a picture with `labels` (in `result.instruction`: a bare
+        instruction for one step, {"steps": [...]} for several), nothing stored."""
         text = self._check_text(text)
         clean = []
         for name in labels:
             if not isinstance(name, str) or not LABEL_RE.fullmatch(name):
                 raise BadRequest(f"label {str(name)[:40]!r} must be 1-40 lower-case letters, digits or _")
             clean.append(name)
-        ctx = PlanContext(text=text, labels=clean)
+        ctx = PlanContext(text=text, labels=clean, user_mask=USER_MASK in clean, grounding=self.grounding_available())
         session = Session("", "", 0, 0, profile=self._check_profile(profile))
-        instr, plan = plan_validated(self.planner_for(session), self.offline, ctx, self.rules)
-        plan.instruction = instr.to_dict()
-        return plan
+        return plan_validated(self.planner_for(session), self.offline, ctx, self.rules)[1]
+
+    def grounding_available(self) -> bool:
+        """Whether a grounding segmenter can find a named thing that is not among the labels (then the
+        planner may target it). None is wired yet: the segmentation work fills this in."""
+        return False
 
     def config(self) -> dict[str, Any]:
         return {
@@ -437,68 +381,68 @@ class EditService:
             "settings": self.settings.public(),
         }
 
-    def schema(self) -> dict[str, Any]:
-        return build_schema(self.rules)
+    def schema(self, plan: bool = False) -> dict[str, Any]:
+        """The JSON schema of one instruction, or with `plan` of a plan (one instruction or {"steps": [...]})."""
+        return build_plan_schema(self.rules) if plan else build_schema(self.rules)
 
     # ---------------------------------------------------------------- turn internals
-    def _context(self, session: Session, node: Node, labels: LabelMap, text: str) -> PlanContext:
-        history = history_turns(self.store.messages(session.id))
-        return picture_context(labels, text=text, history=history, current=node.instruction,
-                               image_png=self.blobs.get(node.image))
+    def _context(self, session: Session, node: Node, labels: LabelMap, text: str, user_mask: bool = False) -> PlanContext:
+        """What the planner knows of this conversation: the latest messages (failed turns marked), the
+        plans still applied on the current branch, a question it asked back, a drawn mask."""
+        return conversation_context(labels, text, self.store.messages(session.id), self._ancestors(session.id, node),
+                                    failed=self._failed.get(session.id), user_mask=user_mask,
+                                    grounding=self.grounding_available(), image_png=self.blobs.get(node.image))
 
-    def _run_turn(self, session: Session, node: Node, labels: LabelMap, text: str, instr: EditInstruction,
-                  plan: PlanResult, mask_png: bytes | None, progress: Callable[[int, int, str], None] | None) -> TurnOutcome:
+    def _run_turn(self, session: Session, node: Node, labels: LabelMap, text: str, plan: EditPlan,
+                  result: PlanResult, mask_png: bytes | None, progress: Callable[[int, int, str], None] | None) -> TurnOutcome:
         zh = is_zh(text)
-        plan.notes = [redact.redact(n) for n in plan.notes]  # notes may quote a backend's error text
+        result.notes = [redact.redact(n) for n in result.notes]  # notes may quote a backend's error text
+        first = plan.steps[0]
         user_msg = self.store.new_message(session.id, "user", text, node=node.id,
-                                          data={"instruction": instr.to_dict(), "planner": plan.planner})
-        if instr.is_history:
-            return self._move(session, instr.operation, instr.count, user_msg, zh)
-        if instr.operation == "clarify":
-            reply = instr.question or instr.reply
+                                          data={"instruction": plan.to_dict(), "planner": result.planner,
+                                                **({"mask": True} if mask_png is not None else {})})
+        if first.is_history:
+            return self._move(session, first.operation, first.count, user_msg, zh)
+        if first.operation == "clarify":  # a question back is never an edit, drawn mask or not
+            reply = first.question or first.reply
             msg = self.store.new_message(session.id, "assistant", reply, node=node.id, data={"clarify": True})
             self.store.commit_turn(session.id, [], [user_msg, msg], None, expect_current=session.current)
-            return TurnOutcome(session.id, node.id, reply, instruction=instr.to_dict(), planner=plan.planner,
-                               notes=plan.notes, suggestions=node.suggestions)
-        if mask_png is not None and instr.operation in _REGION_OPS:
-            instr.targets = ["user_mask"]
-            instr.faces = []
-        image = self.node_image(node)
-        mask = build_mask(labels, instr, self.rules)
-        if not mask.any():
-            raise InvalidInstruction("the mask for this edit is empty: the chosen region has no pixels left after the mask rules",
-                                     [{"path": "targets", "message": "empty mask"}])
-        source_face = None
-        if instr.operation == "face_swap":
-            source_face = self._source_face(session)
-        cancel = self._cancel[session.id] = threading.Event()
-        req = EditRequest(image, mask, instr, self.settings, self.rules, labels, source_face, progress, cancel)
+            return TurnOutcome(session.id, node.id, reply, instruction=plan.to_dict(), planner=result.planner,
+                               notes=result.notes, suggestions=node.suggestions)
+        if mask_png is not None:
+            plan = EditPlan(on_drawn_mask(plan.steps), plan.reply)
         started = time.perf_counter()
         try:
-            result = self.execute(req)
-        finally:
-            self._cancel.pop(session.id, None)  # idle sessions keep nothing in memory
+            face = self._source_face(session) if any(s.operation == "face_swap" for s in plan.steps) else None
+            done = self.run_steps(session.id, self.node_image(node), labels, plan.steps, face, progress)
+        except ImgEditError as exc:  # nothing is kept; the planner still hears of it
+            self._failed.add(session.id, FailedTurn(time.time(), text, plan.to_dict(), redact.redact(exc.message)))
+            raise
         seconds = time.perf_counter() - started
-        new_labels = labels if not _changes_content(result) else self.segment(result.image)
-        infotext = redact.redact(make_infotext(instr, result))
-        png = images.encode_png(result.image, infotext)
-        keys = {"image": self.blobs.put(png, "png"), "labelmap": self.blobs.put(_without_user_mask(new_labels).to_bytes(), "npz")}
+        results = done.results
+        new_labels = without_user_mask(done.labels)
+        infotext = redact.redact(make_infotext(plan, results))
+        png = images.encode_png(done.image, infotext)
+        keys = {"image": self.blobs.put(png, "png"), "labelmap": self.blobs.put(new_labels.to_bytes(), "npz")}
         if mask_png is not None:
-            keys["mask"] = self.blobs.put(images.encode_png((mask * 255).astype(np.uint8)), "png")
-        new = self.store.new_node(session.id, parent=node.id, instruction=instr.to_dict(), executor=result.executor,
-                                  info=redact.redact_data({**result.info, "seconds": round(seconds, 3), "planner": plan.planner}),
+            keys["mask"] = self.blobs.put(images.encode_png(labels.masks[USER_MASK].astype(np.uint8) * 255), "png")
+        info = dict(results[0].info) if len(results) == 1 else {"steps": [r.info for r in results]}
+        executor = "+".join(dict.fromkeys(r.executor for r in results))
+        new = self.store.new_node(session.id, parent=node.id, instruction=plan.to_dict(), executor=executor,
+                                  info=redact.redact_data({**info, "seconds": round(seconds, 3), "planner": result.planner}),
                                   **keys)
-        done = [n.instruction for n in self._ancestors(session.id, node)] + [instr.to_dict()]
-        new.suggestions = self._suggest(_without_user_mask(new_labels), done, zh, session, png)
-        reply = instr.reply or default_reply(instr, zh)
-        notes = plan.notes + list(result.info.get("notes") or [])  # the executor's: e.g. ControlNet missing
+        did = [step for n in self._ancestors(session.id, node) for step in plan_steps(n.instruction)]
+        did += [s.to_dict() for s in plan.steps]
+        new.suggestions = self._suggest(new_labels, did, zh, session, png, plan.to_dict())
+        reply = plan_reply(plan, results, zh)
+        notes = result.notes + [n for r in results for n in r.info.get("notes") or []]  # the executors': e.g. ControlNet missing
         if notes:
             reply += " (" + "; ".join(notes) + ")"
         msg = self.store.new_message(session.id, "assistant", reply, node=new.id,
-                                     data={"instruction": instr.to_dict(), "executor": result.executor})
+                                     data={"instruction": plan.to_dict(), "executor": executor})
         self.store.commit_turn(session.id, [new], [user_msg, msg], new.id, expect_current=session.current)
-        return TurnOutcome(session.id, new.id, reply, png, instr.to_dict(), new_labels.summary(), new.suggestions,
-                           result.executor, plan.planner, notes, len(new_labels.faces))
+        return TurnOutcome(session.id, new.id, reply, png, plan.to_dict(), new_labels.summary(), new.suggestions,
+                           executor, result.planner, notes, len(new_labels.faces))
 
     def _source_face(self, session: Session) -> np.ndarray:
         key = session.data.get("source_face")
@@ -523,20 +467,16 @@ class EditService:
             running.set()
 
     def _ancestors(self, session_id: str, node: Node) -> list[Node]:
-        by_id = {n.id: n for n in self.store.nodes(session_id)}
-        chain = []
-        cur: Node | None = node
-        while cur is not None:
-            chain.append(cur)
-            cur = by_id.get(cur.parent) if cur.parent else None
-        return chain[::-1]
+        """The branch from the upload to `node`, oldest first."""
+        return branch({n.id: n for n in self.store.nodes(session_id)}, node)
 
-    def _suggest(self, labels: LabelMap, done: list[dict[str, Any] | None], zh: bool, session: Session,
-                 png: bytes) -> list[dict[str, Any]]:
-        """The session's model's suggestions when it has one, filled up from the offline ones."""
+    def _suggest(self, labels: LabelMap, done: list[dict[str, Any]], zh: bool, session: Session,
+                 png: bytes, current: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """The session's model's suggestions when it has one, filled up from the offline ones. `done`:
+        the steps already applied on this branch; `current`: the plan that made this picture."""
         if not self.settings.suggestions:
             return []
-        done = [d for d in done if d]
+
         def can_run(i: dict[str, Any]) -> bool:
             return self.can_run(i, labels)
 
@@ -544,7 +484,7 @@ class EditService:
         planner = self.planner_for(session)
         if not isinstance(planner, LLMPlanner):
             return offline
-        ctx = picture_context(labels, text="", current=done[-1] if done else None, image_png=png)
+        ctx = picture_context(labels, text="", current=current, image_png=png)
         picked = llm_suggestions(planner, ctx, done, can_run, zh=zh)
         return (picked + [s for s in offline if all(s["instruction"] != p["instruction"] for p in picked)])[:3]
 
@@ -592,75 +532,6 @@ class EditService:
 
 
 # -------------------------------------------------------------------- helpers
-def history_turns(messages: list[Any]) -> list[Turn]:
-    """The conversation a planner sees: the last HISTORY_TURNS messages, uploads left out."""
-    return [Turn(m.role, m.text, m.data.get("instruction")) for m in messages[-HISTORY_TURNS:] if not m.data.get("upload")]
-
-
-def picture_context(labels: LabelMap, **kw: Any) -> PlanContext:
-    """A planner's context with what it knows of the picture: its labels, their shares, its faces."""
-    return PlanContext(labels=labels.names, shares={n: labels.share(n) for n in labels.names}, faces=len(labels.faces), **kw)
-
-
-def with_user_mask(labels: LabelMap, mask: np.ndarray) -> LabelMap:
-    if not mask.any():
-        raise BadRequest("the drawn mask is empty: paint over the region to edit")
-    return LabelMap(labels.width, labels.height, {**labels.masks, "user_mask": mask}, labels.faces, labels.source)
-
-
-def _without_user_mask(labels: LabelMap) -> LabelMap:
-    if "user_mask" not in labels.masks:
-        return labels
-    return LabelMap(labels.width, labels.height, {k: v for k, v in labels.masks.items() if k != "user_mask"},
-                    labels.faces, labels.source)
-
-
-def _result_problem(request: EditRequest, result: Any) -> str | None:
-    """What is wrong with an executor's result, or None: it must be the input's size, RGB, uint8."""
-    image = getattr(result, "image", None)
-    if not isinstance(result, EditResult) or not isinstance(image, np.ndarray):
-        return f"no image ({type(result).__name__})"
-    want = request.image.shape[:2] + (3,)
-    if image.dtype != np.uint8 or image.shape != want:
-        return f"an image of shape {image.shape} and type {image.dtype}, not {want} uint8"
-    return None
-
-
-def _changes_content(result: EditResult) -> bool:
-    """Generative results may move edges; CPU filters never do, so their label map is reused."""
-    cls = EXECUTORS.get(result.executor)
-    return bool(cls and cls.generative)
-
-
-def _short(instr: EditInstruction) -> str:
-    d = instr.to_dict()
-    return ", ".join(f"{k}={v}" for k, v in d.items() if k not in ("reply",))
-
-
-def make_infotext(instr: EditInstruction, result: EditResult) -> str:
-    import json
-
-    info = {k: v for k, v in result.info.items() if k in ("seed", "steps", "sampler", "model", "controlnet")}
-    head = instr.prompt or instr.color or instr.operation
-    return f"{head}\nChat Edit: {json.dumps(instr.to_dict(), ensure_ascii=False)}, Executor: {result.executor}" + (
-        f", {json.dumps(info, ensure_ascii=False)}" if info else "")
-
-
-def describe_labels(labels: LabelMap, zh: bool) -> str:
-    items = labels.summary()
-    if not items:
-        return "我没有识别出明确的区域，可以对整张图片进行编辑。" if zh else "I found no distinct regions; edits will apply to the whole picture."
-    parts = ", ".join(f"{i['name']} ({i['share']:.0%})" for i in items)
-    faces = len(labels.faces)
-    if zh:
-        extra = f"，共 {faces} 张脸（从左到右编号）" if faces > 1 else ""
-        return f"我在图中看到：{parts}{extra}。告诉我想怎么改吧。"
-    extra = f" I found {faces} faces, numbered left to right." if faces > 1 else ""
-    return f"I can see: {parts}.{extra} Tell me what to change."
-
-
-def default_reply(instr: EditInstruction, zh: bool) -> str:
-    where = ", ".join(instr.targets) if instr.targets else ("整张图" if zh else "the whole picture")
-    if zh:
-        return f"已完成：{instr.operation}（{where}）。"
-    return f"Done: {instr.operation} on {where}."
+def _short(plan: EditPlan) -> str:
+    """A hand-run plan as the chat shows it."""
+    return " + ".join(", ".join(f"{k}={v}" for k, v in step.to_dict().items() if k != "reply") for step in plan.steps)

@@ -12,3 +12,30 @@ def square_labels(size: int = 10) -> LabelMap:
     thing = np.zeros((size, size), bool)
     thing[3:7, 3:7] = True
     return LabelMap(size, size, {"thing": thing, "background": ~thing})
+
+
+def band_index(names: list[str], width: int = 256, height: int = 192) -> np.ndarray:
+    """An index image with one vertical band per name, left to right (value i + 1 for names[i])."""
+    idx = np.zeros((height, width), np.uint8)
+    for i in range(len(names)):
+        idx[:, i * width // len(names):(i + 1) * width // len(names)] = i + 1
+    return idx
+
+
+def band_labels_body(names: list[str], width: int = 256, height: int = 192) -> dict:
+    """The API's `labels` body for `band_index` (as tools/eval_dialogues.py uploads it)."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(band_index(names, width, height)).save(buf, "PNG")
+    return {"index": base64.b64encode(buf.getvalue()).decode(), "names": {str(i + 1): n for i, n in enumerate(names)}}
+
+
+def drawn_mask(width: int = 256, height: int = 192) -> np.ndarray:
+    """The brush stroke the dialogue runner draws: a box in the middle of the picture."""
+    m = np.zeros((height, width), np.uint8)
+    m[60:120, 100:150] = 255
+    return m

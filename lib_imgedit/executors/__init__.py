@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .base import EditRequest, EditResult, Executor
+from .geometry import PictureExecutor
 from .local import LocalExecutor
 from .openai_images import OpenAIImagesExecutor
 from .webui_api import WebUIApiExecutor
@@ -11,7 +12,10 @@ EXECUTORS: dict[str, type[Executor]] = {
     LocalExecutor.name: LocalExecutor,
     WebUIApiExecutor.name: WebUIApiExecutor,
     OpenAIImagesExecutor.name: OpenAIImagesExecutor,
+    PictureExecutor.name: PictureExecutor,
 }
+# Not a backend to choose: nothing else does picture operations, so it serves whatever the order says.
+ALWAYS = (PictureExecutor.name,)
 
 
 def register(cls: type[Executor]) -> type[Executor]:
@@ -20,4 +24,4 @@ def register(cls: type[Executor]) -> type[Executor]:
     return cls
 
 
-__all__ = ["EXECUTORS", "EditRequest", "EditResult", "Executor", "register"]
+__all__ = ["ALWAYS", "EXECUTORS", "EditRequest", "EditResult", "Executor", "register"]

@@ -71,6 +71,7 @@ class EditResult:
     image: np.ndarray
     executor: str
     info: dict[str, Any] = field(default_factory=dict)  # what ran: seed, steps, units, model...
+    label_map: LabelMap | None = None  # the labels moved with the pixels (picture operations), else None
 
 
 class Executor:

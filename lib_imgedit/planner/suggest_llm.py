@@ -1,4 +1,5 @@
-"""Next-edit suggestions from the session's model: three runnable instructions that fit this picture.
+"""Next-edit suggestions from the session's model: three runnable plans that fit this picture (an
+instruction, or a short {"steps": [...]} for a combined edit such as "crop to a square and brighten").
 
 A vision profile sees the current picture (downscaled) besides the labels; others get the labels and
 what the session already did. Each suggestion is validated and checked against the executors; the
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import ImgEditError
-from ..instruction import validate_instruction
+from ..instruction import SOLO_OPERATIONS, is_steps, plan_steps, validate_plan
 from .base import PlanContext
 from .extract import extract_list, find_instruction
 from .llm import LLMPlanner, LLMUnavailable, instruction_schema, prompt_values, user_content
@@ -32,6 +33,8 @@ def llm_suggestions(planner: LLMPlanner, ctx: PlanContext, done: list[dict[str, 
         ask = f"Suggest {n} next edits for this picture as JSON."
         messages = [{"role": "system", "content": system},
                     {"role": "user", "content": user_content(ask, ctx.image_png if planner.vision else None)}]
+        # The schema asks for one instruction (what structured output handles everywhere); a model that
+        # answers with {"steps": [...]} anyway is read as a plan.
         item = {"type": "object", "properties": {"text": {"type": "string", "maxLength": 200},
                                                  "instruction": instruction_schema(planner.rules, ctx.labels)},
                 "required": ["text", "instruction"]}
@@ -43,18 +46,22 @@ def llm_suggestions(planner: LLMPlanner, ctx: PlanContext, done: list[dict[str, 
         return []
     picked: list[dict[str, Any]] = []
     for item in extract_list(reply.text, "suggestions"):
-        data = find_instruction(item) if isinstance(item, dict) else None
+        if not isinstance(item, dict):
+            continue
+        data = item["instruction"] if is_steps(item.get("instruction")) else find_instruction(item)
         if data is None:
             continue
         try:
-            instruction = validate_instruction(data, planner.rules, ctx.labels).to_dict()
+            plan = validate_plan(data, planner.rules, ctx.labels)
         except ImgEditError:
             continue
-        if instruction["operation"] in ("undo", "redo", "clarify") or not can_run(instruction):
+        instruction = plan.to_dict()
+        if plan.steps[0].operation in SOLO_OPERATIONS or not can_run(instruction):
             continue
-        if any(p["instruction"] == instruction for p in picked) or instruction in done:
+        if any(p["instruction"] == instruction for p in picked) or all(s in done for s in plan_steps(instruction)):
             continue
-        text = _CONTROL.sub("", str(item.get("text") or instruction.get("reply") or instruction["operation"]))[:200]
+        said = plan.reply or plan.steps[0].reply or " + ".join(s.operation for s in plan.steps)
+        text = _CONTROL.sub("", str(item.get("text") or said))[:200]
         picked.append({"text": text.strip(), "instruction": instruction})
         if len(picked) == n:
             break

@@ -96,6 +96,31 @@ class LabelMap:
             }
         return cls(w, h, masks, [tuple(f) for f in meta["faces"]], meta.get("source", ""))
 
+    # Transforms: the labels follow the picture through a picture operation (nearest neighbour, so a
+    # mask stays a mask), the face boxes too.
+    def _mapped(self, fn: Any, width: int, height: int, box: Any) -> LabelMap:
+        masks = {n: np.ascontiguousarray(fn(m)) for n, m in self.masks.items()}
+        faces = [b for b in (box(f) for f in self.faces) if b[2] > b[0] and b[3] > b[1]]
+        moved = LabelMap(width, height, {n: m for n, m in masks.items() if m.any()}, faces, self.source)
+        return moved.renumbered()
+
+    def renumbered(self) -> LabelMap:
+        """Instances numbered left to right again (by their centre), as segmentation numbers them: after
+        a flip `car 1` is still the car on the left, and one cropped away leaves no gap."""
+        groups: dict[str, list[str]] = {}
+        for name in self.masks:
+            base, number = split_instance(name)
+            if number is not None:
+                groups.setdefault(base, []).append(name)
+        rename: dict[str, str] = {}
+        for base, names in groups.items():
+            centres = {n: _centre(self.masks[n]) for n in names}
+            for i, name in enumerate(sorted(names, key=lambda n: centres[n]), 1):
+                rename[name] = f"{base} {i}"
+        if all(rename.get(n, n) == n for n in self.masks):
+            return self
+        return LabelMap(self.width, self.height, {rename.get(n, n): m for n, m in self.masks.items()}, self.faces, self.source)
+
     def resized(self, width: int, height: int) -> LabelMap:
         """The same labels at another size (nearest neighbour), e.g. after an executor changed the size."""
         if (width, height) == (self.width, self.height):
@@ -103,12 +128,84 @@ class LabelMap:
         import cv2
 
         sx, sy = width / self.width, height / self.height
-        masks = {
-            n: cv2.resize(m.astype(np.uint8), (width, height), interpolation=cv2.INTER_NEAREST).astype(bool)
-            for n, m in self.masks.items()
+        return self._mapped(
+            lambda m: cv2.resize(m.astype(np.uint8), (width, height), interpolation=cv2.INTER_NEAREST).astype(bool),
+            width, height, lambda f: (int(f[0] * sx), int(f[1] * sy), int(f[2] * sx), int(f[3] * sy)))
+
+    def cropped(self, x0: int, y0: int, x1: int, y1: int) -> LabelMap:
+        """The labels inside the box [x0, x1) x [y0, y1); labels left with no pixels are dropped."""
+        if not (0 <= x0 < x1 <= self.width and 0 <= y0 < y1 <= self.height):
+            raise ValueError(f"crop box {(x0, y0, x1, y1)} is not inside {self.width}x{self.height}")
+        w, h = x1 - x0, y1 - y0
+        return self._mapped(lambda m: m[y0:y1, x0:x1], w, h, lambda f: (
+            max(0, f[0] - x0), max(0, f[1] - y0), min(w, f[2] - x0), min(h, f[3] - y0)))
+
+    def flipped(self, direction: str) -> LabelMap:
+        """Mirrored left-right (`horizontal`) or upside down (`vertical`); face numbers follow the new order."""
+        w, h = self.width, self.height
+        if direction == "horizontal":
+            return self._mapped(lambda m: m[:, ::-1], w, h, lambda f: (w - f[2], f[1], w - f[0], f[3]))
+        return self._mapped(lambda m: m[::-1], w, h, lambda f: (f[0], h - f[3], f[2], h - f[1]))
+
+    def rotated90(self, quarters: int) -> LabelMap:
+        """Turned by `quarters` x 90 degrees clockwise, exactly."""
+        k = quarters % 4
+        w, h = self.width, self.height
+        boxes = {
+            0: lambda f: f,
+            1: lambda f: (h - f[3], f[0], h - f[1], f[2]),
+            2: lambda f: (w - f[2], h - f[3], w - f[0], h - f[1]),
+            3: lambda f: (f[1], w - f[2], f[3], w - f[0]),
         }
-        faces = [(int(a * sx), int(b * sy), int(c * sx), int(d * sy)) for a, b, c, d in self.faces]
-        return LabelMap(width, height, masks, faces, self.source)
+        size = (w, h) if k % 2 == 0 else (h, w)
+        return self._mapped(lambda m: np.rot90(m, -k), size[0], size[1], boxes[k])
+
+    def warped(self, matrix: np.ndarray, width: int, height: int) -> LabelMap:
+        """Through a 2x3 affine `matrix` (as cv2.warpAffine takes it) onto a width x height canvas; a face
+        box becomes the bounding box of its moved corners."""
+        import cv2
+
+        def box(f: tuple[int, ...]) -> tuple[int, int, int, int]:
+            pts = np.array([[f[0], f[1], 1], [f[2], f[1], 1], [f[0], f[3], 1], [f[2], f[3], 1]], np.float64) @ matrix.T
+            x0, y0 = np.clip(pts.min(axis=0), 0, [width, height])
+            x1, y1 = np.clip(pts.max(axis=0), 0, [width, height])
+            return int(x0), int(y0), int(round(x1)), int(round(y1))
+
+        return self._mapped(lambda m: cv2.warpAffine(m.astype(np.uint8), matrix, (width, height), flags=cv2.INTER_NEAREST,
+                                                     borderValue=0).astype(bool), width, height, box)
+
+    def merged(self, fresh: LabelMap, region: np.ndarray) -> LabelMap:
+        """These labels after an edit that changed the pixels in `region`, re-read by `fresh` (a new
+        segmentation of the edited picture). Outside `region` every label stays exactly as it was. Inside,
+        a label both maps know takes the fresh mask; when `fresh` comes from the same segmenter, a label it
+        no longer finds leaves the region and a new one it finds there is added; a label the fresh segmenter
+        cannot read at all (a provided map's `sea`) keeps its region. Faces: the old ones outside, the fresh
+        ones inside."""
+        if fresh.masks and (fresh.width, fresh.height) != (self.width, self.height):
+            raise ValueError("the fresh label map must be the picture's size")
+        same = fresh.source == self.source
+        masks: dict[str, np.ndarray] = {}
+        for name, old in self.masks.items():
+            if name in fresh.masks:
+                masks[name] = (old & ~region) | (fresh.masks[name] & region)
+            else:
+                masks[name] = old & ~region if same else old.copy()
+        if same:
+            for name, new in fresh.masks.items():
+                if name not in masks:
+                    masks[name] = new & region
+        def touches(f: tuple[int, ...]) -> bool:
+            return bool(region[f[1]:f[3], f[0]:f[2]].any())
+
+        faces = [f for f in self.faces if not touches(f)] + [f for f in fresh.faces if touches(f)]
+        return LabelMap(self.width, self.height, {n: m for n, m in masks.items() if m.any()}, faces, self.source)
+
+
+def _centre(mask: np.ndarray) -> tuple[float, float]:
+    """(x, y) of a mask's centre of mass, from its column and row counts (no per-pixel coordinates)."""
+    total = max(1, int(mask.sum()))
+    cols, rows = mask.sum(axis=0), mask.sum(axis=1)
+    return float(cols @ np.arange(cols.size)) / total, float(rows @ np.arange(rows.size)) / total
 
 
 class Segmenter:

@@ -171,8 +171,8 @@ def test_three_invalid_replies_fall_back_to_offline(chat, make_profile):
 def test_plan_validated_never_lets_an_invalid_plan_through(chat, make_profile):
     for _ in range(3):
         chat.add('{"operation": "inpaint", "targets": ["sky"], "prompt": "x"}')
-    instr, result = plan_validated(planner(make_profile), OFFLINE, ctx("remove the sky"), RULES)
-    assert instr.operation == "clarify" and result.planner == "offline"
+    plan, result = plan_validated(planner(make_profile), OFFLINE, ctx("remove the sky"), RULES)
+    assert plan.steps[0].operation == "clarify" and result.planner == "offline"
 
 
 @pytest.mark.parametrize("step, why", [

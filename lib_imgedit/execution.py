@@ -1,0 +1,243 @@
+"""Running a plan: its steps in order on the picture each step before made, as one turn.
+
+Before anything runs, every step is checked against the labels it will find (a crop may leave a
+label out) and against the executors (one must serve it): a step that cannot run stops the turn and
+says which step needs what. A step's executor is the first in the order that can serve it; one that
+fails hands over to the next (the fallback chain). The labels follow the picture: picture operations
+move them, a generative edit re-reads only the area it changed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+import numpy as np
+
+from .config import Settings
+from .errors import BadRequest, ExecutorUnavailable, ImgEditError, Interrupted, InvalidInstruction, UpstreamError
+from .executors import ALWAYS, EXECUTORS, EditRequest, EditResult, Executor
+from .executors.base import ProgressFn
+from .executors.geometry import PictureExecutor
+from .instruction import EditInstruction, validate_plan
+from .masks import build_mask, dilate
+from .segment.base import LabelMap
+
+log = logging.getLogger("imgedit")
+
+USER_MASK = "user_mask"
+# Operations on a region: with a drawn mask they act on what was drawn. Picture operations act on the
+# whole picture, whatever was drawn.
+REGION_OPERATIONS = ("inpaint", "recolor", "remove", "adjust", "face_swap")
+_NEEDS_SD = "Stable Diffusion (run inside the WebUI, or set a remote WebUI URL or an OpenAI API key in Settings)"
+
+
+@dataclass
+class StepsDone:
+    image: np.ndarray
+    labels: LabelMap  # with the drawn mask, when there was one, moved along with the picture
+    results: list[EditResult]
+
+
+def on_drawn_mask(steps: list[EditInstruction]) -> list[EditInstruction]:
+    """With a drawn mask, region steps act on the drawn area. A plan that already targets `user_mask`
+    placed the mask itself and is left alone; in a plan of several steps, a step that names its own
+    targets ("and blur the background") keeps them. Picture operations are never limited to the mask."""
+    if any(USER_MASK in s.targets for s in steps):
+        return steps
+    for step in steps:
+        if step.operation in REGION_OPERATIONS and (len(steps) == 1 or not step.targets):
+            step.targets, step.faces = [USER_MASK], []
+    return steps
+
+
+def step_name(i: int, n: int, step: EditInstruction) -> str:
+    where = f" on {', '.join(step.targets)}" if step.targets else ""
+    return (f"step {i + 1} ('{step.operation}'{where})" if n > 1 else f"'{step.operation}'")
+
+
+class PlanExecution:
+    """Mixed into EditService, which provides settings, rules and segment()."""
+
+    settings: Settings
+    rules: dict[str, Any]
+    _cancel: dict[str, threading.Event]
+
+    def segment(self, image: np.ndarray) -> LabelMap:
+        raise NotImplementedError
+
+    def executors(self) -> list[Executor]:
+        names = self.settings.executor_order + [n for n in ALWAYS if n not in self.settings.executor_order]
+        return [EXECUTORS[n](self.settings, self.rules) for n in names if n in EXECUTORS]
+
+    def _serving(self, request: EditRequest, reasons: list[str]) -> Iterator[Executor]:
+        """The executors that can serve `request`, in order; why each other one cannot goes to `reasons`."""
+        for ex in self.executors():
+            ok, why = ex.available()
+            if ok:
+                ok, why = ex.can_serve(request)
+            if ok:
+                yield ex
+            elif ex.name not in ALWAYS:
+                reasons.append(f"{ex.name}: {why}")
+
+    def can_run(self, instruction: dict[str, Any], label_map: LabelMap | None = None) -> bool:
+        """Whether every step of this plan would find an executor (used to filter suggestions)."""
+        try:
+            plan = validate_plan(instruction, self.rules, label_map.names if label_map else None)
+            if plan.steps[0].operation in ("undo", "redo", "clarify"):
+                return True
+            labels = label_map if label_map is not None and label_map.masks else LabelMap(8, 8)
+            blank = np.broadcast_to(np.zeros(3, np.uint8), (labels.height, labels.width, 3))
+            self.check_steps(blank, labels, plan.steps)
+        except ImgEditError:
+            return False
+        return True
+
+    def check_steps(self, image: np.ndarray, labels: LabelMap, steps: list[EditInstruction],
+                    source_face: np.ndarray | None = None) -> None:
+        """Raise, naming the step, if any step of the plan cannot run: a target gone after an earlier
+        picture operation, an empty mask, no executor for it. Runs nothing."""
+        n = len(steps)
+        for i, step in enumerate(steps):
+            gone = [t for t in step.targets if t not in labels.masks]
+            if gone:
+                raise InvalidInstruction(f"{step_name(i, n, step)} targets {', '.join(gone)}, which the picture no longer "
+                                         "has after the steps before it", [{"path": f"steps.{i}.targets", "message": "gone"}])
+            mask = self._mask(labels, step, i, n)
+            req = EditRequest(image, mask, step, self.settings, self.rules, labels, source_face)
+            reasons: list[str] = []
+            ex = next(self._serving(req, reasons), None)
+            if ex is None:
+                generative = self.rules["operations"].get(step.operation, {}).get("generative")
+                needs = f"a generative backend: {_NEEDS_SD}" if generative else "an executor that does it"
+                raise ExecutorUnavailable(
+                    f"{step_name(i, n, step)} needs {needs}; nothing was changed. Tried: "
+                    + "; ".join(reasons or ["no executor configured"]),
+                    [{"step": i, "operation": step.operation, "tried": reasons}])
+            if isinstance(ex, PictureExecutor):
+                labels = ex.labels_after(req)
+                image = np.broadcast_to(np.zeros(3, np.uint8), (labels.height, labels.width, 3))
+
+    def _mask(self, labels: LabelMap, step: EditInstruction, i: int, n: int) -> np.ndarray:
+        mask = build_mask(labels, step, self.rules)
+        if not mask.any():
+            raise InvalidInstruction(f"the mask for {step_name(i, n, step)} is empty: the chosen region has no pixels left "
+                                     "after the mask rules", [{"path": f"steps.{i}.targets" if n > 1 else "targets",
+                                                               "message": "empty mask"}])
+        return mask
+
+    def run_steps(self, session_id: str, image: np.ndarray, labels: LabelMap, steps: list[EditInstruction],
+                  source_face: np.ndarray | None = None, progress: ProgressFn | None = None) -> StepsDone:
+        """Check the whole plan, then run its steps in order, each on the picture the step before made.
+        Raises (and nothing is kept) when a step cannot run or fails."""
+        self.check_steps(image, labels, steps, source_face)
+        cancel = self._cancel[session_id] = threading.Event()
+        results: list[EditResult] = []
+        try:
+            for i, step in enumerate(steps):
+                if cancel.is_set():  # between steps: stop, and keep nothing of the turn
+                    raise Interrupted(f"the edit was interrupted before {step_name(i, len(steps), step)}; nothing was changed")
+                mask = self._mask(labels, step, i, len(steps))
+                req = EditRequest(image, mask, step, self.settings, self.rules, labels, source_face,
+                                  _step_progress(progress, i, len(steps)), cancel)
+                result = self.execute(req)
+                image, labels = result.image, self._labels_after(labels, req, result)
+                results.append(result)
+        finally:
+            self._cancel.pop(session_id, None)  # idle sessions keep nothing in memory
+        return StepsDone(image, labels, results)
+
+    def _labels_after(self, labels: LabelMap, request: EditRequest, result: EditResult) -> LabelMap:
+        """Picture operations moved the labels; a generative edit re-reads the area it changed (the mask,
+        grown a little) and keeps every label as it was elsewhere; CPU filters move no edges."""
+        if result.label_map is not None:
+            return result.label_map
+        cls = EXECUTORS.get(result.executor)
+        if not (cls and cls.generative):
+            return labels
+        drawn = labels.masks.get(USER_MASK)
+        own = without_user_mask(labels)
+        h, w = result.image.shape[:2]
+        region = dilate(request.mask > 0, max(2, round(0.01 * float(np.hypot(h, w)))))
+        try:
+            fresh = self.segment(result.image)
+        except ExecutorUnavailable as exc:  # no segmenter here: the old labels are still right outside the edit
+            log.warning("imgedit: labels not re-read after the edit: %s", exc.message)
+            return labels
+        merged = own.merged(fresh, region)
+        return merged if drawn is None else with_user_mask(merged, drawn)
+
+    def execute(self, request: EditRequest) -> EditResult:
+        """Run on the first executor that can serve; the next one is tried when one fails with an
+        upstream error, crashes or returns a broken image (the fallback chain). All of them failed:
+        UpstreamError; none could serve: ExecutorUnavailable naming what is needed."""
+        reasons: list[str] = []
+        tried = False
+        for ex in self._serving(request, reasons):
+            tried = True
+            try:
+                result = ex.run(request)
+            except ImgEditError as exc:
+                if exc.status < 500:
+                    raise
+                log.warning("imgedit: executor %s failed, trying the next: %s", ex.name, exc.message)
+                reasons.append(f"{ex.name} failed: {exc.message}")
+                continue
+            except Exception as exc:  # a crashing backend is one more failed backend, not a server error
+                log.exception("imgedit: executor %s crashed, trying the next", ex.name)
+                reasons.append(f"{ex.name} crashed ({type(exc).__name__})")
+                continue
+            problem = result_problem(request, result)
+            if problem is None:
+                return result
+            log.warning("imgedit: executor %s returned %s, trying the next", ex.name, problem)
+            reasons.append(f"{ex.name} returned {problem}")
+        op = request.instruction.operation
+        if tried:
+            raise UpstreamError(f"every executor that could run '{op}' failed; nothing was changed. Tried: "
+                                + "; ".join(reasons), [{"operation": op, "tried": reasons}])
+        raise ExecutorUnavailable(
+            f"'{op}' needs a generative backend: {_NEEDS_SD}. Tried: " + "; ".join(reasons or ["no executor configured"]),
+            [{"operation": op, "tried": reasons}],
+        )
+
+
+def _step_progress(progress: ProgressFn | None, i: int, n: int) -> ProgressFn | None:
+    if progress is None or n == 1:
+        return progress
+    return lambda done, total, text: progress(done, total, f"step {i + 1}/{n}: {text}")
+
+
+def with_user_mask(labels: LabelMap, mask: np.ndarray) -> LabelMap:
+    if not mask.any():
+        raise BadRequest("the drawn mask is empty: paint over the region to edit")
+    return LabelMap(labels.width, labels.height, {**labels.masks, USER_MASK: mask}, labels.faces, labels.source)
+
+
+def without_user_mask(labels: LabelMap) -> LabelMap:
+    if USER_MASK not in labels.masks:
+        return labels
+    return LabelMap(labels.width, labels.height, {k: v for k, v in labels.masks.items() if k != USER_MASK},
+                    labels.faces, labels.source)
+
+
+def result_problem(request: EditRequest, result: Any) -> str | None:
+    """What is wrong with an executor's result, or None: RGB uint8, the input's size (a picture operation
+    may change the size, and then brings the labels at the new size)."""
+    image = getattr(result, "image", None)
+    if not isinstance(result, EditResult) or not isinstance(image, np.ndarray):
+        return f"no image ({type(result).__name__})"
+    if request.instruction.is_picture:
+        moved = result.label_map
+        if image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] != 3 or min(image.shape[:2]) < 1:
+            return f"an image of shape {image.shape} and type {image.dtype}, not HxWx3 uint8"
+        if moved is None or (moved.width, moved.height) != (image.shape[1], image.shape[0]):
+            return "a picture without its labels at the picture's size"
+        return None
+    want = request.image.shape[:2] + (3,)
+    if image.dtype != np.uint8 or image.shape != want:
+        return f"an image of shape {image.shape} and type {image.dtype}, not {want} uint8"
+    return None

@@ -1,0 +1,76 @@
+"""What a turn says: the description of an upload, the reply naming every step done, and the PNG
+infotext that records the plan."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .executors import EditResult
+from .instruction import EditInstruction, EditPlan
+from .segment.base import LabelMap
+
+
+def describe_labels(labels: LabelMap, zh: bool) -> str:
+    items = labels.summary()
+    if not items:
+        return "我没有识别出明确的区域，可以对整张图片进行编辑。" if zh else "I found no distinct regions; edits will apply to the whole picture."
+    parts = ", ".join(f"{i['name']} ({i['share']:.0%})" for i in items)
+    faces = len(labels.faces)
+    if zh:
+        extra = f"，共 {faces} 张脸（从左到右编号）" if faces > 1 else ""
+        return f"我在图中看到：{parts}{extra}。告诉我想怎么改吧。"
+    extra = f" I found {faces} faces, numbered left to right." if faces > 1 else ""
+    return f"I can see: {parts}.{extra} Tell me what to change."
+
+
+def _picture_reply(instr: EditInstruction, zh: bool, info: dict[str, Any]) -> str:
+    op = instr.operation
+    if op == "crop":
+        how = instr.aspect or ""
+        around = ", ".join(instr.targets)
+        if zh:
+            return f"已裁剪{'到' + around + '周围' if around else ''}{'，比例 ' + how if how else ''}。"
+        return f"Cropped{' around ' + around if around else ''}{' to ' + how if how else ''}."
+    if op == "rotate":
+        a = instr.angle
+        if zh:
+            return f"已{'顺' if a >= 0 else '逆'}时针旋转 {abs(a):g}°。"
+        return f"Rotated {abs(a):g}° {'clockwise' if a >= 0 else 'counter-clockwise'}."
+    if op == "flip":
+        if zh:
+            return "已水平翻转。" if instr.direction == "horizontal" else "已上下翻转。"
+        return "Mirrored left to right." if instr.direction == "horizontal" else "Flipped upside down."
+    size = "x".join(str(v) for v in info.get("size", [])) or "the new size"
+    return f"已调整尺寸为 {size}。" if zh else f"Resized to {size}."
+
+
+def default_reply(instr: EditInstruction, zh: bool, info: dict[str, Any] | None = None) -> str:
+    if instr.is_picture:
+        return _picture_reply(instr, zh, info or {})
+    where = ", ".join(instr.targets) if instr.targets else ("整张图" if zh else "the whole picture")
+    if zh:
+        return f"已完成：{instr.operation}（{where}）。"
+    return f"Done: {instr.operation} on {where}."
+
+
+def plan_reply(plan: EditPlan, results: list[EditResult], zh: bool) -> str:
+    """One step: its reply. Several: every step, numbered, in the order they ran."""
+    said = [(s.reply if s.reply and not s.is_picture else "") or default_reply(s, zh, r.info)
+            for s, r in zip(plan.steps, results, strict=True)]
+    if len(said) == 1:
+        return said[0]
+    listed = " ".join(f"{i}. {text}" for i, text in enumerate(said, 1))
+    return f"分 {len(said)} 步完成：{listed}" if zh else f"Done in {len(said)} steps: {listed}"
+
+
+def make_infotext(plan: EditPlan, results: list[EditResult]) -> str:
+    """PNG parameters text: the first prompt or colour as the head, then the plan's JSON and who ran it."""
+    head = next((s.prompt or s.color for s in plan.steps if s.prompt or s.color), "") or " + ".join(
+        s.operation for s in plan.steps)
+    keep = ("seed", "steps", "sampler", "model", "controlnet")
+    info = next(({k: v for k, v in r.info.items() if k in keep} for r in reversed(results)
+                 if any(k in r.info for k in keep)), {})
+    executors = "+".join(dict.fromkeys(r.executor for r in results))
+    return f"{head}\nChat Edit: {json.dumps(plan.to_dict(), ensure_ascii=False)}, Executor: {executors}" + (
+        f", {json.dumps(info, ensure_ascii=False)}" if info else "")
