@@ -49,8 +49,11 @@ def describe(instr: Any) -> str:
 
 
 def make_infotext(instr: Any, executor: str, info: dict[str, Any], size: tuple[int, int]) -> str:
-    """The `parameters` text for a result of `executor` (`info` = `EditResult.info`), `size` = (w, h)."""
+    """The `parameters` text for a result of `executor` (`info` = `EditResult.info`), `size` = (w, h).
+    `instr` is one instruction or a plan of several steps (`EditPlan`): its JSON goes into `Chat Edit`,
+    its steps are described one after the other."""
     chat = f"{CHAT_EDIT}: {quote(json.dumps(instr.to_dict(), ensure_ascii=False))}"
+    steps = list(getattr(instr, "steps", [instr]))
     host = str(info.get("parameters") or "").strip()
     if host:
         head, _, last = host.rpartition("\n")
@@ -60,7 +63,8 @@ def make_infotext(instr: Any, executor: str, info: dict[str, Any], size: tuple[i
     pairs = [f"Size: {size[0]}x{size[1]}", chat, f"Executor: {quote(executor)}"]
     if info.get("model"):
         pairs.append(f"Model: {quote(info['model'])}")
-    lines = [describe(instr).replace("\n", " ")]
-    if instr.negative_prompt:
-        lines.append(f"Negative prompt: {instr.negative_prompt}")
+    lines = [" + ".join(describe(step) for step in steps).replace("\n", " ")]
+    negative = next((step.negative_prompt for step in steps if step.negative_prompt), "")
+    if negative:
+        lines.append(f"Negative prompt: {negative}")
     return "\n".join(lines + [", ".join(pairs)])

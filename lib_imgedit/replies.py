@@ -1,9 +1,7 @@
-"""What a turn says: the description of an upload, the reply naming every step done, and the PNG
-infotext that records the plan."""
+"""What a turn says: the description of an upload and the reply naming every step done."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from .executors import EditResult
@@ -62,15 +60,3 @@ def plan_reply(plan: EditPlan, results: list[EditResult], zh: bool) -> str:
         return said[0]
     listed = " ".join(f"{i}. {text}" for i, text in enumerate(said, 1))
     return f"分 {len(said)} 步完成：{listed}" if zh else f"Done in {len(said)} steps: {listed}"
-
-
-def make_infotext(plan: EditPlan, results: list[EditResult]) -> str:
-    """PNG parameters text: the first prompt or colour as the head, then the plan's JSON and who ran it."""
-    head = next((s.prompt or s.color for s in plan.steps if s.prompt or s.color), "") or " + ".join(
-        s.operation for s in plan.steps)
-    keep = ("seed", "steps", "sampler", "model", "controlnet")
-    info = next(({k: v for k, v in r.info.items() if k in keep} for r in reversed(results)
-                 if any(k in r.info for k in keep)), {})
-    executors = "+".join(dict.fromkeys(r.executor for r in results))
-    return f"{head}\nChat Edit: {json.dumps(plan.to_dict(), ensure_ascii=False)}, Executor: {executors}" + (
-        f", {json.dumps(info, ensure_ascii=False)}" if info else "")

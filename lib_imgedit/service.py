@@ -36,6 +36,7 @@ from .errors import (
 )
 from .execution import USER_MASK, PlanExecution, on_drawn_mask, with_user_mask, without_user_mask
 from .executors import ALWAYS, EXECUTORS
+from .infotext import make_infotext
 from .instruction import EditPlan, build_plan_schema, build_schema, plan_steps, validate_plan
 from .lang import is_zh
 from .masks import overlay
@@ -46,7 +47,7 @@ from .planner.registry import PlannerRegistry
 from .planner.suggest import offline_suggestions
 from .planner.suggest_llm import llm_suggestions
 from .planner.templates import template_names
-from .replies import describe_labels, make_infotext, plan_reply
+from .replies import describe_labels, plan_reply
 from .segment import SEGMENTERS, LabelMap, Segmenter, segmenter_class
 from .segment.base import LABEL_RE
 from .sessions import Node, Session, SessionStore, open_store
@@ -421,7 +422,9 @@ class EditService(PlanExecution):
         seconds = time.perf_counter() - started
         results = done.results
         new_labels = without_user_mask(done.labels)
-        infotext = redact.redact(make_infotext(plan, results))
+        executor = "+".join(dict.fromkeys(r.executor for r in results))
+        generated = next((r.info for r in reversed(results) if r.info.get("parameters")), results[-1].info)
+        infotext = redact.redact(make_infotext(plan, executor, generated, (done.image.shape[1], done.image.shape[0])))
         png = images.encode_png(done.image, infotext)
         keys = {"image": self.blobs.put(png, "png"), "labelmap": self.blobs.put(new_labels.to_bytes(), "npz")}
         if mask_png is not None:

@@ -4,6 +4,7 @@ picture, nothing half-applied when a step cannot run or fails, the brush, labels
 
 import base64
 import io
+import json
 
 import numpy as np
 import pytest
@@ -114,7 +115,9 @@ def test_compound_turn_is_one_node_and_one_undo_restores_the_picture(app, photo)
     assert "1." in body["reply"] and "2." in body["reply"] and "3." in body["reply"] and "Mirrored" in body["reply"]
     assert len(view(client, sid)["nodes"]) == nodes_before + 1
     png = service.blobs.get(service.store.get_node(sid, body["node_id"]).image)
-    assert '"steps"' in Image.open(io.BytesIO(png)).info["parameters"], "the infotext carries the plan"
+    info = Image.open(io.BytesIO(png)).info["parameters"]
+    chat = json.loads(json.loads(info.split("Chat Edit: ", 1)[1].split(", Executor:")[0]))  # quoted the WebUI's way
+    assert chat["steps"] == plan["steps"], "the infotext carries the plan"
     out = decode(body["image"])
     hair = band_index(NAMES, W, H) == 2
     assert (out[:, ::-1][hair] != photo[hair]).any()

@@ -35,9 +35,12 @@ def get_service() -> EditService:
             from modules import paths
 
             from .. import models
+            from ..executors import geometry
+            from .upscale import upscale_or_none
 
             # downloaded models live beside the WebUI's own, in models/imgedit
             models.set_host_models_dir(Path(paths.models_path) / "imgedit")
+            geometry.set_upscaler(upscale_or_none)  # enlarging uses the WebUI's upscalers (ESRGAN...)
             _service = EditService(settings_from_opts(load_settings(data_dir())))
             log.info("imgedit: Chat Edit from %s, data in %s", extension_dir or "?", _service.settings.data_dir)
         return _service

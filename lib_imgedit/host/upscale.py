@@ -92,3 +92,13 @@ def upscale(image: np.ndarray, scale: float | None = None, width: int | None = N
         out = out.resize((tw, th), Image.LANCZOS)
     log.info("imgedit: upscaled %dx%d to %dx%d with %s", w, h, tw, th, data.name)
     return images.to_array(out), str(data.name)
+
+
+def upscale_or_none(image: np.ndarray, width: int, height: int) -> np.ndarray | None:
+    """The picture executor's hook (`executors.geometry.set_upscaler`): the WebUI's upscaler, or None
+    (Lanczos) when no upscaler model is on disk."""
+    try:
+        return upscale(image, width=width, height=height)[0]
+    except ExecutorUnavailable as exc:
+        log.info("imgedit: resizing with Lanczos: %s", exc.message)
+        return None

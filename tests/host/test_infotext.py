@@ -63,3 +63,13 @@ def test_descriptions(rules, data, want):
 
 def test_quote_as_the_webui():
     assert quote("Euler a") == "Euler a" and quote("a, b") == '"a, b"' and quote('{"x": 1}') == '"{\\"x\\": 1}"'
+
+
+def test_a_plan_of_several_steps_names_each_and_keeps_the_steps(rules, webui_parser):
+    from lib_imgedit.instruction import validate_plan
+
+    plan = validate_plan({"steps": [{"operation": "adjust", "targets": ["sky"], "adjust": {"blur": 0.5}},
+                                    {"operation": "recolor", "targets": ["car"], "color": "red"}]}, rules, LABELS)
+    got = webui_parser.parse_generation_parameters(make_infotext(plan, "local", {}, (64, 48)))
+    assert got["Prompt"] == "adjust sky: blur 0.5 + recolor car: red"
+    assert json.loads(got["Chat Edit"]) == plan.to_dict() and len(json.loads(got["Chat Edit"])["steps"]) == 2

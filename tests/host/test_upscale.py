@@ -49,3 +49,18 @@ def test_target_size():
     assert target_size(100, 50, scale=1.5) == (150, 75) and target_size(100, 50, width=40, height=10) == (40, 10)
     with pytest.raises(Exception, match="scale, a width or a height"):
         target_size(100, 50)
+
+
+def test_the_picture_executor_enlarges_with_the_webui_upscaler_inside_the_webui(webui):
+    from lib_imgedit.executors import geometry
+    from lib_imgedit.host import entry
+    from lib_imgedit.host.upscale import upscale_or_none
+
+    try:
+        entry.get_service()
+        assert geometry.upscaler is upscale_or_none
+        assert upscale_or_none(gradient(50, 30), 100, 60).shape == (60, 100, 3) and webui.esrgan.calls
+        webui.shared.sd_upscalers[:] = webui.shared.sd_upscalers[:3]  # no model on disk: Lanczos
+        assert upscale_or_none(gradient(50, 30), 100, 60) is None
+    finally:
+        geometry.set_upscaler(None)
