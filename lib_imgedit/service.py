@@ -26,7 +26,6 @@ from .conversation import FailedTurn, FailedTurns, branch, conversation_context,
 from .errors import (
     BadRequest,
     Conflict,
-    ExecutorUnavailable,
     ImgEditError,
     InvalidInstruction,
     NotFound,
@@ -48,8 +47,9 @@ from .planner.suggest import offline_suggestions
 from .planner.suggest_llm import llm_suggestions
 from .planner.templates import template_names
 from .replies import describe_labels, plan_reply
-from .segment import SEGMENTERS, LabelMap, Segmenter, segmenter_class
+from .segment import SEGMENTERS, LabelMap, build_segmenter, grounding
 from .segment.base import LABEL_RE
+from .segment.combine import SegmenterChain
 from .sessions import Node, Session, SessionStore, open_store
 
 log = logging.getLogger("imgedit")
@@ -91,7 +91,8 @@ class EditService(PlanExecution):
         self.offline = OfflinePlanner(self.rules)
         redact.register(redact.secret_values(settings))
         self.planners = PlannerRegistry(lambda: self.settings, self.rules, self.offline)
-        self._segmenters: dict[str, Segmenter] = {}
+        self._chain: tuple[tuple[Any, ...], SegmenterChain] | None = None
+        self._chain_lock = threading.Lock()
         self._cancel: dict[str, threading.Event] = {}
         self._failed = FailedTurns()
 
@@ -151,24 +152,29 @@ class EditService(PlanExecution):
         return images.to_array(img)
 
     # ---------------------------------------------------------------- segmenters / planners / executors
-    def segmenter(self) -> Segmenter:
-        reasons = []
-        for name in self.settings.segmenter_order + [n for n in SEGMENTERS if n not in self.settings.segmenter_order]:
-            if name in self._segmenters:
-                return self._segmenters[name]
-            cls = segmenter_class(name)
-            if cls is None:
-                continue
-            seg = cls()
-            ok, why = seg.available()
-            if ok:
-                self._segmenters[name] = seg
-                return seg
-            reasons.append(f"{name}: {why}")
-        raise ExecutorUnavailable("no segmenter is available (" + "; ".join(reasons) + ")")
+    def segmenter(self) -> SegmenterChain:
+        """The configured segmenters combined (`segment/combine.py`); made again when their settings change,
+        so a model that failed is tried again only after a settings change or a restart."""
+        s = self.settings
+        key = (s.segmenters, s.models_dir, s.models_offline, s.data_dir, s.webui_api_url)
+        with self._chain_lock:
+            if self._chain is None or self._chain[0] != key:
+                self._chain = (key, build_segmenter(s))
+            return self._chain[1]
 
-    def segment(self, image: np.ndarray) -> LabelMap:
-        return self.segmenter().segment(image)
+    def segment(self, image: np.ndarray, notes: list[str] | None = None) -> LabelMap:
+        """The picture's label map; what was skipped on the way (a model that cannot be had) goes to `notes`."""
+        chain = self.segmenter()
+        try:
+            return chain.segment(image)
+        finally:
+            if notes is not None:
+                notes += chain.take_notes()
+
+    def grounding_available(self) -> bool:
+        """Whether a named thing that is not among the labels can be looked for (then the planner may
+        target it, and `_ground` finds it or says it is not there)."""
+        return grounding.grounding_available(self.settings)[0]
 
     def planner_for(self, session: Session | None) -> Planner:
         """The session's planner; the offline planner unless an LLM profile is configured."""
@@ -262,20 +268,21 @@ class EditService(PlanExecution):
             h, w = image.shape[:2]
             if label_map is not None and (label_map.width, label_map.height) != (w, h):
                 raise BadRequest(f"the label map is {label_map.width}x{label_map.height} but the image is {w}x{h}")
-            labels = label_map if label_map is not None else self.segment(image)
+            notes: list[str] = []
+            labels = label_map if label_map is not None else self.segment(image, notes)
             png = images.encode_png(image)
             node = self.store.new_node(session.id, parent=None, image=self.blobs.put(png, "png"),
                                        labelmap=self.blobs.put(labels.to_bytes(), "npz"), kind="upload")
             zh = lang.startswith("zh") or (lang == "" and self.settings.language == "zh_CN")
             node.suggestions = self._suggest(labels, [], zh, session, png)
-            reply = describe_labels(labels, zh)
+            reply = describe_labels(labels, zh) + (" (" + "; ".join(notes) + ")" if notes else "")
             msgs = [
                 self.store.new_message(session.id, "user", "[image]", node=node.id, data={"upload": True}),
                 self.store.new_message(session.id, "assistant", reply, node=node.id, data={"labels": labels.summary()}),
             ]
             self.store.commit_turn(session.id, [node], msgs, node.id, expect_current=session.current)
             return TurnOutcome(session.id, node.id, reply, png, labels=labels.summary(), suggestions=node.suggestions,
-                               faces=len(labels.faces))
+                               notes=notes, faces=len(labels.faces))
 
     def message(self, session_id: str, client: str, text: str, mask_png: bytes | None = None,
                 progress: Callable[[int, int, str], None] | None = None) -> TurnOutcome:
@@ -363,11 +370,6 @@ class EditService(PlanExecution):
         ctx = PlanContext(text=text, labels=clean, user_mask=USER_MASK in clean, grounding=self.grounding_available())
         session = Session("", "", 0, 0, profile=self._check_profile(profile))
         return plan_validated(self.planner_for(session), self.offline, ctx, self.rules)[1]
-
-    def grounding_available(self) -> bool:
-        """Whether a grounding segmenter can find a named thing that is not among the labels (then the
-        planner may target it). None is wired yet: the segmentation work fills this in."""
-        return False
 
     def config(self) -> dict[str, Any]:
         return {

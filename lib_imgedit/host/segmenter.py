@@ -1,9 +1,8 @@
 """ControlNet's segmentation preprocessors as the `controlnet` segmenter.
 
 OneFormer (ADE20K or COCO) or UniFormer draws a colour-coded map; `segment.colormap` turns it back
-into named labels (wall, sky, car, tree...). MediaPipe's labels (person, face, hair, clothes...) and
-its numbered face boxes are laid over them when MediaPipe is installed, so face operations and the
-overlay's face numbers work the same as with the offline segmenter.
+into named labels (wall, sky, car, tree...). It is a scene segmenter of the chain (`segment/combine.py`):
+the people labels (person, face, hair...) and the numbered face boxes come from MediaPipe beside it.
 
 ControlNet downloads a preprocessor's weights on its first call (OneFormer: over 1 GB). So a
 preprocessor whose weights are not on disk is used only when the user turned on the setting
@@ -14,7 +13,7 @@ for the rest of the process after one note, never tried again on every upload.
 from __future__ import annotations
 
 import logging
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 
@@ -49,11 +48,8 @@ class ControlNetSegmenter(Segmenter):
     name: ClassVar[str] = "controlnet"
     resolution: ClassVar[int] = 512
 
+    kind: ClassVar[str] = "scene"
     failed: ClassVar[dict[str, str]] = {}  # preprocessor -> why it failed, for the life of the process
-
-    def __init__(self) -> None:
-        self._people: Any = None  # MediaPipe, created on first use
-        self._people_missing_noted = False
 
     def _choice(self) -> tuple[tuple[ControlNet, str, str] | None, str]:
         """((ControlNet, preprocessor, palette) or None, why not)."""
@@ -81,16 +77,12 @@ class ControlNetSegmenter(Segmenter):
 
     def segment(self, image: np.ndarray) -> LabelMap:
         choice, why = self._choice()
-        scene = self._scene(*choice, image) if choice is not None else None
-        people = self._people_labels(image)
-        if scene is None and people is None:
-            why = self.failed.get(choice[1], why) if choice else why
-            raise ExecutorUnavailable(f"ControlNet could not segment the picture ({why}) and MediaPipe is not available")
-        if people is None:
-            return scene
+        if choice is None:
+            raise ExecutorUnavailable(why)
+        scene = self._scene(*choice, image)
         if scene is None:
-            return people
-        return LabelMap(people.width, people.height, {**scene.masks, **people.masks}, people.faces, scene.source)
+            raise ExecutorUnavailable(f"ControlNet's {choice[1]} failed ({self.failed[choice[1]]})")
+        return scene
 
     def _scene(self, cn: ControlNet, module: str, palette: str, image: np.ndarray) -> LabelMap | None:
         """The scene labels from `module`, or None when it fails (remembered: it is not tried again)."""
@@ -101,21 +93,8 @@ class ControlNetSegmenter(Segmenter):
             with call_queue.queue_lock:  # the preprocessor runs on the same device as generations
                 colour = cn.preprocess(module, np.ascontiguousarray(image), self.resolution)
             return labelmap_from_segmentation(colour, PALETTES[palette], (w, h), source=f"controlnet:{module}")
-        except Exception as exc:  # noqa: BLE001 - e.g. its weights cannot be downloaded: keep the person labels
+        except Exception as exc:  # noqa: BLE001 - e.g. its weights cannot be downloaded: the next scene segmenter serves
             self.failed[module] = f"{type(exc).__name__}: {str(exc)[:200]}"
-            log.warning("imgedit: ControlNet's %s failed (%s); it is skipped until the WebUI restarts, "
-                        "the person labels stand alone", module, self.failed[module])
+            log.warning("imgedit: ControlNet's %s failed (%s); it is skipped until the WebUI restarts",
+                        module, self.failed[module])
             return None
-
-    def _people_labels(self, image: np.ndarray) -> LabelMap | None:
-        if self._people is None:
-            from ..segment.mediapipe_seg import MediaPipeSegmenter
-
-            self._people = MediaPipeSegmenter()
-        ok, why = self._people.available()
-        if not ok:
-            if not self._people_missing_noted:
-                log.info("imgedit: ControlNet segmentation without person parts: %s", why)
-                self._people_missing_noted = True
-            return None
-        return self._people.segment(image)

@@ -1,7 +1,9 @@
-"""ControlNet's segmentation preprocessors as the `controlnet` segmenter, on A1111 and Forge."""
+"""ControlNet's segmentation preprocessors as the `controlnet` scene segmenter of the chain, on A1111 and
+Forge (the downloadable models are not on disk in the tests, so ControlNet is the scene segmenter that runs)."""
 
 import pytest
 
+from lib_imgedit.errors import ExecutorUnavailable
 from lib_imgedit.segment import SEGMENTERS, register
 from lib_imgedit.service import EditService
 
@@ -15,14 +17,16 @@ def controlnet_segmenter():
 def test_scene_labels_from_controlnet_and_people_from_mediapipe(make_webui, settings, astronaut, kind, controlnet_segmenter):
     webui = make_webui(kind=kind)
     service = EditService(settings)
-    seg = service.segmenter()
-    assert seg.name == "controlnet", "first in the default segmenter order"
-    labels = seg.segment(astronaut)
+    notes: list[str] = []
+    labels = service.segment(astronaut, notes)
     assert {"sky", "tree"} <= set(labels.names), "scene labels from the ADE20K colour map"
     assert {"person", "face", "background"} <= set(labels.names) and len(labels.faces) == 1, "MediaPipe's labels and faces"
-    assert labels.source == "controlnet:seg_ofade20k"
+    assert labels.source.split("+")[0] == "controlnet:seg_ofade20k"
+    assert any(n.startswith("maskformer_coco skipped") for n in notes), "a model not on disk is one note"
     h = astronaut.shape[0]
-    assert labels.masks["sky"][: h // 2 - 2, 3 * h // 4:].all() and labels.masks["tree"][h // 2 + 2:, 3 * h // 4:].all()
+    person = labels.masks["person"]  # scene labels give way to the person (combine.json "outside")
+    assert (labels.masks["sky"] | person)[: h // 2 - 2, 3 * h // 4:].all() and (labels.masks["tree"] | person)[h // 2 + 2:, 3 * h // 4:].all()
+    assert labels.masks["tree"][h // 2 + 2:, 3 * h // 4:].mean() > 0.3
     assert webui.call_queue.queue_lock.acquisitions == 1 and not webui.call_queue.queue_lock.locked()
     if kind == "a1111":
         import importlib
@@ -35,11 +39,13 @@ def test_without_controlnet_the_offline_segmenter_is_used(make_webui, settings, 
     from lib_imgedit.host.segmenter import ControlNetSegmenter
 
     assert ControlNetSegmenter().available() == (False, "ControlNet is not installed")
-    service = EditService(settings)
-    assert service.segmenter().name == "mediapipe" and "controlnet" in SEGMENTERS
+    notes: list[str] = []
+    labels = EditService(settings).segment(astronaut, notes)
+    assert "face" in labels.names and "sky" not in labels.names and "controlnet" in SEGMENTERS
+    assert any(n == "controlnet skipped: ControlNet is not installed" for n in notes)
 
 
-def test_a_failing_preprocessor_leaves_the_person_labels(make_webui, astronaut, monkeypatch):
+def test_a_failing_preprocessor_leaves_the_person_labels(make_webui, settings, astronaut, monkeypatch, controlnet_segmenter):
     make_webui(kind="forge")
     import lib_controlnet.global_state as gs
 
@@ -49,7 +55,9 @@ def test_a_failing_preprocessor_leaves_the_person_labels(make_webui, astronaut, 
         raise OSError("cannot download 250_16_swin_l_oneformer_ade20k_160k.pth")
 
     monkeypatch.setattr(gs, "get_preprocessor", broken)
-    labels = ControlNetSegmenter().segment(astronaut)
+    with pytest.raises(ExecutorUnavailable, match="seg_ofade20k failed"):
+        ControlNetSegmenter().segment(astronaut)
+    labels = EditService(settings).segment(astronaut)
     assert "face" in labels.names and "sky" not in labels.names
 
 
@@ -64,7 +72,7 @@ def test_no_download_unless_the_user_allows_it(make_webui, settings, astronaut, 
 
     ok, why = ControlNetSegmenter().available()
     assert not ok and "not downloaded" in why and "Download ControlNet segmentation models" in why
-    assert EditService(settings).segmenter().name == "mediapipe" and calls == []
+    assert "sky" not in EditService(settings).segment(astronaut).names and calls == []
     webui.shared.opts.data["imgedit_controlnet_seg_download"] = True  # the user said yes
     assert ControlNetSegmenter().available() == (True, "")
     assert "sky" in ControlNetSegmenter().segment(astronaut).names and len(calls) == 1
@@ -93,8 +101,6 @@ def test_a_failure_is_remembered_for_the_process(make_webui, settings, astronaut
 
     monkeypatch.setattr(gs, "get_preprocessor", broken)
     service = EditService(settings)
-    seg = service.segmenter()
-    assert seg.name == "controlnet"
     for _ in range(3):  # three uploads
         labels = service.segment(astronaut)
         assert "face" in labels.names and "sky" not in labels.names
