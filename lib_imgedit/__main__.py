@@ -54,6 +54,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     app = create_app(service, api_auth=args.api_auth or os.environ.get("IMGEDIT_API_AUTH"), with_ui=not args.api_only,
                      lang=args.lang)
     print(f"Chat Edit: http://{args.host}:{args.port}/  (API under /sdapi/v1/imgedit/, data in {settings.data_dir})", flush=True)
+    logging.getLogger("imgedit.http").setLevel(logging.DEBUG if getattr(args, "verbose", False) else logging.INFO)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 
