@@ -3,11 +3,11 @@
     python3 bench/install.py                      # a throwaway venv, removed afterwards
     python3 bench/install.py --venv .venv --max-seconds 150 --max-mb 900   # CI: this is the install
 
-pip runs with an empty download cache and without this machine's pip configuration (local wheel
-folders and mirrors would hide the downloads), so the bytes in the cache afterwards are what came over
-the network: every wheel and index page. Also counted: downloads against packages installed (more
-downloads than packages means pip backtracked) and pip's "taking longer than usual" warnings. Exits 1
-when the install fails or is over a budget that was given.
+pip runs without a download cache and without this machine's pip configuration (local wheel folders
+and mirrors would hide the downloads); the bytes are the sizes pip prints for each file it downloads
+(index pages not counted). Also counted: downloads against packages installed (more downloads than
+packages means pip backtracked) and pip's "taking longer than usual" warnings. Exits 1 when the
+install fails or is over a budget that was given.
 """
 
 from __future__ import annotations
@@ -28,33 +28,33 @@ ROOT = Path(__file__).resolve().parents[1]
 INSTALL_ARGS = ["-r", "requirements-dev.txt", "-c", "requirements.lock"]
 
 
-def folder_bytes(path: Path) -> int:
-    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+# pip's "Downloading gradio-3.41.2-py3-none-any.whl (20.3 MB)"; metadata-only fetches do not count
+DOWNLOAD = re.compile(r"^\s*Downloading \S+\.(?:whl|tar\.gz|zip) \(([\d.]+) (bytes|kB|MB|GB)\)", re.M)
+UNITS = {"bytes": 1, "kB": 1e3, "MB": 1e6, "GB": 1e9}
 
 
-def clean_pip_env(cache: Path) -> dict[str, str]:
+def clean_pip_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
-    env.update(PIP_CONFIG_FILE=os.devnull, PIP_CACHE_DIR=str(cache), PIP_DISABLE_PIP_VERSION_CHECK="1",
-               PIP_PROGRESS_BAR="off")
+    env.update(PIP_CONFIG_FILE=os.devnull, PIP_NO_CACHE_DIR="1", PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_PROGRESS_BAR="off")
     return env
 
 
 def measure(venv: Path, python: str) -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix="imgedit-pip-") as tmp:
-        cache, report = Path(tmp) / "cache", Path(tmp) / "report.json"
-        env = clean_pip_env(cache)
+        report = Path(tmp) / "report.json"
         start = time.perf_counter()
         subprocess.run([python, "-m", "venv", "--clear", str(venv)], check=True)
         proc = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--report", str(report), *INSTALL_ARGS],
-                              cwd=ROOT, env=env, capture_output=True, text=True)
+                              cwd=ROOT, env=clean_pip_env(), capture_output=True, text=True)
         seconds = time.perf_counter() - start
         log = proc.stdout + proc.stderr
         installed = len(json.loads(report.read_text())["install"]) if report.exists() else 0
+        downloads = DOWNLOAD.findall(log)
         return {
             "ok": proc.returncode == 0,
             "seconds": round(seconds, 1),
-            "downloaded_mb": round(folder_bytes(cache) / 1e6, 1),
-            "downloads": len(re.findall(r"^\s*Downloading \S+\.(?:whl|tar\.gz|zip)\s", log, re.M)),
+            "downloaded_mb": round(sum(float(n) * UNITS[u] for n, u in downloads) / 1e6, 1),
+            "downloads": len(downloads),
             "installed": installed,
             "slow_resolver_warnings": log.count("This is taking longer than usual"),
             "tail": "" if proc.returncode == 0 else log[-3000:],

@@ -1,4 +1,4 @@
-"""CPU edits that need no diffusion: tone, filters, recolor, small-area removal.
+"""CPU edits that need no diffusion: tone, filters, recolor, removal (LaMa, else cv2.inpaint).
 
 Every operation computes an edited image and is composited through the mask, so pixels outside
 the mask are copied bit for bit.
@@ -6,14 +6,20 @@ the mask are copied bit for bit.
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
 from typing import Any
 
 import cv2
 import numpy as np
 
 from ..colors import parse_color
+from ..errors import ExecutorUnavailable
 from ..masks import composite, dilate
+from . import lama
 from .base import EditRequest, EditResult, Executor
+
+log = logging.getLogger("imgedit")
 
 # Stylisation filters are costly per pixel; they run at most at this size and are scaled back.
 _STYLIZE_MAX_PIXELS = 1_500_000
@@ -164,6 +170,7 @@ def recolor(img: np.ndarray, rgb: tuple[int, int, int], region: np.ndarray) -> n
 
 
 def remove_small(img: np.ndarray, region: np.ndarray) -> np.ndarray:
+    """cv2.inpaint (Telea): smears on anything but small, plain areas; the fallback when LaMa cannot run."""
     grown = dilate(region, max(3, int(_diag(img) / 300))).astype(np.uint8) * 255
     radius = max(3, int(_diag(img) / 150))
     return cv2.inpaint(img, grown, radius, cv2.INPAINT_TELEA)
@@ -196,23 +203,40 @@ def apply_adjust(img: np.ndarray, params: dict[str, Any], region: np.ndarray) ->
 class LocalExecutor(Executor):
     name = "local"
     operations = ("adjust", "recolor", "remove")
-    description = "CPU filters, tone and recolor; removes only small objects"
+    description = "CPU filters, tone and recolor; removes objects with LaMa (downloaded on first use)"
+    inpaint_model: str | Path | None = None  # an .onnx file instead of the downloaded LaMa (tests, benchmarks)
+
+    def _fallback_share(self) -> float:
+        return float(self.rules.get("local", {}).get("remove_max_share", 0.06))
 
     def can_serve(self, request: EditRequest) -> tuple[bool, str]:
         ok, why = super().can_serve(request)
-        if not ok:
+        if not ok or request.instruction.operation != "remove":
             return ok, why
-        limit = float(self.rules.get("local", {}).get("remove_max_share", 0.06))
-        if request.instruction.operation == "remove" and request.mask_share > limit:
-            return False, (
-                f"the region to remove covers {request.mask_share:.0%} of the picture; the CPU fill only "
-                f"handles up to {limit:.0%}"
-            )
+        model_ok, model_why = (True, "") if self.inpaint_model else lama.usable(self.settings)
+        limit = lama.max_share() if model_ok else self._fallback_share()
+        if request.mask_share > limit:
+            fill = "LaMa" if model_ok else f"CPU fill without LaMa ({model_why})"
+            return False, f"the region to remove covers {request.mask_share:.0%} of the picture; the {fill} handles up to {limit:.0%}"
         return True, ""
+
+    def _remove(self, request: EditRequest, region: np.ndarray) -> tuple[np.ndarray, dict[str, str]]:
+        """LaMa; cv2.inpaint only when LaMa cannot run, and only for an area small enough for it."""
+        try:
+            path = self.inpaint_model or lama.model_path(self.settings, request.progress)
+            return lama.fill(request.image, region, lama.load(path)), {"fill": "lama"}
+        except Exception as exc:  # noqa: BLE001 - no onnxruntime, no download, a broken file: say so, then fall back
+            why = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+            log.warning("imgedit: LaMa cannot run (%s); removing with cv2.inpaint", why)
+        if request.mask_share > self._fallback_share():
+            raise ExecutorUnavailable(f"the LaMa model cannot run ({why}); the CPU fill without it handles up to "
+                                      f"{self._fallback_share():.0%} of the picture")
+        return remove_small(request.image, region), {"fill": "cv2.inpaint", "note": f"LaMa unavailable: {why}"}
 
     def run(self, request: EditRequest) -> EditResult:
         instr, img = request.instruction, request.image
         region = request.mask > 0
+        info: dict[str, Any] = {"operation": instr.operation}
         if request.progress:
             request.progress(0, 1, f"local {instr.operation}")
         if instr.operation == "adjust":
@@ -223,8 +247,9 @@ class LocalExecutor(Executor):
                 raise ValueError(f"unknown colour {instr.color!r}")
             edited = recolor(img, rgb, region)
         else:
-            edited = remove_small(img, region)
+            edited, more = self._remove(request, region)
+            info.update(more)
         alpha = request.mask * float(np.clip(request.strength(), 0.0, 1.0))
         if request.progress:
             request.progress(1, 1, f"local {instr.operation}")
-        return EditResult(composite(img, edited, alpha), self.name, {"operation": instr.operation})
+        return EditResult(composite(img, edited, alpha), self.name, info)
