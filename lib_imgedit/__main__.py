@@ -257,7 +257,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     verbose = getattr(args, "verbose", False)
     with contextlib.nullcontext() if verbose else native_logs_silenced():
-        logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+        stamp = "%(asctime)s " if args.command == "serve" else ""  # a server log needs the time; a one-shot command not
+        logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format=stamp + "%(levelname)s %(name)s: %(message)s")
         try:
             return args.func(args)
         except ImgEditError as exc:

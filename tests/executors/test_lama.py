@@ -1,10 +1,6 @@
-"""LaMa removal: pre- and post-processing with a tiny ONNX model of the real one's interface.
-
-The stand-in has LaMa's inputs and output (an RGB picture [1, 3, 512, 512] in 0..1 and a mask
-[1, 1, 512, 512], 1 = fill; out [1, 3, 512, 512] in 0..255) and fills the hole with the mean colour of
-what it can see, so a test can tell where the crop went, which way round the mask and the channels
-are, and how the output was scaled.
-"""
+"""LaMa removal: pre- and post-processing with a tiny ONNX model of the real one's interface
+(tests/executors/lama_stand_in.py): a test can tell where the crop went, which way round the mask and
+the channels are, and how the output was scaled."""
 
 from __future__ import annotations
 
@@ -20,33 +16,7 @@ from lib_imgedit.segment.base import LabelMap
 onnx = pytest.importorskip("onnx")
 pytest.importorskip("onnxruntime")
 
-
-def build_mean_fill_model(path, size: int = 512, names=("image", "mask", "output")) -> str:
-    from onnx import TensorProto, helper
-
-    image, mask, output = names
-    nodes = [
-        helper.make_node("Sub", ["one", mask], ["keep"]),
-        helper.make_node("Mul", [image, "keep"], ["known"]),
-        helper.make_node("ReduceMean", ["known"], ["known_mean"], axes=[2, 3], keepdims=1),
-        helper.make_node("ReduceMean", ["keep"], ["keep_mean"], axes=[2, 3], keepdims=1),
-        helper.make_node("Div", ["known_mean", "keep_mean"], ["colour"]),
-        helper.make_node("Mul", ["colour", mask], ["hole"]),
-        helper.make_node("Add", ["known", "hole"], ["filled"]),
-        helper.make_node("Mul", ["filled", "scale"], [output]),
-    ]
-    graph = helper.make_graph(
-        nodes, "lama_stand_in",
-        [helper.make_tensor_value_info(image, TensorProto.FLOAT, [1, 3, size, size]),
-         helper.make_tensor_value_info(mask, TensorProto.FLOAT, [1, 1, size, size])],
-        [helper.make_tensor_value_info(output, TensorProto.FLOAT, [1, 3, size, size])],
-        initializer=[helper.make_tensor("one", TensorProto.FLOAT, [], [1.0]),
-                     helper.make_tensor("scale", TensorProto.FLOAT, [], [255.0])])
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    model.ir_version = 8
-    onnx.checker.check_model(model)
-    onnx.save(model, str(path))
-    return str(path)
+from lama_stand_in import build_mean_fill_model  # noqa: E402  (tests/executors, on sys.path)
 
 
 @pytest.fixture(scope="module")
