@@ -93,18 +93,17 @@ async def _read_as_json(request: Request) -> None:
 
 
 def _invalid_body(exc: RequestValidationError) -> JSONResponse:
-    details = []
-    for e in exc.errors():
-        loc = e.get("loc", ())
-        if e.get("type") in ("value_error.jsondecode", "json_invalid"):  # pydantic 1 / 2
-            message = f"the request body is not valid JSON ({e.get('msg', '')}): {SEND_JSON}"
-            return JSONResponse(BadRequest(message).to_dict() | {"status": 422}, status_code=422)
-        details.append({"path": ".".join(str(p) for p in loc if p != "body"), "message": e.get("msg", "")})
-    summary = "; ".join(f"{d['path'] or '(body)'}: {d['message']}" for d in details)
-    if any(not d["path"] for d in details):
-        summary += f" ({SEND_JSON})"
-    return JSONResponse({"error": "BadRequest", "message": f"the request body is not valid: {summary}",
-                         "status": 422, "details": details}, status_code=422)
+    errors = exc.errors()
+    broken = next((e for e in errors if e.get("type") in ("value_error.jsondecode", "json_invalid")), None)  # pydantic 1 / 2
+    details = [] if broken else [{"path": ".".join(str(p) for p in e.get("loc", ()) if p != "body"), "message": e.get("msg", "")}
+                                 for e in errors]
+    if broken:
+        message = f"the request body is not valid JSON ({broken.get('msg', '')}): {SEND_JSON}"
+    else:
+        summary = "; ".join(f"{d['path'] or '(body)'}: {d['message']}" for d in details)
+        message = f"the request body is not valid: {summary}" + (f" ({SEND_JSON})" if any(not d["path"] for d in details) else "")
+    body = {"error": "BadRequest", "message": message, "status": 422, **({"details": details} if details else {})}
+    return JSONResponse(body, status_code=422)
 
 
 # ---------------------------------------------------------------- bodies
