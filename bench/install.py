@@ -3,8 +3,8 @@
     python3 bench/install.py                      # a throwaway venv, removed afterwards
     python3 bench/install.py --venv .venv --max-seconds 150 --max-mb 900   # CI: this is the install
 
-pip runs without a download cache and without this machine's pip configuration (local wheel folders
-and mirrors would hide the downloads); the bytes are the sizes pip prints for each file it downloads
+pip runs without a download cache and without this machine's pip configuration files and local wheel
+folders (they would hide the downloads; an index URL or proxy in the environment is kept); the bytes are the sizes pip prints for each file it downloads
 (index pages not counted). Also counted: downloads against packages installed (more downloads than
 packages means pip backtracked) and pip's "taking longer than usual" warnings. Exits 1 when the
 install fails or is over a budget that was given.
@@ -33,8 +33,12 @@ DOWNLOAD = re.compile(r"^\s*Downloading \S+\.(?:whl|tar\.gz|zip) \(([\d.]+) (byt
 UNITS = {"bytes": 1, "kB": 1e3, "MB": 1e6, "GB": 1e9}
 
 
+# where the index is and how to reach it stay (a mirror, a proxy); local wheel folders and the rest go
+KEEP = {"PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_TRUSTED_HOST", "PIP_CERT", "PIP_PROXY", "PIP_DEFAULT_TIMEOUT"}
+
+
 def clean_pip_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_") or k in KEEP}
     env.update(PIP_CONFIG_FILE=os.devnull, PIP_NO_CACHE_DIR="1", PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_PROGRESS_BAR="off")
     return env
 

@@ -284,7 +284,7 @@ class LocalExecutor(Executor):
         else:
             edited, more = self._remove(request, region)
             info.update(more)
-        # recolor takes its strength in LCh above; the others blend with the original by it
+        # recolor takes its strength in its lightness above; the others blend with the original by it
         alpha = request.mask * (1.0 if instr.operation == "recolor" else float(np.clip(request.strength(), 0.0, 1.0)))
         if request.progress:
             request.progress(1, 1, f"local {instr.operation}")
