@@ -1,11 +1,11 @@
 """Install time and bytes downloaded: a clean venv, the README's install, from the package index.
 
     python3 bench/install.py                      # a throwaway venv, removed afterwards
-    python3 bench/install.py --venv .venv --max-seconds 150 --max-mb 900   # CI: this is the install
+    python3 bench/install.py --venv .venv --max-seconds 240 --max-mb 600   # CI: this is the install
 
 pip runs without a download cache and without this machine's pip configuration files and local wheel
-folders (they would hide the downloads; an index URL or proxy in the environment is kept); the bytes are the sizes pip prints for each file it downloads
-(index pages not counted). Also counted: downloads against packages installed (more downloads than
+folders (they would hide the downloads; an index URL or proxy in the environment is kept); the bytes
+are the sizes pip prints for each file it downloads (index pages not counted). Also counted: downloads against packages installed (more downloads than
 packages means pip backtracked) and pip's "taking longer than usual" warnings. Exits 1 when the
 install fails or is over a budget that was given.
 """
