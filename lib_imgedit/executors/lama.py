@@ -145,9 +145,15 @@ def fill(image: np.ndarray, region: np.ndarray, model: InpaintModel) -> np.ndarr
     # a little beyond the mask: the object's outline and shadow must not be copied into the fill
     hole = dilate(region, max(2, int(np.hypot(*region.shape) / 400)))
     x, y, sx, sy = crop_box(hole, model.size)
-    crop, crop_hole = image[y:y + sy, x:x + sx], hole[y:y + sy, x:x + sx]
-    pic, mask = preprocess(crop, crop_hole, model.size)
+    crop, crop_hole = image[y:y + sy, x:x + sx], hole[y:y + sy, x:x + sx].astype(np.uint8)
+    # a picture narrower than the square: mirrored out to a square rather than stretched (the hole
+    # mirrored too, so the model does not take the object's reflection for context)
+    pad_y, pad_x = max(sx, sy) - sy, max(sx, sy) - sx
+    if pad_x or pad_y:
+        crop = cv2.copyMakeBorder(crop, 0, pad_y, 0, pad_x, cv2.BORDER_REFLECT_101)
+        crop_hole = cv2.copyMakeBorder(crop_hole, 0, pad_y, 0, pad_x, cv2.BORDER_REFLECT_101)
+    pic, mask = preprocess(crop, crop_hole > 0, model.size)
     (out,) = model.session.run(None, {model.image_input: pic, model.mask_input: mask})[:1]
     result = image.copy()
-    result[y:y + sy, x:x + sx] = postprocess(out, model.output_scale, (sy, sx))
+    result[y:y + sy, x:x + sx] = postprocess(out, model.output_scale, crop.shape[:2])[:sy, :sx]
     return result

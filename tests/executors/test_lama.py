@@ -57,7 +57,7 @@ def test_crop_keeps_context_and_stays_inside():
 
 
 @pytest.mark.parametrize(("shape", "box"), [((300, 400, 3), (100, 160, 150, 230)), ((1200, 900, 3), (50, 90, 820, 890)),
-                                             ((2000, 2600, 3), (400, 1400, 600, 1800))])
+                                             ((2000, 2600, 3), (400, 1400, 600, 1800)), ((200, 1500, 3), (80, 120, 700, 760))])
 def test_fill_puts_the_surroundings_in_the_hole_and_only_there(model_file, shape, box):
     img, region = scene(shape[0], shape[1], box)
     out = lama.fill(img, region, lama.load(model_file))
