@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -75,6 +76,10 @@ def test_missing_output_folder_is_found_before_the_work(tmp_path, capsys):
     assert not (tmp_path / "d").exists(), "nothing ran"
 
 
+# what MediaPipe 0.10.21's C++ prints by itself: absl log lines, TensorFlow Lite's delegate notice
+NATIVE_NOISE = re.compile(r"^[IWE]\d{4} |absl::InitializeLog|TensorFlow Lite|XNNPACK|inference_feedback|landmark_projection")
+
+
 def _run_edit(tmp_path: Path, astronaut: np.ndarray, *extra: str) -> subprocess.CompletedProcess:
     src, out = tmp_path / "in.png", tmp_path / "out.png"
     Image.fromarray(astronaut[::2, ::2]).save(src)
@@ -88,9 +93,12 @@ def _run_edit(tmp_path: Path, astronaut: np.ndarray, *extra: str) -> subprocess.
 def test_edit_is_quiet_unless_verbose(tmp_path, astronaut):
     proc = _run_edit(tmp_path, astronaut)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stderr == "", f"the segmentation libraries' warnings leaked:\n{proc.stderr}"
+    noise = [line for line in proc.stderr.splitlines() if NATIVE_NOISE.search(line)]
+    assert not noise, "the segmentation libraries' warnings leaked:\n" + "\n".join(noise)
+    assert "Traceback" not in proc.stderr
     assert "wrote" in proc.stdout and '"brightness"' in proc.stdout
     edited = np.asarray(Image.open(tmp_path / "out.png"))
     assert edited.shape == astronaut[::2, ::2].shape and edited.mean() > astronaut[::2, ::2].mean()
     verbose = _run_edit(tmp_path, astronaut, "-v")
-    assert verbose.returncode == 0 and verbose.stderr.strip(), "-v shows the logs"
+    assert verbose.returncode == 0 and any(NATIVE_NOISE.search(line) for line in verbose.stderr.splitlines()), \
+        "-v shows the libraries' own logs (and so the test above can fail)"
