@@ -7,16 +7,18 @@ so the CLI, the config file and the WebUI settings page can never disagree on na
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import logging
 import os
 import sys
+import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from .config import Settings, load_rules, load_settings
-from .errors import ImgEditError
+from .errors import ImgEditError, InvalidImage
 
 
 def _settings_flags(parser: argparse.ArgumentParser) -> None:
@@ -27,7 +29,7 @@ def _settings_flags(parser: argparse.ArgumentParser) -> None:
         if name == "data_dir" or meta["secret"]:
             continue  # secrets only from the config file or the environment, never the process list
         kind = type(default)
-        group.add_argument(f"--{name.replace('_', '-')}", dest=f"set_{name}", default=None,
+        group.add_argument(f"--{name.replace('_', '-')}", dest=f"set_{name}", default=None, metavar=None if meta["choices"] else name.upper(),
                            type=(lambda v: v) if kind is bool else kind, choices=meta["choices"],
                            help=f"{meta['label']}. {meta['help']} (default: {default!r})".strip())
 
@@ -52,6 +54,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     app = create_app(service, api_auth=args.api_auth or os.environ.get("IMGEDIT_API_AUTH"), with_ui=not args.api_only,
                      lang=args.lang)
     print(f"Chat Edit: http://{args.host}:{args.port}/  (API under /sdapi/v1/imgedit/, data in {settings.data_dir})", flush=True)
+    logging.getLogger("imgedit.http").setLevel(logging.DEBUG if getattr(args, "verbose", False) else logging.INFO)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 
@@ -131,18 +134,29 @@ def cmd_edit(args: argparse.Namespace) -> int:
     """One-shot edit of a file: upload, then each request in turn; writes the final image."""
     from .service import EditService
 
+    source, target = Path(args.image), Path(args.output)
+    if not source.is_file():
+        raise FileNotFoundError(f"{args.image}: {'not a file' if source.exists() else 'no such file'}")
+    if not target.parent.is_dir():  # found out before the work, not after
+        raise FileNotFoundError(f"{args.output}: no folder {str(target.parent)!r} to write it in")
+    data = source.read_bytes()
     settings = _settings(args)
     service = EditService(settings)
     session = service.create_session("cli")
-    outcome = service.upload(session.id, "cli", Path(args.image).read_bytes())
+    try:
+        outcome = service.upload(session.id, "cli", data)
+    except InvalidImage as exc:
+        raise InvalidImage(f"{args.image}: {exc.message}") from None
     print(outcome.reply)
     for request in args.requests:
         outcome = service.message(session.id, "cli", request)
         print(f"> {request}\n{outcome.reply}\n{json.dumps(outcome.instruction, ensure_ascii=False)}")
     if outcome.image_png:
-        Path(args.output).write_bytes(outcome.image_png)
+        target.write_bytes(outcome.image_png)
         print(f"wrote {args.output} (session {session.id})")
-    return 0
+        return 0
+    print(f"error: nothing written to {args.output}: the last request made no picture", file=sys.stderr)
+    return 1
 
 
 def cmd_export_finetune(args: argparse.Namespace) -> int:
@@ -155,43 +169,58 @@ def cmd_export_finetune(args: argparse.Namespace) -> int:
     return 0
 
 
+EDIT_EXAMPLES = """examples:
+  python -m lib_imgedit edit photo.jpg "blur the background" -o out.png
+  python -m lib_imgedit edit photo.jpg "make the hair blonde" "a bit brighter" -o out.png
+  python -m lib_imgedit edit photo.jpg "remove the person on the left" --executors local -o out.png
+Each request is planned (offline, or by the LLM profile in the settings) and applied on top of the
+previous result; the reply and the instruction of each step are printed, the last picture is written."""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m lib_imgedit", description="sd-webui-imgedit: edit photos by chatting")
+    # -v works before or after the command (`python -m lib_imgedit edit ... -v`)
+    verbose = argparse.ArgumentParser(add_help=False)
+    verbose.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                         help="show info logs and the segmentation libraries' own warnings")
+    parser = argparse.ArgumentParser(prog="python -m lib_imgedit", description="sd-webui-imgedit: edit photos by chatting",
+                                     parents=[verbose])
     parser.add_argument("--data-dir", default=None, help="data folder (default: $IMGEDIT_DATA_DIR or ~/.sd-webui-imgedit)")
-    parser.add_argument("-v", "--verbose", action="store_true")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    serve = sub.add_parser("serve", help="start the Chat Edit tab and the JSON API")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=7861)
+    serve = sub.add_parser("serve", help="start the Chat Edit tab and the JSON API", parents=[verbose])
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0: every interface)")
+    serve.add_argument("--port", type=int, default=7861, help="port to listen on (default: 7861)")
     serve.add_argument("--api-auth", default=None, help="user:pass[,user2:pass2]: protect the API and the page")
     serve.add_argument("--lang", default="", help="tab language: en or zh_CN (default: from the browser)")
     serve.add_argument("--api-only", action="store_true", help="serve the JSON API without the tab (starts faster)")
     _settings_flags(serve)
     serve.set_defaults(func=cmd_serve)
 
-    plan = sub.add_parser("plan", help="print the JSON plan for a request (an instruction, or {\"steps\": [...]})")
-    plan.add_argument("text", nargs="*")
+    plan = sub.add_parser("plan", help="print the JSON plan for a request (an instruction, or {\"steps\": [...]})",
+                          parents=[verbose])
+    plan.add_argument("text", nargs="*", help='the request, e.g. "make her hair red"')
     plan.add_argument("--labels", default="", help="comma-separated labels present in the picture")
     plan.add_argument("--batch", default=None, help="JSONL file (or -) of {instruction, labels}; one JSON line out per case")
     plan.add_argument("--compact", action="store_true", help="one line of JSON")
     _settings_flags(plan)
     plan.set_defaults(func=cmd_plan)
 
-    edit = sub.add_parser("edit", help="edit an image file with one or more requests")
-    edit.add_argument("image")
-    edit.add_argument("requests", nargs="+")
-    edit.add_argument("-o", "--output", default="edited.png")
+    edit = sub.add_parser("edit", help="edit an image file with one or more requests", parents=[verbose],
+                          usage="%(prog)s IMAGE REQUEST [REQUEST ...] [-o OUTPUT] [-v] [--SETTING VALUE ...]",
+                          epilog=EDIT_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    edit.add_argument("image", metavar="IMAGE", help="the picture to edit (PNG, JPEG, WebP, BMP, GIF, TIFF)")
+    edit.add_argument("requests", nargs="+", metavar="REQUEST", help='one or more requests, applied in turn, e.g. "blur the background"')
+    edit.add_argument("-o", "--output", default="edited.png", help="where to write the result as PNG (default: edited.png)")
     _settings_flags(edit)
     edit.set_defaults(func=cmd_edit)
 
-    export = sub.add_parser("export-finetune", help="write accepted turns as a JSONL fine-tuning data set")
+    export = sub.add_parser("export-finetune", help="write accepted turns as a JSONL fine-tuning data set", parents=[verbose])
     export.add_argument("--out", required=True, help="the JSONL file to write")
     export.add_argument("--template", default="", help="prompt template for the system messages (default: llm_template)")
     _settings_flags(export)
     export.set_defaults(func=cmd_export_finetune)
 
-    gc = sub.add_parser("gc", help="delete expired sessions (session_ttl_days) and the files nothing refers to")
+    gc = sub.add_parser("gc", help="delete expired sessions (session_ttl_days) and the files nothing refers to", parents=[verbose])
     gc.add_argument("--min-age-minutes", type=float, default=60.0,
                     help="keep unreferenced files younger than this: a running turn may be about to commit them")
     _settings_flags(gc)
@@ -199,17 +228,51 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@contextlib.contextmanager
+def native_logs_silenced() -> Iterator[None]:
+    """Quiet the segmentation libraries. MediaPipe's C++ (absl, TensorFlow Lite) writes its warnings
+    straight to file descriptor 2, whatever GLOG_minloglevel or TF_CPP_MIN_LOG_LEVEL say in 0.10.21, so
+    fd 2 points at /dev/null meanwhile and Python's own stderr (our errors, logging) at a copy of it."""
+    os.environ.setdefault("GLOG_minloglevel", "2")  # older MediaPipe builds (glog) and TensorFlow
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    logging.getLogger("absl").setLevel(logging.ERROR)
+    sys.stderr.flush()
+    saved = os.dup(2)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 2)
+    os.close(null)
+    real = sys.stderr is sys.__stderr__  # a test's captured stderr is not on fd 2: leave it
+    if real:
+        sys.stderr = os.fdopen(os.dup(saved), "w", buffering=1, encoding=sys.__stderr__.encoding, errors="backslashreplace")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        if real:
+            sys.stderr.close()
+            sys.stderr = sys.__stderr__
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    try:
-        return args.func(args)
-    except ImgEditError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
-        return 1
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    verbose = getattr(args, "verbose", False)
+    with contextlib.nullcontext() if verbose else native_logs_silenced():
+        stamp = "%(asctime)s " if args.command == "serve" else ""  # a server log needs the time; a one-shot command not
+        logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format=stamp + "%(levelname)s %(name)s: %(message)s")
+        try:
+            return args.func(args)
+        except ImgEditError as exc:
+            print(f"error: {exc.message}", file=sys.stderr)
+            return 1
+        except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+            print(f"error: {exc.filename + ': ' + exc.strerror if exc.filename and exc.strerror else exc}", file=sys.stderr)
+            return 2
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
 
 
 if __name__ == "__main__":

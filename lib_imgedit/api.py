@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import json
 import logging
 import math
 import re
@@ -23,7 +24,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from . import images
-from .errors import BadRequest, ImgEditError, NotFound, RateLimited
+from .errors import BadRequest, ImgEditError, MethodNotAllowed, NotFound, RateLimited
 from .redact import redact_data
 from .segment.base import LabelMap
 from .segment.provided import labelmap_from_index
@@ -37,6 +38,8 @@ def error_response(exc: ImgEditError) -> JSONResponse:
     headers = {"WWW-Authenticate": "Basic"} if exc.status == 401 else {}
     if isinstance(exc, RateLimited) and exc.retry_after > 0:
         headers["Retry-After"] = str(math.ceil(exc.retry_after))
+    if isinstance(exc, MethodNotAllowed) and exc.allowed:
+        headers["Allow"] = ", ".join(exc.allowed)
     # a backend's message may quote a server secret
     return JSONResponse(redact_data(exc.to_dict()), status_code=exc.status, headers=headers)
 
@@ -50,21 +53,57 @@ class ImgEditRoute(APIRoute):
 
         async def handler(request: Request) -> Response:
             try:
+                if request.method in ("POST", "PUT", "PATCH") and not _declares_json(request.headers.get("content-type", "")):
+                    await _read_as_json(request)
                 return await inner(request)
             except ImgEditError as exc:
                 return error_response(exc)
             except RequestValidationError as exc:
-                details = [{"path": ".".join(str(p) for p in e.get("loc", ()) if p != "body"), "message": e.get("msg", "")}
-                           for e in exc.errors()]
-                summary = "; ".join(f"{d['path'] or '(body)'}: {d['message']}" for d in details)
-                return JSONResponse({"error": "BadRequest", "message": f"the request body is not valid: {summary}",
-                                     "status": 422, "details": details}, status_code=422)
+                return _invalid_body(exc)
             except Exception:
                 log.exception("imgedit: unexpected error in %s %s", request.method, request.url.path)
                 return JSONResponse({"error": "InternalError", "message": "an unexpected error happened; it is in the server log",
                                      "status": 500}, status_code=500)
 
         return handler
+
+
+SEND_JSON = "send a JSON object with Content-Type: application/json"
+
+
+def _declares_json(content_type: str) -> bool:
+    kind = content_type.split(";")[0].strip().lower()
+    return kind == "application/json" or kind.endswith("+json")
+
+
+async def _read_as_json(request: Request) -> None:
+    """FastAPI parses a body as JSON only when its Content-Type says so, and would answer a form-encoded
+    JSON body (`curl -d '{...}'`) with "value is not a valid dict". A body that is JSON is read as JSON
+    (the header dropped, which FastAPI takes as JSON); anything else is answered with what to send."""
+    body = await request.body()
+    if not body.strip():
+        return
+    try:
+        json.loads(body)
+    except ValueError:
+        sent = request.headers.get("content-type", "") or "no Content-Type"
+        raise BadRequest(f"the request body is not JSON (it came as {sent[:60]}): {SEND_JSON}") from None
+    request.scope["headers"] = [(k, v) for k, v in request.scope["headers"] if k != b"content-type"]
+    request.__dict__.pop("_headers", None)  # Starlette caches the parsed headers
+
+
+def _invalid_body(exc: RequestValidationError) -> JSONResponse:
+    errors = exc.errors()
+    broken = next((e for e in errors if e.get("type") in ("value_error.jsondecode", "json_invalid")), None)  # pydantic 1 / 2
+    details = [] if broken else [{"path": ".".join(str(p) for p in e.get("loc", ()) if p != "body"), "message": e.get("msg", "")}
+                                 for e in errors]
+    if broken:
+        message = f"the request body is not valid JSON ({broken.get('msg', '')}): {SEND_JSON}"
+    else:
+        summary = "; ".join(f"{d['path'] or '(body)'}: {d['message']}" for d in details)
+        message = f"the request body is not valid: {summary}" + (f" ({SEND_JSON})" if any(not d["path"] for d in details) else "")
+    body = {"error": "BadRequest", "message": message, "status": 422, **({"details": details} if details else {})}
+    return JSONResponse(body, status_code=422)
 
 
 # ---------------------------------------------------------------- bodies
@@ -228,7 +267,21 @@ def create_router(service: EditService, dependencies: list | None = None) -> API
     def schema(plan: bool = False) -> dict[str, Any]:
         return service.schema(plan)
 
+    # last, so every real route matches first
+    @router.api_route("/{path:path}", methods=list(_METHODS), include_in_schema=False)
+    def unknown_route(path: str, request: Request) -> Response:
+        where = request.scope["path"]
+        allowed = sorted({m for r in router.routes if isinstance(r, APIRoute) and r.endpoint is not unknown_route
+                          and r.path_regex.match(where) for m in r.methods})
+        if allowed:
+            raise MethodNotAllowed(f"{where[:100]} does not take {request.method}; it takes {', '.join(allowed)}",
+                                   allowed=tuple(allowed))
+        raise NotFound(f"no such route: {request.method} {where[:100]} (the routes are listed in README.md, JSON API)")
+
     return router
+
+
+_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 
 
 def _label_map(body: LabelMapBody, max_bytes: int) -> LabelMap:

@@ -104,3 +104,13 @@ class StoreUnavailable(ImgEditError):
 
 class UpstreamTimeout(ImgEditError):
     status = 504
+
+
+class MethodNotAllowed(ImgEditError):
+    """The route exists but not for this HTTP method; `allowed` becomes the Allow header."""
+
+    status = 405
+
+    def __init__(self, message: str, details: list[Any] | None = None, allowed: tuple[str, ...] = ()):
+        super().__init__(message, details)
+        self.allowed = allowed

@@ -12,7 +12,10 @@ import binascii
 import hashlib
 import hmac
 import json
+import logging
+import re
 import secrets
+import time
 from typing import Any, Awaitable, Callable
 
 from fastapi import FastAPI, Request
@@ -21,13 +24,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import redact
 from .api import create_router
-from .errors import ImgEditError, PayloadTooLarge, Unauthorized
+from .errors import ImgEditError, MethodNotAllowed, NotFound, PayloadTooLarge, Unauthorized
 from .housekeeping import Sweeper
 from .service import EditService
 
 Scope = dict[str, Any]
 ASGIApp = Callable[[Scope, Callable, Callable], Awaitable[None]]
 COOKIE = "imgedit_auth"
+log = logging.getLogger("imgedit.http")
+# the tab's scripts, styles and fonts: logged only with -v
+_STATIC = re.compile(r"^/(assets|static|file=|theme\.css|favicon)|\.(js|mjs|css|map|png|svg|ico|woff2?|ttf)$")
 
 
 def parse_credentials(spec: str | None) -> dict[str, str]:
@@ -123,6 +129,48 @@ class BodyLimitMiddleware:
         await self.app(scope, receive, send)
 
 
+class AccessLogMiddleware:
+    """One access line per request (client, user, method, path, status, time) and, for an error, one
+    line with the error's name and message from its JSON body; both through `redact`. Outermost, so
+    the sign-in and size refusals are logged too. Headers and bodies are never logged."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        start, status, error = time.perf_counter(), [500], bytearray()
+
+        async def watch(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+            elif message["type"] == "http.response.body" and status[0] >= 400 and len(error) < 4096:
+                error.extend(message.get("body", b"")[:4096])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        finally:
+            self._log(scope, status[0], (time.perf_counter() - start) * 1000, bytes(error))
+
+    @staticmethod
+    def _log(scope: Scope, status: int, ms: float, body: bytes) -> None:
+        path = scope.get("path", "")
+        client = (scope.get("client") or ("-",))[0]
+        user = (scope.get("state") or {}).get("imgedit_user", "-")
+        level = logging.DEBUG if status < 400 and _STATIC.search(path) else logging.INFO
+        log.log(level, redact.redact(f'{client} {user} "{scope.get("method")} {path[:200]}" {status} {ms:.0f} ms'))
+        if status >= 400:
+            try:
+                data = json.loads(body)
+                what = f"{data['error']}: {data['message']}"
+            except (ValueError, KeyError, TypeError):
+                what = body[:200].decode("utf-8", "replace") or "(no body)"
+            log.log(logging.ERROR if status >= 500 else logging.WARNING,
+                    redact.redact(f'{scope.get("method")} {path[:200]} -> {status} {what}'))
+
+
 def create_app(service: EditService, api_auth: str | None = None, with_ui: bool = True, lang: str = "") -> FastAPI:
     """The FastAPI app: API routes, the Chat Edit tab at `/` (gradio), auth, size limits, and the
     expiry sweeper (started with the server, not by merely building the app)."""
@@ -136,13 +184,13 @@ def create_app(service: EditService, api_auth: str | None = None, with_ui: bool 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         """Unknown routes and methods answer in the API's one error shape too."""
-        known = {404: ("NotFound", "no such route"), 405: ("MethodNotAllowed", "this route does not take")}
-        if exc.status_code in known:
-            name, text = known[exc.status_code]
-            message = f"{text}: {request.method} {request.url.path[:100]}"
-        else:
-            name, message = "HTTPError", str(exc.detail)
-        return JSONResponse({"error": name, "message": message, "status": exc.status_code}, status_code=exc.status_code)
+        where = f"{request.method} {request.url.path[:100]}"
+        if exc.status_code == 404:
+            return JSONResponse(NotFound(f"no such route: {where}").to_dict(), status_code=404)
+        if exc.status_code == 405:
+            return JSONResponse(MethodNotAllowed(f"this route does not take: {where}").to_dict(), status_code=405)
+        return JSONResponse({"error": "HTTPError", "message": str(exc.detail), "status": exc.status_code},
+                            status_code=exc.status_code)
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
@@ -157,4 +205,5 @@ def create_app(service: EditService, api_auth: str | None = None, with_ui: bool 
     app.add_middleware(BodyLimitMiddleware, max_bytes=int(service.settings.max_upload_mb * 1.4e6) + 2_000_000)
     if credentials:
         app.add_middleware(BasicAuthMiddleware, credentials=credentials)
+    app.add_middleware(AccessLogMiddleware)
     return app

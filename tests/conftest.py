@@ -17,6 +17,48 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from lib_imgedit.config import load_rules, load_settings  # noqa: E402
 
+# The system packages some tests use: (what, found, the tests it serves, the Debian package)
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def _system_packages() -> list[tuple[str, str | None, str, str]]:
+    from servers import REDIS_SERVER
+
+    return [("redis-server", REDIS_SERVER, "the Redis store tests", "redis-server"),
+            ("chromium", str(CHROMIUM) if CHROMIUM.exists() else None, "the browser tests (tests/browser)", "chromium")]
+
+
+def pytest_report_header(config) -> list[str]:
+    """At the top of the run: which system packages were found, and what is skipped without them."""
+    lines = []
+    for name, found, tests, package in _system_packages():
+        if found:
+            lines.append(f"system package {name}: {found}")
+        else:
+            lines.append(f"system package {name}: MISSING, so {tests} will be skipped "
+                         f"(install: sudo apt-get install {package})")
+    return lines
+
+
+def _needs(item, name: str) -> bool:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if name == "chromium":
+        return "browser" in fixtures or "tab" in fixtures
+    return bool(fixtures & {"redis_server", "redis_url"})
+
+
+def pytest_collection_finish(session) -> None:
+    """After collection, how many of the collected tests each missing package will skip (also with -q,
+    which hides the header)."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:
+        return
+    for name, found, tests, package in _system_packages():
+        count = sum(_needs(item, name) for item in session.items)
+        if not found and count:
+            reporter.write_line(f"SKIPPING {count} tests: {name} is not installed ({tests}); "
+                                f"install: sudo apt-get install {package}", yellow=True, bold=True)
+
 
 @pytest.fixture
 def rules() -> dict:

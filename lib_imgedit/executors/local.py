@@ -1,4 +1,4 @@
-"""CPU edits that need no diffusion: tone, filters, recolor, small-area removal.
+"""CPU edits that need no diffusion: tone, filters, recolor, removal (LaMa, else cv2.inpaint).
 
 Every operation computes an edited image and is composited through the mask, so pixels outside
 the mask are copied bit for bit.
@@ -6,14 +6,20 @@ the mask are copied bit for bit.
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
 from typing import Any
 
 import cv2
 import numpy as np
 
 from ..colors import parse_color
+from ..errors import ExecutorUnavailable
 from ..masks import composite, dilate
+from . import lama
 from .base import EditRequest, EditResult, Executor
+
+log = logging.getLogger("imgedit")
 
 # Stylisation filters are costly per pixel; they run at most at this size and are scaled back.
 _STYLIZE_MAX_PIXELS = 1_500_000
@@ -148,22 +154,58 @@ def stylize(img: np.ndarray, style: str) -> np.ndarray:
     return cv2.resize(out, (w, h), interpolation=cv2.INTER_CUBIC) if scale < 1 else out
 
 
-def recolor(img: np.ndarray, rgb: tuple[int, int, int], region: np.ndarray) -> np.ndarray:
-    """Set the region's colour in CIELAB, keeping its texture: the lightness detail around the
-    region's mean is kept (compressed near black and white) and part of the chroma variation."""
+# CIELAB (D65, as OpenCV's float conversion) to linear sRGB, to find the chroma sRGB can show
+_XYZ_TO_RGB = np.array([[3.240479, -1.537150, -0.498535], [-0.969256, 1.875991, 0.041556],
+                        [0.055648, -0.204043, 1.057311]])
+
+
+def _in_gamut(lightness: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    fy = (lightness + 16.0) / 116.0
+    f = np.stack([fy + a / 500.0, fy, fy - b / 200.0])
+    xyz = np.where(f > 6 / 29, f**3, 3 * (6 / 29) ** 2 * (f - 4 / 29)) * np.array([0.950456, 1.0, 1.088754])[:, None]
+    rgb = _XYZ_TO_RGB @ xyz
+    return ((rgb >= -1e-4) & (rgb <= 1 + 1e-4)).all(axis=0)
+
+
+def max_chroma(hue: float) -> np.ndarray:
+    """For L* = 0..100, the largest chroma sRGB can show at this hue (radians), by bisection."""
+    lightness = np.arange(101, dtype=np.float64)
+    lo, hi = np.zeros(101), np.full(101, 200.0)
+    for _ in range(24):
+        mid = (lo + hi) / 2
+        ok = _in_gamut(lightness, mid * np.cos(hue), mid * np.sin(hue))
+        lo, hi = np.where(ok, mid, lo), np.where(ok, hi, mid)
+    return lo
+
+
+def recolor(img: np.ndarray, rgb: tuple[int, int, int], region: np.ndarray, strength: float = 1.0) -> np.ndarray:
+    """Give the region the target colour in CIELAB, so a viewer names the colour asked for.
+
+    Lightness: the target's, plus the texture's variations around the region's median (compressed
+    near black and white: a white shirt stays white in its shadows); the median, not the mean, so a
+    dark collar or helmet inside the region does not make the rest too light. Colour: the target's hue
+    (the original hue is dropped: an orange cast under blue reads as lavender), the target's chroma
+    fading towards black like a shadow on dyed cloth, and never more than sRGB can show at that
+    lightness (clipping an out-of-gamut blue in RGB is what turns it lavender). `strength` is how far
+    the lightness moves towards the target's; the colour is always the one asked for (mixed with the
+    original in RGB, blue and orange meet in a purplish grey, white and orange in peach)."""
     lab = cv2.cvtColor(img.astype(np.float32) / 255.0, cv2.COLOR_RGB2LAB)
-    target = cv2.cvtColor(np.array([[rgb]], np.float32) / 255.0, cv2.COLOR_RGB2LAB)[0, 0]
+    target = cv2.cvtColor(np.array([[rgb]], np.float32) / 255.0, cv2.COLOR_RGB2LAB)[0, 0].astype(np.float64)
     sel = region if region.any() else np.ones(region.shape, bool)
-    mean = lab[sel].mean(axis=0)
-    detail = float(np.clip(min(target[0], 100.0 - target[0]) / 50.0, 0.35, 1.0))
-    out = lab.copy()
-    out[..., 0] = np.clip(target[0] + (lab[..., 0] - mean[0]) * detail, 0, 100)
-    out[..., 1] = target[1] + (lab[..., 1] - mean[1]) * 0.35
-    out[..., 2] = target[2] + (lab[..., 2] - mean[2]) * 0.35
+    reference = float(np.median(lab[..., 0][sel]))
+    detail = float(np.clip(min(target[0], 100.0 - target[0]) / 30.0, 0.5, 1.0))
+    lightness = np.clip(target[0] + (lab[..., 0] - reference) * detail, 0, 100)
+    lightness = lab[..., 0] + (lightness - lab[..., 0]) * strength
+    hue, chroma = float(np.arctan2(target[2], target[1])), float(np.hypot(target[1], target[2]))
+    shade = np.clip(lightness / max(target[0], 1.0), 0.0, 1.0)
+    limit = np.interp(lightness, np.arange(101), max_chroma(hue))
+    c = np.minimum(chroma * shade, limit)
+    out = np.stack([lightness, c * np.cos(hue), c * np.sin(hue)], axis=-1).astype(np.float32)
     return _from_lab(out)
 
 
 def remove_small(img: np.ndarray, region: np.ndarray) -> np.ndarray:
+    """cv2.inpaint (Telea): smears on anything but small, plain areas; the fallback when LaMa cannot run."""
     grown = dilate(region, max(3, int(_diag(img) / 300))).astype(np.uint8) * 255
     radius = max(3, int(_diag(img) / 150))
     return cv2.inpaint(img, grown, radius, cv2.INPAINT_TELEA)
@@ -196,23 +238,40 @@ def apply_adjust(img: np.ndarray, params: dict[str, Any], region: np.ndarray) ->
 class LocalExecutor(Executor):
     name = "local"
     operations = ("adjust", "recolor", "remove")
-    description = "CPU filters, tone and recolor; removes only small objects"
+    description = "CPU filters, tone and recolor; removes objects with LaMa (downloaded on first use)"
+    inpaint_model: str | Path | None = None  # an .onnx file instead of the downloaded LaMa (tests, benchmarks)
+
+    def _fallback_share(self) -> float:
+        return float(self.rules.get("local", {}).get("remove_max_share", 0.06))
 
     def can_serve(self, request: EditRequest) -> tuple[bool, str]:
         ok, why = super().can_serve(request)
-        if not ok:
+        if not ok or request.instruction.operation != "remove":
             return ok, why
-        limit = float(self.rules.get("local", {}).get("remove_max_share", 0.06))
-        if request.instruction.operation == "remove" and request.mask_share > limit:
-            return False, (
-                f"the region to remove covers {request.mask_share:.0%} of the picture; the CPU fill only "
-                f"handles up to {limit:.0%}"
-            )
+        model_ok, model_why = (True, "") if self.inpaint_model else lama.usable(self.settings)
+        limit = lama.max_share() if model_ok else self._fallback_share()
+        if request.mask_share > limit:
+            fill = "LaMa" if model_ok else f"CPU fill without LaMa ({model_why})"
+            return False, f"the region to remove covers {request.mask_share:.0%} of the picture; the {fill} handles up to {limit:.0%}"
         return True, ""
+
+    def _remove(self, request: EditRequest, region: np.ndarray) -> tuple[np.ndarray, dict[str, str]]:
+        """LaMa; cv2.inpaint only when LaMa cannot run, and only for an area small enough for it."""
+        try:
+            path = self.inpaint_model or lama.model_path(self.settings, request.progress)
+            return lama.fill(request.image, region, lama.load(path)), {"fill": "lama"}
+        except Exception as exc:  # noqa: BLE001 - no onnxruntime, no download, a broken file: say so, then fall back
+            why = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+            log.warning("imgedit: LaMa cannot run (%s); removing with cv2.inpaint", why)
+        if request.mask_share > self._fallback_share():
+            raise ExecutorUnavailable(f"the LaMa model cannot run ({why}); the CPU fill without it handles up to "
+                                      f"{self._fallback_share():.0%} of the picture")
+        return remove_small(request.image, region), {"fill": "cv2.inpaint", "note": f"LaMa unavailable: {why}"}
 
     def run(self, request: EditRequest) -> EditResult:
         instr, img = request.instruction, request.image
         region = request.mask > 0
+        info: dict[str, Any] = {"operation": instr.operation}
         if request.progress:
             request.progress(0, 1, f"local {instr.operation}")
         if instr.operation == "adjust":
@@ -221,10 +280,12 @@ class LocalExecutor(Executor):
             rgb = parse_color(instr.color)
             if rgb is None:  # validation guarantees a colour; keep the check for direct callers
                 raise ValueError(f"unknown colour {instr.color!r}")
-            edited = recolor(img, rgb, region)
+            edited = recolor(img, rgb, region, float(np.clip(request.strength(), 0.0, 1.0)))
         else:
-            edited = remove_small(img, region)
-        alpha = request.mask * float(np.clip(request.strength(), 0.0, 1.0))
+            edited, more = self._remove(request, region)
+            info.update(more)
+        # recolor takes its strength in its lightness above; the others blend with the original by it
+        alpha = request.mask * (1.0 if instr.operation == "recolor" else float(np.clip(request.strength(), 0.0, 1.0)))
         if request.progress:
             request.progress(1, 1, f"local {instr.operation}")
-        return EditResult(composite(img, edited, alpha), self.name, {"operation": instr.operation})
+        return EditResult(composite(img, edited, alpha), self.name, info)
