@@ -137,7 +137,7 @@ def test_a_missing_template_falls_back_with_a_note(make_profile, chat):
 def test_example_file_documents_every_profile_key():
     text = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
     for key in ("base_url", "model", "api_key", "template", "vision", "json_mode", "tools", "stream", "timeout",
-                "max_retries", "max_tokens", "temperature", "headers"):
+                "max_retries", "max_tokens", "temperature", "headers", "mode", "examples"):
         assert f"`{key}`" in text, f"README must document the profile key {key}"
     for name in PLACEHOLDERS:
         assert "{{" + name + "}}" in text, f"README must document the placeholder {name}"
