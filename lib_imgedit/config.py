@@ -36,6 +36,11 @@ class Settings:
     llm_api_key: str = _opt("", "LLM API key for the environment profile", "empty: OPENAI_API_KEY", secret=True, section="planner")
     llm_template: str = _opt("", "Prompt template", "for profiles that name none: default, compact, zh or one in <data dir>/templates", section="planner")
     llm_timeout: float = _opt(60.0, "LLM timeout (s)", lo=1, hi=600, section="planner")
+    llm_mode: str = _opt("model", "How the model and the offline planner work together",
+                         "model: the model plans; offline-first: the offline planner answers what it reads with "
+                         "confidence and the model gets the rest; checked: the model plans and a plan that "
+                         "contradicts the request's explicit words is replaced", choices=("model", "offline-first", "checked"),
+                         section="planner")
     suggestions: bool = _opt(True, "Offer next-edit suggestions", section="planner")
     export_finetune: bool = _opt(False, "Allow exporting accepted turns as a fine-tuning data set", section="planner")
     # execution

@@ -16,7 +16,7 @@ import json_repair
 
 
 class NoInstruction(ValueError):
-    """The reply holds no JSON object with an "operation"; the message is sent back to the model."""
+    """The reply holds no instruction or plan; the message is sent back to the model."""
 
 
 _THINK = re.compile(r"<think>.*?(?:</think>|$)", re.S | re.I)
@@ -99,15 +99,18 @@ def _repair(text: str) -> Any:
 
 
 def find_instruction(value: Any, depth: int = 0) -> dict[str, Any] | None:
-    """The first object with an "operation" key, looking into wrappers ({"instruction": {...}},
-    [{...}], {"function": {"arguments": "{...}"}}) a few levels deep."""
+    """The first object with an "operation" key, or a plan `{"steps": [...]}`, looking into wrappers
+    ({"instruction": {...}}, [{...}], {"function": {"arguments": "{...}"}}) a few levels deep. A bare
+    list of several instructions is read as the steps of a plan."""
     if depth > 4:
         return None
     if isinstance(value, dict):
-        if "operation" in value:
+        if "operation" in value or isinstance(value.get("steps"), list):
             return value
         children = list(value.values())
     elif isinstance(value, list):
+        if len(value) > 1 and all(isinstance(v, dict) and "operation" in v for v in value):
+            return {"steps": value}
         children = value
     elif isinstance(value, str) and value.lstrip()[:1] in ("{", "["):
         children = json_candidates(value)
@@ -131,7 +134,8 @@ def extract_instruction(text: str) -> dict[str, Any]:
         raise NoInstruction("the reply was empty")
     if not candidates:
         raise NoInstruction("the reply holds no JSON object: answer with the instruction as one JSON object")
-    raise NoInstruction('the JSON in the reply has no "operation" field: answer with one instruction object')
+    raise NoInstruction('the JSON in the reply has no "operation" field: answer with an instruction object '
+                        '(or {"steps": [...]} for several edits)')
 
 
 def extract_list(text: str, key: str) -> list[Any]:

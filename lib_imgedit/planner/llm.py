@@ -1,14 +1,18 @@
 """The LLM planner: any OpenAI-compatible chat-completions server, through the `openai` 1.x client.
 
 One plan:
+0. the mode (`modes.py`) decides whether the model is asked at all (`offline-first` answers what the
+   offline planner reads with confidence) and whether its plan is checked against that reading;
 1. the prompt: the template's system prompt (operations, labels with shares, faces, the current
-   instruction, the JSON schema), its few-shot examples, this session's earlier turns, the request
-   (with the downscaled picture for a vision profile);
+   instruction, the JSON schema), its few-shot examples and the most similar solved requests from the
+   example bank (`examples.py`), this session's earlier turns, the request (with the downscaled
+   picture for a vision profile; in `checked` mode with the offline reading as a candidate);
 2. one request; the `openai` client retries 429 (honouring Retry-After), 5xx, timeouts and refused
    connections `max_retries` times with backoff; JSON mode, a tool call or streaming as the profile says;
-3. the instruction is extracted from the reply (`extract`) and validated against the rules and labels;
+3. the plan is extracted from the reply (`extract`) and validated against the rules and labels;
    an empty, cut-off or invalid reply goes back to the model with the precise error, at most
-   `MAX_REPAIRS` times;
+   `MAX_REPAIRS` times; a `clarify` that only repeats that error, or claims a listed label is missing,
+   is not an answer;
 4. when the server cannot be reached or the plan is still invalid, the offline planner plans instead,
    and the notes (shown in the reply) say so. A server that could not be reached is skipped for
    `COOLDOWN_S`, so one outage does not cost every later turn (and its suggestions) a full timeout.
@@ -20,16 +24,19 @@ import base64
 import io
 import json
 import logging
+import re
 import threading
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ImgEditError, InvalidInstruction
-from ..instruction import build_schema, validate_instruction
+from ..instruction import build_plan_schema, build_schema, validate_plan
 from ..lang import is_zh
 from .base import PlanContext, Planner, PlanResult
+from .examples import example_bank
 from .extract import NoInstruction, extract_instruction
+from .modes import MODES, confident, contradiction
 from .profiles import ModelProfile
 from .templates import Template, load_template, render
 
@@ -55,7 +62,7 @@ class Reply:
 def prompt_values(ctx: PlanContext, rules: dict[str, Any], done: list[dict[str, Any]] | None = None,
                   n: int = 3, zh: bool | None = None) -> dict[str, Any]:
     """The `{{placeholders}}` of a template for this request (see templates.PLACEHOLDERS)."""
-    schema = instruction_schema(rules, ctx.labels)
+    schema = answer_schema(rules, ctx.labels)
     short = json.loads(json.dumps(schema), object_hook=lambda d: {k: v for k, v in d.items() if k != "description"})
     ops = []
     for name, op in rules["operations"].items():
@@ -81,11 +88,25 @@ def prompt_values(ctx: PlanContext, rules: dict[str, Any], done: list[dict[str, 
 
 
 def instruction_schema(rules: dict[str, Any], labels: list[str]) -> dict[str, Any]:
-    """The schema an answer must follow (for tools, structured output and grammars): no meta keys."""
+    """The schema of one instruction (for suggestions): no meta keys."""
     schema = build_schema(rules, labels)
     schema.pop("$schema", None)
     schema.pop("title", None)
     return schema
+
+
+def answer_schema(rules: dict[str, Any], labels: list[str], one_of: bool = False) -> dict[str, Any]:
+    """The schema a plan must follow: one instruction, or {"steps": [...]} for several edits.
+    `one_of` keeps the exact two-way choice (for llama.cpp grammars); otherwise one object that may hold
+    either, since function parameters and structured outputs must have an object at the root (the
+    plan is validated exactly afterwards)."""
+    plan = build_plan_schema(rules, labels)
+    if one_of:
+        plan.pop("$schema", None)
+        return plan
+    one = instruction_schema(rules, labels)
+    steps = plan["oneOf"][1]["properties"]["steps"]
+    return {**one, "properties": {**one["properties"], "steps": steps}, "required": []}
 
 
 def image_data_url(png: bytes, side: int = IMAGE_SIDE) -> str:
@@ -121,15 +142,25 @@ def history_messages(ctx: PlanContext) -> list[dict[str, Any]]:
     return out
 
 
-def planning_messages(template: Template, ctx: PlanContext, rules: dict[str, Any],
-                      with_image: bool = False) -> list[dict[str, Any]]:
+def planning_messages(template: Template, ctx: PlanContext, rules: dict[str, Any], with_image: bool = False,
+                      examples: int = 0, data_dir: str | None = None,
+                      candidate: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The chat for one plan: system prompt, the template's examples, the `examples` most similar
+    solved requests from the bank, the session's turns, the request (with `candidate`, a reading the
+    model may take or correct)."""
     values = prompt_values(ctx, rules)
     messages: list[dict[str, Any]] = [{"role": "system", "content": render(template.system, values)}]
-    for ex in template.examples:
-        messages.append({"role": "user", "content": f"Labels: {ex.labels}\nRequest: {ex.user}"})
-        messages.append({"role": "assistant", "content": ex.assistant})
+    shots = [(ex.labels, ex.user, ex.assistant) for ex in template.examples]
+    shots += [(", ".join(ex.labels), ex.text, json.dumps(ex.instruction, ensure_ascii=False))
+              for ex in example_bank(data_dir).nearest(ctx.text, examples, exclude=ctx.text)]
+    for labels, user, answer in shots:
+        messages.append({"role": "user", "content": f"Labels: {labels}\nRequest: {user}"})
+        messages.append({"role": "assistant", "content": answer})
     messages += history_messages(ctx)
     request = f"Labels: {values['labels']}\nRequest: {ctx.text}"
+    if candidate is not None:
+        request += ("\nA rule-based reading of this request (use it if it is right, correct it if not): "
+                    + json.dumps(candidate, ensure_ascii=False))
     messages.append({"role": "user", "content": user_content(request, ctx.image_png if with_image else None)})
     return messages
 
@@ -137,13 +168,16 @@ def planning_messages(template: Template, ctx: PlanContext, rules: dict[str, Any
 # ------------------------------------------------------------------------------------------------ planner
 class LLMPlanner(Planner):
     def __init__(self, profile: ModelProfile, rules: dict[str, Any], offline: Planner, data_dir: str | None = None,
-                 default_template: str = "default"):
+                 default_template: str = "default", default_mode: str = "model"):
         self.profile = profile
         self.name = profile.name
         self.rules = rules
         self.offline = offline
         self.data_dir = data_dir
         self.template_name = profile.template or default_template or "default"
+        self.mode = profile.mode or default_mode or "model"
+        if self.mode not in MODES:
+            raise ValueError(f"mode {self.mode!r} is not one of {', '.join(MODES)}")
         self._client: Any = None
         self._client_lock = threading.Lock()
         self._down_until = 0.0
@@ -197,62 +231,117 @@ class LLMPlanner(Planner):
         try:
             if p.stream:
                 return _assemble(self.client().chat.completions.create(stream=True, **kwargs))
-            return _reply(self.client().chat.completions.create(**kwargs))
+            completion = self.client().chat.completions.create(**kwargs)
+            if not hasattr(completion, "choices"):  # the client hands back a non-JSON body as text
+                raise LLMUnavailable(self._not_completion(_what(completion)))
+            return _reply(completion)
         except (openai.APITimeoutError, openai.APIConnectionError) as exc:
             self._down_until = time.monotonic() + COOLDOWN_S
             what = f"timed out after {p.timeout:g} s" if isinstance(exc, openai.APITimeoutError) else "could not be reached"
             raise LLMUnavailable(f"{self.name} {what} ({p.max_retries + 1} tries)") from None
         except openai.APIStatusError as exc:
             raise LLMUnavailable(self.scrub(f"{self.name} answered HTTP {exc.status_code}: {_short(exc.message)}")) from None
+        except json.JSONDecodeError:
+            raise LLMUnavailable(self._not_completion("a body that is not JSON")) from None
         except (openai.APIError, httpx.HTTPError, AttributeError, IndexError, TypeError, ValueError) as exc:
             raise LLMUnavailable(self.scrub(f"{self.name} sent something that is not a chat completion: {_short(str(exc))}")) from None
 
+    def _not_completion(self, what: str) -> str:
+        return self.scrub(f"{self.name} answered with {what}, not a chat completion: is the base URL "
+                          f"{self.profile.public()['base_url']} right (it usually ends in /v1)?")
+
     # -- planning ----------------------------------------------------------------------------------
-    def check(self, reply: Reply, labels: list[str]) -> tuple[dict[str, Any] | None, str]:
-        """(the valid instruction, "") or (None, what to tell the model)."""
+    def check(self, reply: Reply, ctx: PlanContext, problem: str = "") -> tuple[dict[str, Any] | None, str]:
+        """(the valid plan, "") or (None, what to tell the model). `problem` is what the model was
+        last told: a `clarify` that only repeats it is not an answer."""
         if reply.finish_reason == "length":
             return None, f"the reply was cut off at {self.profile.max_tokens} tokens; answer with a shorter JSON object"
         try:
             data = extract_instruction(reply.text)
-            validate_instruction(data, self.rules, labels)
+            validate_plan(data, self.rules, ctx.labels)
         except NoInstruction as exc:
             return None, str(exc)
         except InvalidInstruction as exc:
             return None, "; ".join(f"{d['path']}: {d['message']}" for d in exc.details) or exc.message
-        return data, ""
+        return data, _bad_clarify(data, ctx.labels, problem)
 
     def plan(self, ctx: PlanContext) -> PlanResult:
+        reading = None if self.mode == "model" else self.offline.plan(ctx)
+        if self.mode == "offline-first" and confident(reading):
+            log.info("%s: offline-first: the offline planner read it (confidence %.2f)", self.name, reading.confidence)
+            return reading
         try:
             template = self.template()
         except (ImgEditError, ValueError) as exc:
-            return self._fallback(ctx, [f"{self.name}: template problem ({getattr(exc, 'message', exc)})"], 0)
-        messages = planning_messages(template, ctx, self.rules, with_image=self.profile.vision)
-        schema = instruction_schema(self.rules, ctx.labels)
-        notes: list[str] = []
+            return self._fallback(ctx, f"{self.name}: template problem ({getattr(exc, 'message', exc)})", 0, reading)
+        candidate = reading.instruction if self.mode == "checked" and reading is not None else None
+        messages = planning_messages(template, ctx, self.rules, self.profile.vision, self.profile.examples,
+                                     self.data_dir, candidate)
+        schema = answer_schema(self.rules, ctx.labels, one_of=self.profile.json_mode == "object+schema")
+        problem = last = ""
         for attempt in range(1, MAX_REPAIRS + 2):
             try:
                 reply = self.chat(messages, schema, tool=True)
             except LLMUnavailable as exc:
-                log.warning("imgedit: %s", exc)
-                return self._fallback(ctx, notes + [f"{exc}; used the offline planner"], attempt)
-            instruction, problem = self.check(reply, ctx.labels)
-            if instruction is not None:
-                return PlanResult(instruction, self.name, attempt, notes)
-            log.info("imgedit: %s plan %d rejected: %s", self.name, attempt, problem)
-            notes.append(f"{self.name} try {attempt}: {problem}")
+                log.warning("%s", exc)
+                return self._fallback(ctx, f"{exc}; used the offline planner", attempt, reading)
+            last = problem
+            plan, problem = self.check(reply, ctx, problem)
+            if not problem and plan is not None:
+                # a repair is a visible step: one note naming what had to be corrected
+                notes = [f"{self.name} corrected its plan after: {_short(last, 160)}"] if attempt > 1 else []
+                return self._checked(PlanResult(plan, self.name, attempt, notes), reading)
+            log.info("%s: plan %d rejected: %s", self.name, attempt, problem)
             messages = messages + [
                 {"role": "assistant", "content": reply.text or "(empty reply)"},
-                {"role": "user", "content": f"That is not a valid instruction: {problem}. "
+                {"role": "user", "content": f"That is not a valid answer: {problem}. "
                                             "Answer with the corrected JSON object only."},
             ]
-        return self._fallback(ctx, notes + [f"{self.name} gave no valid instruction; used the offline planner"],
-                              MAX_REPAIRS + 1)
+        return self._fallback(ctx, f"{self.name} gave no valid plan in {MAX_REPAIRS + 1} tries (last: {_short(problem, 120)}); "
+                              "used the offline planner", MAX_REPAIRS + 1, reading)
 
-    def _fallback(self, ctx: PlanContext, notes: list[str], attempts: int) -> PlanResult:
-        result = self.offline.plan(ctx)
+    def _checked(self, result: PlanResult, reading: PlanResult | None) -> PlanResult:
+        """In `checked` mode, the model's plan unless it contradicts the request's explicit words."""
+        if self.mode != "checked" or not confident(reading):
+            return result
+        why = contradiction(result.instruction, reading.instruction)
+        if not why:
+            return result
+        log.info("%s: checked: %s", self.name, why)
+        reading.attempts += result.attempts
+        reading.notes = [f"{self.name}'s plan was replaced: {why}"] + reading.notes
+        return reading
+
+    def _fallback(self, ctx: PlanContext, note: str, attempts: int, reading: PlanResult | None = None) -> PlanResult:
+        result = reading if reading is not None else self.offline.plan(ctx)
         result.attempts += attempts
-        result.notes = notes + result.notes
+        result.notes = [note] + result.notes
         return result
+
+
+def _bad_clarify(plan: dict[str, Any], labels: list[str], problem: str) -> str:
+    """Why a `clarify` is no answer: it repeats the validation error the model was just sent, or it says
+    a label that is in the picture is missing. "" for every other plan."""
+    if plan.get("operation") != "clarify":
+        return ""
+    question = str(plan.get("question") or plan.get("reply") or "").lower()
+    if problem:
+        echoed = {w for w in re.findall(r"[a-z0-9_.]{3,}", problem.lower()) if not w.isalpha() or len(w) > 5}
+        if len(echoed & set(re.findall(r"[a-z0-9_.]{3,}", question))) >= 2:
+            return "do not ask the user about the error: correct the JSON instead"
+    for label in labels:
+        name = label.replace("_", " ")
+        if re.search(rf"\b(no|not any|can't see|cannot see|can't find|cannot find)\s+(an?\s+|the\s+)?{re.escape(name)}\b", question) \
+                or f"没有{name}" in question:
+            return f"'{label}' IS in the picture (it is one of the labels): plan the edit on it"
+    return ""
+
+
+def _what(body: Any) -> str:
+    text = str(body).lstrip()[:200].lower()
+    if text.startswith("<!doctype html") or text.startswith("<html") or "<body" in text:
+        return "an HTML page"
+    return f"text ({_short(str(body), 60)!r})" if text else "an empty body"
 
 
 def _short(text: str, limit: int = 200) -> str:

@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from .modes import MODES
+
 log = logging.getLogger("imgedit")
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")
@@ -45,6 +47,8 @@ class ModelProfile:
     max_tokens: int = 600
     temperature: float = 0.1
     headers: dict[str, str] = field(default_factory=dict, repr=False)  # extra headers; values may be "env:VAR"
+    mode: str = ""  # model, offline-first or checked (see planner/modes.py); "": the `llm_mode` setting
+    examples: int = 4  # most similar solved requests from the example bank sent as few-shot examples
 
     def key(self) -> str:
         return _resolve(self.api_key)
@@ -63,7 +67,7 @@ class ModelProfile:
         url = urlunsplit((parts.scheme, host, parts.path, "", ""))
         return {"name": self.name, "model": self.model, "base_url": url, "template": self.template,
                 "vision": self.vision, "json_mode": self.json_mode, "tools": self.tools, "stream": self.stream,
-                "has_key": bool(self.key())}
+                "mode": self.mode, "examples": self.examples, "has_key": bool(self.key())}
 
 
 def _resolve(value: str) -> str:
@@ -107,6 +111,10 @@ def profile_from_dict(name: str, data: Mapping[str, Any], defaults: Mapping[str,
             raise ValueError(f"profile {name!r}: {key} must be of type {kind}")
     if values.get("template") and not NAME_RE.match(values["template"]):
         raise ValueError(f"profile {name!r}: template must be a plain name such as 'default', 'compact' or 'zh'")
+    if values.get("mode", "") not in ("", *MODES):
+        raise ValueError(f"profile {name!r}: mode must be one of {', '.join(MODES)}")
+    if not 0 <= int(values.get("examples", 4)) <= 16:
+        raise ValueError(f"profile {name!r}: examples must be 0-16")
     if not 0.1 <= float(values.get("timeout", 60)) <= 3600 or not 0 <= int(values.get("max_retries", 2)) <= 10:
         raise ValueError(f"profile {name!r}: timeout must be 0.1-3600 s and max_retries 0-10")
     return ModelProfile(name=name, **values)
@@ -154,5 +162,5 @@ def load_profiles(data_dir: str | os.PathLike | None, settings: Any = None,
     if implicit is not None and ENV_PROFILE not in profiles:
         profiles[ENV_PROFILE] = implicit
     for problem in errors:
-        log.warning("imgedit: model profile skipped: %s", problem)
+        log.warning("model profile skipped: %s", problem)
     return profiles, errors

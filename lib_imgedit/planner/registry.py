@@ -18,7 +18,7 @@ from .profiles import ENV_PROFILE, OFFLINE, ModelProfile, load_profiles
 
 log = logging.getLogger("imgedit")
 _UNREAD = object()
-_SETTINGS_USED = ("llm_profile", "llm_model", "llm_base_url", "llm_api_key", "llm_timeout", "llm_template")
+_SETTINGS_USED = ("llm_profile", "llm_model", "llm_base_url", "llm_api_key", "llm_timeout", "llm_template", "llm_mode")
 
 
 class PlannerRegistry:
@@ -48,7 +48,7 @@ class PlannerRegistry:
             wanted = settings.llm_profile
             if wanted and wanted != OFFLINE and wanted not in self._profiles:
                 self.errors.append(f"llm_profile {wanted!r} is not a configured profile: planning offline")
-                log.warning("imgedit: %s", self.errors[-1])
+                log.warning("%s", self.errors[-1])
             self._planners = {}
             self._stamp = stamp
 
@@ -81,6 +81,7 @@ class PlannerRegistry:
             if planner is None or planner.profile != profile:
                 settings = self._settings()
                 planner = LLMPlanner(profile, self.rules, self.offline, settings.data_dir,
-                                     getattr(settings, "llm_template", "") or "default")
+                                     getattr(settings, "llm_template", "") or "default",
+                                     getattr(settings, "llm_mode", "") or "model")
                 self._planners[name] = planner
             return planner

@@ -58,7 +58,8 @@ class ChatServer:
             time.sleep(step.delay)
         if step.status != 200 or step.body is not None:
             body = step.body if step.body is not None else json.dumps({"error": {"message": f"scripted {step.status}"}})
-            return Response(body, status=step.status, headers=step.headers, content_type="application/json")
+            kind = step.headers.get("Content-Type", "application/json")
+            return Response(body, status=step.status, headers=step.headers, content_type=kind)
         stream = bool(self.requests[-1].body.get("stream"))
         return _stream(step) if stream else Response(json.dumps(_completion(step)), content_type="application/json")
 

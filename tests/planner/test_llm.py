@@ -112,6 +112,12 @@ def test_json_modes_and_extra_headers(chat, make_profile, mode):
     else:
         schema = sent["json_schema"]["schema"] if mode == "schema" else sent["schema"]
         assert sent["type"] == ("json_schema" if mode == "schema" else "json_object")
+        if mode == "object+schema":  # a grammar keeps the exact choice: one instruction or steps
+            one, steps = schema["oneOf"]
+            assert steps["properties"]["steps"]["items"]["properties"]["targets"]["items"]["enum"] == sorted(LABELS)
+            schema = one
+        else:  # structured outputs need an object at the root: one object that may hold steps
+            assert schema["type"] == "object" and "steps" in schema["properties"]
         assert schema["properties"]["targets"]["items"]["enum"] == sorted(LABELS)
     assert chat.requests[0].headers["X-Team"] == "imgedit"
 

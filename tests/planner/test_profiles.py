@@ -13,7 +13,7 @@ import pytest
 
 from lib_imgedit.__main__ import main
 from lib_imgedit.config import load_rules, load_settings
-from lib_imgedit.instruction import validate_instruction
+from lib_imgedit.instruction import validate_plan
 from lib_imgedit.planner.base import PlanContext
 from lib_imgedit.planner.llm import LLMPlanner, planning_messages
 from lib_imgedit.planner.offline import OfflinePlanner
@@ -106,8 +106,8 @@ def test_builtin_templates_render_and_their_examples_are_valid(name):
     template = load_template(name)
     assert template.system and template.suggest and len(template.examples) >= 3
     for ex in template.examples:
-        labels = re.findall(r"([a-z_]+)(?: \(\d+%\))?", ex.labels)
-        validate_instruction(json.loads(ex.assistant), RULES, labels)
+        labels = re.findall(r"([a-z_]+(?: \d+)?)(?: \(\d+%\))?", ex.labels)
+        validate_plan(json.loads(ex.assistant), RULES, labels)
     ctx = PlanContext(text="make it darker", labels=["sky", "tree"], shares={"sky": 0.6, "tree": 0.4})
     system = planning_messages(template, ctx, RULES)[0]["content"]
     assert "{{" not in system and "sky" in system
@@ -137,7 +137,7 @@ def test_a_missing_template_falls_back_with_a_note(make_profile, chat):
 def test_example_file_documents_every_profile_key():
     text = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
     for key in ("base_url", "model", "api_key", "template", "vision", "json_mode", "tools", "stream", "timeout",
-                "max_retries", "max_tokens", "temperature", "headers"):
+                "max_retries", "max_tokens", "temperature", "headers", "mode", "examples"):
         assert f"`{key}`" in text, f"README must document the profile key {key}"
     for name in PLACEHOLDERS:
         assert "{{" + name + "}}" in text, f"README must document the placeholder {name}"

@@ -1,0 +1,51 @@
+"""How a language model and the offline planner work together (the `llm_mode` setting, or a profile's `mode`).
+
+- `model`: the model plans; the offline planner only steps in when the model fails.
+- `offline-first`: the offline planner answers what it reads with confidence (milliseconds); the model
+  gets only what it cannot read: unknown words, long or unusual requests, conversations it cannot resolve.
+- `checked`: the model plans with the offline planner's reading offered as a candidate; a plan that
+  contradicts what the request says explicitly (an operation or a label the user named, as the
+  confident offline reading shows) is replaced by that reading, with a note.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..instruction import plan_steps
+
+MODES = ("model", "offline-first", "checked")
+CONFIDENT = 0.8  # an offline reading at least this sure is taken as what the request explicitly says
+
+# Operations a reader may take for one another without contradicting the request ("make the hair
+# blonde" is a recolor or an inpaint; "remove the cup" a remove or an inpaint).
+_SAME = [{"recolor", "inpaint"}, {"remove", "inpaint"}, {"adjust", "recolor"}]
+
+
+def confident(reading: Any) -> bool:
+    conf = getattr(reading, "confidence", None)
+    return conf is not None and conf >= CONFIDENT
+
+
+def _ops_agree(a: str, b: str) -> bool:
+    return a == b or any({a, b} <= pair for pair in _SAME)
+
+
+def contradiction(plan: dict[str, Any], reading: dict[str, Any]) -> str:
+    """Why `plan` (the model's) contradicts the confident offline `reading`, or "" when it does not."""
+    got, want = plan_steps(plan), plan_steps(reading)
+    if len(got) != len(want):
+        return f"it planned {len(got)} step(s) where the request asks for {len(want)}"
+    for i, (g, w) in enumerate(zip(got, want, strict=True)):
+        where = f"step {i + 1}: " if len(want) > 1 else ""
+        g_op, w_op = g.get("operation", ""), w.get("operation", "")
+        if w_op == "clarify" and g_op != "clarify":
+            return f"{where}it edited although the request names something that is not in the picture"
+        if g_op == "clarify" and w_op != "clarify":
+            return f"{where}it asked back although the request is clear ({w_op})"
+        if not _ops_agree(g_op, w_op):
+            return f"{where}it chose {g_op} where the request asks for {w_op}"
+        g_t, w_t = sorted(g.get("targets") or []), sorted(w.get("targets") or [])
+        if g_t != w_t and w_op != "clarify":
+            return f"{where}it targeted {g_t or 'the whole picture'} where the request names {w_t or 'the whole picture'}"
+    return ""
