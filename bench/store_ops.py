@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from servers import REDIS_SERVER, RedisServer  # noqa: E402
 
-from lib_imgedit.sessions import SessionStore, SQLiteSessionStore  # noqa: E402
+from lib_imgedit.store import SessionStore, SQLiteSessionStore  # noqa: E402
 
 SESSIONS = 20
 INSTRUCTION = {"operation": "adjust", "targets": ["background"], "adjust": {"blur": 0.5}, "reply": "Blurring the background."}
@@ -68,7 +68,7 @@ def measure(store: SessionStore, turns: int, size: Callable[[], int]) -> dict[st
 
     def bookkeeping(i: int) -> None:
         with store.lock(sids[i % SESSIONS]):
-            store.admit_turn(f"client-{i % SESSIONS}", 10**9)
+            store.admit(f"client-{i % SESSIONS}", 10**9)
 
     out = {"write": per_call(write, turns)}
     out["bytes"] = (size() - before) / (turns + 10)
@@ -100,7 +100,7 @@ def main() -> None:
     if REDIS_SERVER:
         server = RedisServer(tmp)
         try:
-            from lib_imgedit.store_redis import RedisSessionStore
+            from lib_imgedit.store.redis import RedisSessionStore
 
             store = RedisSessionStore(server.url)
             results["Redis (127.0.0.1)"] = measure(store, args.turns, lambda: int(store.r.info("memory")["used_memory"]))

@@ -69,7 +69,7 @@ def cmd_gc(args: argparse.Namespace) -> int:
     """Delete sessions idle longer than session_ttl_days, then files nothing refers to."""
     from .blobs import BlobStore
     from .housekeeping import sweep
-    from .sessions import open_store
+    from .store import open_store
 
     settings = _settings(args)
     store = open_store(settings)

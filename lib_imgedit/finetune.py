@@ -24,7 +24,7 @@ from .planner.base import PlanContext
 from .planner.llm import planning_messages
 from .planner.templates import load_template
 from .service import EditService, history_turns
-from .sessions import Message, Node
+from .store import Message, Node
 
 _SKIPPED_PLANNERS = ("command", "manual")  # buttons and hand-edited JSON carry no request to learn from
 

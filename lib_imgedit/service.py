@@ -12,7 +12,7 @@ import logging
 import re
 import threading
 import time
-from contextlib import AbstractContextManager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -37,6 +37,7 @@ from .errors import (
 from .executors import EXECUTORS, EditRequest, EditResult, Executor
 from .instruction import EditInstruction, build_schema, validate_instruction
 from .lang import is_zh
+from .limits import Limits
 from .masks import build_mask, overlay
 from .planner import PlanContext, Planner, PlanResult, Turn, plan_validated
 from .planner.llm import LLMPlanner
@@ -47,12 +48,15 @@ from .planner.suggest_llm import llm_suggestions
 from .planner.templates import template_names
 from .segment import SEGMENTERS, LabelMap, Segmenter, segmenter_class
 from .segment.base import LABEL_RE
-from .sessions import Node, Session, SessionStore, open_store
+from .store import Node, Session, SessionStore, open_store
 
 log = logging.getLogger("imgedit")
 
 API_VERSION = 1
 HISTORY_TURNS = 12  # messages the planner sees
+BRANCH_WINDOW = 24  # edits on the current branch a turn looks back on (suggestions, the planner's context)
+VIEW_MESSAGES, VIEW_NODES = (50, 200), (100, 1000)  # session view pages: (default, most)
+_SESSION_ID = re.compile(r"[0-9a-f]{32}")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _REGION_OPS = ("inpaint", "recolor", "remove", "adjust", "face_swap")
 
@@ -86,6 +90,7 @@ class EditService:
         data = Path(settings.data_dir)
         self.rules = load_rules(data)
         self.store = store or open_store(settings)
+        self.limits = Limits(lambda: self.settings, self.store)
         self.blobs = blobs or BlobStore(data / "blobs")
         self.offline = OfflinePlanner(self.rules)
         redact.register(redact.secret_values(settings))
@@ -94,20 +99,22 @@ class EditService:
         self._cancel: dict[str, threading.Event] = {}
 
     # ---------------------------------------------------------------- plumbing
-    def _lock(self, session_id: str) -> AbstractContextManager[None]:
-        """The session's turn lock; the store owns it, so with Redis it holds across replicas."""
-        return self.store.lock(session_id)
+    @contextmanager
+    def _lock(self, session_id: str) -> Iterator[None]:
+        """The session's turn lock (the store owns it, so with Redis it holds across replicas), then
+        one of this machine's turn slots."""
+        with self.store.lock(session_id), self.limits.running():
+            yield
 
-    def _admit(self, client: str) -> None:
-        """Count a turn against the client's turns-per-minute limit."""
-        limit = self.settings.turns_per_minute
-        wait = self.store.admit_turn(client, limit)
-        if wait > 0:
-            raise RateLimited(f"too many turns: the limit is {limit} a minute; try again in {max(1, round(wait))} s",
-                              retry_after=wait)
+    def _admit(self, session_id: str) -> None:
+        """Count a turn against the session's turns-per-minute limit (the front doors count the
+        client's: `limits.client_turn`)."""
+        if not isinstance(session_id, str) or not _SESSION_ID.fullmatch(session_id):
+            raise SessionNotFound(f"no session {str(session_id)[:40]!r}")
+        self.limits.session_turn(session_id)
 
     def _owned(self, session_id: str, client: str) -> Session:
-        if not isinstance(session_id, str) or not re.fullmatch(r"[0-9a-f]{32}", session_id):
+        if not isinstance(session_id, str) or not _SESSION_ID.fullmatch(session_id):
             raise SessionNotFound(f"no session {str(session_id)[:40]!r}")
         session = self.store.get_session(session_id)
         if session.client != client:  # someone else's session looks exactly like a missing one
@@ -263,25 +270,33 @@ class EditService:
     def get_session(self, session_id: str, client: str) -> Session:
         return self._owned(session_id, client)
 
-    def session_view(self, session_id: str, client: str) -> dict[str, Any]:
+    def session_view(self, session_id: str, client: str, limit: int | None = None, before: int | None = None,
+                     node_limit: int | None = None, node_before: int | None = None) -> dict[str, Any]:
+        """The session with a page of its messages and a page of its tree, each the latest `limit`
+        below seq `before`, oldest first. `messages_before` / `nodes_before` is the `before` of the
+        previous page, None on the first one; the current node's suggestions come once, not per node."""
+        limit, node_limit = _page(limit, VIEW_MESSAGES, "limit"), _page(node_limit, VIEW_NODES, "node_limit")
+        before, node_before = _cursor(before, "before"), _cursor(node_before, "node_before")
         session = self._owned(session_id, client)
-        nodes = self.store.nodes(session.id)
+        current = self._current(session)
+        messages = self.store.recent_messages(session.id, limit, before)
+        nodes = self.store.tree(session.id, node_limit, node_before)
         return {
             "session_id": session.id,
             "created": session.created,
             "updated": session.updated,
             "current": session.current,
             "profile": session.profile,
+            "title": session.title,
             "pending": session.data.get("pending"),
-            "nodes": [
-                {"id": n.id, "parent": n.parent, "seq": n.seq, "kind": n.kind, "instruction": n.instruction,
-                 "executor": n.executor, "created": n.created, "suggestions": n.suggestions}
-                for n in nodes
-            ],
+            "suggestions": current.suggestions if current else [],
+            "nodes": nodes,
+            "nodes_before": nodes[0]["seq"] if nodes and nodes[0]["seq"] > 1 else None,
             "messages": [
                 {"id": m.id, "seq": m.seq, "role": m.role, "text": m.text, "node": m.node, "data": m.data, "created": m.created}
-                for m in self.store.messages(session.id)
+                for m in messages
             ],
+            "messages_before": messages[0].seq if messages and messages[0].seq > 1 else None,
         }
 
     def update_session(self, session_id: str, client: str, profile: str | None = None,
@@ -321,7 +336,7 @@ class EditService:
     def upload(self, session_id: str, client: str, raw: bytes, label_map: LabelMap | None = None,
                lang: str = "") -> TurnOutcome:
         """Store a new picture as a root node (a session may hold several), segment it, describe it."""
-        self._admit(client)
+        self._admit(session_id)
         with self._lock(session_id):
             session = self._owned(session_id, client)
             image = self.decode_upload(raw)
@@ -347,7 +362,7 @@ class EditService:
                 progress: Callable[[int, int, str], None] | None = None) -> TurnOutcome:
         """Plan the request with the session's planner, then run it."""
         text = self._check_text(text)
-        self._admit(client)
+        self._admit(session_id)
         with self._lock(session_id):
             session = self._owned(session_id, client)
             node, labels = self._edit_base(session, mask_png)
@@ -360,7 +375,7 @@ class EditService:
         """Run an instruction given as JSON (edited by the user, or an accepted suggestion) without planning."""
         if not isinstance(instruction, dict):
             raise InvalidInstruction("the instruction must be a JSON object")
-        self._admit(client)
+        self._admit(session_id)
         with self._lock(session_id):
             session = self._owned(session_id, client)
             node, labels = self._edit_base(session, mask_png)
@@ -401,7 +416,7 @@ class EditService:
 
     def jump(self, session_id: str, client: str, node_id: str) -> TurnOutcome:
         """Make any node current; the next edit branches from it."""
-        self._admit(client)
+        self._admit(session_id)
         with self._lock(session_id):
             session = self._owned(session_id, client)
             target = self.store.get_node(session.id, node_id)
@@ -442,7 +457,7 @@ class EditService:
 
     # ---------------------------------------------------------------- turn internals
     def _context(self, session: Session, node: Node, labels: LabelMap, text: str) -> PlanContext:
-        history = history_turns(self.store.messages(session.id))
+        history = history_turns(self.store.recent_messages(session.id, HISTORY_TURNS))
         return picture_context(labels, text=text, history=history, current=node.instruction,
                                image_png=self.blobs.get(node.image))
 
@@ -523,13 +538,8 @@ class EditService:
             running.set()
 
     def _ancestors(self, session_id: str, node: Node) -> list[Node]:
-        by_id = {n.id: n for n in self.store.nodes(session_id)}
-        chain = []
-        cur: Node | None = node
-        while cur is not None:
-            chain.append(cur)
-            cur = by_id.get(cur.parent) if cur.parent else None
-        return chain[::-1]
+        """The last BRANCH_WINDOW nodes of the branch ending at `node`, oldest first (one bounded read)."""
+        return self.store.ancestors(session_id, node.id, BRANCH_WINDOW)
 
     def _suggest(self, labels: LabelMap, done: list[dict[str, Any] | None], zh: bool, session: Session,
                  png: bytes) -> list[dict[str, Any]]:
@@ -551,7 +561,7 @@ class EditService:
     def _history(self, session_id: str, client: str, op: str, count: int, text: str) -> TurnOutcome:
         if not isinstance(count, int) or not 1 <= count <= 50:
             raise BadRequest("count must be a whole number from 1 to 50")
-        self._admit(client)
+        self._admit(session_id)
         with self._lock(session_id):
             session = self._owned(session_id, client)
             self._require_image(session)
@@ -560,20 +570,18 @@ class EditService:
             return self._move(session, op, count, user_msg, False)
 
     def _move(self, session: Session, op: str, count: int, user_msg: Any, zh: bool) -> TurnOutcome:
-        nodes = {n.id: n for n in self.store.nodes(session.id)}
-        cur = nodes[session.current]
-        moved = 0
-        for _ in range(count):
-            if op == "undo":
-                if not cur.parent:
-                    break
-                cur = nodes[cur.parent]
-            else:
-                children = [n for n in nodes.values() if n.parent == cur.id]
+        """Undo walks up the branch, redo down the most recently visited child: `count` bounded reads."""
+        if op == "undo":
+            chain = self.store.ancestors(session.id, session.current, count + 1)
+            cur, moved = chain[0], len(chain) - 1
+        else:
+            cur, moved = self.store.get_node(session.id, session.current), 0
+            for _ in range(count):
+                children = self.store.children(session.id, cur.id)
                 if not children:
                     break
                 cur = max(children, key=lambda n: (n.visited, n.seq))
-            moved += 1
+                moved += 1
         if moved == 0:
             reply = ("没有可以撤销的操作了" if zh else "Nothing to undo: this is the original picture.") if op == "undo" else (
                 "没有可以重做的操作" if zh else "Nothing to redo.")
@@ -592,6 +600,21 @@ class EditService:
 
 
 # -------------------------------------------------------------------- helpers
+def _page(value: int | None, bounds: tuple[int, int], name: str) -> int:
+    default, most = bounds
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= most:
+        raise BadRequest(f"{name} must be a whole number from 1 to {most}")
+    return value
+
+
+def _cursor(value: int | None, name: str) -> int | None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        raise BadRequest(f"{name} must be a message or node seq (1 or more), from the previous page's *_before")
+    return value
+
+
 def history_turns(messages: list[Any]) -> list[Turn]:
     """The conversation a planner sees: the last HISTORY_TURNS messages, uploads left out."""
     return [Turn(m.role, m.text, m.data.get("instruction")) for m in messages[-HISTORY_TURNS:] if not m.data.get("upload")]

@@ -15,8 +15,8 @@ from PIL import Image
 from lib_imgedit.__main__ import main
 from lib_imgedit.housekeeping import Sweeper, sweep
 from lib_imgedit.service import EditService
-from lib_imgedit.sessions import open_store
 from lib_imgedit.standalone import create_app
+from lib_imgedit.store import open_store
 
 API = "/sdapi/v1/imgedit"
 
