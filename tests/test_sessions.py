@@ -300,3 +300,50 @@ def test_bounded_reads(store):
     assert [m.text for m in store.recent_messages(s.id, 10, before=3)] == ["a", "a"]
     assert store.recent_messages(s.id, 5, before=1) == [] and len(store.recent_messages(s.id, 100)) == 8
     assert store.recent_messages(s.id, 2, before=100) == store.messages(s.id)[-2:]
+
+
+@pytest.mark.parametrize("store_name", ["sqlite", "redis"])
+def test_session_view_pages_every_message_and_node_exactly_once(settings, store_name, request):
+    from fastapi.testclient import TestClient
+    from test_store_cost import grow, png
+
+    from lib_imgedit.service import EditService
+    from lib_imgedit.standalone import create_app
+
+    overrides = {"executors": "local", "turns_per_minute": 1000}
+    if store_name == "redis":
+        overrides |= {"store": "redis", "redis_url": request.getfixturevalue("redis_url")}
+    service = EditService(settings.update(overrides))
+    client = TestClient(create_app(service, with_ui=False))
+    api = "/sdapi/v1/imgedit/sessions"
+    sid = client.post(api).json()["session_id"]
+    client.post(f"{api}/{sid}/image", json={"image": __import__("base64").b64encode(png()).decode()})
+    for text in ("a bit brighter", "a bit darker", "undo", "a bit darker"):
+        assert client.post(f"{api}/{sid}/message", json={"text": text}).status_code == 200
+    grow(service.store, sid, 40)
+    everything = [m.id for m in service.store.messages(sid)]
+    nodes = [n.id for n in service.store.nodes(sid)]
+    assert len(everything) == 10 + 2 * 38 and len(nodes) == 4 + 38  # the branch is 3 long after the undo
+    def walk(limit: int, key: str, name: str) -> list[str]:
+        """Every page from the latest back, following the `<name>_before` cursor."""
+        seen: list[str] = []
+        params: dict = {"limit": limit, "node_limit": limit}
+        while True:
+            view = client.get(f"{api}/{sid}", params=params).json()
+            assert len(view[key]) <= limit
+            seen = [item["id"] for item in view[key]] + seen
+            if view[f"{key}_before"] is None:
+                return seen
+            params[name] = view[f"{key}_before"]
+
+    for limit in (1, 7, 50, 200):
+        assert walk(limit, "messages", "before") == everything  # every one, once, in order
+        assert walk(limit, "nodes", "node_before") == nodes
+    view = client.get(f"{api}/{sid}").json()  # the defaults: the latest 50 messages and 100 nodes
+    assert [m["id"] for m in view["messages"]] == everything[-50:] and view["messages_before"] == len(everything) - 49
+    assert [n["id"] for n in view["nodes"]] == nodes and view["nodes_before"] is None
+    assert set(view["nodes"][0]) == set(TREE_FIELDS) and view["suggestions"] == service.store.get_node(sid, view["current"]).suggestions
+    for bad in ({"limit": 0}, {"limit": 201}, {"node_limit": 1001}, {"before": 0}):
+        r = client.get(f"{api}/{sid}", params=bad)
+        assert r.status_code == 400 and next(iter(bad)) in r.json()["message"]
+    assert client.get(f"{api}/{sid}", params={"before": "x"}).status_code == 422

@@ -43,7 +43,7 @@ MIGRATIONS: list[str] = [
     """,
     # 2: bounded reads for turns: children (redo) and the latest nodes without scanning a session
     """
-    CREATE INDEX nodes_parent ON nodes(session_id, parent);
+    CREATE INDEX nodes_parent ON nodes(session_id, parent, seq);
     CREATE INDEX nodes_seq ON nodes(session_id, seq);
     """,
 ]
