@@ -52,7 +52,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     app = create_app(service, api_auth=args.api_auth or os.environ.get("IMGEDIT_API_AUTH"), with_ui=not args.api_only,
                      lang=args.lang)
     print(f"Chat Edit: http://{args.host}:{args.port}/  (API under /sdapi/v1/imgedit/, data in {settings.data_dir})", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    # client addresses come from the `forwarded_allow_ips` setting alone, not also from uvicorn's own default
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", proxy_headers=False)
     return 0
 
 

@@ -15,6 +15,7 @@ one is refused at once.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import threading
 import time
@@ -57,28 +58,27 @@ class RateWindow:
             return 0.0
 
 
-def _networks(spec: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network] | None:
-    """`forwarded_allow_ips` as networks; None when it is `*` (trust every peer)."""
-    items = [s.strip() for s in spec.split(",") if s.strip()]
+def _trust(spec: str) -> Callable[[str], bool]:
+    """`forwarded_allow_ips` as a test of a peer: addresses and networks, other literals (a unix
+    socket path, a test client's name) compared as they are, `*` for every peer; as uvicorn reads it."""
+    items = {s.strip() for s in spec.split(",") if s.strip()}
     if "*" in items:
-        return None
+        return lambda address: True
     nets = []
     for item in items:
-        try:
+        with contextlib.suppress(ValueError):
             nets.append(ipaddress.ip_network(item, strict=False))
+
+    def trusted(address: str) -> bool:
+        if address in items:
+            return True
+        try:
+            ip = ipaddress.ip_address(address)
         except ValueError:
-            raise ValueError(f"forwarded_allow_ips: {item!r} is not an address or a network") from None
-    return nets
+            return False
+        return any(ip.version == n.version and ip in n for n in nets)
 
-
-def _trusted(address: str, nets: list | None) -> bool:
-    if nets is None:
-        return True
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(ip.version == n.version and ip in n for n in nets)
+    return trusted
 
 
 def client_address(peer: str | None, forwarded_for: str, trusted: str) -> str:
@@ -86,12 +86,12 @@ def client_address(peer: str | None, forwarded_for: str, trusted: str) -> str:
     nearest address in `X-Forwarded-For` that is not a trusted proxy (read from the right, as
     uvicorn does), or the leftmost when they all are."""
     peer = peer or "unknown"
-    nets = _networks(trusted)
-    if not forwarded_for or not _trusted(peer, nets):
+    is_trusted = _trust(trusted)
+    if not forwarded_for or not is_trusted(peer):
         return peer
     hops = [h.strip() for h in forwarded_for.split(",") if h.strip()]
     for hop in reversed(hops):
-        if not _trusted(hop, nets):
+        if not is_trusted(hop):
             return hop
     return hops[0] if hops else peer
 
