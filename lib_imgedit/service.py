@@ -109,14 +109,10 @@ class EditService:
     def _admit(self, session_id: str) -> None:
         """Count a turn against the session's turns-per-minute limit (the front doors count the
         client's: `limits.client_turn`)."""
-        if not isinstance(session_id, str) or not _SESSION_ID.fullmatch(session_id):
-            raise SessionNotFound(f"no session {str(session_id)[:40]!r}")
-        self.limits.session_turn(session_id)
+        self.limits.session_turn(_checked_id(session_id))
 
     def _owned(self, session_id: str, client: str) -> Session:
-        if not isinstance(session_id, str) or not _SESSION_ID.fullmatch(session_id):
-            raise SessionNotFound(f"no session {str(session_id)[:40]!r}")
-        session = self.store.get_session(session_id)
+        session = self.store.get_session(_checked_id(session_id))
         if session.client != client:  # someone else's session looks exactly like a missing one
             raise SessionNotFound(f"no session {session_id!r}: it never existed, expired or belongs to someone else")
         return session
@@ -503,7 +499,7 @@ class EditService:
         new = self.store.new_node(session.id, parent=node.id, instruction=instr.to_dict(), executor=result.executor,
                                   info=redact.redact_data({**result.info, "seconds": round(seconds, 3), "planner": plan.planner}),
                                   **keys)
-        done = [n.instruction for n in self._ancestors(session.id, node)] + [instr.to_dict()]
+        done = [n["instruction"] for n in self._branch(session.id, node)] + [instr.to_dict()]
         new.suggestions = self._suggest(_without_user_mask(new_labels), done, zh, session, png)
         reply = instr.reply or default_reply(instr, zh)
         notes = plan.notes + list(result.info.get("notes") or [])  # the executor's: e.g. ControlNet missing
@@ -537,8 +533,9 @@ class EditService:
         if running is not None:
             running.set()
 
-    def _ancestors(self, session_id: str, node: Node) -> list[Node]:
-        """The last BRANCH_WINDOW nodes of the branch ending at `node`, oldest first (one bounded read)."""
+    def _branch(self, session_id: str, node: Node) -> list[dict[str, Any]]:
+        """Compact records (`store.TREE_FIELDS`: id, parent, instruction...) of the last BRANCH_WINDOW
+        nodes of the branch ending at `node`, oldest first: one bounded read."""
         return self.store.ancestors(session_id, node.id, BRANCH_WINDOW)
 
     def _suggest(self, labels: LabelMap, done: list[dict[str, Any] | None], zh: bool, session: Session,
@@ -573,7 +570,7 @@ class EditService:
         """Undo walks up the branch, redo down the most recently visited child: `count` bounded reads."""
         if op == "undo":
             chain = self.store.ancestors(session.id, session.current, count + 1)
-            cur, moved = chain[0], len(chain) - 1
+            cur, moved = self.store.get_node(session.id, chain[0]["id"]), len(chain) - 1
         else:
             cur, moved = self.store.get_node(session.id, session.current), 0
             for _ in range(count):
@@ -600,6 +597,13 @@ class EditService:
 
 
 # -------------------------------------------------------------------- helpers
+def _checked_id(session_id: Any) -> str:
+    """A session id of the right shape (so nothing else reaches the store or a rate-limit key)."""
+    if not isinstance(session_id, str) or not _SESSION_ID.fullmatch(session_id):
+        raise SessionNotFound(f"no session {str(session_id)[:40]!r}")
+    return session_id
+
+
 def _page(value: int | None, bounds: tuple[int, int], name: str) -> int:
     default, most = bounds
     if value is None:

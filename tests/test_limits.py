@@ -256,3 +256,22 @@ def test_the_machine_cap_queues_then_refuses(settings):
     assert order == ["first", "queued"]
     with service.limits.running():  # free again
         pass
+
+
+def test_inside_the_webui_the_api_auth_user_is_the_client(settings):
+    """The WebUI's router checks --api-auth before the limits count, so they count its user."""
+    from fastapi import Depends, FastAPI
+
+    from lib_imgedit.api import create_router
+    from lib_imgedit.host.routes import basic_auth
+
+    service = EditService(settings.update({"client_turns_per_minute": 1, "sessions_per_minute": 1}))
+    webui = FastAPI()
+    webui.include_router(create_router(service, dependencies=[Depends(basic_auth({"ann": "pw1", "bob": "pw2"}))]))
+    client = TestClient(webui)
+    for path, body in (("/sessions", None), ("/plan", {"text": "blur it"})):
+        assert client.post(f"{API}{path}", json=body, auth=("ann", "pw1")).status_code == 200
+        r = client.post(f"{API}{path}", json=body, auth=("ann", "pw1"))
+        assert r.status_code == 429 and r.headers["retry-after"]
+        assert client.post(f"{API}{path}", json=body, auth=("bob", "pw2")).status_code == 200
+    assert client.post(f"{API}/plan", json={"text": "blur it"}).status_code == 401  # not counted, refused

@@ -112,8 +112,8 @@ def test_an_older_layout_is_indexed_when_the_store_opens(redis_url):
     for kid in kids:
         store.commit_turn(sid, [kid], [], kid.id)
     tree = store.tree(sid, 10)
-    store.r.delete(store._k("tree", sid), store._k("kids", sid), store._k("schema"))  # as layout 1 left it
-    assert store.children(sid, root.id) == [] and store.tree(sid, 10) == []
+    store.r.delete(*(store._k(k, sid) for k in ("brief", "tree", "kids")), store._k("schema"))  # as layout 1 left it
+    assert store.children(sid, root.id) == [] and store.tree(sid, 10) == [] and store.ancestors(sid, kids[0].id, 5) == []
     again = RedisSessionStore(redis_url)
     assert [n.id for n in again.children(sid, root.id)] == [k.id for k in kids] and again.tree(sid, 10) == tree
     assert again.r.get(again._k("schema")) == "2"

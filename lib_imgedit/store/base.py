@@ -5,8 +5,8 @@ messages; undo, redo and branching are moves of the session's `current` pointer.
 committed in one transaction (`commit_turn`), so a crash leaves it either fully present or absent.
 
 Reads that a turn makes are bounded, so a turn costs the same at step 500 as at step 5: the current
-node (`get_node`), a window of its branch (`ancestors`), its `children` (redo), the latest messages
-(`recent_messages`) and a window of the tree (`tree`, compact records). `nodes` and `messages` read a
+node (`get_node`), a window of its branch (`ancestors`) and of the tree (`tree`), both as compact
+records, its `children` (redo) and the latest messages (`recent_messages`). `nodes` and `messages` read a
 whole session and are for exports and tests, never for a turn.
 """
 
@@ -148,9 +148,9 @@ class SessionStore:
     def get_node(self, session_id: str, node_id: str) -> Node:
         raise NotImplementedError
 
-    def ancestors(self, session_id: str, node_id: str, limit: int) -> list[Node]:
-        """The branch that ends at `node_id`: the node and its nearest ancestors, at most `limit`
-        nodes, oldest first."""
+    def ancestors(self, session_id: str, node_id: str, limit: int) -> list[dict[str, Any]]:
+        """The branch that ends at `node_id`: compact records (`TREE_FIELDS`) of the node and its
+        nearest ancestors, at most `limit`, oldest first."""
         raise NotImplementedError
 
     def children(self, session_id: str, node_id: str) -> list[Node]:

@@ -3,7 +3,8 @@
 Keys (prefix `imgedit:`):
   session:<id>    hash  id, client, created, updated, current, profile, title, data (JSON)
   nodes:<id>      hash  node id -> node JSON
-  tree:<id>       zset  compact node records (`TREE_FIELDS`, JSON), scored by seq
+  brief:<id>      hash  node id -> its compact record (`TREE_FIELDS`, JSON)
+  tree:<id>       zset  node ids, scored by seq
   kids:<id>       hash  node id -> its children's ids, space-separated, oldest first
   messages:<id>   list  message JSON, oldest first (a message's seq is its position + 1)
   client:<name>   zset  a client's session ids, scored by `updated`
@@ -12,8 +13,9 @@ Keys (prefix `imgedit:`):
   rate:<key>      zset  the events of the last minute under a rate-limit key
   schema          the layout version; older layouts are migrated when a store opens
 
-Every read a turn makes touches a bounded number of entries: one node by id, a branch walked up by a
-server-side script (`ancestors`), the children listed in `kids`, a range of `messages` or `tree`.
+Every read a turn makes touches a bounded number of entries: one node by id, a branch of compact
+records walked up by a server-side script (`ancestors`), the children listed in `kids`, a range of
+`messages`, a range of `tree` with its records.
 A turn is committed with WATCH/MULTI/EXEC on the session, node and message keys: a concurrent
 writer makes the transaction start again, and `expect_current` is checked on the fresh state, so a
 turn is applied whole or not at all. Images are not stored here: they stay in the BlobStore, on
@@ -56,8 +58,8 @@ redis.call('EXPIRE', KEYS[1], math.ceil(window) + 1)
 return '0'
 """
 
-# The branch ending at a node, walked up on the server in one round trip: at most ARGV[2] node JSONs,
-# nearest first.
+# The branch ending at a node, walked up on the server in one round trip: at most ARGV[2] compact
+# records (KEYS[1] = brief), nearest first.
 _ANCESTORS = """
 local out, id = {}, ARGV[1]
 for _ = 1, tonumber(ARGV[2]) do
@@ -70,7 +72,15 @@ for _ = 1, tonumber(ARGV[2]) do
 end
 return out
 """
-LAYOUT = 2  # 2: `tree` and `kids` index the nodes
+
+# A page of the tree in one round trip: the compact records (KEYS[2] = brief) of at most ARGV[2]
+# node ids (KEYS[1] = tree) with a seq below ARGV[1], latest first.
+_TREE = """
+local ids = redis.call('ZREVRANGEBYSCORE', KEYS[1], ARGV[1], '-inf', 'LIMIT', 0, tonumber(ARGV[2]))
+if #ids == 0 then return {} end
+return redis.call('HMGET', KEYS[2], unpack(ids))
+"""
+LAYOUT = 2  # 2: `brief`, `tree` and `kids` index the nodes
 
 
 def _translated(fn: F) -> F:
@@ -97,10 +107,6 @@ def _dumps(obj: Node | Message) -> str:
     return json.dumps(obj.to_dict(), ensure_ascii=False)
 
 
-def _summary(node: Node) -> str:
-    return json.dumps(node.summary(), ensure_ascii=False)
-
-
 class RedisSessionStore(SessionStore):
     lock_lease_s: float = 15.0  # a replica killed mid-turn blocks its session at most this long
 
@@ -113,6 +119,7 @@ class RedisSessionStore(SessionStore):
         kw = self.r.connection_pool.connection_kwargs
         where = f"{kw.get('host', kw.get('path', '?'))}:{kw.get('port', '')}"
         self._ancestors = self.r.register_script(_ANCESTORS)
+        self._tree = self.r.register_script(_TREE)
         try:
             self.r.ping()
         except redis.exceptions.RedisError as exc:  # the URL may hold a password: name only host and port
@@ -134,14 +141,8 @@ class RedisSessionStore(SessionStore):
             sid = nkey[len(f"{self.prefix}nodes:"):]
             nodes = sorted((Node(**json.loads(v)) for v in self.r.hvals(nkey)), key=lambda n: n.seq)
             pipe = self.r.pipeline(transaction=True)
-            pipe.delete(self._k("tree", sid), self._k("kids", sid))
-            kids: dict[str, list[str]] = {}
-            for n in nodes:
-                pipe.zadd(self._k("tree", sid), {_summary(n): n.seq})
-                if n.parent:
-                    kids.setdefault(n.parent, []).append(n.id)
-            if kids:
-                pipe.hset(self._k("kids", sid), mapping={p: " ".join(ids) for p, ids in kids.items()})
+            pipe.delete(*(self._k(kind, sid) for kind in ("brief", "tree", "kids")))
+            self._index(pipe, sid, nodes, {})
             pipe.execute()
         self.r.set(self._k("schema"), LAYOUT)
 
@@ -241,7 +242,7 @@ class RedisSessionStore(SessionStore):
         def txn(pipe: redis.client.Pipeline) -> None:
             client = pipe.hget(key, "client")
             pipe.multi()
-            pipe.delete(key, *(self._k(kind, session_id) for kind in ("nodes", "tree", "kids", "messages")))
+            pipe.delete(key, *(self._k(kind, session_id) for kind in ("nodes", "brief", "tree", "kids", "messages")))
             if client is not None:
                 pipe.zrem(self._k("client", client), session_id)
             pipe.zrem(self._k("updated"), session_id)
@@ -261,9 +262,9 @@ class RedisSessionStore(SessionStore):
         return Node(**json.loads(raw))
 
     @_translated
-    def ancestors(self, session_id: str, node_id: str, limit: int) -> list[Node]:
-        raw = self._ancestors(keys=[self._k("nodes", session_id)], args=[node_id, limit])
-        return [Node(**json.loads(v)) for v in reversed(raw)]
+    def ancestors(self, session_id: str, node_id: str, limit: int) -> list[dict[str, Any]]:
+        raw = self._ancestors(keys=[self._k("brief", session_id)], args=[node_id, limit])
+        return [json.loads(v) for v in reversed(raw)]
 
     @_translated
     def children(self, session_id: str, node_id: str) -> list[Node]:
@@ -274,8 +275,8 @@ class RedisSessionStore(SessionStore):
     @_translated
     def tree(self, session_id: str, limit: int, before: int | None = None) -> list[dict[str, Any]]:
         top = "+inf" if before is None else f"({before}"
-        raw = self.r.zrevrangebyscore(self._k("tree", session_id), top, "-inf", start=0, num=limit)
-        return [json.loads(v) for v in reversed(raw)]
+        raw = self._tree(keys=[self._k("tree", session_id), self._k("brief", session_id)], args=[top, limit])
+        return [json.loads(v) for v in reversed(raw) if v]
 
     @_translated
     def messages(self, session_id: str) -> list[Message]:
@@ -321,17 +322,11 @@ class RedisSessionStore(SessionStore):
                 m.seq = mseq
             if current in new:
                 new[current].visited = now
-            kids: dict[str, list[str]] = {}
-            for n in nodes:
-                if n.parent:
-                    kids.setdefault(n.parent, (pipe.hget(kkey, n.parent) or "").split()).append(n.id)
+            kids = {n.parent: (pipe.hget(kkey, n.parent) or "").split() for n in nodes if n.parent and n.parent not in new}
             pipe.multi()
             if nodes or visited:
                 pipe.hset(nkey, mapping={n.id: _dumps(n) for n in [*nodes, *([visited] if visited else [])]})
-            if nodes:
-                pipe.zadd(self._k("tree", session_id), {_summary(n): n.seq for n in nodes})
-            if kids:
-                pipe.hset(kkey, mapping={p: " ".join(ids) for p, ids in kids.items()})
+            self._index(pipe, session_id, nodes, kids)
             if messages:
                 pipe.rpush(mkey, *map(_dumps, messages))
             pipe.hset(skey, mapping={"current": current or stored or "", "updated": now})
@@ -339,6 +334,19 @@ class RedisSessionStore(SessionStore):
             pipe.zadd(self._k("updated"), {session_id: now})
 
         self.r.transaction(txn, skey, nkey, mkey)
+
+    def _index(self, pipe: redis.client.Pipeline, session_id: str, nodes: list[Node], kids: dict[str, list[str]]) -> None:
+        """Queue the compact records, seq order and children lists of new `nodes`; `kids` holds the
+        stored children of their parents outside `nodes`."""
+        if not nodes:
+            return
+        for n in nodes:
+            if n.parent:
+                kids.setdefault(n.parent, []).append(n.id)
+        pipe.hset(self._k("brief", session_id), mapping={n.id: json.dumps(n.summary(), ensure_ascii=False) for n in nodes})
+        pipe.zadd(self._k("tree", session_id), {n.id: n.seq for n in nodes})
+        if kids:
+            pipe.hset(self._k("kids", session_id), mapping={p: " ".join(ids) for p, ids in kids.items()})
 
     @_translated
     def expired(self, idle_seconds: float) -> list[str]:

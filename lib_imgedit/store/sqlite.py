@@ -144,6 +144,10 @@ class SQLiteSessionStore(SessionStore):
         )
 
     @staticmethod
+    def _brief(row: sqlite3.Row) -> dict[str, Any]:
+        return {**dict(row), "instruction": json.loads(row["instruction"]) if row["instruction"] else None}
+
+    @staticmethod
     def _message(row: sqlite3.Row) -> Message:
         return Message(row["id"], row["session_id"], row["seq"], row["role"], row["text"], row["node"],
                        json.loads(row["data"]), row["created"])
@@ -195,15 +199,16 @@ class SQLiteSessionStore(SessionStore):
             raise NodeNotFound(f"no node {node_id!r} in this session")
         return self._node(rows[0])
 
-    def ancestors(self, session_id: str, node_id: str, limit: int) -> list[Node]:
+    def ancestors(self, session_id: str, node_id: str, limit: int) -> list[dict[str, Any]]:
         rows = self._read(
             "WITH RECURSIVE chain(id, parent, depth) AS ("
             " SELECT id, parent, 1 FROM nodes WHERE session_id = ?1 AND id = ?2"
             " UNION ALL SELECT n.id, n.parent, c.depth + 1 FROM chain c JOIN nodes n ON n.session_id = ?1 AND n.id = c.parent"
             " WHERE c.depth < ?3)"
-            " SELECT nodes.* FROM chain JOIN nodes ON nodes.session_id = ?1 AND nodes.id = chain.id ORDER BY chain.depth DESC",
+            f" SELECT {', '.join('nodes.' + f for f in TREE_FIELDS)} FROM chain"
+            " JOIN nodes ON nodes.session_id = ?1 AND nodes.id = chain.id ORDER BY chain.depth DESC",
             (session_id, node_id, limit))
-        return [self._node(r) for r in rows]
+        return [self._brief(r) for r in rows]
 
     def children(self, session_id: str, node_id: str) -> list[Node]:
         rows = self._read("SELECT * FROM nodes WHERE session_id = ? AND parent = ? ORDER BY seq", (session_id, node_id))
@@ -212,7 +217,7 @@ class SQLiteSessionStore(SessionStore):
     def tree(self, session_id: str, limit: int, before: int | None = None) -> list[dict[str, Any]]:
         rows = self._read(f"SELECT {', '.join(TREE_FIELDS)} FROM nodes WHERE session_id = ? AND seq < ?"
                           " ORDER BY seq DESC LIMIT ?", (session_id, _below(before), limit))
-        return [{**dict(r), "instruction": json.loads(r["instruction"]) if r["instruction"] else None} for r in rows[::-1]]
+        return [self._brief(r) for r in rows[::-1]]
 
     def messages(self, session_id: str) -> list[Message]:
         return [self._message(r) for r in self._read("SELECT * FROM messages WHERE session_id = ? ORDER BY seq", (session_id,))]
