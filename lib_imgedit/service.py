@@ -48,7 +48,7 @@ from .planner.suggest_llm import llm_suggestions
 from .planner.templates import template_names
 from .segment import SEGMENTERS, LabelMap, Segmenter, segmenter_class
 from .segment.base import LABEL_RE
-from .store import Node, Session, SessionStore, open_store
+from .store import Node, NodeBrief, Session, SessionStore, open_store
 
 log = logging.getLogger("imgedit")
 
@@ -286,8 +286,8 @@ class EditService:
             "title": session.title,
             "pending": session.data.get("pending"),
             "suggestions": current.suggestions if current else [],
-            "nodes": nodes,
-            "nodes_before": nodes[0]["seq"] if nodes and nodes[0]["seq"] > 1 else None,
+            "nodes": [n.to_dict() for n in nodes],
+            "nodes_before": nodes[0].seq if nodes and nodes[0].seq > 1 else None,
             "messages": [
                 {"id": m.id, "seq": m.seq, "role": m.role, "text": m.text, "node": m.node, "data": m.data, "created": m.created}
                 for m in messages
@@ -499,7 +499,7 @@ class EditService:
         new = self.store.new_node(session.id, parent=node.id, instruction=instr.to_dict(), executor=result.executor,
                                   info=redact.redact_data({**result.info, "seconds": round(seconds, 3), "planner": plan.planner}),
                                   **keys)
-        done = [n["instruction"] for n in self._branch(session.id, node)] + [instr.to_dict()]
+        done = [n.instruction for n in self._ancestors(session.id, node)] + [instr.to_dict()]
         new.suggestions = self._suggest(_without_user_mask(new_labels), done, zh, session, png)
         reply = instr.reply or default_reply(instr, zh)
         notes = plan.notes + list(result.info.get("notes") or [])  # the executor's: e.g. ControlNet missing
@@ -533,9 +533,9 @@ class EditService:
         if running is not None:
             running.set()
 
-    def _branch(self, session_id: str, node: Node) -> list[dict[str, Any]]:
-        """Compact records (`store.TREE_FIELDS`: id, parent, instruction...) of the last BRANCH_WINDOW
-        nodes of the branch ending at `node`, oldest first: one bounded read."""
+    def _ancestors(self, session_id: str, node: Node) -> list[NodeBrief]:
+        """The last BRANCH_WINDOW nodes of the branch ending at `node`, oldest first, as compact
+        records (id, parent, instruction...): one bounded read."""
         return self.store.ancestors(session_id, node.id, BRANCH_WINDOW)
 
     def _suggest(self, labels: LabelMap, done: list[dict[str, Any] | None], zh: bool, session: Session,
@@ -570,7 +570,7 @@ class EditService:
         """Undo walks up the branch, redo down the most recently visited child: `count` bounded reads."""
         if op == "undo":
             chain = self.store.ancestors(session.id, session.current, count + 1)
-            cur, moved = self.store.get_node(session.id, chain[0]["id"]), len(chain) - 1
+            cur, moved = self.store.get_node(session.id, chain[0].id), len(chain) - 1
         else:
             cur, moved = self.store.get_node(session.id, session.current), 0
             for _ in range(count):

@@ -6,13 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .base import TREE_FIELDS, Message, Node, Session, SessionStore, new_id
+from .base import TREE_FIELDS, Message, Node, NodeBrief, Session, SessionStore, new_id
 from .sqlite import SQLiteSessionStore
 
 if TYPE_CHECKING:
     from ..config import Settings
 
-__all__ = ["TREE_FIELDS", "Message", "Node", "SQLiteSessionStore", "Session", "SessionStore", "new_id", "open_store"]
+__all__ = ["TREE_FIELDS", "Message", "Node", "NodeBrief", "SQLiteSessionStore", "Session", "SessionStore", "new_id",
+           "open_store"]
 
 
 def open_store(settings: Settings) -> SessionStore:

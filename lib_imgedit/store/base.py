@@ -6,7 +6,7 @@ committed in one transaction (`commit_turn`), so a crash leaves it either fully 
 
 Reads that a turn makes are bounded, so a turn costs the same at step 500 as at step 5: the current
 node (`get_node`), a window of its branch (`ancestors`) and of the tree (`tree`), both as compact
-records, its `children` (redo) and the latest messages (`recent_messages`). `nodes` and `messages` read a
+`NodeBrief` records, its `children` (redo) and the latest messages (`recent_messages`). `nodes` and `messages` read a
 whole session and are for exports and tests, never for a turn.
 """
 
@@ -17,15 +17,11 @@ import threading
 import time
 import weakref
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Iterator
 
 from ..errors import Conflict
 from ..limits import RateWindow
-
-# What `tree` returns of each node: enough to draw the history and jump, none of the per-node blobs
-# (suggestions, executor info, file keys) that would make a long session's view heavy.
-TREE_FIELDS = ("id", "parent", "seq", "kind", "instruction", "executor", "created")
 
 
 def new_id(nbytes: int = 16) -> str:
@@ -68,9 +64,28 @@ class Node:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
-    def summary(self) -> dict[str, Any]:
-        """The compact record `tree` returns."""
-        return {k: getattr(self, k) for k in TREE_FIELDS}
+    def brief(self) -> NodeBrief:
+        return NodeBrief(**{k: getattr(self, k) for k in TREE_FIELDS})
+
+
+@dataclass
+class NodeBrief:
+    """A node without its blobs: enough to draw the history, jump, and know the plans on a branch;
+    none of the per-node data (suggestions, executor info, file keys) that would make long reads heavy."""
+
+    id: str
+    parent: str | None
+    seq: int
+    kind: str
+    instruction: dict[str, Any] | None
+    executor: str
+    created: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+TREE_FIELDS = tuple(f.name for f in fields(NodeBrief))
 
 
 @dataclass
@@ -148,18 +163,17 @@ class SessionStore:
     def get_node(self, session_id: str, node_id: str) -> Node:
         raise NotImplementedError
 
-    def ancestors(self, session_id: str, node_id: str, limit: int) -> list[dict[str, Any]]:
-        """The branch that ends at `node_id`: compact records (`TREE_FIELDS`) of the node and its
-        nearest ancestors, at most `limit`, oldest first."""
+    def ancestors(self, session_id: str, node_id: str, limit: int) -> list[NodeBrief]:
+        """The branch that ends at `node_id`: the node and its nearest ancestors, at most `limit`,
+        oldest first."""
         raise NotImplementedError
 
     def children(self, session_id: str, node_id: str) -> list[Node]:
         """The nodes made from `node_id`, by seq."""
         raise NotImplementedError
 
-    def tree(self, session_id: str, limit: int, before: int | None = None) -> list[dict[str, Any]]:
-        """Compact records (`TREE_FIELDS`) of the latest `limit` nodes with a seq below `before`,
-        oldest first."""
+    def tree(self, session_id: str, limit: int, before: int | None = None) -> list[NodeBrief]:
+        """The latest `limit` nodes with a seq below `before` (all when None), oldest first."""
         raise NotImplementedError
 
     def messages(self, session_id: str) -> list[Message]:

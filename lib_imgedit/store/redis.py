@@ -3,7 +3,7 @@
 Keys (prefix `imgedit:`):
   session:<id>    hash  id, client, created, updated, current, profile, title, data (JSON)
   nodes:<id>      hash  node id -> node JSON
-  brief:<id>      hash  node id -> its compact record (`TREE_FIELDS`, JSON)
+  brief:<id>      hash  node id -> its compact record (a `NodeBrief`, JSON)
   tree:<id>       zset  node ids, scored by seq
   kids:<id>       hash  node id -> its children's ids, space-separated, oldest first
   messages:<id>   list  message JSON, oldest first (a message's seq is its position + 1)
@@ -37,7 +37,7 @@ import redis
 
 from ..errors import Conflict, NodeNotFound, SessionNotFound, StorageError, StoreUnavailable
 from ..limits import WINDOW_S
-from .base import Message, Node, Session, SessionStore, new_id
+from .base import Message, Node, NodeBrief, Session, SessionStore, new_id
 
 log = logging.getLogger("imgedit")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -103,7 +103,7 @@ def _translated(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _dumps(obj: Node | Message) -> str:
+def _dumps(obj: Node | NodeBrief | Message) -> str:
     return json.dumps(obj.to_dict(), ensure_ascii=False)
 
 
@@ -134,16 +134,20 @@ class RedisSessionStore(SessionStore):
 
     @_translated
     def _migrate(self) -> None:
-        """Index the nodes of sessions written by an older layout (idempotent: replicas may race)."""
+        """Index the nodes of sessions written by an older layout. Each session is rebuilt in one
+        transaction that a concurrent turn restarts, so replicas may race and turns may go on."""
         if int(self.r.get(self._k("schema")) or 0) >= LAYOUT:
             return
         for nkey in self.r.scan_iter(match=self._k("nodes", "*"), count=500):
             sid = nkey[len(f"{self.prefix}nodes:"):]
-            nodes = sorted((Node(**json.loads(v)) for v in self.r.hvals(nkey)), key=lambda n: n.seq)
-            pipe = self.r.pipeline(transaction=True)
-            pipe.delete(*(self._k(kind, sid) for kind in ("brief", "tree", "kids")))
-            self._index(pipe, sid, nodes, {})
-            pipe.execute()
+
+            def rebuild(pipe: redis.client.Pipeline, sid: str = sid, nkey: str = nkey) -> None:
+                nodes = sorted((Node(**json.loads(v)) for v in pipe.hvals(nkey)), key=lambda n: n.seq)
+                pipe.multi()
+                pipe.delete(*(self._k(kind, sid) for kind in ("brief", "tree", "kids")))
+                self._index(pipe, sid, nodes, {})
+
+            self.r.transaction(rebuild, nkey)
         self.r.set(self._k("schema"), LAYOUT)
 
     # Locks and limits shared by every replica ----------------------------------------------------
@@ -262,9 +266,9 @@ class RedisSessionStore(SessionStore):
         return Node(**json.loads(raw))
 
     @_translated
-    def ancestors(self, session_id: str, node_id: str, limit: int) -> list[dict[str, Any]]:
+    def ancestors(self, session_id: str, node_id: str, limit: int) -> list[NodeBrief]:
         raw = self._ancestors(keys=[self._k("brief", session_id)], args=[node_id, limit])
-        return [json.loads(v) for v in reversed(raw)]
+        return [NodeBrief(**json.loads(v)) for v in reversed(raw)]
 
     @_translated
     def children(self, session_id: str, node_id: str) -> list[Node]:
@@ -273,10 +277,10 @@ class RedisSessionStore(SessionStore):
         return [Node(**json.loads(v)) for v in raw if v]
 
     @_translated
-    def tree(self, session_id: str, limit: int, before: int | None = None) -> list[dict[str, Any]]:
+    def tree(self, session_id: str, limit: int, before: int | None = None) -> list[NodeBrief]:
         top = "+inf" if before is None else f"({before}"
         raw = self._tree(keys=[self._k("tree", session_id), self._k("brief", session_id)], args=[top, limit])
-        return [json.loads(v) for v in reversed(raw) if v]
+        return [NodeBrief(**json.loads(v)) for v in reversed(raw) if v]
 
     @_translated
     def messages(self, session_id: str) -> list[Message]:
@@ -343,7 +347,7 @@ class RedisSessionStore(SessionStore):
         for n in nodes:
             if n.parent:
                 kids.setdefault(n.parent, []).append(n.id)
-        pipe.hset(self._k("brief", session_id), mapping={n.id: json.dumps(n.summary(), ensure_ascii=False) for n in nodes})
+        pipe.hset(self._k("brief", session_id), mapping={n.id: _dumps(n.brief()) for n in nodes})
         pipe.zadd(self._k("tree", session_id), {n.id: n.seq for n in nodes})
         if kids:
             pipe.hset(self._k("kids", session_id), mapping={p: " ".join(ids) for p, ids in kids.items()})

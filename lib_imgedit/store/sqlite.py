@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import Conflict, NodeNotFound, SessionNotFound, StorageError
-from .base import TREE_FIELDS, Message, Node, Session, SessionStore, new_id
+from .base import TREE_FIELDS, Message, Node, NodeBrief, Session, SessionStore, new_id
 
 MIGRATIONS: list[str] = [
     # 1: the first schema
@@ -144,8 +144,8 @@ class SQLiteSessionStore(SessionStore):
         )
 
     @staticmethod
-    def _brief(row: sqlite3.Row) -> dict[str, Any]:
-        return {**dict(row), "instruction": json.loads(row["instruction"]) if row["instruction"] else None}
+    def _brief(row: sqlite3.Row) -> NodeBrief:
+        return NodeBrief(**{**dict(row), "instruction": json.loads(row["instruction"]) if row["instruction"] else None})
 
     @staticmethod
     def _message(row: sqlite3.Row) -> Message:
@@ -199,7 +199,7 @@ class SQLiteSessionStore(SessionStore):
             raise NodeNotFound(f"no node {node_id!r} in this session")
         return self._node(rows[0])
 
-    def ancestors(self, session_id: str, node_id: str, limit: int) -> list[dict[str, Any]]:
+    def ancestors(self, session_id: str, node_id: str, limit: int) -> list[NodeBrief]:
         rows = self._read(
             "WITH RECURSIVE chain(id, parent, depth) AS ("
             " SELECT id, parent, 1 FROM nodes WHERE session_id = ?1 AND id = ?2"
@@ -214,7 +214,7 @@ class SQLiteSessionStore(SessionStore):
         rows = self._read("SELECT * FROM nodes WHERE session_id = ? AND parent = ? ORDER BY seq", (session_id, node_id))
         return [self._node(r) for r in rows]
 
-    def tree(self, session_id: str, limit: int, before: int | None = None) -> list[dict[str, Any]]:
+    def tree(self, session_id: str, limit: int, before: int | None = None) -> list[NodeBrief]:
         rows = self._read(f"SELECT {', '.join(TREE_FIELDS)} FROM nodes WHERE session_id = ? AND seq < ?"
                           " ORDER BY seq DESC LIMIT ?", (session_id, _below(before), limit))
         return [self._brief(r) for r in rows[::-1]]
