@@ -102,7 +102,8 @@ def main() -> None:
     parser.add_argument("--idle-sessions", type=int, default=300)
     args = parser.parse_args()
     data = Path(tempfile.mkdtemp(prefix="imgedit-bench-"))
-    with Server(data, "--api-only", "--turns-per-minute", "1000000", "--sessions-per-client", "1000000") as server:
+    with Server(data, "--api-only", "--turns-per-minute", "1000000", "--sessions-per-client", "1000000",
+                "--client-turns-per-minute", "1000000", "--sessions-per-minute", "1000000") as server:
         clients = [Client(server, n, args.size) for n in range(max(CLIENTS))]
         rows = []
         for workload in WORKLOADS:

@@ -1,8 +1,9 @@
 """Session store cost per turn, SQLite and Redis side by side.
 
 Per turn: the write (`commit_turn`: one node, two messages, the pointer, checked against the pointer
-read before), the reads a turn does (session, current node, history), the bookkeeping of a turn
-(turn lock + rate-limit count) and the size a turn adds (SQLite file, Redis memory). Times are printed
+read before), the reads a turn does (session, current node, the last 12 messages, 24 nodes of its
+branch), the bookkeeping of a turn (turn lock + rate-limit count) and the size a turn adds (SQLite
+file, Redis memory). Times are printed
 as ratios to a baseline measured in the same run: encoding and decoding one turn's records as JSON,
 which every store must do anyway. Redis is a private `redis-server` on 127.0.0.1 (skipped if absent).
 
@@ -25,7 +26,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from servers import REDIS_SERVER, RedisServer  # noqa: E402
 
-from lib_imgedit.sessions import SessionStore, SQLiteSessionStore  # noqa: E402
+from lib_imgedit.store import SessionStore, SQLiteSessionStore  # noqa: E402
 
 SESSIONS = 20
 INSTRUCTION = {"operation": "adjust", "targets": ["background"], "adjust": {"blur": 0.5}, "reply": "Blurring the background."}
@@ -64,11 +65,12 @@ def measure(store: SessionStore, turns: int, size: Callable[[], int]) -> dict[st
     def read(i: int) -> None:
         session = store.get_session(sids[i % SESSIONS])
         store.get_node(session.id, session.current)
-        store.messages(session.id)[-12:]
+        store.recent_messages(session.id, 12)
+        store.ancestors(session.id, session.current, 24)
 
     def bookkeeping(i: int) -> None:
         with store.lock(sids[i % SESSIONS]):
-            store.admit_turn(f"client-{i % SESSIONS}", 10**9)
+            store.admit(f"client-{i % SESSIONS}", 10**9)
 
     out = {"write": per_call(write, turns)}
     out["bytes"] = (size() - before) / (turns + 10)
@@ -100,7 +102,7 @@ def main() -> None:
     if REDIS_SERVER:
         server = RedisServer(tmp)
         try:
-            from lib_imgedit.store_redis import RedisSessionStore
+            from lib_imgedit.store.redis import RedisSessionStore
 
             store = RedisSessionStore(server.url)
             results["Redis (127.0.0.1)"] = measure(store, args.turns, lambda: int(store.r.info("memory")["used_memory"]))

@@ -55,7 +55,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
                      lang=args.lang)
     print(f"Chat Edit: http://{args.host}:{args.port}/  (API under /sdapi/v1/imgedit/, data in {settings.data_dir})", flush=True)
     logging.getLogger("imgedit.http").setLevel(logging.DEBUG if getattr(args, "verbose", False) else logging.INFO)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    # client addresses come from the `forwarded_allow_ips` setting alone, not also from uvicorn's own default
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", proxy_headers=False)
     return 0
 
 
@@ -72,7 +73,7 @@ def cmd_gc(args: argparse.Namespace) -> int:
     """Delete sessions idle longer than session_ttl_days, then files nothing refers to."""
     from .blobs import BlobStore
     from .housekeeping import sweep
-    from .sessions import open_store
+    from .store import open_store
 
     settings = _settings(args)
     store = open_store(settings)

@@ -17,7 +17,7 @@ import math
 import re
 from typing import Any, Callable, Dict, List, Optional
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
@@ -25,6 +25,7 @@ from pydantic import BaseModel
 
 from . import images
 from .errors import BadRequest, ImgEditError, MethodNotAllowed, NotFound, RateLimited
+from .limits import client_key
 from .redact import redact_data
 from .segment.base import LabelMap
 from .segment.provided import labelmap_from_index
@@ -167,6 +168,13 @@ def client_id(request: Request) -> str:
     return user
 
 
+def limit_key(request: Request, trusted: str) -> str:
+    """Who the rate limits count: the signed-in user, or else the client's address (a proxy's
+    `X-Forwarded-For` only from the proxies in `trusted`, the `forwarded_allow_ips` setting)."""
+    peer = request.client.host if request.client else None
+    return client_key(getattr(request.state, "imgedit_user", None), peer, request.headers.get("x-forwarded-for", ""), trusted)
+
+
 def create_router(service: EditService, dependencies: list | None = None) -> APIRouter:
     router = APIRouter(prefix=PREFIX, route_class=ImgEditRoute, dependencies=dependencies or [], tags=["imgedit"])
     max_bytes = int(service.settings.max_upload_mb * 1e6)
@@ -181,8 +189,16 @@ def create_router(service: EditService, dependencies: list | None = None) -> API
     def turn(outcome: Any) -> dict[str, Any]:
         return outcome.to_dict()
 
+    def client_turn(request: Request) -> None:
+        service.limits.client_turn(limit_key(request, service.settings.forwarded_allow_ips))
+
+    def new_session(request: Request) -> None:
+        service.limits.new_session(limit_key(request, service.settings.forwarded_allow_ips))
+
+    counted = [Depends(client_turn)]  # routes that do a turn's work count against the client's limit
+
     # -- the routes, in one visible block --------------------------------------------------
-    @router.post("/sessions")
+    @router.post("/sessions", dependencies=[Depends(new_session)])
     def create_session(request: Request) -> dict[str, Any]:
         return {"session_id": service.create_session(client_id(request)).id}
 
@@ -192,8 +208,9 @@ def create_router(service: EditService, dependencies: list | None = None) -> API
         return {"sessions": [{"session_id": s.id, "created": s.created, "updated": s.updated, "title": s.title} for s in sessions]}
 
     @router.get("/sessions/{session_id}")
-    def get_session(session_id: str, request: Request) -> dict[str, Any]:
-        return service.session_view(session_id, client_id(request))
+    def get_session(session_id: str, request: Request, limit: Optional[int] = None, before: Optional[int] = None,
+                    node_limit: Optional[int] = None, node_before: Optional[int] = None) -> dict[str, Any]:
+        return service.session_view(session_id, client_id(request), limit, before, node_limit, node_before)
 
     @router.patch("/sessions/{session_id}")
     def patch_session(session_id: str, body: SessionPatch, request: Request) -> dict[str, Any]:
@@ -204,41 +221,41 @@ def create_router(service: EditService, dependencies: list | None = None) -> API
         service.delete_session(session_id, client_id(request))
         return {"deleted": session_id}
 
-    @router.post("/sessions/{session_id}/image")
+    @router.post("/sessions/{session_id}/image", dependencies=counted)
     def upload(session_id: str, body: ImageBody, request: Request) -> dict[str, Any]:
         label_map = _label_map(body.labels, max_bytes) if body.labels else None
         return turn(service.upload(session_id, client_id(request), b64(body.image), label_map, body.lang))
 
-    @router.post("/sessions/{session_id}/message")
+    @router.post("/sessions/{session_id}/message", dependencies=counted)
     def message(session_id: str, body: MessageBody, request: Request) -> dict[str, Any]:
         mask = b64(body.mask, "mask") if body.mask else None
         return turn(service.message(session_id, client_id(request), body.text, mask))
 
-    @router.post("/sessions/{session_id}/run")
+    @router.post("/sessions/{session_id}/run", dependencies=counted)
     def run(session_id: str, body: RunBody, request: Request) -> dict[str, Any]:
         mask = b64(body.mask, "mask") if body.mask else None
         return turn(service.run_instruction(session_id, client_id(request), body.instruction, body.text, mask))
 
-    @router.post("/sessions/{session_id}/undo")
+    @router.post("/sessions/{session_id}/undo", dependencies=counted)
     def undo(session_id: str, request: Request, body: Optional[CountBody] = None) -> dict[str, Any]:
         return turn(service.undo(session_id, client_id(request), (body or CountBody()).count))
 
-    @router.post("/sessions/{session_id}/redo")
+    @router.post("/sessions/{session_id}/redo", dependencies=counted)
     def redo(session_id: str, request: Request, body: Optional[CountBody] = None) -> dict[str, Any]:
         return turn(service.redo(session_id, client_id(request), (body or CountBody()).count))
 
-    @router.post("/sessions/{session_id}/jump")
+    @router.post("/sessions/{session_id}/jump", dependencies=counted)
     def jump(session_id: str, body: JumpBody, request: Request) -> dict[str, Any]:
         return turn(service.jump(session_id, client_id(request), body.node_id))
 
-    @router.post("/sessions/{session_id}/suggestions/{index}/accept")
+    @router.post("/sessions/{session_id}/suggestions/{index}/accept", dependencies=counted)
     def accept(session_id: str, index: int, request: Request, run: bool = False) -> dict[str, Any]:
         pending = service.accept_suggestion(session_id, client_id(request), index)
         if run:
             return turn(service.run_instruction(session_id, client_id(request), pending["instruction"], pending["text"]))
         return {"session_id": session_id, "instruction": pending["instruction"], "text": pending["text"]}
 
-    @router.post("/sessions/{session_id}/source-face")
+    @router.post("/sessions/{session_id}/source-face", dependencies=counted)
     def source_face(session_id: str, body: FaceBody, request: Request) -> dict[str, Any]:
         return service.set_source_face(session_id, client_id(request), b64(body.image))
 
@@ -254,7 +271,7 @@ def create_router(service: EditService, dependencies: list | None = None) -> API
         png = service.node_png(session_id, client_id(request), node_id, overlay)
         return Response(png, media_type="image/png")
 
-    @router.post("/plan")
+    @router.post("/plan", dependencies=counted)
     def plan(body: PlanBody) -> dict[str, Any]:
         result = service.plan(body.text, body.labels, body.profile)
         return {"instruction": result.instruction, "planner": result.planner, "attempts": result.attempts, "notes": result.notes}

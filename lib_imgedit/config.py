@@ -80,7 +80,12 @@ class Settings:
     max_upload_mb: float = _opt(30.0, "Largest upload (MB)", lo=0.01, section="limits")
     max_message_chars: int = _opt(4000, "Longest message (characters)", lo=1, section="limits")
     sessions_per_client: int = _opt(200, "Sessions per client", lo=1, section="limits")
-    turns_per_minute: int = _opt(60, "Turns per minute per client", lo=1, section="limits")
+    turns_per_minute: int = _opt(60, "Turns per minute per session", lo=1, section="limits")
+    client_turns_per_minute: int = _opt(600, "Turns per minute per client", "a client is the signed-in user, or else the address it connects from", lo=1, section="limits")
+    sessions_per_minute: int = _opt(120, "New sessions per minute per client", lo=1, section="limits")
+    max_running_turns: int = _opt(8, "Turns running at once", "on this machine; more queue for a slot", lo=1, section="limits")
+    max_waiting_turns: int = _opt(200, "Turns queued at most", "beyond running ones; more are refused with 429", lo=0, section="limits")
+    forwarded_allow_ips: str = _opt("127.0.0.1", "Trusted proxies", "addresses or networks (comma-separated, * for any) whose X-Forwarded-For names the client, as uvicorn's --forwarded-allow-ips", section="limits")
     session_ttl_days: float = _opt(30.0, "Delete sessions idle for (days)", "0 keeps them forever", lo=0, section="limits")
     # storage
     store: str = _opt("sqlite", "Session store", choices=("sqlite", "redis"), section="storage")

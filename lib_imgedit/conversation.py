@@ -12,7 +12,7 @@ from typing import Any, Iterable
 
 from .planner.base import PlanContext, Turn
 from .segment.base import LabelMap
-from .sessions import Message, Node
+from .store import Message, Node
 
 HISTORY_TURNS = 12  # messages the planner sees
 EDITS_KEPT = 12  # plans on the current branch the planner sees

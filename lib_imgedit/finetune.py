@@ -29,7 +29,7 @@ from .errors import Forbidden
 from .planner.llm import planning_messages
 from .planner.templates import load_template
 from .service import EditService
-from .sessions import Message, Node
+from .store import Message, Node
 
 _SKIPPED_PLANNERS = ("command", "manual")  # buttons and hand-edited JSON carry no request to learn from
 

@@ -11,7 +11,7 @@ import time
 
 from .blobs import BlobStore
 from .errors import ImgEditError, SessionNotFound
-from .sessions import SessionStore
+from .store import SessionStore
 
 log = logging.getLogger("imgedit")
 FILE_GRACE_S = 3600.0  # an unreferenced file younger than this may belong to a turn about to commit

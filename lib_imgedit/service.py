@@ -12,17 +12,17 @@ import logging
 import re
 import threading
 import time
-from contextlib import AbstractContextManager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
 from . import images, redact
 from .blobs import BlobStore
 from .config import Settings, load_rules
-from .conversation import FailedTurn, FailedTurns, branch, conversation_context, picture_context
+from .conversation import HISTORY_TURNS, FailedTurn, FailedTurns, conversation_context, picture_context
 from .errors import (
     BadRequest,
     Conflict,
@@ -38,6 +38,7 @@ from .executors import ALWAYS, EXECUTORS
 from .infotext import make_infotext
 from .instruction import EditPlan, build_plan_schema, build_schema, plan_steps, validate_plan
 from .lang import is_zh
+from .limits import Limits
 from .masks import overlay
 from .planner import PlanContext, Planner, PlanResult, plan_validated
 from .planner.llm import LLMPlanner
@@ -50,11 +51,14 @@ from .replies import describe_labels, plan_reply
 from .segment import SEGMENTERS, LabelMap, build_segmenter, grounding
 from .segment.base import LABEL_RE
 from .segment.combine import SegmenterChain
-from .sessions import Node, Session, SessionStore, open_store
+from .store import Node, NodeBrief, Session, SessionStore, open_store
 
 log = logging.getLogger("imgedit")
 
 API_VERSION = 1
+BRANCH_WINDOW = 24  # edits on the current branch a turn looks back on (suggestions, the planner's context)
+VIEW_MESSAGES, VIEW_NODES = (50, 200), (100, 1000)  # session view pages: (default, most)
+_SESSION_ID = re.compile(r"[0-9a-f]{32}")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -87,6 +91,7 @@ class EditService(PlanExecution):
         data = Path(settings.data_dir)
         self.rules = load_rules(data)
         self.store = store or open_store(settings)
+        self.limits = Limits(lambda: self.settings, self.store)
         self.blobs = blobs or BlobStore(data / "blobs")
         self.offline = OfflinePlanner(self.rules)
         redact.register(redact.secret_values(settings))
@@ -97,22 +102,20 @@ class EditService(PlanExecution):
         self._failed = FailedTurns()
 
     # ---------------------------------------------------------------- plumbing
-    def _lock(self, session_id: str) -> AbstractContextManager[None]:
-        """The session's turn lock; the store owns it, so with Redis it holds across replicas."""
-        return self.store.lock(session_id)
+    @contextmanager
+    def _lock(self, session_id: str) -> Iterator[None]:
+        """The session's turn lock (the store owns it, so with Redis it holds across replicas), then
+        one of this machine's turn slots."""
+        with self.store.lock(session_id), self.limits.running():
+            yield
 
-    def _admit(self, client: str) -> None:
-        """Count a turn against the client's turns-per-minute limit."""
-        limit = self.settings.turns_per_minute
-        wait = self.store.admit_turn(client, limit)
-        if wait > 0:
-            raise RateLimited(f"too many turns: the limit is {limit} a minute; try again in {max(1, round(wait))} s",
-                              retry_after=wait)
+    def _admit(self, session_id: str) -> None:
+        """Count a turn against the session's turns-per-minute limit (the front doors count the
+        client's: `limits.client_turn`)."""
+        self.limits.session_turn(_checked_id(session_id))
 
     def _owned(self, session_id: str, client: str) -> Session:
-        if not isinstance(session_id, str) or not re.fullmatch(r"[0-9a-f]{32}", session_id):
-            raise SessionNotFound(f"no session {str(session_id)[:40]!r}")
-        session = self.store.get_session(session_id)
+        session = self.store.get_session(_checked_id(session_id))
         if session.client != client:  # someone else's session looks exactly like a missing one
             raise SessionNotFound(f"no session {session_id!r}: it never existed, expired or belongs to someone else")
         return session
@@ -203,25 +206,33 @@ class EditService(PlanExecution):
     def get_session(self, session_id: str, client: str) -> Session:
         return self._owned(session_id, client)
 
-    def session_view(self, session_id: str, client: str) -> dict[str, Any]:
+    def session_view(self, session_id: str, client: str, limit: int | None = None, before: int | None = None,
+                     node_limit: int | None = None, node_before: int | None = None) -> dict[str, Any]:
+        """The session with a page of its messages and a page of its tree, each the latest `limit`
+        below seq `before`, oldest first. `messages_before` / `nodes_before` is the `before` of the
+        previous page, None on the first one; the current node's suggestions come once, not per node."""
+        limit, node_limit = _page(limit, VIEW_MESSAGES, "limit"), _page(node_limit, VIEW_NODES, "node_limit")
+        before, node_before = _cursor(before, "before"), _cursor(node_before, "node_before")
         session = self._owned(session_id, client)
-        nodes = self.store.nodes(session.id)
+        current = self._current(session)
+        messages = self.store.recent_messages(session.id, limit, before)
+        nodes = self.store.tree(session.id, node_limit, node_before)
         return {
             "session_id": session.id,
             "created": session.created,
             "updated": session.updated,
             "current": session.current,
             "profile": session.profile,
+            "title": session.title,
             "pending": session.data.get("pending"),
-            "nodes": [
-                {"id": n.id, "parent": n.parent, "seq": n.seq, "kind": n.kind, "instruction": n.instruction,
-                 "executor": n.executor, "created": n.created, "suggestions": n.suggestions}
-                for n in nodes
-            ],
+            "suggestions": current.suggestions if current else [],
+            "nodes": [n.to_dict() for n in nodes],
+            "nodes_before": nodes[0].seq if nodes and nodes[0].seq > 1 else None,
             "messages": [
                 {"id": m.id, "seq": m.seq, "role": m.role, "text": m.text, "node": m.node, "data": m.data, "created": m.created}
-                for m in self.store.messages(session.id)
+                for m in messages
             ],
+            "messages_before": messages[0].seq if messages and messages[0].seq > 1 else None,
         }
 
     def update_session(self, session_id: str, client: str, profile: str | None = None,
@@ -261,7 +272,7 @@ class EditService(PlanExecution):
     def upload(self, session_id: str, client: str, raw: bytes, label_map: LabelMap | None = None,
                lang: str = "") -> TurnOutcome:
         """Store a new picture as a root node (a session may hold several), segment it, describe it."""
-        self._admit(client)
+        self._admit(session_id)
         with self._lock(session_id):
             session = self._owned(session_id, client)
             image = self.decode_upload(raw)
@@ -288,7 +299,7 @@ class EditService(PlanExecution):
                 progress: Callable[[int, int, str], None] | None = None) -> TurnOutcome:
         """Plan the request with the session's planner, then run the plan as one turn."""
         text = self._check_text(text)
-        self._admit(client)
+        self._admit(session_id)
         with self._lock(session_id):
             session = self._owned(session_id, client)
             node, labels = self._edit_base(session, mask_png)
@@ -308,7 +319,7 @@ class EditService(PlanExecution):
         accepted suggestion) without planning."""
         if not isinstance(instruction, dict):
             raise InvalidInstruction("the instruction must be a JSON object")
-        self._admit(client)
+        self._admit(session_id)
         with self._lock(session_id):
             session = self._owned(session_id, client)
             node, labels = self._edit_base(session, mask_png)
@@ -349,7 +360,7 @@ class EditService(PlanExecution):
 
     def jump(self, session_id: str, client: str, node_id: str) -> TurnOutcome:
         """Make any node current; the next edit branches from it."""
-        self._admit(client)
+        self._admit(session_id)
         with self._lock(session_id):
             session = self._owned(session_id, client)
             target = self.store.get_node(session.id, node_id)
@@ -391,10 +402,11 @@ class EditService(PlanExecution):
     # ---------------------------------------------------------------- turn internals
     def _context(self, session: Session, node: Node, labels: LabelMap, text: str, user_mask: bool = False) -> PlanContext:
         """What the planner knows of this conversation: the latest messages (failed turns marked), the
-        plans still applied on the current branch, a question it asked back, a drawn mask."""
-        return conversation_context(labels, text, self.store.messages(session.id), self._ancestors(session.id, node),
-                                    failed=self._failed.get(session.id), user_mask=user_mask,
-                                    grounding=self.grounding_available(), image_png=self.blobs.get(node.image))
+        plans still applied on the current branch, a question it asked back, a drawn mask (bounded reads)."""
+        return conversation_context(labels, text, self.store.recent_messages(session.id, HISTORY_TURNS),
+                                    self._ancestors(session.id, node), failed=self._failed.get(session.id),
+                                    user_mask=user_mask, grounding=self.grounding_available(),
+                                    image_png=self.blobs.get(node.image))
 
     def _run_turn(self, session: Session, node: Node, labels: LabelMap, text: str, plan: EditPlan,
                   result: PlanResult, mask_png: bytes | None, progress: Callable[[int, int, str], None] | None) -> TurnOutcome:
@@ -471,9 +483,10 @@ class EditService(PlanExecution):
         if running is not None:
             running.set()
 
-    def _ancestors(self, session_id: str, node: Node) -> list[Node]:
-        """The branch from the upload to `node`, oldest first."""
-        return branch({n.id: n for n in self.store.nodes(session_id)}, node)
+    def _ancestors(self, session_id: str, node: Node) -> list[NodeBrief]:
+        """The last BRANCH_WINDOW nodes of the branch ending at `node`, oldest first, as compact
+        records (id, parent, instruction...): one bounded read."""
+        return self.store.ancestors(session_id, node.id, BRANCH_WINDOW)
 
     def _suggest(self, labels: LabelMap, done: list[dict[str, Any]], zh: bool, session: Session,
                  png: bytes, current: dict[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -496,7 +509,7 @@ class EditService(PlanExecution):
     def _history(self, session_id: str, client: str, op: str, count: int, text: str) -> TurnOutcome:
         if not isinstance(count, int) or not 1 <= count <= 50:
             raise BadRequest("count must be a whole number from 1 to 50")
-        self._admit(client)
+        self._admit(session_id)
         with self._lock(session_id):
             session = self._owned(session_id, client)
             self._require_image(session)
@@ -505,20 +518,18 @@ class EditService(PlanExecution):
             return self._move(session, op, count, user_msg, False)
 
     def _move(self, session: Session, op: str, count: int, user_msg: Any, zh: bool) -> TurnOutcome:
-        nodes = {n.id: n for n in self.store.nodes(session.id)}
-        cur = nodes[session.current]
-        moved = 0
-        for _ in range(count):
-            if op == "undo":
-                if not cur.parent:
-                    break
-                cur = nodes[cur.parent]
-            else:
-                children = [n for n in nodes.values() if n.parent == cur.id]
+        """Undo walks up the branch, redo down the most recently visited child: `count` bounded reads."""
+        if op == "undo":
+            chain = self.store.ancestors(session.id, session.current, count + 1)
+            cur, moved = self.store.get_node(session.id, chain[0].id), len(chain) - 1
+        else:
+            cur, moved = self.store.get_node(session.id, session.current), 0
+            for _ in range(count):
+                children = self.store.children(session.id, cur.id)
                 if not children:
                     break
                 cur = max(children, key=lambda n: (n.visited, n.seq))
-            moved += 1
+                moved += 1
         if moved == 0:
             reply = ("没有可以撤销的操作了" if zh else "Nothing to undo: this is the original picture.") if op == "undo" else (
                 "没有可以重做的操作" if zh else "Nothing to redo.")
@@ -540,3 +551,25 @@ class EditService(PlanExecution):
 def _short(plan: EditPlan) -> str:
     """A hand-run plan as the chat shows it."""
     return " + ".join(", ".join(f"{k}={v}" for k, v in step.to_dict().items() if k != "reply") for step in plan.steps)
+
+
+def _checked_id(session_id: Any) -> str:
+    """A session id of the right shape (so nothing else reaches the store or a rate-limit key)."""
+    if not isinstance(session_id, str) or not _SESSION_ID.fullmatch(session_id):
+        raise SessionNotFound(f"no session {str(session_id)[:40]!r}")
+    return session_id
+
+
+def _page(value: int | None, bounds: tuple[int, int], name: str) -> int:
+    default, most = bounds
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= most:
+        raise BadRequest(f"{name} must be a whole number from 1 to {most}")
+    return value
+
+
+def _cursor(value: int | None, name: str) -> int | None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        raise BadRequest(f"{name} must be a message or node seq (1 or more), from the previous page's *_before")
+    return value

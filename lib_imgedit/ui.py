@@ -25,7 +25,7 @@ from .errors import BadRequest, ImgEditError, InvalidInstruction
 from .instruction import FIELD_HELP, validate_instruction
 from .presets import apply_preset
 from .service import EditService, TurnOutcome
-from .sessions import Node
+from .store import Node
 from .ui_compat import add_script, blocks_kwargs, enable_queue, js, upload_path
 from .ui_host import TabHost
 from .ui_view import (

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable
 from PIL import Image
 
 from .masks import label_color
-from .sessions import Message, Node
+from .store import Message, Node
 
 FORM_FIELDS = ("operation", "targets", "prompt", "strength")
 THUMB_SIDE = 512

@@ -84,3 +84,42 @@ def test_fifty_clients_at_once(tmp_path, store, request):
         other = requests.get(server.api(f"/sessions/{sids[1]}"), headers={"X-Imgedit-Client": "client-0-secret-token"})
         assert other.status_code == 404
         assert server.proc.poll() is None and "Traceback" not in server.output()
+
+
+def anonymous_client(server: Server, i: int, start: threading.Barrier) -> list[int]:
+    """A client with no sign-in and no token: a session, a picture, one edit; the statuses it got."""
+    api, timeout = server.api(), 120
+    start.wait()
+    created = requests.post(f"{api}/sessions", timeout=timeout)
+    if created.status_code != 200:
+        return [created.status_code]
+    sid = created.json()["session_id"]
+    up = requests.post(f"{api}/sessions/{sid}/image", json={"image": b64png(picture(i))}, timeout=timeout)
+    edit = requests.post(f"{api}/sessions/{sid}/message", json={"text": "a bit brighter"}, timeout=timeout)
+    return [created.status_code, up.status_code, edit.status_code]
+
+
+def test_fifty_anonymous_clients_from_one_address_then_a_flood(tmp_path):
+    """Default limits: 50 anonymous clients at once from one address (a team behind one NAT) all get
+    their edits; one client flooding one session, or opening sessions in a loop, gets 429."""
+    with Server(tmp_path / "data", "--api-only") as server:
+        start = threading.Barrier(CLIENTS)
+        began = time.time()
+        with ThreadPoolExecutor(CLIENTS) as pool:
+            statuses = list(pool.map(lambda i: anonymous_client(server, i, start), range(CLIENTS)))
+        assert time.time() - began < 240
+        assert statuses == [[200, 200, 200]] * CLIENTS, statuses
+
+        api = server.api()
+        sid = requests.post(f"{api}/sessions", timeout=30).json()["session_id"]
+        assert requests.post(f"{api}/sessions/{sid}/image", json={"image": b64png(picture(0))}, timeout=30).status_code == 200
+        flood = [requests.post(f"{api}/sessions/{sid}/undo", timeout=30) for _ in range(60)]
+        codes = [r.status_code for r in flood]
+        assert codes[:59] == [200] * 59 and codes[59] == 429, codes  # the upload was the first of 60 a minute
+        assert 1 <= int(flood[-1].headers["retry-after"]) <= 60 and "this session" in flood[-1].json()["message"]
+
+        created = [requests.post(f"{api}/sessions", timeout=30) for _ in range(120)]
+        codes = [r.status_code for r in created]
+        assert 429 in codes and codes.index(429) == 120 - CLIENTS - 1, codes  # 120 new sessions a minute
+        assert int(created[-1].headers["retry-after"]) >= 1
+        assert server.proc.poll() is None and "Traceback" not in server.output()

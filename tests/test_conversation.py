@@ -2,7 +2,7 @@
 the branch walked up the tree, a question asked back."""
 
 from lib_imgedit.conversation import FailedTurn, FailedTurns, asked_back, branch, conversation_context, history_turns
-from lib_imgedit.sessions import Message, Node
+from lib_imgedit.store import Message, Node
 from tests.helpers import square_labels
 
 

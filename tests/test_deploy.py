@@ -39,11 +39,31 @@ def dockerfile() -> dict[str, list[str]]:
     return out
 
 
+def manifest_files() -> list[Path]:
+    return sorted(p for p in K8S.rglob("*.yaml") if p.name != "kustomization.yaml")
+
+
 def manifests() -> list[dict]:
     docs = []
-    for path in sorted(K8S.glob("*.yaml")):
+    for path in manifest_files():
         docs += [d for d in yaml.safe_load_all(path.read_text("utf-8")) if d]
     return docs
+
+
+def kustomizations() -> dict[Path, dict]:
+    return {p.parent: yaml.safe_load(p.read_text("utf-8")) for p in sorted(K8S.rglob("kustomization.yaml"))}
+
+
+def workflow(name: str) -> dict:
+    return yaml.safe_load((ROOT / ".github" / "workflows" / name).read_text("utf-8"))
+
+
+def triggers(flow: dict) -> dict:
+    return flow.get("on", flow.get(True))  # YAML 1.1 reads a bare `on` as true
+
+
+def healthcheck() -> list[str]:
+    return json.loads(dockerfile()["HEALTHCHECK"][0].split("CMD", 1)[1])
 
 
 def find(kind: str, name: str) -> dict:
@@ -73,7 +93,7 @@ def test_dockerfile_serves_what_readme_documents():
     assert env["IMGEDIT_DATA_DIR"] == "/data" and d["VOLUME"] == ["/data"]
     for source in (s.split()[0] for s in d["COPY"]):
         assert (ROOT / source).exists(), f"COPY {source}: no such file in the repository"
-    health = json.loads(d["HEALTHCHECK"][0].split("CMD", 1)[1])
+    health = healthcheck()
     assert f"127.0.0.1:{args.port}/healthz" in health[-1]
     compile(health[-1], "healthcheck", "exec")
     assert d["USER"] != ["root"] and d["USER"]
@@ -88,9 +108,16 @@ def test_the_healthcheck_route_exists(settings):
 
 def test_kubernetes_replicas_share_redis_and_storage():
     text = readme()
-    kustomization = yaml.safe_load((K8S / "kustomization.yaml").read_text("utf-8"))
-    assert sorted(kustomization["resources"]) == sorted(p.name for p in K8S.glob("*.yaml") if p.name != "kustomization.yaml")
-    assert "kubectl apply -k deploy/k8s" in text
+    # every manifest belongs to one kustomization; each resource is a file or another kustomization
+    listed = []
+    for folder, kustomization in kustomizations().items():
+        for resource in kustomization["resources"]:
+            path = (folder / resource).resolve()
+            assert path.is_file() or (path / "kustomization.yaml").is_file(), f"{folder}: no {resource}"
+            listed += [path] if path.is_file() else []
+        if folder != K8S / "base":
+            assert f"kubectl apply -k {folder.relative_to(ROOT).as_posix()}" in text
+    assert sorted(listed) == manifest_files()
 
     webui = find("Deployment", "sd-webui")
     assert webui["spec"]["replicas"] >= 2 and f"{webui['spec']['replicas']} WebUI replicas" in text
@@ -152,12 +179,83 @@ def test_standalone_replica_command_matches_the_manifests():
 
 
 def test_ci_workflow_runs_the_ci_script():
-    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text("utf-8"))
-    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
-    assert {"push", "pull_request"} <= set(triggers)
-    steps = [s for job in workflow["jobs"].values() for s in job["steps"]]
+    ci = workflow("ci.yml")
+    assert {"push", "pull_request"} <= set(triggers(ci))
+    steps = [s for job in ci["jobs"].values() for s in job["steps"]]
     assert any(s.get("run") == "bash .ci/run" for s in steps)
-    assert all(job.get("timeout-minutes", 999) <= 20 for job in workflow["jobs"].values())
+    assert all(job.get("timeout-minutes", 999) <= 20 for job in ci["jobs"].values())
+
+
+def step(job: dict, action: str) -> dict:
+    found = [s for s in job["steps"] if s.get("uses", "").split("@")[0] == action]
+    assert len(found) == 1, f"one {action} step"
+    return found[0]
+
+
+def test_release_workflow_publishes_the_image_the_manifests_run():
+    """A version tag builds deploy/Dockerfile after the tests pass and pushes it to GitHub's registry
+    under this repository's name with the workflow's own token; deploy/k8s/app runs that image by tag."""
+    release = workflow("release.yml")
+    assert triggers(release) == {"push": {"tags": ["v*.*.*"]}}
+    assert release["permissions"] == {"contents": "read"}  # write access only where it is needed
+    image_job = release["jobs"]["image"]
+    assert image_job["permissions"]["packages"] == "write" and image_job["needs"] == "test"
+    assert any(s.get("run") == "bash .ci/run" for s in release["jobs"]["test"]["steps"])
+    login = step(image_job, "docker/login-action")["with"]
+    assert login == {"registry": "ghcr.io", "username": "${{ github.actor }}", "password": "${{ secrets.GITHUB_TOKEN }}"}
+    meta = step(image_job, "docker/metadata-action")
+    assert meta["with"]["images"] == "ghcr.io/${{ github.repository }}"
+    assert "type=semver,pattern={{version}}" in meta["with"]["tags"].splitlines()
+    build = step(image_job, "docker/build-push-action")["with"]
+    assert (ROOT / build["file"]) == ROOT / "deploy" / "Dockerfile" and build["context"] == "." and build["push"] is True
+    assert build["tags"] == "${{ steps." + meta["id"] + ".outputs.tags }}"
+
+    # the app's image is ghcr.io/<the repository the WebUI replicas clone>, tagged with a version
+    clone = find("Deployment", "sd-webui")["spec"]["template"]["spec"]["initContainers"][0]["args"]
+    repository = re.fullmatch(r"https://github\.com/([\w.-]+/[\w.-]+)", clone[-2]).group(1)
+    app = find("Deployment", "imgedit")["spec"]["template"]["spec"]
+    container = app["containers"][0]
+    assert container["image"].split(":")[0] == f"ghcr.io/{repository}"
+    pinned = kustomizations()[K8S / "app"]["images"]
+    assert [i["name"] for i in pinned] == [container["image"]]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", pinned[0]["newTag"]), "a tag the workflow publishes: 1.2.3, no v"
+    assert "command" not in container and "args" not in container  # the image's own CMD
+
+    # the image's port, user and health check
+    d = dockerfile()
+    ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+    assert [str(ports["http"])] == d["EXPOSE"] == [str(serve_args(json.loads(d["CMD"][-1])).port)]
+    assert str(app["securityContext"]["runAsUser"]) == run_uid(d) and app["securityContext"]["runAsNonRoot"]
+    assert container["readinessProbe"]["exec"]["command"] == healthcheck()
+    front = find("Service", "imgedit")
+    assert front["spec"]["ports"][0]["targetPort"] == "http" and front["spec"]["selector"] == app_labels(find("Deployment", "imgedit"))
+
+    # the same shared Redis and volume as the WebUI replicas; every IMGEDIT_* is a setting or the sign-in
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    webui_env = {e["name"]: e.get("value") for e in find("Deployment", "sd-webui")["spec"]["template"]["spec"]["containers"][0]["env"]}
+    for name in ("IMGEDIT_STORE", "IMGEDIT_REDIS_URL", "IMGEDIT_DATA_DIR"):
+        assert env[name] == webui_env[name]
+    settings = {name for name, _, _ in Settings.field_meta()}
+    assert all(n[8:].lower() in settings or n == "IMGEDIT_API_AUTH" for n in env if n.startswith("IMGEDIT_"))
+    assert "IMGEDIT_API_AUTH" in (ROOT / "lib_imgedit" / "__main__.py").read_text("utf-8")
+    mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
+    claims = {v["name"]: v["persistentVolumeClaim"]["claimName"] for v in app["volumes"]}
+    shared = [n for n, path in mounts.items() if env["IMGEDIT_DATA_DIR"].startswith(path + "/")]
+    assert [claims[n] for n in shared] == ["imgedit-shared"]
+    for e in container["env"]:
+        if re.search(r"KEY|AUTH|PASSWORD|TOKEN", e["name"]):
+            assert "value" not in e and "secretKeyRef" in e["valueFrom"], e["name"]
+
+
+def run_uid(d: dict[str, list[str]]) -> str:
+    """The uid the image runs as: USER by name, created with `useradd --uid N`."""
+    user = d["USER"][-1]
+    made = re.search(rf"useradd --uid (\d+)[^&]* {user}\b", " ".join(d["RUN"]))
+    return made.group(1) if made else user
+
+
+def app_labels(deployment: dict) -> dict:
+    return deployment["spec"]["template"]["metadata"]["labels"]
 
 
 def test_ci_script_installs_redis_and_chromium_when_missing():
@@ -169,7 +267,7 @@ def test_ci_script_installs_redis_and_chromium_when_missing():
     assert script.index("apt-get install") < script.index(".venv/bin/python -m pytest")
 
 
-@pytest.mark.parametrize("path", sorted(p.relative_to(ROOT).as_posix() for p in K8S.glob("*.yaml")))
+@pytest.mark.parametrize("path", sorted(p.relative_to(ROOT).as_posix() for p in K8S.rglob("*.yaml")))
 def test_manifests_are_well_formed(path):
     for doc in filter(None, yaml.safe_load_all((ROOT / path).read_text("utf-8"))):
         assert doc.get("apiVersion") and doc.get("kind"), path

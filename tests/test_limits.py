@@ -15,8 +15,8 @@ from PIL import Image
 from lib_imgedit.__main__ import main
 from lib_imgedit.housekeeping import Sweeper, sweep
 from lib_imgedit.service import EditService
-from lib_imgedit.sessions import open_store
 from lib_imgedit.standalone import create_app
+from lib_imgedit.store import open_store
 
 API = "/sdapi/v1/imgedit"
 
@@ -171,3 +171,107 @@ def test_gc_command(settings, capsys):
     assert [s.id for s in store.list_sessions("anonymous")] == [keep]
     assert not service.blobs.exists(orphan) and not service.blobs.exists(old_image)
     assert all(service.blobs.exists(k) for k in kept)
+
+
+def test_client_address_trusts_only_the_configured_proxies():
+    from lib_imgedit.limits import client_address, client_key
+
+    assert client_address("127.0.0.1", "203.0.113.5", "127.0.0.1") == "203.0.113.5"  # the local proxy
+    assert client_address("10.0.0.2", "203.0.113.5", "127.0.0.1") == "10.0.0.2"  # anyone else: its own address
+    assert client_address("127.0.0.1", "", "127.0.0.1") == "127.0.0.1"
+    # read from the right: a client cannot pose as another by writing the header itself
+    assert client_address("127.0.0.1", "6.6.6.6, 203.0.113.5", "127.0.0.1") == "203.0.113.5"
+    assert client_address("10.0.0.2", "6.6.6.6, 203.0.113.5, 10.1.2.3", "10.0.0.0/8, ::1") == "203.0.113.5"
+    assert client_address("::1", "2001:db8::7", "10.0.0.0/8, ::1") == "2001:db8::7"
+    assert client_address("10.0.0.2", "10.0.0.7, 10.0.0.8", "*") == "10.0.0.7"  # all trusted: the leftmost
+    assert client_address(None, "1.2.3.4", "127.0.0.1") == "unknown"
+    assert client_key("ann", "10.0.0.2", "", "") == "user:ann" and client_key(None, "10.0.0.2", "", "") == "addr:10.0.0.2"
+    assert client_address("testclient", "1.2.3.4", "testclient, 127.0.0.1") == "1.2.3.4"  # literals, as uvicorn
+
+
+def test_turns_and_sessions_per_client(settings):
+    """Counted per client address across its sessions; another address (through a trusted proxy) or a
+    signed-in user is another client."""
+    _, client = app(settings, client_turns_per_minute=4, sessions_per_minute=3, forwarded_allow_ips="testclient, 127.0.0.1")
+    client.headers["X-Forwarded-For"] = "203.0.113.5"
+    sids = [new_session(client, seed=i) for i in range(2)]  # 2 sessions, 2 turns (uploads)
+    for sid in sids:
+        assert client.post(f"{API}/sessions/{sid}/message", json={"text": "make it brighter"}).status_code == 200
+    r = client.post(f"{API}/sessions/{sids[0]}/undo")
+    assert r.status_code == 429 and "4 a minute" in r.json()["message"] and "client" in r.json()["message"]
+    assert 1 <= int(r.headers["retry-after"]) <= 60
+    assert client.post(f"{API}/plan", json={"text": "blur it"}).status_code == 429  # a dry run is work too
+    assert client.post(f"{API}/sessions").status_code == 200
+    r = client.post(f"{API}/sessions")
+    assert r.status_code == 429 and "3 a minute" in r.json()["message"] and int(r.headers["retry-after"]) >= 1
+    other = {"X-Forwarded-For": "203.0.113.6"}
+    assert client.post(f"{API}/sessions", headers=other).status_code == 200
+    # an untrusted peer's header is ignored: the same client as before
+    _, direct = app(settings, client_turns_per_minute=1, forwarded_allow_ips="127.0.0.1")
+    assert direct.post(f"{API}/plan", json={"text": "blur it"}, headers={"X-Forwarded-For": "1.1.1.1"}).status_code == 200
+    assert direct.post(f"{API}/plan", json={"text": "blur it"}, headers={"X-Forwarded-For": "2.2.2.2"}).status_code == 429
+
+
+def test_signed_in_users_are_counted_by_name(settings):
+    service = EditService(settings.update({"client_turns_per_minute": 1}))
+    client = TestClient(create_app(service, api_auth="ann:pw1,bob:pw2", with_ui=False))
+    assert client.post(f"{API}/plan", json={"text": "blur it"}, auth=("ann", "pw1")).status_code == 200
+    assert client.post(f"{API}/plan", json={"text": "blur it"}, auth=("ann", "pw1")).status_code == 429
+    assert client.post(f"{API}/plan", json={"text": "blur it"}, auth=("bob", "pw2")).status_code == 200
+
+
+def test_the_machine_cap_queues_then_refuses(settings):
+    import threading
+
+    from lib_imgedit.errors import RateLimited
+
+    service = EditService(settings.update({"max_running_turns": 1, "max_waiting_turns": 1}))
+    holding, release, order = threading.Event(), threading.Event(), []
+
+    def first():
+        with service.limits.running():
+            holding.set()
+            release.wait(10)
+            order.append("first")
+
+    def queued():
+        with service.limits.running():
+            order.append("queued")
+
+    threads = [threading.Thread(target=first), threading.Thread(target=queued)]
+    threads[0].start()
+    holding.wait(10)
+    threads[1].start()
+    deadline = time.time() + 10
+    while service.limits._waiting == 0:
+        assert time.time() < deadline
+        time.sleep(0.01)
+    with pytest.raises(RateLimited, match="busy") as refused:  # one running, one waiting: full
+        with service.limits.running():
+            pass
+    assert refused.value.retry_after > 0
+    release.set()
+    for t in threads:
+        t.join(10)
+    assert order == ["first", "queued"]
+    with service.limits.running():  # free again
+        pass
+
+
+def test_inside_the_webui_the_api_auth_user_is_the_client(settings):
+    """The WebUI's router checks --api-auth before the limits count, so they count its user."""
+    from fastapi import Depends, FastAPI
+
+    from lib_imgedit.api import create_router
+    from lib_imgedit.host.routes import basic_auth
+
+    service = EditService(settings.update({"client_turns_per_minute": 1, "sessions_per_minute": 1}))
+    webui = FastAPI()
+    webui.include_router(create_router(service, dependencies=[Depends(basic_auth({"ann": "pw1", "bob": "pw2"}))]))
+    client = TestClient(webui)
+    for path, body in (("/sessions", None), ("/plan", {"text": "blur it"})):
+        assert client.post(f"{API}{path}", json=body, auth=("ann", "pw1")).status_code == 200
+        r = client.post(f"{API}{path}", json=body, auth=("ann", "pw1"))
+        assert r.status_code == 429 and r.headers["retry-after"]
+        assert client.post(f"{API}{path}", json=body, auth=("bob", "pw2")).status_code == 200
+    assert client.post(f"{API}/plan", json={"text": "blur it"}).status_code == 401  # not counted, refused

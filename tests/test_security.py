@@ -92,7 +92,8 @@ def test_users_never_see_each_others_sessions(settings):
 
 
 def test_session_ids_are_random_128_bit(settings):
-    client = TestClient(create_app(EditService(settings.update({"sessions_per_client": 1000})), with_ui=False))
+    client = TestClient(create_app(EditService(settings.update({"sessions_per_client": 1000, "sessions_per_minute": 1000})),
+                                   with_ui=False))
     ids = [client.post(f"{API}/sessions").json()["session_id"] for _ in range(200)]
     assert len(set(ids)) == 200 and all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids)
     bits = np.array([[int(i, 16) >> k & 1 for k in range(128)] for i in ids])

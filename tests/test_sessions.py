@@ -8,14 +8,15 @@ import pytest
 
 from lib_imgedit.blobs import BlobStore
 from lib_imgedit.errors import Conflict, NodeNotFound, NotFound, SessionNotFound
-from lib_imgedit.sessions import SQLiteSessionStore
+from lib_imgedit.store import TREE_FIELDS, SQLiteSessionStore
+from lib_imgedit.store.sqlite import MIGRATIONS
 
 
 @pytest.fixture(params=["sqlite", "redis"])
 def store_factory(request, tmp_path):
     """Opens the store under test; each call is another process on the same data (a restart, a replica)."""
     if request.param == "redis":
-        from lib_imgedit.store_redis import RedisSessionStore
+        from lib_imgedit.store.redis import RedisSessionStore
 
         url = request.getfixturevalue("redis_url")
         make = lambda: RedisSessionStore(url)  # noqa: E731
@@ -43,10 +44,19 @@ def test_ids_are_random_128_bit(store):
 
 
 def test_wal_mode_and_migrations_recorded(tmp_path):
+    """A database of the first schema is migrated in place: the turn's reads get their indexes."""
+    conn = sqlite3.connect(tmp_path / "s.db")
+    conn.executescript(MIGRATIONS[0] + "; PRAGMA user_version = 1;")
+    conn.execute("INSERT INTO sessions (id, client, created, updated) VALUES ('a', 'c', 0, 0)")
+    conn.commit()
+    conn.close()
     SQLiteSessionStore(tmp_path / "s.db").close()
     conn = sqlite3.connect(tmp_path / "s.db")
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 2
+    indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {"nodes_parent", "nodes_seq", "messages_seq"} <= indexes
+    assert conn.execute("SELECT client FROM sessions").fetchall() == [("c",)]
 
 
 def test_turn_commit_and_reload_after_reopen(store_factory):
@@ -232,14 +242,14 @@ def test_lock_wait_is_bounded(store):
 
 def test_turn_window_counts_per_client(store_factory):
     a, b = store_factory(), store_factory()
-    assert [a.admit_turn("ann", 3) for _ in range(3)] == [0, 0, 0]
-    wait = a.admit_turn("ann", 3)
+    assert [a.admit("ann", 3) for _ in range(3)] == [0, 0, 0]
+    wait = a.admit("ann", 3)
     assert 59 < wait <= 60
     if isinstance(a, SQLiteSessionStore):
-        assert b.admit_turn("ann", 3) == 0  # process-local: a second process counts its own turns
+        assert b.admit("ann", 3) == 0  # process-local: a second process counts its own turns
     else:
-        assert 59 < b.admit_turn("ann", 3) <= 60  # shared by every replica
-    assert a.admit_turn("bob", 3) == 0
+        assert 59 < b.admit("ann", 3) <= 60  # shared by every replica
+    assert a.admit("bob", 3) == 0
 
 
 def test_blob_sweep_spares_young_files_and_clears_crash_leftovers(tmp_path):
@@ -257,3 +267,82 @@ def test_blob_sweep_spares_young_files_and_clears_crash_leftovers(tmp_path):
     assert blobs.delete_unreferenced(set()) == 1 and blobs.exists(key) and not leftover.exists()
     os.utime(path, (hour_ago, hour_ago))
     assert blobs.delete_unreferenced(set()) == 1 and not blobs.exists(key)
+
+
+def test_bounded_reads(store):
+    """The reads a turn makes: a branch window, children, a tree page and a message page."""
+    s = store.create_session("c")
+    root = _root(store, s.id)
+    store.commit_turn(s.id, [root], [], root.id)
+    made = {"root": root}
+    for name, parent in (("a", "root"), ("b", "a"), ("c", "b"), ("d", "root")):
+        node = store.new_node(s.id, parent=made[parent].id, image="b" * 64 + ".png", labelmap=None,
+                              instruction={"operation": "adjust", "note": name}, suggestions=[{"text": "big"}])
+        store.commit_turn(s.id, [node], [store.new_message(s.id, "user", name), store.new_message(s.id, "assistant", name)],
+                          node.id)
+        made[name] = node
+    ids = {k: n.id for k, n in made.items()}
+
+    def names(nodes):
+        return [next(k for k, v in ids.items() if v == n.id) for n in nodes]
+
+    assert names(store.ancestors(s.id, ids["c"], 10)) == ["root", "a", "b", "c"]
+    assert names(store.ancestors(s.id, ids["c"], 2)) == ["b", "c"]
+    assert names(store.ancestors(s.id, ids["root"], 5)) == ["root"]
+    assert store.ancestors(s.id, "0" * 16, 5) == []
+    assert store.ancestors(s.id, ids["c"], 3)[-1] == made["c"].brief()  # compact: no suggestions
+    assert names(store.children(s.id, ids["root"])) == ["a", "d"] and store.children(s.id, ids["c"]) == []
+    page = store.tree(s.id, 2)
+    assert names(page) == ["c", "d"] and page[0] == made["c"].brief() and page[0].instruction["note"] == "c"
+    assert names(store.tree(s.id, 10, before=3)) == ["root", "a"] and store.tree(s.id, 10, before=1) == []
+    assert [m.seq for m in store.recent_messages(s.id, 3)] == [6, 7, 8]
+    assert [m.text for m in store.recent_messages(s.id, 10, before=3)] == ["a", "a"]
+    assert store.recent_messages(s.id, 5, before=1) == [] and len(store.recent_messages(s.id, 100)) == 8
+    assert store.recent_messages(s.id, 2, before=100) == store.messages(s.id)[-2:]
+
+
+@pytest.mark.parametrize("store_name", ["sqlite", "redis"])
+def test_session_view_pages_every_message_and_node_exactly_once(settings, store_name, request):
+    from fastapi.testclient import TestClient
+    from test_store_cost import grow, png
+
+    from lib_imgedit.service import EditService
+    from lib_imgedit.standalone import create_app
+
+    overrides = {"executors": "local", "turns_per_minute": 1000}
+    if store_name == "redis":
+        overrides |= {"store": "redis", "redis_url": request.getfixturevalue("redis_url")}
+    service = EditService(settings.update(overrides))
+    client = TestClient(create_app(service, with_ui=False))
+    api = "/sdapi/v1/imgedit/sessions"
+    sid = client.post(api).json()["session_id"]
+    client.post(f"{api}/{sid}/image", json={"image": __import__("base64").b64encode(png()).decode()})
+    for text in ("a bit brighter", "a bit darker", "undo", "a bit darker"):
+        assert client.post(f"{api}/{sid}/message", json={"text": text}).status_code == 200
+    grow(service.store, sid, 40)
+    everything = [m.id for m in service.store.messages(sid)]
+    nodes = [n.id for n in service.store.nodes(sid)]
+    assert len(everything) == 10 + 2 * 38 and len(nodes) == 4 + 38  # the branch is 3 long after the undo
+    def walk(limit: int, key: str, name: str) -> list[str]:
+        """Every page from the latest back, following the `<name>_before` cursor."""
+        seen: list[str] = []
+        params: dict = {"limit": limit, "node_limit": limit}
+        while True:
+            view = client.get(f"{api}/{sid}", params=params).json()
+            assert len(view[key]) <= limit
+            seen = [item["id"] for item in view[key]] + seen
+            if view[f"{key}_before"] is None:
+                return seen
+            params[name] = view[f"{key}_before"]
+
+    for limit in (1, 7, 50, 200):
+        assert walk(limit, "messages", "before") == everything  # every one, once, in order
+        assert walk(limit, "nodes", "node_before") == nodes
+    view = client.get(f"{api}/{sid}").json()  # the defaults: the latest 50 messages and 100 nodes
+    assert [m["id"] for m in view["messages"]] == everything[-50:] and view["messages_before"] == len(everything) - 49
+    assert [n["id"] for n in view["nodes"]] == nodes and view["nodes_before"] is None
+    assert set(view["nodes"][0]) == set(TREE_FIELDS) and view["suggestions"] == service.store.get_node(sid, view["current"]).suggestions
+    for bad in ({"limit": 0}, {"limit": 201}, {"node_limit": 1001}, {"before": 0}):
+        r = client.get(f"{api}/{sid}", params=bad)
+        assert r.status_code == 400 and next(iter(bad)) in r.json()["message"]
+    assert client.get(f"{api}/{sid}", params={"before": "x"}).status_code == 422

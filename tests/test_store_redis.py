@@ -17,7 +17,7 @@ from servers import RedisServer, Server
 from lib_imgedit.errors import StoreUnavailable
 from lib_imgedit.service import EditService
 from lib_imgedit.standalone import create_app
-from lib_imgedit.store_redis import RedisSessionStore
+from lib_imgedit.store.redis import RedisSessionStore
 
 API = "/sdapi/v1/imgedit"
 
@@ -100,3 +100,22 @@ def test_redis_unreachable(settings, tmp_path, photo):
               client.post(f"{API}/sessions")):
         assert r.status_code == 503 and r.json()["error"] == "StoreUnavailable", r.text
         assert "cannot be reached" in r.json()["message"] and "pw-in-url" not in r.text
+
+
+def test_an_older_layout_is_indexed_when_the_store_opens(redis_url):
+    """Sessions written before `tree` and `kids` existed get them, so their turns stay bounded reads."""
+    store = RedisSessionStore(redis_url)
+    sid = store.create_session("c").id
+    root = store.new_node(sid, parent=None, image="a" * 64 + ".png", labelmap=None, kind="upload")
+    store.commit_turn(sid, [root], [], root.id)
+    kids = [store.new_node(sid, parent=root.id, image="b" * 64 + ".png", labelmap=None) for _ in range(2)]
+    for kid in kids:
+        store.commit_turn(sid, [kid], [], kid.id)
+    tree = store.tree(sid, 10)
+    store.r.delete(*(store._k(k, sid) for k in ("brief", "tree", "kids")), store._k("schema"))  # as layout 1 left it
+    assert store.children(sid, root.id) == [] and store.tree(sid, 10) == [] and store.ancestors(sid, kids[0].id, 5) == []
+    again = RedisSessionStore(redis_url)
+    assert [n.id for n in again.children(sid, root.id)] == [k.id for k in kids] and again.tree(sid, 10) == tree
+    assert again.r.get(again._k("schema")) == "2"
+    store.delete_session(sid)
+    assert not again.r.keys(f"*{sid}*")  # every key of the session goes with it

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from lib_imgedit.sessions import Message, Node
+from lib_imgedit.store import Message, Node
 from lib_imgedit.ui_view import (
     chat_pairs,
     errors_html,

@@ -3,7 +3,8 @@
 The WebUI protects its own `/sdapi` routes only (`modules.api.api.Api.auth`); an extension's routes
 must do it themselves. This dependency does what that one does: HTTP Basic against the
 `user:password` pairs of `--api-auth`, compared in constant time, 401 with a Basic challenge
-otherwise. The user name becomes `request.state.imgedit_user`, which scopes the sessions.
+otherwise. The user name becomes `request.state.imgedit_user`, which scopes the sessions and is
+the client that the per-client rate limits count (without --api-auth: the client's address).
 """
 
 from __future__ import annotations

@@ -1,172 +1,21 @@
-"""Session store: each session is a tree of nodes (images with the instruction that made them) and
-a list of chat messages. Undo, redo and branching are moves of the session's `current` pointer.
+"""The default session store: SQLite in the data folder (WAL, one write lock, numbered migrations).
 
-`SessionStore` is the interface; `SQLiteSessionStore` (WAL, one write lock, numbered migrations)
-is the default and `lib_imgedit.store_redis.RedisSessionStore` the shared one. A turn is committed
-in one transaction (`commit_turn`), so a crash leaves it either fully present or absent.
+Every read a turn makes is an indexed lookup: nodes by (session, id), (session, parent) and
+(session, seq), messages by (session, seq).
 """
 
 from __future__ import annotations
 
 import json
-import secrets
 import sqlite3
 import threading
 import time
-import weakref
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import Any, Iterator
 
-from .errors import Conflict, NodeNotFound, SessionNotFound, StorageError
-from .limits import TurnWindow
-
-if TYPE_CHECKING:
-    from .config import Settings
-
-
-def new_id(nbytes: int = 16) -> str:
-    """Random, unguessable id: 128 bits for sessions by default."""
-    return secrets.token_hex(nbytes)
-
-
-@dataclass
-class Session:
-    id: str
-    client: str
-    created: float
-    updated: float
-    current: str | None = None
-    profile: str = ""  # LLM profile chosen for this session; "" = server default
-    title: str = ""
-    data: dict[str, Any] = field(default_factory=dict)  # small per-session state (pending suggestions...)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass
-class Node:
-    id: str
-    session_id: str
-    parent: str | None
-    seq: int
-    image: str  # blob key of the PNG
-    labelmap: str | None  # blob key of the label map
-    instruction: dict[str, Any] | None = None
-    kind: str = "edit"  # "upload" or "edit"
-    mask: str | None = None  # blob key of the mask used, if any
-    executor: str = ""
-    info: dict[str, Any] = field(default_factory=dict)
-    suggestions: list[dict[str, Any]] = field(default_factory=list)
-    created: float = 0.0
-    visited: float = 0.0  # last time this node was current: redo follows the most recent child
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass
-class Message:
-    id: str
-    session_id: str
-    seq: int
-    role: str  # "user" | "assistant"
-    text: str
-    node: str | None = None  # the node this message produced or refers to
-    data: dict[str, Any] = field(default_factory=dict)  # instruction, error, labels...
-    created: float = 0.0
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-class SessionStore:
-    """Interface shared by the SQLite and Redis stores.
-
-    Besides the records, a store owns what must be shared by every process that serves its
-    sessions: the per-session turn lock and the per-client turn counter. The defaults here are
-    process-local; the Redis store keeps both in Redis.
-    """
-
-    lock_wait_s: float = 300.0  # how long a turn waits for the one before it on the same session
-
-    def __init__(self) -> None:
-        self._turn_locks: weakref.WeakValueDictionary[str, threading.Lock] = weakref.WeakValueDictionary()
-        self._turn_locks_guard = threading.Lock()
-        self._turn_window = TurnWindow()
-
-    @contextmanager
-    def lock(self, session_id: str) -> Iterator[None]:
-        """Serialise the turns of one session. Idle sessions hold no lock object (weak values)."""
-        with self._turn_locks_guard:
-            lock = self._turn_locks.get(session_id)
-            if lock is None:
-                lock = self._turn_locks[session_id] = threading.Lock()
-        if not lock.acquire(timeout=self.lock_wait_s):
-            raise Conflict("another turn of this session is still running: try again when it has finished")
-        try:
-            yield
-        finally:
-            lock.release()
-
-    def admit_turn(self, client: str, per_minute: int) -> float:
-        """Count one turn of `client`: 0 if allowed, else the seconds to wait (nothing counted)."""
-        return self._turn_window.admit(client, per_minute)
-
-    def create_session(self, client: str) -> Session:
-        raise NotImplementedError
-
-    def get_session(self, session_id: str) -> Session:
-        raise NotImplementedError
-
-    def list_sessions(self, client: str) -> list[Session]:
-        raise NotImplementedError
-
-    def count_sessions(self, client: str) -> int:
-        raise NotImplementedError
-
-    def update_session(self, session_id: str, **fields: Any) -> Session:
-        """Set `profile`, `title` or `data`."""
-        raise NotImplementedError
-
-    def delete_session(self, session_id: str) -> None:
-        raise NotImplementedError
-
-    def nodes(self, session_id: str) -> list[Node]:
-        raise NotImplementedError
-
-    def get_node(self, session_id: str, node_id: str) -> Node:
-        raise NotImplementedError
-
-    def messages(self, session_id: str) -> list[Message]:
-        raise NotImplementedError
-
-    def commit_turn(self, session_id: str, nodes: list[Node], messages: list[Message], current: str | None,
-                    expect_current: str | None = ...) -> None:  # type: ignore[assignment]
-        """Add nodes and messages and move `current`, atomically. With `expect_current`, fail with
-        Conflict if another writer moved the pointer since the caller read it."""
-        raise NotImplementedError
-
-    def expired(self, idle_seconds: float) -> list[str]:
-        """Ids of sessions not updated for `idle_seconds`."""
-        raise NotImplementedError
-
-    def referenced_blobs(self) -> set[str]:
-        raise NotImplementedError
-
-    def close(self) -> None:
-        pass
-
-    # Shared helpers -------------------------------------------------------------------------
-    def new_node(self, session_id: str, **kw: Any) -> Node:
-        now = time.time()
-        return Node(id=new_id(8), session_id=session_id, seq=0, created=now, visited=now, **kw)
-
-    def new_message(self, session_id: str, role: str, text: str, **kw: Any) -> Message:
-        return Message(id=new_id(8), session_id=session_id, seq=0, role=role, text=text, created=time.time(), **kw)
-
+from ..errors import Conflict, NodeNotFound, SessionNotFound, StorageError
+from .base import TREE_FIELDS, Message, Node, NodeBrief, Session, SessionStore, new_id
 
 MIGRATIONS: list[str] = [
     # 1: the first schema
@@ -192,6 +41,11 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX messages_seq ON messages(session_id, seq);
     """,
+    # 2: bounded reads for turns: children (redo) and the latest nodes without scanning a session
+    """
+    CREATE INDEX nodes_parent ON nodes(session_id, parent, seq);
+    CREATE INDEX nodes_seq ON nodes(session_id, seq);
+    """,
 ]
 
 
@@ -202,6 +56,11 @@ def _storage_error(exc: sqlite3.Error) -> StorageError:
     if "readonly" in text or "read-only" in text:
         return StorageError("the data folder is read-only: nothing was changed")
     return StorageError(f"the session database failed: {text}; nothing was changed")
+
+
+def _below(before: int | None) -> int:
+    """`seq < before` for a page; everything when None (SQLite integers are 64-bit)."""
+    return 2**62 if before is None else before
 
 
 class SQLiteSessionStore(SessionStore):
@@ -285,6 +144,10 @@ class SQLiteSessionStore(SessionStore):
         )
 
     @staticmethod
+    def _brief(row: sqlite3.Row) -> NodeBrief:
+        return NodeBrief(**{**dict(row), "instruction": json.loads(row["instruction"]) if row["instruction"] else None})
+
+    @staticmethod
     def _message(row: sqlite3.Row) -> Message:
         return Message(row["id"], row["session_id"], row["seq"], row["role"], row["text"], row["node"],
                        json.loads(row["data"]), row["created"])
@@ -336,8 +199,33 @@ class SQLiteSessionStore(SessionStore):
             raise NodeNotFound(f"no node {node_id!r} in this session")
         return self._node(rows[0])
 
+    def ancestors(self, session_id: str, node_id: str, limit: int) -> list[NodeBrief]:
+        rows = self._read(
+            "WITH RECURSIVE chain(id, parent, depth) AS ("
+            " SELECT id, parent, 1 FROM nodes WHERE session_id = ?1 AND id = ?2"
+            " UNION ALL SELECT n.id, n.parent, c.depth + 1 FROM chain c JOIN nodes n ON n.session_id = ?1 AND n.id = c.parent"
+            " WHERE c.depth < ?3)"
+            f" SELECT {', '.join('nodes.' + f for f in TREE_FIELDS)} FROM chain"
+            " JOIN nodes ON nodes.session_id = ?1 AND nodes.id = chain.id ORDER BY chain.depth DESC",
+            (session_id, node_id, limit))
+        return [self._brief(r) for r in rows]
+
+    def children(self, session_id: str, node_id: str) -> list[Node]:
+        rows = self._read("SELECT * FROM nodes WHERE session_id = ? AND parent = ? ORDER BY seq", (session_id, node_id))
+        return [self._node(r) for r in rows]
+
+    def tree(self, session_id: str, limit: int, before: int | None = None) -> list[NodeBrief]:
+        rows = self._read(f"SELECT {', '.join(TREE_FIELDS)} FROM nodes WHERE session_id = ? AND seq < ?"
+                          " ORDER BY seq DESC LIMIT ?", (session_id, _below(before), limit))
+        return [self._brief(r) for r in rows[::-1]]
+
     def messages(self, session_id: str) -> list[Message]:
         return [self._message(r) for r in self._read("SELECT * FROM messages WHERE session_id = ? ORDER BY seq", (session_id,))]
+
+    def recent_messages(self, session_id: str, limit: int, before: int | None = None) -> list[Message]:
+        rows = self._read("SELECT * FROM messages WHERE session_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
+                          (session_id, _below(before), limit))
+        return [self._message(r) for r in rows[::-1]]
 
     def commit_turn(self, session_id: str, nodes: list[Node], messages: list[Message], current: str | None,
                     expect_current: Any = ...) -> None:
@@ -388,11 +276,3 @@ class SQLiteSessionStore(SessionStore):
             keys.update(json.loads(row["data"]).get("blobs", []))
         return keys
 
-
-def open_store(settings: Settings) -> SessionStore:
-    """The store the settings choose: SQLite in the data folder (default) or a shared Redis."""
-    if settings.store == "redis":
-        from .store_redis import RedisSessionStore
-
-        return RedisSessionStore(settings.redis_url)
-    return SQLiteSessionStore(Path(settings.data_dir) / "sessions.db")

@@ -3,12 +3,19 @@
 Keys (prefix `imgedit:`):
   session:<id>    hash  id, client, created, updated, current, profile, title, data (JSON)
   nodes:<id>      hash  node id -> node JSON
-  messages:<id>   list  message JSON, oldest first
+  brief:<id>      hash  node id -> its compact record (a `NodeBrief`, JSON)
+  tree:<id>       zset  node ids, scored by seq
+  kids:<id>       hash  node id -> its children's ids, space-separated, oldest first
+  messages:<id>   list  message JSON, oldest first (a message's seq is its position + 1)
   client:<name>   zset  a client's session ids, scored by `updated`
   updated         zset  every session id, scored by `updated` (for expiry)
   lock:<id>       the session's turn lock, shared by every replica
-  turns:<name>    zset  a client's turns of the last minute (rate limit)
+  rate:<key>      zset  the events of the last minute under a rate-limit key
+  schema          the layout version; older layouts are migrated when a store opens
 
+Every read a turn makes touches a bounded number of entries: one node by id, a branch of compact
+records walked up by a server-side script (`ancestors`), the children listed in `kids`, a range of
+`messages`, a range of `tree` with its records.
 A turn is committed with WATCH/MULTI/EXEC on the session, node and message keys: a concurrent
 writer makes the transaction start again, and `expect_current` is checked on the fresh state, so a
 turn is applied whole or not at all. Images are not stored here: they stay in the BlobStore, on
@@ -28,9 +35,9 @@ from typing import Any, Callable, Iterator, TypeVar
 
 import redis
 
-from .errors import Conflict, NodeNotFound, SessionNotFound, StorageError, StoreUnavailable
-from .limits import WINDOW_S
-from .sessions import Message, Node, Session, SessionStore, new_id
+from ..errors import Conflict, NodeNotFound, SessionNotFound, StorageError, StoreUnavailable
+from ..limits import WINDOW_S
+from .base import Message, Node, NodeBrief, Session, SessionStore, new_id
 
 log = logging.getLogger("imgedit")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -50,6 +57,30 @@ redis.call('ZADD', KEYS[1], t, ARGV[3])
 redis.call('EXPIRE', KEYS[1], math.ceil(window) + 1)
 return '0'
 """
+
+# The branch ending at a node, walked up on the server in one round trip: at most ARGV[2] compact
+# records (KEYS[1] = brief), nearest first.
+_ANCESTORS = """
+local out, id = {}, ARGV[1]
+for _ = 1, tonumber(ARGV[2]) do
+  local raw = redis.call('HGET', KEYS[1], id)
+  if not raw then break end
+  out[#out + 1] = raw
+  local parent = cjson.decode(raw)['parent']
+  if type(parent) ~= 'string' then break end
+  id = parent
+end
+return out
+"""
+
+# A page of the tree in one round trip: the compact records (KEYS[2] = brief) of at most ARGV[2]
+# node ids (KEYS[1] = tree) with a seq below ARGV[1], latest first.
+_TREE = """
+local ids = redis.call('ZREVRANGEBYSCORE', KEYS[1], ARGV[1], '-inf', 'LIMIT', 0, tonumber(ARGV[2]))
+if #ids == 0 then return {} end
+return redis.call('HMGET', KEYS[2], unpack(ids))
+"""
+LAYOUT = 2  # 2: `brief`, `tree` and `kids` index the nodes
 
 
 def _translated(fn: F) -> F:
@@ -72,7 +103,7 @@ def _translated(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _dumps(obj: Node | Message) -> str:
+def _dumps(obj: Node | NodeBrief | Message) -> str:
     return json.dumps(obj.to_dict(), ensure_ascii=False)
 
 
@@ -87,16 +118,37 @@ class RedisSessionStore(SessionStore):
         self._admit = self.r.register_script(_ADMIT)
         kw = self.r.connection_pool.connection_kwargs
         where = f"{kw.get('host', kw.get('path', '?'))}:{kw.get('port', '')}"
+        self._ancestors = self.r.register_script(_ANCESTORS)
+        self._tree = self.r.register_script(_TREE)
         try:
             self.r.ping()
         except redis.exceptions.RedisError as exc:  # the URL may hold a password: name only host and port
             raise StoreUnavailable(f"cannot reach the session store at Redis {where}: {type(exc).__name__}") from None
+        self._migrate()
 
     def _k(self, kind: str, name: str = "") -> str:
         return f"{self.prefix}{kind}:{name}" if name else f"{self.prefix}{kind}"
 
     def close(self) -> None:
         self.r.close()
+
+    @_translated
+    def _migrate(self) -> None:
+        """Index the nodes of sessions written by an older layout. Each session is rebuilt in one
+        transaction that a concurrent turn restarts, so replicas may race and turns may go on."""
+        if int(self.r.get(self._k("schema")) or 0) >= LAYOUT:
+            return
+        for nkey in self.r.scan_iter(match=self._k("nodes", "*"), count=500):
+            sid = nkey[len(f"{self.prefix}nodes:"):]
+
+            def rebuild(pipe: redis.client.Pipeline, sid: str = sid, nkey: str = nkey) -> None:
+                nodes = sorted((Node(**json.loads(v)) for v in pipe.hvals(nkey)), key=lambda n: n.seq)
+                pipe.multi()
+                pipe.delete(*(self._k(kind, sid) for kind in ("brief", "tree", "kids")))
+                self._index(pipe, sid, nodes, {})
+
+            self.r.transaction(rebuild, nkey)
+        self.r.set(self._k("schema"), LAYOUT)
 
     # Locks and limits shared by every replica ----------------------------------------------------
     @contextmanager
@@ -126,8 +178,8 @@ class RedisSessionStore(SessionStore):
                 lk.release()
 
     @_translated
-    def admit_turn(self, client: str, per_minute: int) -> float:
-        return float(self._admit(keys=[self._k("turns", client)], args=[WINDOW_S, per_minute, new_id(8)]))
+    def admit(self, key: str, per_minute: int) -> float:
+        return float(self._admit(keys=[self._k("rate", key)], args=[WINDOW_S, per_minute, new_id(8)]))
 
     # Sessions ------------------------------------------------------------------------------------
     @staticmethod
@@ -194,7 +246,7 @@ class RedisSessionStore(SessionStore):
         def txn(pipe: redis.client.Pipeline) -> None:
             client = pipe.hget(key, "client")
             pipe.multi()
-            pipe.delete(key, self._k("nodes", session_id), self._k("messages", session_id))
+            pipe.delete(key, *(self._k(kind, session_id) for kind in ("nodes", "brief", "tree", "kids", "messages")))
             if client is not None:
                 pipe.zrem(self._k("client", client), session_id)
             pipe.zrem(self._k("updated"), session_id)
@@ -214,13 +266,41 @@ class RedisSessionStore(SessionStore):
         return Node(**json.loads(raw))
 
     @_translated
+    def ancestors(self, session_id: str, node_id: str, limit: int) -> list[NodeBrief]:
+        raw = self._ancestors(keys=[self._k("brief", session_id)], args=[node_id, limit])
+        return [NodeBrief(**json.loads(v)) for v in reversed(raw)]
+
+    @_translated
+    def children(self, session_id: str, node_id: str) -> list[Node]:
+        ids = (self.r.hget(self._k("kids", session_id), node_id) or "").split()
+        raw = self.r.hmget(self._k("nodes", session_id), ids) if ids else []
+        return [Node(**json.loads(v)) for v in raw if v]
+
+    @_translated
+    def tree(self, session_id: str, limit: int, before: int | None = None) -> list[NodeBrief]:
+        top = "+inf" if before is None else f"({before}"
+        raw = self._tree(keys=[self._k("tree", session_id), self._k("brief", session_id)], args=[top, limit])
+        return [NodeBrief(**json.loads(v)) for v in reversed(raw) if v]
+
+    @_translated
     def messages(self, session_id: str) -> list[Message]:
         return [Message(**json.loads(v)) for v in self.r.lrange(self._k("messages", session_id), 0, -1)]
+
+    @_translated
+    def recent_messages(self, session_id: str, limit: int, before: int | None = None) -> list[Message]:
+        key = self._k("messages", session_id)
+        if before is None:  # counted from the end: Redis walks a long list from its nearer end
+            raw = self.r.lrange(key, -limit, -1) if limit > 0 else []
+        else:  # seq = position + 1, so the messages below `before` end at position before - 2
+            end = min(before - 2, self.r.llen(key) - 1)
+            raw = self.r.lrange(key, max(0, end - limit + 1), end) if end >= 0 and limit > 0 else []
+        return [Message(**json.loads(v)) for v in raw]
 
     @_translated
     def commit_turn(self, session_id: str, nodes: list[Node], messages: list[Message], current: str | None,
                     expect_current: Any = ...) -> None:
         skey, nkey, mkey = self._k("session", session_id), self._k("nodes", session_id), self._k("messages", session_id)
+        kkey = self._k("kids", session_id)
         new = {n.id: n for n in nodes}
 
         def txn(pipe: redis.client.Pipeline) -> None:
@@ -246,9 +326,11 @@ class RedisSessionStore(SessionStore):
                 m.seq = mseq
             if current in new:
                 new[current].visited = now
+            kids = {n.parent: (pipe.hget(kkey, n.parent) or "").split() for n in nodes if n.parent and n.parent not in new}
             pipe.multi()
             if nodes or visited:
                 pipe.hset(nkey, mapping={n.id: _dumps(n) for n in [*nodes, *([visited] if visited else [])]})
+            self._index(pipe, session_id, nodes, kids)
             if messages:
                 pipe.rpush(mkey, *map(_dumps, messages))
             pipe.hset(skey, mapping={"current": current or stored or "", "updated": now})
@@ -256,6 +338,19 @@ class RedisSessionStore(SessionStore):
             pipe.zadd(self._k("updated"), {session_id: now})
 
         self.r.transaction(txn, skey, nkey, mkey)
+
+    def _index(self, pipe: redis.client.Pipeline, session_id: str, nodes: list[Node], kids: dict[str, list[str]]) -> None:
+        """Queue the compact records, seq order and children lists of new `nodes`; `kids` holds the
+        stored children of their parents outside `nodes`."""
+        if not nodes:
+            return
+        for n in nodes:
+            if n.parent:
+                kids.setdefault(n.parent, []).append(n.id)
+        pipe.hset(self._k("brief", session_id), mapping={n.id: _dumps(n.brief()) for n in nodes})
+        pipe.zadd(self._k("tree", session_id), {n.id: n.seq for n in nodes})
+        if kids:
+            pipe.hset(self._k("kids", session_id), mapping={p: " ".join(ids) for p, ids in kids.items()})
 
     @_translated
     def expired(self, idle_seconds: float) -> list[str]:
