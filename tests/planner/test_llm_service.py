@@ -137,7 +137,7 @@ def test_llm_suggestions_and_accepting_one(settings, chat):
     chat.add(json.dumps({"suggestions": [bad, suggestion]}))  # asked for at upload
     sid = new_session(client)
     view = client.get(f"{API}/sessions/{sid}").json()
-    suggestions = view["nodes"][0]["suggestions"]
+    suggestions = view["suggestions"]  # the current node's, once at the top level
     assert suggestions[0] == suggestion and len(suggestions) == 3, "the invalid one dropped, offline ones fill up"
     assert "Suggest 3 next edits" in chat.requests[0].body["messages"][1]["content"]
     accepted = client.post(f"{API}/sessions/{sid}/suggestions/0/accept").json()
