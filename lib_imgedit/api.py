@@ -62,7 +62,7 @@ class ImgEditRoute(APIRoute):
             except RequestValidationError as exc:
                 return _invalid_body(exc)
             except Exception:
-                log.exception("imgedit: unexpected error in %s %s", request.method, request.url.path)
+                log.exception("unexpected error in %s %s", request.method, request.url.path)
                 return JSONResponse({"error": "InternalError", "message": "an unexpected error happened; it is in the server log",
                                      "status": 500}, status_code=500)
 

@@ -165,7 +165,7 @@ class PlanExecution:
         try:
             fresh = self.segment(result.image)
         except ExecutorUnavailable as exc:  # no segmenter here: the old labels are still right outside the edit
-            log.warning("imgedit: labels not re-read after the edit: %s", exc.message)
+            log.warning("labels not re-read after the edit: %s", exc.message)
             return labels
         merged = own.merged(fresh, region)
         return merged if drawn is None else with_user_mask(merged, drawn)
@@ -183,17 +183,17 @@ class PlanExecution:
             except ImgEditError as exc:
                 if exc.status < 500:
                     raise
-                log.warning("imgedit: executor %s failed, trying the next: %s", ex.name, exc.message)
+                log.warning("executor %s failed, trying the next: %s", ex.name, exc.message)
                 reasons.append(f"{ex.name} failed: {exc.message}")
                 continue
             except Exception as exc:  # a crashing backend is one more failed backend, not a server error
-                log.exception("imgedit: executor %s crashed, trying the next", ex.name)
+                log.exception("executor %s crashed, trying the next", ex.name)
                 reasons.append(f"{ex.name} crashed ({type(exc).__name__})")
                 continue
             problem = result_problem(request, result)
             if problem is None:
                 return result
-            log.warning("imgedit: executor %s returned %s, trying the next", ex.name, problem)
+            log.warning("executor %s returned %s, trying the next", ex.name, problem)
             reasons.append(f"{ex.name} returned {problem}")
         op = request.instruction.operation
         if tried:

@@ -64,6 +64,6 @@ class Sweeper:
             try:
                 removed = sweep(self.store, self.blobs, self.ttl_s, self.file_grace_s)
                 if any(removed):
-                    log.info("imgedit: expired %d sessions, removed %d unreferenced files", *removed)
+                    log.info("expired %d sessions, removed %d unreferenced files", *removed)
             except ImgEditError as exc:  # a full disk or a lost Redis must not end the thread
-                log.warning("imgedit: the expiry sweep failed: %s", exc.message)
+                log.warning("the expiry sweep failed: %s", exc.message)

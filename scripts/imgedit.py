@@ -10,6 +10,7 @@ from lib_imgedit.host.img2img import HostExecutor
 from lib_imgedit.segment import register as register_segmenter
 
 entry.extension_dir = scripts.basedir()  # only right while this file is imported; later it is the WebUI's root
+entry.console_logging()
 
 register(HostExecutor)
 register_segmenter("controlnet", "lib_imgedit.host.segmenter:ControlNetSegmenter")

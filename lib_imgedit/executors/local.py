@@ -262,7 +262,7 @@ class LocalExecutor(Executor):
             return lama.fill(request.image, region, lama.load(path)), {"fill": "lama"}
         except Exception as exc:  # noqa: BLE001 - no onnxruntime, no download, a broken file: say so, then fall back
             why = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
-            log.warning("imgedit: LaMa cannot run (%s); removing with cv2.inpaint", why)
+            log.warning("LaMa cannot run (%s); removing with cv2.inpaint", why)
         if request.mask_share > self._fallback_share():
             raise ExecutorUnavailable(f"the LaMa model cannot run ({why}); the CPU fill without it handles up to "
                                       f"{self._fallback_share():.0%} of the picture")

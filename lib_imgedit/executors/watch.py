@@ -39,7 +39,7 @@ class Watcher:
         try:
             fn()
         except Exception as exc:  # noqa: BLE001 - reporting only
-            log.debug("imgedit: watcher callback failed: %s", exc)
+            log.debug("watcher callback failed: %s", exc)
 
     def __enter__(self) -> Watcher:
         if self.cancel is not None and self.cancel.is_set():

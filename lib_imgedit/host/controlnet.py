@@ -91,5 +91,5 @@ def find_controlnet() -> ControlNet | None:
                 package = "extensions-builtin" if getattr(ext, "is_builtin", False) else "extensions"
                 return ControlNet("a1111", importlib.import_module(f"{package}.{path.name}.scripts.external_code"), path)
     except Exception as exc:  # noqa: BLE001 - a broken ControlNet install means no ControlNet, not a broken edit
-        log.warning("imgedit: ControlNet is installed but could not be used: %s", exc)
+        log.warning("ControlNet is installed but could not be used: %s", exc)
     return None

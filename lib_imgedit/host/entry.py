@@ -19,6 +19,19 @@ _sweeper: Any = None
 _lock = threading.Lock()
 
 
+def console_logging() -> None:
+    """Our messages carry no name of their own (the logger's name is the prefix). When the WebUI has not
+    configured logging (its default, without SD_WEBUI_LOG_LEVEL), Python would print warnings bare, so
+    they get a handler that names them; when it has, its own format names the logger."""
+    if logging.getLogger().handlers or log.handlers:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s [imgedit] %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+
+
 def data_dir() -> Path:
     """The Settings' data folder, else `<WebUI data path>/imgedit` (beside models/ and outputs/)."""
     from modules import paths, shared
@@ -42,7 +55,7 @@ def get_service() -> EditService:
             models.set_host_models_dir(Path(paths.models_path) / "imgedit")
             geometry.set_upscaler(upscale_or_none)  # enlarging uses the WebUI's upscalers (ESRGAN...)
             _service = EditService(settings_from_opts(load_settings(data_dir())))
-            log.info("imgedit: Chat Edit from %s, data in %s", extension_dir or "?", _service.settings.data_dir)
+            log.info("Chat Edit from %s, data in %s", extension_dir or "?", _service.settings.data_dir)
         return _service
 
 
@@ -77,7 +90,7 @@ def mount(app: Any) -> None:
     try:
         list_in_options_api(app)
     except Exception as exc:  # noqa: BLE001 - a host whose API differs keeps working, only the listing is missing
-        log.warning("imgedit: the Chat Edit settings are not listed by GET /sdapi/v1/options: %s", exc)
+        log.warning("the Chat Edit settings are not listed by GET /sdapi/v1/options: %s", exc)
     global _sweeper
     if _sweeper is None:
         _sweeper = Sweeper(service.store, service.blobs, service.settings.session_ttl_days)

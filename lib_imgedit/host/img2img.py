@@ -179,7 +179,7 @@ class HostExecutor(Executor):
                 processed = processing.process_images(p)
             return processed, bool(state.interrupted or watch.cancelled)
         except Exception as exc:
-            log.exception("imgedit: Stable Diffusion failed")
+            log.exception("Stable Diffusion failed")
             raise _failure(exc) from None
         finally:
             if task:
@@ -198,4 +198,4 @@ class HostExecutor(Executor):
             host_images.save_image(images.to_image(final), p.outpath_samples, "", getattr(processed, "seed", None), p.prompt,
                                    getattr(shared.opts, "samples_format", "png"), info=infotext, p=p)
         except Exception as exc:  # noqa: BLE001 - a failed save must not lose the edit
-            log.warning("imgedit: could not save the result: %s", exc)
+            log.warning("could not save the result: %s", exc)

@@ -95,6 +95,6 @@ class ControlNetSegmenter(Segmenter):
             return labelmap_from_segmentation(colour, PALETTES[palette], (w, h), source=f"controlnet:{module}")
         except Exception as exc:  # noqa: BLE001 - e.g. its weights cannot be downloaded: the next scene segmenter serves
             self.failed[module] = f"{type(exc).__name__}: {str(exc)[:200]}"
-            log.warning("imgedit: ControlNet's %s failed (%s); it is skipped until the WebUI restarts",
+            log.warning("ControlNet's %s failed (%s); it is skipped until the WebUI restarts",
                         module, self.failed[module])
             return None

@@ -67,7 +67,7 @@ def settings_from_opts(base: Settings) -> Settings:
         try:
             out = out.update({name: data[key]})
         except ValueError as exc:
-            log.warning("imgedit: ignoring the setting %s: %s", key, exc)
+            log.warning("ignoring the setting %s: %s", key, exc)
     return out
 
 

@@ -44,5 +44,5 @@ class WebUITabHost(TabHost):
                 cn = find_controlnet()
                 return ["auto", "none", *cn.modules()] if cn else None
         except (ImportError, AttributeError) as exc:  # an older or trimmed host: the tab keeps a free text field
-            log.debug("imgedit: no choices for %s from the WebUI: %s", setting, exc)
+            log.debug("no choices for %s from the WebUI: %s", setting, exc)
         return None

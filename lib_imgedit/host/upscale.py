@@ -90,7 +90,7 @@ def upscale(image: np.ndarray, scale: float | None = None, width: int | None = N
         out = data.scaler.upscale(picture, factor, data.data_path)
     if out.size != (tw, th):
         out = out.resize((tw, th), Image.LANCZOS)
-    log.info("imgedit: upscaled %dx%d to %dx%d with %s", w, h, tw, th, data.name)
+    log.info("upscaled %dx%d to %dx%d with %s", w, h, tw, th, data.name)
     return images.to_array(out), str(data.name)
 
 
@@ -100,5 +100,5 @@ def upscale_or_none(image: np.ndarray, width: int, height: int) -> np.ndarray | 
     try:
         return upscale(image, width=width, height=height)[0]
     except ExecutorUnavailable as exc:
-        log.info("imgedit: resizing with Lanczos: %s", exc.message)
+        log.info("resizing with Lanczos: %s", exc.message)
         return None

@@ -162,10 +162,10 @@ def _adopt(folder: Path, s: ModelSpec, f: ModelFile) -> bool:
         return False
     digest = sha256_of(path)
     if f.sha256 and digest != f.sha256:
-        log.warning("imgedit: %s does not match the pinned sha256 of %s; downloading it again", path, s.name)
+        log.warning("%s does not match the pinned sha256 of %s; downloading it again", path, s.name)
         return False
     if not f.sha256:
-        log.info("imgedit: using %s as found (the %s entry pins no sha256 for it)", path, s.name)
+        log.info("using %s as found (the %s entry pins no sha256 for it)", path, s.name)
     _write_marker(folder, s, f, digest, path.stat().st_size)
     return True
 
@@ -185,7 +185,7 @@ def _download(s: ModelSpec, files: list[ModelFile], folder: Path, progress: Prog
         raise ModelUnavailable(f"cannot reach {s.repo} to download {s.title}: {_short(exc)}") from exc
     total = sum(m[0] or f.size or 0 for m, f in zip(metas, files, strict=True))
     title = f"{s.title} ({total / 1e6:.0f} MB) into {where}"
-    log.info("imgedit: downloading %s", title)
+    log.info("downloading %s", title)
     done = 0
     for f, meta in zip(files, metas, strict=True):
         watcher = _Watcher(folder, done, total, title, progress)
@@ -205,12 +205,12 @@ def _download(s: ModelSpec, files: list[ModelFile], folder: Path, progress: Prog
             raise ModelUnavailable(f"{s.title}: {f.path} from {s.repo} failed its checksum (sha256 {digest[:12]}..., "
                                    f"expected {(expected or '?')[:12]}...); the file was deleted")
         if not expected:
-            log.info("imgedit: %s has no sha256 to check against; its size is %d bytes", f.path, size)
+            log.info("%s has no sha256 to check against; its size is %d bytes", f.path, size)
         _write_marker(folder, s, f, digest, size)
         done += size
         if progress:
             progress(done, max(total, done), f"Downloaded {s.title}: {done / 1e6:.0f} of {max(total, done) / 1e6:.0f} MB")
-    log.info("imgedit: %s is ready in %s", s.name, folder)
+    log.info("%s is ready in %s", s.name, folder)
 
 
 def _head(s: ModelSpec, f: ModelFile, endpoint: str | None) -> tuple[int | None, str | None]:

@@ -23,7 +23,7 @@ def plan_validated(planner: Planner, offline: Planner, ctx: PlanContext, rules: 
     except InvalidInstruction as exc:
         if planner is offline:
             raise
-        log.warning("imgedit: %s produced an invalid plan, using the offline planner: %s", result.planner, exc.message)
+        log.warning("%s produced an invalid plan, using the offline planner: %s", result.planner, exc.message)
         fallback = offline.plan(ctx)
         fallback.attempts += result.attempts
         fallback.notes = result.notes + [f"{result.planner} gave an invalid plan ({exc.message}); used the offline planner"]

@@ -42,7 +42,7 @@ def llm_suggestions(planner: LLMPlanner, ctx: PlanContext, done: list[dict[str, 
                   "required": ["suggestions"]}
         reply = planner.chat(messages, schema)
     except (LLMUnavailable, ImgEditError, ValueError) as exc:
-        log.info("imgedit: no suggestions from %s: %s", planner.name, exc)
+        log.info("no suggestions from %s: %s", planner.name, exc)
         return []
     picked: list[dict[str, Any]] = []
     for item in extract_list(reply.text, "suggestions"):

@@ -180,7 +180,7 @@ class SegmenterChain(Segmenter):
         if name not in self._noted:
             self._noted.add(name)
             self._notes.append(f"{name} skipped: {why}")
-            log.info("imgedit: segmenter %s skipped: %s", name, why)
+            log.info("segmenter %s skipped: %s", name, why)
 
     def take_notes(self) -> list[str]:
         with self._lock:
@@ -222,7 +222,7 @@ class SegmenterChain(Segmenter):
         except Exception as exc:  # noqa: BLE001 - a segmenter that fails is skipped for the session
             why = getattr(exc, "message", None) or str(exc) or type(exc).__name__
             self._failed[name] = why
-            log.warning("imgedit: segmenter %s failed, skipped from now on: %s", name, why)
+            log.warning("segmenter %s failed, skipped from now on: %s", name, why)
             self._note(name, why)
             return None
 

@@ -166,7 +166,7 @@ class RedisSessionStore(SessionStore):
                 try:
                     lk.reacquire()
                 except redis.exceptions.RedisError as exc:
-                    log.warning("imgedit: lost the turn lock of a session: %s", exc)
+                    log.warning("lost the turn lock of a session: %s", exc)
                     return
 
         threading.Thread(target=renew, daemon=True, name="imgedit-lock-renew").start()

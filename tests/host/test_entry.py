@@ -222,3 +222,21 @@ def test_get_options_lists_the_chat_edit_settings(webui, api_auth):
     if api_auth:
         assert client.get("/sdapi/v1/options").status_code == 401, "still behind --api-auth"
     assert [r.methods for r in app.router.routes if getattr(r, "path", "") == "/sdapi/v1/options"] == [{"POST"}, {"GET"}]
+
+
+def test_console_messages_are_named_once(monkeypatch, capsys):
+    """No "imgedit: imgedit:": messages carry no prefix; without the WebUI's logging setup the handler names them."""
+    import logging
+
+    from lib_imgedit.host import entry
+
+    log = logging.getLogger("imgedit")
+    monkeypatch.setattr(logging.getLogger(), "handlers", [])
+    monkeypatch.setattr(log, "handlers", [])
+    monkeypatch.setattr(log, "propagate", True)
+    monkeypatch.setattr(log, "level", log.level)
+    entry.console_logging()
+    log.warning("ControlNet's seg_ofade20k failed")
+    assert capsys.readouterr().err == "WARNING [imgedit] ControlNet's seg_ofade20k failed\n"
+    entry.console_logging()
+    assert len(log.handlers) == 1, "set up once"
