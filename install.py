@@ -31,6 +31,7 @@ PACKAGES = [
     ("redis", "redis>=5,<9", False),
     ("onnxruntime", "onnxruntime>=1.16,<2", False),  # onnxruntime-gpu (ReActor's) counts: it is the same module
     ("huggingface_hub", "huggingface_hub>=0.20,<1", False),
+    ("tokenizers", "tokenizers>=0.13,<1", False),  # CLIPSeg's; the host's transformers normally brings it
 ]
 MEDIAPIPE = "mediapipe>=0.10.14,<0.10.22"
 # What the offline segmenter uses from the mediapipe package (1.x has neither).

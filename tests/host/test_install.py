@@ -31,7 +31,7 @@ def install(monkeypatch):
 
 
 ALL = {"openai": "1.109.1", "json-repair": "0.50", "jsonschema": "4.23", "redis": "5.0", "onnxruntime": "1.19",
-       "huggingface_hub": "0.25"}
+       "huggingface_hub": "0.25", "tokenizers": "0.13.3"}
 
 
 def fake_mediapipe(root, version_files=True):
