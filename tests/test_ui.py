@@ -116,6 +116,20 @@ def test_a_turn_reports_progress_for_its_task_and_fills_send_to(tab, photo):
     assert host.interrupted == 1
 
 
+def test_the_progress_text_has_this_turns_steps_and_eta(monkeypatch):
+    from lib_imgedit.ui import tab as tab_module
+
+    clock = iter([100.0, 101.0, 104.0, 106.0])
+    monkeypatch.setattr(tab_module.time, "monotonic", lambda: next(clock))
+    shown: list = []
+    bar = tab_module.progress_bar(lambda value, desc=None: shown.append((value, desc)))
+    for step in (0, 10, 40, 40):
+        bar(step, 40, "remote WebUI")
+    assert shown[0] == ((0, 40), "remote WebUI")  # nothing to estimate from yet
+    assert shown[1] == ((10, 40), "remote WebUI · 10/40 · ETA 3 s")  # 1 s for 10 steps, 30 to go
+    assert shown[2][1] == "remote WebUI" and len(shown) == 4
+
+
 def test_a_failed_turn_is_kept_in_the_conversation_and_changes_nothing(tab, photo):
     built, _ = tab
     c = built.c
@@ -184,7 +198,7 @@ def test_the_form_edits_one_step_of_a_plan_and_steps_are_added_removed_and_moved
     shown = {p: out[c["form"][p]]["value"] for p in paths}
     assert shown["operation"] == "adjust" and shown["adjust.blur"] == 0
     values = {**shown, "operation": "rotate", "angle": 90}
-    edited = built.on_form(out[c["code"]], "2", *[values[p] for p in paths])
+    edited = built.on_operation(out[c["code"]], "2", *[values[p] for p in paths])
     plan = json.loads(edited[c["code"]])
     assert plan["steps"][1] == {"operation": "rotate", "angle": 90}
     assert edited[c["form"]["angle"]]["visible"] and not edited[c["form"]["adjust.blur"]]["visible"]

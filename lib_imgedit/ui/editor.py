@@ -96,9 +96,8 @@ class EditorPart:
             return gr.Dropdown(choices, value=[], multiselect=True, **kw)
         if f.kind == "slider":
             return gr.Slider(f.lo, f.hi, value=0, step=f.step, min_width=160, **kw)
-        if f.kind == "number":
-            return gr.Number(value=1 if f.path == "count" else 0, minimum=f.lo, maximum=f.hi, precision=0 if f.step == 1 else None,
-                             min_width=120, **kw)
+        if f.kind == "number":  # no minimum: gradio would refuse 0 ("not set") before the schema could explain
+            return gr.Number(value=1 if f.path == "count" else 0, precision=0 if f.step == 1 else None, min_width=120, **kw)
         if f.kind == "check":
             return gr.Checkbox(value=False, **kw)
         return gr.Textbox(value="", lines=1, **kw)
@@ -138,9 +137,13 @@ class EditorPart:
             return error
         index = _index(step)
         updated = with_step(data, index, with_form(step_at(data, index), self.fields, list(values)))
-        out = {self.c["code"]: _dump(updated), self.c["errors"]: ""}
-        if step_at(data, index).get("operation") != step_at(updated, index).get("operation"):
-            out.update(self._widgets(step_at(updated, index)))  # fields of the new operation
+        return {self.c["code"]: _dump(updated), self.c["errors"]: ""}
+
+    def on_operation(self, code: str, step: str, *values: Any) -> dict[Any, Any]:
+        """The operation changed: as any field, and the form shows the fields of the new one."""
+        out = self.on_form(code, step, *values)
+        if self.c["code"] in out:
+            out.update(self._widgets(step_at(json.loads(out[self.c["code"]] or "{}"), _index(step))))
         return out
 
     def on_color(self, code: str, step: str, color: str) -> dict[Any, Any]:
@@ -221,10 +224,12 @@ class EditorPart:
         widgets = list(c["form"].values())
         op = c["form"]["operation"]
         for widget in widgets:
-            outputs = [c["code"], c["errors"]] + (widgets if widget is op else [])
-            _on_user_change(widget, self.safe(self.on_form, "errors"), [c["code"], c["step"], *widgets], outputs)
+            if widget is op:
+                _on_user_change(op, self.safe(self.on_operation, "errors"), [c["code"], c["step"], *widgets], [c["code"], c["errors"], *widgets])
+            else:
+                _on_user_change(widget, self.safe(self.on_form, "errors"), [c["code"], c["step"], *widgets], [c["code"], c["errors"]])
         c["picker"].input(self.safe(self.on_color, "errors"), [c["code"], c["step"], c["picker"]],
-                          [c["code"], c["errors"], c["form"]["color"], *widgets], show_progress="hidden")
+                          [c["code"], c["errors"], c["form"]["color"]], show_progress="hidden")
         show = [*widgets, c["step"], c["errors"]]
         c["form_tab"].select(self.safe(self.on_form_show, "errors"), [c["code"], c["step"]], show, show_progress="hidden")
         c["step"].input(self.safe(self.on_form_show, "errors"), [c["code"], c["step"]], show, show_progress="hidden")

@@ -49,6 +49,25 @@ def standalone_assets(lang: str) -> tuple[str, str]:
     return (ROOT / "style.css").read_text("utf-8") + _STANDALONE_CSS, script
 
 
+def progress_bar(progress: Any) -> Callable[[int, int, str], None]:
+    """The service's progress callback for gradio's bar, with the steps and the ETA of this turn,
+    measured from its own first report (gradio's own estimate averages earlier events)."""
+    first: list[tuple[float, int]] = []
+
+    def bar(step: int, total: int, text: str) -> None:
+        if progress is None:
+            return
+        now = time.monotonic()
+        first[:] = first or [(now, step)]
+        (t0, s0), desc = first[0], text
+        if total and s0 < step < total:
+            eta = (now - t0) / (step - s0) * (total - step)
+            desc = f"{text} · {step}/{total} · ETA {eta:.0f} s"
+        progress((step, total), desc=desc)
+
+    return bar
+
+
 class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
     """The components of one tab (`self.c`) and their handlers, one part per mixin."""
 
@@ -143,10 +162,7 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
             return self.note(result, 0, user, BadRequest("upload a photo first: there is nothing to edit yet"))
         before = len(self.service.store.messages(sid))
 
-        def bar(step: int, total: int, text: str) -> None:
-            if progress is not None:
-                progress((step, total), desc=text)
-
+        bar = progress_bar(progress)
         try:
             with self.host.generating(bar, task) as report:
                 action(client, report)
