@@ -21,6 +21,7 @@ from lib_imgedit.ui.form import schema_paths
 from lib_imgedit.ui.stage import STAGE_HTML
 from lib_imgedit.ui.tab import ChatEditTab
 from lib_imgedit.ui.tabhost import TabHost
+from lib_imgedit.ui.view import WEBUI_PARAM
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUEST = SimpleNamespace(request=SimpleNamespace(state=SimpleNamespace()))
@@ -108,10 +109,10 @@ def test_a_turn_reports_progress_for_its_task_and_fills_send_to(tab, photo):
     out = ended(built, work)
     assert json.loads(out[c["code"]])["adjust"] == {"grayscale": True}
     assert json.loads(out[c["state"]].split("data-state=\"")[1].split("\"")[0].replace("&quot;", '"'))["turn"] == "task(abc)"
-    # the send-to text: a prompt (none for a CPU edit) and a parameters line the WebUI splits off
+    # the send-to text: a prompt, then a parameters line the WebUI splits off (not the whole infotext as the prompt)
     assert out[c["image"]] == out[c["current"]]
-    prompt, params = out[c["infotext"]].split("\n")
-    assert prompt == "" and params.startswith("Size: ") and "Chat Edit:" in params
+    *prompt, params = out[c["infotext"]].split("\n")
+    assert len(WEBUI_PARAM.findall(params)) >= 3 and "Chat Edit:" in params and "Chat Edit" not in "\n".join(prompt)
     built.on_interrupt(sid, REQUEST)
     assert host.interrupted == 1
 
@@ -201,7 +202,7 @@ def test_the_form_edits_one_step_of_a_plan_and_steps_are_added_removed_and_moved
     edited = built.on_operation(out[c["code"]], "2", *[values[p] for p in paths])
     plan = json.loads(edited[c["code"]])
     assert plan["steps"][1] == {"operation": "rotate", "angle": 90}
-    assert edited[c["form"]["angle"]]["visible"] and not edited[c["form"]["adjust.blur"]]["visible"]
+    assert edited[c["form"]["angle"]]["visible"] and not edited[c["form"]["adjust.blur"]]["visible"] and not edited[c["picker"]]["visible"]
     moved = built.on_steps("up")(edited[c["code"]], "2")
     assert [s["operation"] for s in json.loads(moved[c["code"]])["steps"]] == ["rotate", "adjust"]
     removed = built.on_steps("remove")(moved[c["code"]], "1")

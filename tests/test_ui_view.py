@@ -145,8 +145,10 @@ def test_the_form_covers_every_field_of_the_schema(fields):
     assert by["adjust.brightness"].kind == "slider" and (by["adjust.brightness"].lo, by["adjust.brightness"].hi) == (-1, 1)
     assert by["mask.dilate"].step == 1 and by["mask.invert"].kind == "check" and by["color"].kind == "color"
     assert by["adjust.stylize"].choices[1:] == tuple(load_rules()["adjust"]["stylize"]["choices"])
-    shown = dict(zip([f.path for f in fields], visible(fields, "rotate"), strict=True))
+    shown = dict(zip([f.path for f in fields], visible(fields, {"operation": "rotate"}), strict=True))
     assert shown["angle"] and not shown["adjust.blur"] and not shown["targets"] and shown["reply"]
+    shown = dict(zip([f.path for f in fields], visible(fields, {"operation": "rotate", "strength": 0.3}), strict=True))
+    assert shown["strength"] and not shown["adjust.blur"]  # set, so it can be seen and cleared
 
 
 def test_form_round_trip_keeps_other_fields_and_drops_empty_ones(fields):

@@ -103,18 +103,24 @@ class EditorPart:
         return gr.Textbox(value="", lines=1, **kw)
 
     def form_outputs(self) -> list[Any]:
-        return [self.c["step"], *self.c["form"].values()]
+        return [self.c["step"], *self.form_widgets()]
+
+    def form_widgets(self) -> list[Any]:
+        """What `_widgets` updates: a widget per field, and the colour picker beside the colour."""
+        return [*self.c["form"].values(), self.c["picker"]]
 
     def _widgets(self, step: dict[str, Any], labels: list[str] | None = None) -> dict[Any, Any]:
         """The form showing `step`: every widget's value, only the fields its operation uses."""
         values = form_values(self.fields, step)
-        shown = visible(self.fields, str(step.get("operation", "adjust")))
+        shown = visible(self.fields, step)
         out = {}
         for f, value, on in zip(self.fields, values, shown, strict=True):
             extra = {"choices": labels} if f.path == "targets" and labels is not None else {}
             if f.path == "targets" and labels is not None:
                 value = [t for t in value if t in labels or t == "user_mask"]
             out[self.c["form"][f.path]] = gr.update(value=value, visible=on, **extra)
+            if f.path == "color":
+                out[self.c["picker"]] = gr.update(visible=on)
         return out
 
     def form_update(self, instruction: dict[str, Any] | None, labels: list[str]) -> dict[Any, Any]:
@@ -225,12 +231,13 @@ class EditorPart:
         op = c["form"]["operation"]
         for widget in widgets:
             if widget is op:
-                _on_user_change(op, self.safe(self.on_operation, "errors"), [c["code"], c["step"], *widgets], [c["code"], c["errors"], *widgets])
+                _on_user_change(op, self.safe(self.on_operation, "errors"), [c["code"], c["step"], *widgets],
+                                [c["code"], c["errors"], *self.form_widgets()])
             else:
                 _on_user_change(widget, self.safe(self.on_form, "errors"), [c["code"], c["step"], *widgets], [c["code"], c["errors"]])
         c["picker"].input(self.safe(self.on_color, "errors"), [c["code"], c["step"], c["picker"]],
                           [c["code"], c["errors"], c["form"]["color"]], show_progress="hidden")
-        show = [*widgets, c["step"], c["errors"]]
+        show = [*self.form_widgets(), c["step"], c["errors"]]
         c["form_tab"].select(self.safe(self.on_form_show, "errors"), [c["code"], c["step"]], show, show_progress="hidden")
         c["step"].input(self.safe(self.on_form_show, "errors"), [c["code"], c["step"]], show, show_progress="hidden")
         for action, button in c["step_buttons"].items():

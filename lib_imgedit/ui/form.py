@@ -121,9 +121,13 @@ def _sub_field(path: str, spec: dict[str, Any], rules: dict[str, Any]) -> FormFi
     return FormField(path, "slider", label, help_text, lo=spec.get("minimum", 0), hi=spec.get("maximum", 1), step=step)
 
 
-def visible(fields: list[FormField], operation: str) -> list[bool]:
-    """Which fields the operation uses (the others are hidden, not cleared)."""
-    return [operation in FIELD_OPS.get(f.group, (operation,)) for f in fields]
+def visible(fields: list[FormField], instruction: dict[str, Any]) -> list[bool]:
+    """Which fields to show: those the operation uses, and any the instruction sets (so it can be
+    seen and cleared); the others are hidden, not cleared."""
+    operation = str(instruction.get("operation", "adjust"))
+    values = form_values(fields, instruction)
+    return [operation in FIELD_OPS.get(f.group, (operation,)) or value not in (f.empty, None, [], "")
+            for f, value in zip(fields, values, strict=True)]
 
 
 def _get(instruction: dict[str, Any], path: str) -> Any:

@@ -5,13 +5,16 @@ Interrupt ending the display at once, the WebUI's progress contract, and the For
 from __future__ import annotations
 
 import json
+import os
+import shutil
 
 import pytest
 
-from tests.browser.driver import TIMEOUT_MS, App, Tab
+from tests.browser.driver import ARTIFACTS, TIMEOUT_MS, App, Tab
 from tests.browser.slow_webui import SlowWebUI
 
 pytestmark = pytest.mark.browser
+DOCS = ARTIFACTS.parents[1] / "docs"
 
 # Visible status trackers of gradio (its progress overlay on a component): 3.41 and 4 alike.
 TRACKERS = """() => [...document.querySelectorAll('.wrap')].filter(w => (w.classList.contains('default')
@@ -68,7 +71,9 @@ def test_the_message_shows_at_once_one_progress_over_the_picture_and_a_queued_me
     tab.type_and_enter("make the photo brighter")
     tab.page.locator("#imgedit_queue").get_by_text("make the photo brighter").wait_for(timeout=5000)
     assert box.input_value() == "" and slow.calls.count("/sdapi/v1/img2img") == 1
-    tab.shot("16-queued")
+    path = tab.shot("16-queued")
+    if os.environ.get("IMGEDIT_UPDATE_DOCS"):
+        shutil.copyfile(path, DOCS / "chat-edit-progress.png")
 
     tab.page.locator("#imgedit_interrupt").click()
     tab.page.wait_for_function(f"() => ({TRACKERS})().length === 0", timeout=3000)  # the display ends at once
@@ -168,7 +173,9 @@ def test_the_form_writes_every_kind_of_field_and_plan_steps_and_runs_without_err
     page.locator("#imgedit_step_up").click()
     page.wait_for_function("() => { const t = document.querySelector('#imgedit_instruction .cm-content').textContent;"
                            " return t.indexOf('rotate') < t.indexOf('adjust'); }")
-    tab.shot("17-form-plan")
+    path = tab.shot("17-form-plan")
+    if os.environ.get("IMGEDIT_UPDATE_DOCS"):
+        shutil.copyfile(path, DOCS / "chat-edit-form.png")
     page.locator("#imgedit_step_remove").click()  # the rotation shown goes: one step left, the adjust with its mask options
     wait_code('"brightness"')
     page.wait_for_function("() => !document.querySelector('#imgedit_instruction .cm-content').textContent.includes('steps')")
