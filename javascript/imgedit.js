@@ -267,7 +267,8 @@
         st.restored = true;
         if (cfg && s.language) window.imgedit.setLanguage(s.language); // as saved now, not at the server's start
       }
-      if (s.session !== st.session) {
+      const full = "session" in s; // an error answer carries only the end of the turn
+      if (full && s.session !== st.session) {
         st.session = s.session;
         if (s.session) localStorage.setItem(SESSION_KEY, s.session);
         else if (st.restored) localStorage.removeItem(SESSION_KEY);
@@ -276,7 +277,7 @@
         st.lastTurn = s.turn;
         endTurn(s.turn);
       }
-      if ((s.node || null) !== st.node) {
+      if (full && (s.node || null) !== st.node) {
         st.node = s.node || null;
         clearMask();
         setCompare(false);

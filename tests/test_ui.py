@@ -159,6 +159,15 @@ def test_unexpected_errors_reach_the_log_and_the_tab_not_a_badge(tab, photo, mon
     assert "ZeroDivisionError" in caplog.text and "Traceback" in caplog.text or caplog.records[-1].exc_info
     out = ended(built, work)
     assert "ZeroDivisionError" in out[c["chat"]][-1][1] and "server log" in out[c["chat"]][-1][1]
+    assert work[c["result"]]["turn"].startswith("*")  # the page stops waiting for any turn: queued messages go out
+
+    def broken(*args):
+        raise KeyError("node")
+
+    broken.__name__ = "on_turn_end"
+    out = built.safe(broken, "view")(sid, False, "", {}, REQUEST)
+    assert set(out) == {c["errors"], c["state"]} and "KeyError" in out[c["errors"]] and "&quot;turn&quot;: &quot;*" in out[c["state"]]
+    assert "session" not in out[c["state"]]  # the page keeps its session
 
 
 def test_an_invalid_instruction_is_shown_beside_the_editor_and_not_run(tab, photo):

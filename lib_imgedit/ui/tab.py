@@ -167,7 +167,7 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
             with self.host.generating(bar, task) as report:
                 action(client, report)
         except ImgEditError as exc:
-            log.info("imgedit: turn failed (%s): %s", type(exc).__name__, exc.message)
+            log.warning("imgedit: turn failed (%s): %s", type(exc).__name__, exc.message)
             if (user or instruction) and self.remember_failure(sid, client, before, user, instruction, exc):
                 return result
             return self.note(result, before, user, exc)
@@ -221,7 +221,8 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
     def safe(self, fn: Callable[..., dict[Any, Any]], key: str) -> Callable[..., dict[Any, Any]]:
         """`fn` as an event handler that never fails in the browser: an unexpected error goes to
         the server log with its traceback and to the tab as a message (on `key`: the turn's
-        result, or the editor's error line), so no component is left with gradio's error badge."""
+        result, the editor's error line, or with "view" also the end of every turn the page waits
+        for), so no component is left with gradio's error badge and no message stays queued."""
 
         @functools.wraps(fn)
         def handler(*args: Any, **kw: Any) -> dict[Any, Any]:
@@ -230,10 +231,11 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
             except Exception as exc:  # noqa: BLE001 - every failure must reach the log and the user
                 log.exception("imgedit: the tab's %s failed", getattr(fn, "__name__", "handler"))
                 text = f"something went wrong ({type(exc).__name__}: {exc}); the details are in the server log"
-                if key == "result":  # "*": the page ends every turn it waits for
-                    ended = {"notes": [{"after": 1e9, "user": None, "text": text}], "turn": f"*{time.time_ns()}"}
-                    return {self.c["progress"]: "", self.c["result"]: ended}
-                return {self.c["errors"]: f'<div class="imgedit-errors" role="alert">{error_html(text)}</div>'}
+                ended = f"*{time.time_ns()}"  # "*": the page ends every turn it waits for
+                if key == "result":
+                    return {self.c["progress"]: "", self.c["result"]: {"notes": [{"after": 1e9, "user": None, "text": text}], "turn": ended}}
+                out = {self.c["errors"]: f'<div class="imgedit-errors" role="alert">{error_html(text)}</div>'}
+                return {**out, self.c["state"]: state_html({"turn": ended})} if key == "view" else out
 
         return handler
 
@@ -244,7 +246,7 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
         c = self.c
         show = "hidden" if self.host.page_progress else "full"
         work = listener(self.safe(fn, "result"), inputs, [c["progress"], c["result"]], show_progress=show, **(hook or {}), **kw)
-        return work.then(self.safe(self.on_turn_end, "errors"), [c["sid"], c["overlay"], c["lang"], c["result"]], self.view,
+        return work.then(self.safe(self.on_turn_end, "view"), [c["sid"], c["overlay"], c["lang"], c["result"]], self.view,
                          show_progress="hidden")
 
     def on_restore(self, sid: str, lang: str, overlay: bool, request: gr.Request) -> dict[Any, Any]:
@@ -303,7 +305,7 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
 
     def wire(self) -> None:
         c = self.c
-        c["restore"].click(self.safe(self.on_restore, "errors"), [c["restore_in"], c["lang_in"], c["overlay"]],
+        c["restore"].click(self.safe(self.on_restore, "view"), [c["restore_in"], c["lang_in"], c["overlay"]],
                            [*self.view, c["lang"], *c["settings"].values()], show_progress="hidden",
                            **args_js(3, restoreSession=0, language=1))
         c["new"].click(lambda lang: self.render(None, "", False, lang, []), [c["lang"]], self.view, show_progress="hidden")
