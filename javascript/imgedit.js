@@ -142,7 +142,7 @@
     const sg = stage();
     if (sg) sg.classList.remove("imgedit-interrupting");
     const slot = sg && sg.querySelector(".imgedit-progress-slot");
-    if (slot && typeof window.requestProgress === "function") {
+    if (slot && typeof window.requestProgress === "function" && $(".imgedit-page-progress")) {
       // the WebUI's own bar, live preview and ETA for this task, over the picture
       window.requestProgress(id, slot, sg.querySelector("#imgedit_live"), () => {});
     }

@@ -245,6 +245,16 @@ def test_only_the_progress_box_shows_a_turns_progress(tab):
         assert [getattr(o, "elem_id", None) for o in visible_outputs] in ([], ["imgedit_progress"]), dep
 
 
+def test_a_host_with_its_own_progress_display_gets_no_gradio_bar(settings):
+    class PageHost(RecordingHost):
+        page_progress = True
+
+    built = ChatEditTab(EditService(settings), PageHost(), standalone=False, lang="")
+    blocks = built.build()
+    assert all(d.get("show_progress") in ("hidden", False) for d in blocks.config["dependencies"])
+    assert "imgedit-page-progress" in built.c["progress"].elem_classes  # the page script uses requestProgress
+
+
 def _ui_strings(blocks: gr.Blocks) -> set[str]:
     """Labels, help texts, placeholders, choices and button texts of the tab, less the hidden plumbing."""
     def descendants(block) -> list:

@@ -52,7 +52,9 @@ class StagePart:
         c = self.c
         gr.HTML(STAGE_HTML, elem_id="imgedit_stage_box")
         # The one component a turn's progress shows on; the page script puts it over the picture.
-        c["progress"] = gr.HTML("", elem_id="imgedit_progress")
+        # Marked when the host's own progress display (the WebUI's requestProgress) is to be used.
+        c["progress"] = gr.HTML("", elem_id="imgedit_progress",
+                                elem_classes=["imgedit-page-progress"] if self.host.page_progress else None)
         with gr.Row(elem_id="imgedit_labels_row"):
             c["overlay"] = gr.Checkbox(label="Show segmentation overlay", value=False, elem_id="imgedit_overlay", scale=0, min_width=260)
             c["legend"] = gr.HTML("", elem_id="imgedit_legend")

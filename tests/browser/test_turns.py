@@ -109,6 +109,8 @@ def test_the_webui_progress_contract(browser, gen_app, photo, slow):
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         tab = Tab(page, gen_app).open()
         tab.upload(photo)
+        # what a host with its own progress display (TabHost.page_progress, the WebUI's) gets on the page
+        page.evaluate("document.querySelector('#imgedit_progress').classList.add('imgedit-page-progress')")
         tab.send("make the photo brighter")
         calls = page.evaluate("window.imgeditProgressCalls")
         assert len(calls) == 1 and calls[0]["id"].startswith("task(") and calls[0]["parent"]
