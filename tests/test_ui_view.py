@@ -90,6 +90,8 @@ def test_a_painted_area_edit_says_so_whatever_the_planner_replied():
     assert pairs[0][1].startswith("Apply black and white to the painted area.") and "whole image" not in pairs[0][1].split("<details")[0]
     assert pairs[1][1][1] == "Apply black and white to the painted area."
     assert chat_pairs(messages, nodes, str, zh=True)[0][1].startswith("调整涂抹的区域：黑白。")
+    messages[1].text += " (ControlNet is not installed)"
+    assert chat_pairs(messages, nodes, str)[0][1].startswith("Apply black and white to the painted area. (ControlNet is not installed)")
 
 
 def test_failed_turns_and_unstored_errors_appear_where_they_happened():

@@ -20,7 +20,8 @@ from ..sessions import Message, Node
 from .words import describe, operation_name, touches_painted_area
 
 THUMB_SIDE = 512
-INSTRUCTION_PREFIX = "[instruction]"  # how the service stores the text of a turn run from JSON
+INSTRUCTION_PREFIX = "[instruction]"
+_NOTES = re.compile(r" \([^()]+\)$")  # how the service stores the text of a turn run from JSON
 
 
 class ImageFiles:
@@ -99,7 +100,8 @@ def assistant_text(msg: Message, node: Node | None, zh: bool) -> str:
         error = data.get("error")
         return str(error.get("message") if isinstance(error, dict) else error or msg.text)
     if node is not None and "executor" in data and touches_painted_area(data.get("instruction")):
-        return describe(data["instruction"], zh)
+        notes = _NOTES.search(msg.text)  # what the executors added, e.g. a ControlNet that is missing
+        return describe(data["instruction"], zh) + (notes.group(0) if notes else "")
     if zh and node is not None:
         if "jump" in data:
             return f"回到第 {node.seq} 步。之后的编辑会从这里开始新的分支。"
