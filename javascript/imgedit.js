@@ -15,7 +15,7 @@
   const st = {
     tool: "none", size: 40, session: null, node: null, current: null, before: null, pickN: null,
     picked: "", painted: false, drawing: false, last: null, restored: false, lang: null,
-    turns: new Set(), sendAt: 0, queue: [], dequeuing: false,
+    turns: new Set(), lastTurn: null, sendAt: 0, queue: [], dequeuing: false,
   };
 
   function app() {
@@ -192,6 +192,7 @@
       const send = $("#imgedit_send");
       if (!send) return;
       st.dequeuing = true;
+      st.sendAt = Date.now();
       send.click();
       st.dequeuing = false;
     }, 60);
@@ -199,9 +200,9 @@
 
   // Send: goes out now, or is queued while a turn runs (never dropped). Caught before gradio's handler.
   document.addEventListener("click", (e) => {
-    const t0 = e.composedPath ? e.composedPath()[0] : e.target;
-    const send = t0 && t0.closest ? t0.closest("#imgedit_send") : null;
-    const stop = t0 && t0.closest ? t0.closest("#imgedit_interrupt") : null;
+    const target = e.composedPath ? e.composedPath()[0] : e.target;
+    const send = target && target.closest ? target.closest("#imgedit_send") : null;
+    const stop = target && target.closest ? target.closest("#imgedit_interrupt") : null;
     if (stop) {
       // the progress display ends now, not when the host gets round to it
       progressElements().forEach((el) => el.classList.add("imgedit-gone"));
