@@ -216,3 +216,13 @@ def test_legend_and_errors_are_escaped():
     errors = errors_html("bad", [{"path": "targets.0", "message": "label '<car>' is not in the picture"}])
     assert "targets.0" in errors and "&lt;car&gt;" in errors
     assert "<p>not JSON</p>" in errors_html("not JSON")
+
+
+def test_the_view_logic_imports_no_gradio():
+    import subprocess
+    import sys
+
+    code = ("import sys, lib_imgedit.ui, lib_imgedit.ui.view, lib_imgedit.ui.form, lib_imgedit.ui.words, lib_imgedit.ui.tabhost;"
+            " print('gradio' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.strip() == "False"
