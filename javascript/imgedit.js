@@ -1,5 +1,7 @@
 /* Chat Edit tab of sd-webui-imgedit: Enter to send, the mask brush and eraser, region picks from the
-   legend, before/after, drag and drop, and restoring this browser's last session. In the standalone
+   legend, before/after, drag and drop, restoring this browser's last session, a turn's progress over
+   the picture (the WebUI's requestProgress when there is one), messages sent during a turn queued
+   and sent after it, and the history strip keeping the current step in view. In the standalone
    app (window.imgeditConfig set) it also translates the tab, as the WebUI's localization would.
    It talks to the Python side only through the hidden components in #imgedit_hidden and the
    functions of window.imgedit that event hooks call. Every global name starts with imgedit. */
@@ -13,6 +15,7 @@
   const st = {
     tool: "none", size: 40, session: null, node: null, current: null, before: null, pickN: null,
     picked: "", painted: false, drawing: false, last: null, restored: false, lang: null,
+    turns: new Set(), lastTurn: null, sendAt: 0, queue: [], dequeuing: false,
   };
 
   function app() {
@@ -109,6 +112,137 @@
     pic.src = img.getAttribute("src");
   }
 
+  /* ---------------------------------------------------------------- turns, progress, queued messages */
+  // A turn runs from beginTurn (the work event's hook) until the state the view renders names its
+  // task id. While one runs, Send queues the message instead (shown under the chat) and the queue
+  // is sent, one message a turn, when the last turn has ended.
+  function t(text) {
+    const dict = cfg ? (cfg.strings || {})[language()] : window.localization;
+    return (dict && dict[text]) || text;
+  }
+
+  function busy() {
+    return st.turns.size > 0 || Date.now() - st.sendAt < 5000;
+  }
+
+  function taskId() {
+    if (typeof window.randomId === "function") return window.randomId(); // the WebUI's "task(...)" form
+    return `task(${Math.random().toString(36).slice(2, 12)}${Date.now().toString(36)})`;
+  }
+
+  function progressElements() {
+    const sg = stage();
+    return sg ? sg.querySelectorAll(".progressDiv, .livePreview") : [];
+  }
+
+  function beginTurn() {
+    const id = taskId();
+    st.turns.add(id);
+    st.sendAt = 0;
+    const sg = stage();
+    if (sg) sg.classList.remove("imgedit-interrupting");
+    const slot = sg && sg.querySelector(".imgedit-progress-slot");
+    if (slot && typeof window.requestProgress === "function" && $(".imgedit-page-progress")) {
+      // the WebUI's own bar, live preview and ETA for this task, over the picture
+      window.requestProgress(id, slot, sg.querySelector("#imgedit_live"), () => {});
+    }
+    return id;
+  }
+
+  function endTurn(id) {
+    if (id.startsWith("*")) st.turns.clear(); else st.turns.delete(id);
+    if (st.turns.size) return;
+    progressElements().forEach((el) => el.classList.add("imgedit-gone"));
+    const sg = stage();
+    if (sg) sg.classList.remove("imgedit-interrupting");
+    setTimeout(sendQueued, 60);
+  }
+
+  function textBox() {
+    return $("#imgedit_text textarea");
+  }
+
+  function setText(value) {
+    const box = textBox();
+    if (!box) return;
+    box.value = value;
+    box.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
+  function showQueue() {
+    const el = $("#imgedit_queue .imgedit-queue");
+    if (!el) return;
+    el.replaceChildren(...st.queue.map((text) => {
+      const row = document.createElement("div");
+      row.className = "imgedit-queued";
+      const label = document.createElement("small");
+      label.textContent = t("Waiting to send after the current edit:");
+      const body = document.createElement("span");
+      body.textContent = text;
+      row.append(label, body);
+      return row;
+    }));
+  }
+
+  function sendQueued() {
+    if (busy() || !st.queue.length) return;
+    setText(st.queue.shift());
+    showQueue();
+    setTimeout(() => {
+      const send = $("#imgedit_send");
+      if (!send) return;
+      st.dequeuing = true;
+      st.sendAt = Date.now();
+      send.click();
+      st.dequeuing = false;
+    }, 60);
+  }
+
+  // Send: goes out now, or is queued while a turn runs (never dropped). Caught before gradio's handler.
+  document.addEventListener("click", (e) => {
+    const target = e.composedPath ? e.composedPath()[0] : e.target;
+    const send = target && target.closest ? target.closest("#imgedit_send") : null;
+    const stop = target && target.closest ? target.closest("#imgedit_interrupt") : null;
+    if (stop) {
+      // the progress display ends now, not when the host gets round to it
+      progressElements().forEach((el) => el.classList.add("imgedit-gone"));
+      const sg = stage();
+      if (sg && busy()) sg.classList.add("imgedit-interrupting");
+      return;
+    }
+    if (!send || st.dequeuing) return;
+    const box = textBox();
+    const text = box ? box.value : "";
+    if (!busy()) {
+      if (text.trim()) st.sendAt = Date.now();
+      return;
+    }
+    e.stopPropagation();
+    e.preventDefault();
+    if (!text.trim()) return;
+    st.queue.push(text);
+    setText("");
+    showQueue();
+  }, true);
+
+  // The history strip: one row; the current step (● in its caption) marked and scrolled into view.
+  function markHistory() {
+    const items = app().querySelectorAll("#imgedit_history .thumbnail-item");
+    let current = null;
+    items.forEach((item) => {
+      const caption = item.querySelector(".caption-label");
+      const on = !!caption && caption.textContent.trim().startsWith("●");
+      item.classList.toggle("imgedit-current", on);
+      if (on) current = item;
+    });
+    if (!current) return;
+    const strip = current.parentElement;
+    const left = current.offsetLeft - strip.offsetLeft;
+    if (left < strip.scrollLeft || left + current.offsetWidth > strip.scrollLeft + strip.clientWidth) {
+      strip.scrollLeft = Math.max(0, left - (strip.clientWidth - current.offsetWidth) / 2);
+    }
+  }
+
   /* ---------------------------------------------------------------- following the Python side */
   function readState() {
     const el = $("#imgedit_state .imgedit-state");
@@ -134,12 +268,17 @@
         st.restored = true;
         if (cfg && s.language) window.imgedit.setLanguage(s.language); // as saved now, not at the server's start
       }
-      if (s.session !== st.session) {
+      const full = "session" in s; // an error answer carries only the end of the turn
+      if (full && s.session !== st.session) {
         st.session = s.session;
         if (s.session) localStorage.setItem(SESSION_KEY, s.session);
         else if (st.restored) localStorage.removeItem(SESSION_KEY);
       }
-      if ((s.node || null) !== st.node) {
+      if (s.turn && s.turn !== st.lastTurn) {
+        st.lastTurn = s.turn;
+        endTurn(s.turn);
+      }
+      if (full && (s.node || null) !== st.node) {
         st.node = s.node || null;
         clearMask();
         setCompare(false);
@@ -316,10 +455,21 @@
   }
 
 
+  /* ---------------------------------------------------------------- the WebUI's send-to */
+  // The WebUI's paste code calls recalculate_prompts_<tab> after pasting an infotext, but its ui.js
+  // defines that only for txt2img and img2img: sending to inpaint would raise a page error.
+  if (typeof window.recalculate_prompts_inpaint !== "function") {
+    window.recalculate_prompts_inpaint = function () {
+      if (typeof window.recalculate_prompts_img2img === "function") return window.recalculate_prompts_img2img(...arguments);
+      return Array.from(arguments);
+    };
+  }
+
   /* ---------------------------------------------------------------- start */
   window.imgedit = {
     maskData,
     clearMask,
+    beginTurn,
     language,
     pickedLabel: () => st.picked,
     restoreSession: () => localStorage.getItem(SESSION_KEY) || "",
@@ -344,7 +494,12 @@
     if (!sg || !hidden || !$("#imgedit_restore")) return;
     clearInterval(boot);
     attachStage(sg);
+    const progress = $("#imgedit_progress");
+    const slot = sg.querySelector(".imgedit-progress-slot");
+    if (progress && slot) slot.appendChild(progress); // gradio's bar for a turn shows over the picture
     new MutationObserver(schedule).observe(hidden, { subtree: true, childList: true, attributes: true, characterData: true });
+    const strip = $("#imgedit_history");
+    if (strip) new MutationObserver(onceAFrame(markHistory)).observe(strip, { subtree: true, childList: true, characterData: true });
     sync();
     setTimeout(restore, 100);
     if (cfg) {

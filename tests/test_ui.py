@@ -4,6 +4,7 @@ through Chromium). A recording host stands in for the WebUI adapter."""
 from __future__ import annotations
 
 import json
+import logging
 import re
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,9 +14,14 @@ import gradio as gr
 import pytest
 from PIL import Image
 
+from lib_imgedit.instruction import build_schema
 from lib_imgedit.service import EditService
-from lib_imgedit.ui import STAGE_HTML, WELCOME, ChatEditTab
-from lib_imgedit.ui_host import TabHost
+from lib_imgedit.ui.chat import WELCOME
+from lib_imgedit.ui.form import schema_paths
+from lib_imgedit.ui.stage import STAGE_HTML
+from lib_imgedit.ui.tab import ChatEditTab
+from lib_imgedit.ui.tabhost import TabHost
+from lib_imgedit.ui.view import WEBUI_PARAM
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUEST = SimpleNamespace(request=SimpleNamespace(state=SimpleNamespace()))
@@ -27,15 +33,17 @@ class RecordingHost(TabHost):
     def __init__(self) -> None:
         self.registered: tuple | None = None
         self.turns: list[list[tuple[int, int, str]]] = []
+        self.tasks: list[str] = []
         self.interrupted = 0
 
     def register_send_to(self, buttons, image, text) -> None:
         self.registered = (buttons, image, text)
 
     @contextmanager
-    def generating(self, progress):
+    def generating(self, progress, task_id=""):
         steps: list[tuple[int, int, str]] = []
         self.turns.append(steps)
+        self.tasks.append(task_id)
 
         def report(step: int, total: int, text: str) -> None:
             steps.append((step, total, text))
@@ -65,6 +73,17 @@ def photo(tmp_path, astronaut) -> Path:
     return path
 
 
+def ended(built: ChatEditTab, work: dict, lang: str = "") -> dict:
+    """The view after a turn's work, as the second event of a turn renders it."""
+    result = work[built.c["result"]]
+    assert work[built.c["progress"]] == ""  # the one component the turn's progress shows on
+    return built.on_turn_end(result.get("sid"), False, lang, result, REQUEST)
+
+
+def upload(built: ChatEditTab, photo: Path) -> dict:
+    return ended(built, built.on_upload(SimpleNamespace(name=str(photo)), None, "", [], REQUEST))
+
+
 def test_host_gets_its_send_to_buttons_and_setting_choices(tab):
     built, host = tab
     buttons, image, text = host.registered
@@ -75,45 +94,131 @@ def test_host_gets_its_send_to_buttons_and_setting_choices(tab):
     assert "language" not in built.c["settings"]  # the WebUI chooses the language itself
 
 
-def test_a_turn_reports_progress_through_the_host_and_fills_send_to(tab, photo):
+def test_a_turn_reports_progress_for_its_task_and_fills_send_to(tab, photo):
     built, host = tab
     c = built.c
-    out = built.on_upload(SimpleNamespace(name=str(photo)), None, "", False, [], REQUEST)
-    sid = out[c["sid"]]
+    sid = upload(built, photo)[c["sid"]]
+    sent = built.on_send("turn it black and white", sid, [], "", REQUEST)
+    assert sent[c["text"]] == "" and sent[c["sent"]] == "turn it black and white"
+    assert sent[c["chat"]][-1] == ["turn it black and white", None]  # in the chat at once, no reply yet
     bar: list = []
-    out = built.on_message("", "turn it black and white", sid, False, [], REQUEST,
-                           progress=lambda value, desc=None: bar.append((value, desc)))
-    assert host.turns == [[(0, 1, "local adjust"), (1, 1, "local adjust")]]
+    work = built.on_message("", "turn it black and white", sid, "task(abc)", [], REQUEST,
+                            progress=lambda value, desc=None: bar.append((value, desc)))
+    assert host.tasks[-1] == "task(abc)" and host.turns[-1] == [(0, 1, "local adjust"), (1, 1, "local adjust")]
     assert bar == [((0, 1), "local adjust"), ((1, 1), "local adjust")]
-    assert out[c["text"]] == "" and json.loads(out[c["code"]])["adjust"] == {"grayscale": True}
-    assert out[c["image"]] == out[c["current"]] and "Chat Edit:" in out[c["infotext"]]
+    out = ended(built, work)
+    assert json.loads(out[c["code"]])["adjust"] == {"grayscale": True}
+    assert json.loads(out[c["state"]].split("data-state=\"")[1].split("\"")[0].replace("&quot;", '"'))["turn"] == "task(abc)"
+    # the send-to text: a prompt, then a parameters line the WebUI splits off (not the whole infotext as the prompt)
+    assert out[c["image"]] == out[c["current"]]
+    *prompt, params = out[c["infotext"]].split("\n")
+    assert len(WEBUI_PARAM.findall(params)) >= 3 and "Chat Edit:" in params and "Chat Edit" not in "\n".join(prompt)
     built.on_interrupt(sid, REQUEST)
     assert host.interrupted == 1
 
 
-def test_errors_join_the_chat_and_change_nothing(tab, photo):
+def test_the_progress_text_has_this_turns_steps_and_eta(monkeypatch):
+    from lib_imgedit.ui import tab as tab_module
+
+    clock = iter([100.0, 101.0, 104.0, 106.0])
+    monkeypatch.setattr(tab_module.time, "monotonic", lambda: next(clock))
+    shown: list = []
+    bar = tab_module.progress_bar(lambda value, desc=None: shown.append((value, desc)))
+    for step in (0, 10, 40, 40):
+        bar(step, 40, "remote WebUI")
+    assert shown[0] == ((0, 40), "remote WebUI")  # nothing to estimate from yet
+    assert shown[1] == ((10, 40), "remote WebUI · 10/40 · ETA 3 s")  # 1 s for 10 steps, 30 to go
+    assert shown[2][1] == "remote WebUI" and len(shown) == 4
+
+
+def test_a_failed_turn_is_kept_in_the_conversation_and_changes_nothing(tab, photo):
     built, _ = tab
     c = built.c
-    out = built.on_message("", "blur the background", None, False, [], REQUEST)
+    out = ended(built, built.on_message("", "blur the background", None, "t1", [], REQUEST))
     assert "upload a photo first" in out[c["chat"]][-1][1] and out[c["sid"]] is None
-    assert built.render(None, "anonymous", False, [])[c["chat"]] == [[None, WELCOME]]
-    sid = built.on_upload(SimpleNamespace(name=str(photo)), None, "", False, [], REQUEST)[c["sid"]]
-    out = built.on_message("", "replace the background with a beach", sid, False, [], REQUEST)
-    assert "needs a generative backend" in out[c["chat"]][-1][1]
-    assert out[c["notes"]][0]["user"] == "replace the background with a beach"
+    assert built.render(None, "anonymous", False, "", [])[c["chat"]] == [[None, WELCOME]]
+    sid = upload(built, photo)[c["sid"]]
+    out = ended(built, built.on_message("", "replace the background with a beach", sid, "t2", [], REQUEST))
+    assert "needs a generative backend" in out[c["chat"]][-1][1] and "imgedit-chat-error" in out[c["chat"]][-1][1]
     assert len(built.service.store.nodes(sid)) == 1
+    # stored: a reload (a render from storage, no notes) still shows the request and its failure
+    again = built.render(sid, "anonymous", False, "", [])[c["chat"]]
+    assert again[-1][0] == "replace the background with a beach" and "needs a generative backend" in again[-1][1]
+    failed = built.service.store.messages(sid)[-1]
+    assert failed.data["failed"] is True and failed.data["error"]["message"].startswith(failed.text[:20])
+
+
+def test_unexpected_errors_reach_the_log_and_the_tab_not_a_badge(tab, photo, monkeypatch, caplog):
+    built, _ = tab
+    c = built.c
+    sid = upload(built, photo)[c["sid"]]
+    monkeypatch.setattr(built.service, "run_instruction", lambda *a, **k: 1 / 0)
+    handler = built.safe(built.on_run(False), "result")
+    with caplog.at_level(logging.ERROR, logger="imgedit"):
+        work = handler("", '{"operation": "adjust", "adjust": {"blur": 0.2}}', sid, "t3", [], REQUEST)
+    assert "ZeroDivisionError" in caplog.text and "Traceback" in caplog.text or caplog.records[-1].exc_info
+    out = ended(built, work)
+    assert "ZeroDivisionError" in out[c["chat"]][-1][1] and "server log" in out[c["chat"]][-1][1]
+    assert work[c["result"]]["turn"].startswith("*")  # the page stops waiting for any turn: queued messages go out
+
+    def broken(*args):
+        raise KeyError("node")
+
+    broken.__name__ = "on_turn_end"
+    out = built.safe(broken, "view")(sid, False, "", {}, REQUEST)
+    assert set(out) == {c["errors"], c["state"]} and "KeyError" in out[c["errors"]] and "&quot;turn&quot;: &quot;*" in out[c["state"]]
+    assert "session" not in out[c["state"]]  # the page keeps its session
 
 
 def test_an_invalid_instruction_is_shown_beside_the_editor_and_not_run(tab, photo):
     built, _ = tab
     c = built.c
-    sid = built.on_upload(SimpleNamespace(name=str(photo)), None, "", False, [], REQUEST)[c["sid"]]
-    run = built.on_run(False)
-    out = run("", '{"operation": "adjust", "adjust": {"blur": 7}}', sid, False, [], REQUEST)
-    assert list(out) == [c["errors"]] and "adjust.blur" in out[c["errors"]]
-    out = built.on_run(True)("", '{"operation": "adjust", "adjust": {"blur": 0.2}}', sid, False, [], REQUEST)
+    sid = upload(built, photo)[c["sid"]]
+    out = ended(built, built.on_run(False)("", '{"operation": "adjust", "adjust": {"blur": 7}}', sid, "t4", [], REQUEST))
+    assert set(out) == {c["errors"], c["state"]} and "adjust.blur" in out[c["errors"]] and '"turn": "t4"' in out[c["state"]].replace("&quot;", '"')
+    out = ended(built, built.on_run(True)("", '{"operation": "adjust", "adjust": {"blur": 0.2}}', sid, "t5", [], REQUEST))
     assert "no step to replace" in out[c["errors"]]
+    plan = '{"steps": [{"operation": "adjust", "adjust": {"blur": 0.2}}, {"operation": "recolor", "targets": ["car"], "color": "red"}]}'
+    out = ended(built, built.on_run(False)("", plan, sid, "t6", [], REQUEST))
+    assert "steps.1.targets.0" in out[c["errors"]]
     assert len(built.service.store.nodes(sid)) == 1
+
+
+def test_the_form_has_a_widget_for_every_instruction_field(tab):
+    built, _ = tab
+    form = built.c["form"]
+    assert set(form) == schema_paths(build_schema(built.service.rules))
+    assert {"adjust.brightness", "adjust.grayscale", "adjust.stylize", "mask.feather", "mask.invert", "aspect", "angle",
+            "direction", "scale", "width", "height", "color"} <= set(form)
+    assert isinstance(form["adjust.brightness"], gr.Slider) and form["adjust.brightness"].minimum == -1
+    assert isinstance(form["mask.invert"], gr.Checkbox) and isinstance(built.c["picker"], gr.ColorPicker)
+    assert form["direction"].choices[1:] in (["horizontal", "vertical"], [("horizontal", "horizontal"), ("vertical", "vertical")])
+
+
+def test_the_form_edits_one_step_of_a_plan_and_steps_are_added_removed_and_moved(tab):
+    built, _ = tab
+    c = built.c
+    paths = list(c["form"])
+    values = dict.fromkeys(paths)
+    code = json.dumps({"operation": "adjust", "adjust": {"blur": 0.5}})
+    out = built.on_steps("add")(code, "1")
+    plan = json.loads(out[c["code"]])
+    assert len(plan["steps"]) == 2 and plan["steps"][0]["adjust"] == {"blur": 0.5} and out[c["step"]]["value"] == "2"
+    # the form now shows step 2: make it a rotation
+    shown = {p: out[c["form"][p]]["value"] for p in paths}
+    assert shown["operation"] == "adjust" and shown["adjust.blur"] == 0
+    values = {**shown, "operation": "rotate", "angle": 90}
+    edited = built.on_operation(out[c["code"]], "2", *[values[p] for p in paths])
+    plan = json.loads(edited[c["code"]])
+    assert plan["steps"][1] == {"operation": "rotate", "angle": 90}
+    assert edited[c["form"]["angle"]]["visible"] and not edited[c["form"]["adjust.blur"]]["visible"] and not edited[c["picker"]]["visible"]
+    moved = built.on_steps("up")(edited[c["code"]], "2")
+    assert [s["operation"] for s in json.loads(moved[c["code"]])["steps"]] == ["rotate", "adjust"]
+    removed = built.on_steps("remove")(moved[c["code"]], "1")
+    assert json.loads(removed[c["code"]]) == {"operation": "adjust", "adjust": {"blur": 0.5}}
+    assert removed[c["step"]]["choices"] == ["1"]
+    bad = built.on_form("{not json", "1", *[values[p] for p in paths])
+    assert "fix the JSON" in bad[c["errors"]]
 
 
 def test_settings_are_saved_and_a_preset_sets_many(tab):
@@ -130,8 +235,28 @@ def test_settings_are_saved_and_a_preset_sets_many(tab):
     assert out[c["settings"]["steps"]] == 30 and built.service.settings.controlnet_weight == 0.45
 
 
+def test_only_the_progress_box_shows_a_turns_progress(tab):
+    built, _ = tab
+    deps = built.blocks.config["dependencies"]
+    ids = {b._id: b for b in built.blocks.blocks.values()}
+    shown = [d for d in deps if d.get("show_progress") not in ("hidden", False)]
+    for dep in shown:  # every event that shows gradio's progress has at most the progress box as a visible output
+        visible_outputs = [ids[o] for o in dep["outputs"] if not isinstance(ids[o], gr.State)]
+        assert [getattr(o, "elem_id", None) for o in visible_outputs] in ([], ["imgedit_progress"]), dep
+
+
+def test_a_host_with_its_own_progress_display_gets_no_gradio_bar(settings):
+    class PageHost(RecordingHost):
+        page_progress = True
+
+    built = ChatEditTab(EditService(settings), PageHost(), standalone=False, lang="")
+    blocks = built.build()
+    assert all(d.get("show_progress") in ("hidden", False) for d in blocks.config["dependencies"] if d["outputs"])
+    assert "imgedit-page-progress" in built.c["progress"].elem_classes  # the page script uses requestProgress
+
+
 def _ui_strings(blocks: gr.Blocks) -> set[str]:
-    """Labels, help texts, placeholders and button texts of the tab, less the hidden plumbing."""
+    """Labels, help texts, placeholders, choices and button texts of the tab, less the hidden plumbing."""
     def descendants(block) -> list:
         return [block] + [d for child in getattr(block, "children", []) for d in descendants(child)]
 
@@ -152,7 +277,7 @@ def test_every_visible_text_has_a_chinese_translation(settings):
     zh = json.loads((ROOT / "localizations" / "zh_CN.json").read_text("utf-8"))
     strings = _ui_strings(build_ui(EditService(settings), standalone=True, host=RecordingHost()))
     strings |= {s.strip() for s in re.findall(r">([^<>]+)<", STAGE_HTML) if s.strip()}
-    strings |= {WELCOME, "Send to img2img", "Send to inpaint"}
+    strings |= {WELCOME, "Send to img2img", "Send to inpaint", "Waiting to send after the current edit:"}
     strings -= {"JSON"}
     missing = sorted(s for s in strings if s not in zh)
     assert not missing, f"add these to localizations/zh_CN.json: {missing}"

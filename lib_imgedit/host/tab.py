@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from ..ui_host import TabHost
+from ..ui.tabhost import TabHost
 from .sendto import bind_send_to
 from .settings import option_key
 

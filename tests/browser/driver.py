@@ -32,8 +32,10 @@ class App:
     check what the page did. `IMGEDIT_BROWSER_PYTHON` names another interpreter to serve with (a venv
     with gradio 4, as Forge has), so the same tests check both gradio versions."""
 
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, config: dict[str, Any] | None = None):
         self.data_dir = data_dir
+        if config:  # settings as saved by the tab, read at start
+            (data_dir / "config.json").write_text(json.dumps(config), "utf-8")
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "IMGEDIT_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
@@ -157,6 +159,9 @@ class Tab:
         self.page.keyboard.press("Control+A")
         self.page.keyboard.press("Delete")
         self.page.keyboard.insert_text(text)
+
+    def turn_running(self) -> bool:
+        return self.page.evaluate("() => !!document.querySelector('#imgedit_stage .imgedit-progress-slot .wrap:not(.hide)')")
 
     def history_count(self) -> int:
         return self.page.locator("#imgedit_history button.thumbnail-item, #imgedit_history .thumbnail-item").count()

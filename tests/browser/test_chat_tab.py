@@ -48,8 +48,10 @@ def test_upload_shows_labels_and_enter_sends_a_request(tab: Tab, photo):
     nodes = _nodes(tab)
     assert len(nodes) == 2 and nodes[1]["instruction"]["adjust"] == {"blur": 0.5}
     assert box.input_value() == ""
-    # the result is inline in the chat with the instruction that made it, and in the editor
+    # the result is inline in the chat, the reply in words; the instruction behind a "details" toggle
     tab.wait_chat("Applying blur 50% to the background.")
+    assert '"operation"' not in tab.chat_text()
+    tab.page.locator("#imgedit_chat details.imgedit-details summary").last.click()
     chat_code = tab.page.locator("#imgedit_chat code.imgedit-chat-instruction").last.inner_text()
     assert json.loads(chat_code) == {k: v for k, v in nodes[1]["instruction"].items() if k != "reply"}
     assert tab.page.locator("#imgedit_chat img").count() == 2  # the upload and the result
@@ -105,6 +107,39 @@ def test_undo_redo_jump_and_branch(tab: Tab, photo):
     assert nodes[branch["node"]]["parent"] == first["node"] and branch["seq"] == 4
     assert tab.history_count() == 4 and "↳1" in tab.page.locator("#imgedit_history").inner_text()
     tab.shot("05-branched")
+
+
+def _marked(tab: Tab) -> list[str]:
+    tab.page.wait_for_timeout(300)  # the page script marks the strip once a frame
+    return tab.page.locator("#imgedit_history .thumbnail-item.imgedit-current .caption-label").all_inner_texts()
+
+
+def test_history_strip_is_one_scrolling_row_with_the_current_step_marked(tab: Tab, photo):
+    first = tab.upload(photo)
+    for text in ("make the photo brighter", "make the photo darker") * 3 + ("blur the background",):
+        last = tab.send(text)
+    items = tab.page.locator("#imgedit_history .thumbnail-item")
+    assert items.count() == 8
+    tops = items.evaluate_all("els => els.map(e => Math.round(e.getBoundingClientRect().top))")
+    assert len(set(tops)) == 1, f"the strip wraps: {tops}"
+    strip = tab.page.locator("#imgedit_history .grid-container")
+    assert strip.evaluate("e => e.scrollWidth > e.clientWidth")  # more steps than fit: it scrolls sideways
+
+    def in_view(index: int) -> bool:
+        return items.nth(index).evaluate("""e => { const s = e.parentElement.getBoundingClientRect(), r = e.getBoundingClientRect();
+            return r.left >= s.left - 1 && r.right <= s.right + 1; }""")
+
+    assert _marked(tab) == ["● 8 · adjust"] and in_view(7)
+    strip.evaluate("e => { e.style.scrollBehavior = 'auto'; e.scrollLeft = e.scrollWidth; }")
+    items.first.evaluate("e => e.scrollIntoView({inline: 'nearest'})")
+    items.first.click()  # back to the upload: marked, and the step clicked before is no longer
+    assert tab.wait_state(node=last["node"])["node"] == first["node"]
+    assert _marked(tab) == ["● 1 · upload"] and in_view(0)
+    tab.page.locator("#imgedit_redo").click()
+    tab.wait_state(node=first["node"])
+    marked = _marked(tab)
+    assert len(marked) == 1 and marked[0].startswith("● 2 ") and in_view(1)  # never the stale click
+    tab.shot("14-history-strip")
 
 
 def test_edit_the_instruction_json_and_rerun_it(tab: Tab, photo):
@@ -174,6 +209,7 @@ def test_brush_mask_limits_the_next_edit(tab: Tab, photo):
     edited = tab.send("turn it black and white")
     node = next(n for n in _nodes(tab) if n["id"] == edited["node"])
     assert node["instruction"]["targets"] == ["user_mask"]
+    tab.wait_chat("Apply black and white to the painted area.")  # the area actually edited, not "the whole image"
     before = tab.app.node_pixels(tab.sid, state["node"])
     after = tab.app.node_pixels(tab.sid, edited["node"])
     h, w = after.shape[:2]
@@ -223,13 +259,19 @@ def test_overlay_toggle_and_before_after(tab: Tab, photo):
     tab.shot("09-before-after")
 
 
-def test_generative_request_without_backend_says_what_is_needed(tab: Tab, photo):
-    tab.upload(photo)
+def test_a_failed_turn_says_what_is_needed_and_stays_after_a_reload(tab: Tab, photo):
+    state = tab.upload(photo)
     tab.type_and_enter("replace the background with a beach")
     tab.wait_chat("needs a generative backend")
     assert "⚠" in tab.chat_text() and "Stable Diffusion" in tab.chat_text()
     assert len(_nodes(tab)) == 1
     tab.shot("10-no-backend")
+    tab.page.reload()
+    tab.open()
+    tab.wait_chat("needs a generative backend")  # kept in the conversation, the picture untouched
+    tab.wait_chat("replace the background with a beach")
+    assert tab.state()["node"] == state["node"] and len(_nodes(tab)) == 1
+    assert tab.page.locator("#imgedit_chat .imgedit-chat-error").count() == 1
 
 
 def test_session_is_restored_after_reload(tab: Tab, photo):
@@ -294,6 +336,14 @@ def test_language_switch_and_browser_language(tab: Tab, browser, app, photo):
         zh.upload(photo)
         zh.wait_chat("我在图中看到")
         assert "头发" in zh.page.locator("#imgedit_legend .imgedit-legend").inner_text()
+        zh.send("把背景虚化")
+        zh.page.locator("#imgedit_history").get_by_text("● 2 · 调整").wait_for()  # history labels in Chinese too
+        assert "1 · 上传" in zh.page.locator("#imgedit_history").inner_text()
+        zh.page.locator("#imgedit_undo").click()
+        zh.wait_chat("已撤销 1 步。")
+        zh.page.locator("#imgedit_instruction_box .tab-nav button", has_text="表单").click()
+        zh.page.locator("#imgedit_form_adjust_blur").get_by_text("模糊").first.wait_for()
+        assert "步骤" in zh.page.locator("#imgedit_form_steps").inner_text()
         zh.shot("13-chinese-browser")
     finally:
         context.close()

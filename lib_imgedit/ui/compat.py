@@ -39,3 +39,18 @@ def upload_path(value: Any) -> str | None:
     if value is None:
         return None
     return str(getattr(value, "path", None) or getattr(value, "name", None) or value)
+
+
+def client_of(request: Any) -> str:
+    """Who is asking: the user the app's auth middleware set on the request, else anonymous."""
+    req = getattr(request, "request", None)
+    state = getattr(req, "state", None)
+    return getattr(state, "imgedit_user", None) or "anonymous"
+
+
+def args_js(n_inputs: int, **fill: int) -> dict[str, str]:
+    """A front-end hook that replaces some of an event's inputs with values from the page (the mask
+    painted, the session id kept in localStorage, the turn's task id): `fill` maps a `window.imgedit`
+    function to the index of the input it fills."""
+    sets = "".join(f"r[{i}] = window.imgedit ? window.imgedit.{fn}() : r[{i}];" for fn, i in fill.items())
+    return js(f"(...a) => {{ const r = a.slice(0, {n_inputs}); {sets} return r; }}")

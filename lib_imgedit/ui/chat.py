@@ -1,0 +1,129 @@
+"""The chat column: the conversation, the message being sent, suggestions, Send and Interrupt.
+
+The user's message shows in the chat the moment it is sent (a quick event without the queue), then
+the turn runs. A message sent while a turn runs is queued by the page script and sent after it."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from ..errors import ImgEditError
+from ..service import TurnOutcome
+from .compat import args_js, client_of, upload_path
+from .view import chat_pairs
+
+N_SUGGESTIONS = 3
+WELCOME = ("Upload a photo to start, then tell me what to change, e.g. 'blur the background' or 'make the hair "
+           "blonde'. Each result appears here with the instruction that made it.")
+
+
+class ChatPart:
+    c: dict[str, Any]
+
+    def chat_column(self) -> None:
+        c = self.c
+        c["chat"] = gr.Chatbot(elem_id="imgedit_chat", height=540, label="Chat", show_label=False)
+        c["queue"] = gr.HTML('<div class="imgedit-queue"></div>', elem_id="imgedit_queue")
+        with gr.Row(elem_id="imgedit_suggestions"):
+            c["sugg"] = [gr.Button("", visible=False, size="sm", elem_id=f"imgedit_suggestion_{i}",
+                                   elem_classes=["imgedit-suggestion"]) for i in range(N_SUGGESTIONS)]
+        with gr.Row(elem_id="imgedit_input_row"):
+            c["text"] = gr.Textbox(elem_id="imgedit_text", show_label=False, lines=2, max_lines=8, scale=7, container=False,
+                                   placeholder="Describe the edit, e.g. 'blur the background' (Enter to send, Shift+Enter for a new line)")
+            with gr.Column(scale=1, min_width=110, elem_id="imgedit_send_col"):
+                c["send"] = gr.Button("Send", variant="primary", elem_id="imgedit_send")
+                c["interrupt"] = gr.Button("Interrupt", size="sm", elem_id="imgedit_interrupt")
+        with gr.Row(elem_id="imgedit_session_row"):
+            c["upload"] = gr.UploadButton("Upload a photo", file_types=["image"], elem_id="imgedit_upload", size="sm")
+            c["new"] = gr.Button("New session", size="sm", elem_id="imgedit_new")
+
+    def suggestion_buttons(self, suggestions: list[dict[str, Any]], armed: dict[str, Any] | None) -> dict[Any, Any]:
+        out = {}
+        for i, button in enumerate(self.c["sugg"]):
+            if i < len(suggestions):
+                on = bool(armed) and armed["index"] == i
+                out[button] = gr.update(value=("▶ " if on else "") + suggestions[i]["text"], visible=True,
+                                        variant="primary" if on else "secondary")
+            else:
+                out[button] = gr.update(value="", visible=False)
+        return out
+
+    # ------------------------------------------------------------------ handlers
+    def on_send(self, text: str, sid: str | None, notes: list, lang: str, request: gr.Request) -> dict[Any, Any]:
+        """The moment the user sends: their message in the chat, the box emptied, the text kept for the turn."""
+        c = self.c
+        pairs: list[list[Any]] = []
+        try:
+            if sid:
+                self.service.get_session(sid, client_of(request))
+                nodes = {n.id: n for n in self.service.store.nodes(sid)}
+                pairs = chat_pairs(self.service.store.messages(sid), nodes, self.files.thumb, notes, self.zh(lang), pending=text)
+        except ImgEditError:
+            pairs = []
+        return {c["text"]: "", c["sent"]: text, c["chat"]: pairs or chat_pairs([], {}, str, notes, pending=text)}
+
+    def on_message(self, mask: str, text: str, sid: str | None, task: str, notes: list, request: gr.Request,
+                   progress: gr.Progress = gr.Progress()) -> dict[Any, Any]:
+        def act(client: str, report: Any) -> TurnOutcome:
+            return self.service.message(sid, client, text, mask_png=self.mask_png(mask), progress=report)
+
+        if not (text or "").strip():
+            return {self.c["progress"]: "", self.c["result"]: {"sid": sid, "notes": notes, "turn": task}}
+        return {self.c["progress"]: "", self.c["result"]: self.work(sid, request, notes, text, act, progress, task)}
+
+    def on_suggestion(self, index: int) -> Any:
+        """First click: fill the editor with the suggestion. Second click: run what the editor holds
+        (the user may have changed it in between)."""
+        def handler(mask: str, code: str, sid: str | None, armed: dict | None, task: str, notes: list,
+                    request: gr.Request, progress: gr.Progress = gr.Progress()) -> dict[Any, Any]:
+            client = client_of(request)
+            result = {"sid": sid, "notes": notes, "turn": task}
+            if sid:
+                try:
+                    session = self.service.get_session(sid, client)
+                    pending = session.data.get("pending") or {}
+                    if armed != {"node": session.current, "index": index} or pending.get("index") != index:
+                        self.service.accept_suggestion(sid, client, index)
+                        result["armed"] = {"node": session.current, "index": index}
+                    else:
+                        result = self.run_editor(code, sid, request, notes, mask, progress, task, text=pending.get("text", ""))
+                except ImgEditError as exc:
+                    result = self.note(result, len(self.service.store.messages(sid)), None, exc)
+            return {self.c["progress"]: "", self.c["result"]: result}
+
+        handler.__name__ = f"on_suggestion_{index}"
+        return handler
+
+    def on_upload(self, file: Any, sid: str | None, lang: str, notes: list, request: gr.Request) -> dict[Any, Any]:
+        path = upload_path(file)
+        result: dict[str, Any] = {"sid": sid, "notes": notes}
+        if path:
+            client = client_of(request)
+            try:
+                result["sid"] = sid = sid or self.service.create_session(client).id
+                self.service.upload(sid, client, Path(path).read_bytes(), lang=self.language(lang))
+            except ImgEditError as exc:
+                result = self.note(result, len(self.service.store.messages(sid)) if sid else 0, None, exc)
+        return {self.c["progress"]: "", self.c["result"]: result}
+
+    def on_interrupt(self, sid: str | None, request: gr.Request) -> None:
+        if sid:
+            with contextlib.suppress(ImgEditError):  # a session gone meanwhile has nothing to stop
+                self.service.interrupt(sid, client_of(request))
+        self.host.interrupt()
+
+    def wire_chat(self) -> None:
+        c = self.c
+        sent = c["send"].click(self.on_send, [c["text"], c["sid"], c["notes"], c["lang"]], [c["text"], c["sent"], c["chat"]],
+                               queue=False, show_progress="hidden")
+        self.turn_event(sent.then, self.on_message, [c["mask"], c["sent"], c["sid"], c["task"], c["notes"]],
+                        args_js(5, maskData=0, beginTurn=3))
+        self.turn_event(c["upload"].upload, self.on_upload, [c["upload"], c["sid"], c["lang"], c["notes"]])
+        c["interrupt"].click(self.on_interrupt, [c["sid"]], None, queue=False)
+        for i, button in enumerate(c["sugg"]):
+            self.turn_event(button.click, self.on_suggestion(i), [c["mask"], c["code"], c["sid"], c["armed"], c["task"], c["notes"]],
+                            args_js(6, maskData=0, beginTurn=4))

@@ -1,0 +1,316 @@
+"""The tab: its layout, the rendering of every view from storage, and the shape of a turn.
+
+Everything the tab shows is rebuilt from the session's stored nodes and messages (`view`), so a
+reload restores it: the browser keeps the session id in localStorage and hands it back on load.
+A turn is two events: the work, whose progress shows on one component over the picture (gradio's
+bar, or the WebUI's `requestProgress` for the task id the page made), then the view rendered from
+storage with no progress overlay. The brush, the pending and queued messages, the history strip's
+scrolling and Enter-to-send live in `javascript/imgedit.js`; it talks to the tab through hidden
+components (`#imgedit_hidden`) and `js` hooks on events.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import gradio as gr
+
+from ..errors import BadRequest, ImgEditError
+from ..service import EditService
+from ..store import Node
+from .chat import WELCOME, ChatPart
+from .compat import add_script, args_js, blocks_kwargs, client_of
+from .editor import EditorPart
+from .history import HistoryPart
+from .settings import SettingsPart, widget_value
+from .stage import StagePart
+from .tabhost import TabHost
+from .view import ImageFiles, chat_pairs, error_html, send_to_text, state_html
+from .words import is_zh
+
+log = logging.getLogger("imgedit")
+ROOT = Path(__file__).resolve().parents[2]
+_STANDALONE_CSS = """
+.gradio-container { max-width: 1680px !important; }
+footer { display: none !important; }
+"""
+
+
+def standalone_assets(lang: str) -> tuple[str, str]:
+    """Styles and script the WebUI would load from the extension folder, for the standalone page."""
+    strings = json.loads((ROOT / "localizations" / "zh_CN.json").read_text("utf-8"))
+    config = json.dumps({"lang": lang or "auto", "strings": {"zh_CN": strings}}, ensure_ascii=False).replace("</", "<\\/")
+    script = f"window.imgeditConfig = {config};\n" + (ROOT / "javascript" / "imgedit.js").read_text("utf-8")
+    return (ROOT / "style.css").read_text("utf-8") + _STANDALONE_CSS, script
+
+
+def progress_bar(progress: Any) -> Callable[[int, int, str], None]:
+    """The service's progress callback for gradio's bar, with the steps and the ETA of this turn,
+    measured from its own first report (gradio's own estimate averages earlier events)."""
+    first: list[tuple[float, int]] = []
+
+    def bar(step: int, total: int, text: str) -> None:
+        if progress is None:
+            return
+        now = time.monotonic()
+        first[:] = first or [(now, step)]
+        (t0, s0), desc = first[0], text
+        if total and s0 < step < total:
+            eta = (now - t0) / (step - s0) * (total - step)
+            desc = f"{text} · {step}/{total} · ETA {eta:.0f} s"
+        progress((step, total), desc=desc)
+
+    return bar
+
+
+class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
+    """The components of one tab (`self.c`) and their handlers, one part per mixin."""
+
+    def __init__(self, service: EditService, host: TabHost, standalone: bool, lang: str):
+        self.service = service
+        self.host = host
+        self.standalone = standalone
+        self.lang = lang
+        self.files = ImageFiles(service.blobs.get)
+        self.c: dict[str, Any] = {}
+
+    # ------------------------------------------------------------------ rendering
+    def language(self, browser: str) -> str:
+        """The tab's language: the --lang flag, else the saved setting, else the browser's (inside
+        the WebUI: its localization, which the page script reports)."""
+        saved = self.service.settings.language
+        return self.lang or (saved if saved != "auto" else browser)
+
+    def zh(self, lang: str | None) -> bool:
+        return is_zh(self.language(lang or ""))
+
+    def _state(self, sid: str | None, node: Node | None, **extra: Any) -> str:
+        state: dict[str, Any] = {"session": sid or "", **extra}
+        if node is not None:
+            state.update(node=node.id, seq=node.seq)
+        return state_html(state)
+
+    def _pictures(self, sid: str, client: str, node: Node, overlay: bool) -> dict[Any, Any]:
+        """The picture for the stage, its overlay when the box is ticked, and for the host's send-to
+        buttons the picture again with the text they paste."""
+        plain = self.files.full(node.image)
+        out = {self.c["current"]: plain}
+        if self.host.send_to:
+            out.update({self.c["image"]: plain, self.c["infotext"]: send_to_text(self.service.blobs.get(node.image))})
+        if overlay:
+            out[self.c["overlay_file"]] = self.overlay_file(sid, client, node)
+        return out
+
+    def render(self, sid: str | None, client: str, overlay: bool, lang: str, notes: list[dict[str, Any]],
+               armed: dict[str, Any] | None = None, announce: dict[str, Any] | None = None, turn: str = "") -> dict[Any, Any]:
+        """Every view of the session, from storage. `armed` is a suggestion filled into the editor;
+        `announce` goes to the page script with the state (after a reload: the session it asked for
+        is loaded, or was not found, and the language to show); `turn` is the task id of the turn
+        that just ended (the page then sends the next queued message)."""
+        c = self.c
+        zh = self.zh(lang)
+        extra = {**(announce or {}), **({"turn": turn} if turn else {})}
+        out: dict[Any, Any] = {
+            c["sid"]: sid or None, c["notes"]: notes, c["errors"]: "", c["armed"]: None, c["state"]: self._state(sid, None, **extra),
+            c["current"]: None, c["image"]: None, c["before"]: None, c["infotext"]: "", c["legend"]: "",
+            c["chat"]: chat_pairs([], {}, self.files.thumb, notes, zh) or [[None, WELCOME]], c["gallery"]: [], c["node_ids"]: [],
+            **self.form_update(None, []), **self.suggestion_buttons([], None),
+        }
+        if not sid:
+            return out
+        session = self.service.get_session(sid, client)
+        nodes = self.service.store.nodes(sid)
+        by_id = {n.id: n for n in nodes}
+        out.update(self.history_view(nodes, session.current, zh))
+        out[c["chat"]] = chat_pairs(self.service.store.messages(sid), by_id, self.files.thumb, notes, zh)
+        node = by_id.get(session.current or "")
+        if node is None:
+            return out
+        pending = session.data.get("pending") or {}
+        if armed != {"node": node.id, "index": pending.get("index")} or pending.get("node") != node.id:
+            armed = None
+        labels = self.service.node_labels(node)
+        parent = by_id.get(node.parent or "")
+        return {
+            **out,
+            **self._pictures(sid, client, node, overlay),
+            **self.stage_view(labels),
+            **self.form_update(pending["instruction"] if armed else node.instruction, labels.names),
+            c["before"]: self.files.full(parent.image) if parent else None,
+            c["armed"]: armed, c["state"]: self._state(sid, node, **extra),
+            **self.suggestion_buttons(node.suggestions, armed),
+        }
+
+    def unchanged(self, key: str) -> dict[Any, Any]:
+        """An answer that changes nothing (gradio needs at least one output in an update dict)."""
+        return {self.c[key]: gr.update()}
+
+    # ------------------------------------------------------------------ turns
+    def work(self, sid: str | None, request: gr.Request, notes: list[dict[str, Any]], user: str | None,
+             action: Callable[[str, Any], Any], progress: Any = None, task: str = "",
+             instruction: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Run one turn's `action(client, progress_callback)`; the result the view is rendered from.
+        A failure is kept in the conversation: `user` (or the `instruction` run) and the error."""
+        client = client_of(request)
+        result: dict[str, Any] = {"sid": sid, "notes": list(notes or []), "turn": task}
+        if not sid:
+            return self.note(result, 0, user, BadRequest("upload a photo first: there is nothing to edit yet"))
+        before = len(self.service.store.messages(sid))
+
+        bar = progress_bar(progress)
+        try:
+            with self.host.generating(bar, task) as report:
+                action(client, report)
+        except ImgEditError as exc:
+            log.warning("imgedit: turn failed (%s): %s", type(exc).__name__, exc.message)
+            if (user or instruction) and self.remember_failure(sid, client, before, user, instruction, exc):
+                return result
+            return self.note(result, before, user, exc)
+        return result
+
+    @staticmethod
+    def note(result: dict[str, Any], after: int, user: str | None, exc: ImgEditError) -> dict[str, Any]:
+        """An error that joins the chat where it happened without being stored (no session yet, or
+        the session is gone)."""
+        return {**result, "notes": [*result["notes"], {"after": after, "user": user, "text": exc.message}]}
+
+    def remember_failure(self, sid: str, client: str, before: int, user: str | None,
+                         instruction: dict[str, Any] | None, exc: ImgEditError) -> bool:
+        """Store a failed turn (the user's message and the error, the picture untouched) unless the
+        service already did. A stop-gap on the tab's side: the service should store it itself, for
+        API clients too; once it does, this finds the messages there and does nothing."""
+        store = self.service.store
+        try:
+            session = self.service.get_session(sid, client)
+            if len(store.messages(sid)) > before:
+                return True
+            text = user if user else "[instruction] " + json.dumps(instruction, ensure_ascii=False)
+            msgs = [store.new_message(sid, "user", text, node=session.current, data={"instruction": instruction} if instruction else {}),
+                    store.new_message(sid, "assistant", exc.message, node=session.current,
+                                      data={"failed": True, "error": exc.to_dict()})]
+            store.commit_turn(sid, [], msgs, None, expect_current=session.current)
+        except ImgEditError as again:  # the session is gone or moved meanwhile: show the error only
+            log.info("imgedit: failed turn not stored: %s", again.message)
+            return False
+        return True
+
+    def on_turn_end(self, sid: str | None, overlay: bool, lang: str, result: dict[str, Any] | None,
+                    request: gr.Request) -> dict[Any, Any]:
+        """After a turn's work: the view from storage. An instruction that was not run only shows its
+        errors beside the editor, which keeps the user's text."""
+        result = result or {}
+        sid = result.get("sid", sid)
+        client = client_of(request)
+        turn = result.get("turn") or ""
+        if result.get("errors"):
+            node = None
+            if sid:
+                session = self.service.get_session(sid, client)
+                node = self.service.store.get_node(sid, session.current) if session.current else None
+            return {self.c["errors"]: result["errors"], self.c["state"]: self._state(sid, node, turn=turn)}
+        try:
+            return self.render(sid, client, overlay, lang, result.get("notes", []), armed=result.get("armed"), turn=turn)
+        except ImgEditError as exc:  # expired or deleted meanwhile
+            return self.render(None, client, overlay, lang, [{"after": 0, "user": None, "text": exc.message}], turn=turn)
+
+    def safe(self, fn: Callable[..., dict[Any, Any]], key: str) -> Callable[..., dict[Any, Any]]:
+        """`fn` as an event handler that never fails in the browser: an unexpected error goes to
+        the server log with its traceback and to the tab as a message (on `key`: the turn's
+        result, the editor's error line, or with "view" also the end of every turn the page waits
+        for), so no component is left with gradio's error badge and no message stays queued."""
+
+        @functools.wraps(fn)
+        def handler(*args: Any, **kw: Any) -> dict[Any, Any]:
+            try:
+                return fn(*args, **kw)
+            except Exception as exc:  # noqa: BLE001 - every failure must reach the log and the user
+                log.exception("imgedit: the tab's %s failed", getattr(fn, "__name__", "handler"))
+                text = f"something went wrong ({type(exc).__name__}: {exc}); the details are in the server log"
+                ended = f"*{time.time_ns()}"  # "*": the page ends every turn it waits for
+                if key == "result":
+                    return {self.c["progress"]: "", self.c["result"]: {"notes": [{"after": 1e9, "user": None, "text": text}], "turn": ended}}
+                out = {self.c["errors"]: f'<div class="imgedit-errors" role="alert">{error_html(text)}</div>'}
+                return {**out, self.c["state"]: state_html({"turn": ended})} if key == "view" else out
+
+        return handler
+
+    def turn_event(self, listener: Callable[..., Any], fn: Callable[..., dict[Any, Any]], inputs: list[Any],
+                   hook: dict[str, str] | None = None, **kw: Any) -> Any:
+        """Wire a turn: `fn` does the work (progress on one component, over the picture), then the
+        view is rendered from storage, with no progress overlay on the components it updates."""
+        c = self.c
+        show = "hidden" if self.host.page_progress else "full"
+        work = listener(self.safe(fn, "result"), inputs, [c["progress"], c["result"]], show_progress=show, **(hook or {}), **kw)
+        return work.then(self.safe(self.on_turn_end, "view"), [c["sid"], c["overlay"], c["lang"], c["result"]], self.view,
+                         show_progress="hidden")
+
+    def on_restore(self, sid: str, lang: str, overlay: bool, request: gr.Request) -> dict[Any, Any]:
+        """On page load: this browser's last session, and the settings as saved now (the page was
+        built with the values of the server's start)."""
+        client = client_of(request)
+        announce = {"restored": True, "language": self.language("auto")}
+        try:
+            view = self.render(sid or None, client, overlay, lang, [], announce=announce)
+        except ImgEditError:  # expired, deleted or someone else's: start afresh
+            view = self.render(None, client, overlay, lang, [], announce=announce)
+        settings = {w: widget_value(name, getattr(self.service.settings, name)) for name, w in self.c["settings"].items()}
+        return {**view, **settings, self.c["lang"]: lang}
+
+    # ------------------------------------------------------------------ layout
+    def build(self) -> gr.Blocks:
+        c = self.c
+        extra: dict[str, Any] = {}
+        script = ""
+        if self.standalone:
+            css, script = standalone_assets(self.lang or self.service.settings.language)
+            extra = blocks_kwargs(css, script)
+        with gr.Blocks(analytics_enabled=False, title="Chat Edit", **extra) as blocks:
+            for key, default in (("sid", None), ("notes", []), ("armed", None), ("node_ids", []), ("lang", ""),
+                                 ("result", None), ("sent", "")):
+                c[key] = gr.State(default)
+            with gr.Row(elem_id="imgedit_main", equal_height=False):
+                with gr.Column(scale=5, min_width=380, elem_id="imgedit_left"):
+                    self.chat_column()
+                    self.editor_box()
+                with gr.Column(scale=6, min_width=420, elem_id="imgedit_right"):
+                    self.stage_column()
+                    self.history_column()
+            with gr.Accordion("Settings", open=False, elem_id="imgedit_settings"):
+                self.settings_panel()
+            with gr.Group(elem_id="imgedit_hidden", elem_classes=["imgedit-hidden"]):
+                # Files, not images: gradio 3 sends an Image's value as base64, a File's as a URL.
+                c["current"] = gr.File(elem_id="imgedit_current_file", label="current")
+                c["before"] = gr.File(elem_id="imgedit_before_file", label="before")
+                c["overlay_file"] = gr.File(elem_id="imgedit_overlay_file", label="overlay")
+                # The WebUI's send-to buttons read an Image; only filled when the host has them.
+                c["image"] = gr.Image(type="filepath", interactive=False, elem_id="imgedit_image", label="Current image")
+                c["state"] = gr.HTML(state_html({"session": ""}), elem_id="imgedit_state")
+                c["pick"] = gr.HTML("", elem_id="imgedit_pickmask")
+                for key in ("infotext", "mask", "restore_in", "lang_in", "pick_in", "task", "step_in"):
+                    c[key] = gr.Textbox(elem_id=f"imgedit_{key}", label=key)
+                c["restore"] = gr.Button("restore", elem_id="imgedit_restore")
+                c["pick_btn"] = gr.Button("pick", elem_id="imgedit_pick")
+            self.view = [c[k] for k in ("sid", "notes", "chat", "current", "image", "before", "overlay_file", "legend", "gallery",
+                                        "node_ids", "code", "errors", "armed", "state", "infotext")] + self.form_outputs() + c["sugg"]
+            self.wire()
+            self.host.register_send_to(c["send_to"], c["image"], c["infotext"])
+            if script:
+                add_script(blocks, script)
+        return blocks
+
+    def wire(self) -> None:
+        c = self.c
+        c["restore"].click(self.safe(self.on_restore, "view"), [c["restore_in"], c["lang_in"], c["overlay"]],
+                           [*self.view, c["lang"], *c["settings"].values()], show_progress="hidden",
+                           **args_js(3, restoreSession=0, language=1))
+        c["new"].click(lambda lang: self.render(None, "", False, lang, []), [c["lang"]], self.view, show_progress="hidden")
+        self.wire_chat()
+        self.wire_stage()
+        self.wire_editor()
+        self.wire_history()
+        self.wire_settings()
