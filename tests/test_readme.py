@@ -35,8 +35,14 @@ def test_the_server_one_liner_does_not_block_the_terminal():
 
 
 def test_the_system_packages_the_tests_use_are_named(monkeypatch):
-    import conftest
+    import importlib.util
+
     import servers
+
+    # this folder's conftest by its path: `import conftest` may find tests/host's, imported first
+    spec = importlib.util.spec_from_file_location("imgedit_root_conftest", Path(__file__).with_name("conftest.py"))
+    conftest = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conftest)
 
     for name, _, _, package in conftest._system_packages():
         assert f"`{name}`" in README
