@@ -172,6 +172,7 @@ def test_the_whole_path_with_tiny_models_through_the_registry(settings, monkeypa
 
 def test_the_chain_lists_the_models_it_would_download_first(tmp_path, monkeypatch):
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    models.forget_failures()  # an earlier test's offline service may have tried these models in this process
     online = load_settings(tmp_path / "data", env={})
     chain = segment.build_segmenter(online.update({"segmenters": "segformer_ade20k,human_parsing"}))
     pending = chain.pending_downloads()
