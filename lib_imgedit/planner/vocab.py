@@ -1,6 +1,6 @@
 """Word tables for the offline planner (English and Chinese).
 
-Kept apart from the logic in `offline.py` so they can grow without touching it. All English entries
+Kept apart from the logic in `offline/` so they can grow without touching it. All English entries
 are lower case; Chinese entries are matched as plain substrings (longest first).
 """
 
@@ -754,7 +754,7 @@ AMOUNT_ZH: dict[str, float] = {
 }
 
 # --- history, references -------------------------------------------------------------------------
-# (English undo/redo, remove and face-swap phrases are regexes in offline.py: they need word order.)
+# (English undo/redo, remove and face-swap phrases are regexes in offline/parse.py and history.py: they need word order.)
 REDO_ZH = ("重做", "恢复撤销", "取消撤销", "反撤销", "重新应用", "前进一步", "下一步", "恢复刚才撤销")
 RESET_ZH = ("恢复原图", "回到原图", "还原原图", "原图", "重新开始", "全部撤销", "撤销全部", "撤销所有", "从头开始")
 
@@ -986,7 +986,7 @@ TYPO_TARGETS_EN = (
     "brightness", "warmer", "cooler", "brighter", "darker", "blurry", "style", "painting", "watercolor", "cartoon",
     "anime", "sketch", "lighter", "instead", "want", "like", "look", "into", "with", "from", "their", "there",
 )
-# Short slips that the rules in `offline.typo_readings` leave alone.
+# Short slips that the rules in `offline.typos.typo_readings` leave alone.
 # Chat words no dictionary has, never "corrected" ("dont" is not "donut").
 INFORMAL_EN = ("dont cant wont didnt doesnt isnt arent wasnt werent couldnt wouldnt shouldnt im ive id youre thats "
                "whats lets gonna wanna gotta kinda sorta lemme gimme pls plz thx thanx okay yeah yep nope hmm umm")

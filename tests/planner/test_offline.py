@@ -21,7 +21,7 @@ from lib_imgedit.planner import vocab
 from lib_imgedit.planner.base import PlanContext, Turn
 from lib_imgedit.planner.offline import (
     OfflinePlanner,
-    _fix_typos,
+    fix_typos,
     pick_faces,
     resolve_thing,
     tokenize,
@@ -220,7 +220,7 @@ def test_typos_are_read_as_meant() -> None:
         ins = _plan(text, ["hair", "face", "sky", "car", "background"])
         assert ins["operation"] == op and ins["targets"], (text, ins)
     # real words one slip away from a known one stay as they are ("woods" is not "wood", "dont" not "donut")
-    assert _fix_typos("make her hiar red in the woods", []) == "make her hair red in the woods"
+    assert fix_typos("make her hiar red in the woods", []) == "make her hair red in the woods"
     assert _plan("paint the walls sage green", ["wall", "floor"])["operation"] == "recolor"
     assert _plan("i dont want the lamp", ["lamp", "wall"])["operation"] == "remove"
 

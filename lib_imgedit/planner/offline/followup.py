@@ -1,0 +1,175 @@
+"""Follow-ups: 'more', 'again', 'the lips too' read against the edit that made the current picture; and
+requests with no shape at all."""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+from ...lang import CJK
+from .. import vocab as V
+from ..base import PlanContext
+from .amounts import FILTER_WORD, SIGNED_PARAMS, adjust_from, amount_factor
+from .decide import restyle_strength
+from .draft import Draft, adjust_ins, recolor_ins, with_mask
+from .history import last_instruction, pick_faces
+from .labels import resolve_thing
+from .parse import Parsed
+from .prompts import content_prompt, style_prompt
+from .reply import clarify
+from .select import comparative_region, pronoun_target, select_targets
+from .tokens import Tok
+from .words import first_color, head_things, leftover, place_phrase, swap_sides
+
+
+def reference(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str], zh: bool, ctx: PlanContext) -> Draft | None:
+    cur = last_instruction(ctx)
+    if cur is None:
+        return None
+    lt = t.lower()
+
+    def has(words: tuple[str, ...]) -> bool:
+        if zh:
+            return any(w in t for w in words if CJK.search(w)) or any(
+                re.search(r"(?<![a-z])" + re.escape(w) + r"(?![a-z])", lt) for w in words if not CJK.search(w))
+        return any(re.search(r"(?<![a-z])" + re.escape(w) + r"(?![a-z])", lt) for w in words)
+
+    things = [x for x in toks if x.cat == "thing"]
+    negated = [x for x in things if re.search(r"(?:\bnot|n't|不是|不要|别)\s*(?:the |his |her |their |只)?$",
+                                              t[:x.start])]
+    correction = bool(negated) or bool(re.search(r"\b(?:i meant|i mean|meant|instead|rather|actually)\b|我是说|而是|应该是|"
+                                                 r"我指的是", t))
+    things = [x for x in things if x not in negated]
+    new_targets: list[str] = []
+    for tok in head_things(t, things, zh, labels) if things else []:
+        found, _inv = resolve_thing(tok.value, labels)
+        new_targets += [x for x in found if x not in new_targets]
+    if things and not new_targets:
+        return Draft(clarify(labels, zh, things[0].text))
+    base = copy.deepcopy(cur)
+    base.pop("reply", None)
+    base.pop("question", None)
+    base["targets"] = [x for x in base.get("targets", []) if x in labels]
+    if base.get("operation") == "face_swap" and not things and pick_faces(t, ctx.faces):
+        base["faces"] = pick_faces(t, ctx.faces)
+        return Draft(base, "reference")
+    if has(V.OTHER_EN + V.OTHER_ZH):
+        if new_targets:
+            base["targets"] = new_targets
+        else:
+            base["targets"] = swap_sides(base["targets"], labels)
+            faces = base.get("faces") or []
+            if len(faces) == 1 and ctx.faces > 1:
+                base["faces"] = [(faces[0] + 1) % min(ctx.faces, 32)]
+        return Draft(base, "reference")
+    if new_targets and (has(V.ALSO_EN + V.ALSO_ZH) or correction or len(t.split()) <= 4 or zh):
+        base["targets"] = new_targets
+        base.pop("mask", None)
+        base.pop("faces", None)
+        faces = pick_faces(t, ctx.faces)
+        if faces:
+            base["faces"] = faces
+        return Draft(base, "reference")
+    less = has(V.LESS_EN + V.LESS_ZH)
+    more = has(V.MORE_EN + V.MORE_ZH)
+    again = has(V.AGAIN_EN + V.AGAIN_ZH)
+    if not (less or more or again):
+        return None
+    if less and not re.search(r"\b(?:no less|not less)\b", lt):
+        return Draft(weaker(base, ctx))
+    factor = amount_factor(lt if not zh else t, zh)
+    if base.get("operation") == "adjust":
+        adj = {}
+        for k, v in (base.get("adjust") or {}).items():
+            if isinstance(v, bool) or isinstance(v, str):
+                adj[k] = v
+            elif isinstance(v, (int, float)):
+                adj[k] = round(max(-1.0, min(1.0, v * (factor if more else 1.0))), 2)
+        base["adjust"] = adj
+    elif more and base.get("operation") in ("inpaint", "restyle", "recolor", "remove"):
+        op = rules["operations"].get(base["operation"], {})
+        lo, hi = op.get("strength", [0.0, 1.0])
+        cur_s = base.get("strength") or op.get("default_strength", (lo + hi) / 2)
+        base["strength"] = round(min(hi, max(lo, cur_s + 0.15)), 2)
+    return Draft(base, "reference")
+
+
+def weaker(base: dict[str, Any], ctx: PlanContext) -> dict[str, Any]:
+    """'less' / 'too much': counter a signed adjust, else step back."""
+    if base.get("operation") == "adjust":
+        adj: dict[str, Any] = {}
+        for k, v in (base.get("adjust") or {}).items():
+            if k in SIGNED_PARAMS and isinstance(v, (int, float)) and v:
+                adj[k] = round(-v / 2, 2)
+            elif k == "blur" and v:
+                adj["sharpen"] = round(min(1.0, float(v) / 2), 2)
+            elif k == "sharpen" and v:
+                adj["blur"] = round(min(1.0, float(v) / 3), 2)
+        if adj:
+            base["adjust"] = adj
+            return base
+    return {"operation": "undo", "count": 1}
+
+
+def loose(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str], zh: bool, ctx: PlanContext,
+           forced: list[str] | None) -> Draft:
+    p = Parsed("none", [(0, len(t))])
+    work = [x for x in toks]
+    sel = select_targets(t, [x for x in work if x.cat in ("thing", "whole", "it", "pron")], labels, zh, forced, p)
+    cats = {x.cat for x in work}
+    filter_style = FILTER_WORD.search(t) and any(x.cat == "style" and x.value in V.STYLE_FILTER for x in work)
+    if cats & {"gray", "filter", "adjust"} or filter_style:
+        if sel.unresolved:
+            return Draft(clarify(labels, zh, sel.unresolved))
+        adj = adjust_from(work, t, zh)
+        if adj:
+            if sel.pronoun_only and not sel.labels:
+                sel.labels, _ = resolve_thing("person", labels)
+            sel = comparative_region(sel, t, zh, ctx, adj)
+            return Draft(adjust_ins(adj, sel, labels))
+    if cats & {"style", "scene"} and not (cats & {"color"} and sel.labels):
+        if sel.unresolved:
+            return Draft(clarify(labels, zh, sel.unresolved))
+        prompt = style_prompt(t, work, zh, free=False)
+        if sel.labels and not sel.whole:
+            return Draft(with_mask({"operation": "inpaint", "targets": sel.labels, "prompt": prompt}, sel))
+        if "style" in cats or re.search(r"\b(?:make|turn|look|into|as)\b", t) or re.search(r"变|成|改|弄|像", t) \
+                or not leftover(t, work, zh, ("scene", "style", "art", "whole", "it")):
+            ins: dict[str, Any] = {"operation": "restyle", "targets": [], "prompt": prompt}
+            strength = restyle_strength(rules, "restyle", t, zh)
+            if strength is not None:
+                ins["strength"] = strength
+            return Draft(ins)
+    if "color" in cats:
+        if sel.unresolved:
+            return Draft(clarify(labels, zh, sel.unresolved))
+        color = first_color(work)
+        if color:
+            sel = pronoun_target(sel, "color", t, work, labels, ctx, t)
+            if not sel.labels:
+                cur = last_instruction(ctx)
+                if cur and cur.get("operation") == "recolor" and not sel.whole:
+                    sel.labels = [x for x in cur.get("targets", []) if x in labels]
+            if "material" in cats and sel.labels:
+                prompt = content_prompt(t, zh, sel, "make", work)
+                return Draft(with_mask({"operation": "inpaint", "targets": sel.labels, "prompt": prompt},
+                                              sel))
+            return Draft(with_mask(recolor_ins(color, sel), sel))
+    ref = reference(rules, t, toks, labels, zh, ctx)
+    if ref is not None:
+        return ref
+    if sel.unresolved:
+        place = place_phrase(t, work, labels)
+        if place:
+            prompt = content_prompt(t, zh, None, "add", work)
+            return Draft({"operation": "inpaint", "targets": place, "prompt": prompt}, "add")
+        return Draft(clarify(labels, zh, sel.unresolved))
+    if sel.labels:
+        residual = leftover(t, work, zh, drop=("thing", "whole", "it", "pron", "material", "art"))
+        if residual:
+            prompt = content_prompt(t, zh, sel, "loose", work)
+            return Draft(with_mask({"operation": "inpaint", "targets": sel.labels, "prompt": prompt}, sel))
+    return Draft(clarify(labels, zh, "", ask_what=True), "ask")
+
+
