@@ -10,9 +10,10 @@ A request is read in stages, each a module of its own:
 A thing that is not in the picture, or a request with nothing to act on, becomes a question.
 """
 
-from .history import pick_faces
+
 from .labels import resolve_thing
 from .planner import OfflinePlanner
+from .positions import pick_faces
 from .tokens import tokenize
 from .typos import fix_typos, typo_readings, typo_vocabulary
 

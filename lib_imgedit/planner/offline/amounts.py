@@ -7,6 +7,7 @@ from typing import Any
 
 from ...lang import CJK
 from .. import vocab as V
+from .positions import zh_number
 from .tokens import Tok
 
 _PCT = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*(?:%|％|percent|per cent)")
@@ -16,25 +17,6 @@ FILTER_WORD = re.compile(r"\b(?:" + "|".join(V.FILTER_WORDS_EN) + r")\b|" + "|".
 SIGNED_PARAMS = {"brightness", "contrast", "saturation", "warmth"}
 _BASE = {"brightness": 0.3, "contrast": 0.3, "saturation": 0.3, "warmth": 0.3, "blur": 0.5, "sharpen": 0.5,
          "pixelate": 0.5}
-
-
-def zh_number(s: str) -> int | None:
-    if s.isdigit():
-        return int(s)
-    digits = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-    if not s or any(c not in digits and c not in "十百" for c in s):
-        return None
-    total, cur = 0, 0
-    for c in s:
-        if c in digits:
-            cur = digits[c]
-        elif c == "十":
-            total += (cur or 1) * 10
-            cur = 0
-        elif c == "百":
-            total += (cur or 1) * 100
-            cur = 0
-    return total + cur
 
 
 def _explicit_amount(text: str) -> float | None:

@@ -9,7 +9,8 @@ from typing import Any
 @dataclass
 class Draft:
     ins: dict[str, Any]
-    kind: str = ""  # how it was found ("ask": nothing to act on was found)
+    kind: str = ""  # how it was found: "ask" (nothing to act on), "chat" (not an edit), "reference", "loose" ...
+    text: str = ""  # the clause it was read from
 
 
 @dataclass

@@ -13,9 +13,10 @@ from ..base import PlanContext
 from .amounts import FILTER_WORD, SIGNED_PARAMS, adjust_from, amount_factor
 from .decide import restyle_strength
 from .draft import Draft, adjust_ins, recolor_ins, with_mask
-from .history import last_instruction, pick_faces
+from .history import last_instruction
 from .labels import resolve_thing
-from .parse import Parsed
+from .parse import EN_REMOVE, ZH_REMOVE, Parsed
+from .positions import pick_faces
 from .prompts import content_prompt, style_prompt
 from .reply import clarify
 from .select import comparative_region, pronoun_target, select_targets
@@ -35,6 +36,8 @@ def reference(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
                 re.search(r"(?<![a-z])" + re.escape(w) + r"(?![a-z])", lt) for w in words if not CJK.search(w))
         return any(re.search(r"(?<![a-z])" + re.escape(w) + r"(?![a-z])", lt) for w in words)
 
+    if _names_other_operation(t, toks, cur):
+        return None  # "blur the background" after "make her lips red" is a blur: only what is left out is taken
     things = [x for x in toks if x.cat == "thing"]
     negated = [x for x in things if re.search(r"(?:\bnot|n't|不是|不要|别)\s*(?:the |his |her |their |只)?$",
                                               t[:x.start])]
@@ -93,6 +96,22 @@ def reference(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
         cur_s = base.get("strength") or op.get("default_strength", (lo + hi) / 2)
         base["strength"] = round(min(hi, max(lo, cur_s + 0.15)), 2)
     return Draft(base, "reference")
+
+
+_OPERATION_CATS = ("adjust", "gray", "filter", "style", "scene", "color", "material")
+
+
+def _names_other_operation(t: str, toks: list[Tok], cur: dict[str, Any]) -> bool:
+    """Whether the clause names an operation of its own, other than "more of the same adjust" ("blur it more"
+    after a blur): such a clause gets its own operation, never the previous one."""
+    if EN_REMOVE.search(t) or ZH_REMOVE.search(t):
+        return cur.get("operation") != "remove"
+    named = [x for x in toks if x.cat in _OPERATION_CATS]
+    if not named:
+        return False
+    params = {x.cats["adjust"][0] for x in named if x.cat == "adjust"}
+    return not (cur.get("operation") == "adjust" and len(params) == len(named) and
+                params <= set(cur.get("adjust") or {}))
 
 
 def weaker(base: dict[str, Any], ctx: PlanContext) -> dict[str, Any]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ...instruction import plan_steps
 from .. import vocab as V
 from ..base import PlanContext, Turn
-from .amounts import zh_number
 from .parse import strip_prefix
 from .tokens import Tok
 
@@ -42,9 +42,7 @@ def _count(text: str, zh: bool) -> int:
 
 
 def _edits_in_history(ctx: PlanContext) -> int:
-    n = sum(1 for t in ctx.history if t.role == "assistant" and t.instruction
-            and t.instruction.get("operation") not in ("undo", "redo", "clarify"))
-    return max(1, min(50, n))
+    return max(1, min(50, len(ctx.edits)))
 
 
 def history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str, Any] | None:
@@ -84,77 +82,23 @@ def history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str,
 
 
 def last_instruction(ctx: PlanContext) -> dict[str, Any] | None:
-    """The instruction that made the current image, or the last edit in the history."""
-    if ctx.current and ctx.current.get("operation") not in (None, "undo", "redo", "clarify"):
-        return ctx.current
-    for turn in reversed(ctx.history):
-        ins = turn.instruction
-        if turn.role == "assistant" and ins and ins.get("operation") not in (None, "undo", "redo", "clarify"):
-            return ins
+    """The last edit that made the current image (the last step of a several-step plan); None at an upload
+    or after undoing back to it. Read from `ctx.current` (the service's record), never from old text."""
+    plan = ctx.current if ctx.current is not None else (ctx.edits[-1] if ctx.edits else None)
+    for step in reversed(plan_steps(plan)):
+        if step.get("operation") not in (None, "undo", "redo", "clarify"):
+            return step
     return None
 
 
 def pending_clarify(ctx: PlanContext) -> str | None:
-    """The user request that the last assistant turn answered with a question, if that is where we are."""
+    """The user request that the question in `ctx.asked` answered, when the assistant asked one back."""
+    if not ctx.asked:
+        return None
     hist: list[Turn] = list(ctx.history)
     if hist and hist[-1].role == "user" and hist[-1].text.strip() == ctx.text.strip():
         hist = hist[:-1]
-    for i in range(len(hist) - 1, -1, -1):
-        if hist[i].role != "assistant":
-            continue
-        ins = hist[i].instruction or {}
-        if ins.get("operation") != "clarify":
-            return None
-        for j in range(i - 1, -1, -1):
-            if hist[j].role == "user":
-                return hist[j].text
-        return None
+    for turn in reversed(hist):
+        if turn.role == "user":
+            return turn.text
     return None
-
-
-# ------------------------------------------------------------------------------------------------
-# faces
-# ------------------------------------------------------------------------------------------------
-def pick_faces(text: str, n: int) -> list[int]:
-    """Face indices (0-based, left to right) that `text` selects among `n` faces; [] when it names none."""
-    if n <= 1:
-        return []
-    t = text.lower()
-    last = min(n, 32) - 1
-    if re.search(r"\b(?:all|every|each|both|everyone|everybody|all of them)\b", t) or re.search(
-            r"所有|全部|每个|每张|大家|两个人都|都换|两张脸|全都", t):
-        return list(range(last + 1))
-    picks: list[int] = []
-    for m in re.finditer(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|1st|2nd|3rd|4th|5th|6th|7th|8th|"
-                         r"last|middle|center|centre)\b(?:\s+(?:one|face|person|man|woman|guy|girl|from the "
-                         r"(left|right)))?", t):
-        word, side = m.group(1), m.group(2)
-        if word == "last":
-            idx = last
-        elif word in ("middle", "center", "centre"):
-            idx = n // 2
-        else:
-            idx = V.ORDINALS_EN[word]
-            if side == "right":
-                idx = last - idx
-        picks.append(idx)
-    for m in re.finditer(r"\b(?:face|person|number|no\.?|#)\s*#?(\d+)\b", t):
-        picks.append(int(m.group(1)) - 1)
-    for m in re.finditer(r"(左边|右边|左起|右起|从左|从右)?第\s*([一二三四五六七八九十\d]+)\s*(?:个|张|位|人)?", text):
-        v = zh_number(m.group(2))
-        if v:
-            picks.append(last - (v - 1) if m.group(1) and "右" in m.group(1) else v - 1)
-    if not picks:
-        if re.search(r"\b(?:leftmost|left one|left face|left side|on the left|at the left|to the left|left)\b", t) \
-                or re.search(r"最左|左边|左侧|左面", text):
-            picks.append(0)
-        if re.search(r"\b(?:rightmost|right one|right face|right side|on the right|at the right|to the right|right)\b",
-                     t) or re.search(r"最右|右边|右侧|右面", text):
-            picks.append(last)
-        if re.search(r"中间", text):
-            picks.append(n // 2)
-        if re.search(r"最后", text):
-            picks.append(last)
-    return sorted({p for p in picks if 0 <= p <= last})
-
-

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
+from ...segment.base import split_instance
 from .. import vocab as V
+from .positions import pick_faces
 
 
 def plurals(word: str) -> list[str]:
@@ -47,9 +50,7 @@ def resolve_thing(value: Any, labels: list[str]) -> tuple[list[str], bool]:
     if isinstance(value, tuple) and value and value[0] == "@head":
         return [x for x in value[1] if x in labels], False
     concept = str(value)
-    by_norm: dict[str, list[str]] = {}
-    for lab in labels:
-        by_norm.setdefault(norm_label(lab), []).append(lab)
+    by_norm = _by_norm(tuple(labels))
     alts = V.CONCEPTS[concept][2] if concept in V.CONCEPTS else ((concept,),)
     for alt in alts:
         if alt == ("@person_parts",):
@@ -72,6 +73,43 @@ def resolve_thing(value: Any, labels: list[str]) -> tuple[list[str], bool]:
         if people:
             return people[:1], True
     return [], False
+
+
+@functools.lru_cache(maxsize=128)
+def _by_norm(labels: tuple[str, ...]) -> dict[str, list[str]]:
+    """Labels by normalised name; a class seen only as instances (`dog 1`, `dog 2`) answers to its name too."""
+    out: dict[str, list[str]] = {}
+    for lab in labels:
+        out.setdefault(norm_label(lab), []).append(lab)
+    classes = set(out)
+    for lab in labels:
+        base, number = split_instance(lab)
+        if number is not None and norm_label(base) not in classes:
+            out.setdefault(norm_label(base), []).append(lab)
+    return out
+
+
+def instances(label: str, labels: list[str]) -> list[str]:
+    """The numbered instances of `label`'s class among `labels`, left to right (`dog 1`, `dog 2` ...)."""
+    base = split_instance(label)[0]
+    found = [(n, x) for x in labels for b, n in [split_instance(x)] if n is not None and b == base]
+    return [x for _n, x in sorted(found)]
+
+
+def pick_instances(found: list[str], text: str, labels: list[str], shares: dict[str, float] | None) -> list[str]:
+    """Which of several instances of one class `text` means: by position ("on the left", "the second one",
+    "左边的"), by size ("the biggest") or all of them ("both", or nothing said)."""
+    group = instances(found[0], labels) if found else []
+    if len(found) < 2 or set(found) != set(group):
+        return found
+    t = text.lower()
+    if shares and re.search(r"\b(?:biggest|largest|bigger|larger|closest|nearest|main)\b|最大|大的|最近", t):
+        return [max(group, key=lambda x: shares.get(x, 0.0))]
+    if shares and re.search(r"\b(?:smallest|smaller|tiniest|farthest|furthest)\b|最小|小的|最远", t):
+        return [min(group, key=lambda x: shares.get(x, 0.0))]
+    picked = pick_faces(text, len(group))
+    return [group[i] for i in picked] if picked else found
+
 
 
 def _label_name(label: str, zh: bool) -> str:

@@ -1,25 +1,37 @@
-"""The offline planner."""
+"""The offline planner: one message -> its clauses -> one instruction each -> one plan.
+
+`plan_message` reads what is about the whole message (not an edit, undo/redo, an answer to a question
+asked back, a self-correction) and cuts it into clauses; `plan_clause` reads one clause with the edit
+before it as context (the previous clause's, or the one that made the current picture); `build` turns the
+drafts into a bare instruction or `{"steps": [...]}` and says how sure it is.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
 from ...lang import is_zh
 from ..base import PlanContext, Planner, PlanResult
+from .build import build_result
+from .chat import chat_answer, chat_kind
+from .clauses import corrected, split_clauses
 from .decide import decide
 from .draft import Draft
-from .finish import finish
 from .followup import loose, reference
-from .history import history_op, pending_clarify, pick_faces
+from .geometry import picture_op
+from .history import history_op, pending_clarify
 from .labels import norm_label, resolve_thing
 from .parse import EN_REMOVE, ZH_REMOVE, parse_en, parse_zh, strip_prefix
+from .positions import pick_faces
 from .reply import clarify
 from .tokens import Tok, tokenize
 from .typos import fix_typos
 from .words import clean_text
 
 _MAX_TEXT = 1000  # characters of a request that are read; the rest cannot change the plan much
+_SOLO = ("undo", "redo", "clarify")
 
 
 class OfflinePlanner(Planner):
@@ -35,52 +47,94 @@ class OfflinePlanner(Planner):
         labels = [str(x) for x in (ctx.labels or [])]
         zh = is_zh(ctx.text)
         try:
-            draft = plan_draft(self.rules, ctx, labels, zh)
+            drafts = plan_message(self.rules, ctx, labels, zh)
         except Exception as exc:  # a bug here must never reach the user as a crash
             notes.append(f"offline planner error: {type(exc).__name__}: {exc}")
-            draft = Draft(clarify(labels, zh, ""))
-        ins = finish(self.rules, draft.ins, ctx, labels, zh, notes)
-        return PlanResult(instruction=ins, planner=self.name, attempts=1, notes=notes)
+            drafts = [Draft(clarify(labels, zh, ""), "ask")]
+        return build_result(self.rules, drafts, ctx, labels, zh, notes, self.name)
 
 
-def plan_draft(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh: bool) -> Draft:
-    raw = (ctx.text or "")[:_MAX_TEXT]
-    t = fix_typos(clean_text(raw, zh), labels)
+def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh: bool) -> list[Draft]:
+    """The drafts of every clause of the message in `ctx.text`, in order."""
+    t = fix_typos(clean_text((ctx.text or "")[:_MAX_TEXT], zh), labels)
     if not re.search(r"[a-z0-9\u3400-\u9fff]", t):
-        return Draft(clarify(labels, zh, ""), "ask")
+        return [Draft(clarify(labels, zh, ""), "ask", t)]
+    toks = tokenize(t, labels)
+    kind = chat_kind(t, zh, toks)
+    if kind:
+        return [Draft(chat_answer(kind, labels, zh), "chat", t)]
+    hist = history_op(t, zh, ctx, toks)
+    if hist:
+        return [Draft(hist, "history", t)]
+    if _is_question(t, zh, toks):
+        return [Draft(chat_answer("question", labels, zh), "chat", t)]
+    pending = pending_clarify(ctx)
+    if pending:
+        answer = answer_to_question(rules, t, toks, labels, zh, ctx, pending)
+        if answer:
+            return [answer]
     wish = _SEE_IT_WITH.match(t)
     if wish:  # "can i see what it looks like with blue walls": the walls
-        draft = plan_draft(rules, _ctx_with(ctx, wish.group("c") or wish.group("c2")), labels, zh)
-        if draft.ins.get("operation") != "clarify":
-            return draft
+        drafts = plan_message(rules, with_text(ctx, wish.group("c") or wish.group("c2")), labels, zh)
+        if drafts[0].ins.get("operation") != "clarify":
+            return drafts
     said = _COMPLAINT_THEN_ASK.match(t)
     if said:  # "the road looks boring, make it cobblestone": the ask, about the road
         subject = said.group("s")
         ask = said.group("ask") if subject in ("it", "this", "that") else \
             re.sub(r"\b(?:it|this|that)\b", subject, said.group("ask"), count=1)
-        draft = plan_draft(rules, _ctx_with(ctx, ask), labels, zh)
-        if draft.ins.get("operation") != "clarify":
-            return draft
-    first = _first_clause(t)
-    if first != t:
-        draft = plan_draft(rules, _ctx_with(ctx, first), labels, zh)
-        if not (draft.ins.get("operation") == "clarify" and draft.kind == "ask"):
-            return draft
-    toks = tokenize(t, labels)
-    hist = history_op(t, zh, ctx, toks)
-    if hist:
-        return Draft(hist)
-    if _is_question(t, zh, toks):
-        return Draft(clarify(labels, zh, "", ask_what=True))
+        drafts = plan_message(rules, with_text(ctx, ask), labels, zh)
+        if drafts[0].ins.get("operation") != "clarify":
+            return drafts
+    drafts: list[Draft] = []
+    before = None  # the edit of the previous clause: "make her hair red, and the lips too"
+    for part in split_clauses(corrected(t, zh), zh):
+        draft = plan_clause(rules, with_text(ctx, part, before), labels, zh)
+        drafts.append(draft)
+        if draft.ins.get("operation") not in _SOLO:
+            before = draft.ins
+    return drafts
+
+
+def plan_clause(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh: bool) -> Draft:
+    """One clause (already cleaned) against the labels and the edit before it."""
+    t = ctx.text
+    toks = _deictic(tokenize(t, labels))
     swap = face_swap_op(t, zh, toks, labels, ctx)
     if swap:
-        return Draft(swap)
-    pending = pending_clarify(ctx)
-    if pending:
-        answer = answer_to_question(rules, t, toks, labels, zh, ctx, pending)
-        if answer:
-            return answer
-    return plan_text(rules, t, toks, labels, zh, ctx)
+        return Draft(swap, "", t)
+    picture = picture_op(t, zh, toks, labels)
+    if picture:
+        return Draft(picture, "picture", t)
+    draft = plan_text(rules, t, toks, labels, zh, ctx, forced=_brushed(toks, labels))
+    draft.text = t
+    return draft
+
+
+def with_text(ctx: PlanContext, text: str, before: dict[str, Any] | None = None) -> PlanContext:
+    """`ctx` for one part of the message; `before` (an earlier clause's edit) stands in for the current one."""
+    if before is None:
+        return dataclasses.replace(ctx, text=text)
+    return dataclasses.replace(ctx, text=text, current=before, edits=[*ctx.edits, before], asked="")
+
+
+def _deictic(toks: list[Tok]) -> list[Tok]:
+    """'this picture' is the picture, not the painted area that 'this' alone would be."""
+    out = []
+    for i, tok in enumerate(toks):
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if tok.cats.get("thing") == ("@label", "user_mask") and nxt is not None and nxt.cat == "whole" and \
+                nxt.start - tok.end <= 1:
+            continue
+        out.append(tok)
+    return out
+
+
+def _brushed(toks: list[Tok], labels: list[str]) -> list[str] | None:
+    """With a painted mask and nothing named ("remove", "make red", "blur"), the painted area."""
+    if "user_mask" not in labels or any(x.cat in ("thing", "whole", "pron") for x in toks):
+        return None
+    return ["user_mask"]
 
 
 def plan_text(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str], zh: bool, ctx: PlanContext,
@@ -97,6 +151,7 @@ def plan_text(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
         draft = reference(rules, body, toks_b, labels, zh, ctx)
     if draft is None:
         draft = loose(rules, body, toks_b, labels, zh, ctx, forced)
+        draft.kind = draft.kind or "loose"
     return draft
 
 
@@ -142,11 +197,6 @@ def answer_to_question(rules: dict[str, Any], t: str, toks: list[Tok], labels: l
     return draft
 
 
-_CLAUSE = re.compile(r"[,;.]\s*(?:and then|then|after that|afterwards|and also|also|next)\s+|"
-                     r"\s+(?:and then|then|after that|afterwards)\s+(?=[a-z])|[;]\s+|\.\s+(?=[a-z])|"
-                     r"[，,；;。]\s*(?:然后|再|并且|并|接着|还有|同时|另外|顺便)|然后|接着|顺便再|[；;。]")
-
-
 _QUESTION_EN = re.compile(r"^(?!what if|what about|how about|what would|how would|what will|what'd)"
                           r"(?:what|what's|whats|which|who|who's|whose|where|why|how many|how much|how old|is there|"
                           r"are there|is this|is that|is it|is she|is he|are they|are these|does|do you see|"
@@ -178,17 +228,4 @@ _SEE_IT_WITH = re.compile(r"^.*?\b(?:what|how) (?:it|this|that|the (?:picture|ph
                           r"(?:looks?|look|be) (?:like )?with (?P<c>.+)$|^(?:can you |could you )?show me (?:it |this )?"
                           r"with (?P<c2>.+)$")
 
-
-def _first_clause(t: str) -> str:
-    """The first of several requests ("remove the car, then blur the sky" -> "remove the car")."""
-    m = _CLAUSE.search(t)
-    if not m or m.start() == 0:
-        return t
-    head = t[:m.start()].strip(" ,，")
-    return head if re.search(r"[a-z\u3400-\u9fff]{2,}", head) else t
-
-
-def _ctx_with(ctx: PlanContext, text: str) -> PlanContext:
-    return PlanContext(text=text, labels=ctx.labels, shares=ctx.shares, history=ctx.history, current=ctx.current,
-                       faces=ctx.faces, image_png=ctx.image_png)
 

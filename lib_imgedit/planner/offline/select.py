@@ -170,11 +170,19 @@ def current_region(sel: Selection, cls: str, target_toks: list[Tok], labels: lis
 
 
 def comparative_region(sel: Selection, t: str, zh: bool, ctx: PlanContext, adj: dict[str, Any]) -> Selection:
-    """'a bit darker than that' keeps the current adjust's region when no new one is named."""
+    """'a bit darker than that' keeps the current adjust's region when no new one is named; so does a bare
+    'a little darker' after an edit of a region ("make the clothes green" -> the clothes)."""
     if sel.labels:
         return sel
     cur = last_instruction(ctx)
-    if not cur or cur.get("operation") != "adjust" or not cur.get("targets"):
+    if not cur or not cur.get("targets"):
+        return sel
+    if cur.get("operation") in ("recolor", "inpaint") and not sel.whole and not sel.pronoun and \
+            set(adj) <= {"brightness", "contrast", "saturation", "warmth"}:
+        sel.labels = [x for x in cur["targets"] if x in ctx.labels]
+        sel.invert = bool((cur.get("mask") or {}).get("invert"))
+        return sel
+    if cur.get("operation") != "adjust":
         return sel
     comparative = re.search(r"\b(?:than (?:that|before|now|this)|even|still|more|again|further|too)\b", t) or \
         re.search(r"再|更|还|又", t)

@@ -9,6 +9,7 @@ from typing import Any
 
 from ...colors import CHINESE_COLORS, COLORS
 from ...lang import CJK
+from ...segment.base import split_instance
 from .. import vocab as V
 from .labels import norm_label, plurals, resolve_thing, singular
 
@@ -116,6 +117,14 @@ FUNCTION_WORDS = {"on", "off", "in", "up", "down", "out", "over", "at", "to", "i
                    "but", "if", "then", "than", "as", "much", "bit", "lot", "way", "less", "more", "too", "very"}
 
 
+USER_MASK_EN = ("this", "it", "that", "here", "there", "this area", "this part", "this spot", "this region", "this bit",
+                "that area", "that part", "that spot", "the painted area", "the painted part", "the marked area",
+                "the marked part", "the selected area", "the selection", "the brushed area", "what i painted",
+                "the area i painted", "the part i painted", "what i marked", "the masked area", "the mask")
+USER_MASK_ZH = ("这里", "这儿", "这块", "这个地方", "这部分", "这个区域", "这片", "涂的地方", "涂抹的地方", "选中的地方", "选中的",
+                "画的地方", "标记的地方", "它", "这个", "那里", "那块")
+
+
 @functools.lru_cache(maxsize=128)
 def _label_tables(labels: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict[str, Any], dict[str, Any]]:
     """Surface forms of the picture's labels: an English regex, its form -> thing map, Chinese forms.
@@ -137,6 +146,21 @@ def _label_tables(labels: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict
                 en.setdefault(form, ("@label", label))
         if " " in norm:
             heads.setdefault(norm.rsplit(" ", 1)[1], []).append(label)
+    # a class seen only as instances ("dog 1", "dog 2") answers to its name: all of them until a position picks one
+    norms = {norm_label(x) for x in labels}
+    for label in labels:
+        base, number = split_instance(label)
+        base = norm_label(base)
+        if number is not None and base not in norms and len(base) >= 2 and not CJK.search(base):
+            group = tuple(x for x in labels if split_instance(x)[0] == split_instance(label)[0])
+            for form in plurals(base):
+                en.setdefault(form, ("@head", group))
+    # with a painted mask, "this", "here" and "it" are the painted area
+    if "user_mask" in labels:
+        for form in USER_MASK_EN:
+            en[form] = ("@label", "user_mask")
+        for form in USER_MASK_ZH:
+            zh[form] = ("@label", "user_mask")
     # "dining table" answers to "table" when no label is called that
     for head, group in heads.items():
         if len(head) >= 3 and head not in _STOP_LABELS and head not in V.NON_THING_EN:
