@@ -16,7 +16,7 @@ from .tokens import FUNCTION_WORDS, tokenize
 
 _SOLO = ("undo", "redo", "clarify")
 # how sure a draft is by how it was found, before unread words count against it
-_KIND_SURE = {"ask": 0.1, "chat": 0.9, "history": 1.0, "reference": 0.85, "loose": 0.75, "picture": 1.0}
+_KIND_SURE = {"ask": 0.1, "chat": 0.9, "history": 1.0, "reference": 0.85, "loose": 0.9, "picture": 1.0}
 # words that carry the grammar of a request, not its content
 _GRAMMAR_EN = set(V.EN_FILLERS) | FUNCTION_WORDS | {
     "make", "turn", "change", "remove", "erase", "delete", "get", "rid", "add", "put", "place", "replace", "swap",
@@ -49,6 +49,9 @@ def build_result(rules: dict[str, Any], drafts: list[Draft], ctx: PlanContext, l
         return _single(rules, chosen, ctx, labels, zh, notes, name, share)
     if len(edits) < len(drafts):
         notes.append(f"{len(drafts) - len(edits)} part(s) of the message were not an edit and were left out")
+    edits = _merged(edits)
+    if len(edits) == 1:
+        return _single(rules, edits[0], ctx, labels, zh, notes, name, 0.9)
     steps = [finish(rules, d.ins, ctx, labels, zh, notes) for d in edits[:MAX_STEPS]]
     failed = next((s for s in steps if s.get("operation") in _SOLO), None)
     if failed is not None:  # a step that cannot be planned stops the whole plan before anything runs
@@ -57,6 +60,20 @@ def build_result(rules: dict[str, Any], drafts: list[Draft], ctx: PlanContext, l
     reply = ("；" if zh else "; ").join(s.get("reply", "").rstrip("。.") for s in steps if s.get("reply"))
     plan = {"steps": steps, "reply": (reply + ("。" if zh else "."))[:int(rules.get("text", {}).get("reply_max_chars", 500))]}
     return PlanResult(instruction=plan, planner=name, notes=notes, confidence=round(sure, 2))
+
+
+def _merged(edits: list[Draft]) -> list[Draft]:
+    """Consecutive clauses that ask for the same thing twice ("make it bigger, upscale 2x") are one step: the later,
+    more precise one."""
+    out: list[Draft] = []
+    for d in edits:
+        prev = out[-1].ins if out else {}
+        same = prev.get("operation") == d.ins.get("operation") and prev.get("targets") == d.ins.get("targets")
+        if out and same and (d.ins.get("operation") in ("crop", "resize") or prev == d.ins):
+            out[-1] = d
+        else:
+            out.append(d)
+    return out
 
 
 def _says_nothing(ins: dict[str, Any]) -> bool:
@@ -77,7 +94,7 @@ def _single(rules: dict[str, Any], draft: Draft, ctx: PlanContext, labels: list[
 def _confidence(draft: Draft, ins: dict[str, Any], labels: list[str], zh: bool) -> float:
     """How sure: by how the draft was found, times the share of the clause's words that were read."""
     base = _KIND_SURE.get(draft.kind, 1.0)
-    if draft.kind in ("ask", "chat", "history") or not draft.text:
+    if draft.kind in ("ask", "chat", "history", "picture") or not draft.text:
         return base
     return base * _read_share(draft.text, ins, labels, zh)
 

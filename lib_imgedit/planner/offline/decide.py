@@ -29,7 +29,7 @@ def decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: li
         if cut:
             p.content = (p.content[0], p.content[0] + cut.start())
     content, content_toks = span_text(t, p.content, toks)
-    sel = select_targets(t, target_toks, labels, zh, forced, p)
+    sel = select_targets(t, target_toks, labels, zh, forced, p, ctx)
     if sel.unresolved:
         return Draft(clarify(labels, zh, sel.unresolved))
 
@@ -124,7 +124,7 @@ def plan_add(t: str, p: Parsed, content: str, content_toks: list[Tok], cls: str,
          labels: list[str], zh: bool, ctx: PlanContext, forced: list[str] | None,
          give: Selection | None = None) -> Draft | None:
     loc_toks = toks_in(toks, p.loc) if p.loc else []
-    loc = select_targets(t, loc_toks, labels, zh, forced, p) if p.kind == "add" else give
+    loc = select_targets(t, loc_toks, labels, zh, forced, p, ctx) if p.kind == "add" else give
     assert loc is not None
     if cls in ("gray", "filter", "adjust"):
         adj = adjust_from(content_toks, content, zh)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ...colors import parse_color
 from ...errors import InvalidInstruction
-from ...instruction import validate_instruction
+from ...instruction import PICTURE_OPERATIONS, validate_instruction
+from ...segment.base import LABEL_RE
 from ..base import PlanContext
 from .labels import names_of
 from .prompts import clip
@@ -17,6 +19,9 @@ from .words import first_color
 
 def finish(rules: dict[str, Any], ins: dict[str, Any], ctx: PlanContext, labels: list[str], zh: bool,
             notes: list[str]) -> dict[str, Any]:
+    if ctx.grounding:  # a named thing that is not a label yet: the grounding segmenter finds it
+        labels = labels + [x for x in ins.get("targets") or [] if isinstance(x, str) and LABEL_RE.match(x)
+                           and x not in labels]
     ins = sanitize(rules, ins, ctx, labels)
     ins = switch_if_disabled(rules, ins, labels, zh, notes)
     ins["reply"] = clip(reply_for(ins, zh, labels), text_max(rules, "reply"))
@@ -36,6 +41,29 @@ def finish(rules: dict[str, Any], ins: dict[str, Any], ctx: PlanContext, labels:
         except InvalidInstruction:
             continue
     return {"operation": "clarify", "question": "?"}
+
+
+def _picture_values(rules: dict[str, Any], ins: dict[str, Any]) -> dict[str, Any]:
+    """aspect, angle, direction, scale, width and height of a picture operation, within the schema's ranges."""
+    out: dict[str, Any] = {}
+    aspect = str(ins.get("aspect") or "")
+    if re.fullmatch(r"[1-9][0-9]?:[1-9][0-9]?", aspect):
+        out["aspect"] = aspect
+    angle = ins.get("angle")
+    if isinstance(angle, (int, float)) and angle % 360:
+        angle = float(angle) % 360
+        angle = angle - 360 if angle > 180 else angle  # 270 clockwise is 90 the other way
+        out["angle"] = int(angle) if angle == int(angle) else round(angle, 2)
+    if ins.get("direction") in ("horizontal", "vertical"):
+        out["direction"] = ins["direction"]
+    max_side = int(rules.get("operations", {}).get("resize", {}).get("max_side", 8192))
+    scale = ins.get("scale")
+    if isinstance(scale, (int, float)) and scale > 0:
+        out["scale"] = round(min(8.0, max(0.05, float(scale))), 3)
+    for key in ("width", "height"):
+        if isinstance(ins.get(key), int):
+            out[key] = int(min(min(max_side, 16384), max(16, ins[key])))
+    return out
 
 
 def text_max(rules: dict[str, Any], key: str) -> int:
@@ -73,6 +101,8 @@ def sanitize(rules: dict[str, Any], ins: dict[str, Any], ctx: PlanContext, label
     faces = [f for f in (ins.get("faces") or []) if isinstance(f, int) and 0 <= f < min(max(ctx.faces, 0), 32)]
     if faces:
         out["faces"] = sorted(set(faces))
+    if op in PICTURE_OPERATIONS:
+        out.update(_picture_values(rules, ins))
     if op in ("undo", "redo"):
         count = ins.get("count", 1)
         out["count"] = int(min(50, max(1, count))) if isinstance(count, int) else 1

@@ -14,7 +14,7 @@ from .amounts import FILTER_WORD, SIGNED_PARAMS, adjust_from, amount_factor
 from .decide import restyle_strength
 from .draft import Draft, adjust_ins, recolor_ins, with_mask
 from .history import last_instruction
-from .labels import resolve_thing
+from .labels import instances, pick_instances, resolve_thing
 from .parse import EN_REMOVE, ZH_REMOVE, Parsed
 from .positions import pick_faces
 from .prompts import content_prompt, style_prompt
@@ -57,14 +57,21 @@ def reference(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
     if base.get("operation") == "face_swap" and not things and pick_faces(t, ctx.faces):
         base["faces"] = pick_faces(t, ctx.faces)
         return Draft(base, "reference")
+    siblings = instances(base["targets"][0], labels) if len(base["targets"]) == 1 else []
     if has(V.OTHER_EN + V.OTHER_ZH):
         if new_targets:
             base["targets"] = new_targets
+        elif len(siblings) > 1:  # "the other one" after "remove the dog on the left"
+            base["targets"] = [x for x in siblings if x not in base["targets"]]
         else:
             base["targets"] = swap_sides(base["targets"], labels)
             faces = base.get("faces") or []
             if len(faces) == 1 and ctx.faces > 1:
                 base["faces"] = [(faces[0] + 1) % min(ctx.faces, 32)]
+        return Draft(base, "reference")
+    picked = pick_instances(siblings, t, labels, ctx.shares) if len(siblings) > 1 and not things else siblings
+    if picked != siblings:  # "now the one on the right", "the second one"
+        base["targets"] = picked
         return Draft(base, "reference")
     if new_targets and (has(V.ALSO_EN + V.ALSO_ZH) or correction or len(t.split()) <= 4 or zh):
         base["targets"] = new_targets
@@ -135,7 +142,7 @@ def loose(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str], zh:
            forced: list[str] | None) -> Draft:
     p = Parsed("none", [(0, len(t))])
     work = [x for x in toks]
-    sel = select_targets(t, [x for x in work if x.cat in ("thing", "whole", "it", "pron")], labels, zh, forced, p)
+    sel = select_targets(t, [x for x in work if x.cat in ("thing", "whole", "it", "pron")], labels, zh, forced, p, ctx)
     cats = {x.cat for x in work}
     filter_style = FILTER_WORD.search(t) and any(x.cat == "style" and x.value in V.STYLE_FILTER for x in work)
     if cats & {"gray", "filter", "adjust"} or filter_style:

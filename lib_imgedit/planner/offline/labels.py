@@ -113,6 +113,11 @@ def pick_instances(found: list[str], text: str, labels: list[str], shares: dict[
 
 
 def _label_name(label: str, zh: bool) -> str:
+    if label == "user_mask":
+        return "涂抹的区域" if zh else "painted area"
+    base, number = split_instance(label)
+    if number is not None:
+        return f"{_label_name(base, zh)} {number}"
     if zh:
         return V.LABEL_ZH.get(label, V.LABEL_ZH.get(norm_label(label).replace(" ", "_"), norm_label(label)))
     return norm_label(label) or str(label)

@@ -5,11 +5,33 @@ from __future__ import annotations
 from typing import Any
 
 from ...colors import CHINESE_COLORS
+from ...instruction import PICTURE_OPERATIONS
 from .amounts import SIGNED_PARAMS
 from .labels import names_of
 
 _ADJ_NAMES = {"brightness": "亮度", "contrast": "对比度", "saturation": "饱和度", "warmth": "色温", "blur": "模糊",
               "sharpen": "锐化", "pixelate": "马赛克"}
+
+
+def _picture_reply(ins: dict[str, Any], zh: bool, where: str) -> str:
+    op = ins["operation"]
+    if op == "crop":
+        if ins.get("aspect"):
+            return f"裁剪为 {ins['aspect']}。" if zh else f"Cropping to {ins['aspect']}."
+        return f"裁剪到{where}。" if zh else f"Cropping to {where}."
+    if op == "rotate":
+        angle = ins.get("angle", 0)
+        if zh:
+            return f"{'顺' if angle > 0 else '逆'}时针旋转 {abs(angle):g} 度。"
+        return f"Rotating {abs(angle):g} degrees {'clockwise' if angle > 0 else 'counterclockwise'}."
+    if op == "flip":
+        vertical = ins.get("direction") == "vertical"
+        return ("上下翻转。" if vertical else "水平翻转（镜像）。") if zh else \
+            ("Flipping upside down." if vertical else "Mirroring left to right.")
+    size = (f"{ins['scale']:g}x" if ins.get("scale") else
+            " x ".join(f"{ins[k]} px {'宽' if zh else 'wide'}" if k == "width" else f"{ins[k]} px {'高' if zh else 'high'}"
+                       for k in ("width", "height") if ins.get(k)))
+    return f"缩放到 {size}。" if zh else f"Resizing to {size}."
 
 
 def reply_for(ins: dict[str, Any], zh: bool, labels: list[str]) -> str:
@@ -43,6 +65,8 @@ def reply_for(ins: dict[str, Any], zh: bool, labels: list[str]) -> str:
             return "把你的脸换到" + (f"第{'、'.join(str(f + 1) for f in faces)}张脸上。" if faces else "图中的脸上。")
         if op == "undo":
             return "撤销上一步。" if count == 1 else f"撤销最近{count}步。"
+        if op in PICTURE_OPERATIONS:
+            return _picture_reply(ins, True, where)
         if op == "redo":
             return "重做上一步。" if count == 1 else f"重做{count}步。"
         return ins.get("question", "")
@@ -64,6 +88,8 @@ def reply_for(ins: dict[str, Any], zh: bool, labels: list[str]) -> str:
         return "Swapping your face into the picture."
     if op == "undo":
         return "Undoing the last step." if count == 1 else f"Undoing the last {count} steps."
+    if op in PICTURE_OPERATIONS:
+        return _picture_reply(ins, False, where)
     if op == "redo":
         return "Redoing the last undone step." if count == 1 else f"Redoing {count} steps."
     return ins.get("question", "")

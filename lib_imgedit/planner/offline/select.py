@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ...colors import COLORS
 from ...lang import CJK
+from ...segment.base import clean_label
 from .. import vocab as V
 from ..base import PlanContext
 from .draft import Selection
 from .history import last_instruction
-from .labels import resolve_thing
+from .labels import pick_instances, resolve_thing, singular
 from .parse import HELD_BY, ZH_POSITION, Parsed, toks_in
 from .prompts import translate
 from .tokens import EN_TABLE, Tok
@@ -43,8 +45,37 @@ def placement(content: str, content_toks: list[Tok], labels: list[str], zh: bool
     return []
 
 
-def select_targets(t: str, toks: list[Tok], labels: list[str], zh: bool, forced: list[str] | None,
-             p: Parsed) -> Selection:
+def select_targets(t: str, toks: list[Tok], labels: list[str], zh: bool, forced: list[str] | None, p: Parsed,
+                   scene: PlanContext | None = None) -> Selection:
+    """The labels the thing words `toks` of clause `t` mean: one instance of several when a position is named
+    ("the dog on the left"), a phrase of its own when a grounding segmenter can find what is not a label."""
+    sel = _select(t, toks, labels, zh, forced, p)
+    if len(sel.labels) > 1 and not forced:
+        sel.labels = pick_instances(sel.labels, t, labels, scene.shares if scene else None)
+    if sel.unresolved and not sel.labels and scene is not None and scene.grounding and \
+            sel.unresolved not in V.VAGUE_EN:
+        phrase = grounded_label(sel.unresolved, t)
+        if phrase:
+            sel.labels, sel.unresolved = [phrase], ""
+    return sel
+
+
+def grounded_label(word: str, t: str) -> str:
+    """A label for a thing that is not among the labels, for a grounding segmenter to find: the word with the
+    colour said before it ("the red car" -> red_car), in English."""
+    if CJK.search(word):
+        word = translate(word).split(",")[0]
+    m = re.search(r"(?:([a-z]+)\s+)?" + re.escape(word), t)
+    before = m.group(1) if m else None
+    phrase = f"{before} {singular(word)}" if before in COLORS else singular(word)
+    try:
+        return clean_label(phrase)
+    except ValueError:
+        return ""
+
+
+def _select(t: str, toks: list[Tok], labels: list[str], zh: bool, forced: list[str] | None,
+            p: Parsed) -> Selection:
     sel = Selection()
     # "everything behind her": the background
     behind = [x for x in toks if (x.cat == "pron" or x.cats.get("thing") == "person")
