@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..instruction import plan_steps
+from .base import PlanContext, Planner, Turn
 
 KEYWORD_OPS = ("inpaint", "recolor", "restyle")
 
@@ -73,3 +74,51 @@ def score_all(cases: Iterable[dict[str, Any]], instructions: Iterable[dict[str, 
     """Share of cases planned fully right (0 when there are none)."""
     results = [score_case(c, i) for c, i in zip(cases, instructions, strict=True)]
     return sum(results) / len(results) if results else 0.0
+
+
+class DialogueState:
+    """A conversation at the planner level, kept the way the service keeps it: `history` (turns), `edits` (plans
+    run on the current branch; undo pops, redo pushes back), `current` (the last of them), `asked` (the question
+    of a clarify in the previous turn), and `user_mask` with the label `user_mask` on a turn with a drawn mask.
+    Picture labels are split in equal shares, as the dev set's label maps are (one band per label)."""
+
+    def __init__(self, labels: list[str]):
+        self.labels = labels
+        self.history: list[Turn] = []
+        self.edits: list[dict[str, Any]] = []
+        self.undone: list[dict[str, Any]] = []
+        self.asked = ""
+
+    def context(self, text: str, mask: bool = False) -> PlanContext:
+        labels = self.labels + (["user_mask"] if mask and "user_mask" not in self.labels else [])
+        shares = {x: round(1 / len(labels), 4) for x in labels}
+        return PlanContext(text=text, labels=labels, shares=shares, history=list(self.history),
+                           current=self.edits[-1] if self.edits else None, edits=list(self.edits), asked=self.asked,
+                           user_mask=mask)
+
+    def apply(self, text: str, plan: dict[str, Any]) -> None:
+        """Record the turn as if it ran: an edit joins the branch, undo/redo move along it, clarify asks."""
+        op = plan.get("operation")
+        count = plan.get("count", 1) if isinstance(plan.get("count"), int) else 1
+        if op == "undo":
+            for _ in range(min(count, len(self.edits))):
+                self.undone.append(self.edits.pop())
+        elif op == "redo":
+            for _ in range(min(count, len(self.undone))):
+                self.edits.append(self.undone.pop())
+        elif op != "clarify":
+            self.edits.append(plan)
+            self.undone.clear()
+        self.asked = str(plan.get("question") or "") if op == "clarify" else ""
+        self.history += [Turn("user", text), Turn("assistant", str(plan.get("reply") or ""), plan)]
+
+
+def run_dialogue(planner: Planner, dialogue: dict[str, Any]) -> list[tuple[dict[str, Any], Any, list[str]]]:
+    """Each turn of `dialogue` planned in the context of the turns before it: (turn, plan, problems)."""
+    state = DialogueState(list(dialogue["labels"]))
+    out = []
+    for turn in dialogue["turns"]:
+        plan = planner.plan(state.context(turn["text"], bool(turn.get("mask")))).instruction
+        out.append((turn, plan, turn_problems(turn, plan)))
+        state.apply(turn["text"], plan)
+    return out

@@ -12,7 +12,7 @@ from .labels import PERSON_PART_NORMS, names_of, norm_label, resolve_thing
 from .parse import Parsed, has_cat, toks_in
 from .prompts import content_prompt, span_text, style_prompt
 from .reply import clarify
-from .select import comparative_region, current_region, placement, pronoun_target, select_targets
+from .select import comparative_region, current_region, placement, pronoun_target, select_targets, shaded_recolor
 from .tokens import Tok
 from .words import SAME_AS_BEFORE, classify, first_color, leftover, only_reference_words, region_color, vague
 
@@ -92,6 +92,9 @@ def decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: li
         if not adj:
             return None
         sel = comparative_region(sel, t, zh, ctx, adj)
+        shaded = shaded_recolor(sel, ctx, adj)
+        if shaded:
+            return Draft(shaded, "reference")
         return Draft(adjust_ins(adj, sel, labels))
     if cls == "color":
         color = first_color(content_toks)

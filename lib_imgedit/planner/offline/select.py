@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...colors import COLORS
+from ...colors import COLORS, parse_color
 from ...lang import CJK
-from ...segment.base import clean_label
+from ...segment.base import clean_label, split_instance
 from .. import vocab as V
 from ..base import PlanContext
 from .draft import Selection
@@ -50,8 +50,14 @@ def select_targets(t: str, toks: list[Tok], labels: list[str], zh: bool, forced:
     """The labels the thing words `toks` of clause `t` mean: one instance of several when a position is named
     ("the dog on the left"), a phrase of its own when a grounding segmenter can find what is not a label."""
     sel = _select(t, toks, labels, zh, forced, p)
+    shares = scene.shares if scene else None
     if len(sel.labels) > 1 and not forced:
-        sel.labels = pick_instances(sel.labels, t, labels, scene.shares if scene else None)
+        sel.labels = pick_instances(sel.labels, t, labels, shares)
+    elif len(sel.labels) == 1 and not forced:  # "person" is all of them, "the person on the right" one
+        group = [x for x in labels if split_instance(x)[0] == sel.labels[0] and split_instance(x)[1] is not None]
+        picked = pick_instances(group, t, labels, shares) if len(group) > 1 else group
+        if picked != group:
+            sel.labels = picked
     if sel.unresolved and not sel.labels and scene is not None and scene.grounding and \
             sel.unresolved not in V.VAGUE_EN:
         phrase = grounded_label(sel.unresolved, t)
@@ -213,6 +219,12 @@ def comparative_region(sel: Selection, t: str, zh: bool, ctx: PlanContext, adj: 
         sel.labels = [x for x in cur["targets"] if x in ctx.labels]
         sel.invert = bool((cur.get("mask") or {}).get("invert"))
         return sel
+    if sel.whole and re.search(r"\b(?:too|also|as well)\b|也", t) and not re.search(
+            r"\b(?:image|picture|photo|everything|whole)\b|整|图|照片", t):
+        sel.labels = [x for x in cur["targets"] if x in ctx.labels]  # "now blur it too": the region just edited
+        sel.invert = bool((cur.get("mask") or {}).get("invert"))
+        sel.whole = not sel.labels
+        return sel
     if cur.get("operation") != "adjust":
         return sel
     comparative = re.search(r"\b(?:than (?:that|before|now|this)|even|still|more|again|further|too)\b", t) or \
@@ -223,3 +235,20 @@ def comparative_region(sel: Selection, t: str, zh: bool, ctx: PlanContext, adj: 
     return sel
 
 
+
+
+def shaded_recolor(sel: Selection, ctx: PlanContext, adj: dict[str, Any]) -> dict[str, Any] | None:
+    """'a little darker' right after 'make the clothes green': the clothes a darker green (a recolour), so that
+    'the hair too' next carries the colour on."""
+    cur = last_instruction(ctx)
+    if not cur or cur.get("operation") != "recolor" or set(adj) != {"brightness"} or not sel.labels or \
+            sel.labels != [x for x in cur.get("targets") or [] if x in ctx.labels]:
+        return None
+    color = str(cur.get("color") or "")
+    m = re.match(r"^(dark|light)\s+(.+)$", color)
+    tone, base = (m.group(1), m.group(2)) if m else ("", color)
+    want = "dark" if adj["brightness"] < 0 else "light"
+    shade = base if tone and tone != want else f"{want} {base}"
+    if parse_color(shade) is None:
+        return None
+    return {"operation": "recolor", "targets": list(sel.labels), "color": shade}
