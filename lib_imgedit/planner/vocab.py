@@ -766,7 +766,8 @@ AGAIN_ZH = ("再来一次", "再来一遍", "再做一次", "再来", "重复", 
 MORE_EN = ("more", "stronger", "even more", "further", "harder", "intensify", "bigger", "a bit more", "a little more",
            "not enough", "some more", "increase it", "more of that", "more please", "keep going", "go further",
            "double it", "heavier", "boost it", "crank it up", "turn it up")
-LESS_EN = ("less", "weaker", "too much", "too strong", "tone it down", "subtler", "softer", "not so much", "dial it back",
+LESS_EN = ("less", "weaker", "too much", "too strong", "tone it down", "subtler", "softer", "not so much", "not that much",
+           "too far", "dial it back",
            "dial it down", "a bit less", "a little less", "reduce it", "scale it back", "turn it down", "milder",
            "lighter touch", "overdone", "way too much")
 MORE_ZH = ("再多一点", "再强一点", "更强", "加强", "再强", "更多", "多一点", "不够", "再重一点", "再加", "加大", "更明显",

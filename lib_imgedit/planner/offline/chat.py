@@ -16,7 +16,8 @@ _THANKS_EN = re.compile(r"^(?:(?:ok|okay|great|cool|nice|perfect|awesome|lovely|
                         r"good|nice|perfect|it|all)|that is (?:great|good|nice|perfect|it|all)|well done|good job|nice job|"
                         r"beautiful|sweet|yes|yeah|yep|fine|all good|done|no thanks)[\s!,.]*)*(?:thanks?(?: you)?(?: "
                         r"(?:so|very) much)?(?: a lot)?|thx|ty|cheers|much appreciated|appreciate it)?[\s!,.]*$")
-_ABOUT_EN = re.compile(r"\b(?:who are you|what are you|what can you do|what do you do|what can i do|what can i ask|"
+_ABOUT_EN = re.compile(r"\b(?:how (?:do|can) i (?:undo|redo|use|start|begin|save|download|export|upload|go back)|"
+                       r"who are you|what are you|what can you do|what do you do|what can i do|what can i ask|"
                        r"how does (?:this|it) work|how do i use|how to use|what are your (?:features|abilities|skills)|"
                        r"help me\W*$|^help\b|what (?:edits|changes) can|what should i (?:do|try|change)|any (?:ideas|"
                        r"suggestions)|are you (?:a bot|an ai|human|real)|your name|what model|how are you|"

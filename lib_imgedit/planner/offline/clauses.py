@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from ...colors import COLORS
+
 MAX_CLAUSES = 8
 
 # what a corrected request restarts after ("no wait", "不对"); the words before it are dropped
@@ -29,6 +31,11 @@ _EDIT_VERBS_EN = (
 _NEXT_EN = re.compile(r"^(?:(?:please|pls|can you|could you|also|then|now|and|just|maybe|next)\s+)*(?:" + _EDIT_VERBS_EN +
                       r")\b")
 _EDIT_HEAD_EN = re.compile(r"\b(?:" + _EDIT_VERBS_EN + r")\b")
+# "her hair black", "the shoes to white": a thing and what it becomes, the verb said once before
+_GAPPED = re.compile(r"^(?:the|his|her|their|its|my)\s+[a-z][a-z ]{1,30}?\s+(?:to\s+|into\s+)?(?:(?:light|dark|bright|"
+                     r"pale|deep)\s+)?(?:" + "|".join(sorted((c for c in COLORS if " " not in c), key=len, reverse=True)) +
+                     r")(?:\s+too)?$")
+_COLOURED = re.compile(r"\s(?:" + "|".join(sorted((c for c in COLORS if " " not in c), key=len, reverse=True)) + r")$")
 _FOLLOW_EN = re.compile(r"^(?:the |his |her |their |its |my )?[a-z][a-z ]{0,30}?\s+(?:too|as well)$|^(?:same|do the same|and "
                         r"the same)\b")
 _SPLIT_EN = re.compile(r"\s*(?:[;]|\.(?=\s)|,)\s*(?:and\s+)?(?:then\s+)?|\s+(?:and then|and also|and|then|after that|"
@@ -65,14 +72,25 @@ def split_clauses(text: str, zh: bool) -> list[str]:
             continue
         head = text[start:m.start()].strip(" ,，")
         rest = text[m.end():].strip()
-        if not head or not _starts_request(rest, text[m.start():m.end()], zh) or _is_correction(head, rest, zh) or \
+        if not head or not (_starts_request(rest, text[m.start():m.end()], zh) or (not zh and _GAPPED.match(rest) and _COLOURED.search(head))) or _is_correction(head, rest, zh) or \
                 _only_says_what(head, zh):
             continue
         parts.append(head)
         start = m.end()
     parts.append(text[start:].strip(" ,，"))
+    if not zh:
+        parts = _gapped(parts)
     parts = [p for p in parts if re.search(r"[a-z0-9\u3400-\u9fff]", p)]
     return parts[:MAX_CLAUSES] or [text]
+
+
+def _gapped(parts: list[str]) -> list[str]:
+    """'make her lips red and her hair black': the second part borrows the first one's verb."""
+    out = parts[:1]
+    for part in parts[1:]:
+        verb = re.match(r"^(?:(?:please|now|also)\s+)*(make|turn|paint|dye|colou?r|change|recolou?r)\b", out[-1])
+        out.append(f"{verb.group(1)} {part}" if verb and _GAPPED.match(part) else part)
+    return out
 
 
 def _starts_request(rest: str, sep: str, zh: bool) -> bool:

@@ -59,7 +59,9 @@ def reference(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
         return Draft(base, "reference")
     siblings = instances(base["targets"][0], labels) if len(base["targets"]) == 1 else []
     if has(V.OTHER_EN + V.OTHER_ZH):
-        if new_targets:
+        if new_targets and len(new_targets) > 1 and set(base["targets"]) < set(new_targets):
+            base["targets"] = [x for x in new_targets if x not in base["targets"]]  # "and the other car"
+        elif new_targets:
             base["targets"] = new_targets
         elif len(siblings) > 1:  # "the other one" after "remove the dog on the left"
             base["targets"] = [x for x in siblings if x not in base["targets"]]

@@ -189,11 +189,15 @@ def answer_to_question(rules: dict[str, Any], t: str, toks: list[Tok], labels: l
         targets += found
     if not targets:
         return None
-    ptext = fix_typos(clean_text(pending[:_MAX_TEXT], is_zh(pending)), labels)
     pzh = is_zh(pending)
-    draft = plan_text(rules, ptext, tokenize(ptext, labels), labels, pzh, ctx, forced=list(dict.fromkeys(targets)))
-    if draft.ins.get("operation") == "clarify":
+    ptext = fix_typos(clean_text(pending[:_MAX_TEXT], pzh), labels)
+    ptoks = tokenize(ptext, labels)
+    if chat_kind(ptext, pzh, ptoks) or _is_question(ptext, pzh, ptoks):
+        return None  # the question answered a greeting or a question, not an edit waiting for its target
+    draft = plan_text(rules, ptext, ptoks, labels, pzh, ctx, forced=list(dict.fromkeys(targets)))
+    if draft.ins.get("operation") == "clarify" or draft.kind == "loose":
         return None
+    draft.kind, draft.text = "reference", t
     return draft
 
 

@@ -65,7 +65,7 @@ _ZH_COUNTED = re.compile(r"^(?:成|为|作)?(?:(?:[一两几三四五六七八�
 
 def _zh_prompt(content: str) -> str:
     english = translate(content)
-    core = _ZH_COUNTED.sub("", content.strip(" ，,。.的"))
+    core = _ZH_COUNTED.sub("", content.strip(" ，,。.的吧呢啊呀"))
     if english and core:
         return f"{english}, {core}"
     return english or core or content
