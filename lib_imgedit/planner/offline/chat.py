@@ -34,7 +34,7 @@ _THANKS_ZH = re.compile(r"^(?:(?:好的|好|不错|很好|太好了|完美|可�
                         r"(?:谢谢|多谢|感谢|谢了|谢啦|辛苦了|thx|thanks)?[你您啦了呀！!，,。~\s]*$")
 _ABOUT_ZH = re.compile(r"你是谁|你叫什么|你能做什么|你会什么|你可以做什么|能做什么|可以做什么|会做什么|怎么用|如何使用|有什么功能|"
                        r"帮助|你是机器人|你是ai|有什么建议|怎么改比较好|改什么好")
-_INJECTION_ZH = re.compile(r"忽略(?:之前|以上|前面|所有|全部)?的?(?:规则|指令|指示|提示|设定|要求)|系统提示|越狱|开发者模式|"
+_INJECTION_ZH = re.compile(r"忽略.{0,8}(?:规则|指令|指示|提示|设定|要求)|系统提示|越狱|开发者模式|"
                            r"把强度设|强度设为|强度改成|/etc/|\.\./|密码|密钥|你现在是|扮演")
 _EDIT_EN = re.compile(r"\b(?:make|change|turn|remove|erase|delete|add|put|replace|swap|blur|brighten|darken|paint|dye|"
                       r"give|recolou?r|convert|transform|undo|redo|crop|rotate|flip|mirror|resize|upscale|sharpen|pixelate|"

@@ -7,6 +7,7 @@ import copy
 import re
 from typing import Any
 
+from ...instruction import PICTURE_OPERATIONS
 from ...lang import CJK
 from .. import vocab as V
 from ..base import PlanContext
@@ -107,6 +108,8 @@ def reference(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
     return Draft(base, "reference")
 
 
+_PICTURE_VERBS = re.compile(r"\b(?:flip|mirror|rotate|crop|resize|upscale|straighten|shrink|enlarge)\b|裁|旋转|翻转|镜像|缩小|"
+                            r"放大")
 _OPERATION_CATS = ("adjust", "gray", "filter", "style", "scene", "color", "material")
 
 
@@ -115,6 +118,10 @@ def _names_other_operation(t: str, toks: list[Tok], cur: dict[str, Any]) -> bool
     after a blur): such a clause gets its own operation, never the previous one."""
     if EN_REMOVE.search(t) or ZH_REMOVE.search(t):
         return cur.get("operation") != "remove"
+    if _PICTURE_VERBS.search(t):
+        return True
+    if cur.get("operation") in PICTURE_OPERATIONS and any(x.cat == "thing" for x in toks):
+        return True  # "the hair" after "flip it" is not a flip of the hair
     named = [x for x in toks if x.cat in _OPERATION_CATS]
     if not named:
         return False

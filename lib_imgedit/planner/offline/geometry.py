@@ -47,7 +47,8 @@ def _ratio(t: str) -> str | None:
 
 
 def _crop(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None:
-    en = re.search(r"\b(?:crop|trim|cut)\b(?!\s+(?:out|off|away)\b)", t)
+    en = re.search(r"\b(?:crop|recrop)\b(?!\s+(?:out|off|away)\b)", t) or (
+        re.search(r"\b(?:cut|trim)\b", t) and re.search(r"\b(?:image|picture|photo|it)\b", t) and _ratio(t))
     zh = re.search(r"裁剪|裁切|剪裁|裁成|裁到|裁掉|裁一下|裁", t)
     if not en and not zh:
         return None
@@ -112,15 +113,18 @@ def _rotate(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None
     return {"operation": "rotate", "targets": [], "angle": angle}
 
 
+_SIZE_WORD = re.compile(r"\b(?:resize|rescale|scale|upscale|downscale|upsample|downsample|enlarge|shrink|bigger|smaller|"
+                        r"larger|size|resolution)\b|缩小|放大|缩放|尺寸|分辨率")
+
+
 def _resize(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None:
-    if any(x.cat == "thing" for x in toks):
-        return None  # "make the dog bigger" changes the dog, not the picture
+    if any(x.cat in ("thing", "adjust", "gray", "filter", "color", "style", "scene") and not _SIZE_WORD.search(x.text)
+           for x in toks):
+        return None  # "make the dog bigger", "double the saturation" change something else, not the picture's size
     w = re.search(r"(\d{2,5})\s*(?:px|pixels?)?\s*(?:wide|width|w\b)|width (?:of |to )?(\d{2,5})|宽(?:度)?(?:为|到|改成|调到)?\s*(\d{2,5})", t)
     h = re.search(r"(\d{2,5})\s*(?:px|pixels?)?\s*(?:tall|high|height|h\b)|height (?:of |to )?(\d{2,5})|高(?:度)?(?:为|到|改成|调到)?\s*(\d{2,5})", t)
     wh = re.search(r"(\d{2,5})\s*[x×*]\s*(\d{2,5})", t)
-    resize_word = re.search(r"\b(?:resize|rescale|scale|upscale|downscale|upsample|downsample|enlarge|shrink|bigger|"
-                            r"smaller|larger|size|resolution|double|halve|twice|half)\b|缩小|放大|缩放|尺寸|分辨率|大小|"
-                            r"调整大小|一半|两倍|二倍", t)
+    resize_word = _SIZE_WORD.search(t) or re.search(r"\b(?:double|halve|twice|half)\b|大小|一半|两倍|二倍", t)
     if not resize_word:
         return None
     if wh:
@@ -159,6 +163,7 @@ def _scale(t: str) -> float | None:
             return 1 / f if down and f > 1 else f
     if down:
         return 0.5
-    if re.search(r"\b(?:bigger|larger|upscale|enlarge|upsample)\b|放大|变大", t):
+    if re.search(r"\b(?:bigger|larger|upscale|enlarge|upsample|higher resolution|increase the resolution)\b|放大|变大|"
+                 r"提高分辨率", t):
         return 2.0
     return None
