@@ -8,7 +8,7 @@ from typing import Any
 from ...lang import CJK
 from .. import vocab as V
 from .positions import zh_number
-from .tokens import Tok
+from .tokens import Tok, literal_re, word_re
 
 _PCT = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*(?:%|％|percent|per cent)")
 _ZH_PCT = re.compile(r"百分之([零一二两三四五六七八九十百\d]+)")
@@ -45,7 +45,7 @@ def amount_factor(text: str, zh: bool) -> float:
             if pos >= 0:
                 found.append((pos, f))
     for word, f in V.AMOUNT_EN.items():
-        m = re.search(r"(?<![a-z])" + re.escape(word) + r"(?![a-z])", text)
+        m = word_re(word).search(text)
         if m:
             found.append((m.start(), f))
     if not found:
@@ -60,13 +60,13 @@ def _direction(text: str, pos: int, end: int) -> int:
     best: tuple[int, int] | None = None
     for words, sign in ((V.UP_EN, 1), (V.DOWN_EN, -1)):
         for w in words:
-            for m in re.finditer(r"(?<![a-z])" + re.escape(w) + r"(?![a-z])", text):
+            for m in word_re(w).finditer(text):
                 d = pos - m.end() if m.end() <= pos else (m.start() - end) * 2 if m.start() >= end else 10**6
                 if 0 <= d < 60 and (best is None or d < best[0]):
                     best = (d, sign)
     for words, sign in ((V.UP_ZH, 1), (V.DOWN_ZH, -1)):
         for w in sorted(words, key=len, reverse=True):
-            for m in re.finditer(re.escape(w), text):
+            for m in literal_re(w).finditer(text):
                 d = pos - m.end() if m.end() <= pos else (m.start() - end) if m.start() >= end else 10**6
                 if 0 <= d < 12 and (best is None or d < best[0] or (d == best[0] and len(w) > 1)):
                     best = (d, sign)

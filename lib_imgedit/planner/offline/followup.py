@@ -21,7 +21,7 @@ from .positions import pick_faces
 from .prompts import content_prompt, style_prompt
 from .reply import clarify
 from .select import comparative_region, pronoun_target, select_targets, shaded_recolor
-from .tokens import Tok
+from .tokens import Tok, word_re
 from .words import first_color, head_things, leftover, place_phrase, swap_sides
 
 
@@ -34,8 +34,8 @@ def reference(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
     def has(words: tuple[str, ...]) -> bool:
         if zh:
             return any(w in t for w in words if CJK.search(w)) or any(
-                re.search(r"(?<![a-z])" + re.escape(w) + r"(?![a-z])", lt) for w in words if not CJK.search(w))
-        return any(re.search(r"(?<![a-z])" + re.escape(w) + r"(?![a-z])", lt) for w in words)
+                word_re(w).search(lt) for w in words if not CJK.search(w))
+        return any(word_re(w).search(lt) for w in words)
 
     if _names_other_operation(t, toks, cur):
         return None  # "blur the background" after "make her lips red" is a blur: only what is left out is taken

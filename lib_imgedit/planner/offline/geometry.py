@@ -11,7 +11,7 @@ from typing import Any
 
 from .labels import resolve_thing
 from .positions import zh_number
-from .tokens import Tok
+from .tokens import Tok, word_re
 
 _WHOLE = r"(?:(?:it|this|that|the (?:image|picture|photo|pic|whole thing)|the whole (?:image|picture|photo)|everything)\s+)?"
 _NUM = r"(\d+(?:\.\d+)?)"
@@ -38,7 +38,7 @@ def _ratio(t: str) -> str | None:
     if m:
         return f"{m.group(1)}:{m.group(2)}"
     for word, aspect in _ASPECTS_EN:
-        if re.search(r"\b" + word + r"\b", t):
+        if word_re(word).search(t):
             return aspect
     for word, aspect in _ASPECTS_ZH:
         if word in t:
@@ -159,7 +159,7 @@ def _scale(t: str) -> float | None:
     if re.search(r"\bhalf\b|\bhalve\b|一半|二分之一|50%", t):
         return 0.5
     for word, f in _WORD_NUMS.items():
-        if re.search(r"\b" + word + r"\b", t):
+        if word_re(word).search(t):
             return 1 / f if down and f > 1 else f
     if down:
         return 0.5

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ...colors import COLORS
 from .. import vocab as V
-from .tokens import EN_TABLE, FUNCTION_WORDS, Tok
+from .tokens import EN_TABLE, FUNCTION_WORDS, Tok, word_re
 
 
 @dataclass
@@ -177,7 +177,7 @@ _CLOTHING_KEYS = {"jacket", "shirt", "clothes", "dress", "pants", "shoes", "hat"
 
 def _wears(text: str) -> bool:
     """Whether `text` ("a tuxedo", "a red gown") names something worn."""
-    return any(key in _CLOTHING_KEYS and re.search(r"(?<![a-z])" + re.escape(word) + r"(?:s|es)?(?![a-z])", text)
+    return any(key in _CLOTHING_KEYS and word_re(word, "(?:s|es)?").search(text)
                for word, key in V.CONTENT_WORDS.items())
 
 

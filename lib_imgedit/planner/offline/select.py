@@ -15,7 +15,7 @@ from .history import last_instruction
 from .labels import pick_instances, resolve_thing, singular
 from .parse import HELD_BY, ZH_POSITION, Parsed, toks_in
 from .prompts import translate
-from .tokens import EN_TABLE, Tok
+from .tokens import EN_TABLE, Tok, word_re
 from .words import first_color, head_things, mentions_it, personal_labels
 
 
@@ -28,7 +28,7 @@ def placement(content: str, content_toks: list[Tok], labels: list[str], zh: bool
     english = translate(content) if CJK.search(content) else content.lower()
     # the head noun, which comes last in English ("a flower crown" is a crown)
     hits = [(m.end(), len(word), key) for word, key in V.CONTENT_WORDS.items()
-            for m in re.finditer(r"(?<![a-z])" + re.escape(word) + r"(?:s|es)?(?![a-z])", english)]
+            for m in word_re(word, "(?:s|es)?").finditer(english)]
     if hits:
         for concept in V.PLACEMENT.get(max(hits)[2], ()):
             found, inv = resolve_thing(concept, labels)

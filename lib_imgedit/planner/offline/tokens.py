@@ -103,6 +103,18 @@ EN_TABLE, _ZH_TABLE = _static_tables()
 _ZH_MAXLEN = max(len(w) for w in _ZH_TABLE)
 
 
+@functools.lru_cache(maxsize=8192)
+def word_re(word: str, tail: str = "") -> re.Pattern[str]:
+    """`word` as a whole English word (optionally followed by `tail`, e.g. a plural ending), compiled once: the
+    tables hold far more words than `re`'s own cache keeps."""
+    return re.compile(r"(?<![a-z])" + re.escape(word) + tail + r"(?![a-z])")
+
+
+@functools.lru_cache(maxsize=4096)
+def literal_re(text: str) -> re.Pattern[str]:
+    return re.compile(re.escape(text))
+
+
 def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
@@ -171,7 +183,13 @@ def _label_tables(labels: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict
 
 
 def tokenize(text: str, labels: list[str]) -> list[Tok]:
-    """Tokens of lower-cased `text`, non-overlapping, longest first, sorted by position."""
+    """Tokens of lower-cased `text`, non-overlapping, longest first, sorted by position (fresh copies: a
+    message is tokenized whole, by clause and when its confidence is counted)."""
+    return [Tok(x.start, x.end, x.text, dict(x.cats)) for x in _tokenize(text, tuple(str(x) for x in labels))]
+
+
+@functools.lru_cache(maxsize=256)
+def _tokenize(text: str, labels: tuple[str, ...]) -> tuple[Tok, ...]:
     cands: list[Tok] = []
     for m in _EN_RE.finditer(text):
         cands.append(Tok(m.start(), m.end(), m.group(0), dict(EN_TABLE[m.group(0)])))
@@ -229,6 +247,6 @@ def tokenize(text: str, labels: list[str]) -> list[Tok]:
                 text[tok.end:].startswith((" of", " left", " right", " half", " part")) or
                 re.search(r"(?:\bat|\bon|\bin|\bfrom|\bto|\bnear) (?:the )?(?:very )?$", text[:tok.start])):
             del tok.cats["thing"]
-    return sorted((t for t in taken if t.cats), key=lambda t: t.start)
+    return tuple(sorted((t for t in taken if t.cats), key=lambda t: t.start))
 
 
