@@ -15,7 +15,8 @@ _THANKS_EN = re.compile(r"^(?:(?:ok|okay|great|cool|nice|perfect|awesome|lovely|
                         r"fantastic|wonderful|love it|i love it|looks (?:great|good|nice|amazing|perfect)|that'?s (?:great|"
                         r"good|nice|perfect|it|all)|that is (?:great|good|nice|perfect|it|all)|well done|good job|nice job|"
                         r"beautiful|sweet|yes|yeah|yep|fine|all good|done|no thanks)[\s!,.]*)*(?:thanks?(?: you)?(?: "
-                        r"(?:so|very) much)?(?: a lot)?|thx|ty|cheers|much appreciated|appreciate it)?[\s!,.]*$")
+                        r"(?:so|very) much)?(?: a lot)?(?: for (?:the|your|all the|all your) (?:help|edits?|work))?|thx|ty|"
+                        r"cheers|much appreciated|appreciate it)?[\s!,.]*$")
 _ABOUT_EN = re.compile(r"\b(?:how (?:do|can) i (?:undo|redo|use|start|begin|save|download|export|upload|go back)|"
                        r"who are you|what are you|what can you do|what do you do|what can i do|what can i ask|"
                        r"how does (?:this|it) work|how do i use|how to use|what are your (?:features|abilities|skills)|"

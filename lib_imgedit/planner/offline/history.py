@@ -53,7 +53,8 @@ def history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str,
             return {"operation": "undo", "count": _edits_in_history(ctx)}
         if (any(w in t for w in V.REDO_ZH) and not has_content) or re.search(r"(?:撤销|撤回)\s*(?:撤销|撤回)", t):
             return {"operation": "redo", "count": _count(t, zh)}
-        if re.search(r"撤销|撤回|回退|退回|回滚|返回上一步|回到上一步|退一步|后退", t):
+        if re.search(r"撤销|撤回|回退|退回|回滚|返回上一步|回到上一步|退一步|后退", t) or (
+                re.search(r"^(?:还是)?(?:改回|变回|换回|弄回)(?:去|来|原来的?|原样)[吧了啊]?$", t)):
             return {"operation": "undo", "count": _count(t, zh)}
         if re.fullmatch(r"(?:还原|上一步|恢复|算了|取消)[\s\S]{0,8}", t) and not has_content:
             return {"operation": "undo", "count": _count(t, zh)}

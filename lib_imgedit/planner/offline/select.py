@@ -58,6 +58,10 @@ def select_targets(t: str, toks: list[Tok], labels: list[str], zh: bool, forced:
         picked = pick_instances(group, t, labels, shares) if len(group) > 1 else group
         if picked != group:
             sel.labels = picked
+    if len(sel.labels) > 1 and scene is not None and re.search(r"\bother\b|另(?:外)?一", t):
+        done = set((last_instruction(scene) or {}).get("targets") or [])
+        if done & set(sel.labels) and set(sel.labels) - done:  # "remove the other cat too"
+            sel.labels = [x for x in sel.labels if x not in done]
     if sel.unresolved and not sel.labels and scene is not None and scene.grounding and \
             sel.unresolved not in V.VAGUE_EN:
         phrase = grounded_label(sel.unresolved, t)
