@@ -34,7 +34,7 @@ _EDIT_HEAD_EN = re.compile(r"\b(?:" + _EDIT_VERBS_EN + r")\b")
 # "her hair black", "the shoes to white": a thing and what it becomes, the verb said once before
 _GAPPED = re.compile(r"^(?:the|his|her|their|its|my)\s+[a-z][a-z ]{1,30}?\s+(?:to\s+|into\s+)?(?:(?:light|dark|bright|"
                      r"pale|deep)\s+)?(?:" + "|".join(sorted((c for c in COLORS if " " not in c), key=len, reverse=True)) +
-                     r")(?:\s+too)?$")
+                     r"|the same colou?r|the same)(?:\s+too)?$")
 _COLOURED = re.compile(r"\s(?:" + "|".join(sorted((c for c in COLORS if " " not in c), key=len, reverse=True)) + r")$")
 _FOLLOW_EN = re.compile(r"^(?:the |his |her |their |its |my )?[a-z][a-z ]{0,30}?\s+(?:too|as well)$|^(?:same|do the same|and "
                         r"the same)\b")

@@ -89,15 +89,16 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
     drafts: list[Draft] = []
     before = None  # the edit of the previous clause: "make her hair red, and the lips too"
     for part in split_clauses(corrected(t, zh), zh):
-        draft = plan_clause(rules, with_text(ctx, part, before), labels, zh)
+        draft = plan_clause(rules, with_text(ctx, part, before), labels, zh, before is not None)
         drafts.append(draft)
         if draft.ins.get("operation") not in _SOLO:
             before = draft.ins
     return drafts
 
 
-def plan_clause(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh: bool) -> Draft:
-    """One clause (already cleaned) against the labels and the edit before it."""
+def plan_clause(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh: bool, later: bool = False) -> Draft:
+    """One clause (already cleaned) against the labels and the edit before it; in a `later` clause of a message,
+    "it" is what the clause before it changed ("make the background a forest, and blur it")."""
     t = ctx.text
     toks = _deictic(tokenize(t, labels))
     swap = face_swap_op(t, zh, toks, labels, ctx)
@@ -106,7 +107,11 @@ def plan_clause(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh: 
     picture = picture_op(t, zh, toks, labels)
     if picture:
         return Draft(picture, "picture", t)
-    draft = plan_text(rules, t, toks, labels, zh, ctx, forced=_brushed(toks, labels))
+    forced = _brushed(toks, labels)
+    if later and forced is None and ctx.current and ctx.current.get("targets") and \
+            any(x.cat == "it" for x in toks) and not any(x.cat in ("thing", "whole", "pron") for x in toks):
+        forced = [x for x in ctx.current["targets"] if x in labels] or None
+    draft = plan_text(rules, t, toks, labels, zh, ctx, forced=forced)
     draft.text = t
     return draft
 
