@@ -9,7 +9,8 @@ import re
 from .labels import names_of
 from .tokens import Tok
 
-_GREETING_EN = re.compile(r"^(?:hi|hello|hey|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening|day)|hi there|hello "
+_GREETING_EN = re.compile(r"^(?:hi|hello|hey|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening|day|night)|bye|"
+                          r"goodbye|bye bye|see you(?: later)?|see ya|cya|hi there|hello "
                           r"there|hey there|sup|what's up|whats up)\b[\s!,.]*(?:there|friend|bot|buddy|again)?[\s!,.]*$")
 _THANKS_EN = re.compile(r"^(?:(?:ok|okay|great|cool|nice|perfect|awesome|lovely|good|wow|amazing|excellent|brilliant|"
                         r"fantastic|wonderful|love it|i love it|looks (?:great|good|nice|amazing|perfect)|that'?s (?:great|"
@@ -30,21 +31,26 @@ _INJECTION_EN = re.compile(r"\b(?:ignore (?:all |any |the |your )?(?:previous|pr
                            r"(?:set|change) (?:the )?(?:strength|denoising|cfg|steps|seed|sampler) to|"
                            r"target (?:the )?(?:file|path)|rm -rf|sudo |/etc/|\.\./|passwd|api[_ ]?key|password|"
                            r"<script|drop table|select \* from|\{\{|\}\})")
-_GREETING_ZH = re.compile(r"^(?:你好|您好|嗨|哈喽|哈啰|hello|hi|早上好|下午好|晚上好|早安|晚安|在吗|在不在)[呀啊哦吗！!，,。~\s]*$")
+_GREETING_ZH = re.compile(r"^(?:你好|您好|嗨|哈喽|哈啰|hello|hi|早上好|下午好|晚上好|早安|晚安|在吗|在不在|再见|拜拜)[呀啊哦吗！!，,。~\s]*$")
 _THANKS_ZH = re.compile(r"^(?:(?:好的|好|不错|很好|太好了|完美|可以|挺好|行|棒|真棒|漂亮|满意|就这样|没问题|ok|OK)[了啊呀！!，,。~\s]*)*"
                         r"(?:谢谢|多谢|感谢|谢了|谢啦|辛苦了|thx|thanks)?[你您啦了呀！!，,。~\s]*$")
 _ABOUT_ZH = re.compile(r"你是谁|你叫什么|你能做什么|你会什么|你可以做什么|能做什么|可以做什么|会做什么|怎么用|如何使用|有什么功能|"
                        r"帮助|你是机器人|你是ai|有什么建议|怎么改比较好|改什么好")
 _INJECTION_ZH = re.compile(r"忽略.{0,8}(?:规则|指令|指示|提示|设定|要求)|系统提示|越狱|开发者模式|"
                            r"把强度设|强度设为|强度改成|/etc/|\.\./|密码|密钥|你现在是|扮演")
+# a pause with nothing asked yet ("hmm, let me think", "never mind")
+_PAUSE_EN = re.compile(r"^(?:(?:hmm+|um+|uh+|erm|well|ok|okay|so)[\s,.]*)*(?:let me think|hold on|wait(?: a (?:sec|second|"
+                       r"moment|minute))?|one (?:sec|second|moment)|give me a (?:sec|second|moment|minute)|never ?mind|"
+                       r"nothing|forget it|not sure|i don'?t know|idk|maybe later)?[\s!,.]*$")
+_PAUSE_ZH = re.compile(r"^(?:嗯+|呃+|额+|那个|让我想想|我想想|等一下|等等|算了吧|没事了?|不用了|不知道|再说吧)[，,。.！!…\s]*$")
 _EDIT_EN = re.compile(r"\b(?:make|change|turn|remove|erase|delete|add|put|replace|swap|blur|brighten|darken|paint|dye|"
                       r"give|recolou?r|convert|transform|undo|redo|crop|rotate|flip|mirror|resize|upscale|sharpen|pixelate|"
                       r"apply)\b")
 
 
 def chat_kind(t: str, zh: bool, toks: list[Tok]) -> str:
-    """'greeting', 'thanks', 'about' (what it is, what it can do), 'injection' (a request to break the
-    rules), or '' for a message that may be an edit."""
+    """'greeting', 'thanks', 'about' (what it is, what it can do), 'pause' ("hmm, let me think"), 'injection'
+    (a request to break the rules), or '' for a message that may be an edit."""
     if _INJECTION_EN.search(t) or (zh and _INJECTION_ZH.search(t)):
         return "injection"
     if zh or re.search(r"[\u3400-\u9fff]", t):
@@ -54,7 +60,7 @@ def chat_kind(t: str, zh: bool, toks: list[Tok]) -> str:
             return "about"
         if _THANKS_ZH.match(t) and t.strip():
             return "thanks"
-        return ""
+        return "pause" if _PAUSE_ZH.match(t) else ""
     words = [p for p in re.split(r"[,.!?;]+\s*", t) if p.strip()]
     if words and all(_GREETING_EN.match(p) or _ABOUT_EN.search(p) or _THANKS_EN.match(p) for p in words):
         if any(_ABOUT_EN.search(p) for p in words):
@@ -62,7 +68,7 @@ def chat_kind(t: str, zh: bool, toks: list[Tok]) -> str:
         return "greeting" if any(_GREETING_EN.match(p) for p in words) else "thanks"
     if _ABOUT_EN.search(t) and not _EDIT_EN.search(t):
         return "about"
-    return ""
+    return "pause" if _PAUSE_EN.match(t) and t.strip() else ""
 
 
 def chat_answer(kind: str, labels: list[str], zh: bool) -> dict[str, str]:
@@ -73,14 +79,14 @@ def chat_answer(kind: str, labels: list[str], zh: bool) -> dict[str, str]:
         head = {"greeting": "你好！我可以用文字帮你修改这张图。", "thanks": "不客气！",
                 "about": "我是图片编辑助手：说出你想怎么改，我来修改这张图。",
                 "injection": "这个请求我不能照做，我只会按规则编辑图片。",
-                "question": "我只能编辑图片，不能回答关于图片的问题。"}.get(kind, "")
+                "question": "我只能编辑图片，不能回答关于图片的问题。", "pause": "不着急。"}.get(kind, "")
         what = (f"图里有：{names}。" if names else "") + "可以换颜色、去掉东西、替换背景、调亮度、虚化、裁剪、旋转、翻转、缩放或换风格，" \
             "比如“把背景虚化”。你想改哪里？"
         return {"operation": "clarify", "targets": [], "question": head + what}
     head = {"greeting": "Hello! I edit this picture from what you write.", "thanks": "You're welcome!",
             "about": "I'm a photo editor: tell me what to change and I edit the picture.",
             "injection": "I can't do that; I only edit the picture, within its rules.",
-            "question": "I can only edit the picture, not answer questions about it."}.get(kind, "")
+            "question": "I can only edit the picture, not answer questions about it.", "pause": "Take your time."}.get(kind, "")
     example = f"“blur the {names_of(seen[-1:], False)}”" if seen else "“make it brighter”"
     what = (f" In this picture I can see: {names}." if names else "") + \
         " I can recolour, remove or replace parts, change the background, adjust brightness or blur, crop, rotate, " \

@@ -213,7 +213,7 @@ _QUESTION_EN = re.compile(r"^(?!what if|what about|how about|what would|how woul
 _EDIT_WORDS_EN = re.compile(r"\b(?:make|change|turn|remove|erase|delete|add|put|replace|swap|blur|brighten|darken|"
                             r"paint|dye|give|recolou?r|edit|fix|convert|transform|undo|redo|crop|sharpen|pixelate|"
                             r"apply|get rid)\b")
-_QUESTION_ZH = re.compile(r"什么|几个|几只|几辆|几位|多少|哪里|哪儿|哪个|哪些|是谁|谁|是不是|有没有|描述|介绍|识别|"
+_QUESTION_ZH = re.compile(r"什么|几个|几只|几辆|几位|多少|哪里|哪儿|哪个|哪些|是谁|谁|是不是|有没有|描述|介绍|识别|怎么样|为什么|"
                           r"看到|看见|[吗嘛][?？]?$")
 _EDIT_WORDS_ZH = re.compile(r"[把将改换变删加调弄修抠擦染涂刷画放戴穿让p]|去掉|去除|虚化|模糊|撤销|美白|磨皮|打码")
 

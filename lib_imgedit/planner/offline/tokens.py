@@ -231,7 +231,15 @@ def _tokenize(text: str, labels: tuple[str, ...]) -> tuple[Tok, ...]:
                     clash.cats.setdefault(cat, value)
     taken = [t for t in taken if t.cats]
     for tok in list(taken):
-        if tok.cat == "hairc":  # "红发": the colour, then the hair
+        head, _, rest = tok.text.partition(" ")
+        thing = en_labels.get(head) or EN_TABLE.get(head, {}).get("thing")
+        if tok.cat == "color" and rest in COLORS and thing is not None and \
+                re.search(r"\b(?:the|her|his|its|their|my|your|our)\s+$", text[:tok.start]):
+            # "make the sky blue" is the sky, blue (not the colour sky blue)
+            taken.remove(tok)
+            taken += [Tok(tok.start, tok.start + len(head), head, {"thing": thing}),
+                      Tok(tok.start + len(head) + 1, tok.end, rest, {"color": rest})]
+        elif tok.cat == "hairc":  # "红发": the colour, then the hair
             taken.remove(tok)
             taken += [Tok(tok.start, tok.end - 1, tok.text[:-1], {"color": tok.cats["hairc"]}),
                       Tok(tok.end - 1, tok.end, tok.text[-1], {"thing": "hair"})]
