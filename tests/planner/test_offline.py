@@ -95,7 +95,9 @@ def test_chinese_prompts_carry_english() -> None:
 def test_own_cases_cover_everything() -> None:
     cases = load_cases(DATA / "planner_cases.jsonl")
     ops = {op for c in cases for e in c.get("steps", [c]) for op in e["ops"]}
-    assert ops >= {"inpaint", "recolor", "remove", "restyle", "adjust", "face_swap", "undo", "redo", "clarify"}
+    assert ops >= {"inpaint", "recolor", "remove", "restyle", "adjust", "face_swap", "undo", "redo", "clarify", "crop", "rotate",
+                   "flip", "resize"}
+    assert any("steps" in c for c in cases)
     assert sum(any("\u4e00" <= ch <= "\u9fff" for ch in c["instruction"]) for c in cases) >= 40
     assert any("faces" in c for c in cases) and any("current" in c for c in cases)
 
