@@ -86,7 +86,8 @@ def chat_answer(kind: str, labels: list[str], zh: bool) -> dict[str, str]:
     head = {"greeting": "Hello! I edit this picture from what you write.", "thanks": "You're welcome!",
             "about": "I'm a photo editor: tell me what to change and I edit the picture.",
             "injection": "I can't do that; I only edit the picture, within its rules.",
-            "question": "I can only edit the picture, not answer questions about it.", "pause": "Take your time."}.get(kind, "")
+            "question": "I can only edit the picture, not answer questions about it.",
+            "pause": "Take your time."}.get(kind, "")
     example = f"“blur the {names_of(seen[-1:], False)}”" if seen else "“make it brighter”"
     what = (f" In this picture I can see: {names}." if names else "") + \
         " I can recolour, remove or replace parts, change the background, adjust brightness or blur, crop, rotate, " \

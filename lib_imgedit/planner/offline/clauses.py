@@ -74,8 +74,9 @@ def split_clauses(text: str, zh: bool) -> list[str]:
             continue
         head = text[start:m.start()].strip(" ,，")
         rest = text[m.end():].strip()
-        if not head or not (_starts_request(rest, text[m.start():m.end()], zh) or (not zh and _GAPPED.match(rest) and _COLOURED.search(head))) or _is_correction(head, rest, zh) or \
-                _only_says_what(head, zh):
+        starts = _starts_request(rest, text[m.start():m.end()], zh) or (
+            not zh and bool(_GAPPED.match(rest)) and bool(_COLOURED.search(head)))
+        if not head or not starts or _is_correction(head, rest, zh) or _only_says_what(head, zh):
             continue
         parts.append(head)
         start = m.end()

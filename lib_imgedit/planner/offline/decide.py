@@ -18,7 +18,7 @@ from .words import SAME_AS_BEFORE, classify, first_color, leftover, only_referen
 
 
 def decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: list[str], zh: bool, ctx: PlanContext,
-            forced: list[str] | None) -> Draft | None:
+           forced: list[str] | None) -> Draft | None:
     if p.kind == "none":
         return None
     target_toks = [x for s in p.target for x in toks_in(toks, s)]
@@ -124,8 +124,8 @@ def decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: li
 
 
 def plan_add(t: str, p: Parsed, content: str, content_toks: list[Tok], cls: str, toks: list[Tok],
-         labels: list[str], zh: bool, ctx: PlanContext, forced: list[str] | None,
-         give: Selection | None = None) -> Draft | None:
+             labels: list[str], zh: bool, ctx: PlanContext, forced: list[str] | None,
+             give: Selection | None = None) -> Draft | None:
     loc_toks = toks_in(toks, p.loc) if p.loc else []
     loc = select_targets(t, loc_toks, labels, zh, forced, p, ctx) if p.kind == "add" else give
     assert loc is not None

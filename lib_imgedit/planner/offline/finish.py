@@ -18,7 +18,7 @@ from .words import first_color
 
 
 def finish(rules: dict[str, Any], ins: dict[str, Any], ctx: PlanContext, labels: list[str], zh: bool,
-            notes: list[str]) -> dict[str, Any]:
+           notes: list[str]) -> dict[str, Any]:
     if ctx.grounding:  # a named thing that is not a label yet: the grounding segmenter finds it
         labels = labels + [x for x in ins.get("targets") or [] if isinstance(x, str) and LABEL_RE.match(x)
                            and x not in labels]

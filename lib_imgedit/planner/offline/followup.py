@@ -148,7 +148,7 @@ def weaker(base: dict[str, Any], ctx: PlanContext) -> dict[str, Any]:
 
 
 def loose(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str], zh: bool, ctx: PlanContext,
-           forced: list[str] | None) -> Draft:
+          forced: list[str] | None) -> Draft:
     p = Parsed("none", [(0, len(t))])
     work = [x for x in toks]
     sel = select_targets(t, [x for x in work if x.cat in ("thing", "whole", "it", "pron")], labels, zh, forced, p, ctx)

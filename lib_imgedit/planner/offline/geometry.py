@@ -121,8 +121,10 @@ def _resize(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None
     if any(x.cat in ("thing", "adjust", "gray", "filter", "color", "style", "scene") and not _SIZE_WORD.search(x.text)
            for x in toks):
         return None  # "make the dog bigger", "double the saturation" change something else, not the picture's size
-    w = re.search(r"(\d{2,5})\s*(?:px|pixels?)?\s*(?:wide|width|w\b)|width (?:of |to )?(\d{2,5})|宽(?:度)?(?:为|到|改成|调到)?\s*(\d{2,5})", t)
-    h = re.search(r"(\d{2,5})\s*(?:px|pixels?)?\s*(?:tall|high|height|h\b)|height (?:of |to )?(\d{2,5})|高(?:度)?(?:为|到|改成|调到)?\s*(\d{2,5})", t)
+    w = re.search(r"(\d{2,5})\s*(?:px|pixels?)?\s*(?:wide|width|w\b)|width (?:of |to )?(\d{2,5})|"
+                  r"宽(?:度)?(?:为|到|改成|调到)?\s*(\d{2,5})", t)
+    h = re.search(r"(\d{2,5})\s*(?:px|pixels?)?\s*(?:tall|high|height|h\b)|height (?:of |to )?(\d{2,5})|"
+                  r"高(?:度)?(?:为|到|改成|调到)?\s*(\d{2,5})", t)
     wh = re.search(r"(\d{2,5})\s*[x×*]\s*(\d{2,5})", t)
     resize_word = _SIZE_WORD.search(t) or re.search(r"\b(?:double|halve|twice|half)\b|大小|一半|两倍|二倍", t)
     if not resize_word:

@@ -143,7 +143,7 @@ def _brushed(toks: list[Tok], labels: list[str]) -> list[str] | None:
 
 
 def plan_text(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str], zh: bool, ctx: PlanContext,
-               forced: list[str] | None = None) -> Draft:
+              forced: list[str] | None = None) -> Draft:
     body, offset = strip_prefix(t, zh)
     toks_b = [Tok(x.start - offset, x.end - offset, x.text, x.cats) for x in toks if x.start >= offset]
     parsed = parse_zh(body, toks_b) if zh else parse_en(body, toks_b)
@@ -182,7 +182,7 @@ def face_swap_op(t: str, zh: bool, toks: list[Tok], labels: list[str], ctx: Plan
 
 
 def answer_to_question(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str], zh: bool, ctx: PlanContext,
-                        pending: str) -> Draft | None:
+                       pending: str) -> Draft | None:
     if any(x.cat in ("color", "adjust", "style", "scene", "gray", "filter") for x in toks):
         return None
     things = [x for x in toks if x.cat == "thing"]

@@ -20,7 +20,7 @@ from .words import first_color, head_things, mentions_it, personal_labels
 
 
 def placement(content: str, content_toks: list[Tok], labels: list[str], zh: bool,
-               loc: Selection) -> list[str]:
+              loc: Selection) -> list[str]:
     """Where new content goes when the request names no place."""
     found = personal_labels(content_toks, labels)
     if found:
@@ -153,7 +153,7 @@ def _select(t: str, toks: list[Tok], labels: list[str], zh: bool, forced: list[s
 
 
 def pronoun_target(sel: Selection, cls: str, content: str, content_toks: list[Tok], labels: list[str],
-                    ctx: PlanContext, t: str) -> Selection:
+                   ctx: PlanContext, t: str) -> Selection:
     """'make her blonde' -> hair; 'make him smile' -> face; 'make her brighter' -> the person; with nothing
     named, '换成黑发' and 'blonde please' -> hair."""
     nothing_named = not (sel.whole or sel.pronoun)
@@ -192,7 +192,7 @@ def pronoun_target(sel: Selection, cls: str, content: str, content_toks: list[To
 
 
 def current_region(sel: Selection, cls: str, target_toks: list[Tok], labels: list[str],
-                    ctx: PlanContext, t: str) -> Selection:
+                   ctx: PlanContext, t: str) -> Selection:
     """'make it blue instead' / '换成蓝色' after an edit of the hair: the hair again."""
     if sel.labels or cls not in ("color", "content", "material"):
         return sel
