@@ -16,7 +16,7 @@ from .tokens import FUNCTION_WORDS, tokenize
 
 _SOLO = ("undo", "redo", "clarify")
 # how sure a draft is by how it was found, before unread words count against it
-_KIND_SURE = {"ask": 0.1, "chat": 0.9, "history": 1.0, "reference": 0.85, "loose": 0.9, "picture": 1.0}
+_KIND_SURE = {"ask": 0.1, "chat": 0.9, "history": 1.0, "reference": 0.85, "loose": 0.9, "picture": 1.0, "question": 0.5}
 # words that carry the grammar of a request, not its content
 _GRAMMAR_EN = set(V.EN_FILLERS) | FUNCTION_WORDS | {
     "make", "turn", "change", "remove", "erase", "delete", "get", "rid", "add", "put", "place", "replace", "swap",
@@ -94,7 +94,7 @@ def _single(rules: dict[str, Any], draft: Draft, ctx: PlanContext, labels: list[
 def _confidence(draft: Draft, ins: dict[str, Any], labels: list[str], zh: bool) -> float:
     """How sure: by how the draft was found, times the share of the clause's words that were read."""
     base = _KIND_SURE.get(draft.kind, 1.0)
-    if draft.kind in ("ask", "chat", "history", "picture") or not draft.text:
+    if draft.kind in ("ask", "chat", "history", "picture", "question") or not draft.text:
         return base
     return base * _read_share(draft.text, ins, labels, zh)
 

@@ -47,7 +47,13 @@ def _ratio(t: str) -> str | None:
 
 
 def _crop(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None:
-    en = re.search(r"\b(?:crop|recrop)\b(?!\s+(?:out|off|away)\b)", t) or (
+    shape = re.match(r"^(?:make|turn|change|convert|set|format|reformat)\s+(?:it|this|the (?:image|picture|photo))\s+"
+                     r"(?:(?:in)?to\s+)?(?:a\s+|an\s+)?(\w+(?::\w+)?)(?:\s+(?:format|ratio|aspect(?: ratio)?|shape|"
+                     r"orientation|crop|image|picture|photo))?$", t)
+    if shape and _ratio(shape.group(1)):  # "make it square", "make it 16:9"
+        return {"operation": "crop", "targets": [], "aspect": _ratio(shape.group(1))}
+    zoom = re.search(r"\bzoom (?:in )?(?:on|to|into)\b", t)
+    en = zoom or re.search(r"\b(?:crop|recrop)\b(?!\s+(?:out|off|away)\b)", t) or (
         re.search(r"\b(?:cut|trim)\b", t) and re.search(r"\b(?:image|picture|photo|it)\b", t) and _ratio(t))
     zh = re.search(r"裁剪|裁切|剪裁|裁成|裁到|裁掉|裁一下|裁", t)
     if not en and not zh:
@@ -59,15 +65,16 @@ def _crop(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None:
         return {"operation": "crop", "targets": [], "aspect": aspect}
     targets: list[str] = []
     for tok in toks:
-        if tok.cat == "thing":
+        if tok.cat == "thing" and tok.text not in ("top", "bottom", "side", "edge", "corner"):  # "crop the top"
             found, inv = resolve_thing(tok.value, labels)
             if found and not inv:
                 targets += [x for x in found if x not in targets]
     if targets:
         return {"operation": "crop", "targets": targets}
-    if en and re.search(r"\bcrop\b", t) or zh:
-        return {"operation": "crop", "targets": [], "aspect": "1:1"} if re.search(r"\b(?:square|even)\b", t) else None
-    return None
+    # a crop with no shape and nothing to crop around: ask which, never a prompt made of the words
+    question = "裁成什么比例或裁到哪里？比如“裁成正方形”“裁成16:9”或“裁到脸部”。" if zh else \
+        "Crop to what? For example “crop to a square”, “crop to 16:9” or “crop to the face”."
+    return {"operation": "clarify", "targets": [], "question": question}
 
 
 def _flip(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None:
@@ -91,8 +98,9 @@ def _rotate(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None
     if en and re.match(r"^(?:turn|spin)\b", t) and not re.search(r"\b(?:degrees?|°|upside|left|right|clockwise|"
                                                                  r"counter-?clockwise|anti-?clockwise|sideways)\b", t):
         return None  # "turn the sky red" is a recolour
-    if any(x.cat == "thing" for x in toks) and not re.search(r"\b(?:image|picture|photo)\b|图|照片", t):
-        return None  # "turn her head to the left"
+    if any(x.cat == "thing" and not t[x.end:].startswith(("-clockwise", "clockwise")) for x in toks) and \
+            not re.search(r"\b(?:image|picture|photo)\b|图|照片", t):
+        return None  # "turn her head to the left" (but "counter-clockwise" names no counter)
     m = re.search(r"(-?\d+(?:\.\d+)?)\s*(?:°|degrees?|deg\b|度)", t) or re.search(r"(?:by|to)\s+(-?\d+(?:\.\d+)?)\b", t)
     angle: float | None = float(m.group(1)) if m else None
     if angle is None:
@@ -127,7 +135,14 @@ def _resize(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None
                   r"高(?:度)?(?:为|到|改成|调到)?\s*(\d{2,5})", t)
     wh = re.search(r"(\d{2,5})\s*[x×*]\s*(\d{2,5})", t)
     resize_word = _SIZE_WORD.search(t) or re.search(r"\b(?:double|halve|twice|half)\b|大小|一半|两倍|二倍", t)
-    if not resize_word:
+    if wh and min(int(wh.group(1)), int(wh.group(2))) >= 16 and (resize_word or re.match(r"^(?:make|set|change)\b", t)):
+        return {"operation": "resize", "targets": [], "width": int(wh.group(1)), "height": int(wh.group(2))}
+    if re.search(r"\b4k\b", t) and re.match(r"^(?:make|upscale|resize|scale|convert|turn)\b", t):
+        return {"operation": "resize", "targets": [], "width": 3840}
+    bare = re.search(r"\b(?:resize|rescale|scale)\b.*\bto (\d{2,5})\s*(?:px|pixels)?$", t)
+    if bare:  # "resize to 512": the width
+        return {"operation": "resize", "targets": [], "width": int(bare.group(1))}
+    if not resize_word and not w and not h:
         return None
     if wh:
         return {"operation": "resize", "targets": [], "width": int(wh.group(1)), "height": int(wh.group(2))}

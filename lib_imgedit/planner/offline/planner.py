@@ -105,8 +105,8 @@ def plan_clause(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh: 
     if swap:
         return Draft(swap, "", t)
     picture = picture_op(t, zh, toks, labels)
-    if picture:
-        return Draft(picture, "picture", t)
+    if picture:  # a crop that says neither shape nor place is asked about
+        return Draft(picture, "picture" if picture["operation"] != "clarify" else "question", t)
     forced = _brushed(toks, labels)
     if later and forced is None and ctx.current and ctx.current.get("targets") and \
             any(x.cat == "it" for x in toks) and not any(x.cat in ("thing", "whole", "pron") for x in toks):
