@@ -94,6 +94,13 @@ def test_self_corrections_keep_the_last_request() -> None:
     ("上下翻转", {"operation": "flip", "direction": "vertical"}),
     ("把图片缩小一半", {"operation": "resize", "scale": 0.5}),
     ("放大两倍", {"operation": "resize", "scale": 2}),
+    ("make it square", {"operation": "crop", "aspect": "1:1"}),
+    ("zoom in on her face", {"operation": "crop", "targets": ["face"]}),
+    ("make it 800x600", {"operation": "resize", "width": 800, "height": 600}),
+    ("resize to 512", {"operation": "resize", "width": 512}),
+    ("rotate 90° counter-clockwise", {"operation": "rotate", "angle": -90}),
+    ("宽度改成1024", {"operation": "resize", "width": 1024}),
+    ("crop the top", {"operation": "clarify"}),
 ])
 def test_picture_operations(text: str, expected: dict) -> None:
     ins = _plan(text, PORTRAIT)
