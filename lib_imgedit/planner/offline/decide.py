@@ -12,7 +12,15 @@ from .labels import PERSON_PART_NORMS, names_of, norm_label, resolve_thing
 from .parse import Parsed, has_cat, toks_in
 from .prompts import content_prompt, span_text, style_prompt
 from .reply import clarify
-from .select import comparative_region, current_region, placement, pronoun_target, select_targets, shaded_recolor
+from .select import (
+    comparative_region,
+    current_region,
+    just_edited,
+    placement,
+    pronoun_target,
+    select_targets,
+    shaded_recolor,
+)
 from .tokens import Tok
 from .words import SAME_AS_BEFORE, classify, first_color, leftover, only_reference_words, region_color, vague
 
@@ -38,8 +46,8 @@ def decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: li
             return Draft(adjust_ins({"grayscale": True}, sel, labels))
         if any(x.cat == "adjust" and x.cats["adjust"][0] == "blur" for x in target_toks):
             return Draft(adjust_ins({"sharpen": 0.5}, sel, labels))
-        if not sel.labels and sel.pronoun_only:
-            sel.labels, _ = resolve_thing("person", labels)
+        if not sel.labels and (sel.pronoun_only or (sel.whole and not any(x.cat == "whole" for x in target_toks))):
+            sel.labels = just_edited(ctx, t) or (resolve_thing("person", labels)[0] if sel.pronoun_only else [])
         if not sel.labels:
             if sel.whole or not target_toks:
                 return Draft(clarify(labels, zh, "", ask_what=True))

@@ -186,9 +186,17 @@ def pronoun_target(sel: Selection, cls: str, content: str, content_toks: list[To
             sel.labels = placed
             return sel
     if sel.pronoun_only:
-        found, _ = resolve_thing("person", labels)
-        sel.labels = found
+        sel.labels = just_edited(ctx, t) or resolve_thing("person", labels)[0]
     return sel
+
+
+def just_edited(ctx: PlanContext, t: str) -> list[str]:
+    """'make them blue' / 'remove it' / '把它去掉' right after an edit of some regions: those regions."""
+    cur = last_instruction(ctx)
+    if not cur or not cur.get("targets") or (cur.get("mask") or {}).get("invert") or \
+            not re.search(r"\b(?:them|it|those|these)\b|它|它们", t):
+        return []
+    return [x for x in cur["targets"] if x in ctx.labels]
 
 
 def current_region(sel: Selection, cls: str, target_toks: list[Tok], labels: list[str],
@@ -232,7 +240,8 @@ def comparative_region(sel: Selection, t: str, zh: bool, ctx: PlanContext, adj: 
         return sel
     comparative = re.search(r"\b(?:than (?:that|before|now|this)|even|still|more|again|further|too)\b", t) or \
         re.search(r"再|更|还|又", t)
-    if comparative and (set(adj) & set(cur.get("adjust", {})) or not sel.whole):
+    same = set(adj) & set(cur.get("adjust", {}))
+    if (comparative and (same or not sel.whole)) or (same and not sel.whole and not sel.pronoun):  # "darker" again
         sel.labels = [x for x in cur["targets"] if x in ctx.labels]
         sel.invert = bool((cur.get("mask") or {}).get("invert"))
     return sel
