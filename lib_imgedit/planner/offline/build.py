@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...instruction import MAX_STEPS
+from ...instruction import MAX_STEPS, SOLO_OPERATIONS
 from .. import vocab as V
 from ..base import PlanContext, PlanResult
 from .draft import Draft
@@ -14,7 +14,6 @@ from .finish import finish
 from .reply import clarify
 from .tokens import FUNCTION_WORDS, tokenize
 
-_SOLO = ("undo", "redo", "clarify")
 # how sure a draft is by how it was found, before unread words count against it
 _KIND_SURE = {"ask": 0.1, "chat": 0.9, "history": 1.0, "reference": 0.85, "loose": 0.9, "picture": 1.0, "question": 0.5}
 # words that carry the grammar of a request, not its content
@@ -39,7 +38,7 @@ def build_result(rules: dict[str, Any], drafts: list[Draft], ctx: PlanContext, l
     for d in drafts:
         if _says_nothing(d.ins):
             d.ins, d.kind = clarify(labels, zh, "", ask_what=True), "ask"
-    edits = [d for d in drafts if d.ins.get("operation") not in _SOLO]
+    edits = [d for d in drafts if d.ins.get("operation") not in SOLO_OPERATIONS]
     missing = [d for d in drafts if d.ins.get("operation") == "clarify" and d.kind not in ("ask", "chat")]
     if missing and edits:  # "remove the cup and blur the sky" with no cup: ask, half an edit would surprise
         notes.append("a clause names something that is not in the picture; asking instead of doing the rest")
@@ -54,7 +53,7 @@ def build_result(rules: dict[str, Any], drafts: list[Draft], ctx: PlanContext, l
     if len(edits) == 1:
         return _single(rules, edits[0], ctx, labels, zh, notes, name, 0.9)
     steps = [finish(rules, d.ins, ctx, labels, zh, notes) for d in edits[:MAX_STEPS]]
-    failed = next((s for s in steps if s.get("operation") in _SOLO), None)
+    failed = next((s for s in steps if s.get("operation") in SOLO_OPERATIONS), None)
     if failed is not None:  # a step that cannot be planned stops the whole plan before anything runs
         return PlanResult(instruction=failed, planner=name, notes=notes, confidence=0.3)
     sure = min(_confidence(d, s, labels, zh) for d, s in zip(edits, steps, strict=True)) * (len(edits) / len(drafts)) ** 0.5

@@ -44,8 +44,8 @@ _PAUSE_EN = re.compile(r"^(?:(?:hmm+|um+|uh+|erm|well|ok|okay|so)[\s,.]*)*(?:let
                        r"nothing|forget it|not sure|i don'?t know|idk|maybe later)?[\s!,.]*$")
 _PAUSE_ZH = re.compile(r"^(?:嗯+|呃+|额+|那个|让我想想|我想想|等一下|等等|算了吧|没事了?|不用了|不知道|再说吧)[，,。.！!…\s]*$")
 _EDIT_EN = re.compile(r"\b(?:make|change|turn|remove|erase|delete|add|put|replace|swap|blur|brighten|darken|paint|dye|"
-                      r"give|recolou?r|convert|transform|undo|redo|crop|rotate|flip|mirror|resize|upscale|sharpen|pixelate|"
-                      r"apply)\b")
+                      r"give|recolou?r|edit|fix|convert|transform|undo|redo|crop|rotate|flip|mirror|resize|upscale|sharpen|"
+                      r"pixelate|apply|get rid)\b")
 
 
 def chat_kind(t: str, zh: bool, toks: list[Tok]) -> str:
@@ -93,3 +93,21 @@ def chat_answer(kind: str, labels: list[str], zh: bool) -> dict[str, str]:
         " I can recolour, remove or replace parts, change the background, adjust brightness or blur, crop, rotate, " \
         f"flip, resize or restyle it, e.g. {example}. What would you like to change?"
     return {"operation": "clarify", "targets": [], "question": head + what}
+
+
+_QUESTION_EN = re.compile(r"^(?!what if|what about|how about|what would|how would|what will|what'd)"
+                          r"(?:what|what's|whats|which|who|who's|whose|where|why|how many|how much|how old|is there|"
+                          r"are there|is this|is that|is it|is she|is he|are they|are these|does|do you see|"
+                          r"can you see|could you tell|can you tell|tell me|describe|explain|identify)\b")
+_QUESTION_ZH = re.compile(r"什么|几个|几只|几辆|几位|多少|哪里|哪儿|哪个|哪些|是谁|谁|是不是|有没有|描述|介绍|识别|怎么样|为什么|"
+                          r"看到|看见|[吗嘛][?？]?$")
+_EDIT_WORDS_ZH = re.compile(r"[把将改换变删加调弄修抠擦染涂刷画放戴穿让p]|去掉|去除|虚化|模糊|撤销|美白|磨皮|打码")
+
+
+def is_question(t: str, zh: bool, toks: list[Tok]) -> bool:
+    """'what's in this picture?', '图里有几个人': a question about the picture, not an edit."""
+    if any(x.cat in ("adjust", "style", "filter", "gray", "scene") for x in toks):
+        return False
+    if zh:
+        return bool(_QUESTION_ZH.search(t)) and not _EDIT_WORDS_ZH.search(t)
+    return bool(_QUESTION_EN.match(t)) and not _EDIT_EN.search(t)

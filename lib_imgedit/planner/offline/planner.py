@@ -12,10 +12,11 @@ import dataclasses
 import re
 from typing import Any
 
+from ...instruction import SOLO_OPERATIONS
 from ...lang import is_zh
 from ..base import PlanContext, Planner, PlanResult
 from .build import build_result
-from .chat import chat_answer, chat_kind
+from .chat import chat_answer, chat_kind, is_question
 from .clauses import corrected, split_clauses
 from .decide import decide
 from .draft import Draft
@@ -31,7 +32,6 @@ from .typos import fix_typos
 from .words import clean_text
 
 _MAX_TEXT = 1000  # characters of a request that are read; the rest cannot change the plan much
-_SOLO = ("undo", "redo", "clarify")
 
 
 class OfflinePlanner(Planner):
@@ -66,7 +66,7 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
     hist = history_op(t, zh, ctx, toks)
     if hist:
         return [Draft(hist, "history", t)]
-    if _is_question(t, zh, toks):
+    if is_question(t, zh, toks):
         return [Draft(chat_answer("question", labels, zh), "chat", t)]
     pending = pending_clarify(ctx)
     if pending:
@@ -91,7 +91,7 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
     for part in split_clauses(corrected(t, zh), zh):
         draft = plan_clause(rules, with_text(ctx, part, before), labels, zh, before is not None)
         drafts.append(draft)
-        if draft.ins.get("operation") not in _SOLO:
+        if draft.ins.get("operation") not in SOLO_OPERATIONS:
             before = draft.ins
     return drafts
 
@@ -197,34 +197,13 @@ def answer_to_question(rules: dict[str, Any], t: str, toks: list[Tok], labels: l
     pzh = is_zh(pending)
     ptext = fix_typos(clean_text(pending[:_MAX_TEXT], pzh), labels)
     ptoks = tokenize(ptext, labels)
-    if chat_kind(ptext, pzh, ptoks) or _is_question(ptext, pzh, ptoks):
+    if chat_kind(ptext, pzh, ptoks) or is_question(ptext, pzh, ptoks):
         return None  # the question answered a greeting or a question, not an edit waiting for its target
     draft = plan_text(rules, ptext, ptoks, labels, pzh, ctx, forced=list(dict.fromkeys(targets)))
     if draft.ins.get("operation") == "clarify" or draft.kind == "loose":
         return None
     draft.kind, draft.text = "reference", t
     return draft
-
-
-_QUESTION_EN = re.compile(r"^(?!what if|what about|how about|what would|how would|what will|what'd)"
-                          r"(?:what|what's|whats|which|who|who's|whose|where|why|how many|how much|how old|is there|"
-                          r"are there|is this|is that|is it|is she|is he|are they|are these|does|do you see|"
-                          r"can you see|could you tell|can you tell|tell me|describe|explain|identify)\b")
-_EDIT_WORDS_EN = re.compile(r"\b(?:make|change|turn|remove|erase|delete|add|put|replace|swap|blur|brighten|darken|"
-                            r"paint|dye|give|recolou?r|edit|fix|convert|transform|undo|redo|crop|sharpen|pixelate|"
-                            r"apply|get rid)\b")
-_QUESTION_ZH = re.compile(r"什么|几个|几只|几辆|几位|多少|哪里|哪儿|哪个|哪些|是谁|谁|是不是|有没有|描述|介绍|识别|怎么样|为什么|"
-                          r"看到|看见|[吗嘛][?？]?$")
-_EDIT_WORDS_ZH = re.compile(r"[把将改换变删加调弄修抠擦染涂刷画放戴穿让p]|去掉|去除|虚化|模糊|撤销|美白|磨皮|打码")
-
-
-def _is_question(t: str, zh: bool, toks: list[Tok]) -> bool:
-    """'what's in this picture?', '图里有几个人': a question about the picture, not an edit."""
-    if any(x.cat in ("adjust", "style", "filter", "gray", "scene") for x in toks):
-        return False
-    if zh:
-        return bool(_QUESTION_ZH.search(t)) and not _EDIT_WORDS_ZH.search(t)
-    return bool(_QUESTION_EN.match(t)) and not _EDIT_WORDS_EN.search(t)
 
 
 _COMPLAINT_THEN_ASK = re.compile(
