@@ -94,6 +94,8 @@ def _single(rules: dict[str, Any], draft: Draft, ctx: PlanContext, labels: list[
 def _confidence(draft: Draft, ins: dict[str, Any], labels: list[str], zh: bool) -> float:
     """How sure: by how the draft was found, times the share of the clause's words that were read."""
     base = _KIND_SURE.get(draft.kind, 1.0)
+    if ins.get("operation") == "clarify" and draft.kind not in ("chat", "ask"):
+        return min(base, 0.5)  # asked back: sure only that it could not act
     if draft.kind in ("ask", "chat", "history", "picture", "question") or not draft.text:
         return base
     return base * _read_share(draft.text, ins, labels, zh)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .. import vocab as V
 from ..base import PlanContext
 from .amounts import COMPLAINT_COPULAS, adjust_from, amount_factor, complaint
 from .draft import Draft, Selection, adjust_ins, recolor_ins, with_mask
@@ -15,6 +16,7 @@ from .reply import clarify
 from .select import (
     comparative_region,
     current_region,
+    grounded_label,
     just_edited,
     placement,
     pronoun_target,
@@ -48,10 +50,19 @@ def decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: li
             return Draft(adjust_ins({"sharpen": 0.5}, sel, labels))
         if not sel.labels and (sel.pronoun_only or (sel.whole and not any(x.cat == "whole" for x in target_toks))):
             sel.labels = just_edited(ctx, t) or (resolve_thing("person", labels)[0] if sel.pronoun_only else [])
+        named = t[p.target[0][0]:p.target[0][1]].strip()
+        m = re.fullmatch(r"(?:(?:the|a|an|this|that|these|those|his|her|their|my|all the)\s+)?([a-z]+(?: [a-z]+)?)", named)
+        noun = m.group(1).split()[-1] if m and not target_toks else ""  # "remove the gazebo": a word no table knows
+        if noun in V.VAGUE_EN or noun in V.EN_FILLERS or noun in V.NON_THING_EN:
+            noun = ""
+        if not sel.labels and noun and ctx.grounding:  # the grounding segmenter finds it
+            sel.labels = [x for x in [grounded_label(noun, named)] if x]
         if not sel.labels:
+            if noun:
+                return Draft(clarify(labels, zh, noun))
             if sel.whole or not target_toks:
                 return Draft(clarify(labels, zh, "", ask_what=True))
-            return Draft(clarify(labels, zh, t[p.target[0][0]:p.target[0][1]].strip()))
+            return Draft(clarify(labels, zh, named))
         return Draft(with_mask({"operation": "remove", "targets": sel.labels}, sel))
 
     if p.kind == "background":
