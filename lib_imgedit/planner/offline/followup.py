@@ -125,6 +125,8 @@ def _names_other_operation(t: str, toks: list[Tok], cur: dict[str, Any]) -> bool
     named = [x for x in toks if x.cat in _OPERATION_CATS]
     if not named:
         return False
+    if any(x.cat == "thing" for x in toks):
+        return True  # "brighten the sand" after "darken the sea": its own adjust, on its own region
     params = {x.cats["adjust"][0] for x in named if x.cat == "adjust"}
     return not (cur.get("operation") == "adjust" and len(params) == len(named) and
                 params <= set(cur.get("adjust") or {}))

@@ -172,6 +172,7 @@ def _scale(t: str) -> float | None:
     m = re.search(r"([一二两三四五六七八九十])\s*倍", t)
     if m:
         f = float(zh_number(m.group(1)) or 2)
+        f = 2.0 if f == 1 else f  # "放大一倍" is twice the size, "缩小一倍" half
         return 1 / f if down else f
     if re.search(r"\bhalf\b|\bhalve\b|一半|二分之一|50%", t):
         return 0.5
