@@ -197,6 +197,11 @@ def test_grounding_targets_a_phrase_only_when_it_can_be_found() -> None:
     missing = _plan("remove the cup", PORTRAIT)
     assert missing["operation"] == "clarify" and "cup" in missing["question"] and "hair" in missing["question"]
     assert grounded_label("cups", "remove the cups") == "cup"
+    assert _plan("remove the gazebo", PORTRAIT, grounding=True)["targets"] == ["gazebo"]  # a word no table knows
+    unknown = _plan("remove the gazebo", PORTRAIT)
+    assert unknown["operation"] == "clarify" and "gazebo" in unknown["question"]
+    for text in ("remove it", "remove everything", "remove the thing"):
+        assert _plan(text, PORTRAIT, grounding=True)["operation"] == "clarify", text
 
 
 # -- plans and confidence --------------------------------------------------------------------------------------
