@@ -29,7 +29,8 @@ _GRAMMAR_EN = set(V.EN_FILLERS) | FUNCTION_WORDS | {
     "recolour", "take", "out", "of", "off", "more", "less", "than", "before", "way", "much", "some", "new",
 }
 _GRAMMAR_EN |= {w for phrase in V.MORE_EN + V.LESS_EN + V.AGAIN_EN + V.ALSO_EN + V.OTHER_EN for w in phrase.split()}
-_GRAMMAR_ZH = {ch for phrase in V.MORE_ZH + V.LESS_ZH + V.AGAIN_ZH + V.ALSO_ZH + V.OTHER_ZH for ch in phrase} | set("把将给让请帮我你的了一点些下吧呢啊呀再也都很更太成为变换改去掉加调弄个张只辆位条是在上里中边这那它他她们度倍")
+_GRAMMAR_ZH = {ch for phrase in V.MORE_ZH + V.LESS_ZH + V.AGAIN_ZH + V.ALSO_ZH + V.OTHER_ZH for ch in phrase}
+_GRAMMAR_ZH |= set("把将给让请帮我你的了一点些下吧呢啊呀再也都很更太成为变换改去掉加调弄个张只辆位条是在上里中边这那它他她们度倍")
 
 
 def build_result(rules: dict[str, Any], drafts: list[Draft], ctx: PlanContext, labels: list[str], zh: bool,
@@ -56,7 +57,8 @@ def build_result(rules: dict[str, Any], drafts: list[Draft], ctx: PlanContext, l
     failed = next((s for s in steps if s.get("operation") in SOLO_OPERATIONS), None)
     if failed is not None:  # a step that cannot be planned stops the whole plan before anything runs
         return PlanResult(instruction=failed, planner=name, notes=notes, confidence=0.3)
-    sure = min(_confidence(d, s, labels, zh) for d, s in zip(edits, steps, strict=True)) * (len(edits) / len(drafts)) ** 0.5
+    sure = min(_confidence(d, s, labels, zh) for d, s in zip(edits, steps, strict=True))
+    sure *= (len(edits) / len(drafts)) ** 0.5  # clauses left out make it less sure
     reply = ("；" if zh else "; ").join(s.get("reply", "").rstrip("。.") for s in steps if s.get("reply"))
     plan = {"steps": steps, "reply": (reply + ("。" if zh else "."))[:int(rules.get("text", {}).get("reply_max_chars", 500))]}
     return PlanResult(instruction=plan, planner=name, notes=notes, confidence=round(sure, 2))

@@ -75,17 +75,17 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
             return [answer]
     wish = _SEE_IT_WITH.match(t)
     if wish:  # "can i see what it looks like with blue walls": the walls
-        drafts = plan_message(rules, with_text(ctx, wish.group("c") or wish.group("c2")), labels, zh)
-        if drafts[0].ins.get("operation") != "clarify":
-            return drafts
+        seen = plan_message(rules, with_text(ctx, wish.group("c") or wish.group("c2")), labels, zh)
+        if seen[0].ins.get("operation") != "clarify":
+            return seen
     said = _COMPLAINT_THEN_ASK.match(t)
     if said:  # "the road looks boring, make it cobblestone": the ask, about the road
         subject = said.group("s")
         ask = said.group("ask") if subject in ("it", "this", "that") else \
             re.sub(r"\b(?:it|this|that)\b", subject, said.group("ask"), count=1)
-        drafts = plan_message(rules, with_text(ctx, ask), labels, zh)
-        if drafts[0].ins.get("operation") != "clarify":
-            return drafts
+        asked = plan_message(rules, with_text(ctx, ask), labels, zh)
+        if asked[0].ins.get("operation") != "clarify":
+            return asked
     drafts: list[Draft] = []
     before = None  # the edit of the previous clause: "make her hair red, and the lips too"
     for part in split_clauses(corrected(t, zh), zh):
