@@ -28,7 +28,8 @@ _INJECTION_EN = re.compile(r"\b(?:ignore (?:all |any |the |your )?(?:previous|pr
                            r"(?:rules|instructions|prompts?|directions|constraints)|disregard (?:all |your |the )?"
                            r"(?:rules|instructions)|system prompt|developer mode|jailbreak|you are now|pretend (?:to be|you)|"
                            r"act as (?:a|an) |reveal (?:your|the) |print (?:your|the) (?:prompt|instructions)|"
-                           r"(?:set|change) (?:the )?(?:strength|denoising|cfg|steps|seed|sampler) to|"
+                           r"(?:set|change|put|use) (?:the |your )?(?:denoising |sampling )?(?:strength|denoising|cfg|"
+                           r"cfg scale|steps|seed|sampler|checkpoint|model|lora|negative prompt)\b|"
                            r"target (?:the )?(?:file|path)|rm -rf|sudo |/etc/|\.\./|passwd|api[_ ]?key|password|"
                            r"<script|drop table|select \* from|\{\{|\}\})")
 _GREETING_ZH = re.compile(r"^(?:你好|您好|嗨|哈喽|哈啰|hello|hi|早上好|下午好|晚上好|早安|晚安|在吗|在不在|再见|拜拜)[呀啊哦吗！!，,。~\s]*$")

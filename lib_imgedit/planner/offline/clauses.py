@@ -20,6 +20,8 @@ _CORRECTION_EN = re.compile(r"(?:^|\.\.\.|…|[,;.!\-–—]|\s)\s*(?:no,? wait|
                             r"i mean|i meant|let me rephrase|on second thought|actually no|no actually|hmm no|"
                             r"no)\s*[,.:;!…\-–—]+\s*|(?:\.\.\.|…)\s*(?:actually|rather)\b[\s,]*")
 _CORRECTION_ZH = re.compile(r"(?:^|[，,。…；;\s])\s*(?:不对不对|不对|等等|等一下|算了|哦不|不是不是|我是说|说错了|应该是)[，,。：:！!…\s]*")
+_TRAILING = re.compile(r"[\s,.!]+(?:thx|thanks|thank you|ty|pls|please|plz|cheers)[\s!.]*$|[，,。！!\s]*(?:谢谢|谢啦|多谢)"
+                       r"[你您啦了！!。]*$")
 _LEADING_EN = re.compile(r"^(?:no|actually|ok|okay|oh|hmm|um|well|right|alright|yes|yeah|so|and)\s*[,.!:;]+\s*")
 
 _EDIT_VERBS_EN = (
@@ -57,6 +59,7 @@ def corrected(text: str, zh: bool) -> str:
         rest = text[m.end():].strip(" ,，.。")
         if len(rest) >= 2:
             out = rest
+    out = _TRAILING.sub("", out) or out  # "make the pic brighter thx"
     if not zh:
         stripped = _LEADING_EN.sub("", out)
         if re.search(r"[a-z]{2,}", stripped):
