@@ -26,7 +26,8 @@ CONCEPTS: dict[str, Concept] = {
     "person": (
         ("person", "persons", "people", "man", "men", "woman", "women", "guy", "guys", "girl", "girls", "boy", "boys",
          "lady", "ladies", "child", "children", "kid", "kids", "baby", "human", "humans", "figure", "pedestrian",
-         "pedestrians", "someone", "somebody", "gentleman", "player", "tourist", "tourists", "crowd", "passerby",
+         "pedestrians", "someone", "somebody", "everyone", "everybody", "gentleman", "player", "tourist", "tourists",
+         "crowd", "passerby",
          "passersby", "bystander", "stranger", "photobomber", "couple", "body", "photobombers", "strangers"),
         ("人物", "男人", "女人", "男孩", "女孩", "男生", "女生", "小孩", "孩子", "行人", "路人", "人们", "老人", "婴儿",
          "宝宝", "美女", "帅哥", "游客", "男的", "女的", "人群", "那个人", "这个人", "人"),
