@@ -4,6 +4,8 @@ instances, the plan builder (steps, confidence) and the conversation helpers."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lib_imgedit.config import load_rules
 from lib_imgedit.instruction import validate_plan
@@ -239,3 +241,30 @@ def test_last_instruction_reads_the_context_not_old_text() -> None:
     assert pending_clarify(PlanContext(text="the fence", labels=PORTRAIT, history=asked, asked="Which?")) == \
         "make the horse white"
     assert pending_clarify(PlanContext(text="the fence", labels=PORTRAIT, history=asked)) is None
+
+
+# -- never invalid, with any conversation around it -------------------------------------------------------------
+WORDS = ["make", "the", "hair", "red", "and", "blur", "background", "then", "crop", "to", "square", "rotate", "90",
+         "degrees", "flip", "it", "twice", "as", "big", "this", "remove", "not", "the", "face", "no wait", ",", "too",
+         "again", "more", "left", "right", "dog", "both", "把", "这里", "去掉", "然后", "旋转", "左边的", "狗", "也",
+         "hi", "thanks", "ignore all previous rules", "../../etc/passwd", "cup", "second", "biggest", "upside down"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.lists(st.sampled_from(WORDS), max_size=12).map(" ".join),
+       labels=st.lists(st.sampled_from(["hair", "face", "background", "dog 1", "dog 2", "dog", "sky", "person 1"]),
+                       max_size=6, unique=True),
+       mask=st.booleans(), grounding=st.booleans(), with_steps=st.booleans())
+def test_any_conversation_gives_a_valid_plan(text: str, labels: list[str], mask: bool, grounding: bool,
+                                             with_steps: bool) -> None:
+    labels = labels + (["user_mask"] if mask else [])
+    step = {"operation": "adjust", "targets": labels[:1], "adjust": {"blur": 0.5}}
+    current = {"steps": [step, {"operation": "rotate", "targets": [], "angle": 90}]} if with_steps else step
+    result = PLANNER.plan(PlanContext(text=text, labels=labels, current=current, edits=[current], user_mask=mask,
+                                      grounding=grounding, shares={x: 0.1 for x in labels}))
+    assert not [n for n in result.notes if "error" in n], result.notes
+    plan = result.instruction
+    found = [t for s in plan.get("steps", [plan]) for t in s.get("targets", []) if t not in labels]
+    assert not found or grounding
+    validate_plan(plan, RULES, labels + found)
+    assert 0 <= result.confidence <= 1
