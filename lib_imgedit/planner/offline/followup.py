@@ -133,7 +133,7 @@ def _names_other_operation(t: str, toks: list[Tok], cur: dict[str, Any]) -> bool
 
 
 def weaker(base: dict[str, Any], ctx: PlanContext) -> dict[str, Any]:
-    """'less' / 'too much': counter a signed adjust, else step back."""
+    """'less' / 'too much': counter a signed adjust, tone down a recoloured region, else step back."""
     if base.get("operation") == "adjust":
         adj: dict[str, Any] = {}
         for k, v in (base.get("adjust") or {}).items():
@@ -146,6 +146,9 @@ def weaker(base: dict[str, Any], ctx: PlanContext) -> dict[str, Any]:
         if adj:
             base["adjust"] = adj
             return base
+    if base.get("operation") == "recolor" and base.get("targets"):  # less of the new colour on the same region
+        return {"operation": "adjust", "targets": base["targets"], "adjust": {"saturation": -0.3},
+                **({"mask": base["mask"]} if base.get("mask") else {})}
     return {"operation": "undo", "count": 1}
 
 
