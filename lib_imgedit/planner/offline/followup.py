@@ -78,8 +78,8 @@ def reference(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
         return Draft(base, "reference")
     if new_targets and (has(V.ALSO_EN + V.ALSO_ZH) or correction or len(t.split()) <= 4 or zh):
         base["targets"] = new_targets
-        base.pop("mask", None)
-        base.pop("faces", None)
+        for key in ("mask", "faces", "strength"):  # the same edit, as it is first done, on the new region
+            base.pop(key, None)
         faces = pick_faces(t, ctx.faces)
         if faces:
             base["faces"] = faces

@@ -12,7 +12,7 @@ from .. import vocab as V
 from ..base import PlanContext
 from .draft import Selection
 from .history import last_instruction
-from .labels import pick_instances, resolve_thing, singular
+from .labels import instances, pick_instances, resolve_thing, singular
 from .parse import HELD_BY, ZH_POSITION, Parsed, toks_in
 from .prompts import translate
 from .tokens import EN_TABLE, Tok, word_re
@@ -58,6 +58,13 @@ def select_targets(t: str, toks: list[Tok], labels: list[str], zh: bool, forced:
         picked = pick_instances(group, t, labels, shares) if len(group) > 1 else group
         if picked != group:
             sel.labels = picked
+    if not sel.labels and not forced and scene is not None and not any(x.cat == "thing" for x in toks):
+        # "remove the one on the right" / "右边那辆也删掉" right after an edit of one of several instances
+        done = (last_instruction(scene) or {}).get("targets") or []
+        group = instances(done[0], labels) if len(done) == 1 else []
+        picked = pick_instances(group, t, labels, shares) if len(group) > 1 else group
+        if picked != group:
+            sel.labels, sel.unresolved, sel.whole = picked, "", False
     if len(sel.labels) > 1 and scene is not None and re.search(r"\bother\b|另(?:外)?一", t):
         done = set((last_instruction(scene) or {}).get("targets") or [])
         if done & set(sel.labels) and set(sel.labels) - done:  # "remove the other cat too"
