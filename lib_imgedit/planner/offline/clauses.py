@@ -34,10 +34,15 @@ _NEXT_EN = re.compile(r"^(?:(?:please|pls|can you|could you|also|then|now|and|ju
                       r")\b")
 _EDIT_HEAD_EN = re.compile(r"\b(?:" + _EDIT_VERBS_EN + r")\b")
 # "her hair black", "the shoes to white": a thing and what it becomes, the verb said once before
+# what a thing becomes, said after it: a colour or a tone ("her hair black", "the background blurry")
+_BECOMES = "|".join(sorted((c for c in COLORS if " " not in c), key=len, reverse=True)) + \
+    "|blurry|blurred|brighter|darker|lighter|sharper|warmer|cooler|greener|redder|bluer|whiter|pixelated|" \
+    "black and white|grayscale|greyscale|more saturated|less saturated|more vivid"
+# "her hair black", "the shoes to white": a thing and what it becomes, the verb said once before
 _GAPPED = re.compile(r"^(?:the|his|her|their|its|my)\s+[a-z][a-z ]{1,30}?\s+(?:to\s+|into\s+)?(?:(?:light|dark|bright|"
-                     r"pale|deep)\s+)?(?:" + "|".join(sorted((c for c in COLORS if " " not in c), key=len, reverse=True)) +
+                     r"pale|deep|a bit|a little|slightly|much)\s+)?(?:" + _BECOMES +
                      r"|the same colou?r|the same)(?:\s+too)?$")
-_COLOURED = re.compile(r"\s(?:" + "|".join(sorted((c for c in COLORS if " " not in c), key=len, reverse=True)) + r")$")
+_COLOURED = re.compile(r"\s(?:" + _BECOMES + r")$")
 _FOLLOW_EN = re.compile(r"^(?:the |his |her |their |its |my )?[a-z][a-z ]{0,30}?\s+(?:too|as well)$|^(?:same|do the same|and "
                         r"the same)\b")
 _SPLIT_EN = re.compile(r"\s*(?:[;]|\.(?=\s)|,)\s*(?:and\s+)?(?:then\s+)?|\s+(?:and then|and also|and|then|after that|"
