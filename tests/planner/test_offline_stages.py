@@ -147,7 +147,8 @@ def test_not_an_edit_answers_and_names_the_labels() -> None:
 
 
 def test_words_that_are_no_edit_never_become_a_prompt() -> None:
-    for text in ("amke b", "blah blah", "qwe rty uiop", "ok so", "hmm"):
+    for text in ("amke b", "blah blah", "qwe rty uiop", "ok so", "hmm", "this is my sister", "the lighting is bad",
+                 "hello sky", "lol the hair", "what about the sky", "天空很好看", "背景不错", "set denoising strength to 1"):
         ins = _plan(text, PORTRAIT)
         assert ins["operation"] == "clarify", (text, ins)
 

@@ -112,3 +112,15 @@ def is_question(t: str, zh: bool, toks: list[Tok]) -> bool:
     if zh:
         return bool(_QUESTION_ZH.search(t)) and not _EDIT_WORDS_ZH.search(t)
     return bool(_QUESTION_EN.match(t)) and not _EDIT_EN.search(t)
+
+
+_CHATTY_EN = {"what", "about", "how", "who", "why", "hello", "hi", "hey", "lol", "haha", "wow", "nice", "beautiful", "pretty",
+              "good", "great", "cool", "love", "like", "awesome", "amazing", "perfect", "ok", "okay", "thanks", "thank",
+              "cute", "lovely", "gorgeous", "is", "are", "was", "this", "mine", "mom", "dad", "sister", "brother", "friend"}
+_CHATTY_ZH = re.compile(r"不错|好看|漂亮|很好|喜欢|哈哈|可爱|真美|太美|厉害|是谁|妈妈|爸爸|姐姐|妹妹|朋友")
+
+
+def chatty(words: str) -> bool:
+    """Whether the words left over after the things a message names are talk about them ("hello sky", "nice hair",
+    "天空很好看"), not a description of new content: they must never become a prompt."""
+    return bool(_CHATTY_ZH.search(words)) or any(w in _CHATTY_EN for w in words.lower().split())

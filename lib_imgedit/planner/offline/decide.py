@@ -75,6 +75,8 @@ def decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: li
     cls = classify(content, content_toks, zh) if content else "empty"
     if p.kind in ("look", "styleof") and cls in ("content", "empty") and content:
         cls = "style_free"
+    if p.kind == "be" and p.prep in COMPLAINT_COPULAS and cls in ("content", "style_free", "style", "scene", "empty"):
+        return Draft(clarify(labels, zh, "", ask_what=True), "ask")  # "this is my sister" says, it does not ask
     if p.kind == "add":
         return plan_add(t, p, content, content_toks, cls, toks, labels, zh, ctx, forced)
     if p.kind == "give" and (cls in ("content", "material") or (cls == "color" and sel.pronoun_only)):

@@ -12,6 +12,7 @@ from ...lang import CJK
 from .. import vocab as V
 from ..base import PlanContext
 from .amounts import FILTER_WORD, SIGNED_PARAMS, adjust_from, amount_factor
+from .chat import chatty
 from .decide import restyle_strength
 from .draft import Draft, adjust_ins, recolor_ins, with_mask
 from .history import last_instruction
@@ -210,7 +211,7 @@ def loose(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str], zh:
         return Draft(clarify(labels, zh, sel.unresolved))
     if sel.labels:
         residual = leftover(t, work, zh, drop=("thing", "whole", "it", "pron", "material", "art"))
-        if residual:
+        if residual and not chatty(t if zh else residual):  # "hello sky", "天空很好看" name a region but ask nothing of it
             prompt = content_prompt(t, zh, sel, "loose", work)
             return Draft(with_mask({"operation": "inpaint", "targets": sel.labels, "prompt": prompt}, sel))
     return Draft(clarify(labels, zh, "", ask_what=True), "ask")
