@@ -176,8 +176,15 @@ def loose(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str], zh:
         if sel.unresolved:
             return Draft(clarify(labels, zh, sel.unresolved))
         prompt = style_prompt(t, work, zh, free=False)
+        cur = last_instruction(ctx)
+        again = not sel.labels and not sel.whole and "style" not in cats and bool(cur) and \
+            cur.get("operation") == "inpaint" and bool(cur.get("targets"))
+        if again:  # "at night instead" after "make the background a sunset": the background again
+            sel.labels = [x for x in cur["targets"] if x in labels]
+            sel.invert = bool((cur.get("mask") or {}).get("invert"))
         if sel.labels and not sel.whole:
-            return Draft(with_mask({"operation": "inpaint", "targets": sel.labels, "prompt": prompt}, sel))
+            ins = with_mask({"operation": "inpaint", "targets": sel.labels, "prompt": prompt}, sel)
+            return Draft(ins, "reference" if again else "")
         if "style" in cats or re.search(r"\b(?:make|turn|look|into|as)\b", t) or re.search(r"变|成|改|弄|像", t) \
                 or not leftover(t, work, zh, ("scene", "style", "art", "whole", "it")):
             ins: dict[str, Any] = {"operation": "restyle", "targets": [], "prompt": prompt}
