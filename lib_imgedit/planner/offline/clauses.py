@@ -58,18 +58,28 @@ _EDIT_ZH = re.compile(r"把|将|换|改|变|染|涂|去掉|删|加|调|虚化|�
 def corrected(text: str, zh: bool) -> str:
     """The request after its last self-correction ("make her eyes... no wait, make her hair purple" -> the
     hair part), without a leading "no, " / "actually, ". Text that only says "no" is left as it is."""
+    return _corrected(text, zh)[0]
+
+
+def replaced(text: str, zh: bool) -> str:
+    """What a self-correction took back ("make her hair pink" of "make her hair pink... no, make it purple"): the
+    corrected part's "it" is what it was about. Empty when nothing was taken back."""
+    return _corrected(text, zh)[1]
+
+
+def _corrected(text: str, zh: bool) -> tuple[str, str]:
     rx = _CORRECTION_ZH if zh else _CORRECTION_EN
-    out = text
+    out, dropped = text, ""
     for m in rx.finditer(text):
         rest = text[m.end():].strip(" ,，.。")
         if len(rest) >= 2:
-            out = rest
+            out, dropped = rest, text[:m.start()].strip(" ,，.。…")
     out = _TRAILING.sub("", out) or out  # "make the pic brighter thx"
     if not zh:
         stripped = _LEADING_EN.sub("", out)
         if re.search(r"[a-z]{2,}", stripped):
             out = stripped
-    return out
+    return out, dropped
 
 
 def split_clauses(text: str, zh: bool) -> list[str]:

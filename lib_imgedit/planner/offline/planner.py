@@ -17,7 +17,7 @@ from ...lang import is_zh
 from ..base import PlanContext, Planner, PlanResult
 from .build import build_result
 from .chat import chat_answer, chat_kind, is_question
-from .clauses import corrected, split_clauses
+from .clauses import corrected, replaced, split_clauses
 from .decide import decide
 from .draft import Draft
 from .followup import loose, reference
@@ -88,6 +88,10 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
             return asked
     drafts: list[Draft] = []
     before = None  # the edit of the previous clause: "make her hair red, and the lips too"
+    taken_back = replaced(t, zh)
+    if taken_back:  # "make her hair pink... no, make it purple": "it" is still the hair
+        first = plan_clause(rules, with_text(ctx, taken_back), labels, zh)
+        before = first.ins if first.ins.get("operation") not in SOLO_OPERATIONS else None
     for part in split_clauses(corrected(t, zh), zh):
         draft = plan_clause(rules, with_text(ctx, part, before), labels, zh, before is not None)
         drafts.append(draft)

@@ -233,7 +233,9 @@ def comparative_region(sel: Selection, t: str, zh: bool, ctx: PlanContext, adj: 
     cur = last_instruction(ctx)
     if not cur or not cur.get("targets"):
         return sel
-    if cur.get("operation") == "recolor" and not sel.whole and not sel.pronoun and set(adj) == {"brightness"}:
+    bare = len(t.split()) <= 3 and not re.search(r"\bthe\b|的", t)  # "a bit darker", not "double the saturation"
+    if cur.get("operation") in ("recolor", "inpaint") and not sel.whole and not sel.pronoun and bare and \
+            set(adj) <= {"brightness", "contrast", "saturation", "warmth"}:
         sel.labels = [x for x in cur["targets"] if x in ctx.labels]
         sel.invert = bool((cur.get("mask") or {}).get("invert"))
         return sel
