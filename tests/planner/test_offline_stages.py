@@ -12,7 +12,7 @@ from lib_imgedit.instruction import validate_plan
 from lib_imgedit.planner.base import PlanContext, Turn
 from lib_imgedit.planner.offline import OfflinePlanner, tokenize
 from lib_imgedit.planner.offline.chat import chat_answer, chat_kind
-from lib_imgedit.planner.offline.clauses import corrected, split_clauses
+from lib_imgedit.planner.offline.clauses import corrected, replaced, split_clauses
 from lib_imgedit.planner.offline.geometry import picture_op
 from lib_imgedit.planner.offline.history import last_instruction, pending_clarify
 from lib_imgedit.planner.offline.labels import instances, pick_instances, resolve_thing
@@ -69,6 +69,10 @@ def test_self_corrections_keep_the_last_request() -> None:
     assert corrected("no, make it blue", False) == "make it blue"
     assert corrected("no", False) == "no"
     assert corrected("把眼睛…不对，把头发改成紫色", True) == "把头发改成紫色"
+    assert replaced("make her hair pink... no, make it purple", False) == "make her hair pink"
+    assert replaced("no, make it blue", False) == ""
+    ins = _plan("make her hair pink... no, make it purple", PORTRAIT)
+    assert (ins["operation"], ins["targets"], ins["color"]) == ("recolor", ["hair"], "purple")
 
 
 # -- picture operations ---------------------------------------------------------------------------------
