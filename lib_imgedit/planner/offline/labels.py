@@ -107,6 +107,8 @@ def pick_instances(found: list[str], text: str, labels: list[str], shares: dict[
         return [max(group, key=lambda x: shares.get(x, 0.0))]
     if shares and re.search(r"\b(?:smallest|smaller|tiniest|farthest|furthest)\b|最小|小的|最远", t):
         return [min(group, key=lambda x: shares.get(x, 0.0))]
+    if re.search(r"\b(?:on (?:the|both|either) sides?|at (?:the|both) ends|outer|outside ones)\b|两边|两侧", t):
+        return [group[0], group[-1]]
     picked = pick_faces(text, len(group))
     return [group[i] for i in picked] if picked else found
 

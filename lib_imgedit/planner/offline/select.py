@@ -133,6 +133,8 @@ def _select(t: str, toks: list[Tok], labels: list[str], zh: bool, forced: list[s
     if excepted:
         for tok in excepted:
             found, _inv = resolve_thing(tok.value, labels)
+            if len(found) > 1:  # "everyone except the person in the middle"
+                found = pick_instances(found, t[tok.start:], labels, None)
             sel.labels += [x for x in found if x not in sel.labels]
         if sel.labels:
             sel.invert = True
