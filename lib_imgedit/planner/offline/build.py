@@ -30,7 +30,8 @@ _GRAMMAR_EN = set(V.EN_FILLERS) | FUNCTION_WORDS | {
 }
 _GRAMMAR_EN |= {w for phrase in V.MORE_EN + V.LESS_EN + V.AGAIN_EN + V.ALSO_EN + V.OTHER_EN for w in phrase.split()}
 _GRAMMAR_ZH = {ch for phrase in V.MORE_ZH + V.LESS_ZH + V.AGAIN_ZH + V.ALSO_ZH + V.OTHER_ZH for ch in phrase}
-_GRAMMAR_ZH |= set("把将给让请帮我你的了一点些下吧呢啊呀再也都很更太成为变换改去掉加调弄个张只辆位条是在上里中边这那它他她们度倍")
+_GRAMMAR_ZH |= set("把将给让请帮我你的了一点些下吧呢啊呀再也都很更太成为变换改去掉加调弄个张只辆位条是在上里中边这那它他她们度倍"
+                   "左右间第最删除移抹擦拿掉清消两所有全部棵朵块头匹要想能可以")
 
 
 def build_result(rules: dict[str, Any], drafts: list[Draft], ctx: PlanContext, labels: list[str], zh: bool,
