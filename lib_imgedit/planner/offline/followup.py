@@ -16,7 +16,7 @@ from .chat import chatty
 from .decide import restyle_strength
 from .draft import Draft, adjust_ins, recolor_ins, with_mask
 from .history import last_instruction
-from .labels import instances, pick_instances, resolve_thing
+from .labels import instances, names_of, pick_instances, resolve_thing
 from .parse import EN_REMOVE, ZH_REMOVE, Parsed
 from .positions import pick_faces
 from .prompts import content_prompt, style_prompt
@@ -56,6 +56,9 @@ def reference(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
     base.pop("reply", None)
     base.pop("question", None)
     base["targets"] = [x for x in base.get("targets", []) if x in labels]
+    gone = [x for x in cur.get("targets") or [] if x not in labels]
+    if gone and not base["targets"] and not new_targets:  # "more" after an edit of a painted area no longer drawn
+        return Draft(clarify(labels, zh, names_of(gone, zh)))
     if base.get("operation") == "face_swap" and not things and pick_faces(t, ctx.faces):
         base["faces"] = pick_faces(t, ctx.faces)
         return Draft(base, "reference")
