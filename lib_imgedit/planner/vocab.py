@@ -1,6 +1,6 @@
 """Word tables for the offline planner (English and Chinese).
 
-Kept apart from the logic in `offline.py` so they can grow without touching it. All English entries
+Kept apart from the logic in `offline/` so they can grow without touching it. All English entries
 are lower case; Chinese entries are matched as plain substrings (longest first).
 """
 
@@ -26,7 +26,8 @@ CONCEPTS: dict[str, Concept] = {
     "person": (
         ("person", "persons", "people", "man", "men", "woman", "women", "guy", "guys", "girl", "girls", "boy", "boys",
          "lady", "ladies", "child", "children", "kid", "kids", "baby", "human", "humans", "figure", "pedestrian",
-         "pedestrians", "someone", "somebody", "gentleman", "player", "tourist", "tourists", "crowd", "passerby",
+         "pedestrians", "someone", "somebody", "everyone", "everybody", "gentleman", "player", "tourist", "tourists",
+         "crowd", "passerby",
          "passersby", "bystander", "stranger", "photobomber", "couple", "body", "photobombers", "strangers"),
         ("人物", "男人", "女人", "男孩", "女孩", "男生", "女生", "小孩", "孩子", "行人", "路人", "人们", "老人", "婴儿",
          "宝宝", "美女", "帅哥", "游客", "男的", "女的", "人群", "那个人", "这个人", "人"),
@@ -754,7 +755,7 @@ AMOUNT_ZH: dict[str, float] = {
 }
 
 # --- history, references -------------------------------------------------------------------------
-# (English undo/redo, remove and face-swap phrases are regexes in offline.py: they need word order.)
+# (English undo/redo, remove and face-swap phrases are regexes in offline/parse.py and history.py: they need word order.)
 REDO_ZH = ("重做", "恢复撤销", "取消撤销", "反撤销", "重新应用", "前进一步", "下一步", "恢复刚才撤销")
 RESET_ZH = ("恢复原图", "回到原图", "还原原图", "原图", "重新开始", "全部撤销", "撤销全部", "撤销所有", "从头开始")
 
@@ -766,7 +767,8 @@ AGAIN_ZH = ("再来一次", "再来一遍", "再做一次", "再来", "重复", 
 MORE_EN = ("more", "stronger", "even more", "further", "harder", "intensify", "bigger", "a bit more", "a little more",
            "not enough", "some more", "increase it", "more of that", "more please", "keep going", "go further",
            "double it", "heavier", "boost it", "crank it up", "turn it up")
-LESS_EN = ("less", "weaker", "too much", "too strong", "tone it down", "subtler", "softer", "not so much", "dial it back",
+LESS_EN = ("less", "weaker", "too much", "too strong", "tone it down", "subtler", "softer", "not so much", "not that much",
+           "too far", "dial it back",
            "dial it down", "a bit less", "a little less", "reduce it", "scale it back", "turn it down", "milder",
            "lighter touch", "overdone", "way too much")
 MORE_ZH = ("再多一点", "再强一点", "更强", "加强", "再强", "更多", "多一点", "不够", "再重一点", "再加", "加大", "更明显",
@@ -779,7 +781,8 @@ ALSO_ZH = ("也", "同样", "一样", "照样", "一起", "也是", "还有")
 OTHER_EN = ("the other one", "the other side", "the other person", "the other face", "the other guy",
             "the other girl", "the other man", "the other woman", "the other", "other one", "the next one", "next one",
             "other side")
-OTHER_ZH = ("另一个", "另外一个", "另一边", "另一张", "另外那个", "另一位", "另外一边", "下一个")
+OTHER_ZH = ("另一个", "另外一个", "另一边", "另一张", "另外那个", "另一位", "另外一边", "下一个", "另一只", "另外一只", "另一辆",
+            "另外一辆", "另一条", "另一棵", "另一头", "另一朵", "另一块", "另外那只", "另外那辆", "另外那位")
 
 # --- remove ---------------------------------------------------------------------------------------
 REMOVE_ZH = ("去掉", "删掉", "删除", "移除", "抹掉", "擦掉", "去除", "拿掉", "清除", "消除", "抠掉", "抠除", "p掉", "P掉",
@@ -986,7 +989,7 @@ TYPO_TARGETS_EN = (
     "brightness", "warmer", "cooler", "brighter", "darker", "blurry", "style", "painting", "watercolor", "cartoon",
     "anime", "sketch", "lighter", "instead", "want", "like", "look", "into", "with", "from", "their", "there",
 )
-# Short slips that the rules in `offline.typo_readings` leave alone.
+# Short slips that the rules in `offline.typos.typo_readings` leave alone.
 # Chat words no dictionary has, never "corrected" ("dont" is not "donut").
 INFORMAL_EN = ("dont cant wont didnt doesnt isnt arent wasnt werent couldnt wouldnt shouldnt im ive id youre thats "
                "whats lets gonna wanna gotta kinda sorta lemme gimme pls plz thx thanx okay yeah yep nope hmm umm")

@@ -16,12 +16,12 @@ from hypothesis import strategies as st
 
 from lib_imgedit.colors import parse_color
 from lib_imgedit.config import load_rules
-from lib_imgedit.instruction import validate_instruction
+from lib_imgedit.instruction import plan_steps, validate_instruction, validate_plan
 from lib_imgedit.planner import vocab
 from lib_imgedit.planner.base import PlanContext, Turn
 from lib_imgedit.planner.offline import (
     OfflinePlanner,
-    _fix_typos,
+    fix_typos,
     pick_faces,
     resolve_thing,
     tokenize,
@@ -38,8 +38,9 @@ PLANNER = OfflinePlanner(RULES)
 
 def _ctx(case: dict) -> PlanContext:
     history = [Turn(h["role"], h["text"], h.get("instruction")) for h in case.get("history", [])]
+    current = case.get("current")
     return PlanContext(text=case["instruction"], labels=list(case["labels"]), faces=case.get("faces", 0),
-                       current=case.get("current"), history=history)
+                       current=current, edits=[current] if current else [], history=history, asked=case.get("asked", ""))
 
 
 def _plan(text: str, labels: list[str], **kw) -> dict:
@@ -54,7 +55,7 @@ def _run(cases: list[dict]) -> tuple[float, list[str]]:
     for case in cases:
         result = PLANNER.plan(_ctx(case))
         ins = result.instruction
-        validate_instruction(ins, RULES, case["labels"])  # every plan must be valid
+        validate_plan(ins, RULES, case["labels"])  # every plan must be valid
         assert not [n for n in result.notes if "error" in n], (case["id"], result.notes)
         plans.append(ins)
         if not score_case(case, ins):
@@ -86,15 +87,17 @@ def test_chinese_prompts_carry_english() -> None:
     cases = [c for c in load_cases(DATA / "planner_cases.jsonl") if any("\u4e00" <= ch <= "\u9fff" for ch in
                                                                           c["instruction"])]
     plans = [PLANNER.plan(_ctx(c)).instruction for c in cases]
-    prompts = [p["prompt"] for p in plans if p["operation"] in ("inpaint", "restyle")]
+    prompts = [p["prompt"] for plan in plans for p in plan_steps(plan) if p["operation"] in ("inpaint", "restyle")]
     assert len(prompts) >= 150
     assert [p for p in prompts if not any("a" <= ch <= "z" for ch in p.lower())] == []
 
 
 def test_own_cases_cover_everything() -> None:
     cases = load_cases(DATA / "planner_cases.jsonl")
-    ops = {op for c in cases for op in c["ops"]}
-    assert ops >= {"inpaint", "recolor", "remove", "restyle", "adjust", "face_swap", "undo", "redo", "clarify"}
+    ops = {op for c in cases for e in c.get("steps", [c]) for op in e["ops"]}
+    assert ops >= {"inpaint", "recolor", "remove", "restyle", "adjust", "face_swap", "undo", "redo", "clarify", "crop", "rotate",
+                   "flip", "resize"}
+    assert any("steps" in c for c in cases)
     assert sum(any("\u4e00" <= ch <= "\u9fff" for ch in c["instruction"]) for c in cases) >= 40
     assert any("faces" in c for c in cases) and any("current" in c for c in cases)
 
@@ -175,7 +178,7 @@ def test_references_use_current() -> None:
 def test_answer_to_a_question_replans_the_request() -> None:
     history = [Turn("user", "make the horse white"),
                Turn("assistant", "Which part?", {"operation": "clarify", "question": "Which part?"})]
-    ins = _plan("the fence", ["grass", "fence", "sky"], history=history)
+    ins = _plan("the fence", ["grass", "fence", "sky"], history=history, asked="Which part?")
     assert ins["operation"] in ("recolor", "inpaint") and ins["targets"] == ["fence"]
 
 
@@ -220,7 +223,7 @@ def test_typos_are_read_as_meant() -> None:
         ins = _plan(text, ["hair", "face", "sky", "car", "background"])
         assert ins["operation"] == op and ins["targets"], (text, ins)
     # real words one slip away from a known one stay as they are ("woods" is not "wood", "dont" not "donut")
-    assert _fix_typos("make her hiar red in the woods", []) == "make her hair red in the woods"
+    assert fix_typos("make her hiar red in the woods", []) == "make her hair red in the woods"
     assert _plan("paint the walls sage green", ["wall", "floor"])["operation"] == "recolor"
     assert _plan("i dont want the lamp", ["lamp", "wall"])["operation"] == "remove"
 
@@ -300,7 +303,8 @@ def test_any_input_gives_a_valid_instruction(text: str, labels: list[str], faces
     result = PLANNER.plan(PlanContext(text=text, labels=labels, faces=faces, current=current))
     assert result.planner == "offline"
     assert not [n for n in result.notes if "error" in n], result.notes
-    validate_instruction(result.instruction, RULES, labels)
+    validate_plan(result.instruction, RULES, labels)
+    assert 0 <= result.confidence <= 1
 
 
 # -- the scorer ---------------------------------------------------------------------------------------

@@ -1,0 +1,137 @@
+"""Clauses: one message cut into the edits it asks for, in order, after its self-corrections.
+
+"make her eyes... no wait, make her hair purple" is one edit (the hair); "blur the background and make her
+hair blonde" is two; "make it black and white" and "the hair and the lips" stay one. A part is cut off only
+where what follows starts a new request (an edit verb, an adjust word, or a follow-up such as "the lips
+too"), so joined things and colours are never split apart. "not the face, the hair" stays whole: it is a
+correction that the follow-up stage reads.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...colors import COLORS
+
+MAX_CLAUSES = 8
+
+# what a corrected request restarts after ("no wait", "不对"); the words before it are dropped
+_CORRECTION_EN = re.compile(r"(?:^|\.\.\.|…|[,;.!\-–—]|\s)\s*(?:no,? wait|wait,? no|oh wait|wait|no no|sorry|scratch that|"
+                            r"i mean|i meant|let me rephrase|on second thought|actually no|no actually|hmm no|"
+                            r"no)\s*[,.:;!…\-–—]+\s*|(?:\.\.\.|…)\s*(?:actually|rather)\b[\s,]*")
+_CORRECTION_ZH = re.compile(r"(?:^|[，,。…；;\s])\s*(?:不对不对|不对|等等|等一下|算了|哦不|不是不是|我是说|说错了|应该是)[，,。：:！!…\s]*")
+_TRAILING = re.compile(r"[\s,.!]+(?:thx|thanks|thank you|ty|pls|please|plz|cheers)[\s!.]*$|[，,。！!\s]*(?:谢谢|谢啦|多谢)"
+                       r"[你您啦了！!。]*$")
+_LEADING_EN = re.compile(r"^(?:no|actually|ok|okay|oh|hmm|um|well|right|alright|yes|yeah|so|and)\s*[,.!:;]+\s*")
+
+_EDIT_VERBS_EN = (
+    "make|turn|change|remove|erase|delete|get rid of|take out|add|put|place|insert|replace|swap|switch|blur|brighten|"
+    "darken|lighten|sharpen|pixelate|crop|rotate|flip|mirror|resize|upscale|downscale|scale|shrink|enlarge|recolou?r|"
+    "paint|dye|colou?r|give|fix|convert|transform|increase|decrease|reduce|boost|raise|lower|desaturate|saturate|warm|"
+    "cool|apply|restyle|set|clean up|fill|cover|straighten|tilt|mosaic|censor|hide|also make|also|then"
+)
+_NEXT_EN = re.compile(r"^(?:(?:please|pls|can you|could you|also|then|now|and|just|maybe|next)\s+)*(?:" + _EDIT_VERBS_EN +
+                      r")\b")
+_EDIT_HEAD_EN = re.compile(r"\b(?:" + _EDIT_VERBS_EN + r")\b")
+# "her hair black", "the shoes to white": a thing and what it becomes, the verb said once before
+# what a thing becomes, said after it: a colour or a tone ("her hair black", "the background blurry")
+_BECOMES = "|".join(sorted((c for c in COLORS if " " not in c), key=len, reverse=True)) + \
+    "|blurry|blurred|brighter|darker|lighter|sharper|warmer|cooler|greener|redder|bluer|whiter|pixelated|" \
+    "black and white|grayscale|greyscale|more saturated|less saturated|more vivid"
+# "her hair black", "the shoes to white": a thing and what it becomes, the verb said once before
+_GAPPED = re.compile(r"^(?:the|his|her|their|its|my)\s+[a-z][a-z ]{1,30}?\s+(?:to\s+|into\s+)?(?:(?:light|dark|bright|"
+                     r"pale|deep|a bit|a little|slightly|much)\s+)?(?:" + _BECOMES +
+                     r"|the same colou?r|the same)(?:\s+too)?$")
+_COLOURED = re.compile(r"\s(?:" + _BECOMES + r")$")
+_FOLLOW_EN = re.compile(r"^(?:the |his |her |their |its |my )?[a-z][a-z ]{0,30}?\s+(?:too|as well)$|^(?:same|do the same|and "
+                        r"the same)\b")
+_SPLIT_EN = re.compile(r"\s*(?:[;]|\.(?=\s)|,)\s*(?:and\s+)?(?:then\s+)?|\s+(?:and then|and also|and|then|after that|"
+                       r"afterwards|plus)\s+")
+_SPLIT_ZH = re.compile(r"\s*[，,；;。]?\s*(?:然后|并且|接着|同时|另外|顺便|之后|还要|再)\s*|\s*[，,；;。]\s*")
+_ZH_STARTS = re.compile(r"^(?:也|还|请|帮我|给我)?(?:把|将|给|让|帮|加|去掉|删掉|删除|裁|旋转|翻转|镜像|缩小|放大|调|虚化|模糊|"
+                        r"锐化|打码|提亮|变|换|改|[^，,；;。]{0,8}(?:也|换成|改成|变成|染成|涂成|去掉|调亮|调暗|虚化|模糊|涂|染|变|换|改|"
+                        r"调|删|转成))")
+_EDIT_ZH = re.compile(r"把|将|换|改|变|染|涂|去掉|删|加|调|虚化|模糊|锐化|打码|裁|旋转|翻转|镜像|缩小|放大|提亮|转成|弄|"
+                      r"再.+一点")
+
+
+def corrected(text: str, zh: bool) -> str:
+    """The request after its last self-correction ("make her eyes... no wait, make her hair purple" -> the
+    hair part), without a leading "no, " / "actually, ". Text that only says "no" is left as it is."""
+    return _corrected(text, zh)[0]
+
+
+def replaced(text: str, zh: bool) -> str:
+    """What a self-correction took back ("make her hair pink" of "make her hair pink... no, make it purple"): the
+    corrected part's "it" is what it was about. Empty when nothing was taken back."""
+    return _corrected(text, zh)[1]
+
+
+def _corrected(text: str, zh: bool) -> tuple[str, str]:
+    rx = _CORRECTION_ZH if zh else _CORRECTION_EN
+    out, dropped = text, ""
+    for m in rx.finditer(text):
+        rest = text[m.end():].strip(" ,，.。")
+        if len(rest) >= 2:
+            out, dropped = rest, text[:m.start()].strip(" ,，.。…")
+    out = _TRAILING.sub("", out) or out  # "make the pic brighter thx"
+    if not zh:
+        stripped = _LEADING_EN.sub("", out)
+        if re.search(r"[a-z]{2,}", stripped):
+            out = stripped
+    return out, dropped
+
+
+def split_clauses(text: str, zh: bool) -> list[str]:
+    """The edit clauses of `text` in order (at least one; at most MAX_CLAUSES)."""
+    rx = _SPLIT_ZH if zh else _SPLIT_EN
+    parts: list[str] = []
+    start = 0
+    for m in rx.finditer(text):
+        if m.start() <= start or m.end() >= len(text):
+            continue
+        head = text[start:m.start()].strip(" ,，")
+        rest = text[m.end():].strip()
+        starts = _starts_request(rest, text[m.start():m.end()], zh) or (
+            not zh and bool(_GAPPED.match(rest)) and bool(_COLOURED.search(head)))
+        if not head or not starts or _is_correction(head, rest, zh) or _only_says_what(head, zh):
+            continue
+        parts.append(head)
+        start = m.end()
+    parts.append(text[start:].strip(" ,，"))
+    if not zh:
+        parts = _gapped(parts)
+    parts = [p for p in parts if re.search(r"[a-z0-9\u3400-\u9fff]", p)]
+    return parts[:MAX_CLAUSES] or [text]
+
+
+def _gapped(parts: list[str]) -> list[str]:
+    """'make her lips red and her hair black': the second part borrows the first one's verb."""
+    out = parts[:1]
+    for part in parts[1:]:
+        verb = re.match(r"^(?:(?:please|now|also)\s+)*(make|turn|paint|dye|colou?r|change|recolou?r)\b", out[-1])
+        out.append(f"{verb.group(1)} {part}" if verb and _GAPPED.match(part) else part)
+    return out
+
+
+def _starts_request(rest: str, sep: str, zh: bool) -> bool:
+    if zh:
+        if re.search(r"然后|并且|接着|同时|另外|顺便|之后|再|还要", sep):
+            return bool(_EDIT_ZH.search(rest))
+        return bool(_ZH_STARTS.match(rest))
+    return bool(_NEXT_EN.match(rest) or _FOLLOW_EN.match(rest))
+
+
+def _only_says_what(head: str, zh: bool) -> bool:
+    """'too dark, brighten it up' / '天空太灰了，换成蓝天' / '帮我P一下背景，换成纯黑': the first part only says
+    what is wrong or where; the rest is the one request."""
+    if zh:
+        return bool(re.search(r"太|有点|不够|一下\S{0,4}$|^(?:帮我|请)?(?:p|P|修|弄|改|处理)一下", head))
+    return not _EDIT_HEAD_EN.search(head)
+
+
+def _is_correction(head: str, rest: str, zh: bool) -> bool:
+    """'not the face, the hair' / '不是脸，是头发': one clause for the follow-up stage."""
+    if zh:
+        return bool(re.match(r"^(?:不是|不要|别)", head)) and bool(re.match(r"^(?:是|而是|要)", rest))
+    return bool(re.match(r"^(?:not|no,? not)\s", head))

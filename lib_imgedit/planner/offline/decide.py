@@ -1,0 +1,203 @@
+"""One clause with a shape (remove, change, make, add ...) turned into an instruction."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .. import vocab as V
+from ..base import PlanContext
+from .amounts import COMPLAINT_COPULAS, adjust_from, amount_factor, complaint
+from .draft import Draft, Selection, adjust_ins, recolor_ins, with_mask
+from .labels import PERSON_PART_NORMS, names_of, norm_label, resolve_thing
+from .parse import Parsed, has_cat, toks_in
+from .prompts import content_prompt, span_text, style_prompt
+from .reply import clarify
+from .select import (
+    comparative_region,
+    current_region,
+    grounded_label,
+    just_edited,
+    placement,
+    pronoun_target,
+    select_targets,
+    shaded_recolor,
+)
+from .tokens import Tok
+from .words import SAME_AS_BEFORE, classify, first_color, leftover, only_reference_words, region_color, vague
+
+
+def decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: list[str], zh: bool, ctx: PlanContext,
+           forced: list[str] | None) -> Draft | None:
+    if p.kind == "none":
+        return None
+    target_toks = [x for s in p.target for x in toks_in(toks, s)]
+    if p.content and p.kind in ("make", "change", "be", "give", "replace"):
+        cut = re.search(r"\s*(?:,|;|\band\b|\bthen\b|\bbut\b|，|。|；|然后|并且|再把|同时|但)\s*(?:then\s+)?"
+                        r"(?:also\s+)?(?:the|his|her|their|its|make|turn|change|remove|add|put|keep|leave|把|将|保留)\b",
+                        t[p.content[0]:p.content[1]])
+        if cut:
+            p.content = (p.content[0], p.content[0] + cut.start())
+    content, content_toks = span_text(t, p.content, toks)
+    sel = select_targets(t, target_toks, labels, zh, forced, p, ctx)
+    if sel.unresolved:
+        return Draft(clarify(labels, zh, sel.unresolved))
+
+    if p.kind == "remove":
+        if has_cat(target_toks, "gray") or re.search(r"\b(?:colou?rs?|colou?ring)\b|颜色|色彩", t[p.target[0][0]:]):
+            return Draft(adjust_ins({"grayscale": True}, sel, labels))
+        if any(x.cat == "adjust" and x.cats["adjust"][0] == "blur" for x in target_toks):
+            return Draft(adjust_ins({"sharpen": 0.5}, sel, labels))
+        if not sel.labels and (sel.pronoun_only or (sel.whole and not any(x.cat == "whole" for x in target_toks))):
+            sel.labels = just_edited(ctx, t) or (resolve_thing("person", labels)[0] if sel.pronoun_only else [])
+        named = t[p.target[0][0]:p.target[0][1]].strip()
+        m = re.fullmatch(r"(?:(?:the|a|an|this|that|these|those|his|her|their|my|all the)\s+)?([a-z]+(?: [a-z]+)?)", named)
+        noun = m.group(1).split()[-1] if m and not target_toks else ""  # "remove the gazebo": a word no table knows
+        if noun in V.VAGUE_EN or noun in V.EN_FILLERS or noun in V.NON_THING_EN:
+            noun = ""
+        if not sel.labels and noun and ctx.grounding:  # the grounding segmenter finds it
+            sel.labels = [x for x in [grounded_label(noun, named)] if x]
+        if not sel.labels:
+            if noun:
+                return Draft(clarify(labels, zh, noun))
+            if sel.whole or not target_toks:
+                return Draft(clarify(labels, zh, "", ask_what=True))
+            return Draft(clarify(labels, zh, named))
+        return Draft(with_mask({"operation": "remove", "targets": sel.labels}, sel))
+
+    if p.kind == "background":
+        bg, inv = resolve_thing("background", labels)
+        if not bg:
+            return Draft(clarify(labels, zh, "background" if not zh else "背景"))
+        sel = Selection(labels=bg, invert=inv)
+        prompt = content_prompt(content, zh, None, "add", content_toks)
+        return Draft(with_mask({"operation": "inpaint", "targets": bg, "prompt": prompt}, sel))
+    cls = classify(content, content_toks, zh) if content else "empty"
+    if p.kind in ("look", "styleof") and cls in ("content", "empty") and content:
+        cls = "style_free"
+    if p.kind == "be" and p.prep in COMPLAINT_COPULAS and cls in ("content", "style_free", "style", "scene", "empty"):
+        return Draft(clarify(labels, zh, "", ask_what=True), "ask")  # "this is my sister" says, it does not ask
+    if p.kind == "add":
+        return plan_add(t, p, content, content_toks, cls, toks, labels, zh, ctx, forced)
+    if p.kind == "give" and (cls in ("content", "material") or (cls == "color" and sel.pronoun_only)):
+        if sel.whole and not sel.labels:  # "give the photo a warm sunset glow"
+            return Draft({"operation": "restyle", "targets": [],
+                           "prompt": style_prompt(content, content_toks, zh, free=False)})
+        if sel.labels and all(x.cats.get("thing") == "person" for x in target_toks if x.cat == "thing"):
+            sel = Selection(pronoun=True, pronoun_only=True)  # "give the girl a hat": placed by what it is
+        return plan_add(t, p, content, content_toks, cls, toks, labels, zh, ctx, forced, give=sel)
+
+    if cls in ("content", "empty") and not sel.labels and (
+            only_reference_words(content or t, zh) or SAME_AS_BEFORE.search(content)):
+        return None
+    if cls == "content" and vague(content):
+        return Draft(clarify(labels, zh, "", ask_what=True), "ask")
+    if cls == "content" and not leftover(content, content_toks, zh, ()) and not content_toks:
+        return None
+    if cls == "empty":
+        if p.kind in ("replace", "change") and sel.labels:
+            noun = names_of(sel.labels, zh)
+            prompt = f"一个不同的{noun}（a different {names_of(sel.labels, False)}）" if zh else f"a different {noun}"
+            return Draft(with_mask({"operation": "inpaint", "targets": sel.labels, "prompt": prompt}, sel))
+        return None
+
+    sel = pronoun_target(sel, cls, content, content_toks, labels, ctx, t)
+    sel = current_region(sel, cls, target_toks, labels, ctx, t)
+    color = region_color(content, content_toks, zh, labels, sel.labels) if cls == "content" else None
+    if color and not sel.invert:
+        return Draft(recolor_ins(color, sel))
+    if cls in ("gray", "filter", "adjust"):
+        adj = adjust_from(content_toks, content, zh)
+        if p.kind == "be" and p.prep in COMPLAINT_COPULAS:
+            adj = complaint(adj, content_toks)
+        if not adj:
+            return None
+        sel = comparative_region(sel, t, zh, ctx, adj)
+        shaded = shaded_recolor(sel, ctx, adj)
+        if shaded:
+            return Draft(shaded, "reference")
+        return Draft(adjust_ins(adj, sel, labels))
+    if cls == "color":
+        color = first_color(content_toks)
+        if color is None:
+            return None
+        return Draft(with_mask(recolor_ins(color, sel), sel))
+    if cls in ("style", "scene", "style_free", "style_content"):
+        if cls == "style_free" and p.kind != "styleof":
+            prompt = content_prompt(content, zh, None, "look", content_toks)
+        else:
+            prompt = style_prompt(content, content_toks, zh, free=(cls == "style_free" or p.kind == "styleof"))
+        if sel.labels and not sel.whole:
+            return Draft(with_mask({"operation": "inpaint", "targets": sel.labels, "prompt": prompt}, sel))
+        ins: dict[str, Any] = {"operation": "restyle", "targets": [], "prompt": prompt}
+        strength = restyle_strength(rules, "restyle", t, zh)
+        if strength is not None:
+            ins["strength"] = strength
+        return Draft(ins)
+    # new content for the region
+    prompt = content_prompt(content, zh, sel, p.kind, content_toks)
+    if not sel.labels:
+        if sel.whole or not target_toks:
+            ins = {"operation": "restyle", "targets": [], "prompt": prompt}
+            return Draft(ins)
+        return None
+    return Draft(with_mask({"operation": "inpaint", "targets": sel.labels, "prompt": prompt}, sel))
+
+
+def plan_add(t: str, p: Parsed, content: str, content_toks: list[Tok], cls: str, toks: list[Tok],
+             labels: list[str], zh: bool, ctx: PlanContext, forced: list[str] | None,
+             give: Selection | None = None) -> Draft | None:
+    loc_toks = toks_in(toks, p.loc) if p.loc else []
+    loc = select_targets(t, loc_toks, labels, zh, forced, p, ctx) if p.kind == "add" else give
+    assert loc is not None
+    if cls in ("gray", "filter", "adjust"):
+        adj = adjust_from(content_toks, content, zh)
+        if adj:
+            return Draft(adjust_ins(adj, loc, labels))
+    if cls in ("style", "scene") and not loc.labels:
+        prompt = style_prompt(content, content_toks, zh, free=False)
+        return Draft({"operation": "restyle", "targets": [], "prompt": prompt})
+    if not content:
+        return None
+    targets: list[str] = []
+    invert = False
+    if loc.labels and p.loc_inside and not loc.pronoun_only:
+        targets, invert = loc.labels, loc.invert
+    elif p.prep in ("behind", "in front of") or (zh and p.loc and not p.loc_inside and "后" in t):
+        person_like = loc.pronoun or any(
+            x.cat == "thing" and x.value in ("person", "@person_parts") for x in loc_toks)
+        if person_like or (loc.labels and all(norm_label(x) in PERSON_PART_NORMS or norm_label(x) == "person"
+                                              for x in loc.labels)):
+            targets, invert = resolve_thing("background", labels)
+    if not targets and forced:
+        targets = forced
+    if not targets:
+        targets = placement(content, content_toks, labels, zh, loc)
+    if loc.unresolved and not targets:
+        return Draft(clarify(labels, zh, loc.unresolved))
+    color = region_color(content, content_toks, zh, labels, targets) if targets and not invert else None
+    if color:
+        return Draft(recolor_ins(color, Selection(labels=targets)))
+    prompt = content_prompt(content, zh, None, "add", content_toks)
+    if p.kind == "add" and targets and not zh and loc.labels and p.loc_inside and not invert:
+        on = p.prep in ("on", "onto", "on top of", "over", "across")
+        prompt = f"{prompt}, {'on' if on else 'in'} the {names_of(targets, False)}"
+    ins: dict[str, Any] = {"operation": "inpaint", "targets": targets, "prompt": prompt}
+    if invert:
+        ins["mask"] = {"invert": True}
+    return Draft(ins, "add")
+
+
+def restyle_strength(rules: dict[str, Any], op: str, t: str, zh: bool) -> float | None:
+    spec = rules.get("operations", {}).get(op, {})
+    if "strength" not in spec:
+        return None
+    lo, hi = spec["strength"]
+    f = amount_factor(t, zh)
+    if f == 1.0:
+        return None
+    base = spec.get("default_strength", (lo + hi) / 2)
+    value = base * (0.65 if f < 1 else 1.3)
+    return round(min(hi, max(lo, value)), 2)
+
+

@@ -1,0 +1,40 @@
+"""What reading a clause gives: the labels it selects and the instruction drafted from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Draft:
+    ins: dict[str, Any]
+    kind: str = ""  # how it was found: "ask" (nothing to act on), "chat" (not an edit), "reference", "loose" ...
+    text: str = ""  # the clause it was read from
+
+
+@dataclass
+class Selection:
+    labels: list[str] = field(default_factory=list)
+    invert: bool = False
+    whole: bool = False
+    pronoun: bool = False
+    pronoun_only: bool = False
+    unresolved: str = ""
+
+
+def recolor_ins(color: str, sel: Selection) -> dict[str, Any]:
+    return {"operation": "recolor", "targets": list(sel.labels), "color": color}
+
+
+def adjust_ins(adj: dict[str, Any], sel: Selection, labels: list[str]) -> dict[str, Any]:
+    ins: dict[str, Any] = {"operation": "adjust", "targets": list(sel.labels), "adjust": adj}
+    return with_mask(ins, sel)
+
+
+def with_mask(ins: dict[str, Any], sel: Selection) -> dict[str, Any]:
+    if sel.invert and ins.get("targets"):
+        ins["mask"] = {"invert": True}
+    return ins
+
+

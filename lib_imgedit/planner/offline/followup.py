@@ -1,0 +1,229 @@
+"""Follow-ups: 'more', 'again', 'the lips too' read against the edit that made the current picture; and
+requests with no shape at all."""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+from ...instruction import PICTURE_OPERATIONS
+from ...lang import CJK
+from .. import vocab as V
+from ..base import PlanContext
+from .amounts import FILTER_WORD, SIGNED_PARAMS, adjust_from, amount_factor
+from .chat import chatty
+from .decide import restyle_strength
+from .draft import Draft, adjust_ins, recolor_ins, with_mask
+from .history import last_instruction
+from .labels import instances, names_of, pick_instances, resolve_thing
+from .parse import EN_REMOVE, ZH_REMOVE, Parsed
+from .positions import pick_faces
+from .prompts import content_prompt, style_prompt
+from .reply import clarify
+from .select import comparative_region, pronoun_target, select_targets, shaded_recolor
+from .tokens import Tok, word_re
+from .words import first_color, head_things, leftover, place_phrase, swap_sides
+
+
+def reference(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str], zh: bool, ctx: PlanContext) -> Draft | None:
+    cur = last_instruction(ctx)
+    if cur is None:
+        return None
+    lt = t.lower()
+
+    def has(words: tuple[str, ...]) -> bool:
+        if zh:
+            return any(w in t for w in words if CJK.search(w)) or any(
+                word_re(w).search(lt) for w in words if not CJK.search(w))
+        return any(word_re(w).search(lt) for w in words)
+
+    if _names_other_operation(t, toks, cur):
+        return None  # "blur the background" after "make her lips red" is a blur: only what is left out is taken
+    things = [x for x in toks if x.cat == "thing"]
+    negated = [x for x in things if re.search(r"(?:\bnot|n't|不是|不要|别)\s*(?:the |his |her |their |只)?$",
+                                              t[:x.start])]
+    correction = bool(negated) or bool(re.search(r"\b(?:i meant|i mean|meant|instead|rather|actually)\b|我是说|而是|应该是|"
+                                                 r"我指的是", t))
+    things = [x for x in things if x not in negated]
+    new_targets: list[str] = []
+    for tok in head_things(t, things, zh, labels) if things else []:
+        found, _inv = resolve_thing(tok.value, labels)
+        new_targets += [x for x in found if x not in new_targets]
+    if things and not new_targets:
+        return Draft(clarify(labels, zh, things[0].text))
+    base = copy.deepcopy(cur)
+    base.pop("reply", None)
+    base.pop("question", None)
+    base["targets"] = [x for x in base.get("targets", []) if x in labels]
+    gone = [x for x in cur.get("targets") or [] if x not in labels]
+    if gone and not base["targets"] and not new_targets:  # "more" after an edit of a painted area no longer drawn
+        return Draft(clarify(labels, zh, names_of(gone, zh)))
+    if base.get("operation") == "face_swap" and not things and pick_faces(t, ctx.faces):
+        base["faces"] = pick_faces(t, ctx.faces)
+        return Draft(base, "reference")
+    siblings = instances(base["targets"][0], labels) if len(base["targets"]) == 1 else []
+    if has(V.OTHER_EN + V.OTHER_ZH):
+        if new_targets and len(new_targets) > 1 and set(base["targets"]) < set(new_targets):
+            base["targets"] = [x for x in new_targets if x not in base["targets"]]  # "and the other car"
+        elif new_targets:
+            base["targets"] = new_targets
+        elif len(siblings) > 1:  # "the other one" after "remove the dog on the left"
+            base["targets"] = [x for x in siblings if x not in base["targets"]]
+        else:
+            base["targets"] = swap_sides(base["targets"], labels)
+            faces = base.get("faces") or []
+            if len(faces) == 1 and ctx.faces > 1:
+                base["faces"] = [(faces[0] + 1) % min(ctx.faces, 32)]
+        return Draft(base, "reference")
+    picked = pick_instances(siblings, t, labels, ctx.shares) if len(siblings) > 1 and not things else siblings
+    if picked != siblings:  # "now the one on the right", "the second one"
+        base["targets"] = picked
+        return Draft(base, "reference")
+    if new_targets and (has(V.ALSO_EN + V.ALSO_ZH) or correction or len(t.split()) <= 4 or zh):
+        base["targets"] = new_targets
+        for key in ("mask", "faces", "strength"):  # the same edit, as it is first done, on the new region
+            base.pop(key, None)
+        faces = pick_faces(t, ctx.faces)
+        if faces:
+            base["faces"] = faces
+        return Draft(base, "reference")
+    less = has(V.LESS_EN + V.LESS_ZH)
+    more = has(V.MORE_EN + V.MORE_ZH)
+    again = has(V.AGAIN_EN + V.AGAIN_ZH)
+    if not (less or more or again):
+        return None
+    if less and not re.search(r"\b(?:no less|not less)\b", lt):
+        return Draft(weaker(base, ctx))
+    factor = amount_factor(lt if not zh else t, zh)
+    if base.get("operation") == "adjust":
+        adj = {}
+        for k, v in (base.get("adjust") or {}).items():
+            if isinstance(v, bool) or isinstance(v, str):
+                adj[k] = v
+            elif isinstance(v, (int, float)):
+                adj[k] = round(max(-1.0, min(1.0, v * (factor if more else 1.0))), 2)
+        base["adjust"] = adj
+    elif more and base.get("operation") in ("inpaint", "restyle", "recolor", "remove"):
+        op = rules["operations"].get(base["operation"], {})
+        lo, hi = op.get("strength", [0.0, 1.0])
+        cur_s = base.get("strength") or op.get("default_strength", (lo + hi) / 2)
+        base["strength"] = round(min(hi, max(lo, cur_s + 0.15)), 2)
+    return Draft(base, "reference")
+
+
+_PICTURE_VERBS = re.compile(r"\b(?:flip|mirror|rotate|crop|resize|upscale|straighten|shrink|enlarge)\b|裁|旋转|翻转|镜像|缩小|"
+                            r"放大")
+_OPERATION_CATS = ("adjust", "gray", "filter", "style", "scene", "color", "material")
+
+
+def _names_other_operation(t: str, toks: list[Tok], cur: dict[str, Any]) -> bool:
+    """Whether the clause names an operation of its own, other than "more of the same adjust" ("blur it more"
+    after a blur): such a clause gets its own operation, never the previous one."""
+    if EN_REMOVE.search(t) or ZH_REMOVE.search(t):
+        return cur.get("operation") != "remove"
+    if _PICTURE_VERBS.search(t):
+        return True
+    if cur.get("operation") in PICTURE_OPERATIONS and any(x.cat == "thing" for x in toks):
+        return True  # "the hair" after "flip it" is not a flip of the hair
+    named = [x for x in toks if x.cat in _OPERATION_CATS]
+    if not named:
+        return False
+    if any(x.cat == "thing" for x in toks):
+        return True  # "brighten the sand" after "darken the sea": its own adjust, on its own region
+    params = {x.cats["adjust"][0] for x in named if x.cat == "adjust"}
+    return not (cur.get("operation") == "adjust" and len(params) == len(named) and
+                params <= set(cur.get("adjust") or {}))
+
+
+def weaker(base: dict[str, Any], ctx: PlanContext) -> dict[str, Any]:
+    """'less' / 'too much': counter a signed adjust, tone down a recoloured region, else step back."""
+    if base.get("operation") == "adjust":
+        adj: dict[str, Any] = {}
+        for k, v in (base.get("adjust") or {}).items():
+            if k in SIGNED_PARAMS and isinstance(v, (int, float)) and v:
+                adj[k] = round(-v / 2, 2)
+            elif k == "blur" and v:
+                adj["sharpen"] = round(min(1.0, float(v) / 2), 2)
+            elif k == "sharpen" and v:
+                adj["blur"] = round(min(1.0, float(v) / 3), 2)
+        if adj:
+            base["adjust"] = adj
+            return base
+    if base.get("operation") == "recolor" and base.get("targets"):  # less of the new colour on the same region
+        return {"operation": "adjust", "targets": base["targets"], "adjust": {"saturation": -0.3},
+                **({"mask": base["mask"]} if base.get("mask") else {})}
+    return {"operation": "undo", "count": 1}
+
+
+def loose(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str], zh: bool, ctx: PlanContext,
+          forced: list[str] | None) -> Draft:
+    p = Parsed("none", [(0, len(t))])
+    work = [x for x in toks]
+    sel = select_targets(t, [x for x in work if x.cat in ("thing", "whole", "it", "pron")], labels, zh, forced, p, ctx)
+    cats = {x.cat for x in work}
+    filter_style = FILTER_WORD.search(t) and any(x.cat == "style" and x.value in V.STYLE_FILTER for x in work)
+    if cats & {"gray", "filter", "adjust"} or filter_style:
+        if sel.unresolved:
+            return Draft(clarify(labels, zh, sel.unresolved))
+        adj = adjust_from(work, t, zh)
+        if adj:
+            if sel.pronoun_only and not sel.labels:
+                sel.labels, _ = resolve_thing("person", labels)
+            sel = comparative_region(sel, t, zh, ctx, adj)
+            shaded = shaded_recolor(sel, ctx, adj)
+            if shaded:
+                return Draft(shaded, "reference")
+            return Draft(adjust_ins(adj, sel, labels))
+    if cats & {"style", "scene"} and not (cats & {"color"} and sel.labels):
+        if sel.unresolved:
+            return Draft(clarify(labels, zh, sel.unresolved))
+        prompt = style_prompt(t, work, zh, free=False)
+        cur = last_instruction(ctx)
+        again = not sel.labels and not sel.whole and "style" not in cats and bool(cur) and \
+            cur.get("operation") == "inpaint" and bool(cur.get("targets"))
+        if again:  # "at night instead" after "make the background a sunset": the background again
+            sel.labels = [x for x in cur["targets"] if x in labels]
+            sel.invert = bool((cur.get("mask") or {}).get("invert"))
+        if sel.labels and not sel.whole:
+            ins = with_mask({"operation": "inpaint", "targets": sel.labels, "prompt": prompt}, sel)
+            return Draft(ins, "reference" if again else "")
+        if "style" in cats or re.search(r"\b(?:make|turn|look|into|as)\b", t) or re.search(r"变|成|改|弄|像", t) \
+                or not leftover(t, work, zh, ("scene", "style", "art", "whole", "it")):
+            ins: dict[str, Any] = {"operation": "restyle", "targets": [], "prompt": prompt}
+            strength = restyle_strength(rules, "restyle", t, zh)
+            if strength is not None:
+                ins["strength"] = strength
+            return Draft(ins)
+    if "color" in cats:
+        if sel.unresolved:
+            return Draft(clarify(labels, zh, sel.unresolved))
+        color = first_color(work)
+        if color:
+            sel = pronoun_target(sel, "color", t, work, labels, ctx, t)
+            if not sel.labels:
+                cur = last_instruction(ctx)
+                if cur and cur.get("operation") == "recolor" and not sel.whole:
+                    sel.labels = [x for x in cur.get("targets", []) if x in labels]
+            if "material" in cats and sel.labels:
+                prompt = content_prompt(t, zh, sel, "make", work)
+                return Draft(with_mask({"operation": "inpaint", "targets": sel.labels, "prompt": prompt},
+                                              sel))
+            return Draft(with_mask(recolor_ins(color, sel), sel))
+    ref = reference(rules, t, toks, labels, zh, ctx)
+    if ref is not None:
+        return ref
+    if sel.unresolved:
+        place = place_phrase(t, work, labels)
+        if place:
+            prompt = content_prompt(t, zh, None, "add", work)
+            return Draft({"operation": "inpaint", "targets": place, "prompt": prompt}, "add")
+        return Draft(clarify(labels, zh, sel.unresolved))
+    if sel.labels:
+        residual = leftover(t, work, zh, drop=("thing", "whole", "it", "pron", "material", "art"))
+        if residual and not chatty(t if zh else residual):  # "hello sky", "天空很好看" name a region but ask nothing of it
+            prompt = content_prompt(t, zh, sel, "loose", work)
+            return Draft(with_mask({"operation": "inpaint", "targets": sel.labels, "prompt": prompt}, sel))
+    return Draft(clarify(labels, zh, "", ask_what=True), "ask")
+
+

@@ -1,0 +1,187 @@
+"""Picture operations: crop, rotate, flip and resize, read from one clause (English and Chinese).
+
+They act on the whole picture, so a clause that names a thing to change ("make the dog bigger", "放大眼睛")
+is not one of them; only "crop to her face" takes a target (crop tight around it).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .labels import resolve_thing
+from .positions import zh_number
+from .tokens import Tok, word_re
+
+_WHOLE = r"(?:(?:it|this|that|the (?:image|picture|photo|pic|whole thing)|the whole (?:image|picture|photo)|everything)\s+)?"
+_NUM = r"(\d+(?:\.\d+)?)"
+_WORD_NUMS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10, "half": 0.5, "a half": 0.5,
+              "a third": 1 / 3, "a quarter": 0.25, "double": 2, "twice": 2, "triple": 3, "thrice": 3, "quadruple": 4}
+_ASPECTS_EN = (("square", "1:1"), ("widescreen", "16:9"), ("wide screen", "16:9"), ("cinematic", "21:9"),
+               ("portrait", "4:5"), ("vertical", "9:16"), ("story", "9:16"), ("stories", "9:16"),
+               ("landscape", "3:2"), ("horizontal", "3:2"), ("instagram", "1:1"))
+_ASPECTS_ZH = (("正方形", "1:1"), ("方形", "1:1"), ("方图", "1:1"), ("宽屏", "16:9"), ("竖屏", "9:16"), ("竖版", "4:5"),
+               ("竖图", "4:5"), ("竖的", "4:5"), ("横版", "3:2"), ("横屏", "16:9"), ("横图", "3:2"), ("人像", "4:5"))
+
+
+def picture_op(t: str, zh: bool, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None:
+    """A crop/rotate/flip/resize instruction for clause `t`, or None when it asks for none of them."""
+    for read in (_crop, _flip, _rotate, _resize):
+        ins = read(t, toks, labels)
+        if ins:
+            return ins
+    return None
+
+
+def _ratio(t: str) -> str | None:
+    m = re.search(r"(?<![\d.])([1-9]\d?)\s*(?::|x|×|by|比|：)\s*([1-9]\d?)(?![\d.])", t)
+    if m:
+        return f"{m.group(1)}:{m.group(2)}"
+    for word, aspect in _ASPECTS_EN:
+        if word_re(word).search(t):
+            return aspect
+    for word, aspect in _ASPECTS_ZH:
+        if word in t:
+            return aspect
+    return None
+
+
+def _crop(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None:
+    shape = re.match(r"^(?:make|turn|change|convert|set|format|reformat)\s+(?:it|this|the (?:image|picture|photo))\s+"
+                     r"(?:(?:in)?to\s+)?(?:a\s+|an\s+)?(\w+(?::\w+)?)(?:\s+(?:format|ratio|aspect(?: ratio)?|shape|"
+                     r"orientation|crop|image|picture|photo))?$", t)
+    if shape and _ratio(shape.group(1)):  # "make it square", "make it 16:9"
+        return {"operation": "crop", "targets": [], "aspect": _ratio(shape.group(1))}
+    zoom = re.search(r"\bzoom (?:in )?(?:on|to|into)\b", t)
+    en = zoom or re.search(r"\b(?:crop|recrop)\b(?!\s+(?:out|off|away)\b)", t) or (
+        re.search(r"\b(?:cut|trim)\b", t) and re.search(r"\b(?:image|picture|photo|it)\b", t) and _ratio(t))
+    zh = re.search(r"裁剪|裁切|剪裁|裁成|裁到|裁掉|裁一下|裁", t)
+    if not en and not zh:
+        return None
+    if re.search(r"\b(?:crop|cut) (?:out|off|away)\b|裁掉", t):
+        return None  # "crop out the car" takes the car away (the remove stage)
+    aspect = _ratio(t)
+    if aspect:
+        return {"operation": "crop", "targets": [], "aspect": aspect}
+    targets: list[str] = []
+    for tok in toks:
+        if tok.cat == "thing" and tok.text not in ("top", "bottom", "side", "edge", "corner"):  # "crop the top"
+            found, inv = resolve_thing(tok.value, labels)
+            if found and not inv:
+                targets += [x for x in found if x not in targets]
+    if targets:
+        return {"operation": "crop", "targets": targets}
+    # a crop with no shape and nothing to crop around: ask which, never a prompt made of the words
+    question = "裁成什么比例或裁到哪里？比如“裁成正方形”“裁成16:9”或“裁到脸部”。" if zh else \
+        "Crop to what? For example “crop to a square”, “crop to 16:9” or “crop to the face”."
+    return {"operation": "clarify", "targets": [], "question": question}
+
+
+def _flip(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None:
+    if re.search(r"\bflip\b.*\b(?:vertical(?:ly)?|upside down|top to bottom|up ?side down)\b|\bflip (?:it )?(?:over|up)\b",
+                 t) or re.search(r"垂直翻转|上下翻转|上下颠倒翻转|竖直翻转|上下镜像", t):
+        return {"operation": "flip", "targets": [], "direction": "vertical"}
+    if re.search(r"^(?:\w+ )?(?:flip|mirror)\b(?!\s+(?:the|her|his|their)\s+(?!image|picture|photo))", t) or re.search(
+            r"\b(?:flip|mirror) " + _WHOLE + r"(?:horizontal(?:ly)?|left to right|sideways|around)?$", t) or re.search(
+            r"\bmirror (?:image|it|the (?:image|picture|photo))\b|\bhorizontal(?:ly)? flip", t) or re.search(
+            r"水平翻转|左右翻转|镜像|翻转|水平镜像|左右颠倒", t):
+        return {"operation": "flip", "targets": [], "direction": "horizontal"}
+    return None
+
+
+def _rotate(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None:
+    en = re.search(r"\b(?:rotate|turn|spin|straighten|tilt|level)\b", t)
+    zh = re.search(r"旋转|转(?:\d|[一二三四五六七八九十百]|个|过来)|倒过来|颠倒|拉直|摆正|扶正|向左转|向右转|左转|右转", t)
+    upside = re.search(r"\bupside down\b|倒过来|颠倒", t)
+    if not en and not zh and not upside:
+        return None
+    if en and re.match(r"^(?:turn|spin)\b", t) and not re.search(r"\b(?:degrees?|°|upside|left|right|clockwise|"
+                                                                 r"counter-?clockwise|anti-?clockwise|sideways)\b", t):
+        return None  # "turn the sky red" is a recolour
+    if any(x.cat == "thing" and not t[x.end:].startswith(("-clockwise", "clockwise")) for x in toks) and \
+            not re.search(r"\b(?:image|picture|photo)\b|图|照片", t):
+        return None  # "turn her head to the left" (but "counter-clockwise" names no counter)
+    m = re.search(r"(-?\d+(?:\.\d+)?)\s*(?:°|degrees?|deg\b|度)", t) or re.search(r"(?:by|to)\s+(-?\d+(?:\.\d+)?)\b", t)
+    angle: float | None = float(m.group(1)) if m else None
+    if angle is None:
+        zm = re.search(r"([一二三四五六七八九十百两]+)\s*度", t)
+        angle = float(zh_number(zm.group(1)) or 0) if zm else None
+    left = re.search(r"\b(?:left|counter-?clockwise|anti-?clockwise|ccw)\b|逆时针|向左|左转", t)
+    if angle is None:
+        if upside or re.search(r"\b(?:half a turn|half turn)\b|180", t):
+            angle = 180.0
+        elif re.search(r"\b(?:straighten|level|tilt)\b|拉直|摆正|扶正", t):
+            return None  # straightening needs an angle; the clause is asked about instead
+        else:
+            angle = 90.0
+    if left and angle > 0:
+        angle = -angle
+    if not angle % 360:
+        return None
+    return {"operation": "rotate", "targets": [], "angle": angle}
+
+
+_SIZE_WORD = re.compile(r"\b(?:resize|rescale|scale|upscale|downscale|upsample|downsample|enlarge|shrink|bigger|smaller|"
+                        r"larger|size|resolution)\b|缩小|放大|缩放|尺寸|分辨率")
+
+
+def _resize(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None:
+    if any(x.cat in ("thing", "adjust", "gray", "filter", "color", "style", "scene") and not _SIZE_WORD.search(x.text)
+           for x in toks):
+        return None  # "make the dog bigger", "double the saturation" change something else, not the picture's size
+    w = re.search(r"(\d{2,5})\s*(?:px|pixels?)?\s*(?:wide|width|w\b)|width (?:of |to )?(\d{2,5})|"
+                  r"宽(?:度)?(?:为|到|改成|调到)?\s*(\d{2,5})", t)
+    h = re.search(r"(\d{2,5})\s*(?:px|pixels?)?\s*(?:tall|high|height|h\b)|height (?:of |to )?(\d{2,5})|"
+                  r"高(?:度)?(?:为|到|改成|调到)?\s*(\d{2,5})", t)
+    wh = re.search(r"(\d{2,5})\s*[x×*]\s*(\d{2,5})", t)
+    resize_word = _SIZE_WORD.search(t) or re.search(r"\b(?:double|halve|twice|half)\b|大小|一半|两倍|二倍", t)
+    if wh and min(int(wh.group(1)), int(wh.group(2))) >= 16 and (resize_word or re.match(r"^(?:make|set|change)\b", t)):
+        return {"operation": "resize", "targets": [], "width": int(wh.group(1)), "height": int(wh.group(2))}
+    if re.search(r"\b4k\b", t) and re.match(r"^(?:make|upscale|resize|scale|convert|turn)\b", t):
+        return {"operation": "resize", "targets": [], "width": 3840}
+    bare = re.search(r"\b(?:resize|rescale|scale)\b.*\bto (\d{2,5})\s*(?:px|pixels)?$", t)
+    if bare:  # "resize to 512": the width
+        return {"operation": "resize", "targets": [], "width": int(bare.group(1))}
+    if not resize_word and not w and not h:
+        return None
+    if wh:
+        return {"operation": "resize", "targets": [], "width": int(wh.group(1)), "height": int(wh.group(2))}
+    if w or h:
+        ins: dict[str, Any] = {"operation": "resize", "targets": []}
+        if w:
+            ins["width"] = int(next(g for g in w.groups() if g))
+        if h:
+            ins["height"] = int(next(g for g in h.groups() if g))
+        return ins
+    scale = _scale(t)
+    if scale is None or scale == 1:
+        return None
+    return {"operation": "resize", "targets": [], "scale": round(scale, 3)}
+
+
+def _scale(t: str) -> float | None:
+    down = re.search(r"\b(?:smaller|shrink|downscale|downsample|reduce|halve|decrease|down)\b|缩小|变小|缩", t)
+    m = re.search(r"(\d+(?:\.\d+)?)\s*(?:x|×|times|倍)", t) or re.search(r"\bx\s*(\d+(?:\.\d+)?)\b", t)
+    if m:
+        f = float(m.group(1))
+        return (1 / f if f > 1 else f) if down else f
+    m = re.search(r"(\d+(?:\.\d+)?)\s*(?:%|percent)", t)
+    if m:
+        f = float(m.group(1)) / 100
+        return 1 - f if down and f < 1 and re.search(r"\bby\b", t) else f
+    m = re.search(r"([一二两三四五六七八九十])\s*倍", t)
+    if m:
+        f = float(zh_number(m.group(1)) or 2)
+        f = 2.0 if f == 1 else f  # "放大一倍" is twice the size, "缩小一倍" half
+        return 1 / f if down else f
+    if re.search(r"\bhalf\b|\bhalve\b|一半|二分之一|50%", t):
+        return 0.5
+    for word, f in _WORD_NUMS.items():
+        if word_re(word).search(t):
+            return 1 / f if down and f > 1 else f
+    if down:
+        return 0.5
+    if re.search(r"\b(?:bigger|larger|upscale|enlarge|upsample|higher resolution|increase the resolution)\b|放大|变大|"
+                 r"提高分辨率", t):
+        return 2.0
+    return None

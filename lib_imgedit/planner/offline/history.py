@@ -1,0 +1,105 @@
+"""Undo and redo, the conversation's last edit, and which faces a request picks."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ...instruction import plan_steps
+from .. import vocab as V
+from ..base import PlanContext, Turn
+from .parse import strip_prefix
+from .tokens import Tok
+
+_COUNT_EN = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a couple(?: of)?|couple of|a few|"
+                       r"few|several|twice|thrice)\b(?:\s+(?:times|steps?|edits?|changes?|things?|ones?|actions?|"
+                       r"operations?|moves?))?")
+_COUNT_ZH = re.compile(r"(\d+|[一两二三四五六七八九十几俩])\s*(?:步|次|个|下|回|项|处)")
+_UNDO_EN = re.compile(r"^(?:undo|revert|go back|step back|roll back|rollback|take (?:that|it) back|back up|back|"
+                      r"cancel(?: that| it| the last(?: one| edit| change| step)?)?|reverse(?: that| it)?|"
+                      r"oops|nope|ugh|no)\b")
+_HISTORY_FILLER_EN = re.compile(
+    r"\b(?:please|that|it|this|the|last|previous|recent|latest|most|change|changes|edit|edits|step|steps|one|ones|"
+    r"action|actions|times|time|again|just|now|a|an|of|to|before|how|was|were|it was|version|back|go|undo|revert|"
+    r"redo|those|these|what|you|did|i|did|made|make|by|thing|things|operations?|moves?|please|ok|okay|thanks|sorry|"
+    r"mistake|no|wrong|bad|ugly|hate|don't|like|dont|didn't|better|worse|earlier|state|last|more|\d+|one|two|three|"
+    r"four|five|six|seven|eight|nine|ten|couple|few|several|twice|thrice|all|everything|the original|original)\b")
+
+
+def _count(text: str, zh: bool) -> int:
+    if zh:
+        m = _COUNT_ZH.search(text)
+        if m:
+            v = m.group(1)
+            n = int(v) if v.isdigit() else V.NUMBERS_ZH.get(v, 1)
+            return max(1, min(50, n))
+    m = _COUNT_EN.search(text)
+    if m:
+        v = m.group(1)
+        n = int(v) if v.isdigit() else V.NUMBERS_EN.get(v, 1)
+        return max(1, min(50, n))
+    return 1
+
+
+def _edits_in_history(ctx: PlanContext) -> int:
+    return max(1, min(50, len(ctx.edits)))
+
+
+def history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str, Any] | None:
+    has_content = any(x.cat in ("thing", "color", "adjust", "style", "scene", "gray", "filter") for x in toks)
+    if zh:
+        t = strip_prefix(t, True)[0] or t  # "帮我恢复上一步"
+        if any(w in t for w in V.RESET_ZH):
+            return {"operation": "undo", "count": _edits_in_history(ctx)}
+        if (any(w in t for w in V.REDO_ZH) and not has_content) or re.search(r"(?:撤销|撤回)\s*(?:撤销|撤回)", t):
+            return {"operation": "redo", "count": _count(t, zh)}
+        if re.search(r"撤销|撤回|回退|退回|回滚|返回上一步|回到上一步|退一步|后退", t) or (
+                re.search(r"^(?:还是)?(?:改回|变回|换回|弄回)(?:去|来|原来的?|原样)[吧了啊]?$", t)):
+            return {"operation": "undo", "count": _count(t, zh)}
+        if re.fullmatch(r"(?:还原|上一步|恢复|算了|取消)[\s\S]{0,8}", t) and not has_content:
+            return {"operation": "undo", "count": _count(t, zh)}
+        return None
+    if re.search(r"\b(?:start over|start again from scratch|reset(?: it| everything| the image)?|"
+                 r"(?:go |get )?back to (?:the )?original|undo (?:everything|all(?: of it| the edits| changes)?)|"
+                 r"revert (?:everything|all)|restore the original)\b", t) and not has_content:
+        return {"operation": "undo", "count": _edits_in_history(ctx)}
+    if re.search(r"\b(?:undo (?:the|that|my|your) undo|redo|re-do|reapply|re-apply)\b", t) or re.fullmatch(
+            r"(?:bring (?:it|that) back|put (?:it|that) back|restore (?:it|that)|go forward|step forward|"
+            r"forward)(?: please)?", t):
+        if not has_content or re.search(r"\bundo (?:the|that|my|your) undo\b", t):
+            return {"operation": "redo", "count": _count(t, zh)}
+    if re.search(r"\bundo\b", t):
+        return {"operation": "undo", "count": _count(t, zh)}
+    m = _UNDO_EN.match(t)
+    if m and not has_content:
+        rest = _HISTORY_FILLER_EN.sub(" ", t[m.end():])
+        if not re.sub(r"[\s,.!?;:'\"-]+", "", rest):
+            return {"operation": "undo", "count": _count(t, zh)}
+    if re.fullmatch(r"(?:i liked it better before|i preferred (?:it|the) (?:before|previous(?: one)?)|"
+                    r"that(?:'s| is| was| looks)? (?:bad|wrong|worse|terrible|awful)[,.!]*(?: go back| undo)?|"
+                    r"(?:the )?previous (?:one|version) (?:was|is) better)", t):
+        return {"operation": "undo", "count": 1}
+    return None
+
+
+def last_instruction(ctx: PlanContext) -> dict[str, Any] | None:
+    """The last edit that made the current image (the last step of a several-step plan); None at an upload
+    or after undoing back to it. Read from `ctx.current` (the service's record), never from old text."""
+    plan = ctx.current if ctx.current is not None else (ctx.edits[-1] if ctx.edits else None)
+    for step in reversed(plan_steps(plan)):
+        if step.get("operation") not in (None, "undo", "redo", "clarify"):
+            return step
+    return None
+
+
+def pending_clarify(ctx: PlanContext) -> str | None:
+    """The user request that the question in `ctx.asked` answered, when the assistant asked one back."""
+    if not ctx.asked:
+        return None
+    hist: list[Turn] = list(ctx.history)
+    if hist and hist[-1].role == "user" and hist[-1].text.strip() == ctx.text.strip():
+        hist = hist[:-1]
+    for turn in reversed(hist):
+        if turn.role == "user":
+            return turn.text
+    return None

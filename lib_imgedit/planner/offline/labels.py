@@ -1,0 +1,136 @@
+"""Label names: plural and singular forms, and which labels of the picture a thing word means."""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+from ...segment.base import split_instance
+from .. import vocab as V
+from .positions import pick_faces
+
+
+def plurals(word: str) -> list[str]:
+    out = [word]
+    if " " in word or not word.isalpha():
+        return out + [word + "s"]
+    if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
+        out.append(word[:-1] + "ies")
+    elif word.endswith(("s", "x", "ch", "sh")):
+        out.append(word + "es")
+    else:
+        out.append(word + "s")
+    return out
+
+
+def norm_label(label: str) -> str:
+    name = re.sub(r"[_\-]+", " ", str(label).lower()).strip()
+    name = re.sub(r"(\s+(other|merged|stuff|things?))+$", "", name).strip()
+    return re.sub(r"\s+", " ", name)
+
+
+def singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ses", "xes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+PERSON_PART_NORMS = {norm_label(x) for x in V.PERSON_PART_LABELS}
+
+
+def resolve_thing(value: Any, labels: list[str]) -> tuple[list[str], bool]:
+    """Labels of the picture that a thing token means, and whether the mask must be inverted."""
+    if isinstance(value, tuple) and value and value[0] == "@label":
+        return [value[1]], False
+    if isinstance(value, tuple) and value and value[0] == "@head":
+        return [x for x in value[1] if x in labels], False
+    concept = str(value)
+    by_norm = _by_norm(tuple(labels))
+    alts = V.CONCEPTS[concept][2] if concept in V.CONCEPTS else ((concept,),)
+    for alt in alts:
+        if alt == ("@person_parts",):
+            parts = [lab for lab in labels if norm_label(lab) in PERSON_PART_NORMS]
+            if parts:
+                return list(dict.fromkeys(parts)), False
+            continue
+        hits: list[str] = []
+        for name in alt:
+            hits += by_norm.get(norm_label(name), [])
+        if hits:
+            return list(dict.fromkeys(hits)), False
+    words = {concept} | (set(V.CONCEPTS[concept][0]) if concept in V.CONCEPTS else set())
+    for lab in labels:
+        norm = norm_label(lab)
+        if norm in words or singular(norm) in words:
+            return [lab], False
+    if concept == "background":
+        people = [lab for lab in labels if norm_label(lab) in ("person", "people", "human", "man", "woman")]
+        if people:
+            return people[:1], True
+    return [], False
+
+
+@functools.lru_cache(maxsize=128)
+def _by_norm(labels: tuple[str, ...]) -> dict[str, list[str]]:
+    """Labels by normalised name; a class seen only as instances (`dog 1`, `dog 2`) answers to its name too."""
+    out: dict[str, list[str]] = {}
+    for lab in labels:
+        out.setdefault(norm_label(lab), []).append(lab)
+    classes = set(out)
+    for lab in labels:
+        base, number = split_instance(lab)
+        if number is not None and norm_label(base) not in classes:
+            out.setdefault(norm_label(base), []).append(lab)
+    return out
+
+
+def instances(label: str, labels: list[str]) -> list[str]:
+    """The numbered instances of `label`'s class among `labels`, left to right (`dog 1`, `dog 2` ...)."""
+    base = split_instance(label)[0]
+    found = [(n, x) for x in labels for b, n in [split_instance(x)] if n is not None and b == base]
+    return [x for _n, x in sorted(found)]
+
+
+def pick_instances(found: list[str], text: str, labels: list[str], shares: dict[str, float] | None) -> list[str]:
+    """Which of several instances of one class `text` means: by position ("on the left", "the second one",
+    "左边的"), by size ("the biggest") or all of them ("both", or nothing said)."""
+    group = instances(found[0], labels) if found else []
+    if len(found) < 2 or set(found) != set(group):
+        return found
+    t = text.lower()
+    if shares and re.search(r"\b(?:biggest|largest|bigger|larger|closest|nearest|main)\b|最大|大的|最近", t):
+        return [max(group, key=lambda x: shares.get(x, 0.0))]
+    if shares and re.search(r"\b(?:smallest|smaller|tiniest|farthest|furthest)\b|最小|小的|最远", t):
+        return [min(group, key=lambda x: shares.get(x, 0.0))]
+    if re.search(r"\b(?:on (?:the|both|either) sides?|at (?:the|both) ends|outer|outside ones)\b|两边|两侧", t):
+        return [group[0], group[-1]]
+    picked = pick_faces(text, len(group))
+    return [group[i] for i in picked] if picked else found
+
+
+
+def _label_name(label: str, zh: bool) -> str:
+    if label == "user_mask":
+        return "涂抹的区域" if zh else "painted area"
+    base, number = split_instance(label)
+    if number is not None:
+        return f"{_label_name(base, zh)} {number}"
+    if zh:
+        return V.LABEL_ZH.get(label, V.LABEL_ZH.get(norm_label(label).replace(" ", "_"), norm_label(label)))
+    return norm_label(label) or str(label)
+
+
+def names_of(labels: list[str], zh: bool) -> str:
+    names = [_label_name(x, zh) for x in labels]
+    if zh:
+        return "、".join(names)
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+

@@ -1,0 +1,223 @@
+"""The offline planner: one message -> its clauses -> one instruction each -> one plan.
+
+`plan_message` reads what is about the whole message (not an edit, undo/redo, an answer to a question
+asked back, a self-correction) and cuts it into clauses; `plan_clause` reads one clause with the edit
+before it as context (the previous clause's, or the one that made the current picture); `build` turns the
+drafts into a bare instruction or `{"steps": [...]}` and says how sure it is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any
+
+from ...instruction import SOLO_OPERATIONS
+from ...lang import is_zh
+from ..base import PlanContext, Planner, PlanResult
+from .build import build_result
+from .chat import chat_answer, chat_kind, is_question
+from .clauses import corrected, replaced, split_clauses
+from .decide import decide
+from .draft import Draft
+from .followup import loose, reference
+from .geometry import picture_op
+from .history import history_op, pending_clarify
+from .labels import norm_label, resolve_thing
+from .parse import EN_REMOVE, ZH_REMOVE, parse_en, parse_zh, strip_prefix
+from .positions import pick_faces
+from .reply import clarify
+from .tokens import Tok, tokenize
+from .typos import fix_typos
+from .words import clean_text
+
+_MAX_TEXT = 1000  # characters of a request that are read; the rest cannot change the plan much
+
+
+class OfflinePlanner(Planner):
+    """Rule-based planner for English and Chinese; deterministic, no network."""
+
+    name = "offline"
+
+    def __init__(self, rules: dict[str, Any]):
+        self.rules = rules
+
+    def plan(self, ctx: PlanContext) -> PlanResult:
+        notes: list[str] = []
+        labels = [str(x) for x in (ctx.labels or [])]
+        zh = is_zh(ctx.text)
+        try:
+            drafts = plan_message(self.rules, ctx, labels, zh)
+        except Exception as exc:  # a bug here must never reach the user as a crash
+            notes.append(f"offline planner error: {type(exc).__name__}: {exc}")
+            drafts = [Draft(clarify(labels, zh, ""), "ask")]
+        return build_result(self.rules, drafts, ctx, labels, zh, notes, self.name)
+
+
+def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh: bool) -> list[Draft]:
+    """The drafts of every clause of the message in `ctx.text`, in order."""
+    t = fix_typos(clean_text((ctx.text or "")[:_MAX_TEXT], zh), labels)
+    if not re.search(r"[a-z0-9\u3400-\u9fff]", t):
+        return [Draft(clarify(labels, zh, ""), "ask", t)]
+    toks = tokenize(t, labels)
+    kind = chat_kind(t, zh, toks)
+    if kind:
+        return [Draft(chat_answer(kind, labels, zh), "chat", t)]
+    hist = history_op(t, zh, ctx, toks)
+    if hist:
+        return [Draft(hist, "history", t)]
+    if is_question(t, zh, toks):
+        return [Draft(chat_answer("question", labels, zh), "chat", t)]
+    pending = pending_clarify(ctx)
+    if pending:
+        answer = answer_to_question(rules, t, toks, labels, zh, ctx, pending)
+        if answer:
+            return [answer]
+    wish = _SEE_IT_WITH.match(t)
+    if wish:  # "can i see what it looks like with blue walls": the walls
+        seen = plan_message(rules, with_text(ctx, wish.group("c") or wish.group("c2")), labels, zh)
+        if seen[0].ins.get("operation") != "clarify":
+            return seen
+    said = _COMPLAINT_THEN_ASK.match(t)
+    if said:  # "the road looks boring, make it cobblestone": the ask, about the road
+        subject = said.group("s")
+        ask = said.group("ask") if subject in ("it", "this", "that") else \
+            re.sub(r"\b(?:it|this|that)\b", subject, said.group("ask"), count=1)
+        asked = plan_message(rules, with_text(ctx, ask), labels, zh)
+        if asked[0].ins.get("operation") != "clarify":
+            return asked
+    drafts: list[Draft] = []
+    before = None  # the edit of the previous clause: "make her hair red, and the lips too"
+    taken_back = replaced(t, zh)
+    if taken_back:  # "make her hair pink... no, make it purple": "it" is still the hair
+        first = plan_clause(rules, with_text(ctx, taken_back), labels, zh)
+        before = first.ins if first.ins.get("operation") not in SOLO_OPERATIONS else None
+    for part in split_clauses(corrected(t, zh), zh):
+        draft = plan_clause(rules, with_text(ctx, part, before), labels, zh, before is not None)
+        drafts.append(draft)
+        if draft.ins.get("operation") not in SOLO_OPERATIONS:
+            before = draft.ins
+    return drafts
+
+
+def plan_clause(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh: bool, later: bool = False) -> Draft:
+    """One clause (already cleaned) against the labels and the edit before it; in a `later` clause of a message,
+    "it" is what the clause before it changed ("make the background a forest, and blur it")."""
+    t = ctx.text
+    toks = _deictic(tokenize(t, labels))
+    swap = face_swap_op(t, zh, toks, labels, ctx)
+    if swap:
+        return Draft(swap, "", t)
+    picture = picture_op(t, zh, toks, labels)
+    if picture:  # a crop that says neither shape nor place is asked about
+        return Draft(picture, "picture" if picture["operation"] != "clarify" else "question", t)
+    forced = _brushed(toks, labels)
+    if later and forced is None and ctx.current and ctx.current.get("targets") and \
+            any(x.cat == "it" for x in toks) and not any(x.cat in ("thing", "whole", "pron") for x in toks):
+        forced = [x for x in ctx.current["targets"] if x in labels] or None
+    draft = plan_text(rules, t, toks, labels, zh, ctx, forced=forced)
+    draft.text = t
+    return draft
+
+
+def with_text(ctx: PlanContext, text: str, before: dict[str, Any] | None = None) -> PlanContext:
+    """`ctx` for one part of the message; `before` (an earlier clause's edit) stands in for the current one."""
+    if before is None:
+        return dataclasses.replace(ctx, text=text)
+    return dataclasses.replace(ctx, text=text, current=before, edits=[*ctx.edits, before], asked="")
+
+
+def _deictic(toks: list[Tok]) -> list[Tok]:
+    """'this picture' is the picture, not the painted area that 'this' alone would be."""
+    out = []
+    for i, tok in enumerate(toks):
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if tok.cats.get("thing") == ("@label", "user_mask") and nxt is not None and nxt.cat == "whole" and \
+                nxt.start - tok.end <= 1:
+            continue
+        out.append(tok)
+    return out
+
+
+def _brushed(toks: list[Tok], labels: list[str]) -> list[str] | None:
+    """With a painted mask and nothing named ("remove", "make red", "blur"), the painted area."""
+    if "user_mask" not in labels or any(x.cat in ("thing", "whole", "pron") for x in toks):
+        return None
+    return ["user_mask"]
+
+
+def plan_text(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str], zh: bool, ctx: PlanContext,
+              forced: list[str] | None = None) -> Draft:
+    body, offset = strip_prefix(t, zh)
+    toks_b = [Tok(x.start - offset, x.end - offset, x.text, x.cats) for x in toks if x.start >= offset]
+    parsed = parse_zh(body, toks_b) if zh else parse_en(body, toks_b)
+    if zh and parsed.kind == "none" and re.search(r"[a-z]{3,}", body):
+        alt = parse_en(body, toks_b)
+        if alt.kind != "none":
+            parsed = alt
+    draft = decide(rules, body, toks_b, parsed, labels, zh, ctx, forced)
+    if draft is None:
+        draft = reference(rules, body, toks_b, labels, zh, ctx)
+    if draft is None:
+        draft = loose(rules, body, toks_b, labels, zh, ctx, forced)
+        draft.kind = draft.kind or "loose"
+    return draft
+
+
+def face_swap_op(t: str, zh: bool, toks: list[Tok], labels: list[str], ctx: PlanContext) -> dict | None:
+    strong = re.search(r"\bface[- ]?swap|\bswap (?:the |his |her |their |our |both |all )?faces?\b|"
+                       r"\bswap (?:in )?my face|\bswitch faces\b|\bface replace", t) or re.search(
+        r"换脸|人脸替换|替换人脸|换成我的脸|换上我的脸|用我的脸|换成我的|换上我|把我的脸", t)
+    weak = re.search(r"\b(?:my (?:own )?face|mine|my photo|my selfie|myself|(?:with|to|into|by|for) me|"
+                     r"me instead|put me|(?:be|is|become) me)\b", t) or re.search(
+        r"我的脸|我自己|我的照片|我本人|(?:换成|换上|用|变成|改成|贴上|放上)我(?!们)", t)
+    verbs = re.search(r"\b(?:use|put|swap|replace|change|switch|instead|paste|stick|give|with|make|place|insert|"
+                      r"transplant|look like|turn|be)\b", t) or re.search(r"换|用|替换|变成|放|贴|改成", t)
+    other = any(x.cat in ("adjust", "gray", "filter", "color", "style") for x in toks)
+    if not (strong or (weak and verbs and not other)):
+        return None
+    if not strong and EN_REMOVE.search(t):
+        return None
+    ins: dict[str, Any] = {"operation": "face_swap", "targets": [x for x in labels if norm_label(x) == "face"][:1]}
+    faces = pick_faces(t, ctx.faces)
+    if faces:
+        ins["faces"] = faces
+    return ins
+
+
+def answer_to_question(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str], zh: bool, ctx: PlanContext,
+                       pending: str) -> Draft | None:
+    if any(x.cat in ("color", "adjust", "style", "scene", "gray", "filter") for x in toks):
+        return None
+    things = [x for x in toks if x.cat == "thing"]
+    if not things or EN_REMOVE.search(t) or ZH_REMOVE.search(t):
+        return None
+    targets: list[str] = []
+    for x in things:
+        found, _inv = resolve_thing(x.value, labels)
+        targets += found
+    if not targets:
+        return None
+    pzh = is_zh(pending)
+    ptext = fix_typos(clean_text(pending[:_MAX_TEXT], pzh), labels)
+    ptoks = tokenize(ptext, labels)
+    if chat_kind(ptext, pzh, ptoks) or is_question(ptext, pzh, ptoks):
+        return None  # the question answered a greeting or a question, not an edit waiting for its target
+    draft = plan_text(rules, ptext, ptoks, labels, pzh, ctx, forced=list(dict.fromkeys(targets)))
+    if draft.ins.get("operation") == "clarify" or draft.kind == "loose":
+        return None
+    draft.kind, draft.text = "reference", t
+    return draft
+
+
+_COMPLAINT_THEN_ASK = re.compile(
+    r"^(?P<s>(?:(?:the|this|that|her|his|my|their) )?[a-z' ]+?) (?:is|are|looks?|seems?|feels?) [a-z' ]+?\s*[,;.!]\s*"
+    r"(?:(?:so|please|pls|can you|could you|just|maybe|then) )*(?P<ask>(?:make|turn|change|give|add|remove|replace|fix|"
+    r"use|try|put|paint|colou?r|blur|brighten|darken|swap|switch)\b.+)$")
+
+
+_SEE_IT_WITH = re.compile(r"^.*?\b(?:what|how) (?:it|this|that|the (?:picture|photo|image|room|scene)) (?:would |will )?"
+                          r"(?:looks?|look|be) (?:like )?with (?P<c>.+)$|^(?:can you |could you )?show me (?:it |this )?"
+                          r"with (?P<c2>.+)$")
+
+

@@ -1,0 +1,277 @@
+"""Targets: which labels a clause means, from its words, the person it talks about and the conversation."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ...colors import COLORS, parse_color
+from ...lang import CJK
+from ...segment.base import clean_label, split_instance
+from .. import vocab as V
+from ..base import PlanContext
+from .draft import Selection
+from .history import last_instruction
+from .labels import instances, pick_instances, resolve_thing, singular
+from .parse import HELD_BY, ZH_POSITION, Parsed, toks_in
+from .prompts import translate
+from .tokens import EN_TABLE, Tok, word_re
+from .words import first_color, head_things, mentions_it, personal_labels
+
+
+def placement(content: str, content_toks: list[Tok], labels: list[str], zh: bool,
+              loc: Selection) -> list[str]:
+    """Where new content goes when the request names no place."""
+    found = personal_labels(content_toks, labels)
+    if found:
+        return found
+    english = translate(content) if CJK.search(content) else content.lower()
+    # the head noun, which comes last in English ("a flower crown" is a crown)
+    hits = [(m.end(), len(word), key) for word, key in V.CONTENT_WORDS.items()
+            for m in word_re(word, "(?:s|es)?").finditer(english)]
+    if hits:
+        for concept in V.PLACEMENT.get(max(hits)[2], ()):
+            found, inv = resolve_thing(concept, labels)
+            if found and not inv:
+                return found
+    if loc.pronoun:
+        found, _inv = resolve_thing("person", labels)
+        if found:
+            return found
+    for concept in ("background", "ground", "grass", "floor"):
+        found, inv = resolve_thing(concept, labels)
+        if found and not inv:
+            return found
+    return []
+
+
+def select_targets(t: str, toks: list[Tok], labels: list[str], zh: bool, forced: list[str] | None, p: Parsed,
+                   scene: PlanContext | None = None) -> Selection:
+    """The labels the thing words `toks` of clause `t` mean: one instance of several when a position is named
+    ("the dog on the left"), a phrase of its own when a grounding segmenter can find what is not a label."""
+    sel = _select(t, toks, labels, zh, forced, p)
+    shares = scene.shares if scene else None
+    if len(sel.labels) > 1 and not forced:
+        sel.labels = pick_instances(sel.labels, t, labels, shares)
+    elif len(sel.labels) == 1 and not forced:  # "person" is all of them, "the person on the right" one
+        group = [x for x in labels if split_instance(x)[0] == sel.labels[0] and split_instance(x)[1] is not None]
+        picked = pick_instances(group, t, labels, shares) if len(group) > 1 else group
+        if picked != group:
+            sel.labels = picked
+    if not sel.labels and not forced and scene is not None and not any(x.cat == "thing" for x in toks):
+        # "remove the one on the right" / "右边那辆也删掉" right after an edit of one of several instances
+        done = (last_instruction(scene) or {}).get("targets") or []
+        group = instances(done[0], labels) if len(done) == 1 else []
+        picked = pick_instances(group, t, labels, shares) if len(group) > 1 else group
+        if picked != group:
+            sel.labels, sel.unresolved, sel.whole = picked, "", False
+    if len(sel.labels) > 1 and scene is not None and re.search(r"\bother\b|另(?:外)?一", t):
+        done = set((last_instruction(scene) or {}).get("targets") or [])
+        if done & set(sel.labels) and set(sel.labels) - done:  # "remove the other cat too"
+            sel.labels = [x for x in sel.labels if x not in done]
+    if sel.unresolved and not sel.labels and scene is not None and scene.grounding and \
+            sel.unresolved not in V.VAGUE_EN:
+        phrase = grounded_label(sel.unresolved, t)
+        if phrase:
+            sel.labels, sel.unresolved = [phrase], ""
+    return sel
+
+
+def grounded_label(word: str, t: str) -> str:
+    """A label for a thing that is not among the labels, for a grounding segmenter to find: the word with the
+    colour said before it ("the red car" -> red_car), in English."""
+    if CJK.search(word):
+        word = translate(word).split(",")[0]
+    m = re.search(r"(?:([a-z]+)\s+)?" + re.escape(word), t)
+    before = m.group(1) if m else None
+    phrase = f"{before} {singular(word)}" if before in COLORS else singular(word)
+    try:
+        return clean_label(phrase)
+    except ValueError:
+        return ""
+
+
+def _select(t: str, toks: list[Tok], labels: list[str], zh: bool, forced: list[str] | None,
+            p: Parsed) -> Selection:
+    sel = Selection()
+    # "everything behind her": the background
+    behind = [x for x in toks if (x.cat == "pron" or x.cats.get("thing") == "person")
+              and re.search(r"\b(?:behind|around|surrounding)\s+(?:the\s+)?$", t[:x.start])
+              and not any(y.cat == "thing" and 0 <= y.start - x.end <= 1 for y in toks)]
+    if behind and not forced:
+        sel.labels, sel.invert = resolve_thing("background", labels)
+        if sel.labels:
+            return sel
+    sel.whole = any(x.cat in ("whole", "it") for x in toks)
+    sel.pronoun = any(x.cat == "pron" for x in toks)
+    things = [x for x in toks if x.cat == "thing"]
+    if forced:
+        sel.labels = list(forced)
+        return sel
+    if not things:
+        sel.pronoun_only = sel.pronoun
+        if p.unknown and not sel.whole:
+            if p.unknown in V.VAGUE_EN:
+                sel.unresolved = p.unknown
+            elif p.kind in ("remove", "make", "change", "give", "replace"):
+                sel.unresolved = p.unknown
+        elif zh and p.kind in ("remove", "change") and p.target and not sel.whole and not sel.pronoun:
+            for span in p.target:
+                rest = ZH_POSITION.sub("", t[span[0]:span[1]])
+                rest = re.sub(r"[\s,，。.!！?？、;；:：a-z0-9\"'“”‘’]+", "", rest)
+                if any(x.cat in ("color", "adjust", "gray", "style", "scene", "filter", "art", "material")
+                       for x in toks_in(toks, span)):
+                    rest = ""
+                if len(rest) >= 1 and not any(f == rest for f in V.ZH_FILLERS):
+                    sel.unresolved = rest
+                    break
+        return sel
+    # "everything except the person" / "除了人以外": the mask is the rest of the picture
+    excepted = [x for x in things if re.search(r"(?:\bexcept(?: for)?|\bbut|\bother than|\bapart from|\baside from|"
+                                              r"\bbesides|\bexcluding|\bnot including|除了)\s*(?:the |his |her |their )?$",
+                                              t[:x.start])]
+    if excepted:
+        for tok in excepted:
+            found, _inv = resolve_thing(tok.value, labels)
+            if len(found) > 1:  # "everyone except the person in the middle"
+                found = pick_instances(found, t[tok.start:], labels, None)
+            sel.labels += [x for x in found if x not in sel.labels]
+        if sel.labels:
+            sel.invert = True
+            sel.whole = False
+            return sel
+    # "the clutter on the table": the thing asked about is the unknown word, not the table
+    held = None if zh or p.kind not in ("remove", "make", "change", "replace", "be") else \
+        HELD_BY.search(t[:things[0].start])
+    if held and held.group(1) not in EN_TABLE and held.group(1) not in V.NON_THING_EN | V.EN_FILLERS:
+        sel.unresolved = held.group(1)
+        return sel
+    if zh:  # "把电视从墙上去掉": what comes 从 (from) is where it is, not what it is
+        things = [x for x in things if not re.search(r"从(?:这|那)?$", t[:x.start])] or things
+    chosen = head_things(t, things, zh, labels)
+    for tok in chosen:
+        found, inv = resolve_thing(tok.value, labels)
+        if not found:
+            if tok is chosen[0] and not sel.labels:
+                sel.unresolved = tok.text
+                return sel
+            continue
+        sel.labels += [x for x in found if x not in sel.labels]
+        sel.invert = sel.invert or inv
+    return sel
+
+
+def pronoun_target(sel: Selection, cls: str, content: str, content_toks: list[Tok], labels: list[str],
+                   ctx: PlanContext, t: str) -> Selection:
+    """'make her blonde' -> hair; 'make him smile' -> face; 'make her brighter' -> the person; with nothing
+    named, '换成黑发' and 'blonde please' -> hair."""
+    nothing_named = not (sel.whole or sel.pronoun)
+    if sel.labels or sel.unresolved or not (
+            sel.pronoun_only or nothing_named or (sel.whole and cls == "color" and mentions_it(t))):
+        return sel
+    if cls in ("content", "color") and not sel.whole:
+        sel.labels = personal_labels(content_toks, labels)
+        if sel.labels:
+            return sel
+    if cls == "color":
+        color = first_color(content_toks) or ""
+        if color in V.HAIR_COLORS or any(x.text in V.HAIR_COLOR_NOUNS for x in content_toks):
+            found, _ = resolve_thing("hair", labels)
+            if found:
+                sel.labels = found
+                return sel
+        cur = last_instruction(ctx)
+        if sel.whole and cur and cur.get("operation") == "recolor" and cur.get("targets"):
+            sel.labels = [x for x in cur["targets"] if x in labels]
+            sel.whole = not sel.labels
+            return sel
+        if sel.whole:
+            return sel
+    if nothing_named:
+        return sel
+    if cls in ("content", "style_free"):
+        placed = placement(content, content_toks, labels, False, Selection(pronoun=sel.pronoun_only))
+        if placed:
+            sel.labels = placed
+            return sel
+    if sel.pronoun_only:
+        sel.labels = just_edited(ctx, t) or resolve_thing("person", labels)[0]
+    return sel
+
+
+def just_edited(ctx: PlanContext, t: str) -> list[str]:
+    """'make them blue' / 'remove it' / '把它去掉' right after an edit of some regions: those regions."""
+    cur = last_instruction(ctx)
+    if not cur or not cur.get("targets") or (cur.get("mask") or {}).get("invert") or \
+            not re.search(r"\b(?:them|it|those|these)\b|它|它们", t):
+        return []
+    return [x for x in cur["targets"] if x in ctx.labels]
+
+
+def current_region(sel: Selection, cls: str, target_toks: list[Tok], labels: list[str],
+                   ctx: PlanContext, t: str) -> Selection:
+    """'make it blue instead' / '换成蓝色' after an edit of the hair: the hair again."""
+    if sel.labels or cls not in ("color", "content", "material"):
+        return sel
+    explicit_whole = any(x.cat == "whole" for x in target_toks)
+    if explicit_whole or (target_toks and not all(x.cat == "it" for x in target_toks)):
+        return sel
+    cur = last_instruction(ctx)
+    if not cur or not cur.get("targets"):
+        return sel
+    family = {"color": ("recolor", "inpaint"), "content": ("inpaint",), "material": ("inpaint", "recolor")}[cls]
+    if cur.get("operation") in family:
+        sel.labels = [x for x in cur["targets"] if x in labels]
+        sel.invert = bool((cur.get("mask") or {}).get("invert"))
+        sel.whole = not sel.labels
+    return sel
+
+
+def comparative_region(sel: Selection, t: str, zh: bool, ctx: PlanContext, adj: dict[str, Any]) -> Selection:
+    """'a bit darker than that' keeps the current adjust's region when no new one is named; so does a bare
+    'a little darker' after an edit of a region ("make the clothes green" -> the clothes)."""
+    if sel.labels:
+        return sel
+    cur = last_instruction(ctx)
+    if not cur or not cur.get("targets"):
+        return sel
+    bare = len(t.split()) <= 3 and not re.search(r"\bthe\b|的", t)  # "a bit darker", not "double the saturation"
+    if cur.get("operation") in ("recolor", "inpaint") and not sel.whole and not sel.pronoun and bare and \
+            set(adj) <= {"brightness", "contrast", "saturation", "warmth"}:
+        sel.labels = [x for x in cur["targets"] if x in ctx.labels]
+        sel.invert = bool((cur.get("mask") or {}).get("invert"))
+        return sel
+    if sel.whole and re.search(r"\b(?:too|also|as well)\b|也", t) and not re.search(
+            r"\b(?:image|picture|photo|everything|whole)\b|整|图|照片", t):
+        sel.labels = [x for x in cur["targets"] if x in ctx.labels]  # "now blur it too": the region just edited
+        sel.invert = bool((cur.get("mask") or {}).get("invert"))
+        sel.whole = not sel.labels
+        return sel
+    if cur.get("operation") != "adjust":
+        return sel
+    comparative = re.search(r"\b(?:than (?:that|before|now|this)|even|still|more|again|further|too)\b", t) or \
+        re.search(r"再|更|还|又", t)
+    same = set(adj) & set(cur.get("adjust", {}))
+    if (comparative and (same or not sel.whole)) or (same and not sel.whole and not sel.pronoun):  # "darker" again
+        sel.labels = [x for x in cur["targets"] if x in ctx.labels]
+        sel.invert = bool((cur.get("mask") or {}).get("invert"))
+    return sel
+
+
+
+
+def shaded_recolor(sel: Selection, ctx: PlanContext, adj: dict[str, Any]) -> dict[str, Any] | None:
+    """'a little darker' right after 'make the clothes green': the clothes a darker green (a recolour), so that
+    'the hair too' next carries the colour on."""
+    cur = last_instruction(ctx)
+    if not cur or cur.get("operation") != "recolor" or set(adj) != {"brightness"} or not sel.labels or \
+            sel.labels != [x for x in cur.get("targets") or [] if x in ctx.labels]:
+        return None
+    color = str(cur.get("color") or "")
+    m = re.match(r"^(dark|light)\s+(.+)$", color)
+    tone, base = (m.group(1), m.group(2)) if m else ("", color)
+    want = "dark" if adj["brightness"] < 0 else "light"
+    shade = base if tone and tone != want else f"{want} {base}"
+    if parse_color(shade) is None:
+        return None
+    return {"operation": "recolor", "targets": list(sel.labels), "color": shade}

@@ -1,0 +1,260 @@
+"""Tokens: a request cut into known words (things, colours, styles, adjust words ...), longest match first."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ...colors import CHINESE_COLORS, COLORS
+from ...lang import CJK
+from ...segment.base import split_instance
+from .. import vocab as V
+from .labels import norm_label, plurals, resolve_thing, singular
+
+# Category priority when two tables claim the same words (lower wins); longer matches win first.
+_PRIORITY = {"hairc": -1, "style": 0, "filter": 1, "gray": 2, "material": 3, "color": 4, "adjust": 5, "thing": 6,
+             "scene": 7, "whole": 8, "pron": 9, "it": 10, "art": 11}
+
+
+@dataclass
+class Tok:
+    start: int
+    end: int
+    text: str
+    cats: dict[str, Any]
+
+    @property
+    def cat(self) -> str:
+        """The reading that wins; "" for a blocker word that only stops shorter matches."""
+        return min(self.cats, key=lambda c: _PRIORITY[c]) if self.cats else ""
+
+    @property
+    def value(self) -> Any:
+        return self.cats.get(self.cat)
+
+
+def _add(table: dict[str, dict[str, Any]], surface: str, cat: str, value: Any) -> None:
+    surface = surface.strip().lower()
+    if surface:
+        table.setdefault(surface, {}).setdefault(cat, value)
+
+
+_COMPARATIVE_COLORS = {"greener": "green", "redder": "red", "yellower": "yellow", "whiter": "white", "pinker": "pink",
+                       "browner": "brown", "grayer": "gray", "greyer": "grey", "blacker": "black", "purpler": "purple"}
+
+
+def _static_tables() -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    en: dict[str, dict[str, Any]] = {}
+    zh: dict[str, dict[str, Any]] = {}
+
+    def put(words: tuple[str, ...] | list[str], cat: str, value: Any) -> None:
+        for w in words:
+            _add(zh if CJK.search(w) else en, w, cat, value)
+
+    for concept, (en_words, zh_words, _alts) in V.CONCEPTS.items():
+        for w in en_words:
+            for form in plurals(w):
+                _add(en, form, "thing", concept)
+        put(zh_words, "thing", concept)
+    put(V.WHOLE_EN + V.WHOLE_ZH, "whole", True)
+    put(V.PRONOUN_PERSON_EN + V.PRONOUN_PERSON_ZH, "pron", True)
+    put(V.PRONOUN_IT_EN + V.PRONOUN_IT_ZH, "it", True)
+    for key, (en_w, zh_w, _prompt) in V.STYLES.items():
+        put(en_w + zh_w, "style", key)
+    for key, (en_w, zh_w, _prompt) in V.SCENES.items():
+        put(en_w + zh_w, "scene", key)
+    for key, (en_w, zh_w) in V.FILTERS.items():
+        put(en_w + zh_w, "filter", key)
+    put(V.GRAYSCALE_EN + V.GRAYSCALE_ZH, "gray", True)
+    put(V.ART_WORDS_EN + V.ART_WORDS_ZH, "art", True)
+    for table in (V.ADJUST_EN, V.ADJUST_ZH):
+        for param, (pos, neg, neutral) in table.items():
+            put(pos, "adjust", (param, 1))
+            put(neg, "adjust", (param, -1))
+            put(neutral, "adjust", (param, 0))
+    put(list(V.MATERIALS_EN), "material", None)
+    put(list(V.MATERIALS_ZH), "material", None)
+    for word, mat in {**V.MATERIALS_EN, **V.MATERIALS_ZH}.items():
+        (zh if CJK.search(word) else en)[word]["material"] = mat
+    for name in COLORS:
+        _add(en, name, "color", name)
+    for word, name in {**_COMPARATIVE_COLORS, **V.HAIR_COLOR_NOUNS}.items():
+        _add(en, word, "color", name)
+    for word, name in {**CHINESE_COLORS, **V.EXTRA_ZH_COLORS}.items():
+        _add(zh, word, "color", name)
+        for shade, tone in V.ZH_SHADES.items():  # "浅灰" -> light gray, "深紫色" -> purple
+            toned = f"{tone} {name}" if f"{tone} {name}" in COLORS else name
+            if not word.startswith(tuple(V.ZH_SHADES)):
+                _add(zh, shade + word, "color", toned)
+    for shade, name in V.ZH_HAIR_SHADES.items():
+        _add(zh, shade + "发", "hairc", name)
+    # Chinese words for new content are blockers: "马赛克" must not yield the thing "马", but "复古感" keeps the
+    # style 复古 and "白衬衫" the colour 白
+    kept = ("style", "scene", "adjust", "gray", "filter", "color")
+    for word in (*V.ZH_EN, *V.ZH_MEASURES):
+        if not any(c in zh.get(word[:i], {}) for i in range(1, len(word)) for c in kept):
+            zh.setdefault(word.lower(), {})
+    return en, zh
+
+
+EN_TABLE, _ZH_TABLE = _static_tables()
+_ZH_MAXLEN = max(len(w) for w in _ZH_TABLE)
+
+
+@functools.lru_cache(maxsize=8192)
+def word_re(word: str, tail: str = "") -> re.Pattern[str]:
+    """`word` as a whole English word (optionally followed by `tail`, e.g. a plural ending), compiled once: the
+    tables hold far more words than `re`'s own cache keeps."""
+    return re.compile(r"(?<![a-z])" + re.escape(word) + tail + r"(?![a-z])")
+
+
+@functools.lru_cache(maxsize=4096)
+def literal_re(text: str) -> re.Pattern[str]:
+    return re.compile(re.escape(text))
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_EN_RE = re.compile(r"(?<![a-z0-9])(?:" + _alternation([w for w in EN_TABLE if w]) + r")(?![a-z0-9])")
+_STOP_LABELS = {"a", "an", "the", "it", "is", "to", "of", "and", "or", "in", "on", "at", "me", "my", "i", "this",
+                "that", "be", "as", "by", "with", "make", "more", "less", "all", "other", "other merged"}
+
+
+FUNCTION_WORDS = {"on", "off", "in", "up", "down", "out", "over", "at", "to", "into", "onto", "from", "by", "for",
+                   "with", "without", "about", "around", "behind", "near", "under", "above", "below", "and", "or",
+                   "but", "if", "then", "than", "as", "much", "bit", "lot", "way", "less", "more", "too", "very"}
+
+
+USER_MASK_EN = ("this", "it", "that", "here", "there", "this area", "this part", "this spot", "this region", "this bit",
+                "that area", "that part", "that spot", "the painted area", "the painted part", "the marked area",
+                "the marked part", "the selected area", "the selection", "the brushed area", "what i painted",
+                "the area i painted", "the part i painted", "what i marked", "the masked area", "the mask")
+USER_MASK_ZH = ("这里", "这儿", "这块", "这个地方", "这部分", "这个区域", "这片", "涂的地方", "涂抹的地方", "选中的地方", "选中的",
+                "画的地方", "标记的地方", "它", "这个", "那里", "那块")
+
+
+@functools.lru_cache(maxsize=128)
+def _label_tables(labels: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict[str, Any], dict[str, Any]]:
+    """Surface forms of the picture's labels: an English regex, its form -> thing map, Chinese forms.
+    A full label name maps to ("@label", label); the last word of several-word labels ("left_shoe" ->
+    "shoe") maps to ("@head", labels) and gives way to a known word."""
+    en: dict[str, Any] = {}
+    zh: dict[str, Any] = {}
+    heads: dict[str, list[str]] = {}
+    for label in labels:
+        norm = norm_label(label)
+        if not norm or norm in _STOP_LABELS or len(norm) < 2:
+            continue
+        if CJK.search(norm):
+            zh.setdefault(norm, ("@label", label))
+            continue
+        forms = set(plurals(norm)) | {singular(norm), str(label).lower(), norm.replace(" ", "")}
+        for form in forms:
+            if len(form) >= 2 and form not in _STOP_LABELS:
+                en.setdefault(form, ("@label", label))
+        if " " in norm:
+            heads.setdefault(norm.rsplit(" ", 1)[1], []).append(label)
+    # a class seen only as instances ("dog 1", "dog 2") answers to its name: all of them until a position picks one
+    norms = {norm_label(x) for x in labels}
+    for label in labels:
+        base, number = split_instance(label)
+        base = norm_label(base)
+        if number is not None and base not in norms and len(base) >= 2 and not CJK.search(base):
+            group = tuple(x for x in labels if split_instance(x)[0] == split_instance(label)[0])
+            for form in plurals(base):
+                en.setdefault(form, ("@head", group))
+    # with a painted mask, "this", "here" and "it" are the painted area
+    if "user_mask" in labels:
+        for form in USER_MASK_EN:
+            en[form] = ("@label", "user_mask")
+        for form in USER_MASK_ZH:
+            zh[form] = ("@label", "user_mask")
+    # "dining table" answers to "table" when no label is called that
+    for head, group in heads.items():
+        if len(head) >= 3 and head not in _STOP_LABELS and head not in V.NON_THING_EN:
+            for form in plurals(head):
+                en.setdefault(form, ("@head", tuple(group)))
+    pattern = re.compile(r"(?<![a-z0-9])(?:" + _alternation(list(en)) + r")(?![a-z0-9])") if en else None
+    return pattern, en, zh
+
+
+def tokenize(text: str, labels: list[str]) -> list[Tok]:
+    """Tokens of lower-cased `text`, non-overlapping, longest first, sorted by position (fresh copies: a
+    message is tokenized whole, by clause and when its confidence is counted)."""
+    return [Tok(x.start, x.end, x.text, dict(x.cats)) for x in _tokenize(text, tuple(str(x) for x in labels))]
+
+
+@functools.lru_cache(maxsize=256)
+def _tokenize(text: str, labels: tuple[str, ...]) -> tuple[Tok, ...]:
+    cands: list[Tok] = []
+    for m in _EN_RE.finditer(text):
+        cands.append(Tok(m.start(), m.end(), m.group(0), dict(EN_TABLE[m.group(0)])))
+    pattern, en_labels, zh_labels = _label_tables(tuple(dict.fromkeys(str(x) for x in labels)))
+    if pattern is not None:
+        for m in pattern.finditer(text):
+            cands.append(Tok(m.start(), m.end(), m.group(0), {"thing": en_labels[m.group(0)]}))
+    if CJK.search(text):
+        maxlen = max([_ZH_MAXLEN] + [len(w) for w in zh_labels])
+        # forward maximum matching: the longest word at each place, then on after it ("模糊一点" is 模糊 + 一点)
+        i = 0
+        while i < len(text):
+            step = 1
+            if CJK.search(text[i]) or text[i] in "3tqpPl":
+                for n in range(min(maxlen, len(text) - i), 0, -1):
+                    piece = text[i:i + n]
+                    if piece in zh_labels:
+                        cands.append(Tok(i, i + n, piece, {"thing": zh_labels[piece]}))
+                    elif piece in _ZH_TABLE:
+                        cands.append(Tok(i, i + n, piece, dict(_ZH_TABLE[piece])))
+                    else:
+                        continue
+                    step = n
+                    break
+            i += step
+    # a label form that is also a known word keeps both readings, the label taking the thing slot
+    cands.sort(key=lambda t: (-(t.end - t.start), _PRIORITY[t.cat] if t.cats else 99, t.start))
+    taken: list[Tok] = []
+    for tok in cands:
+        clash = next((o for o in taken if tok.start < o.end and o.start < tok.end), None)
+        if clash is None:
+            taken.append(tok)
+        elif clash.start == tok.start and clash.end == tok.end:
+            for cat, value in tok.cats.items():
+                known = clash.cats.get("thing")
+                if cat == "thing" and isinstance(value, tuple) and (value[0] == "@label" or known is None):
+                    clash.cats["thing"] = value
+                else:
+                    clash.cats.setdefault(cat, value)
+    taken = [t for t in taken if t.cats]
+    for tok in list(taken):
+        head, _, rest = tok.text.partition(" ")
+        thing = en_labels.get(head) or EN_TABLE.get(head, {}).get("thing")
+        if tok.cat == "color" and rest in COLORS and thing is not None and \
+                re.search(r"\b(?:the|her|his|its|their|my|your|our)\s+$", text[:tok.start]):
+            # "make the sky blue" is the sky, blue (not the colour sky blue)
+            taken.remove(tok)
+            taken += [Tok(tok.start, tok.start + len(head), head, {"thing": thing}),
+                      Tok(tok.start + len(head) + 1, tok.end, rest, {"color": rest})]
+        elif tok.cat == "hairc":  # "红发": the colour, then the hair
+            taken.remove(tok)
+            taken += [Tok(tok.start, tok.end - 1, tok.text[:-1], {"color": tok.cats["hairc"]}),
+                      Tok(tok.end - 1, tok.end, tok.text[-1], {"thing": "hair"})]
+        elif tok.text == "画" and text[tok.start - 1:tok.start] in ("的", "幅", "张") and \
+                resolve_thing("painting", labels)[0]:
+            tok.cats["thing"] = "painting"  # "墙上的画" in a picture with a painting; "梵高的画" is a style
+    for tok in taken:
+        if tok.cat == "adjust" and tok.cats["adjust"][0] in ("brightness", "saturation") and any(
+                o.cat == "color" and 0 <= o.start - tok.end <= 1 for o in taken):
+            del tok.cats["adjust"]
+            tok.cats.setdefault("art", True)  # a modifier word, dropped from what is left over
+        if tok.text in ("top", "tops", "bottom", "bottoms", "front", "back") and "thing" in tok.cats and (
+                text[tok.end:].startswith((" of", " left", " right", " half", " part")) or
+                re.search(r"(?:\bat|\bon|\bin|\bfrom|\bto|\bnear) (?:the )?(?:very )?$", text[:tok.start])):
+            del tok.cats["thing"]
+    return tuple(sorted((t for t in taken if t.cats), key=lambda t: t.start))
+
+

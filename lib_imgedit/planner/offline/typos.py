@@ -1,0 +1,70 @@
+"""Typos: mistyped English words spelt right before a request is read."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from ...colors import COLORS
+from .. import vocab as V
+from .tokens import EN_TABLE, FUNCTION_WORDS
+
+_KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_KEY_AT = {c: (r, i) for r, row in enumerate(_KEY_ROWS) for i, c in enumerate(row)}
+
+
+def _near_keys(a: str, b: str) -> bool:
+    (r1, i1), (r2, i2) = _KEY_AT.get(a, (9, 99)), _KEY_AT.get(b, (-9, -99))
+    return a != b and abs(r1 - r2) <= 1 and abs(i1 - i2) <= 1
+
+
+def typo_readings(word: str) -> list[set[str]]:
+    """What a mistyped `word` may have meant, likeliest slips first: two letters swapped ("hiar"), a doubled
+    letter ("blurr"), a letter left out ("backround"), a neighbouring key hit or slipped in ("rwmove")."""
+    n = len(word)
+    if n < 4:
+        return []
+    swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(n - 1)}
+    doubled = {word[:i] + word[i + 1:] for i in range(1, n) if word[i] == word[i - 1]}
+    missing = {word[:i] + c + word[i:] for i in range(n + 1) for c in "abcdefghijklmnopqrstuvwxyz"}
+    slipped: set[str] = set()
+    if n >= 5:
+        for i, ch in enumerate(word):
+            if any(_near_keys(c, ch) for c in word[max(0, i - 1):i] + word[i + 1:i + 2]):
+                slipped.add(word[:i] + word[i + 1:])
+            slipped.update(word[:i] + c + word[i + 1:] for c in _KEY_AT if _near_keys(c, ch))
+    return [tier - {word} for tier in (swapped, doubled, missing, slipped)]
+
+
+@functools.lru_cache(maxsize=1)
+def typo_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
+    """(words a typo may be corrected into, words that are never corrected)."""
+    targets = {w for en, _zh, _alts in V.CONCEPTS.values() for w in en} | set(COLORS) | set(V.TYPO_TARGETS_EN)
+    targets = {w for w in targets if w.isalpha() and len(w) >= 4}
+    known = {w for key in EN_TABLE for w in re.findall(r"[a-z]+", key)} | set(V.EN_FILLERS) | V.NON_THING_EN
+    known |= FUNCTION_WORDS | set(V.TYPO_SAFE_EN.split()) | set(V.INFORMAL_EN.split()) | targets
+    return frozenset(targets), frozenset(known)
+
+
+@functools.lru_cache(maxsize=4096)
+def _corrected(word: str) -> str:
+    targets, known = typo_vocabulary()
+    if word in known:
+        return word
+    fixed = V.TYPOS_EN.get(word)
+    if fixed:
+        return fixed
+    for tier in typo_readings(word):
+        hits = tier & targets
+        if hits:
+            return hits.pop() if len(hits) == 1 else word
+    return word
+
+
+def fix_typos(text: str, labels: list[str]) -> str:
+    """`text` with its mistyped words spelt right; the picture's own label words stay as they are."""
+    own = {w for lab in labels for w in re.findall(r"[a-z]+", str(lab).lower())}
+    return re.sub(r"(?<![a-z'])[a-z]{3,}(?![a-z'])",
+                  lambda m: m.group(0) if m.group(0) in own else _corrected(m.group(0)), text)
+
+
