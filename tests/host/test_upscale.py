@@ -56,11 +56,8 @@ def test_the_picture_executor_enlarges_with_the_webui_upscaler_inside_the_webui(
     from lib_imgedit.host import entry
     from lib_imgedit.host.upscale import upscale_or_none
 
-    try:
-        entry.get_service()
-        assert geometry.upscaler is upscale_or_none
-        assert upscale_or_none(gradient(50, 30), 100, 60).shape == (60, 100, 3) and webui.esrgan.calls
-        webui.shared.sd_upscalers[:] = webui.shared.sd_upscalers[:3]  # no model on disk: Lanczos
-        assert upscale_or_none(gradient(50, 30), 100, 60) is None
-    finally:
-        geometry.set_upscaler(None)
+    entry.get_service()
+    assert geometry.upscaler is upscale_or_none
+    assert upscale_or_none(gradient(50, 30), 100, 60).shape == (60, 100, 3) and webui.esrgan.calls
+    webui.shared.sd_upscalers[:] = webui.shared.sd_upscalers[:3]  # no model on disk: Lanczos
+    assert upscale_or_none(gradient(50, 30), 100, 60) is None

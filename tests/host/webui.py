@@ -137,6 +137,11 @@ class FakeWebUI:
         from lib_imgedit.host import entry
 
         entry._service = None
+        from lib_imgedit import models
+        from lib_imgedit.executors import geometry
+
+        models.set_host_models_dir(None)  # what get_service set for the WebUI must not outlive it
+        geometry.set_upscaler(None)
         from lib_imgedit.host.segmenter import ControlNetSegmenter
 
         ControlNetSegmenter.failed.clear()
