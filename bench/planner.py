@@ -40,14 +40,14 @@ sys.path.insert(0, str(ROOT))
 
 from lib_imgedit.config import load_rules, load_settings  # noqa: E402
 from lib_imgedit.errors import InvalidInstruction  # noqa: E402
-from lib_imgedit.instruction import plan_steps, validate_plan  # noqa: E402
+from lib_imgedit.instruction import validate_plan  # noqa: E402
 from lib_imgedit.planner.base import PlanContext, Planner, PlanResult, Turn  # noqa: E402
 from lib_imgedit.planner.llm import LLMPlanner  # noqa: E402
 from lib_imgedit.planner.modes import MODES  # noqa: E402
 from lib_imgedit.planner.offline import OfflinePlanner  # noqa: E402
 from lib_imgedit.planner.profiles import profile_from_dict  # noqa: E402
 from lib_imgedit.planner.registry import PlannerRegistry  # noqa: E402
-from lib_imgedit.planner.scoring import load_cases, score_case  # noqa: E402
+from lib_imgedit.planner.scoring import DialogueState, load_cases, score_case, turn_problems  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 SHARED = ROOT.parent / "shared" / "dev-set"
@@ -109,48 +109,18 @@ def run_single(planner: Planner, name: str, offline: Planner, rules: dict[str, A
     return tally.row()
 
 
-def judge_turn(turn: dict[str, Any], got: dict[str, Any]) -> bool:
-    """A turn of a dev-set conversation: one plan, or the expected `steps` in order, each judged as a case
-    (ops, targets, keywords) and, for `adjust`, by the parameters it must set."""
-    expected = turn["steps"] if "steps" in turn else [turn]
-    steps = plan_steps(got)
-    if len(steps) != len(expected):
-        return False
-    for step, want in zip(steps, expected, strict=True):
-        if not score_case(want, step):
-            return False
-        if want.get("adjust") and step.get("operation") == "adjust" and not set(step.get("adjust") or {}) & set(want["adjust"]):
-            return False
-    return True
-
-
 def run_dialogues(planner: Planner, name: str, offline: Planner, rules: dict[str, Any],
                   dialogues: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each turn planned in the context the service builds (`scoring.DialogueState`), judged as the dev set's
+    eval_dialogues.py judges it (`scoring.turn_problems`)."""
     tally = Tally()
     for dialogue in dialogues:
-        history: list[Turn] = []
-        edits: list[dict[str, Any]] = []
-        undone: list[dict[str, Any]] = []
-        asked = ""
+        state = DialogueState(list(dialogue["labels"]))
         for turn in dialogue["turns"]:
-            labels = list(dialogue["labels"]) + (["user_mask"] if turn.get("mask") else [])
-            ctx = PlanContext(text=turn["text"], labels=labels, shares={n: 1 / len(labels) for n in labels},
-                              history=history[-12:], current=edits[-1] if edits else None, edits=edits[-12:],
-                              asked=asked, user_mask=bool(turn.get("mask")))
             started = time.perf_counter()
-            got, result = plan(planner, offline, rules, ctx)
-            tally.add(judge_turn(turn, got), result, name, time.perf_counter() - started)
-            op = got.get("operation")
-            asked = got.get("question", "") if op == "clarify" else ""
-            for _ in range(int(got.get("count", 1)) if op in ("undo", "redo") else 0):
-                if op == "undo" and edits:
-                    undone.append(edits.pop())
-                elif op == "redo" and undone:
-                    edits.append(undone.pop())
-            if op not in ("undo", "redo", "clarify"):
-                edits.append(got)
-                undone.clear()
-            history += [Turn("user", turn["text"], got), Turn("assistant", got.get("reply") or got.get("question") or "", got)]
+            got, result = plan(planner, offline, rules, state.context(turn["text"], bool(turn.get("mask"))))
+            tally.add(not turn_problems(turn, got), result, name, time.perf_counter() - started)
+            state.apply(turn["text"], got)
     return tally.row()
 
 
@@ -208,6 +178,7 @@ def main() -> None:
     parser.add_argument("--llama-python", default=sys.executable, help="interpreter with llama-cpp-python[server]")
     parser.add_argument("--template", default="compact", help="template for the local model")
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--sets", default="dev set,own cases,conversations", help="which sets the model profiles plan")
     args = parser.parse_args()
 
     rules = load_rules()
@@ -236,9 +207,12 @@ def main() -> None:
                 subsets = {"dev set": devset, "own cases": evenly(own, args.llm_cases),
                            "conversations": evenly(dialogues, args.llm_dialogues)}
                 for label, items in subsets.items():
+                    if label not in args.sets.split(","):
+                        continue
                     print(f"{name} [{mode}]: {label} ({len(items)}) ...", file=sys.stderr, flush=True)
                     runner = run_dialogues if label == "conversations" else run_single
                     rows.append((f"{name} [{mode}]", label, runner(planner, name, offline, rules, items)))
+                    print(f"  {rows[-1]}", file=sys.stderr, flush=True)  # a long run shows each figure as it comes
     finally:
         if server is not None:
             server.terminate()
