@@ -98,7 +98,11 @@ def _confidence(draft: Draft, ins: dict[str, Any], labels: list[str], zh: bool) 
     """How sure: by how the draft was found, times the share of the clause's words that were read."""
     base = _KIND_SURE.get(draft.kind, 1.0)
     if ins.get("operation") == "clarify" and draft.kind not in ("chat", "ask"):
-        return min(base, 0.5)  # asked back: sure only that it could not act
+        # Asked back. With every word read, the request names something the picture lacks ("make the horse
+        # white" with no horse): as sure of that as of an edit. With words it could not read, it is sure only
+        # that it could not act, and a model may read more.
+        read = _read_share(draft.text, ins, labels, zh) if draft.text else 0.0
+        return base * read if read >= 0.9 else min(base, 0.5)
     if draft.kind in ("ask", "chat", "history", "picture", "question") or not draft.text:
         return base
     return base * _read_share(draft.text, ins, labels, zh)
