@@ -90,8 +90,8 @@ def test_a_turn_shows_its_progress_eta_and_live_preview(make_webui, settings, ru
     progress = [r["progress"] for r in active]
     assert progress == sorted(progress) and 0 < progress[len(progress) // 2] < 1 and progress[-1] >= 0.9
     # the ETA of this turn: from its own start, not from the previous job's time_start 1000 s ago
-    etas = [r["eta"] for r in active if r["progress"] and r["progress"] > 0.2]
-    assert etas and all(0 <= eta < took for eta in etas), etas
+    etas = [r["eta"] for r in active if r["progress"] and r["progress"] > 0.3]
+    assert etas and all(0 <= eta < 2 * took + 1 for eta in etas), etas
     assert all(r["textinfo"] == "Chat Edit: Stable Diffusion inpaint" for r in active[-3:])
     # the sampler's previews reach the page, each once, with ids counted from this turn
     previews = [r for r in active if r["live_preview"]]
@@ -148,7 +148,7 @@ def test_interrupt_ends_the_task_and_the_state_promptly(webui, settings, rules, 
     with pytest.raises(Interrupted):
         turn(WebUITabHost(), "task(int)", lambda report: HostExecutor(settings, rules).run(
             sd_request(settings, rules, INPAINT, progress=report, cancel=cancel)))
-    assert time.time() - pressed[0] < 0.6, "the task ends within a watcher tick and a sampling step"
+    assert time.time() - pressed[0] < 1.5, "the task ends within a watcher tick and a sampling step"
     after_the_turn(webui, "task(int)")
 
 
@@ -164,7 +164,7 @@ def test_a_second_turn_starts_with_fresh_progress(webui, settings, rules):
         res = api("task(b)")
         assert res["active"] and (res["progress"], res["eta"], res["live_preview"]) == (0, None, None)
         assert res["textinfo"] == "Chat Edit"
-        time.sleep(0.3)  # planning: not part of the work the ETA extrapolates
+        time.sleep(1.0)  # planning: not part of the work the ETA extrapolates
         report(0, 4, "local adjust")
         time.sleep(0.3)
         report(1, 4, "local adjust")
@@ -172,7 +172,7 @@ def test_a_second_turn_starts_with_fresh_progress(webui, settings, rules):
 
     res = turn(host, "task(b)", second)
     assert res["progress"] == 0.25 and res["textinfo"] == "Chat Edit: local adjust"
-    assert 0.6 <= res["eta"] < 1.5, "ETA from this turn's first step: 0.3 s a quarter (2.1 s with the planning)"
+    assert 0.6 <= res["eta"] < 3, "ETA from this turn's first step: 0.3 s a quarter (3.9 s with the planning)"
     assert api("task(a)")["completed"]
     after_the_turn(webui, "task(b)")
 
