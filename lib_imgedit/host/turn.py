@@ -100,7 +100,8 @@ class Turn:
         self.step, self.steps = step, steps
         now = time.time()
         first = self.started is None
-        self.started = now if first else self.started
+        if first:
+            self.started = now
         if not self.in_host:
             self.textinfo = f"Chat Edit, {text}" if found else f"Chat Edit: {text}"
         if not self._claim(force=False):
