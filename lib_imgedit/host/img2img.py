@@ -4,18 +4,18 @@ One edit, in order: wait for the WebUI's `queue_lock` (other tabs' generations a
 build the parameters (`sd_request`), the ControlNet unit and the face-swap arguments from what is
 installed; put only those scripts on a private copy of the img2img runner; build
 `StableDiffusionProcessingImg2Img` and set `p.scripts`/`p.script_args` last (that assignment runs the
-scripts' `setup`); run `process_images` inside `shared.state.begin/end` with the WebUI's progress and
-Interrupt; composite the result through the mask. A model that is missing, produces NaNs or runs out
-of memory raises UpstreamError, so the service falls back to the next executor.
+scripts' `setup`); run `process_images` with `shared.state` describing it (the tab's turn and its
+progress task, see turn.py, or a job of its own) and the WebUI's Interrupt; composite the result
+through the mask. A model that is missing, produces NaNs or runs out of memory raises UpstreamError,
+so the service falls back to the next executor.
 """
 
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import dataclasses
 import logging
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -35,23 +35,9 @@ from ..executors.watch import Watcher
 from .controlnet import find_controlnet
 from .faceswap import find_face_swap, roop_model
 from .runner import find_script, private_runner, ui_defaults
+from .turn import host_generation
 
 log = logging.getLogger("imgedit")
-
-# The WebUI progress task ("task(...)") the current edit reports to; the tab sets it with `progress_task`.
-_TASK: contextvars.ContextVar[str | None] = contextvars.ContextVar("imgedit_task", default=None)
-
-
-@contextlib.contextmanager
-def progress_task(id_task: str | None) -> Iterator[None]:
-    """Within this block, edits report to the WebUI's progress task `id_task` (the id the page's
-    `requestProgress` polls), as the WebUI's own img2img does."""
-    token = _TASK.set(id_task)
-    try:
-        yield
-    finally:
-        _TASK.reset(token)
-
 
 def _failure(exc: BaseException) -> UpstreamError:
     """A generation error as the UpstreamError that makes the service try the next executor."""
@@ -93,15 +79,12 @@ class HostExecutor(Executor):
 
     # ------------------------------------------------------------ the edit
     def run(self, request: EditRequest) -> EditResult:
-        from modules import call_queue, progress, scripts, shared
+        from modules import call_queue, scripts, shared
 
         if request.cancel is not None and request.cancel.is_set():
             raise Interrupted("the edit was interrupted")
         if scripts.scripts_img2img is None:
             raise UpstreamError("the WebUI's img2img scripts are not ready yet")
-        task = _TASK.get()
-        if task:
-            progress.add_task_to_queue(task)
         with call_queue.queue_lock:
             model = shared.sd_model  # loads the checkpoint on first use
             if model is None:
@@ -110,7 +93,7 @@ class HostExecutor(Executor):
             plan = plan_img2img(request, sdxl)
             picked, info = self._scripts(request, plan, scripts.scripts_img2img, sdxl)
             p = self._processing(request, plan, picked, scripts.scripts_img2img)
-            processed, interrupted = self._process(request, p, task)
+            processed, interrupted = self._process(request, p)
         if interrupted:
             raise Interrupted("the edit was interrupted")
         if not getattr(processed, "images", None):
@@ -160,31 +143,26 @@ class HostExecutor(Executor):
         p.script_args = args  # last: assigning both runs the scripts' setup()
         return p
 
-    def _process(self, request: EditRequest, p: Any, task: str | None) -> tuple[Any, bool]:
-        """process_images(p) inside shared.state.begin/end, with progress and Interrupt."""
-        from modules import processing, progress, shared
+    def _process(self, request: EditRequest, p: Any) -> tuple[Any, bool]:
+        """process_images(p) with the WebUI's progress (`shared.state`, for the turn's task when the tab
+        runs one: see turn.py) and Interrupt."""
+        from modules import processing, shared
 
         state = shared.state
+        text = f"Stable Diffusion {request.instruction.operation}"
 
         def tick() -> None:
             if request.progress is not None and state.sampling_steps:
-                request.progress(int(state.sampling_step), int(state.sampling_steps), state.textinfo or "Stable Diffusion")
+                request.progress(int(state.sampling_step), int(state.sampling_steps), text)
 
-        state.begin(job=task or "imgedit")
-        if task:
-            progress.start_task(task)
-        state.textinfo = f"Chat Edit: {request.instruction.operation}"
         try:
-            with Watcher(tick, request.cancel, state.interrupt) as watch, contextlib.closing(p):
+            with host_generation(request.progress, text), Watcher(tick, request.cancel, state.interrupt) as watch, \
+                    contextlib.closing(p):
                 processed = processing.process_images(p)
             return processed, bool(state.interrupted or watch.cancelled)
         except Exception as exc:
             log.exception("Stable Diffusion failed")
             raise _failure(exc) from None
-        finally:
-            if task:
-                progress.finish_task(task)
-            state.end()
 
     def _save(self, final: np.ndarray, p: Any, processed: Any, infotext: str) -> None:
         """Save the result where the WebUI saves img2img samples, with its infotext (which carries the

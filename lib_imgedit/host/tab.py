@@ -1,22 +1,40 @@
 """What the Chat Edit tab gets from the WebUI: send-to buttons bound the WebUI's way, settings saved
-into the WebUI's own Settings, and the host's samplers, schedulers and ControlNet modules as choices.
-Progress and Interrupt need nothing here: the in-process executor reports to `shared.state` and turns
-the tab's cancel flag into the WebUI's interrupt."""
+into the WebUI's own Settings, the host's samplers, schedulers and ControlNet modules as choices, and
+the WebUI's own progress display: each turn is a WebUI progress task (turn.py) that the page polls
+with `requestProgress`, with this turn's progress, ETA and the sampler's live preview. Interrupt needs
+nothing here: the in-process executor turns the tab's cancel flag into the WebUI's interrupt."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from typing import Any
+from typing import Any, Iterator
 
+from ..executors.base import ProgressFn
 from ..ui.tabhost import TabHost
 from .sendto import bind_send_to
 from .settings import option_key
+from .turn import webui_turn
 
 log = logging.getLogger("imgedit")
 
 
 class WebUITabHost(TabHost):
     send_to = ("img2img", "inpaint")
+    page_progress = True
+
+    @contextlib.contextmanager
+    def generating(self, progress: ProgressFn, task_id: str = "") -> Iterator[ProgressFn]:
+        if not task_id:  # no page polls for it: nothing to show
+            yield progress
+            return
+        with webui_turn(task_id) as turn:
+
+            def report(done: int, total: int, text: str) -> None:
+                progress(done, total, text)
+                turn.report(done, total, text)
+
+            yield report
 
     def register_send_to(self, buttons: dict[str, Any], image: Any, text: Any) -> None:
         bind_send_to(buttons, image, text)

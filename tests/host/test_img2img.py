@@ -12,7 +12,7 @@ from sd_helpers import gradient, sd_request
 
 from lib_imgedit.errors import ExecutorUnavailable, Interrupted, UpstreamError
 from lib_imgedit.executors import EXECUTORS
-from lib_imgedit.host.img2img import HostExecutor, progress_task
+from lib_imgedit.host.img2img import HostExecutor
 from lib_imgedit.host.runner import private_runner
 from lib_imgedit.service import EditService
 
@@ -265,11 +265,12 @@ def test_the_webui_interrupt_button_stops_the_edit(webui, settings, rules):
         run(settings, rules, INPAINT)
 
 
-def test_progress_task_reports_to_the_webui(webui, settings, rules):
-    with progress_task("task(abc123)"):
-        run(settings, rules, INPAINT)
-    assert webui.progress.started == ["task(abc123)"] and webui.progress.finished_tasks == ["task(abc123)"]
-    assert webui.shared.state.begun == ["task(abc123)"]
+def test_without_a_turn_the_edit_is_a_webui_job_of_its_own(webui, settings, rules):
+    """An API request: shared.state begun and ended around the generation, inside queue_lock, no task."""
+    run(settings, rules, INPAINT)
+    p = webui.processing.runs[-1]
+    assert webui.shared.state.begun == ["imgedit"] and p.state_job == "imgedit" and p.lock_held
+    assert webui.shared.state.job == "" and webui.shared.state.job_count == 0 and webui.progress.started == []
 
 
 @pytest.mark.parametrize("error,match", [

@@ -188,12 +188,17 @@ def process_images(p):
         p.scripts.process(p)
     if fail_with is not None:
         raise fail_with
-    shared.state.sampling_steps = p.steps
+    state = shared.state
+    if state.job_count == -1:
+        state.job_count = p.n_iter
+    state.sampling_steps, state.sampling_step = p.steps, 0  # as the sampler's launch_sampling
     for step in range(p.steps):
-        if shared.state.interrupted:
+        if state.interrupted:
             break
-        shared.state.sampling_step = step
+        state.sampling_step = step
+        state.current_latent = np.full((8, 8, 3), step * 255 // max(p.steps, 1), np.uint8)  # store_latent
         time.sleep(step_delay)
+    state.nextjob()
     image = p.init_images[0] if shared.state.interrupted else _generate(p)
     if p.scripts is not None:
         pp = scripts.PostprocessImageArgs(image)

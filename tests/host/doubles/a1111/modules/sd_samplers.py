@@ -8,3 +8,10 @@ all_samplers = [SamplerData(n, None, [], {}) for n in ("DPM++ 2M", "Euler a", "E
 
 def visible_samplers():
     return list(all_samplers)
+
+
+def sample_to_image(latent):
+    """The preview of a latent (the double's latents are small uint8 arrays)."""
+    from PIL import Image
+
+    return Image.fromarray(latent).resize((64, 64))
