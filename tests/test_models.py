@@ -68,8 +68,12 @@ def entry(name: str = "tiny", sha256: str | None = SHA, size: int | None = None)
 
 @pytest.fixture(autouse=True)
 def online(monkeypatch):
-    """These tests download (from the local stand-in hub), whatever the suite's HF_HUB_OFFLINE says."""
+    """These tests download (from the local stand-in hub), whatever the suite's HF_HUB_OFFLINE says
+    (huggingface_hub reads it once, when first imported)."""
+    from huggingface_hub import constants
+
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
 
 
 @pytest.fixture
