@@ -22,11 +22,12 @@ import numpy as np
 from . import images, redact
 from .blobs import BlobStore
 from .config import Settings, load_rules
-from .conversation import HISTORY_TURNS, FailedTurn, FailedTurns, conversation_context, picture_context
+from .conversation import HISTORY_TURNS, conversation_context, picture_context
 from .errors import (
     BadRequest,
     Conflict,
     ImgEditError,
+    Interrupted,
     InvalidInstruction,
     NotFound,
     PayloadTooLarge,
@@ -51,7 +52,7 @@ from .replies import describe_labels, plan_reply
 from .segment import SEGMENTERS, LabelMap, build_segmenter, grounding
 from .segment.base import LABEL_RE
 from .segment.combine import SegmenterChain
-from .store import Node, NodeBrief, Session, SessionStore, open_store
+from .store import Message, Node, NodeBrief, Session, SessionStore, open_store
 
 log = logging.getLogger("imgedit")
 
@@ -99,7 +100,6 @@ class EditService(PlanExecution):
         self._chain: tuple[tuple[Any, ...], SegmenterChain] | None = None
         self._chain_lock = threading.Lock()
         self._cancel: dict[str, threading.Event] = {}
-        self._failed = FailedTurns()
 
     # ---------------------------------------------------------------- plumbing
     @contextmanager
@@ -304,7 +304,11 @@ class EditService(PlanExecution):
             session = self._owned(session_id, client)
             node, labels = self._edit_base(session, mask_png)
             ctx = self._context(session, node, labels, text, user_mask=mask_png is not None)
-            plan, result = plan_validated(self.planner_for(session), self.offline, ctx, self.rules)
+            try:
+                plan, result = plan_validated(self.planner_for(session), self.offline, ctx, self.rules)
+            except ImgEditError as exc:  # the model failed: kept in the chat like a failed edit
+                self._keep_failed(session, node, self.store.new_message(session.id, "user", text, node=node.id), exc)
+                raise
             return self._run_turn(session, node, labels, text, plan, result, mask_png, progress)
 
     def planning_context(self, session_id: str, client: str, text: str, mask_png: bytes | None = None) -> PlanContext:
@@ -404,8 +408,7 @@ class EditService(PlanExecution):
         """What the planner knows of this conversation: the latest messages (failed turns marked), the
         plans still applied on the current branch, a question it asked back, a drawn mask (bounded reads)."""
         return conversation_context(labels, text, self.store.recent_messages(session.id, HISTORY_TURNS),
-                                    self._ancestors(session.id, node), failed=self._failed.get(session.id),
-                                    user_mask=user_mask, grounding=self.grounding_available(),
+                                    self._ancestors(session.id, node), user_mask=user_mask, grounding=self.grounding_available(),
                                     image_png=self.blobs.get(node.image))
 
     def _run_turn(self, session: Session, node: Node, labels: LabelMap, text: str, plan: EditPlan,
@@ -430,8 +433,8 @@ class EditService(PlanExecution):
         try:
             face = self._source_face(session) if any(s.operation == "face_swap" for s in plan.steps) else None
             done = self.run_steps(session.id, self.node_image(node), labels, plan.steps, face, progress)
-        except ImgEditError as exc:  # nothing is kept; the planner still hears of it
-            self._failed.add(session.id, FailedTurn(time.time(), text, plan.to_dict(), redact.redact(exc.message)))
+        except ImgEditError as exc:  # the picture stays; a turn that failed for want of a backend stays in the chat
+            self._keep_failed(session, node, user_msg, exc)
             raise
         seconds = time.perf_counter() - started
         results = done.results
@@ -444,7 +447,6 @@ class EditService(PlanExecution):
         if mask_png is not None:
             keys["mask"] = self.blobs.put(images.encode_png(labels.masks[USER_MASK].astype(np.uint8) * 255), "png")
         info = dict(results[0].info) if len(results) == 1 else {"steps": [r.info for r in results]}
-        executor = "+".join(dict.fromkeys(r.executor for r in results))
         new = self.store.new_node(session.id, parent=node.id, instruction=plan.to_dict(), executor=executor,
                                   info=redact.redact_data({**info, "seconds": round(seconds, 3), "planner": result.planner}),
                                   **keys)
@@ -460,6 +462,21 @@ class EditService(PlanExecution):
         self.store.commit_turn(session.id, [new], [user_msg, msg], new.id, expect_current=session.current)
         return TurnOutcome(session.id, new.id, reply, png, plan.to_dict(), new_labels.summary(), new.suggestions,
                            executor, result.planner, notes, len(new_labels.faces))
+
+    def _keep_failed(self, session: Session, node: Node, user_msg: Message, exc: ImgEditError) -> None:
+        """Store the user's message and the error as the assistant's answer (no node, `current` unchanged),
+        so the chat shows it after a reload and the planner hears of it. Bad requests (4xx) are not kept;
+        an interrupted turn is."""
+        if exc.status < 500 and not isinstance(exc, Interrupted):
+            return
+        error = {"error": type(exc).__name__, "message": redact.redact(exc.message), "status": exc.status}
+        user_msg.data["failed"] = True
+        msg = self.store.new_message(session.id, "assistant", error["message"], node=node.id,
+                                     data={"failed": True, "error": error})
+        try:
+            self.store.commit_turn(session.id, [], [user_msg, msg], None, expect_current=session.current)
+        except ImgEditError as store_exc:  # the caller still gets the turn's own error
+            log.warning("the failed turn was not stored: %s", store_exc.message)
 
     def _source_face(self, session: Session) -> np.ndarray:
         key = session.data.get("source_face")
