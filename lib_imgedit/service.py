@@ -41,6 +41,7 @@ from .instruction import EditPlan, build_plan_schema, build_schema, plan_steps, 
 from .lang import is_zh
 from .limits import Limits
 from .masks import overlay
+from .phrase_targets import PhraseTargets, phrase_targets
 from .planner import PlanContext, Planner, PlanResult, plan_validated
 from .planner.llm import LLMPlanner
 from .planner.offline import OfflinePlanner
@@ -176,7 +177,7 @@ class EditService(PlanExecution):
 
     def grounding_available(self) -> bool:
         """Whether a named thing that is not among the labels can be looked for (then the planner may
-        target it, and `_ground` finds it or says it is not there)."""
+        target it, and `PhraseTargets` finds it or says it is not there)."""
         return grounding.grounding_available(self.settings)[0]
 
     def planner_for(self, session: Session | None) -> Planner:
@@ -304,12 +305,14 @@ class EditService(PlanExecution):
             session = self._owned(session_id, client)
             node, labels = self._edit_base(session, mask_png)
             ctx = self._context(session, node, labels, text, user_mask=mask_png is not None)
+            named = PhraseTargets(lambda: self.node_image(node), labels, self.settings, is_zh(text), progress)
             try:
-                plan, result = plan_validated(self.planner_for(session), self.offline, ctx, self.rules)
+                plan, result = plan_validated(self.planner_for(session), self.offline, ctx, self.rules, named)
             except ImgEditError as exc:  # the model failed: kept in the chat like a failed edit
                 self._keep_failed(session, node, self.store.new_message(session.id, "user", text, node=node.id), exc)
                 raise
-            return self._run_turn(session, node, labels, text, plan, result, mask_png, progress)
+            result.notes += named.notes
+            return self._run_turn(session, node, named.labels, text, plan, result, mask_png, progress)
 
     def planning_context(self, session_id: str, client: str, text: str, mask_png: bytes | None = None) -> PlanContext:
         """What the planner would see for `text` as the session's next message (nothing is stored)."""
@@ -384,7 +387,11 @@ class EditService(PlanExecution):
             clean.append(name)
         ctx = PlanContext(text=text, labels=clean, user_mask=USER_MASK in clean, grounding=self.grounding_available())
         session = Session("", "", 0, 0, profile=self._check_profile(profile))
-        return plan_validated(self.planner_for(session), self.offline, ctx, self.rules)[1]
+
+        def named(plan: Any) -> tuple[Any, list[str]]:  # no picture to look in: a phrase target stands as named
+            return plan, clean + phrase_targets(plan, clean)
+
+        return plan_validated(self.planner_for(session), self.offline, ctx, self.rules, named if ctx.grounding else None)[1]
 
     def config(self) -> dict[str, Any]:
         return {
