@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from . import model_offers
 from .config import Settings
 from .execution import USER_MASK
 from .executors.base import ProgressFn
@@ -67,6 +68,14 @@ class PhraseTargets:
         ok, why = grounding.grounding_available(self.settings)
         if not ok:
             return self._cannot_look(phrase, why)
+        spec = grounding.grounder(self.settings).spec
+        if model_offers.must_ask(spec, self.settings):
+            size = f"{spec.size_mb:.0f} MB"
+            if self.zh:
+                return (f"我可以用 {spec.title}（下载 {size}，{spec.licence}）查找 {phrase}：说“下载模型”，或在设置里打开"
+                        f"“Download large models without asking”。{self._seen()}")
+            return (f"I can look for {_a(phrase)} with {spec.title} ({size} download, {spec.licence}): say 'download the "
+                    f"models' or turn on 'Download large models without asking' in Settings. {self._seen()}")
         try:
             mask, score = grounding.ground(self._image(), phrase, self.settings, self.progress)
         except Exception as exc:  # a model that cannot be had or crashes: say so, never a server error

@@ -19,9 +19,9 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
-from . import images, redact
+from . import images, model_offers, redact
 from .blobs import BlobStore
-from .config import Settings, load_rules
+from .config import Settings, load_rules, save_settings
 from .conversation import HISTORY_TURNS, conversation_context, picture_context
 from .errors import (
     BadRequest,
@@ -36,6 +36,7 @@ from .errors import (
 )
 from .execution import USER_MASK, PlanExecution, on_drawn_mask, with_user_mask, without_user_mask
 from .executors import ALWAYS, EXECUTORS
+from .executors.base import ProgressFn
 from .infotext import make_infotext
 from .instruction import EditPlan, build_plan_schema, build_schema, plan_steps, validate_plan
 from .lang import is_zh
@@ -101,6 +102,7 @@ class EditService(PlanExecution):
         self._chain: tuple[tuple[Any, ...], SegmenterChain] | None = None
         self._chain_lock = threading.Lock()
         self._cancel: dict[str, threading.Event] = {}
+        self.persist_settings: Callable[[Settings, list[str]], None] = save_settings  # the WebUI's adapter writes its Settings
 
     # ---------------------------------------------------------------- plumbing
     @contextmanager
@@ -166,14 +168,23 @@ class EditService(PlanExecution):
                 self._chain = (key, build_segmenter(s))
             return self._chain[1]
 
-    def segment(self, image: np.ndarray, notes: list[str] | None = None) -> LabelMap:
-        """The picture's label map; what was skipped on the way (a model that cannot be had) goes to `notes`."""
+    def segment(self, image: np.ndarray, notes: list[str] | None = None, progress: ProgressFn | None = None,
+                held: list[dict[str, Any]] | None = None) -> LabelMap:
+        """The picture's label map. A large download the user has not agreed to is passed over and goes to
+        `held` (`model_offers.py`); what was downloaded or skipped (a model that cannot be had) goes to
+        `notes`, and a download's progress to `progress`."""
         chain = self.segmenter()
+        pending = chain.pending_downloads()
+        wait = model_offers.held_back(pending, self.settings)
+        if held is not None:
+            held += wait
+        chain.progress = progress  # the chain is shared: a download reports to the turn that started it last
         try:
-            return chain.segment(image)
+            return chain.segment(image, hold={p["name"] for p in wait})
         finally:
+            chain.progress = None
             if notes is not None:
-                notes += chain.take_notes()
+                notes += chain.take_notes() + model_offers.downloaded([p for p in pending if p not in wait], self.settings)
 
     def grounding_available(self) -> bool:
         """Whether a named thing that is not among the labels can be looked for (then the planner may
@@ -271,8 +282,9 @@ class EditService(PlanExecution):
 
     # ---------------------------------------------------------------- turns
     def upload(self, session_id: str, client: str, raw: bytes, label_map: LabelMap | None = None,
-               lang: str = "") -> TurnOutcome:
-        """Store a new picture as a root node (a session may hold several), segment it, describe it."""
+               lang: str = "", progress: ProgressFn | None = None) -> TurnOutcome:
+        """Store a new picture as a root node (a session may hold several), segment it, describe it; a
+        model downloaded first reports to `progress`, a large one waits to be asked for (the reply offers it)."""
         self._admit(session_id)
         with self._lock(session_id):
             session = self._owned(session_id, client)
@@ -281,16 +293,20 @@ class EditService(PlanExecution):
             if label_map is not None and (label_map.width, label_map.height) != (w, h):
                 raise BadRequest(f"the label map is {label_map.width}x{label_map.height} but the image is {w}x{h}")
             notes: list[str] = []
-            labels = label_map if label_map is not None else self.segment(image, notes)
+            held: list[dict[str, Any]] = []
+            labels = label_map if label_map is not None else self.segment(image, notes, progress, held)
             png = images.encode_png(image)
             node = self.store.new_node(session.id, parent=None, image=self.blobs.put(png, "png"),
                                        labelmap=self.blobs.put(labels.to_bytes(), "npz"), kind="upload")
             zh = lang.startswith("zh") or (lang == "" and self.settings.language == "zh_CN")
             node.suggestions = self._suggest(labels, [], zh, session, png)
-            reply = describe_labels(labels, zh) + (" (" + "; ".join(notes) + ")" if notes else "")
+            reply = _with_notes(describe_labels(labels, zh), notes)
+            if held:
+                reply += " " + model_offers.offer(held, labels.names, zh)
+            offered = {"downloads": [{k: p[k] for k in ("name", "title", "size_mb", "licence")} for p in held]} if held else {}
             msgs = [
                 self.store.new_message(session.id, "user", "[image]", node=node.id, data={"upload": True}),
-                self.store.new_message(session.id, "assistant", reply, node=node.id, data={"labels": labels.summary()}),
+                self.store.new_message(session.id, "assistant", reply, node=node.id, data={"labels": labels.summary(), **offered}),
             ]
             self.store.commit_turn(session.id, [node], msgs, node.id, expect_current=session.current)
             return TurnOutcome(session.id, node.id, reply, png, labels=labels.summary(), suggestions=node.suggestions,
@@ -303,6 +319,8 @@ class EditService(PlanExecution):
         self._admit(session_id)
         with self._lock(session_id):
             session = self._owned(session_id, client)
+            if model_offers.agrees(text):
+                return self._download_models(session, text, progress)
             node, labels = self._edit_base(session, mask_png)
             ctx = self._context(session, node, labels, text, user_mask=mask_png is not None)
             named = PhraseTargets(lambda: self.node_image(node), labels, self.settings, is_zh(text), progress)
@@ -485,6 +503,33 @@ class EditService(PlanExecution):
         except ImgEditError as store_exc:  # the caller still gets the turn's own error
             log.warning("the failed turn was not stored: %s", store_exc.message)
 
+    def _download_models(self, session: Session, text: str, progress: ProgressFn | None) -> TurnOutcome:
+        """The user agreed to large downloads: remember it for the server (the setting), then read the
+        current picture again with every model, downloading them (a new node with the same picture and
+        the new labels, so undo goes back to the old ones)."""
+        zh = is_zh(text)
+        if not self.settings.download_large_models:
+            self.settings = self.settings.update({"download_large_models": True})
+            self.persist_settings(self.settings, ["download_large_models"])
+        node = self._current(session)
+        user_msg = self.store.new_message(session.id, "user", text, node=node.id if node else None,
+                                          data={"download_models": True})
+        if node is None:
+            reply = "好的，需要时会下载大模型。请上传一张图片。" if zh else "OK: large models will be downloaded when needed. Upload a picture."
+            msg = self.store.new_message(session.id, "assistant", reply, data={"download_models": True})
+            self.store.commit_turn(session.id, [], [user_msg, msg], None, expect_current=session.current)
+            return TurnOutcome(session.id, None, reply)
+        notes: list[str] = []
+        labels = self.segment(self.node_image(node), notes, progress)
+        new = self.store.new_node(session.id, parent=node.id, image=node.image, labelmap=self.blobs.put(labels.to_bytes(), "npz"),
+                                  executor="segment", info={"relabelled": True}, suggestions=node.suggestions)
+        reply = _with_notes(describe_labels(labels, zh), notes)
+        msg = self.store.new_message(session.id, "assistant", reply, node=new.id,
+                                     data={"labels": labels.summary(), "download_models": True})
+        self.store.commit_turn(session.id, [new], [user_msg, msg], new.id, expect_current=session.current)
+        return TurnOutcome(session.id, new.id, reply, self.blobs.get(new.image), labels=labels.summary(),
+                           suggestions=new.suggestions, executor="segment", notes=notes, faces=len(labels.faces))
+
     def _source_face(self, session: Session) -> np.ndarray:
         key = session.data.get("source_face")
         if not key:
@@ -575,6 +620,10 @@ class EditService(PlanExecution):
 def _short(plan: EditPlan) -> str:
     """A hand-run plan as the chat shows it."""
     return " + ".join(", ".join(f"{k}={v}" for k, v in step.to_dict().items() if k != "reply") for step in plan.steps)
+
+
+def _with_notes(reply: str, notes: list[str]) -> str:
+    return reply + (" (" + "; ".join(notes) + ")" if notes else "")
 
 
 def _checked_id(session_id: Any) -> str:

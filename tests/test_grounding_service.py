@@ -57,8 +57,8 @@ def photo() -> np.ndarray:
     return img
 
 
-def serve(settings, monkeypatch, with_model: bool):
-    settings = settings.update({"turns_per_minute": 10000, "suggestions": False, "models_offline": True,
+def serve(settings, monkeypatch, with_model: bool, size_mb: float = 0.0):
+    settings = settings.update({"turns_per_minute": 10000, "suggestions": False, "models_offline": not size_mb,
                                 "grounding_threshold": 0.5})
     folder = models.models_dir(settings) / "clipseg"
     if with_model:
@@ -66,7 +66,8 @@ def serve(settings, monkeypatch, with_model: bool):
         tokenizer_json(folder / "tokenizer.json", ["cup", "dog"])
     monkeypatch.setitem(models.catalog(), "clipseg", models.parse_spec("clipseg", {
         "kind": "grounding", "head": "clipseg", "title": "tiny CLIPSeg", "repo": "test/clipseg", "revision": "b" * 40,
-        "files": [{"role": "model", "path": "onnx/model_quantized.onnx"}, {"role": "tokenizer", "path": "tokenizer.json"}],
+        "files": [{"role": "model", "path": "onnx/model_quantized.onnx", "size_mb": size_mb},
+                  {"role": "tokenizer", "path": "tokenizer.json"}],
         "licence": "test", "input": {"size": [352, 352], "mean": [0.5] * 3, "std": [0.5] * 3, "scale": 1 / 255},
     }))  # fmt: skip
     monkeypatch.setattr(grounding, "_grounders", {})
@@ -137,6 +138,17 @@ def test_without_a_grounding_model_the_same_plan_is_a_question_saying_why(settin
     assert body["reply"].startswith("I can't look for a cup: finding things that are not among the labels needs the "
                                     "grounding model (") and "not downloaded" in body["reply"] and "I can see: sky" in body["reply"]
     assert client.get(f"{API}/sessions/{sid}").json()["current"] == before["current"]
+
+
+def test_a_large_grounding_model_is_asked_for_before_it_is_downloaded(settings, monkeypatch):
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    service, client, scripted, sid, up = serve(settings, monkeypatch, with_model=False, size_mb=141)
+    scripted.plan_json = {"operation": "remove", "targets": ["cup"]}
+    r = say(client, sid, "remove the cup")
+    assert r.status_code == 200 and r.json()["instruction"]["operation"] == "clarify", r.text
+    assert r.json()["reply"].startswith("I can look for a cup with tiny CLIPSeg (141 MB download, test): say 'download "
+                                        "the models' or turn on 'Download large models without asking' in Settings.")
+    assert not models.is_present("clipseg", service.settings) and client.get(f"{API}/sessions/{sid}").json()["current"] == up["node_id"]
 
 
 @pytest.mark.parametrize("with_model", [True, False])
