@@ -478,10 +478,8 @@ class EditService(PlanExecution):
         did = [step for n in self._ancestors(session.id, node) for step in plan_steps(n.instruction)]
         did += [s.to_dict() for s in plan.steps]
         new.suggestions = self._suggest(new_labels, did, zh, session, png, plan.to_dict())
-        reply = plan_reply(plan, results, zh)
         notes = result.notes + [n for r in results for n in r.info.get("notes") or []]  # the executors': e.g. ControlNet missing
-        if notes:
-            reply += " (" + "; ".join(notes) + ")"
+        reply = _with_notes(plan_reply(plan, results, zh), notes)
         msg = self.store.new_message(session.id, "assistant", reply, node=new.id,
                                      data={"instruction": plan.to_dict(), "executor": executor})
         self.store.commit_turn(session.id, [new], [user_msg, msg], new.id, expect_current=session.current)
@@ -505,8 +503,8 @@ class EditService(PlanExecution):
 
     def _download_models(self, session: Session, text: str, progress: ProgressFn | None) -> TurnOutcome:
         """The user agreed to large downloads: remember it for the server (the setting), then read the
-        current picture again with every model, downloading them (a new node with the same picture and
-        the new labels, so undo goes back to the old ones)."""
+        current picture again with every model, downloading them: a new node with the same picture and
+        the new labels (undo goes back to the old ones)."""
         zh = is_zh(text)
         if not self.settings.download_large_models:
             self.settings = self.settings.update({"download_large_models": True})
@@ -520,7 +518,9 @@ class EditService(PlanExecution):
             self.store.commit_turn(session.id, [], [user_msg, msg], None, expect_current=session.current)
             return TurnOutcome(session.id, None, reply)
         notes: list[str] = []
-        labels = self.segment(self.node_image(node), notes, progress)
+        fresh, old = self.segment(self.node_image(node), notes, progress), self.node_labels(node)
+        # the new models' labels, and the old ones they do not give (provided by the API, found by name)
+        labels = LabelMap(fresh.width, fresh.height, {**old.masks, **fresh.masks}, fresh.faces, fresh.source)
         new = self.store.new_node(session.id, parent=node.id, image=node.image, labelmap=self.blobs.put(labels.to_bytes(), "npz"),
                                   executor="segment", info={"relabelled": True}, suggestions=node.suggestions)
         reply = _with_notes(describe_labels(labels, zh), notes)

@@ -19,6 +19,7 @@ from test_models import REV, FakeHub
 
 from lib_imgedit import models
 from lib_imgedit.config import load_settings
+from lib_imgedit.segment import LabelMap
 from lib_imgedit.service import EditService
 
 SCENE = "segformer_ade20k"
@@ -104,3 +105,17 @@ def test_a_download_that_failed_is_named_once_and_never_retried(settings, monkey
         again = service.upload(sid, "me", photo_png())
         assert "skipped" not in again.reply and "download" not in again.reply
     assert hub.requests == asked, "not retried on every upload"
+
+
+def test_reading_the_picture_again_keeps_the_labels_no_model_gives(settings, monkeypatch, hub):
+    service = make(settings, monkeypatch, size_mb=150)
+    sid = service.create_session("me").id
+    sea = np.zeros((64, 64), bool)
+    sea[40:, :20] = True
+    up = service.upload(sid, "me", photo_png(), label_map=LabelMap(64, 64, {"sea": sea, "background": ~sea}))
+    assert "download the models" not in up.reply, "a provided label map needs no model"
+    agreed = service.message(sid, "me", "下载模型")
+    names = {d["name"] for d in agreed.labels}
+    assert {"sky", "grass", "sea"} <= names and agreed.reply.startswith("我在图中看到") and "downloaded Tiny Scenes" in agreed.reply
+    relabelled = service.node_labels(service.store.get_node(sid, agreed.node_id))
+    assert (relabelled.masks["sea"] == sea).all()
