@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from helpers import band_labels_body, failed_turn_kept
 from PIL import Image
 
+from lib_imgedit.errors import Interrupted
 from lib_imgedit.finetune import accepted_turns
 from lib_imgedit.service import EditService
 from lib_imgedit.standalone import create_app
@@ -63,3 +64,24 @@ def test_a_failed_suggestion_is_not_training_data():
     nodes = {"u": Node("u", "s", None, 0, "img", None, None)}
     assert list(accepted_turns(turn(False), nodes, "u")) == [0]
     assert list(accepted_turns(turn(True), nodes, "u")) == []
+
+
+def test_an_interrupted_turn_is_kept_and_a_target_error_is_not(settings, monkeypatch):
+    service, client = serve(settings)
+    sid = client.post(f"{API}/sessions").json()["session_id"]
+    photo = np.random.default_rng(2).integers(0, 255, (192, 256, 3)).astype(np.uint8)
+    client.post(f"{API}/sessions/{sid}/image", json={"image": b64png(photo), "labels": band_labels_body(NAMES)})
+    before = client.get(f"{API}/sessions/{sid}").json()
+
+    def interrupted(*args, **kwargs):
+        raise Interrupted("the edit was interrupted before 'adjust'; nothing was changed")
+
+    monkeypatch.setattr(service, "run_steps", interrupted)
+    r = client.post(f"{API}/sessions/{sid}/message", json={"text": "make it brighter"})
+    assert r.status_code == 409 and r.json()["error"] == "Interrupted"
+    after = client.get(f"{API}/sessions/{sid}").json()
+    assert failed_turn_kept(before, after, "make it brighter")["error"] == "Interrupted"
+    monkeypatch.undo()
+    gone = {"steps": [{"operation": "crop", "targets": ["face"]}, {"operation": "adjust", "targets": ["sky"], "adjust": {"blur": 0.5}}]}
+    assert client.post(f"{API}/sessions/{sid}/run", json={"instruction": gone}).status_code == 422
+    assert client.get(f"{API}/sessions/{sid}").json() == after, "a 4xx from a step stores nothing"
