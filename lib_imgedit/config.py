@@ -49,6 +49,9 @@ class Settings:
                            "combined by the rules in combine.json; the first available segmenter of each kind (scene, parsing, people) runs", section="segmentation")
     models_dir: str = _opt("", "Models folder", "downloaded segmentation models; empty: the WebUI's models/imgedit, or <data dir>/models standalone", section="segmentation")
     models_offline: bool = _opt(False, "Never download models", "a model that is not on disk is skipped with a note", section="segmentation")
+    download_large_models: bool = _opt(False, "Download large models without asking",
+                                       "a segmentation model over 100 MB is downloaded on first use only when this is on "
+                                       "(saying 'download the models' in the chat turns it on)", section="segmentation")
     grounding_threshold: float = _opt(0.4, "Grounding threshold", "how sure CLIPSeg must be (0-1) that a named thing is in the picture", lo=0.05, hi=0.95, section="segmentation")
     controlnet_seg_download: bool = _opt(False, "Download ControlNet segmentation models",
                                          "OneFormer ADE20K/COCO weigh over 1 GB each; off: ControlNet segments only with "

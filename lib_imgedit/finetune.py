@@ -43,7 +43,7 @@ def accepted_turns(messages: list[Message], nodes: dict[str, Node], current: str
         node = nodes.get(node.parent or "")
     for i, msg in enumerate(messages[:-1]):
         planner = msg.data.get("planner")
-        if msg.role != "user" or not msg.data.get("instruction") or planner in _SKIPPED_PLANNERS:
+        if msg.role != "user" or not msg.data.get("instruction") or planner in _SKIPPED_PLANNERS or msg.data.get("failed"):
             continue
         made = nodes.get(messages[i + 1].node or "")
         produced = made is not None and made.parent == msg.node and made.id != msg.node

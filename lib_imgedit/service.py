@@ -19,14 +19,15 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
-from . import images, redact
+from . import images, model_offers, redact
 from .blobs import BlobStore
-from .config import Settings, load_rules
-from .conversation import HISTORY_TURNS, FailedTurn, FailedTurns, conversation_context, picture_context
+from .config import Settings, load_rules, save_settings
+from .conversation import HISTORY_TURNS, conversation_context, picture_context
 from .errors import (
     BadRequest,
     Conflict,
     ImgEditError,
+    Interrupted,
     InvalidInstruction,
     NotFound,
     PayloadTooLarge,
@@ -35,11 +36,13 @@ from .errors import (
 )
 from .execution import USER_MASK, PlanExecution, on_drawn_mask, with_user_mask, without_user_mask
 from .executors import ALWAYS, EXECUTORS
+from .executors.base import ProgressFn
 from .infotext import make_infotext
 from .instruction import EditPlan, build_plan_schema, build_schema, plan_steps, validate_plan
 from .lang import is_zh
 from .limits import Limits
 from .masks import overlay
+from .phrase_targets import PhraseTargets, phrase_targets
 from .planner import PlanContext, Planner, PlanResult, plan_validated
 from .planner.llm import LLMPlanner
 from .planner.offline import OfflinePlanner
@@ -51,7 +54,7 @@ from .replies import describe_labels, plan_reply
 from .segment import SEGMENTERS, LabelMap, build_segmenter, grounding
 from .segment.base import LABEL_RE
 from .segment.combine import SegmenterChain
-from .store import Node, NodeBrief, Session, SessionStore, open_store
+from .store import Message, Node, NodeBrief, Session, SessionStore, open_store
 
 log = logging.getLogger("imgedit")
 
@@ -99,7 +102,7 @@ class EditService(PlanExecution):
         self._chain: tuple[tuple[Any, ...], SegmenterChain] | None = None
         self._chain_lock = threading.Lock()
         self._cancel: dict[str, threading.Event] = {}
-        self._failed = FailedTurns()
+        self.persist_settings: Callable[[Settings, list[str]], None] = save_settings  # the WebUI's adapter writes its Settings
 
     # ---------------------------------------------------------------- plumbing
     @contextmanager
@@ -165,18 +168,27 @@ class EditService(PlanExecution):
                 self._chain = (key, build_segmenter(s))
             return self._chain[1]
 
-    def segment(self, image: np.ndarray, notes: list[str] | None = None) -> LabelMap:
-        """The picture's label map; what was skipped on the way (a model that cannot be had) goes to `notes`."""
+    def segment(self, image: np.ndarray, notes: list[str] | None = None, progress: ProgressFn | None = None,
+                held: list[dict[str, Any]] | None = None) -> LabelMap:
+        """The picture's label map. A large download the user has not agreed to is passed over and goes to
+        `held` (`model_offers.py`); what was downloaded or skipped (a model that cannot be had) goes to
+        `notes`, and a download's progress to `progress`."""
         chain = self.segmenter()
+        pending = chain.pending_downloads()
+        wait = model_offers.held_back(pending, self.settings)
+        if held is not None:
+            held += wait
+        chain.progress = progress  # the chain is shared: a download reports to the turn that started it last
         try:
-            return chain.segment(image)
+            return chain.segment(image, hold={p["name"] for p in wait})
         finally:
+            chain.progress = None
             if notes is not None:
-                notes += chain.take_notes()
+                notes += chain.take_notes() + model_offers.downloaded([p for p in pending if p not in wait], self.settings)
 
     def grounding_available(self) -> bool:
         """Whether a named thing that is not among the labels can be looked for (then the planner may
-        target it, and `_ground` finds it or says it is not there)."""
+        target it, and `PhraseTargets` finds it or says it is not there)."""
         return grounding.grounding_available(self.settings)[0]
 
     def planner_for(self, session: Session | None) -> Planner:
@@ -270,8 +282,9 @@ class EditService(PlanExecution):
 
     # ---------------------------------------------------------------- turns
     def upload(self, session_id: str, client: str, raw: bytes, label_map: LabelMap | None = None,
-               lang: str = "") -> TurnOutcome:
-        """Store a new picture as a root node (a session may hold several), segment it, describe it."""
+               lang: str = "", progress: ProgressFn | None = None) -> TurnOutcome:
+        """Store a new picture as a root node (a session may hold several), segment it, describe it; a
+        model downloaded first reports to `progress`, a large one waits to be asked for (the reply offers it)."""
         self._admit(session_id)
         with self._lock(session_id):
             session = self._owned(session_id, client)
@@ -280,16 +293,20 @@ class EditService(PlanExecution):
             if label_map is not None and (label_map.width, label_map.height) != (w, h):
                 raise BadRequest(f"the label map is {label_map.width}x{label_map.height} but the image is {w}x{h}")
             notes: list[str] = []
-            labels = label_map if label_map is not None else self.segment(image, notes)
+            held: list[dict[str, Any]] = []
+            labels = label_map if label_map is not None else self.segment(image, notes, progress, held)
             png = images.encode_png(image)
             node = self.store.new_node(session.id, parent=None, image=self.blobs.put(png, "png"),
                                        labelmap=self.blobs.put(labels.to_bytes(), "npz"), kind="upload")
             zh = lang.startswith("zh") or (lang == "" and self.settings.language == "zh_CN")
             node.suggestions = self._suggest(labels, [], zh, session, png)
-            reply = describe_labels(labels, zh) + (" (" + "; ".join(notes) + ")" if notes else "")
+            reply = _with_notes(describe_labels(labels, zh), notes)
+            if held:
+                reply += " " + model_offers.offer(held, labels.names, zh)
+            offered = {"downloads": [{k: p[k] for k in ("name", "title", "size_mb", "licence")} for p in held]} if held else {}
             msgs = [
                 self.store.new_message(session.id, "user", "[image]", node=node.id, data={"upload": True}),
-                self.store.new_message(session.id, "assistant", reply, node=node.id, data={"labels": labels.summary()}),
+                self.store.new_message(session.id, "assistant", reply, node=node.id, data={"labels": labels.summary(), **offered}),
             ]
             self.store.commit_turn(session.id, [node], msgs, node.id, expect_current=session.current)
             return TurnOutcome(session.id, node.id, reply, png, labels=labels.summary(), suggestions=node.suggestions,
@@ -302,10 +319,18 @@ class EditService(PlanExecution):
         self._admit(session_id)
         with self._lock(session_id):
             session = self._owned(session_id, client)
+            if model_offers.agrees(text):
+                return self._download_models(session, text, progress)
             node, labels = self._edit_base(session, mask_png)
             ctx = self._context(session, node, labels, text, user_mask=mask_png is not None)
-            plan, result = plan_validated(self.planner_for(session), self.offline, ctx, self.rules)
-            return self._run_turn(session, node, labels, text, plan, result, mask_png, progress)
+            named = PhraseTargets(lambda: self.node_image(node), labels, self.settings, is_zh(text), progress)
+            try:
+                plan, result = plan_validated(self.planner_for(session), self.offline, ctx, self.rules, named)
+            except ImgEditError as exc:  # the model failed: kept in the chat like a failed edit
+                self._keep_failed(session, node, self.store.new_message(session.id, "user", text, node=node.id), exc)
+                raise
+            result.notes += named.notes
+            return self._run_turn(session, node, named.labels, text, plan, result, mask_png, progress)
 
     def planning_context(self, session_id: str, client: str, text: str, mask_png: bytes | None = None) -> PlanContext:
         """What the planner would see for `text` as the session's next message (nothing is stored)."""
@@ -380,7 +405,11 @@ class EditService(PlanExecution):
             clean.append(name)
         ctx = PlanContext(text=text, labels=clean, user_mask=USER_MASK in clean, grounding=self.grounding_available())
         session = Session("", "", 0, 0, profile=self._check_profile(profile))
-        return plan_validated(self.planner_for(session), self.offline, ctx, self.rules)[1]
+
+        def named(plan: Any) -> tuple[Any, list[str]]:  # no picture to look in: a phrase target stands as named
+            return plan, clean + phrase_targets(plan, clean)
+
+        return plan_validated(self.planner_for(session), self.offline, ctx, self.rules, named if ctx.grounding else None)[1]
 
     def config(self) -> dict[str, Any]:
         return {
@@ -404,8 +433,7 @@ class EditService(PlanExecution):
         """What the planner knows of this conversation: the latest messages (failed turns marked), the
         plans still applied on the current branch, a question it asked back, a drawn mask (bounded reads)."""
         return conversation_context(labels, text, self.store.recent_messages(session.id, HISTORY_TURNS),
-                                    self._ancestors(session.id, node), failed=self._failed.get(session.id),
-                                    user_mask=user_mask, grounding=self.grounding_available(),
+                                    self._ancestors(session.id, node), user_mask=user_mask, grounding=self.grounding_available(),
                                     image_png=self.blobs.get(node.image))
 
     def _run_turn(self, session: Session, node: Node, labels: LabelMap, text: str, plan: EditPlan,
@@ -430,8 +458,8 @@ class EditService(PlanExecution):
         try:
             face = self._source_face(session) if any(s.operation == "face_swap" for s in plan.steps) else None
             done = self.run_steps(session.id, self.node_image(node), labels, plan.steps, face, progress)
-        except ImgEditError as exc:  # nothing is kept; the planner still hears of it
-            self._failed.add(session.id, FailedTurn(time.time(), text, plan.to_dict(), redact.redact(exc.message)))
+        except ImgEditError as exc:  # the picture stays; a turn that failed for want of a backend stays in the chat
+            self._keep_failed(session, node, user_msg, exc)
             raise
         seconds = time.perf_counter() - started
         results = done.results
@@ -444,22 +472,63 @@ class EditService(PlanExecution):
         if mask_png is not None:
             keys["mask"] = self.blobs.put(images.encode_png(labels.masks[USER_MASK].astype(np.uint8) * 255), "png")
         info = dict(results[0].info) if len(results) == 1 else {"steps": [r.info for r in results]}
-        executor = "+".join(dict.fromkeys(r.executor for r in results))
         new = self.store.new_node(session.id, parent=node.id, instruction=plan.to_dict(), executor=executor,
                                   info=redact.redact_data({**info, "seconds": round(seconds, 3), "planner": result.planner}),
                                   **keys)
         did = [step for n in self._ancestors(session.id, node) for step in plan_steps(n.instruction)]
         did += [s.to_dict() for s in plan.steps]
         new.suggestions = self._suggest(new_labels, did, zh, session, png, plan.to_dict())
-        reply = plan_reply(plan, results, zh)
         notes = result.notes + [n for r in results for n in r.info.get("notes") or []]  # the executors': e.g. ControlNet missing
-        if notes:
-            reply += " (" + "; ".join(notes) + ")"
+        reply = _with_notes(plan_reply(plan, results, zh), notes)
         msg = self.store.new_message(session.id, "assistant", reply, node=new.id,
                                      data={"instruction": plan.to_dict(), "executor": executor})
         self.store.commit_turn(session.id, [new], [user_msg, msg], new.id, expect_current=session.current)
         return TurnOutcome(session.id, new.id, reply, png, plan.to_dict(), new_labels.summary(), new.suggestions,
                            executor, result.planner, notes, len(new_labels.faces))
+
+    def _keep_failed(self, session: Session, node: Node, user_msg: Message, exc: ImgEditError) -> None:
+        """Store the user's message and the error as the assistant's answer (no node, `current` unchanged),
+        so the chat shows it after a reload and the planner hears of it. Bad requests (4xx) are not kept;
+        an interrupted turn is."""
+        if exc.status < 500 and not isinstance(exc, Interrupted):
+            return
+        error = {"error": type(exc).__name__, "message": redact.redact(exc.message), "status": exc.status}
+        user_msg.data["failed"] = True
+        msg = self.store.new_message(session.id, "assistant", error["message"], node=node.id,
+                                     data={"failed": True, "error": error})
+        try:
+            self.store.commit_turn(session.id, [], [user_msg, msg], None, expect_current=session.current)
+        except ImgEditError as store_exc:  # the caller still gets the turn's own error
+            log.warning("the failed turn was not stored: %s", store_exc.message)
+
+    def _download_models(self, session: Session, text: str, progress: ProgressFn | None) -> TurnOutcome:
+        """The user agreed to large downloads: remember it for the server (the setting), then read the
+        current picture again with every model, downloading them: a new node with the same picture and
+        the new labels (undo goes back to the old ones)."""
+        zh = is_zh(text)
+        if not self.settings.download_large_models:
+            self.settings = self.settings.update({"download_large_models": True})
+            self.persist_settings(self.settings, ["download_large_models"])
+        node = self._current(session)
+        user_msg = self.store.new_message(session.id, "user", text, node=node.id if node else None,
+                                          data={"download_models": True})
+        if node is None:
+            reply = "好的，需要时会下载大模型。请上传一张图片。" if zh else "OK: large models will be downloaded when needed. Upload a picture."
+            msg = self.store.new_message(session.id, "assistant", reply, data={"download_models": True})
+            self.store.commit_turn(session.id, [], [user_msg, msg], None, expect_current=session.current)
+            return TurnOutcome(session.id, None, reply)
+        notes: list[str] = []
+        fresh, old = self.segment(self.node_image(node), notes, progress), self.node_labels(node)
+        # the new models' labels, and the old ones they do not give (provided by the API, found by name)
+        labels = LabelMap(fresh.width, fresh.height, {**old.masks, **fresh.masks}, fresh.faces, fresh.source)
+        new = self.store.new_node(session.id, parent=node.id, image=node.image, labelmap=self.blobs.put(labels.to_bytes(), "npz"),
+                                  executor="segment", info={"relabelled": True}, suggestions=node.suggestions)
+        reply = _with_notes(describe_labels(labels, zh), notes)
+        msg = self.store.new_message(session.id, "assistant", reply, node=new.id,
+                                     data={"labels": labels.summary(), "download_models": True})
+        self.store.commit_turn(session.id, [new], [user_msg, msg], new.id, expect_current=session.current)
+        return TurnOutcome(session.id, new.id, reply, self.blobs.get(new.image), labels=labels.summary(),
+                           suggestions=new.suggestions, executor="segment", notes=notes, faces=len(labels.faces))
 
     def _source_face(self, session: Session) -> np.ndarray:
         key = session.data.get("source_face")
@@ -551,6 +620,10 @@ class EditService(PlanExecution):
 def _short(plan: EditPlan) -> str:
     """A hand-run plan as the chat shows it."""
     return " + ".join(", ".join(f"{k}={v}" for k, v in step.to_dict().items() if k != "reply") for step in plan.steps)
+
+
+def _with_notes(reply: str, notes: list[str]) -> str:
+    return reply + (" (" + "; ".join(notes) + ")" if notes else "")
 
 
 def _checked_id(session_id: Any) -> str:

@@ -39,3 +39,18 @@ def drawn_mask(width: int = 256, height: int = 192) -> np.ndarray:
     m = np.zeros((height, width), np.uint8)
     m[60:120, 100:150] = 255
     return m
+
+
+def failed_turn_kept(before: dict, after: dict, text: str | None = None) -> dict:
+    """Check the session views around a failed turn: the tree, `current` and the messages before it
+    unchanged, and two messages more (the user's and the error, both marked failed). Returns the
+    assistant's error dict."""
+    same = ("current", "nodes", "nodes_before", "suggestions", "pending", "profile", "title")
+    assert {k: after[k] for k in same} == {k: before[k] for k in same}
+    new = after["messages"][-2:]
+    assert after["messages"][:-2] == before["messages"], "a short session: its whole chat is on the first page"
+    assert [m["role"] for m in new] == ["user", "assistant"] and all(m["data"]["failed"] for m in new)
+    assert new[1]["node"] == before["current"] and new[1]["text"] == new[1]["data"]["error"]["message"]
+    if text is not None:
+        assert new[0]["text"] == text
+    return new[1]["data"]["error"]

@@ -6,6 +6,7 @@ import io
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
+from helpers import failed_turn_kept
 from PIL import Image
 
 from lib_imgedit.service import EditService
@@ -121,7 +122,9 @@ def test_generative_request_without_backend_says_what_is_needed(client, uploaded
     assert r.status_code == 503
     body = r.json()
     assert body["error"] == "ExecutorUnavailable" and "Stable Diffusion" in body["message"]
-    assert client.get(f"{API}/sessions/{sid}").json() == before
+    after = client.get(f"{API}/sessions/{sid}").json()  # the picture stays; the turn stays in the chat
+    error = failed_turn_kept(before, after, "replace the background with a beach at sunset")
+    assert error == {k: body[k] for k in ("error", "message", "status")}
 
 
 def test_clarify_asks_instead_of_editing(client, uploaded):

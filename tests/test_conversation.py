@@ -1,7 +1,7 @@
-"""The conversation context built from a session's records: history with failed turns in place,
+"""The conversation context built from a session's records: history with failed turns marked,
 the branch walked up the tree, a question asked back."""
 
-from lib_imgedit.conversation import FailedTurn, FailedTurns, asked_back, branch, conversation_context, history_turns
+from lib_imgedit.conversation import asked_back, branch, conversation_context, history_turns
 from lib_imgedit.store import Message, Node
 from tests.helpers import square_labels
 
@@ -14,26 +14,19 @@ def node(id_, parent, instruction=None):
     return Node(id_, "s", parent, 0, "img", None, instruction)
 
 
-def test_history_puts_failed_turns_where_they_happened_and_is_bounded():
+def test_history_marks_stored_failed_turns_and_is_bounded():
+    failed = {"failed": True}
     messages = [msg(1, "user", "[image]", 1.0, upload=True), msg(2, "assistant", "I can see...", 1.1),
-                msg(3, "user", "blur it", 2.0, instruction={"operation": "adjust"}), msg(4, "assistant", "Done", 2.1)]
-    failed = [FailedTurn(1.5, "make it a beach", {"operation": "inpaint"}, "needs Stable Diffusion")]
-    turns = history_turns(messages, failed)
+                msg(3, "user", "make it a beach", 1.5, instruction={"operation": "inpaint"}, **failed),
+                msg(4, "assistant", "needs Stable Diffusion", 1.6, error={"status": 503}, **failed),
+                msg(5, "user", "blur it", 2.0, instruction={"operation": "adjust"}), msg(6, "assistant", "Done", 2.1)]
+    turns = history_turns(messages)
     assert [(t.role, t.text, t.ok) for t in turns] == [
         ("assistant", "I can see...", True), ("user", "make it a beach", False),
         ("assistant", "needs Stable Diffusion", False), ("user", "blur it", True), ("assistant", "Done", True)]
+    assert turns[1].instruction == {"operation": "inpaint"}
     many = [msg(i, "user", str(i), float(i)) for i in range(40)]
     assert [t.text for t in history_turns(many)] == [str(i) for i in range(28, 40)]
-
-
-def test_failed_turns_are_bounded_per_session_and_overall():
-    store = FailedTurns(sessions=2, per_session=2)
-    for i in range(3):
-        store.add("a", FailedTurn(float(i), str(i), None, "x"))
-    assert [f.text for f in store.get("a")] == ["1", "2"]
-    store.add("b", FailedTurn(0.0, "b", None, "x"))
-    store.add("c", FailedTurn(0.0, "c", None, "x"))
-    assert store.get("a") == [] and store.get("c")
 
 
 def test_branch_edits_and_asked_back():
@@ -44,7 +37,8 @@ def test_branch_edits_and_asked_back():
     assert [n.id for n in branch(nodes, nodes["e2"])] == ["u", "e1", "e2"]
     asked = [msg(1, "user", "make the car red", 1.0), msg(2, "assistant", "Which car?", 1.1, clarify=True)]
     assert asked_back(asked) == "Which car?"
-    assert asked_back(asked, [FailedTurn(2.0, "x", None, "y")]) == ""
+    after = asked + [msg(3, "user", "x", 2.0, failed=True), msg(4, "assistant", "y", 2.1, failed=True)]
+    assert asked_back(after) == "", "a failed turn after the question ends it too"
     assert asked_back(asked[:1]) == ""
     ctx = conversation_context(square_labels(), "the left one", asked, branch(nodes, nodes["e2"]), user_mask=True)
     assert ctx.edits == [nodes["e1"].instruction, nodes["e2"].instruction] and ctx.current == nodes["e2"].instruction

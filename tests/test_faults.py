@@ -12,6 +12,7 @@ import sqlite3
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
+from helpers import failed_turn_kept
 from PIL import Image
 
 from lib_imgedit import blobs as blobs_module
@@ -92,11 +93,16 @@ def view(client, sid):
     return client.get(f"{API}/sessions/{sid}").json()
 
 
-def assert_clean_failure(r, client, sid, before, statuses):
+def assert_clean_failure(r, client, sid, before, statuses, kept=False):
+    """One JSON error and the session as before; with `kept`, the failed turn is in the chat (the user's
+    message and the error), nothing else changed."""
     assert r.status_code in statuses, r.text
     body = r.json()
     assert set(body) >= {"error", "message", "status"} and body["status"] == r.status_code and "Traceback" not in r.text
-    assert view(client, sid) == before
+    if kept:
+        assert failed_turn_kept(before, view(client, sid)) == {k: body[k] for k in ("error", "message", "status")}
+    else:
+        assert view(client, sid) == before
 
 
 # ---------------------------------------------------------------- executors
@@ -119,7 +125,7 @@ def test_failing_last_executor_fails_cleanly(settings, faulty, mode, words, capl
     faulty.mode = mode
     before = view(client, sid)
     r = client.post(f"{API}/sessions/{sid}/message", json={"text": "turn it black and white"})
-    assert_clean_failure(r, client, sid, before, {502})
+    assert_clean_failure(r, client, sid, before, {502}, kept=True)
     assert r.json()["error"] == "UpstreamError" and "every executor" in r.json()["message"] and words in r.json()["message"]
     faulty.mode = "ok"  # the next turn works: nothing was left half-done
     assert client.post(f"{API}/sessions/{sid}/message", json={"text": "turn it black and white"}).status_code == 200
@@ -128,13 +134,14 @@ def test_failing_last_executor_fails_cleanly(settings, faulty, mode, words, capl
 # ---------------------------------------------------------------- planners
 def fell_back_or_failed_cleanly(r, client, sid, before) -> str:
     """What the planner issue allows when the model fails: the offline planner takes over (and the
-    reply says so), or the turn fails with a 5xx JSON error and nothing changes."""
+    reply says so), or the turn fails with a 5xx JSON error, kept in the chat when the error is one
+    of ours (a crash is not), and nothing else changes."""
     if r.status_code == 200:
         body = r.json()
         assert body["planner"] == "offline" and body["notes"], body
         assert len(view(client, sid)["nodes"]) == len(before["nodes"]) + 1
         return "fell back"
-    assert_clean_failure(r, client, sid, before, {500, 502, 503, 504})
+    assert_clean_failure(r, client, sid, before, {500, 502, 503, 504}, kept=r.json()["error"] != "InternalError")
     return "failed"
 
 

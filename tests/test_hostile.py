@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 import requests
 from fastapi.testclient import TestClient
+from helpers import failed_turn_kept
 from PIL import Image
 from servers import Server
 
@@ -240,8 +241,10 @@ def test_control_characters_and_prompt_injection(corpus):
     assert r.status_code in (200, 503), r.text
     if r.status_code == 200:
         validate_instruction(r.json()["instruction"], load_rules())
-    else:
-        assert corpus.state() == before
+    else:  # kept in the chat as a failed turn, the picture and everything else as before
+        after = corpus.state()
+        failed_turn_kept(before[0], after[0], injection)
+        assert after[1:] == before[1:]
     test_file_names_never_come_from_input(corpus)
 
 

@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
-from helpers import band_index, band_labels_body, drawn_mask
+from helpers import band_index, band_labels_body, drawn_mask, failed_turn_kept
 from PIL import Image
 
 from lib_imgedit.service import EditService
@@ -134,16 +134,19 @@ def test_a_step_that_needs_stable_diffusion_stops_the_turn_before_anything_runs(
                                     {"operation": "inpaint", "targets": ["sky"], "prompt": "a storm"}]})
     assert r.status_code == 503
     assert "step 3" in r.json()["message"] and "Stable Diffusion" in r.json()["message"]
-    assert view(client, sid) == before
+    assert failed_turn_kept(before, view(client, sid))["status"] == 503
 
 
-def test_a_step_failing_midway_stores_nothing(settings, photo):
-    _, client = make(settings, executors="webui_api,local", webui_api_url="http://127.0.0.1:9")
-    sid, _ = upload(client, photo)
+def test_a_step_failing_midway_keeps_no_picture_only_the_failed_messages(settings, photo):
+    service, client = make(settings, executors="webui_api,local", webui_api_url="http://127.0.0.1:9")
+    sid, up = upload(client, photo)
     before = view(client, sid)
     r = run(client, sid, {"steps": [BRIGHTER, {"operation": "inpaint", "targets": ["sky"], "prompt": "a storm"}]})
     assert r.status_code >= 500 and r.json()["error"] == "UpstreamError"
-    assert view(client, sid) == before
+    after = view(client, sid)
+    assert failed_turn_kept(before, after)["error"] == "UpstreamError"
+    assert after["messages"][-2]["data"]["instruction"]["steps"][1]["prompt"] == "a storm"
+    assert after["current"] == up["node_id"] and (service.node_image(service.store.get_node(sid, up["node_id"])) == photo).all()
 
 
 def test_a_target_gone_after_a_crop_stops_the_turn(app, photo):

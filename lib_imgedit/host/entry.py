@@ -10,7 +10,7 @@ from typing import Any
 
 from ..config import load_settings
 from ..service import EditService
-from .settings import option_key, register_options, settings_from_opts
+from .settings import option_key, register_options, save_to_opts, settings_from_opts
 
 log = logging.getLogger("imgedit")
 extension_dir = ""  # set by scripts/imgedit.py from scripts.basedir()
@@ -55,6 +55,7 @@ def get_service() -> EditService:
             models.set_host_models_dir(Path(paths.models_path) / "imgedit")
             geometry.set_upscaler(upscale_or_none)  # enlarging uses the WebUI's upscalers (ESRGAN...)
             _service = EditService(settings_from_opts(load_settings(data_dir())))
+            _service.persist_settings = save_to_opts  # what the service remembers goes to the WebUI's Settings
             log.info("Chat Edit from %s, data in %s", extension_dir or "?", _service.settings.data_dir)
         return _service
 

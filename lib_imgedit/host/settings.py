@@ -53,6 +53,16 @@ def register_options(on_change: Callable[[], None] | None = None) -> None:
         shared.opts.add_option(option_key(name), info)
 
 
+def save_to_opts(settings: Settings, keys: list[str]) -> None:
+    """Write chosen settings into the WebUI's Settings (EditService.persist_settings inside the WebUI:
+    e.g. the user's agreement to large model downloads)."""
+    from modules import shared
+
+    for key in keys:
+        shared.opts.set(option_key(key), getattr(settings, key))
+    shared.opts.save(shared.config_filename)
+
+
 def settings_from_opts(base: Settings) -> Settings:
     """`base` with the values the user set in the WebUI's Settings; a value the settings refuse (out of
     range, unknown choice) is logged and left at its current value."""

@@ -5,7 +5,7 @@ uses: plan, validate against the rules and the picture's labels, and fall back t
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Callable
 
 from ..errors import InvalidInstruction
 from ..instruction import EditPlan, validate_plan
@@ -14,12 +14,23 @@ from .base import PlanContext, Planner, PlanResult, Turn
 log = logging.getLogger("imgedit")
 
 
-def plan_validated(planner: Planner, offline: Planner, ctx: PlanContext, rules: dict[str, Any]) -> tuple[EditPlan, PlanResult]:
+# Called with a plan (JSON form, unvalidated) before validation: returns the plan to validate and the
+# labels to validate it against (the service grounds targets named by phrase: `phrase_targets.py`).
+Resolve = Callable[[Any], tuple[Any, list[str]]]
+
+
+def plan_validated(planner: Planner, offline: Planner, ctx: PlanContext, rules: dict[str, Any],
+                   resolve: Resolve | None = None) -> tuple[EditPlan, PlanResult]:
     """The validated plan for `ctx` (one step, or several run in order as one turn) and how it was
     made; `result.instruction` holds the plan's JSON form (a bare instruction for one step)."""
+
+    def validated(instruction: Any) -> EditPlan:
+        instruction, labels = resolve(instruction) if resolve is not None else (instruction, ctx.labels)
+        return validate_plan(instruction, rules, labels)
+
     result = planner.plan(ctx)
     try:
-        plan = validate_plan(result.instruction, rules, ctx.labels)
+        plan = validated(result.instruction)
     except InvalidInstruction as exc:
         if planner is offline:
             raise
@@ -27,7 +38,7 @@ def plan_validated(planner: Planner, offline: Planner, ctx: PlanContext, rules: 
         fallback = offline.plan(ctx)
         fallback.attempts += result.attempts
         fallback.notes = result.notes + [f"{result.planner} gave an invalid plan ({exc.message}); used the offline planner"]
-        result, plan = fallback, validate_plan(fallback.instruction, rules, ctx.labels)
+        result, plan = fallback, validated(fallback.instruction)
     result.instruction = plan.to_dict()
     return plan, result
 

@@ -25,6 +25,8 @@ from .base import LabelMap, Segmenter
 from .instances import split_instances
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     from ..config import Settings
     from ..executors.base import ProgressFn
 
@@ -197,14 +199,15 @@ class SegmenterChain(Segmenter):
 
     def pending_downloads(self) -> list[dict[str, Any]]:
         """Models the next `segment` would download first (to ask the user once, or say how much):
-        name, title, size in MB, licence."""
+        name, model, title, size in MB, licence, the labels it knows."""
         from .. import models
 
         out = []
         for name, _, seg in self.members():
             spec = getattr(seg, "spec", None)
             if spec is not None and name not in self._failed and seg.available()[0] and not models.is_present(spec, self.settings):
-                out.append({"name": name, "title": spec.title, "size_mb": spec.size_mb, "licence": spec.licence})
+                out.append({"name": name, "model": spec.name, "title": spec.title, "size_mb": spec.size_mb,
+                            "licence": spec.licence, "labels": sorted(labels_of(seg))})
         return out
 
     def available(self) -> tuple[bool, str]:
@@ -226,12 +229,14 @@ class SegmenterChain(Segmenter):
             self._note(name, why)
             return None
 
-    def segment(self, image: np.ndarray) -> LabelMap:
+    def segment(self, image: np.ndarray, hold: Collection[str] = ()) -> LabelMap:
+        """The picture's labels; the segmenters in `hold` are passed over this time (a large download
+        the user has not agreed to)."""
         maps: dict[str, LabelMap] = {}
         vocab: dict[str, set[str]] = {}
         parsers: list[tuple[str, Segmenter]] = []
         for name, kind, seg in self.members():
-            if kind in maps or name in self._failed:
+            if kind in maps or name in self._failed or name in hold:
                 continue
             ok, why = seg.available()
             if not ok:

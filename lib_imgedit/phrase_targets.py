@@ -1,0 +1,118 @@
+"""Targets the user named that are not among the picture's labels ("remove the cup"): the planner
+writes them in label form (`cup`, `red_car`) when grounding is available; here each one is looked for
+on the picture with the grounding model (`segment/grounding.py`) before the plan is validated.
+
+Found: its mask joins the turn's label map under `grounding.label_for(phrase)`, so the mask builds and
+the result's label map keeps it for the rest of the conversation (the upload's labels stay as they
+were), with a note naming the score. Not found, or no grounding model: the turn becomes a question back
+that says so and lists what the picture has; nothing is edited.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+import numpy as np
+
+from . import model_offers
+from .config import Settings
+from .execution import USER_MASK
+from .executors.base import ProgressFn
+from .instruction import is_steps, plan_steps
+from .segment import grounding
+from .segment.base import LABEL_RE, LabelMap, split_instance
+
+log = logging.getLogger("imgedit")
+SEEN_LISTED = 12  # labels a "not found" answer lists
+QUESTION_CHARS = 480  # within the rules' question_max_chars (500)
+
+
+def phrase_targets(plan: Any, labels: list[str]) -> list[str]:
+    """The targets of a plan (JSON form, unvalidated) that are not labels but could name a thing:
+    label-shaped words without an instance number, in order, each once."""
+    found: list[str] = []
+    for step in plan_steps(plan if isinstance(plan, dict) else None):
+        targets = step.get("targets")
+        for t in targets if isinstance(targets, list) else []:
+            if (isinstance(t, str) and t not in labels and t not in found and t != USER_MASK
+                    and LABEL_RE.fullmatch(t) and split_instance(t)[1] is None):
+                found.append(t)
+    return found
+
+
+class PhraseTargets:
+    """The `resolve` hook of `planner.plan_validated` for one turn: called with a plan, returns the
+    plan to validate (its phrase targets renamed to their labels, or a clarify) and the labels to
+    validate it against. `labels` grows with what was found; `notes` say how sure the finds were."""
+
+    def __init__(self, image: Callable[[], np.ndarray], labels: LabelMap, settings: Settings, zh: bool = False,
+                 progress: ProgressFn | None = None):
+        self._image, self.labels, self.settings, self.zh, self.progress = image, labels, settings, zh, progress
+        self.notes: list[str] = []
+
+    def __call__(self, plan: Any) -> tuple[Any, list[str]]:
+        renames: dict[str, str] = {}
+        for target in phrase_targets(plan, self.labels.names):
+            phrase = target.replace("_", " ")
+            name = grounding.label_for(phrase)
+            if name not in self.labels.masks:
+                question = self._look_for(phrase, name)
+                if question:
+                    return {"operation": "clarify", "question": question[:QUESTION_CHARS]}, self.labels.names
+            renames[target] = name
+        return _renamed(plan, renames) if renames else plan, self.labels.names
+
+    def _look_for(self, phrase: str, name: str) -> str:
+        """Ground `phrase`; found: add it as `name` and return "", else the question back."""
+        ok, why = grounding.grounding_available(self.settings)
+        if not ok:
+            return self._cannot_look(phrase, why)
+        spec = grounding.grounder(self.settings).spec
+        if model_offers.must_ask(spec, self.settings):
+            size = f"{spec.size_mb:.0f} MB"
+            if self.zh:
+                return (f"我可以用 {spec.title}（下载 {size}，{spec.licence}）查找 {phrase}：说“下载模型”，或在设置里打开"
+                        f"“Download large models without asking”。{self._seen()}")
+            return (f"I can look for {_a(phrase)} with {spec.title} ({size} download, {spec.licence}): say 'download the "
+                    f"models' or turn on 'Download large models without asking' in Settings. {self._seen()}")
+        try:
+            mask, score = grounding.ground(self._image(), phrase, self.settings, self.progress)
+        except Exception as exc:  # a model that cannot be had or crashes: say so, never a server error
+            log.warning("grounding %r failed: %s", phrase, exc)
+            return self._cannot_look(phrase, getattr(exc, "message", None) or f"the grounding model failed ({type(exc).__name__})")
+        need = float(self.settings.grounding_threshold)
+        if mask is None:
+            if self.zh:
+                return f"我在图中找不到 {phrase}（最佳匹配 {score:.2f}，需要 {need:.2f}）。{self._seen()}"
+            return f"I can't find {_a(phrase)} in this picture (best match {score:.2f}, needs {need:.2f}). {self._seen()}"
+        self.labels = LabelMap(self.labels.width, self.labels.height, {**self.labels.masks, name: mask},
+                               self.labels.faces, self.labels.source)
+        self.notes.append(f"已按名称找到 {name}（匹配 {score:.2f}）" if self.zh else f"found '{name}' by its name (match {score:.2f})")
+        return ""
+
+    def _cannot_look(self, phrase: str, why: str) -> str:
+        why = why.rstrip(". ")[:200]
+        if self.zh:
+            return f"无法查找 {phrase}：按名称查找不在标签里的东西需要定位模型（{why}）。{self._seen()}"
+        return f"I can't look for {_a(phrase)}: finding things that are not among the labels needs the grounding model ({why}). {self._seen()}"
+
+    def _seen(self) -> str:
+        names = [d["name"] for d in self.labels.summary() if d["name"] != USER_MASK][:SEEN_LISTED]
+        if self.zh:
+            return f"我能看到：{'、'.join(names)}。" if names else "我没有识别出明确的区域。"
+        return f"I can see: {', '.join(names)}." if names else "I found no distinct regions."
+
+
+def _a(phrase: str) -> str:
+    return f"{'an' if phrase[:1] in 'aeiou' else 'a'} {phrase}"
+
+
+def _renamed(plan: dict[str, Any], renames: dict[str, str]) -> dict[str, Any]:
+    def step(s: dict[str, Any]) -> dict[str, Any]:
+        targets = s.get("targets")
+        return {**s, "targets": [renames.get(t, t) if isinstance(t, str) else t for t in targets]} if isinstance(targets, list) else s
+
+    if is_steps(plan):
+        return {**plan, "steps": [step(s) if isinstance(s, dict) else s for s in plan["steps"]]}
+    return step(plan)

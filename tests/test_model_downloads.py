@@ -1,0 +1,121 @@
+"""Model downloads seen in the conversation, against a local HTTP server standing in for the hub: a
+large model is offered in the upload's reply and not downloaded until the user says 'download the
+models' (then remembered in the settings, downloaded with progress, and the picture read again); a
+small one downloads during the upload, its progress reaching the caller and the reply naming it; a
+download that failed is not retried on the next upload."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import re
+
+import numpy as np
+import pytest
+from PIL import Image
+from segment.tiny_onnx import segformer_like
+from test_models import REV, FakeHub
+
+from lib_imgedit import models
+from lib_imgedit.config import load_settings
+from lib_imgedit.segment import LabelMap
+from lib_imgedit.service import EditService
+
+SCENE = "segformer_ade20k"
+
+
+def photo_png() -> bytes:
+    img = np.zeros((64, 64, 3), np.uint8)
+    img[:32] = (0, 0, 255)  # sky (blue) over grass (green)
+    img[32:] = (0, 255, 0)
+    buf = io.BytesIO()
+    Image.fromarray(img).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+@pytest.fixture
+def hub(server, tmp_path, monkeypatch):
+    """The tiny scene model (red: person, green: grass, blue: sky) served as the hub serves files, and
+    the download path pointed at it."""
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    onnx = segformer_like(tmp_path / "model.onnx", np.eye(3) * 4).read_bytes()
+    fake = FakeHub(onnx, hashlib.sha256(onnx).hexdigest())
+    server.expect_request(re.compile(r"/test/.+/resolve/.+")).respond_with_handler(fake)
+    monkeypatch.setattr(models, "ensure_files", functools.partial(models.ensure_files, endpoint=server.url_for("").rstrip("/")))
+    models.forget_failures()
+    yield fake
+    models.forget_failures()
+
+
+def make(settings, monkeypatch, size_mb: float) -> EditService:
+    monkeypatch.setitem(models.catalog(), SCENE, models.parse_spec(SCENE, {
+        "kind": "semantic", "head": "segformer", "title": "Tiny Scenes", "repo": "test/scenes", "revision": REV,
+        "files": [{"role": "model", "path": "onnx/model.onnx", "size_mb": size_mb}], "licence": "test licence",
+        "input": {"size": [64, 64], "mean": [0.5] * 3, "std": [0.5] * 3, "scale": 1 / 255}, "output": "logits",
+        "labels": ["person", "grass", "sky"], "min_share": 0.001,
+    }))  # fmt: skip
+    return EditService(settings.update({"segmenters": f"{SCENE},mediapipe", "suggestions": False, "turns_per_minute": 10000}))
+
+
+def test_a_large_model_is_offered_once_asked_for_then_downloaded_with_progress(settings, monkeypatch, hub):
+    service = make(settings, monkeypatch, size_mb=150)
+    sid = service.create_session("me").id
+    first = service.upload(sid, "me", photo_png())
+    assert "I can see more (grass, person, sky) with Tiny Scenes (150 MB download, test licence): say 'download the " \
+           "models' or turn on 'Download large models without asking' in Settings." in first.reply
+    assert hub.requests == 0 and not models.is_present(SCENE, service.settings) and "sky" not in first.labels
+    stored = service.store.recent_messages(sid, 1)[0].data["downloads"]
+    assert stored == [{"name": SCENE, "title": "Tiny Scenes", "size_mb": 150.0, "licence": "test licence"}]
+    again = service.upload(sid, "me", photo_png())
+    assert "download the models" in again.reply and hub.requests == 0, "asked, never fetched without the user"
+
+    seen: list[tuple[int, int, str]] = []
+    agreed = service.message(sid, "me", "Download the models!", progress=lambda *a: seen.append(a))
+    assert "downloaded Tiny Scenes (150 MB)" in agreed.reply and hub.requests > 0
+    assert {d["name"] for d in agreed.labels} >= {"sky", "grass"} and agreed.executor == "segment"
+    assert seen and "Tiny Scenes" in seen[-1][2] and seen[-1][0] == seen[-1][1]
+    assert load_settings(settings.data_dir, env={}).download_large_models, "the agreement is kept in config.json"
+    assert service.store.get_node(sid, agreed.node_id).parent == again.node_id
+    assert service.undo(sid, "me").node_id == again.node_id, "undo goes back to the old labels"
+
+    later = service.upload(sid, "me", photo_png())
+    assert "download the models" not in later.reply and "downloaded" not in later.reply
+    assert {d["name"] for d in later.labels} >= {"sky", "grass"}
+
+
+def test_a_small_model_downloads_during_the_upload_and_the_reply_names_it(settings, monkeypatch, hub):
+    service = make(settings, monkeypatch, size_mb=5)
+    sid = service.create_session("me").id
+    seen: list[tuple[int, int, str]] = []
+    out = service.upload(sid, "me", photo_png(), progress=lambda *a: seen.append(a))
+    assert "(downloaded Tiny Scenes (5 MB))" in out.reply and "download the models" not in out.reply
+    assert seen and all("Tiny Scenes" in m for _, _, m in seen) and {d["name"] for d in out.labels} >= {"sky"}
+
+
+def test_a_download_that_failed_is_named_once_and_never_retried(settings, monkeypatch, hub):
+    hub.etag = "0" * 64  # every download fails its checksum
+    service = make(settings, monkeypatch, size_mb=5)
+    sid = service.create_session("me").id
+    out = service.upload(sid, "me", photo_png())
+    assert f"{SCENE} skipped: Tiny Scenes: onnx/model.onnx from test/scenes failed its checksum" in out.reply
+    asked = hub.requests
+    assert asked > 0
+    for _ in range(2):
+        again = service.upload(sid, "me", photo_png())
+        assert "skipped" not in again.reply and "download" not in again.reply
+    assert hub.requests == asked, "not retried on every upload"
+
+
+def test_reading_the_picture_again_keeps_the_labels_no_model_gives(settings, monkeypatch, hub):
+    service = make(settings, monkeypatch, size_mb=150)
+    sid = service.create_session("me").id
+    sea = np.zeros((64, 64), bool)
+    sea[40:, :20] = True
+    up = service.upload(sid, "me", photo_png(), label_map=LabelMap(64, 64, {"sea": sea, "background": ~sea}))
+    assert "download the models" not in up.reply, "a provided label map needs no model"
+    agreed = service.message(sid, "me", "下载模型")
+    names = {d["name"] for d in agreed.labels}
+    assert {"sky", "grass", "sea"} <= names and agreed.reply.startswith("我在图中看到") and "downloaded Tiny Scenes" in agreed.reply
+    relabelled = service.node_labels(service.store.get_node(sid, agreed.node_id))
+    assert (relabelled.masks["sea"] == sea).all()
