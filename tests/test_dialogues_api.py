@@ -123,7 +123,8 @@ def app(tmp_path_factory, _http_server):
     FakeWebUI(_http_server)
     settings = load_settings(tmp_path_factory.mktemp("dialogues"), env={}).update({
         "executors": "webui_api,local", "webui_api_url": _http_server.url_for("/").rstrip("/"),
-        "suggestions": False, "turns_per_minute": 100000, "sessions_per_client": 100000})
+        "suggestions": False, "turns_per_minute": 100000, "sessions_per_client": 100000,
+        "client_turns_per_minute": 100000, "sessions_per_minute": 100000})  # one test client runs every conversation
     service = EditService(settings)
     return service, TestClient(create_app(service, with_ui=False))
 

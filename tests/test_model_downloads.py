@@ -38,7 +38,10 @@ def photo_png() -> bytes:
 def hub(server, tmp_path, monkeypatch):
     """The tiny scene model (red: person, green: grass, blue: sky) served as the hub serves files, and
     the download path pointed at it."""
+    from huggingface_hub import constants
+
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)  # read once, when huggingface_hub was first imported
     onnx = segformer_like(tmp_path / "model.onnx", np.eye(3) * 4).read_bytes()
     fake = FakeHub(onnx, hashlib.sha256(onnx).hexdigest())
     server.expect_request(re.compile(r"/test/.+/resolve/.+")).respond_with_handler(fake)
