@@ -140,3 +140,18 @@ def test_the_current_step_stays_in_the_history_when_it_is_older_than_the_strip(s
     store.commit_turn(sid, [branch], [], branch.id)
     nodes = history_nodes(store, sid, branch.id, NodeLookup(store, sid))
     assert nodes[-1].id == branch.id and history_items(nodes, branch.id, str, by_id=NodeLookup(store, sid))[-1][1].endswith("↳10")
+
+
+def test_notes_join_a_page_where_they_happened_and_those_before_it_wait_for_their_page(store):
+    sid = store.create_session("me").id
+    add_turns(store, sid, 40, failed_every=0)
+    shown = chat_messages(store, sid, None)
+    assert shown[0].seq == 33
+    notes = [{"after": 10, "user": "an early try", "text": "early error"},
+             {"after": 40, "user": "a later try", "text": "later error"},
+             {"after": last_seq(store, sid), "user": None, "text": "last error"}]
+    text = str(chat_pairs(shown, NodeLookup(store, sid), str, notes))
+    assert "early error" not in text  # it happened before this page: shown with the page it belongs to
+    assert text.index("turn 18:") < text.index("later error") < text.index("turn 19:") < text.index("last error")
+    everything = older_page(store, sid, shown) + shown
+    assert "early error" in str(chat_pairs(everything, NodeLookup(store, sid), str, notes))

@@ -85,9 +85,9 @@ class ChatPart:
         """"Load older messages": the page before the oldest one shown, put in front of the chat."""
         hide = {self.c["older"]: gr.update(visible=False)}
         store = self.service.store
+        if not sid:
+            return hide
         try:
-            if not sid:
-                return hide
             self.service.get_session(sid, client_of(request))
         except ImgEditError:  # gone meanwhile: nothing older to show
             return hide
