@@ -1,8 +1,9 @@
 /* Chat Edit tab of sd-webui-imgedit: Enter to send, the mask brush and eraser, region picks from the
    legend, before/after, drag and drop, restoring this browser's last session, a turn's progress over
    the picture (the WebUI's requestProgress when there is one), messages sent during a turn queued
-   and sent after it, and the history strip keeping the current step in view. In the standalone
-   app (window.imgeditConfig set) it also translates the tab, as the WebUI's localization would.
+   and sent after it, the history strip keeping the current step in view, and older messages loaded
+   when the chat is scrolled to its top. In the standalone app (window.imgeditConfig set) it also
+   translates the tab, as the WebUI's localization would.
    It talks to the Python side only through the hidden components in #imgedit_hidden and the
    functions of window.imgedit that event hooks call. Every global name starts with imgedit. */
 (function () {
@@ -241,6 +242,55 @@
     if (left < strip.scrollLeft || left + current.offsetWidth > strip.scrollLeft + strip.clientWidth) {
       strip.scrollLeft = Math.max(0, left - (strip.clientWidth - current.offsetWidth) / 2);
     }
+  }
+
+  /* ---------------------------------------------------------------- older messages */
+  // The chat holds the latest page of messages. Scrolled to its top, the page clicks "Load older
+  // messages" (at most once a second, and only while the button shows: there are older ones); the
+  // message that was at the top stays where it was when the older ones arrive above it, also
+  // while their pictures load.
+  const older = { at: 0, box: null, rows: 0, top: 0, anchor: null, until: 0 };
+
+  function chatRows(box) {
+    return box.querySelectorAll(".message-row"); // gradio 3.41 and 4 alike
+  }
+
+  function rowTop(row, box) {
+    return row.getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop;
+  }
+
+  function isChatScroller(el) {
+    return !!el && el.nodeType === 1 && !!el.closest("#imgedit_chat") && el.scrollHeight > el.clientHeight;
+  }
+
+  function keepPlace() {
+    const box = older.box;
+    if (!box || Date.now() > older.until) return;
+    if (!older.anchor) {
+      const rows = chatRows(box);
+      const added = rows.length - older.rows;
+      if (added <= 0) return; // not here yet
+      older.anchor = rows[added];
+      older.until = Date.now() + 2000; // pictures above may still be loading
+    }
+    box.scrollTop = rowTop(older.anchor, box) - older.top;
+  }
+
+  // Remember where the first message shows, whichever way the button is clicked.
+  document.addEventListener("click", (e) => {
+    const target = e.composedPath ? e.composedPath()[0] : e.target;
+    if (!target || !target.closest || !target.closest("#imgedit_older")) return;
+    const box = [...app().querySelectorAll("#imgedit_chat div")].find(isChatScroller) || null;
+    const rows = box ? chatRows(box) : [];
+    Object.assign(older, { at: Date.now(), box, rows: rows.length, anchor: null, until: Date.now() + 10000,
+      top: rows.length ? rowTop(rows[0], box) - box.scrollTop : 0 });
+  }, true);
+
+  function onChatScroll(e) {
+    const box = e.target;
+    if (!isChatScroller(box) || box.scrollTop > 40 || Date.now() - older.at < 1000) return;
+    const btn = $("#imgedit_older");
+    if (btn && btn.offsetParent !== null) btn.click();
   }
 
   /* ---------------------------------------------------------------- following the Python side */
@@ -500,6 +550,12 @@
     new MutationObserver(schedule).observe(hidden, { subtree: true, childList: true, attributes: true, characterData: true });
     const strip = $("#imgedit_history");
     if (strip) new MutationObserver(onceAFrame(markHistory)).observe(strip, { subtree: true, childList: true, characterData: true });
+    const chat = $("#imgedit_chat");
+    if (chat) {
+      new MutationObserver(onceAFrame(keepPlace)).observe(chat, { subtree: true, childList: true });
+      chat.addEventListener("scroll", onChatScroll, true); // scroll does not bubble: caught on the way down
+      chat.addEventListener("load", keepPlace, true); // a picture above the anchor got its height
+    }
     sync();
     setTimeout(restore, 100);
     if (cfg) {

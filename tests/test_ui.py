@@ -282,3 +282,69 @@ def test_every_visible_text_has_a_chinese_translation(settings):
     missing = sorted(s for s in strings if s not in zh)
     assert not missing, f"add these to localizations/zh_CN.json: {missing}"
     assert all(isinstance(v, str) and v.strip() and v != k for k, v in zh.items())
+
+
+def test_a_long_session_opens_on_its_latest_page_and_loads_older_ones_without_whole_session_reads(tab, photo, monkeypatch):
+    from lib_imgedit.ui.pages import CHAT_PAGE, HISTORY_PAGE
+    from tests.test_ui_pages import CountingStore, add_turns
+
+    built, _ = tab
+    c = built.c
+    store = built.service.store
+    sid = upload(built, photo)[c["sid"]]
+    add_turns(store, sid, 150, image=store.get_node(sid, store.get_session(sid).current).image)
+    total = len(store.messages(sid))
+    counter = CountingStore(store, monkeypatch)  # from here on, store.messages / store.nodes fail
+
+    view = built.on_restore(sid, "", False, REQUEST)
+    users = [p[0] for p in view[c["chat"]] if isinstance(p[0], str)]
+    assert users[-1] == "turn 149: a bit brighter" and len(users) == CHAT_PAGE // 2
+    assert view[c["older"]]["visible"] is True and view[c["since"]] is None
+    assert len(view[c["gallery"]]) == HISTORY_PAGE and view[c["gallery"]][-1][1].startswith("● ")
+    rows = counter.rows
+
+    # "Load older messages" until there are none: every message once, in order
+    since, pages = None, 1
+    while True:
+        older = built.on_older(sid, since, [], "", REQUEST)
+        if older[c["older"]]["visible"] is False and c["chat"] not in older:
+            break
+        pages += 1
+        assert older[c["since"]] < (since or total)
+        since = older[c["since"]]
+    assert since == 1 and pages == -(-total // CHAT_PAGE)
+    chat = built.on_send("a bit brighter", sid, [], "", REQUEST, since=since)[c["chat"]]
+    users = [p[0] for p in chat if isinstance(p[0], str)]
+    assert users == [f"turn {i}: a bit brighter" for i in range(150)] + ["a bit brighter"]
+
+    # a turn keeps the older messages the user loaded; a reload starts again from the latest page
+    work = built.on_message("", "a bit brighter", sid, "t1", [], REQUEST)
+    out = built.on_turn_end(sid, False, "", work[c["result"]], REQUEST, since=since)
+    assert out[c["since"]] == 1 and sum(isinstance(p[0], tuple) for p in out[c["chat"]]) == 1  # the uploaded photo
+    # jump to the oldest step shown in the strip, then undo past it: the current step stays marked, first
+    ids = out[c["node_ids"]]
+    jump = built.on_jump(sid, ids, "t2", [], SimpleNamespace(index=0), REQUEST)
+    out = built.on_turn_end(sid, False, "", jump[c["result"]], REQUEST)
+    assert out[c["state"]].count(ids[0]) == 1 and "● " in out[c["gallery"]][0][1]
+    out = built.on_turn_end(sid, False, "", built.on_history("undo")(sid, "t3", [], REQUEST)[c["result"]], REQUEST)
+    assert out[c["gallery"]][0][1].startswith("● ") and out[c["node_ids"]][0] not in ids
+    assert len(out[c["gallery"]]) == HISTORY_PAGE + 1 and out[c["since"]] is None
+    assert rows < 3 * (CHAT_PAGE + HISTORY_PAGE)  # bounded: the restore read a page, not the 150 turns
+
+
+def test_the_tab_reads_as_much_for_a_long_session_as_for_a_short_one(tab, photo, monkeypatch):
+    from tests.test_ui_pages import CountingStore, add_turns
+
+    built, _ = tab
+    store = built.service.store
+    rows = []
+    for turns in (60, 270):  # the same pattern of failed turns at the end (210 = 30 * 7)
+        sid = built.service.create_session("anonymous").id
+        built.service.upload(sid, "anonymous", photo.read_bytes())
+        add_turns(store, sid, turns, image=store.get_node(sid, store.get_session(sid).current).image)
+        with monkeypatch.context() as patched:
+            counter = CountingStore(store, patched)
+            built.on_restore(sid, "", False, REQUEST)
+            built.on_send("a bit darker", sid, [], "", REQUEST)
+            rows.append(counter.rows)
+    assert rows[0] == rows[1] > 0

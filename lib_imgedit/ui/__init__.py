@@ -7,6 +7,7 @@
 - `history.py`  history strip, undo/redo, send-to buttons
 - `settings.py` settings accordion
 and beside them, without gradio: `view.py` (what is shown, from stored nodes and messages),
+`pages.py` (the bounded reads: the latest page of messages, older pages, the latest steps),
 `words.py` (instructions in plain words, English and Chinese), `form.py` (the form's fields from
 the schema), `tabhost.py` (what the tab asks of its host), `compat.py` (gradio 3 and 4).
 

@@ -1,4 +1,5 @@
-"""The chat column: the conversation, the message being sent, suggestions, Send and Interrupt.
+"""The chat column: the conversation (its latest page, older pages on request), the message being
+sent, suggestions, Send and Interrupt.
 
 The user's message shows in the chat the moment it is sent (a quick event without the queue), then
 the turn runs. A message sent while a turn runs is queued by the page script and sent after it."""
@@ -13,7 +14,9 @@ import gradio as gr
 
 from ..errors import ImgEditError
 from ..service import TurnOutcome
+from ..store import Message
 from .compat import args_js, client_of, upload_path
+from .pages import NodeLookup, chat_messages, has_older, last_seq, older_page
 from .view import chat_pairs
 
 N_SUGGESTIONS = 3
@@ -26,6 +29,9 @@ class ChatPart:
 
     def chat_column(self) -> None:
         c = self.c
+        # Shown only when there are older messages; the page script clicks it when the chat is
+        # scrolled to the top.
+        c["older"] = gr.Button("Load older messages", size="sm", visible=False, elem_id="imgedit_older")
         c["chat"] = gr.Chatbot(elem_id="imgedit_chat", height=540, label="Chat", show_label=False)
         c["queue"] = gr.HTML('<div class="imgedit-queue"></div>', elem_id="imgedit_queue")
         with gr.Row(elem_id="imgedit_suggestions"):
@@ -52,19 +58,45 @@ class ChatPart:
                 out[button] = gr.update(value="", visible=False)
         return out
 
+    def chat_view(self, sid: str, since: int | None, lookup: NodeLookup, notes: list, zh: bool,
+                  pending: str | None = None, messages: list[Message] | None = None) -> dict[Any, Any]:
+        """The chat from the latest page of messages (or from `since`, the oldest one the user
+        loaded), the cursor, and the "Load older messages" button when there are older ones."""
+        messages = chat_messages(self.service.store, sid, since) if messages is None else messages
+        return {self.c["chat"]: chat_pairs(messages, lookup, self.files.thumb, notes, zh, pending=pending),
+                self.c["since"]: messages[0].seq if since is not None and messages else None,
+                self.c["older"]: gr.update(visible=has_older(messages))}
+
     # ------------------------------------------------------------------ handlers
-    def on_send(self, text: str, sid: str | None, notes: list, lang: str, request: gr.Request) -> dict[Any, Any]:
+    def on_send(self, text: str, sid: str | None, notes: list, lang: str, request: gr.Request,
+                since: int | None = None) -> dict[Any, Any]:
         """The moment the user sends: their message in the chat, the box emptied, the text kept for the turn."""
         c = self.c
-        pairs: list[list[Any]] = []
+        out = {c["text"]: "", c["sent"]: text, c["chat"]: chat_pairs([], {}, str, notes, pending=text)}
         try:
             if sid:
                 self.service.get_session(sid, client_of(request))
-                nodes = {n.id: n for n in self.service.store.nodes(sid)}
-                pairs = chat_pairs(self.service.store.messages(sid), nodes, self.files.thumb, notes, self.zh(lang), pending=text)
+                out.update(self.chat_view(sid, since, NodeLookup(self.service.store, sid), notes, self.zh(lang), pending=text))
         except ImgEditError:
-            pairs = []
-        return {c["text"]: "", c["sent"]: text, c["chat"]: pairs or chat_pairs([], {}, str, notes, pending=text)}
+            pass
+        return out
+
+    def on_older(self, sid: str | None, since: int | None, notes: list, lang: str, request: gr.Request) -> dict[Any, Any]:
+        """"Load older messages": the page before the oldest one shown, put in front of the chat."""
+        hide = {self.c["older"]: gr.update(visible=False)}
+        store = self.service.store
+        if not sid:
+            return hide
+        try:
+            self.service.get_session(sid, client_of(request))
+        except ImgEditError:  # gone meanwhile: nothing older to show
+            return hide
+        shown = chat_messages(store, sid, since)
+        older = older_page(store, sid, shown)
+        if not older:
+            return hide
+        messages = older + shown
+        return self.chat_view(sid, messages[0].seq, NodeLookup(store, sid), notes, self.zh(lang), messages=messages)
 
     def on_message(self, mask: str, text: str, sid: str | None, task: str, notes: list, request: gr.Request,
                    progress: gr.Progress = gr.Progress()) -> dict[Any, Any]:
@@ -92,7 +124,7 @@ class ChatPart:
                     else:
                         result = self.run_editor(code, sid, request, notes, mask, progress, task, text=pending.get("text", ""))
                 except ImgEditError as exc:
-                    result = self.note(result, len(self.service.store.messages(sid)), None, exc)
+                    result = self.note(result, last_seq(self.service.store, sid), None, exc)
             return {self.c["progress"]: "", self.c["result"]: result}
 
         handler.__name__ = f"on_suggestion_{index}"
@@ -107,7 +139,7 @@ class ChatPart:
                 result["sid"] = sid = sid or self.service.create_session(client).id
                 self.service.upload(sid, client, Path(path).read_bytes(), lang=self.language(lang))
             except ImgEditError as exc:
-                result = self.note(result, len(self.service.store.messages(sid)) if sid else 0, None, exc)
+                result = self.note(result, last_seq(self.service.store, sid) if sid else 0, None, exc)
         return {self.c["progress"]: "", self.c["result"]: result}
 
     def on_interrupt(self, sid: str | None, request: gr.Request) -> None:
@@ -118,8 +150,10 @@ class ChatPart:
 
     def wire_chat(self) -> None:
         c = self.c
-        sent = c["send"].click(self.on_send, [c["text"], c["sid"], c["notes"], c["lang"]], [c["text"], c["sent"], c["chat"]],
-                               queue=False, show_progress="hidden")
+        sent = c["send"].click(self.on_send, [c["text"], c["sid"], c["notes"], c["lang"], c["since"]],
+                               [c["text"], c["sent"], c["chat"], c["since"], c["older"]], queue=False, show_progress="hidden")
+        c["older"].click(self.safe(self.on_older, "errors"), [c["sid"], c["since"], c["notes"], c["lang"]],
+                         [c["chat"], c["since"], c["older"], c["errors"]], queue=False, show_progress="hidden")
         self.turn_event(sent.then, self.on_message, [c["mask"], c["sent"], c["sid"], c["task"], c["notes"]],
                         args_js(5, maskData=0, beginTurn=3))
         self.turn_event(c["upload"].upload, self.on_upload, [c["upload"], c["sid"], c["lang"], c["notes"]])

@@ -1,6 +1,6 @@
-"""The history strip (every step of the session on one scrolling row, the current one marked and
-kept in view by the page script), undo and redo, a click to go back to a step, and the host's
-send-to buttons."""
+"""The history strip (the latest steps of the session on one scrolling row, and the current one
+even when it is older, marked and kept in view by the page script), undo and redo, a click to go
+back to a step, and the host's send-to buttons."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any, Callable
 
 import gradio as gr
 
-from ..store import Node
 from .compat import args_js
+from .pages import NodeLookup, history_nodes
 from .view import history_items
 
 
@@ -26,8 +26,11 @@ class HistoryPart:
         c["gallery"] = gr.Gallery(label="History (click a step to go back to it; the next edit branches from there)",
                                   columns=6, height=150, allow_preview=False, object_fit="cover", elem_id="imgedit_history")
 
-    def history_view(self, nodes: list[Node], current: str | None, zh: bool) -> dict[Any, Any]:
-        return {self.c["gallery"]: history_items(nodes, current, self.files.thumb, zh), self.c["node_ids"]: [n.id for n in nodes]}
+    def history_view(self, sid: str, current: str | None, lookup: NodeLookup, zh: bool) -> dict[Any, Any]:
+        """The latest steps (and the current one), not the whole tree: see `pages.history_nodes`."""
+        nodes = history_nodes(self.service.store, sid, current, lookup)
+        return {self.c["gallery"]: history_items(nodes, current, self.files.thumb, zh, by_id=lookup),
+                self.c["node_ids"]: [n.id for n in nodes]}
 
     def on_history(self, op: str) -> Callable[..., dict[Any, Any]]:
         def handler(sid: str | None, task: str, notes: list, request: gr.Request) -> dict[Any, Any]:

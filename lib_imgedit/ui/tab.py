@@ -27,6 +27,7 @@ from .chat import WELCOME, ChatPart
 from .compat import add_script, args_js, blocks_kwargs, client_of
 from .editor import EditorPart
 from .history import HistoryPart
+from .pages import NodeLookup, last_seq
 from .settings import SettingsPart, widget_value
 from .stage import StagePart
 from .tabhost import TabHost
@@ -107,35 +108,37 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
         return out
 
     def render(self, sid: str | None, client: str, overlay: bool, lang: str, notes: list[dict[str, Any]],
-               armed: dict[str, Any] | None = None, announce: dict[str, Any] | None = None, turn: str = "") -> dict[Any, Any]:
-        """Every view of the session, from storage. `armed` is a suggestion filled into the editor;
-        `announce` goes to the page script with the state (after a reload: the session it asked for
-        is loaded, or was not found, and the language to show); `turn` is the task id of the turn
-        that just ended (the page then sends the next queued message)."""
+               armed: dict[str, Any] | None = None, announce: dict[str, Any] | None = None, turn: str = "",
+               since: int | None = None) -> dict[Any, Any]:
+        """Every view of the session, from storage, in reads that do not grow with the session (see
+        `pages`). `armed` is a suggestion filled into the editor; `announce` goes to the page script
+        with the state (after a reload: the session it asked for is loaded, or was not found, and the
+        language to show); `turn` is the task id of the turn that just ended (the page then sends the
+        next queued message); `since` is the oldest message seq the user loaded (None: the latest page)."""
         c = self.c
         zh = self.zh(lang)
         extra = {**(announce or {}), **({"turn": turn} if turn else {})}
         out: dict[Any, Any] = {
             c["sid"]: sid or None, c["notes"]: notes, c["errors"]: "", c["armed"]: None, c["state"]: self._state(sid, None, **extra),
             c["current"]: None, c["image"]: None, c["before"]: None, c["infotext"]: "", c["legend"]: "",
-            c["chat"]: chat_pairs([], {}, self.files.thumb, notes, zh) or [[None, WELCOME]], c["gallery"]: [], c["node_ids"]: [],
+            c["chat"]: chat_pairs([], {}, self.files.thumb, notes, zh) or [[None, WELCOME]], c["since"]: None,
+            c["older"]: gr.update(visible=False), c["gallery"]: [], c["node_ids"]: [],
             **self.form_update(None, []), **self.suggestion_buttons([], None),
         }
         if not sid:
             return out
         session = self.service.get_session(sid, client)
-        nodes = self.service.store.nodes(sid)
-        by_id = {n.id: n for n in nodes}
-        out.update(self.history_view(nodes, session.current, zh))
-        out[c["chat"]] = chat_pairs(self.service.store.messages(sid), by_id, self.files.thumb, notes, zh)
-        node = by_id.get(session.current or "")
+        lookup = NodeLookup(self.service.store, sid)
+        out.update(self.history_view(sid, session.current, lookup, zh))
+        out.update(self.chat_view(sid, since, lookup, notes, zh))
+        node = lookup.get(session.current)
         if node is None:
             return out
         pending = session.data.get("pending") or {}
         if armed != {"node": node.id, "index": pending.get("index")} or pending.get("node") != node.id:
             armed = None
         labels = self.service.node_labels(node)
-        parent = by_id.get(node.parent or "")
+        parent = lookup.get(node.parent)
         return {
             **out,
             **self._pictures(sid, client, node, overlay),
@@ -160,7 +163,7 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
         result: dict[str, Any] = {"sid": sid, "notes": list(notes or []), "turn": task}
         if not sid:
             return self.note(result, 0, user, BadRequest("upload a photo first: there is nothing to edit yet"))
-        before = len(self.service.store.messages(sid))
+        before = last_seq(self.service.store, sid)
 
         bar = progress_bar(progress)
         try:
@@ -175,8 +178,8 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
 
     @staticmethod
     def note(result: dict[str, Any], after: int, user: str | None, exc: ImgEditError) -> dict[str, Any]:
-        """An error that joins the chat where it happened without being stored (no session yet, or
-        the session is gone)."""
+        """An error that joins the chat where it happened (after the message seq `after`) without
+        being stored (no session yet, or the session is gone)."""
         return {**result, "notes": [*result["notes"], {"after": after, "user": user, "text": exc.message}]}
 
     def remember_failure(self, sid: str, client: str, before: int, user: str | None,
@@ -187,7 +190,7 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
         store = self.service.store
         try:
             session = self.service.get_session(sid, client)
-            if len(store.messages(sid)) > before:
+            if last_seq(store, sid) > before:
                 return True
             text = user if user else "[instruction] " + json.dumps(instruction, ensure_ascii=False)
             msgs = [store.new_message(sid, "user", text, node=session.current, data={"instruction": instruction} if instruction else {}),
@@ -200,10 +203,12 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
         return True
 
     def on_turn_end(self, sid: str | None, overlay: bool, lang: str, result: dict[str, Any] | None,
-                    request: gr.Request) -> dict[Any, Any]:
-        """After a turn's work: the view from storage. An instruction that was not run only shows its
+                    request: gr.Request, since: int | None = None) -> dict[Any, Any]:
+        """After a turn's work: the view from storage, with the older messages the user loaded kept
+        (`since`) when the session is the same. An instruction that was not run only shows its
         errors beside the editor, which keeps the user's text."""
         result = result or {}
+        since = since if result.get("sid", sid) == sid else None
         sid = result.get("sid", sid)
         client = client_of(request)
         turn = result.get("turn") or ""
@@ -214,7 +219,8 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
                 node = self.service.store.get_node(sid, session.current) if session.current else None
             return {self.c["errors"]: result["errors"], self.c["state"]: self._state(sid, node, turn=turn)}
         try:
-            return self.render(sid, client, overlay, lang, result.get("notes", []), armed=result.get("armed"), turn=turn)
+            return self.render(sid, client, overlay, lang, result.get("notes", []), armed=result.get("armed"), turn=turn,
+                               since=since)
         except ImgEditError as exc:  # expired or deleted meanwhile
             return self.render(None, client, overlay, lang, [{"after": 0, "user": None, "text": exc.message}], turn=turn)
 
@@ -246,7 +252,7 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
         c = self.c
         show = "hidden" if self.host.page_progress else "full"
         work = listener(self.safe(fn, "result"), inputs, [c["progress"], c["result"]], show_progress=show, **(hook or {}), **kw)
-        return work.then(self.safe(self.on_turn_end, "view"), [c["sid"], c["overlay"], c["lang"], c["result"]], self.view,
+        return work.then(self.safe(self.on_turn_end, "view"), [c["sid"], c["overlay"], c["lang"], c["result"], c["since"]], self.view,
                          show_progress="hidden")
 
     def on_restore(self, sid: str, lang: str, overlay: bool, request: gr.Request) -> dict[Any, Any]:
@@ -271,7 +277,7 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
             extra = blocks_kwargs(css, script)
         with gr.Blocks(analytics_enabled=False, title="Chat Edit", **extra) as blocks:
             for key, default in (("sid", None), ("notes", []), ("armed", None), ("node_ids", []), ("lang", ""),
-                                 ("result", None), ("sent", "")):
+                                 ("result", None), ("sent", ""), ("since", None)):
                 c[key] = gr.State(default)
             with gr.Row(elem_id="imgedit_main", equal_height=False):
                 with gr.Column(scale=5, min_width=380, elem_id="imgedit_left"):
@@ -295,8 +301,9 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
                     c[key] = gr.Textbox(elem_id=f"imgedit_{key}", label=key)
                 c["restore"] = gr.Button("restore", elem_id="imgedit_restore")
                 c["pick_btn"] = gr.Button("pick", elem_id="imgedit_pick")
-            self.view = [c[k] for k in ("sid", "notes", "chat", "current", "image", "before", "overlay_file", "legend", "gallery",
-                                        "node_ids", "code", "errors", "armed", "state", "infotext")] + self.form_outputs() + c["sugg"]
+            self.view = [c[k] for k in ("sid", "notes", "chat", "since", "older", "current", "image", "before", "overlay_file",
+                                        "legend", "gallery", "node_ids", "code", "errors", "armed", "state", "infotext")]
+            self.view += self.form_outputs() + c["sugg"]
             self.wire()
             self.host.register_send_to(c["send_to"], c["image"], c["infotext"])
             if script:

@@ -10,7 +10,7 @@ import json
 import re
 import tempfile
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from PIL import Image
 
@@ -18,6 +18,9 @@ from ..instruction import OPERATIONS, is_steps
 from ..masks import label_color
 from ..store import Message, Node
 from .words import describe, operation_name, touches_painted_area
+
+if TYPE_CHECKING:
+    from .pages import NodeLookup
 
 THUMB_SIDE = 512
 INSTRUCTION_PREFIX = "[instruction]"
@@ -111,15 +114,19 @@ def assistant_text(msg: Message, node: Node | None, zh: bool) -> str:
     return msg.text
 
 
-def chat_pairs(messages: Iterable[Message], nodes: dict[str, Node], thumb: Callable[[str], str],
+def chat_pairs(messages: Iterable[Message], nodes: Mapping[str, Node] | NodeLookup, thumb: Callable[[str], str],
                notes: list[dict[str, Any]] | None = None, zh: bool = False,
                pending: str | None = None) -> list[list[Any]]:
-    """gradio Chatbot pairs from stored messages: uploads as pictures, each edit's reply in words
-    with the instruction behind a toggle and the result inline, failed turns as failures. `notes`
-    are errors of turns that changed nothing and were not stored, shown after the message count
-    they were seen at; `pending` is the user's message of a turn still running."""
+    """gradio Chatbot pairs from stored messages (a page of them: the latest, and older pages the
+    user loaded): uploads as pictures, each edit's reply in words with the instruction behind a
+    toggle and the result inline, failed turns as failures. `nodes` finds a message's node by id
+    (a dict, or a `pages.NodeLookup`). `notes` are errors of turns that changed nothing and were not
+    stored, shown after the message seq they were seen at (those before the page are left out with
+    the messages around them); `pending` is the user's message of a turn still running."""
     pairs: list[list[Any]] = []
-    waiting = sorted(notes or [], key=lambda n: n["after"])
+    messages = list(messages)
+    start = messages[0].seq - 1 if messages else 0
+    waiting = sorted((n for n in notes or [] if n["after"] >= start), key=lambda n: n["after"])
 
     def bot(content: Any) -> None:
         if pairs and pairs[-1][1] is None and pairs[-1][0] is not None:
@@ -134,9 +141,8 @@ def chat_pairs(messages: Iterable[Message], nodes: dict[str, Node], thumb: Calla
                 pairs.append([_text(note["user"]), None])
             bot(error_html(note["text"]))
 
-    count = 0
-    for count, msg in enumerate(messages, 1):
-        flush(count - 1)
+    for msg in messages:
+        flush(msg.seq - 1)
         node = nodes.get(msg.node or "")
         if msg.role == "user":
             if msg.data.get("upload") and node is not None:
@@ -158,7 +164,7 @@ def chat_pairs(messages: Iterable[Message], nodes: dict[str, Node], thumb: Calla
     return pairs
 
 
-def node_caption(node: Node, current: str | None, by_id: dict[str, Node], zh: bool = False) -> str:
+def node_caption(node: Node, current: str | None, by_id: Mapping[str, Node] | NodeLookup, zh: bool = False) -> str:
     instr = node.instruction or {}
     what = "upload" if node.kind == "upload" else ("plan" if is_steps(instr) else instr.get("operation", "edit"))
     parent = by_id.get(node.parent or "")
@@ -167,8 +173,10 @@ def node_caption(node: Node, current: str | None, by_id: dict[str, Node], zh: bo
     return f"{'● ' if node.id == current else ''}{node.seq} · {name}{branch}"
 
 
-def history_items(nodes: list[Node], current: str | None, thumb: Callable[[str], str], zh: bool = False) -> list[tuple[str, str]]:
-    by_id = {n.id: n for n in nodes}
+def history_items(nodes: list[Node], current: str | None, thumb: Callable[[str], str], zh: bool = False,
+                  by_id: Mapping[str, Node] | NodeLookup | None = None) -> list[tuple[str, str]]:
+    """The strip's pictures and captions; `by_id` finds the parents outside `nodes` (a branch mark)."""
+    by_id = by_id if by_id is not None else {n.id: n for n in nodes}
     return [(thumb(n.image), node_caption(n, current, by_id, zh)) for n in nodes]
 
 
