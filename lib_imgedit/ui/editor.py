@@ -211,7 +211,7 @@ class EditorPart:
                 self.service.jump(sid, client, target.id)
             return self.service.run_instruction(sid, client, instruction, text, mask_png=self.mask_png(mask), progress=report)
 
-        return self.work(sid, request, notes, text or None, act, progress, task, instruction=instruction)
+        return self.work(sid, request, notes, text or None, act, progress, task)
 
     def on_run(self, replace: bool) -> Callable[..., dict[Any, Any]]:
         def handler(mask: str, code: str, sid: str | None, task: str, notes: list, request: gr.Request,

@@ -155,10 +155,9 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
 
     # ------------------------------------------------------------------ turns
     def work(self, sid: str | None, request: gr.Request, notes: list[dict[str, Any]], user: str | None,
-             action: Callable[[str, Any], Any], progress: Any = None, task: str = "",
-             instruction: dict[str, Any] | None = None) -> dict[str, Any]:
+             action: Callable[[str, Any], Any], progress: Any = None, task: str = "") -> dict[str, Any]:
         """Run one turn's `action(client, progress_callback)`; the result the view is rendered from.
-        A failure is kept in the conversation: `user` (or the `instruction` run) and the error."""
+        A failed turn the service kept (a 5xx) shows from storage; a bad request only as a note."""
         client = client_of(request)
         result: dict[str, Any] = {"sid": sid, "notes": list(notes or []), "turn": task}
         if not sid:
@@ -170,10 +169,10 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
             with self.host.generating(bar, task) as report:
                 action(client, report)
         except ImgEditError as exc:
-            log.warning("imgedit: turn failed (%s): %s", type(exc).__name__, exc.message)
-            if (user or instruction) and self.remember_failure(sid, client, before, user, instruction, exc):
+            log.warning("turn failed (%s): %s", type(exc).__name__, exc.message)
+            if last_seq(self.service.store, sid) > before:  # the service kept the failed turn (a 5xx)
                 return result
-            return self.note(result, before, user, exc)
+            return self.note(result, before, user, exc)  # a bad request changes nothing: shown, not stored
         return result
 
     @staticmethod
@@ -181,26 +180,6 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
         """An error that joins the chat where it happened (after the message seq `after`) without
         being stored (no session yet, or the session is gone)."""
         return {**result, "notes": [*result["notes"], {"after": after, "user": user, "text": exc.message}]}
-
-    def remember_failure(self, sid: str, client: str, before: int, user: str | None,
-                         instruction: dict[str, Any] | None, exc: ImgEditError) -> bool:
-        """Store a failed turn (the user's message and the error, the picture untouched) unless the
-        service already did. A stop-gap on the tab's side: the service should store it itself, for
-        API clients too; once it does, this finds the messages there and does nothing."""
-        store = self.service.store
-        try:
-            session = self.service.get_session(sid, client)
-            if last_seq(store, sid) > before:
-                return True
-            text = user if user else "[instruction] " + json.dumps(instruction, ensure_ascii=False)
-            msgs = [store.new_message(sid, "user", text, node=session.current, data={"instruction": instruction} if instruction else {}),
-                    store.new_message(sid, "assistant", exc.message, node=session.current,
-                                      data={"failed": True, "error": exc.to_dict()})]
-            store.commit_turn(sid, [], msgs, None, expect_current=session.current)
-        except ImgEditError as again:  # the session is gone or moved meanwhile: show the error only
-            log.info("imgedit: failed turn not stored: %s", again.message)
-            return False
-        return True
 
     def on_turn_end(self, sid: str | None, overlay: bool, lang: str, result: dict[str, Any] | None,
                     request: gr.Request, since: int | None = None) -> dict[Any, Any]:
@@ -235,7 +214,7 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
             try:
                 return fn(*args, **kw)
             except Exception as exc:  # noqa: BLE001 - every failure must reach the log and the user
-                log.exception("imgedit: the tab's %s failed", getattr(fn, "__name__", "handler"))
+                log.exception("the tab's %s failed", getattr(fn, "__name__", "handler"))
                 text = f"something went wrong ({type(exc).__name__}: {exc}); the details are in the server log"
                 ended = f"*{time.time_ns()}"  # "*": the page ends every turn it waits for
                 if key == "result":
