@@ -88,7 +88,8 @@ def model_path(settings: Any = None, progress: Callable[[int, int, str], None] |
 
 
 def usable(settings: Any = None) -> tuple[bool, str]:
-    """Cheap, no network: LaMa is on disk, or can be downloaded (not offline, no failure this run)."""
+    """Cheap, no network: LaMa is on disk, or can be downloaded (not offline, no failure this run, and
+    the user agreed to large downloads: `model_offers`)."""
     try:
         import onnxruntime  # noqa: F401
 
@@ -100,7 +101,16 @@ def usable(settings: Any = None) -> tuple[bool, str]:
     if is_offline(settings):
         return False, "the LaMa model is not downloaded and downloads are off"
     why = failure(MODEL, settings)
-    return (False, why) if why else (True, "")
+    if why:
+        return False, why
+    from ..model_offers import must_ask
+    from ..models import spec
+
+    model = spec(MODEL)
+    if settings is not None and must_ask(model, settings):
+        return False, (f"{model.title} ({model.size_mb:.0f} MB download) is asked for first: say 'download the models' "
+                       "or turn on 'Download large models without asking' in Settings")
+    return True, ""
 
 
 def crop_box(region: np.ndarray, size: tuple[int, int]) -> tuple[int, int, int, int]:

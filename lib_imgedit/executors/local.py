@@ -257,12 +257,14 @@ class LocalExecutor(Executor):
 
     def _remove(self, request: EditRequest, region: np.ndarray) -> tuple[np.ndarray, dict[str, str]]:
         """LaMa; cv2.inpaint only when LaMa cannot run, and only for an area small enough for it."""
+        ok, why = (True, "") if self.inpaint_model else lama.usable(self.settings)
         try:
-            path = self.inpaint_model or lama.model_path(self.settings, request.progress)
-            return lama.fill(request.image, region, lama.load(path)), {"fill": "lama"}
+            if ok:
+                path = self.inpaint_model or lama.model_path(self.settings, request.progress)
+                return lama.fill(request.image, region, lama.load(path)), {"fill": "lama"}
         except Exception as exc:  # noqa: BLE001 - no onnxruntime, no download, a broken file: say so, then fall back
             why = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
-            log.warning("LaMa cannot run (%s); removing with cv2.inpaint", why)
+        log.warning("LaMa cannot run (%s); removing with cv2.inpaint", why)
         if request.mask_share > self._fallback_share():
             raise ExecutorUnavailable(f"the LaMa model cannot run ({why}); the CPU fill without it handles up to "
                                       f"{self._fallback_share():.0%} of the picture")

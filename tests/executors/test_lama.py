@@ -99,12 +99,23 @@ def test_without_the_model_cv2_is_the_last_fallback(settings, rules, monkeypatch
     ex = LocalExecutor(settings, rules)
     small_img, small = scene(300, 300, (140, 160, 140, 160))
     result = ex.run(_request(settings, rules, small_img, small))
-    assert result.info["fill"] == "cv2.inpaint" and "no model here" in result.info["note"]
+    assert result.info["fill"] == "cv2.inpaint" and "downloads are off" in result.info["note"]
     big_img, big = scene(300, 300, (50, 250, 50, 250))
     ok, why = ex.can_serve(_request(settings, rules, big_img, big))
     assert not ok and "without LaMa" in why and "downloads are off" in why
     with pytest.raises(Exception, match="handles up to 6%"):
         ex.run(_request(settings, rules, big_img, big))
+    monkeypatch.setattr(lama, "usable", lambda settings=None: (True, ""))  # it could run, but loading fails
+    result = ex.run(_request(settings, rules, small_img, small))
+    assert result.info["fill"] == "cv2.inpaint" and "no model here" in result.info["note"]
+
+
+def test_the_large_download_is_asked_for_first(settings, monkeypatch):
+    """LaMa is 207 MB: without the user's agreement it is not fetched on a remove; the reason says how to agree."""
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    ok, why = lama.usable(settings)
+    assert not ok and "asked for first" in why and "download the models" in why
+    assert lama.usable(settings.update({"download_large_models": True})) == (True, "")
 
 
 def test_a_file_that_is_not_an_inpainting_model_is_refused(tmp_path):
