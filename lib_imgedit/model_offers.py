@@ -1,5 +1,5 @@
 """Large model downloads are asked for once. A segmentation model over LARGE_MB is not downloaded while
-segmenting (an upload, or the labels re-read after an edit), nor the grounding model while looking for a
+segmenting (an upload, or the labels re-read after an edit), nor LaMa for a removal, nor the grounding model while looking for a
 thing by name, until the user agreed: the reply offers it ("say 'download the models'"), and saying so in the chat, or turning on the
 `download_large_models` setting, is the agreement. The service stores it in that setting (the data
 folder's config.json standalone, the WebUI's Settings inside it), so it holds for the whole server

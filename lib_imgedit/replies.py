@@ -6,14 +6,14 @@ from typing import Any
 
 from .executors import EditResult
 from .instruction import EditInstruction, EditPlan
-from .segment.base import LabelMap
+from .segment.base import LabelMap, percent
 
 
 def describe_labels(labels: LabelMap, zh: bool) -> str:
     items = labels.summary()
     if not items:
         return "我没有识别出明确的区域，可以对整张图片进行编辑。" if zh else "I found no distinct regions; edits will apply to the whole picture."
-    parts = ", ".join(f"{i['name']} ({i['share']:.0%})" for i in items)
+    parts = ", ".join(f"{i['name']} ({percent(i['share'])})" for i in items)
     faces = len(labels.faces)
     if zh:
         extra = f"，共 {faces} 张脸（从左到右编号）" if faces > 1 else ""

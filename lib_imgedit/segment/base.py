@@ -37,6 +37,11 @@ def split_instance(label: str) -> tuple[str, int | None]:
     return (m.group(1), int(m.group(2))) if m else (label, None)
 
 
+def percent(share: float) -> str:
+    """A label's share for people: whole percents, "<1%" for a small part that is there (eyes, lips)."""
+    return f"{share:.0%}" if share >= 0.005 else "<1%"
+
+
 @dataclass
 class LabelMap:
     """Boolean masks by label name (labels may overlap: `face` lies inside `person`), plus the

@@ -16,6 +16,7 @@ from PIL import Image
 
 from ..instruction import OPERATIONS, is_steps
 from ..masks import label_color
+from ..segment.base import percent
 from ..store import Message, Node
 from .words import describe, operation_name, touches_painted_area
 
@@ -190,7 +191,7 @@ def legend_html(labels: list[dict[str, Any]], faces: int = 0) -> str:
         items.append(
             f'<button type="button" class="imgedit-legend-item" data-label="{name}">'
             f'<span class="imgedit-swatch" style="background: rgb({r},{g},{b})"></span>'
-            f'<span class="imgedit-legend-name">{name}</span><small>{item["share"]:.0%}</small></button>'
+            f'<span class="imgedit-legend-name">{name}</span><small>{percent(item["share"])}</small></button>'
         )
     extra = f'<span class="imgedit-legend-faces">{faces} ☺</span>' if faces > 1 else ""
     return f'<div class="imgedit-legend">{"".join(items)}{extra}</div>'

@@ -78,3 +78,9 @@ def test_two_anchors_on_one_spot_make_one_instance():
     assert instance_masks(blob, min_pixels=5, anchors=[(5.0, 4.0), (5.0, 4.0)]) == []
     other = _rect((10, 20), 0, 0, 1, 1)  # a speck: joins the one instance, still no numbers
     assert instance_masks(blob | other, min_pixels=5, anchors=[(5.0, 4.0), (5.0, 4.0)]) == []
+
+
+def test_shares_read_as_whole_percents_and_small_parts_as_under_one():
+    from lib_imgedit.segment.base import percent
+
+    assert (percent(0.4649), percent(0.005), percent(0.0008)) == ("46%", "1%", "<1%")
