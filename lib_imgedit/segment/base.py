@@ -39,7 +39,8 @@ def split_instance(label: str) -> tuple[str, int | None]:
 
 def percent(share: float) -> str:
     """A label's share for people: whole percents, "<1%" for a small part that is there (eyes, lips)."""
-    return f"{share:.0%}" if share >= 0.005 else "<1%"
+    text = f"{share:.0%}"
+    return "<1%" if text == "0%" else text
 
 
 @dataclass

