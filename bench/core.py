@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
-import time
 from pathlib import Path
-from typing import Callable
 
 import cv2
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from timing import timed  # noqa: E402  (bench/, this script's folder)
 
 from lib_imgedit.config import load_rules, load_settings  # noqa: E402
 from lib_imgedit.executors import EditRequest  # noqa: E402
@@ -29,17 +28,6 @@ from lib_imgedit.masks import build_mask  # noqa: E402
 from lib_imgedit.planner.base import PlanContext  # noqa: E402
 from lib_imgedit.planner.offline import OfflinePlanner  # noqa: E402
 from lib_imgedit.segment.mediapipe_seg import MediaPipeSegmenter  # noqa: E402
-
-
-def timed(fn: Callable[[], object], repeat: int) -> float:
-    """Median seconds of `repeat` runs after one warm-up."""
-    fn()
-    runs = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - t)
-    return statistics.median(runs)
 
 
 def main() -> None:

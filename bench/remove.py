@@ -11,12 +11,9 @@ tensors, paste back. With `--model lama.onnx` (the downloaded file) it measures 
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
-from typing import Callable
 
 import cv2
 import numpy as np
@@ -25,19 +22,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "executors"))
 
+from timing import timed  # noqa: E402  (bench/, this script's folder)
+
 from lib_imgedit.executors import lama  # noqa: E402
 from lib_imgedit.executors.local import remove_small  # noqa: E402
-
-
-def timed(fn: Callable[[], object], repeat: int) -> float:
-    """Median seconds of `repeat` runs after one warm-up."""
-    fn()
-    runs = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - t)
-    return statistics.median(runs)
 
 
 def main() -> None:

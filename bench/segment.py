@@ -12,12 +12,9 @@ model is timed on its own; the real downloaded models are timed too when they ar
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
-from typing import Callable
 
 import cv2
 import numpy as np
@@ -26,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "segment"))
 
+from timing import timed  # noqa: E402  (bench/, this script's folder)
 from tiny_onnx import clipseg_like, maskformer_like, segformer_like, tokenizer_json  # noqa: E402
 
 from lib_imgedit import models  # noqa: E402
@@ -33,17 +31,6 @@ from lib_imgedit.config import load_settings  # noqa: E402
 from lib_imgedit.segment import build_segmenter, create_segmenter  # noqa: E402
 from lib_imgedit.segment.grounding import ClipSegGrounder  # noqa: E402
 from lib_imgedit.segment.onnx_semantic import OnnxSegmenter, class_scores, labels_from_scores, preprocess  # noqa: E402
-
-
-def timed(fn: Callable[[], object], repeat: int) -> float:
-    """Median seconds of `repeat` runs after one warm-up."""
-    fn()
-    runs = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - t)
-    return statistics.median(runs)
 
 
 def tiny_specs(folder: Path) -> dict[str, models.ModelSpec]:
