@@ -66,7 +66,7 @@ def test_suggestion_first_click_fills_second_click_runs(tab: Tab, photo):
     state = tab.upload(photo)
     button = tab.page.locator("#imgedit_suggestion_0")
     text = button.inner_text()
-    suggestion = tab.app.session(tab.sid)["nodes"][0]["suggestions"][0]
+    suggestion = tab.app.session(tab.sid)["suggestions"][0]  # the current node's, at the top level
     assert text == suggestion["text"]
 
     button.click()
