@@ -1,7 +1,7 @@
 """Install time and bytes downloaded: a clean venv, the README's install, from the package index.
 
     python3 bench/install.py                      # a throwaway venv, removed afterwards
-    python3 bench/install.py --venv .venv --max-seconds 600 --max-mb 700   # CI: this is the install
+    python3 bench/install.py --venv .venv --max-seconds 900 --max-mb 700   # CI: this is the install
 
 pip runs without a download cache and without this machine's pip configuration files and local wheel
 folders (they would hide the downloads; an index URL or proxy in the environment is kept); the bytes
