@@ -12,11 +12,10 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
-from .config import Settings
 from .errors import BadRequest, ExecutorUnavailable, ImgEditError, Interrupted, InvalidInstruction, UpstreamError
 from .executors import ALWAYS, EXECUTORS, EditRequest, EditResult, Executor
 from .executors.base import ProgressFn
@@ -24,6 +23,7 @@ from .executors.geometry import PictureExecutor
 from .instruction import EditInstruction, validate_plan
 from .masks import build_mask, dilate
 from .segment.base import LabelMap
+from .service_core import ServiceCore
 
 log = logging.getLogger("imgedit")
 
@@ -58,15 +58,10 @@ def step_name(i: int, n: int, step: EditInstruction) -> str:
     return (f"step {i + 1} ('{step.operation}'{where})" if n > 1 else f"'{step.operation}'")
 
 
-class PlanExecution:
-    """Mixed into EditService, which provides settings, rules and segment()."""
+class PlanExecution(ServiceCore):
+    """Mixed into EditService, whose `Labelling` part provides segment()."""
 
-    settings: Settings
-    rules: dict[str, Any]
-    _cancel: dict[str, threading.Event]
-
-    def segment(self, image: np.ndarray) -> LabelMap:
-        raise NotImplementedError
+    segment: Callable[[np.ndarray], LabelMap]  # declared only: a method here would shadow Labelling's
 
     def executors(self) -> list[Executor]:
         names = self.settings.executor_order + [n for n in ALWAYS if n not in self.settings.executor_order]

@@ -60,3 +60,8 @@ def plan_reply(plan: EditPlan, results: list[EditResult], zh: bool) -> str:
         return said[0]
     listed = " ".join(f"{i}. {text}" for i, text in enumerate(said, 1))
     return f"分 {len(said)} 步完成：{listed}" if zh else f"Done in {len(said)} steps: {listed}"
+
+
+def with_notes(reply: str, notes: list[str]) -> str:
+    """The reply with the turn's notes (a model downloaded or skipped, an executor's warning) after it."""
+    return reply + (" (" + "; ".join(notes) + ")" if notes else "")

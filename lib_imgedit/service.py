@@ -1,284 +1,57 @@
 """EditService: one turn of the conversation, whichever front door it came through.
 
-upload -> segment -> store; message -> plan -> validate -> mask -> execute -> store; undo, redo,
-jump and suggestions are moves on the session's tree. Each turn reads the session, does its work
-without holding the database, then commits everything in one transaction, so a crash leaves a
-turn either complete or absent. Turns of one session are serialised by a per-session lock.
+upload -> segment -> store; message -> plan -> validate -> mask -> execute -> store. Each turn reads
+the session, does its work without holding the database, then commits everything in one transaction,
+so a crash leaves a turn either complete or absent. Turns of one session are serialised by a
+per-session lock. EditService holds the turns' entry points and composes the rest: `service_core`
+(state and the reads every turn shares), `session_views` (session records and their pages),
+`session_tree` (undo, redo, jump), `labelling` (segmenters, grounding, model downloads) and
+`execution` (running a plan's steps).
 """
 
 from __future__ import annotations
 
 import logging
-import re
-import threading
 import time
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import numpy as np
 
 from . import images, model_offers, redact
-from .blobs import BlobStore
-from .config import Settings, load_rules, save_settings
 from .conversation import HISTORY_TURNS, conversation_context, picture_context
-from .errors import (
-    BadRequest,
-    Conflict,
-    ImgEditError,
-    Interrupted,
-    InvalidInstruction,
-    NotFound,
-    PayloadTooLarge,
-    RateLimited,
-    SessionNotFound,
-)
+from .errors import BadRequest, ImgEditError, Interrupted, InvalidInstruction, NotFound
 from .execution import USER_MASK, PlanExecution, on_drawn_mask, with_user_mask, without_user_mask
 from .executors import ALWAYS, EXECUTORS
 from .executors.base import ProgressFn
 from .infotext import make_infotext
 from .instruction import EditPlan, build_plan_schema, build_schema, plan_steps, validate_plan
+from .labelling import Labelling
 from .lang import is_zh
-from .limits import Limits
-from .masks import overlay
 from .phrase_targets import PhraseTargets, phrase_targets
-from .planner import PlanContext, Planner, PlanResult, plan_validated
+from .planner import PlanContext, PlanResult, plan_validated
 from .planner.llm import LLMPlanner
-from .planner.offline import OfflinePlanner
-from .planner.registry import PlannerRegistry
 from .planner.suggest import offline_suggestions
 from .planner.suggest_llm import llm_suggestions
 from .planner.templates import template_names
-from .replies import describe_labels, plan_reply
-from .segment import SEGMENTERS, LabelMap, build_segmenter, grounding
+from .replies import describe_labels, plan_reply, with_notes
+from .segment import SEGMENTERS, LabelMap
 from .segment.base import LABEL_RE
-from .segment.combine import SegmenterChain
-from .store import Message, Node, NodeBrief, Session, SessionStore, open_store
+from .session_tree import SessionTree
+from .session_views import SessionViews
+from .store import Message, Node, NodeBrief, Session
+from .turn_outcome import TurnOutcome
+
+__all__ = ["API_VERSION", "EditService", "TurnOutcome"]
 
 log = logging.getLogger("imgedit")
 
 API_VERSION = 1
 BRANCH_WINDOW = 24  # edits on the current branch a turn looks back on (suggestions, the planner's context)
-VIEW_MESSAGES, VIEW_NODES = (50, 200), (100, 1000)  # session view pages: (default, most)
-_SESSION_ID = re.compile(r"[0-9a-f]{32}")
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-@dataclass
-class TurnOutcome:
-    """What a turn produced; front doors render it (the API as JSON with base64 images)."""
-
-    session_id: str
-    node_id: str | None
-    reply: str
-    image_png: bytes | None = None
-    instruction: dict[str, Any] | None = None
-    labels: list[dict[str, Any]] = field(default_factory=list)
-    suggestions: list[dict[str, Any]] = field(default_factory=list)
-    executor: str = ""
-    planner: str = ""
-    notes: list[str] = field(default_factory=list)
-    faces: int = 0
-
-    def to_dict(self, with_image: bool = True) -> dict[str, Any]:
-        out = {k: v for k, v in self.__dict__.items() if k != "image_png"}
-        if with_image:
-            out["image"] = images.png_b64(self.image_png) if self.image_png else None
-        return out
-
-
-class EditService(PlanExecution):
-    def __init__(self, settings: Settings, store: SessionStore | None = None, blobs: BlobStore | None = None):
-        self.settings = settings
-        data = Path(settings.data_dir)
-        self.rules = load_rules(data)
-        self.store = store or open_store(settings)
-        self.limits = Limits(lambda: self.settings, self.store)
-        self.blobs = blobs or BlobStore(data / "blobs")
-        self.offline = OfflinePlanner(self.rules)
-        redact.register(redact.secret_values(settings))
-        self.planners = PlannerRegistry(lambda: self.settings, self.rules, self.offline)
-        self._chain: tuple[tuple[Any, ...], SegmenterChain] | None = None
-        self._chain_lock = threading.Lock()
-        self._cancel: dict[str, threading.Event] = {}
-        self.persist_settings: Callable[[Settings, list[str]], None] = save_settings  # the WebUI's adapter writes its Settings
-
-    # ---------------------------------------------------------------- plumbing
-    @contextmanager
-    def _lock(self, session_id: str) -> Iterator[None]:
-        """The session's turn lock (the store owns it, so with Redis it holds across replicas), then
-        one of this machine's turn slots."""
-        with self.store.lock(session_id), self.limits.running():
-            yield
-
-    def _admit(self, session_id: str) -> None:
-        """Count a turn against the session's turns-per-minute limit (the front doors count the
-        client's: `limits.client_turn`)."""
-        self.limits.session_turn(_checked_id(session_id))
-
-    def _owned(self, session_id: str, client: str) -> Session:
-        session = self.store.get_session(_checked_id(session_id))
-        if session.client != client:  # someone else's session looks exactly like a missing one
-            raise SessionNotFound(f"no session {session_id!r}: it never existed, expired or belongs to someone else")
-        return session
-
-    def _current(self, session: Session) -> Node | None:
-        return self.store.get_node(session.id, session.current) if session.current else None
-
-    def _require_image(self, session: Session) -> Node:
-        node = self._current(session)
-        if node is None:
-            raise Conflict("this session has no picture yet: upload one first")
-        return node
-
-    def node_image(self, node: Node) -> np.ndarray:
-        return self._stored_image(node.image)
-
-    def _stored_image(self, key: str) -> np.ndarray:
-        """A picture this server stored itself (already checked on upload), so no size limits."""
-        return images.to_array(images.load_image(self.blobs.get(key), 10**12, 10**9))
-
-    def node_labels(self, node: Node) -> LabelMap:
-        return LabelMap.from_bytes(self.blobs.get(node.labelmap)) if node.labelmap else LabelMap(1, 1)
-
-    def _check_text(self, text: Any) -> str:
-        if not isinstance(text, str):
-            raise BadRequest("the message must be text")
-        if len(text) > self.settings.max_message_chars:
-            raise PayloadTooLarge(f"the message has {len(text)} characters; the limit is {self.settings.max_message_chars}")
-        text = _CONTROL_CHARS.sub("", text).strip()
-        if not text:
-            raise BadRequest("the message is empty: say what to change, e.g. 'blur the background'")
-        return text
-
-    def decode_upload(self, raw: bytes) -> np.ndarray:
-        s = self.settings
-        img = images.load_image(raw, s.max_image_pixels, s.max_image_side, int(s.max_upload_mb * 1e6))
-        return images.to_array(img)
-
-    # ---------------------------------------------------------------- segmenters / planners / executors
-    def segmenter(self) -> SegmenterChain:
-        """The configured segmenters combined (`segment/combine.py`); made again when their settings change,
-        so a model that failed is tried again only after a settings change or a restart."""
-        s = self.settings
-        key = (s.segmenters, s.models_dir, s.models_offline, s.data_dir, s.webui_api_url)
-        with self._chain_lock:
-            if self._chain is None or self._chain[0] != key:
-                self._chain = (key, build_segmenter(s))
-            return self._chain[1]
-
-    def segment(self, image: np.ndarray, notes: list[str] | None = None, progress: ProgressFn | None = None,
-                held: list[dict[str, Any]] | None = None) -> LabelMap:
-        """The picture's label map. A large download the user has not agreed to is passed over and goes to
-        `held` (`model_offers.py`); what was downloaded or skipped (a model that cannot be had) goes to
-        `notes`, and a download's progress to `progress`."""
-        chain = self.segmenter()
-        pending = chain.pending_downloads()
-        wait = model_offers.held_back(pending, self.settings)
-        if held is not None:
-            held += wait
-        chain.progress = progress  # the chain is shared: a download reports to the turn that started it last
-        try:
-            return chain.segment(image, hold={p["name"] for p in wait})
-        finally:
-            chain.progress = None
-            if notes is not None:
-                notes += chain.take_notes() + model_offers.downloaded([p for p in pending if p not in wait], self.settings)
-
-    def grounding_available(self) -> bool:
-        """Whether a named thing that is not among the labels can be looked for (then the planner may
-        target it, and `PhraseTargets` finds it or says it is not there)."""
-        return grounding.grounding_available(self.settings)[0]
-
-    def planner_for(self, session: Session | None) -> Planner:
-        """The session's planner; the offline planner unless an LLM profile is configured."""
-        return self.planners.get(session.profile if session else "")
-
-    def executor_status(self) -> list[dict[str, Any]]:
-        status = []
-        order = self.settings.executor_order
-        for name, cls in EXECUTORS.items():
-            ok, why = cls(self.settings, self.rules).available()
-            listed = name in order or name in ALWAYS
-            status.append({
-                "name": name, "available": ok and listed, "reason": why if ok is False else ("" if listed else "not in the executor order"),
-                "operations": list(cls.operations), "generative": cls.generative, "needs_network": cls.needs_network,
-                "description": cls.description,
-            })
-        return status
-
-    # ---------------------------------------------------------------- sessions
-    def create_session(self, client: str) -> Session:
-        if self.store.count_sessions(client) >= self.settings.sessions_per_client:
-            raise RateLimited(f"this client already has {self.settings.sessions_per_client} sessions, the limit: "
-                              "delete old ones first")
-        return self.store.create_session(client)
-
-    def get_session(self, session_id: str, client: str) -> Session:
-        return self._owned(session_id, client)
-
-    def session_view(self, session_id: str, client: str, limit: int | None = None, before: int | None = None,
-                     node_limit: int | None = None, node_before: int | None = None) -> dict[str, Any]:
-        """The session with a page of its messages and a page of its tree, each the latest `limit`
-        below seq `before`, oldest first. `messages_before` / `nodes_before` is the `before` of the
-        previous page, None on the first one; the current node's suggestions come once, not per node."""
-        limit, node_limit = _page(limit, VIEW_MESSAGES, "limit"), _page(node_limit, VIEW_NODES, "node_limit")
-        before, node_before = _cursor(before, "before"), _cursor(node_before, "node_before")
-        session = self._owned(session_id, client)
-        current = self._current(session)
-        messages = self.store.recent_messages(session.id, limit, before)
-        nodes = self.store.tree(session.id, node_limit, node_before)
-        return {
-            "session_id": session.id,
-            "created": session.created,
-            "updated": session.updated,
-            "current": session.current,
-            "profile": session.profile,
-            "title": session.title,
-            "pending": session.data.get("pending"),
-            "suggestions": current.suggestions if current else [],
-            "nodes": [n.to_dict() for n in nodes],
-            "nodes_before": nodes[0].seq if nodes and nodes[0].seq > 1 else None,
-            "messages": [
-                {"id": m.id, "seq": m.seq, "role": m.role, "text": m.text, "node": m.node, "data": m.data, "created": m.created}
-                for m in messages
-            ],
-            "messages_before": messages[0].seq if messages and messages[0].seq > 1 else None,
-        }
-
-    def update_session(self, session_id: str, client: str, profile: str | None = None,
-                       title: str | None = None) -> dict[str, Any]:
-        """Switch the session's LLM profile (takes effect on the next message) or rename it."""
-        with self._lock(session_id):
-            self._owned(session_id, client)
-            fields: dict[str, Any] = {}
-            if profile is not None:
-                fields["profile"] = self._check_profile(profile)
-            if title is not None:
-                fields["title"] = _CONTROL_CHARS.sub("", title)[:200]
-            session = self.store.update_session(session_id, **fields) if fields else self.store.get_session(session_id)
-            return {"session_id": session.id, "profile": session.profile, "title": session.title}
-
-    def profile_names(self) -> list[str]:
-        """Configured LLM profiles (none without an LLM configuration)."""
-        return self.planners.names()
-
-    def _check_profile(self, profile: str) -> str:
-        if profile not in ("", "offline", *self.profile_names()):
-            raise BadRequest(f"unknown profile {profile[:40]!r}; known: offline, {', '.join(self.profile_names()) or '(none)'}")
-        return profile
-
-    def delete_session(self, session_id: str, client: str) -> None:
-        self._owned(session_id, client)
-        self.store.delete_session(session_id)
-
-    def node_png(self, session_id: str, client: str, node_id: str, with_overlay: bool = False) -> bytes:
-        self._owned(session_id, client)
-        node = self.store.get_node(session_id, node_id)
-        if not with_overlay:
-            return self.blobs.get(node.image)
-        return images.encode_png(overlay(self.node_image(node), self.node_labels(node)))
+class EditService(SessionViews, SessionTree, Labelling, PlanExecution):
+    """The turns' entry points (upload, message, a given plan, a dry-run plan) and what they share;
+    the other moves and views come from the parts it is made of (see the module docstring)."""
 
     # ---------------------------------------------------------------- turns
     def upload(self, session_id: str, client: str, raw: bytes, label_map: LabelMap | None = None,
@@ -300,7 +73,7 @@ class EditService(PlanExecution):
                                        labelmap=self.blobs.put(labels.to_bytes(), "npz"), kind="upload")
             zh = lang.startswith("zh") or (lang == "" and self.settings.language == "zh_CN")
             node.suggestions = self._suggest(labels, [], zh, session, png)
-            reply = _with_notes(describe_labels(labels, zh), notes)
+            reply = with_notes(describe_labels(labels, zh), notes)
             if held:
                 reply += " " + model_offers.offer(held, labels.names, zh)
             offered = {"downloads": [{k: p[k] for k in ("name", "title", "size_mb", "licence")} for p in held]} if held else {}
@@ -355,14 +128,6 @@ class EditService(PlanExecution):
             shown = self._check_text(text) if text else "[instruction] " + _short(plan)
             return self._run_turn(session, node, labels, shown, plan, result, mask_png, progress)
 
-    def _edit_base(self, session: Session, mask_png: bytes | None) -> tuple[Node, LabelMap]:
-        """The node an edit starts from and its labels, with the user's drawn mask as `user_mask`."""
-        node = self._require_image(session)
-        labels = self.node_labels(node)
-        if mask_png is not None:
-            labels = with_user_mask(labels, images.load_mask(mask_png, (labels.width, labels.height)))
-        return node, labels
-
     def accept_suggestion(self, session_id: str, client: str, index: int) -> dict[str, Any]:
         """Make suggestion `index` of the current node the pending instruction (the user may edit it
         before running it with `run_instruction`)."""
@@ -377,22 +142,21 @@ class EditService(PlanExecution):
             self.store.update_session(session.id, data=data)
             return data["pending"]
 
-    def undo(self, session_id: str, client: str, count: int = 1) -> TurnOutcome:
-        return self._history(session_id, client, "undo", count, text="undo" if count == 1 else f"undo {count}")
-
-    def redo(self, session_id: str, client: str, count: int = 1) -> TurnOutcome:
-        return self._history(session_id, client, "redo", count, text="redo" if count == 1 else f"redo {count}")
-
-    def jump(self, session_id: str, client: str, node_id: str) -> TurnOutcome:
-        """Make any node current; the next edit branches from it."""
-        self._admit(session_id)
+    def set_source_face(self, session_id: str, client: str, raw: bytes) -> dict[str, Any]:
         with self._lock(session_id):
             session = self._owned(session_id, client)
-            target = self.store.get_node(session.id, node_id)
-            reply = f"Back at step {target.seq}. The next edit starts a new branch from here."
-            msg = self.store.new_message(session.id, "assistant", reply, node=target.id, data={"jump": target.id})
-            self.store.commit_turn(session.id, [], [msg], target.id, expect_current=session.current)
-            return self._outcome_for(session.id, target, reply)
+            png = images.encode_png(self.decode_upload(raw))
+            data = dict(session.data)
+            data["source_face"] = self.blobs.put(png, "png")
+            data["blobs"] = sorted({*data.get("blobs", []), data["source_face"]})
+            self.store.update_session(session.id, data=data)
+            return {"session_id": session.id, "source_face": True}
+
+    def interrupt(self, session_id: str, client: str) -> None:
+        self._owned(session_id, client)
+        running = self._cancel.get(session_id)
+        if running is not None:
+            running.set()
 
     def plan(self, text: str, labels: list[str], profile: str = "") -> PlanResult:
         """A dry run: the plan for `text` on a picture with `labels` (in `result.instruction`: a bare
@@ -428,7 +192,28 @@ class EditService(PlanExecution):
         """The JSON schema of one instruction, or with `plan` of a plan (one instruction or {"steps": [...]})."""
         return build_plan_schema(self.rules) if plan else build_schema(self.rules)
 
+    def executor_status(self) -> list[dict[str, Any]]:
+        status = []
+        order = self.settings.executor_order
+        for name, cls in EXECUTORS.items():
+            ok, why = cls(self.settings, self.rules).available()
+            listed = name in order or name in ALWAYS
+            status.append({
+                "name": name, "available": ok and listed, "reason": why if ok is False else ("" if listed else "not in the executor order"),
+                "operations": list(cls.operations), "generative": cls.generative, "needs_network": cls.needs_network,
+                "description": cls.description,
+            })
+        return status
+
     # ---------------------------------------------------------------- turn internals
+    def _edit_base(self, session: Session, mask_png: bytes | None) -> tuple[Node, LabelMap]:
+        """The node an edit starts from and its labels, with the user's drawn mask as `user_mask`."""
+        node = self._require_image(session)
+        labels = self.node_labels(node)
+        if mask_png is not None:
+            labels = with_user_mask(labels, images.load_mask(mask_png, (labels.width, labels.height)))
+        return node, labels
+
     def _context(self, session: Session, node: Node, labels: LabelMap, text: str, user_mask: bool = False) -> PlanContext:
         """What the planner knows of this conversation: the latest messages (failed turns marked), the
         plans still applied on the current branch, a question it asked back, a drawn mask (bounded reads)."""
@@ -479,7 +264,7 @@ class EditService(PlanExecution):
         did += [s.to_dict() for s in plan.steps]
         new.suggestions = self._suggest(new_labels, did, zh, session, png, plan.to_dict())
         notes = result.notes + [n for r in results for n in r.info.get("notes") or []]  # the executors': e.g. ControlNet missing
-        reply = _with_notes(plan_reply(plan, results, zh), notes)
+        reply = with_notes(plan_reply(plan, results, zh), notes)
         msg = self.store.new_message(session.id, "assistant", reply, node=new.id,
                                      data={"instruction": plan.to_dict(), "executor": executor})
         self.store.commit_turn(session.id, [new], [user_msg, msg], new.id, expect_current=session.current)
@@ -501,56 +286,11 @@ class EditService(PlanExecution):
         except ImgEditError as store_exc:  # the caller still gets the turn's own error
             log.warning("the failed turn was not stored: %s", store_exc.message)
 
-    def _download_models(self, session: Session, text: str, progress: ProgressFn | None) -> TurnOutcome:
-        """The user agreed to large downloads: remember it for the server (the setting), then read the
-        current picture again with every model, downloading them: a new node with the same picture and
-        the new labels (undo goes back to the old ones)."""
-        zh = is_zh(text)
-        if not self.settings.download_large_models:
-            self.settings = self.settings.update({"download_large_models": True})
-            self.persist_settings(self.settings, ["download_large_models"])
-        node = self._current(session)
-        user_msg = self.store.new_message(session.id, "user", text, node=node.id if node else None,
-                                          data={"download_models": True})
-        if node is None:
-            reply = "好的，需要时会下载大模型。请上传一张图片。" if zh else "OK: large models will be downloaded when needed. Upload a picture."
-            msg = self.store.new_message(session.id, "assistant", reply, data={"download_models": True})
-            self.store.commit_turn(session.id, [], [user_msg, msg], None, expect_current=session.current)
-            return TurnOutcome(session.id, None, reply)
-        notes: list[str] = []
-        fresh, old = self.segment(self.node_image(node), notes, progress), self.node_labels(node)
-        # the new models' labels, and the old ones they do not give (provided by the API, found by name)
-        labels = LabelMap(fresh.width, fresh.height, {**old.masks, **fresh.masks}, fresh.faces, fresh.source)
-        new = self.store.new_node(session.id, parent=node.id, image=node.image, labelmap=self.blobs.put(labels.to_bytes(), "npz"),
-                                  executor="segment", info={"relabelled": True}, suggestions=node.suggestions)
-        reply = _with_notes(describe_labels(labels, zh), notes)
-        msg = self.store.new_message(session.id, "assistant", reply, node=new.id,
-                                     data={"labels": labels.summary(), "download_models": True})
-        self.store.commit_turn(session.id, [new], [user_msg, msg], new.id, expect_current=session.current)
-        return TurnOutcome(session.id, new.id, reply, self.blobs.get(new.image), labels=labels.summary(),
-                           suggestions=new.suggestions, executor="segment", notes=notes, faces=len(labels.faces))
-
     def _source_face(self, session: Session) -> np.ndarray:
         key = session.data.get("source_face")
         if not key:
             raise BadRequest("face swap needs a source face: upload the face to use first")
         return self._stored_image(key)
-
-    def set_source_face(self, session_id: str, client: str, raw: bytes) -> dict[str, Any]:
-        with self._lock(session_id):
-            session = self._owned(session_id, client)
-            png = images.encode_png(self.decode_upload(raw))
-            data = dict(session.data)
-            data["source_face"] = self.blobs.put(png, "png")
-            data["blobs"] = sorted({*data.get("blobs", []), data["source_face"]})
-            self.store.update_session(session.id, data=data)
-            return {"session_id": session.id, "source_face": True}
-
-    def interrupt(self, session_id: str, client: str) -> None:
-        self._owned(session_id, client)
-        running = self._cancel.get(session_id)
-        if running is not None:
-            running.set()
 
     def _ancestors(self, session_id: str, node: Node) -> list[NodeBrief]:
         """The last BRANCH_WINDOW nodes of the branch ending at `node`, oldest first, as compact
@@ -575,74 +315,8 @@ class EditService(PlanExecution):
         picked = llm_suggestions(planner, ctx, done, can_run, zh=zh)
         return (picked + [s for s in offline if all(s["instruction"] != p["instruction"] for p in picked)])[:3]
 
-    def _history(self, session_id: str, client: str, op: str, count: int, text: str) -> TurnOutcome:
-        if not isinstance(count, int) or not 1 <= count <= 50:
-            raise BadRequest("count must be a whole number from 1 to 50")
-        self._admit(session_id)
-        with self._lock(session_id):
-            session = self._owned(session_id, client)
-            self._require_image(session)
-            user_msg = self.store.new_message(session.id, "user", text, node=session.current,
-                                              data={"instruction": {"operation": op, "count": count}, "planner": "command"})
-            return self._move(session, op, count, user_msg, False)
-
-    def _move(self, session: Session, op: str, count: int, user_msg: Any, zh: bool) -> TurnOutcome:
-        """Undo walks up the branch, redo down the most recently visited child: `count` bounded reads."""
-        if op == "undo":
-            chain = self.store.ancestors(session.id, session.current, count + 1)
-            cur, moved = self.store.get_node(session.id, chain[0].id), len(chain) - 1
-        else:
-            cur, moved = self.store.get_node(session.id, session.current), 0
-            for _ in range(count):
-                children = self.store.children(session.id, cur.id)
-                if not children:
-                    break
-                cur = max(children, key=lambda n: (n.visited, n.seq))
-                moved += 1
-        if moved == 0:
-            reply = ("没有可以撤销的操作了" if zh else "Nothing to undo: this is the original picture.") if op == "undo" else (
-                "没有可以重做的操作" if zh else "Nothing to redo.")
-        elif op == "undo":
-            reply = f"已撤销 {moved} 步" if zh else ("Undone." if moved == 1 else f"Undid {moved} steps.")
-        else:
-            reply = f"已重做 {moved} 步" if zh else ("Redone." if moved == 1 else f"Redid {moved} steps.")
-        msg = self.store.new_message(session.id, "assistant", reply, node=cur.id, data={op: moved})
-        self.store.commit_turn(session.id, [], [user_msg, msg], cur.id, expect_current=session.current)
-        return self._outcome_for(session.id, cur, reply, {"operation": op, "count": count})
-
-    def _outcome_for(self, session_id: str, node: Node, reply: str, instruction: dict[str, Any] | None = None) -> TurnOutcome:
-        labels = self.node_labels(node)
-        return TurnOutcome(session_id, node.id, reply, self.blobs.get(node.image), instruction, labels.summary(),
-                           node.suggestions, node.executor, faces=len(labels.faces))
-
 
 # -------------------------------------------------------------------- helpers
 def _short(plan: EditPlan) -> str:
     """A hand-run plan as the chat shows it."""
     return " + ".join(", ".join(f"{k}={v}" for k, v in step.to_dict().items() if k != "reply") for step in plan.steps)
-
-
-def _with_notes(reply: str, notes: list[str]) -> str:
-    return reply + (" (" + "; ".join(notes) + ")" if notes else "")
-
-
-def _checked_id(session_id: Any) -> str:
-    """A session id of the right shape (so nothing else reaches the store or a rate-limit key)."""
-    if not isinstance(session_id, str) or not _SESSION_ID.fullmatch(session_id):
-        raise SessionNotFound(f"no session {str(session_id)[:40]!r}")
-    return session_id
-
-
-def _page(value: int | None, bounds: tuple[int, int], name: str) -> int:
-    default, most = bounds
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= most:
-        raise BadRequest(f"{name} must be a whole number from 1 to {most}")
-    return value
-
-
-def _cursor(value: int | None, name: str) -> int | None:
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-        raise BadRequest(f"{name} must be a message or node seq (1 or more), from the previous page's *_before")
-    return value
