@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import io
+
 import numpy as np
+from PIL import Image
 
 from lib_imgedit.segment.base import LabelMap
 
@@ -54,3 +58,15 @@ def failed_turn_kept(before: dict, after: dict, text: str | None = None) -> dict
     if text is not None:
         assert new[0]["text"] == text
     return new[1]["data"]["error"]
+
+
+def b64png(arr: np.ndarray) -> str:
+    """A picture as the API takes it: base64 PNG."""
+    buf = io.BytesIO()
+    Image.fromarray(arr).save(buf, format="PNG")
+    return base64.b64encode(buf.getvalue()).decode()
+
+
+def decode(b64: str) -> np.ndarray:
+    """A picture the API returned, as RGB."""
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(b64))).convert("RGB"))

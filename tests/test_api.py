@@ -6,23 +6,13 @@ import io
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
-from helpers import failed_turn_kept
+from helpers import b64png, decode, failed_turn_kept
 from PIL import Image
 
 from lib_imgedit.service import EditService
 from lib_imgedit.standalone import create_app
 
 API = "/sdapi/v1/imgedit"
-
-
-def b64png(arr: np.ndarray) -> str:
-    buf = io.BytesIO()
-    Image.fromarray(arr).save(buf, format="PNG")
-    return base64.b64encode(buf.getvalue()).decode()
-
-
-def decode(b64: str) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(base64.b64decode(b64))).convert("RGB"))
 
 
 @pytest.fixture

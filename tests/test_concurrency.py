@@ -4,7 +4,6 @@ applied one after the other."""
 
 from __future__ import annotations
 
-import base64
 import io
 import threading
 import time
@@ -13,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 import requests
+from helpers import b64png
 from PIL import Image
 from servers import Server
 
@@ -26,12 +26,6 @@ def picture(i: int) -> np.ndarray:
     img[..., 0] = 4 * i + 20
     img[..., 2] = np.linspace(0, 200, 48, dtype=np.uint8)[None, :]
     return img
-
-
-def b64png(arr: np.ndarray) -> str:
-    buf = io.BytesIO()
-    Image.fromarray(arr).save(buf, format="PNG")
-    return base64.b64encode(buf.getvalue()).decode()
 
 
 def png_array(content: bytes) -> np.ndarray:

@@ -13,8 +13,6 @@ turn N, 0 the upload: what an undo must give back).
 
 from __future__ import annotations
 
-import base64
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -22,8 +20,7 @@ from typing import Any
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
-from helpers import band_labels_body, drawn_mask
-from PIL import Image
+from helpers import b64png, band_labels_body, decode, drawn_mask
 
 from lib_imgedit.config import load_settings
 from lib_imgedit.planner.base import PlanContext, Planner, PlanResult
@@ -127,16 +124,6 @@ def app(tmp_path_factory, _http_server):
         "client_turns_per_minute": 100000, "sessions_per_minute": 100000})  # one test client runs every conversation
     service = EditService(settings)
     return service, TestClient(create_app(service, with_ui=False))
-
-
-def b64png(arr: np.ndarray) -> str:
-    buf = io.BytesIO()
-    Image.fromarray(arr).save(buf, format="PNG")
-    return base64.b64encode(buf.getvalue()).decode()
-
-
-def decode(b64: str) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(base64.b64decode(b64))).convert("RGB"))
 
 
 def run_dialogue(api: TestClient, dialogue: dict[str, Any]) -> list[str]:

@@ -2,13 +2,10 @@
 and the error are stored (no node, the picture as before), survive a restart, reach the planner as
 `ok=False` turns, and are never exported as training data; bad requests still store nothing."""
 
-import base64
-import io
 
 import numpy as np
 from fastapi.testclient import TestClient
-from helpers import band_labels_body, failed_turn_kept
-from PIL import Image
+from helpers import b64png, band_labels_body, failed_turn_kept
 
 from lib_imgedit.errors import Interrupted
 from lib_imgedit.finetune import accepted_turns
@@ -19,12 +16,6 @@ from lib_imgedit.store import Message, Node
 API = "/sdapi/v1/imgedit"
 NAMES = ["sky", "hair", "face", "background"]
 STORM = {"operation": "inpaint", "targets": ["sky"], "prompt": "a storm"}
-
-
-def b64png(arr: np.ndarray) -> str:
-    buf = io.BytesIO()
-    Image.fromarray(arr).save(buf, format="PNG")
-    return base64.b64encode(buf.getvalue()).decode()
 
 
 def serve(settings):
@@ -52,7 +43,6 @@ def test_failed_turn_survives_a_restart_and_the_planner_reads_it_from_the_store(
     ctx = service.planning_context(sid, "anonymous", "then just darken it")
     assert [(t.role, t.ok) for t in ctx.history[-2:]] == [("user", False), ("assistant", False)]
     assert ctx.history[-2].instruction == STORM and "Stable Diffusion" in ctx.history[-1].text and ctx.edits == []
-
 
 
 def test_a_failed_suggestion_is_not_training_data():

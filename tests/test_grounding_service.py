@@ -4,14 +4,11 @@ finds it or not. Found: the edit runs on that mask only and `cup` is a label for
 conversation; not found: a question back listing what is there, nothing changed; no grounding model:
 the same plan is answered with a question that says why, never a 5xx."""
 
-import base64
-import io
 
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
-from helpers import band_labels_body
-from PIL import Image
+from helpers import b64png, band_labels_body, decode
 from segment.tiny_onnx import clipseg_like, tokenizer_json
 
 from lib_imgedit import models
@@ -38,16 +35,6 @@ class Scripted(Planner):
     def plan(self, ctx):
         self.seen = ctx
         return PlanResult(self.plan_json, self.name)
-
-
-def b64png(arr: np.ndarray) -> str:
-    buf = io.BytesIO()
-    Image.fromarray(arr).save(buf, format="PNG")
-    return base64.b64encode(buf.getvalue()).decode()
-
-
-def decode(b64: str) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(base64.b64decode(b64))).convert("RGB"))
 
 
 def photo() -> np.ndarray:

@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
-from helpers import band_index, band_labels_body, drawn_mask, failed_turn_kept
+from helpers import b64png, band_index, band_labels_body, decode, drawn_mask, failed_turn_kept
 from PIL import Image
 
 from lib_imgedit.service import EditService
@@ -18,16 +18,6 @@ from lib_imgedit.standalone import create_app
 API = "/sdapi/v1/imgedit"
 NAMES = ["sky", "hair", "face", "background"]
 W, H = 256, 192
-
-
-def b64png(arr: np.ndarray) -> str:
-    buf = io.BytesIO()
-    Image.fromarray(arr).save(buf, format="PNG")
-    return base64.b64encode(buf.getvalue()).decode()
-
-
-def decode(b64: str) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(base64.b64decode(b64))).convert("RGB"))
 
 
 @pytest.fixture(scope="module")

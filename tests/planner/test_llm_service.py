@@ -3,15 +3,13 @@ the profile switches per session; sessions never see each other's history; keys 
 
 from __future__ import annotations
 
-import base64
-import io
 import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
-from PIL import Image
+from helpers import b64png
 
 from lib_imgedit.service import EditService
 from lib_imgedit.standalone import create_app
@@ -20,12 +18,6 @@ from tests.planner.conftest import KEY
 API = "/sdapi/v1/imgedit"
 RED = {"operation": "recolor", "targets": ["hair"], "color": "red", "reply": "Making the hair red."}
 BLUR = {"operation": "adjust", "targets": ["background"], "adjust": {"blur": 0.5}, "reply": "Blurring the background."}
-
-
-def b64png(arr: np.ndarray) -> str:
-    buf = io.BytesIO()
-    Image.fromarray(arr).save(buf, format="PNG")
-    return base64.b64encode(buf.getvalue()).decode()
 
 
 def write_profiles(data_dir: Path, url: str, **extra) -> None:
