@@ -65,10 +65,17 @@ def select_targets(t: str, toks: list[Tok], labels: list[str], zh: bool, forced:
         picked = pick_instances(group, t, labels, shares) if len(group) > 1 else group
         if picked != group:
             sel.labels, sel.unresolved, sel.whole = picked, "", False
-    if len(sel.labels) > 1 and scene is not None and re.search(r"\bother\b|另(?:外)?一", t):
+    if scene is not None and not forced and re.search(r"\bother\b|另(?:外)?一", t):
+        # "remove the other cat too", "the other car", "and the other one green": the instances not just edited
         done = set((last_instruction(scene) or {}).get("targets") or [])
-        if done & set(sel.labels) and set(sel.labels) - done:  # "remove the other cat too"
-            sel.labels = [x for x in sel.labels if x not in done]
+        pool = sel.labels
+        if len(pool) == 1 and split_instance(pool[0])[1] is None:
+            pool = [x for x in labels if split_instance(x)[0] == pool[0] and split_instance(x)[1] is not None] or pool
+        elif not pool and len(done) == 1:
+            pool = instances(next(iter(done)), labels)
+        rest = [x for x in pool if x not in done]
+        if done & set(pool) and rest:
+            sel.labels, sel.unresolved, sel.whole = rest, "", False
     if sel.unresolved and not sel.labels and scene is not None and scene.grounding and \
             sel.unresolved not in V.VAGUE_EN:
         phrase = grounded_label(sel.unresolved, t)
