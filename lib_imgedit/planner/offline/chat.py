@@ -13,7 +13,8 @@ _GREETING_EN = re.compile(r"^(?:hi|hello|hey|hiya|howdy|yo|greetings|good (?:mor
                           r"goodbye|bye bye|see you(?: later)?|see ya|cya|hi there|hello "
                           r"there|hey there|sup|what's up|whats up)\b[\s!,.]*(?:there|friend|bot|buddy|again)?[\s!,.]*$")
 _THANKS_EN = re.compile(r"^(?:(?:ok|okay|great|cool|nice|perfect|awesome|lovely|good|wow|amazing|excellent|brilliant|"
-                        r"fantastic|wonderful|love it|i love it|looks (?:great|good|nice|amazing|perfect)|that'?s (?:great|"
+                        r"fantastic|wonderful|love it|i love it|(?:(?:that|it|this) )?looks (?:really |so |very )?(?:great|good|nice|"
+                        r"amazing|perfect|awesome|beautiful|fine)|that'?s (?:great|"
                         r"good|nice|perfect|it|all)|that is (?:great|good|nice|perfect|it|all)|well done|good job|nice job|"
                         r"beautiful|sweet|yes|yeah|yep|fine|all good|done|no thanks)[\s!,.]*)*(?:thanks?(?: you)?(?: "
                         r"(?:so|very) much)?(?: a lot)?(?: for (?:the|your|all the|all your) (?:help|edits?|work))?|thx|ty|"
@@ -24,13 +25,16 @@ _ABOUT_EN = re.compile(r"\b(?:how (?:do|can) i (?:undo|redo|use|start|begin|save
                        r"help me\W*$|^help\b|what (?:edits|changes) can|what should i (?:do|try|change)|any (?:ideas|"
                        r"suggestions)|are you (?:a bot|an ai|human|real)|your name|what model|how are you|"
                        r"do you (?:speak|understand))")
-_INJECTION_EN = re.compile(r"\b(?:ignore (?:all |any |the |your )?(?:previous|prior|above|earlier|former|system)?\s*"
+_INJECTION_EN = re.compile(r"\b(?:(?:ignore|forget|override|bypass) (?:all |any |the |your )?(?:previous|prior|above|earlier|"
+                           r"former|system)?\s*"
                            r"(?:rules|instructions|prompts?|directions|constraints)|disregard (?:all |your |the )?"
                            r"(?:rules|instructions)|system prompt|developer mode|jailbreak|you are now|pretend (?:to be|you)|"
                            r"act as (?:a|an) |reveal (?:your|the) |print (?:your|the) (?:prompt|instructions)|"
                            r"(?:set|change|put|use) (?:the |your )?(?:denoising |sampling )?(?:strength|denoising|cfg|"
                            r"cfg scale|steps|seed|sampler|checkpoint|model|lora|negative prompt)\b|"
                            r"target (?:the )?(?:file|path)|rm -rf|sudo |/etc/|\.\./|passwd|api[_ ]?key|password|"
+                           r"(?:delete|remove|wipe|erase|read|show|open) (?:the |all |your )?(?:server|system|config|"
+                           r"database)(?: files?)?\b|"
                            r"<script|drop table|select \* from|\{\{|\}\})")
 _GREETING_ZH = re.compile(r"^(?:你好|您好|嗨|哈喽|哈啰|hello|hi|早上好|下午好|晚上好|早安|晚安|在吗|在不在|再见|拜拜)[呀啊哦吗！!，,。~\s]*$")
 _THANKS_ZH = re.compile(r"^(?:(?:好的|好|不错|很好|太好了|完美|可以|挺好|行|棒|真棒|漂亮|满意|就这样|没问题|ok|OK)[了啊呀！!，,。~\s]*)*"

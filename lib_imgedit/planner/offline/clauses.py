@@ -19,6 +19,8 @@ MAX_CLAUSES = 8
 _CORRECTION_EN = re.compile(r"(?:^|\.\.\.|…|[,;.!\-–—]|\s)\s*(?:no,? wait|wait,? no|oh wait|wait|no no|sorry|scratch that|"
                             r"i mean|i meant|let me rephrase|on second thought|actually no|no actually|hmm no|"
                             r"no)\s*[,.:;!…\-–—]+\s*|(?:\.\.\.|…)\s*(?:actually|rather)\b[\s,]*")
+# "forget the hair, blur the background": a clause that takes something back before the request
+_TAKEN_BACK_EN = re.compile(r"^\s*(?:forget|never ?mind|scrap|skip)(?: about)? (?:the|that|this|it)\b[^,;.!]*[,;.!]+\s*(?=\w)")
 _CORRECTION_ZH = re.compile(r"(?:^|[，,。…；;\s])\s*(?:不对不对|不对|等等|等一下|算了|哦不|不是不是|我是说|说错了|应该是)[，,。：:！!…\s]*")
 _TRAILING = re.compile(r"[\s,.!]+(?:thx|thanks|thank you|ty|pls|please|plz|cheers)[\s!.]*$|[，,。！!\s]*(?:谢谢|谢啦|多谢)"
                        r"[你您啦了！!。]*$")
@@ -70,6 +72,9 @@ def replaced(text: str, zh: bool) -> str:
 def _corrected(text: str, zh: bool) -> tuple[str, str]:
     rx = _CORRECTION_ZH if zh else _CORRECTION_EN
     out, dropped = text, ""
+    taken = None if zh else _TAKEN_BACK_EN.match(text)
+    if taken:
+        out, dropped = text[taken.end():], text[:taken.end()].strip(" ,.;!")
     for m in rx.finditer(text):
         rest = text[m.end():].strip(" ,，.。")
         if len(rest) >= 2:
