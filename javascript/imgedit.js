@@ -286,11 +286,24 @@
       top: rows.length ? rowTop(rows[0], box) - box.scrollTop : 0 });
   }, true);
 
+  let olderRetry = 0;
   function onChatScroll(e) {
-    const box = e.target;
-    if (!isChatScroller(box) || box.scrollTop > 40 || Date.now() - older.at < 1000) return;
+    if (!isChatScroller(e.target)) return;
+    clearTimeout(olderRetry);
+    loadOlderAtTop(e.target, 8);
+  }
+
+  // At the top: click "Load older messages"; within a second of the last click, or before the button
+  // shows on a busy page, look again shortly (a few times) instead of dropping the scroll.
+  function loadOlderAtTop(box, tries) {
+    if (box.scrollTop > 40) return;
+    const wait = 1000 - (Date.now() - older.at);
     const btn = $("#imgedit_older");
-    if (btn && btn.offsetParent !== null) btn.click();
+    if (wait <= 0 && btn && btn.offsetParent !== null) {
+      btn.click();
+    } else if (tries > 0) {
+      olderRetry = setTimeout(() => loadOlderAtTop(box, tries - 1), Math.max(wait, 250));
+    }
   }
 
   /* ---------------------------------------------------------------- following the Python side */
