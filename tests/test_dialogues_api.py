@@ -24,6 +24,7 @@ from helpers import b64png, band_labels_body, decode, drawn_mask
 
 from lib_imgedit.config import load_settings
 from lib_imgedit.planner.base import PlanContext, Planner, PlanResult
+from lib_imgedit.planner.scoring import turn_problems
 from lib_imgedit.service import EditService
 from lib_imgedit.standalone import create_app
 
@@ -42,47 +43,7 @@ def dialogues() -> list[Any]:
     return out
 
 
-# ---------------------------------------------------------------- the judge (as eval_dialogues.py)
-def steps_of(instr: Any) -> list[dict[str, Any]]:
-    if not isinstance(instr, dict):
-        return []
-    if isinstance(instr.get("steps"), list):
-        return [s for s in instr["steps"] if isinstance(s, dict)]
-    return [instr]
-
-
-def check_step(got: dict[str, Any], want: dict[str, Any]) -> list[str]:
-    why = []
-    if got.get("operation") not in want["ops"]:
-        why.append(f"op {got.get('operation')!r} not in {want['ops']}")
-    targets = set(got.get("targets") or [])
-    allowed = want.get("targets_any") or [want.get("targets", [])]
-    inverted = (want.get("targets_inverted") and targets == set(want["targets_inverted"])
-                and (got.get("mask") or {}).get("invert"))
-    if not inverted and not any(targets == set(a) for a in allowed):
-        why.append(f"targets {sorted(targets)} not in {allowed}")
-    if want.get("keywords") and got.get("operation") in ("inpaint", "recolor", "restyle"):
-        text = " ".join(str(got.get(k) or "") for k in ("prompt", "color")).lower()
-        if not any(k.lower() in text for k in want["keywords"]):
-            why.append(f"none of {want['keywords']} in {text[:60]!r}")
-    if want.get("adjust") and got.get("operation") == "adjust":
-        keys = set((got.get("adjust") or {}).keys())
-        if not keys & set(want["adjust"]):
-            why.append(f"adjust keys {sorted(keys)} miss {want['adjust']}")
-    return why
-
-
-def check_turn(instr: Any, turn: dict[str, Any]) -> list[str]:
-    got = steps_of(instr)
-    if "steps" in turn:
-        if len(got) != len(turn["steps"]):
-            return [f"{len(got)} step(s) {[g.get('operation') for g in got]}, expected {len(turn['steps'])}"]
-        return [w for g, e in zip(got, turn["steps"], strict=True) for w in check_step(g, e)]
-    if len(got) != 1:
-        return [f"{len(got)} steps, expected one"]
-    return check_step(got[0], turn)
-
-
+# ---------------------------------------------------------------- the judge: lib_imgedit.planner.scoring.turn_problems
 def check_picture(turn: dict[str, Any], answer: dict[str, Any], before: str, pictures: list[np.ndarray]) -> list[str]:
     why = []
     made = answer["node_id"] != before
@@ -99,17 +60,18 @@ def check_picture(turn: dict[str, Any], answer: dict[str, Any], before: str, pic
 
 
 def test_the_judge_is_strict():
+    """The judge (`scoring.turn_problems`, the same checks as eval_dialogues.py) fails what it must."""
     want = {"steps": [{"ops": ["adjust"], "targets": ["background"], "adjust": ["blur"]},
                       {"ops": ["recolor"], "targets": ["hair"], "keywords": ["blond"]}]}
     right = {"steps": [{"operation": "adjust", "targets": ["background"], "adjust": {"blur": 0.5}},
                        {"operation": "recolor", "targets": ["hair"], "color": "blonde"}]}
-    assert check_turn(right, want) == []
-    assert check_turn(right["steps"][0], want), "one step where two were asked"
-    assert check_turn({"steps": right["steps"][::-1]}, want), "steps out of order"
-    assert check_turn({"operation": "adjust", "targets": ["face"], "adjust": {"blur": 1}},
-                      {"ops": ["adjust"], "targets": ["background"], "adjust": ["blur"]})
-    assert check_turn({"operation": "recolor", "targets": ["hair"], "color": "red"},
-                      {"ops": ["recolor"], "targets": ["hair"], "keywords": ["blond"]})
+    assert turn_problems(want, right) == []
+    assert turn_problems(want, right["steps"][0]), "one step where two were asked"
+    assert turn_problems(want, {"steps": right["steps"][::-1]}), "steps out of order"
+    assert turn_problems({"ops": ["adjust"], "targets": ["background"], "adjust": ["blur"]},
+                         {"operation": "adjust", "targets": ["face"], "adjust": {"blur": 1}})
+    assert turn_problems({"ops": ["recolor"], "targets": ["hair"], "keywords": ["blond"]},
+                         {"operation": "recolor", "targets": ["hair"], "color": "red"})
 
 
 # ---------------------------------------------------------------- the runner
@@ -142,7 +104,7 @@ def run_dialogue(api: TestClient, dialogue: dict[str, Any]) -> list[str]:
             continue
         answer = r.json()
         pictures.append(decode(answer["image"]) if answer.get("image") else pictures[-1])
-        why = check_turn(answer.get("instruction"), turn) + check_picture(turn, answer, node, pictures)
+        why = turn_problems(turn, answer.get("instruction")) + check_picture(turn, answer, node, pictures)
         node = answer["node_id"]
         if why:
             failures.append(f"turn {i} {turn['text']!r} -> {json.dumps(answer.get('instruction'), ensure_ascii=False)[:200]}: "
