@@ -13,7 +13,7 @@ from typing import Any, Iterator
 from ..executors.base import ProgressFn
 from ..ui.tabhost import TabHost
 from .sendto import bind_send_to
-from .settings import option_key
+from .settings import save_to_opts
 from .turn import webui_turn
 
 log = logging.getLogger("imgedit")
@@ -40,11 +40,7 @@ class WebUITabHost(TabHost):
         bind_send_to(buttons, image, text)
 
     def save_settings(self, settings: Any, keys: list[str]) -> None:
-        from modules import shared
-
-        for key in keys:
-            shared.opts.set(option_key(key), getattr(settings, key))
-        shared.opts.save(shared.config_filename)
+        save_to_opts(settings, keys)
 
     def choices(self, setting: str) -> list[str] | None:
         try:
