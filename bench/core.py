@@ -20,11 +20,11 @@ sys.path.insert(0, str(ROOT))
 
 from timing import timed  # noqa: E402  (bench/, this script's folder)
 
-from lib_imgedit.config import load_rules, load_settings  # noqa: E402
+from lib_imgedit.core.config import load_rules, load_settings  # noqa: E402
+from lib_imgedit.core.instruction import validate_instruction  # noqa: E402
+from lib_imgedit.core.masks import build_mask  # noqa: E402
 from lib_imgedit.executors import EditRequest  # noqa: E402
 from lib_imgedit.executors.local import LocalExecutor  # noqa: E402
-from lib_imgedit.instruction import validate_instruction  # noqa: E402
-from lib_imgedit.masks import build_mask  # noqa: E402
 from lib_imgedit.planner.base import PlanContext  # noqa: E402
 from lib_imgedit.planner.offline import OfflinePlanner  # noqa: E402
 from lib_imgedit.segment.mediapipe_seg import MediaPipeSegmenter  # noqa: E402

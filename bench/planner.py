@@ -38,9 +38,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from lib_imgedit.config import load_rules, load_settings  # noqa: E402
-from lib_imgedit.errors import InvalidInstruction  # noqa: E402
-from lib_imgedit.instruction import validate_plan  # noqa: E402
+from lib_imgedit.core.config import load_rules, load_settings  # noqa: E402
+from lib_imgedit.core.errors import InvalidInstruction  # noqa: E402
+from lib_imgedit.core.instruction import validate_plan  # noqa: E402
 from lib_imgedit.planner.base import PlanContext, Planner, PlanResult, Turn  # noqa: E402
 from lib_imgedit.planner.llm import LLMPlanner  # noqa: E402
 from lib_imgedit.planner.modes import MODES  # noqa: E402

@@ -27,7 +27,7 @@ from timing import timed  # noqa: E402  (bench/, this script's folder)
 from tiny_onnx import clipseg_like, maskformer_like, segformer_like, tokenizer_json  # noqa: E402
 
 from lib_imgedit import models  # noqa: E402
-from lib_imgedit.config import load_settings  # noqa: E402
+from lib_imgedit.core.config import load_settings  # noqa: E402
 from lib_imgedit.segment import build_segmenter, create_segmenter  # noqa: E402
 from lib_imgedit.segment.grounding import ClipSegGrounder  # noqa: E402
 from lib_imgedit.segment.onnx_semantic import OnnxSegmenter, class_scores, labels_from_scores, preprocess  # noqa: E402

@@ -15,7 +15,7 @@ sys.path.insert(0, str(ROOT))
 # download tests point the hub at a local server and unset this themselves).
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from lib_imgedit.config import load_rules, load_settings  # noqa: E402
+from lib_imgedit.core.config import load_rules, load_settings  # noqa: E402
 
 # The system packages some tests use: (what, found, the tests it serves, the Debian package)
 CHROMIUM = Path("/usr/bin/chromium")

@@ -8,7 +8,7 @@ import io
 import numpy as np
 from PIL import Image
 
-from lib_imgedit.segment.base import LabelMap
+from lib_imgedit.core.labels import LabelMap
 
 
 def square_labels(size: int = 10) -> LabelMap:

@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from helpers import b64png, decode, failed_turn_kept
 from PIL import Image
 
-from lib_imgedit.service import EditService
-from lib_imgedit.standalone import create_app
+from lib_imgedit.app.standalone import create_app
+from lib_imgedit.engine.service import EditService
 
 API = "/sdapi/v1/imgedit"
 

@@ -9,8 +9,8 @@ import logging
 import pytest
 from fastapi.testclient import TestClient
 
-from lib_imgedit.service import EditService
-from lib_imgedit.standalone import create_app
+from lib_imgedit.app.standalone import create_app
+from lib_imgedit.engine.service import EditService
 
 API = "/sdapi/v1/imgedit"
 
@@ -18,7 +18,7 @@ API = "/sdapi/v1/imgedit"
 @pytest.fixture(scope="module")
 def apps(tmp_path_factory):
     """The app without and with the tab (gradio mounted at / used to answer the API's unknown routes)."""
-    from lib_imgedit.config import load_settings
+    from lib_imgedit.core.config import load_settings
 
     service = EditService(load_settings(tmp_path_factory.mktemp("data"), env={}))
     return {"api-only": TestClient(create_app(service, with_ui=False)), "with tab": TestClient(create_app(service))}
@@ -108,7 +108,7 @@ def test_one_access_line_per_request_and_one_error_line_per_error(apps, caplog):
 
 
 def test_the_log_names_the_user_but_never_a_secret(tmp_path, caplog):
-    from lib_imgedit.config import load_settings
+    from lib_imgedit.core.config import load_settings
 
     service = EditService(load_settings(tmp_path, env={}))
     c = TestClient(create_app(service, api_auth="ann:hunter2-secret", with_ui=False))

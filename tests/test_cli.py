@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from lib_imgedit.__main__ import build_parser, main
+from lib_imgedit.app.cli import build_parser, main
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,6 +1,6 @@
 import pytest
 
-from lib_imgedit.colors import find_color, parse_color
+from lib_imgedit.core.colors import find_color, parse_color
 
 
 @pytest.mark.parametrize("text,rgb", [("red", (200, 30, 35)), ("#ff0000", (255, 0, 0)), ("#0f0", (0, 255, 0)),

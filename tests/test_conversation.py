@@ -1,7 +1,7 @@
 """The conversation context built from a session's records: history with failed turns marked,
 the branch walked up the tree, a question asked back."""
 
-from lib_imgedit.conversation import asked_back, branch, conversation_context, history_turns
+from lib_imgedit.engine.conversation import asked_back, branch, conversation_context, history_turns
 from lib_imgedit.store import Message, Node
 from tests.helpers import square_labels
 

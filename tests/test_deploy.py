@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lib_imgedit.__main__ import build_parser
-from lib_imgedit.config import Settings
+from lib_imgedit.app.cli import build_parser
+from lib_imgedit.core.config import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 K8S = ROOT / "deploy" / "k8s"
@@ -100,8 +100,8 @@ def test_dockerfile_serves_what_readme_documents():
 
 
 def test_the_healthcheck_route_exists(settings):
-    from lib_imgedit.service import EditService
-    from lib_imgedit.standalone import create_app
+    from lib_imgedit.app.standalone import create_app
+    from lib_imgedit.engine.service import EditService
 
     assert "/healthz" in {getattr(r, "path", "") for r in create_app(EditService(settings), with_ui=False).routes}
 
@@ -237,7 +237,7 @@ def test_release_workflow_publishes_the_image_the_manifests_run():
         assert env[name] == webui_env[name]
     settings = {name for name, _, _ in Settings.field_meta()}
     assert all(n[8:].lower() in settings or n == "IMGEDIT_API_AUTH" for n in env if n.startswith("IMGEDIT_"))
-    assert "IMGEDIT_API_AUTH" in (ROOT / "lib_imgedit" / "__main__.py").read_text("utf-8")
+    assert "IMGEDIT_API_AUTH" in (ROOT / "lib_imgedit" / "app" / "cli.py").read_text("utf-8")
     mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
     claims = {v["name"]: v["persistentVolumeClaim"]["claimName"] for v in app["volumes"]}
     shared = [n for n, path in mounts.items() if env["IMGEDIT_DATA_DIR"].startswith(path + "/")]

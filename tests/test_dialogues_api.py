@@ -22,11 +22,11 @@ import pytest
 from fastapi.testclient import TestClient
 from helpers import b64png, band_labels_body, decode, drawn_mask
 
-from lib_imgedit.config import load_settings
+from lib_imgedit.app.standalone import create_app
+from lib_imgedit.core.config import load_settings
+from lib_imgedit.engine.service import EditService
 from lib_imgedit.planner.base import PlanContext, Planner, PlanResult
 from lib_imgedit.planner.scoring import turn_problems
-from lib_imgedit.service import EditService
-from lib_imgedit.standalone import create_app
 
 API = "/sdapi/v1/imgedit"
 W, H = 256, 192

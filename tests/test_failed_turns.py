@@ -7,10 +7,10 @@ import numpy as np
 from fastapi.testclient import TestClient
 from helpers import b64png, band_labels_body, failed_turn_kept
 
-from lib_imgedit.errors import Interrupted
-from lib_imgedit.finetune import accepted_turns
-from lib_imgedit.service import EditService
-from lib_imgedit.standalone import create_app
+from lib_imgedit.app.standalone import create_app
+from lib_imgedit.core.errors import Interrupted
+from lib_imgedit.engine.finetune import accepted_turns
+from lib_imgedit.engine.service import EditService
 from lib_imgedit.store import Message, Node
 
 API = "/sdapi/v1/imgedit"

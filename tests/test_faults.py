@@ -15,16 +15,16 @@ from fastapi.testclient import TestClient
 from helpers import failed_turn_kept
 from PIL import Image
 
-from lib_imgedit import blobs as blobs_module
-from lib_imgedit.__main__ import main
-from lib_imgedit.config import load_settings
-from lib_imgedit.errors import StorageError, UpstreamError, UpstreamTimeout
+from lib_imgedit.app.cli import main
+from lib_imgedit.app.standalone import create_app
+from lib_imgedit.core import blobs as blobs_module
+from lib_imgedit.core.config import load_settings
+from lib_imgedit.core.errors import StorageError, UpstreamError, UpstreamTimeout
+from lib_imgedit.core.instruction import validate_instruction
+from lib_imgedit.engine.service import EditService
 from lib_imgedit.executors import EXECUTORS, EditResult, register
 from lib_imgedit.executors.local import LocalExecutor
-from lib_imgedit.instruction import validate_instruction
 from lib_imgedit.planner import Planner, PlanResult
-from lib_imgedit.service import EditService
-from lib_imgedit.standalone import create_app
 
 API = "/sdapi/v1/imgedit"
 

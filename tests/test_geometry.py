@@ -4,12 +4,12 @@ kept outside a generative edit."""
 import numpy as np
 import pytest
 
-from lib_imgedit.errors import InvalidInstruction
+from lib_imgedit.core.errors import InvalidInstruction
+from lib_imgedit.core.instruction import validate_instruction
+from lib_imgedit.core.labels import LabelMap
 from lib_imgedit.executors import geometry
 from lib_imgedit.executors.base import EditRequest
 from lib_imgedit.executors.geometry import PictureExecutor, inner_size
-from lib_imgedit.instruction import validate_instruction
-from lib_imgedit.segment.base import LabelMap
 
 
 def picture(h: int = 60, w: int = 90) -> np.ndarray:
@@ -160,7 +160,7 @@ def test_instances_are_numbered_left_to_right_again_after_a_flip_or_crop(setting
 
 
 def test_only_picture_operations_may_change_the_size_and_they_bring_the_labels(settings, rules):
-    from lib_imgedit.execution import result_problem
+    from lib_imgedit.engine.execution import result_problem
     from lib_imgedit.executors.base import EditResult
 
     img, lm = picture(), labels()

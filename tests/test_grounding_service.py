@@ -12,11 +12,11 @@ from helpers import b64png, band_labels_body, decode
 from segment.tiny_onnx import clipseg_like, tokenizer_json
 
 from lib_imgedit import models
-from lib_imgedit.phrase_targets import phrase_targets
+from lib_imgedit.app.standalone import create_app
+from lib_imgedit.engine.phrase_targets import phrase_targets
+from lib_imgedit.engine.service import EditService
 from lib_imgedit.planner import Planner, PlanResult
 from lib_imgedit.segment import grounding
-from lib_imgedit.service import EditService
-from lib_imgedit.standalone import create_app
 
 API = "/sdapi/v1/imgedit"
 NAMES = ["sky", "hair", "face", "background"]

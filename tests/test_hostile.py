@@ -17,10 +17,10 @@ from helpers import failed_turn_kept
 from PIL import Image
 from servers import Server
 
-from lib_imgedit.config import load_rules, load_settings
-from lib_imgedit.instruction import validate_instruction
-from lib_imgedit.service import EditService
-from lib_imgedit.standalone import create_app
+from lib_imgedit.app.standalone import create_app
+from lib_imgedit.core.config import load_rules, load_settings
+from lib_imgedit.core.instruction import validate_instruction
+from lib_imgedit.engine.service import EditService
 
 API = "/sdapi/v1/imgedit"
 VICTIM = {"X-Imgedit-Client": "victim"}

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from lib_imgedit import images
-from lib_imgedit.errors import InvalidImage, PayloadTooLarge
+from lib_imgedit.core import images
+from lib_imgedit.core.errors import InvalidImage, PayloadTooLarge
 
 LIMITS = dict(max_pixels=36_000_000, max_side=16384)
 

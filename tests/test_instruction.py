@@ -2,8 +2,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib_imgedit.errors import InvalidInstruction
-from lib_imgedit.instruction import OPERATIONS, EditInstruction, build_schema, validate_instruction
+from lib_imgedit.core.errors import InvalidInstruction
+from lib_imgedit.core.instruction import OPERATIONS, EditInstruction, build_schema, validate_instruction
 
 LABELS = ["hair", "face", "background"]
 
@@ -74,7 +74,7 @@ def test_not_an_object(rules):
                        st.one_of(st.none(), st.integers(-5, 5), st.floats(allow_nan=True), st.text(max_size=5),
                                  st.lists(st.text(max_size=4), max_size=3), st.dictionaries(st.text(max_size=6), st.integers(-3, 3)))))
 def test_arbitrary_input_is_either_valid_or_a_clean_error(data):
-    from lib_imgedit.config import load_rules
+    from lib_imgedit.core.config import load_rules
 
     try:
         instr = validate_instruction(data, load_rules(), LABELS)

@@ -12,10 +12,10 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from lib_imgedit.__main__ import main
-from lib_imgedit.housekeeping import Sweeper, sweep
-from lib_imgedit.service import EditService
-from lib_imgedit.standalone import create_app
+from lib_imgedit.app.cli import main
+from lib_imgedit.app.standalone import create_app
+from lib_imgedit.engine.housekeeping import Sweeper, sweep
+from lib_imgedit.engine.service import EditService
 from lib_imgedit.store import open_store
 
 API = "/sdapi/v1/imgedit"
@@ -174,7 +174,7 @@ def test_gc_command(settings, capsys):
 
 
 def test_client_address_trusts_only_the_configured_proxies():
-    from lib_imgedit.limits import client_address, client_key
+    from lib_imgedit.core.limits import client_address, client_key
 
     assert client_address("127.0.0.1", "203.0.113.5", "127.0.0.1") == "203.0.113.5"  # the local proxy
     assert client_address("10.0.0.2", "203.0.113.5", "127.0.0.1") == "10.0.0.2"  # anyone else: its own address
@@ -223,7 +223,7 @@ def test_signed_in_users_are_counted_by_name(settings):
 def test_the_machine_cap_queues_then_refuses(settings):
     import threading
 
-    from lib_imgedit.errors import RateLimited
+    from lib_imgedit.core.errors import RateLimited
 
     service = EditService(settings.update({"max_running_turns": 1, "max_waiting_turns": 1}))
     holding, release, order = threading.Event(), threading.Event(), []
@@ -262,7 +262,7 @@ def test_inside_the_webui_the_api_auth_user_is_the_client(settings):
     """The WebUI's router checks --api-auth before the limits count, so they count its user."""
     from fastapi import Depends, FastAPI
 
-    from lib_imgedit.api import create_router
+    from lib_imgedit.app.api import create_router
     from lib_imgedit.host.routes import basic_auth
 
     service = EditService(settings.update({"client_turns_per_minute": 1, "sessions_per_minute": 1}))

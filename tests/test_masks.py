@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from lib_imgedit.instruction import validate_instruction
-from lib_imgedit.masks import build_mask, composite, dilate, erode, feather, invert, overlay, select_faces, union
-from lib_imgedit.segment.base import LabelMap
+from lib_imgedit.core.instruction import validate_instruction
+from lib_imgedit.core.labels import LabelMap
+from lib_imgedit.core.masks import build_mask, composite, dilate, erode, feather, invert, overlay, select_faces, union
 from tests.helpers import square_labels
 
 

@@ -18,9 +18,9 @@ from segment.tiny_onnx import segformer_like
 from test_models import REV, FakeHub
 
 from lib_imgedit import models
-from lib_imgedit.config import load_settings
+from lib_imgedit.core.config import load_settings
+from lib_imgedit.engine.service import EditService
 from lib_imgedit.segment import LabelMap
-from lib_imgedit.service import EditService
 
 SCENE = "segformer_ade20k"
 

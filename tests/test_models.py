@@ -13,7 +13,7 @@ import pytest
 from werkzeug import Request, Response
 
 from lib_imgedit import models
-from lib_imgedit.config import load_settings
+from lib_imgedit.core.config import load_settings
 
 REV = "0123456789abcdef0123456789abcdef01234567"
 CONTENT = bytes(range(256)) * 1200  # 307200 bytes

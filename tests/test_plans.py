@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from helpers import b64png, band_index, band_labels_body, decode, drawn_mask, failed_turn_kept
 from PIL import Image
 
-from lib_imgedit.service import EditService
-from lib_imgedit.standalone import create_app
+from lib_imgedit.app.standalone import create_app
+from lib_imgedit.engine.service import EditService
 
 API = "/sdapi/v1/imgedit"
 NAMES = ["sky", "hair", "face", "background"]
@@ -250,7 +250,7 @@ def test_a_generative_edit_keeps_the_labels_outside_its_mask(server, settings, p
 def test_plan_route_message_answer_and_finetune_export_carry_the_plan_form(settings, photo, tmp_path, monkeypatch):
     import json
 
-    from lib_imgedit.finetune import export_finetune
+    from lib_imgedit.engine.finetune import export_finetune
     from lib_imgedit.planner.base import Planner, PlanResult
 
     plan = {"steps": [{"operation": "crop", "aspect": "1:1"}, RED_HAIR]}

@@ -1,5 +1,5 @@
-from lib_imgedit.config import Settings
-from lib_imgedit.presets import apply_preset, load_presets
+from lib_imgedit.core.config import Settings
+from lib_imgedit.core.presets import apply_preset, load_presets
 
 
 def test_every_preset_is_a_settings_choice_and_applies():

@@ -58,7 +58,7 @@ def _help(args: list[str]) -> str:
     import contextlib
     import io
 
-    from lib_imgedit.__main__ import main
+    from lib_imgedit.app.cli import main
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
@@ -75,7 +75,7 @@ def test_documented_flags_exist():
 
 
 def test_the_edit_examples_are_documented():
-    from lib_imgedit.__main__ import EDIT_EXAMPLES
+    from lib_imgedit.app.cli import EDIT_EXAMPLES
 
     examples = [line.strip().removeprefix("python -m lib_imgedit ") for line in EDIT_EXAMPLES.splitlines()
                 if line.strip().startswith("python -m lib_imgedit edit")]
@@ -87,8 +87,8 @@ def test_the_edit_examples_are_documented():
 def test_the_curl_walk_through_uses_real_routes(settings):
     from fastapi.routing import APIRoute
 
-    from lib_imgedit.service import EditService
-    from lib_imgedit.standalone import create_app
+    from lib_imgedit.app.standalone import create_app
+    from lib_imgedit.engine.service import EditService
 
     walk = README[README.index("### A walk through with curl"):]
     walk = walk[walk.index("```sh"):walk.index("```\n", walk.index("```sh") + 5)]

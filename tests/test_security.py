@@ -17,13 +17,13 @@ from pydantic import BaseModel
 from starlette.routing import Mount
 from starlette.websockets import WebSocketDisconnect
 
-from lib_imgedit import api as api_module
-from lib_imgedit.errors import UpstreamError
+from lib_imgedit.app import api as api_module
+from lib_imgedit.app.standalone import create_app
+from lib_imgedit.core.errors import UpstreamError
+from lib_imgedit.engine.service import EditService
 from lib_imgedit.executors import EXECUTORS, EditResult, register
 from lib_imgedit.executors.local import LocalExecutor
 from lib_imgedit.planner import Planner
-from lib_imgedit.service import EditService
-from lib_imgedit.standalone import create_app
 
 API = "/sdapi/v1/imgedit"
 KEY = "sk-test-DO-NOT-LEAK-0123456789abcdef"
@@ -211,7 +211,7 @@ def test_profile_keys_are_masked_everywhere(settings):
     import json
     from pathlib import Path
 
-    from lib_imgedit import redact
+    from lib_imgedit.core import redact
 
     key = "sk-profile-5f3a9c1e77d2"
     Path(settings.data_dir).mkdir(parents=True, exist_ok=True)

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from lib_imgedit.blobs import BlobStore
-from lib_imgedit.errors import Conflict, NodeNotFound, NotFound, SessionNotFound
+from lib_imgedit.core.blobs import BlobStore
+from lib_imgedit.core.errors import Conflict, NodeNotFound, NotFound, SessionNotFound
 from lib_imgedit.store import TREE_FIELDS, SQLiteSessionStore
 from lib_imgedit.store.sqlite import MIGRATIONS
 
@@ -306,8 +306,8 @@ def test_session_view_pages_every_message_and_node_exactly_once(settings, store_
     from fastapi.testclient import TestClient
     from test_store_cost import grow, png
 
-    from lib_imgedit.service import EditService
-    from lib_imgedit.standalone import create_app
+    from lib_imgedit.app.standalone import create_app
+    from lib_imgedit.engine.service import EditService
 
     overrides = {"executors": "local", "turns_per_minute": 1000}
     if store_name == "redis":

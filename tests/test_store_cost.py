@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from lib_imgedit.service import EditService
+from lib_imgedit.engine.service import EditService
 from lib_imgedit.store import SessionStore, SQLiteSessionStore
 
 CLIENT = "c"

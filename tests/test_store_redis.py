@@ -14,9 +14,9 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from servers import RedisServer, Server
 
-from lib_imgedit.errors import StoreUnavailable
-from lib_imgedit.service import EditService
-from lib_imgedit.standalone import create_app
+from lib_imgedit.app.standalone import create_app
+from lib_imgedit.core.errors import StoreUnavailable
+from lib_imgedit.engine.service import EditService
 from lib_imgedit.store.redis import RedisSessionStore
 
 API = "/sdapi/v1/imgedit"

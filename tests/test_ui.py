@@ -14,8 +14,8 @@ import gradio as gr
 import pytest
 from PIL import Image
 
-from lib_imgedit.instruction import build_schema
-from lib_imgedit.service import EditService
+from lib_imgedit.core.instruction import build_schema
+from lib_imgedit.engine.service import EditService
 from lib_imgedit.ui.chat import WELCOME
 from lib_imgedit.ui.form import schema_paths
 from lib_imgedit.ui.stage import STAGE_HTML

@@ -9,8 +9,8 @@ import json
 import pytest
 from PIL import Image, PngImagePlugin
 
-from lib_imgedit.config import load_rules
-from lib_imgedit.instruction import build_schema
+from lib_imgedit.core.config import load_rules
+from lib_imgedit.core.instruction import build_schema
 from lib_imgedit.store import Message, Node
 from lib_imgedit.ui.form import (
     change_steps,

@@ -5,18 +5,17 @@ from __future__ import annotations
 import base64
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
-from .. import images
-from ..config import Settings
-from ..errors import ImgEditError, UpstreamError
-from ..instruction import EditInstruction
-from ..masks import composite
-from ..segment.base import LabelMap
-
-ProgressFn = Callable[[int, int, str], None]
+from ..core import images
+from ..core.config import Settings
+from ..core.errors import ImgEditError, UpstreamError
+from ..core.instruction import EditInstruction
+from ..core.labels import LabelMap
+from ..core.masks import composite
+from ..core.progress import ProgressFn
 
 
 @dataclass

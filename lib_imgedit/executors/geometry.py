@@ -17,10 +17,10 @@ from typing import Any, Callable
 import cv2
 import numpy as np
 
-from ..errors import InvalidInstruction
-from ..instruction import PICTURE_OPERATIONS, EditInstruction
-from ..masks import select_faces
-from ..segment.base import LabelMap
+from ..core.errors import InvalidInstruction
+from ..core.instruction import PICTURE_OPERATIONS, EditInstruction
+from ..core.labels import LabelMap
+from ..core.masks import select_faces
 from .base import EditRequest, EditResult, Executor
 
 # (image RGB uint8, width, height) -> the image enlarged to width x height, or None when it cannot

@@ -20,7 +20,7 @@ from typing import Any, Callable
 import cv2
 import numpy as np
 
-from ..masks import dilate
+from ..core.masks import dilate
 
 MODEL = "lama"
 DEFAULT_SIZE = 512
@@ -103,8 +103,8 @@ def usable(settings: Any = None) -> tuple[bool, str]:
     why = failure(MODEL, settings)
     if why:
         return False, why
-    from ..model_offers import must_ask
     from ..models import spec
+    from ..models.offers import must_ask
 
     model = spec(MODEL)
     if settings is not None and must_ask(model, settings):

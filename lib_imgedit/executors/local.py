@@ -13,9 +13,9 @@ from typing import Any
 import cv2
 import numpy as np
 
-from ..colors import parse_color
-from ..errors import ExecutorUnavailable
-from ..masks import composite, dilate
+from ..core.colors import parse_color
+from ..core.errors import ExecutorUnavailable
+from ..core.masks import composite, dilate
 from . import lama
 from .base import EditRequest, EditResult, Executor
 

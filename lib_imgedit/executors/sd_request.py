@@ -16,8 +16,8 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from ..errors import UpstreamError
-from ..infotext import CHAT_EDIT
+from ..core.errors import UpstreamError
+from ..core.infotext import CHAT_EDIT
 from .base import EditRequest
 
 SD_OPERATIONS = ("inpaint", "remove", "restyle", "face_swap")

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from .. import images
-from ..errors import Interrupted, UpstreamError, UpstreamTimeout
+from ..core import images
+from ..core.errors import Interrupted, UpstreamError, UpstreamTimeout
 from .base import EditRequest, EditResult, Executor, decode_result
 from .sd_request import (
     SD_OPERATIONS,

@@ -8,8 +8,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from ..config import load_settings
-from ..service import EditService
+from ..core.config import load_settings
+from ..engine.service import EditService
 from .settings import option_key, register_options, save_to_opts, settings_from_opts
 
 log = logging.getLogger("imgedit")
@@ -82,7 +82,7 @@ def mount(app: Any) -> None:
     """Routes on the WebUI's server, our settings in its `GET /sdapi/v1/options`, and the sweeper that
     deletes expired sessions (it lives as long as the WebUI process; a daemon thread, so it never holds
     up a shutdown)."""
-    from ..housekeeping import Sweeper
+    from ..engine.housekeeping import Sweeper
     from .routes import mount_routes
     from .settings import list_in_options_api
 

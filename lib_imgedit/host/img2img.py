@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from .. import images
-from ..errors import Interrupted, UpstreamError
+from ..core import images
+from ..core.errors import Interrupted, UpstreamError
 from ..executors.base import EditRequest, EditResult, Executor
 from ..executors.sd_request import (
     FACE_SWAP_MISSING,
@@ -101,7 +101,7 @@ class HostExecutor(Executor):
         result = images.to_array(processed.images[0])
         final = request.composite(result)
         # the WebUI's parameters text (Steps, Sampler, Seed, Model, ControlNet..., and our "Chat Edit"), which
-        # the copy in outputs/ and the PNG the service returns both carry (see lib_imgedit.infotext)
+        # the copy in outputs/ and the PNG the service returns both carry (see lib_imgedit.core.infotext)
         infotext = (getattr(processed, "infotexts", None) or [getattr(processed, "info", "")])[0]
         self._save(final, p, processed, infotext)
         info.update({"seed": getattr(processed, "seed", None), "steps": plan.steps, "sampler": plan.sampler_name,

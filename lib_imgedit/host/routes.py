@@ -15,9 +15,9 @@ from typing import Any, Callable
 from fastapi import Depends, Request
 from fastapi.security import HTTPBasic
 
-from ..api import create_router
-from ..errors import Unauthorized
-from ..service import EditService
+from ..app.api import create_router
+from ..core.errors import Unauthorized
+from ..engine.service import EditService
 
 
 def api_auth_credentials() -> dict[str, str]:

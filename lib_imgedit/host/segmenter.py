@@ -17,8 +17,9 @@ from typing import ClassVar
 
 import numpy as np
 
-from ..errors import ExecutorUnavailable
-from ..segment.base import LabelMap, Segmenter
+from ..core.errors import ExecutorUnavailable
+from ..core.labels import LabelMap
+from ..segment.base import Segmenter
 from ..segment.colormap import labelmap_from_segmentation
 from ..segment.palettes import PALETTES
 from .controlnet import ControlNet, find_controlnet

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable, Optional
 
-from ..config import Settings
+from ..core.config import Settings
 
 log = logging.getLogger("imgedit")
 

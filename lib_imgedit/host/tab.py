@@ -10,7 +10,7 @@ import contextlib
 import logging
 from typing import Any, Iterator
 
-from ..executors.base import ProgressFn
+from ..core.progress import ProgressFn
 from ..ui.tabhost import TabHost
 from .sendto import bind_send_to
 from .settings import save_to_opts

@@ -24,7 +24,7 @@ import threading
 import time
 from typing import Any, Iterator
 
-from ..executors.base import ProgressFn
+from ..core.progress import ProgressFn
 
 log = logging.getLogger("imgedit")
 

@@ -15,8 +15,8 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from .. import images
-from ..errors import ExecutorUnavailable, InvalidInstruction
+from ..core import images
+from ..core.errors import ExecutorUnavailable, InvalidInstruction
 
 log = logging.getLogger("imgedit")
 

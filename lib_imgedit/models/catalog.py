@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ..config import DEFAULTS_DIR
+from ..core.config import DEFAULTS_DIR
 
 MODELS_DIR = DEFAULTS_DIR / "models"
 KINDS = ("semantic", "parsing", "grounding", "inpaint")
@@ -68,7 +68,7 @@ class ModelSpec:
 
     def label_names(self) -> list[str | None]:
         """Our label for each class index (None: the class is dropped, e.g. the parsing background)."""
-        from ..segment.base import clean_label
+        from ..core.labels import clean_label
 
         out: list[str | None] = []
         for raw in self.labels:

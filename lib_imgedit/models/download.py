@@ -25,12 +25,12 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..config import Settings, default_data_dir
-from ..errors import ExecutorUnavailable
+from ..core.config import Settings, default_data_dir
+from ..core.errors import ExecutorUnavailable
 from .catalog import ModelFile, ModelSpec, spec
 
 if TYPE_CHECKING:
-    from ..executors.base import ProgressFn
+    from ..core.progress import ProgressFn
 
 log = logging.getLogger("imgedit")
 MARKER = ".imgedit.json"

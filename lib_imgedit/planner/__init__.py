@@ -7,8 +7,8 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable
 
-from ..errors import InvalidInstruction
-from ..instruction import EditPlan, validate_plan
+from ..core.errors import InvalidInstruction
+from ..core.instruction import EditPlan, validate_plan
 from .base import PlanContext, Planner, PlanResult, Turn
 
 log = logging.getLogger("imgedit")

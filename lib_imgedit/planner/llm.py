@@ -30,9 +30,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import ImgEditError, InvalidInstruction
-from ..instruction import build_plan_schema, build_schema, validate_plan
-from ..lang import is_zh
+from ..core.errors import ImgEditError, InvalidInstruction
+from ..core.instruction import build_plan_schema, build_schema, validate_plan
+from ..core.lang import is_zh
 from .base import PlanContext, Planner, PlanResult
 from .examples import example_bank
 from .extract import NoInstruction, extract_instruction

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..instruction import plan_steps
+from ..core.instruction import plan_steps
 
 MODES = ("model", "offline-first", "checked")
 CONFIDENT = 0.8  # an offline reading at least this sure is taken as what the request explicitly says

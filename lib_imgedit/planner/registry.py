@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .. import redact
+from ..core import redact
 from .base import Planner
 from .llm import LLMPlanner
 from .profiles import ENV_PROFILE, OFFLINE, ModelProfile, load_profiles

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ..instruction import plan_steps
+from ..core.instruction import plan_steps
 from .base import PlanContext, Planner, Turn
 
 KEYWORD_OPS = ("inpaint", "recolor", "restyle")

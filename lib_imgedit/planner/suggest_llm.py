@@ -13,8 +13,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import ImgEditError
-from ..instruction import SOLO_OPERATIONS, is_steps, plan_steps, validate_plan
+from ..core.errors import ImgEditError
+from ..core.instruction import SOLO_OPERATIONS, is_steps, plan_steps, validate_plan
 from .base import PlanContext
 from .extract import extract_list, find_instruction
 from .llm import LLMPlanner, LLMUnavailable, instruction_schema, prompt_values, user_content

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import BadRequest
+from ..core.errors import BadRequest
 from .profiles import NAME_RE
 
 BUILTIN_DIR = Path(__file__).resolve().parents[1] / "defaults" / "templates"

@@ -9,11 +9,12 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from .base import LabelMap, Segmenter, clean_label
+from ..core.labels import LabelMap, clean_label
+from .base import Segmenter
 
 if TYPE_CHECKING:
-    from ..config import Settings
-    from ..executors.base import ProgressFn
+    from ..core.config import Settings
+    from ..core.progress import ProgressFn
     from .combine import SegmenterChain
 
 SEGMENTERS: dict[str, str] = {

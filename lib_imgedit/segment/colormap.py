@@ -11,7 +11,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .base import LabelMap
+from ..core.labels import LabelMap
 from .provided import labelmap_from_color
 
 _UNKNOWN = "zz_unmatched"

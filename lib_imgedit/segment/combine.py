@@ -19,16 +19,17 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from ..config import DEFAULTS_DIR
-from ..errors import ExecutorUnavailable
-from .base import LabelMap, Segmenter
+from ..core.config import DEFAULTS_DIR
+from ..core.errors import ExecutorUnavailable
+from ..core.labels import LabelMap
+from .base import Segmenter
 from .instances import split_instances
 
 if TYPE_CHECKING:
     from collections.abc import Collection
 
-    from ..config import Settings
-    from ..executors.base import ProgressFn
+    from ..core.config import Settings
+    from ..core.progress import ProgressFn
 
 log = logging.getLogger("imgedit")
 RULES_PATH = DEFAULTS_DIR / "combine.json"
@@ -36,7 +37,7 @@ RULES_PATH = DEFAULTS_DIR / "combine.json"
 
 def load_combine_rules(data_dir: str | Path | None = None) -> dict[str, Any]:
     """The default rules, with `<data dir>/combine.json` laid over them when the user wrote one."""
-    from ..config import deep_merge
+    from ..core.config import deep_merge
 
     rules = json.loads(RULES_PATH.read_text("utf-8"))
     user = Path(data_dir) / "combine.json" if data_dir else None

@@ -24,8 +24,8 @@ from .. import models
 from .onnx_semantic import OnnxModel, preprocess
 
 if TYPE_CHECKING:
-    from ..config import Settings
-    from ..executors.base import ProgressFn
+    from ..core.config import Settings
+    from ..core.progress import ProgressFn
 
 MAX_PHRASE_CHARS = 200
 
@@ -101,7 +101,7 @@ def label_for(phrase: str) -> str:
     """The label a found phrase becomes (`the red car` -> `red_car`), for the rest of the conversation."""
     import unicodedata
 
-    from .base import clean_label
+    from ..core.labels import clean_label
 
     text = unicodedata.normalize("NFKD", _check_phrase(phrase).lower())  # café -> cafe
     words = "".join(c if (c.isascii() and c.isalnum()) or c.isspace() else " " for c in text).split()

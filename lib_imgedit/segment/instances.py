@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .base import LabelMap, clean_label, split_instance
+from ..core.labels import LabelMap, clean_label, split_instance
 
 MAX_INSTANCES = 99  # LABEL_RE allows instance numbers 1..99
 # Vertical distance to an anchor counts this much of the horizontal one when a blob is shared.

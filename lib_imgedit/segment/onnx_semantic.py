@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from .. import models
-from .base import LabelMap, Segmenter
+from ..core.labels import LabelMap
+from .base import Segmenter
 
 if TYPE_CHECKING:
-    from ..config import Settings
-    from ..executors.base import ProgressFn
+    from ..core.config import Settings
+    from ..core.progress import ProgressFn
 
 
 def preprocess(rgb: np.ndarray, spec: models.ModelSpec) -> np.ndarray:

@@ -8,7 +8,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .base import LabelMap, Segmenter, clean_label
+from ..core.labels import LabelMap, clean_label
+from .base import Segmenter
 
 
 def mask_to_bool(mask: Any, threshold: float | None = None) -> np.ndarray:

@@ -19,17 +19,18 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from .. import images
-from ..errors import ExecutorUnavailable, ImgEditError, UpstreamError
+from ..core import images
+from ..core.errors import ExecutorUnavailable, ImgEditError, UpstreamError
+from ..core.labels import LabelMap
 from ..executors.base import decode_result
 from ..executors.webui_api import WebUIApiExecutor
-from .base import LabelMap, Segmenter
+from .base import Segmenter
 from .colormap import labelmap_from_segmentation
 from .palettes import ADE20K, COCO, PALETTES
 
 if TYPE_CHECKING:
-    from ..config import Settings
-    from ..executors.base import ProgressFn
+    from ..core.config import Settings
+    from ..core.progress import ProgressFn
 
 # Best first: (UI label, registered name, palette). `/controlnet/module_list` lists the labels with
 # `alias_names=true` and the registered names without; `/controlnet/detect` accepts either.
@@ -51,7 +52,7 @@ class RemoteControlNetSegmenter(Segmenter):
     retry_after: ClassVar[float] = 120.0  # seconds a failed remote is left alone
 
     def __init__(self, settings: Settings | None = None) -> None:
-        from ..config import Settings
+        from ..core.config import Settings
 
         # Built without settings (the old registry path) it has no URL, so it is never available.
         self.remote = WebUIApiExecutor(settings or Settings(), {})

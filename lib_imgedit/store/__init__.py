@@ -10,7 +10,7 @@ from .base import TREE_FIELDS, Message, Node, NodeBrief, Session, SessionStore, 
 from .sqlite import SQLiteSessionStore
 
 if TYPE_CHECKING:
-    from ..config import Settings
+    from ..core.config import Settings
 
 __all__ = ["TREE_FIELDS", "Message", "Node", "NodeBrief", "SQLiteSessionStore", "Session", "SessionStore", "new_id",
            "open_store"]

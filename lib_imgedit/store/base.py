@@ -20,8 +20,8 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Iterator
 
-from ..errors import Conflict
-from ..limits import RateWindow
+from ..core.errors import Conflict
+from ..core.limits import RateWindow
 
 
 def new_id(nbytes: int = 16) -> str:

@@ -35,8 +35,8 @@ from typing import Any, Callable, Iterator, TypeVar
 
 import redis
 
-from ..errors import Conflict, NodeNotFound, SessionNotFound, StorageError, StoreUnavailable
-from ..limits import WINDOW_S
+from ..core.errors import Conflict, NodeNotFound, SessionNotFound, StorageError, StoreUnavailable
+from ..core.limits import WINDOW_S
 from .base import Message, Node, NodeBrief, Session, SessionStore, new_id
 
 log = logging.getLogger("imgedit")

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..errors import Conflict, NodeNotFound, SessionNotFound, StorageError
+from ..core.errors import Conflict, NodeNotFound, SessionNotFound, StorageError
 from .base import TREE_FIELDS, Message, Node, NodeBrief, Session, SessionStore, new_id
 
 MIGRATIONS: list[str] = [

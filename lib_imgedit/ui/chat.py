@@ -12,8 +12,8 @@ from typing import Any
 
 import gradio as gr
 
-from ..errors import ImgEditError
-from ..service import TurnOutcome
+from ..core.errors import ImgEditError
+from ..engine.service import TurnOutcome
 from ..store import Message
 from .compat import args_js, client_of, upload_path
 from .pages import NodeLookup, chat_messages, has_older, last_seq, older_page

@@ -9,9 +9,9 @@ from typing import Any, Callable
 
 import gradio as gr
 
-from ..errors import ImgEditError, InvalidInstruction
-from ..instruction import validate_plan
-from ..service import TurnOutcome
+from ..core.errors import ImgEditError, InvalidInstruction
+from ..core.instruction import validate_plan
+from ..engine.service import TurnOutcome
 from .compat import args_js, client_of
 from .form import (
     FormField,

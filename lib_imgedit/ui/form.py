@@ -9,7 +9,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
-from ..instruction import FIELD_HELP, MAX_STEPS, build_schema, is_steps, plan_steps
+from ..core.instruction import FIELD_HELP, MAX_STEPS, build_schema, is_steps, plan_steps
 
 # Which operations use a field (by its top-level name); absent: every operation.
 REGION_OPS = ("inpaint", "recolor", "remove", "adjust")

@@ -5,7 +5,7 @@ never used here. No gradio, so the paging is tested without a browser."""
 
 from __future__ import annotations
 
-from ..errors import NodeNotFound
+from ..core.errors import NodeNotFound
 from ..store import Message, Node, SessionStore
 
 CHAT_PAGE = 50  # messages shown on load, and added by each "Load older messages"

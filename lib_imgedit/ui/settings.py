@@ -9,9 +9,9 @@ from typing import Any, Callable
 
 import gradio as gr
 
-from ..config import Settings
-from ..errors import ImgEditError
-from ..presets import apply_preset
+from ..core.config import Settings
+from ..core.errors import ImgEditError
+from ..core.presets import apply_preset
 from .compat import client_of, js, upload_path
 
 OFFLINE = "offline"

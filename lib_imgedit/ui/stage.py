@@ -11,9 +11,9 @@ from typing import Any
 import gradio as gr
 import numpy as np
 
-from .. import images
-from ..errors import ImgEditError
-from ..segment.base import LabelMap
+from ..core import images
+from ..core.errors import ImgEditError
+from ..core.labels import LabelMap
 from ..store import Node
 from .compat import args_js, client_of
 from .view import legend_html

@@ -20,8 +20,8 @@ from typing import Any, Callable
 
 import gradio as gr
 
-from ..errors import BadRequest, ImgEditError
-from ..service import EditService
+from ..core.errors import BadRequest, ImgEditError
+from ..engine.service import EditService
 from ..store import Node
 from .chat import WELCOME, ChatPart
 from .compat import add_script, args_js, blocks_kwargs, client_of

@@ -11,7 +11,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-from ..executors.base import ProgressFn
+from ..core.progress import ProgressFn
 
 
 class TabHost:
@@ -41,7 +41,7 @@ class TabHost:
 
     def save_settings(self, settings: Any, keys: list[str]) -> None:
         """Persist the settings the user changed in the tab (standalone: `<data dir>/config.json`)."""
-        from ..config import save_settings
+        from ..core.config import save_settings
 
         save_settings(settings, keys)
 

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from PIL import Image
 
-from ..instruction import OPERATIONS, is_steps
-from ..masks import label_color
-from ..segment.base import percent
+from ..core.instruction import OPERATIONS, is_steps
+from ..core.labels import percent
+from ..core.masks import label_color
 from ..store import Message, Node
 from .words import describe, operation_name, touches_painted_area
 

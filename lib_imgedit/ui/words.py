@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..instruction import plan_steps
+from ..core.instruction import plan_steps
+from ..core.labels import split_instance
 from ..planner.vocab import LABEL_ZH
-from ..segment.base import split_instance
 
 USER_MASK = "user_mask"
 

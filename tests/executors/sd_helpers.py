@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from lib_imgedit.core.instruction import validate_instruction
+from lib_imgedit.core.labels import LabelMap
 from lib_imgedit.executors.base import EditRequest
-from lib_imgedit.instruction import validate_instruction
-from lib_imgedit.segment.base import LabelMap
 
 
 def gradient(w: int = 96, h: int = 64) -> np.ndarray:

@@ -7,11 +7,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from lib_imgedit.core.instruction import validate_instruction
+from lib_imgedit.core.labels import LabelMap
+from lib_imgedit.core.masks import build_mask
 from lib_imgedit.executors import EditRequest, lama
 from lib_imgedit.executors.local import LocalExecutor
-from lib_imgedit.instruction import validate_instruction
-from lib_imgedit.masks import build_mask
-from lib_imgedit.segment.base import LabelMap
 
 onnx = pytest.importorskip("onnx")
 pytest.importorskip("onnxruntime")

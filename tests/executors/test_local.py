@@ -1,11 +1,11 @@
 import numpy as np
 import pytest
 
+from lib_imgedit.core.instruction import validate_instruction
+from lib_imgedit.core.labels import LabelMap
+from lib_imgedit.core.masks import build_mask
 from lib_imgedit.executors import EXECUTORS, EditRequest
 from lib_imgedit.executors.local import LocalExecutor, recolor
-from lib_imgedit.instruction import validate_instruction
-from lib_imgedit.masks import build_mask
-from lib_imgedit.segment.base import LabelMap
 
 
 @pytest.fixture
@@ -105,7 +105,7 @@ def _recolored(settings, rules, suit, color):
 def test_recolor_gives_the_named_colour(settings, rules, suit, color):
     """Mean hue within 6 degrees of the colour's, chroma at least 80% of it, lightness within 6: a
     viewer names the colour (a "blue" suit used to come out lavender)."""
-    from lib_imgedit.colors import parse_color
+    from lib_imgedit.core.colors import parse_color
 
     image, out, patches, _ = _recolored(settings, rules, suit, color)
     target = _lch(np.array([[parse_color(color)]], np.uint8))[0, 0]

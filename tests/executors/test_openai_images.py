@@ -8,9 +8,9 @@ from fake_remotes import PAINT, FakeOpenAIImages
 from sd_helpers import box_mask, sd_request
 from werkzeug import Response
 
-from lib_imgedit.errors import UpstreamError, UpstreamTimeout
+from lib_imgedit.core.errors import UpstreamError, UpstreamTimeout
+from lib_imgedit.core.masks import erode
 from lib_imgedit.executors.openai_images import Letterbox, OpenAIImagesExecutor, canvas_size
-from lib_imgedit.masks import erode
 
 
 def executor(settings, rules, base_url, **values):

@@ -10,7 +10,7 @@ from fake_remotes import PAINT, FakeWebUI, b64_to_array
 from sd_helpers import gradient, sd_request
 from werkzeug import Response
 
-from lib_imgedit.errors import Interrupted, UpstreamError, UpstreamTimeout
+from lib_imgedit.core.errors import Interrupted, UpstreamError, UpstreamTimeout
 from lib_imgedit.executors.webui_api import WebUIApiExecutor
 
 

@@ -67,7 +67,7 @@ def test_settings_section(webui):
     callbacks("ui_settings")[0][1]()
     labels = webui.shared.opts.data_labels
     ours = {k: v for k, v in labels.items() if k.startswith("imgedit_")}
-    assert len(ours) == len(__import__("lib_imgedit.config").config.Settings.field_meta())
+    assert len(ours) == len(__import__("lib_imgedit.core.config").core.config.Settings.field_meta())
     assert all(v.section == ("imgedit", "Chat Edit") for v in ours.values())
     assert ours["imgedit_openai_api_key"].restrict_api and ours["imgedit_webui_api_auth"].restrict_api
     assert not ours["imgedit_steps"].restrict_api and ours["imgedit_steps"].label == "Sampling steps"
@@ -213,7 +213,7 @@ def test_get_options_lists_the_chat_edit_settings(webui, api_auth):
         fn(None, app)
     got = client.get("/sdapi/v1/options", auth=auth).json()
     assert got["imgedit_steps"] == 20 and got["samples_format"] == "png"
-    from lib_imgedit.config import Settings
+    from lib_imgedit.core.config import Settings
 
     public = {f"imgedit_{name}" for name, _, meta in Settings.field_meta() if not meta["secret"]}
     assert public <= set(got) and "imgedit_openai_api_key" not in got and "imgedit_webui_api_auth" not in got, "no secrets"

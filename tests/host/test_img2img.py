@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from sd_helpers import gradient, sd_request
 
-from lib_imgedit.errors import ExecutorUnavailable, Interrupted, UpstreamError
+from lib_imgedit.core.errors import ExecutorUnavailable, Interrupted, UpstreamError
+from lib_imgedit.engine.service import EditService
 from lib_imgedit.executors import EXECUTORS
 from lib_imgedit.host.img2img import HostExecutor
 from lib_imgedit.host.runner import private_runner
-from lib_imgedit.service import EditService
 
 INPAINT = {"operation": "inpaint", "targets": ["thing"], "prompt": "a leather jacket", "strength": 0.6}
 PAINT = (200, 20, 20)
@@ -113,7 +113,7 @@ def test_the_returned_png_carries_the_saved_copys_parameters_and_the_instruction
     from modules import images as host_images
     from modules import infotext_utils
 
-    from lib_imgedit.infotext import make_infotext
+    from lib_imgedit.core.infotext import make_infotext
 
     req, result = run(settings, rules, {**INPAINT, "negative_prompt": "blurry, dark"})
     text = make_infotext(req.instruction, result.executor, result.info, (96, 64))

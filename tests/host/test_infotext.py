@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from lib_imgedit.infotext import describe, make_infotext, quote
-from lib_imgedit.instruction import validate_instruction
+from lib_imgedit.core.infotext import describe, make_infotext, quote
+from lib_imgedit.core.instruction import validate_instruction
 
 LABELS = ["sky", "car", "person"]
 
@@ -66,7 +66,7 @@ def test_quote_as_the_webui():
 
 
 def test_a_plan_of_several_steps_names_each_and_keeps_the_steps(rules, webui_parser):
-    from lib_imgedit.instruction import validate_plan
+    from lib_imgedit.core.instruction import validate_plan
 
     plan = validate_plan({"steps": [{"operation": "adjust", "targets": ["sky"], "adjust": {"blur": 0.5}},
                                     {"operation": "recolor", "targets": ["car"], "color": "red"}]}, rules, LABELS)

@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 from sd_helpers import gradient, sd_request
 
-from lib_imgedit.errors import Interrupted, UpstreamError
+from lib_imgedit.core.errors import Interrupted, UpstreamError
+from lib_imgedit.core.instruction import validate_instruction
+from lib_imgedit.core.labels import LabelMap
+from lib_imgedit.engine.service import EditService
 from lib_imgedit.executors import EXECUTORS
 from lib_imgedit.host.img2img import HostExecutor
 from lib_imgedit.host.tab import WebUITabHost
-from lib_imgedit.instruction import validate_instruction
-from lib_imgedit.segment.base import LabelMap
-from lib_imgedit.service import EditService
 
 INPAINT = {"operation": "inpaint", "targets": ["thing"], "prompt": "a leather jacket", "strength": 0.6}
 ADJUST = {"operation": "adjust", "targets": ["thing"], "adjust": {"blur": 0.5}}

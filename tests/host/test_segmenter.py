@@ -3,9 +3,9 @@ Forge (the downloadable models are not on disk in the tests, so ControlNet is th
 
 import pytest
 
-from lib_imgedit.errors import ExecutorUnavailable
+from lib_imgedit.core.errors import ExecutorUnavailable
+from lib_imgedit.engine.service import EditService
 from lib_imgedit.segment import SEGMENTERS, register
-from lib_imgedit.service import EditService
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from sd_helpers import gradient
 
-from lib_imgedit.errors import ExecutorUnavailable
+from lib_imgedit.core.errors import ExecutorUnavailable
 from lib_imgedit.host.upscale import pick_upscaler, target_size, upscale
 
 

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from lib_imgedit.__main__ import main
-from lib_imgedit.config import load_rules
-from lib_imgedit.errors import Forbidden
-from lib_imgedit.finetune import export_finetune
-from lib_imgedit.instruction import validate_instruction
-from lib_imgedit.service import EditService
-from lib_imgedit.standalone import create_app
+from lib_imgedit.app.cli import main
+from lib_imgedit.app.standalone import create_app
+from lib_imgedit.core.config import load_rules
+from lib_imgedit.core.errors import Forbidden
+from lib_imgedit.core.instruction import validate_instruction
+from lib_imgedit.engine.finetune import export_finetune
+from lib_imgedit.engine.service import EditService
 from tests.planner.conftest import KEY
 from tests.planner.test_llm_service import API, RED, new_session, say, write_profiles
 

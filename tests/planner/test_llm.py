@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from lib_imgedit.config import load_rules
-from lib_imgedit.instruction import validate_instruction
+from lib_imgedit.core.config import load_rules
+from lib_imgedit.core.instruction import validate_instruction
 from lib_imgedit.planner import plan_validated
 from lib_imgedit.planner.base import PlanContext, Turn
 from lib_imgedit.planner.llm import LLMPlanner

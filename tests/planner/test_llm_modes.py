@@ -9,8 +9,8 @@ import logging
 
 import pytest
 
-from lib_imgedit.config import load_rules
-from lib_imgedit.instruction import validate_plan
+from lib_imgedit.core.config import load_rules
+from lib_imgedit.core.instruction import validate_plan
 from lib_imgedit.planner.base import PlanContext, Planner, PlanResult
 from lib_imgedit.planner.examples import BUILTIN, ExampleBank, example_bank
 from lib_imgedit.planner.llm import LLMPlanner, planning_messages

@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from helpers import b64png
 
-from lib_imgedit.service import EditService
-from lib_imgedit.standalone import create_app
+from lib_imgedit.app.standalone import create_app
+from lib_imgedit.engine.service import EditService
 from tests.planner.conftest import KEY
 
 API = "/sdapi/v1/imgedit"

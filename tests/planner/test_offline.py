@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lib_imgedit.colors import parse_color
-from lib_imgedit.config import load_rules
-from lib_imgedit.instruction import plan_steps, validate_instruction, validate_plan
+from lib_imgedit.core.colors import parse_color
+from lib_imgedit.core.config import load_rules
+from lib_imgedit.core.instruction import plan_steps, validate_instruction, validate_plan
 from lib_imgedit.planner import vocab
 from lib_imgedit.planner.base import PlanContext, Turn
 from lib_imgedit.planner.offline import (

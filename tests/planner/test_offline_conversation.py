@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from lib_imgedit.config import load_rules
-from lib_imgedit.instruction import validate_plan
+from lib_imgedit.core.config import load_rules
+from lib_imgedit.core.instruction import validate_plan
 from lib_imgedit.planner.offline import OfflinePlanner
 from lib_imgedit.planner.scoring import DialogueState
 

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lib_imgedit.config import load_rules
-from lib_imgedit.instruction import validate_plan
+from lib_imgedit.core.config import load_rules
+from lib_imgedit.core.instruction import validate_plan
 from lib_imgedit.planner.base import PlanContext, Turn
 from lib_imgedit.planner.offline import OfflinePlanner, tokenize
 from lib_imgedit.planner.offline.chat import chat_answer, chat_kind

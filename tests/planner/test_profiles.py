@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from lib_imgedit.__main__ import main
-from lib_imgedit.config import load_rules, load_settings
-from lib_imgedit.instruction import validate_plan
+from lib_imgedit.app.cli import main
+from lib_imgedit.core.config import load_rules, load_settings
+from lib_imgedit.core.instruction import validate_plan
 from lib_imgedit.planner.base import PlanContext
 from lib_imgedit.planner.llm import LLMPlanner, planning_messages
 from lib_imgedit.planner.offline import OfflinePlanner

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from lib_imgedit.config import load_rules
+from lib_imgedit.core.config import load_rules
 from lib_imgedit.planner.base import PlanContext
 from lib_imgedit.planner.llm import LLMPlanner
 from lib_imgedit.planner.offline import OfflinePlanner

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from lib_imgedit.segment.base import clean_label
+from lib_imgedit.core.labels import clean_label
 from lib_imgedit.segment.colormap import fill_from_nearest, labelmap_from_segmentation
 from lib_imgedit.segment.palettes import ADE20K, COCO
 

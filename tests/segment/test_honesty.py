@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lib_imgedit.segment.base import LabelMap
+from lib_imgedit.core.labels import LabelMap
 from lib_imgedit.segment.mediapipe_seg import MediaPipeSegmenter
 
 cv2 = pytest.importorskip("cv2")

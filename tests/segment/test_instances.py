@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lib_imgedit.segment.base import LabelMap, split_instance
+from lib_imgedit.core.labels import LabelMap, split_instance
 from lib_imgedit.segment.instances import instance_masks, split_instances
 
 pytest.importorskip("cv2")
@@ -81,6 +81,6 @@ def test_two_anchors_on_one_spot_make_one_instance():
 
 
 def test_shares_read_as_whole_percents_and_small_parts_as_under_one():
-    from lib_imgedit.segment.base import percent
+    from lib_imgedit.core.labels import percent
 
     assert (percent(0.4649), percent(0.006), percent(0.0008)) == ("46%", "1%", "<1%")

@@ -11,9 +11,10 @@ import pytest
 from tiny_onnx import segformer_like
 
 from lib_imgedit import models, segment
-from lib_imgedit.config import load_settings
-from lib_imgedit.errors import ExecutorUnavailable
-from lib_imgedit.segment.base import LabelMap, Segmenter
+from lib_imgedit.core.config import load_settings
+from lib_imgedit.core.errors import ExecutorUnavailable
+from lib_imgedit.core.labels import LabelMap
+from lib_imgedit.segment.base import Segmenter
 from lib_imgedit.segment.combine import SegmenterChain, combine, load_combine_rules
 
 W, H = 40, 20

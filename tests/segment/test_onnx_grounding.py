@@ -9,7 +9,7 @@ import pytest
 from tiny_onnx import clipseg_like, tokenizer_json
 
 from lib_imgedit import models
-from lib_imgedit.config import load_settings
+from lib_imgedit.core.config import load_settings
 from lib_imgedit.segment import grounding
 
 WORDS = ["red", "green", "blue", "cup"]

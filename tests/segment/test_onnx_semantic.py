@@ -9,7 +9,7 @@ import pytest
 from tiny_onnx import maskformer_like, segformer_like
 
 from lib_imgedit import models
-from lib_imgedit.config import load_settings
+from lib_imgedit.core.config import load_settings
 from lib_imgedit.segment.human_parsing import HumanParsingSegmenter
 from lib_imgedit.segment.onnx_semantic import OnnxSegmenter, SegformerADE20K, preprocess
 

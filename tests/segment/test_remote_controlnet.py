@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 from werkzeug import Request, Response
 
-from lib_imgedit.errors import ExecutorUnavailable, UpstreamError, UpstreamTimeout
+from lib_imgedit.core.errors import ExecutorUnavailable, UpstreamError, UpstreamTimeout
 from lib_imgedit.segment.palettes import ADE20K, COCO
 from lib_imgedit.segment.remote_controlnet import RemoteControlNetSegmenter
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...lang import CJK
+from ...core.lang import CJK
 from .. import vocab as V
 from .positions import zh_number
 from .tokens import Tok, literal_re, word_re

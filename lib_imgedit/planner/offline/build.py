@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...instruction import MAX_STEPS, SOLO_OPERATIONS
+from ...core.instruction import MAX_STEPS, SOLO_OPERATIONS
 from .. import vocab as V
 from ..base import PlanContext, PlanResult
 from .draft import Draft

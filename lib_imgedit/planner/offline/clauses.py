@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ...colors import COLORS
+from ...core.colors import COLORS
 
 MAX_CLAUSES = 8
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...colors import parse_color
-from ...errors import InvalidInstruction
-from ...instruction import PICTURE_OPERATIONS, validate_instruction
-from ...segment.base import LABEL_RE
+from ...core.colors import parse_color
+from ...core.errors import InvalidInstruction
+from ...core.instruction import PICTURE_OPERATIONS, validate_instruction
+from ...core.labels import LABEL_RE
 from ..base import PlanContext
 from .labels import names_of
 from .prompts import clip

@@ -7,8 +7,8 @@ import copy
 import re
 from typing import Any
 
-from ...instruction import PICTURE_OPERATIONS
-from ...lang import CJK
+from ...core.instruction import PICTURE_OPERATIONS
+from ...core.lang import CJK
 from .. import vocab as V
 from ..base import PlanContext
 from .amounts import FILTER_WORD, SIGNED_PARAMS, adjust_from, amount_factor

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...instruction import plan_steps
+from ...core.instruction import plan_steps
 from .. import vocab as V
 from ..base import PlanContext, Turn
 from .parse import strip_prefix

@@ -6,7 +6,7 @@ import functools
 import re
 from typing import Any
 
-from ...segment.base import split_instance
+from ...core.labels import split_instance
 from .. import vocab as V
 from .positions import pick_faces
 

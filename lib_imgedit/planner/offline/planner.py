@@ -12,8 +12,8 @@ import dataclasses
 import re
 from typing import Any
 
-from ...instruction import SOLO_OPERATIONS
-from ...lang import is_zh
+from ...core.instruction import SOLO_OPERATIONS
+from ...core.lang import is_zh
 from ..base import PlanContext, Planner, PlanResult
 from .build import build_result
 from .chat import chat_answer, chat_kind, is_question

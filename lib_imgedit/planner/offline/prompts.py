@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ...colors import CHINESE_COLORS
-from ...lang import CJK
+from ...core.colors import CHINESE_COLORS
+from ...core.lang import CJK
 from .. import vocab as V
 from .draft import Selection
 from .labels import names_of

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...colors import CHINESE_COLORS
-from ...instruction import PICTURE_OPERATIONS
+from ...core.colors import CHINESE_COLORS
+from ...core.instruction import PICTURE_OPERATIONS
 from .amounts import SIGNED_PARAMS
 from .labels import names_of
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...colors import COLORS, parse_color
-from ...lang import CJK
-from ...segment.base import clean_label, split_instance
+from ...core.colors import COLORS, parse_color
+from ...core.labels import clean_label, split_instance
+from ...core.lang import CJK
 from .. import vocab as V
 from ..base import PlanContext
 from .draft import Selection

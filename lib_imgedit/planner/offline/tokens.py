@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ...colors import CHINESE_COLORS, COLORS
-from ...lang import CJK
-from ...segment.base import split_instance
+from ...core.colors import CHINESE_COLORS, COLORS
+from ...core.labels import split_instance
+from ...core.lang import CJK
 from .. import vocab as V
 from .labels import norm_label, plurals, resolve_thing, singular
 

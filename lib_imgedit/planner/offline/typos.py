@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 
-from ...colors import COLORS
+from ...core.colors import COLORS
 from .. import vocab as V
 from .tokens import EN_TABLE, FUNCTION_WORDS
 

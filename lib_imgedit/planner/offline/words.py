@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...lang import CJK
+from ...core.lang import CJK
 from .. import vocab as V
 from .amounts import FILTER_WORD
 from .labels import PERSON_PART_NORMS, norm_label, resolve_thing

@@ -24,7 +24,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from ..base import LabelMap, Segmenter
+from ...core.labels import LabelMap
+from ..base import Segmenter
 from ..instances import split_instances
 from . import person as people
 from .clothes import chest, clothes_mask, skin_mask, skin_model

@@ -9,9 +9,9 @@ import logging
 import threading
 import time
 
-from .blobs import BlobStore
-from .errors import ImgEditError, SessionNotFound
-from .store import SessionStore
+from ..core.blobs import BlobStore
+from ..core.errors import ImgEditError, SessionNotFound
+from ..store import SessionStore
 
 log = logging.getLogger("imgedit")
 FILE_GRACE_S = 3600.0  # an unreferenced file younger than this may belong to a turn about to commit

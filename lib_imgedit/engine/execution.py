@@ -16,13 +16,20 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
-from .errors import BadRequest, ExecutorUnavailable, ImgEditError, Interrupted, InvalidInstruction, UpstreamError
-from .executors import ALWAYS, EXECUTORS, EditRequest, EditResult, Executor
-from .executors.base import ProgressFn
-from .executors.geometry import PictureExecutor
-from .instruction import EditInstruction, validate_plan
-from .masks import build_mask, dilate
-from .segment.base import LabelMap
+from ..core.errors import (
+    BadRequest,
+    ExecutorUnavailable,
+    ImgEditError,
+    Interrupted,
+    InvalidInstruction,
+    UpstreamError,
+)
+from ..core.instruction import EditInstruction, validate_plan
+from ..core.labels import LabelMap
+from ..core.masks import build_mask, dilate
+from ..core.progress import ProgressFn
+from ..executors import ALWAYS, EXECUTORS, EditRequest, EditResult, Executor
+from ..executors.geometry import PictureExecutor
 from .service_core import ServiceCore
 
 log = logging.getLogger("imgedit")

@@ -23,13 +23,13 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
-from . import images
-from .errors import BadRequest, ImgEditError, MethodNotAllowed, NotFound, RateLimited
-from .limits import client_key
-from .redact import redact_data
-from .segment.base import LabelMap
-from .segment.provided import labelmap_from_index
-from .service import EditService
+from ..core import images
+from ..core.errors import BadRequest, ImgEditError, MethodNotAllowed, NotFound, RateLimited
+from ..core.labels import LabelMap
+from ..core.limits import client_key
+from ..core.redact import redact_data
+from ..engine.service import EditService
+from ..segment.provided import labelmap_from_index
 
 log = logging.getLogger("imgedit")
 PREFIX = "/sdapi/v1/imgedit"

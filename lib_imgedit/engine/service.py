@@ -17,28 +17,29 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import images, model_offers, redact
+from ..core import images, redact
+from ..core.errors import BadRequest, ImgEditError, Interrupted, InvalidInstruction, NotFound
+from ..core.infotext import make_infotext
+from ..core.instruction import EditPlan, build_plan_schema, build_schema, plan_steps, validate_plan
+from ..core.labels import LABEL_RE
+from ..core.lang import is_zh
+from ..core.progress import ProgressFn
+from ..executors import ALWAYS, EXECUTORS
+from ..models import offers as model_offers
+from ..planner import PlanContext, PlanResult, plan_validated
+from ..planner.llm import LLMPlanner
+from ..planner.suggest import offline_suggestions
+from ..planner.suggest_llm import llm_suggestions
+from ..planner.templates import template_names
+from ..segment import SEGMENTERS, LabelMap
+from ..store import Message, Node, NodeBrief, Session
 from .conversation import HISTORY_TURNS, conversation_context, picture_context
-from .errors import BadRequest, ImgEditError, Interrupted, InvalidInstruction, NotFound
 from .execution import USER_MASK, PlanExecution, on_drawn_mask, with_user_mask, without_user_mask
-from .executors import ALWAYS, EXECUTORS
-from .executors.base import ProgressFn
-from .infotext import make_infotext
-from .instruction import EditPlan, build_plan_schema, build_schema, plan_steps, validate_plan
 from .labelling import Labelling
-from .lang import is_zh
 from .phrase_targets import PhraseTargets, phrase_targets
-from .planner import PlanContext, PlanResult, plan_validated
-from .planner.llm import LLMPlanner
-from .planner.suggest import offline_suggestions
-from .planner.suggest_llm import llm_suggestions
-from .planner.templates import template_names
 from .replies import describe_labels, plan_reply, with_notes
-from .segment import SEGMENTERS, LabelMap
-from .segment.base import LABEL_RE
 from .session_tree import SessionTree
 from .session_views import SessionViews
-from .store import Message, Node, NodeBrief, Session
 from .turn_outcome import TurnOutcome
 
 __all__ = ["API_VERSION", "EditService", "TurnOutcome"]

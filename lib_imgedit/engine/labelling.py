@@ -11,14 +11,14 @@ from typing import Any
 
 import numpy as np
 
-from . import model_offers
-from .executors.base import ProgressFn
-from .lang import is_zh
+from ..core.lang import is_zh
+from ..core.progress import ProgressFn
+from ..models import offers as model_offers
+from ..segment import LabelMap, build_segmenter, grounding
+from ..segment.combine import SegmenterChain
+from ..store import Session
 from .replies import describe_labels, with_notes
-from .segment import LabelMap, build_segmenter, grounding
-from .segment.combine import SegmenterChain
 from .service_core import ServiceCore
-from .store import Session
 from .turn_outcome import TurnOutcome
 
 

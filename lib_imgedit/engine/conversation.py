@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .planner.base import PlanContext, Turn
-from .segment.base import LabelMap
-from .store import Message, Node
+from ..core.labels import LabelMap
+from ..planner.base import PlanContext, Turn
+from ..store import Message, Node
 
 HISTORY_TURNS = 12  # messages the planner sees
 EDITS_KEPT = 12  # plans on the current branch the planner sees

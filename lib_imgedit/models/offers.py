@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from . import models
-from .config import Settings
+from .. import models
+from ..core.config import Settings
 
 LARGE_MB = 100.0  # the rule, not a setting: a model this big is asked for first
 EXAMPLES = 4  # labels an offer names

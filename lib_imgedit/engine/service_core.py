@@ -16,17 +16,17 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
-from . import images, redact
-from .blobs import BlobStore
-from .config import Settings, load_rules, save_settings
-from .errors import BadRequest, Conflict, PayloadTooLarge, SessionNotFound
-from .limits import Limits
-from .planner import Planner
-from .planner.offline import OfflinePlanner
-from .planner.registry import PlannerRegistry
-from .segment import LabelMap
-from .segment.combine import SegmenterChain
-from .store import Node, Session, SessionStore, open_store
+from ..core import images, redact
+from ..core.blobs import BlobStore
+from ..core.config import Settings, load_rules, save_settings
+from ..core.errors import BadRequest, Conflict, PayloadTooLarge, SessionNotFound
+from ..core.limits import Limits
+from ..planner import Planner
+from ..planner.offline import OfflinePlanner
+from ..planner.registry import PlannerRegistry
+from ..segment import LabelMap
+from ..segment.combine import SegmenterChain
+from ..store import Node, Session, SessionStore, open_store
 
 _SESSION_ID = re.compile(r"[0-9a-f]{32}")
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -24,12 +24,12 @@ from typing import Any
 
 import numpy as np
 
+from ..core.errors import Forbidden
+from ..planner.llm import planning_messages
+from ..planner.templates import load_template
+from ..store import Message, Node
 from .conversation import branch, conversation_context
-from .errors import Forbidden
-from .planner.llm import planning_messages
-from .planner.templates import load_template
 from .service import EditService
-from .store import Message, Node
 
 _SKIPPED_PLANNERS = ("command", "manual")  # buttons and hand-edited JSON carry no request to learn from
 

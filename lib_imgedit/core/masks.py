@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from .config import label_rule
-from .segment.base import LabelMap
+from .labels import LabelMap
 
 
 def _kernel(px: int) -> np.ndarray:

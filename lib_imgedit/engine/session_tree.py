@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import BadRequest
+from ..core.errors import BadRequest
+from ..store import Node, Session
 from .service_core import ServiceCore
-from .store import Node, Session
 from .turn_outcome import TurnOutcome
 
 

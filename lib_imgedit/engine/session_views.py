@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import images
-from .errors import BadRequest, RateLimited
-from .masks import overlay
+from ..core import images
+from ..core.errors import BadRequest, RateLimited
+from ..core.masks import overlay
+from ..store import Session
 from .service_core import CONTROL_CHARS, ServiceCore
-from .store import Session
 
 VIEW_MESSAGES, VIEW_NODES = (50, 200), (100, 1000)  # session view pages: (default, most)
 

@@ -15,7 +15,7 @@ from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-DEFAULTS_DIR = Path(__file__).parent / "defaults"
+DEFAULTS_DIR = Path(__file__).parents[1] / "defaults"
 
 
 def _opt(default: Any, label: str, help: str = "", *, choices: tuple | None = None, lo: float | None = None,

@@ -15,13 +15,13 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import model_offers
-from .config import Settings
+from ..core.config import Settings
+from ..core.instruction import is_steps, plan_steps
+from ..core.labels import LABEL_RE, LabelMap, split_instance
+from ..core.progress import ProgressFn
+from ..models import offers as model_offers
+from ..segment import grounding
 from .execution import USER_MASK
-from .executors.base import ProgressFn
-from .instruction import is_steps, plan_steps
-from .segment import grounding
-from .segment.base import LABEL_RE, LabelMap, split_instance
 
 log = logging.getLogger("imgedit")
 SEEN_LISTED = 12  # labels a "not found" answer lists

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .executors import EditResult
-from .instruction import EditInstruction, EditPlan
-from .segment.base import LabelMap, percent
+from ..core.instruction import EditInstruction, EditPlan
+from ..core.labels import LabelMap, percent
+from ..executors import EditResult
 
 
 def describe_labels(labels: LabelMap, zh: bool) -> str:

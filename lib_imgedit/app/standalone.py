@@ -22,11 +22,11 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from . import redact
+from ..core import redact
+from ..core.errors import ImgEditError, MethodNotAllowed, NotFound, PayloadTooLarge, Unauthorized
+from ..engine.housekeeping import Sweeper
+from ..engine.service import EditService
 from .api import create_router
-from .errors import ImgEditError, MethodNotAllowed, NotFound, PayloadTooLarge, Unauthorized
-from .housekeeping import Sweeper
-from .service import EditService
 
 Scope = dict[str, Any]
 ASGIApp = Callable[[Scope, Callable, Callable], Awaitable[None]]
@@ -197,7 +197,7 @@ def create_app(service: EditService, api_auth: str | None = None, with_ui: bool 
         return {"status": "ok"}
 
     if with_ui:
-        from .ui import mount_tab
+        from ..ui import mount_tab
 
         app = mount_tab(app, service, lang)
     credentials = parse_credentials(api_auth)

@@ -27,7 +27,7 @@ from .errors import RateLimited
 
 if TYPE_CHECKING:
     from .config import Settings
-    from .store import SessionStore
+    from ..store import SessionStore
 
 WINDOW_S = 60.0
 BUSY_RETRY_S = 5.0  # what a refused turn is told to wait when the machine is full
