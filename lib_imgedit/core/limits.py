@@ -21,16 +21,21 @@ import threading
 import time
 from collections import deque
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator, Protocol
 
 from .errors import RateLimited
 
 if TYPE_CHECKING:
     from .config import Settings
-    from ..store import SessionStore
 
 WINDOW_S = 60.0
 BUSY_RETRY_S = 5.0  # what a refused turn is told to wait when the machine is full
+
+
+class Admits(Protocol):
+    """What the limiter needs of the session store (its windows live there: shared in Redis)."""
+
+    def admit(self, key: str, per_minute: int) -> float: ...
 
 
 class RateWindow:
@@ -99,7 +104,7 @@ def client_address(peer: str | None, forwarded_for: str, trusted: str) -> str:
 class Limits:
     """The rate limits and the running-turns cap, read from the current settings on each call."""
 
-    def __init__(self, settings: Callable[[], Settings], store: SessionStore):
+    def __init__(self, settings: Callable[[], Settings], store: Admits):
         self._settings = settings
         self._store = store
         self._slots = threading.Condition()
