@@ -5,8 +5,9 @@ reload restores it: the browser keeps the session id in localStorage and hands i
 A turn is two events: the work, whose progress shows on one component over the picture (gradio's
 bar, or the WebUI's `requestProgress` for the task id the page made), then the view rendered from
 storage with no progress overlay. The brush, the pending and queued messages, the history strip's
-scrolling and Enter-to-send live in `javascript/imgedit.js`; it talks to the tab through hidden
-components (`#imgedit_hidden`) and `js` hooks on events.
+scrolling and Enter-to-send live in the script `javascript/imgedit*.js` (one file a concern,
+`script_files`); it talks to the tab through hidden components (`#imgedit_hidden`) and `js` hooks on
+events.
 """
 
 from __future__ import annotations
@@ -42,11 +43,17 @@ footer { display: none !important; }
 """
 
 
+def script_files() -> list[Path]:
+    """The tab's script, `javascript/*.js`, in the order the WebUI loads them (sorted by file name:
+    `imgedit.js`, which makes the namespace the others attach to, first)."""
+    return sorted((ROOT / "javascript").glob("*.js"), key=lambda path: path.name)
+
+
 def standalone_assets(lang: str) -> tuple[str, str]:
     """Styles and script the WebUI would load from the extension folder, for the standalone page."""
     strings = json.loads((ROOT / "localizations" / "zh_CN.json").read_text("utf-8"))
     config = json.dumps({"lang": lang or "auto", "strings": {"zh_CN": strings}}, ensure_ascii=False).replace("</", "<\\/")
-    script = f"window.imgeditConfig = {config};\n" + (ROOT / "javascript" / "imgedit.js").read_text("utf-8")
+    script = f"window.imgeditConfig = {config};\n" + "\n".join(path.read_text("utf-8") for path in script_files())
     return (ROOT / "style.css").read_text("utf-8") + _STANDALONE_CSS, script
 
 
