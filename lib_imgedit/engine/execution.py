@@ -4,7 +4,9 @@ Before anything runs, every step is checked against the labels it will find (a c
 label out) and against the executors (one must serve it): a step that cannot run stops the turn and
 says which step needs what. A step's executor is the first in the order that can serve it; one that
 fails hands over to the next (the fallback chain). The labels follow the picture: picture operations
-move them, a generative edit re-reads only the area it changed.
+move them, a generative edit re-reads only the area it changed. PlanExecution holds the cancel event
+of each session's running turn (`interrupt` sets it); it is given the `ServiceCore` and the function
+that reads a picture's labels again (`Labelling.segment`).
 """
 
 from __future__ import annotations
@@ -65,14 +67,23 @@ def step_name(i: int, n: int, step: EditInstruction) -> str:
     return (f"step {i + 1} ('{step.operation}'{where})" if n > 1 else f"'{step.operation}'")
 
 
-class PlanExecution(ServiceCore):
-    """Mixed into EditService, whose `Labelling` part provides segment()."""
+class PlanExecution:
+    """A part of EditService: checks and runs a plan's steps on the executors."""
 
-    segment: Callable[[np.ndarray], LabelMap]  # declared only: a method here would shadow Labelling's
+    def __init__(self, core: ServiceCore, segment: Callable[[np.ndarray], LabelMap]):
+        self.core = core
+        self.segment = segment
+        self._cancel: dict[str, threading.Event] = {}
+
+    def interrupt(self, session_id: str) -> None:
+        """Stop the session's running turn before its next step (nothing of it is kept)."""
+        running = self._cancel.get(session_id)
+        if running is not None:
+            running.set()
 
     def executors(self) -> list[Executor]:
-        names = self.settings.executor_order + [n for n in ALWAYS if n not in self.settings.executor_order]
-        return [EXECUTORS[n](self.settings, self.rules) for n in names if n in EXECUTORS]
+        names = self.core.settings.executor_order + [n for n in ALWAYS if n not in self.core.settings.executor_order]
+        return [EXECUTORS[n](self.core.settings, self.core.rules) for n in names if n in EXECUTORS]
 
     def _serving(self, request: EditRequest, reasons: list[str]) -> Iterator[Executor]:
         """The executors that can serve `request`, in order; why each other one cannot goes to `reasons`."""
@@ -88,7 +99,7 @@ class PlanExecution(ServiceCore):
     def can_run(self, instruction: dict[str, Any], label_map: LabelMap | None = None) -> bool:
         """Whether every step of this plan would find an executor (used to filter suggestions)."""
         try:
-            plan = validate_plan(instruction, self.rules, label_map.names if label_map else None)
+            plan = validate_plan(instruction, self.core.rules, label_map.names if label_map else None)
             if plan.steps[0].operation in ("undo", "redo", "clarify"):
                 return True
             labels = label_map if label_map is not None and label_map.masks else LabelMap(8, 8)
@@ -109,11 +120,11 @@ class PlanExecution(ServiceCore):
                 raise InvalidInstruction(f"{step_name(i, n, step)} targets {', '.join(gone)}, which the picture no longer "
                                          "has after the steps before it", [{"path": f"steps.{i}.targets", "message": "gone"}])
             mask = self._mask(labels, step, i, n)
-            req = EditRequest(image, mask, step, self.settings, self.rules, labels, source_face)
+            req = EditRequest(image, mask, step, self.core.settings, self.core.rules, labels, source_face)
             reasons: list[str] = []
             ex = next(self._serving(req, reasons), None)
             if ex is None:
-                generative = self.rules["operations"].get(step.operation, {}).get("generative")
+                generative = self.core.rules["operations"].get(step.operation, {}).get("generative")
                 needs = f"a generative backend: {_NEEDS_SD}" if generative else "an executor that does it"
                 raise ExecutorUnavailable(
                     f"{step_name(i, n, step)} needs {needs}; nothing was changed. Tried: "
@@ -124,7 +135,7 @@ class PlanExecution(ServiceCore):
                 image = np.broadcast_to(np.zeros(3, np.uint8), (labels.height, labels.width, 3))
 
     def _mask(self, labels: LabelMap, step: EditInstruction, i: int, n: int) -> np.ndarray:
-        mask = build_mask(labels, step, self.rules)
+        mask = build_mask(labels, step, self.core.rules)
         if not mask.any():
             raise InvalidInstruction(f"the mask for {step_name(i, n, step)} is empty: the chosen region has no pixels left "
                                      "after the mask rules", [{"path": f"steps.{i}.targets" if n > 1 else "targets",
@@ -143,7 +154,7 @@ class PlanExecution(ServiceCore):
                 if cancel.is_set():  # between steps: stop, and keep nothing of the turn
                     raise Interrupted(f"the edit was interrupted before {step_name(i, len(steps), step)}; nothing was changed")
                 mask = self._mask(labels, step, i, len(steps))
-                req = EditRequest(image, mask, step, self.settings, self.rules, labels, source_face,
+                req = EditRequest(image, mask, step, self.core.settings, self.core.rules, labels, source_face,
                                   _step_progress(progress, i, len(steps)), cancel)
                 result = self.execute(req)
                 image, labels = result.image, self._labels_after(labels, req, result)

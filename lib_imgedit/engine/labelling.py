@@ -2,11 +2,14 @@
 made again when their settings change; a picture segmented with it, large downloads the user has not
 agreed to held back (`model_offers.py`) and what was downloaded or skipped reported as notes; whether
 a named thing outside the labels can be looked for (grounding); and the turn in which the user agrees
-to large downloads, which reads the current picture again with every model.
+to large downloads, which reads the current picture again with every model. It holds the segmenter
+chain (built lazily, behind a lock, keyed by the settings it was built from); the rest is the
+`ServiceCore` it is given.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import numpy as np
@@ -22,13 +25,18 @@ from .service_core import ServiceCore
 from .turn_outcome import TurnOutcome
 
 
-class Labelling(ServiceCore):
-    """Mixed into EditService: segmenters, grounding and the model-download turn."""
+class Labelling:
+    """A part of EditService: segmenters, grounding and the model-download turn."""
+
+    def __init__(self, core: ServiceCore):
+        self.core = core
+        self._chain: tuple[tuple[Any, ...], SegmenterChain] | None = None
+        self._chain_lock = threading.Lock()
 
     def segmenter(self) -> SegmenterChain:
         """The configured segmenters combined (`segment/combine.py`); made again when their settings change,
         so a model that failed is tried again only after a settings change or a restart."""
-        s = self.settings
+        s = self.core.settings
         key = (s.segmenters, s.models_dir, s.models_offline, s.data_dir, s.webui_api_url)
         with self._chain_lock:
             if self._chain is None or self._chain[0] != key:
@@ -42,7 +50,7 @@ class Labelling(ServiceCore):
         `notes`, and a download's progress to `progress`."""
         chain = self.segmenter()
         pending = chain.pending_downloads()
-        wait = model_offers.held_back(pending, self.settings)
+        wait = model_offers.held_back(pending, self.core.settings)
         if held is not None:
             held += wait
         chain.progress = progress  # the chain is shared: a download reports to the turn that started it last
@@ -51,38 +59,38 @@ class Labelling(ServiceCore):
         finally:
             chain.progress = None
             if notes is not None:
-                notes += chain.take_notes() + model_offers.downloaded([p for p in pending if p not in wait], self.settings)
+                notes += chain.take_notes() + model_offers.downloaded([p for p in pending if p not in wait], self.core.settings)
 
     def grounding_available(self) -> bool:
         """Whether a named thing that is not among the labels can be looked for (then the planner may
         target it, and `PhraseTargets` finds it or says it is not there)."""
-        return grounding.grounding_available(self.settings)[0]
+        return grounding.grounding_available(self.core.settings)[0]
 
-    def _download_models(self, session: Session, text: str, progress: ProgressFn | None) -> TurnOutcome:
+    def download_models(self, session: Session, text: str, progress: ProgressFn | None) -> TurnOutcome:
         """The user agreed to large downloads: remember it for the server (the setting), then read the
         current picture again with every model, downloading them: a new node with the same picture and
         the new labels (undo goes back to the old ones)."""
         zh = is_zh(text)
-        if not self.settings.download_large_models:
-            self.settings = self.settings.update({"download_large_models": True})
-            self.persist_settings(self.settings, ["download_large_models"])
-        node = self._current(session)
-        user_msg = self.store.new_message(session.id, "user", text, node=node.id if node else None,
+        if not self.core.settings.download_large_models:
+            self.core.settings = self.core.settings.update({"download_large_models": True})
+            self.core.persist_settings(self.core.settings, ["download_large_models"])
+        node = self.core.current(session)
+        user_msg = self.core.store.new_message(session.id, "user", text, node=node.id if node else None,
                                           data={"download_models": True})
         if node is None:
             reply = "好的，需要时会下载大模型。请上传一张图片。" if zh else "OK: large models will be downloaded when needed. Upload a picture."
-            msg = self.store.new_message(session.id, "assistant", reply, data={"download_models": True})
-            self.store.commit_turn(session.id, [], [user_msg, msg], None, expect_current=session.current)
+            msg = self.core.store.new_message(session.id, "assistant", reply, data={"download_models": True})
+            self.core.store.commit_turn(session.id, [], [user_msg, msg], None, expect_current=session.current)
             return TurnOutcome(session.id, None, reply)
         notes: list[str] = []
-        fresh, old = self.segment(self.node_image(node), notes, progress), self.node_labels(node)
+        fresh, old = self.segment(self.core.node_image(node), notes, progress), self.core.node_labels(node)
         # the new models' labels, and the old ones they do not give (provided by the API, found by name)
         labels = LabelMap(fresh.width, fresh.height, {**old.masks, **fresh.masks}, fresh.faces, fresh.source)
-        new = self.store.new_node(session.id, parent=node.id, image=node.image, labelmap=self.blobs.put(labels.to_bytes(), "npz"),
+        new = self.core.store.new_node(session.id, parent=node.id, image=node.image, labelmap=self.core.blobs.put(labels.to_bytes(), "npz"),
                                   executor="segment", info={"relabelled": True}, suggestions=node.suggestions)
         reply = with_notes(describe_labels(labels, zh), notes)
-        msg = self.store.new_message(session.id, "assistant", reply, node=new.id,
+        msg = self.core.store.new_message(session.id, "assistant", reply, node=new.id,
                                      data={"labels": labels.summary(), "download_models": True})
-        self.store.commit_turn(session.id, [new], [user_msg, msg], new.id, expect_current=session.current)
-        return TurnOutcome(session.id, new.id, reply, self.blobs.get(new.image), labels=labels.summary(),
+        self.core.store.commit_turn(session.id, [new], [user_msg, msg], new.id, expect_current=session.current)
+        return TurnOutcome(session.id, new.id, reply, self.core.blobs.get(new.image), labels=labels.summary(),
                            suggestions=new.suggestions, executor="segment", notes=notes, faces=len(labels.faces))

@@ -3,10 +3,13 @@
 upload -> segment -> store; message -> plan -> validate -> mask -> execute -> store. Each turn reads
 the session, does its work without holding the database, then commits everything in one transaction,
 so a crash leaves a turn either complete or absent. Turns of one session are serialised by a
-per-session lock. EditService holds the turns' entry points and composes the rest: `service_core`
-(state and the reads every turn shares), `session_views` (session records and their pages),
-`session_tree` (undo, redo, jump), `labelling` (segmenters, grounding, model downloads) and
-`execution` (running a plan's steps).
+per-session lock. EditService holds the turns' entry points and the parts that do the rest, each an
+object with its own state, built with what it needs: `core` (`service_core.py`: settings, store,
+blobs, limits, planners and the reads every turn shares), `views` (`session_views.py`: session records
+and their pages), `tree` (`session_tree.py`: undo, redo, jump), `labelling` (`labelling.py`:
+segmenters, grounding, model downloads) and `execution` (`execution.py`: checking and running a plan's
+steps). The front doors call only EditService: the parts' public state and methods are its attributes
+too (`_Part`), read and written where they live.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from typing import Any, Callable
 import numpy as np
 
 from ..core import images, redact
+from ..core.blobs import BlobStore
+from ..core.config import Settings
 from ..core.errors import BadRequest, ImgEditError, Interrupted, InvalidInstruction, NotFound
 from ..core.infotext import make_infotext
 from ..core.instruction import EditPlan, build_plan_schema, build_schema, plan_steps, validate_plan
@@ -32,12 +37,13 @@ from ..planner.suggest import offline_suggestions
 from ..planner.suggest_llm import llm_suggestions
 from ..planner.templates import template_names
 from ..segment import SEGMENTERS, LabelMap
-from ..store import Message, Node, NodeBrief, Session
+from ..store import Message, Node, NodeBrief, Session, SessionStore
 from .conversation import HISTORY_TURNS, conversation_context, picture_context
 from .execution import USER_MASK, PlanExecution, on_drawn_mask, with_user_mask, without_user_mask
 from .labelling import Labelling
 from .phrase_targets import PhraseTargets, phrase_targets
 from .replies import describe_labels, plan_reply, with_notes
+from .service_core import ServiceCore
 from .session_tree import SessionTree
 from .session_views import SessionViews
 from .turn_outcome import TurnOutcome
@@ -50,18 +56,75 @@ API_VERSION = 1
 BRANCH_WINDOW = 24  # edits on the current branch a turn looks back on (suggestions, the planner's context)
 
 
-class EditService(SessionViews, SessionTree, Labelling, PlanExecution):
+class _Part:
+    """An attribute of EditService that lives in one of its parts (`settings = _Part("core")`): read
+    and written there, so a setting changed or a method replaced (tests) is what every part sees."""
+
+    def __init__(self, part: str):
+        self.part = part
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        return self if obj is None else getattr(getattr(obj, self.part), self.name)
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        setattr(getattr(obj, self.part), self.name, value)
+
+
+class EditService:
     """The turns' entry points (upload, message, a given plan, a dry-run plan) and what they share;
-    the other moves and views come from the parts it is made of (see the module docstring)."""
+    the other moves and views are done by the parts it holds (see the module docstring)."""
+
+    def __init__(self, settings: Settings, store: SessionStore | None = None, blobs: BlobStore | None = None):
+        self.core = ServiceCore(settings, store, blobs)
+        self.views = SessionViews(self.core)
+        self.tree = SessionTree(self.core)
+        self.labelling = Labelling(self.core)
+        self.execution = PlanExecution(self.core, self.labelling.segment)
+
+    # the core's state and shared reads
+    settings = _Part("core")
+    persist_settings = _Part("core")  # how a setting the service changes itself is kept (the WebUI's adapter sets it)
+    rules = _Part("core")
+    store = _Part("core")
+    blobs = _Part("core")
+    limits = _Part("core")
+    offline = _Part("core")
+    planners = _Part("core")
+    node_image = _Part("core")
+    node_labels = _Part("core")
+    decode_upload = _Part("core")
+    planner_for = _Part("core")
+    profile_names = _Part("core")
+    # the parts' moves and views
+    create_session = _Part("views")
+    get_session = _Part("views")
+    session_view = _Part("views")
+    update_session = _Part("views")
+    delete_session = _Part("views")
+    node_png = _Part("views")
+    undo = _Part("tree")
+    redo = _Part("tree")
+    jump = _Part("tree")
+    segmenter = _Part("labelling")
+    segment = _Part("labelling")
+    grounding_available = _Part("labelling")
+    executors = _Part("execution")
+    can_run = _Part("execution")
+    check_steps = _Part("execution")
+    run_steps = _Part("execution")
+    execute = _Part("execution")
 
     # ---------------------------------------------------------------- turns
     def upload(self, session_id: str, client: str, raw: bytes, label_map: LabelMap | None = None,
                lang: str = "", progress: ProgressFn | None = None) -> TurnOutcome:
         """Store a new picture as a root node (a session may hold several), segment it, describe it; a
         model downloaded first reports to `progress`, a large one waits to be asked for (the reply offers it)."""
-        self._admit(session_id)
-        with self._lock(session_id):
-            session = self._owned(session_id, client)
+        self.core.admit(session_id)
+        with self.core.lock(session_id):
+            session = self.core.owned(session_id, client)
             image = self.decode_upload(raw)
             h, w = image.shape[:2]
             if label_map is not None and (label_map.width, label_map.height) != (w, h):
@@ -89,12 +152,12 @@ class EditService(SessionViews, SessionTree, Labelling, PlanExecution):
     def message(self, session_id: str, client: str, text: str, mask_png: bytes | None = None,
                 progress: Callable[[int, int, str], None] | None = None) -> TurnOutcome:
         """Plan the request with the session's planner, then run the plan as one turn."""
-        text = self._check_text(text)
-        self._admit(session_id)
-        with self._lock(session_id):
-            session = self._owned(session_id, client)
+        text = self.core.check_text(text)
+        self.core.admit(session_id)
+        with self.core.lock(session_id):
+            session = self.core.owned(session_id, client)
             if model_offers.agrees(text):
-                return self._download_models(session, text, progress)
+                return self.labelling.download_models(session, text, progress)
             node, labels = self._edit_base(session, mask_png)
             ctx = self._context(session, node, labels, text, user_mask=mask_png is not None)
             named = PhraseTargets(lambda: self.node_image(node), labels, self.settings, is_zh(text), progress)
@@ -108,9 +171,9 @@ class EditService(SessionViews, SessionTree, Labelling, PlanExecution):
 
     def planning_context(self, session_id: str, client: str, text: str, mask_png: bytes | None = None) -> PlanContext:
         """What the planner would see for `text` as the session's next message (nothing is stored)."""
-        session = self._owned(session_id, client)
+        session = self.core.owned(session_id, client)
         node, labels = self._edit_base(session, mask_png)
-        return self._context(session, node, labels, self._check_text(text), user_mask=mask_png is not None)
+        return self._context(session, node, labels, self.core.check_text(text), user_mask=mask_png is not None)
 
     def run_instruction(self, session_id: str, client: str, instruction: dict[str, Any], text: str = "",
                         mask_png: bytes | None = None, progress: Callable[[int, int, str], None] | None = None) -> TurnOutcome:
@@ -118,23 +181,23 @@ class EditService(SessionViews, SessionTree, Labelling, PlanExecution):
         accepted suggestion) without planning."""
         if not isinstance(instruction, dict):
             raise InvalidInstruction("the instruction must be a JSON object")
-        self._admit(session_id)
-        with self._lock(session_id):
-            session = self._owned(session_id, client)
+        self.core.admit(session_id)
+        with self.core.lock(session_id):
+            session = self.core.owned(session_id, client)
             node, labels = self._edit_base(session, mask_png)
             plan = validate_plan(instruction, self.rules, labels.names)
             pending = session.data.get("pending") or {}
             accepted = pending.get("node") == node.id and pending.get("instruction") == plan.to_dict()
             result = PlanResult(plan.to_dict(), "suggestion" if accepted else "manual")  # accepted ones feed the export
-            shown = self._check_text(text) if text else "[instruction] " + _short(plan)
+            shown = self.core.check_text(text) if text else "[instruction] " + _short(plan)
             return self._run_turn(session, node, labels, shown, plan, result, mask_png, progress)
 
     def accept_suggestion(self, session_id: str, client: str, index: int) -> dict[str, Any]:
         """Make suggestion `index` of the current node the pending instruction (the user may edit it
         before running it with `run_instruction`)."""
-        with self._lock(session_id):
-            session = self._owned(session_id, client)
-            node = self._require_image(session)
+        with self.core.lock(session_id):
+            session = self.core.owned(session_id, client)
+            node = self.core.require_image(session)
             if not 0 <= index < len(node.suggestions):
                 raise NotFound(f"no suggestion {index}: this picture has {len(node.suggestions)}")
             chosen = node.suggestions[index]
@@ -144,8 +207,8 @@ class EditService(SessionViews, SessionTree, Labelling, PlanExecution):
             return data["pending"]
 
     def set_source_face(self, session_id: str, client: str, raw: bytes) -> dict[str, Any]:
-        with self._lock(session_id):
-            session = self._owned(session_id, client)
+        with self.core.lock(session_id):
+            session = self.core.owned(session_id, client)
             png = images.encode_png(self.decode_upload(raw))
             data = dict(session.data)
             data["source_face"] = self.blobs.put(png, "png")
@@ -154,22 +217,20 @@ class EditService(SessionViews, SessionTree, Labelling, PlanExecution):
             return {"session_id": session.id, "source_face": True}
 
     def interrupt(self, session_id: str, client: str) -> None:
-        self._owned(session_id, client)
-        running = self._cancel.get(session_id)
-        if running is not None:
-            running.set()
+        self.core.owned(session_id, client)
+        self.execution.interrupt(session_id)
 
     def plan(self, text: str, labels: list[str], profile: str = "") -> PlanResult:
         """A dry run: the plan for `text` on a picture with `labels` (in `result.instruction`: a bare
         instruction for one step, {"steps": [...]} for several), nothing stored."""
-        text = self._check_text(text)
+        text = self.core.check_text(text)
         clean = []
         for name in labels:
             if not isinstance(name, str) or not LABEL_RE.fullmatch(name):
                 raise BadRequest(f"label {str(name)[:40]!r} must be 1-40 lower-case letters, digits or _")
             clean.append(name)
         ctx = PlanContext(text=text, labels=clean, user_mask=USER_MASK in clean, grounding=self.grounding_available())
-        session = Session("", "", 0, 0, profile=self._check_profile(profile))
+        session = Session("", "", 0, 0, profile=self.core.check_profile(profile))
 
         def named(plan: Any) -> tuple[Any, list[str]]:  # no picture to look in: a phrase target stands as named
             return plan, clean + phrase_targets(plan, clean)
@@ -209,7 +270,7 @@ class EditService(SessionViews, SessionTree, Labelling, PlanExecution):
     # ---------------------------------------------------------------- turn internals
     def _edit_base(self, session: Session, mask_png: bytes | None) -> tuple[Node, LabelMap]:
         """The node an edit starts from and its labels, with the user's drawn mask as `user_mask`."""
-        node = self._require_image(session)
+        node = self.core.require_image(session)
         labels = self.node_labels(node)
         if mask_png is not None:
             labels = with_user_mask(labels, images.load_mask(mask_png, (labels.width, labels.height)))
@@ -231,7 +292,7 @@ class EditService(SessionViews, SessionTree, Labelling, PlanExecution):
                                           data={"instruction": plan.to_dict(), "planner": result.planner,
                                                 **({"mask": True} if mask_png is not None else {})})
         if first.is_history:
-            return self._move(session, first.operation, first.count, user_msg, zh)
+            return self.tree.move(session, first.operation, first.count, user_msg, zh)
         if first.operation == "clarify":  # a question back is never an edit, drawn mask or not
             reply = first.question or first.reply
             msg = self.store.new_message(session.id, "assistant", reply, node=node.id, data={"clarify": True})
@@ -291,7 +352,7 @@ class EditService(SessionViews, SessionTree, Labelling, PlanExecution):
         key = session.data.get("source_face")
         if not key:
             raise BadRequest("face swap needs a source face: upload the face to use first")
-        return self._stored_image(key)
+        return self.core.stored_image(key)
 
     def _ancestors(self, session_id: str, node: Node) -> list[NodeBrief]:
         """The last BRANCH_WINDOW nodes of the branch ending at `node`, oldest first, as compact

@@ -1,15 +1,14 @@
-"""ServiceCore: what every part of EditService stands on. It holds the service's state (settings,
-rules, the session store, the blob store, limits, planners) and the small reads and checks all turns
-share: the session's turn lock and rate limit, a session read only by its owner, the current node, a
-node's picture and labels, a message's text and an uploaded picture checked, the session's planner and
-profile. The parts mixed into EditService (`session_views`, `session_tree`, `labelling`, `execution`)
-build on it.
+"""ServiceCore: what every part of EditService stands on, one object they are all given. It holds the
+service's shared state: the settings (replaced as a whole when they change, so every part reads them
+here), the rules, the session store, the blob store, the limits, the offline planner and the planner
+registry, and how settings are persisted. Its methods are the small reads and checks all turns share:
+the session's turn lock and rate limit, a session read only by its owner, the current node, a node's
+picture and labels, a message's text and an uploaded picture checked, the session's planner and profile.
 """
 
 from __future__ import annotations
 
 import re
-import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -25,7 +24,6 @@ from ..planner import Planner
 from ..planner.offline import OfflinePlanner
 from ..planner.registry import PlannerRegistry
 from ..segment import LabelMap
-from ..segment.combine import SegmenterChain
 from ..store import Node, Session, SessionStore, open_store
 
 _SESSION_ID = re.compile(r"[0-9a-f]{32}")
@@ -33,7 +31,7 @@ CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class ServiceCore:
-    """The state and shared reads of EditService; every part of it subclasses this."""
+    """The shared state and reads of EditService; each of its parts is given this one object."""
 
     def __init__(self, settings: Settings, store: SessionStore | None = None, blobs: BlobStore | None = None):
         self.settings = settings
@@ -45,49 +43,46 @@ class ServiceCore:
         self.offline = OfflinePlanner(self.rules)
         redact.register(redact.secret_values(settings))
         self.planners = PlannerRegistry(lambda: self.settings, self.rules, self.offline)
-        self._chain: tuple[tuple[Any, ...], SegmenterChain] | None = None
-        self._chain_lock = threading.Lock()
-        self._cancel: dict[str, threading.Event] = {}
         self.persist_settings: Callable[[Settings, list[str]], None] = save_settings  # the WebUI's adapter writes its Settings
 
     @contextmanager
-    def _lock(self, session_id: str) -> Iterator[None]:
+    def lock(self, session_id: str) -> Iterator[None]:
         """The session's turn lock (the store owns it, so with Redis it holds across replicas), then
         one of this machine's turn slots."""
         with self.store.lock(session_id), self.limits.running():
             yield
 
-    def _admit(self, session_id: str) -> None:
+    def admit(self, session_id: str) -> None:
         """Count a turn against the session's turns-per-minute limit (the front doors count the
         client's: `limits.client_turn`)."""
         self.limits.session_turn(_checked_id(session_id))
 
-    def _owned(self, session_id: str, client: str) -> Session:
+    def owned(self, session_id: str, client: str) -> Session:
         session = self.store.get_session(_checked_id(session_id))
         if session.client != client:  # someone else's session looks exactly like a missing one
             raise SessionNotFound(f"no session {session_id!r}: it never existed, expired or belongs to someone else")
         return session
 
-    def _current(self, session: Session) -> Node | None:
+    def current(self, session: Session) -> Node | None:
         return self.store.get_node(session.id, session.current) if session.current else None
 
-    def _require_image(self, session: Session) -> Node:
-        node = self._current(session)
+    def require_image(self, session: Session) -> Node:
+        node = self.current(session)
         if node is None:
             raise Conflict("this session has no picture yet: upload one first")
         return node
 
     def node_image(self, node: Node) -> np.ndarray:
-        return self._stored_image(node.image)
+        return self.stored_image(node.image)
 
-    def _stored_image(self, key: str) -> np.ndarray:
+    def stored_image(self, key: str) -> np.ndarray:
         """A picture this server stored itself (already checked on upload), so no size limits."""
         return images.to_array(images.load_image(self.blobs.get(key), 10**12, 10**9))
 
     def node_labels(self, node: Node) -> LabelMap:
         return LabelMap.from_bytes(self.blobs.get(node.labelmap)) if node.labelmap else LabelMap(1, 1)
 
-    def _check_text(self, text: Any) -> str:
+    def check_text(self, text: Any) -> str:
         if not isinstance(text, str):
             raise BadRequest("the message must be text")
         if len(text) > self.settings.max_message_chars:
@@ -110,7 +105,7 @@ class ServiceCore:
         """Configured LLM profiles (none without an LLM configuration)."""
         return self.planners.names()
 
-    def _check_profile(self, profile: str) -> str:
+    def check_profile(self, profile: str) -> str:
         if profile not in ("", "offline", *self.profile_names()):
             raise BadRequest(f"unknown profile {profile[:40]!r}; known: offline, {', '.join(self.profile_names()) or '(none)'}")
         return profile

@@ -1,7 +1,8 @@
 """SessionTree: moves on the session's tree of pictures that make no new picture. Undo walks up the
 current branch, redo down the most recently visited child, jump makes any node current (the next edit
 branches from it); each is one turn, stored with its message in one transaction. Also the outcome a
-move returns: the node's picture, labels and suggestions as they were stored.
+move returns: the node's picture, labels and suggestions as they were stored. It holds nothing of its
+own; `move` is also how a planned undo or redo (a message) is carried out.
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ from .service_core import ServiceCore
 from .turn_outcome import TurnOutcome
 
 
-class SessionTree(ServiceCore):
-    """Mixed into EditService: undo, redo and jump."""
+class SessionTree:
+    """A part of EditService: undo, redo and jump."""
+
+    def __init__(self, core: ServiceCore):
+        self.core = core
 
     def undo(self, session_id: str, client: str, count: int = 1) -> TurnOutcome:
         return self._history(session_id, client, "undo", count, text="undo" if count == 1 else f"undo {count}")
@@ -25,35 +29,35 @@ class SessionTree(ServiceCore):
 
     def jump(self, session_id: str, client: str, node_id: str) -> TurnOutcome:
         """Make any node current; the next edit branches from it."""
-        self._admit(session_id)
-        with self._lock(session_id):
-            session = self._owned(session_id, client)
-            target = self.store.get_node(session.id, node_id)
+        self.core.admit(session_id)
+        with self.core.lock(session_id):
+            session = self.core.owned(session_id, client)
+            target = self.core.store.get_node(session.id, node_id)
             reply = f"Back at step {target.seq}. The next edit starts a new branch from here."
-            msg = self.store.new_message(session.id, "assistant", reply, node=target.id, data={"jump": target.id})
-            self.store.commit_turn(session.id, [], [msg], target.id, expect_current=session.current)
-            return self._outcome_for(session.id, target, reply)
+            msg = self.core.store.new_message(session.id, "assistant", reply, node=target.id, data={"jump": target.id})
+            self.core.store.commit_turn(session.id, [], [msg], target.id, expect_current=session.current)
+            return self.outcome_for(session.id, target, reply)
 
     def _history(self, session_id: str, client: str, op: str, count: int, text: str) -> TurnOutcome:
         if not isinstance(count, int) or not 1 <= count <= 50:
             raise BadRequest("count must be a whole number from 1 to 50")
-        self._admit(session_id)
-        with self._lock(session_id):
-            session = self._owned(session_id, client)
-            self._require_image(session)
-            user_msg = self.store.new_message(session.id, "user", text, node=session.current,
+        self.core.admit(session_id)
+        with self.core.lock(session_id):
+            session = self.core.owned(session_id, client)
+            self.core.require_image(session)
+            user_msg = self.core.store.new_message(session.id, "user", text, node=session.current,
                                               data={"instruction": {"operation": op, "count": count}, "planner": "command"})
-            return self._move(session, op, count, user_msg, False)
+            return self.move(session, op, count, user_msg, False)
 
-    def _move(self, session: Session, op: str, count: int, user_msg: Any, zh: bool) -> TurnOutcome:
+    def move(self, session: Session, op: str, count: int, user_msg: Any, zh: bool) -> TurnOutcome:
         """Undo walks up the branch, redo down the most recently visited child: `count` bounded reads."""
         if op == "undo":
-            chain = self.store.ancestors(session.id, session.current, count + 1)
-            cur, moved = self.store.get_node(session.id, chain[0].id), len(chain) - 1
+            chain = self.core.store.ancestors(session.id, session.current, count + 1)
+            cur, moved = self.core.store.get_node(session.id, chain[0].id), len(chain) - 1
         else:
-            cur, moved = self.store.get_node(session.id, session.current), 0
+            cur, moved = self.core.store.get_node(session.id, session.current), 0
             for _ in range(count):
-                children = self.store.children(session.id, cur.id)
+                children = self.core.store.children(session.id, cur.id)
                 if not children:
                     break
                 cur = max(children, key=lambda n: (n.visited, n.seq))
@@ -65,11 +69,11 @@ class SessionTree(ServiceCore):
             reply = f"已撤销 {moved} 步" if zh else ("Undone." if moved == 1 else f"Undid {moved} steps.")
         else:
             reply = f"已重做 {moved} 步" if zh else ("Redone." if moved == 1 else f"Redid {moved} steps.")
-        msg = self.store.new_message(session.id, "assistant", reply, node=cur.id, data={op: moved})
-        self.store.commit_turn(session.id, [], [user_msg, msg], cur.id, expect_current=session.current)
-        return self._outcome_for(session.id, cur, reply, {"operation": op, "count": count})
+        msg = self.core.store.new_message(session.id, "assistant", reply, node=cur.id, data={op: moved})
+        self.core.store.commit_turn(session.id, [], [user_msg, msg], cur.id, expect_current=session.current)
+        return self.outcome_for(session.id, cur, reply, {"operation": op, "count": count})
 
-    def _outcome_for(self, session_id: str, node: Node, reply: str, instruction: dict[str, Any] | None = None) -> TurnOutcome:
-        labels = self.node_labels(node)
-        return TurnOutcome(session_id, node.id, reply, self.blobs.get(node.image), instruction, labels.summary(),
+    def outcome_for(self, session_id: str, node: Node, reply: str, instruction: dict[str, Any] | None = None) -> TurnOutcome:
+        labels = self.core.node_labels(node)
+        return TurnOutcome(session_id, node.id, reply, self.core.blobs.get(node.image), instruction, labels.summary(),
                            node.suggestions, node.executor, faces=len(labels.faces))

@@ -1,7 +1,8 @@
 """SessionViews: the session records a front door reads and keeps, outside any turn. Creating one
 (within the client's limit), reading it back as a view with a page of its messages and a page of its
 tree (`limit`/`before` cursors, checked here), renaming it or switching its LLM profile, deleting it,
-and a node's picture, with its labels drawn over it on request.
+and a node's picture, with its labels drawn over it on request. It holds nothing of its own: it reads
+and writes the session store through the `ServiceCore` it is given.
 """
 
 from __future__ import annotations
@@ -17,17 +18,20 @@ from .service_core import CONTROL_CHARS, ServiceCore
 VIEW_MESSAGES, VIEW_NODES = (50, 200), (100, 1000)  # session view pages: (default, most)
 
 
-class SessionViews(ServiceCore):
-    """Mixed into EditService: the session records and their pages."""
+class SessionViews:
+    """A part of EditService: the session records and their pages."""
+
+    def __init__(self, core: ServiceCore):
+        self.core = core
 
     def create_session(self, client: str) -> Session:
-        if self.store.count_sessions(client) >= self.settings.sessions_per_client:
-            raise RateLimited(f"this client already has {self.settings.sessions_per_client} sessions, the limit: "
+        if self.core.store.count_sessions(client) >= self.core.settings.sessions_per_client:
+            raise RateLimited(f"this client already has {self.core.settings.sessions_per_client} sessions, the limit: "
                               "delete old ones first")
-        return self.store.create_session(client)
+        return self.core.store.create_session(client)
 
     def get_session(self, session_id: str, client: str) -> Session:
-        return self._owned(session_id, client)
+        return self.core.owned(session_id, client)
 
     def session_view(self, session_id: str, client: str, limit: int | None = None, before: int | None = None,
                      node_limit: int | None = None, node_before: int | None = None) -> dict[str, Any]:
@@ -36,10 +40,10 @@ class SessionViews(ServiceCore):
         previous page, None on the first one; the current node's suggestions come once, not per node."""
         limit, node_limit = _page(limit, VIEW_MESSAGES, "limit"), _page(node_limit, VIEW_NODES, "node_limit")
         before, node_before = _cursor(before, "before"), _cursor(node_before, "node_before")
-        session = self._owned(session_id, client)
-        current = self._current(session)
-        messages = self.store.recent_messages(session.id, limit, before)
-        nodes = self.store.tree(session.id, node_limit, node_before)
+        session = self.core.owned(session_id, client)
+        current = self.core.current(session)
+        messages = self.core.store.recent_messages(session.id, limit, before)
+        nodes = self.core.store.tree(session.id, node_limit, node_before)
         return {
             "session_id": session.id,
             "created": session.created,
@@ -61,26 +65,26 @@ class SessionViews(ServiceCore):
     def update_session(self, session_id: str, client: str, profile: str | None = None,
                        title: str | None = None) -> dict[str, Any]:
         """Switch the session's LLM profile (takes effect on the next message) or rename it."""
-        with self._lock(session_id):
-            self._owned(session_id, client)
+        with self.core.lock(session_id):
+            self.core.owned(session_id, client)
             fields: dict[str, Any] = {}
             if profile is not None:
-                fields["profile"] = self._check_profile(profile)
+                fields["profile"] = self.core.check_profile(profile)
             if title is not None:
                 fields["title"] = CONTROL_CHARS.sub("", title)[:200]
-            session = self.store.update_session(session_id, **fields) if fields else self.store.get_session(session_id)
+            session = self.core.store.update_session(session_id, **fields) if fields else self.core.store.get_session(session_id)
             return {"session_id": session.id, "profile": session.profile, "title": session.title}
 
     def delete_session(self, session_id: str, client: str) -> None:
-        self._owned(session_id, client)
-        self.store.delete_session(session_id)
+        self.core.owned(session_id, client)
+        self.core.store.delete_session(session_id)
 
     def node_png(self, session_id: str, client: str, node_id: str, with_overlay: bool = False) -> bytes:
-        self._owned(session_id, client)
-        node = self.store.get_node(session_id, node_id)
+        self.core.owned(session_id, client)
+        node = self.core.store.get_node(session_id, node_id)
         if not with_overlay:
-            return self.blobs.get(node.image)
-        return images.encode_png(overlay(self.node_image(node), self.node_labels(node)))
+            return self.core.blobs.get(node.image)
+        return images.encode_png(overlay(self.core.node_image(node), self.core.node_labels(node)))
 
 
 def _page(value: int | None, bounds: tuple[int, int], name: str) -> int:
