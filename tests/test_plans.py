@@ -102,7 +102,7 @@ def test_compound_turn_is_one_node_and_one_undo_restores_the_picture(app, photo)
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["instruction"]["steps"] == plan["steps"] and body["executor"] == "local+picture"
-    assert "1." in body["reply"] and "2." in body["reply"] and "3." in body["reply"] and "Mirrored" in body["reply"]
+    assert "1." in body["reply"] and "2." in body["reply"] and "3." in body["reply"] and "Mirroring" in body["reply"]
     assert len(view(client, sid)["nodes"]) == nodes_before + 1
     png = service.blobs.get(service.store.get_node(sid, body["node_id"]).image)
     info = Image.open(io.BytesIO(png)).info["parameters"]
@@ -175,7 +175,7 @@ def test_picture_operations_through_the_api_carry_the_labels(app, photo):
     assert (decode(flipped["image"]) == decode(turned["image"])[::-1]).all()
 
     bigger = run(client, sid, {"operation": "resize", "scale": 2}).json()
-    assert decode(bigger["image"]).shape == (2 * H, 2 * H, 3) and "Resized to 384x384" in bigger["reply"]
+    assert decode(bigger["image"]).shape == (2 * H, 2 * H, 3) and "Resizing by 2x" in bigger["reply"]
     assert labels_of(service, sid, bigger["node_id"]).masks["sky"].shape == (2 * H, 2 * H)
 
     for _ in range(5):

@@ -31,7 +31,6 @@ from lib_imgedit.ui.view import (
     legend_html,
     send_to_text,
 )
-from lib_imgedit.ui.words import area, describe
 
 
 def node(id: str, seq: int, parent: str | None = None, instruction: dict | None = None) -> Node:
@@ -87,11 +86,11 @@ def test_a_painted_area_edit_says_so_whatever_the_planner_replied():
     messages = [msg(1, "user", "turn it black and white", "a"),
                 msg(2, "assistant", "Applying black and white to the whole image.", "b", instruction=gray, executor="local")]
     pairs = chat_pairs(messages, nodes, str)
-    assert pairs[0][1].startswith("Apply black and white to the painted area.") and "whole image" not in pairs[0][1].split("<details")[0]
-    assert pairs[1][1][1] == "Apply black and white to the painted area."
+    assert pairs[0][1].startswith("Applying black and white to the painted area.") and "whole image" not in pairs[0][1].split("<details")[0]
+    assert pairs[1][1][1] == "Applying black and white to the painted area."
     assert chat_pairs(messages, nodes, str, zh=True)[0][1].startswith("调整涂抹的区域：黑白。")
     messages[1].text += " (ControlNet is not installed)"
-    assert chat_pairs(messages, nodes, str)[0][1].startswith("Apply black and white to the painted area. (ControlNet is not installed)")
+    assert chat_pairs(messages, nodes, str)[0][1].startswith("Applying black and white to the painted area. (ControlNet is not installed)")
 
 
 def test_failed_turns_and_unstored_errors_appear_where_they_happened():
@@ -117,16 +116,6 @@ def test_history_marks_the_current_step_and_branches_in_the_tabs_language():
     assert items[0][0] == "a.png"
     zh = [caption for _, caption in history_items([a, b, c, d], "c", str, zh=True)]
     assert zh == ["1 · 上传", "2 · 调整", "● 3 · 改色 ↳1", "4 · 多步"]
-
-
-def test_plans_and_picture_operations_in_words():
-    plan = {"steps": [{"operation": "crop", "aspect": "1:1"}, {"operation": "flip", "direction": "horizontal"},
-                      {"operation": "resize", "width": 800}, {"operation": "recolor", "targets": ["car 2"], "color": "red"}]}
-    assert describe(plan, False) == "1. Crop to 1:1; 2. Mirror left to right; 3. Resize to 800×auto; 4. Recolour the car 2 red."
-    assert describe(plan, True).startswith("1. 裁剪为 1:1；2. 水平翻转")
-    assert area({"targets": ["hair"], "mask": {"invert": True}}, False) == "everything except the hair"
-    assert area({"targets": ["person 2"]}, True) == "第2个人物"
-    assert describe(None, False) == ""
 
 
 def test_instruction_summary_leaves_out_the_reply():

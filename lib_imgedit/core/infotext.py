@@ -9,7 +9,7 @@ becomes the prompt. So:
 - a Stable Diffusion result carries the WebUI's own line (Steps, Sampler, CFG scale, Seed, Size,
   Model, Denoising strength, ControlNet ...; the executor puts it in `info["parameters"]`, exactly the
   text the copy in outputs/ has), with `Chat Edit: "<instruction JSON>"` added when it lacks it;
-- any other result gets a short description as its prompt and a last line with `Size`, `Chat Edit`
+- any other result gets its description as its prompt (a step's own prompt, else its caption) and a last line with `Size`, `Chat Edit`
   and `Executor` (three pairs, so the send-to buttons paste a prompt, not the whole text).
 
 Pure: no WebUI import, so the standalone app writes the same text.
@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import json
 from typing import Any
+
+from .describe import describe
 
 CHAT_EDIT = "Chat Edit"
 
@@ -31,27 +33,12 @@ def quote(value: Any) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def describe(instr: Any) -> str:
-    """A short prompt for an edit that had none: `adjust sky: brightness 0.3`, `recolor car: red`."""
-    if instr.prompt:
-        return str(instr.prompt)
-    head = " ".join(filter(None, [instr.operation, ", ".join(instr.targets)]))
-    detail = instr.color or ", ".join(f"{k} {v}" for k, v in (instr.adjust or {}).items())
-    if instr.operation == "crop" and instr.aspect:
-        detail = instr.aspect
-    elif instr.operation == "rotate" and instr.angle:
-        detail = f"{instr.angle:g} degrees"
-    elif instr.operation == "flip" and instr.direction:
-        detail = instr.direction
-    elif instr.operation == "resize":
-        detail = f"x{instr.scale:g}" if instr.scale else "x".join(str(v) for v in (instr.width, instr.height) if v)
-    return f"{head}: {detail}" if detail else head
-
-
-def make_infotext(instr: Any, executor: str, info: dict[str, Any], size: tuple[int, int]) -> str:
+def make_infotext(instr: Any, executor: str, info: dict[str, Any], size: tuple[int, int],
+                  before: list[dict[str, Any]] | None = None) -> str:
     """The `parameters` text for a result of `executor` (`info` = `EditResult.info`), `size` = (w, h).
     `instr` is one instruction or a plan of several steps (`EditPlan`): its JSON goes into `Chat Edit`,
-    its steps are described one after the other."""
+    its steps are described one after the other (`core/describe.py`, reader "infotext"), stacked on
+    `before` (the steps already applied to the picture)."""
     chat = f"{CHAT_EDIT}: {quote(json.dumps(instr.to_dict(), ensure_ascii=False))}"
     steps = list(getattr(instr, "steps", [instr]))
     host = str(info.get("parameters") or "").strip()
@@ -63,7 +50,7 @@ def make_infotext(instr: Any, executor: str, info: dict[str, Any], size: tuple[i
     pairs = [f"Size: {size[0]}x{size[1]}", chat, f"Executor: {quote(executor)}"]
     if info.get("model"):
         pairs.append(f"Model: {quote(info['model'])}")
-    lines = [" + ".join(describe(step) for step in steps).replace("\n", " ")]
+    lines = [describe(instr, "infotext", "en", before or [])]
     negative = next((step.negative_prompt for step in steps if step.negative_prompt), "")
     if negative:
         lines.append(f"Negative prompt: {negative}")

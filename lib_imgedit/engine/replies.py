@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.instruction import EditInstruction, EditPlan
+from ..core.describe import describe_step, joined
+from ..core.instruction import EditPlan
 from ..core.labels import LabelMap, percent
-from ..executors import EditResult
 
 
 def describe_labels(labels: LabelMap, zh: bool) -> str:
@@ -22,44 +22,16 @@ def describe_labels(labels: LabelMap, zh: bool) -> str:
     return f"I can see: {parts}.{extra} Tell me what to change."
 
 
-def _picture_reply(instr: EditInstruction, zh: bool, info: dict[str, Any]) -> str:
-    op = instr.operation
-    if op == "crop":
-        how = instr.aspect or ""
-        around = ", ".join(instr.targets)
-        if zh:
-            return f"已裁剪{'到' + around + '周围' if around else ''}{'，比例 ' + how if how else ''}。"
-        return f"Cropped{' around ' + around if around else ''}{' to ' + how if how else ''}."
-    if op == "rotate":
-        a = instr.angle
-        if zh:
-            return f"已{'顺' if a >= 0 else '逆'}时针旋转 {abs(a):g}°。"
-        return f"Rotated {abs(a):g}° {'clockwise' if a >= 0 else 'counter-clockwise'}."
-    if op == "flip":
-        if zh:
-            return "已水平翻转。" if instr.direction == "horizontal" else "已上下翻转。"
-        return "Mirrored left to right." if instr.direction == "horizontal" else "Flipped upside down."
-    size = "x".join(str(v) for v in info.get("size", [])) or "the new size"
-    return f"已调整尺寸为 {size}。" if zh else f"Resized to {size}."
-
-
-def default_reply(instr: EditInstruction, zh: bool, info: dict[str, Any] | None = None) -> str:
-    if instr.is_picture:
-        return _picture_reply(instr, zh, info or {})
-    where = ", ".join(instr.targets) if instr.targets else ("整张图" if zh else "the whole picture")
-    if zh:
-        return f"已完成：{instr.operation}（{where}）。"
-    return f"Done: {instr.operation} on {where}."
-
-
-def plan_reply(plan: EditPlan, results: list[EditResult], zh: bool) -> str:
-    """One step: its reply. Several: every step, numbered, in the order they ran."""
-    said = [(s.reply if s.reply and not s.is_picture else "") or default_reply(s, zh, r.info)
-            for s, r in zip(plan.steps, results, strict=True)]
-    if len(said) == 1:
-        return said[0]
-    listed = " ".join(f"{i}. {text}" for i, text in enumerate(said, 1))
-    return f"分 {len(said)} 步完成：{listed}" if zh else f"Done in {len(said)} steps: {listed}"
+def plan_reply(plan: EditPlan, zh: bool, before: list[dict[str, Any]]) -> str:
+    """One step: its reply. Several: every step, numbered, in the order they ran. A step keeps the reply
+    its planner wrote for it; otherwise, and for picture operations, it is said from the step
+    (`core/describe.py`), stacked on `before`: the steps already applied to the picture."""
+    done, said = list(before), []
+    for step in plan.steps:
+        data = step.to_dict()
+        said.append(step.reply if step.reply and not step.is_picture else describe_step(data, "reply", zh, done))
+        done.append(data)
+    return joined(said, "reply", zh)
 
 
 def with_notes(reply: str, notes: list[str]) -> str:

@@ -313,7 +313,8 @@ class EditService:
         new_labels = without_user_mask(done.labels)
         executor = "+".join(dict.fromkeys(r.executor for r in results))
         generated = next((r.info for r in reversed(results) if r.info.get("parameters")), results[-1].info)
-        infotext = redact.redact(make_infotext(plan, executor, generated, (done.image.shape[1], done.image.shape[0])))
+        before = [step for n in self._ancestors(session.id, node) for step in plan_steps(n.instruction)]  # still applied
+        infotext = redact.redact(make_infotext(plan, executor, generated, (done.image.shape[1], done.image.shape[0]), before))
         png = images.encode_png(done.image, infotext)
         keys = {"image": self.blobs.put(png, "png"), "labelmap": self.blobs.put(new_labels.to_bytes(), "npz")}
         if mask_png is not None:
@@ -322,11 +323,10 @@ class EditService:
         new = self.store.new_node(session.id, parent=node.id, instruction=plan.to_dict(), executor=executor,
                                   info=redact.redact_data({**info, "seconds": round(seconds, 3), "planner": result.planner}),
                                   **keys)
-        did = [step for n in self._ancestors(session.id, node) for step in plan_steps(n.instruction)]
-        did += [s.to_dict() for s in plan.steps]
+        did = before + [s.to_dict() for s in plan.steps]
         new.suggestions = self._suggest(new_labels, did, zh, session, png, plan.to_dict())
         notes = result.notes + [n for r in results for n in r.info.get("notes") or []]  # the executors': e.g. ControlNet missing
-        reply = with_notes(plan_reply(plan, results, zh), notes)
+        reply = with_notes(plan_reply(plan, zh, before), notes)
         msg = self.store.new_message(session.id, "assistant", reply, node=new.id,
                                      data={"instruction": plan.to_dict(), "executor": executor})
         self.store.commit_turn(session.id, [new], [user_msg, msg], new.id, expect_current=session.current)

@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from PIL import Image
 
+from ..core.describe import describe
 from ..core.instruction import OPERATIONS, is_steps
 from ..core.labels import percent
 from ..core.masks import label_color
 from ..store import Message, Node
-from .words import describe, operation_name, touches_painted_area
+from .words import operation_name, touches_painted_area
 
 if TYPE_CHECKING:
     from .pages import NodeLookup
@@ -92,7 +93,7 @@ def user_text(msg: Message, zh: bool) -> str:
     """A user message as shown: a turn run from the JSON editor is said in words, not as a repr."""
     instruction = msg.data.get("instruction")
     if msg.text.startswith(INSTRUCTION_PREFIX) and isinstance(instruction, dict):
-        return ("运行指令：" if zh else "Run: ") + describe(instruction, zh)
+        return ("运行指令：" if zh else "Run: ") + describe(instruction, "caption", zh)
     return msg.text
 
 
@@ -105,7 +106,7 @@ def assistant_text(msg: Message, node: Node | None, zh: bool) -> str:
         return str(error.get("message") if isinstance(error, dict) else error or msg.text)
     if node is not None and "executor" in data and touches_painted_area(data.get("instruction")):
         notes = _NOTES.search(msg.text)  # what the executors added, e.g. a ControlNet that is missing
-        return describe(data["instruction"], zh) + (notes.group(0) if notes else "")
+        return describe(data["instruction"], "reply", zh) + (notes.group(0) if notes else "")
     if zh and node is not None:
         if "jump" in data:
             return f"回到第 {node.seq} 步。之后的编辑会从这里开始新的分支。"

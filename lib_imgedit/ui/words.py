@@ -1,14 +1,12 @@
-"""Instructions and plans said in plain words, in English or Chinese: what the chat shows for a
-turn run from JSON, the area an edit touched (a painted one is "the painted area", never "the whole
-image"), and the names the history strip gives its steps. No gradio here."""
+"""The tab's own words, in English or Chinese: the names the history strip gives its steps, whether a
+plan touched the painted area, the tab's language. Instructions themselves are put into words by
+`core/describe.py` (reader "caption"), as the replies and the infotext are. No gradio here."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ..core.instruction import plan_steps
-from ..core.labels import split_instance
-from ..planner.vocab import LABEL_ZH
 
 USER_MASK = "user_mask"
 
@@ -20,100 +18,11 @@ OPERATION_NAMES: dict[str, tuple[str, str]] = {
     "flip": ("flip", "翻转"), "resize": ("resize", "缩放"), "undo": ("undo", "撤销"), "redo": ("redo", "重做"),
     "clarify": ("question", "提问"), "plan": ("steps", "多步"), "edit": ("edit", "编辑"),
 }
-ADJUST_NAMES = {"brightness": "亮度", "contrast": "对比度", "saturation": "饱和度", "warmth": "色温", "blur": "模糊",
-                "sharpen": "锐化", "pixelate": "马赛克", "grayscale": "黑白", "stylize": "滤镜"}
-_SIGNED = {"brightness", "contrast", "saturation", "warmth"}
 
 
 def operation_name(operation: str, zh: bool) -> str:
     en, cn = OPERATION_NAMES.get(operation, (operation, operation))
     return cn if zh else en
-
-
-def label_name(label: str, zh: bool) -> str:
-    if label == USER_MASK:
-        return "涂抹的区域" if zh else "painted area"
-    base, number = split_instance(label)
-    name = LABEL_ZH.get(base, LABEL_ZH.get(base.replace(" ", "_"), base)) if zh else base.replace("_", " ")
-    if number is None:
-        return name
-    return f"第{number}个{name}" if zh else f"{name} {number}"
-
-
-def area(instruction: dict[str, Any], zh: bool) -> str:
-    """The part of the picture an instruction edits, as a phrase."""
-    targets = [t for t in instruction.get("targets") or [] if isinstance(t, str)]
-    names = [label_name(t, zh) for t in targets]
-    if zh:
-        where = "、".join(names) or "整张图"
-        return f"除{where}以外的部分" if names and (instruction.get("mask") or {}).get("invert") else where
-    if not names:
-        return "the whole image"
-    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    if (instruction.get("mask") or {}).get("invert"):
-        return f"everything except the {joined}"
-    return f"the {joined}"
-
-
-def _adjust(values: dict[str, Any], zh: bool) -> str:
-    parts = []
-    for key, value in values.items():
-        if key == "grayscale" and value:
-            parts.append("黑白" if zh else "black and white")
-        elif key == "stylize" and value:
-            parts.append(f"{value}滤镜" if zh else f"a {value} filter")
-        elif isinstance(value, (int, float)) and not isinstance(value, bool) and value:
-            sign = "+" if key in _SIGNED and value > 0 else ""
-            parts.append(f"{ADJUST_NAMES.get(key, key) if zh else key} {sign}{float(value):.0%}")
-    return ("、" if zh else ", ").join(parts) or ("无变化" if zh else "no change")
-
-
-def describe_step(ins: dict[str, Any], zh: bool) -> str:
-    """One instruction as a short sentence (without the final full stop)."""
-    op = str(ins.get("operation", ""))
-    where = area(ins, zh)
-    prompt = str(ins.get("prompt", ""))[:80]
-    if zh:
-        texts = {
-            "inpaint": f"把{where}重绘为：{prompt}", "recolor": f"把{where}的颜色改成{ins.get('color', '')}",
-            "remove": f"去掉{where}", "restyle": f"把{where}转换为这种风格：{prompt}",
-            "adjust": f"调整{where}：{_adjust(ins.get('adjust') or {}, True)}", "face_swap": "换脸",
-            "crop": f"裁剪为 {ins['aspect']}" if ins.get("aspect") else f"裁剪到{where}",
-            "rotate": f"顺时针旋转 {ins.get('angle', 0):g}°",
-            "flip": "水平翻转" if ins.get("direction") == "horizontal" else "垂直翻转",
-            "resize": _resize(ins, True), "undo": f"撤销 {ins.get('count', 1)} 步", "redo": f"重做 {ins.get('count', 1)} 步",
-            "clarify": str(ins.get("question", "")),
-        }
-    else:
-        texts = {
-            "inpaint": f"Repaint {where} as: {prompt}", "recolor": f"Recolour {where} {ins.get('color', '')}".rstrip(),
-            "remove": f"Remove {where}", "restyle": f"Restyle {where}: {prompt}",
-            "adjust": f"Apply {_adjust(ins.get('adjust') or {}, False)} to {where}", "face_swap": "Swap the face",
-            "crop": f"Crop to {ins['aspect']}" if ins.get("aspect") else f"Crop around {where}",
-            "rotate": f"Rotate {ins.get('angle', 0):g}° clockwise",
-            "flip": "Mirror left to right" if ins.get("direction") == "horizontal" else "Flip upside down",
-            "resize": _resize(ins, False), "undo": f"Undo {ins.get('count', 1)} step(s)", "redo": f"Redo {ins.get('count', 1)} step(s)",
-            "clarify": str(ins.get("question", "")),
-        }
-    return texts.get(op, op)
-
-
-def _resize(ins: dict[str, Any], zh: bool) -> str:
-    if ins.get("scale"):
-        return f"缩放到 {float(ins['scale']):g} 倍" if zh else f"Resize by {float(ins['scale']):g}x"
-    size = "×".join(str(ins.get(k) or "auto") for k in ("width", "height"))
-    return f"缩放到 {size}" if zh else f"Resize to {size}"
-
-
-def describe(instruction: dict[str, Any] | None, zh: bool) -> str:
-    """A plan or instruction in words: one sentence, or the steps numbered."""
-    steps = plan_steps(instruction)
-    if not steps:
-        return ""
-    end = "。" if zh else "."
-    if len(steps) == 1:
-        return describe_step(steps[0], zh) + end
-    return ("；" if zh else "; ").join(f"{i}. {describe_step(s, zh)}" for i, s in enumerate(steps, 1)) + end
 
 
 def touches_painted_area(instruction: dict[str, Any] | None) -> bool:

@@ -209,7 +209,7 @@ def test_brush_mask_limits_the_next_edit(tab: Tab, photo):
     edited = tab.send("turn it black and white")
     node = next(n for n in _nodes(tab) if n["id"] == edited["node"])
     assert node["instruction"]["targets"] == ["user_mask"]
-    tab.wait_chat("Apply black and white to the painted area.")  # the area actually edited, not "the whole image"
+    tab.wait_chat("Applying black and white to the painted area.")  # the area actually edited, not "the whole image"
     before = tab.app.node_pixels(tab.sid, state["node"])
     after = tab.app.node_pixels(tab.sid, edited["node"])
     h, w = after.shape[:2]

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from lib_imgedit.core.infotext import describe, make_infotext, quote
+from lib_imgedit.core.describe import describe
+from lib_imgedit.core.infotext import make_infotext, quote
 from lib_imgedit.core.instruction import validate_instruction
 
 LABELS = ["sky", "car", "person"]
@@ -27,7 +28,7 @@ def test_a_local_edit_pastes_a_short_prompt_and_its_parameters(rules, webui_pars
     edit = instr(rules, {"operation": "adjust", "targets": ["sky"], "adjust": {"brightness": 0.3}})
     text = make_infotext(edit, "local", {"seconds": 0.1}, (640, 480))
     got = webui_parser.parse_generation_parameters(text)
-    assert got["Prompt"] == "adjust sky: brightness 0.3" and "Chat Edit" not in got["Prompt"]
+    assert got["Prompt"] == "Apply brightness +30% to the sky" and "Chat Edit" not in got["Prompt"]
     assert (got["Size-1"], got["Size-2"], got["Executor"]) == ("640", "480", "local")
     assert json.loads(got["Chat Edit"]) == edit.to_dict()
 
@@ -51,14 +52,15 @@ def test_an_openai_edit_names_its_model_and_keeps_the_negative_prompt(rules, web
 
 
 @pytest.mark.parametrize("data,want", [
-    ({"operation": "recolor", "targets": ["car"], "color": "red"}, "recolor car: red"),
-    ({"operation": "rotate", "angle": 90}, "rotate: 90 degrees"),
-    ({"operation": "flip", "direction": "horizontal"}, "flip: horizontal"),
-    ({"operation": "resize", "scale": 2}, "resize: x2"),
-    ({"operation": "crop", "aspect": "16:9"}, "crop: 16:9"),
+    ({"operation": "recolor", "targets": ["car"], "color": "red"}, "Recolour the car red"),
+    ({"operation": "rotate", "angle": 90}, "Rotate 90° clockwise"),
+    ({"operation": "flip", "direction": "horizontal"}, "Mirror left to right"),
+    ({"operation": "resize", "scale": 2}, "Resize by 2x"),
+    ({"operation": "crop", "aspect": "16:9"}, "Crop to 16:9"),
+    ({"operation": "inpaint", "targets": ["car"], "prompt": "a red\ncar"}, "a red car"),  # its own prompt, on one line
 ])
 def test_descriptions(rules, data, want):
-    assert describe(instr(rules, data)) == want
+    assert describe(instr(rules, data), "infotext") == want
 
 
 def test_quote_as_the_webui():
@@ -71,5 +73,5 @@ def test_a_plan_of_several_steps_names_each_and_keeps_the_steps(rules, webui_par
     plan = validate_plan({"steps": [{"operation": "adjust", "targets": ["sky"], "adjust": {"blur": 0.5}},
                                     {"operation": "recolor", "targets": ["car"], "color": "red"}]}, rules, LABELS)
     got = webui_parser.parse_generation_parameters(make_infotext(plan, "local", {}, (64, 48)))
-    assert got["Prompt"] == "adjust sky: blur 0.5 + recolor car: red"
+    assert got["Prompt"] == "Apply blur 50% to the sky + Recolour the car red"
     assert json.loads(got["Chat Edit"]) == plan.to_dict() and len(json.loads(got["Chat Edit"])["steps"]) == 2

@@ -24,7 +24,7 @@ def finish(rules: dict[str, Any], ins: dict[str, Any], ctx: PlanContext, labels:
                            and x not in labels]
     ins = sanitize(rules, ins, ctx, labels)
     ins = switch_if_disabled(rules, ins, labels, zh, notes)
-    ins["reply"] = clip(reply_for(ins, zh, labels), text_max(rules, "reply"))
+    ins["reply"] = clip(reply_for(ins, zh, ctx.edits), text_max(rules, "reply"))
     if ins["operation"] == "clarify" and not ins.get("reply"):
         ins["reply"] = ins.get("question", "")
     try:
@@ -34,7 +34,7 @@ def finish(rules: dict[str, Any], ins: dict[str, Any], ctx: PlanContext, labels:
         notes.append(f"offline plan rejected ({exc.message}); asking instead")
     for fallback in (clarify(labels, zh, "", ask_what=True), {"operation": "redo"}, {"operation": "undo"}):
         fb = sanitize(rules, fallback, ctx, labels)
-        fb["reply"] = clip(reply_for(fb, zh, labels), text_max(rules, "reply"))
+        fb["reply"] = clip(reply_for(fb, zh, ctx.edits), text_max(rules, "reply"))
         try:
             validate_instruction(fb, rules, labels)
             return fb
