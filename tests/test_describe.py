@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
-from helpers import b64png, band_labels_body
+from helpers import b64png, band_labels_body, drawn_mask
 
 from lib_imgedit.app.standalone import create_app
 from lib_imgedit.core.describe import READERS, describe, region_name
@@ -118,3 +118,27 @@ def test_a_bit_more_after_a_blur_says_what_the_picture_gets(client, lang, first,
         assert body["reply"] == f"调整背景：在之前的模糊 50% 之上再加模糊 {added:.0%}。"
     stored = client.get(f"{API}/sessions/{sid}").json()["messages"][-1]
     assert stored["role"] == "assistant" and stored["text"] == body["reply"]
+
+
+def test_an_edited_instruction_is_answered_for_what_ran_not_its_old_reply(client):
+    """The Form: the planner's blur 0.25 edited to 0.8 and run; its stale reply is not shown nor stored."""
+    client, sid = client
+    planned = say(client, sid, "blur the background 25%")["instruction"]
+    assert planned["adjust"] == {"blur": 0.25} and "25%" in planned["reply"]
+    edited = {**planned, "adjust": {"blur": 0.8}}
+    r = client.post(f"{API}/sessions/{sid}/run", json={"instruction": edited})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["reply"] == "Applying blur 80% more to the background (on top of the earlier blur 25%)."
+    assert "reply" not in body["instruction"]
+    view = client.get(f"{API}/sessions/{sid}").json()
+    assert "reply" not in view["nodes"][-1]["instruction"] and view["messages"][-1]["text"] == body["reply"]
+
+
+def test_an_edit_moved_onto_the_drawn_area_does_not_name_the_old_region(client):
+    """A region step planned for the sky runs on the drawn area: its reply says so, not the planner's "sky"."""
+    client, sid = client
+    r = client.post(f"{API}/sessions/{sid}/message", json={"text": "blur the sky", "mask": b64png(drawn_mask(W, H))})
+    assert r.status_code == 200, r.text
+    assert r.json()["instruction"]["targets"] == ["user_mask"]
+    assert r.json()["reply"] == "Applying blur 50% to the painted area."

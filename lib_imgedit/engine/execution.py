@@ -58,7 +58,7 @@ def on_drawn_mask(steps: list[EditInstruction]) -> list[EditInstruction]:
         return steps
     for step in steps:
         if step.operation in REGION_OPERATIONS and (len(steps) == 1 or not step.targets):
-            step.targets, step.faces = [USER_MASK], []
+            step.targets, step.faces, step.reply = [USER_MASK], [], ""  # its reply named the old region
     return steps
 
 

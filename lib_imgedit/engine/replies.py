@@ -24,7 +24,8 @@ def describe_labels(labels: LabelMap, zh: bool) -> str:
 
 def plan_reply(plan: EditPlan, zh: bool, before: list[dict[str, Any]]) -> str:
     """One step: its reply. Several: every step, numbered, in the order they ran. A step keeps the reply
-    its planner wrote for it; otherwise, and for picture operations, it is said from the step
+    its planner wrote for it (one that may no longer fit is dropped where the step changes:
+    `run_instruction`, `on_drawn_mask`); otherwise, and for picture operations, it is said from the step
     (`core/describe.py`), stacked on `before`: the steps already applied to the picture."""
     done, said = list(before), []
     for step in plan.steps:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from typing import Any, Callable
 
 import numpy as np
@@ -188,6 +189,8 @@ class EditService:
             plan = validate_plan(instruction, self.rules, labels.names)
             pending = session.data.get("pending") or {}
             accepted = pending.get("node") == node.id and pending.get("instruction") == plan.to_dict()
+            if not accepted:  # written by hand or edited: a reply it carries may be for other values
+                plan = EditPlan([replace(step, reply="") for step in plan.steps])
             result = PlanResult(plan.to_dict(), "suggestion" if accepted else "manual")  # accepted ones feed the export
             shown = self.core.check_text(text) if text else "[instruction] " + _short(plan)
             return self._run_turn(session, node, labels, shown, plan, result, mask_png, progress)
