@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..core.describe import USER_MASK
 from ..core.instruction import plan_steps
 
-USER_MASK = "user_mask"
-
-# Operation names as the history strip and the replies say them.
+# Operation names as the history strip says them.
 OPERATION_NAMES: dict[str, tuple[str, str]] = {
     "upload": ("upload", "上传"), "inpaint": ("repaint", "重绘"), "recolor": ("recolour", "改色"),
     "remove": ("remove", "移除"), "restyle": ("restyle", "换风格"), "adjust": ("adjust", "调整"),
