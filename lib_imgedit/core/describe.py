@@ -99,9 +99,11 @@ def _earlier(step: dict[str, Any], before: Iterable[dict[str, Any]], zh: bool) -
     region afresh."""
     region = (sorted(step.get("targets") or []), bool((step.get("mask") or {}).get("invert")))
     keys = {k for k, v in (step.get("adjust") or {}).items() if v and k not in ("grayscale", "stylize")}
-    done = [amounts({k: v for k, v in (s.get("adjust") or {}).items() if k in keys and v}, zh) for s in before
-            if s.get("operation") == "adjust" and keys & set(s.get("adjust") or {})
-            and (sorted(s.get("targets") or []), bool((s.get("mask") or {}).get("invert"))) == region]
+    done = []
+    for s in before:
+        same = {k: v for k, v in (s.get("adjust") or {}).items() if k in keys and v} if s.get("operation") == "adjust" else {}
+        if same and (sorted(s.get("targets") or []), bool((s.get("mask") or {}).get("invert"))) == region:
+            done.append(amounts(same, zh))
     if len(done) > 3:
         return f"{len(done)} 次调整（最近一次{done[-1]}）" if zh else f"{len(done)} adjustments, the last {done[-1]}"
     if len(done) < 2:
