@@ -37,6 +37,7 @@ class WebUIApiExecutor(Executor):
     operations = SD_OPERATIONS
     generative = True
     needs_network = True
+    families = ("sd15", "sdxl", "flux_dev", "flux_schnell", "flux_fill")
     description = "a remote WebUI's /sdapi/v1/img2img, with its ControlNet and ReActor/roop"
 
     # ------------------------------------------------------------ configuration

@@ -65,6 +65,7 @@ class HostExecutor(Executor):
     name = "host"
     operations = SD_OPERATIONS
     generative = True
+    families = ("sd15", "sdxl", "flux_dev", "flux_schnell", "flux_fill", "flux_kontext")
     description = "Stable Diffusion in this WebUI (img2img/inpaint), with its ControlNet and ReActor/roop"
 
     def available(self) -> tuple[bool, str]:

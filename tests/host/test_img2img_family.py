@@ -88,3 +88,13 @@ def test_kontext_model_with_the_extension_gets_the_picture_as_context_and_an_ins
     assert p.prompt.startswith("Replace the thing with a leather jacket; keep everything else")
     assert (p.cfg_scale, p.distilled_cfg_scale) == (1.0, 2.5) and result.info["kontext"] is True
     assert (result.image[req.mask == 0] == req.image[req.mask == 0]).all()
+
+
+def test_five_turns_through_the_host_with_flux_keep_outside_pixels(make_webui, settings, rules):
+    webui = make_webui(kind="forge")
+    load(webui, Flux("flux1-dev"))
+    first = sd_request(settings, rules, INPAINT)
+    image = first.image
+    for _ in range(5):
+        image = HostExecutor(settings, rules).run(sd_request(settings, rules, INPAINT, image=image)).image
+    assert np.array_equal(image[first.mask == 0], first.image[first.mask == 0])
