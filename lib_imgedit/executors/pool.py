@@ -1,8 +1,8 @@
 """The `pool` executor: several GPU backends (ComfyUI and/or WebUI servers) behind one executor.
 
 Each turn goes to the least busy backend that can serve it, by the backend's own word: ComfyUI's
-GET /queue (prompts running + waiting), a WebUI's GET /sdapi/v1/progress (`state.job_count`), plus the
-turns this process has sent it and not yet got back. A backend that does not answer is skipped for
+GET /queue (prompts running + waiting), a WebUI's GET /sdapi/v1/progress (`state.job_count`), or the
+turns this process has sent it and not yet got back when those are more (they may not be queued yet). A backend that does not answer is skipped for
 `RETRY_AFTER` seconds and asked again after that; when it answers, it is back. The result carries a
 note naming the backend that ran the edit.
 
@@ -113,8 +113,9 @@ class PoolExecutor(Executor):
             reply.raise_for_status()
             return int(((reply.json() or {}).get("state") or {}).get("job_count") or 0)
 
-    def ranked(self, request: EditRequest) -> tuple[list[Backend], list[str]]:
-        """Backends that can serve and answer, least busy first; and why the others were left out."""
+    def candidates(self, request: EditRequest) -> tuple[list[tuple[int, int, Backend]], list[str]]:
+        """(their own work count, place in the list, backend) of those that can serve and answer; and why
+        the others were left out."""
         now = time.monotonic()
         scored, skipped = [], []
         for order, b in enumerate(self.backends):
@@ -134,8 +135,8 @@ class PoolExecutor(Executor):
                 continue
             with STATE.lock:
                 STATE.dead_until.pop(b.url, None)
-                scored.append((load + STATE.in_flight.get(b.url, 0), order, b))
-        return [b for _, _, b in sorted(scored, key=lambda x: (x[0], x[1]))], skipped
+            scored.append((load, order, b))
+        return scored, skipped
 
     def mark_dead(self, backend: Backend, exc: BaseException) -> None:
         log.warning("pool: %s is skipped for %g s: %s", backend.label, RETRY_AFTER, exc)
@@ -144,10 +145,13 @@ class PoolExecutor(Executor):
 
     # ------------------------------------------------------------ the edit
     def run(self, request: EditRequest) -> EditResult:
-        ranked, skipped = self.ranked(request)
+        candidates, skipped = self.candidates(request)
         failures: list[str] = []
-        for b in ranked:
-            with STATE.lock:
+        while candidates:
+            with STATE.lock:  # pick and count in one step, so turns starting together spread out
+                best = min(candidates, key=lambda c: (max(c[0], STATE.in_flight.get(c[2].url, 0)), c[1]))
+                candidates.remove(best)
+                b = best[2]
                 STATE.in_flight[b.url] = STATE.in_flight.get(b.url, 0) + 1
             try:
                 result = self.executor_for(b).run(request)

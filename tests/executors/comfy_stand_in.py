@@ -288,3 +288,15 @@ class StandInComfy:
 
     def stop(self) -> None:
         self.server.should_exit = True
+
+
+if __name__ == "__main__":  # a stand-in in its own process (bench/comfy.py): prints its URL, serves until killed
+    import argparse
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--step-delay", type=float, default=0.0)
+    ap.add_argument("--models", default="")
+    args = ap.parse_args()
+    s = StandInComfy(set(filter(None, args.models.split(","))), step_delay=args.step_delay).start()
+    print(s.url, flush=True)
+    threading.Event().wait()
