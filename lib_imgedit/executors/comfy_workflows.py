@@ -26,8 +26,9 @@ DEFAULT_FOR = {"inpaint": "sd_inpaint", "remove": "sd_inpaint", "restyle": "sd_i
 
 
 class WorkflowError(ImgEditError):
+    """A workflow file that cannot be used: named but absent, unreadable, or a slot pointing nowhere."""
+
     status = 400
-    code = "bad_workflow"
 
 
 @dataclass

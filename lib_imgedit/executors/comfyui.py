@@ -18,7 +18,7 @@ from ..core import images
 from ..core.errors import UpstreamError
 from .base import EditRequest, EditResult, Executor, decode_result
 from .comfy_client import ComfyClient, first_image
-from .comfy_workflows import Workflow, pairs, whats_missing, workflow_for
+from .comfy_workflows import Workflow, WorkflowError, pairs, whats_missing, workflow_for
 from .families import family, family_of_name, prompt_for
 from .sd_request import REMOVE_NEGATIVE, REMOVE_PROMPT, hard_mask, working_size
 
@@ -47,8 +47,11 @@ class ComfyUIExecutor(Executor):
         ok, why = super().can_serve(request)
         if not ok:
             return ok, why
-        if self.workflow(request.instruction.operation) is None:
-            return False, f"no ComfyUI workflow serves {request.instruction.operation}"
+        try:
+            if self.workflow(request.instruction.operation) is None:
+                return False, f"no ComfyUI workflow serves {request.instruction.operation}"
+        except WorkflowError as exc:  # a broken or missing user workflow: say so, let the next executor serve
+            return False, exc.message
         return True, ""
 
     def workflow(self, operation: str) -> Workflow | None:

@@ -117,6 +117,12 @@ def test_comfyuis_validation_errors_are_upstream_errors_with_the_node(comfy, set
         ex.run(sd_request(ex.settings, rules, INPAINT))
 
 
+def test_a_missing_workflow_means_it_cannot_serve(comfy, settings, rules):
+    ex = executor(settings, rules, comfy, comfyui_operations="inpaint=nowhere")
+    ok, why = ex.can_serve(sd_request(ex.settings, rules, INPAINT))
+    assert not ok and why.startswith("no ComfyUI workflow named 'nowhere'")
+
+
 def test_a_broken_workflow_file_is_a_clear_error(tmp_path):
     bad = tmp_path / "x.json"
     bad.write_text(json.dumps({"imgedit": {"operations": ["inpaint"], "slots": {"image": ["99.image"], "prompt": ["1.text"]}},
