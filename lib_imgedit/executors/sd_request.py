@@ -66,13 +66,11 @@ class Img2ImgPlan:
     n_iter: int = 1
     use_mask: bool = True  # False: the whole picture is regenerated (restyle)
     distilled_cfg_scale: float | None = None  # Forge's guidance for Flux dev; None: the model has none
-    family: str = "sd15"
 
     def params(self) -> dict[str, Any]:
         """Keyword arguments for `StableDiffusionProcessingImg2Img` (and the body of the API call)."""
         data = asdict(self)
         data.pop("use_mask")
-        data.pop("family")
         if data["distilled_cfg_scale"] is None:
             data.pop("distilled_cfg_scale")
         return data
@@ -151,7 +149,7 @@ def plan_img2img(request: EditRequest, sdxl: bool | str | None = None) -> Img2Im
         mask_blur=0 if is_feathered(request.mask) else s.mask_blur, inpainting_mask_invert=0,
         width=width, height=height, steps=fam.steps or s.steps, sampler_name=fam.sampler or s.sampler,
         scheduler=fam.scheduler or s.scheduler, cfg_scale=s.cfg_scale if fam.cfg is None else fam.cfg, use_mask=use_mask,
-        distilled_cfg_scale=fam.distilled_cfg, family=fam.key,
+        distilled_cfg_scale=fam.distilled_cfg,
     )
 
 

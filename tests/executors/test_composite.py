@@ -77,3 +77,4 @@ def test_five_turns_through_comfyui_and_the_pool(comfy, settings, rules):
     five_turns(lambda: ComfyUIExecutor(settings.update({"comfyui_url": comfy.url}), rules), settings, rules)
     pool.STATE.dead_until.clear()
     five_turns(lambda: PoolExecutor(settings.update({"backend_pool": f"comfy+{comfy.url}"}), rules), settings, rules)
+

@@ -3,7 +3,10 @@ the region for mask-based models, an instruction in the imperative for instructi
 
 import types
 
+import numpy as np
 import pytest
+from fake_remotes import FakeWebUI
+from sd_helpers import sd_request
 
 from lib_imgedit.core.instruction import EditInstruction
 from lib_imgedit.executors import EXECUTORS
@@ -17,6 +20,7 @@ from lib_imgedit.executors.families import (
     imperative,
     prompt_for,
 )
+from lib_imgedit.executors.webui_api import WebUIApiExecutor
 
 
 def test_table_and_controlnet_fit():
@@ -57,3 +61,14 @@ def test_every_backend_declares_what_it_wants():
     assert set(styles.values()) <= {DESCRIPTION, INSTRUCTION}
     assert styles["openai_images"] == INSTRUCTION and styles["comfyui"] == DESCRIPTION and styles["webui_api"] == DESCRIPTION
     assert set(EXECUTORS["comfyui"].families) >= {"sd15", "flux_fill", "flux_kontext", "qwen_image_edit"}
+
+
+def test_a_remote_forge_with_flux_gets_flux_parameters(server, settings, rules):
+    webui = FakeWebUI(server)
+    webui.checkpoint = "flux1-dev-bnb-nf4-v2.safetensors [f0770152]"
+    req = sd_request(settings, rules, {"operation": "inpaint", "targets": ["thing"], "prompt": "a red apple"})
+    result = WebUIApiExecutor(settings.update({"webui_api_url": webui.url}), rules).run(req)
+    body = webui.bodies[-1]
+    assert (body["cfg_scale"], body["distilled_cfg_scale"], body["steps"]) == (1.0, 3.5, 20)
+    assert "controlnet" not in body["alwayson_scripts"], "the fake has only SD 1.5 ControlNet models: no unit"
+    assert np.array_equal(result.image[req.mask == 0], req.image[req.mask == 0])
