@@ -25,3 +25,15 @@ def test_sd_inpaint_runs_for_real_and_keeps_outside_pixels(settings, rules):
     assert not np.array_equal(result.image[req.mask == 1], req.image[req.mask == 1])
     assert result.info["workflow"] == "sd_inpaint" and result.info["model"] == CKPT and seen[-1] == (2, 2)
     print("real ComfyUI:", result.info)
+
+
+def test_the_pool_skips_a_dead_backend_and_runs_on_the_real_one(settings, rules):
+    from lib_imgedit.executors import pool
+
+    pool.STATE.dead_until.clear()
+    s = settings.update({"backend_pool": f"comfy+http://127.0.0.1:9, comfy+{URL}", "comfyui_models": f"ckpt={CKPT}",
+                         "steps": 2, "sd_resolution": 256})
+    req = sd_request(s, rules, {"operation": "remove", "targets": ["thing"]})
+    result = pool.PoolExecutor(s, rules).run(req)
+    assert result.info["backend"] == URL and result.info["notes"][-1] == f"ran on the ComfyUI at {URL}"
+    assert np.array_equal(result.image[req.mask == 0], req.image[req.mask == 0])
