@@ -61,7 +61,7 @@ def overhead(turns: int, step_delay: float) -> tuple[float, float]:
     image = gradient(W, H)
     mask = box_mask(W, H, (100, 80, 300, 260))
     req = sd_request(settings, rules, INPAINT, image=image, mask=mask)
-    values = slot_values(wf, req, {})
+    values, _ = slot_values(wf, req, {})
     from lib_imgedit.executors.sd_request import hard_mask
 
     image_png = images.encode_png(image)

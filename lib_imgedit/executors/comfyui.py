@@ -67,7 +67,7 @@ class ComfyUIExecutor(Executor):
             raise UpstreamError(f"no ComfyUI workflow serves {request.instruction.operation}")
         client_id = uuid.uuid4().hex
         with self.client() as client:
-            values = slot_values(wf, request, pairs(self.settings.comfyui_models))
+            values, fam = slot_values(wf, request, pairs(self.settings.comfyui_models))
             missing = whats_missing(wf, wf.filled(values), client.object_info())
             if missing and client.info_cached:  # maybe added since we last asked
                 missing = whats_missing(wf, wf.filled(values), client.object_info(fresh=True))
@@ -91,14 +91,15 @@ class ComfyUIExecutor(Executor):
             out = decode_result(client.view(first_image(entry)), "ComfyUI")
         model = next((v for k, v in values.items() if k in wf.models), None) or _first_model(wf, graph)
         return EditResult(request.composite(out), self.name, {
-            "workflow": wf.name, "family": values.get("_family"), "prompt_style": wf.prompt_style,
+            "workflow": wf.name, "family": fam, "prompt_style": wf.prompt_style,
             "seed": values.get("seed"), "steps": values.get("steps"), "model": model, "remote": self.url,
             "prompt": values.get("prompt"), "size": [out.shape[1], out.shape[0]], "prompt_id": prompt_id,
         })
 
 
-def slot_values(wf: Workflow, request: EditRequest, models: dict[str, str]) -> dict[str, Any]:
-    """What goes into the workflow's slots for this request (the picture and mask come at upload)."""
+def slot_values(wf: Workflow, request: EditRequest, models: dict[str, str]) -> tuple[dict[str, Any], str]:
+    """(what goes into the workflow's slots for this request, its model family); the picture and mask
+    come at upload."""
     instr, s = request.instruction, request.settings
     fam_key = wf.family
     if fam_key in ("sd15", "sdxl"):  # one template for both: the checkpoint's name says which
@@ -119,8 +120,7 @@ def slot_values(wf: Workflow, request: EditRequest, models: dict[str, str]) -> d
         "guidance": fam.distilled_cfg, "width": width, "height": height,
     }
     values.update({slot: file for slot, file in models.items() if slot in wf.models})
-    values["_family"] = fam.key
-    return {k: v for k, v in values.items() if k in wf.slots or k == "_family"}
+    return {k: v for k, v in values.items() if k in wf.slots}, fam.key
 
 
 def _first_model(wf: Workflow, graph: dict[str, Any]) -> str | None:
