@@ -44,7 +44,7 @@ class Settings:
     suggestions: bool = _opt(True, "Offer next-edit suggestions", section="planner")
     export_finetune: bool = _opt(False, "Allow exporting accepted turns as a fine-tuning data set", section="planner")
     # execution
-    executors: str = _opt("host,webui_api,openai_images,local", "Executor order", "tried left to right until one can serve", section="execution")
+    executors: str = _opt("host,pool,comfyui,webui_api,openai_images,local", "Executor order", "tried left to right until one can serve", section="execution")
     segmenters: str = _opt("maskformer_coco,segformer_ade20k,human_parsing,controlnet,remote_controlnet,mediapipe", "Segmenter order",
                            "combined by the rules in combine.json; the first available segmenter of each kind (scene, parsing, people) runs", section="segmentation")
     models_dir: str = _opt("", "Models folder", "downloaded segmentation models; empty: the WebUI's models/imgedit, or <data dir>/models standalone", section="segmentation")
@@ -73,6 +73,14 @@ class Settings:
     webui_api_url: str = _opt("", "Remote WebUI URL", "e.g. http://gpu-box:7860, for the webui_api executor", section="remote")
     webui_api_auth: str = _opt("", "Remote WebUI credentials (user:pass)", secret=True, section="remote")
     webui_api_timeout: float = _opt(300.0, "Remote WebUI timeout (s)", lo=1, hi=3600, section="remote")
+    comfyui_url: str = _opt("", "ComfyUI URL", "e.g. http://gpu-box:8188, for the comfyui executor", section="remote")
+    comfyui_auth_header: str = _opt("", "ComfyUI auth header", "sent with every request, as 'Name: value' (e.g. 'Authorization: Bearer ...')", secret=True, section="remote")
+    comfyui_timeout: float = _opt(600.0, "ComfyUI timeout (s)", lo=1, hi=3600, section="remote")
+    comfyui_models: str = _opt("", "ComfyUI model files", "name=file pairs that override a workflow's model slots, e.g. 'ckpt=sd15.safetensors, unet=flux1-fill-dev.safetensors'", section="remote")
+    comfyui_operations: str = _opt("", "ComfyUI workflow per operation", "operation=workflow pairs, e.g. 'inpaint=flux_fill_inpaint, restyle=kontext_edit'; a workflow is a file in defaults/workflows or <data dir>/workflows", section="remote")
+    backend_pool: str = _opt("", "Backend pool", "comma-separated ComfyUI and/or WebUI URLs (comfy+http://... or webui+http://...); each turn goes to the least busy one that answers", section="remote")
+    keep_whole_output: bool = _opt(False, "Keep the model's whole output for whole-picture changes",
+                                   "off: every result goes back through the mask, so pixels outside the edit stay the user's", section="execution")
     openai_images_model: str = _opt("gpt-image-1", "OpenAI image-edit model", choices=("gpt-image-1", "dall-e-2"), section="remote")
     openai_images_base_url: str = _opt("", "OpenAI image API base URL", "empty: OPENAI_BASE_URL or api.openai.com", section="remote")
     openai_api_key: str = _opt("", "OpenAI API key for image edits", "empty: OPENAI_API_KEY", secret=True, section="remote")

@@ -40,7 +40,7 @@ USER_MASK = "user_mask"
 # Operations on a region: with a drawn mask they act on what was drawn. Picture operations act on the
 # whole picture, whatever was drawn.
 REGION_OPERATIONS = ("inpaint", "recolor", "remove", "adjust", "face_swap")
-_NEEDS_SD = "Stable Diffusion (run inside the WebUI, or set a remote WebUI URL or an OpenAI API key in Settings)"
+_NEEDS_SD = "Stable Diffusion (run inside the WebUI, or set a remote WebUI URL, a ComfyUI URL or an OpenAI API key in Settings)"
 
 
 @dataclass

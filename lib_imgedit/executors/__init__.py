@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from .base import EditRequest, EditResult, Executor
+from .comfyui import ComfyUIExecutor
 from .geometry import PictureExecutor
 from .local import LocalExecutor
 from .openai_images import OpenAIImagesExecutor
+from .pool import PoolExecutor
 from .webui_api import WebUIApiExecutor
 
 EXECUTORS: dict[str, type[Executor]] = {
     LocalExecutor.name: LocalExecutor,
     WebUIApiExecutor.name: WebUIApiExecutor,
+    ComfyUIExecutor.name: ComfyUIExecutor,
+    PoolExecutor.name: PoolExecutor,
     OpenAIImagesExecutor.name: OpenAIImagesExecutor,
     PictureExecutor.name: PictureExecutor,
 }

@@ -34,15 +34,25 @@ class EditRequest:
     def mask_share(self) -> float:
         return float((self.mask > 0).mean())
 
+    @property
+    def whole_picture(self) -> bool:
+        """The request is for the whole picture: no region named, or a mask over every pixel."""
+        return not self.instruction.targets or bool((self.mask > 0).all())
+
     def composite(self, edited: np.ndarray) -> np.ndarray:
         """A generated picture (any size: backends work at their own resolution) put back through the
-        mask: resized to the original, blended by the soft mask, pixels outside it copied bit for bit."""
+        mask: resized to the original, blended by the soft mask, pixels outside it copied bit for bit.
+        Every generative backend returns through here. With the setting `keep_whole_output`, a
+        whole-picture request keeps the model's whole output (resized) instead."""
         h, w = self.image.shape[:2]
+        edited = np.ascontiguousarray(edited[..., :3], dtype=np.uint8)
         if edited.shape[:2] != (h, w):
             import cv2
 
             edited = cv2.resize(edited, (w, h), interpolation=cv2.INTER_LANCZOS4)
-        return composite(self.image, np.ascontiguousarray(edited[..., :3], dtype=np.uint8), self.mask)
+        if self.settings.keep_whole_output and self.whole_picture:
+            return edited
+        return composite(self.image, edited, self.mask)
 
     def strength(self) -> float:
         """The instruction's strength, else the settings' override, else the operation's default."""
@@ -81,6 +91,10 @@ class Executor:
     operations: ClassVar[tuple[str, ...]] = ()
     generative: ClassVar[bool] = False
     supports_mask: ClassVar[bool] = True
+    # what text the backend's model wants: "description" (an inpaint prompt of the region) or
+    # "instruction" (an imperative sentence, for instruction-edit models): see families.prompt_for
+    prompt_style: ClassVar[str] = "description"
+    families: ClassVar[tuple[str, ...]] = ()  # the model families (families.json) it can run; () = not a model
     needs_network: ClassVar[bool] = False
     description: ClassVar[str] = ""
 

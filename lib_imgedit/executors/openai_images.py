@@ -18,6 +18,7 @@ import numpy as np
 from ..core import images
 from ..core.errors import Interrupted, UpstreamError, UpstreamTimeout
 from .base import EditRequest, EditResult, Executor, decode_result
+from .families import INSTRUCTION, imperative
 from .sd_request import REMOVE_PROMPT
 
 DALLE2_SIDES = (256, 512, 1024)
@@ -75,8 +76,12 @@ def edit_pngs(request: EditRequest, frame: Letterbox) -> tuple[bytes, bytes]:
     return images.encode_png(image), images.encode_png(mask)
 
 
-def edit_prompt(request: EditRequest) -> str:
+def edit_prompt(request: EditRequest, model: str) -> str:
+    """gpt-image-1 is an instruction-edit model: it gets the plan as an instruction; DALL-E 2 fills the
+    mask from a description of the region."""
     instr = request.instruction
+    if model == "gpt-image-1":
+        return imperative(instr)
     if instr.operation == "remove":
         return instr.prompt or REMOVE_PROMPT
     if instr.operation == "restyle":
@@ -89,6 +94,7 @@ class OpenAIImagesExecutor(Executor):
     operations = ("inpaint", "remove", "restyle")
     generative = True
     needs_network = True
+    prompt_style = INSTRUCTION  # gpt-image-1, the default model (DALL-E 2 gets a description: edit_prompt)
     description = "OpenAI's image-edit API (gpt-image-1 or DALL-E 2), the mask sent as alpha"
 
     def _key(self) -> str:
@@ -110,7 +116,7 @@ class OpenAIImagesExecutor(Executor):
         if model == "dall-e-2" and max(len(image_png), len(mask_png)) > DALLE2_MAX_BYTES:
             frame = Letterbox.fit(w, h, (512, 512))
             image_png, mask_png = edit_pngs(request, frame)
-        kwargs: dict[str, Any] = {"model": model, "prompt": edit_prompt(request), "n": 1,
+        kwargs: dict[str, Any] = {"model": model, "prompt": edit_prompt(request, model), "n": 1,
                                   "size": f"{frame.size[0]}x{frame.size[1]}",
                                   "image": ("image.png", image_png, "image/png"), "mask": ("mask.png", mask_png, "image/png")}
         if model == "dall-e-2":

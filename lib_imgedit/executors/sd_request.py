@@ -19,6 +19,7 @@ import numpy as np
 from ..core.errors import UpstreamError
 from ..core.infotext import CHAT_EDIT
 from .base import EditRequest
+from .families import family as family_of
 
 SD_OPERATIONS = ("inpaint", "remove", "restyle", "face_swap")
 
@@ -64,11 +65,14 @@ class Img2ImgPlan:
     batch_size: int = 1
     n_iter: int = 1
     use_mask: bool = True  # False: the whole picture is regenerated (restyle)
+    distilled_cfg_scale: float | None = None  # Forge's guidance for Flux dev; None: the model has none
 
     def params(self) -> dict[str, Any]:
         """Keyword arguments for `StableDiffusionProcessingImg2Img` (and the body of the API call)."""
         data = asdict(self)
         data.pop("use_mask")
+        if data["distilled_cfg_scale"] is None:
+            data.pop("distilled_cfg_scale")
         return data
 
 
@@ -99,7 +103,7 @@ def _crop_aspect(mask: np.ndarray, padding: int) -> float:
     return (x1 - x0) / (y1 - y0)
 
 
-def plan_img2img(request: EditRequest, sdxl: bool | None = None) -> Img2ImgPlan:
+def plan_img2img(request: EditRequest, sdxl: bool | str | None = None) -> Img2ImgPlan:
     """The img2img parameters for `request`, per operation:
 
     - inpaint: the masked region from the prompt, "Only masked" with padding, the original as the
@@ -113,13 +117,17 @@ def plan_img2img(request: EditRequest, sdxl: bool | None = None) -> Img2ImgPlan:
     result is composited through it; so A1111 gets it hard, unblurred (mask_blur 0: a second blur
     would spread half-generated pixels over the label's edge, the pale band around a person) and
     never inverted. Only a mask without a feather gets the `mask_blur` setting.
+
+    `sdxl` names the loaded model's family (families.json; True/False: SDXL/SD 1.5): its working
+    size, and for Flux its steps, CFG 1, sampler and distilled guidance; SD families use the settings.
     """
     instr, s = request.instruction, request.settings
     op = instr.operation
     if op not in SD_OPERATIONS:
         raise ValueError(f"Stable Diffusion does not run {op!r}")
     h, w = request.mask.shape
-    side = s.sd_resolution or (1024 if sdxl else 512)
+    fam = family_of(sdxl)
+    side = s.sd_resolution or fam.side
     denoise = float(request.strength())
     use_mask = bool((request.mask > 0).any()) and not (op == "restyle" and (request.mask > 0).all())
     only_masked = use_mask and op in ("inpaint", "remove")
@@ -139,8 +147,9 @@ def plan_img2img(request: EditRequest, sdxl: bool | None = None) -> Img2ImgPlan:
         prompt=prompt, negative_prompt=negative, denoising_strength=round(denoise, 3), inpainting_fill=fill,
         inpaint_full_res=only_masked, inpaint_full_res_padding=s.inpaint_padding,
         mask_blur=0 if is_feathered(request.mask) else s.mask_blur, inpainting_mask_invert=0,
-        width=width, height=height, steps=s.steps, sampler_name=s.sampler, scheduler=s.scheduler,
-        cfg_scale=s.cfg_scale, use_mask=use_mask,
+        width=width, height=height, steps=fam.steps or s.steps, sampler_name=fam.sampler or s.sampler,
+        scheduler=fam.scheduler or s.scheduler, cfg_scale=s.cfg_scale if fam.cfg is None else fam.cfg, use_mask=use_mask,
+        distilled_cfg_scale=fam.distilled_cfg,
     )
 
 
@@ -162,12 +171,12 @@ def model_keyword(module: str) -> str:
     return module.split("_")[0].split("+")[0].lower()
 
 
-def pick_model(models: Iterable[str], keyword: str, sdxl: bool | None = None) -> str | None:
+def pick_model(models: Iterable[str], keyword: str, sdxl: bool | str | None = None) -> str | None:
     """The first installed model whose name holds `keyword`, of the loaded checkpoint's family when
-    that is known (an SD 1.x ControlNet on an SDXL checkpoint fails), preferring non-anime ones."""
+    that is known (an SD 1.x ControlNet on an SDXL or Flux checkpoint fails), preferring non-anime ones."""
     found = [m for m in models if m != "None" and keyword in strip_hash(m).lower()]
     if sdxl is not None:
-        found = [m for m in found if ("xl" in strip_hash(m).lower()) == sdxl]
+        found = [m for m in found if family_of(sdxl).fits_controlnet(strip_hash(m))]
     found.sort(key=lambda m: "anime" in m.lower())  # stable: keeps the host's order otherwise
     return found[0] if found else None
 
@@ -187,10 +196,10 @@ def wanted_modules(request: EditRequest) -> tuple[str, ...]:
 
 
 def pick_control(request: EditRequest, modules: Iterable[str], models: Sequence[str],
-                 sdxl: bool | None = None) -> tuple[ControlChoice | None, str]:
+                 sdxl: bool | str | None = None) -> tuple[ControlChoice | None, str]:
     """(the unit to add or None, a note for the user when ControlNet was wanted but cannot run)."""
     wanted = wanted_modules(request)
-    if not wanted:
+    if not wanted or (sdxl is not None and not family_of(sdxl).controlnet):
         return None, ""
     available = {m.lower(): m for m in modules}
     s = request.settings
@@ -200,7 +209,8 @@ def pick_control(request: EditRequest, modules: Iterable[str], models: Sequence[
             missing.append(f"no preprocessor {module}")
             continue
         if s.controlnet_model.lower() != "auto":
-            model = next((m for m in models if strip_hash(m) == strip_hash(s.controlnet_model)), None)
+            model = next((m for m in models if strip_hash(m) == strip_hash(s.controlnet_model)
+                          and (sdxl is None or family_of(sdxl).fits_controlnet(strip_hash(m)))), None)
         else:
             model = pick_model(models, model_keyword(module), sdxl)
         if model is None:
@@ -328,7 +338,7 @@ class ScriptPlan:
 
 
 def plan_scripts(request: EditRequest, plan: Img2ImgPlan, where: str, *,
-                 controlnet: tuple[Iterable[str], Sequence[str]] | None, sdxl: bool | None,
+                 controlnet: tuple[Iterable[str], Sequence[str]] | None, sdxl: bool | str | None,
                  face_swap: tuple[str, Sequence[Any] | None, str | None] | None, source: Any = None) -> ScriptPlan:
     """ControlNet's unit and the face swap's arguments for `request`, from what the WebUI (`where`)
     has: `controlnet` = (preprocessors, models) or None when it is not installed; `face_swap` =

@@ -16,6 +16,7 @@ import numpy as np
 from ..core import images
 from ..core.errors import Interrupted, UpstreamError, UpstreamTimeout
 from .base import EditRequest, EditResult, Executor, decode_result
+from .families import family_of_name
 from .sd_request import (
     SD_OPERATIONS,
     api_body,
@@ -36,6 +37,7 @@ class WebUIApiExecutor(Executor):
     operations = SD_OPERATIONS
     generative = True
     needs_network = True
+    families = ("sd15", "sdxl", "flux_dev", "flux_schnell", "flux_fill")
     description = "a remote WebUI's /sdapi/v1/img2img, with its ControlNet and ReActor/roop"
 
     # ------------------------------------------------------------ configuration
@@ -101,7 +103,7 @@ class WebUIApiExecutor(Executor):
         with self._client() as client:
             titles = (self._call(client, "GET", "/sdapi/v1/scripts") or {}).get("img2img") or []
             checkpoint = str((self._call(client, "GET", "/sdapi/v1/options", optional=True) or {}).get("sd_model_checkpoint") or "")
-            sdxl = ("xl" in checkpoint.lower()) if checkpoint else None
+            sdxl = family_of_name(checkpoint) if checkpoint else None
             plan = plan_img2img(request, sdxl)
             cn = None
             if "controlnet" in titles:

@@ -22,6 +22,7 @@ import numpy as np
 from ..core import images
 from ..core.errors import Interrupted, UpstreamError
 from ..executors.base import EditRequest, EditResult, Executor
+from ..executors.families import family_of_model, imperative
 from ..executors.sd_request import (
     FACE_SWAP_MISSING,
     SD_OPERATIONS,
@@ -39,6 +40,16 @@ from .turn import host_generation
 
 log = logging.getLogger("imgedit")
 
+# DenOfEquity/forge2_flux_kontext (scripts/kontext.py): title, and `ui()` returns
+# (enabled, kontext_image1, kontext_image2, sizing, reduce); images are PIL, sizing one of its dropdown's choices.
+KONTEXT_TITLE = "Forge FluxKontext"
+
+
+def kontext_args(context: Any) -> list[Any]:
+    """The Kontext script's five arguments: on, the current picture as the only context image."""
+    return [True, context, None, "to BFL recommended", False]
+
+
 def _failure(exc: BaseException) -> UpstreamError:
     """A generation error as the UpstreamError that makes the service try the next executor."""
     name = type(exc).__name__
@@ -54,6 +65,7 @@ class HostExecutor(Executor):
     name = "host"
     operations = SD_OPERATIONS
     generative = True
+    families = ("sd15", "sdxl", "flux_dev", "flux_schnell", "flux_fill", "flux_kontext")
     description = "Stable Diffusion in this WebUI (img2img/inpaint), with its ControlNet and ReActor/roop"
 
     def available(self) -> tuple[bool, str]:
@@ -89,9 +101,10 @@ class HostExecutor(Executor):
             model = shared.sd_model  # loads the checkpoint on first use
             if model is None:
                 raise UpstreamError("no Stable Diffusion model is loaded in the WebUI")
-            sdxl = bool(getattr(model, "is_sdxl", False))
-            plan = plan_img2img(request, sdxl)
-            picked, info = self._scripts(request, plan, scripts.scripts_img2img, sdxl)
+            name = str(getattr(getattr(model, "sd_checkpoint_info", None), "name_for_extra", "") or "")
+            family = family_of_model(model, name)
+            plan = plan_img2img(request, family)
+            picked, info = self._scripts(request, plan, scripts.scripts_img2img, family)
             p = self._processing(request, plan, picked, scripts.scripts_img2img)
             processed, interrupted = self._process(request, p)
         if interrupted:
@@ -109,18 +122,24 @@ class HostExecutor(Executor):
                      "denoising_strength": plan.denoising_strength, "parameters": infotext})
         return EditResult(final, self.name, info)
 
-    def _scripts(self, request: EditRequest, plan: Img2ImgPlan, runner: Any, sdxl: bool) -> tuple[list, dict[str, Any]]:
-        """(script, arguments) pairs for this edit, and what was chosen, for the result's info."""
+    def _scripts(self, request: EditRequest, plan: Img2ImgPlan, runner: Any, family: str) -> tuple[list, dict[str, Any]]:
+        """(script, arguments) pairs for this edit, and what was chosen, for the result's info. A Kontext
+        model with the Kontext extension gets the current picture as its context image and an instruction."""
         cn = find_controlnet() if find_script(runner, "controlnet") is not None else None
         found = find_face_swap(runner, self.settings.face_swap_extension) if request.instruction.operation == "face_swap" else None
         swap = None
         if found is not None:
             title, script = found
             swap = (title, ui_defaults(runner, script), roop_model(runner, script) if title == "roop" else None)
-        scripts = plan_scripts(request, plan, "the WebUI", controlnet=(cn.modules(), cn.models()) if cn else None, sdxl=sdxl,
+        scripts = plan_scripts(request, plan, "the WebUI", controlnet=(cn.modules(), cn.models()) if cn else None, sdxl=family,
                                face_swap=swap, source=images.to_image(request.source_face) if swap else None)
         picked = [(find_script(runner, title), args) for title, args in scripts.args.items()]
-        return picked, {"controlnet": scripts.controlnet, "face_swap": scripts.face_swap, "notes": scripts.notes}
+        kontext = find_script(runner, KONTEXT_TITLE) if family == "flux_kontext" else None
+        if kontext is not None:
+            picked.append((kontext, kontext_args(images.to_image(request.image))))
+            plan.prompt = imperative(request.instruction)
+        return picked, {"controlnet": scripts.controlnet, "face_swap": scripts.face_swap, "notes": scripts.notes,
+                        "family": family, "kontext": kontext is not None}
 
     def _processing(self, request: EditRequest, plan: Img2ImgPlan, picked: list, global_runner: Any) -> Any:
         from modules import processing, shared
@@ -137,6 +156,8 @@ class HostExecutor(Executor):
             outpath_grids=getattr(opts, "outdir_grids", "") or getattr(opts, "outdir_img2img_grids", ""),
         )
         p = cls(sd_model=shared.sd_model, **{k: v for k, v in params.items() if k in accepted})
+        if plan.distilled_cfg_scale is not None:  # a field of Forge's processing (Flux dev), unknown to A1111
+            p.distilled_cfg_scale = plan.distilled_cfg_scale
         p.is_api = True
         runner, args = private_runner(global_runner, picked)
         p.scripts = runner

@@ -39,7 +39,8 @@ def test_gpt_image_edit_keeps_pixels_outside_the_mask(server, settings, rules):
     req = sd_request(settings, rules, {"operation": "inpaint", "targets": ["thing"], "prompt": "a red car"})
     result = executor(settings, rules, fake.base_url).run(req)
     call = fake.calls[0]
-    assert call["form"]["model"] == "gpt-image-1" and call["form"]["prompt"] == "a red car"
+    assert call["form"]["model"] == "gpt-image-1" and call["form"]["prompt"] == (
+        "Replace the thing with a red car; keep everything else in the picture unchanged."), "gpt-image-1 gets an instruction"
     assert call["form"]["size"] == "1536x1024" and "response_format" not in call["form"]
     assert call["auth"] == "Bearer sk-test" and call["image_mode"] == "RGBA" and call["image_size"] == (1536, 1024)
     edit = call["mask_alpha"] == 0
@@ -71,7 +72,7 @@ def test_result_given_as_url(server, settings, rules):
     mask = box_mask(96, 64, (0, 0, 96, 64), soft=False)
     req = sd_request(settings, rules, {"operation": "restyle", "prompt": "a watercolor"}, mask=mask)
     result = executor(settings, rules, fake.base_url).run(req)
-    assert "redrawn as a watercolor" in fake.calls[0]["form"]["prompt"]
+    assert fake.calls[0]["form"]["prompt"].startswith("Restyle the picture as a watercolor; keep the composition")
     assert np.abs(result.image.astype(int) - PAINT).max() <= 2
 
 
