@@ -139,11 +139,15 @@ def test_a_failed_turn_is_kept_in_the_conversation_and_changes_nothing(tab, phot
     assert built.render(None, "anonymous", False, "", [])[c["chat"]] == [[None, WELCOME]]
     sid = upload(built, photo)[c["sid"]]
     out = ended(built, built.on_message("", "replace the background with a beach", sid, "t2", [], REQUEST))
-    assert "needs a generative backend" in out[c["chat"]][-1][1] and "imgedit-chat-error" in out[c["chat"]][-1][1]
+    said = out[c["chat"]][-1][1]
+    assert "needs Stable Diffusion" in said and "imgedit-chat-error" in said
+    # one plain sentence naming the Settings fields as the tab shows them; no executor names or keys
+    assert "“Remote WebUI URL”" in said and "“OpenAI API key for image edits”" in said
+    assert not any(word in said for word in ("Tried", "webui_api", "openai_images", "local", "LaMa", "_url", "api_key"))
     assert len(built.service.store.nodes(sid)) == 1
     # stored: a reload (a render from storage, no notes) still shows the request and its failure
     again = built.render(sid, "anonymous", False, "", [])[c["chat"]]
-    assert again[-1][0] == "replace the background with a beach" and "needs a generative backend" in again[-1][1]
+    assert again[-1][0] == "replace the background with a beach" and "needs Stable Diffusion" in again[-1][1]
     failed = built.service.store.messages(sid)[-1]
     assert failed.data["failed"] is True and failed.data["error"]["message"].startswith(failed.text[:20])
 
@@ -233,6 +237,59 @@ def test_settings_are_saved_and_a_preset_sets_many(tab):
     assert "imgedit-status-error" in out[c["settings_status"]]
     out = built.on_preset("creative")
     assert out[c["settings"]["steps"]] == 30 and built.service.settings.controlnet_weight == 0.45
+
+
+def _reply_strings() -> list[str]:
+    """Every string literal (an f-string's fixed parts joined) the package could say to a user,
+    outside the settings' own definitions, the tab and the WebUI adapter."""
+    import ast
+
+    skip = ("core/config.py", "ui/", "host/", "app/cli.py")
+    out = []
+    for path in (ROOT / "lib_imgedit").rglob("*.py"):
+        if str(path.relative_to(ROOT / "lib_imgedit")).startswith(skip):
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                out.append(node.value)
+            elif isinstance(node, ast.JoinedStr):
+                out.append("".join(v.value for v in node.values if isinstance(v, ast.Constant)))
+    return out
+
+
+def test_every_setting_a_reply_names_is_in_the_tabs_settings(tab):
+    from lib_imgedit.core.config import Settings
+    from lib_imgedit.engine.execution import _NEEDS_SD
+    from lib_imgedit.ui.settings import shown_labels
+
+    built, _ = tab
+    said = _reply_strings() + [_NEEDS_SD]
+    labels = {meta["label"] for _, _, meta in Settings.field_meta()}
+    quoted = [q + label + e for label in labels for q, e in (("“", "”"), ("'", "'"), ('"', '"'))]
+    named = {q[1:-1] for q in quoted if any(q in s for s in said)}  # a reply sends the user to a field by its label, quoted
+    assert {"Download large models without asking", "Remote WebUI URL", "OpenAI API key for image edits"} <= named
+    assert named <= shown_labels(), f"replies name settings the tab does not show: {named - shown_labels()}"
+    widgets = {w.label for w in built.c["settings"].values()}
+    assert named <= widgets | {"Language of the tab"}  # inside the WebUI the tab has no language field
+    keys = [n for n, _, _ in Settings.field_meta() if "_" in n]
+    sends = [s for s in said if "in Settings" in s]
+    assert sends and not [s for s in sends if any(k in s for k in keys)], "a reply names a settings key, not its label"
+
+
+def test_secret_settings_are_write_only(tab):
+    built, _ = tab
+    c = built.c
+    key = c["settings"]["openai_api_key"]
+    assert key.type == "password" and key.value == "" and key.placeholder == "not set"
+    out = built.on_setting("openai_api_key")("sk-test-123", None, REQUEST)
+    assert built.service.settings.openai_api_key == "sk-test-123"
+    assert "OpenAI API key for image edits = set" in out[c["settings_status"]] and "sk-test" not in out[c["settings_status"]]
+    assert out[key]["value"] == "" and out[key]["placeholder"] == "set"
+    assert list(built.on_setting("openai_api_key")("", None, REQUEST)) == [c["settings_status"]]  # empty: kept
+    assert built.service.settings.openai_api_key == "sk-test-123"
+    restored = built.on_restore("", "", False, REQUEST)
+    assert restored[key]["value"] == "" and restored[key]["placeholder"] == "set"
+    assert "sk-test" not in json.dumps(built.blocks.config)
 
 
 def test_only_the_progress_box_shows_a_turns_progress(tab):

@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
+from ..core.config import Settings
 from ..core.errors import (
     BadRequest,
     ExecutorUnavailable,
@@ -38,7 +39,11 @@ USER_MASK = "user_mask"
 # Operations on a region: with a drawn mask they act on what was drawn. Picture operations act on the
 # whole picture, whatever was drawn.
 REGION_OPERATIONS = ("inpaint", "recolor", "remove", "adjust", "face_swap")
-_NEEDS_SD = "Stable Diffusion (run inside the WebUI, or set a remote WebUI URL or an OpenAI API key in Settings)"
+_SETTING = {name: meta["label"] for name, _, meta in Settings.field_meta()}
+# What a refused generative edit needs, in one sentence naming the Settings fields as the tab shows
+# them; which executors were tried and why goes to the error's details (the API), not to the user.
+_NEEDS_SD = (f"Stable Diffusion, which is not set up here: use the tab inside the WebUI, or set "
+             f"“{_SETTING['webui_api_url']}” or “{_SETTING['openai_api_key']}” in Settings")
 
 
 @dataclass
@@ -113,12 +118,8 @@ class PlanExecution(ServiceCore):
             reasons: list[str] = []
             ex = next(self._serving(req, reasons), None)
             if ex is None:
-                generative = self.rules["operations"].get(step.operation, {}).get("generative")
-                needs = f"a generative backend: {_NEEDS_SD}" if generative else "an executor that does it"
-                raise ExecutorUnavailable(
-                    f"{step_name(i, n, step)} needs {needs}; nothing was changed. Tried: "
-                    + "; ".join(reasons or ["no executor configured"]),
-                    [{"step": i, "operation": step.operation, "tried": reasons}])
+                raise ExecutorUnavailable(f"{step_name(i, n, step)} {self._needs(step.operation)}; nothing was changed.",
+                                          [{"step": i, "operation": step.operation, "tried": reasons}])
             if isinstance(ex, PictureExecutor):
                 labels = ex.labels_after(req)
                 image = np.broadcast_to(np.zeros(3, np.uint8), (labels.height, labels.width, 3))
@@ -201,10 +202,15 @@ class PlanExecution(ServiceCore):
         if tried:
             raise UpstreamError(f"every executor that could run '{op}' failed; nothing was changed. Tried: "
                                 + "; ".join(reasons), [{"operation": op, "tried": reasons}])
-        raise ExecutorUnavailable(
-            f"'{op}' needs a generative backend: {_NEEDS_SD}. Tried: " + "; ".join(reasons or ["no executor configured"]),
-            [{"operation": op, "tried": reasons}],
-        )
+        raise ExecutorUnavailable(f"'{op}' {self._needs(op)}; nothing was changed.", [{"operation": op, "tried": reasons}])
+
+    def _needs(self, op: str) -> str:
+        """Why nothing here can run `op`, as the user can act on it: Stable Diffusion when a generative
+        backend would (also a removal too large for the built-in fill), else that nothing here does it."""
+        if self.rules["operations"].get(op, {}).get("generative") or any(
+                cls.generative and op in cls.operations for cls in EXECUTORS.values()):
+            return f"needs {_NEEDS_SD}"
+        return "cannot be done by any backend set up here"
 
 
 def _step_progress(progress: ProgressFn | None, i: int, n: int) -> ProgressFn | None:

@@ -15,18 +15,43 @@ from ..core.presets import apply_preset
 from .compat import client_of, js, upload_path
 
 OFFLINE = "offline"
-# Settings in the accordion, row by row; the language only in the standalone app: inside the
-# WebUI, its own localization setting decides.
+# The settings the accordion shows, row by row, each a widget made from its `Settings` metadata (a
+# new field shows once named here; one `Settings` does not have is skipped). Every setting a reply
+# names is here (tests/test_ui.py checks). The language only in the standalone app: inside the
+# WebUI, its own localization setting decides. Inside the WebUI its Settings page lists them all.
 SETTINGS_ROWS = (("llm_profile", "preset", "language"), ("executors",), ("strength", "steps", "sampler"),
-                 ("controlnet_module", "controlnet_weight"))
+                 ("controlnet_module", "controlnet_weight"), ("webui_api_url", "openai_api_key", "comfyui_url"),
+                 ("download_large_models", "models_offline", "hf_endpoint"), ("export_finetune",))
+SECRET_SET, SECRET_UNSET = "set", "not set"
+
+
+def is_secret(name: str) -> bool:
+    return bool(_meta(name).get("secret"))
+
+
+def _meta(name: str) -> dict[str, Any]:
+    return next((m for n, _, m in Settings.field_meta() if n == name), {})
+
+
+def secret_update(value: Any) -> Any:
+    """A write-only field: always empty, its placeholder saying whether a value is stored."""
+    return gr.update(value="", placeholder=SECRET_SET if value else SECRET_UNSET)
 
 
 def widget_value(name: str, value: Any) -> Any:
+    if is_secret(name):
+        return secret_update(value)
     return OFFLINE if name == "llm_profile" and not value else value
 
 
 def _label(name: str) -> str:
-    return next((m["label"] for n, _, m in Settings.field_meta() if n == name), name)
+    return _meta(name).get("label", name)
+
+
+def shown_labels() -> set[str]:
+    """The labels of the settings the accordion shows (the names replies may send the user to)."""
+    meta = {name: m for name, _, m in Settings.field_meta()}
+    return {meta[n]["label"] for row in SETTINGS_ROWS for n in row if n in meta}
 
 
 def status_html(text: str, error: bool = False) -> str:
@@ -55,6 +80,9 @@ class SettingsPart:
         value = getattr(self.service.settings, name)
         label, info = meta["label"], meta["help"] or None
         elem_id = f"imgedit_setting_{name}"
+        if meta.get("secret"):  # write-only: the stored value never reaches the page
+            return gr.Textbox(value="", type="password", label=label, info=info, elem_id=elem_id,
+                              placeholder=SECRET_SET if value else SECRET_UNSET)
         if name == "llm_profile":
             names = [OFFLINE, *self.service.profile_names()]
             return gr.Dropdown(names, value=widget_value(name, value), label=label, info=info, elem_id=elem_id, allow_custom_value=True)
@@ -87,6 +115,9 @@ class SettingsPart:
             if name == "llm_profile" and value == OFFLINE:
                 value = ""
             status = self.c["settings_status"]
+            secret = is_secret(name)
+            if secret and not value:  # an empty secret field keeps the stored value
+                return self.unchanged("settings_status")
             try:
                 updated = self.service.settings.update({name: value})
                 if getattr(updated, name) == getattr(self.service.settings, name):
@@ -97,8 +128,9 @@ class SettingsPart:
                 self.host.save_settings(updated, [name])
             except (ValueError, ImgEditError) as exc:
                 return {status: status_html(str(getattr(exc, "message", exc)), error=True)}
-            return {status: status_html(f"Saved: {_label(name)} = {value if value != '' else OFFLINE}"),
-                    self.c["executor_status"]: self.executor_status()}
+            shown = SECRET_SET if secret else value if value != "" else OFFLINE
+            out = {status: status_html(f"Saved: {_label(name)} = {shown}"), self.c["executor_status"]: self.executor_status()}
+            return {**out, self.c["settings"][name]: secret_update(True)} if secret else out
 
         handler.__name__ = f"on_setting_{name}"
         return handler
@@ -136,5 +168,6 @@ class SettingsPart:
                              show_progress="hidden")
                 continue
             kw = js("(v, ...a) => { if (window.imgedit) window.imgedit.setLanguage(v); return [v, ...a.slice(0, 1)]; }") if name == "language" else {}
-            _on_user_change(widget, self.on_setting(name), [widget, c["sid"]], [c["settings_status"], c["executor_status"]], **kw)
+            outputs = [c["settings_status"], c["executor_status"]] + ([widget] if is_secret(name) else [])
+            _on_user_change(widget, self.on_setting(name), [widget, c["sid"]], outputs, **kw)
         c["face"].upload(self.on_source_face, [c["face"], c["sid"]], [c["settings_status"]], show_progress="hidden")

@@ -262,13 +262,13 @@ def test_overlay_toggle_and_before_after(tab: Tab, photo):
 def test_a_failed_turn_says_what_is_needed_and_stays_after_a_reload(tab: Tab, photo):
     state = tab.upload(photo)
     tab.type_and_enter("replace the background with a beach")
-    tab.wait_chat("needs a generative backend")
+    tab.wait_chat("needs Stable Diffusion")
     assert "⚠" in tab.chat_text() and "Stable Diffusion" in tab.chat_text()
     assert len(_nodes(tab)) == 1
     tab.shot("10-no-backend")
     tab.page.reload()
     tab.open()
-    tab.wait_chat("needs a generative backend")  # kept in the conversation, the picture untouched
+    tab.wait_chat("needs Stable Diffusion")  # kept in the conversation, the picture untouched
     tab.wait_chat("replace the background with a beach")
     assert tab.state()["node"] == state["node"] and len(_nodes(tab)) == 1
     assert tab.page.locator("#imgedit_chat .imgedit-chat-error").count() == 1
