@@ -239,6 +239,21 @@ def test_settings_are_saved_and_a_preset_sets_many(tab):
     assert out[c["settings"]["steps"]] == 30 and built.service.settings.controlnet_weight == 0.45
 
 
+def test_a_no_op_says_so_and_adds_no_step(tab, photo):
+    built, _ = tab
+    c = built.c
+    sid = upload(built, photo)[c["sid"]]  # 256 x 256
+    out = ended(built, built.on_message("", "crop it to a square", sid, "t1", [], REQUEST))
+    assert out[c["chat"]][-1][1] == "The picture is already square, so nothing was changed and no step was added."
+    assert len(built.service.store.nodes(sid)) == 1 and len(out[c["gallery"]]) == 1
+    out = ended(built, built.on_message("", "crop it to 16:9", sid, "t2", [], REQUEST))  # a real crop still is a step
+    assert len(built.service.store.nodes(sid)) == 2
+    assert any(isinstance(said, str) and said.startswith("Cropped") for _, said in out[c["chat"]][-3:])
+    out = ended(built, built.on_message("", "裁剪成16:9", sid, "t3", [], REQUEST))
+    assert out[c["chat"]][-1][1] == "图片已经是16:9 的比例了，没有改动，也没有新增步骤。"
+    assert len(built.service.store.nodes(sid)) == 2
+
+
 def _reply_strings() -> list[str]:
     """Every string literal (an f-string's fixed parts joined) the package could say to a user,
     outside the settings' own definitions, the tab and the WebUI adapter."""

@@ -62,6 +62,20 @@ def plan_reply(plan: EditPlan, results: list[EditResult], zh: bool) -> str:
     return f"分 {len(said)} 步完成：{listed}" if zh else f"Done in {len(said)} steps: {listed}"
 
 
+def no_change_reply(plan: EditPlan, zh: bool) -> str:
+    """A plan whose result is the picture as it was (no step is stored): what is already so."""
+    step = plan.steps[0] if len(plan.steps) == 1 else None
+    if step is not None and step.operation == "crop" and step.aspect and not step.targets:
+        width, _, height = step.aspect.partition(":")
+        square = width == height
+        if zh:
+            return f"图片已经是{'正方形' if square else step.aspect + ' 的比例'}了，没有改动，也没有新增步骤。"
+        return f"The picture is already {'square' if square else step.aspect}, so nothing was changed and no step was added."
+    if zh:
+        return "这样做图片不会有任何变化，所以没有改动，也没有新增步骤。"
+    return "That leaves the picture exactly as it was, so nothing was changed and no step was added."
+
+
 def with_notes(reply: str, notes: list[str]) -> str:
     """The reply with the turn's notes (a model downloaded or skipped, an executor's warning) after it."""
     return reply + (" (" + "; ".join(notes) + ")" if notes else "")
