@@ -28,10 +28,7 @@
     if (!sg) return;
     const s = readState();
     if (s) {
-      if (s.restored && !st.restored) {
-        st.restored = true;
-        if (cfg && s.language) window.imgedit.setLanguage(s.language); // as saved now, not at the server's start
-      }
+      if (s.restored && !st.restored) st.restored = true;
       const full = "session" in s; // an error answer carries only the end of the turn
       if (full && s.session !== st.session) {
         st.session = s.session;

@@ -420,3 +420,31 @@ def test_the_tab_reads_as_much_for_a_long_session_as_for_a_short_one(tab, photo,
             built.on_send("a bit darker", sid, [], "", REQUEST)
             rows.append(counter.rows)
     assert rows[0] == rows[1] > 0
+
+
+def test_the_language_is_the_browsers_and_relabels_the_whole_tab(settings, photo):
+    built = ChatEditTab(EditService(settings), RecordingHost(), standalone=True, lang="")
+    built.build()
+    c = built.c
+    zh_view = ended(built, built.on_upload(SimpleNamespace(name=str(photo)), None, "zh_CN", [], REQUEST), "zh_CN")
+    sid = zh_view[c["sid"]]
+    listed = zh_view[c["chat"]][-1][1].split("。")[0]  # the labels, before the notes on models
+    assert listed.startswith("我在图中看到：人物") and "头发" in listed and not re.search("[a-z]{2,}", listed.replace("&lt;", ""))  # the chips' names
+    zh_buttons = [zh_view[b]["value"] for b in c["sugg"] if zh_view[b]["visible"]]
+    assert zh_buttons and all(re.search(r"[\u4e00-\u9fff]", t) for t in zh_buttons)
+
+    en = built.on_language("en", sid, False, [], None, REQUEST)  # back to English: the suggestions too
+    en_buttons = [en[b]["value"] for b in c["sugg"] if en[b]["visible"]]
+    assert len(en_buttons) == len(zh_buttons) and not any(re.search(r"[\u4e00-\u9fff]", t) for t in en_buttons)
+    assert "Blur the background" in en_buttons and en[c["lang"]] == "en"
+    assert "✓ <b>local</b>" in en[c["executor_status"]] and "“Remote WebUI URL”" in en[c["executor_status"]]
+    again = built.on_language("zh_CN", sid, False, [], None, REQUEST)
+    assert "把背景虚化" in [again[b]["value"] for b in c["sugg"]] and "远程 WebUI 地址" in again[c["executor_status"]]
+    saved = built.on_setting("steps")(33, sid, REQUEST, "zh_CN")[c["settings_status"]]
+    assert "已保存：采样步数 = 33" in saved
+    # the choice is the browser's: nothing of it is saved for the server, nor changes its settings
+    config = json.loads((Path(settings.data_dir) / "config.json").read_text("utf-8"))
+    assert "language" not in config and built.service.settings.language == "auto"
+    restored = built.on_restore(sid, "en", False, REQUEST)  # another browser, in English
+    assert restored[c["settings"]["language"]] == "en" and "Blur the background" in [restored[b]["value"] for b in c["sugg"]]
+    assert "“Remote WebUI URL”" in restored[c["executor_status"]]

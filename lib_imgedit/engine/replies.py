@@ -5,15 +5,30 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.instruction import EditInstruction, EditPlan
-from ..core.labels import LabelMap, percent
+from ..core.labels import LabelMap, percent, split_instance
 from ..executors import EditResult
+from ..planner.vocab import LABEL_ZH
+
+USER_MASK = "user_mask"
+
+
+def label_name(label: str, zh: bool) -> str:
+    """A label as the user reads it, in English or Chinese ("person 2", "第2个人"); the chips, the
+    replies and the history use the same names."""
+    if label == USER_MASK:
+        return "涂抹的区域" if zh else "painted area"
+    base, number = split_instance(label)
+    name = LABEL_ZH.get(base, LABEL_ZH.get(base.replace(" ", "_"), base)) if zh else base.replace("_", " ")
+    if number is None:
+        return name
+    return f"第{number}个{name}" if zh else f"{name} {number}"
 
 
 def describe_labels(labels: LabelMap, zh: bool) -> str:
     items = labels.summary()
     if not items:
         return "我没有识别出明确的区域，可以对整张图片进行编辑。" if zh else "I found no distinct regions; edits will apply to the whole picture."
-    parts = ", ".join(f"{i['name']} ({percent(i['share'])})" for i in items)
+    parts = ("、" if zh else ", ").join(f"{label_name(i['name'], zh)} ({percent(i['share'])})" for i in items)
     faces = len(labels.faces)
     if zh:
         extra = f"，共 {faces} 张脸（从左到右编号）" if faces > 1 else ""

@@ -18,6 +18,7 @@ from ..store import Message
 from .compat import args_js, client_of, upload_path
 from .pages import NodeLookup, chat_messages, has_older, last_seq, older_page
 from .view import chat_pairs
+from .words import suggestion_text
 
 N_SUGGESTIONS = 3
 WELCOME = ("Upload a photo to start, then tell me what to change, e.g. 'blur the background' or 'make the hair "
@@ -47,12 +48,15 @@ class ChatPart:
             c["upload"] = gr.UploadButton("Upload a photo", file_types=["image"], elem_id="imgedit_upload", size="sm")
             c["new"] = gr.Button("New session", size="sm", elem_id="imgedit_new")
 
-    def suggestion_buttons(self, suggestions: list[dict[str, Any]], armed: dict[str, Any] | None) -> dict[Any, Any]:
+    def suggestion_buttons(self, suggestions: list[dict[str, Any]], armed: dict[str, Any] | None,
+                           labels: list[str] | None = None, zh: bool = False) -> dict[Any, Any]:
+        """The suggestion buttons, in the tab's language whichever language they were made in."""
         out = {}
         for i, button in enumerate(self.c["sugg"]):
             if i < len(suggestions):
                 on = bool(armed) and armed["index"] == i
-                out[button] = gr.update(value=("▶ " if on else "") + suggestions[i]["text"], visible=True,
+                text = suggestion_text(suggestions[i], labels or [], zh)
+                out[button] = gr.update(value=("▶ " if on else "") + text, visible=True,
                                         variant="primary" if on else "secondary")
             else:
                 out[button] = gr.update(value="", visible=False)

@@ -89,10 +89,11 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
 
     # ------------------------------------------------------------------ rendering
     def language(self, browser: str) -> str:
-        """The tab's language: the --lang flag, else the saved setting, else the browser's (inside
-        the WebUI: its localization, which the page script reports)."""
+        """The tab's language: the one the page reports for this browser (standalone: the user's choice
+        kept in its localStorage, else the --lang flag or the configured default, else the browser's
+        own; inside the WebUI: its localization), else the --lang flag or the configured default."""
         saved = self.service.settings.language
-        return self.lang or (saved if saved != "auto" else browser)
+        return browser or self.lang or (saved if saved != "auto" else "")
 
     def zh(self, lang: str | None) -> bool:
         return is_zh(self.language(lang or ""))
@@ -153,7 +154,7 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
             **self.form_update(pending["instruction"] if armed else node.instruction, labels.names),
             c["before"]: self.files.full(parent.image) if parent else None,
             c["armed"]: armed, c["state"]: self._state(sid, node, **extra),
-            **self.suggestion_buttons(node.suggestions, armed),
+            **self.suggestion_buttons(node.suggestions, armed, labels.names, zh),
         }
 
     def unchanged(self, key: str) -> dict[Any, Any]:
@@ -245,13 +246,15 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
         """On page load: this browser's last session, and the settings as saved now (the page was
         built with the values of the server's start)."""
         client = client_of(request)
-        announce = {"restored": True, "language": self.language("auto")}
+        announce = {"restored": True}
         try:
             view = self.render(sid or None, client, overlay, lang, [], announce=announce)
         except ImgEditError:  # expired, deleted or someone else's: start afresh
             view = self.render(None, client, overlay, lang, [], announce=announce)
         settings = {w: widget_value(name, getattr(self.service.settings, name)) for name, w in self.c["settings"].items()}
-        return {**view, **settings, self.c["lang"]: lang}
+        if "language" in self.c["settings"]:  # this browser's, not the server's
+            settings[self.c["settings"]["language"]] = lang or "auto"
+        return {**view, **settings, self.c["lang"]: lang, self.c["executor_status"]: self.executor_status(self.zh(lang))}
 
     # ------------------------------------------------------------------ layout
     def build(self) -> gr.Blocks:
@@ -299,7 +302,7 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
     def wire(self) -> None:
         c = self.c
         c["restore"].click(self.safe(self.on_restore, "view"), [c["restore_in"], c["lang_in"], c["overlay"]],
-                           [*self.view, c["lang"], *c["settings"].values()], show_progress="hidden",
+                           [*self.view, c["lang"], *c["settings"].values(), c["executor_status"]], show_progress="hidden",
                            **args_js(3, restoreSession=0, language=1))
         c["new"].click(lambda lang: self.render(None, "", False, lang, []), [c["lang"]], self.view, show_progress="hidden")
         self.wire_chat()

@@ -4,13 +4,15 @@ image"), and the names the history strip gives its steps. No gradio here."""
 
 from __future__ import annotations
 
+import functools
+import json
+import re
+from pathlib import Path
 from typing import Any
 
 from ..core.instruction import plan_steps
-from ..core.labels import split_instance
-from ..planner.vocab import LABEL_ZH
-
-USER_MASK = "user_mask"
+from ..engine.replies import USER_MASK, label_name
+from ..planner.suggest import offline_suggestions
 
 # Operation names as the history strip and the replies say them.
 OPERATION_NAMES: dict[str, tuple[str, str]] = {
@@ -28,16 +30,6 @@ _SIGNED = {"brightness", "contrast", "saturation", "warmth"}
 def operation_name(operation: str, zh: bool) -> str:
     en, cn = OPERATION_NAMES.get(operation, (operation, operation))
     return cn if zh else en
-
-
-def label_name(label: str, zh: bool) -> str:
-    if label == USER_MASK:
-        return "涂抹的区域" if zh else "painted area"
-    base, number = split_instance(label)
-    name = LABEL_ZH.get(base, LABEL_ZH.get(base.replace(" ", "_"), base)) if zh else base.replace("_", " ")
-    if number is None:
-        return name
-    return f"第{number}个{name}" if zh else f"{name} {number}"
 
 
 def area(instruction: dict[str, Any], zh: bool) -> str:
@@ -118,6 +110,27 @@ def describe(instruction: dict[str, Any] | None, zh: bool) -> str:
 
 def touches_painted_area(instruction: dict[str, Any] | None) -> bool:
     return any(USER_MASK in (s.get("targets") or []) for s in plan_steps(instruction))
+
+
+@functools.cache
+def _zh_strings() -> dict[str, str]:
+    return json.loads((Path(__file__).parents[2] / "localizations" / "zh_CN.json").read_text("utf-8"))
+
+
+def ui_text(text: str, zh: bool, **values: Any) -> str:
+    """A text of the tab in its language (the dictionary the page translates the tab with,
+    `localizations/zh_CN.json`), with `values` filled in."""
+    return (_zh_strings().get(text, text) if zh else text).format(**values)
+
+
+def suggestion_text(suggestion: dict[str, Any], labels: list[str], zh: bool) -> str:
+    """A suggestion's button text in the tab's language: as stored when it is in that language, else
+    the offline suggestion for the same instruction, else the instruction in words."""
+    text, instruction = str(suggestion.get("text", "")), suggestion.get("instruction")
+    if bool(re.search(r"[\u3400-\u9fff]", text)) == zh or not isinstance(instruction, dict):
+        return text
+    same = offline_suggestions(labels, [], zh, lambda candidate: candidate == instruction, n=1)
+    return same[0]["text"] if same else describe(instruction, zh).rstrip("。.")
 
 
 def is_zh(lang: str | None) -> bool:

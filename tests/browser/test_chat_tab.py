@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 
 import numpy as np
@@ -310,23 +311,45 @@ def test_settings_are_saved(tab: Tab, app):
 
 
 def test_language_switch_and_browser_language(tab: Tab, browser, app, photo):
-    tab.open_settings()
-    lang = tab.page.locator("#imgedit_setting_language input")
-    lang.click()
-    tab.page.locator("#imgedit_setting_language li", has_text="zh_CN").click()
-    tab.page.locator("#imgedit_send").get_by_text("发送").wait_for()
-    assert tab.page.locator("#imgedit_undo").inner_text() == "撤销"
-    assert "画笔" in tab.page.locator("#imgedit_stage").inner_text()
-    tab.page.locator("#imgedit_settings_status").first.get_by_text("= zh_CN").wait_for()
-    assert app.config()["language"] == "zh_CN"
-    tab.shot("12-chinese")
+    def choose(on: Tab, lang: str) -> None:
+        on.open_settings()
+        on.page.locator("#imgedit_setting_language input").click()
+        on.page.locator("#imgedit_setting_language li", has_text=lang).click()
+
+    def suggestions(on: Tab) -> str:
+        return on.page.locator("#imgedit_suggestions").inner_text()
+
+    other_context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
+    try:
+        other = Tab(other_context.new_page(), app).open()  # a second user, in another browser
+        tab.upload(photo)
+        assert "Blur the background" in suggestions(tab)
+        choose(tab, "zh_CN")
+        tab.page.locator("#imgedit_send").get_by_text("发送").wait_for()
+        tab.page.locator("#imgedit_suggestions").get_by_text("把背景虚化").wait_for()  # the suggestions follow
+        assert tab.page.locator("#imgedit_undo").inner_text() == "撤销"
+        assert "画笔" in tab.page.locator("#imgedit_stage").inner_text()
+        assert "远程 WebUI 地址" in tab.page.locator("#imgedit_executor_status").first.inner_text()
+        steps = tab.page.locator("#imgedit_setting_steps input[type=number]")
+        steps.fill("21")
+        steps.press("Tab")
+        tab.page.locator("#imgedit_settings_status").first.get_by_text("已保存：采样步数 = 21").wait_for()
+        assert "language" not in app.config()  # the browser's choice, not the server's
+        tab.shot("12-chinese")
+        other.page.reload()
+        other.open()
+        other.page.locator("#imgedit_send").get_by_text("Send").wait_for()  # the other browser stays English
+        assert other.page.locator("#imgedit_undo").inner_text() == "Undo"
+    finally:
+        other_context.close()
     tab.page.reload()
     tab.open()
-    tab.page.locator("#imgedit_send").get_by_text("发送").wait_for()  # saved: still Chinese after a reload
-    tab.open_settings()
-    lang.click()
-    tab.page.locator("#imgedit_setting_language li", has_text="auto").click()
+    tab.page.locator("#imgedit_send").get_by_text("发送").wait_for()  # kept in this browser: Chinese after a reload
+    tab.page.locator("#imgedit_suggestions").get_by_text("把背景虚化").wait_for()
+    choose(tab, "auto")
     tab.page.locator("#imgedit_send").get_by_text("Send").wait_for()  # en-US browser: English again
+    tab.page.locator("#imgedit_suggestions").get_by_text("Blur the background").wait_for()
+    assert not re.search(r"[\u4e00-\u9fff]", suggestions(tab))
 
     # a Chinese browser gets the Chinese tab and a Chinese description of the picture
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
