@@ -448,3 +448,44 @@ def test_the_language_is_the_browsers_and_relabels_the_whole_tab(settings, photo
     restored = built.on_restore(sid, "en", False, REQUEST)  # another browser, in English
     assert restored[c["settings"]["language"]] == "en" and "Blur the background" in [restored[b]["value"] for b in c["sugg"]]
     assert "“Remote WebUI URL”" in restored[c["executor_status"]]
+
+
+def test_a_region_picked_from_the_legend_is_called_by_its_label(tab, photo):
+    import numpy as np
+
+    from lib_imgedit.core import images
+
+    built, _ = tab
+    c = built.c
+    sid = upload(built, photo)[c["sid"]]
+    store = built.service.store
+    labels = built.service.node_labels(store.get_node(sid, store.get_session(sid).current))
+
+    def drawn(mask: np.ndarray) -> str:
+        return "data:image/png;base64," + images.png_b64(images.encode_png(mask.astype(np.uint8) * 255))
+
+    out = ended(built, built.on_message(drawn(labels.masks["background"]), "blur it", sid, "t1", [], REQUEST))
+    said = [s for _, s in out[c["chat"]] if isinstance(s, str)][-1]
+    assert "the background" in said and "painted" not in said
+    assert store.get_node(sid, store.get_session(sid).current).instruction["targets"] == ["background"]
+    both = labels.masks["hair"] | labels.masks["face"]  # two picks: both named
+    out = ended(built, built.on_message(drawn(both), "make it brighter", sid, "t2", [], REQUEST))
+    said = [s for _, s in out[c["chat"]] if isinstance(s, str)][-1]
+    assert "painted" not in said and "face" in said and "hair" in said
+    brushed = np.zeros_like(both)
+    brushed[10:60, 10:60] = True  # a painted stroke is still the painted area
+    out = ended(built, built.on_message(drawn(brushed), "make it brighter", sid, "t3", [], REQUEST))
+    assert "painted area" in [s for _, s in out[c["chat"]] if isinstance(s, str)][-1]
+
+
+def test_the_form_speaks_to_a_person_not_to_a_language_model(tab):
+    from lib_imgedit.core.instruction import FIELD_HELP
+
+    built, _ = tab
+    for path, widget in built.c["form"].items():
+        config = widget.get_config()
+        label, info = config.get("label") or "", config.get("info") or ""
+        assert info not in FIELD_HELP.values(), (path, info)  # the schema's words for the model
+        assert info.lower() != label.lower(), f"{path} says its label twice"
+        assert "for the user" not in info and "sentence" not in info
+    assert built.c["form"]["adjust.grayscale"].get_config()["label"] == "Black and white"

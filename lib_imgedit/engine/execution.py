@@ -25,12 +25,13 @@ from ..core.errors import (
     InvalidInstruction,
     UpstreamError,
 )
-from ..core.instruction import EditInstruction, validate_plan
+from ..core.instruction import EditInstruction, EditPlan, validate_plan
 from ..core.labels import LabelMap
 from ..core.masks import build_mask, dilate
 from ..core.progress import ProgressFn
 from ..executors import ALWAYS, EXECUTORS, EditRequest, EditResult, Executor
 from ..executors.geometry import PictureExecutor
+from .replies import label_name
 from .service_core import ServiceCore
 
 log = logging.getLogger("imgedit")
@@ -223,6 +224,41 @@ def with_user_mask(labels: LabelMap, mask: np.ndarray) -> LabelMap:
     if not mask.any():
         raise BadRequest("the drawn mask is empty: paint over the region to edit")
     return LabelMap(labels.width, labels.height, {**labels.masks, USER_MASK: mask}, labels.faces, labels.source)
+
+
+def picked_labels(labels: LabelMap) -> list[str]:
+    """The labels the drawn mask is exactly made of (regions picked from the legend, not painted),
+    else none: the largest labels inside the mask whose union is the mask, pixel for pixel."""
+    drawn = labels.masks.get(USER_MASK)
+    if drawn is None:
+        return []
+    inside = [n for n, m in labels.masks.items() if n != USER_MASK and m.any() and not (m & ~drawn).any()]
+    inside.sort(key=lambda n: -int(labels.masks[n].sum()))
+    picked: list[str] = []
+    union = np.zeros_like(drawn)
+    for name in inside:
+        if (labels.masks[name] & ~union).any():
+            picked.append(name)
+            union |= labels.masks[name]
+    return picked if np.array_equal(union, drawn) else []
+
+
+def name_picked_area(plan: EditPlan, labels: LabelMap) -> EditPlan:
+    """A drawn mask that is exactly regions picked from the legend is those regions: the steps
+    target them by name, and the reply says "the background", not "the painted area"."""
+    picked = picked_labels(labels)
+    if not picked:
+        return plan
+    names = {zh: ("、" if zh else " and ").join(label_name(p, zh) for p in picked) for zh in (False, True)}
+
+    def said(text: str) -> str:
+        return text.replace(label_name(USER_MASK, False), names[False]).replace(label_name(USER_MASK, True), names[True])
+
+    for step in plan.steps:
+        if USER_MASK in step.targets:
+            step.targets = list(dict.fromkeys(picked + [t for t in step.targets if t != USER_MASK]))
+            step.reply = said(step.reply)
+    return EditPlan(plan.steps, said(plan.reply))
 
 
 def without_user_mask(labels: LabelMap) -> LabelMap:

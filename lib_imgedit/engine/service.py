@@ -34,7 +34,7 @@ from ..planner.templates import template_names
 from ..segment import SEGMENTERS, LabelMap
 from ..store import Message, Node, NodeBrief, Session
 from .conversation import HISTORY_TURNS, conversation_context, picture_context
-from .execution import USER_MASK, PlanExecution, on_drawn_mask, with_user_mask, without_user_mask
+from .execution import USER_MASK, PlanExecution, name_picked_area, on_drawn_mask, with_user_mask, without_user_mask
 from .labelling import Labelling
 from .phrase_targets import PhraseTargets, phrase_targets
 from .replies import describe_labels, no_change_reply, plan_reply, with_notes
@@ -239,7 +239,7 @@ class EditService(SessionViews, SessionTree, Labelling, PlanExecution):
             return TurnOutcome(session.id, node.id, reply, instruction=plan.to_dict(), planner=result.planner,
                                notes=result.notes, suggestions=node.suggestions)
         if mask_png is not None:
-            plan = EditPlan(on_drawn_mask(plan.steps), plan.reply)
+            plan = name_picked_area(EditPlan(on_drawn_mask(plan.steps), plan.reply), labels)
         started = time.perf_counter()
         try:
             face = self._source_face(session) if any(s.operation == "face_swap" for s in plan.steps) else None
