@@ -489,3 +489,23 @@ def test_the_form_speaks_to_a_person_not_to_a_language_model(tab):
         assert info.lower() != label.lower(), f"{path} says its label twice"
         assert "for the user" not in info and "sentence" not in info
     assert built.c["form"]["adjust.grayscale"].get_config()["label"] == "Black and white"
+
+
+def test_previous_sessions_lead_back_after_new_session(tab, photo):
+    built, _ = tab
+    c = built.c
+    first = upload(built, photo)[c["sid"]]
+    ended(built, built.on_message("", "make the photo brighter", first, "t1", [], REQUEST))
+    other = built.service.create_session("someone else").id  # not this client's: never listed
+    empty = built.service.create_session("anonymous").id  # no picture: nothing to go back to
+    known = ",".join([empty, first, other, "gone0000000000"])
+    fresh = built.on_new("", known, REQUEST)
+    assert fresh[c["sid"]] is None and fresh[c["chat"]] == [[None, WELCOME]]
+    choices = fresh[c["previous"]]["choices"]
+    assert len(choices) == 1 and choices[0].endswith(" · " + first[:8]) and fresh[c["previous"]]["visible"] is True
+    back = built.on_previous(choices[0], known, False, "", REQUEST)
+    assert back[c["sid"]] == first and "make the photo brighter" in [u for u, _ in back[c["chat"]]]
+    assert back[c["previous"]]["choices"] == [] and back[c["previous"]]["visible"] is False  # the one shown is not listed
+    restored = built.on_restore(first, "", False, REQUEST, known)
+    assert restored[c["previous"]]["choices"] == []
+    assert built.on_restore("", "", False, REQUEST, known)[c["previous"]]["choices"] == choices

@@ -242,7 +242,7 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
         return work.then(self.safe(self.on_turn_end, "view"), [c["sid"], c["overlay"], c["lang"], c["result"], c["since"]], self.view,
                          show_progress="hidden")
 
-    def on_restore(self, sid: str, lang: str, overlay: bool, request: gr.Request) -> dict[Any, Any]:
+    def on_restore(self, sid: str, lang: str, overlay: bool, request: gr.Request, known: str = "") -> dict[Any, Any]:
         """On page load: this browser's last session, and the settings as saved now (the page was
         built with the values of the server's start)."""
         client = client_of(request)
@@ -254,7 +254,8 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
         settings = {w: widget_value(name, getattr(self.service.settings, name)) for name, w in self.c["settings"].items()}
         if "language" in self.c["settings"]:  # this browser's, not the server's
             settings[self.c["settings"]["language"]] = lang or "auto"
-        return {**view, **settings, self.c["lang"]: lang, self.c["executor_status"]: self.executor_status(self.zh(lang))}
+        return {**view, **settings, self.c["lang"]: lang, self.c["executor_status"]: self.executor_status(self.zh(lang)),
+                **self.previous_sessions(known, client, view[self.c["sid"]])}
 
     # ------------------------------------------------------------------ layout
     def build(self) -> gr.Blocks:
@@ -286,7 +287,7 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
                 c["image"] = gr.Image(type="filepath", interactive=False, elem_id="imgedit_image", label="Current image")
                 c["state"] = gr.HTML(state_html({"session": ""}), elem_id="imgedit_state")
                 c["pick"] = gr.HTML("", elem_id="imgedit_pickmask")
-                for key in ("infotext", "mask", "restore_in", "lang_in", "pick_in", "task", "step_in"):
+                for key in ("infotext", "mask", "restore_in", "lang_in", "pick_in", "task", "step_in", "known_in"):
                     c[key] = gr.Textbox(elem_id=f"imgedit_{key}", label=key)
                 c["restore"] = gr.Button("restore", elem_id="imgedit_restore")
                 c["pick_btn"] = gr.Button("pick", elem_id="imgedit_pick")
@@ -301,10 +302,9 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
 
     def wire(self) -> None:
         c = self.c
-        c["restore"].click(self.safe(self.on_restore, "view"), [c["restore_in"], c["lang_in"], c["overlay"]],
-                           [*self.view, c["lang"], *c["settings"].values(), c["executor_status"]], show_progress="hidden",
-                           **args_js(3, restoreSession=0, language=1))
-        c["new"].click(lambda lang: self.render(None, "", False, lang, []), [c["lang"]], self.view, show_progress="hidden")
+        c["restore"].click(self.safe(self.on_restore, "view"), [c["restore_in"], c["lang_in"], c["overlay"], c["known_in"]],
+                           [*self.view, c["lang"], *c["settings"].values(), c["executor_status"], c["previous"]],
+                           show_progress="hidden", **args_js(4, restoreSession=0, language=1, knownSessions=3))
         self.wire_chat()
         self.wire_stage()
         self.wire_editor()

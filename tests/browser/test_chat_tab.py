@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import requests
 
-from tests.browser.driver import ARTIFACTS, Tab
+from tests.browser.driver import ARTIFACTS, App, Tab
 
 pytestmark = pytest.mark.browser
 DOCS_SHOT = ARTIFACTS.parents[1] / "docs" / "chat-edit.png"
@@ -287,6 +287,29 @@ def test_session_is_restored_after_reload(tab: Tab, photo):
     tab.page.locator("#imgedit_new").click()
     tab.page.wait_for_function("() => localStorage.getItem('imgedit_session') === null")
     assert tab.history_count() == 0
+    # ... and back to it from "Previous sessions"
+    previous = tab.page.locator("#imgedit_previous")
+    previous.locator("input").click()
+    previous.locator("li").filter(has_text=sid[:8]).click()
+    tab.page.wait_for_function(f"() => localStorage.getItem('imgedit_session') === '{sid}'")
+    tab.wait_chat("Applying brightness")
+    assert tab.history_count() == 2 and tab.state()["node"] == edited["node"]
+
+
+def test_a_picked_region_is_named_and_the_form_speaks_plainly(tab: Tab, photo):
+    tab.upload(photo)
+    tab.page.locator('#imgedit_legend .imgedit-legend-item[data-label="background"]').click()
+    tab.page.wait_for_function("() => document.querySelector('#imgedit_legend .imgedit-picked') !== null")
+    tab.type_and_enter("blur it")
+    tab.wait_chat("to the background.")
+    assert "painted" not in tab.chat_text()
+    assert _nodes(tab)[-1]["instruction"]["targets"] == ["background"]
+    tab.page.locator("#imgedit_instruction_box .tab-nav button", has_text="Form").click()
+    grayscale = tab.page.locator("#imgedit_form_adjust_grayscale")
+    grayscale.wait_for()
+    assert grayscale.inner_text().lower().count("black and white") == 1
+    form = tab.page.locator("#imgedit_instruction_box").inner_text()
+    assert "sentence for the user" not in form and "what to do: inpaint" not in form
 
 
 def test_settings_are_saved(tab: Tab, app):
@@ -303,11 +326,36 @@ def test_settings_are_saved(tab: Tab, app):
     steps.press("Tab")
     tab.page.locator("#imgedit_settings_status").first.get_by_text("Saved: Sampling steps = 33").wait_for()
     assert app.config()["steps"] == 33 == app.get("/config").json()["settings"]["steps"]
+    for field in ("webui_api_url", "openai_api_key", "download_large_models", "models_offline"):
+        assert tab.page.locator(f"#imgedit_setting_{field}").is_visible()
     tab.shot("11-settings")
     tab.page.reload()  # the page shows the settings as saved, not as they were when the server started
     tab.open()
     tab.page.wait_for_function("() => document.querySelector('#imgedit_setting_steps input[type=number]').value === '33'")
     assert tab.page.locator("#imgedit_setting_preset input").input_value() == "fast"
+
+
+def test_a_secret_setting_is_written_never_shown(browser, tmp_path):
+    own = App(tmp_path)  # its own server: the key must not reach the other tests' app
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
+    try:
+        tab = Tab(context.new_page(), own).open()
+        tab.open_settings()
+        key = tab.page.locator("#imgedit_setting_openai_api_key input")
+        assert key.get_attribute("type") == "password" and key.get_attribute("placeholder") == "not set"
+        key.fill("sk-browser-test")
+        key.press("Tab")
+        tab.page.locator("#imgedit_settings_status").first.get_by_text("OpenAI API key for image edits = set").wait_for()
+        assert own.config()["openai_api_key"] == "sk-browser-test" and key.input_value() == ""
+        tab.page.reload()
+        tab.open()
+        tab.open_settings()
+        tab.page.wait_for_function(
+            "() => document.querySelector('#imgedit_setting_openai_api_key input').placeholder === 'set'")
+        assert "sk-browser-test" not in tab.page.content() and key.input_value() == ""
+    finally:
+        context.close()
+        own.stop()
 
 
 def test_language_switch_and_browser_language(tab: Tab, browser, app, photo):
