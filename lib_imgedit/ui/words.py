@@ -120,7 +120,8 @@ def _zh_strings() -> dict[str, str]:
 def ui_text(text: str, zh: bool, **values: Any) -> str:
     """A text of the tab in its language (the dictionary the page translates the tab with,
     `localizations/zh_CN.json`), with `values` filled in."""
-    return (_zh_strings().get(text, text) if zh else text).format(**values)
+    said = _zh_strings().get(text, text) if zh else text
+    return said.format(**values) if values else said  # a text without values may hold braces
 
 
 def suggestion_text(suggestion: dict[str, Any], labels: list[str], zh: bool) -> str:
