@@ -246,6 +246,9 @@ def test_a_no_op_says_so_and_adds_no_step(tab, photo):
     out = ended(built, built.on_message("", "crop it to a square", sid, "t1", [], REQUEST))
     assert out[c["chat"]][-1][1] == "The picture is already square, so nothing was changed and no step was added."
     assert len(built.service.store.nodes(sid)) == 1 and len(out[c["gallery"]]) == 1
+    node = built.service.store.nodes(sid)[0]
+    turn = built.service.message(sid, "anonymous", "crop it to a square")  # the API's answer: the picture as it stays
+    assert turn.node_id == node.id and turn.image_png == built.service.blobs.get(node.image)
     out = ended(built, built.on_message("", "crop it to 16:9", sid, "t2", [], REQUEST))  # a real crop still is a step
     assert len(built.service.store.nodes(sid)) == 2
     assert any(isinstance(said, str) and said.startswith("Cropped") for _, said in out[c["chat"]][-3:])

@@ -252,8 +252,8 @@ class EditService(SessionViews, SessionTree, Labelling, PlanExecution):
             reply = no_change_reply(plan, zh)
             msg = self.store.new_message(session.id, "assistant", reply, node=node.id, data={"unchanged": True})
             self.store.commit_turn(session.id, [], [user_msg, msg], None, expect_current=session.current)
-            return TurnOutcome(session.id, node.id, reply, instruction=plan.to_dict(), planner=result.planner,
-                               notes=result.notes, suggestions=node.suggestions)
+            return TurnOutcome(session.id, node.id, reply, self.blobs.get(node.image), plan.to_dict(), planner=result.planner,
+                               notes=result.notes, suggestions=node.suggestions)  # the picture as it stays
         seconds = time.perf_counter() - started
         results = done.results
         new_labels = without_user_mask(done.labels)
