@@ -119,7 +119,7 @@ class PlanExecution(ServiceCore):
             reasons: list[str] = []
             ex = next(self._serving(req, reasons), None)
             if ex is None:
-                raise ExecutorUnavailable(f"{step_name(i, n, step)} {self._needs(step.operation)}; nothing was changed.",
+                raise ExecutorUnavailable(f"{step_name(i, n, step)} {self._needs(step.operation, reasons)}; nothing was changed.",
                                           [{"step": i, "operation": step.operation, "tried": reasons}])
             if isinstance(ex, PictureExecutor):
                 labels = ex.labels_after(req)
@@ -203,11 +203,17 @@ class PlanExecution(ServiceCore):
         if tried:
             raise UpstreamError(f"every executor that could run '{op}' failed; nothing was changed. Tried: "
                                 + "; ".join(reasons), [{"operation": op, "tried": reasons}])
-        raise ExecutorUnavailable(f"'{op}' {self._needs(op)}; nothing was changed.", [{"operation": op, "tried": reasons}])
+        raise ExecutorUnavailable(f"'{op}' {self._needs(op, reasons)}; nothing was changed.", [{"operation": op, "tried": reasons}])
 
-    def _needs(self, op: str) -> str:
-        """Why nothing here can run `op`, as the user can act on it: Stable Diffusion when a generative
-        backend would (also a removal too large for the built-in fill), else that nothing here does it."""
+    def _needs(self, op: str, reasons: list[str]) -> str:
+        """Why nothing here can run `op`, as the user can act on it: what a ready generative backend
+        lacks for it (e.g. a face swap extension), else Stable Diffusion when a generative backend
+        would do it (also a removal too large for the built-in fill), else that nothing here does it."""
+        for ex in self.executors():
+            if ex.generative and op in ex.operations and ex.available()[0]:
+                why = next((r.partition(": ")[2] for r in reasons if r.startswith(f"{ex.name}: ")), "")
+                if why:
+                    return f"cannot run here: {why}"
         if self.rules["operations"].get(op, {}).get("generative") or any(
                 cls.generative and op in cls.operations for cls in EXECUTORS.values()):
             return f"needs {_NEEDS_SD}"
