@@ -12,9 +12,12 @@
   }
 
   /* ---------------------------------------------------------------- language (standalone only) */
+  // This browser's choice, kept in its localStorage: never the server's, so one user's choice
+  // changes no other browser.
+  const LANG_KEY = "imgedit_language";
   function language() {
     if (!cfg) return String((window.opts && window.opts.localization) || "");
-    const want = st.lang || cfg.lang || "auto";
+    const want = st.lang || localStorage.getItem(LANG_KEY) || cfg.lang || "auto";
     if (want !== "auto") return want;
     const nav = (navigator.languages && navigator.languages[0]) || navigator.language || "";
     return nav.toLowerCase().startsWith("zh") ? "zh_CN" : "en";
@@ -59,7 +62,9 @@
     language,
     setLanguage(lang) {
       st.lang = lang;
+      localStorage.setItem(LANG_KEY, lang);
       translate();
+      return language(); // what the choice means here ("auto": the browser's), for the Python side
     },
   });
 })();

@@ -28,14 +28,14 @@
     if (!sg) return;
     const s = readState();
     if (s) {
-      if (s.restored && !st.restored) {
-        st.restored = true;
-        if (cfg && s.language) window.imgedit.setLanguage(s.language); // as saved now, not at the server's start
-      }
+      if (s.restored && !st.restored) st.restored = true;
       const full = "session" in s; // an error answer carries only the end of the turn
       if (full && s.session !== st.session) {
         st.session = s.session;
-        if (s.session) localStorage.setItem(SESSION_KEY, s.session);
+        if (s.session) {
+          localStorage.setItem(SESSION_KEY, s.session);
+          remember(s.session);
+        }
         else if (st.restored) localStorage.removeItem(SESSION_KEY);
       }
       if (s.turn && s.turn !== st.lastTurn) {
@@ -102,8 +102,23 @@
     if (t && t.closest && t.closest("#imgedit_overlay")) schedule();
   }, true);
 
+  // This browser's sessions, most recent first, for "Previous sessions" (the server checks each).
+  const KNOWN_KEY = "imgedit_sessions";
+  function known() {
+    try {
+      const ids = JSON.parse(localStorage.getItem(KNOWN_KEY) || "[]");
+      return Array.isArray(ids) ? ids.filter((id) => typeof id === "string") : [];
+    } catch (e) {
+      return [];
+    }
+  }
+  function remember(id) {
+    localStorage.setItem(KNOWN_KEY, JSON.stringify([id, ...known().filter((k) => k !== id)].slice(0, 20)));
+  }
+
   /* ---------------------------------------------------------------- start */
   window.imgedit.restoreSession = () => localStorage.getItem(SESSION_KEY) || "";
+  window.imgedit.knownSessions = () => known().join(",");
 
   let tries = 0;
   function restore() {

@@ -84,14 +84,18 @@ def test_the_edit_examples_are_documented():
         assert f".venv/bin/python -m lib_imgedit {example}" in README
 
 
+def _walk() -> str:
+    walk = README[README.index("### A walk through with curl"):]
+    return walk[walk.index("```sh") + 5:walk.index("```\n", walk.index("```sh") + 5)]
+
+
 def test_the_curl_walk_through_uses_real_routes(settings):
     from fastapi.routing import APIRoute
 
     from lib_imgedit.app.standalone import create_app
     from lib_imgedit.engine.service import EditService
 
-    walk = README[README.index("### A walk through with curl"):]
-    walk = walk[walk.index("```sh"):walk.index("```\n", walk.index("```sh") + 5)]
+    walk = _walk()
     calls = re.findall(r"curl -s (?:-o \S+ )?(?:-X (\w+) )?\$API(/\S*)", walk)
     routes = [r for r in create_app(EditService(settings), with_ui=False).routes if isinstance(r, APIRoute)
               and "{path:path}" not in r.path]
@@ -103,3 +107,57 @@ def test_the_curl_walk_through_uses_real_routes(settings):
         assert any(r.path_regex.match(concrete) and (method or "GET") in r.methods for r in routes), path
     for step in ("/sessions/$SID/image", "/sessions/$SID/message", "/sessions/$SID/undo", "/nodes/$NODE/image"):
         assert step in walk
+
+
+def test_the_curl_walk_through_runs_against_a_real_serve_prints_no_base64_and_writes_into_run(tmp_path):
+    """The walk as a reader runs it, from a checkout with its venv, against `serve` (models offline:
+    nothing leaves this machine): every command succeeds, the answers shown are short, the files land in run/."""
+    import json
+    import subprocess
+
+    from servers import Server
+
+    repo = tmp_path / "checkout"
+    (repo / "run").mkdir(parents=True)  # as the README's serve line makes it
+    (repo / ".venv" / "bin").mkdir(parents=True)
+    venv_python = repo / ".venv" / "bin" / "python"
+    venv_python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    venv_python.chmod(0o755)
+    with Server(tmp_path / "data", env={"IMGEDIT_MODELS_OFFLINE": "1"}) as server:
+        script = _walk().replace("http://127.0.0.1:7861", server.url)
+        ran = subprocess.run(["bash", "-e", "-c", script], cwd=repo, capture_output=True, text=True, timeout=300)
+    assert ran.returncode == 0 and not ran.stderr, ran.stderr
+    lines = ran.stdout.splitlines()
+    assert len(lines) == 5 and all(len(line) < 2000 for line in lines), [x[:300] for x in lines]  # no base64
+    assert "iVBOR" not in ran.stdout
+    upload, blur, _, history, refused = (json.loads(line) for line in lines)
+    assert upload["reply"].startswith("I can see") and blur["instruction"]["adjust"] == {"blur": 0.5}
+    assert history["current"] == blur["node_id"] and refused["status"] == 405
+    assert sorted(p.name for p in (repo / "run").iterdir()) == ["edited.png", "photo.png", "upload.json"]
+    assert (repo / "run" / "edited.png").read_bytes().startswith(b"\x89PNG")
+    assert sorted(p.name for p in repo.iterdir()) == [".venv", "run"]  # nothing in the checkout's root
+    ignored = (ROOT / ".gitignore").read_text("utf-8").split()
+    assert "/run/" in ignored and "mkdir -p run && " in blocks("bash")[1] and "> run/serve.log" in blocks("bash")[1]
+
+
+def test_try_it_names_the_first_uploads_download():
+    from lib_imgedit.core.config import Settings
+    from lib_imgedit.models.catalog import catalog
+    from lib_imgedit.models.offers import LARGE_MB
+
+    models = catalog()
+    chain = [models[n] for n in Settings().segmenter_order if n in models and models[n].size_mb <= LARGE_MB]
+    total = sum(m.size_mb for m in chain)
+    try_it = README[README.index("## Try it"):README.index("### Command line")]
+    assert f"about {total:.0f} MB of segmentation models" in try_it
+    assert all(f"{m.size_mb:g} MB" in try_it for m in chain)
+    assert "Without them" in try_it
+
+
+def test_every_table_row_belongs_to_a_table():
+    """A row after a paragraph is not part of the table above it (the Limits table once had one)."""
+    lines = [line.strip() for line in README.splitlines()]
+    for i, line in enumerate(lines):
+        if line.startswith("|"):
+            header = i + 1 < len(lines) and re.fullmatch(r"\|(\s*:?-+:?\s*\|)+", lines[i + 1])
+            assert header or lines[i - 1].startswith("|"), f"README.md line {i + 1}: a table row outside a table: {line}"

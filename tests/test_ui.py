@@ -139,11 +139,15 @@ def test_a_failed_turn_is_kept_in_the_conversation_and_changes_nothing(tab, phot
     assert built.render(None, "anonymous", False, "", [])[c["chat"]] == [[None, WELCOME]]
     sid = upload(built, photo)[c["sid"]]
     out = ended(built, built.on_message("", "replace the background with a beach", sid, "t2", [], REQUEST))
-    assert "needs a generative backend" in out[c["chat"]][-1][1] and "imgedit-chat-error" in out[c["chat"]][-1][1]
+    said = out[c["chat"]][-1][1]
+    assert "needs Stable Diffusion" in said and "imgedit-chat-error" in said
+    # one plain sentence naming the Settings fields as the tab shows them; no executor names or keys
+    assert "“Remote WebUI URL”" in said and "“OpenAI API key for image edits”" in said
+    assert not any(word in said for word in ("Tried", "webui_api", "openai_images", "local", "LaMa", "_url", "api_key"))
     assert len(built.service.store.nodes(sid)) == 1
     # stored: a reload (a render from storage, no notes) still shows the request and its failure
     again = built.render(sid, "anonymous", False, "", [])[c["chat"]]
-    assert again[-1][0] == "replace the background with a beach" and "needs a generative backend" in again[-1][1]
+    assert again[-1][0] == "replace the background with a beach" and "needs Stable Diffusion" in again[-1][1]
     failed = built.service.store.messages(sid)[-1]
     assert failed.data["failed"] is True and failed.data["error"]["message"].startswith(failed.text[:20])
 
@@ -233,6 +237,77 @@ def test_settings_are_saved_and_a_preset_sets_many(tab):
     assert "imgedit-status-error" in out[c["settings_status"]]
     out = built.on_preset("creative")
     assert out[c["settings"]["steps"]] == 30 and built.service.settings.controlnet_weight == 0.45
+
+
+def test_a_no_op_says_so_and_adds_no_step(tab, photo):
+    built, _ = tab
+    c = built.c
+    sid = upload(built, photo)[c["sid"]]  # 256 x 256
+    out = ended(built, built.on_message("", "crop it to a square", sid, "t1", [], REQUEST))
+    assert out[c["chat"]][-1][1] == "The picture is already square, so nothing was changed and no step was added."
+    assert len(built.service.store.nodes(sid)) == 1 and len(out[c["gallery"]]) == 1
+    node = built.service.store.nodes(sid)[0]
+    turn = built.service.message(sid, "anonymous", "crop it to a square")  # the API's answer: the picture as it stays
+    assert turn.node_id == node.id and turn.image_png == built.service.blobs.get(node.image)
+    out = ended(built, built.on_message("", "crop it to 16:9", sid, "t2", [], REQUEST))  # a real crop still is a step
+    assert len(built.service.store.nodes(sid)) == 2
+    assert any(isinstance(said, str) and said.startswith("Cropping") for _, said in out[c["chat"]][-3:])
+    out = ended(built, built.on_message("", "裁剪成16:9", sid, "t3", [], REQUEST))
+    assert out[c["chat"]][-1][1] == "图片已经是16:9 的比例了，没有改动，也没有新增步骤。"
+    assert len(built.service.store.nodes(sid)) == 2
+
+
+def _reply_strings() -> list[str]:
+    """Every string literal (an f-string's fixed parts joined) the package could say to a user,
+    outside the settings' own definitions, the tab and the WebUI adapter."""
+    import ast
+
+    skip = ("core/config.py", "ui/", "host/", "app/cli.py")
+    out = []
+    for path in (ROOT / "lib_imgedit").rglob("*.py"):
+        if str(path.relative_to(ROOT / "lib_imgedit")).startswith(skip):
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                out.append(node.value)
+            elif isinstance(node, ast.JoinedStr):
+                out.append("".join(v.value for v in node.values if isinstance(v, ast.Constant)))
+    return out
+
+
+def test_every_setting_a_reply_names_is_in_the_tabs_settings(tab):
+    from lib_imgedit.core.config import Settings
+    from lib_imgedit.engine.execution import _NEEDS_SD
+    from lib_imgedit.ui.settings import shown_labels
+
+    built, _ = tab
+    said = _reply_strings() + [_NEEDS_SD]
+    labels = {meta["label"] for _, _, meta in Settings.field_meta()}
+    quoted = [q + label + e for label in labels for q, e in (("“", "”"), ("'", "'"), ('"', '"'))]
+    named = {q[1:-1] for q in quoted if any(q in s for s in said)}  # a reply sends the user to a field by its label, quoted
+    assert {"Download large models without asking", "Remote WebUI URL", "OpenAI API key for image edits"} <= named
+    assert named <= shown_labels(), f"replies name settings the tab does not show: {named - shown_labels()}"
+    widgets = {w.label for w in built.c["settings"].values()}
+    assert named <= widgets | {"Language of the tab"}  # inside the WebUI the tab has no language field
+    keys = [n for n, _, _ in Settings.field_meta() if "_" in n]
+    sends = [s for s in said if "in Settings" in s]
+    assert sends and not [s for s in sends if any(k in s for k in keys)], "a reply names a settings key, not its label"
+
+
+def test_secret_settings_are_write_only(tab):
+    built, _ = tab
+    c = built.c
+    key = c["settings"]["openai_api_key"]
+    assert key.type == "password" and key.value == "" and key.placeholder == "not set"
+    out = built.on_setting("openai_api_key")("sk-test-123", None, REQUEST)
+    assert built.service.settings.openai_api_key == "sk-test-123"
+    assert "OpenAI API key for image edits = set" in out[c["settings_status"]] and "sk-test" not in out[c["settings_status"]]
+    assert out[key]["value"] == "" and out[key]["placeholder"] == "set"
+    assert list(built.on_setting("openai_api_key")("", None, REQUEST)) == [c["settings_status"]]  # empty: kept
+    assert built.service.settings.openai_api_key == "sk-test-123"
+    restored = built.on_restore("", "", False, REQUEST)
+    assert restored[key]["value"] == "" and restored[key]["placeholder"] == "set"
+    assert "sk-test" not in json.dumps(built.blocks.config)
 
 
 def test_only_the_progress_box_shows_a_turns_progress(tab):
@@ -348,3 +423,92 @@ def test_the_tab_reads_as_much_for_a_long_session_as_for_a_short_one(tab, photo,
             built.on_send("a bit darker", sid, [], "", REQUEST)
             rows.append(counter.rows)
     assert rows[0] == rows[1] > 0
+
+
+def test_the_language_is_the_browsers_and_relabels_the_whole_tab(settings, photo):
+    built = ChatEditTab(EditService(settings), RecordingHost(), standalone=True, lang="")
+    built.build()
+    c = built.c
+    zh_view = ended(built, built.on_upload(SimpleNamespace(name=str(photo)), None, "zh_CN", [], REQUEST), "zh_CN")
+    sid = zh_view[c["sid"]]
+    listed = zh_view[c["chat"]][-1][1].split("。")[0]  # the labels, before the notes on models
+    assert listed.startswith("我在图中看到：人物") and "头发" in listed and not re.search("[a-z]{2,}", listed.replace("&lt;", ""))  # the chips' names
+    zh_buttons = [zh_view[b]["value"] for b in c["sugg"] if zh_view[b]["visible"]]
+    assert zh_buttons and all(re.search(r"[\u4e00-\u9fff]", t) for t in zh_buttons)
+
+    en = built.on_language("en", sid, False, [], None, REQUEST)  # back to English: the suggestions too
+    en_buttons = [en[b]["value"] for b in c["sugg"] if en[b]["visible"]]
+    assert len(en_buttons) == len(zh_buttons) and not any(re.search(r"[\u4e00-\u9fff]", t) for t in en_buttons)
+    assert "Blur the background" in en_buttons and en[c["lang"]] == "en"
+    assert "✓ <b>local</b>" in en[c["executor_status"]] and "“Remote WebUI URL”" in en[c["executor_status"]]
+    again = built.on_language("zh_CN", sid, False, [], None, REQUEST)
+    assert "把背景虚化" in [again[b]["value"] for b in c["sugg"]] and "远程 WebUI 地址" in again[c["executor_status"]]
+    saved = built.on_setting("steps")(33, sid, REQUEST, "zh_CN")[c["settings_status"]]
+    assert "已保存：采样步数 = 33" in saved
+    # the choice is the browser's: nothing of it is saved for the server, nor changes its settings
+    config = json.loads((Path(settings.data_dir) / "config.json").read_text("utf-8"))
+    assert "language" not in config and built.service.settings.language == "auto"
+    restored = built.on_restore(sid, "en", False, REQUEST)  # another browser, in English
+    assert restored[c["settings"]["language"]] == "en" and "Blur the background" in [restored[b]["value"] for b in c["sugg"]]
+    assert "“Remote WebUI URL”" in restored[c["executor_status"]]
+
+
+def test_a_region_picked_from_the_legend_is_called_by_its_label(tab, photo):
+    import numpy as np
+
+    from lib_imgedit.core import images
+
+    built, _ = tab
+    c = built.c
+    sid = upload(built, photo)[c["sid"]]
+    store = built.service.store
+    labels = built.service.node_labels(store.get_node(sid, store.get_session(sid).current))
+
+    def drawn(mask: np.ndarray) -> str:
+        return "data:image/png;base64," + images.png_b64(images.encode_png(mask.astype(np.uint8) * 255))
+
+    out = ended(built, built.on_message(drawn(labels.masks["background"]), "blur it", sid, "t1", [], REQUEST))
+    said = [s for _, s in out[c["chat"]] if isinstance(s, str)][-1]
+    assert "the background" in said and "painted" not in said
+    assert store.get_node(sid, store.get_session(sid).current).instruction["targets"] == ["background"]
+    both = labels.masks["hair"] | labels.masks["face"]  # two picks: both named
+    out = ended(built, built.on_message(drawn(both), "make it brighter", sid, "t2", [], REQUEST))
+    said = [s for _, s in out[c["chat"]] if isinstance(s, str)][-1]
+    assert "painted" not in said and "face" in said and "hair" in said
+    brushed = np.zeros_like(both)
+    brushed[10:60, 10:60] = True  # a painted stroke is still the painted area
+    out = ended(built, built.on_message(drawn(brushed), "make it brighter", sid, "t3", [], REQUEST))
+    assert "painted area" in [s for _, s in out[c["chat"]] if isinstance(s, str)][-1]
+
+
+def test_the_form_speaks_to_a_person_not_to_a_language_model(tab):
+    from lib_imgedit.core.instruction import FIELD_HELP
+
+    built, _ = tab
+    for path, widget in built.c["form"].items():
+        config = widget.get_config()
+        label, info = config.get("label") or "", config.get("info") or ""
+        assert info not in FIELD_HELP.values(), (path, info)  # the schema's words for the model
+        assert info.lower() != label.lower(), f"{path} says its label twice"
+        assert "for the user" not in info and "sentence" not in info
+    assert built.c["form"]["adjust.grayscale"].get_config()["label"] == "Black and white"
+
+
+def test_previous_sessions_lead_back_after_new_session(tab, photo):
+    built, _ = tab
+    c = built.c
+    first = upload(built, photo)[c["sid"]]
+    ended(built, built.on_message("", "make the photo brighter", first, "t1", [], REQUEST))
+    other = built.service.create_session("someone else").id  # not this client's: never listed
+    empty = built.service.create_session("anonymous").id  # no picture: nothing to go back to
+    known = ",".join([empty, first, other, "gone0000000000"])
+    fresh = built.on_new("", known, REQUEST)
+    assert fresh[c["sid"]] is None and fresh[c["chat"]] == [[None, WELCOME]]
+    choices = fresh[c["previous"]]["choices"]
+    assert len(choices) == 1 and choices[0].endswith(" · " + first[:8]) and fresh[c["previous"]]["visible"] is True
+    back = built.on_previous(choices[0], known, False, "", REQUEST)
+    assert back[c["sid"]] == first and "make the photo brighter" in [u for u, _ in back[c["chat"]]]
+    assert back[c["previous"]]["choices"] == [] and back[c["previous"]]["visible"] is False  # the one shown is not listed
+    restored = built.on_restore(first, "", False, REQUEST, known)
+    assert restored[c["previous"]]["choices"] == []
+    assert built.on_restore("", "", False, REQUEST, known)[c["previous"]]["choices"] == choices

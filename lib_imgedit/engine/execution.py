@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
+from ..core.config import Settings
 from ..core.errors import (
     BadRequest,
     ExecutorUnavailable,
@@ -26,12 +27,13 @@ from ..core.errors import (
     InvalidInstruction,
     UpstreamError,
 )
-from ..core.instruction import EditInstruction, validate_plan
+from ..core.instruction import EditInstruction, EditPlan, validate_plan
 from ..core.labels import LabelMap
 from ..core.masks import build_mask, dilate
 from ..core.progress import ProgressFn
 from ..executors import ALWAYS, EXECUTORS, EditRequest, EditResult, Executor
 from ..executors.geometry import PictureExecutor
+from .replies import label_name
 from .service_core import ServiceCore
 
 log = logging.getLogger("imgedit")
@@ -40,7 +42,11 @@ USER_MASK = "user_mask"
 # Operations on a region: with a drawn mask they act on what was drawn. Picture operations act on the
 # whole picture, whatever was drawn.
 REGION_OPERATIONS = ("inpaint", "recolor", "remove", "adjust", "face_swap")
-_NEEDS_SD = "Stable Diffusion (run inside the WebUI, or set a remote WebUI URL, a ComfyUI URL or an OpenAI API key in Settings)"
+_SETTING = {name: meta["label"] for name, _, meta in Settings.field_meta()}
+# What a refused generative edit needs, in one sentence naming the Settings fields as the tab shows
+# them; which executors were tried and why goes to the error's details (the API), not to the user.
+_NEEDS_SD = (f"Stable Diffusion, which is not set up here: use the tab inside the WebUI, or set "
+             f"“{_SETTING['webui_api_url']}”, “{_SETTING['comfyui_url']}” or “{_SETTING['openai_api_key']}” in Settings")
 
 
 @dataclass
@@ -124,12 +130,8 @@ class PlanExecution:
             reasons: list[str] = []
             ex = next(self._serving(req, reasons), None)
             if ex is None:
-                generative = self.core.rules["operations"].get(step.operation, {}).get("generative")
-                needs = f"a generative backend: {_NEEDS_SD}" if generative else "an executor that does it"
-                raise ExecutorUnavailable(
-                    f"{step_name(i, n, step)} needs {needs}; nothing was changed. Tried: "
-                    + "; ".join(reasons or ["no executor configured"]),
-                    [{"step": i, "operation": step.operation, "tried": reasons}])
+                raise ExecutorUnavailable(f"{step_name(i, n, step)} {self._needs(step.operation, reasons)}; nothing was changed.",
+                                          [{"step": i, "operation": step.operation, "tried": reasons}])
             if isinstance(ex, PictureExecutor):
                 labels = ex.labels_after(req)
                 image = np.broadcast_to(np.zeros(3, np.uint8), (labels.height, labels.width, 3))
@@ -212,10 +214,21 @@ class PlanExecution:
         if tried:
             raise UpstreamError(f"every executor that could run '{op}' failed; nothing was changed. Tried: "
                                 + "; ".join(reasons), [{"operation": op, "tried": reasons}])
-        raise ExecutorUnavailable(
-            f"'{op}' needs a generative backend: {_NEEDS_SD}. Tried: " + "; ".join(reasons or ["no executor configured"]),
-            [{"operation": op, "tried": reasons}],
-        )
+        raise ExecutorUnavailable(f"'{op}' {self._needs(op, reasons)}; nothing was changed.", [{"operation": op, "tried": reasons}])
+
+    def _needs(self, op: str, reasons: list[str]) -> str:
+        """Why nothing here can run `op`, as the user can act on it: what a ready generative backend
+        lacks for it (e.g. a face swap extension), else Stable Diffusion when a generative backend
+        would do it (also a removal too large for the built-in fill), else that nothing here does it."""
+        for ex in self.executors():
+            if ex.generative and op in ex.operations and ex.available()[0]:
+                why = next((r.partition(": ")[2] for r in reasons if r.startswith(f"{ex.name}: ")), "")
+                if why:
+                    return f"cannot run here: {why}"
+        if self.core.rules["operations"].get(op, {}).get("generative") or any(
+                cls.generative and op in cls.operations for cls in EXECUTORS.values()):
+            return f"needs {_NEEDS_SD}"
+        return "cannot be done by any backend set up here"
 
 
 def _step_progress(progress: ProgressFn | None, i: int, n: int) -> ProgressFn | None:
@@ -228,6 +241,41 @@ def with_user_mask(labels: LabelMap, mask: np.ndarray) -> LabelMap:
     if not mask.any():
         raise BadRequest("the drawn mask is empty: paint over the region to edit")
     return LabelMap(labels.width, labels.height, {**labels.masks, USER_MASK: mask}, labels.faces, labels.source)
+
+
+def picked_labels(labels: LabelMap) -> list[str]:
+    """The labels the drawn mask is exactly made of (regions picked from the legend, not painted),
+    else none: the largest labels inside the mask whose union is the mask, pixel for pixel."""
+    drawn = labels.masks.get(USER_MASK)
+    if drawn is None:
+        return []
+    inside = [n for n, m in labels.masks.items() if n != USER_MASK and m.any() and not (m & ~drawn).any()]
+    inside.sort(key=lambda n: -int(labels.masks[n].sum()))
+    picked: list[str] = []
+    union = np.zeros_like(drawn)
+    for name in inside:
+        if (labels.masks[name] & ~union).any():
+            picked.append(name)
+            union |= labels.masks[name]
+    return picked if np.array_equal(union, drawn) else []
+
+
+def name_picked_area(plan: EditPlan, labels: LabelMap) -> EditPlan:
+    """A drawn mask that is exactly regions picked from the legend is those regions: the steps
+    target them by name, and the reply says "the background", not "the painted area"."""
+    picked = picked_labels(labels)
+    if not picked:
+        return plan
+    names = {zh: ("、" if zh else " and ").join(label_name(p, zh) for p in picked) for zh in (False, True)}
+
+    def said(text: str) -> str:
+        return text.replace(label_name(USER_MASK, False), names[False]).replace(label_name(USER_MASK, True), names[True])
+
+    for step in plan.steps:
+        if USER_MASK in step.targets:
+            step.targets = list(dict.fromkeys(picked + [t for t in step.targets if t != USER_MASK]))
+            step.reply = said(step.reply)
+    return EditPlan(plan.steps, said(plan.reply))
 
 
 def without_user_mask(labels: LabelMap) -> LabelMap:

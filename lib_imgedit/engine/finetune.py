@@ -77,7 +77,8 @@ def examples(service: EditService, template_name: str = "") -> Iterator[dict[str
 def export_finetune(service: EditService, out: str | os.PathLike, template_name: str = "") -> int:
     """Write the accepted turns of every session to `out` (JSONL); returns how many."""
     if not service.settings.export_finetune:
-        raise Forbidden("exporting a fine-tuning data set is off: set export_finetune to true in Settings "
+        raise Forbidden("exporting a fine-tuning data set is off: turn on “Allow exporting accepted turns as a "
+                        "fine-tuning data set” in Settings "
                         "(or IMGEDIT_EXPORT_FINETUNE=1) to allow it")
     path = Path(out)
     tmp = path.with_name(path.name + ".tmp")

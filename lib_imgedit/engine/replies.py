@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.describe import describe_step, joined
+from ..core.describe import region_name as label_name
 from ..core.instruction import EditPlan
 from ..core.labels import LabelMap, percent
 
@@ -13,7 +14,7 @@ def describe_labels(labels: LabelMap, zh: bool) -> str:
     items = labels.summary()
     if not items:
         return "我没有识别出明确的区域，可以对整张图片进行编辑。" if zh else "I found no distinct regions; edits will apply to the whole picture."
-    parts = ", ".join(f"{i['name']} ({percent(i['share'])})" for i in items)
+    parts = ("、" if zh else ", ").join(f"{label_name(i['name'], zh)} ({percent(i['share'])})" for i in items)
     faces = len(labels.faces)
     if zh:
         extra = f"，共 {faces} 张脸（从左到右编号）" if faces > 1 else ""
@@ -33,6 +34,20 @@ def plan_reply(plan: EditPlan, zh: bool, before: list[dict[str, Any]]) -> str:
         said.append(step.reply if step.reply and not step.is_picture else describe_step(data, "reply", zh, done))
         done.append(data)
     return joined(said, "reply", zh)
+
+
+def no_change_reply(plan: EditPlan, zh: bool) -> str:
+    """A plan whose result is the picture as it was (no step is stored): what is already so."""
+    step = plan.steps[0] if len(plan.steps) == 1 else None
+    if step is not None and step.operation == "crop" and step.aspect and not step.targets:
+        width, _, height = step.aspect.partition(":")
+        square = width == height
+        if zh:
+            return f"图片已经是{'正方形' if square else step.aspect + ' 的比例'}了，没有改动，也没有新增步骤。"
+        return f"The picture is already {'square' if square else step.aspect}, so nothing was changed and no step was added."
+    if zh:
+        return "这样做图片不会有任何变化，所以没有改动，也没有新增步骤。"
+    return "That leaves the picture exactly as it was, so nothing was changed and no step was added."
 
 
 def with_notes(reply: str, notes: list[str]) -> str:

@@ -40,10 +40,10 @@ from ..planner.templates import template_names
 from ..segment import SEGMENTERS, LabelMap
 from ..store import Message, Node, NodeBrief, Session, SessionStore
 from .conversation import HISTORY_TURNS, conversation_context, picture_context
-from .execution import USER_MASK, PlanExecution, on_drawn_mask, with_user_mask, without_user_mask
+from .execution import USER_MASK, PlanExecution, name_picked_area, on_drawn_mask, with_user_mask, without_user_mask
 from .labelling import Labelling
 from .phrase_targets import PhraseTargets, phrase_targets
-from .replies import describe_labels, plan_reply, with_notes
+from .replies import describe_labels, no_change_reply, plan_reply, with_notes
 from .service_core import ServiceCore
 from .session_tree import SessionTree
 from .session_views import SessionViews
@@ -303,14 +303,21 @@ class EditService:
             return TurnOutcome(session.id, node.id, reply, instruction=plan.to_dict(), planner=result.planner,
                                notes=result.notes, suggestions=node.suggestions)
         if mask_png is not None:
-            plan = EditPlan(on_drawn_mask(plan.steps), plan.reply)
+            plan = name_picked_area(EditPlan(on_drawn_mask(plan.steps), plan.reply), labels)
         started = time.perf_counter()
         try:
             face = self._source_face(session) if any(s.operation == "face_swap" for s in plan.steps) else None
-            done = self.run_steps(session.id, self.node_image(node), labels, plan.steps, face, progress)
+            base = self.node_image(node)
+            done = self.run_steps(session.id, base, labels, plan.steps, face, progress)
         except ImgEditError as exc:  # the picture stays; a turn that failed for want of a backend stays in the chat
             self._keep_failed(session, node, user_msg, exc)
             raise
+        if done.image.shape == base.shape and np.array_equal(done.image, base):  # a no-op adds no step
+            reply = no_change_reply(plan, zh)
+            msg = self.store.new_message(session.id, "assistant", reply, node=node.id, data={"unchanged": True})
+            self.store.commit_turn(session.id, [], [user_msg, msg], None, expect_current=session.current)
+            return TurnOutcome(session.id, node.id, reply, self.blobs.get(node.image), plan.to_dict(), planner=result.planner,
+                               notes=result.notes, suggestions=node.suggestions)  # the picture as it stays
         seconds = time.perf_counter() - started
         results = done.results
         new_labels = without_user_mask(done.labels)

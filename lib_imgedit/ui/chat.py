@@ -7,6 +7,7 @@ the turn runs. A message sent while a turn runs is queued by the page script and
 from __future__ import annotations
 
 import contextlib
+import time
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,11 @@ from ..store import Message
 from .compat import args_js, client_of, upload_path
 from .pages import NodeLookup, chat_messages, has_older, last_seq, older_page
 from .view import chat_pairs
+from .words import suggestion_text
 
 N_SUGGESTIONS = 3
+MAX_PREVIOUS = 10  # sessions listed under "Previous sessions"
+SHOWN_ID = 8  # characters of a session id that name it in that list
 WELCOME = ("Upload a photo to start, then tell me what to change, e.g. 'blur the background' or 'make the hair "
            "blonde'. Each result appears here with the instruction that made it.")
 
@@ -46,13 +50,18 @@ class ChatPart:
         with gr.Row(elem_id="imgedit_session_row"):
             c["upload"] = gr.UploadButton("Upload a photo", file_types=["image"], elem_id="imgedit_upload", size="sm")
             c["new"] = gr.Button("New session", size="sm", elem_id="imgedit_new")
+            # this browser's earlier sessions (the page keeps their ids), to go back to after New session
+            c["previous"] = gr.Dropdown([], label="Previous sessions", elem_id="imgedit_previous", visible=False, scale=2)
 
-    def suggestion_buttons(self, suggestions: list[dict[str, Any]], armed: dict[str, Any] | None) -> dict[Any, Any]:
+    def suggestion_buttons(self, suggestions: list[dict[str, Any]], armed: dict[str, Any] | None,
+                           labels: list[str] | None = None, zh: bool = False) -> dict[Any, Any]:
+        """The suggestion buttons, in the tab's language whichever language they were made in."""
         out = {}
         for i, button in enumerate(self.c["sugg"]):
             if i < len(suggestions):
                 on = bool(armed) and armed["index"] == i
-                out[button] = gr.update(value=("▶ " if on else "") + suggestions[i]["text"], visible=True,
+                text = suggestion_text(suggestions[i], labels or [], zh)
+                out[button] = gr.update(value=("▶ " if on else "") + text, visible=True,
                                         variant="primary" if on else "secondary")
             else:
                 out[button] = gr.update(value="", visible=False)
@@ -142,6 +151,35 @@ class ChatPart:
                 result = self.note(result, last_seq(self.service.store, sid) if sid else 0, None, exc)
         return {self.c["progress"]: "", self.c["result"]: result}
 
+    def previous_sessions(self, known: str, client: str, current: str | None) -> dict[Any, Any]:
+        """The choices of "Previous sessions": this browser's sessions (ids the page kept, most recent
+        first) that still exist and hold a picture, less the one shown."""
+        choices = []
+        for sid in [s for s in (known or "").split(",") if s and s != current][:MAX_PREVIOUS]:
+            try:
+                session = self.service.get_session(sid, client)
+            except ImgEditError:  # expired, deleted or someone else's
+                continue
+            if session.current:
+                when = time.strftime("%d %b %H:%M", time.localtime(session.updated))
+                choices.append(f"{session.title or 'Session'} · {when} · {sid[:SHOWN_ID]}")
+        return {self.c["previous"]: gr.update(choices=choices, value=None, visible=bool(choices))}
+
+    def on_new(self, lang: str, known: str, request: gr.Request) -> dict[Any, Any]:
+        return {**self.render(None, "", False, lang, []), **self.previous_sessions(known, client_of(request), None)}
+
+    def on_previous(self, choice: str, known: str, overlay: bool, lang: str, request: gr.Request) -> dict[Any, Any]:
+        """Back to a session picked from "Previous sessions"."""
+        client = client_of(request)
+        sid = next((s for s in (known or "").split(",") if s and (choice or "").endswith(" · " + s[:SHOWN_ID])), None)
+        if sid is None:
+            return self.unchanged("previous")
+        try:
+            view = self.render(sid, client, overlay, lang, [])
+        except ImgEditError as exc:  # gone meanwhile
+            view = self.render(None, client, overlay, lang, [{"after": 0, "user": None, "text": exc.message}])
+        return {**view, **self.previous_sessions(known, client, sid)}
+
     def on_interrupt(self, sid: str | None, request: gr.Request) -> None:
         if sid:
             with contextlib.suppress(ImgEditError):  # a session gone meanwhile has nothing to stop
@@ -158,6 +196,10 @@ class ChatPart:
                         args_js(5, maskData=0, beginTurn=3))
         self.turn_event(c["upload"].upload, self.on_upload, [c["upload"], c["sid"], c["lang"], c["notes"]])
         c["interrupt"].click(self.on_interrupt, [c["sid"]], None, queue=False)
+        c["new"].click(self.safe(self.on_new, "view"), [c["lang"], c["known_in"]], [*self.view, c["previous"]],
+                       show_progress="hidden", **args_js(2, knownSessions=1))
+        c["previous"].input(self.safe(self.on_previous, "view"), [c["previous"], c["known_in"], c["overlay"], c["lang"]],
+                            [*self.view, c["previous"]], show_progress="hidden", **args_js(4, knownSessions=1))
         for i, button in enumerate(c["sugg"]):
             self.turn_event(button.click, self.on_suggestion(i), [c["mask"], c["code"], c["sid"], c["armed"], c["task"], c["notes"]],
                             args_js(6, maskData=0, beginTurn=4))

@@ -9,7 +9,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
-from ..core.instruction import FIELD_HELP, MAX_STEPS, build_schema, is_steps, plan_steps
+from ..core.instruction import MAX_STEPS, build_schema, is_steps, plan_steps
 
 # Which operations use a field (by its top-level name); absent: every operation.
 REGION_OPS = ("inpaint", "recolor", "remove", "adjust")
@@ -27,10 +27,21 @@ LABELS = {
     "color": "Colour", "strength": "Strength (0: default)", "control": "ControlNet (auto, none or a preprocessor)",
     "faces": "Faces (numbers from 0, left to right)", "count": "Steps to undo or redo", "aspect": "Aspect ratio (W:H)",
     "angle": "Angle (degrees clockwise)", "direction": "Direction", "scale": "Scale (0: not set)",
-    "width": "Width (0: not set)", "height": "Height (0: not set)", "question": "Question", "reply": "Reply",
+    "width": "Width (0: not set)", "height": "Height (0: not set)", "question": "Question", "reply": "Reply (shown in the chat)",
     "mask.dilate": "Grow the mask (px)", "mask.erode": "Shrink the mask (px)", "mask.feather": "Feather (px)",
     "mask.invert": "Invert the mask (edit everything else)", "adjust.grayscale": "Black and white",
     "adjust.stylize": "Filter",
+}
+# The form's own help, for a person (the schema's descriptions are written for a language model);
+# a field whose label says enough has none.
+FORM_HELP = {
+    "operation": "what to do to the picture", "targets": "the parts to edit; none: the whole picture",
+    "prompt": "what the new content should look like", "negative_prompt": "what to keep out of it",
+    "color": "a colour name or #rrggbb", "strength": "how much may change", "aspect": "none: crop around the targets",
+    "direction": "horizontal mirrors left to right", "adjust.brightness": "-1 much darker, +1 much brighter",
+    "adjust.contrast": "-1 flat, +1 punchy", "adjust.saturation": "-1 grey, +1 vivid",
+    "adjust.warmth": "-1 cooler (blue), +1 warmer (orange)", "adjust.blur": "1 is very strong",
+    "adjust.sharpen": "1 is very strong", "adjust.pixelate": "1 is very coarse",
 }
 # The value a field has when it is not set; such values are left out of the JSON.
 UNSET: dict[str, Any] = {"count": 1, "control": "auto"}
@@ -80,7 +91,7 @@ def form_fields(rules: dict[str, Any]) -> list[FormField]:
     props = build_schema(rules)["properties"]
     fields: list[FormField] = []
     for name, prop in props.items():
-        help_text = FIELD_HELP.get(name, "")
+        help_text = FORM_HELP.get(name, "")
         if name in ("adjust", "mask"):
             for sub, spec in prop["properties"].items():
                 fields.append(_sub_field(f"{name}.{sub}", spec, rules))
@@ -112,7 +123,7 @@ def _types(prop: dict[str, Any]) -> list[str]:
 def _sub_field(path: str, spec: dict[str, Any], rules: dict[str, Any]) -> FormField:
     name = path.split(".", 1)[1]
     label = LABELS.get(path, name.replace("_", " ").capitalize())
-    help_text = spec.get("description", "")
+    help_text = FORM_HELP.get(path, "")
     if "enum" in spec:
         return FormField(path, "choice", label, help_text, ("", *spec["enum"]))
     if spec.get("type") == "boolean":

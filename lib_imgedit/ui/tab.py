@@ -89,10 +89,11 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
 
     # ------------------------------------------------------------------ rendering
     def language(self, browser: str) -> str:
-        """The tab's language: the --lang flag, else the saved setting, else the browser's (inside
-        the WebUI: its localization, which the page script reports)."""
+        """The tab's language: the one the page reports for this browser (standalone: the user's choice
+        kept in its localStorage, else the --lang flag or the configured default, else the browser's
+        own; inside the WebUI: its localization), else the --lang flag or the configured default."""
         saved = self.service.settings.language
-        return self.lang or (saved if saved != "auto" else browser)
+        return browser or self.lang or (saved if saved != "auto" else "")
 
     def zh(self, lang: str | None) -> bool:
         return is_zh(self.language(lang or ""))
@@ -153,7 +154,7 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
             **self.form_update(pending["instruction"] if armed else node.instruction, labels.names),
             c["before"]: self.files.full(parent.image) if parent else None,
             c["armed"]: armed, c["state"]: self._state(sid, node, **extra),
-            **self.suggestion_buttons(node.suggestions, armed),
+            **self.suggestion_buttons(node.suggestions, armed, labels.names, zh),
         }
 
     def unchanged(self, key: str) -> dict[Any, Any]:
@@ -241,17 +242,20 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
         return work.then(self.safe(self.on_turn_end, "view"), [c["sid"], c["overlay"], c["lang"], c["result"], c["since"]], self.view,
                          show_progress="hidden")
 
-    def on_restore(self, sid: str, lang: str, overlay: bool, request: gr.Request) -> dict[Any, Any]:
+    def on_restore(self, sid: str, lang: str, overlay: bool, request: gr.Request, known: str = "") -> dict[Any, Any]:
         """On page load: this browser's last session, and the settings as saved now (the page was
         built with the values of the server's start)."""
         client = client_of(request)
-        announce = {"restored": True, "language": self.language("auto")}
+        announce = {"restored": True}
         try:
             view = self.render(sid or None, client, overlay, lang, [], announce=announce)
         except ImgEditError:  # expired, deleted or someone else's: start afresh
             view = self.render(None, client, overlay, lang, [], announce=announce)
         settings = {w: widget_value(name, getattr(self.service.settings, name)) for name, w in self.c["settings"].items()}
-        return {**view, **settings, self.c["lang"]: lang}
+        if "language" in self.c["settings"]:  # this browser's, not the server's
+            settings[self.c["settings"]["language"]] = lang or "auto"
+        return {**view, **settings, self.c["lang"]: lang, self.c["executor_status"]: self.executor_status(self.zh(lang)),
+                **self.previous_sessions(known, client, view[self.c["sid"]])}
 
     # ------------------------------------------------------------------ layout
     def build(self) -> gr.Blocks:
@@ -283,7 +287,7 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
                 c["image"] = gr.Image(type="filepath", interactive=False, elem_id="imgedit_image", label="Current image")
                 c["state"] = gr.HTML(state_html({"session": ""}), elem_id="imgedit_state")
                 c["pick"] = gr.HTML("", elem_id="imgedit_pickmask")
-                for key in ("infotext", "mask", "restore_in", "lang_in", "pick_in", "task", "step_in"):
+                for key in ("infotext", "mask", "restore_in", "lang_in", "pick_in", "task", "step_in", "known_in"):
                     c[key] = gr.Textbox(elem_id=f"imgedit_{key}", label=key)
                 c["restore"] = gr.Button("restore", elem_id="imgedit_restore")
                 c["pick_btn"] = gr.Button("pick", elem_id="imgedit_pick")
@@ -298,10 +302,9 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
 
     def wire(self) -> None:
         c = self.c
-        c["restore"].click(self.safe(self.on_restore, "view"), [c["restore_in"], c["lang_in"], c["overlay"]],
-                           [*self.view, c["lang"], *c["settings"].values()], show_progress="hidden",
-                           **args_js(3, restoreSession=0, language=1))
-        c["new"].click(lambda lang: self.render(None, "", False, lang, []), [c["lang"]], self.view, show_progress="hidden")
+        c["restore"].click(self.safe(self.on_restore, "view"), [c["restore_in"], c["lang_in"], c["overlay"], c["known_in"]],
+                           [*self.view, c["lang"], *c["settings"].values(), c["executor_status"], c["previous"]],
+                           show_progress="hidden", **args_js(4, restoreSession=0, language=1, knownSessions=3))
         self.wire_chat()
         self.wire_stage()
         self.wire_editor()

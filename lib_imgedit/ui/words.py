@@ -4,12 +4,17 @@ plan touched the painted area, the tab's language. Instructions themselves are p
 
 from __future__ import annotations
 
+import functools
+import json
+import re
+from pathlib import Path
 from typing import Any
 
-from ..core.describe import USER_MASK
+from ..core.describe import USER_MASK, describe
 from ..core.instruction import plan_steps
+from ..planner.suggest import offline_suggestions
 
-# Operation names as the history strip says them.
+# Operation names as the history strip and the replies say them.
 OPERATION_NAMES: dict[str, tuple[str, str]] = {
     "upload": ("upload", "上传"), "inpaint": ("repaint", "重绘"), "recolor": ("recolour", "改色"),
     "remove": ("remove", "移除"), "restyle": ("restyle", "换风格"), "adjust": ("adjust", "调整"),
@@ -26,6 +31,28 @@ def operation_name(operation: str, zh: bool) -> str:
 
 def touches_painted_area(instruction: dict[str, Any] | None) -> bool:
     return any(USER_MASK in (s.get("targets") or []) for s in plan_steps(instruction))
+
+
+@functools.cache
+def _zh_strings() -> dict[str, str]:
+    return json.loads((Path(__file__).parents[2] / "localizations" / "zh_CN.json").read_text("utf-8"))
+
+
+def ui_text(text: str, zh: bool, **values: Any) -> str:
+    """A text of the tab in its language (the dictionary the page translates the tab with,
+    `localizations/zh_CN.json`), with `values` filled in."""
+    said = _zh_strings().get(text, text) if zh else text
+    return said.format(**values) if values else said  # a text without values may hold braces
+
+
+def suggestion_text(suggestion: dict[str, Any], labels: list[str], zh: bool) -> str:
+    """A suggestion's button text in the tab's language: as stored when it is in that language, else
+    the offline suggestion for the same instruction, else the instruction in words."""
+    text, instruction = str(suggestion.get("text", "")), suggestion.get("instruction")
+    if bool(re.search(r"[\u3400-\u9fff]", text)) == zh or not isinstance(instruction, dict):
+        return text
+    same = offline_suggestions(labels, [], zh, lambda candidate: candidate == instruction, n=1)
+    return same[0]["text"] if same else describe(instruction, "caption", zh).rstrip("。.")
 
 
 def is_zh(lang: str | None) -> bool:

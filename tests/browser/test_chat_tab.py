@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 
 import numpy as np
 import pytest
 import requests
 
-from tests.browser.driver import ARTIFACTS, Tab
+from tests.browser.driver import ARTIFACTS, App, Tab
 
 pytestmark = pytest.mark.browser
 DOCS_SHOT = ARTIFACTS.parents[1] / "docs" / "chat-edit.png"
@@ -262,13 +263,13 @@ def test_overlay_toggle_and_before_after(tab: Tab, photo):
 def test_a_failed_turn_says_what_is_needed_and_stays_after_a_reload(tab: Tab, photo):
     state = tab.upload(photo)
     tab.type_and_enter("replace the background with a beach")
-    tab.wait_chat("needs a generative backend")
+    tab.wait_chat("needs Stable Diffusion")
     assert "⚠" in tab.chat_text() and "Stable Diffusion" in tab.chat_text()
     assert len(_nodes(tab)) == 1
     tab.shot("10-no-backend")
     tab.page.reload()
     tab.open()
-    tab.wait_chat("needs a generative backend")  # kept in the conversation, the picture untouched
+    tab.wait_chat("needs Stable Diffusion")  # kept in the conversation, the picture untouched
     tab.wait_chat("replace the background with a beach")
     assert tab.state()["node"] == state["node"] and len(_nodes(tab)) == 1
     assert tab.page.locator("#imgedit_chat .imgedit-chat-error").count() == 1
@@ -286,6 +287,29 @@ def test_session_is_restored_after_reload(tab: Tab, photo):
     tab.page.locator("#imgedit_new").click()
     tab.page.wait_for_function("() => localStorage.getItem('imgedit_session') === null")
     assert tab.history_count() == 0
+    # ... and back to it from "Previous sessions"
+    previous = tab.page.locator("#imgedit_previous")
+    previous.locator("input").click()
+    previous.locator("li").filter(has_text=sid[:8]).click()
+    tab.page.wait_for_function(f"() => localStorage.getItem('imgedit_session') === '{sid}'")
+    tab.wait_chat("Applying brightness")
+    assert tab.history_count() == 2 and tab.state()["node"] == edited["node"]
+
+
+def test_a_picked_region_is_named_and_the_form_speaks_plainly(tab: Tab, photo):
+    tab.upload(photo)
+    tab.page.locator('#imgedit_legend .imgedit-legend-item[data-label="background"]').click()
+    tab.page.wait_for_function("() => document.querySelector('#imgedit_legend .imgedit-picked') !== null")
+    tab.type_and_enter("blur it")
+    tab.wait_chat("to the background.")
+    assert "painted" not in tab.chat_text()
+    assert _nodes(tab)[-1]["instruction"]["targets"] == ["background"]
+    tab.page.locator("#imgedit_instruction_box .tab-nav button", has_text="Form").click()
+    grayscale = tab.page.locator("#imgedit_form_adjust_grayscale")
+    grayscale.wait_for()
+    assert grayscale.inner_text().lower().count("black and white") == 1
+    form = tab.page.locator("#imgedit_instruction_box").inner_text()
+    assert "sentence for the user" not in form and "what to do: inpaint" not in form
 
 
 def test_settings_are_saved(tab: Tab, app):
@@ -302,6 +326,8 @@ def test_settings_are_saved(tab: Tab, app):
     steps.press("Tab")
     tab.page.locator("#imgedit_settings_status").first.get_by_text("Saved: Sampling steps = 33").wait_for()
     assert app.config()["steps"] == 33 == app.get("/config").json()["settings"]["steps"]
+    for field in ("webui_api_url", "openai_api_key", "download_large_models", "models_offline"):
+        assert tab.page.locator(f"#imgedit_setting_{field}").is_visible()
     tab.shot("11-settings")
     tab.page.reload()  # the page shows the settings as saved, not as they were when the server started
     tab.open()
@@ -309,24 +335,69 @@ def test_settings_are_saved(tab: Tab, app):
     assert tab.page.locator("#imgedit_setting_preset input").input_value() == "fast"
 
 
+def test_a_secret_setting_is_written_never_shown(browser, tmp_path):
+    own = App(tmp_path)  # its own server: the key must not reach the other tests' app
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
+    try:
+        tab = Tab(context.new_page(), own).open()
+        tab.open_settings()
+        key = tab.page.locator("#imgedit_setting_openai_api_key input")
+        assert key.get_attribute("type") == "password" and key.get_attribute("placeholder") == "not set"
+        key.fill("sk-browser-test")
+        key.press("Tab")
+        tab.page.locator("#imgedit_settings_status").first.get_by_text("OpenAI API key for image edits = set").wait_for()
+        assert own.config()["openai_api_key"] == "sk-browser-test" and key.input_value() == ""
+        tab.page.reload()
+        tab.open()
+        tab.open_settings()
+        tab.page.wait_for_function(
+            "() => document.querySelector('#imgedit_setting_openai_api_key input').placeholder === 'set'")
+        assert "sk-browser-test" not in tab.page.content() and key.input_value() == ""
+    finally:
+        context.close()
+        own.stop()
+
+
 def test_language_switch_and_browser_language(tab: Tab, browser, app, photo):
-    tab.open_settings()
-    lang = tab.page.locator("#imgedit_setting_language input")
-    lang.click()
-    tab.page.locator("#imgedit_setting_language li", has_text="zh_CN").click()
-    tab.page.locator("#imgedit_send").get_by_text("发送").wait_for()
-    assert tab.page.locator("#imgedit_undo").inner_text() == "撤销"
-    assert "画笔" in tab.page.locator("#imgedit_stage").inner_text()
-    tab.page.locator("#imgedit_settings_status").first.get_by_text("= zh_CN").wait_for()
-    assert app.config()["language"] == "zh_CN"
-    tab.shot("12-chinese")
+    def choose(on: Tab, lang: str) -> None:
+        on.open_settings()
+        on.page.locator("#imgedit_setting_language input").click()
+        on.page.locator("#imgedit_setting_language li", has_text=lang).click()
+
+    def suggestions(on: Tab) -> str:
+        return on.page.locator("#imgedit_suggestions").inner_text()
+
+    other_context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
+    try:
+        other = Tab(other_context.new_page(), app).open()  # a second user, in another browser
+        tab.upload(photo)
+        assert "Blur the background" in suggestions(tab)
+        choose(tab, "zh_CN")
+        tab.page.locator("#imgedit_send").get_by_text("发送").wait_for()
+        tab.page.locator("#imgedit_suggestions").get_by_text("把背景虚化").wait_for()  # the suggestions follow
+        assert tab.page.locator("#imgedit_undo").inner_text() == "撤销"
+        assert "画笔" in tab.page.locator("#imgedit_stage").inner_text()
+        assert "远程 WebUI 地址" in tab.page.locator("#imgedit_executor_status").first.inner_text()
+        steps = tab.page.locator("#imgedit_setting_steps input[type=number]")
+        steps.fill("21")
+        steps.press("Tab")
+        tab.page.locator("#imgedit_settings_status").first.get_by_text("已保存：采样步数 = 21").wait_for()
+        assert "language" not in app.config()  # the browser's choice, not the server's
+        tab.shot("12-chinese")
+        other.page.reload()
+        other.open()
+        other.page.locator("#imgedit_send").get_by_text("Send").wait_for()  # the other browser stays English
+        assert other.page.locator("#imgedit_undo").inner_text() == "Undo"
+    finally:
+        other_context.close()
     tab.page.reload()
     tab.open()
-    tab.page.locator("#imgedit_send").get_by_text("发送").wait_for()  # saved: still Chinese after a reload
-    tab.open_settings()
-    lang.click()
-    tab.page.locator("#imgedit_setting_language li", has_text="auto").click()
+    tab.page.locator("#imgedit_send").get_by_text("发送").wait_for()  # kept in this browser: Chinese after a reload
+    tab.page.locator("#imgedit_suggestions").get_by_text("把背景虚化").wait_for()
+    choose(tab, "auto")
     tab.page.locator("#imgedit_send").get_by_text("Send").wait_for()  # en-US browser: English again
+    tab.page.locator("#imgedit_suggestions").get_by_text("Blur the background").wait_for()
+    assert not re.search(r"[\u4e00-\u9fff]", suggestions(tab))
 
     # a Chinese browser gets the Chinese tab and a Chinese description of the picture
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")

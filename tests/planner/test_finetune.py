@@ -20,7 +20,7 @@ from tests.planner.test_llm_service import API, RED, new_session, say, write_pro
 
 
 def test_export_is_opt_in(settings, tmp_path):
-    with pytest.raises(Forbidden, match="export_finetune"):
+    with pytest.raises(Forbidden, match="Allow exporting accepted turns.*IMGEDIT_EXPORT_FINETUNE"):
         export_finetune(EditService(settings), tmp_path / "out.jsonl")
     assert main(["--data-dir", settings.data_dir, "export-finetune", "--out", str(tmp_path / "x.jsonl")]) == 1
     assert not (tmp_path / "x.jsonl").exists()

@@ -42,6 +42,7 @@ def new_session(client: TestClient) -> str:
     index = np.full((32, 32), 2, np.uint8)
     index[:10] = 1
     img = np.full((32, 32, 3), 120, np.uint8)
+    img[..., 0] = np.linspace(40, 220, 32, dtype=np.uint8)  # not flat, so an edit changes pixels (a no-op adds no step)
     r = client.post(f"{API}/sessions/{sid}/image", json={
         "image": b64png(img), "labels": {"index": b64png(index), "names": {"1": "hair", "2": "background"}}})
     assert r.status_code == 200, r.text
