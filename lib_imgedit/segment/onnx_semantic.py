@@ -33,7 +33,10 @@ def preprocess(rgb: np.ndarray, spec: models.ModelSpec) -> np.ndarray:
 
     w, h = spec.input_size
     inp = spec.input
-    x = cv2.resize(np.ascontiguousarray(rgb[..., :3]), (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+    H, W = rgb.shape[:2]
+    # shrinking averages (like the reference processors' anti-aliased resize); growing interpolates
+    how = cv2.INTER_AREA if w < W and h < H else cv2.INTER_LINEAR
+    x = cv2.resize(np.ascontiguousarray(rgb[..., :3]), (w, h), interpolation=how).astype(np.float32)
     x *= float(inp.get("scale", 1 / 255))
     x -= np.asarray(inp.get("mean", (0.0, 0.0, 0.0)), np.float32)
     x /= np.asarray(inp.get("std", (1.0, 1.0, 1.0)), np.float32)

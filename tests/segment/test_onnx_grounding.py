@@ -102,3 +102,19 @@ def test_offline_without_the_model_grounding_is_unavailable(offline, monkeypatch
 ])  # fmt: skip
 def test_a_found_phrase_becomes_a_usable_label(phrase, label):
     assert grounding.label_for(phrase) == label
+
+
+def test_the_heatmap_is_the_output_the_entry_names_not_the_first_one(offline, monkeypatch):
+    g = grounding.ClipSegGrounder(offline, install(offline))
+    real = g.run
+
+    def reordered(feeds):  # an export that puts another output first
+        out = real(feeds)
+        return {"image_embeds": np.full((1, 352, 352), 9.0, np.float32), **out}
+
+    monkeypatch.setattr(g, "run", reordered)
+    mask, score = g.ground(picture(), "blue")
+    assert mask is not None and mask[70:100, 130:170].all() and not mask[30:60, 40:80].any()
+    monkeypatch.setattr(g, "run", lambda feeds: {"image_embeds": np.zeros((1, 352, 352), np.float32)})
+    with pytest.raises(ValueError, match="no output 'logits'"):
+        g.ground(picture(), "blue")
