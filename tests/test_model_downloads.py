@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import logging
 import re
 
 import numpy as np
@@ -101,7 +102,8 @@ def test_a_download_that_failed_is_named_once_and_never_retried(settings, monkey
     service = make(settings, monkeypatch, size_mb=5)
     sid = service.create_session("me").id
     out = service.upload(sid, "me", photo_png())
-    assert f"{SCENE} skipped: Tiny Scenes: onnx/model.onnx from test/scenes failed its checksum" in out.reply
+    assert ("(Could not get Tiny Scenes (onnx/model.onnx failed its checksum and was deleted): set HF_ENDPOINT to a "
+            "mirror of the hub, put the files into ") in out.reply
     asked = hub.requests
     assert asked > 0
     for _ in range(2):
@@ -122,3 +124,52 @@ def test_reading_the_picture_again_keeps_the_labels_no_model_gives(settings, mon
     assert {"sky", "grass", "sea"} <= names and agreed.reply.startswith("我在图中看到") and "downloaded Tiny Scenes" in agreed.reply
     relabelled = service.node_labels(service.store.get_node(sid, agreed.node_id))
     assert (relabelled.masks["sea"] == sea).all()
+
+
+BAD = re.compile(r"Traceback|\b[A-Z]\w*(Error|Exception)\b|&#|&[a-z]+;|https?://")
+
+
+@pytest.fixture
+def no_hub(monkeypatch):
+    """Every download fails: the hub's address refuses connections (as behind a proxy or offline)."""
+    from huggingface_hub import constants
+
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setattr(models, "ensure_files", functools.partial(models.ensure_files, endpoint="http://127.0.0.1:9"))
+    models.forget_failures()
+    yield
+    models.forget_failures()
+
+
+def cat_png() -> bytes:
+    from skimage import data
+
+    buf = io.BytesIO()
+    Image.fromarray(data.chelsea()).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def test_when_every_download_fails_replies_logs_and_the_cli_say_so_plainly(settings, no_hub, caplog, capsys, tmp_path):
+    from lib_imgedit.app import cli
+
+    caplog.set_level(logging.WARNING)
+    service = EditService(settings.update({"suggestions": False, "turns_per_minute": 10000}))
+    sid = service.create_session("me").id
+    replies = [service.upload(sid, "me", cat_png()).reply]
+    replies += [service.message(sid, "me", text).reply for text in ("remove the cat", "make the cat orange", "download the models")]
+    first = replies[0]
+    assert first.count("Could not get") == 1 and "MaskFormer" in first and "SegFormer-B0" in first, first
+    assert "HF_ENDPOINT" in first and str(models.models_dir(service.settings)) in first
+    source = tmp_path / "cat.png"
+    source.write_bytes(cat_png())
+    models.forget_failures()
+    code = cli.main(["--data-dir", str(tmp_path / "cli"), "edit", str(source), "remove the cat", "blur the background",
+                     "-o", str(tmp_path / "out.png")])
+    printed = capsys.readouterr()
+    assert code == 0 and (tmp_path / "out.png").is_file(), printed
+    assert printed.out.count("Could not get") == 1 and printed.err == ""
+    logged = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    for text in [*replies, printed.out, *logged]:
+        assert not BAD.search(text.replace(str(tmp_path), "")), text
+    assert logged == []

@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .. import models
 from ..core.config import Settings
 from ..core.instruction import is_steps, plan_steps
 from ..core.labels import LABEL_RE, LabelMap, split_instance
@@ -79,7 +80,8 @@ class PhraseTargets:
         try:
             mask, score = grounding.ground(self._image(), phrase, self.settings, self.progress)
         except Exception as exc:  # a model that cannot be had or crashes: say so, never a server error
-            log.warning("grounding %r failed: %s", phrase, exc)
+            log.log(logging.INFO if isinstance(exc, models.ModelUnavailable) else logging.WARNING,
+                    "grounding %r failed: %s", phrase, getattr(exc, "message", None) or exc)
             return self._cannot_look(phrase, getattr(exc, "message", None) or f"the grounding model failed ({type(exc).__name__})")
         need = float(self.settings.grounding_threshold)
         if mask is None:

@@ -17,16 +17,21 @@ from .download import (
     ModelUnavailable,
     ensure,
     ensure_files,
+    failed_error,
     failure,
     forget_failures,
     is_offline,
     is_present,
     local_path,
+    missing_error,
     models_dir,
     set_host_models_dir,
+    short_title,
+    unavailable_sentence,
 )
 
 __all__ = [
-    "ModelFile", "ModelSpec", "ModelUnavailable", "catalog", "ensure", "ensure_files", "failure", "forget_failures",
-    "is_offline", "is_present", "local_path", "models_dir", "parse_spec", "set_host_models_dir", "spec",
+    "ModelFile", "ModelSpec", "ModelUnavailable", "catalog", "ensure", "ensure_files", "failed_error", "failure",
+    "forget_failures", "is_offline", "is_present", "local_path", "missing_error", "models_dir", "parse_spec",
+    "set_host_models_dir", "short_title", "spec", "unavailable_sentence",
 ]  # fmt: skip

@@ -162,6 +162,7 @@ class SegmenterChain(Segmenter):
         self._failed: dict[str, str] = {}
         self._noted: set[str] = set()
         self._notes: list[str] = []
+        self._unfetched: list[Any] = []  # models.ModelUnavailable of models that could not be had, told once
         self._lock = threading.Lock()
 
     def _progress(self, done: int, total: int, message: str) -> None:
@@ -179,16 +180,25 @@ class SegmenterChain(Segmenter):
     def kind(self, name: str, seg: Segmenter) -> str:
         return self.rules.get("kinds", {}).get(name) or getattr(seg, "kind", "scene")
 
-    def _note(self, name: str, why: str) -> None:
-        if name not in self._noted:
-            self._noted.add(name)
+    def _note(self, name: str, why: str, error: Any = None) -> None:
+        """Note a skipped segmenter once; `error`: the ModelUnavailable of a model that could not be had."""
+        if name in self._noted:
+            return
+        self._noted.add(name)
+        log.info("segmenter %s skipped: %s", name, why)
+        if error is not None:  # a model that could not be had: one sentence for all of them (take_notes)
+            self._unfetched.append(error)
+        else:
             self._notes.append(f"{name} skipped: {why}")
-            log.info("segmenter %s skipped: %s", name, why)
 
     def take_notes(self) -> list[str]:
+        """What was skipped since the last call: models that could not be had in one sentence."""
+        from .. import models
+
         with self._lock:
             notes, self._notes = self._notes, []
-        return notes
+            unfetched, self._unfetched = self._unfetched, []
+        return notes + ([models.unavailable_sentence(unfetched, self.settings)] if unfetched else [])
 
     def members(self) -> list[tuple[str, str, Segmenter]]:
         out = []
@@ -221,14 +231,20 @@ class SegmenterChain(Segmenter):
         return False, "; ".join(reasons) or f"no known segmenter in {self.order}"
 
     def _try(self, name: str, run: Any) -> LabelMap | None:
+        from .. import models
+
         try:
             return run()
+        except models.ModelUnavailable as exc:  # said once in the reply (take_notes); the details are in the debug log
+            self._failed[name] = exc.message
+            self._note(name, exc.message, exc)
         except Exception as exc:  # noqa: BLE001 - a segmenter that fails is skipped for the session
-            why = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+            why = getattr(exc, "message", None) or str(exc).splitlines()[0][:200] if str(exc) else "it stopped"
             self._failed[name] = why
             log.warning("segmenter %s failed, skipped from now on: %s", name, why)
+            log.debug("segmenter %s failed", name, exc_info=True)
             self._note(name, why)
-            return None
+        return None
 
     def segment(self, image: np.ndarray, hold: Collection[str] = ()) -> LabelMap:
         """The picture's labels; the segmenters in `hold` are passed over this time (a large download
@@ -241,7 +257,8 @@ class SegmenterChain(Segmenter):
                 continue
             ok, why = seg.available()
             if not ok:
-                self._note(name, why)
+                missing = getattr(seg, "missing", None)
+                self._note(name, why, missing() if missing is not None else None)
                 continue
             if kind == "parsing":
                 parsers.append((name, seg))

@@ -116,12 +116,14 @@ class OnnxModel:
             import onnxruntime  # noqa: F401
         except Exception as exc:  # noqa: BLE001 - ImportError or a broken install
             return False, f"onnxruntime cannot be imported: {exc}"
-        if self._session is not None or models.is_present(self.spec, self.settings):
+        if self._session is not None:
             return True, ""
-        if not self.allow_download or models.is_offline(self.settings):
-            return False, f"{self.spec.title} is not downloaded ({self.spec.size_mb:.0f} MB) and downloads are off"
-        why = models.failure(self.spec, self.settings)
-        return (False, why) if why else (True, "")
+        error = self.missing()
+        return (False, error.message) if error else (True, "")
+
+    def missing(self) -> models.ModelUnavailable | None:
+        """Why the model cannot be used without trying a download (failed before, downloads off)."""
+        return models.missing_error(self.spec, self.settings, self.allow_download)
 
     def load(self) -> Any:
         """The onnxruntime session, created once (downloading the model first if needed and allowed)."""
@@ -130,7 +132,7 @@ class OnnxModel:
                 import onnxruntime as ort
 
                 if not self.allow_download and not models.is_present(self.spec, self.settings):
-                    raise models.ModelUnavailable(f"{self.spec.title} is not downloaded")
+                    raise self.missing() or models.ModelUnavailable(f"{self.spec.title} is not downloaded")
                 self.files = models.ensure_files(self.spec, self.progress, self.settings)
                 opts = ort.SessionOptions()
                 opts.log_severity_level = 3

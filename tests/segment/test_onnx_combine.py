@@ -99,8 +99,7 @@ def test_a_segmenter_that_cannot_load_falls_back_to_the_next_with_one_note(setti
     out = chain.segment(img)
     assert sorted(out.names) == ["car", "sky"]
     notes = chain.take_notes()
-    assert notes == ["broken skipped: downloading SegFormer failed: no network",
-                     "missing skipped: its model is not downloaded"]
+    assert notes == ["missing skipped: its model is not downloaded", "downloading SegFormer failed: no network"]
     chain.segment(img)
     assert chain.take_notes() == [] and len(fakes["broken"].calls) == 1 and fakes["unused"].calls == []
 
@@ -161,7 +160,8 @@ def test_the_whole_path_with_tiny_models_through_the_registry(settings, monkeypa
     chain = segment.build_segmenter(settings.update({"segmenters": "maskformer_coco,segformer_ade20k,human_parsing"}))
     out = chain.segment(img)
     notes = chain.take_notes()
-    assert len(notes) == 1 and notes[0].startswith("maskformer_coco skipped:") and "not downloaded" in notes[0]
+    assert notes == [models.unavailable_sentence([models.missing_error("maskformer_coco", chain.settings)], chain.settings)]
+    assert notes[0].startswith("Could not get MaskFormer Swin-T COCO panoptic (not downloaded, and downloads are off)")
     assert sorted(out.names) == ["background", "clothes", "grass", "hair", "person", "upper_clothes"]
     assert np.array_equal(out.masks["background"], ~out.masks["person"])
     assert out.masks["person"][32:128, 32:96].mean() > 0.95 and out.masks["grass"][:, :24].all()

@@ -92,7 +92,7 @@ def test_offline_without_the_model_grounding_is_unavailable(offline, monkeypatch
     monkeypatch.setattr(grounding, "_grounders", {})
     ok, why = grounding.grounding_available(offline)
     assert not ok and "not downloaded" in why
-    with pytest.raises(models.ModelUnavailable, match="models_offline"):
+    with pytest.raises(models.ModelUnavailable, match="downloads are off"):
         grounding.ground(picture(), "cup", offline)
 
 

@@ -101,7 +101,7 @@ def test_offline_without_the_model_is_unavailable_with_a_reason(offline):
     seg = SegformerADE20K(offline)
     ok, why = seg.available()
     assert not ok and "not downloaded" in why
-    with pytest.raises(models.ModelUnavailable, match="models_offline"):
+    with pytest.raises(models.ModelUnavailable, match="downloads are off"):
         seg.segment(stripes())
 
 
