@@ -164,7 +164,7 @@ def test_when_every_download_fails_replies_logs_and_the_cli_say_so_plainly(setti
     source = tmp_path / "cat.png"
     source.write_bytes(cat_png())
     models.forget_failures()
-    code = cli.main(["--data-dir", str(tmp_path / "cli"), "edit", str(source), "remove the cat", "blur the background",
+    code = cli.main(["--data-dir", str(tmp_path / "cli"), "edit", str(source), "remove the cat", "blur the background", "--commercial-models-only", "off",
                      "-o", str(tmp_path / "out.png")])
     printed = capsys.readouterr()
     assert code == 0 and (tmp_path / "out.png").is_file(), printed

@@ -155,7 +155,11 @@ class SegmenterChain(Segmenter):
     def __init__(self, settings: Settings, order: list[str] | None = None, rules: dict[str, Any] | None = None,
                  progress: ProgressFn | None = None) -> None:
         self.settings = settings
-        self.order = list(order if order is not None else settings.segmenter_order)
+        if order is None:
+            from . import segmenter_order
+
+            order = segmenter_order(settings)
+        self.order = list(order)
         self.rules = rules if rules is not None else load_combine_rules(settings.data_dir)
         self.progress = progress  # download progress of a model fetched on first use
         self._made: dict[str, Segmenter | None] = {}

@@ -116,6 +116,9 @@ class OnnxModel:
             import onnxruntime  # noqa: F401
         except Exception as exc:  # noqa: BLE001 - ImportError or a broken install
             return False, f"onnxruntime cannot be imported: {exc}"
+        if getattr(self.settings, "commercial_models_only", False) and not self.spec.commercial:
+            return False, (f"{models.short_title(self.spec)} is not known to allow commercial use (turn off "
+                           "Only models that allow commercial use to use it)")
         if self._session is not None:
             return True, ""
         error = self.missing()

@@ -45,7 +45,7 @@ class Fake(Segmenter):
 
 @pytest.fixture
 def settings(tmp_path):
-    return load_settings(tmp_path / "data", {"models_offline": True}, env={})
+    return load_settings(tmp_path / "data", {"models_offline": True, "commercial_models_only": False}, env={})
 
 
 @pytest.fixture
@@ -174,10 +174,25 @@ def test_the_whole_path_with_tiny_models_through_the_registry(settings, monkeypa
 def test_the_chain_lists_the_models_it_would_download_first(tmp_path, monkeypatch):
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     models.forget_failures()  # an earlier test's offline service may have tried these models in this process
-    online = load_settings(tmp_path / "data", env={})
+    online = load_settings(tmp_path / "data", {"commercial_models_only": False}, env={})
     chain = segment.build_segmenter(online.update({"segmenters": "segformer_ade20k,human_parsing"}))
     pending = chain.pending_downloads()
     assert [p["name"] for p in pending] == ["segformer_ade20k", "human_parsing"]
     assert pending[0]["size_mb"] == 15.3 and "SegFormer" in pending[0]["title"] and pending[0]["licence"]
     offline = segment.build_segmenter(online.update({"segmenters": "segformer_ade20k", "models_offline": True}))
     assert offline.pending_downloads() == []
+
+
+def test_by_default_the_chain_uses_only_models_that_allow_commercial_use(tmp_path):
+    from lib_imgedit.segment.grounding import grounder
+
+    default = load_settings(tmp_path / "data", env={})
+    assert default.commercial_models_only
+    assert segment.build_segmenter(default).order == ["mediapipe"]
+    assert {n for n, s in models.catalog().items() if s.commercial} == {"clipseg", "lama"}
+    ok, why = segment.create_segmenter("segformer_ade20k", default).available()
+    assert not ok and why == ("SegFormer-B0 ADE20K is not known to allow commercial use (turn off Only models that "
+                              "allow commercial use to use it)")
+    assert grounder(default).spec.commercial
+    full = default.update({"commercial_models_only": False})
+    assert segment.build_segmenter(full).order == full.segmenter_order

@@ -27,7 +27,7 @@ def tiny_entry(name: str = "tiny_clipseg") -> models.ModelSpec:
 
 @pytest.fixture
 def offline(tmp_path):
-    return load_settings(tmp_path / "data", {"models_offline": True, "grounding_threshold": 0.5}, env={})
+    return load_settings(tmp_path / "data", {"models_offline": True, "grounding_threshold": 0.5, "commercial_models_only": False}, env={})
 
 
 def install(settings, name: str = "tiny_clipseg") -> models.ModelSpec:

@@ -27,7 +27,7 @@ def entry(name: str, labels: list[str], head: str = "segformer", **extra) -> mod
 
 @pytest.fixture
 def offline(tmp_path):
-    return load_settings(tmp_path / "data", {"models_offline": True}, env={})
+    return load_settings(tmp_path / "data", {"models_offline": True, "commercial_models_only": False}, env={})
 
 
 def stripes(w: int = 128, h: int = 64, cuts: tuple[int, int] = (40, 88)) -> np.ndarray:
