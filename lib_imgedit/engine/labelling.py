@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import models
 from ..core.lang import is_zh
 from ..core.progress import ProgressFn
 from ..models import offers as model_offers
@@ -55,34 +56,63 @@ class Labelling(ServiceCore):
 
     def grounding_available(self) -> bool:
         """Whether a named thing that is not among the labels can be looked for (then the planner may
-        target it, and `PhraseTargets` finds it or says it is not there)."""
-        return grounding.grounding_available(self.settings)[0]
+        target it, and `PhraseTargets` finds it, says it is not there, or offers the subject for it). A
+        download that failed still counts: `PhraseTargets` then says why and offers what can be done."""
+        if grounding.grounding_available(self.settings)[0]:
+            return True
+        return models.failed_error(grounding.grounder(self.settings).spec, self.settings) is not None
 
     def _download_models(self, session: Session, text: str, progress: ProgressFn | None) -> TurnOutcome:
-        """The user agreed to large downloads: remember it for the server (the setting), then read the
-        current picture again with every model, downloading them: a new node with the same picture and
-        the new labels (undo goes back to the old ones)."""
+        """The user agreed to large downloads: remember it for the server (the setting), download every
+        model the chain and grounding would use (with progress; failures of earlier tries are tried
+        again), then read the current picture again and give its node the new labels (no new step).
+        A model that still cannot be had is named in one sentence with what to do."""
         zh = is_zh(text)
         if not self.settings.download_large_models:
             self.settings = self.settings.update({"download_large_models": True})
             self.persist_settings(self.settings, ["download_large_models"])
+        got, errors = self._fetch_models(progress)
+        notes = [f"已下载 {models.short_title(s)}（{s.size_mb:.0f} MB）" if zh else f"downloaded {models.short_title(s)} "
+                 f"({s.size_mb:.0f} MB)" for s in got] + ([models.unavailable_sentence(errors, self.settings)] if errors else [])
         node = self._current(session)
         user_msg = self.store.new_message(session.id, "user", text, node=node.id if node else None,
                                           data={"download_models": True})
-        if node is None:
-            reply = "好的，需要时会下载大模型。请上传一张图片。" if zh else "OK: large models will be downloaded when needed. Upload a picture."
-            msg = self.store.new_message(session.id, "assistant", reply, data={"download_models": True})
+        if node is None or not got:
+            if errors:
+                reply = notes[-1]
+            elif node is None:
+                reply = "好的，需要时会下载大模型。请上传一张图片。" if zh else "OK: large models will be downloaded when needed. Upload a picture."
+            else:
+                reply = "模型都已下载。" if zh else "Every model is already downloaded."
+            msg = self.store.new_message(session.id, "assistant", reply, node=node.id if node else None,
+                                         data={"download_models": True})
             self.store.commit_turn(session.id, [], [user_msg, msg], None, expect_current=session.current)
-            return TurnOutcome(session.id, None, reply)
-        notes: list[str] = []
-        fresh, old = self.segment(self.node_image(node), notes, progress), self.node_labels(node)
+            return TurnOutcome(session.id, node.id if node else None, reply, notes=notes)
+        fresh, old = self.segment(self.node_image(node), None, progress), self.node_labels(node)
         # the new models' labels, and the old ones they do not give (provided by the API, found by name)
         labels = LabelMap(fresh.width, fresh.height, {**old.masks, **fresh.masks}, fresh.faces, fresh.source)
-        new = self.store.new_node(session.id, parent=node.id, image=node.image, labelmap=self.blobs.put(labels.to_bytes(), "npz"),
-                                  executor="segment", info={"relabelled": True}, suggestions=node.suggestions)
+        self.store.set_labelmap(session.id, node.id, self.blobs.put(labels.to_bytes(), "npz"))
         reply = with_notes(describe_labels(labels, zh), notes)
-        msg = self.store.new_message(session.id, "assistant", reply, node=new.id,
+        msg = self.store.new_message(session.id, "assistant", reply, node=node.id,
                                      data={"labels": labels.summary(), "download_models": True})
-        self.store.commit_turn(session.id, [new], [user_msg, msg], new.id, expect_current=session.current)
-        return TurnOutcome(session.id, new.id, reply, self.blobs.get(new.image), labels=labels.summary(),
-                           suggestions=new.suggestions, executor="segment", notes=notes, faces=len(labels.faces))
+        self.store.commit_turn(session.id, [], [user_msg, msg], None, expect_current=session.current)
+        return TurnOutcome(session.id, node.id, reply, self.blobs.get(node.image), labels=labels.summary(),
+                           suggestions=node.suggestions, executor="segment", notes=notes, faces=len(labels.faces))
+
+    def _fetch_models(self, progress: ProgressFn | None) -> tuple[list[models.ModelSpec], list[models.ModelUnavailable]]:
+        """Download what the chain and grounding would use and is not on disk: (got, could not get)."""
+        models.forget_failures()  # the user asked: try again what failed before
+        with self._chain_lock:
+            self._chain = None  # a fresh chain, so the segmenters that failed are used again
+        wanted = [models.spec(p["model"]) for p in self.segmenter().pending_downloads()]
+        finder = grounding.grounder(self.settings, progress)
+        if finder.available()[0] and not models.is_present(finder.spec, self.settings):
+            wanted.append(finder.spec)
+        got, errors = [], []
+        for spec in wanted:
+            try:
+                models.ensure_files(spec, progress, self.settings)
+                got.append(spec)
+            except models.ModelUnavailable as exc:
+                errors.append(exc)
+        return got, errors
