@@ -65,6 +65,22 @@ def test_clothes_are_the_suit_not_the_helmet_or_collar(seg):
     assert dark[clothes].mean() < 0.2
 
 
+def test_the_suit_leaves_out_the_patch_the_name_tag_and_the_helmet_rim(seg):
+    """'make her suit blue' tints the suit, not the mission patch, the name tag or the held helmet's white
+    rim (boxes measured on the photo); before, all three were clothes."""
+    from skimage import data
+
+    img = data.astronaut()
+    clothes = seg.segment(img).masks["clothes"]
+    yy, xx = np.mgrid[: img.shape[0], : img.shape[1]]
+    patch = (yy - 385) ** 2 + (xx - 170) ** 2 < 30**2
+    rim = _lab(img)[..., 0] > 75
+    rim[:345], rim[:, :300], rim[400:] = False, False, False
+    assert clothes[patch].mean() < 0.05 and clothes[345:372, 283:326].mean() < 0.05
+    assert rim.sum() > 2000 and clothes[rim].mean() < 0.05
+    assert clothes.mean() > 0.25, "the suit itself stays"
+
+
 def test_dark_clothes_stay_clothes(seg):
     # On a dark garment (the cameraman's coat) dark pieces are the garment itself.
     from skimage import data
