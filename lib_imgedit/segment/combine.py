@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -151,6 +152,7 @@ class SegmenterChain(Segmenter):
     """The configured segmenters as one; `take_notes()` hands over what was skipped and why, once."""
 
     name: ClassVar[str] = "chain"
+    parallel: ClassVar[bool] = True  # kinds side by side (bench/segment.py times both ways)
 
     def __init__(self, settings: Settings, order: list[str] | None = None, rules: dict[str, Any] | None = None,
                  progress: ProgressFn | None = None) -> None:
@@ -250,26 +252,49 @@ class SegmenterChain(Segmenter):
             self._note(name, why)
         return None
 
+    def _usable(self, name: str, seg: Segmenter) -> bool:
+        """Whether the segmenter can run now; when not, say why once."""
+        ok, why = seg.available()
+        if not ok:
+            missing = getattr(seg, "missing", None)
+            self._note(name, why, missing() if missing is not None else None)
+        return ok
+
     def segment(self, image: np.ndarray, hold: Collection[str] = ()) -> LabelMap:
         """The picture's labels; the segmenters in `hold` are passed over this time (a large download
         the user has not agreed to)."""
         maps: dict[str, LabelMap] = {}
         vocab: dict[str, set[str]] = {}
         parsers: list[tuple[str, Segmenter]] = []
+        by_kind: dict[str, list[tuple[str, Segmenter]]] = {}
         for name, kind, seg in self.members():
-            if kind in maps or name in self._failed or name in hold:
-                continue
-            ok, why = seg.available()
-            if not ok:
-                missing = getattr(seg, "missing", None)
-                self._note(name, why, missing() if missing is not None else None)
+            if name in self._failed or name in hold:
                 continue
             if kind == "parsing":
-                parsers.append((name, seg))
-                continue
-            found = self._try(name, lambda seg=seg: seg.segment(image))
-            if found is not None:
-                maps[kind], vocab[kind] = found, labels_of(seg)
+                if self._usable(name, seg):
+                    parsers.append((name, seg))
+            else:
+                by_kind.setdefault(kind, []).append((name, seg))
+
+        def first_of(members: list[tuple[str, Segmenter]]) -> tuple[LabelMap, set[str]] | None:
+            """The labels of the first member of a kind that can run (the next one is the fallback)."""
+            for name, seg in members:
+                if not self._usable(name, seg):
+                    continue
+                found = self._try(name, lambda seg=seg: seg.segment(image))
+                if found is not None:
+                    return found, labels_of(seg)
+            return None
+
+        # The kinds run side by side: onnxruntime and MediaPipe release the GIL while they compute.
+        if self.parallel and len(by_kind) > 1:
+            with ThreadPoolExecutor(max_workers=len(by_kind), thread_name_prefix="imgedit-segment") as pool:
+                results = dict(zip(by_kind, pool.map(first_of, by_kind.values()), strict=True))
+        else:
+            results = {kind: first_of(members) for kind, members in by_kind.items()}
+        for kind, result in results.items():
+            if result is not None:
+                maps[kind], vocab[kind] = result
         anchor = self.rules.get("parsing", {}).get("needs", "person")
         person = [lm.masks[anchor] for lm in maps.values() if anchor in lm.masks]
         if person and parsers:

@@ -139,6 +139,9 @@ class OnnxModel:
                 self.files = models.ensure_files(self.spec, self.progress, self.settings)
                 opts = ort.SessionOptions()
                 opts.log_severity_level = 3
+                # Threads that wait without spinning: the chain runs models side by side, and spinning
+                # threads of one session would take the cores the other one computes on.
+                opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
                 self._session = ort.InferenceSession(str(self.files["model"]), opts, providers=["CPUExecutionProvider"])
             return self._session
 
