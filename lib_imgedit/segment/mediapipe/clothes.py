@@ -92,21 +92,25 @@ def patches(lab: np.ndarray, clothes: np.ndarray, sample: np.ndarray) -> np.ndar
     import cv2
 
     h, w = clothes.shape
+    out = np.zeros_like(clothes)
     if sample.sum() < 50:
-        return np.zeros_like(clothes)
+        return out
     diag = np.hypot(h, w)
+    ys, xs = np.nonzero(clothes.any(axis=1))[0], np.nonzero(clothes.any(axis=0))[0]
+    box = (slice(ys[0], ys[-1] + 1), slice(xs[0], xs[-1] + 1))  # the work stays inside the garment's box
+    lab_b, clothes_b = lab[box], clothes[box]
     scale = np.asarray(PATCH_SCALE, np.float32)
-    far = np.sqrt((np.square((lab - np.median(lab[sample], axis=0)) / scale)).sum(axis=-1))
-    off = clothes & (far > PATCH_DIST)
+    far = np.sqrt((np.square((lab_b - np.median(lab[sample], axis=0)) / scale)).sum(axis=-1))
+    off = clothes_b & (far > PATCH_DIST)
     blobs = fill_holes(opened(off, odd(0.02 * diag)), 0.002 * h * w)
     n, cc, stats, _ = cv2.connectedComponentsWithStats(blobs.astype(np.uint8), connectivity=8)
-    out = np.zeros_like(clothes)
-    for i in range(1, n):
-        blob = cc == i
-        if stats[i, cv2.CC_STAT_AREA] < PATCH_SHARE * h * w and float(np.median(far[blob])) > PATCH_CONTRAST:
-            out |= blob
-    if not out.any():
+    area = stats[:, cv2.CC_STAT_AREA]
+    contrast = np.bincount(cc.ravel(), weights=far.ravel(), minlength=n) / np.maximum(area, 1)
+    ids = [i for i in range(1, n) if area[i] < PATCH_SHARE * h * w and contrast[i] > PATCH_CONTRAST]
+    if not ids:
         return out
+    found = np.isin(cc, ids)
     # Back to the patch's own edge (the opening rounded it), with the text and stitching inside it.
-    grown = cv2.dilate(out.astype(np.uint8), kernel(odd(0.012 * diag))).astype(bool)
-    return grown & (off | fill_holes(out, 0.01 * h * w))
+    grown = cv2.dilate(found.astype(np.uint8), kernel(odd(0.012 * diag))).astype(bool)
+    out[box] = grown & (off | fill_holes(found, 0.01 * h * w))
+    return out
