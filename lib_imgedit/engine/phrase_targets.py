@@ -55,6 +55,7 @@ class PhraseTargets:
         self._image, self.labels, self.settings, self.zh, self.progress = image, labels, settings, zh, progress
         self.notes: list[str] = []
         self.choices: list[dict[str, Any]] = []
+        self._subject_offered = False
 
     def __call__(self, plan: Any) -> tuple[Any, list[str]]:
         renames: dict[str, str] = {}
@@ -64,7 +65,7 @@ class PhraseTargets:
             if name not in self.labels.masks:
                 question = self._look_for(phrase, name)
                 if question:
-                    self.choices = self._choices(plan, target, phrase) if question.startswith(self._subject_question(phrase)) else []
+                    self.choices = self._choices(plan, target, phrase) if self._subject_offered else []
                     return {"operation": "clarify", "question": question[:QUESTION_CHARS]}, self.labels.names
             renames[target] = name
         return _renamed(plan, renames) if renames else plan, self.labels.names
@@ -84,7 +85,8 @@ class PhraseTargets:
                 ok, why = False, getattr(exc, "message", None) or f"the grounding model failed ({type(exc).__name__})"
             else:
                 return self._found(phrase, name, mask, score)
-        if self._subject_share() >= SUBJECT_SHARE:
+        self._subject_offered = self._subject_share() >= SUBJECT_SHARE
+        if self._subject_offered:
             return self._subject_question(phrase) + self._download_clause(spec, ok, why)
         if asking:
             size = f"{spec.size_mb:.0f} MB"

@@ -283,9 +283,9 @@ def _forget_hf_metadata(folder: Path, path: str) -> None:
 
 def _unavailable(s: ModelSpec, reason: str, settings: Settings | None, exc: BaseException | None = None) -> ModelUnavailable:
     """The error for a model that cannot be had: one sentence for the user; the library's own error
-    text only in the debug log (it names exception classes and URLs a user cannot act on)."""
+    text only in the info log, shown with -v (it names exception classes and URLs a user cannot act on)."""
     if exc is not None:
-        log.debug("%s: %s: %s", s.name, type(exc).__name__, exc)
+        log.info("%s could not be downloaded: %s: %s", s.name, type(exc).__name__, exc)
     error = ModelUnavailable("", s.name, reason, short_title(s))
     error.message = unavailable_sentence([error], settings)
     error.args = (error.message,)
