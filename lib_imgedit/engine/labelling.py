@@ -83,7 +83,8 @@ class Labelling(ServiceCore):
             elif node is None:
                 reply = "好的，需要时会下载大模型。请上传一张图片。" if zh else "OK: large models will be downloaded when needed. Upload a picture."
             else:
-                reply = "模型都已下载。" if zh else "Every model is already downloaded."
+                reply = ("识别图片的模型都已下载；其他大模型会在需要时下载。" if zh else
+                         "The models that read the picture are already here; other large models will download when needed.")
             msg = self.store.new_message(session.id, "assistant", reply, node=node.id if node else None,
                                          data={"download_models": True})
             self.store.commit_turn(session.id, [], [user_msg, msg], None, expect_current=session.current)
