@@ -4,8 +4,10 @@
 and stuff: a downloaded SegFormer or MaskFormer, ControlNet's OneFormer), `people` (MediaPipe: person,
 face parts, face boxes) or `parsing` (a human-parsing model: hair, clothes, arms...). The first
 segmenter of each kind that can run does; one that cannot (model not downloaded, downloads off, a
-failure) is skipped with one note and the next of its kind is tried, never a crash. The parsing model
-runs last, on the crop around each person found by the others, and not at all when there is none.
+failure) is skipped with one note and the next of its kind is tried, never a crash. The kinds run side
+by side in threads; the parsing model runs on the crop around each person MediaPipe found, while the
+scene model still computes (without MediaPipe: after the others, on their person), and not at all when
+there is no person.
 `combine` then merges the kinds' maps as the rules say (see the file's `_comment`).
 """
 
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
     from ..core.progress import ProgressFn
 
 log = logging.getLogger("imgedit")
+_NOT_RUN = object()  # the parsing model has not run yet
 RULES_PATH = DEFAULTS_DIR / "combine.json"
 
 
@@ -252,6 +255,17 @@ class SegmenterChain(Segmenter):
             self._note(name, why)
         return None
 
+    def _parse(self, parsers: list[tuple[str, Segmenter]], image: np.ndarray,
+               person: np.ndarray) -> tuple[LabelMap, set[str]] | None:
+        """The first parsing model that runs, on the crop around each person."""
+        for name, seg in parsers:
+            found = self._try(name, lambda seg=seg: parse_people(seg, np.asarray(image), person, self.rules))
+            if found is not None:
+                return found, labels_of(seg)
+            if name not in self._failed:
+                break
+        return None
+
     def _usable(self, name: str, seg: Segmenter) -> bool:
         """Whether the segmenter can run now; when not, say why once."""
         ok, why = seg.available()
@@ -286,25 +300,32 @@ class SegmenterChain(Segmenter):
                     return found, labels_of(seg)
             return None
 
+        anchor = self.rules.get("parsing", {}).get("needs", "person")
+
+        def run_kind(kind: str) -> tuple[tuple[LabelMap, set[str]] | None, Any]:
+            result = first_of(by_kind[kind])
+            # MediaPipe finds the people first: the parsing model runs on them while the scene model
+            # still computes (the person of the people kind is face- or pose-confirmed).
+            if self.parallel and kind == "people" and result is not None and parsers and anchor in result[0].masks:
+                return result, self._parse(parsers, image, result[0].masks[anchor])
+            return result, _NOT_RUN
+
         # The kinds run side by side: onnxruntime and MediaPipe release the GIL while they compute.
         if self.parallel and len(by_kind) > 1:
             with ThreadPoolExecutor(max_workers=len(by_kind), thread_name_prefix="imgedit-segment") as pool:
-                results = dict(zip(by_kind, pool.map(first_of, by_kind.values()), strict=True))
+                outcomes = dict(zip(by_kind, pool.map(run_kind, by_kind), strict=True))
         else:
-            results = {kind: first_of(members) for kind, members in by_kind.items()}
-        for kind, result in results.items():
+            outcomes = {kind: run_kind(kind) for kind in by_kind}
+        parsed: Any = _NOT_RUN
+        for kind, (result, parse) in outcomes.items():
             if result is not None:
                 maps[kind], vocab[kind] = result
-        anchor = self.rules.get("parsing", {}).get("needs", "person")
-        person = [lm.masks[anchor] for lm in maps.values() if anchor in lm.masks]
-        if person and parsers:
-            joined = np.logical_or.reduce(person)
-            for name, seg in parsers:
-                found = self._try(name, lambda seg=seg: parse_people(seg, np.asarray(image), joined, self.rules))
-                if found is not None or name not in self._failed:
-                    if found is not None:
-                        maps["parsing"], vocab["parsing"] = found, labels_of(seg)
-                    break
+            parsed = parse if parse is not _NOT_RUN else parsed
+        if parsed is _NOT_RUN:
+            person = [lm.masks[anchor] for lm in maps.values() if anchor in lm.masks]
+            parsed = self._parse(parsers, image, np.logical_or.reduce(person)) if person and parsers else None
+        if parsed is not None:
+            maps["parsing"], vocab["parsing"] = parsed
         if not maps:
             raise ExecutorUnavailable(f"no segmenter could segment the picture ({self.available()[1]})")
         return combine(maps, vocab, self.rules)

@@ -127,6 +127,36 @@ def test_the_parsing_model_runs_on_each_person_crop_and_never_without_a_person(s
     assert fakes["parser"].calls == [] and "hair" not in out.masks
 
 
+def test_the_parsing_model_runs_on_mediapipes_people_beside_the_scene_model(settings, fakes, monkeypatch):
+    """Side by side, the parsing model starts on the people kind's person (the scene model may still be
+    computing); one after the other, on every kind's person, as before. The labels agree when the
+    people agree."""
+    import threading
+
+    rules = load_combine_rules()
+    parsed = threading.Event()
+    scene = Fake({"person": box(10, 0, 20, 20), "sky": box(0, 0, 40, 5)})
+    real = scene.segment
+
+    def slow_scene(image):  # the scene model is still running when the parser is called
+        assert parsed.wait(5), "the parsing model did not start while the scene model ran"
+        return real(image)
+
+    fakes["scene"], fakes["people"] = scene, Fake({"person": box(10, 0, 20, 20)}, kind="people")
+    fakes["parser"] = parser = Fake({"hair": np.ones((1, 1), bool)}, kind="parsing", labels=("hair",))
+    parser_segment = parser.segment
+    monkeypatch.setattr(parser, "segment", lambda image: (parsed.set(), parser_segment(image))[1])
+    monkeypatch.setattr(scene, "segment", slow_scene)
+    chain = SegmenterChain(settings, ["scene", "people", "parser"], {**rules, "kinds": {"scene": "scene"}})
+    side = chain.segment(np.zeros((H, W, 3), np.uint8))
+    assert parser.calls == [(20, 12)] and side.names and "hair" in side.masks
+    monkeypatch.setattr(scene, "segment", real)
+    monkeypatch.setattr(SegmenterChain, "parallel", False)
+    parser.calls.clear()
+    after = chain.segment(np.zeros((H, W, 3), np.uint8))
+    assert parser.calls == [(20, 12)] and all(np.array_equal(side.masks[n], after.masks[n]) for n in after.names)
+
+
 def test_instances_are_split_with_the_rules_classes(settings, fakes):
     """Two separate cars become `car 1` (left) and `car 2` (right); a class the rules do not name is left whole."""
     fakes["scene"] = Fake({"car": box(0, 10, 12, 20) | box(25, 10, 38, 20), "wall": box(0, 0, 12, 5) | box(25, 0, 38, 5)})
