@@ -171,7 +171,8 @@ def cmd_export_finetune(args: argparse.Namespace) -> int:
 
 
 def cmd_models(args: argparse.Namespace) -> int:
-    """List the catalogued models, or download some (all when none is named) with a progress bar."""
+    """List the catalogued models, or download some (when none is named, those the settings use) with a
+    progress bar."""
     from .. import models
     from ..models.listing import format_list, model_list
 
@@ -180,7 +181,7 @@ def cmd_models(args: argparse.Namespace) -> int:
         rows = model_list(settings)
         print(json.dumps(rows, indent=1) if args.json else format_list(rows, settings))
         return 0
-    names = args.names or list(models.catalog())
+    names = args.names or [r["name"] for r in model_list(settings) if r["used"]]
     unknown = [n for n in names if n not in models.catalog()]
     if unknown:
         raise ValueError(f"no model {', '.join(unknown)}; known: {', '.join(models.catalog())}")
@@ -276,7 +277,8 @@ def build_parser() -> argparse.ArgumentParser:
     listing = sub.add_parser("models", help="list the downloadable models (size, licence, files, where, present), "
                              "or `models download [NAME ...]`", parents=[verbose])
     listing.add_argument("action", nargs="?", choices=("list", "download"), default="list")
-    listing.add_argument("names", nargs="*", metavar="NAME", help="models to download (default: all)")
+    listing.add_argument("names", nargs="*", metavar="NAME",
+                         help="models to download (default: those the settings use, see commercial_models_only)")
     listing.add_argument("--json", action="store_true", help="the list as JSON")
     _settings_flags(listing)
     listing.set_defaults(func=cmd_models)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+from .. import models
 from ..core.labels import LabelMap, clean_label
 from .base import Segmenter
 
@@ -36,8 +37,6 @@ def commercial_ok(name: str) -> bool:
     if name in COMMERCIAL:
         return True
     model = getattr(segmenter_class(name), "model", "") if name in SEGMENTERS else ""
-    from .. import models
-
     return bool(model) and model in models.catalog() and models.spec(model).commercial
 
 
