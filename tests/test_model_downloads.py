@@ -213,5 +213,14 @@ def test_without_the_object_model_a_named_thing_is_offered_as_the_subject_in_one
     assert again.reply.startswith(offer) and "(it could not be downloaded just now: the model hub cannot be reached;" in again.reply
 
 
+def test_a_long_question_is_cut_after_a_whole_sentence():
+    from lib_imgedit.engine.phrase_targets import QUESTION_CHARS, _fit
+
+    question = "I can't look for a cup. " + "A sentence that says what to do. " * 20 + "I can see: sky, grass."
+    cut = _fit(question)
+    assert len(cut) <= QUESTION_CHARS and cut.endswith("what to do.") and question.startswith(cut)
+    assert _fit("short.") == "short."
+
+
 def decode_png(data: bytes) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))

@@ -66,7 +66,7 @@ class PhraseTargets:
                 question = self._look_for(phrase, name)
                 if question:
                     self.choices = self._choices(plan, target, phrase) if self._subject_offered else []
-                    return {"operation": "clarify", "question": question[:QUESTION_CHARS]}, self.labels.names
+                    return {"operation": "clarify", "question": _fit(question)}, self.labels.names
             renames[target] = name
         return _renamed(plan, renames) if renames else plan, self.labels.names
 
@@ -142,16 +142,25 @@ class PhraseTargets:
                        "message": "下载模型" if self.zh else "download the models"}]
 
     def _cannot_look(self, phrase: str, why: str) -> str:
-        why = why.rstrip(". ")[:200]
+        why = why.strip().rstrip(".") + "."  # a whole sentence (models.unavailable_sentence), never cut
         if self.zh:
-            return f"无法查找 {phrase}：按名称查找不在标签里的东西需要定位模型（{why}）。{self._seen()}"
-        return f"I can't look for {_a(phrase)}: finding things that are not among the labels needs the grounding model ({why}). {self._seen()}"
+            return f"无法查找 {phrase}：按名称查找不在标签里的东西需要定位模型。{why} {self._seen()}"
+        return f"I can't look for {_a(phrase)}: finding things that are not among the labels needs the grounding model. {why} {self._seen()}"
 
     def _seen(self) -> str:
         names = [d["name"] for d in self.labels.summary() if d["name"] != USER_MASK][:SEEN_LISTED]
         if self.zh:
             return f"我能看到：{'、'.join(names)}。" if names else "我没有识别出明确的区域。"
         return f"I can see: {', '.join(names)}." if names else "I found no distinct regions."
+
+
+def _fit(question: str) -> str:
+    """The question within QUESTION_CHARS, cut after a whole sentence (the list of labels goes first)."""
+    if len(question) <= QUESTION_CHARS:
+        return question
+    head = question[:QUESTION_CHARS]
+    end = max(head.rfind(". "), head.rfind("。"), head.rfind("? "))
+    return head[: end + 1] if end > 0 else head[: head.rfind(" ")] + "..."
 
 
 def _a(phrase: str) -> str:
