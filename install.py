@@ -29,7 +29,7 @@ PACKAGES = [
     ("json-repair", "json-repair>=0.30,<1", True),
     ("jsonschema", "jsonschema>=4.17,<5", False),
     ("redis", "redis>=5,<9", False),
-    ("onnxruntime", "onnxruntime>=1.16,<2", False),  # onnxruntime-gpu (ReActor's) counts: it is the same module
+    ("onnxruntime", "onnxruntime>=1.17,<2", False),  # onnxruntime-gpu (ReActor's) counts: it is the same module
     ("huggingface_hub", "huggingface_hub>=0.20,<1", False),
     ("tokenizers", "tokenizers>=0.13,<1", False),  # CLIPSeg's; the host's transformers normally brings it
 ]

@@ -7,6 +7,11 @@ model is timed on its own; the real downloaded models are timed too when they ar
 (nothing is downloaded here).
 
     .venv/bin/python bench/segment.py [--size 1024] [--repeat 3] [--data-dir DIR]
+
+`--real-size DIR` times the upload's labelling with the catalog's architectures at their real sizes
+(random weights, exported by bench/export_random_models.py with torch and transformers, which are not
+dependencies: `--exporter` names a Python that has them) on a 1 MP photo, as a ratio to one 21x21
+Gaussian blur, with the chain run one kind after the other (before) and side by side (after).
 """
 
 from __future__ import annotations
@@ -61,7 +66,14 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=1024, help="the astronaut is resized to size x size")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--data-dir", default=None, help="where real models may already be (default: the usual data dir)")
+    parser.add_argument("--real-size", default=None, metavar="DIR",
+                        help="time the chain with the real-size random-weight models in DIR (bench/export_random_models.py "
+                             "writes them; run here when torch and transformers are importable, else give --exporter)")
+    parser.add_argument("--exporter", default=sys.executable, help="a Python with torch and transformers for the export")
     args = parser.parse_args()
+    if args.real_size:
+        real_size(Path(args.real_size), args.exporter, args.repeat)
+        return
     from skimage import data
 
     img = cv2.resize(data.astronaut(), (args.size, args.size), interpolation=cv2.INTER_CUBIC)
@@ -114,6 +126,60 @@ def main() -> None:
         print(f"| {name} | {sec * 1000 / mp:.1f} | {sec / base:.1f} |")
     if not any("real model" in name for name, _ in rows):
         print(f"\nno real model on disk in {models.models_dir(real)}: only the stand-ins were timed")
+
+
+def real_size(folder: Path, exporter: str, repeat: int) -> None:
+    """The upload's labelling with models of the real sizes (random weights) on a 1 MP photo, as a ratio
+    to one 21x21 Gaussian blur of it: each model alone, then the chain run one kind after the other
+    (before) and side by side (after), in this one run."""
+    import os
+    import subprocess
+
+    from lib_imgedit.segment.combine import SegmenterChain
+
+    subprocess.run([exporter, str(ROOT / "bench" / "export_random_models.py"), str(folder)], check=True)
+    if not (folder / "clipseg" / "tokenizer.json").is_file():  # a small word-level stand-in: the model's time is what counts
+        tokenizer_json(folder / "clipseg" / "tokenizer.json", ["a", "face", "cup"])
+    from skimage import data
+
+    img = cv2.resize(data.astronaut(), (1000, 1000), interpolation=cv2.INTER_CUBIC)
+    base = timed(lambda: cv2.GaussianBlur(img, (21, 21), 0), max(repeat, 10))
+    settings = load_settings(tempfile.mkdtemp(), {"models_offline": True, "models_dir": str(folder)}, env={})
+    for name, real in list(models.catalog().items()):
+        if real.kind != "inpaint":  # the same entry, checked as found (random weights: no sha256 to match)
+            data_ = {"kind": real.kind, "head": real.head, "title": real.title, "repo": real.repo, "revision": real.revision,
+                     "files": [{"role": f.role, "path": f.path} for f in real.files], "licence": real.licence, "commercial": True,
+                     "input": real.input, "output": real.output, "labels": list(real.labels), "vocabulary": real.vocabulary,
+                     "min_share": real.min_share}  # fmt: skip
+            models.catalog()[name] = models.parse_spec(name, data_)
+    rows = []
+    for name in ("segformer_ade20k", "maskformer_coco"):
+        seg = create_segmenter(name, settings)
+        rows.append((f"{name} alone", timed(lambda seg=seg: seg.segment(img), repeat)))
+    order = "maskformer_coco,human_parsing,mediapipe"
+    chain = build_segmenter(settings.update({"segmenters": order}))
+    labels = chain.segment(img)
+    person = labels.masks.get("person")
+    parser = chain.member("human_parsing")
+    if person is not None and parser is not None:
+        from lib_imgedit.segment.combine import parse_people
+
+        rows.append(("human_parsing on the person's box", timed(lambda: parse_people(parser, img, person, chain.rules), repeat)))
+        rows.append(("human_parsing on the whole picture", timed(lambda: parser.segment(img), repeat)))
+    rows.append(("mediapipe (all labels)", timed(lambda: chain.member("mediapipe").segment(img), repeat)))
+    SegmenterChain.parallel = False
+    rows.append((f"chain {order}, one after the other (before)", timed(lambda: chain.segment(img), repeat)))
+    SegmenterChain.parallel = True
+    rows.append((f"chain {order}, side by side (after)", timed(lambda: chain.segment(img), repeat)))
+    grounder = ClipSegGrounder(settings, models.spec("clipseg"))
+    if models.is_present("clipseg", settings):
+        rows.append(("clipseg ground (asked for by name)", timed(lambda: grounder.ground(img, "a face"), repeat)))
+    print(f"1000x1000 picture, {os.cpu_count()} CPUs; baseline one 21x21 GaussianBlur: {base * 1000:.1f} ms; "
+          f"labels found: {', '.join(labels.names)}\n")
+    print("| step | ms | x baseline |")
+    print("|---|---:|---:|")
+    for name, sec in rows:
+        print(f"| {name} | {sec * 1000:.0f} | {sec / base:.0f} |")
 
 
 if __name__ == "__main__":

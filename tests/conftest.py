@@ -67,7 +67,8 @@ def rules() -> dict:
 
 @pytest.fixture
 def settings(tmp_path):
-    return load_settings(tmp_path / "data", env={})
+    # the fuller chain (every catalogued model; the default keeps to commercial licences: tested on its own)
+    return load_settings(tmp_path / "data", {"commercial_models_only": False}, env={})
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import logging
 import re
 
 import numpy as np
@@ -58,6 +59,11 @@ def make(settings, monkeypatch, size_mb: float) -> EditService:
         "input": {"size": [64, 64], "mean": [0.5] * 3, "std": [0.5] * 3, "scale": 1 / 255}, "output": "logits",
         "labels": ["person", "grass", "sky"], "min_share": 0.001,
     }))  # fmt: skip
+    monkeypatch.setitem(models.catalog(), "clipseg", models.parse_spec("clipseg", {  # served like the scene model
+        "kind": "grounding", "head": "clipseg", "title": "Tiny Finder", "repo": "test/finder", "revision": REV,
+        "files": [{"role": "model", "path": "onnx/model.onnx", "size_mb": 1}], "licence": "test", "commercial": True,
+        "output": "logits",
+    }))  # fmt: skip
     return EditService(settings.update({"segmenters": f"{SCENE},mediapipe", "suggestions": False, "turns_per_minute": 10000}))
 
 
@@ -75,12 +81,14 @@ def test_a_large_model_is_offered_once_asked_for_then_downloaded_with_progress(s
 
     seen: list[tuple[int, int, str]] = []
     agreed = service.message(sid, "me", "Download the models!", progress=lambda *a: seen.append(a))
-    assert "downloaded Tiny Scenes (150 MB)" in agreed.reply and hub.requests > 0
+    assert "(downloaded Tiny Scenes (150 MB); downloaded Tiny Finder (1 MB))" in agreed.reply and hub.requests > 0
     assert {d["name"] for d in agreed.labels} >= {"sky", "grass"} and agreed.executor == "segment"
-    assert seen and "Tiny Scenes" in seen[-1][2] and seen[-1][0] == seen[-1][1]
+    assert any("Downloaded Tiny Scenes" in m for _, _, m in seen) and seen[-1][0] == seen[-1][1]
     assert load_settings(settings.data_dir, env={}).download_large_models, "the agreement is kept in config.json"
-    assert service.store.get_node(sid, agreed.node_id).parent == again.node_id
-    assert service.undo(sid, "me").node_id == again.node_id, "undo goes back to the old labels"
+    assert agreed.node_id == again.node_id and len(service.store.nodes(sid)) == 2, "no new step in the history"
+    assert {"sky", "grass"} <= set(service.node_labels(service.store.get_node(sid, again.node_id)).names)
+    assert service.message(sid, "me", "download the models").reply.startswith("The models that read the picture are already here")
+    assert len(service.store.nodes(sid)) == 2
 
     later = service.upload(sid, "me", photo_png())
     assert "download the models" not in later.reply and "downloaded" not in later.reply
@@ -101,7 +109,8 @@ def test_a_download_that_failed_is_named_once_and_never_retried(settings, monkey
     service = make(settings, monkeypatch, size_mb=5)
     sid = service.create_session("me").id
     out = service.upload(sid, "me", photo_png())
-    assert f"{SCENE} skipped: Tiny Scenes: onnx/model.onnx from test/scenes failed its checksum" in out.reply
+    assert ("(Could not get Tiny Scenes (onnx/model.onnx failed its checksum and was deleted): set HF_ENDPOINT to a "
+            "mirror of the hub, put the files into ") in out.reply
     asked = hub.requests
     assert asked > 0
     for _ in range(2):
@@ -119,6 +128,99 @@ def test_reading_the_picture_again_keeps_the_labels_no_model_gives(settings, mon
     assert "download the models" not in up.reply, "a provided label map needs no model"
     agreed = service.message(sid, "me", "下载模型")
     names = {d["name"] for d in agreed.labels}
-    assert {"sky", "grass", "sea"} <= names and agreed.reply.startswith("我在图中看到") and "downloaded Tiny Scenes" in agreed.reply
+    assert {"sky", "grass", "sea"} <= names and agreed.reply.startswith("我在图中看到") and "已下载 Tiny Scenes" in agreed.reply
     relabelled = service.node_labels(service.store.get_node(sid, agreed.node_id))
     assert (relabelled.masks["sea"] == sea).all()
+
+
+BAD = re.compile(r"Traceback|\b[A-Z]\w*(Error|Exception)\b|&#|&[a-z]+;|https?://")
+
+
+@pytest.fixture
+def no_hub(monkeypatch):
+    """Every download fails: the hub's address refuses connections (as behind a proxy or offline)."""
+    from huggingface_hub import constants
+
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setattr(models, "ensure_files", functools.partial(models.ensure_files, endpoint="http://127.0.0.1:9"))
+    models.forget_failures()
+    yield
+    models.forget_failures()
+
+
+def cat_png() -> bytes:
+    from skimage import data
+
+    buf = io.BytesIO()
+    Image.fromarray(data.chelsea()).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def test_when_every_download_fails_replies_logs_and_the_cli_say_so_plainly(settings, no_hub, caplog, capsys, tmp_path):
+    from lib_imgedit.app import cli
+
+    caplog.set_level(logging.WARNING)
+    service = EditService(settings.update({"suggestions": False, "turns_per_minute": 10000}))
+    sid = service.create_session("me").id
+    replies = [service.upload(sid, "me", cat_png()).reply]
+    replies += [service.message(sid, "me", text).reply for text in ("remove the cat", "make the cat orange", "download the models")]
+    first = replies[0]
+    assert first.count("Could not get") == 1 and "MaskFormer" in first and "SegFormer-B0" in first, first
+    assert "HF_ENDPOINT" in first and str(models.models_dir(service.settings)) in first
+    source = tmp_path / "cat.png"
+    source.write_bytes(cat_png())
+    models.forget_failures()
+    code = cli.main(["--data-dir", str(tmp_path / "cli"), "edit", str(source), "remove the cat", "blur the background", "--commercial-models-only", "off",
+                     "-o", str(tmp_path / "out.png")])
+    printed = capsys.readouterr()
+    assert code == 0 and (tmp_path / "out.png").is_file(), printed
+    assert printed.out.count("Could not get") == 1 and printed.err == ""
+    logged = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    for text in [*replies, printed.out, *logged]:
+        assert not BAD.search(text.replace(str(tmp_path), "")), text
+    assert logged == []
+
+
+def test_without_the_object_model_a_named_thing_is_offered_as_the_subject_in_one_click(settings, no_hub):
+    service = EditService(settings.update({"commercial_models_only": True, "suggestions": False, "turns_per_minute": 10000}))
+    sid = service.create_session("me").id
+    up = service.upload(sid, "me", cat_png())
+    assert [d["name"] for d in up.labels] == ["subject", "background"] and "Could not" not in up.reply
+    offer = "I can't tell objects apart without the object model; edit the subject (73%) as the cat?"
+    download = {"text": "Download the models", "message": "download the models"}
+    for text, operation in (("remove the cat", "remove"), ("make the cat orange", "recolor")):
+        out = service.message(sid, "me", text)
+        assert out.reply.startswith(offer + " Or say 'download the models' to get CLIPSeg rd64-refined (141 MB, Apache-2.0)")
+        assert out.instruction["operation"] == "clarify" and out.suggestions[1] == download
+        edit = out.suggestions[0]["instruction"]
+        assert edit["operation"] == operation and edit["targets"] == ["subject"]
+        assert service.store.recent_messages(sid, 1)[0].data["choices"] == out.suggestions
+    done = service.run_instruction(sid, "me", edit, "Edit the subject as the cat")
+    before, after = decode_png(up.image_png), decode_png(done.image_png)
+    subject = service.node_labels(service.store.get_node(sid, up.node_id)).masks["subject"]
+    import cv2
+
+    near = cv2.dilate(subject.astype(np.uint8), np.ones((31, 31), np.uint8)).astype(bool)  # the mask's feathered edge
+    assert (before[~near] == after[~near]).all() and (before[subject] != after[subject]).any(axis=-1).mean() > 0.5
+
+    service.undo(sid, "me")
+    steps = len(service.store.nodes(sid))
+    failed = service.message(sid, "me", "download the models")
+    assert failed.reply.startswith("Could not get CLIPSeg rd64-refined (the model hub cannot be reached): set HF_ENDPOINT")
+    assert failed.reply.count(".") <= 2 and len(service.store.nodes(sid)) == steps, "one sentence, no new step"
+    again = service.message(sid, "me", "remove the cat")
+    assert again.reply.startswith(offer) and "(it could not be downloaded just now: the model hub cannot be reached;" in again.reply
+
+
+def test_a_long_question_is_cut_after_a_whole_sentence():
+    from lib_imgedit.engine.phrase_targets import QUESTION_CHARS, _fit
+
+    question = "I can't look for a cup. " + "A sentence that says what to do. " * 20 + "I can see: sky, grass."
+    cut = _fit(question)
+    assert len(cut) <= QUESTION_CHARS and cut.endswith("what to do.") and question.startswith(cut)
+    assert _fit("short.") == "short."
+
+
+def decode_png(data: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))

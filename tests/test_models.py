@@ -120,7 +120,7 @@ def test_an_interrupted_download_resumes_where_it_stopped(hub, settings, monkeyp
     assert len(partial) == 1 and partial[0].stat().st_size == 100_000
     # remembered: the next upload does not try again in this process
     requests = hub.requests
-    with pytest.raises(models.ModelUnavailable, match="not retried"):
+    with pytest.raises(models.ModelUnavailable, match="a later try resumes"):
         models.ensure(entry(), None, settings, endpoint=hub.endpoint)
     assert hub.requests == requests and "resumes" in models.failure(entry(), settings)
     models.forget_failures()
@@ -155,9 +155,9 @@ def test_a_wrong_size_is_refused_like_a_wrong_checksum(hub, settings):
 
 def test_offline_never_touches_the_network_and_says_what_to_do(hub, tmp_path):
     offline = load_settings(tmp_path / "data", {"models_offline": True}, env={})
-    with pytest.raises(models.ModelUnavailable, match="models_offline") as err:
+    with pytest.raises(models.ModelUnavailable, match="downloads are off") as err:
         models.ensure(entry(), None, offline, endpoint=hub.endpoint)
-    assert str(models.models_dir(offline) / "tiny" / "onnx" / "model.onnx") in err.value.message
+    assert f"put the files into {models.models_dir(offline)} (`python -m lib_imgedit models` lists them)" in err.value.message
     assert hub.requests == 0
     # a file put there by hand is used offline when it matches the pinned sha256 ...
     target = models.models_dir(offline) / "tiny" / "onnx" / "model.onnx"
@@ -168,21 +168,21 @@ def test_offline_never_touches_the_network_and_says_what_to_do(hub, tmp_path):
     # ... and refused when it does not
     target.write_bytes(b"not the model")
     (target.parents[1] / ".imgedit.json").unlink()
-    with pytest.raises(models.ModelUnavailable, match="models_offline"):
+    with pytest.raises(models.ModelUnavailable, match="downloads are off"):
         models.ensure(entry("tiny"), None, offline)
     assert hub.requests == 0
 
 
 def test_hf_hub_offline_counts_as_offline(hub, settings, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    with pytest.raises(models.ModelUnavailable, match="models_offline"):
+    with pytest.raises(models.ModelUnavailable, match="downloads are off"):
         models.ensure(entry(), None, settings, endpoint=hub.endpoint)
     assert hub.requests == 0
 
 
 def test_an_unreachable_hub_is_a_clear_error(settings):
     models.forget_failures()
-    with pytest.raises(models.ModelUnavailable, match="cannot reach test/tiny"):
+    with pytest.raises(models.ModelUnavailable, match="the model hub cannot be reached"):
         models.ensure(entry(), None, settings, endpoint="http://127.0.0.1:9")
     models.forget_failures()
 
@@ -216,3 +216,39 @@ def test_the_catalogue_pins_full_revisions_and_refuses_bad_entries():
         models.parse_spec("bad", {**good, "files": [{"role": "model", "path": "m.onnx", "sha256": "abc"}]})
     with pytest.raises(KeyError, match="known"):
         models.spec("no_such_model")
+
+
+def test_the_models_command_lists_downloads_with_a_bar_and_says_why_not(hub, settings, monkeypatch, capsys):
+    """`python -m lib_imgedit models`: every catalogued model with size, licence, files and state; `models
+    download NAME` fetches it (a progress bar on stderr), after which it is listed as verified; a download
+    that cannot be done is one sentence and exit status 1."""
+    import functools
+
+    from lib_imgedit.app import cli
+    from lib_imgedit.models.listing import model_list
+
+    data = ["--data-dir", settings.data_dir]
+    assert cli.main([*data, "models"]) == 0
+    out = capsys.readouterr().out
+    for name, s in models.catalog().items():
+        assert f"{name}: {s.title}  {s.size_mb:.0f} MB, missing" in out and s.licence in out
+        assert all(f"{models.models_dir(settings) / name}/{f.path}" in out for f in s.files)
+    assert "[not used: Only models that allow commercial use is on]" in out and "set HF_ENDPOINT for a mirror" in out
+    rows = {r["name"]: r for r in model_list(settings)}
+    assert rows["segformer_ade20k"]["commercial"] is False and rows["clipseg"]["commercial"] is True
+
+    monkeypatch.setitem(models.catalog(), "tiny", entry())
+    monkeypatch.setattr(models, "ensure_files", functools.partial(models.ensure_files, endpoint=hub.endpoint))
+    assert cli.main([*data, "models", "download", "tiny"]) == 0
+    printed = capsys.readouterr()
+    assert "tiny: downloaded into" in printed.out and "100%" in printed.err and "307k/307k" in printed.err
+    assert {"present": True, "verified": True}.items() <= {r["name"]: r for r in model_list(settings)}["tiny"].items()
+    assert cli.main([*data, "models", "download", "tiny"]) == 0 and "tiny: already in" in capsys.readouterr().out
+
+    monkeypatch.setitem(models.catalog(), "gone", entry("gone", sha256=None))
+    hub.etag = "0" * 64
+    assert cli.main([*data, "models", "download", "gone"]) == 1
+    printed = capsys.readouterr()
+    assert "\nCould not get Tiny gone (onnx/model.onnx failed its checksum and was deleted): " in printed.err
+    assert "Traceback" not in printed.err and printed.err.count("Could not get") == 1
+    assert cli.main([*data, "models", "download", "nothing"]) == 2 and "no model nothing; known: " in capsys.readouterr().err

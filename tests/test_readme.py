@@ -144,12 +144,17 @@ def test_try_it_names_the_first_uploads_download():
     from lib_imgedit.core.config import Settings
     from lib_imgedit.models.catalog import catalog
     from lib_imgedit.models.offers import LARGE_MB
+    from lib_imgedit.segment import segmenter_order
 
     models = catalog()
-    chain = [models[n] for n in Settings().segmenter_order if n in models and models[n].size_mb <= LARGE_MB]
-    total = sum(m.size_mb for m in chain)
+    def first_download(settings: Settings) -> list:
+        return [models[n] for n in segmenter_order(settings) if n in models and models[n].size_mb <= LARGE_MB]
+
     try_it = README[README.index("## Try it"):README.index("### Command line")]
-    assert f"about {total:.0f} MB of segmentation models" in try_it
+    # out of the box (commercial use only) nothing is downloaded; with the setting off, the scene models
+    assert first_download(Settings()) == [] and "the first upload downloads nothing" in try_it
+    chain = first_download(Settings(commercial_models_only=False))
+    assert chain and f"about {sum(m.size_mb for m in chain):.0f} MB of them" in try_it
     assert all(f"{m.size_mb:g} MB" in try_it for m in chain)
     assert "Without them" in try_it
 

@@ -119,3 +119,21 @@ def test_an_older_layout_is_indexed_when_the_store_opens(redis_url):
     assert again.r.get(again._k("schema")) == "2"
     store.delete_session(sid)
     assert not again.r.keys(f"*{sid}*")  # every key of the session goes with it
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "redis"])
+def test_a_node_gets_a_new_label_map_in_place(backend, request, settings):
+    """The picture read again with more models ('download the models') keeps its node: no new step."""
+    from lib_imgedit.core.errors import NodeNotFound
+    from lib_imgedit.store import open_store
+
+    store = RedisSessionStore(request.getfixturevalue("redis_url")) if backend == "redis" else open_store(settings)
+    sid = store.create_session("c").id
+    root = store.new_node(sid, parent=None, image="a" * 64 + ".png", labelmap="old.npz", kind="upload")
+    store.commit_turn(sid, [root], [], root.id)
+    store.set_labelmap(sid, root.id, "new.npz")
+    assert store.get_node(sid, root.id).labelmap == "new.npz" and len(store.nodes(sid)) == 1
+    assert "new.npz" in store.referenced_blobs() and "old.npz" not in store.referenced_blobs()
+    with pytest.raises(NodeNotFound):
+        store.set_labelmap(sid, "nope", "x.npz")
+    store.delete_session(sid)

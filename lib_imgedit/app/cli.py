@@ -1,4 +1,4 @@
-"""Command line: `python -m lib_imgedit serve | plan | edit | gc | export-finetune`.
+"""Command line: `python -m lib_imgedit serve | plan | edit | models | gc | export-finetune`.
 
 Every setting of `Settings` is also a flag of `serve` and `edit` (`--executors`, `--max-image-pixels`...),
 so the CLI, the config file and the WebUI settings page can never disagree on names or defaults.
@@ -170,6 +170,59 @@ def cmd_export_finetune(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_models(args: argparse.Namespace) -> int:
+    """List the catalogued models, or download some (when none is named, those the settings use) with a
+    progress bar."""
+    from .. import models
+    from ..models.listing import format_list, model_list
+
+    settings = _settings(args)
+    if args.action == "list":
+        rows = model_list(settings)
+        print(json.dumps(rows, indent=1) if args.json else format_list(rows, settings))
+        return 0
+    names = args.names or [r["name"] for r in model_list(settings) if r["used"]]
+    unknown = [n for n in names if n not in models.catalog()]
+    if unknown:
+        raise ValueError(f"no model {', '.join(unknown)}; known: {', '.join(models.catalog())}")
+    failed = 0
+    for name in names:
+        if models.is_present(name, settings):
+            print(f"{name}: already in {models.models_dir(settings) / name}")
+            continue
+        try:
+            with _progress_bar(models.spec(name)) as bar:
+                models.ensure_files(name, bar, settings)
+        except models.ModelUnavailable as exc:
+            print(exc.message, file=sys.stderr)
+            failed += 1
+            continue
+        print(f"{name}: downloaded into {models.models_dir(settings) / name}")
+    return 1 if failed else 0
+
+
+@contextlib.contextmanager
+def _progress_bar(spec: Any) -> Iterator[Any]:
+    """A tqdm bar fed by the download's progress (huggingface_hub's own bars are turned off meanwhile)."""
+    from huggingface_hub.utils import are_progress_bars_disabled, disable_progress_bars, enable_progress_bars
+    from tqdm import tqdm
+
+    was_off = are_progress_bars_disabled()
+    disable_progress_bars()
+    bar = tqdm(total=int(spec.size_mb * 1e6) or None, unit="B", unit_scale=True, desc=spec.name, file=sys.stderr)
+
+    def update(done: int, total: int, message: str) -> None:
+        bar.total = total or bar.total
+        bar.update(done - bar.n)
+
+    try:
+        yield update
+    finally:
+        bar.close()
+        if not was_off:
+            enable_progress_bars()
+
+
 EDIT_EXAMPLES = """examples:
   python -m lib_imgedit edit photo.jpg "blur the background" -o out.png
   python -m lib_imgedit edit photo.jpg "make the hair blonde" "a bit brighter" -o out.png
@@ -220,6 +273,15 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--template", default="", help="prompt template for the system messages (default: llm_template)")
     _settings_flags(export)
     export.set_defaults(func=cmd_export_finetune)
+
+    listing = sub.add_parser("models", help="list the downloadable models (size, licence, files, where, present), "
+                             "or `models download [NAME ...]`", parents=[verbose])
+    listing.add_argument("action", nargs="?", choices=("list", "download"), default="list")
+    listing.add_argument("names", nargs="*", metavar="NAME",
+                         help="models to download (default: those the settings use, see commercial_models_only)")
+    listing.add_argument("--json", action="store_true", help="the list as JSON")
+    _settings_flags(listing)
+    listing.set_defaults(func=cmd_models)
 
     gc = sub.add_parser("gc", help="delete expired sessions (session_ttl_days) and the files nothing refers to", parents=[verbose])
     gc.add_argument("--min-age-minutes", type=float, default=60.0,

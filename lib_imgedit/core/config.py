@@ -47,6 +47,10 @@ class Settings:
     executors: str = _opt("host,pool,comfyui,webui_api,openai_images,local", "Executor order", "tried left to right until one can serve", section="execution")
     segmenters: str = _opt("maskformer_coco,segformer_ade20k,human_parsing,controlnet,remote_controlnet,mediapipe", "Segmenter order",
                            "combined by the rules in combine.json; the first available segmenter of each kind (scene, parsing, people) runs", section="segmentation")
+    commercial_models_only: bool = _opt(True, "Only models that allow commercial use",
+                                        "on: segment with MediaPipe and the models whose licence allows commercial use "
+                                        "(CLIPSeg, LaMa); off: also SegFormer ADE20K, MaskFormer COCO and the human-parsing "
+                                        "model (non-commercial or unclear licences; they label many more things)", section="segmentation")
     models_dir: str = _opt("", "Models folder", "downloaded segmentation models; empty: the WebUI's models/imgedit, or <data dir>/models standalone", section="segmentation")
     models_offline: bool = _opt(False, "Never download models", "a model that is not on disk is skipped with a note", section="segmentation")
     download_large_models: bool = _opt(False, "Download large models without asking",

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import models
 from ..core.lang import is_zh
 from ..core.progress import ProgressFn
 from ..models import offers as model_offers
@@ -37,7 +38,7 @@ class Labelling:
         """The configured segmenters combined (`segment/combine.py`); made again when their settings change,
         so a model that failed is tried again only after a settings change or a restart."""
         s = self.core.settings
-        key = (s.segmenters, s.models_dir, s.models_offline, s.data_dir, s.webui_api_url)
+        key = (s.segmenters, s.models_dir, s.models_offline, s.data_dir, s.webui_api_url, s.commercial_models_only)
         with self._chain_lock:
             if self._chain is None or self._chain[0] != key:
                 self._chain = (key, build_segmenter(s))
@@ -63,34 +64,64 @@ class Labelling:
 
     def grounding_available(self) -> bool:
         """Whether a named thing that is not among the labels can be looked for (then the planner may
-        target it, and `PhraseTargets` finds it or says it is not there)."""
-        return grounding.grounding_available(self.core.settings)[0]
+        target it, and `PhraseTargets` finds it, says it is not there, or offers the subject for it). A
+        download that failed still counts: `PhraseTargets` then says why and offers what can be done."""
+        if grounding.grounding_available(self.core.settings)[0]:
+            return True
+        return models.failed_error(grounding.grounder(self.core.settings).spec, self.core.settings) is not None
 
     def download_models(self, session: Session, text: str, progress: ProgressFn | None) -> TurnOutcome:
-        """The user agreed to large downloads: remember it for the server (the setting), then read the
-        current picture again with every model, downloading them: a new node with the same picture and
-        the new labels (undo goes back to the old ones)."""
+        """The user agreed to large downloads: remember it for the server (the setting), download every
+        model the chain and grounding would use (with progress; failures of earlier tries are tried
+        again), then read the current picture again and give its node the new labels (no new step).
+        A model that still cannot be had is named in one sentence with what to do."""
         zh = is_zh(text)
         if not self.core.settings.download_large_models:
             self.core.settings = self.core.settings.update({"download_large_models": True})
             self.core.persist_settings(self.core.settings, ["download_large_models"])
+        got, errors = self._fetch_models(progress)
+        notes = [f"已下载 {models.short_title(s)}（{s.size_mb:.0f} MB）" if zh else f"downloaded {models.short_title(s)} "
+                 f"({s.size_mb:.0f} MB)" for s in got] + ([models.unavailable_sentence(errors, self.core.settings)] if errors else [])
         node = self.core.current(session)
         user_msg = self.core.store.new_message(session.id, "user", text, node=node.id if node else None,
                                           data={"download_models": True})
-        if node is None:
-            reply = "好的，需要时会下载大模型。请上传一张图片。" if zh else "OK: large models will be downloaded when needed. Upload a picture."
-            msg = self.core.store.new_message(session.id, "assistant", reply, data={"download_models": True})
+        if node is None or not got:
+            if errors:
+                reply = notes[-1]
+            elif node is None:
+                reply = "好的，需要时会下载大模型。请上传一张图片。" if zh else "OK: large models will be downloaded when needed. Upload a picture."
+            else:
+                reply = ("识别图片的模型都已下载；其他大模型会在需要时下载。" if zh else
+                         "The models that read the picture are already here; other large models will download when needed.")
+            msg = self.core.store.new_message(session.id, "assistant", reply, node=node.id if node else None,
+                                         data={"download_models": True})
             self.core.store.commit_turn(session.id, [], [user_msg, msg], None, expect_current=session.current)
-            return TurnOutcome(session.id, None, reply)
-        notes: list[str] = []
-        fresh, old = self.segment(self.core.node_image(node), notes, progress), self.core.node_labels(node)
+            return TurnOutcome(session.id, node.id if node else None, reply, notes=notes)
+        fresh, old = self.segment(self.core.node_image(node), None, progress), self.core.node_labels(node)
         # the new models' labels, and the old ones they do not give (provided by the API, found by name)
         labels = LabelMap(fresh.width, fresh.height, {**old.masks, **fresh.masks}, fresh.faces, fresh.source)
-        new = self.core.store.new_node(session.id, parent=node.id, image=node.image, labelmap=self.core.blobs.put(labels.to_bytes(), "npz"),
-                                  executor="segment", info={"relabelled": True}, suggestions=node.suggestions)
+        self.core.store.set_labelmap(session.id, node.id, self.core.blobs.put(labels.to_bytes(), "npz"))
         reply = with_notes(describe_labels(labels, zh), notes)
-        msg = self.core.store.new_message(session.id, "assistant", reply, node=new.id,
+        msg = self.core.store.new_message(session.id, "assistant", reply, node=node.id,
                                      data={"labels": labels.summary(), "download_models": True})
-        self.core.store.commit_turn(session.id, [new], [user_msg, msg], new.id, expect_current=session.current)
-        return TurnOutcome(session.id, new.id, reply, self.core.blobs.get(new.image), labels=labels.summary(),
-                           suggestions=new.suggestions, executor="segment", notes=notes, faces=len(labels.faces))
+        self.core.store.commit_turn(session.id, [], [user_msg, msg], None, expect_current=session.current)
+        return TurnOutcome(session.id, node.id, reply, self.core.blobs.get(node.image), labels=labels.summary(),
+                           suggestions=node.suggestions, executor="segment", notes=notes, faces=len(labels.faces))
+
+    def _fetch_models(self, progress: ProgressFn | None) -> tuple[list[models.ModelSpec], list[models.ModelUnavailable]]:
+        """Download what the chain and grounding would use and is not on disk: (got, could not get)."""
+        models.forget_failures()  # the user asked: try again what failed before
+        with self._chain_lock:
+            self._chain = None  # a fresh chain, so the segmenters that failed are used again
+        wanted = [models.spec(p["model"]) for p in self.segmenter().pending_downloads()]
+        finder = grounding.grounder(self.core.settings, progress)
+        if finder.available()[0] and not models.is_present(finder.spec, self.core.settings):
+            wanted.append(finder.spec)
+        got, errors = [], []
+        for spec in wanted:
+            try:
+                models.ensure_files(spec, progress, self.core.settings)
+                got.append(spec)
+            except models.ModelUnavailable as exc:
+                errors.append(exc)
+        return got, errors

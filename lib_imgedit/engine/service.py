@@ -168,7 +168,7 @@ class EditService:
                 self._keep_failed(session, node, self.store.new_message(session.id, "user", text, node=node.id), exc)
                 raise
             result.notes += named.notes
-            return self._run_turn(session, node, named.labels, text, plan, result, mask_png, progress)
+            return self._run_turn(session, node, named.labels, text, plan, result, mask_png, progress, named.choices)
 
     def planning_context(self, session_id: str, client: str, text: str, mask_png: bytes | None = None) -> PlanContext:
         """What the planner would see for `text` as the session's next message (nothing is stored)."""
@@ -287,7 +287,8 @@ class EditService:
                                     image_png=self.blobs.get(node.image))
 
     def _run_turn(self, session: Session, node: Node, labels: LabelMap, text: str, plan: EditPlan,
-                  result: PlanResult, mask_png: bytes | None, progress: Callable[[int, int, str], None] | None) -> TurnOutcome:
+                  result: PlanResult, mask_png: bytes | None, progress: Callable[[int, int, str], None] | None,
+                  choices: list[dict[str, Any]] | None = None) -> TurnOutcome:
         zh = is_zh(text)
         result.notes = [redact.redact(n) for n in result.notes]  # notes may quote a backend's error text
         first = plan.steps[0]
@@ -298,10 +299,11 @@ class EditService:
             return self.tree.move(session, first.operation, first.count, user_msg, zh)
         if first.operation == "clarify":  # a question back is never an edit, drawn mask or not
             reply = first.question or first.reply
-            msg = self.store.new_message(session.id, "assistant", reply, node=node.id, data={"clarify": True})
+            msg = self.store.new_message(session.id, "assistant", reply, node=node.id,
+                                         data={"clarify": True, **({"choices": choices} if choices else {})})
             self.store.commit_turn(session.id, [], [user_msg, msg], None, expect_current=session.current)
             return TurnOutcome(session.id, node.id, reply, instruction=plan.to_dict(), planner=result.planner,
-                               notes=result.notes, suggestions=node.suggestions)
+                               notes=result.notes, suggestions=choices or node.suggestions)
         if mask_png is not None:
             plan = name_picked_area(EditPlan(on_drawn_mask(plan.steps), plan.reply), labels)
         started = time.perf_counter()

@@ -3,7 +3,8 @@
 An entry names the Hugging Face repository, the pinned revision (a full commit hash, so a model that
 is on disk never needs the network again), its files (each with a role, a path in the repository, the
 sha256 when it is known, and a size), the licence, and what the code that runs it needs: the kind
-(`semantic`, `parsing`, `grounding`, `inpaint`), the output head, the input size and normalisation,
+(`semantic`, `parsing`, `grounding`, `inpaint`), whether the licence is known to allow commercial
+use (`commercial`; the `commercial_models_only` setting uses only those), the output head, the input size and normalisation,
 and the class names with the mapping onto this project's label vocabulary. Adding a model is adding
 one file.
 """
@@ -43,6 +44,7 @@ class ModelSpec:
     revision: str
     files: tuple[ModelFile, ...]
     licence: str
+    commercial: bool = False  # the licence is known to allow commercial use
     source: str = ""
     input: dict[str, Any] = field(default_factory=dict)
     output: Any = None
@@ -99,7 +101,8 @@ def parse_spec(name: str, data: dict[str, Any]) -> ModelSpec:
         files.append(ModelFile(item["role"], item["path"], sha, item.get("size"), float(item.get("size_mb", 0))))
     spec = ModelSpec(
         name=name, kind=kind, head=need("head"), title=data.get("title", name), repo=need("repo"),
-        revision=revision, files=tuple(files), licence=need("licence"), source=data.get("source", ""),
+        revision=revision, files=tuple(files), licence=need("licence"), commercial=data.get("commercial") is True,
+        source=data.get("source", ""),
         input=dict(data.get("input", {})), output=data.get("output"), labels=tuple(data.get("labels", ())),
         vocabulary=dict(data.get("vocabulary", {})), min_share=float(data.get("min_share", 0.002)),
     )  # fmt: skip

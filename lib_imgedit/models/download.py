@@ -35,13 +35,44 @@ if TYPE_CHECKING:
 log = logging.getLogger("imgedit")
 MARKER = ".imgedit.json"
 _host_dir: Path | None = None
-_failed: dict[tuple[str, str, bool], str] = {}
+_failed: dict[tuple[str, str, bool], ModelUnavailable] = {}
 _locks: dict[str, threading.Lock] = {}
 _guard = threading.Lock()
 
 
 class ModelUnavailable(ExecutorUnavailable):
-    """A model is not on disk and cannot be downloaded now (offline, network, bad checksum)."""
+    """A model is not on disk and cannot be downloaded now (offline, network, bad checksum). `message` is
+    one plain sentence for the user; `model` names the entry and `reason` says why in a few words."""
+
+    def __init__(self, message: str, model: str = "", reason: str = "", title: str = "") -> None:
+        super().__init__(message)
+        self.model, self.reason, self.title = model, reason or message, title or model
+
+
+def short_title(s: ModelSpec) -> str:
+    """The model's name without the parenthesised description, for sentences."""
+    return s.title.split(" (")[0]
+
+
+def what_to_do(names: list[str], settings: Settings | None = None) -> str:
+    """How to get models that could not be downloaded here, in one clause."""
+    folder = f"put the files into {models_dir(settings)} (`python -m lib_imgedit models` lists them)"
+    if is_offline(settings):
+        return f"{folder}, or allow downloads (Never download models: off)"
+    command = "python -m lib_imgedit models download" + (f" {names[0]}" if len(names) == 1 else "")
+    return f"set HF_ENDPOINT to a mirror of the hub, {folder}, or run `{command}` where the hub can be reached and copy them here"
+
+
+def unavailable_sentence(failures: list[ModelUnavailable], settings: Settings | None = None) -> str:
+    """One sentence naming every model that could not be had, why, and what to do."""
+    named = [f for f in failures if f.model]
+    if not named:  # raised by hand, with its own message
+        return "; ".join(dict.fromkeys(f.message for f in failures))
+    names = list(dict.fromkeys(f.model for f in named))
+    titles = list(dict.fromkeys(f.title for f in named))
+    reasons = list(dict.fromkeys(f.reason for f in named))
+    listed = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
+    return f"Could not get {listed} ({'; '.join(reasons)}): {what_to_do(names, settings)}."
 
 
 def set_host_models_dir(path: str | os.PathLike | None) -> None:
@@ -108,7 +139,24 @@ def is_present(model: str | ModelSpec, settings: Settings | None = None) -> bool
 
 def failure(model: str | ModelSpec, settings: Settings | None = None) -> str | None:
     """Why the model could not be had earlier in this process, if it could not."""
+    error = failed_error(model, settings)
+    return error.message if error else None
+
+
+def failed_error(model: str | ModelSpec, settings: Settings | None = None) -> ModelUnavailable | None:
+    """The error of an earlier failed try in this process, or None."""
     return _failed.get((_spec(model).name, str(models_dir(settings)), is_offline(settings)))
+
+
+def missing_error(model: str | ModelSpec, settings: Settings | None = None, may_download: bool = True) -> ModelUnavailable | None:
+    """Why the model cannot be used now without a download attempt: it failed before, or it is not on
+    disk and downloads are off. None when it is present or may still be downloaded."""
+    s = _spec(model)
+    if is_present(s, settings):
+        return None
+    if not may_download or is_offline(settings):
+        return _unavailable(s, "not downloaded, and downloads are off", settings)
+    return failed_error(s, settings)
 
 
 def forget_failures() -> None:
@@ -145,11 +193,11 @@ def ensure_files(model: str | ModelSpec, progress: ProgressFn | None = None, set
         todo = [f for f in s.files if not _checked(folder, s, f) and not _adopt(folder, s, f)]
         if todo:
             if key in _failed:
-                raise ModelUnavailable(_failed[key] + " (not retried until restart)")
+                raise _failed[key]
             try:
                 _download(s, todo, folder, progress, settings, endpoint)
             except ModelUnavailable as exc:
-                _failed[key] = exc.message
+                _failed[key] = exc
                 raise
         return {f.role: folder / f.path for f in s.files}
 
@@ -174,15 +222,13 @@ def _download(s: ModelSpec, files: list[ModelFile], folder: Path, progress: Prog
               settings: Settings | None, endpoint: str | None) -> None:
     where = folder.parent
     if is_offline(settings):
-        wanted = ", ".join(str(folder / f.path) for f in files)
-        raise ModelUnavailable(f"{s.title} is not downloaded and downloads are off (models_offline): put "
-                               f"{wanted} there, from {s.repo} at {s.revision[:10]}, or allow downloads")
+        raise _unavailable(s, "not downloaded, and downloads are off", settings)
     from huggingface_hub import hf_hub_download
 
     try:
         metas = [_head(s, f, endpoint) for f in files]
     except Exception as exc:  # noqa: BLE001 - network, DNS, 404: the user needs the reason, not a trace
-        raise ModelUnavailable(f"cannot reach {s.repo} to download {s.title}: {_short(exc)}") from exc
+        raise _unavailable(s, _reason(exc), settings, exc) from None
     total = sum(m[0] or f.size or 0 for m, f in zip(metas, files, strict=True))
     title = f"{s.title} ({total / 1e6:.0f} MB) into {where}"
     log.info("downloading %s", title)
@@ -193,8 +239,8 @@ def _download(s: ModelSpec, files: list[ModelFile], folder: Path, progress: Prog
             with watcher:
                 hf_hub_download(s.repo, f.path, revision=s.revision, local_dir=folder, endpoint=endpoint)
         except Exception as exc:  # noqa: BLE001
-            raise ModelUnavailable(f"downloading {s.title} from {s.repo} failed: {_short(exc)} "
-                                   "(a later try resumes where it stopped)") from exc
+            raise _unavailable(s, _reason(exc, "the download broke off") + "; a later try resumes where it stopped",
+                               settings, exc) from None
         path = folder / f.path
         digest = sha256_of(path)
         expected = f.sha256 or meta[1]
@@ -202,8 +248,8 @@ def _download(s: ModelSpec, files: list[ModelFile], folder: Path, progress: Prog
         if (expected and digest != expected) or (f.size and size != f.size):
             path.unlink(missing_ok=True)
             _forget_hf_metadata(folder, f.path)
-            raise ModelUnavailable(f"{s.title}: {f.path} from {s.repo} failed its checksum (sha256 {digest[:12]}..., "
-                                   f"expected {(expected or '?')[:12]}...); the file was deleted")
+            log.info("%s: sha256 %s, expected %s", path, digest, expected)
+            raise _unavailable(s, f"{f.path} failed its checksum and was deleted", settings)
         if not expected:
             log.info("%s has no sha256 to check against; its size is %d bytes", f.path, size)
         _write_marker(folder, s, f, digest, size)
@@ -235,9 +281,29 @@ def _forget_hf_metadata(folder: Path, path: str) -> None:
         meta.unlink(missing_ok=True)
 
 
-def _short(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return (text[0] if text else type(exc).__name__)[:300]
+def _unavailable(s: ModelSpec, reason: str, settings: Settings | None, exc: BaseException | None = None) -> ModelUnavailable:
+    """The error for a model that cannot be had: one sentence for the user; the library's own error
+    text only in the info log, shown with -v (it names exception classes and URLs a user cannot act on)."""
+    if exc is not None:
+        log.info("%s could not be downloaded: %s: %s", s.name, type(exc).__name__, exc)
+    error = ModelUnavailable("", s.name, reason, short_title(s))
+    error.message = unavailable_sentence([error], settings)
+    error.args = (error.message,)
+    return error
+
+
+def _reason(exc: BaseException, otherwise: str = "the model hub cannot be reached") -> str:
+    """What went wrong, in words: the hub not reachable, or the HTTP answer it gave."""
+    status = getattr(getattr(exc, "response", None), "status_code", None)
+    match = re.search(r"HTTP (\d{3})", str(exc))
+    status = status or (int(match.group(1)) if match else None)
+    if status == 404:
+        return "the hub has no such file (HTTP 404)"
+    if status in (401, 403):
+        return f"the hub refused the download (HTTP {status})"
+    if status:
+        return f"the hub answered HTTP {status}"
+    return otherwise
 
 
 class _Watcher:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+from .. import models
 from ..core.labels import LabelMap, clean_label
 from .base import Segmenter
 
@@ -24,6 +25,26 @@ SEGMENTERS: dict[str, str] = {
     "remote_controlnet": "lib_imgedit.segment.remote_controlnet:RemoteControlNetSegmenter",
     "mediapipe": "lib_imgedit.segment.mediapipe_seg:MediaPipeSegmenter",
 }
+
+
+# Segmenters without a catalog entry whose models allow commercial use: MediaPipe's models (Apache-2.0).
+# ControlNet's preprocessors run models of unknown licence, so they are left out with the setting on.
+COMMERCIAL = {"mediapipe"}
+
+
+def commercial_ok(name: str) -> bool:
+    """Whether the segmenter's models are known to allow commercial use."""
+    if name in COMMERCIAL:
+        return True
+    model = getattr(segmenter_class(name), "model", "") if name in SEGMENTERS else ""
+    return bool(model) and model in models.catalog() and models.spec(model).commercial
+
+
+def segmenter_order(settings: Settings) -> list[str]:
+    """The `segmenters` setting's order; with `commercial_models_only`, only the segmenters whose models
+    allow commercial use."""
+    order = settings.segmenter_order
+    return [n for n in order if commercial_ok(n)] if settings.commercial_models_only else order
 
 
 def segmenter_class(name: str) -> type[Segmenter] | None:
@@ -55,5 +76,5 @@ def register(name: str, target: str) -> None:
     SEGMENTERS[name] = target
 
 
-__all__ = ["LabelMap", "SEGMENTERS", "Segmenter", "build_segmenter", "clean_label", "create_segmenter", "register",
-           "segmenter_class"]
+__all__ = ["COMMERCIAL", "LabelMap", "SEGMENTERS", "Segmenter", "build_segmenter", "clean_label", "commercial_ok",
+           "create_segmenter", "register", "segmenter_class", "segmenter_order"]

@@ -4,8 +4,10 @@
 and stuff: a downloaded SegFormer or MaskFormer, ControlNet's OneFormer), `people` (MediaPipe: person,
 face parts, face boxes) or `parsing` (a human-parsing model: hair, clothes, arms...). The first
 segmenter of each kind that can run does; one that cannot (model not downloaded, downloads off, a
-failure) is skipped with one note and the next of its kind is tried, never a crash. The parsing model
-runs last, on the crop around each person found by the others, and not at all when there is none.
+failure) is skipped with one note and the next of its kind is tried, never a crash. The kinds run side
+by side in threads; the parsing model runs on the crop around each person MediaPipe found, while the
+scene model still computes (without MediaPipe: after the others, on their person), and not at all when
+there is no person.
 `combine` then merges the kinds' maps as the rules say (see the file's `_comment`).
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -32,6 +35,7 @@ if TYPE_CHECKING:
     from ..core.progress import ProgressFn
 
 log = logging.getLogger("imgedit")
+_NOT_RUN = object()  # the parsing model has not run yet
 RULES_PATH = DEFAULTS_DIR / "combine.json"
 
 
@@ -151,17 +155,23 @@ class SegmenterChain(Segmenter):
     """The configured segmenters as one; `take_notes()` hands over what was skipped and why, once."""
 
     name: ClassVar[str] = "chain"
+    parallel: ClassVar[bool] = True  # kinds side by side (bench/segment.py times both ways)
 
     def __init__(self, settings: Settings, order: list[str] | None = None, rules: dict[str, Any] | None = None,
                  progress: ProgressFn | None = None) -> None:
         self.settings = settings
-        self.order = list(order if order is not None else settings.segmenter_order)
+        if order is None:
+            from . import segmenter_order
+
+            order = segmenter_order(settings)
+        self.order = list(order)
         self.rules = rules if rules is not None else load_combine_rules(settings.data_dir)
         self.progress = progress  # download progress of a model fetched on first use
         self._made: dict[str, Segmenter | None] = {}
         self._failed: dict[str, str] = {}
         self._noted: set[str] = set()
         self._notes: list[str] = []
+        self._unfetched: list[Any] = []  # models.ModelUnavailable of models that could not be had, told once
         self._lock = threading.Lock()
 
     def _progress(self, done: int, total: int, message: str) -> None:
@@ -179,16 +189,25 @@ class SegmenterChain(Segmenter):
     def kind(self, name: str, seg: Segmenter) -> str:
         return self.rules.get("kinds", {}).get(name) or getattr(seg, "kind", "scene")
 
-    def _note(self, name: str, why: str) -> None:
-        if name not in self._noted:
-            self._noted.add(name)
+    def _note(self, name: str, why: str, error: Any = None) -> None:
+        """Note a skipped segmenter once; `error`: the ModelUnavailable of a model that could not be had."""
+        if name in self._noted:
+            return
+        self._noted.add(name)
+        log.info("segmenter %s skipped: %s", name, why)
+        if error is not None:  # a model that could not be had: one sentence for all of them (take_notes)
+            self._unfetched.append(error)
+        else:
             self._notes.append(f"{name} skipped: {why}")
-            log.info("segmenter %s skipped: %s", name, why)
 
     def take_notes(self) -> list[str]:
+        """What was skipped since the last call: models that could not be had in one sentence."""
+        from .. import models
+
         with self._lock:
             notes, self._notes = self._notes, []
-        return notes
+            unfetched, self._unfetched = self._unfetched, []
+        return notes + ([models.unavailable_sentence(unfetched, self.settings)] if unfetched else [])
 
     def members(self) -> list[tuple[str, str, Segmenter]]:
         out = []
@@ -221,14 +240,39 @@ class SegmenterChain(Segmenter):
         return False, "; ".join(reasons) or f"no known segmenter in {self.order}"
 
     def _try(self, name: str, run: Any) -> LabelMap | None:
+        from .. import models
+
         try:
             return run()
+        except models.ModelUnavailable as exc:  # said once in the reply (take_notes); the details are in the debug log
+            self._failed[name] = exc.message
+            self._note(name, exc.message, exc)
         except Exception as exc:  # noqa: BLE001 - a segmenter that fails is skipped for the session
-            why = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+            why = getattr(exc, "message", None) or str(exc).splitlines()[0][:200] if str(exc) else "it stopped"
             self._failed[name] = why
             log.warning("segmenter %s failed, skipped from now on: %s", name, why)
+            log.debug("segmenter %s failed", name, exc_info=True)
             self._note(name, why)
-            return None
+        return None
+
+    def _parse(self, parsers: list[tuple[str, Segmenter]], image: np.ndarray,
+               person: np.ndarray) -> tuple[LabelMap, set[str]] | None:
+        """The first parsing model that runs, on the crop around each person."""
+        for name, seg in parsers:
+            found = self._try(name, lambda seg=seg: parse_people(seg, np.asarray(image), person, self.rules))
+            if found is not None:
+                return found, labels_of(seg)
+            if name not in self._failed:
+                break
+        return None
+
+    def _usable(self, name: str, seg: Segmenter) -> bool:
+        """Whether the segmenter can run now; when not, say why once."""
+        ok, why = seg.available()
+        if not ok:
+            missing = getattr(seg, "missing", None)
+            self._note(name, why, missing() if missing is not None else None)
+        return ok
 
     def segment(self, image: np.ndarray, hold: Collection[str] = ()) -> LabelMap:
         """The picture's labels; the segmenters in `hold` are passed over this time (a large download
@@ -236,29 +280,52 @@ class SegmenterChain(Segmenter):
         maps: dict[str, LabelMap] = {}
         vocab: dict[str, set[str]] = {}
         parsers: list[tuple[str, Segmenter]] = []
+        by_kind: dict[str, list[tuple[str, Segmenter]]] = {}
         for name, kind, seg in self.members():
-            if kind in maps or name in self._failed or name in hold:
-                continue
-            ok, why = seg.available()
-            if not ok:
-                self._note(name, why)
+            if name in self._failed or name in hold:
                 continue
             if kind == "parsing":
-                parsers.append((name, seg))
-                continue
-            found = self._try(name, lambda seg=seg: seg.segment(image))
-            if found is not None:
-                maps[kind], vocab[kind] = found, labels_of(seg)
+                if self._usable(name, seg):
+                    parsers.append((name, seg))
+            else:
+                by_kind.setdefault(kind, []).append((name, seg))
+
+        def first_of(members: list[tuple[str, Segmenter]]) -> tuple[LabelMap, set[str]] | None:
+            """The labels of the first member of a kind that can run (the next one is the fallback)."""
+            for name, seg in members:
+                if not self._usable(name, seg):
+                    continue
+                found = self._try(name, lambda seg=seg: seg.segment(image))
+                if found is not None:
+                    return found, labels_of(seg)
+            return None
+
         anchor = self.rules.get("parsing", {}).get("needs", "person")
-        person = [lm.masks[anchor] for lm in maps.values() if anchor in lm.masks]
-        if person and parsers:
-            joined = np.logical_or.reduce(person)
-            for name, seg in parsers:
-                found = self._try(name, lambda seg=seg: parse_people(seg, np.asarray(image), joined, self.rules))
-                if found is not None or name not in self._failed:
-                    if found is not None:
-                        maps["parsing"], vocab["parsing"] = found, labels_of(seg)
-                    break
+
+        def run_kind(kind: str) -> tuple[tuple[LabelMap, set[str]] | None, Any]:
+            result = first_of(by_kind[kind])
+            # MediaPipe finds the people first: the parsing model runs on them while the scene model
+            # still computes (the person of the people kind is face- or pose-confirmed).
+            if self.parallel and kind == "people" and result is not None and parsers and anchor in result[0].masks:
+                return result, self._parse(parsers, image, result[0].masks[anchor])
+            return result, _NOT_RUN
+
+        # The kinds run side by side: onnxruntime and MediaPipe release the GIL while they compute.
+        if self.parallel and len(by_kind) > 1:
+            with ThreadPoolExecutor(max_workers=len(by_kind), thread_name_prefix="imgedit-segment") as pool:
+                outcomes = dict(zip(by_kind, pool.map(run_kind, by_kind), strict=True))
+        else:
+            outcomes = {kind: run_kind(kind) for kind in by_kind}
+        parsed: Any = _NOT_RUN
+        for kind, (result, parse) in outcomes.items():
+            if result is not None:
+                maps[kind], vocab[kind] = result
+            parsed = parse if parse is not _NOT_RUN else parsed
+        if parsed is _NOT_RUN:
+            person = [lm.masks[anchor] for lm in maps.values() if anchor in lm.masks]
+            parsed = self._parse(parsers, image, np.logical_or.reduce(person)) if person and parsers else None
+        if parsed is not None:
+            maps["parsing"], vocab["parsing"] = parsed
         if not maps:
             raise ExecutorUnavailable(f"no segmenter could segment the picture ({self.available()[1]})")
         return combine(maps, vocab, self.rules)

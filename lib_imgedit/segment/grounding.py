@@ -72,7 +72,10 @@ class ClipSegGrounder(OnnxModel):
     def heatmap(self, image: np.ndarray, phrase: str) -> np.ndarray:
         """Probability (0-1) that each pixel shows `phrase`, at the model's resolution."""
         outputs = self.run(self._feeds(np.asarray(image), phrase))
-        logits = np.asarray(next(iter(outputs.values())), np.float32)
+        name = self.spec.output or "logits"
+        if name not in outputs:
+            raise ValueError(f"{self.spec.title} gives no output {name!r} (it gives {sorted(outputs)})")
+        logits = np.asarray(outputs[name], np.float32)
         logits = logits.reshape(logits.shape[-2:])
         return 1 / (1 + np.exp(-logits))
 

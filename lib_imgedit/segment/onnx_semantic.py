@@ -33,7 +33,10 @@ def preprocess(rgb: np.ndarray, spec: models.ModelSpec) -> np.ndarray:
 
     w, h = spec.input_size
     inp = spec.input
-    x = cv2.resize(np.ascontiguousarray(rgb[..., :3]), (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+    H, W = rgb.shape[:2]
+    # shrinking averages (like the reference processors' anti-aliased resize); growing interpolates
+    how = cv2.INTER_AREA if w < W and h < H else cv2.INTER_LINEAR
+    x = cv2.resize(np.ascontiguousarray(rgb[..., :3]), (w, h), interpolation=how).astype(np.float32)
     x *= float(inp.get("scale", 1 / 255))
     x -= np.asarray(inp.get("mean", (0.0, 0.0, 0.0)), np.float32)
     x /= np.asarray(inp.get("std", (1.0, 1.0, 1.0)), np.float32)
@@ -113,12 +116,17 @@ class OnnxModel:
             import onnxruntime  # noqa: F401
         except Exception as exc:  # noqa: BLE001 - ImportError or a broken install
             return False, f"onnxruntime cannot be imported: {exc}"
-        if self._session is not None or models.is_present(self.spec, self.settings):
+        if getattr(self.settings, "commercial_models_only", False) and not self.spec.commercial:
+            return False, (f"{models.short_title(self.spec)} is not known to allow commercial use (turn off "
+                           "Only models that allow commercial use to use it)")
+        if self._session is not None:
             return True, ""
-        if not self.allow_download or models.is_offline(self.settings):
-            return False, f"{self.spec.title} is not downloaded ({self.spec.size_mb:.0f} MB) and downloads are off"
-        why = models.failure(self.spec, self.settings)
-        return (False, why) if why else (True, "")
+        error = self.missing()
+        return (False, error.message) if error else (True, "")
+
+    def missing(self) -> models.ModelUnavailable | None:
+        """Why the model cannot be used without trying a download (failed before, downloads off)."""
+        return models.missing_error(self.spec, self.settings, self.allow_download)
 
     def load(self) -> Any:
         """The onnxruntime session, created once (downloading the model first if needed and allowed)."""
@@ -127,10 +135,13 @@ class OnnxModel:
                 import onnxruntime as ort
 
                 if not self.allow_download and not models.is_present(self.spec, self.settings):
-                    raise models.ModelUnavailable(f"{self.spec.title} is not downloaded")
+                    raise self.missing() or models.ModelUnavailable(f"{self.spec.title} is not downloaded")
                 self.files = models.ensure_files(self.spec, self.progress, self.settings)
                 opts = ort.SessionOptions()
                 opts.log_severity_level = 3
+                # Threads that wait without spinning: the chain runs models side by side, and spinning
+                # threads of one session would take the cores the other one computes on.
+                opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
                 self._session = ort.InferenceSession(str(self.files["model"]), opts, providers=["CPUExecutionProvider"])
             return self._session
 

@@ -190,6 +190,10 @@ class SessionStore:
         Conflict if another writer moved the pointer since the caller read it."""
         raise NotImplementedError
 
+    def set_labelmap(self, session_id: str, node_id: str, labelmap: str) -> None:
+        """Give a node a new label map (the same picture read again with more models: no new step)."""
+        raise NotImplementedError
+
     def expired(self, idle_seconds: float) -> list[str]:
         """Ids of sessions not updated for `idle_seconds`."""
         raise NotImplementedError

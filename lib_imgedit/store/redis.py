@@ -297,6 +297,21 @@ class RedisSessionStore(SessionStore):
         return [Message(**json.loads(v)) for v in raw]
 
     @_translated
+    def set_labelmap(self, session_id: str, node_id: str, labelmap: str) -> None:
+        nkey = self._k("nodes", session_id)
+
+        def txn(pipe: redis.client.Pipeline) -> None:
+            raw = pipe.hget(nkey, node_id)
+            if raw is None:
+                raise NodeNotFound(f"no node {node_id!r} in this session")
+            node = Node(**json.loads(raw))
+            node.labelmap = labelmap
+            pipe.multi()
+            pipe.hset(nkey, node_id, _dumps(node))
+
+        self.r.transaction(txn, nkey)
+
+    @_translated
     def commit_turn(self, session_id: str, nodes: list[Node], messages: list[Message], current: str | None,
                     expect_current: Any = ...) -> None:
         skey, nkey, mkey = self._k("session", session_id), self._k("nodes", session_id), self._k("messages", session_id)

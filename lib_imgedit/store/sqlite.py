@@ -263,6 +263,12 @@ class SQLiteSessionStore(SessionStore):
             conn.execute("UPDATE sessions SET current = COALESCE(?, current), updated = ? WHERE id = ?",
                          (current, now, session_id))
 
+    def set_labelmap(self, session_id: str, node_id: str, labelmap: str) -> None:
+        with self._write() as conn:
+            if not conn.execute("UPDATE nodes SET labelmap = ? WHERE session_id = ? AND id = ?",
+                                (labelmap, session_id, node_id)).rowcount:
+                raise NodeNotFound(f"no node {node_id!r} in this session")
+
     def expired(self, idle_seconds: float) -> list[str]:
         cutoff = time.time() - idle_seconds
         return [r[0] for r in self._read("SELECT id FROM sessions WHERE updated < ?", (cutoff,))]

@@ -45,7 +45,7 @@ class Fake(Segmenter):
 
 @pytest.fixture
 def settings(tmp_path):
-    return load_settings(tmp_path / "data", {"models_offline": True}, env={})
+    return load_settings(tmp_path / "data", {"models_offline": True, "commercial_models_only": False}, env={})
 
 
 @pytest.fixture
@@ -99,8 +99,7 @@ def test_a_segmenter_that_cannot_load_falls_back_to_the_next_with_one_note(setti
     out = chain.segment(img)
     assert sorted(out.names) == ["car", "sky"]
     notes = chain.take_notes()
-    assert notes == ["broken skipped: downloading SegFormer failed: no network",
-                     "missing skipped: its model is not downloaded"]
+    assert notes == ["missing skipped: its model is not downloaded", "downloading SegFormer failed: no network"]
     chain.segment(img)
     assert chain.take_notes() == [] and len(fakes["broken"].calls) == 1 and fakes["unused"].calls == []
 
@@ -126,6 +125,36 @@ def test_the_parsing_model_runs_on_each_person_crop_and_never_without_a_person(s
     fakes["parser"].calls.clear()
     out = chain.segment(np.zeros((H, W, 3), np.uint8))
     assert fakes["parser"].calls == [] and "hair" not in out.masks
+
+
+def test_the_parsing_model_runs_on_mediapipes_people_beside_the_scene_model(settings, fakes, monkeypatch):
+    """Side by side, the parsing model starts on the people kind's person (the scene model may still be
+    computing); one after the other, on every kind's person, as before. The labels agree when the
+    people agree."""
+    import threading
+
+    rules = load_combine_rules()
+    parsed = threading.Event()
+    scene = Fake({"person": box(10, 0, 20, 20), "sky": box(0, 0, 40, 5)})
+    real = scene.segment
+
+    def slow_scene(image):  # the scene model is still running when the parser is called
+        assert parsed.wait(5), "the parsing model did not start while the scene model ran"
+        return real(image)
+
+    fakes["scene"], fakes["people"] = scene, Fake({"person": box(10, 0, 20, 20)}, kind="people")
+    fakes["parser"] = parser = Fake({"hair": np.ones((1, 1), bool)}, kind="parsing", labels=("hair",))
+    parser_segment = parser.segment
+    monkeypatch.setattr(parser, "segment", lambda image: (parsed.set(), parser_segment(image))[1])
+    monkeypatch.setattr(scene, "segment", slow_scene)
+    chain = SegmenterChain(settings, ["scene", "people", "parser"], {**rules, "kinds": {"scene": "scene"}})
+    side = chain.segment(np.zeros((H, W, 3), np.uint8))
+    assert parser.calls == [(20, 12)] and side.names and "hair" in side.masks
+    monkeypatch.setattr(scene, "segment", real)
+    monkeypatch.setattr(SegmenterChain, "parallel", False)
+    parser.calls.clear()
+    after = chain.segment(np.zeros((H, W, 3), np.uint8))
+    assert parser.calls == [(20, 12)] and all(np.array_equal(side.masks[n], after.masks[n]) for n in after.names)
 
 
 def test_instances_are_split_with_the_rules_classes(settings, fakes):
@@ -161,7 +190,8 @@ def test_the_whole_path_with_tiny_models_through_the_registry(settings, monkeypa
     chain = segment.build_segmenter(settings.update({"segmenters": "maskformer_coco,segformer_ade20k,human_parsing"}))
     out = chain.segment(img)
     notes = chain.take_notes()
-    assert len(notes) == 1 and notes[0].startswith("maskformer_coco skipped:") and "not downloaded" in notes[0]
+    assert notes == [models.unavailable_sentence([models.missing_error("maskformer_coco", chain.settings)], chain.settings)]
+    assert notes[0].startswith("Could not get MaskFormer Swin-T COCO panoptic (not downloaded, and downloads are off)")
     assert sorted(out.names) == ["background", "clothes", "grass", "hair", "person", "upper_clothes"]
     assert np.array_equal(out.masks["background"], ~out.masks["person"])
     assert out.masks["person"][32:128, 32:96].mean() > 0.95 and out.masks["grass"][:, :24].all()
@@ -174,10 +204,25 @@ def test_the_whole_path_with_tiny_models_through_the_registry(settings, monkeypa
 def test_the_chain_lists_the_models_it_would_download_first(tmp_path, monkeypatch):
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     models.forget_failures()  # an earlier test's offline service may have tried these models in this process
-    online = load_settings(tmp_path / "data", env={})
+    online = load_settings(tmp_path / "data", {"commercial_models_only": False}, env={})
     chain = segment.build_segmenter(online.update({"segmenters": "segformer_ade20k,human_parsing"}))
     pending = chain.pending_downloads()
     assert [p["name"] for p in pending] == ["segformer_ade20k", "human_parsing"]
     assert pending[0]["size_mb"] == 15.3 and "SegFormer" in pending[0]["title"] and pending[0]["licence"]
     offline = segment.build_segmenter(online.update({"segmenters": "segformer_ade20k", "models_offline": True}))
     assert offline.pending_downloads() == []
+
+
+def test_by_default_the_chain_uses_only_models_that_allow_commercial_use(tmp_path):
+    from lib_imgedit.segment.grounding import grounder
+
+    default = load_settings(tmp_path / "data", env={})
+    assert default.commercial_models_only
+    assert segment.build_segmenter(default).order == ["mediapipe"]
+    assert {n for n, s in models.catalog().items() if s.commercial} == {"clipseg", "lama"}
+    ok, why = segment.create_segmenter("segformer_ade20k", default).available()
+    assert not ok and why == ("SegFormer-B0 ADE20K is not known to allow commercial use (turn off Only models that "
+                              "allow commercial use to use it)")
+    assert grounder(default).spec.commercial
+    full = default.update({"commercial_models_only": False})
+    assert segment.build_segmenter(full).order == full.segmenter_order

@@ -27,7 +27,7 @@ def tiny_entry(name: str = "tiny_clipseg") -> models.ModelSpec:
 
 @pytest.fixture
 def offline(tmp_path):
-    return load_settings(tmp_path / "data", {"models_offline": True, "grounding_threshold": 0.5}, env={})
+    return load_settings(tmp_path / "data", {"models_offline": True, "grounding_threshold": 0.5, "commercial_models_only": False}, env={})
 
 
 def install(settings, name: str = "tiny_clipseg") -> models.ModelSpec:
@@ -92,7 +92,7 @@ def test_offline_without_the_model_grounding_is_unavailable(offline, monkeypatch
     monkeypatch.setattr(grounding, "_grounders", {})
     ok, why = grounding.grounding_available(offline)
     assert not ok and "not downloaded" in why
-    with pytest.raises(models.ModelUnavailable, match="models_offline"):
+    with pytest.raises(models.ModelUnavailable, match="downloads are off"):
         grounding.ground(picture(), "cup", offline)
 
 
@@ -102,3 +102,19 @@ def test_offline_without_the_model_grounding_is_unavailable(offline, monkeypatch
 ])  # fmt: skip
 def test_a_found_phrase_becomes_a_usable_label(phrase, label):
     assert grounding.label_for(phrase) == label
+
+
+def test_the_heatmap_is_the_output_the_entry_names_not_the_first_one(offline, monkeypatch):
+    g = grounding.ClipSegGrounder(offline, install(offline))
+    real = g.run
+
+    def reordered(feeds):  # an export that puts another output first
+        out = real(feeds)
+        return {"image_embeds": np.full((1, 352, 352), 9.0, np.float32), **out}
+
+    monkeypatch.setattr(g, "run", reordered)
+    mask, score = g.ground(picture(), "blue")
+    assert mask is not None and mask[70:100, 130:170].all() and not mask[30:60, 40:80].any()
+    monkeypatch.setattr(g, "run", lambda feeds: {"image_embeds": np.zeros((1, 352, 352), np.float32)})
+    with pytest.raises(ValueError, match="no output 'logits'"):
+        g.ground(picture(), "blue")

@@ -27,7 +27,7 @@ def entry(name: str, labels: list[str], head: str = "segformer", **extra) -> mod
 
 @pytest.fixture
 def offline(tmp_path):
-    return load_settings(tmp_path / "data", {"models_offline": True}, env={})
+    return load_settings(tmp_path / "data", {"models_offline": True, "commercial_models_only": False}, env={})
 
 
 def stripes(w: int = 128, h: int = 64, cuts: tuple[int, int] = (40, 88)) -> np.ndarray:
@@ -101,7 +101,7 @@ def test_offline_without_the_model_is_unavailable_with_a_reason(offline):
     seg = SegformerADE20K(offline)
     ok, why = seg.available()
     assert not ok and "not downloaded" in why
-    with pytest.raises(models.ModelUnavailable, match="models_offline"):
+    with pytest.raises(models.ModelUnavailable, match="downloads are off"):
         seg.segment(stripes())
 
 
@@ -126,3 +126,23 @@ def test_the_real_entries_name_every_class_in_our_vocabulary():
     parsing = models.spec("human_parsing").label_names()
     assert parsing[0] is None and parsing[2] == "hair" and parsing[9] == parsing[10] == "shoes"
     assert set(HumanParsingSegmenter.labels) == {n for n in parsing if n}
+
+
+def test_preprocess_shrinks_with_anti_aliasing():
+    """A one-pixel checkerboard at about twice the input size averages to grey, as the reference processors'
+    anti-aliased resize gives, instead of aliasing into black and white."""
+    spec = models.spec("segformer_ade20k")
+    board = ((np.indices((1000, 1000)).sum(0) % 2) * 255).astype(np.uint8)
+    x = preprocess(np.repeat(board[..., None], 3, axis=2), spec)[0, 0]
+    grey = (0.5 - spec.input["mean"][0]) / spec.input["std"][0]
+    assert np.abs(x - grey).max() < 0.05
+
+
+def test_install_and_requirements_ask_for_the_same_onnxruntime():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    req = re.search(r"^onnxruntime(>=[\d.]+)", (root / "requirements.txt").read_text(), re.M).group(1)
+    inst = re.search(r'"onnxruntime(>=[\d.]+)', (root / "install.py").read_text()).group(1)
+    assert req == inst

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from .faces import topology
-from .ops import Gauss, disc_mask, fill_holes, kernel, odd, polygon, robust
+from .ops import Gauss, disc_mask, fill_holes, keep_components, kernel, odd, polygon, robust, touching
 
 # Upper face-oval landmarks (temple to temple over the forehead): hair seeds lie just outside them.
 TOP_OVAL_POINTS = (54, 103, 67, 109, 10, 338, 297, 332, 284)
@@ -25,6 +25,12 @@ TOP_OVAL_POINTS = (54, 103, 67, 109, 10, 338, 297, 332, 284)
 SIDE_OVAL_POINTS = (21, 162, 251, 389)
 # Oval landmarks beside each ear, from the temple down to the jaw (left, right).
 EAR_OVAL_POINTS = ((162, 127, 234, 93, 132, 58), (389, 356, 454, 323, 361, 288))
+# Hair beside the face is looked for this many face widths out from the oval, temples to jaw.
+SIDE_HAIR_WIDTH = 0.45
+# ... in pieces of at least this share of the face box (smaller ones are shadows, glasses arms).
+SIDE_HAIR_MIN = 0.015
+# Skin-hued pixels beside the face this much darker (LAB lightness) than the face are not ears.
+EAR_DARKER = 30.0
 
 
 def _outward(p: np.ndarray, ids: tuple[int, ...], centre: np.ndarray, dist: float) -> np.ndarray:
@@ -34,11 +40,11 @@ def _outward(p: np.ndarray, ids: tuple[int, ...], centre: np.ndarray, dist: floa
     return pts + dist * d / np.maximum(1e-6, np.linalg.norm(d, axis=1, keepdims=True))
 
 
-def ear_zone(shape: tuple[int, int], p: np.ndarray, centre: np.ndarray, fw: float) -> np.ndarray:
-    """Bands beside the face oval where the ears are: from the temples to the jaw, 0.35 face widths out."""
+def ear_zone(shape: tuple[int, int], p: np.ndarray, centre: np.ndarray, fw: float, width: float = 0.35) -> np.ndarray:
+    """Bands beside the face oval where the ears are: from the temples to the jaw, `width` face widths out."""
     out = np.zeros(shape, bool)
     for ids in EAR_OVAL_POINTS:
-        ring = np.concatenate([p[list(ids)], _outward(p, ids, centre, 0.35 * fw)[::-1]])
+        ring = np.concatenate([p[list(ids)], _outward(p, ids, centre, width * fw)[::-1]])
         out |= polygon(shape, ring)
     return out
 
@@ -147,6 +153,17 @@ def hair_for_face(
     k = kernel(odd(0.03 * fw))
     fg = cv2.morphologyEx(fg.astype(np.uint8), cv2.MORPH_CLOSE, k).astype(bool)
     fg = fill_holes(fg, 0.05 * fw * fh) & region & ~features
+    if fg.sum() >= min_seed:
+        # Hair beside the face down to the jaw is often in shadow, darker than the seeds at the top:
+        # GrabCut gives it to the dark clothes. Take what there is of the found hair's colour (lightness
+        # counts little) and not skin, joined to the hair. Ears are about as light as the face: brown
+        # hair there, of a skin-like hue but much darker, is hair.
+        darker = lab[..., 0] < float(skin_lab[0]) - EAR_DARKER
+        beside = ear_zone(shape, p, centre, fw, SIDE_HAIR_WIDTH) & person & ~face_core & ~features
+        beside &= (~ear_skin & (d_skin > 4.5)) | darker
+        like = Gauss(robust(lab[fg]), (20.0, 4.0, 4.0)).dist(lab) < 3.5
+        extra = keep_components(beside & like & ~fg, SIDE_HAIR_MIN * fw * fh)  # not a shadow or a glasses arm
+        fg = touching(fg | extra, seed)
     if _sure(fg, d_skin, fw * fh):
         out[zs] = fg
     return out
