@@ -109,7 +109,7 @@ def test_a_download_that_failed_is_named_once_and_never_retried(settings, monkey
     service = make(settings, monkeypatch, size_mb=5)
     sid = service.create_session("me").id
     out = service.upload(sid, "me", photo_png())
-    assert ("(Could not get Tiny Scenes (onnx/model.onnx failed its checksum and was deleted): set HF_ENDPOINT to a "
+    assert ("(Could not get Tiny Scenes (onnx/model.onnx failed its checksum and was deleted): set “Model hub address” in Settings (or HF_ENDPOINT) to a "
             "mirror of the hub, put the files into ") in out.reply
     asked = hub.requests
     assert asked > 0
@@ -207,7 +207,7 @@ def test_without_the_object_model_a_named_thing_is_offered_as_the_subject_in_one
     service.undo(sid, "me")
     steps = len(service.store.nodes(sid))
     failed = service.message(sid, "me", "download the models")
-    assert failed.reply.startswith("Could not get CLIPSeg rd64-refined (the model hub cannot be reached): set HF_ENDPOINT")
+    assert failed.reply.startswith("Could not get CLIPSeg rd64-refined (the model hub cannot be reached): set “Model hub address” in Settings (or HF_ENDPOINT)")
     assert failed.reply.count(".") <= 2 and len(service.store.nodes(sid)) == steps, "one sentence, no new step"
     again = service.message(sid, "me", "remove the cat")
     assert again.reply.startswith(offer) and "(it could not be downloaded just now: the model hub cannot be reached;" in again.reply

@@ -252,3 +252,10 @@ def test_the_models_command_lists_downloads_with_a_bar_and_says_why_not(hub, set
     assert "\nCould not get Tiny gone (onnx/model.onnx failed its checksum and was deleted): " in printed.err
     assert "Traceback" not in printed.err and printed.err.count("Could not get") == 1
     assert cli.main([*data, "models", "download", "nothing"]) == 2 and "no model nothing; known: " in capsys.readouterr().err
+
+
+def test_the_model_hub_address_setting_is_where_models_come_from(hub, settings):
+    """A mirror set in Settings (`hf_endpoint`) is asked, with no endpoint passed by the caller."""
+    mirrored = settings.update({"hf_endpoint": hub.endpoint})
+    path = models.ensure(entry(), None, mirrored)
+    assert path.read_bytes() == CONTENT and hub.requests > 0

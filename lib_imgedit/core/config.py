@@ -53,6 +53,9 @@ class Settings:
                                         "model (non-commercial or unclear licences; they label many more things)", section="segmentation")
     models_dir: str = _opt("", "Models folder", "downloaded segmentation models; empty: the WebUI's models/imgedit, or <data dir>/models standalone", section="segmentation")
     models_offline: bool = _opt(False, "Never download models", "a model that is not on disk is skipped with a note", section="segmentation")
+    hf_endpoint: str = _opt("", "Model hub address", "a mirror of the Hugging Face hub to download models from (e.g. "
+                            "https://hf-mirror.com); empty: the HF_ENDPOINT environment variable, else huggingface.co",
+                            section="segmentation")
     download_large_models: bool = _opt(False, "Download large models without asking",
                                        "a segmentation model over 100 MB is downloaded on first use only when this is on "
                                        "(saying 'download the models' in the chat turns it on)", section="segmentation")

@@ -60,7 +60,7 @@ def what_to_do(names: list[str], settings: Settings | None = None) -> str:
     if is_offline(settings):
         return f"{folder}, or allow downloads (Never download models: off)"
     command = "python -m lib_imgedit models download" + (f" {names[0]}" if len(names) == 1 else "")
-    return f"set HF_ENDPOINT to a mirror of the hub, {folder}, or run `{command}` where the hub can be reached and copy them here"
+    return f"set “Model hub address” in Settings (or HF_ENDPOINT) to a mirror of the hub, {folder}, or run `{command}` where the hub can be reached and copy them here"
 
 
 def unavailable_sentence(failures: list[ModelUnavailable], settings: Settings | None = None) -> str:
@@ -195,7 +195,7 @@ def ensure_files(model: str | ModelSpec, progress: ProgressFn | None = None, set
             if key in _failed:
                 raise _failed[key]
             try:
-                _download(s, todo, folder, progress, settings, endpoint)
+                _download(s, todo, folder, progress, settings, endpoint or (settings.hf_endpoint if settings else "") or None)
             except ModelUnavailable as exc:
                 _failed[key] = exc
                 raise

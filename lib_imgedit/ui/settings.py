@@ -23,7 +23,8 @@ OFFLINE = "offline"
 # WebUI, its own localization setting decides. Inside the WebUI its Settings page lists them all.
 SETTINGS_ROWS = (("llm_profile", "preset", "language"), ("executors",), ("strength", "steps", "sampler"),
                  ("controlnet_module", "controlnet_weight"), ("webui_api_url", "openai_api_key", "comfyui_url"),
-                 ("download_large_models", "models_offline", "hf_endpoint"), ("export_finetune",))
+                 ("download_large_models", "models_offline", "hf_endpoint"),
+                 ("commercial_models_only", "export_finetune"))
 SECRET_SET, SECRET_UNSET = "set", "not set"
 _SETTING_KEY = re.compile(r"\(setting (\w+)(.*?)\)")  # an executor's reason naming a setting by its key
 
