@@ -188,7 +188,7 @@ def test_without_the_object_model_a_named_thing_is_offered_as_the_subject_in_one
     up = service.upload(sid, "me", cat_png())
     assert [d["name"] for d in up.labels] == ["subject", "background"] and "Could not" not in up.reply
     offer = "I can't tell objects apart without the object model; edit the subject (73%) as the cat?"
-    download = {"text": "Download the models", "message": "download the models"}
+    download = {"text": "Download the models", "message": "download the models", "answer": True}
     for text, operation in (("remove the cat", "remove"), ("make the cat orange", "recolor")):
         out = service.message(sid, "me", text)
         assert out.reply.startswith(offer + " Or say 'download the models' to get CLIPSeg rd64-refined (141 MB, Apache-2.0)")
@@ -196,7 +196,11 @@ def test_without_the_object_model_a_named_thing_is_offered_as_the_subject_in_one
         edit = out.suggestions[0]["instruction"]
         assert edit["operation"] == operation and edit["targets"] == ["subject"]
         assert service.store.recent_messages(sid, 1)[0].data["choices"] == out.suggestions
+        # the answers are what the session offers now (the view, a click), until the next message
+        assert service.session_view(sid, "me")["suggestions"] == out.suggestions
+        assert service.accept_suggestion(sid, "me", 1)["message"] == "download the models"
     done = service.run_instruction(sid, "me", edit, "Edit the subject as the cat")
+    assert service.session_view(sid, "me")["suggestions"] == []  # a new picture: the question's answers are gone
     before, after = decode_png(up.image_png), decode_png(done.image_png)
     subject = service.node_labels(service.store.get_node(sid, up.node_id)).masks["subject"]
     import cv2

@@ -14,7 +14,7 @@ import gradio as gr
 import pytest
 from PIL import Image
 
-from lib_imgedit.core.instruction import build_schema
+from lib_imgedit.core.instruction import build_schema, plan_steps
 from lib_imgedit.engine.service import EditService
 from lib_imgedit.ui.chat import WELCOME
 from lib_imgedit.ui.form import schema_paths
@@ -512,3 +512,38 @@ def test_previous_sessions_lead_back_after_new_session(tab, photo):
     restored = built.on_restore(first, "", False, REQUEST, known)
     assert restored[c["previous"]]["choices"] == []
     assert built.on_restore("", "", False, REQUEST, known)[c["previous"]]["choices"] == choices
+
+
+def test_a_question_backs_answers_act_in_one_click(settings, tmp_path, monkeypatch):
+    """Without the object model (the hub cannot be reached), "make the cat orange" asks back with two
+    answers: the first click on 'Edit the subject as the cat' runs it; 'Download the models' is said as
+    a message at once."""
+    import functools
+
+    from huggingface_hub import constants
+    from skimage import data
+
+    from lib_imgedit import models
+
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setattr(models, "ensure_files", functools.partial(models.ensure_files, endpoint="http://127.0.0.1:9"))
+    models.forget_failures()
+    request_end = models.forget_failures  # this test's failed downloads are not remembered after it
+    no_hub = settings.update({"commercial_models_only": True, "suggestions": False})
+    built = ChatEditTab(EditService(no_hub), RecordingHost(), standalone=False, lang="")
+    built.blocks = built.build()
+    c, path = built.c, tmp_path / "cat.png"
+    Image.fromarray(data.chelsea()).save(path)
+    sid = upload(built, path)[c["sid"]]
+    out = ended(built, built.on_message("", "make the cat orange", sid, "t1", [], REQUEST))
+    assert [out[b]["value"] for b in c["sugg"][:2]] == ["Edit the subject as the cat", "Download the models"]
+    assert len(built.service.store.nodes(sid)) == 1
+    out = ended(built, built.on_suggestion(0)("", "", sid, None, "t2", [], REQUEST))
+    nodes = built.service.store.nodes(sid)
+    assert len(nodes) == 2 and plan_steps(nodes[-1].instruction)[0]["targets"] == ["subject"]
+    ended(built, built.on_message("", "make the cat orange", sid, "t3", [], REQUEST))
+    ended(built, built.on_suggestion(1)("", "", sid, None, "t4", [], REQUEST))
+    said = [m.text for m in built.service.store.recent_messages(sid, 2)]
+    request_end()
+    assert said[0] == "download the models" and len(built.service.store.nodes(sid)) == 2

@@ -65,10 +65,12 @@ class Labelling:
     def grounding_available(self) -> bool:
         """Whether a named thing that is not among the labels can be looked for (then the planner may
         target it, and `PhraseTargets` finds it, says it is not there, or offers the subject for it). A
-        download that failed still counts: `PhraseTargets` then says why and offers what can be done."""
-        if grounding.grounding_available(self.core.settings)[0]:
+        download that failed, or downloads turned off, still counts: `PhraseTargets` then says why and
+        offers what can be done."""
+        s = self.core.settings
+        if grounding.grounding_available(s)[0] or models.is_offline(s):
             return True
-        return models.failed_error(grounding.grounder(self.core.settings).spec, self.core.settings) is not None
+        return models.failed_error(grounding.grounder(s).spec, s) is not None
 
     def download_models(self, session: Session, text: str, progress: ProgressFn | None) -> TurnOutcome:
         """The user agreed to large downloads: remember it for the server (the setting), download every

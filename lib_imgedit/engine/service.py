@@ -46,7 +46,7 @@ from .phrase_targets import PhraseTargets, phrase_targets
 from .replies import describe_labels, no_change_reply, plan_reply, with_notes
 from .service_core import ServiceCore
 from .session_tree import SessionTree
-from .session_views import SessionViews
+from .session_views import SessionViews, offer_choices, offered
 from .turn_outcome import TurnOutcome
 
 __all__ = ["API_VERSION", "EditService", "TurnOutcome"]
@@ -201,9 +201,10 @@ class EditService:
         with self.core.lock(session_id):
             session = self.core.owned(session_id, client)
             node = self.core.require_image(session)
-            if not 0 <= index < len(node.suggestions):
-                raise NotFound(f"no suggestion {index}: this picture has {len(node.suggestions)}")
-            chosen = node.suggestions[index]
+            shown = offered(session, node)
+            if not 0 <= index < len(shown):
+                raise NotFound(f"no suggestion {index}: this picture has {len(shown)}")
+            chosen = shown[index]
             data = dict(session.data)
             data["pending"] = {"node": node.id, "index": index, **chosen}
             self.store.update_session(session.id, data=data)
@@ -297,6 +298,7 @@ class EditService:
                                                 **({"mask": True} if mask_png is not None else {})})
         if first.is_history:
             return self.tree.move(session, first.operation, first.count, user_msg, zh)
+        choices = offer_choices(self.store, session, node, choices if first.operation == "clarify" else None)
         if first.operation == "clarify":  # a question back is never an edit, drawn mask or not
             reply = first.question or first.reply
             msg = self.store.new_message(session.id, "assistant", reply, node=node.id,

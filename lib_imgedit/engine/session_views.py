@@ -12,7 +12,7 @@ from typing import Any
 from ..core import images
 from ..core.errors import BadRequest, RateLimited
 from ..core.masks import overlay
-from ..store import Session
+from ..store import Node, Session, SessionStore
 from .service_core import CONTROL_CHARS, ServiceCore
 
 VIEW_MESSAGES, VIEW_NODES = (50, 200), (100, 1000)  # session view pages: (default, most)
@@ -52,7 +52,7 @@ class SessionViews:
             "profile": session.profile,
             "title": session.title,
             "pending": session.data.get("pending"),
-            "suggestions": current.suggestions if current else [],
+            "suggestions": offered(session, current),
             "nodes": [n.to_dict() for n in nodes],
             "nodes_before": nodes[0].seq if nodes and nodes[0].seq > 1 else None,
             "messages": [
@@ -100,3 +100,27 @@ def _cursor(value: int | None, name: str) -> int | None:
     if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
         raise BadRequest(f"{name} must be a message or node seq (1 or more), from the previous page's *_before")
     return value
+
+
+def offered(session: Session, node: Node | None) -> list[dict[str, Any]]:
+    """What the user can click now: the answers to the question just asked about this picture (kept
+    in the session until the next message), else the picture's next-edit suggestions."""
+    if node is None:
+        return []
+    choices = session.data.get("choices") or {}
+    return list(choices.get("items") or []) if choices.get("node") == node.id else node.suggestions
+
+
+def offer_choices(store: SessionStore, session: Session, node: Node,
+                  choices: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """Keep a question's one-click answers (`{"text", "instruction"}` runs a plan, `{"text", "message"}`
+    sends a message; each marked `answer`, so one click acts) for this picture; any earlier ones end
+    with the next message. Returns them as kept."""
+    items = [{**c, "answer": True} for c in choices or []]
+    data = {k: v for k, v in session.data.items() if k != "choices"}
+    if items:
+        data["choices"] = {"node": node.id, "items": items}
+    if data != session.data:
+        store.update_session(session.id, data=data)
+        session.data = data
+    return items

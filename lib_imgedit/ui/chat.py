@@ -7,6 +7,7 @@ the turn runs. A message sent while a turn runs is queued by the page script and
 from __future__ import annotations
 
 import contextlib
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ import gradio as gr
 
 from ..core.errors import ImgEditError
 from ..engine.service import TurnOutcome
+from ..engine.session_views import offered
 from ..store import Message
 from .compat import args_js, client_of, upload_path
 from .pages import NodeLookup, chat_messages, has_older, last_seq, older_page
@@ -127,7 +129,15 @@ class ChatPart:
                 try:
                     session = self.service.get_session(sid, client)
                     pending = session.data.get("pending") or {}
-                    if armed != {"node": session.current, "index": index} or pending.get("index") != index:
+                    chosen = offered(session, self.service.store.get_node(sid, session.current)) if session.current else []
+                    answer = chosen[index] if index < len(chosen) and chosen[index].get("answer") else None
+                    if answer and answer.get("message"):  # an answer to a question back: one click says it
+                        result = self.on_message(mask, answer["message"], sid, task, notes, request, progress)[self.c["result"]]
+                    elif answer:  # one click runs the plan it offers
+                        self.service.accept_suggestion(sid, client, index)
+                        result = self.run_editor(json.dumps(answer["instruction"]), sid, request, notes, mask, progress, task,
+                                                 text=answer.get("text", ""))
+                    elif armed != {"node": session.current, "index": index} or pending.get("index") != index:
                         self.service.accept_suggestion(sid, client, index)
                         result["armed"] = {"node": session.current, "index": index}
                     else:

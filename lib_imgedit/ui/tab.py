@@ -23,6 +23,7 @@ import gradio as gr
 
 from ..core.errors import BadRequest, ImgEditError
 from ..engine.service import EditService
+from ..engine.session_views import offered
 from ..store import Node
 from .chat import WELCOME, ChatPart
 from .compat import add_script, args_js, blocks_kwargs, client_of
@@ -154,7 +155,7 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
             **self.form_update(pending["instruction"] if armed else node.instruction, labels.names),
             c["before"]: self.files.full(parent.image) if parent else None,
             c["armed"]: armed, c["state"]: self._state(sid, node, **extra),
-            **self.suggestion_buttons(node.suggestions, armed, labels.names, zh),
+            **self.suggestion_buttons(offered(session, node), armed, labels.names, zh),
         }
 
     def unchanged(self, key: str) -> dict[Any, Any]:
