@@ -228,3 +228,12 @@ def test_a_long_question_is_cut_after_a_whole_sentence():
 
 def decode_png(data: bytes) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+
+
+def test_with_downloads_off_a_named_thing_is_offered_as_the_subject_without_a_download(settings):
+    service = EditService(settings.update({"commercial_models_only": True, "models_offline": True, "suggestions": False}))
+    sid = service.create_session("me").id
+    service.upload(sid, "me", cat_png())
+    out = service.message(sid, "me", "make the cat orange")
+    assert out.reply.startswith("I can't tell objects apart without the object model; edit the subject (73%) as the cat?")
+    assert [s["text"] for s in out.suggestions] == ["Edit the subject as the cat"]  # no download offered

@@ -21,6 +21,7 @@ from ..models import offers as model_offers
 from ..segment import LabelMap, build_segmenter, grounding
 from ..segment.combine import SegmenterChain
 from ..store import Session
+from .phrase_targets import SUBJECT_SHARE, subject_share
 from .replies import describe_labels, with_notes
 from .service_core import ServiceCore
 from .turn_outcome import TurnOutcome
@@ -62,14 +63,16 @@ class Labelling:
             if notes is not None:
                 notes += chain.take_notes() + model_offers.downloaded([p for p in pending if p not in wait], self.core.settings)
 
-    def grounding_available(self) -> bool:
+    def grounding_available(self, labels: LabelMap | None = None) -> bool:
         """Whether a named thing that is not among the labels can be looked for (then the planner may
         target it, and `PhraseTargets` finds it, says it is not there, or offers the subject for it). A
-        download that failed, or downloads turned off, still counts: `PhraseTargets` then says why and
-        offers what can be done."""
+        download that failed still counts, and so do downloads turned off where `labels` has one large
+        subject: `PhraseTargets` then says why and offers what can be done."""
         s = self.core.settings
-        if grounding.grounding_available(s)[0] or models.is_offline(s):
+        if grounding.grounding_available(s)[0]:
             return True
+        if models.is_offline(s):
+            return labels is not None and subject_share(labels) >= SUBJECT_SHARE
         return models.failed_error(grounding.grounder(s).spec, s) is not None
 
     def download_models(self, session: Session, text: str, progress: ProgressFn | None) -> TurnOutcome:

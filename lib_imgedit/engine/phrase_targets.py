@@ -30,6 +30,12 @@ QUESTION_CHARS = 480  # within the rules' question_max_chars (500)
 SUBJECT_SHARE = 0.15  # a `subject` this large may stand for a named thing when objects cannot be told apart
 
 
+def subject_share(labels: LabelMap) -> float:
+    """The share of the one `subject` (0 when there is none, or several)."""
+    several = any(split_instance(n)[0] == "subject" and split_instance(n)[1] is not None for n in labels.names)
+    return 0.0 if several else labels.share("subject")
+
+
 def phrase_targets(plan: Any, labels: list[str]) -> list[str]:
     """The targets of a plan (JSON form, unvalidated) that are not labels but could name a thing:
     label-shaped words without an instance number, in order, each once."""
@@ -109,9 +115,7 @@ class PhraseTargets:
         return ""
 
     def _subject_share(self) -> float:
-        """The share of the one `subject` (0 when there is none, or several)."""
-        several = any(split_instance(n)[0] == "subject" and split_instance(n)[1] is not None for n in self.labels.names)
-        return 0.0 if several else self.labels.share("subject")
+        return subject_share(self.labels)
 
     def _subject_question(self, phrase: str) -> str:
         share = f"{self._subject_share():.0%}"
