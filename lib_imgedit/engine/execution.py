@@ -145,9 +145,10 @@ class PlanExecution:
         return mask
 
     def run_steps(self, session_id: str, image: np.ndarray, labels: LabelMap, steps: list[EditInstruction],
-                  source_face: np.ndarray | None = None, progress: ProgressFn | None = None) -> StepsDone:
+                  source_face: np.ndarray | None = None, progress: ProgressFn | None = None, said: str = "") -> StepsDone:
         """Check the whole plan, then run its steps in order, each on the picture the step before made.
-        Raises (and nothing is kept) when a step cannot run or fails."""
+        Raises (and nothing is kept) when a step cannot run or fails. `said`: the user's words, given to
+        an instruction-edit backend when the plan is one step (several steps each say only their part)."""
         self.check_steps(image, labels, steps, source_face)
         cancel = self._cancel[session_id] = threading.Event()
         results: list[EditResult] = []
@@ -157,7 +158,7 @@ class PlanExecution:
                     raise Interrupted(f"the edit was interrupted before {step_name(i, len(steps), step)}; nothing was changed")
                 mask = self._mask(labels, step, i, len(steps))
                 req = EditRequest(image, mask, step, self.core.settings, self.core.rules, labels, source_face,
-                                  _step_progress(progress, i, len(steps)), cancel)
+                                  _step_progress(progress, i, len(steps)), cancel, said if len(steps) == 1 else "")
                 result = self.execute(req)
                 image, labels = result.image, self._labels_after(labels, req, result)
                 results.append(result)

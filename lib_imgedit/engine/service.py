@@ -312,7 +312,7 @@ class EditService:
         try:
             face = self._source_face(session) if any(s.operation == "face_swap" for s in plan.steps) else None
             base = self.node_image(node)
-            done = self.run_steps(session.id, base, labels, plan.steps, face, progress)
+            done = self.run_steps(session.id, base, labels, plan.steps, face, progress, text)
         except ImgEditError as exc:  # the picture stays; a turn that failed for want of a backend stays in the chat
             self._keep_failed(session, node, user_msg, exc)
             raise

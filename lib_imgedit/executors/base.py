@@ -29,6 +29,7 @@ class EditRequest:
     source_face: np.ndarray | None = None  # RGB, for face_swap
     progress: ProgressFn | None = None
     cancel: threading.Event | None = None
+    said: str = ""  # the user's own words, when this is the plan's only step (for instruction-edit models)
 
     @property
     def mask_share(self) -> float:

@@ -105,7 +105,7 @@ def slot_values(wf: Workflow, request: EditRequest, models: dict[str, str]) -> t
     if fam_key in ("sd15", "sdxl"):  # one template for both: the checkpoint's name says which
         fam_key = family_of_name(models.get("ckpt") or _first_model(wf, wf.graph) or "")
     fam = family(fam_key)
-    prompt = prompt_for(instr, wf.prompt_style)
+    prompt = prompt_for(instr, wf.prompt_style, request.said)
     negative = instr.negative_prompt
     if instr.operation == "remove" and wf.prompt_style != "instruction":
         prompt = prompt or REMOVE_PROMPT

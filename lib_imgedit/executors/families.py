@@ -86,9 +86,10 @@ def family_of_model(model: Any, checkpoint_name: str = "") -> str:
     return "sd15"
 
 
-def imperative(instr: EditInstruction) -> str:
+def imperative(instr: EditInstruction, said: str = "") -> str:
     """The plan as an instruction for an instruction-edit model ("Replace the background with a beach
-    at sunset; keep everything else unchanged"), from the operation, its targets and the words asked for."""
+    at sunset; keep everything else unchanged"), from the operation, its targets and the words asked for;
+    the user's own words (`said`) follow, as the model may read more in them than the plan holds."""
     what = " and ".join(t.replace("_", " ") for t in instr.targets) or "the picture"
     words = instr.prompt.strip().rstrip(".")
     op = instr.operation
@@ -105,9 +106,11 @@ def imperative(instr: EditInstruction) -> str:
     keep = "keep the composition, colours and lighting unchanged" if op == "restyle" else \
         "keep everything else in the picture unchanged"
     avoid = f"; avoid {instr.negative_prompt.strip()}" if instr.negative_prompt.strip() else ""
-    return f"{text}; {keep}{avoid}."
+    words = " ".join(said.split())[:300]
+    asked = f' The request was: "{words}".' if words else ""
+    return f"{text}; {keep}{avoid}.{asked}"
 
 
-def prompt_for(instr: EditInstruction, style: str) -> str:
+def prompt_for(instr: EditInstruction, style: str, said: str = "") -> str:
     """What a backend gets as its text: the region's description (the plan's prompt) or an instruction."""
-    return imperative(instr) if style == INSTRUCTION else instr.prompt
+    return imperative(instr, said) if style == INSTRUCTION else instr.prompt

@@ -81,7 +81,7 @@ def edit_prompt(request: EditRequest, model: str) -> str:
     mask from a description of the region."""
     instr = request.instruction
     if model == "gpt-image-1":
-        return imperative(instr)
+        return imperative(instr, request.said)
     if instr.operation == "remove":
         return instr.prompt or REMOVE_PROMPT
     if instr.operation == "restyle":

@@ -137,7 +137,7 @@ class HostExecutor(Executor):
         kontext = find_script(runner, KONTEXT_TITLE) if family == "flux_kontext" else None
         if kontext is not None:
             picked.append((kontext, kontext_args(images.to_image(request.image))))
-            plan.prompt = imperative(request.instruction)
+            plan.prompt = imperative(request.instruction, request.said)
         return picked, {"controlnet": scripts.controlnet, "face_swap": scripts.face_swap, "notes": scripts.notes,
                         "family": family, "kontext": kontext is not None}
 

@@ -97,3 +97,30 @@ def test_timeout(server, settings, rules):
     req = sd_request(settings, rules, {"operation": "inpaint", "targets": ["thing"], "prompt": "x"})
     with pytest.raises(UpstreamTimeout, match="did not answer within 0.3 s"):
         OpenAIImagesExecutor(s, rules).run(req)
+
+
+def test_an_instruction_model_also_gets_the_users_words_for_a_one_step_plan(server, settings):
+    """Through a real turn: the plan as an instruction, then the request in the user's own words."""
+    import io
+
+    from PIL import Image
+    from sd_helpers import gradient
+
+    from lib_imgedit.core.labels import LabelMap
+    from lib_imgedit.engine.service import EditService
+
+    fake = FakeOpenAIImages(server)
+    service = EditService(settings.update({"openai_images_base_url": fake.base_url, "openai_api_key": "sk-test",
+                                           "executors": "openai_images,local", "suggestions": False}))
+    image = gradient()
+    h, w = image.shape[:2]
+    sky = np.zeros((h, w), bool)
+    sky[: h // 2] = True
+    buf = io.BytesIO()
+    Image.fromarray(image).save(buf, format="PNG")
+    sid = service.create_session("me").id
+    service.upload(sid, "me", buf.getvalue(), label_map=LabelMap(w, h, {"sky": sky, "grass": ~sky}))
+    service.message(sid, "me", "replace the sky with a stormy sky at dusk")
+    prompt = fake.calls[0]["form"]["prompt"]
+    assert prompt.startswith("Replace the sky with ") and "keep everything else in the picture unchanged." in prompt
+    assert prompt.endswith(' The request was: "replace the sky with a stormy sky at dusk".')
