@@ -3,6 +3,7 @@ through Chromium). A recording host stands in for the WebUI adapter."""
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import re
@@ -113,6 +114,7 @@ def test_a_turn_reports_progress_for_its_task_and_fills_send_to(tab, photo):
     assert out[c["image"]] == out[c["current"]]
     *prompt, params = out[c["infotext"]].split("\n")
     assert len(WEBUI_PARAM.findall(params)) >= 3 and "Chat Edit:" in params and "Chat Edit" not in "\n".join(prompt)
+    assert prompt == [""]  # no generative step on the branch: no prompt (not "adjust: grayscale")
     built.on_interrupt(sid, REQUEST)
     assert host.interrupted == 1
 
@@ -348,3 +350,19 @@ def test_the_tab_reads_as_much_for_a_long_session_as_for_a_short_one(tab, photo,
             built.on_send("a bit darker", sid, [], "", REQUEST)
             rows.append(counter.rows)
     assert rows[0] == rows[1] > 0
+
+
+def test_the_source_face_and_the_send_to_image_are_pil_images_not_files(tab, photo):
+    """No filepath Image anywhere in the tab: its preprocess calls gradio's save_pil_to_cache(name=...),
+    which Forge replaces with a function that takes no `name` (a TypeError on each value)."""
+    built, _ = tab
+    c = built.c
+    kinds = {key: c[key].type for key in ("image", "face")}
+    assert kinds == {"image": "pil", "face": "pil"}
+    assert not [b for b in built.blocks.blocks.values() if isinstance(b, gr.Image) and b.type == "filepath"]
+    sid = upload(built, photo)[c["sid"]]
+    face = Image.open(photo).convert("RGB")
+    assert "saved" in built.on_source_face(face, sid, REQUEST)
+    stored = built.service.get_session(sid, "anonymous").data["source_face"]
+    assert Image.open(io.BytesIO(built.service.blobs.get(stored))).size == face.size
+    assert "upload a photo first" in built.on_source_face(face, None, REQUEST)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -39,6 +41,20 @@ def upload_path(value: Any) -> str | None:
     if value is None:
         return None
     return str(getattr(value, "path", None) or getattr(value, "name", None) or value)
+
+
+def image_bytes(value: Any) -> bytes | None:
+    """The bytes of an image a gr.Image(type="pil") received (PNG), or of an uploaded file. No filepath
+    Images: their preprocess calls gradio's `save_pil_to_cache(name=...)`, which Forge replaces with a
+    function that takes no `name` (a TypeError on every value)."""
+    if value is None:
+        return None
+    if hasattr(value, "save"):
+        buf = io.BytesIO()
+        value.save(buf, format="PNG")
+        return buf.getvalue()
+    path = upload_path(value)
+    return Path(path).read_bytes() if path else None
 
 
 def client_of(request: Any) -> str:

@@ -4,7 +4,6 @@ WebUI to its own Settings), presets, the executors' readiness and the source fac
 from __future__ import annotations
 
 import html
-from pathlib import Path
 from typing import Any, Callable
 
 import gradio as gr
@@ -12,7 +11,7 @@ import gradio as gr
 from ..core.config import Settings
 from ..core.errors import ImgEditError
 from ..core.presets import apply_preset
-from .compat import client_of, js, upload_path
+from .compat import client_of, image_bytes, js
 
 OFFLINE = "offline"
 # Settings in the accordion, row by row; the language only in the standalone app: inside the
@@ -48,7 +47,7 @@ class SettingsPart:
                 if row == ("executors",):
                     c["executor_status"] = gr.HTML(self.executor_status(), elem_id="imgedit_executor_status")
         with gr.Row():
-            c["face"] = gr.Image(type="filepath", label="Source face (for face swap)", height=150, elem_id="imgedit_source_face")
+            c["face"] = gr.Image(type="pil", label="Source face (for face swap)", height=150, elem_id="imgedit_source_face")
             c["settings_status"] = gr.HTML("", elem_id="imgedit_settings_status")
 
     def setting_widget(self, name: str, meta: dict[str, Any]) -> Any:
@@ -115,13 +114,13 @@ class SettingsPart:
                 self.c["executor_status"]: self.executor_status()}
 
     def on_source_face(self, file: Any, sid: str | None, request: gr.Request) -> str:
-        path = upload_path(file)
-        if not path:
+        raw = image_bytes(file)
+        if not raw:
             return ""
         if not sid:
             return status_html("upload a photo first, then the face to use", error=True)
         try:
-            self.service.set_source_face(sid, client_of(request), Path(path).read_bytes())
+            self.service.set_source_face(sid, client_of(request), raw)
         except ImgEditError as exc:
             return status_html(exc.message, error=True)
         return status_html("Source face saved for this session.")
