@@ -91,7 +91,8 @@ def test_host_gets_its_send_to_buttons_and_setting_choices(tab):
     assert set(buttons) == {"img2img", "inpaint"} and all(isinstance(b, gr.Button) for b in buttons.values())
     assert isinstance(image, gr.Image) and isinstance(text, gr.Textbox)
     sampler = built.c["settings"]["sampler"]
-    assert isinstance(sampler, gr.Dropdown) and "Euler a" in sampler.choices
+    names = [c[0] if isinstance(c, tuple) else c for c in sampler.choices]  # gradio 4 keeps (name, value) pairs
+    assert isinstance(sampler, gr.Dropdown) and "Euler a" in names
     assert "language" not in built.c["settings"]  # the WebUI chooses the language itself
 
 

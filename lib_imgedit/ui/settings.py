@@ -11,7 +11,7 @@ import gradio as gr
 from ..core.config import Settings
 from ..core.errors import ImgEditError
 from ..core.presets import apply_preset
-from .compat import client_of, image_bytes, js
+from .compat import client_of, image_bytes, js, on_user_change
 
 OFFLINE = "offline"
 # Settings in the accordion, row by row; the language only in the standalone app: inside the
@@ -126,8 +126,6 @@ class SettingsPart:
         return status_html("Source face saved for this session.")
 
     def wire_settings(self) -> None:
-        from .editor import _on_user_change
-
         c = self.c
         for name, widget in c["settings"].items():
             if name == "preset":
@@ -135,5 +133,5 @@ class SettingsPart:
                              show_progress="hidden")
                 continue
             kw = js("(v, ...a) => { if (window.imgedit) window.imgedit.setLanguage(v); return [v, ...a.slice(0, 1)]; }") if name == "language" else {}
-            _on_user_change(widget, self.on_setting(name), [widget, c["sid"]], [c["settings_status"], c["executor_status"]], **kw)
+            on_user_change(widget, self.on_setting(name), [widget, c["sid"]], [c["settings_status"], c["executor_status"]], **kw)
         c["face"].upload(self.on_source_face, [c["face"], c["sid"]], [c["settings_status"]], show_progress="hidden")
