@@ -75,3 +75,9 @@ def notice(problem: str) -> str:
     tail = " (this moves the WebUI's protobuf pin: check its other extensions after)" if held else ""
     return (f"[Chat Edit] offline segmentation (mediapipe) is off: {problem}{why}. Meanwhile {FALLBACK}. "
             f"To fix: {fix_command()}{tail}")
+
+
+def mediapipe_notice() -> str:
+    """The notice when the installed mediapipe cannot segment offline, else ""."""
+    problem = mediapipe_problem(package_dir("mediapipe"))
+    return notice(problem) if problem else ""

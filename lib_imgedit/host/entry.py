@@ -57,6 +57,10 @@ def get_service() -> EditService:
             _service = EditService(settings_from_opts(load_settings(data_dir())))
             _service.persist_settings = save_to_opts  # what the service remembers goes to the WebUI's Settings
             log.info("Chat Edit from %s, data in %s", extension_dir or "?", _service.settings.data_dir)
+            from .deps import mediapipe_notice
+
+            if mediapipe_notice():  # once at start, as install.py said it (when it ran)
+                log.warning("%s", mediapipe_notice().removeprefix("[Chat Edit] "))
         return _service
 
 

@@ -12,6 +12,7 @@ from typing import Any, Iterator
 
 from ..core.progress import ProgressFn
 from ..ui.tabhost import TabHost
+from .deps import mediapipe_notice
 from .sendto import bind_send_to
 from .settings import save_to_opts
 from .turn import webui_turn
@@ -38,6 +39,9 @@ class WebUITabHost(TabHost):
 
     def register_send_to(self, buttons: dict[str, Any], image: Any, text: Any) -> None:
         bind_send_to(buttons, image, text)
+
+    def notice(self) -> str:
+        return mediapipe_notice().removeprefix("[Chat Edit] ")
 
     def save_settings(self, settings: Any, keys: list[str]) -> None:
         save_to_opts(settings, keys)

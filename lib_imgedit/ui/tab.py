@@ -142,7 +142,7 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
         out: dict[Any, Any] = {
             c["sid"]: sid or None, c["notes"]: notes, c["errors"]: "", c["armed"]: None, c["state"]: self._state(sid, None, **extra),
             c["current"]: None, c["image"]: None, c["before"]: None, c["infotext"]: "", c["legend"]: "",
-            c["chat"]: chat_pairs([], {}, self.files.thumb, notes, zh) or [[None, WELCOME]], c["since"]: None,
+            c["chat"]: chat_pairs([], {}, self.files.thumb, notes, zh) or [[None, self.welcome()]], c["since"]: None,
             c["older"]: gr.update(visible=False), c["gallery"]: [], c["node_ids"]: [],
             **self.form_update(None, []), **self.suggestion_buttons([], None),
         }
@@ -169,6 +169,10 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
             c["armed"]: armed, c["state"]: self._state(sid, node, **extra),
             **self.suggestion_buttons(node.suggestions, armed),
         }
+
+    def welcome(self) -> str:
+        notice = self.host.notice()
+        return f"{WELCOME}\n\n{notice}" if notice else WELCOME
 
     def unchanged(self, key: str) -> dict[Any, Any]:
         """An answer that changes nothing (gradio needs at least one output in an update dict)."""

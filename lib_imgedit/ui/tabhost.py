@@ -23,8 +23,8 @@ class TabHost:
 
     def register_send_to(self, buttons: dict[str, Any], image: Any, text: Any) -> None:
         """Connect one button per `send_to` tab (e.g. with the WebUI's
-        `infotext_utils.register_paste_params_button`): `image` is the current picture (a gr.Image
-        holding a file path), `text` a hidden Textbox holding its infotext."""
+        `infotext_utils.register_paste_params_button`): `image` is the current picture (a gr.Image of
+        type "pil"), `text` a hidden Textbox holding its infotext."""
 
     @contextmanager
     def generating(self, progress: ProgressFn, task_id: str = "") -> Iterator[ProgressFn]:
@@ -48,3 +48,7 @@ class TabHost:
     def choices(self, setting: str) -> list[str] | None:
         """Known values of a setting the host can list (samplers, ControlNet modules), or None."""
         return None
+
+    def notice(self) -> str:
+        """What the tab says under its welcome: a dependency the host could not have, and its fix."""
+        return ""
