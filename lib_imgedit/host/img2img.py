@@ -34,7 +34,7 @@ from ..executors.sd_request import (
 from ..executors.watch import Watcher
 from .controlnet import find_controlnet
 from .faceswap import find_face_swap, roop_model
-from .runner import find_script, private_runner, ui_defaults
+from .runner import carry_back, find_script, private_runner, ui_defaults
 from .turn import host_generation
 
 log = logging.getLogger("imgedit")
@@ -158,7 +158,10 @@ class HostExecutor(Executor):
         try:
             with host_generation(request.progress, text), Watcher(tick, request.cancel, state.interrupt) as watch, \
                     contextlib.closing(p):
-                processed = processing.process_images(p)
+                try:
+                    processed = processing.process_images(p)
+                finally:
+                    carry_back(p.scripts)
             return processed, bool(state.interrupted or watch.cancelled)
         except Exception as exc:
             log.exception("Stable Diffusion failed")

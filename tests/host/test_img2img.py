@@ -317,3 +317,20 @@ def test_source_image_is_never_modified(webui, settings, rules):
     copy = image.copy()
     run(settings, rules, INPAINT, image=image)
     assert (image == copy).all()
+
+
+def test_a_second_controlnet_edit_loads_no_controlnet_model_from_disk(webui, settings, rules):
+    """ControlNet clears its class-level model cache when its script's `latest_model_hash` is not the
+    loaded checkpoint's: our per-edit copy of the script hands its hash back to the WebUI's, so only
+    the first edit (and the first after a checkpoint change) reads the model from disk."""
+    cn = type(webui.controlnet)
+    cn.model_cache.clear()
+    cn.disk_loads.clear()
+    for _ in range(3):
+        run(settings, rules, INPAINT)
+    assert cn.disk_loads == ["control_v11p_sd15_inpaint [ebff9138]"]
+    assert webui.controlnet.latest_model_hash == webui.model.sd_model_hash
+    webui.model.sd_model_hash = "another"  # the user loads another checkpoint: ControlNet's cache is stale
+    run(settings, rules, INPAINT)
+    run(settings, rules, INPAINT)
+    assert cn.disk_loads == ["control_v11p_sd15_inpaint [ebff9138]"] * 2
