@@ -96,7 +96,6 @@ def real_script_class(loads: list):
     import copy
     import gc
     from collections import OrderedDict
-    from typing import Dict
 
     tree = ast.parse((Path(SRC) / "scripts" / "controlnet.py").read_text("utf-8"))
     cls = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Script")
@@ -137,7 +136,7 @@ def real_script_class(loads: list):
         def __init__(self, model, type):
             self.model, self.type = model, type
 
-    namespace = {"OrderedDict": OrderedDict, "Dict": Dict, "ControlModel": ControlModel, "ControlModelType": ControlModelType,
+    namespace = {"OrderedDict": OrderedDict, "Dict": dict, "ControlModel": ControlModel, "ControlModelType": ControlModelType,
                  "gc": gc, "copy": copy.copy, "loads": loads, "logger": logging.getLogger("controlnet"),
                  "devices": types.SimpleNamespace(torch_gc=lambda: None),
                  "shared": types.SimpleNamespace(opts=types.SimpleNamespace(data={}))}
