@@ -120,7 +120,8 @@ class HostExecutor(Executor):
         scripts = plan_scripts(request, plan, "the WebUI", controlnet=(cn.modules(), cn.models()) if cn else None, sdxl=sdxl,
                                face_swap=swap, source=images.to_image(request.source_face) if swap else None)
         picked = [(find_script(runner, title), args) for title, args in scripts.args.items()]
-        return picked, {"controlnet": scripts.controlnet, "face_swap": scripts.face_swap, "notes": scripts.notes}
+        used = [f"ControlNet used: {scripts.controlnet.replace(' / ', ', model ')}"] if scripts.controlnet else []
+        return picked, {"controlnet": scripts.controlnet, "face_swap": scripts.face_swap, "notes": used + scripts.notes}
 
     def _processing(self, request: EditRequest, plan: Img2ImgPlan, picked: list, global_runner: Any) -> Any:
         from modules import processing, shared

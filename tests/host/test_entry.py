@@ -108,6 +108,7 @@ def test_inpaint_through_the_api_runs_on_the_host_pipeline(webui, astronaut):
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["executor"] == "host"
+    assert "ControlNet used: inpaint_global_harmonious, model control_v11p_sd15_inpaint" in body["reply"], body["reply"]
     out = np.asarray(Image.open(io.BytesIO(base64.b64decode(body["image"]))).convert("RGB"))
     p = webui.processing.runs[-1]
     assert p.controlnet_seen[0]["unit"].module == "inpaint_global_harmonious" and p.prompt == "a beach"

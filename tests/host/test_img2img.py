@@ -59,6 +59,8 @@ def test_inpaint_builds_the_processing_object_and_keeps_outside_pixels(webui, se
     outside, inside = req.mask == 0, req.mask == 1
     assert (result.image[outside] == req.image[outside]).all() and (result.image[inside] == PAINT).all()
     assert result.executor == "host" and result.info["controlnet"].startswith("inpaint_global_harmonious /") and result.info["seed"] == 1234
+    # the reply's notes say which unit and model held the structure
+    assert result.info["notes"] == ["ControlNet used: inpaint_global_harmonious, model control_v11p_sd15_inpaint [ebff9138]"]
     assert "Chat Edit:" in result.info["parameters"] and "Steps: " in result.info["parameters"]
     # the lock, the state, the global runner
     assert p.lock_held and not webui.call_queue.queue_lock.locked() and webui.call_queue.queue_lock.acquisitions == 1
