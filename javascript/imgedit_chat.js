@@ -57,7 +57,11 @@
       // the progress display ends now, not when the host gets round to it
       I.progressElements().forEach((el) => el.classList.add("imgedit-gone"));
       const sg = stage();
-      if (sg && I.busy()) sg.classList.add("imgedit-interrupting");
+      if (sg && I.busy()) {
+        // "stopping..." until the turn ends, which the server holds back until the WebUI is free
+        sg.dataset.stopping = I.t("stopping...");
+        sg.classList.add("imgedit-interrupting");
+      }
       return;
     }
     if (!send || st.dequeuing) return;

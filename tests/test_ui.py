@@ -36,6 +36,7 @@ class RecordingHost(TabHost):
         self.turns: list[list[tuple[int, int, str]]] = []
         self.tasks: list[str] = []
         self.interrupted = 0
+        self.settled = 0
 
     def register_send_to(self, buttons, image, text) -> None:
         self.registered = (buttons, image, text)
@@ -54,6 +55,9 @@ class RecordingHost(TabHost):
 
     def interrupt(self) -> None:
         self.interrupted += 1
+
+    def settle(self, timeout: float = 60.0) -> None:
+        self.settled += 1
 
     def choices(self, setting: str):
         return ["Euler a", "DPM++ 2M"] if setting == "sampler" else None
@@ -367,3 +371,20 @@ def test_the_source_face_and_the_send_to_image_are_pil_images_not_files(tab, pho
     stored = built.service.get_session(sid, "anonymous").data["source_face"]
     assert Image.open(io.BytesIO(built.service.blobs.get(stored))).size == face.size
     assert "upload a photo first" in built.on_source_face(face, None, REQUEST)
+
+
+def test_a_users_interrupt_is_not_a_failure_and_the_turn_ends_when_the_host_is_free(tab, photo, caplog):
+    from lib_imgedit.core.errors import Interrupted
+
+    built, host = tab
+    sid = upload(built, photo)[built.c["sid"]]
+
+    def interrupted(client, report):
+        raise Interrupted("the edit was interrupted")
+
+    with caplog.at_level(logging.INFO, logger="imgedit"):
+        result = built.work(sid, REQUEST, [], "make it brighter", interrupted, None, "task(i)")
+    assert host.settled == 1, "the turn's end waits for the host to be free"
+    assert "interrupted" in result["notes"][-1]["text"]
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], "the user's own Interrupt is no WARNING"
+    assert any("turn interrupted" in r.getMessage() for r in caplog.records)

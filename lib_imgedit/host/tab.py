@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from typing import Any, Iterator
 
 from ..core.progress import ProgressFn
@@ -39,6 +40,19 @@ class WebUITabHost(TabHost):
 
     def register_send_to(self, buttons: dict[str, Any], image: Any, text: Any) -> None:
         bind_send_to(buttons, image, text)
+
+    def settle(self, timeout: float = 60.0) -> None:
+        """Until the WebUI is free: no job in `shared.state` (what /sdapi/v1/progress reports) and
+        `queue_lock` free (the interrupted generation has returned, its VAE decode and scripts done)."""
+        from modules import call_queue, shared
+
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if not shared.state.job_count and call_queue.queue_lock.acquire(blocking=False):
+                call_queue.queue_lock.release()
+                return
+            time.sleep(0.1)
+        log.warning("the WebUI was still busy %.0f s after an Interrupt", timeout)
 
     def notice(self) -> str:
         return mediapipe_notice().removeprefix("[Chat Edit] ")

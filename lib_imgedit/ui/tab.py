@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 import gradio as gr
 
-from ..core.errors import BadRequest, ImgEditError
+from ..core.errors import BadRequest, ImgEditError, Interrupted
 from ..engine.service import EditService
 from ..store import Node
 from .chat import WELCOME, ChatPart
@@ -193,6 +193,12 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
         try:
             with self.host.generating(bar, task) as report:
                 action(client, report)
+        except Interrupted as exc:  # the user's own Interrupt: not a failure; the turn ends when the host is free
+            log.info("turn interrupted: %s", exc.message)
+            self.host.settle()
+            if last_seq(self.service.store, sid) > before:
+                return result
+            return self.note(result, before, user, exc)
         except ImgEditError as exc:
             log.warning("turn failed (%s): %s", type(exc).__name__, exc.message)
             if last_seq(self.service.store, sid) > before:  # the service kept the failed turn (a 5xx)

@@ -39,6 +39,10 @@ class TabHost:
     def interrupt(self) -> None:
         """The user pressed Interrupt (the service's own cancel flag is already set)."""
 
+    def settle(self, timeout: float = 60.0) -> None:
+        """After an interrupted turn, before the tab shows it ended (the page says "stopping..." until
+        then): wait, at most `timeout` seconds, until the host has really stopped generating."""
+
     def save_settings(self, settings: Any, keys: list[str]) -> None:
         """Persist the settings the user changed in the tab (standalone: `<data dir>/config.json`)."""
         from ..core.config import save_settings

@@ -218,3 +218,31 @@ def test_without_a_task_id_nothing_is_registered(webui):
     reports = []
     turn(WebUITabHost(), "", lambda report: report(1, 2, "x"), reports)
     assert reports == [(1, 2, "x")] and webui.progress.started == [] and webui.shared.state.begun == []
+
+
+def test_after_an_interrupt_the_turn_ends_only_when_the_webui_is_free(webui):
+    """The WebUI's interrupted generation still holds queue_lock (VAE decode, scripts) and shared.state's
+    job: the tab's turn ends, and "stopping..." goes, only once both are released."""
+    import threading
+    import time
+
+    from lib_imgedit.host.tab import WebUITabHost
+
+    lock, state = webui.call_queue.queue_lock, webui.shared.state
+    lock.acquire()
+    state.job_count = 1
+    released = []
+
+    def finish():
+        time.sleep(0.4)
+        state.job_count = 0
+        released.append(time.monotonic())
+        lock.release()
+
+    threading.Thread(target=finish).start()
+    WebUITabHost().settle(timeout=5)
+    assert released and time.monotonic() >= released[0]
+    assert not lock.locked()
+    started = time.monotonic()
+    WebUITabHost().settle(timeout=5)  # already free: at once
+    assert time.monotonic() - started < 0.5
