@@ -59,7 +59,10 @@ def get_service() -> EditService:
             log.info("Chat Edit from %s, data in %s", extension_dir or "?", _service.settings.data_dir)
             from .deps import mediapipe_notice
 
-            if mediapipe_notice():  # once at start, as install.py said it (when it ran)
+            from modules import shared
+
+            # said once at start: by install.py, or here when the installers were skipped
+            if getattr(shared.cmd_opts, "skip_install", False) and mediapipe_notice():
                 log.warning("%s", mediapipe_notice().removeprefix("[Chat Edit] "))
         return _service
 
