@@ -15,7 +15,7 @@ from ..core.progress import ProgressFn
 from ..ui.tabhost import TabHost
 from .deps import mediapipe_notice
 from .sendto import bind_send_to
-from .settings import save_to_opts
+from .settings import host_choices, save_to_opts
 from .turn import webui_turn
 
 log = logging.getLogger("imgedit")
@@ -61,20 +61,4 @@ class WebUITabHost(TabHost):
         save_to_opts(settings, keys)
 
     def choices(self, setting: str) -> list[str] | None:
-        try:
-            if setting == "sampler":
-                from modules import sd_samplers
-
-                return [s.name for s in sd_samplers.visible_samplers()]
-            if setting == "scheduler":
-                from modules import sd_schedulers
-
-                return [s.label for s in sd_schedulers.schedulers]
-            if setting == "controlnet_module":
-                from .controlnet import find_controlnet
-
-                cn = find_controlnet()
-                return ["auto", "none", *cn.modules()] if cn else None
-        except (ImportError, AttributeError) as exc:  # an older or trimmed host: the tab keeps a free text field
-            log.debug("no choices for %s from the WebUI: %s", setting, exc)
-        return None
+        return host_choices(setting)
