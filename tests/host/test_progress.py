@@ -175,6 +175,9 @@ def test_a_second_turn_starts_with_fresh_progress(webui, settings, rules):
     assert 0.6 <= res["eta"] < 3, "ETA from this turn's first step: 0.3 s a quarter (3.9 s with the planning)"
     assert api("task(a)")["completed"]
     after_the_turn(webui, "task(b)")
+    assert webui.shared.total_tqdm.cleared == 2, "the console's Total progress starts afresh after each turn"
+    HostExecutor(settings, rules).run(sd_request(settings, rules, INPAINT))  # an API edit: a job of its own
+    assert webui.shared.total_tqdm.cleared == 3
 
 
 def test_a_turn_waits_while_another_job_runs_and_never_touches_its_state(webui, settings, rules):
