@@ -129,10 +129,38 @@
     box.scrollTop = rowTop(older.anchor, box) - older.top;
   }
 
+  /* ---------------------------------------------------------------- the newest message */
+  // After a turn or an upload (a new step, or the turn's end): the chat shows its newest message, also
+  // as the new rows and their pictures arrive (on a busy page, seconds later), until the user scrolls
+  // up or asks for older messages.
+  const newest = { until: 0 };
+
+  function chatScroller() {
+    return [...app().querySelectorAll("#imgedit_chat div")].find(isChatScroller) || null;
+  }
+
+  function scrollNewest() {
+    if (Date.now() > newest.until) return;
+    const box = chatScroller();
+    if (box) box.scrollTop = box.scrollHeight;
+  }
+
+  function toNewest() {
+    newest.until = Date.now() + 60000;
+    scrollNewest();
+    setTimeout(scrollNewest, 300);
+  }
+
+  function onChatChange() {
+    keepPlace();
+    scrollNewest();
+  }
+
   // Remember where the first message shows, whichever way the button is clicked.
   document.addEventListener("click", (e) => {
     const target = e.composedPath ? e.composedPath()[0] : e.target;
     if (!target || !target.closest || !target.closest("#imgedit_older")) return;
+    newest.until = 0; // the user reads back: the newest message no longer pulls the chat down
     const box = [...app().querySelectorAll("#imgedit_chat div")].find(isChatScroller) || null;
     const rows = box ? chatRows(box) : [];
     Object.assign(older, { at: Date.now(), box, rows: rows.length, anchor: null, until: Date.now() + 10000,
@@ -142,6 +170,8 @@
   let olderRetry = 0;
   function onChatScroll(e) {
     if (!isChatScroller(e.target)) return;
+    const box = e.target;
+    if (box.scrollHeight - box.scrollTop - box.clientHeight > 40) newest.until = 0; // the user scrolled up
     clearTimeout(olderRetry);
     loadOlderAtTop(e.target, 8);
   }
@@ -174,5 +204,5 @@
   document.addEventListener("keydown", onEnter, true);
   document.addEventListener("keypress", onEnter, true);
 
-  Object.assign(I, { sendQueued, markHistory, keepPlace, onChatScroll });
+  Object.assign(I, { sendQueued, markHistory, keepPlace, onChatScroll, toNewest, onChatChange });
 })();
