@@ -81,3 +81,15 @@ def mediapipe_notice() -> str:
     """The notice when the installed mediapipe cannot segment offline, else ""."""
     problem = mediapipe_problem(package_dir("mediapipe"))
     return notice(problem) if problem else ""
+
+
+def tab_notice() -> str:
+    """The same, short, for the tab's welcome (Markdown: the command as code)."""
+    if mediapipe_problem(package_dir("mediapipe")) is None:
+        return ""
+    found = version("mediapipe")
+    what = f"mediapipe {found} lacks the legacy solutions that 0.10.x has" if found else "mediapipe is not installed"
+    held = protobuf_blocks()
+    why = f", and this WebUI pins protobuf {held}, too old for 0.10.x" if held else ""
+    return (f"Offline segmentation is off: {what}{why}. Uploads use the downloaded or ControlNet segmenters, else the "
+            f"whole picture as one region. To fix: `{fix_command()}`")

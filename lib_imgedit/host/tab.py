@@ -13,7 +13,7 @@ from typing import Any, Iterator
 
 from ..core.progress import ProgressFn
 from ..ui.tabhost import TabHost
-from .deps import mediapipe_notice
+from .deps import tab_notice
 from .sendto import bind_send_to
 from .settings import host_choices, save_to_opts
 from .turn import webui_turn
@@ -55,7 +55,7 @@ class WebUITabHost(TabHost):
         log.warning("the WebUI was still busy %.0f s after an Interrupt", timeout)
 
     def notice(self) -> str:
-        return mediapipe_notice().removeprefix("[Chat Edit] ")
+        return tab_notice()
 
     def save_settings(self, settings: Any, keys: list[str]) -> None:
         save_to_opts(settings, keys)
