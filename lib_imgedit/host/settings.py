@@ -69,10 +69,10 @@ def _component(default: Any, meta: dict[str, Any]) -> tuple[Any, dict[str, Any]]
 
 def _choices_args(name: str, default: Any) -> Callable[[], dict[str, Any]]:
     """A dropdown's arguments read when the Settings page is built (as the WebUI's own sampler option):
-    the host's values, with the current default kept."""
+    the host's values, with the current default kept. Only what gradio 3.41's `Dropdown.update` takes: the
+    WebUI refreshes the component with these on each page load."""
     def args() -> dict[str, Any]:
-        return {"choices": list(dict.fromkeys([default, *(host_choices(name) or [])])), "interactive": True,
-                "allow_custom_value": True}
+        return {"choices": list(dict.fromkeys([default, *(host_choices(name) or [])])), "interactive": True}
 
     return args
 

@@ -82,6 +82,11 @@ def test_settings_section(webui):
     module = ours["imgedit_controlnet_module"].component_args()["choices"]
     assert module[:2] == ["auto", "none"] and "inpaint_global_harmonious" in module
     assert ours["imgedit_controlnet_model"].component_args()["choices"][0] == "auto"
+    import gradio as gr
+
+    if hasattr(gr.Dropdown, "update"):  # gradio 3: the WebUI refreshes the setting with Dropdown.update(**args)
+        for key in ("imgedit_sampler", "imgedit_scheduler", "imgedit_controlnet_module", "imgedit_controlnet_model"):
+            gr.Dropdown.update(**ours[key].component_args())
     assert ours["imgedit_openai_api_key"].restrict_api and ours["imgedit_webui_api_auth"].restrict_api
     assert not ours["imgedit_steps"].restrict_api and ours["imgedit_steps"].label == "Sampling steps"
     assert ours["imgedit_openai_api_key"].component_args.get("type") == "password"
