@@ -59,7 +59,7 @@
       const sg = stage();
       if (sg && I.busy()) {
         // "stopping..." until the turn ends, which the server holds back until the WebUI is free
-        sg.dataset.stopping = I.t("stopping...");
+        sg.style.setProperty("--imgedit-stopping", JSON.stringify(I.t("stopping...")));
         sg.classList.add("imgedit-interrupting");
       }
       return;
