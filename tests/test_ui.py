@@ -382,6 +382,7 @@ def test_a_users_interrupt_is_not_a_failure_and_the_turn_ends_when_the_host_is_f
     def interrupted(client, report):
         raise Interrupted("the edit was interrupted")
 
+    caplog.clear()  # the upload's own notes (no segmenter in the gradio 4 environment) are not the turn's
     with caplog.at_level(logging.INFO, logger="imgedit"):
         result = built.work(sid, REQUEST, [], "make it brighter", interrupted, None, "task(i)")
     assert host.settled == 1, "the turn's end waits for the host to be free"
