@@ -389,3 +389,25 @@ def test_a_users_interrupt_is_not_a_failure_and_the_turn_ends_when_the_host_is_f
     assert "interrupted" in result["notes"][-1]["text"]
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING], "the user's own Interrupt is no WARNING"
     assert any("turn interrupted" in r.getMessage() for r in caplog.records)
+
+
+def test_send_to_from_a_cpu_step_pastes_the_last_generative_prompt_on_the_branch(tab, photo, monkeypatch):
+    from PIL import PngImagePlugin
+
+    from lib_imgedit.ui.pages import NodeLookup
+
+    built, _ = tab
+    c = built.c
+    sid = upload(built, photo)[c["sid"]]
+    ended(built, built.on_message("", "make it brighter", sid, "t1", [], REQUEST))
+    first, cpu = sorted(built.service.store.nodes(sid), key=lambda n: n.seq)
+    info = PngImagePlugin.PngInfo()  # the first step as a generative result (the WebUI's parameters line)
+    info.add_text("parameters", "a beach at dusk\nNegative prompt: ugly\nSteps: 3, Sampler: Euler a, CFG scale: 7, Seed: 1, Size: 8x8")
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(buf, format="PNG", pnginfo=info)
+    real = built.service.blobs.get
+    monkeypatch.setattr(built.service.blobs, "get", lambda key: buf.getvalue() if key == first.image else real(key))
+    lookup = NodeLookup(built.service.store, sid)
+    assert built._branch_prompt(lookup.get(cpu.parent), lookup) == "a beach at dusk"
+    out = built.render(sid, "anonymous", False, "", [])
+    assert out[c["infotext"]].split("\n")[0] == "a beach at dusk"  # not "adjust: brightness ..."
