@@ -146,6 +146,7 @@
   }
 
   function toNewest() {
+    older.until = 0; // no longer holding the place of older messages that came in
     newest.until = Date.now() + 60000;
     scrollNewest();
     setTimeout(scrollNewest, 300);
@@ -154,6 +155,12 @@
   function onChatChange() {
     keepPlace();
     scrollNewest();
+  }
+
+  // The user scrolls the chat themselves (wheel, touch, keys, the scroll bar): the newest message lets go.
+  // Not on scroll events: gradio re-rendering the rows moves the scroll position too.
+  function letGo() {
+    newest.until = 0;
   }
 
   // Remember where the first message shows, whichever way the button is clicked.
@@ -170,8 +177,6 @@
   let olderRetry = 0;
   function onChatScroll(e) {
     if (!isChatScroller(e.target)) return;
-    const box = e.target;
-    if (box.scrollHeight - box.scrollTop - box.clientHeight > 40) newest.until = 0; // the user scrolled up
     clearTimeout(olderRetry);
     loadOlderAtTop(e.target, 8);
   }
@@ -204,5 +209,5 @@
   document.addEventListener("keydown", onEnter, true);
   document.addEventListener("keypress", onEnter, true);
 
-  Object.assign(I, { sendQueued, markHistory, keepPlace, onChatScroll, toNewest, onChatChange });
+  Object.assign(I, { sendQueued, markHistory, keepPlace, onChatScroll, toNewest, onChatChange, letGo });
 })();

@@ -133,6 +133,7 @@
       new MutationObserver(onceAFrame(I.onChatChange)).observe(chat, { subtree: true, childList: true });
       chat.addEventListener("scroll", I.onChatScroll, true); // scroll does not bubble: caught on the way down
       chat.addEventListener("load", I.onChatChange, true); // a picture got its height
+      for (const type of ["wheel", "touchstart", "keydown", "mousedown"]) chat.addEventListener(type, I.letGo, { capture: true, passive: true });
     }
     sync();
     setTimeout(restore, 100);

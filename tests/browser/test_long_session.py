@@ -39,6 +39,12 @@ CHAT_BOX = ("[...document.querySelectorAll('#imgedit_chat div')]"
             ".find(el => el.scrollHeight > el.clientHeight && /(auto|scroll)/.test(getComputedStyle(el).overflowY))")
 
 
+def scroll_to_top(tab: Tab) -> None:
+    """The user scrolls the chat up with the mouse wheel (as far as it goes)."""
+    tab.page.hover("#imgedit_chat")
+    tab.page.mouse.wheel(0, -100000)
+
+
 def test_a_long_session_opens_on_its_latest_messages_and_loads_older_ones_on_scroll(tab: Tab, photo):
     sid = _long_session(tab)
     assert len(tab.app.get(f"/sessions/{sid}", params={"limit": 200}).json()["messages"]) == 2 * TURNS + 2
@@ -55,7 +61,7 @@ def test_a_long_session_opens_on_its_latest_messages_and_loads_older_ones_on_scr
 
     # scrolled to the top: the older page arrives above, and the message that was on top stays in view
     tab.page.wait_for_function(f"() => {{ const b = {CHAT_BOX}; return b && b.scrollTop > 0; }}")
-    tab.page.evaluate(f"() => {{ {CHAT_BOX}.scrollTop = 0; }}")
+    scroll_to_top(tab)
     tab.wait_chat("I can see")
     older.wait_for(state="hidden")
     text = tab.chat_text()
@@ -87,7 +93,7 @@ def test_a_long_session_opens_on_its_latest_messages_and_loads_older_ones_on_scr
     older.wait_for(state="hidden")
 
     # scrolled to the top, an upload brings the chat down to its newest message, the upload's reply
-    tab.page.evaluate(f"() => {{ {CHAT_BOX}.scrollTop = 0; }}")
+    scroll_to_top(tab)
     tab.upload(photo)
     tab.page.wait_for_function(f"""() => {{ const b = {CHAT_BOX};
       return b && b.scrollHeight - b.scrollTop - b.clientHeight < 8; }}""", timeout=5000)
