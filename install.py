@@ -17,11 +17,16 @@ and if that fails the console says what is missing.
 from __future__ import annotations
 
 import importlib.metadata
-import importlib.util
 import sys
 from pathlib import Path
 
 import launch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from lib_imgedit.host import deps  # noqa: E402 - stdlib only, no `modules`: safe before the WebUI starts
+
+MEDIAPIPE = deps.MEDIAPIPE
+package_dir = deps.package_dir
 
 # (distribution, pip requirement, reinstall when the installed version is outside the range)
 PACKAGES = [
@@ -33,10 +38,6 @@ PACKAGES = [
     ("huggingface_hub", "huggingface_hub>=0.20,<1", False),
     ("tokenizers", "tokenizers>=0.13,<1", False),  # CLIPSeg's; the host's transformers normally brings it
 ]
-MEDIAPIPE = "mediapipe>=0.10.14,<0.10.22"
-# What the offline segmenter uses from the mediapipe package (1.x has neither).
-MEDIAPIPE_NEEDS = ("python/solutions/__init__.py", "modules/selfie_segmentation/selfie_segmentation.tflite",
-                   "modules/face_landmark/face_landmark_with_attention.tflite")
 # The WebUI's own pins that an install must never move.
 HOLD = ("numpy", "protobuf", "opencv-python", "opencv-python-headless", "opencv-contrib-python", "pydantic", "fastapi",
         "starlette", "httpx", "httpcore", "h11", "anyio", "gradio", "Pillow", "torch")
@@ -66,29 +67,9 @@ def held_versions() -> list[str]:
     return out
 
 
-def package_dir(name: str) -> Path | None:
-    """Where an installed package lives, found without importing it."""
-    try:
-        spec = importlib.util.find_spec(name)
-    except (ImportError, ValueError):
-        return None
-    locations = list(spec.submodule_search_locations or []) if spec else []
-    return Path(locations[0]) if locations else None
-
-
 def mediapipe_problem() -> str | None:
     """What the installed mediapipe lacks for offline segmentation, or None when it has it all."""
-    root = package_dir("mediapipe")
-    if root is None:
-        return "mediapipe is not installed"
-    missing = [rel for rel in MEDIAPIPE_NEEDS if not (root / rel).is_file()]
-    if not missing:
-        return None
-    try:
-        version = importlib.metadata.version("mediapipe")
-    except importlib.metadata.PackageNotFoundError:
-        version = "?"
-    return f"mediapipe {version} has no {', '.join(missing)} (the legacy solutions and their models, which 0.10.x ships)"
+    return deps.mediapipe_problem(package_dir("mediapipe"))
 
 
 def pip(requirement: str, holds: str) -> bool:
@@ -96,24 +77,23 @@ def pip(requirement: str, holds: str) -> bool:
         launch.run_pip(f'install "{requirement}" {holds}', f"Chat Edit requirement: {requirement}")
         return True
     except Exception as exc:  # noqa: BLE001 - never stop the WebUI from starting
-        print(f"[Chat Edit] could not install {requirement} ({exc}); what needs it stays off", file=sys.stderr)
+        print(f"[Chat Edit] could not install {requirement} ({exc}); what needs it stays off", flush=True)
         return False
 
 
 def main() -> None:
+    """Printed to stdout: the WebUI shows an install script's stdout, and drops its stderr when it exits 0."""
     if getattr(getattr(launch, "args", None), "skip_install", False):
         return
     todo = wanted()
     problem = mediapipe_problem()
-    if problem:
+    if problem and not deps.protobuf_blocks():  # else pip cannot resolve it without moving the host's protobuf
         todo.append(MEDIAPIPE)
     holds = " ".join(f'"{h}"' for h in held_versions()) if todo else ""
     for req in todo:
         pip(req, holds)
     if problem and mediapipe_problem():
-        print(f"[Chat Edit] offline segmentation is off: {mediapipe_problem()}. Install {MEDIAPIPE!r} into the "
-              "WebUI's Python (its numpy/protobuf/opencv kept); ControlNet's segmentation still works.", file=sys.stderr)
-
+        print(deps.notice(mediapipe_problem()), flush=True)
 
 if __name__ == "__main__":
     main()

@@ -57,7 +57,11 @@
       // the progress display ends now, not when the host gets round to it
       I.progressElements().forEach((el) => el.classList.add("imgedit-gone"));
       const sg = stage();
-      if (sg && I.busy()) sg.classList.add("imgedit-interrupting");
+      if (sg && I.busy()) {
+        // "stopping..." until the turn ends, which the server holds back until the WebUI is free
+        sg.style.setProperty("--imgedit-stopping", JSON.stringify(I.t("stopping...")));
+        sg.classList.add("imgedit-interrupting");
+      }
       return;
     }
     if (!send || st.dequeuing) return;
@@ -125,10 +129,45 @@
     box.scrollTop = rowTop(older.anchor, box) - older.top;
   }
 
+  /* ---------------------------------------------------------------- the newest message */
+  // After a turn or an upload (a new step, or the turn's end): the chat shows its newest message, also
+  // as the new rows and their pictures arrive (on a busy page, seconds later), until the user scrolls
+  // up or asks for older messages.
+  const newest = { until: 0 };
+
+  function chatScroller() {
+    return [...app().querySelectorAll("#imgedit_chat div")].find(isChatScroller) || null;
+  }
+
+  function scrollNewest() {
+    if (Date.now() > newest.until) return;
+    const box = chatScroller();
+    if (box) box.scrollTop = box.scrollHeight;
+  }
+
+  function toNewest() {
+    older.until = 0; // no longer holding the place of older messages that came in
+    newest.until = Date.now() + 60000;
+    scrollNewest();
+    setTimeout(scrollNewest, 300);
+  }
+
+  function onChatChange() {
+    keepPlace();
+    scrollNewest();
+  }
+
+  // The user scrolls the chat themselves (wheel, touch, keys, the scroll bar): the newest message lets go.
+  // Not on scroll events: gradio re-rendering the rows moves the scroll position too.
+  function letGo() {
+    newest.until = 0;
+  }
+
   // Remember where the first message shows, whichever way the button is clicked.
   document.addEventListener("click", (e) => {
     const target = e.composedPath ? e.composedPath()[0] : e.target;
     if (!target || !target.closest || !target.closest("#imgedit_older")) return;
+    newest.until = 0; // the user reads back: the newest message no longer pulls the chat down
     const box = [...app().querySelectorAll("#imgedit_chat div")].find(isChatScroller) || null;
     const rows = box ? chatRows(box) : [];
     Object.assign(older, { at: Date.now(), box, rows: rows.length, anchor: null, until: Date.now() + 10000,
@@ -170,5 +209,5 @@
   document.addEventListener("keydown", onEnter, true);
   document.addEventListener("keypress", onEnter, true);
 
-  Object.assign(I, { sendQueued, markHistory, keepPlace, onChatScroll });
+  Object.assign(I, { sendQueued, markHistory, keepPlace, onChatScroll, toNewest, onChatChange, letGo });
 })();

@@ -41,11 +41,13 @@
       if (s.turn && s.turn !== st.lastTurn) {
         st.lastTurn = s.turn;
         I.endTurn(s.turn);
+        I.toNewest();
       }
       if (full && (s.node || null) !== st.node) {
         st.node = s.node || null;
         I.clearMask();
         I.setCompare(false);
+        I.toNewest(); // an upload, a turn's result, a restored session
       }
     }
     // the overlay is shown only while its box is ticked, and only over the picture it was made for
@@ -143,9 +145,10 @@
     if (strip) new MutationObserver(onceAFrame(I.markHistory)).observe(strip, { subtree: true, childList: true, characterData: true });
     const chat = $("#imgedit_chat");
     if (chat) {
-      new MutationObserver(onceAFrame(I.keepPlace)).observe(chat, { subtree: true, childList: true });
+      new MutationObserver(onceAFrame(I.onChatChange)).observe(chat, { subtree: true, childList: true });
       chat.addEventListener("scroll", I.onChatScroll, true); // scroll does not bubble: caught on the way down
-      chat.addEventListener("load", I.keepPlace, true); // a picture above the anchor got its height
+      chat.addEventListener("load", I.onChatChange, true); // a picture got its height
+      for (const type of ["wheel", "touchstart", "keydown", "mousedown"]) chat.addEventListener(type, I.letGo, { capture: true, passive: true });
     }
     sync();
     setTimeout(restore, 100);

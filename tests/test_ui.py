@@ -3,6 +3,7 @@ through Chromium). A recording host stands in for the WebUI adapter."""
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import re
@@ -35,6 +36,7 @@ class RecordingHost(TabHost):
         self.turns: list[list[tuple[int, int, str]]] = []
         self.tasks: list[str] = []
         self.interrupted = 0
+        self.settled = 0
 
     def register_send_to(self, buttons, image, text) -> None:
         self.registered = (buttons, image, text)
@@ -53,6 +55,9 @@ class RecordingHost(TabHost):
 
     def interrupt(self) -> None:
         self.interrupted += 1
+
+    def settle(self, timeout: float = 60.0) -> None:
+        self.settled += 1
 
     def choices(self, setting: str):
         return ["Euler a", "DPM++ 2M"] if setting == "sampler" else None
@@ -90,7 +95,8 @@ def test_host_gets_its_send_to_buttons_and_setting_choices(tab):
     assert set(buttons) == {"img2img", "inpaint"} and all(isinstance(b, gr.Button) for b in buttons.values())
     assert isinstance(image, gr.Image) and isinstance(text, gr.Textbox)
     sampler = built.c["settings"]["sampler"]
-    assert isinstance(sampler, gr.Dropdown) and "Euler a" in sampler.choices
+    names = [c[0] if isinstance(c, tuple) else c for c in sampler.choices]  # gradio 4 keeps (name, value) pairs
+    assert isinstance(sampler, gr.Dropdown) and "Euler a" in names
     assert "language" not in built.c["settings"]  # the WebUI chooses the language itself
 
 
@@ -113,6 +119,7 @@ def test_a_turn_reports_progress_for_its_task_and_fills_send_to(tab, photo):
     assert out[c["image"]] == out[c["current"]]
     *prompt, params = out[c["infotext"]].split("\n")
     assert len(WEBUI_PARAM.findall(params)) >= 3 and "Chat Edit:" in params and "Chat Edit" not in "\n".join(prompt)
+    assert prompt == [""]  # no generative step on the branch: no prompt (not "adjust: grayscale")
     built.on_interrupt(sid, REQUEST)
     assert host.interrupted == 1
 
@@ -547,3 +554,59 @@ def test_a_question_backs_answers_act_in_one_click(settings, tmp_path, monkeypat
     said = [m.text for m in built.service.store.recent_messages(sid, 2)]
     request_end()
     assert said[0] == "download the models" and len(built.service.store.nodes(sid)) == 2
+
+
+def test_the_source_face_and_the_send_to_image_are_pil_images_not_files(tab, photo):
+    """No filepath Image anywhere in the tab: its preprocess calls gradio's save_pil_to_cache(name=...),
+    which Forge replaces with a function that takes no `name` (a TypeError on each value)."""
+    built, _ = tab
+    c = built.c
+    kinds = {key: c[key].type for key in ("image", "face")}
+    assert kinds == {"image": "pil", "face": "pil"}
+    assert not [b for b in built.blocks.blocks.values() if isinstance(b, gr.Image) and b.type == "filepath"]
+    sid = upload(built, photo)[c["sid"]]
+    face = Image.open(photo).convert("RGB")
+    assert "saved" in built.on_source_face(face, sid, REQUEST)
+    stored = built.service.get_session(sid, "anonymous").data["source_face"]
+    assert Image.open(io.BytesIO(built.service.blobs.get(stored))).size == face.size
+    assert "upload a photo first" in built.on_source_face(face, None, REQUEST)
+
+
+def test_a_users_interrupt_is_not_a_failure_and_the_turn_ends_when_the_host_is_free(tab, photo, caplog):
+    from lib_imgedit.core.errors import Interrupted
+
+    built, host = tab
+    sid = upload(built, photo)[built.c["sid"]]
+
+    def interrupted(client, report):
+        raise Interrupted("the edit was interrupted")
+
+    caplog.clear()  # the upload's own notes (no segmenter in the gradio 4 environment) are not the turn's
+    with caplog.at_level(logging.INFO, logger="imgedit"):
+        result = built.work(sid, REQUEST, [], "make it brighter", interrupted, None, "task(i)")
+    assert host.settled == 1, "the turn's end waits for the host to be free"
+    assert "interrupted" in result["notes"][-1]["text"]
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], "the user's own Interrupt is no WARNING"
+    assert any("turn interrupted" in r.getMessage() for r in caplog.records)
+
+
+def test_send_to_from_a_cpu_step_pastes_the_last_generative_prompt_on_the_branch(tab, photo, monkeypatch):
+    from PIL import PngImagePlugin
+
+    from lib_imgedit.ui.pages import NodeLookup
+
+    built, _ = tab
+    c = built.c
+    sid = upload(built, photo)[c["sid"]]
+    ended(built, built.on_message("", "make it brighter", sid, "t1", [], REQUEST))
+    first, cpu = sorted(built.service.store.nodes(sid), key=lambda n: n.seq)
+    info = PngImagePlugin.PngInfo()  # the first step as a generative result (the WebUI's parameters line)
+    info.add_text("parameters", "a beach at dusk\nNegative prompt: ugly\nSteps: 3, Sampler: Euler a, CFG scale: 7, Seed: 1, Size: 8x8")
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(buf, format="PNG", pnginfo=info)
+    real = built.service.blobs.get
+    monkeypatch.setattr(built.service.blobs, "get", lambda key: buf.getvalue() if key == first.image else real(key))
+    lookup = NodeLookup(built.service.store, sid)
+    assert built._branch_prompt(lookup.get(cpu.parent), lookup) == "a beach at dusk"
+    out = built.render(sid, "anonymous", False, "", [])
+    assert out[c["infotext"]].split("\n")[0] == "a beach at dusk"  # not "adjust: brightness ..."

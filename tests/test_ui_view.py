@@ -26,6 +26,7 @@ from lib_imgedit.ui.view import (
     WEBUI_PARAM,
     chat_pairs,
     errors_html,
+    generative_prompt,
     history_items,
     instruction_summary,
     legend_html,
@@ -192,10 +193,19 @@ def test_send_to_pastes_a_prompt_not_the_whole_infotext():
     assert _webui_prompt(text) == "" and "Size: 64x48" in text and "Executor: local" in text
     params = dict(WEBUI_PARAM.findall(text.split("\n")[-1]))
     assert json.loads(json.loads(params["Chat Edit"])) == {"operation": "adjust", "adjust": {"blur": 0.5}}
-    recolor = 'blonde\nChat Edit: {"operation": "recolor", "targets": ["hair"], "color": "blonde"}, Executor: local'
-    assert _webui_prompt(send_to_text(_png(recolor))) == "blonde"
+    # a CPU step's head names the edit ("adjust: brightness 0.3"): never pasted as the prompt; the prompt
+    # that describes the picture (the last generative one on the branch) is, when the tab has one
+    adjust = 'adjust: brightness 0.3\nChat Edit: {"operation": "adjust", "adjust": {"brightness": 0.3}}, Executor: local'
+    assert _webui_prompt(send_to_text(_png(adjust))) == ""
+    assert _webui_prompt(send_to_text(_png(adjust), "a beach")) == "a beach"
     full = "a beach\nNegative prompt: ugly\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 1, Size: 64x48, Chat Edit: \"{}\""
-    assert send_to_text(_png(full)) == full and _webui_prompt(full) == "a beach"
+    assert send_to_text(_png(full), "ignored") == full and _webui_prompt(full) == "a beach"
+    assert generative_prompt(_png(full)) == "a beach" and generative_prompt(_png(adjust)) is None
+    # a CPU step as core/infotext.py writes it now: a head naming the edit, then our own parameters line
+    cpu = 'adjust: brightness 0.3\nSize: 64x48, Chat Edit: "{\\"operation\\": \\"adjust\\"}", Executor: local'
+    assert generative_prompt(_png(cpu)) is None
+    assert send_to_text(_png(cpu)).split("\n") == ["", cpu.split("\n")[1]]
+    assert _webui_prompt(send_to_text(_png(cpu), "a beach")) == "a beach"
 
 
 def test_legend_and_errors_are_escaped():

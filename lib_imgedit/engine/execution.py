@@ -33,6 +33,7 @@ from ..core.masks import build_mask, dilate
 from ..core.progress import ProgressFn
 from ..executors import ALWAYS, EXECUTORS, EditRequest, EditResult, Executor
 from ..executors.geometry import PictureExecutor
+from ..segment.combine import WHOLE_PICTURE_SOURCE
 from .replies import label_name
 from .service_core import ServiceCore
 
@@ -182,6 +183,8 @@ class PlanExecution:
             fresh = self.segment(result.image)
         except ExecutorUnavailable as exc:  # no segmenter here: the old labels are still right outside the edit
             log.warning("labels not re-read after the edit: %s", exc.message)
+            return labels
+        if fresh.source == WHOLE_PICTURE_SOURCE:  # nothing could segment: the old labels stay
             return labels
         merged = own.merged(fresh, region)
         return merged if drawn is None else with_user_mask(merged, drawn)

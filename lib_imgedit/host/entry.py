@@ -57,6 +57,13 @@ def get_service() -> EditService:
             _service = EditService(settings_from_opts(load_settings(data_dir())))
             _service.persist_settings = save_to_opts  # what the service remembers goes to the WebUI's Settings
             log.info("Chat Edit from %s, data in %s", extension_dir or "?", _service.settings.data_dir)
+            from modules import shared
+
+            from .deps import mediapipe_notice
+
+            # said once at start: by install.py, or here when the installers were skipped
+            if getattr(shared.cmd_opts, "skip_install", False) and mediapipe_notice():
+                log.warning("%s", mediapipe_notice().removeprefix("[Chat Edit] "))
         return _service
 
 

@@ -35,7 +35,7 @@ from ..executors.sd_request import (
 from ..executors.watch import Watcher
 from .controlnet import find_controlnet
 from .faceswap import find_face_swap, roop_model
-from .runner import find_script, private_runner, ui_defaults
+from .runner import carry_back, find_script, private_runner, ui_defaults
 from .turn import host_generation
 
 log = logging.getLogger("imgedit")
@@ -138,7 +138,8 @@ class HostExecutor(Executor):
         if kontext is not None:
             picked.append((kontext, kontext_args(images.to_image(request.image))))
             plan.prompt = imperative(request.instruction, request.said)
-        return picked, {"controlnet": scripts.controlnet, "face_swap": scripts.face_swap, "notes": scripts.notes,
+        used = [f"ControlNet used: {scripts.controlnet.replace(' / ', ', model ')}"] if scripts.controlnet else []
+        return picked, {"controlnet": scripts.controlnet, "face_swap": scripts.face_swap, "notes": used + scripts.notes,
                         "family": family, "kontext": kontext is not None}
 
     def _processing(self, request: EditRequest, plan: Img2ImgPlan, picked: list, global_runner: Any) -> Any:
@@ -179,7 +180,10 @@ class HostExecutor(Executor):
         try:
             with host_generation(request.progress, text), Watcher(tick, request.cancel, state.interrupt) as watch, \
                     contextlib.closing(p):
-                processed = processing.process_images(p)
+                try:
+                    processed = processing.process_images(p)
+                finally:
+                    carry_back(p.scripts)
             return processed, bool(state.interrupted or watch.cancelled)
         except Exception as exc:
             log.exception("Stable Diffusion failed")

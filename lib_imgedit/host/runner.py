@@ -34,8 +34,10 @@ def private_runner(runner: Any, picked: Sequence[tuple[Any, Sequence[Any]]]) -> 
         if isinstance(value, (list, dict, set)):
             setattr(own, name, type(value)())
     args: list[Any] = []
+    own.imgedit_copies = []  # (the WebUI's script, our copy): what `carry_back` writes back after the run
     for script, script_args in picked:
         mine = copy.copy(script)
+        own.imgedit_copies.append((script, mine))
         mine.args_from = len(args)
         args.extend(script_args)
         mine.args_to = len(args)
@@ -43,6 +45,23 @@ def private_runner(runner: Any, picked: Sequence[tuple[Any, Sequence[Any]]]) -> 
         own.alwayson_scripts.append(mine)
         own.title_map[mine.title().lower()] = mine
     return own, tuple(args)
+
+
+# Per-instance state of a script that describes a cache shared by all its instances, written back to the
+# WebUI's script after our copy ran. A1111's ControlNet clears its class-level `model_cache` when
+# `latest_model_hash` differs from the loaded checkpoint's hash: a copy that starts from the WebUI's
+# script ("" until the user runs ControlNet) and is thrown away after the edit would clear the cache,
+# and load the ControlNet model from disk, on every turn. (Forge's ControlNet keeps an lru_cache.)
+SHARED_STATE = ("latest_model_hash",)
+
+
+def carry_back(runner: Any) -> None:
+    """After a run of `private_runner`'s runner: the WebUI's scripts take our copies' cache state, so the
+    next edit (and the user's own next img2img run) finds the models it cached."""
+    for script, mine in getattr(runner, "imgedit_copies", ()):
+        for name in SHARED_STATE:
+            if name in vars(mine):
+                setattr(script, name, getattr(mine, name))
 
 
 def ui_defaults(runner: Any, script: Any) -> list[Any] | None:

@@ -16,16 +16,10 @@ def _paste_module() -> Any:
 
 
 def bind_send_to(buttons: dict[str, Any], image: Any, infotext: Any = None) -> None:
-    """Bind each `{tab: button}` to send `image` (a gr.Gallery, or a gr.Image of any type) and
+    """Bind each `{tab: button}` to send `image` (a gr.Gallery, or a gr.Image of type "pil": the
+    WebUI's paste code hands the value to PIL-only code, A1111's image editor or Forge's canvas) and
     optionally `infotext` (a gr.Textbox holding the result's generation parameters) to that tab."""
-    import gradio as gr
-
     paste = _paste_module()
-    source = image
-    if isinstance(image, gr.Image) and getattr(image, "type", "pil") != "pil":
-        # the WebUI's binding hands the value to PIL-only code: mirror a file-path image as PIL
-        source = gr.Image(type="pil", visible=False, elem_id="imgedit_send_to_source")
-        image.change(lambda value: value, inputs=[image], outputs=[source], show_progress="hidden")  # gradio 3.41 and 4 both take the string
     for tab, button in buttons.items():
         paste.register_paste_params_button(paste.ParamBinding(
-            paste_button=button, tabname=tab, source_text_component=infotext, source_image_component=source))
+            paste_button=button, tabname=tab, source_text_component=infotext, source_image_component=image))

@@ -15,8 +15,37 @@ from ..core.config import Settings
 log = logging.getLogger("imgedit")
 
 SECTION = ("imgedit", "Chat Edit")
+# What the server's admin sets (limits, trusted proxies, the session store), apart from a user's choices
+ADMIN_SECTION = ("imgedit_server", "Chat Edit: server (admin)")
+ADMIN_FIELDS = ("limits", "storage")  # the fields' `section` in core/config.py
+CATEGORY = ("imgedit", "Chat Edit")  # the Settings page's heading over both sections (A1111 1.7+ and Forge)
 PREFIX = "imgedit_"
 NEEDS_RESTART = ("data_dir", "store", "redis_url")
+HOST_CHOICES = ("sampler", "scheduler", "controlnet_module", "controlnet_model")
+
+
+def host_choices(setting: str) -> list[str] | None:
+    """The WebUI's own values for a setting (its samplers, schedule types, ControlNet preprocessors and
+    models), or None when the host cannot list them (then the setting stays free text)."""
+    try:
+        if setting == "sampler":
+            from modules import sd_samplers
+
+            return [s.name for s in sd_samplers.visible_samplers()]
+        if setting == "scheduler":
+            from modules import sd_schedulers
+
+            return [s.label for s in sd_schedulers.schedulers]
+        if setting in ("controlnet_module", "controlnet_model"):
+            from .controlnet import find_controlnet
+
+            cn = find_controlnet()
+            if cn is None:
+                return None
+            return ["auto", "none", *cn.modules()] if setting == "controlnet_module" else ["auto", *cn.models()]
+    except (ImportError, AttributeError) as exc:  # an older or trimmed host
+        log.debug("no choices for %s from the WebUI: %s", setting, exc)
+    return None
 
 
 def option_key(name: str) -> str:
@@ -38,14 +67,44 @@ def _component(default: Any, meta: dict[str, Any]) -> tuple[Any, dict[str, Any]]
     return gr.Textbox, {"interactive": True, **({"type": "password"} if meta["secret"] else {})}
 
 
+def _choices_args(name: str, default: Any) -> Callable[[], dict[str, Any]]:
+    """A dropdown's arguments read when the Settings page is built (as the WebUI's own sampler option):
+    the host's values, with the current default kept. Only what gradio 3.41's `Dropdown.update` takes: the
+    WebUI refreshes the component with these on each page load."""
+    def args() -> dict[str, Any]:
+        return {"choices": list(dict.fromkeys([default, *(host_choices(name) or [])])), "interactive": True}
+
+    return args
+
+
+def _category() -> str | None:
+    """Our category id on the Settings page (not "Uncategorized"), registered once; None on a host
+    without categories."""
+    try:
+        from modules.options import categories
+    except ImportError:
+        return None
+    if CATEGORY[0] not in getattr(categories, "mapping", {}):
+        categories.register_category(*CATEGORY)
+    return CATEGORY[0]
+
+
 def register_options(on_change: Callable[[], None] | None = None) -> None:
-    """Add every setting to the WebUI's Settings page, section "Chat Edit" (call from on_ui_settings)."""
+    """Add every setting to the WebUI's Settings page under the category "Chat Edit": the user's in the
+    section "Chat Edit", the server's limits and store in their own (call from on_ui_settings)."""
     from modules import shared
 
+    category = _category()
     for name, default, meta in Settings.field_meta():
         component, args = _component(default, meta)
-        info = shared.OptionInfo(default, meta["label"], component, args, onchange=on_change, section=SECTION,
-                                 restrict_api=bool(meta["secret"]))
+        if name in HOST_CHOICES:
+            import gradio as gr
+
+            component, args = gr.Dropdown, _choices_args(name, default)
+        section = ADMIN_SECTION if meta["section"] in ADMIN_FIELDS else SECTION
+        kw = {"category_id": category} if category else {}
+        info = shared.OptionInfo(default, meta["label"], component, args, onchange=on_change, section=section,
+                                 restrict_api=bool(meta["secret"]), **kw)
         if meta["help"]:
             info = info.info(meta["help"])
         if name in NEEDS_RESTART:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from typing import Any, Iterator
 
 from ..core.progress import ProgressFn
 from ..ui.tabhost import TabHost
+from .deps import tab_notice
 from .sendto import bind_send_to
-from .settings import save_to_opts
+from .settings import host_choices, save_to_opts
 from .turn import webui_turn
 
 log = logging.getLogger("imgedit")
@@ -39,24 +41,24 @@ class WebUITabHost(TabHost):
     def register_send_to(self, buttons: dict[str, Any], image: Any, text: Any) -> None:
         bind_send_to(buttons, image, text)
 
+    def settle(self, timeout: float = 60.0) -> None:
+        """Until the WebUI is free: no job in `shared.state` (what /sdapi/v1/progress reports) and
+        `queue_lock` free (the interrupted generation has returned, its VAE decode and scripts done)."""
+        from modules import call_queue, shared
+
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if not shared.state.job_count and call_queue.queue_lock.acquire(blocking=False):
+                call_queue.queue_lock.release()
+                return
+            time.sleep(0.1)
+        log.warning("the WebUI was still busy %.0f s after an Interrupt", timeout)
+
+    def notice(self) -> str:
+        return tab_notice()
+
     def save_settings(self, settings: Any, keys: list[str]) -> None:
         save_to_opts(settings, keys)
 
     def choices(self, setting: str) -> list[str] | None:
-        try:
-            if setting == "sampler":
-                from modules import sd_samplers
-
-                return [s.name for s in sd_samplers.visible_samplers()]
-            if setting == "scheduler":
-                from modules import sd_schedulers
-
-                return [s.label for s in sd_schedulers.schedulers]
-            if setting == "controlnet_module":
-                from .controlnet import find_controlnet
-
-                cn = find_controlnet()
-                return ["auto", "none", *cn.modules()] if cn else None
-        except (ImportError, AttributeError) as exc:  # an older or trimmed host: the tab keeps a free text field
-            log.debug("no choices for %s from the WebUI: %s", setting, exc)
-        return None
+        return host_choices(setting)

@@ -143,8 +143,19 @@ class Turn:
             if state.job == self.task:
                 state.end()
                 state.skipped = state.interrupted = state.stopping_generation = False  # as wrap_gradio_call
+            clear_total_progress()
         except Exception as exc:  # noqa: BLE001
             log.warning("the WebUI's progress task %s was not closed: %s", self.task, exc)
+
+
+def clear_total_progress() -> None:
+    """Reset the console's "Total progress" bar, as the WebUI does after each of its jobs
+    (`shared.total_tqdm.clear()` in call_queue), so it does not count on across turns."""
+    from modules import shared
+
+    total = getattr(shared, "total_tqdm", None)
+    if total is not None:
+        total.clear()
 
 
 @contextlib.contextmanager
@@ -180,3 +191,4 @@ def host_generation(report: ProgressFn | None, text: str) -> Iterator[None]:
         yield
     finally:
         state.end()
+        clear_total_progress()

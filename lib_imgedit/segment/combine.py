@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from ..core.config import DEFAULTS_DIR
-from ..core.errors import ExecutorUnavailable
 from ..core.labels import LabelMap
 from .base import Segmenter
 from .instances import split_instances
@@ -37,6 +36,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("imgedit")
 _NOT_RUN = object()  # the parsing model has not run yet
 RULES_PATH = DEFAULTS_DIR / "combine.json"
+WHOLE_PICTURE = "picture"  # the one label when nothing could segment
+WHOLE_PICTURE_SOURCE = "whole picture"
 
 
 def load_combine_rules(data_dir: str | Path | None = None) -> dict[str, Any]:
@@ -327,5 +328,16 @@ class SegmenterChain(Segmenter):
         if parsed is not None:
             maps["parsing"], vocab["parsing"] = parsed
         if not maps:
-            raise ExecutorUnavailable(f"no segmenter could segment the picture ({self.available()[1]})")
+            return self.whole_picture(image)
         return combine(maps, vocab, self.rules)
+
+    def whole_picture(self, image: np.ndarray) -> LabelMap:
+        """No segmenter could run (none installed, offline, all failed): the picture is one region,
+        `picture`, so an upload still works and edits apply to the whole picture or a painted mask."""
+        if WHOLE_PICTURE not in self._noted:  # once per chain, after the skipped segmenters' own notes
+            self._noted.add(WHOLE_PICTURE)
+            self._notes.append("no segmenter could run: the whole picture is one region, `picture`; paint a mask "
+                               "to edit a part of it")
+            log.warning("no segmenter could segment the picture (%s): the whole picture is one region", self.available()[1])
+        h, w = np.asarray(image).shape[:2]
+        return LabelMap(w, h, {WHOLE_PICTURE: np.ones((h, w), bool)}, source=WHOLE_PICTURE_SOURCE)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+import io
+from pathlib import Path
+from typing import Any, Callable
 
 import gradio as gr
 
@@ -41,6 +43,20 @@ def upload_path(value: Any) -> str | None:
     return str(getattr(value, "path", None) or getattr(value, "name", None) or value)
 
 
+def image_bytes(value: Any) -> bytes | None:
+    """The bytes of an image a gr.Image(type="pil") received (PNG), or of an uploaded file. No filepath
+    Images: their preprocess calls gradio's `save_pil_to_cache(name=...)`, which Forge replaces with a
+    function that takes no `name` (a TypeError on every value)."""
+    if value is None:
+        return None
+    if hasattr(value, "save"):
+        buf = io.BytesIO()
+        value.save(buf, format="PNG")
+        return buf.getvalue()
+    path = upload_path(value)
+    return Path(path).read_bytes() if path else None
+
+
 def client_of(request: Any) -> str:
     """Who is asking: the user the app's auth middleware set on the request, else anonymous."""
     req = getattr(request, "request", None)
@@ -54,3 +70,22 @@ def args_js(n_inputs: int, **fill: int) -> dict[str, str]:
     function to the index of the input it fills."""
     sets = "".join(f"r[{i}] = window.imgedit ? window.imgedit.{fn}() : r[{i}];" for fn, i in fill.items())
     return js(f"(...a) => {{ const r = a.slice(0, {n_inputs}); {sets} return r; }}")
+
+
+def on_user_change(widget: Any, fn: Callable[..., Any], inputs: list[Any], outputs: list[Any], **kw: Any) -> None:
+    """Listen to what the user changes, never to updates the tab makes itself (a preset filling the
+    sliders), whose answers could arrive after the user's own change and undo it. Sliders report
+    once released, text once left or submitted. A Number has `blur` in gradio 3 but not in gradio 4
+    (its events there: change, input, submit, focus): there it reports each input, which is the
+    user's too."""
+    kw.setdefault("show_progress", "hidden")
+    if isinstance(widget, gr.Slider):
+        widget.release(fn, inputs, outputs, **kw)
+    elif isinstance(widget, gr.Textbox) or (isinstance(widget, gr.Number) and GRADIO_MAJOR < 4):
+        widget.blur(fn, inputs, outputs, **kw)
+        widget.submit(fn, inputs, outputs, **kw)
+    elif isinstance(widget, gr.Number):
+        widget.input(fn, inputs, outputs, **kw)
+        widget.submit(fn, inputs, outputs, **kw)
+    else:
+        widget.input(fn, inputs, outputs, **kw)

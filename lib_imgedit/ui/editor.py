@@ -12,7 +12,7 @@ import gradio as gr
 from ..core.errors import ImgEditError, InvalidInstruction
 from ..core.instruction import validate_plan
 from ..engine.service import TurnOutcome
-from .compat import args_js, client_of
+from .compat import args_js, client_of, on_user_change
 from .form import (
     FormField,
     change_steps,
@@ -231,10 +231,10 @@ class EditorPart:
         op = c["form"]["operation"]
         for widget in widgets:
             if widget is op:
-                _on_user_change(op, self.safe(self.on_operation, "errors"), [c["code"], c["step"], *widgets],
+                on_user_change(op, self.safe(self.on_operation, "errors"), [c["code"], c["step"], *widgets],
                                 [c["code"], c["errors"], *self.form_widgets()])
             else:
-                _on_user_change(widget, self.safe(self.on_form, "errors"), [c["code"], c["step"], *widgets], [c["code"], c["errors"]])
+                on_user_change(widget, self.safe(self.on_form, "errors"), [c["code"], c["step"], *widgets], [c["code"], c["errors"]])
         c["picker"].input(self.safe(self.on_color, "errors"), [c["code"], c["step"], c["picker"]],
                           [c["code"], c["errors"], c["form"]["color"]], show_progress="hidden")
         show = [*self.form_widgets(), c["step"], c["errors"]]
@@ -243,16 +243,3 @@ class EditorPart:
         for action, button in c["step_buttons"].items():
             button.click(self.safe(self.on_steps(action), "errors"), [c["code"], c["step"]], [c["code"], *show], show_progress="hidden")
 
-
-def _on_user_change(widget: Any, fn: Callable[..., Any], inputs: list[Any], outputs: list[Any], **kw: Any) -> None:
-    """Listen to what the user changes, never to updates the tab makes itself (a preset filling the
-    sliders), whose answers could arrive after the user's own change and undo it. Sliders report
-    once released, text once left or submitted."""
-    kw.setdefault("show_progress", "hidden")
-    if isinstance(widget, gr.Slider):
-        widget.release(fn, inputs, outputs, **kw)
-    elif isinstance(widget, (gr.Textbox, gr.Number)):
-        widget.blur(fn, inputs, outputs, **kw)
-        widget.submit(fn, inputs, outputs, **kw)
-    else:
-        widget.input(fn, inputs, outputs, **kw)

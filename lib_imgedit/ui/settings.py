@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
 from typing import Any, Callable
 
 import gradio as gr
@@ -13,7 +12,7 @@ import gradio as gr
 from ..core.config import Settings
 from ..core.errors import ImgEditError
 from ..core.presets import apply_preset
-from .compat import client_of, js, upload_path
+from .compat import client_of, image_bytes, js, on_user_change
 from .words import ui_text
 
 OFFLINE = "offline"
@@ -77,7 +76,7 @@ class SettingsPart:
                 if row == ("executors",):
                     c["executor_status"] = gr.HTML(self.executor_status(), elem_id="imgedit_executor_status")
         with gr.Row():
-            c["face"] = gr.Image(type="filepath", label="Source face (for face swap)", height=150, elem_id="imgedit_source_face")
+            c["face"] = gr.Image(type="pil", label="Source face (for face swap)", height=150, elem_id="imgedit_source_face")
             c["settings_status"] = gr.HTML("", elem_id="imgedit_settings_status")
 
     def setting_widget(self, name: str, meta: dict[str, Any]) -> Any:
@@ -165,20 +164,18 @@ class SettingsPart:
                 self.c["settings_status"]: ""}
 
     def on_source_face(self, file: Any, sid: str | None, request: gr.Request) -> str:
-        path = upload_path(file)
-        if not path:
+        raw = image_bytes(file)
+        if not raw:
             return ""
         if not sid:
             return status_html("upload a photo first, then the face to use", error=True)
         try:
-            self.service.set_source_face(sid, client_of(request), Path(path).read_bytes())
+            self.service.set_source_face(sid, client_of(request), raw)
         except ImgEditError as exc:
             return status_html(exc.message, error=True)
         return status_html("Source face saved for this session.")
 
     def wire_settings(self) -> None:
-        from .editor import _on_user_change
-
         c = self.c
         for name, widget in c["settings"].items():
             if name == "preset":
@@ -190,5 +187,5 @@ class SettingsPart:
                              **js("(v, ...a) => [window.imgedit ? window.imgedit.setLanguage(v) : v, ...a]"))
             else:
                 outputs = [c["settings_status"], c["executor_status"]] + ([widget] if is_secret(name) else [])
-                _on_user_change(widget, self.on_setting(name), [widget, c["sid"], c["lang"]], outputs)
+                on_user_change(widget, self.on_setting(name), [widget, c["sid"], c["lang"]], outputs)
         c["face"].upload(self.on_source_face, [c["face"], c["sid"]], [c["settings_status"]], show_progress="hidden")

@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 import gradio as gr
 
-from ..core.errors import BadRequest, ImgEditError
+from ..core.errors import BadRequest, ImgEditError, Interrupted
 from ..engine.service import EditService
 from ..engine.session_views import offered
 from ..store import Node
@@ -33,11 +33,12 @@ from .pages import NodeLookup, last_seq
 from .settings import SettingsPart, widget_value
 from .stage import StagePart
 from .tabhost import TabHost
-from .view import ImageFiles, chat_pairs, error_html, send_to_text, state_html
+from .view import ImageFiles, chat_pairs, error_html, generative_prompt, send_to_text, state_html
 from .words import is_zh
 
 log = logging.getLogger("imgedit")
 ROOT = Path(__file__).resolve().parents[2]
+BRANCH_PROMPT_DEPTH = 50  # how far up the branch a send-to looks for the last generative prompt
 _STANDALONE_CSS = """
 .gradio-container { max-width: 1680px !important; }
 footer { display: none !important; }
@@ -105,13 +106,26 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
             state.update(node=node.id, seq=node.seq)
         return state_html(state)
 
-    def _pictures(self, sid: str, client: str, node: Node, overlay: bool) -> dict[Any, Any]:
+    def _branch_prompt(self, node: Node, lookup: NodeLookup) -> str:
+        """The prompt of the last generative step on the branch up to `node` ("" when there is none):
+        what describes the picture for a send-to from a CPU step."""
+        seen = 0
+        while node is not None and seen < BRANCH_PROMPT_DEPTH:
+            prompt = generative_prompt(self.service.blobs.get(node.image))
+            if prompt is not None:
+                return prompt
+            node, seen = lookup.get(node.parent), seen + 1
+        return ""
+
+    def _pictures(self, sid: str, client: str, node: Node, overlay: bool, lookup: NodeLookup) -> dict[Any, Any]:
         """The picture for the stage, its overlay when the box is ticked, and for the host's send-to
         buttons the picture again with the text they paste."""
         plain = self.files.full(node.image)
         out = {self.c["current"]: plain}
         if self.host.send_to:
-            out.update({self.c["image"]: plain, self.c["infotext"]: send_to_text(self.service.blobs.get(node.image))})
+            png = self.service.blobs.get(node.image)
+            prompt = "" if generative_prompt(png) is not None else self._branch_prompt(lookup.get(node.parent), lookup)
+            out.update({self.c["image"]: plain, self.c["infotext"]: send_to_text(png, prompt)})
         if overlay:
             out[self.c["overlay_file"]] = self.overlay_file(sid, client, node)
         return out
@@ -130,7 +144,7 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
         out: dict[Any, Any] = {
             c["sid"]: sid or None, c["notes"]: notes, c["errors"]: "", c["armed"]: None, c["state"]: self._state(sid, None, **extra),
             c["current"]: None, c["image"]: None, c["before"]: None, c["infotext"]: "", c["legend"]: "",
-            c["chat"]: chat_pairs([], {}, self.files.thumb, notes, zh) or [[None, WELCOME]], c["since"]: None,
+            c["chat"]: chat_pairs([], {}, self.files.thumb, notes, zh) or [[None, self.welcome()]], c["since"]: None,
             c["older"]: gr.update(visible=False), c["gallery"]: [], c["node_ids"]: [],
             **self.form_update(None, []), **self.suggestion_buttons([], None),
         }
@@ -150,13 +164,17 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
         parent = lookup.get(node.parent)
         return {
             **out,
-            **self._pictures(sid, client, node, overlay),
+            **self._pictures(sid, client, node, overlay, lookup),
             **self.stage_view(labels),
             **self.form_update(pending["instruction"] if armed else node.instruction, labels.names),
             c["before"]: self.files.full(parent.image) if parent else None,
             c["armed"]: armed, c["state"]: self._state(sid, node, **extra),
             **self.suggestion_buttons(offered(session, node), armed, labels.names, zh),
         }
+
+    def welcome(self) -> str:
+        notice = self.host.notice()
+        return f"{WELCOME}\n\n{notice}" if notice else WELCOME
 
     def unchanged(self, key: str) -> dict[Any, Any]:
         """An answer that changes nothing (gradio needs at least one output in an update dict)."""
@@ -177,6 +195,12 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
         try:
             with self.host.generating(bar, task) as report:
                 action(client, report)
+        except Interrupted as exc:  # the user's own Interrupt: not a failure; the turn ends when the host is free
+            log.info("turn interrupted: %s", exc.message)
+            self.host.settle()
+            if last_seq(self.service.store, sid) > before:
+                return result
+            return self.note(result, before, user, exc)
         except ImgEditError as exc:
             log.warning("turn failed (%s): %s", type(exc).__name__, exc.message)
             if last_seq(self.service.store, sid) > before:  # the service kept the failed turn (a 5xx)
@@ -284,8 +308,10 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
                 c["current"] = gr.File(elem_id="imgedit_current_file", label="current")
                 c["before"] = gr.File(elem_id="imgedit_before_file", label="before")
                 c["overlay_file"] = gr.File(elem_id="imgedit_overlay_file", label="overlay")
-                # The WebUI's send-to buttons read an Image; only filled when the host has them.
-                c["image"] = gr.Image(type="filepath", interactive=False, elem_id="imgedit_image", label="Current image")
+                # The WebUI's send-to buttons read an Image; only filled when the host has them. PIL, which
+                # the WebUI's paste code (and Forge's canvas) takes: a filepath Image's preprocess calls gradio's
+                # save_pil_to_cache(name=...), which Forge replaces with a function that has no `name`.
+                c["image"] = gr.Image(type="pil", interactive=False, elem_id="imgedit_image", label="Current image")
                 c["state"] = gr.HTML(state_html({"session": ""}), elem_id="imgedit_state")
                 c["pick"] = gr.HTML("", elem_id="imgedit_pickmask")
                 for key in ("infotext", "mask", "restore_in", "lang_in", "pick_in", "task", "step_in", "known_in"):

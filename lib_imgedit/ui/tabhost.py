@@ -23,8 +23,8 @@ class TabHost:
 
     def register_send_to(self, buttons: dict[str, Any], image: Any, text: Any) -> None:
         """Connect one button per `send_to` tab (e.g. with the WebUI's
-        `infotext_utils.register_paste_params_button`): `image` is the current picture (a gr.Image
-        holding a file path), `text` a hidden Textbox holding its infotext."""
+        `infotext_utils.register_paste_params_button`): `image` is the current picture (a gr.Image of
+        type "pil"), `text` a hidden Textbox holding its infotext."""
 
     @contextmanager
     def generating(self, progress: ProgressFn, task_id: str = "") -> Iterator[ProgressFn]:
@@ -39,6 +39,10 @@ class TabHost:
     def interrupt(self) -> None:
         """The user pressed Interrupt (the service's own cancel flag is already set)."""
 
+    def settle(self, timeout: float = 60.0) -> None:
+        """After an interrupted turn, before the tab shows it ended (the page says "stopping..." until
+        then): wait, at most `timeout` seconds, until the host has really stopped generating."""
+
     def save_settings(self, settings: Any, keys: list[str]) -> None:
         """Persist the settings the user changed in the tab (standalone: `<data dir>/config.json`)."""
         from ..core.config import save_settings
@@ -48,3 +52,7 @@ class TabHost:
     def choices(self, setting: str) -> list[str] | None:
         """Known values of a setting the host can list (samplers, ControlNet modules), or None."""
         return None
+
+    def notice(self) -> str:
+        """What the tab says under its welcome: a dependency the host could not have, and its fix."""
+        return ""

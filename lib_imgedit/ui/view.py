@@ -220,22 +220,42 @@ WEBUI_PARAM = re.compile(r'\s*(\w[\w \-/]+):\s*("(?:\\.|[^\\"])+"|[^,]*)(?:,|$)'
 _EXECUTOR = re.compile(r",\s*Executor:\s*([\w-]+)")
 
 
-def send_to_text(png: bytes) -> str:
-    """What the send-to buttons paste: the result's `parameters` text when it already ends with a
-    WebUI parameters line; otherwise (a CPU edit: a short head and our own `Chat Edit:` line) a text
-    whose prompt is only a prompt, with our line quoted as parameters the WebUI can read."""
+def _parameters(png: bytes) -> tuple[str, str]:
     with Image.open(io.BytesIO(png)) as img:
-        text = str(img.info.get("parameters", "")).strip()
-        size = f"{img.width}x{img.height}"
+        return str(img.info.get("parameters", "")).strip(), f"{img.width}x{img.height}"
+
+
+def _generated(lines: list[str]) -> bool:
+    """Whether the parameters are a Stable Diffusion generation's (the WebUI's line, with Steps), not
+    our own line for a CPU edit (Size, Chat Edit, Executor)."""
+    return len(lines) > 1 and "Steps" in dict(WEBUI_PARAM.findall(lines[-1]))
+
+
+def generative_prompt(png: bytes) -> str | None:
+    """The prompt of a generative result; None for a CPU edit or a picture with no parameters."""
+    lines = _parameters(png)[0].split("\n")
+    if not _generated(lines):
+        return None
+    body = lines[:-1]
+    cut = next((i for i, line in enumerate(body) if line.startswith("Negative prompt:")), len(body))
+    return "\n".join(body[:cut]).strip()
+
+
+def send_to_text(png: bytes, prompt: str = "") -> str:
+    """What the send-to buttons paste: the result's `parameters` text when it already ends with a
+    WebUI parameters line; otherwise (a CPU edit: a short head naming the edit, "adjust: brightness
+    0.3", and our own `Chat Edit:` line) `prompt`, a prompt that describes the picture (the last
+    generative one on the branch, or none), with our line quoted as parameters the WebUI can read."""
+    text, size = _parameters(png)
     lines = text.split("\n")
-    if not text or (len(lines) > 1 and len(WEBUI_PARAM.findall(lines[-1])) >= 3):
+    if not text or _generated(lines):
         return text
-    ours = [line for line in lines if line.startswith("Chat Edit:")]
+    params = dict(WEBUI_PARAM.findall(lines[-1]))
+    if {"Chat Edit", "Size"} <= params.keys():  # our line: its Size, Executor and Chat Edit, under the prompt given
+        return f"{prompt}\n{lines[-1].strip()}"
+    ours = [line for line in lines if line.startswith("Chat Edit:")]  # an older result's form
     if not ours:
         return text
-    prompt = "\n".join(line for line in lines if not line.startswith("Chat Edit:")).strip()
-    if prompt in OPERATIONS:  # the head of a CPU edit names the operation: no prompt to paste
-        prompt = ""
     edit = ours[-1][len("Chat Edit:"):].strip()
     found = _EXECUTOR.search(edit)
     if found:

@@ -39,7 +39,13 @@ CHAT_BOX = ("[...document.querySelectorAll('#imgedit_chat div')]"
             ".find(el => el.scrollHeight > el.clientHeight && /(auto|scroll)/.test(getComputedStyle(el).overflowY))")
 
 
-def test_a_long_session_opens_on_its_latest_messages_and_loads_older_ones_on_scroll(tab: Tab):
+def scroll_to_top(tab: Tab) -> None:
+    """The user scrolls the chat up with the mouse wheel (as far as it goes)."""
+    tab.page.hover("#imgedit_chat")
+    tab.page.mouse.wheel(0, -100000)
+
+
+def test_a_long_session_opens_on_its_latest_messages_and_loads_older_ones_on_scroll(tab: Tab, photo):
     sid = _long_session(tab)
     assert len(tab.app.get(f"/sessions/{sid}", params={"limit": 200}).json()["messages"]) == 2 * TURNS + 2
     tab.page.evaluate("sid => localStorage.setItem('imgedit_session', sid)", sid)
@@ -55,7 +61,7 @@ def test_a_long_session_opens_on_its_latest_messages_and_loads_older_ones_on_scr
 
     # scrolled to the top: the older page arrives above, and the message that was on top stays in view
     tab.page.wait_for_function(f"() => {{ const b = {CHAT_BOX}; return b && b.scrollTop > 0; }}")
-    tab.page.evaluate(f"() => {{ {CHAT_BOX}.scrollTop = 0; }}")
+    scroll_to_top(tab)
     tab.wait_chat("I can see")
     older.wait_for(state="hidden")
     text = tab.chat_text()
@@ -70,9 +76,12 @@ def test_a_long_session_opens_on_its_latest_messages_and_loads_older_ones_on_scr
     assert in_view, "the message that was on top scrolled out of view when the older ones came"
     tab.shot("long-session-older")
 
-    # a turn keeps what was loaded; the history strip stays bounded with the current step marked
+    # a turn keeps what was loaded; the history strip stays bounded with the current step marked; the chat,
+    # scrolled up, shows its newest message after the turn (issue 19 point 4, issue 21 point 8)
     state = tab.send("a bit darker")
     assert state["session"] == sid and "I can see" in tab.chat_text()
+    tab.page.wait_for_function(f"""() => {{ const b = {CHAT_BOX};
+      return b && b.scrollHeight - b.scrollTop - b.clientHeight < 8; }}""", timeout=5000)
     assert tab.history_count() == HISTORY_PAGE and "● " in tab.page.locator("#imgedit_history").inner_text()
 
     # after a reload the chat is the latest page again; the button loads the rest too
@@ -82,3 +91,9 @@ def test_a_long_session_opens_on_its_latest_messages_and_loads_older_ones_on_scr
     older.click()
     tab.wait_chat("I can see")
     older.wait_for(state="hidden")
+
+    # scrolled to the top, an upload brings the chat down to its newest message, the upload's reply
+    scroll_to_top(tab)
+    tab.upload(photo)
+    tab.page.wait_for_function(f"""() => {{ const b = {CHAT_BOX};
+      return b && b.scrollHeight - b.scrollTop - b.clientHeight < 8; }}""", timeout=5000)

@@ -84,3 +84,85 @@ def test_the_old_unit_reproduces_the_reported_warning(real_unit):
     said.clear()
     unit_cls(**{**controlnet_unit(ControlChoice("inpaint_only", "m", 1.0)), "processor_res": 512})
     assert said == ["[inpaint_only.processor_res] Invalid value(512), using default value 0.5."]
+
+
+def real_script_class(loads: list):
+    """sd-webui-controlnet's Script with its real model-cache code, read from its source: the class-level
+    `model_cache`, `latest_model_hash` from `__init__`, `clear_control_model_cache`, `load_control_model`
+    and the "cache stuff" statements of `controlnet_main_entry` (run by `controlnet_hack`); `build_control_model` (the disk read) is
+    replaced by one that records the read, and `process` runs the cache statements, then loads each unit's
+    model as `controlnet_main_entry` does."""
+    import ast
+    import copy
+    import gc
+    from collections import OrderedDict
+
+    tree = ast.parse((Path(SRC) / "scripts" / "controlnet.py").read_text("utf-8"))
+    cls = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Script")
+    methods = {n.name: n for n in cls.body if isinstance(n, ast.FunctionDef)}
+    cache = next(n for n in cls.body if isinstance(n, ast.AnnAssign) and ast.unparse(n.target) == "model_cache")
+    init = [s for s in methods["__init__"].body if "latest_model_hash" in ast.unparse(s)]
+    hack = next(n.body for n in ast.walk(methods["controlnet_main_entry"]) if any(
+        isinstance(s, ast.If) and "latest_model_hash" in ast.unparse(s.test) for s in getattr(n, "body", [])))
+    at = next(i for i, s in enumerate(hack) if isinstance(s, ast.If) and "latest_model_hash" in ast.unparse(s.test))
+    stmts = hack[at:at + 2]
+    assert ast.unparse(stmts[1]) == "self.latest_model_hash = p.sd_model.sd_model_hash"
+    body = "\n".join([
+        "class Script:",
+        "    " + ast.unparse(cache),
+        "    def __init__(self):",
+        *("        " + ast.unparse(s) for s in init),
+        "    def title(self):",
+        "        return 'ControlNet'",
+        *("    " + line for name in ("clear_control_model_cache", "load_control_model")
+          for line in ast.unparse(methods[name]).splitlines()),
+        "    @staticmethod",
+        "    def build_control_model(p, unet, model):",
+        "        loads.append(model)",
+        "        return ControlModel(object(), ControlModelType.ControlNet)",
+        "    def process(self, p, *models):",
+        *("        " + line for s in stmts for line in ast.unparse(s).splitlines()),
+        "        for model in models:",
+        "            Script.load_control_model(p, None, model)",
+    ])
+
+    class ControlModelType:
+        class ControlNet:
+            allow_context_sharing = True
+
+        Controlllite = object()
+
+    class ControlModel:
+        def __init__(self, model, type):
+            self.model, self.type = model, type
+
+    namespace = {"OrderedDict": OrderedDict, "Dict": dict, "ControlModel": ControlModel, "ControlModelType": ControlModelType,
+                 "gc": gc, "copy": copy.copy, "loads": loads, "logger": logging.getLogger("controlnet"),
+                 "devices": types.SimpleNamespace(torch_gc=lambda: None),
+                 "shared": types.SimpleNamespace(opts=types.SimpleNamespace(data={}))}
+    exec(compile(body, "controlnet.py (extract)", "exec"), namespace)  # noqa: S102 - the real extension's code
+    return namespace["Script"]
+
+
+@pytest.mark.parametrize("carried", [True, False])
+def test_the_real_controlnet_cache_survives_our_per_edit_script_copies(carried):
+    """Issue 19 point 5: with our copy's hash carried back, a second edit loads nothing from disk; without
+    (the bug), the real code clears its cache and reads the model again on every edit."""
+    from lib_imgedit.host.runner import carry_back, private_runner
+
+    loads: list = []
+    script = real_script_class(loads)()
+    webui_runner = types.SimpleNamespace(scripts=[script], alwayson_scripts=[script], title_map={"controlnet": script})
+    p = types.SimpleNamespace(sd_model=types.SimpleNamespace(sd_model_hash="6ce0161689"))
+    model = "control_v11p_sd15_inpaint [ebff9138]"
+    for _ in range(3):
+        own, args = private_runner(webui_runner, [(script, [model])])
+        own.alwayson_scripts[0].process(p, *args)
+        if carried:
+            carry_back(own)
+    assert loads == ([model] if carried else [model] * 3)
+    if carried:
+        p.sd_model.sd_model_hash = "another checkpoint"
+        own, args = private_runner(webui_runner, [(script, [model])])
+        own.alwayson_scripts[0].process(p, *args)
+        assert loads == [model] * 2, "a checkpoint change still clears the cache, as ControlNet wants"

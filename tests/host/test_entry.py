@@ -68,7 +68,25 @@ def test_settings_section(webui):
     labels = webui.shared.opts.data_labels
     ours = {k: v for k, v in labels.items() if k.startswith("imgedit_")}
     assert len(ours) == len(__import__("lib_imgedit.core.config").core.config.Settings.field_meta())
-    assert all(v.section == ("imgedit", "Chat Edit") for v in ours.values())
+    admin = {"imgedit_turns_per_minute", "imgedit_forwarded_allow_ips", "imgedit_redis_url", "imgedit_store", "imgedit_max_upload_mb"}
+    assert all(ours[k].section == ("imgedit_server", "Chat Edit: server (admin)") for k in admin)
+    user = {"imgedit_steps", "imgedit_sampler", "imgedit_controlnet_model", "imgedit_llm_profile", "imgedit_segmenters"}
+    assert all(ours[k].section == ("imgedit", "Chat Edit") for k in user)
+    from modules.options import categories
+
+    assert {v.category_id for v in ours.values()} == {"imgedit"} and categories.mapping["imgedit"].label == "Chat Edit"
+    # the WebUI's own choices, read when the Settings page is built
+    sampler = ours["imgedit_sampler"]
+    assert sampler.component.__name__ == "Dropdown" and callable(sampler.component_args)
+    assert "Euler a" in sampler.component_args()["choices"] and sampler.component_args()["choices"][0] == "DPM++ 2M"
+    module = ours["imgedit_controlnet_module"].component_args()["choices"]
+    assert module[:2] == ["auto", "none"] and "inpaint_global_harmonious" in module
+    assert ours["imgedit_controlnet_model"].component_args()["choices"][0] == "auto"
+    import gradio as gr
+
+    if hasattr(gr.Dropdown, "update"):  # gradio 3: the WebUI refreshes the setting with Dropdown.update(**args)
+        for key in ("imgedit_sampler", "imgedit_scheduler", "imgedit_controlnet_module", "imgedit_controlnet_model"):
+            gr.Dropdown.update(**ours[key].component_args())
     assert ours["imgedit_openai_api_key"].restrict_api and ours["imgedit_webui_api_auth"].restrict_api
     assert not ours["imgedit_steps"].restrict_api and ours["imgedit_steps"].label == "Sampling steps"
     assert ours["imgedit_openai_api_key"].component_args.get("type") == "password"
@@ -108,6 +126,7 @@ def test_inpaint_through_the_api_runs_on_the_host_pipeline(webui, astronaut):
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["executor"] == "host"
+    assert "ControlNet used: inpaint_global_harmonious, model control_v11p_sd15_inpaint" in body["reply"], body["reply"]
     out = np.asarray(Image.open(io.BytesIO(base64.b64decode(body["image"]))).convert("RGB"))
     p = webui.processing.runs[-1]
     assert p.controlnet_seen[0]["unit"].module == "inpaint_global_harmonious" and p.prompt == "a beach"

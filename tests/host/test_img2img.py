@@ -59,6 +59,8 @@ def test_inpaint_builds_the_processing_object_and_keeps_outside_pixels(webui, se
     outside, inside = req.mask == 0, req.mask == 1
     assert (result.image[outside] == req.image[outside]).all() and (result.image[inside] == PAINT).all()
     assert result.executor == "host" and result.info["controlnet"].startswith("inpaint_global_harmonious /") and result.info["seed"] == 1234
+    # the reply's notes say which unit and model held the structure
+    assert result.info["notes"] == ["ControlNet used: inpaint_global_harmonious, model control_v11p_sd15_inpaint [ebff9138]"]
     assert "Chat Edit:" in result.info["parameters"] and "Steps: " in result.info["parameters"]
     # the lock, the state, the global runner
     assert p.lock_held and not webui.call_queue.queue_lock.locked() and webui.call_queue.queue_lock.acquisitions == 1
@@ -317,3 +319,20 @@ def test_source_image_is_never_modified(webui, settings, rules):
     copy = image.copy()
     run(settings, rules, INPAINT, image=image)
     assert (image == copy).all()
+
+
+def test_a_second_controlnet_edit_loads_no_controlnet_model_from_disk(webui, settings, rules):
+    """ControlNet clears its class-level model cache when its script's `latest_model_hash` is not the
+    loaded checkpoint's: our per-edit copy of the script hands its hash back to the WebUI's, so only
+    the first edit (and the first after a checkpoint change) reads the model from disk."""
+    cn = type(webui.controlnet)
+    cn.model_cache.clear()
+    cn.disk_loads.clear()
+    for _ in range(3):
+        run(settings, rules, INPAINT)
+    assert cn.disk_loads == ["control_v11p_sd15_inpaint [ebff9138]"]
+    assert webui.controlnet.latest_model_hash == webui.model.sd_model_hash
+    webui.model.sd_model_hash = "another"  # the user loads another checkpoint: ControlNet's cache is stale
+    run(settings, rules, INPAINT)
+    run(settings, rules, INPAINT)
+    assert cn.disk_loads == ["control_v11p_sd15_inpaint [ebff9138]"] * 2

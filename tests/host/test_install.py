@@ -68,7 +68,7 @@ def test_onnxruntime_and_huggingface_hub_when_missing(install, mediapipe_dir):
     module, launch = install
     launch.installed.update({k: v for k, v in ALL.items() if k not in ("onnxruntime", "huggingface_hub")})
     module.main()
-    assert [c.split('"')[1] for c in launch.pip_calls] == ["onnxruntime>=1.16,<2", "huggingface_hub>=0.20,<1"]
+    assert [c.split('"')[1] for c in launch.pip_calls] == ["onnxruntime>=1.17,<2", "huggingface_hub>=0.20,<1"]
     assert all(f'"numpy=={importlib.metadata.version("numpy")}"' in c for c in launch.pip_calls)
 
 
@@ -89,7 +89,7 @@ def test_a_mediapipe_without_solutions_is_replaced_within_the_pins(install, tmp_
     assert call.startswith('install "mediapipe>=0.10.14,<0.10.22"')
     for held in ("numpy", "protobuf", "pydantic"):
         assert f'"{held}=={real(held)}"' in call, f"{held} is held"
-    assert module.mediapipe_problem() is None and "offline segmentation is off" not in capsys.readouterr().err
+    assert module.mediapipe_problem() is None and "offline segmentation" not in capsys.readouterr().out
 
 
 def test_a_mediapipe_that_cannot_be_fixed_is_reported(install, tmp_path, monkeypatch, capsys):
@@ -99,8 +99,10 @@ def test_a_mediapipe_that_cannot_be_fixed_is_reported(install, tmp_path, monkeyp
     monkeypatch.setattr(module, "package_dir", lambda name: root if name == "mediapipe" else None)
     launch.pip_fails.add("mediapipe")
     module.main()  # must not raise
-    err = capsys.readouterr().err
-    assert "could not install mediapipe" in err and "offline segmentation is off" in err and "selfie_segmentation.tflite" in err
+    out = capsys.readouterr().out  # stdout: the WebUI drops a successful install script's stderr
+    assert "could not install mediapipe" in out and "offline segmentation (mediapipe) is off" in out
+    assert "selfie_segmentation.tflite" in out and 'pip install "mediapipe>=0.10.14,<0.10.22"' in out
+    assert out.count("offline segmentation") == 1
 
 
 def test_the_real_mediapipe_of_this_environment_passes_the_check(install):
@@ -126,4 +128,21 @@ def test_skip_install_and_failures(install, capsys, mediapipe_dir):
     launch.pip_fails.add("redis")
     module.main()  # must not raise
     assert len(launch.pip_calls) == len(module.PACKAGES)
-    assert "could not install redis" in capsys.readouterr().err
+    assert "could not install redis" in capsys.readouterr().out
+
+
+def test_a_protobuf_pinned_below_what_mediapipe_needs_is_left_alone_and_reported(install, tmp_path, monkeypatch, capsys):
+    """Forge pins protobuf 3.20.0; every mediapipe 0.10.14-0.10.21 needs protobuf >= 4.25.3: no pip run that
+    could only fail (or move the pin), one notice on stdout with the command that fixes it."""
+    module, launch = install
+    launch.installed.update({**ALL, "mediapipe": "1.2.3"})
+    root = fake_mediapipe(tmp_path / "mediapipe", version_files=False)
+    monkeypatch.setattr(module, "package_dir", lambda name: root if name == "mediapipe" else None)
+    real = importlib.metadata.version
+    fake = {"mediapipe": "1.2.3", "protobuf": "3.20.0"}
+    monkeypatch.setattr(importlib.metadata, "version", lambda d: fake.get(d) or real(d))
+    module.main()
+    assert launch.pip_calls == []
+    out = capsys.readouterr().out
+    assert out.count("offline segmentation (mediapipe) is off") == 1
+    assert "pins protobuf 3.20.0" in out and '"protobuf>=4.25.3,<5"' in out and "whole picture" in out

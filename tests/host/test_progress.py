@@ -175,6 +175,9 @@ def test_a_second_turn_starts_with_fresh_progress(webui, settings, rules):
     assert 0.6 <= res["eta"] < 3, "ETA from this turn's first step: 0.3 s a quarter (3.9 s with the planning)"
     assert api("task(a)")["completed"]
     after_the_turn(webui, "task(b)")
+    assert webui.shared.total_tqdm.cleared == 2, "the console's Total progress starts afresh after each turn"
+    HostExecutor(settings, rules).run(sd_request(settings, rules, INPAINT))  # an API edit: a job of its own
+    assert webui.shared.total_tqdm.cleared == 3
 
 
 def test_a_turn_waits_while_another_job_runs_and_never_touches_its_state(webui, settings, rules):
@@ -218,3 +221,31 @@ def test_without_a_task_id_nothing_is_registered(webui):
     reports = []
     turn(WebUITabHost(), "", lambda report: report(1, 2, "x"), reports)
     assert reports == [(1, 2, "x")] and webui.progress.started == [] and webui.shared.state.begun == []
+
+
+def test_after_an_interrupt_the_turn_ends_only_when_the_webui_is_free(webui):
+    """The WebUI's interrupted generation still holds queue_lock (VAE decode, scripts) and shared.state's
+    job: the tab's turn ends, and "stopping..." goes, only once both are released."""
+    import threading
+    import time
+
+    from lib_imgedit.host.tab import WebUITabHost
+
+    lock, state = webui.call_queue.queue_lock, webui.shared.state
+    lock.acquire()
+    state.job_count = 1
+    released = []
+
+    def finish():
+        time.sleep(0.4)
+        state.job_count = 0
+        released.append(time.monotonic())
+        lock.release()
+
+    threading.Thread(target=finish).start()
+    WebUITabHost().settle(timeout=5)
+    assert released and time.monotonic() >= released[0]
+    assert not lock.locked()
+    started = time.monotonic()
+    WebUITabHost().settle(timeout=5)  # already free: at once
+    assert time.monotonic() - started < 0.5

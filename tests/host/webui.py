@@ -59,7 +59,8 @@ class FakeWebUI:
 
         self.annotators = fake_annotators
         fake_annotators.FACES[:] = []
-        self.model = types.SimpleNamespace(is_sdxl=sdxl, sd_checkpoint_info=types.SimpleNamespace(name_for_extra="v1-5"))
+        self.model = types.SimpleNamespace(is_sdxl=sdxl, sd_checkpoint_info=types.SimpleNamespace(name_for_extra="v1-5"),
+                                           sd_model_hash="6ce0161689")
         shared.sd_model = sd_models.model_data.sd_model = self.model
         sd_models.checkpoints_list["v1-5-pruned-emaonly.safetensors"] = object()
         shared.opts.data["outdir_img2img_samples"] = str(tmp_path / "outputs" / "img2img-images")

@@ -12,7 +12,6 @@ from tiny_onnx import segformer_like
 
 from lib_imgedit import models, segment
 from lib_imgedit.core.config import load_settings
-from lib_imgedit.core.errors import ExecutorUnavailable
 from lib_imgedit.core.labels import LabelMap
 from lib_imgedit.segment.base import Segmenter
 from lib_imgedit.segment.combine import SegmenterChain, combine, load_combine_rules
@@ -104,12 +103,18 @@ def test_a_segmenter_that_cannot_load_falls_back_to_the_next_with_one_note(setti
     assert chain.take_notes() == [] and len(fakes["broken"].calls) == 1 and fakes["unused"].calls == []
 
 
-def test_nothing_that_can_segment_is_a_clear_error(settings, fakes):
+def test_nothing_that_can_segment_gives_the_whole_picture_as_one_region_with_a_note(settings, fakes):
+    """Never a 503 on upload (Forge offline, no mediapipe): one label `picture`, all of it, and a note
+    that says why, once."""
     fakes["missing"] = Fake(ok=False)
     chain = SegmenterChain(settings, ["missing"], {"kinds": {}})
     assert chain.available() == (False, "missing: its model is not downloaded")
-    with pytest.raises(ExecutorUnavailable, match="its model is not downloaded"):
-        chain.segment(np.zeros((H, W, 3), np.uint8))
+    out = chain.segment(np.zeros((H, W, 3), np.uint8))
+    assert out.names == ["picture"] and out.masks["picture"].all() and out.masks["picture"].shape == (H, W)
+    notes = chain.take_notes()
+    assert notes[0] == "missing skipped: its model is not downloaded" and "whole picture" in notes[1], notes
+    chain.segment(np.zeros((H, W, 3), np.uint8))
+    assert not any("whole picture" in n for n in chain.take_notes())  # said once
 
 
 def test_the_parsing_model_runs_on_each_person_crop_and_never_without_a_person(settings, fakes):

@@ -66,3 +66,21 @@ class Options:
 
         with open(filename, "w", encoding="utf8") as file:
             json.dump(self.data, file, indent=4, ensure_ascii=False)
+
+
+class OptionsCategory:  # as modules/options.py (1.7+)
+    def __init__(self, id, label):
+        self.id, self.label = id, label
+
+
+class OptionsCategories:
+    def __init__(self):
+        self.mapping = {}
+
+    def register_category(self, category_id, label):
+        if category_id not in self.mapping:
+            self.mapping[category_id] = OptionsCategory(category_id, label)
+        return category_id
+
+
+categories = OptionsCategories()

@@ -20,3 +20,14 @@ parallel_processing_allowed = True
 sd_model = None
 config_filename = "config.json"  # the real one is <data path>/config.json; tests point it at tmp_path
 demo = None
+
+
+class TotalTQDM:  # the console's "Total progress" bar (modules/shared_total_tqdm.py): what clear() reset
+    def __init__(self):
+        self.cleared = 0
+
+    def clear(self):
+        self.cleared += 1
+
+
+total_tqdm = TotalTQDM()

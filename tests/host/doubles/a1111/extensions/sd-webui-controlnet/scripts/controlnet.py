@@ -3,6 +3,7 @@ p.script_args, uses the img2img picture (and for inpaint modules the mask) when 
 and appends detected maps to the result unless a unit says save_detected_map=False."""
 
 import importlib
+from collections import OrderedDict
 
 from modules import scripts
 from PIL import Image
@@ -11,9 +12,13 @@ external_code = importlib.import_module("extensions.sd-webui-controlnet.scripts.
 
 
 class Script(scripts.Script):
+    model_cache = OrderedDict()  # as the real one: class-level, shared by every instance
+    disk_loads = []  # the models read from disk ("Loading model: ...")
+
     def __init__(self):
         self.enabled_units = []
         self.setup_args = None
+        self.latest_model_hash = ""
 
     def title(self):
         return "ControlNet"
@@ -31,6 +36,14 @@ class Script(scripts.Script):
                 external_code.logged.append("A1111 inpaint and ControlNet inpaint duplicated. Falls back to inpaint_global_harmonious.")
                 u.module = "inpaint"
         self.enabled_units = units
+        if units:  # controlnet_hack's "cache stuff" and load_control_model, as in v1.1.455
+            if self.latest_model_hash != p.sd_model.sd_model_hash:
+                Script.model_cache.clear()
+            self.latest_model_hash = p.sd_model.sd_model_hash
+            for u in units:
+                if u.model not in Script.model_cache:
+                    Script.disk_loads.append(u.model)
+                    Script.model_cache[u.model] = object()
         p.controlnet_seen = [{
             "unit": u, "image": u.image if u.image is not None else p.init_images[0],
             "mask": p.image_mask if u.image is None and "inpaint" in u.module else None,
