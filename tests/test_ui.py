@@ -13,6 +13,7 @@ from types import SimpleNamespace
 
 import gradio as gr
 import pytest
+from helpers import needs_mediapipe
 from PIL import Image
 
 from lib_imgedit.core.instruction import build_schema, plan_steps
@@ -138,6 +139,7 @@ def test_the_progress_text_has_this_turns_steps_and_eta(monkeypatch):
     assert shown[2][1] == "remote WebUI" and len(shown) == 4
 
 
+@needs_mediapipe
 def test_a_failed_turn_is_kept_in_the_conversation_and_changes_nothing(tab, photo):
     built, _ = tab
     c = built.c
@@ -314,7 +316,7 @@ def test_secret_settings_are_write_only(tab):
     assert built.service.settings.openai_api_key == "sk-test-123"
     restored = built.on_restore("", "", False, REQUEST)
     assert restored[key]["value"] == "" and restored[key]["placeholder"] == "set"
-    assert "sk-test" not in json.dumps(built.blocks.config)
+    assert "sk-test" not in json.dumps(built.blocks.config, default=repr)
 
 
 def test_only_the_progress_box_shows_a_turns_progress(tab):
@@ -432,6 +434,7 @@ def test_the_tab_reads_as_much_for_a_long_session_as_for_a_short_one(tab, photo,
     assert rows[0] == rows[1] > 0
 
 
+@needs_mediapipe
 def test_the_language_is_the_browsers_and_relabels_the_whole_tab(settings, photo):
     built = ChatEditTab(EditService(settings), RecordingHost(), standalone=True, lang="")
     built.build()
@@ -460,6 +463,7 @@ def test_the_language_is_the_browsers_and_relabels_the_whole_tab(settings, photo
     assert "“Remote WebUI URL”" in restored[c["executor_status"]]
 
 
+@needs_mediapipe
 def test_a_region_picked_from_the_legend_is_called_by_its_label(tab, photo):
     import numpy as np
 
@@ -521,6 +525,7 @@ def test_previous_sessions_lead_back_after_new_session(tab, photo):
     assert built.on_restore("", "", False, REQUEST, known)[c["previous"]]["choices"] == choices
 
 
+@needs_mediapipe
 def test_a_question_backs_answers_act_in_one_click(settings, tmp_path, monkeypatch):
     """Without the object model (the hub cannot be reached), "make the cat orange" asks back with two
     answers: the first click on 'Edit the subject as the cat' runs it; 'Download the models' is said as

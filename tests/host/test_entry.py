@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from helpers import needs_mediapipe
 from PIL import Image
 
 from lib_imgedit.executors import EXECUTORS
@@ -116,6 +117,7 @@ def test_routes_under_api_auth(webui, auth):
     assert client.get(f"{API}/sessions/{sid}", auth=("bob", "pw")).status_code == 404, "sessions belong to their user"
 
 
+@needs_mediapipe
 def test_inpaint_through_the_api_runs_on_the_host_pipeline(webui, astronaut):
     client = started_app(webui)
     small = np.asarray(Image.fromarray(astronaut).resize((128, 128)))
