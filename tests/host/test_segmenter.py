@@ -11,6 +11,8 @@ from lib_imgedit.segment import SEGMENTERS, register
 @pytest.fixture
 def controlnet_segmenter():
     register("controlnet", "lib_imgedit.host.segmenter:ControlNetSegmenter")
+    yield
+    SEGMENTERS.pop("controlnet", None)  # the WebUI's segmenter must not outlive the test
 
 
 @pytest.mark.parametrize("kind", ["a1111", "forge"])
