@@ -5,14 +5,13 @@ import pytest
 
 from lib_imgedit.core.errors import ExecutorUnavailable
 from lib_imgedit.engine.service import EditService
-from lib_imgedit.segment import SEGMENTERS, register
+from lib_imgedit.segment import SEGMENTERS
 
 
 @pytest.fixture
-def controlnet_segmenter():
-    register("controlnet", "lib_imgedit.host.segmenter:ControlNetSegmenter")
-    yield
-    SEGMENTERS.pop("controlnet", None)  # the WebUI's segmenter must not outlive the test
+def controlnet_segmenter(monkeypatch):
+    # monkeypatch undoes last, after the WebUI double put back the registries it found (this one included)
+    monkeypatch.setitem(SEGMENTERS, "controlnet", "lib_imgedit.host.segmenter:ControlNetSegmenter")
 
 
 @pytest.mark.parametrize("kind", ["a1111", "forge"])
