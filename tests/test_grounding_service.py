@@ -135,7 +135,7 @@ def test_a_large_grounding_model_is_asked_for_before_it_is_downloaded(settings, 
     r = say(client, sid, "remove the cup")
     assert r.status_code == 200 and r.json()["instruction"]["operation"] == "clarify", r.text
     assert r.json()["reply"].startswith("I can look for a cup with tiny CLIPSeg (141 MB download, test): say 'download "
-                                        "the models' or turn on 'Download large models without asking' in Settings.")
+                                        "the models' or turn on “Download large models without asking” in Settings.")
     assert not models.is_present("clipseg", service.settings) and client.get(f"{API}/sessions/{sid}").json()["current"] == up["node_id"]
 
 

@@ -72,7 +72,7 @@ def test_a_large_model_is_offered_once_asked_for_then_downloaded_with_progress(s
     sid = service.create_session("me").id
     first = service.upload(sid, "me", photo_png())
     assert "I can see more (grass, person, sky) with Tiny Scenes (150 MB download, test licence): say 'download the " \
-           "models' or turn on 'Download large models without asking' in Settings." in first.reply
+           "models' or turn on “Download large models without asking” in Settings." in first.reply
     assert hub.requests == 0 and not models.is_present(SCENE, service.settings) and "sky" not in first.labels
     stored = service.store.recent_messages(sid, 1)[0].data["downloads"]
     assert stored == [{"name": SCENE, "title": "Tiny Scenes", "size_mb": 150.0, "licence": "test licence"}]

@@ -267,9 +267,20 @@ def test_a_no_op_says_so_and_adds_no_step(tab, photo):
 
 
 def _reply_strings() -> list[str]:
-    """Every string literal (an f-string's fixed parts joined) the package could say to a user,
-    outside the settings' own definitions, the tab and the WebUI adapter."""
+    """Every string literal (an f-string's fixed parts joined, a `setting_name('key')` in it read as the
+    setting's label) the package could say to a user, outside the settings' own definitions, the tab and
+    the WebUI adapter."""
     import ast
+
+    from lib_imgedit.core.lang import setting_name
+
+    def part(v: ast.AST) -> str:
+        if isinstance(v, ast.Constant):
+            return str(v.value)
+        call = getattr(v, "value", None)
+        if isinstance(call, ast.Call) and getattr(call.func, "id", "") == "setting_name":
+            return setting_name(call.args[0].value)
+        return ""
 
     skip = ("core/config.py", "ui/", "host/", "app/cli.py")
     out = []
@@ -280,7 +291,7 @@ def _reply_strings() -> list[str]:
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 out.append(node.value)
             elif isinstance(node, ast.JoinedStr):
-                out.append("".join(v.value for v in node.values if isinstance(v, ast.Constant)))
+                out.append("".join(part(v) for v in node.values))
     return out
 
 
@@ -615,3 +626,14 @@ def test_send_to_from_a_cpu_step_pastes_the_last_generative_prompt_on_the_branch
     assert built._branch_prompt(lookup.get(cpu.parent), lookup) == "a beach at dusk"
     out = built.render(sid, "anonymous", False, "", [])
     assert out[c["infotext"]].split("\n")[0] == "a beach at dusk"  # not "adjust: brightness ..."
+
+
+def test_a_chinese_reply_names_a_setting_as_the_chinese_tab_shows_it():
+    from lib_imgedit.core.lang import setting_name, translated
+    from lib_imgedit.models.offers import offer
+
+    held = [{"name": "m", "title": "Tiny", "size_mb": 150.0, "licence": "MIT", "labels": ["sky"]}]
+    zh = offer(held, [], True)
+    assert f"“{setting_name('download_large_models', True)}”" in zh and "Download large" not in zh
+    assert setting_name("download_large_models", True) == translated("Download large models without asking", True) != \
+        "Download large models without asking"

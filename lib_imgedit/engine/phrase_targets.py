@@ -19,6 +19,7 @@ from .. import models
 from ..core.config import Settings
 from ..core.instruction import is_steps, plan_steps
 from ..core.labels import LABEL_RE, LabelMap, split_instance
+from ..core.lang import setting_name
 from ..core.progress import ProgressFn
 from ..models import offers as model_offers
 from ..segment import grounding
@@ -98,9 +99,9 @@ class PhraseTargets:
             size = f"{spec.size_mb:.0f} MB"
             if self.zh:
                 return (f"我可以用 {spec.title}（下载 {size}，{spec.licence}）查找 {phrase}：说“下载模型”，或在设置里打开"
-                        f"“Download large models without asking”。{self._seen()}")
+                        f"“{setting_name('download_large_models', True)}”。{self._seen()}")
             return (f"I can look for {_a(phrase)} with {spec.title} ({size} download, {spec.licence}): say 'download the "
-                    f"models' or turn on 'Download large models without asking' in Settings. {self._seen()}")
+                    f"models' or turn on “{setting_name('download_large_models')}” in Settings. {self._seen()}")
         return self._cannot_look(phrase, why)
 
     def _found(self, phrase: str, name: str, mask: np.ndarray | None, score: float) -> str:

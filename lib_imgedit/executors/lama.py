@@ -103,13 +103,14 @@ def usable(settings: Any = None) -> tuple[bool, str]:
     why = failure(MODEL, settings)
     if why:
         return False, why
+    from ..core.lang import setting_name
     from ..models import spec
     from ..models.offers import must_ask
 
     model = spec(MODEL)
     if settings is not None and must_ask(model, settings):
         return False, (f"{model.title} ({model.size_mb:.0f} MB download) is asked for first: say 'download the models' "
-                       "or turn on 'Download large models without asking' in Settings")
+                       f"or turn on “{setting_name('download_large_models')}” in Settings")
     return True, ""
 
 

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.config import Settings, default_data_dir
 from ..core.errors import ExecutorUnavailable
+from ..core.lang import setting_name
 from .catalog import ModelFile, ModelSpec, spec
 
 if TYPE_CHECKING:
@@ -58,9 +59,9 @@ def what_to_do(names: list[str], settings: Settings | None = None) -> str:
     """How to get models that could not be downloaded here, in one clause."""
     folder = f"put the files into {models_dir(settings)} (`python -m lib_imgedit models` lists them)"
     if is_offline(settings):
-        return f"{folder}, or allow downloads (Never download models: off)"
+        return f"{folder}, or allow downloads (“{setting_name('models_offline')}”: off)"
     command = "python -m lib_imgedit models download" + (f" {names[0]}" if len(names) == 1 else "")
-    return f"set “Model hub address” in Settings (or HF_ENDPOINT) to a mirror of the hub, {folder}, or run `{command}` where the hub can be reached and copy them here"
+    return f"set “{setting_name('hf_endpoint')}” in Settings (or HF_ENDPOINT) to a mirror of the hub, {folder}, or run `{command}` where the hub can be reached and copy them here"
 
 
 def unavailable_sentence(failures: list[ModelUnavailable], settings: Settings | None = None) -> str:

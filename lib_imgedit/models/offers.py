@@ -13,6 +13,7 @@ from typing import Any
 
 from .. import models
 from ..core.config import Settings
+from ..core.lang import setting_name
 
 LARGE_MB = 100.0  # the rule, not a setting: a model this big is asked for first
 EXAMPLES = 4  # labels an offer names
@@ -44,8 +45,8 @@ def offer(held: list[dict[str, Any]], labels: list[str], zh: bool = False) -> st
         return ""
     parts = [_one(p, labels, zh) for p in held]
     if zh:
-        return f"用 {'、'.join(parts)} 我能看到更多：说“下载模型”，或在设置里打开“Download large models without asking”。"
-    return f"I can see {' and '.join(parts)}: say 'download the models' or turn on 'Download large models without asking' in Settings."
+        return f"用 {'、'.join(parts)} 我能看到更多：说“下载模型”，或在设置里打开“{setting_name('download_large_models', True)}”。"
+    return f"I can see {' and '.join(parts)}: say 'download the models' or turn on “{setting_name('download_large_models')}” in Settings."
 
 
 def _one(p: dict[str, Any], labels: list[str], zh: bool) -> str:

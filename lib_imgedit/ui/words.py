@@ -4,14 +4,12 @@ plan touched the painted area, the tab's language. Instructions themselves are p
 
 from __future__ import annotations
 
-import functools
-import json
 import re
-from pathlib import Path
 from typing import Any
 
 from ..core.describe import USER_MASK, describe
 from ..core.instruction import plan_steps
+from ..core.lang import translated
 from ..planner.suggest import offline_suggestions
 
 # Operation names as the history strip and the replies say them.
@@ -33,15 +31,10 @@ def touches_painted_area(instruction: dict[str, Any] | None) -> bool:
     return any(USER_MASK in (s.get("targets") or []) for s in plan_steps(instruction))
 
 
-@functools.cache
-def _zh_strings() -> dict[str, str]:
-    return json.loads((Path(__file__).parents[2] / "localizations" / "zh_CN.json").read_text("utf-8"))
-
-
 def ui_text(text: str, zh: bool, **values: Any) -> str:
     """A text of the tab in its language (the dictionary the page translates the tab with,
     `localizations/zh_CN.json`), with `values` filled in."""
-    said = _zh_strings().get(text, text) if zh else text
+    said = translated(text, zh)
     return said.format(**values) if values else said  # a text without values may hold braces
 
 
