@@ -20,6 +20,7 @@ from .chat import chat_answer, chat_kind, is_question
 from .clauses import corrected, replaced, split_clauses
 from .decide import decide
 from .draft import Draft
+from .exclude import exclusion, inverted
 from .followup import loose, reference
 from .geometry import picture_op
 from .history import history_op, pending_clarify
@@ -148,6 +149,11 @@ def _brushed(toks: list[Tok], labels: list[str]) -> list[str] | None:
 
 def plan_text(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str], zh: bool, ctx: PlanContext,
               forced: list[str] | None = None) -> Draft:
+    excluded = None if forced else exclusion(t, toks, labels, zh)
+    if excluded:  # "blur everything except the dog": the rest read on the whole picture, then inverted
+        draft = plan_text(rules, excluded[1], tokenize(excluded[1], labels), labels, zh, ctx)
+        draft.ins = inverted(draft.ins, excluded[0])
+        return draft
     body, offset = strip_prefix(t, zh)
     toks_b = [Tok(x.start - offset, x.end - offset, x.text, x.cats) for x in toks if x.start >= offset]
     parsed = parse_zh(body, toks_b) if zh else parse_en(body, toks_b)
