@@ -133,9 +133,11 @@ def _resize(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None
                   r"宽(?:度)?(?:为|到|改成|调到)?\s*(\d{2,5})", t)
     h = re.search(r"(\d{2,5})\s*(?:px|pixels?)?\s*(?:tall|high|height|h\b)|height (?:of |to )?(\d{2,5})|"
                   r"高(?:度)?(?:为|到|改成|调到)?\s*(\d{2,5})", t)
-    wh = re.search(r"(\d{2,5})\s*[x×*]\s*(\d{2,5})", t)
+    wh = re.search(r"(\d{2,5})\s*(?:px|pixels?)?\s*(?:[x×*乘]|by)\s*(\d{2,5})(?:\s*(?:px|pixels?|像素))?", t)
     resize_word = _SIZE_WORD.search(t) or re.search(r"\b(?:double|halve|twice|half)\b|大小|一半|两倍|二倍", t)
-    if wh and min(int(wh.group(1)), int(wh.group(2))) >= 16 and (resize_word or re.match(r"^(?:make|set|change)\b", t)):
+    said = re.match(r"^(?:(?:i )?(?:need|want) (?:it|this|the (?:image|picture|photo))|make|set|change)\b|^(?:尺寸)?(?:改成|改为|调成|变成|设为)", t) or \
+        re.search(r"\d\s*(?:px|pixels?|像素)", t)
+    if wh and min(int(wh.group(1)), int(wh.group(2))) >= 16 and (resize_word or said):
         return {"operation": "resize", "targets": [], "width": int(wh.group(1)), "height": int(wh.group(2))}
     if re.search(r"\b4k\b", t) and re.match(r"^(?:make|upscale|resize|scale|convert|turn)\b", t):
         return {"operation": "resize", "targets": [], "width": 3840}
