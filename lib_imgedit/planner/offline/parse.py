@@ -34,7 +34,7 @@ _PREFIX_ZH = re.compile(r"^(?:请你|请|麻烦你|麻烦|帮我|帮忙|给我|�
 EN_REMOVE = re.compile(r"\b(?:remove|erase|delete|get rid of|take out|take away|take off|eliminate|rub out|"
                         r"wipe (?:out|away|off)|clean up|clear away|cut out|crop out|edit out|photoshop out|clear out|"
                         r"scrub out|do away with|airbrush out|paint out)\b\s*")
-_EN_REMOVE_START = re.compile(r"^(?:lose|drop|hide|kill|ditch|wipe|scrub|strip|nuke|zap|banish)\s+")
+_EN_REMOVE_START = re.compile(r"^(?:lose|drop|kill|ditch|wipe|scrub|strip|nuke|zap|banish)\s+")
 _EN_DISAPPEAR = re.compile(r"\b(?:make|let|have)\s+(.+?)\s+(?:disappear|vanish|go away|be gone|gone)\b")
 _EN_OUT = re.compile(r"\b(?:take|cut|get|edit|crop|photoshop|paint|clone|airbrush|rub|wipe|leave)\s+(.+?)\s+out\b")
 _EN_WITHOUT = re.compile(r"^(?:without|no more|no)\s+(.+)$")
