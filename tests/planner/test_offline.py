@@ -28,8 +28,8 @@ from lib_imgedit.planner.offline import (
     typo_readings,
     typo_vocabulary,
 )
-from lib_imgedit.planner.scoring import load_cases, score_all, score_case
 from lib_imgedit.planner.offline.typos import _corrected
+from lib_imgedit.planner.scoring import load_cases, score_all, score_case
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SHARED_DEVSET = Path(__file__).resolve().parents[3] / "shared" / "dev-set" / "planner.jsonl"
