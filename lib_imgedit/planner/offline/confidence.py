@@ -35,7 +35,7 @@ _GRAMMAR_EN = set(V.EN_FILLERS) | FUNCTION_WORDS | {
     "smaller", "square", "left", "right", "middle", "center", "one", "first", "second", "third", "last", "both",
     "biggest", "smallest", "side", "wide", "tall", "by", "to", "colour", "color", "paint", "dye", "recolor",
     "recolour", "take", "out", "of", "off", "more", "less", "than", "before", "way", "much", "some", "new",
-    "ok", "okay", "except", "everyone", "everybody", "everything", "all", "sides", "two", "three", "mean", "meant",
+    "ok", "okay", "thanks", "thank", "coming", "rising", "pouring", "except", "everyone", "everybody", "everything", "all", "sides", "two", "three", "mean", "meant",
 }
 _GRAMMAR_EN |= {w for phrase in V.MORE_EN + V.LESS_EN + V.AGAIN_EN + V.ALSO_EN + V.OTHER_EN + V.UP_EN + V.DOWN_EN
                 for w in phrase.split()} | {"use", "using", "apply"}

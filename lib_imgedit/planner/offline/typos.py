@@ -98,6 +98,11 @@ def fix_typos(text: str, labels: list[str]) -> str:
             fixed = hits.pop() if len(hits) == 1 else closest(word, [w for w in own if len(w) == len(word)])
         return fixed
 
+    text = _CHAT.sub(lambda m: V.CHAT_EN[m.group(0)], text)  # "plz pixalate ur face" -> "please pixalate your face"
     return re.sub(r"(?<![a-z'])[a-z]{3,}(?![a-z'])", lambda m: fix(m.group(0)), text)
+
+
+_CHAT = re.compile(r"(?<![a-z'&/])(?:" + "|".join(re.escape(w) for w in sorted(V.CHAT_EN, key=len, reverse=True)) +
+                   r")(?![a-z'&/])")
 
 
