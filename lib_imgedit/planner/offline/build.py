@@ -8,10 +8,11 @@ from typing import Any
 
 from ...core.instruction import MAX_STEPS, SOLO_OPERATIONS
 from ..base import PlanContext, PlanResult
+from ..modes import CONFIDENT
 from .confidence import confidence
 from .draft import Draft
 from .finish import finish
-from .reply import clarify
+from .reply import clarify, understood
 
 
 def build_result(rules: dict[str, Any], drafts: list[Draft], ctx: PlanContext, labels: list[str], zh: bool,
@@ -71,4 +72,7 @@ def _single(rules: dict[str, Any], draft: Draft, ctx: PlanContext, labels: list[
     if ins.get("operation") == "clarify" and draft.ins.get("operation") != "clarify":
         draft = Draft(clarify(labels, zh, ""), "ask", draft.text)  # the rules turned it into a question
     sure = confidence(draft, ins, labels, zh) * share
+    note = understood(ins, zh) if sure < CONFIDENT and draft.kind not in ("ask", "chat") else ""
+    if note and ins.get("reply"):  # acting without being sure: say what was understood
+        ins["reply"] = f"{ins['reply']} {note}"[:int(rules.get("text", {}).get("reply_max_chars", 500))]
     return PlanResult(instruction=ins, planner=name, notes=notes, confidence=round(sure, 2))

@@ -23,7 +23,7 @@ from .exclude import EXCLUSION_WORDS
 from .tokens import FUNCTION_WORDS, tokenize
 
 # how sure a draft is by how it was found, before unread words count against it
-_KIND_SURE = {"ask": 0.1, "chat": 0.9, "history": 1.0, "reference": 0.85, "loose": 0.9, "picture": 1.0, "question": 0.5}
+_KIND_SURE = {"shade": 0.6, "ask": 0.1, "chat": 0.9, "history": 1.0, "reference": 0.85, "loose": 0.9, "picture": 1.0, "question": 0.5}
 # words that carry the grammar of a request, not its content
 _GRAMMAR_EN = set(V.EN_FILLERS) | FUNCTION_WORDS | {
     "make", "turn", "change", "remove", "erase", "delete", "get", "rid", "add", "put", "place", "replace", "swap",
@@ -48,6 +48,7 @@ _GRAMMAR_ZH |= set("把将给让请帮我你的了一点些下吧呢啊呀再也
 
 
 _GENERATIVE = ("inpaint", "restyle")
+UNREAD_CAP = 0.75  # below CONFIDENT (0.8): a plan with a word no stage read is acted on, not trusted
 _PLACE = re.compile(r"\b(?:on|onto|above|over|next to|beside|near|by|out of|coming out of|from|under|below)\s+"
                     r"(?:the |his |her |their |its )?([a-z]+)")
 
@@ -64,7 +65,10 @@ def confidence(draft: Draft, ins: dict[str, Any], labels: list[str], zh: bool) -
         return base * read if read >= 0.9 else min(base, 0.5)
     if draft.kind in ("ask", "chat", "history", "picture", "question") or not draft.text:
         return base
-    return min(base * read_share(draft.text, ins, labels), half_read(draft.text, ins))
+    share = read_share(draft.text, ins, labels)
+    if share < 1.0:  # a word not understood: never sure, however long the request around it
+        share = min(share, UNREAD_CAP)
+    return min(base * share, half_read(draft.text, ins))
 
 
 def half_read(text: str, ins: dict[str, Any]) -> float:

@@ -115,7 +115,7 @@ def decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: li
         sel = comparative_region(sel, t, zh, ctx, adj)
         shaded = shaded_recolor(sel, ctx, adj)
         if shaded:
-            return Draft(shaded, "reference")
+            return Draft(shaded, "shade")
         return Draft(adjust_ins(adj, sel, labels))
     if cls == "color":
         color = first_color(content_toks)

@@ -21,7 +21,7 @@ from .clauses import corrected, replaced, split_clauses
 from .decide import decide
 from .draft import Draft
 from .exclude import exclusion, inverted
-from .followup import loose, reference
+from .followup import loose, reference, repeat_plan
 from .geometry import picture_op
 from .history import history_op, pending_clarify
 from .labels import norm_label, resolve_thing
@@ -69,6 +69,9 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
         return [Draft(hist, "history", t)]
     if is_question(t, zh, toks):
         return [Draft(chat_answer("question", labels, zh), "chat", t)]
+    repeated = repeat_plan(t, zh, ctx)
+    if repeated:
+        return repeated
     pending = pending_clarify(ctx)
     if pending:
         answer = answer_to_question(rules, t, toks, labels, zh, ctx, pending)
