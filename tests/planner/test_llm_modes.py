@@ -17,9 +17,11 @@ from lib_imgedit.planner.llm import LLMPlanner, planning_messages
 from lib_imgedit.planner.modes import contradiction
 from lib_imgedit.planner.offline import OfflinePlanner
 from lib_imgedit.planner.profiles import profile_from_dict
+from lib_imgedit.planner.scoring import DialogueState
 from lib_imgedit.planner.templates import load_template
 
 RULES = load_rules()
+OFFLINE = OfflinePlanner(RULES)
 LABELS = ["hair", "face", "clothes", "water", "background"]
 RED = {"operation": "recolor", "targets": ["hair"], "color": "red"}
 
@@ -198,3 +200,21 @@ def test_the_prompt_carries_the_profile_s_number_of_bank_examples():
 def test_bad_mode_and_examples_keys_are_refused(data, problem):
     with pytest.raises(ValueError, match=problem):
         profile_from_dict("p", {"base_url": "http://127.0.0.1:9/v1", "model": "m", **data})
+
+
+@pytest.mark.parametrize("name", ["default", "compact", "zh"])
+def test_the_prompt_prefix_is_the_same_every_turn_of_a_session(name):
+    """A llama.cpp server reuses the longest prefix it saw: the system prompt and the template's examples stay
+    the same text while the current image, the bank's examples, the history and the request change."""
+    template = load_template(name)
+    state = DialogueState(["person", "hair", "face", "clothes", "background"])
+    prompts = []
+    for text in ("make her hair blonde", "blur the background", "a bit more", "把衣服改成红色"):
+        messages = planning_messages(template, state.context(text), RULES, examples=4)
+        prompts.append(messages)
+        state.apply(text, OFFLINE.plan(state.context(text)).instruction)
+    fixed = 1 + 2 * len(template.examples)
+    for later in prompts[1:]:
+        assert later[:fixed] == prompts[0][:fixed]
+    assert "blur" in prompts[2][-1]["content"] and "Current image made by" in prompts[2][-1]["content"]
+    assert "made by" not in prompts[2][0]["content"]  # the current instruction is not in the system prompt
