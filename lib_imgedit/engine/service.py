@@ -263,7 +263,7 @@ class EditService(SessionViews, SessionTree, Labelling, PlanExecution):
                                   **keys)
         did = [step for n in self._ancestors(session.id, node) for step in plan_steps(n.instruction)]
         did += [s.to_dict() for s in plan.steps]
-        new.suggestions = self._suggest(new_labels, did, zh, session, png, plan.to_dict())
+        new.suggestions = (result.options + self._suggest(new_labels, did, zh, session, png, plan.to_dict()))[:3]  # an unsure reading's other one first
         notes = result.notes + [n for r in results for n in r.info.get("notes") or []]  # the executors': e.g. ControlNet missing
         reply = with_notes(plan_reply(plan, results, zh), notes)
         msg = self.store.new_message(session.id, "assistant", reply, node=new.id,

@@ -12,7 +12,7 @@ from ..modes import CONFIDENT
 from .confidence import confidence
 from .draft import Draft
 from .finish import finish
-from .reply import clarify, understood
+from .reply import clarify, other_readings, understood
 
 
 def build_result(rules: dict[str, Any], drafts: list[Draft], ctx: PlanContext, labels: list[str], zh: bool,
@@ -73,6 +73,8 @@ def _single(rules: dict[str, Any], draft: Draft, ctx: PlanContext, labels: list[
         draft = Draft(clarify(labels, zh, ""), "ask", draft.text)  # the rules turned it into a question
     sure = confidence(draft, ins, labels, zh) * share
     note = understood(ins, zh) if sure < CONFIDENT and draft.kind not in ("ask", "chat") else ""
-    if note and ins.get("reply"):  # acting without being sure: say what was understood
+    options: list[dict[str, Any]] = []
+    if note and ins.get("reply"):  # acting without being sure: say what was understood, offer the other reading
         ins["reply"] = f"{ins['reply']} {note}"[:int(rules.get("text", {}).get("reply_max_chars", 500))]
-    return PlanResult(instruction=ins, planner=name, notes=notes, confidence=round(sure, 2))
+        options = other_readings(ins, labels, zh)
+    return PlanResult(instruction=ins, planner=name, notes=notes, confidence=round(sure, 2), options=options)

@@ -148,3 +148,23 @@ def understood(ins: dict[str, Any], zh: bool) -> str:
     if not targets:
         return "I took this to mean the whole picture; name a part (e.g. 'only the background') to change that."
     return f"I took this to mean {where}; say 'the whole picture' or name another part to change that."
+
+
+def other_readings(ins: dict[str, Any], labels: list[str], zh: bool) -> list[dict[str, Any]]:
+    """The reading next to an unsure plan, as a one-click suggestion: the whole picture instead of a region, or
+    the background instead of the whole picture (a tone or a filter: the same operation either way)."""
+    if ins.get("operation") not in ("adjust", "recolor"):
+        return []
+    alt = {k: v for k, v in ins.items() if k not in ("targets", "mask", "reply")}
+    if ins.get("targets"):
+        if ins.get("operation") == "recolor":
+            return []
+        text = "整张图" if zh else "The whole picture instead"
+        alt["targets"] = []
+    elif "background" in labels:
+        text = "只改背景" if zh else "Only the background"
+        alt["targets"] = ["background"]
+    else:
+        return []
+    alt["reply"] = reply_for(alt, zh, labels)
+    return [{"text": text, "instruction": alt}]
