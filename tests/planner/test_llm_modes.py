@@ -218,3 +218,16 @@ def test_the_prompt_prefix_is_the_same_every_turn_of_a_session(name):
         assert later[:fixed] == prompts[0][:fixed]
     assert "blur" in prompts[2][-1]["content"] and "Current image made by" in prompts[2][-1]["content"]
     assert "made by" not in prompts[2][0]["content"]  # the current instruction is not in the system prompt
+
+
+@pytest.mark.parametrize("mode", ["offline-first", "checked"])
+def test_the_issue_s_sure_mistakes_now_reach_the_model(chat, make_profile, mode):
+    """With the real offline planner: 'make the field sun-drenched' was a sure '-drenched field' prompt; now the
+    offline reading is unsure, so offline-first asks the model and checked keeps the model's plan."""
+    labels = ["sky", "house", "field", "tree"]
+    right = {"operation": "inpaint", "targets": ["field"], "prompt": "sun-drenched field, warm golden sunlight"}
+    chat.add(json.dumps(right))
+    context = PlanContext(text="make the field sun-drenched", labels=labels)
+    result = LLMPlanner(make_profile(mode=mode), RULES, OFFLINE).plan(context)
+    assert len(chat.requests) == 1 and result.planner == "scripted" and result.instruction["prompt"] == right["prompt"]
+    assert not result.notes
