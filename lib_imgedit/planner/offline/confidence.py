@@ -43,11 +43,14 @@ _GRAMMAR_ZH = {ch for phrase in V.MORE_ZH + V.LESS_ZH + V.AGAIN_ZH + V.ALSO_ZH +
                for ch in phrase}  # direction words (降低, 提高) are read by the amount, not the tables
 _GRAMMAR_ZH |= set("把将给让请帮我你的了一点些下吧呢啊呀再也都很更太成为变换改去掉加调弄个张只辆位条是在上里中边这那它他她们度倍"
                    "左右间第最删除移抹擦拿掉清消两所有全部棵朵块头匹要想能可以"
-                   "染涂裁剪转旋翻镜缩放变不对说颜色")  # verbs the planner reads (染黑, 裁剪), 不对/我是说, 颜色
+                   "染涂刷裁剪转旋翻镜缩放变不对说颜色")  # verbs the planner reads (染黑, 裁剪), 不对/我是说, 颜色
 
 
 
 _GENERATIVE = ("inpaint", "restyle")
+# new content a table knows (placement's nouns, the Chinese words the prompt translator knows) is understood
+_CONTENT_EN = {w for key in V.CONTENT_WORDS for w in key.split()} | {w + "s" for w in V.CONTENT_WORDS if " " not in w}
+_ZH_CONTENT = re.compile("|".join(re.escape(w) for w in sorted(V.ZH_EN, key=len, reverse=True))) if V.ZH_EN else None
 UNREAD_CAP = 0.75  # below CONFIDENT (0.8): a plan with a word no stage read is acted on, not trusted
 _PLACE = re.compile(r"\b(?:on|onto|above|over|next to|beside|near|by|out of|coming out of|from|under|below)\s+"
                     r"(?:the |his |her |their |its )?([a-z]+)")
@@ -65,29 +68,32 @@ def confidence(draft: Draft, ins: dict[str, Any], labels: list[str], zh: bool) -
         return base * read if read >= 0.9 else min(base, 0.5)
     if draft.kind in ("ask", "chat", "history", "picture", "question") or not draft.text:
         return base
-    share = read_share(draft.text, ins, labels)
+    share = read_share(draft.text, ins, labels, draft.read)
     if share < 1.0:  # a word not understood: never sure, however long the request around it
         share = min(share, UNREAD_CAP)
-    return min(base * share, half_read(draft.text, ins))
+    return min(base * share, half_read(draft.text, ins, draft.read))
 
 
-def half_read(text: str, ins: dict[str, Any]) -> float:
-    """1.0, or lower when the text holds a construction that the plan does not show it read."""
-    inverted = bool((ins.get("mask") or {}).get("invert"))
-    if EXCLUSION_WORDS.search(text) and not inverted and ins.get("operation") not in ("remove", "undo", "redo"):
+def half_read(text: str, ins: dict[str, Any], read: list[tuple[int, int]]) -> float:
+    """1.0, or lower when the text holds a construction that no stage consumed."""
+    excl = EXCLUSION_WORDS.search(text)
+    if excl and not any(a <= excl.start() < b for a, b in read) and ins.get("operation") not in ("undo", "redo"):
         return 0.5  # "turn everything except him gray" planned without the exception
     if re.search(r"\d{3,}\s*(?:px|pixels?|像素)?\s*(?:x|×|by|乘|\*)\s*\d{3,}", text) and not ins.get("width"):
         return 0.5
     return 1.0
 
 
-def read_share(text: str, ins: dict[str, Any], labels: list[str]) -> float:
-    """Share of the words of `text` that a table token or the grammar accounts for. Words that only reached
-    the plan's prompt are not read; a number is read when the plan holds it."""
+def read_share(text: str, ins: dict[str, Any], labels: list[str], read: list[tuple[int, int]] = ()) -> float:
+    """Share of the words of `text` that a table token, a construction (`read` spans) or the grammar accounts
+    for. Words that only reached the plan's prompt are not read unless a table knows them as content ("a hat",
+    咖啡); a number is read when the plan holds it."""
     toks = tokenize(text, labels)
     covered = [False] * len(text)
-    for tok in toks:
-        covered[tok.start:tok.end] = [True] * (tok.end - tok.start)
+    for a, b in [(tok.start, tok.end) for tok in toks] + list(read):
+        covered[a:b] = [True] * (b - a)
+    for m in _ZH_CONTENT.finditer(text) if _ZH_CONTENT else ():
+        covered[m.start():m.end()] = [True] * (m.end() - m.start())
     numbers = {str(v) for k in ("width", "height", "angle", "scale", "count") if ins.get(k) is not None
                for v in (ins[k], int(ins[k]) if isinstance(ins[k], float) and ins[k].is_integer() else ins[k])}
     numbers |= set(re.findall(r"\d+", str(ins.get("aspect") or "")))
@@ -98,7 +104,7 @@ def read_share(text: str, ins: dict[str, Any], labels: list[str]) -> float:
         return 1.0
     read = 0
     for start, word in words:
-        if covered[start] or word in _GRAMMAR_EN or word in _GRAMMAR_ZH or (word.isdigit() and (
+        if covered[start] or word in _GRAMMAR_EN or word in _GRAMMAR_ZH or word in _CONTENT_EN or (word.isdigit() and (
                 word in numbers or ins.get("operation") in ("adjust", "undo", "redo"))):
             read += 1
     return read / len(words)

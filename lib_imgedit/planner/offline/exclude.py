@@ -22,9 +22,9 @@ EXCLUSION_WORDS = re.compile(r"\b(?:except|other than|apart from|aside from|besi
                              r"leaving out)\b|\b(?:everything|everyone|everybody|all) (?:else )?but\b|除")
 
 
-def exclusion(t: str, toks: list[Tok], labels: list[str], zh: bool) -> tuple[list[str], str] | None:
-    """(the excluded labels, the clause without the exclusion), or None when the clause excludes nothing it can
-    name."""
+def exclusion(t: str, toks: list[Tok], labels: list[str], zh: bool) -> tuple[list[str], str, tuple[int, int]] | None:
+    """(the excluded labels, the clause without the exclusion, the exclusion's span in `t`), or None when the
+    clause excludes nothing it can name."""
     m = _ZH.search(t) if zh else _EN.search(t)
     if not m:
         return None
@@ -49,7 +49,7 @@ def exclusion(t: str, toks: list[Tok], labels: list[str], zh: bool) -> tuple[lis
     if not found:
         return None
     if zh:
-        rest = t[:m.start()] + t[m.end():]
+        rest, span = t[:m.start()] + t[m.end():], (m.start(), m.end())
     else:
         end = pos
         tail = re.match(r"\s*(?:on the (?:left|right)|in the (?:middle|center|centre))", t[end:])
@@ -57,7 +57,8 @@ def exclusion(t: str, toks: list[Tok], labels: list[str], zh: bool) -> tuple[lis
         cut_from = m.start("but") if m.group("but") else m.start()
         rest = (t[:cut_from] + t[end:]).strip(" ,")
         rest = re.sub(r"\s+,", ",", re.sub(r"\s{2,}", " ", rest))
-    return found, rest.strip(" ,，") or t
+        span = (m.start(), end)
+    return found, rest.strip(" ,，") or t, span
 
 
 def inverted(ins: dict[str, Any], excluded: list[str]) -> dict[str, Any]:

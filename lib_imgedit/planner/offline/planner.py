@@ -120,6 +120,8 @@ def plan_clause(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh: 
             any(x.cat == "it" for x in toks) and not any(x.cat in ("thing", "whole", "pron") for x in toks):
         forced = [x for x in ctx.current["targets"] if x in labels] or None
     draft = plan_text(rules, t, toks, labels, zh, ctx, forced=forced)
+    if draft.text and draft.text != t:
+        draft.read = []  # spans of another text
     draft.text = t
     return draft
 
@@ -155,7 +157,9 @@ def plan_text(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
     excluded = None if forced else exclusion(t, toks, labels, zh)
     if excluded:  # "blur everything except the dog": the rest read on the whole picture, then inverted
         draft = plan_text(rules, excluded[1], tokenize(excluded[1], labels), labels, zh, ctx)
+        before = draft.ins
         draft.ins = inverted(draft.ins, excluded[0])
+        draft.read = [excluded[2]] if draft.ins is not before else []  # the exclusion's words, read when it acted
         return draft
     body, offset = strip_prefix(t, zh)
     toks_b = [Tok(x.start - offset, x.end - offset, x.text, x.cats) for x in toks if x.start >= offset]
