@@ -35,7 +35,8 @@ _GRAMMAR_EN = set(V.EN_FILLERS) | FUNCTION_WORDS | {
     "smaller", "square", "left", "right", "middle", "center", "one", "first", "second", "third", "last", "both",
     "biggest", "smallest", "side", "wide", "tall", "by", "to", "colour", "color", "paint", "dye", "recolor",
     "recolour", "take", "out", "of", "off", "more", "less", "than", "before", "way", "much", "some", "new",
-    "ok", "okay", "thanks", "thank", "coming", "rising", "pouring", "except", "everyone", "everybody", "everything", "all", "sides", "two", "three", "mean", "meant",
+    "ok", "okay", "thanks", "thank", "coming", "rising", "pouring", "except", "everyone", "everybody", "everything",
+    "all", "sides", "two", "three", "mean", "meant",
 }
 _GRAMMAR_EN |= {w for phrase in V.MORE_EN + V.LESS_EN + V.AGAIN_EN + V.ALSO_EN + V.OTHER_EN + V.UP_EN + V.DOWN_EN
                 for w in phrase.split()} | {"use", "using", "apply"}
@@ -45,15 +46,13 @@ _GRAMMAR_ZH |= set("把将给让请帮我你的了一点些下吧呢啊呀再也
                    "左右间第最删除移抹擦拿掉清消两所有全部棵朵块头匹要想能可以"
                    "染涂刷裁剪转旋翻镜缩放变不对说颜色")  # verbs the planner reads (染黑, 裁剪), 不对/我是说, 颜色
 
-
-
 _GENERATIVE = ("inpaint", "restyle")
 # new content a table knows (placement's nouns, the Chinese words the prompt translator knows) is understood
 _CONTENT_EN = {w for key in V.CONTENT_WORDS for w in key.split()} | {w + "s" for w in V.CONTENT_WORDS if " " not in w}
 _ZH_CONTENT = re.compile("|".join(re.escape(w) for w in sorted(V.ZH_EN, key=len, reverse=True))) if V.ZH_EN else None
 UNREAD_CAP = 0.75  # below CONFIDENT (0.8): a plan with a word no stage read is acted on, not trusted
-_PLACE = re.compile(r"\b(?:on|onto|above|over|next to|beside|near|by|out of|coming out of|from|under|below)\s+"
-                    r"(?:the |his |her |their |its )?([a-z]+)")
+_PLACE = re.compile(r"^(?:add|put|place|insert|draw)\b.*\b(?:on|onto|above|over|next to|beside|near|by|out of|from|"
+                    r"under|below)\s+(?:the |his |her |their |its )?([a-z]+)")
 
 
 def confidence(draft: Draft, ins: dict[str, Any], labels: list[str], zh: bool) -> float:
@@ -71,16 +70,20 @@ def confidence(draft: Draft, ins: dict[str, Any], labels: list[str], zh: bool) -
     share = read_share(draft.text, ins, labels, draft.read)
     if share < 1.0:  # a word not understood: never sure, however long the request around it
         share = min(share, UNREAD_CAP)
-    return min(base * share, half_read(draft.text, ins, draft.read))
+    return min(base * share, half_read(draft.text, ins, draft.read, labels))
 
 
-def half_read(text: str, ins: dict[str, Any], read: list[tuple[int, int]]) -> float:
+def half_read(text: str, ins: dict[str, Any], read: list[tuple[int, int]], labels: list[str]) -> float:
     """1.0, or lower when the text holds a construction that no stage consumed."""
     excl = EXCLUSION_WORDS.search(text)
     if excl and not any(a <= excl.start() < b for a, b in read) and ins.get("operation") not in ("undo", "redo"):
         return 0.5  # "turn everything except him gray" planned without the exception
     if re.search(r"\d{3,}\s*(?:px|pixels?|像素)?\s*(?:x|×|by|乘|\*)\s*\d{3,}", text) and not ins.get("width"):
-        return 0.5
+        return 0.5  # a size in pixels that became no resize
+    place = _PLACE.search(text)
+    if place and place.group(1) in labels and ins.get("operation") == "inpaint" and \
+            place.group(1) not in (ins.get("targets") or []) and not (ins.get("mask") or {}).get("invert"):
+        return 0.5  # "add smoke coming out of the chimney" painted somewhere else
     return 1.0
 
 
@@ -102,9 +105,9 @@ def read_share(text: str, ins: dict[str, Any], labels: list[str], read: list[tup
     words = [(m.start(), m.group(0)) for m in re.finditer(r"[a-z][a-z']*|\d+|[\u3400-\u9fff]", text)]
     if not words:
         return 1.0
-    read = 0
+    known = 0
     for start, word in words:
         if covered[start] or word in _GRAMMAR_EN or word in _GRAMMAR_ZH or word in _CONTENT_EN or (word.isdigit() and (
                 word in numbers or ins.get("operation") in ("adjust", "undo", "redo"))):
-            read += 1
-    return read / len(words)
+            known += 1
+    return known / len(words)
