@@ -28,6 +28,7 @@ from ..executors import ALWAYS, EXECUTORS
 from ..models import offers as model_offers
 from ..planner import PlanContext, PlanResult, plan_validated
 from ..planner.llm import LLMPlanner
+from ..planner.offline import bare_followup
 from ..planner.suggest import offline_suggestions
 from ..planner.suggest_llm import llm_suggestions
 from ..planner.templates import template_names
@@ -96,6 +97,9 @@ class EditService(SessionViews, SessionTree, Labelling, PlanExecution):
             if model_offers.agrees(text):
                 return self._download_models(session, text, progress)
             node, labels = self._edit_base(session, mask_png)
+            if mask_png is None and node.mask and bare_followup(text):  # "more" after a brush edit: the same area
+                mask_png = self.blobs.get(node.mask)
+                node, labels = self._edit_base(session, mask_png)
             ctx = self._context(session, node, labels, text, user_mask=mask_png is not None)
             named = PhraseTargets(lambda: self.node_image(node), labels, self.settings, is_zh(text), progress)
             try:

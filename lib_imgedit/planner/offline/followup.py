@@ -244,3 +244,18 @@ def repeat_plan(t: str, zh: bool, ctx: PlanContext) -> list[Draft]:
     if len(steps) < 2 or not (_REPEAT_ZH if zh else _REPEAT_EN).match(t.strip()):
         return []
     return [Draft({k: v for k, v in s.items() if k != "reply"}, "history", t) for s in steps]
+
+
+_BARE_EN = re.compile(r"^(?:(?:please|ok|okay|now|and|just|even|a|an|bit|little|lot|tad|touch|much|way|some|do|it|that|"
+                      r"this|again|more|less|stronger|weaker|further|once|one|time|same|the|slightly|thanks|of)\b[\s,]*)+"
+                      r"[.!]*$")
+_BARE_ZH = re.compile(r"^(?:请|再|更|多|少|一点|一些|点|来|一次|一遍|些|还要|继续|还|稍微|弄|做|吧|儿|了)+[。！!]*$")
+
+
+def bare_followup(text: str) -> bool:
+    """A message that only says "more", "a bit less", "again", "再来一点": it means the last edit, on the same area
+    (after a brush edit, the area painted then)."""
+    t = text.strip().lower()
+    if CJK.search(t):
+        return bool(_BARE_ZH.match(t)) and bool(re.search(r"再|更|多|少|继续", t))
+    return bool(_BARE_EN.match(t)) and bool(re.search(r"\b(?:more|less|again|stronger|weaker|further)\b", t))
