@@ -19,7 +19,8 @@ _EN = re.compile(r"(?:\b(?:everything|everyone|everybody|anything|all|the whole 
 _ZH = re.compile(r"除了?(?P<x>[^，,。都]{1,12}?)(?:以外|之外|外)?[，,]?(?:其他|其余|别的|剩下)?(?:的|部分)?(?=都|全|统统|一律)")
 _JOIN = re.compile(r"^(?:\s*(?:,|and|or|&|和|跟|与|、)?\s*(?:the|his|her|their|my|its|this|that)?\s*)$")
 EXCLUSION_WORDS = re.compile(r"\b(?:except|other than|apart from|aside from|besides|excluding|save for|not including|"
-                             r"leaving out)\b|\b(?:everything|everyone|everybody|all) (?:else )?but\b|除")
+                             r"leaving out)\b|\b(?:everything|everyone|everybody|all) (?:else )?but\b|除了|"
+                             r"(?<![删去消清移解排扫])除(?=[^，,。]{1,12}?(?:以外|之外|外|都))")  # not 删除 (delete)
 
 
 def exclusion(t: str, toks: list[Tok], labels: list[str], zh: bool) -> tuple[list[str], str, tuple[int, int]] | None:
