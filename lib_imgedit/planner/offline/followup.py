@@ -227,8 +227,6 @@ def loose(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str], zh:
     return Draft(clarify(labels, zh, "", ask_what=True), "ask")
 
 
-
-
 _REPEAT_EN = re.compile(r"^(?:(?:please|ok|okay|now|and|can you|could you|just)\s+)*(?:(?:do|try|apply|run|redo)\s+)?"
                         r"(?:that|it|this|the same|those|these|all (?:of )?that|everything|the whole thing)?\s*"
                         r"(?:again|once more|one more time)(?:\s+please)?[.!]*$|^repeat(?: that| it| this| all that)?[.!]*$")
