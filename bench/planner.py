@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -43,7 +44,7 @@ from lib_imgedit.core.errors import InvalidInstruction  # noqa: E402
 from lib_imgedit.core.instruction import validate_plan  # noqa: E402
 from lib_imgedit.planner.base import PlanContext, Planner, PlanResult, Turn  # noqa: E402
 from lib_imgedit.planner.llm import LLMPlanner  # noqa: E402
-from lib_imgedit.planner.modes import MODES  # noqa: E402
+from lib_imgedit.planner.modes import MODES, confident  # noqa: E402
 from lib_imgedit.planner.offline import OfflinePlanner  # noqa: E402
 from lib_imgedit.planner.profiles import profile_from_dict  # noqa: E402
 from lib_imgedit.planner.registry import PlannerRegistry  # noqa: E402
@@ -53,6 +54,9 @@ DATA = ROOT / "tests" / "data"
 SHARED = ROOT.parent / "shared" / "dev-set"
 DEVSET = DATA / "devset_planner.jsonl"
 OWN = DATA / "planner_cases.jsonl"
+# cases written for issue 18 before its rules: the rules were written from NEW_*, HELD_* were never looked at
+NEW, HELD = DATA / "newcases_planner.jsonl", DATA / "heldout_planner.jsonl"
+NEW_DIALOGUES, HELD_DIALOGUES = DATA / "newdialogues_planner.jsonl", DATA / "heldout_dialogues.jsonl"
 
 
 def context(case: dict[str, Any]) -> PlanContext:
@@ -76,10 +80,16 @@ class Tally:
     def __init__(self) -> None:
         self.n = self.right = self.own = self.first = self.offline_only = self.fallbacks = 0
         self.latencies: list[float] = []
+        self.sure = self.right_sure = self.right_unsure = 0
+        self.evaluated: list[int] = []  # prompt tokens a llama.cpp server evaluated per turn after a session's first
 
-    def add(self, ok: bool, result: PlanResult, name: str, seconds: float) -> None:
+    def add(self, ok: bool, result: PlanResult, name: str, seconds: float, sure: bool) -> None:
+        """One case; `sure`: the offline planner's own reading of it was confident (calibration)."""
         self.n += 1
         self.right += ok
+        self.sure += sure
+        self.right_sure += ok and sure
+        self.right_unsure += ok and not sure
         self.latencies.append(seconds)
         if result.planner != name:
             if result.attempts == 1 and not result.notes:
@@ -96,7 +106,10 @@ class Tally:
         n = max(self.n, 1)
         return {"cases": self.n, "right": self.right / n, "own": self.own / n, "first": self.first / n,
                 "offline_only": self.offline_only / n, "fallbacks": self.fallbacks,
-                "median": statistics.median(self.latencies) if self.latencies else 0.0}
+                "median": statistics.median(self.latencies) if self.latencies else 0.0,
+                "sure": self.sure / n, "right_sure": self.right_sure / max(self.sure, 1),
+                "right_unsure": self.right_unsure / max(self.n - self.sure, 1), "unsure": self.n - self.sure,
+                "evaluated": statistics.median(self.evaluated) if self.evaluated else None}
 
 
 def run_single(planner: Planner, name: str, offline: Planner, rules: dict[str, Any],
@@ -105,21 +118,51 @@ def run_single(planner: Planner, name: str, offline: Planner, rules: dict[str, A
     for case in cases:
         started = time.perf_counter()
         got, result = plan(planner, offline, rules, context(case))
-        tally.add(score_case(case, got), result, name, time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        tally.add(score_case(case, got), result, name, seconds, confident(offline.plan(context(case))))
     return tally.row()
+
+
+class PromptMeter:
+    """Prompt tokens llama.cpp evaluated (not taken from its prefix cache), read from its verbose log: each
+    completion prints `prompt eval time = ... / N tokens`."""
+
+    def __init__(self, log: Path | None):
+        self.log, self.offset = log, 0
+
+    def take(self) -> int | None:
+        """Tokens evaluated since the last call (None without a log or a completion)."""
+        if self.log is None or not self.log.is_file():
+            return None
+        with self.log.open("rb") as f:
+            f.seek(self.offset)
+            text = f.read().decode("utf-8", "replace")
+            self.offset = f.tell()
+        counts = [int(n) for n in re.findall(r"prompt eval time\s*=\s*[\d.]+ ms /\s*(\d+) tokens", text)]
+        return sum(counts) if counts else None
+
+
+METER = PromptMeter(None)
 
 
 def run_dialogues(planner: Planner, name: str, offline: Planner, rules: dict[str, Any],
                   dialogues: list[dict[str, Any]]) -> dict[str, Any]:
     """Each turn planned in the context the service builds (`scoring.DialogueState`), judged as the dev set's
-    eval_dialogues.py judges it (`scoring.turn_problems`)."""
+    eval_dialogues.py judges it (`scoring.turn_problems`); with a llama.cpp server, the prompt tokens it
+    evaluated on each turn after a session's first."""
     tally = Tally()
     for dialogue in dialogues:
         state = DialogueState(list(dialogue["labels"]))
-        for turn in dialogue["turns"]:
+        for i, turn in enumerate(dialogue["turns"]):
+            METER.take()
+            ctx = state.context(turn["text"], bool(turn.get("mask")))
             started = time.perf_counter()
-            got, result = plan(planner, offline, rules, state.context(turn["text"], bool(turn.get("mask"))))
-            tally.add(not turn_problems(turn, got), result, name, time.perf_counter() - started)
+            got, result = plan(planner, offline, rules, ctx)
+            seconds = time.perf_counter() - started
+            tally.add(not turn_problems(turn, got), result, name, seconds, confident(offline.plan(ctx)))
+            evaluated = METER.take()
+            if i > 0 and evaluated is not None:
+                tally.evaluated.append(evaluated)
             state.apply(turn["text"], got)
     return tally.row()
 
@@ -131,6 +174,14 @@ def evenly(cases: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
     return [cases[int(i * step)] for i in range(limit)]
 
 
+def unsure_first(cases: list[dict[str, Any]], limit: int, offline: Planner) -> list[dict[str, Any]]:
+    """Up to `limit` single cases for a model run: every one the offline planner is unsure of, then sure ones
+    spread evenly (where a model can add accuracy, and where it must not take it away)."""
+    unsure = [c for c in cases if not confident(offline.plan(context(c)))]
+    sure = [c for c in cases if c not in unsure]
+    return unsure[:limit] + evenly(sure, max(limit - len(unsure), 0) or -1)[:max(limit - len(unsure), 0)]
+
+
 def start_llama_server(py: str, gguf: str, threads: int) -> tuple[subprocess.Popen, str, Path]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -138,7 +189,7 @@ def start_llama_server(py: str, gguf: str, threads: int) -> tuple[subprocess.Pop
     log = Path(tempfile.mkstemp(prefix="llama-server-", suffix=".log")[1])
     proc = subprocess.Popen([py, str(ROOT / "bench" / "llama_server.py"), "--model", gguf, "--model_alias", "local",
                              "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "8192",
-                             "--n_threads", str(threads), "--verbose", "false"],
+                             "--n_threads", str(threads), "--verbose", "true"],
                             stdout=log.open("w"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/v1"
     deadline = time.monotonic() + 300
@@ -186,11 +237,14 @@ def main() -> None:
     offline = OfflinePlanner(rules)
     registry = PlannerRegistry(lambda: settings, rules, offline)
     devset, own, dialogues = load_cases(DEVSET), load_cases(OWN), load_dialogues()
-    sets = {"dev set": devset, "own cases": own, "conversations": dialogues}
+    sets = {"dev set": devset, "own cases": own, "conversations": dialogues, "new cases": load_cases(NEW),
+            "held-out cases": load_cases(HELD), "new conversations": load_cases(NEW_DIALOGUES),
+            "held-out conversations": load_cases(HELD_DIALOGUES)}
     models: list[tuple[str, Any]] = [(name, registry.profiles()[name]) for name in (args.profile or registry.names())]
     server = None
     if args.gguf:
         server, url, log = start_llama_server(args.llama_python, args.gguf, args.threads)
+        METER.log = log
         models.append(("local-gguf", profile_from_dict("local-gguf", {
             "base_url": url, "model": "local", "template": args.template, "json_mode": "object+schema",
             "timeout": 900, "max_tokens": 200, "temperature": 0.0, "max_retries": 0})))
@@ -198,19 +252,21 @@ def main() -> None:
     rows: list[tuple[str, str, dict[str, Any]]] = []
     try:
         for label, items in sets.items():
-            runner = run_dialogues if label == "conversations" else run_single
+            runner = run_dialogues if label.endswith("conversations") else run_single
             rows.append(("offline", label, runner(offline, "offline", offline, rules, items)))
         for name, profile in models:
             for mode in args.modes.split(","):
                 planner = LLMPlanner(profile, rules, offline, args.data_dir, default_mode=mode)
                 planner.mode = mode
                 subsets = {"dev set": devset, "own cases": evenly(own, args.llm_cases),
-                           "conversations": evenly(dialogues, args.llm_dialogues)}
+                           "conversations": evenly(dialogues, args.llm_dialogues),
+                           "held-out cases": unsure_first(sets["held-out cases"], args.llm_cases, offline),
+                           "held-out conversations": evenly(sets["held-out conversations"], args.llm_dialogues)}
                 for label, items in subsets.items():
                     if label not in args.sets.split(","):
                         continue
                     print(f"{name} [{mode}]: {label} ({len(items)}) ...", file=sys.stderr, flush=True)
-                    runner = run_dialogues if label == "conversations" else run_single
+                    runner = run_dialogues if label.endswith("conversations") else run_single
                     rows.append((f"{name} [{mode}]", label, runner(planner, name, offline, rules, items)))
                     print(f"  {rows[-1]}", file=sys.stderr, flush=True)  # a long run shows each figure as it comes
     finally:
@@ -220,13 +276,16 @@ def main() -> None:
             log.unlink(missing_ok=True)
 
     base = {label: r["median"] for name, label, r in rows if name == "offline"}
-    print("| planner [mode] | set | cases/turns | fully right | right without fallback | valid on 1st try "
-          "| answered offline | fell back | median latency | x offline |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| planner [mode] | set | cases/turns | fully right | offline sure | right when sure | right when unsure "
+          "| right without fallback | valid on 1st try | answered offline | fell back | median latency | x offline "
+          "| prompt tokens evaluated per later turn |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name, label, r in rows:
         ratio = r["median"] / base[label] if base.get(label) else 0.0
-        print(f"| {name} | {label} | {r['cases']} | {r['right']:.0%} | {r['own']:.0%} | {r['first']:.0%} | "
-              f"{r['offline_only']:.0%} | {r['fallbacks']} | {r['median'] * 1000:,.1f} ms | {ratio:,.0f} |")
+        unsure = f"{r['right_unsure']:.0%} of {r['unsure']}" if r["unsure"] else "-"
+        print(f"| {name} | {label} | {r['cases']} | {r['right']:.0%} | {r['sure']:.0%} | {r['right_sure']:.1%} | "
+              f"{unsure} | {r['own']:.0%} | {r['first']:.0%} | {r['offline_only']:.0%} | {r['fallbacks']} | "
+              f"{r['median'] * 1000:,.1f} ms | {ratio:,.0f} | {r['evaluated'] if r['evaluated'] is not None else '-'} |")
 
 
 if __name__ == "__main__":

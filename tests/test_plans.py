@@ -305,3 +305,25 @@ def test_each_step_of_a_plan_gets_the_drawn_mask_right(app, photo, plan, want):
     assert r.status_code == 200, r.text
     steps = r.json()["instruction"].get("steps") or [r.json()["instruction"]]
     assert [s.get("targets") for s in steps] == want
+
+
+def test_more_after_a_brush_edit_acts_on_the_same_painted_area(app, photo):
+    """Issue 18: 'more' with no new mask after 'darken this' darkens the area painted then, not the picture and
+    no question to paint again."""
+    _, client = app
+    sid, _ = upload(client, photo)
+    mask = drawn_mask(W, H)
+    first = client.post(f"{API}/sessions/{sid}/message", json={"text": "darken this", "mask": b64png(mask)}).json()
+    assert first["instruction"]["targets"] == ["user_mask"]
+    before = decode(first["image"])
+    r = client.post(f"{API}/sessions/{sid}/message", json={"text": "more"})
+    assert r.status_code == 200, r.text
+    assert r.json()["instruction"]["targets"] == ["user_mask"] and r.json()["instruction"]["operation"] == "adjust"
+    after = decode(r.json()["image"])
+    drawn = mask > 0
+    near = np.zeros_like(drawn)  # the edit's feathered edge
+    ys, xs = np.nonzero(drawn)
+    near[ys.min() - 8:ys.max() + 8, xs.min() - 8:xs.max() + 8] = True
+    assert (after[~near] == before[~near]).all() and (after[drawn] < before[drawn]).mean() > 0.5
+    r = client.post(f"{API}/sessions/{sid}/message", json={"text": "make it black and white"})
+    assert "user_mask" not in json.dumps(r.json()["instruction"]), "only a bare follow-up keeps the old mask"

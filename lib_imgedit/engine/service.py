@@ -34,6 +34,7 @@ from ..executors import ALWAYS, EXECUTORS
 from ..models import offers as model_offers
 from ..planner import PlanContext, PlanResult, plan_validated
 from ..planner.llm import LLMPlanner
+from ..planner.offline import bare_followup
 from ..planner.suggest import offline_suggestions
 from ..planner.suggest_llm import llm_suggestions
 from ..planner.templates import template_names
@@ -160,6 +161,9 @@ class EditService:
             if model_offers.agrees(text):
                 return self.labelling.download_models(session, text, progress)
             node, labels = self._edit_base(session, mask_png)
+            if mask_png is None and node.mask and bare_followup(text):  # "more" after a brush edit: the same area
+                mask_png = self.blobs.get(node.mask)
+                node, labels = self._edit_base(session, mask_png)
             ctx = self._context(session, node, labels, text, user_mask=mask_png is not None)
             named = PhraseTargets(lambda: self.node_image(node), labels, self.settings, is_zh(text), progress)
             try:
@@ -338,7 +342,7 @@ class EditService:
                                   info=redact.redact_data({**info, "seconds": round(seconds, 3), "planner": result.planner}),
                                   **keys)
         did = before + [s.to_dict() for s in plan.steps]
-        new.suggestions = self._suggest(new_labels, did, zh, session, png, plan.to_dict())
+        new.suggestions = (result.options + self._suggest(new_labels, did, zh, session, png, plan.to_dict()))[:3]  # an unsure reading's other one first
         notes = result.notes + [n for r in results for n in r.info.get("notes") or []]  # the executors': e.g. ControlNet missing
         reply = with_notes(plan_reply(plan, zh, before), notes)
         msg = self.store.new_message(session.id, "assistant", reply, node=new.id,

@@ -40,6 +40,7 @@ class PlanResult:
     attempts: int = 1
     notes: list[str] = field(default_factory=list)  # visible steps: repairs, retries, fallbacks
     confidence: float | None = None  # the offline planner's: 1.0 read every word, near 0 guessed
+    options: list[dict[str, Any]] = field(default_factory=list)  # close other readings, as suggestions {text, instruction}
 
 
 class Planner:

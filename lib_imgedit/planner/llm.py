@@ -38,7 +38,7 @@ from .examples import example_bank
 from .extract import NoInstruction, extract_instruction
 from .modes import MODES, confident, contradiction
 from .profiles import ModelProfile
-from .templates import Template, load_template, render
+from .templates import Template, load_template, placeholder_names, render
 
 log = logging.getLogger("imgedit")
 
@@ -145,9 +145,11 @@ def history_messages(ctx: PlanContext) -> list[dict[str, Any]]:
 def planning_messages(template: Template, ctx: PlanContext, rules: dict[str, Any], with_image: bool = False,
                       examples: int = 0, data_dir: str | None = None,
                       candidate: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """The chat for one plan: system prompt, the template's examples, the `examples` most similar
-    solved requests from the bank, the session's turns, the request (with `candidate`, a reading the
-    model may take or correct)."""
+    """The chat for one plan, ordered for a server's prefix cache from what never changes to what each turn
+    brings: the system prompt (rules, operations, schema, then the session's labels), the template's
+    examples, then the `examples` most similar solved requests from the bank, the session's turns, and the
+    request with the current image's instruction (with `candidate`, a reading the model may take or
+    correct). Within a session everything up to the bank's examples is the same text turn after turn."""
     values = prompt_values(ctx, rules)
     messages: list[dict[str, Any]] = [{"role": "system", "content": render(template.system, values)}]
     shots = [(ex.labels, ex.user, ex.assistant) for ex in template.examples]
@@ -158,6 +160,8 @@ def planning_messages(template: Template, ctx: PlanContext, rules: dict[str, Any
         messages.append({"role": "assistant", "content": answer})
     messages += history_messages(ctx)
     request = f"Labels: {values['labels']}\nRequest: {ctx.text}"
+    if "current" not in placeholder_names(template.system):  # a turn's own: after everything a session keeps
+        request = f"Current image made by: {values['current']}\n{request}"
     if candidate is not None:
         request += ("\nA rule-based reading of this request (use it if it is right, correct it if not): "
                     + json.dumps(candidate, ensure_ascii=False))

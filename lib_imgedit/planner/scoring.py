@@ -3,7 +3,8 @@
 A case holds `ops` (any one is right), `targets` (exact, order-free) or `targets_any` (any one of
 those sets is right), and `keywords` (when the plan's operation is inpaint, recolor or restyle, at
 least one must occur, case-insensitively, in its `prompt` or `color`; empty checks nothing); `adjust`
-(an adjust plan sets one of these parameters); `steps` (several expected instructions, in order). The
+(an adjust plan sets one of these parameters); `width`, `height`, `aspect` (a picture operation's values,
+exact); `steps` (several expected instructions, in order). The
 same judge checks a conversation's turns (the dev set's `dialogues.jsonl`).
 """
 
@@ -43,6 +44,9 @@ def step_problems(case: dict[str, Any], instruction: Any) -> list[str]:
         keys = set((instruction.get("adjust") or {}).keys())
         if not keys & set(case["adjust"]):
             why.append(f"adjust keys {sorted(keys)} miss {case['adjust']}")
+    for key in ("width", "height", "aspect"):
+        if key in case and instruction.get(key) != case[key]:
+            why.append(f"{key} {instruction.get(key)!r}, expected {case[key]!r}")
     return why
 
 

@@ -112,3 +112,7 @@ def _example(body: str, name: str) -> Example:
 
 def render(text: str, values: dict[str, Any]) -> str:
     return _PLACEHOLDER.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), text)
+
+
+def placeholder_names(text: str) -> set[str]:
+    return {m.group(1) for m in _PLACEHOLDER.finditer(text)}

@@ -52,7 +52,8 @@ _SHAPES: dict[str, dict[str, Any]] = {
         "MORE_ZH": _W, "LESS_ZH": _W, "ALSO_EN": _W, "ALSO_ZH": _W, "OTHER_EN": _W, "OTHER_ZH": _W,
     },
     "chinese.json": {"ZH_FILLERS": _W, "ZH_MEASURES": _W, "ZH_EN": _STR},
-    "typos.json": {"TYPO_TARGETS_EN": _W, "INFORMAL_EN": "text", "TYPOS_EN": _STR, "TYPO_SAFE_EN": "text"},
+    "typos.json": {"TYPO_TARGETS_EN": _W, "INFORMAL_EN": "text", "TYPOS_EN": _STR, "TYPO_SAFE_EN": "text",
+                   "CHAT_EN": _STR},
 }
 
 

@@ -73,12 +73,13 @@ def test_request_carries_prompt_schema_labels_and_only_the_key_header(chat, make
     body, messages = seen.body, seen.body["messages"]
     system = messages[0]["content"]
     assert messages[0]["role"] == "system"
-    assert "hair (4%)" in system and "clothes (47%)" in system and "Faces detected: 2" in system
+    assert "labels: clothes, background, hair, face" in system and "Faces detected: 2" in system
     assert '"targets":{"type":"array","items":{"enum":["background","clothes","face","hair"]}' in system
     assert "- inpaint: needs prompt; strength 0.2-1.0" in system
-    assert json.dumps(current) in system  # the current node's instruction
+    assert json.dumps(current) not in system  # a turn's own: it comes last, for the server's prefix cache
     # few-shot pairs, then this session's history (answers as their instruction), then the request
-    assert messages[-1] == {"role": "user", "content": "Labels: clothes (47%), background (46%), hair (4%), face (3%)\n"
+    assert messages[-1] == {"role": "user", "content": f"Current image made by: {json.dumps(current)}\n"
+                                                       "Labels: clothes (47%), background (46%), hair (4%), face (3%)\n"
                                                        "Request: make her hair red"}
     assert messages[-3] == {"role": "user", "content": "blur the background"}
     assert json.loads(messages[-2]["content"]) == history[0].instruction and messages[-2]["role"] == "assistant"

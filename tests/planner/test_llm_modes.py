@@ -17,9 +17,11 @@ from lib_imgedit.planner.llm import LLMPlanner, planning_messages
 from lib_imgedit.planner.modes import contradiction
 from lib_imgedit.planner.offline import OfflinePlanner
 from lib_imgedit.planner.profiles import profile_from_dict
+from lib_imgedit.planner.scoring import DialogueState
 from lib_imgedit.planner.templates import load_template
 
 RULES = load_rules()
+OFFLINE = OfflinePlanner(RULES)
 LABELS = ["hair", "face", "clothes", "water", "background"]
 RED = {"operation": "recolor", "targets": ["hair"], "color": "red"}
 
@@ -198,3 +200,34 @@ def test_the_prompt_carries_the_profile_s_number_of_bank_examples():
 def test_bad_mode_and_examples_keys_are_refused(data, problem):
     with pytest.raises(ValueError, match=problem):
         profile_from_dict("p", {"base_url": "http://127.0.0.1:9/v1", "model": "m", **data})
+
+
+@pytest.mark.parametrize("name", ["default", "compact", "zh"])
+def test_the_prompt_prefix_is_the_same_every_turn_of_a_session(name):
+    """A llama.cpp server reuses the longest prefix it saw: the system prompt and the template's examples stay
+    the same text while the current image, the bank's examples, the history and the request change."""
+    template = load_template(name)
+    state = DialogueState(["person", "hair", "face", "clothes", "background"])
+    prompts = []
+    for text in ("make her hair blonde", "blur the background", "a bit more", "把衣服改成红色"):
+        messages = planning_messages(template, state.context(text), RULES, examples=4)
+        prompts.append(messages)
+        state.apply(text, OFFLINE.plan(state.context(text)).instruction)
+    fixed = 1 + 2 * len(template.examples)
+    for later in prompts[1:]:
+        assert later[:fixed] == prompts[0][:fixed]
+    assert "blur" in prompts[2][-1]["content"] and "Current image made by" in prompts[2][-1]["content"]
+    assert "made by" not in prompts[2][0]["content"]  # the current instruction is not in the system prompt
+
+
+@pytest.mark.parametrize("mode", ["offline-first", "checked"])
+def test_the_issue_s_sure_mistakes_now_reach_the_model(chat, make_profile, mode):
+    """With the real offline planner: 'make the field sun-drenched' was a sure '-drenched field' prompt; now the
+    offline reading is unsure, so offline-first asks the model and checked keeps the model's plan."""
+    labels = ["sky", "house", "field", "tree"]
+    right = {"operation": "inpaint", "targets": ["field"], "prompt": "sun-drenched field, warm golden sunlight"}
+    chat.add(json.dumps(right))
+    context = PlanContext(text="make the field sun-drenched", labels=labels)
+    result = LLMPlanner(make_profile(mode=mode), RULES, OFFLINE).plan(context)
+    assert len(chat.requests) == 1 and result.planner == "scripted" and result.instruction["prompt"] == right["prompt"]
+    assert not result.notes

@@ -8,15 +8,17 @@ A message is read in stages, each a module of its own:
   `select` and `labels` (the labels it means: instances by position, the painted mask, a grounded phrase),
   `decide` (the instruction for a clause with a shape), `followup` ("more", "again", "the lips too" against
   the edit before it, and clauses with no shape), `amounts`, `prompts`;
+- `exclude`: "everything except X" read on the whole picture, then inverted;
 - `build`: one instruction or `{"steps": [...]}`, each checked by `finish`, with a reply (`reply`) and how sure
-  the planner is (`PlanResult.confidence`).
+  the planner is (`confidence`: from what the stages read; `PlanResult.confidence`).
 A thing that is not in the picture, or a message with nothing to act on, becomes a question.
 """
 
+from .followup import bare_followup
 from .labels import resolve_thing
 from .planner import OfflinePlanner
 from .positions import pick_faces
 from .tokens import tokenize
 from .typos import fix_typos, typo_readings, typo_vocabulary
 
-__all__ = ["OfflinePlanner", "fix_typos", "pick_faces", "resolve_thing", "tokenize", "typo_readings", "typo_vocabulary"]
+__all__ = ["OfflinePlanner", "bare_followup", "fix_typos", "pick_faces", "resolve_thing", "tokenize", "typo_readings", "typo_vocabulary"]

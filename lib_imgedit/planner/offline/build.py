@@ -7,35 +7,12 @@ import re
 from typing import Any
 
 from ...core.instruction import MAX_STEPS, SOLO_OPERATIONS
-from .. import vocab as V
 from ..base import PlanContext, PlanResult
+from ..modes import CONFIDENT
+from .confidence import confidence
 from .draft import Draft
 from .finish import finish
-from .reply import clarify
-from .tokens import FUNCTION_WORDS, tokenize
-
-# how sure a draft is by how it was found, before unread words count against it
-_KIND_SURE = {"ask": 0.1, "chat": 0.9, "history": 1.0, "reference": 0.85, "loose": 0.9, "picture": 1.0, "question": 0.5}
-# words that carry the grammar of a request, not its content
-_GRAMMAR_EN = set(V.EN_FILLERS) | FUNCTION_WORDS | {
-    "make", "turn", "change", "remove", "erase", "delete", "get", "rid", "add", "put", "place", "replace", "swap",
-    "give", "set", "do", "same", "it", "this", "that", "them", "her", "his", "him", "she", "he", "they", "their",
-    "its", "my", "me", "i", "you", "your", "can", "could", "would", "will", "please", "want", "like", "let", "have",
-    "be", "is", "are", "look", "looks", "now", "then", "again", "also", "too", "just", "so", "instead", "actually",
-    "rather", "even", "bit", "little", "lot", "slightly", "not", "no", "wait", "into", "crop", "rotate", "flip",
-    "mirror", "resize", "upscale", "degrees", "degree", "times", "size", "twice", "half", "as", "big", "bigger",
-    "smaller", "square", "left", "right", "middle", "center", "one", "first", "second", "third", "last", "both",
-    "biggest", "smallest", "side", "wide", "tall", "by", "to", "colour", "color", "paint", "dye", "recolor",
-    "recolour", "take", "out", "of", "off", "more", "less", "than", "before", "way", "much", "some", "new",
-    "ok", "okay", "except", "everyone", "everybody", "everything", "all", "sides", "two", "three", "mean", "meant",
-}
-_GRAMMAR_EN |= {w for phrase in V.MORE_EN + V.LESS_EN + V.AGAIN_EN + V.ALSO_EN + V.OTHER_EN + V.UP_EN + V.DOWN_EN
-                for w in phrase.split()} | {"use", "using", "apply"}
-_GRAMMAR_ZH = {ch for phrase in V.MORE_ZH + V.LESS_ZH + V.AGAIN_ZH + V.ALSO_ZH + V.OTHER_ZH + V.UP_ZH + V.DOWN_ZH
-               for ch in phrase}  # direction words (降低, 提高) are read by the amount, not the tables
-_GRAMMAR_ZH |= set("把将给让请帮我你的了一点些下吧呢啊呀再也都很更太成为变换改去掉加调弄个张只辆位条是在上里中边这那它他她们度倍"
-                   "左右间第最删除移抹擦拿掉清消两所有全部棵朵块头匹要想能可以"
-                   "染涂裁剪转旋翻镜缩放变不对说颜色")  # verbs the planner reads (染黑, 裁剪), 不对/我是说, 颜色
+from .reply import clarify, other_readings, understood
 
 
 def build_result(rules: dict[str, Any], drafts: list[Draft], ctx: PlanContext, labels: list[str], zh: bool,
@@ -62,7 +39,7 @@ def build_result(rules: dict[str, Any], drafts: list[Draft], ctx: PlanContext, l
     failed = next((s for s in steps if s.get("operation") in SOLO_OPERATIONS), None)
     if failed is not None:  # a step that cannot be planned stops the whole plan before anything runs
         return PlanResult(instruction=failed, planner=name, notes=notes, confidence=0.3)
-    sure = min(_confidence(d, s, labels, zh) for d, s in zip(edits, steps, strict=True))
+    sure = min(confidence(d, s, labels, zh) for d, s in zip(edits, steps, strict=True))
     sure *= (len(edits) / len(drafts)) ** 0.5  # clauses left out make it less sure
     reply = ("；" if zh else "; ").join(s.get("reply", "").rstrip("。.") for s in steps if s.get("reply"))
     plan = {"steps": steps, "reply": (reply + ("。" if zh else "."))[:int(rules.get("text", {}).get("reply_max_chars", 500))]}
@@ -94,37 +71,10 @@ def _single(rules: dict[str, Any], draft: Draft, ctx: PlanContext, labels: list[
     ins = finish(rules, draft.ins, ctx, labels, zh, notes)
     if ins.get("operation") == "clarify" and draft.ins.get("operation") != "clarify":
         draft = Draft(clarify(labels, zh, ""), "ask", draft.text)  # the rules turned it into a question
-    sure = _confidence(draft, ins, labels, zh) * share
-    return PlanResult(instruction=ins, planner=name, notes=notes, confidence=round(sure, 2))
-
-
-def _confidence(draft: Draft, ins: dict[str, Any], labels: list[str], zh: bool) -> float:
-    """How sure: by how the draft was found, times the share of the clause's words that were read."""
-    base = _KIND_SURE.get(draft.kind, 1.0)
-    if ins.get("operation") == "clarify" and draft.kind not in ("chat", "ask"):
-        # Asked back. With every word read, the request names something the picture lacks ("make the horse
-        # white" with no horse): as sure of that as of an edit. With words it could not read, it is sure only
-        # that it could not act, and a model may read more.
-        read = _read_share(draft.text, ins, labels, zh) if draft.text else 0.0
-        return base * read if read >= 0.9 else min(base, 0.5)
-    if draft.kind in ("ask", "chat", "history", "picture", "question") or not draft.text:
-        return base
-    return base * _read_share(draft.text, ins, labels, zh)
-
-
-def _read_share(text: str, ins: dict[str, Any], labels: list[str], zh: bool) -> float:
-    """Share of the words of `text` that a table, the grammar or the plan's own prompt accounts for."""
-    toks = tokenize(text, labels)
-    covered = [False] * len(text)
-    for tok in toks:
-        covered[tok.start:tok.end] = [True] * (tok.end - tok.start)
-    content = " ".join(str(ins.get(k) or "") for k in ("prompt", "color")).lower()
-    words = [(m.start(), m.group(0)) for m in re.finditer(r"[a-z][a-z'\-]*|\d+|[\u3400-\u9fff]", text)]
-    if not words:
-        return 1.0
-    read = 0
-    for start, word in words:
-        if covered[start] or word.isdigit() or word in _GRAMMAR_EN or word in _GRAMMAR_ZH or \
-                (len(word) > 1 and word in content) or (len(word) == 1 and not word.isascii() and word in content):
-            read += 1
-    return read / len(words)
+    sure = confidence(draft, ins, labels, zh) * share
+    note = understood(ins, zh) if sure < CONFIDENT and draft.kind not in ("ask", "chat") else ""
+    options: list[dict[str, Any]] = []
+    if note and ins.get("reply"):  # acting without being sure: say what was understood, offer the other reading
+        ins["reply"] = f"{ins['reply']} {note}"[:int(rules.get("text", {}).get("reply_max_chars", 500))]
+        options = other_readings(ins, labels, zh)
+    return PlanResult(instruction=ins, planner=name, notes=notes, confidence=round(sure, 2), options=options)

@@ -18,7 +18,7 @@ MAX_CLAUSES = 8
 # what a corrected request restarts after ("no wait", "不对"); the words before it are dropped
 _CORRECTION_EN = re.compile(r"(?:^|\.\.\.|…|[,;.!\-–—]|\s)\s*(?:no,? wait|wait,? no|oh wait|wait|no no|sorry|scratch that|"
                             r"i mean|i meant|let me rephrase|on second thought|actually no|no actually|hmm no|"
-                            r"no)\s*[,.:;!…\-–—]+\s*|(?:\.\.\.|…)\s*(?:actually|rather)\b[\s,]*")
+                            r"no)\s*[,.:;!…\-–—]+\s*|(?:\.\.\.|…)\s*(?:actually|rather|i mean|i meant|no)\b[\s,]*")
 # "forget the hair, blur the background": a clause that takes something back before the request
 _TAKEN_BACK_EN = re.compile(r"^\s*(?:forget|never ?mind|scrap|skip)(?: about)? (?:the|that|this|it)\b[^,;.!]*[,;.!]+\s*(?=\w)")
 _CORRECTION_ZH = re.compile(r"(?:^|[，,。…；;\s])\s*(?:不对不对|不对|等等|等一下|算了|哦不|不是不是|我是说|说错了|应该是)[，,。：:！!…\s]*")

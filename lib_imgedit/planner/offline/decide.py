@@ -115,7 +115,7 @@ def decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: li
         sel = comparative_region(sel, t, zh, ctx, adj)
         shaded = shaded_recolor(sel, ctx, adj)
         if shaded:
-            return Draft(shaded, "reference")
+            return Draft(shaded, "shade")
         return Draft(adjust_ins(adj, sel, labels))
     if cls == "color":
         color = first_color(content_toks)
@@ -159,9 +159,12 @@ def plan_add(t: str, p: Parsed, content: str, content_toks: list[Tok], cls: str,
         return Draft({"operation": "restyle", "targets": [], "prompt": prompt})
     if not content:
         return None
+    if p.kind == "add" and p.loc and loc.whole and not loc.labels and not forced:  # "add some sparkle to the whole photo"
+        return Draft({"operation": "restyle", "targets": [], "prompt": content_prompt(content, zh, None, "add", content_toks)})
     targets: list[str] = []
     invert = False
-    if loc.labels and p.loc_inside and not loc.pronoun_only:
+    near = p.prep in _NEAR_PREPS and loc.labels and not loc.pronoun_only and not loc.invert
+    if loc.labels and (p.loc_inside or near) and not loc.pronoun_only:
         targets, invert = loc.labels, loc.invert
     elif p.prep in ("behind", "in front of") or (zh and p.loc and not p.loc_inside and "后" in t):
         person_like = loc.pronoun or any(
@@ -185,7 +188,17 @@ def plan_add(t: str, p: Parsed, content: str, content_toks: list[Tok], cls: str,
     ins: dict[str, Any] = {"operation": "inpaint", "targets": targets, "prompt": prompt}
     if invert:
         ins["mask"] = {"invert": True}
+    elif near and targets == loc.labels:  # "a bird above the tree": the area around the tree, where it goes
+        ins["mask"] = {"dilate": _AROUND_PX}
+        if not zh:
+            ins["prompt"] = f"{prompt}, {p.prep} the {names_of(targets, False)}"
     return Draft(ins, "add")
+
+
+# "add X above/next to/out of Y": X goes in the area around Y (Y's mask grown by this many pixels)
+_NEAR_PREPS = ("above", "below", "under", "beneath", "next to", "beside", "near", "by", "out of", "coming out of",
+               "rising out of", "pouring out of", "coming from", "rising from")
+_AROUND_PX = 48
 
 
 def restyle_strength(rules: dict[str, Any], op: str, t: str, zh: bool) -> float | None:

@@ -11,6 +11,7 @@ class Draft:
     ins: dict[str, Any]
     kind: str = ""  # how it was found: "ask" (nothing to act on), "chat" (not an edit), "reference", "loose" ...
     text: str = ""  # the clause it was read from
+    read: list[tuple[int, int]] = field(default_factory=list)  # spans of `text` a construction consumed (confidence.py)
 
 
 @dataclass

@@ -7,7 +7,7 @@ import copy
 import re
 from typing import Any
 
-from ...core.instruction import PICTURE_OPERATIONS
+from ...core.instruction import PICTURE_OPERATIONS, plan_steps
 from ...core.lang import CJK
 from .. import vocab as V
 from ..base import PlanContext
@@ -173,7 +173,7 @@ def loose(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str], zh:
             sel = comparative_region(sel, t, zh, ctx, adj)
             shaded = shaded_recolor(sel, ctx, adj)
             if shaded:
-                return Draft(shaded, "reference")
+                return Draft(shaded, "shade")
             return Draft(adjust_ins(adj, sel, labels))
     if cats & {"style", "scene"} and not (cats & {"color"} and sel.labels):
         if sel.unresolved:
@@ -227,3 +227,33 @@ def loose(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str], zh:
     return Draft(clarify(labels, zh, "", ask_what=True), "ask")
 
 
+_REPEAT_EN = re.compile(r"^(?:(?:please|ok|okay|now|and|can you|could you|just)\s+)*(?:(?:do|try|apply|run|redo)\s+)?"
+                        r"(?:that|it|this|the same|those|these|all (?:of )?that|everything|the whole thing)?\s*"
+                        r"(?:again|once more|one more time)(?:\s+please)?[.!]*$|^repeat(?: that| it| this| all that)?[.!]*$")
+_REPEAT_ZH = re.compile(r"^(?:请|再帮我)?(?:再来一次|再来一遍|再做一次|再做一遍|重复一次|重复一遍|再来|重复|再弄一次)(?:吧)?[。！!]*$")
+
+
+def repeat_plan(t: str, zh: bool, ctx: PlanContext) -> list[Draft]:
+    """'do that again' right after a several-step plan: every step of it again (one draft each); empty when the
+    message says more than that or the last plan had one step (the follow-up stage reads those)."""
+    plans = [ctx.current] if ctx.current else [x.instruction for x in reversed(ctx.history) if x.instruction]
+    last = next((p for p in plans if plan_steps(p)[0].get("operation") not in ("undo", "redo", "clarify")), None)
+    steps = plan_steps(last) if last else []  # after "undo", the plan just undone
+    if len(steps) < 2 or not (_REPEAT_ZH if zh else _REPEAT_EN).match(t.strip()):
+        return []
+    return [Draft({k: v for k, v in s.items() if k != "reply"}, "history", t) for s in steps]
+
+
+_BARE_EN = re.compile(r"^(?:(?:please|ok|okay|now|and|just|even|a|an|bit|little|lot|tad|touch|much|way|some|do|it|that|"
+                      r"this|again|more|less|stronger|weaker|further|once|one|time|same|the|slightly|thanks|of)\b[\s,]*)+"
+                      r"[.!]*$")
+_BARE_ZH = re.compile(r"^(?:请|再|更|多|少|一点|一些|点|来|一次|一遍|些|还要|继续|还|稍微|弄|做|吧|儿|了)+[。！!]*$")
+
+
+def bare_followup(text: str) -> bool:
+    """A message that only says "more", "a bit less", "again", "再来一点": it means the last edit, on the same area
+    (after a brush edit, the area painted then)."""
+    t = text.strip().lower()
+    if CJK.search(t):
+        return bool(_BARE_ZH.match(t)) and bool(re.search(r"再|更|多|少|继续", t))
+    return bool(_BARE_EN.match(t)) and bool(re.search(r"\b(?:more|less|again|stronger|weaker|further)\b", t))

@@ -24,6 +24,12 @@ _ASPECTS_ZH = (("正方形", "1:1"), ("方形", "1:1"), ("方图", "1:1"), ("宽
                ("竖图", "4:5"), ("竖的", "4:5"), ("横版", "3:2"), ("横屏", "16:9"), ("横图", "3:2"), ("人像", "4:5"))
 
 
+_BARE_SHAPE = re.compile(r"^(?:(?:make it|go|do|in)\s+)?(?:a\s+|an\s+)?(?:(?:wide ?screen|square|portrait|landscape|vertical|"
+                         r"horizontal|cinematic|story)\s*)?(?:[1-9]\d?\s*(?::|x|×|by)\s*[1-9]\d?)?(?:\s+(?:format|ratio|aspect(?: ratio)?|"
+                         r"crop|shape|version|orientation))?(?:\s+(?:for|on) (?:instagram|insta|youtube|tiktok|facebook|"
+                         r"twitter|a phone|my phone|stories|a story|print))?[.!]*$|^(?:正方形|宽屏|竖屏|横屏|竖版|横版|\d+\s*[:：比]\s*\d+)的?$")
+
+
 def picture_op(t: str, zh: bool, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None:
     """A crop/rotate/flip/resize instruction for clause `t`, or None when it asks for none of them."""
     for read in (_crop, _flip, _rotate, _resize):
@@ -52,6 +58,8 @@ def _crop(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None:
                      r"orientation|crop|image|picture|photo))?$", t)
     if shape and _ratio(shape.group(1)):  # "make it square", "make it 16:9"
         return {"operation": "crop", "targets": [], "aspect": _ratio(shape.group(1))}
+    if _BARE_SHAPE.match(t) and _ratio(t):  # "widescreen please", "portrait 4:5 for instagram", "16:9"
+        return {"operation": "crop", "targets": [], "aspect": _ratio(t)}
     zoom = re.search(r"\bzoom (?:in )?(?:on|to|into)\b", t)
     en = zoom or re.search(r"\b(?:crop|recrop)\b(?!\s+(?:out|off|away)\b)", t) or (
         re.search(r"\b(?:cut|trim)\b", t) and re.search(r"\b(?:image|picture|photo|it)\b", t) and _ratio(t))
@@ -133,9 +141,11 @@ def _resize(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None
                   r"宽(?:度)?(?:为|到|改成|调到)?\s*(\d{2,5})", t)
     h = re.search(r"(\d{2,5})\s*(?:px|pixels?)?\s*(?:tall|high|height|h\b)|height (?:of |to )?(\d{2,5})|"
                   r"高(?:度)?(?:为|到|改成|调到)?\s*(\d{2,5})", t)
-    wh = re.search(r"(\d{2,5})\s*[x×*]\s*(\d{2,5})", t)
+    wh = re.search(r"(\d{2,5})\s*(?:px|pixels?)?\s*(?:[x×*乘]|by)\s*(\d{2,5})(?:\s*(?:px|pixels?|像素))?", t)
     resize_word = _SIZE_WORD.search(t) or re.search(r"\b(?:double|halve|twice|half)\b|大小|一半|两倍|二倍", t)
-    if wh and min(int(wh.group(1)), int(wh.group(2))) >= 16 and (resize_word or re.match(r"^(?:make|set|change)\b", t)):
+    said = re.match(r"^(?:(?:i )?(?:need|want) (?:it|this|the (?:image|picture|photo))|make|set|change)\b|^(?:尺寸)?(?:改成|改为|调成|变成|设为)", t) or \
+        re.search(r"\d\s*(?:px|pixels?|像素)", t)
+    if wh and min(int(wh.group(1)), int(wh.group(2))) >= 16 and (resize_word or said):
         return {"operation": "resize", "targets": [], "width": int(wh.group(1)), "height": int(wh.group(2))}
     if re.search(r"\b4k\b", t) and re.match(r"^(?:make|upscale|resize|scale|convert|turn)\b", t):
         return {"operation": "resize", "targets": [], "width": 3840}

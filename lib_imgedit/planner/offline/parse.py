@@ -34,7 +34,7 @@ _PREFIX_ZH = re.compile(r"^(?:请你|请|麻烦你|麻烦|帮我|帮忙|给我|�
 EN_REMOVE = re.compile(r"\b(?:remove|erase|delete|get rid of|take out|take away|take off|eliminate|rub out|"
                         r"wipe (?:out|away|off)|clean up|clear away|cut out|crop out|edit out|photoshop out|clear out|"
                         r"scrub out|do away with|airbrush out|paint out)\b\s*")
-_EN_REMOVE_START = re.compile(r"^(?:lose|drop|hide|kill|ditch|wipe|scrub|strip|nuke|zap|banish)\s+")
+_EN_REMOVE_START = re.compile(r"^(?:lose|drop|kill|ditch|wipe|scrub|strip|nuke|zap|banish)\s+")
 _EN_DISAPPEAR = re.compile(r"\b(?:make|let|have)\s+(.+?)\s+(?:disappear|vanish|go away|be gone|gone)\b")
 _EN_OUT = re.compile(r"\b(?:take|cut|get|edit|crop|photoshop|paint|clone|airbrush|rub|wipe|leave)\s+(.+?)\s+out\b")
 _EN_WITHOUT = re.compile(r"^(?:without|no more|no)\s+(.+)$")
@@ -46,14 +46,14 @@ _EN_WITH = re.compile(r"\s+(?:with|by|for|to|into)\s+")
 _EN_LOOK = re.compile(r"\b(?:to look|look|looks|looking|appear|appears|seem|seems)\s+(?:more |a bit |a little )?"
                       r"(?:like|as if|as though)\s+")
 _EN_STYLEOF = re.compile(r"\b(?:in|into|with)\s+(?:the\s+|a\s+)?(?:style|manner|vein|fashion|spirit)\s+of\s+")
-_EN_ADD = re.compile(r"\b(?:add|put|place|insert|include|attach|stick|plant|hang|throw in|drop in|bring in|"
+_EN_ADD = re.compile(r"(?<!the )(?<!a )(?<!this )(?<!that )(?<!his )(?<!her )(?<!my )\b(?:add|put|place|insert|include|attach|stick|plant|hang|throw in|drop in|bring in|"
                      r"generate|create|spawn|draw|paint|sketch in)\s+")
 _EN_PUT_PERSON = re.compile(
     r"^(?:put|place|move|take|send|transport|teleport|bring|show|set|photoshop)\s+(?P<who>her|him|them|me|us|it|the "
     r"(?:man|woman|person|people|girl|boy|guy|kids?|child|couple|family|subject|lady|car|dog|cat))\s+"
     r"(?:in front of|in|into|at|on|onto|to|inside|under|near|by|beside|next to|somewhere in|somewhere on)\s+(?P<c>.+)$")
 _EN_QUANT = re.compile(r"^(?:a|an|some|\d+|few|a few|several|two|three|four|many|more|lots of|a lot of|another)\b")
-_EN_PREP = re.compile(r"\s+(on top of|in front of|next to|to|on|onto|in|into|inside|at|over|across|around|behind|"
+_EN_PREP = re.compile(r"\s+(on top of|in front of|next to|(?:coming |rising |pouring )?out of|coming from|rising from|to|on|onto|in|into|inside|at|over|across|around|behind|"
                       r"above|below|under|beneath|beside|near|along|by)\s+")
 _INSIDE_PREPS = {"to", "on", "onto", "in", "into", "inside", "at", "over", "across", "around", "on top of", "along"}
 _EN_GIVE = re.compile(r"^(?:give|gift|dress|get|buy|grant|fit|equip)\s+")

@@ -20,7 +20,8 @@ from .chat import chat_answer, chat_kind, is_question
 from .clauses import corrected, replaced, split_clauses
 from .decide import decide
 from .draft import Draft
-from .followup import loose, reference
+from .exclude import exclusion, inverted
+from .followup import loose, reference, repeat_plan
 from .geometry import picture_op
 from .history import history_op, pending_clarify
 from .labels import norm_label, resolve_thing
@@ -68,6 +69,9 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
         return [Draft(hist, "history", t)]
     if is_question(t, zh, toks):
         return [Draft(chat_answer("question", labels, zh), "chat", t)]
+    repeated = repeat_plan(t, zh, ctx)
+    if repeated:
+        return repeated
     pending = pending_clarify(ctx)
     if pending:
         answer = answer_to_question(rules, t, toks, labels, zh, ctx, pending)
@@ -116,6 +120,8 @@ def plan_clause(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh: 
             any(x.cat == "it" for x in toks) and not any(x.cat in ("thing", "whole", "pron") for x in toks):
         forced = [x for x in ctx.current["targets"] if x in labels] or None
     draft = plan_text(rules, t, toks, labels, zh, ctx, forced=forced)
+    if draft.text and draft.text != t:
+        draft.read = []  # spans of another text
     draft.text = t
     return draft
 
@@ -148,6 +154,13 @@ def _brushed(toks: list[Tok], labels: list[str]) -> list[str] | None:
 
 def plan_text(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str], zh: bool, ctx: PlanContext,
               forced: list[str] | None = None) -> Draft:
+    excluded = None if forced else exclusion(t, toks, labels, zh)
+    if excluded:  # "blur everything except the dog": the rest read on the whole picture, then inverted
+        draft = plan_text(rules, excluded[1], tokenize(excluded[1], labels), labels, zh, ctx)
+        before = draft.ins
+        draft.ins = inverted(draft.ins, excluded[0])
+        draft.read = [excluded[2]] if draft.ins is not before else []  # the exclusion's words, read when it acted
+        return draft
     body, offset = strip_prefix(t, zh)
     toks_b = [Tok(x.start - offset, x.end - offset, x.text, x.cats) for x in toks if x.start >= offset]
     parsed = parse_zh(body, toks_b) if zh else parse_en(body, toks_b)

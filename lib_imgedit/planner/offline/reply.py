@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...core.describe import describe
+from ...core.instruction import PICTURE_OPERATIONS
 from .labels import names_of
 
 
@@ -33,3 +34,43 @@ def clarify(labels: list[str], zh: bool, missing: str, ask_what: bool = False) -
     return {"operation": "clarify", "targets": [], "question": q}
 
 
+
+
+def understood(ins: dict[str, Any], zh: bool) -> str:
+    """One short sentence for a plan the planner acts on without being sure: what it took the request to mean
+    and how to say otherwise ("I took this to mean the whole picture; name a part, e.g. 'only the background',
+    to change that")."""
+    targets = ins.get("targets") or []
+    if ins.get("operation") in PICTURE_OPERATIONS or ins.get("operation") in ("undo", "redo", "clarify"):
+        return ""
+    where = names_of(targets, zh)
+    if (ins.get("mask") or {}).get("invert"):
+        where = f"除{where}以外的部分" if zh else f"everything except the {where}"
+    elif where and not zh:
+        where = f"the {where}"
+    if zh:
+        return f"我理解为{where}；如果不是，请说“只改背景”之类。" if not targets else \
+            f"我理解为{where}；如果是指整张图，请说“整张图”。"
+    if not targets:
+        return "I took this to mean the whole picture; name a part (e.g. 'only the background') to change that."
+    return f"I took this to mean {where}; say 'the whole picture' or name another part to change that."
+
+
+def other_readings(ins: dict[str, Any], labels: list[str], zh: bool) -> list[dict[str, Any]]:
+    """The reading next to an unsure plan, as a one-click suggestion: the whole picture instead of a region, or
+    the background instead of the whole picture (a tone or a filter: the same operation either way)."""
+    if ins.get("operation") not in ("adjust", "recolor"):
+        return []
+    alt = {k: v for k, v in ins.items() if k not in ("targets", "mask", "reply")}
+    if ins.get("targets"):
+        if ins.get("operation") == "recolor":
+            return []
+        text = "整张图" if zh else "The whole picture instead"
+        alt["targets"] = []
+    elif "background" in labels:
+        text = "只改背景" if zh else "Only the background"
+        alt["targets"] = ["background"]
+    else:
+        return []
+    alt["reply"] = reply_for(alt, zh, labels)
+    return [{"text": text, "instruction": alt}]

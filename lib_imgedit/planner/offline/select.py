@@ -243,6 +243,10 @@ def comparative_region(sel: Selection, t: str, zh: bool, ctx: PlanContext, adj: 
     if not cur or not cur.get("targets"):
         return sel
     bare = len(t.split()) <= 3 and not re.search(r"\bthe\b|的", t)  # "a bit darker", not "double the saturation"
+    rgb = parse_color(str(cur.get("color") or "")) if cur.get("operation") == "recolor" else None
+    if rgb and adj.get("brightness", 0) > 0 and re.search(r"bright|亮", t) and \
+            0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2] >= 150:
+        return sel  # "make the hair blonde" then "a bit brighter": the picture's brightness (blonde is light already)
     if cur.get("operation") in ("recolor", "inpaint") and not sel.whole and not sel.pronoun and bare and \
             set(adj) <= {"brightness", "contrast", "saturation", "warmth"}:
         sel.labels = [x for x in cur["targets"] if x in ctx.labels]

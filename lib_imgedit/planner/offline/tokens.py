@@ -119,7 +119,7 @@ def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-_EN_RE = re.compile(r"(?<![a-z0-9])(?:" + _alternation([w for w in EN_TABLE if w]) + r")(?![a-z0-9])")
+_EN_RE = re.compile(r"(?<![a-z0-9])(?<![a-z]-)(?:" + _alternation([w for w in EN_TABLE if w]) + r")(?![a-z0-9])(?!-[a-z])")
 _STOP_LABELS = {"a", "an", "the", "it", "is", "to", "of", "and", "or", "in", "on", "at", "me", "my", "i", "this",
                 "that", "be", "as", "by", "with", "make", "more", "less", "all", "other", "other merged"}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 
@@ -58,13 +59,50 @@ def _corrected(word: str) -> str:
         hits = tier & targets
         if hits:
             return hits.pop() if len(hits) == 1 else word
-    return word
+    return closest(word, _by_shape().get((word[:1], len(word)), ()))
+
+
+@functools.lru_cache(maxsize=1)
+def _by_shape() -> dict[tuple[str, int], tuple[str, ...]]:
+    """Correction targets by (first letter, length): a wrong letter keeps both (the slip rules above read letters
+    left out, doubled or swapped)."""
+    out: dict[tuple[str, int], list[str]] = {}
+    for w in typo_vocabulary()[0]:
+        out.setdefault((w[0], len(w)), []).append(w)
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+def closest(word: str, candidates: tuple[str, ...] | list[str]) -> str:
+    """The one known word `word` is a slip of by similarity (difflib's ratio >= 0.85: one letter wrong in a word of
+    seven or more, "pixalate", "sharpin"), or `word` when none is, or two are as close."""
+    if len(word) < 7:
+        return word
+    close = difflib.get_close_matches(word, candidates, n=2, cutoff=0.85)
+    if len(close) == 2 and difflib.SequenceMatcher(None, word, close[0]).ratio() == \
+            difflib.SequenceMatcher(None, word, close[1]).ratio():
+        return word
+    return close[0] if close else word
 
 
 def fix_typos(text: str, labels: list[str]) -> str:
     """`text` with its mistyped words spelt right; the picture's own label words stay as they are."""
     own = {w for lab in labels for w in re.findall(r"[a-z]+", str(lab).lower())}
-    return re.sub(r"(?<![a-z'])[a-z]{3,}(?![a-z'])",
-                  lambda m: m.group(0) if m.group(0) in own else _corrected(m.group(0)), text)
+    known = typo_vocabulary()[1]
+
+    def fix(word: str) -> str:
+        if word in own:
+            return word
+        fixed = _corrected(word)
+        if fixed == word and word not in known:  # "umbrela" in a picture with an umbrella
+            hits = next((tier & own for tier in typo_readings(word) if tier & own), set())
+            fixed = hits.pop() if len(hits) == 1 else closest(word, [w for w in own if len(w) == len(word)])
+        return fixed
+
+    text = _CHAT.sub(lambda m: V.CHAT_EN[m.group(0)], text)  # "plz pixalate ur face" -> "please pixalate your face"
+    return re.sub(r"(?<![a-z'])[a-z]{3,}(?![a-z'])", lambda m: fix(m.group(0)), text)
+
+
+_CHAT = re.compile(r"(?<![a-z'&/])(?:" + "|".join(re.escape(w) for w in sorted(V.CHAT_EN, key=len, reverse=True)) +
+                   r")(?![a-z'&/])")
 
 

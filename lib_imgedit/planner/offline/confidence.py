@@ -1,0 +1,113 @@
+"""How sure the offline planner is of a plan, from what its stages really read.
+
+Confidence is the share of a clause's words that a word table or the request's grammar accounted for (tokens
+the stages consumed), times how sure the way the clause was read is (`_KIND_SURE`). It says: "every word of the
+request was understood and went into this plan". So:
+- a word copied into a generative prompt is not understood: "make the field sun-drenched" is unsure even though
+  "sun-drenched" reaches the prompt; a number counts only when the plan uses it ("1200 by 800" as a size);
+- a construction only half read lowers it: an exclusion ("everything except him") whose plan is not inverted,
+  sizes whose plan is no picture operation, "add X on Y" whose plan does not touch Y.
+`CONFIDENT` (planner/modes.py) is where a plan counts as sure: `offline-first` sends what is below it to the
+model, `checked` lets only plans at or above it replace the model's, and the reply says what it understood
+when it acts below it. Calibrated with `bench/planner.py` on held-out cases (sure plans right >= 98%).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .. import vocab as V
+from .draft import Draft
+from .exclude import EXCLUSION_WORDS
+from .tokens import FUNCTION_WORDS, tokenize
+
+# how sure a draft is by how it was found, before unread words count against it
+_KIND_SURE = {"shade": 0.6, "ask": 0.1, "chat": 0.9, "history": 1.0, "reference": 0.85, "loose": 0.9, "picture": 1.0, "question": 0.5}
+# words that carry the grammar of a request, not its content
+_GRAMMAR_EN = set(V.EN_FILLERS) | FUNCTION_WORDS | {
+    "make", "turn", "change", "remove", "erase", "delete", "get", "rid", "add", "put", "place", "replace", "swap",
+    "give", "set", "do", "same", "it", "this", "that", "them", "her", "his", "him", "she", "he", "they", "their",
+    "its", "my", "me", "i", "you", "your", "can", "could", "would", "will", "please", "want", "like", "let", "have",
+    "be", "is", "are", "look", "looks", "now", "then", "again", "also", "too", "just", "so", "instead", "actually",
+    "rather", "even", "bit", "little", "lot", "slightly", "not", "no", "wait", "into", "crop", "rotate", "flip",
+    "mirror", "resize", "upscale", "degrees", "degree", "times", "size", "twice", "half", "as", "big", "bigger",
+    "smaller", "square", "left", "right", "middle", "center", "one", "first", "second", "third", "last", "both",
+    "biggest", "smallest", "side", "wide", "tall", "by", "to", "colour", "color", "paint", "dye", "recolor",
+    "recolour", "take", "out", "of", "off", "more", "less", "than", "before", "way", "much", "some", "new",
+    "ok", "okay", "thanks", "thank", "coming", "rising", "pouring", "except", "everyone", "everybody", "everything",
+    "all", "sides", "two", "three", "mean", "meant",
+}
+_GRAMMAR_EN |= {w for phrase in V.MORE_EN + V.LESS_EN + V.AGAIN_EN + V.ALSO_EN + V.OTHER_EN + V.UP_EN + V.DOWN_EN
+                for w in phrase.split()} | {"use", "using", "apply"}
+_GRAMMAR_ZH = {ch for phrase in V.MORE_ZH + V.LESS_ZH + V.AGAIN_ZH + V.ALSO_ZH + V.OTHER_ZH + V.UP_ZH + V.DOWN_ZH
+               for ch in phrase}  # direction words (降低, 提高) are read by the amount, not the tables
+_GRAMMAR_ZH |= set("把将给让请帮我你的了一点些下吧呢啊呀再也都很更太成为变换改去掉加调弄个张只辆位条是在上里中边这那它他她们度倍"
+                   "左右间第最删除移抹擦拿掉清消两所有全部棵朵块头匹要想能可以"
+                   "染涂刷裁剪转旋翻镜缩放变不对说颜色")  # verbs the planner reads (染黑, 裁剪), 不对/我是说, 颜色
+
+_GENERATIVE = ("inpaint", "restyle")
+# new content a table knows (placement's nouns, the Chinese words the prompt translator knows) is understood
+_CONTENT_EN = {w for key in V.CONTENT_WORDS for w in key.split()} | {w + "s" for w in V.CONTENT_WORDS if " " not in w}
+_ZH_CONTENT = re.compile("|".join(re.escape(w) for w in sorted(V.ZH_EN, key=len, reverse=True))) if V.ZH_EN else None
+UNREAD_CAP = 0.75  # below CONFIDENT (0.8): a plan with a word no stage read is acted on, not trusted
+_PLACE = re.compile(r"^(?:add|put|place|insert|draw)\b.*\b(?:on|onto|above|over|next to|beside|near|by|out of|from|"
+                    r"under|below)\s+(?:the |his |her |their |its )?([a-z]+)")
+
+
+def confidence(draft: Draft, ins: dict[str, Any], labels: list[str], zh: bool) -> float:
+    """How sure: by how the draft was found, times the share of the clause's words that were read, capped
+    where a construction was only half read."""
+    base = _KIND_SURE.get(draft.kind, 1.0)
+    if ins.get("operation") == "clarify" and draft.kind not in ("chat", "ask"):
+        # Asked back. With every word read, the request names something the picture lacks ("make the horse
+        # white" with no horse): as sure of that as of an edit. With words it could not read, it is sure only
+        # that it could not act, and a model may read more.
+        read = read_share(draft.text, ins, labels) if draft.text else 0.0
+        return base * read if read >= 0.9 else min(base, 0.5)
+    if draft.kind in ("ask", "chat", "history", "picture", "question") or not draft.text:
+        return base
+    share = read_share(draft.text, ins, labels, draft.read)
+    if share < 1.0:  # a word not understood: never sure, however long the request around it
+        share = min(share, UNREAD_CAP)
+    return min(base * share, half_read(draft.text, ins, draft.read, labels))
+
+
+def half_read(text: str, ins: dict[str, Any], read: list[tuple[int, int]], labels: list[str]) -> float:
+    """1.0, or lower when the text holds a construction that no stage consumed."""
+    excl = EXCLUSION_WORDS.search(text)
+    if excl and not any(a <= excl.start() < b for a, b in read) and ins.get("operation") not in ("undo", "redo"):
+        return 0.5  # "turn everything except him gray" planned without the exception
+    if re.search(r"\d{3,}\s*(?:px|pixels?|像素)?\s*(?:x|×|by|乘|\*)\s*\d{3,}", text) and not ins.get("width"):
+        return 0.5  # a size in pixels that became no resize
+    place = _PLACE.search(text)
+    if place and place.group(1) in labels and ins.get("operation") == "inpaint" and \
+            place.group(1) not in (ins.get("targets") or []) and not (ins.get("mask") or {}).get("invert"):
+        return 0.5  # "add smoke coming out of the chimney" painted somewhere else
+    return 1.0
+
+
+def read_share(text: str, ins: dict[str, Any], labels: list[str], read: list[tuple[int, int]] = ()) -> float:
+    """Share of the words of `text` that a table token, a construction (`read` spans) or the grammar accounts
+    for. Words that only reached the plan's prompt are not read unless a table knows them as content ("a hat",
+    咖啡); a number is read when the plan holds it."""
+    toks = tokenize(text, labels)
+    covered = [False] * len(text)
+    for a, b in [(tok.start, tok.end) for tok in toks] + list(read):
+        covered[a:b] = [True] * (b - a)
+    for m in _ZH_CONTENT.finditer(text) if _ZH_CONTENT else ():
+        covered[m.start():m.end()] = [True] * (m.end() - m.start())
+    numbers = {str(v) for k in ("width", "height", "angle", "scale", "count") if ins.get(k) is not None
+               for v in (ins[k], int(ins[k]) if isinstance(ins[k], float) and ins[k].is_integer() else ins[k])}
+    numbers |= set(re.findall(r"\d+", str(ins.get("aspect") or "")))
+    if ins.get("operation") not in _GENERATIVE:
+        numbers |= set(re.findall(r"\d+", str(ins.get("adjust") or "")))
+    words = [(m.start(), m.group(0)) for m in re.finditer(r"[a-z][a-z']*|\d+|[\u3400-\u9fff]", text)]
+    if not words:
+        return 1.0
+    known = 0
+    for start, word in words:
+        if covered[start] or word in _GRAMMAR_EN or word in _GRAMMAR_ZH or word in _CONTENT_EN or (word.isdigit() and (
+                word in numbers or ins.get("operation") in ("adjust", "undo", "redo"))):
+            known += 1
+    return known / len(words)

@@ -1,0 +1,78 @@
+"""Exclusions: "everything except him", "all but the sky", "apart from the car, ...", "除了他以外都…", "除车都…".
+
+The clause is read without the exclusion (on the whole picture), and the plan then acts on the rest of the
+picture: the excluded labels with the mask inverted. The exclusion's words are the construction's own: they
+count as read only when the plan came out inverted (see confidence.py).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .labels import pick_instances, resolve_thing
+from .tokens import Tok
+
+_EN = re.compile(r"(?:\b(?:everything|everyone|everybody|anything|all|the whole (?:thing|picture|photo|image))\s+"
+                 r"(?:else\s+)?(?P<but>but)\b|\b(?:except(?:\s+for)?|other than|apart from|aside from|besides|"
+                 r"excluding|save for|not including|leaving out))\s+")
+_ZH = re.compile(r"除了?(?P<x>[^，,。都]{1,12}?)(?:以外|之外|外)?[，,]?(?:其他|其余|别的|剩下)?(?:的|部分)?(?=都|全|统统|一律)")
+_JOIN = re.compile(r"^(?:\s*(?:,|and|or|&|和|跟|与|、)?\s*(?:the|his|her|their|my|its|this|that)?\s*)$")
+EXCLUSION_WORDS = re.compile(r"\b(?:except|other than|apart from|aside from|besides|excluding|save for|not including|"
+                             r"leaving out)\b|\b(?:everything|everyone|everybody|all) (?:else )?but\b|除了|"
+                             r"(?<![删去消清移解排扫])除(?=[^，,。]{1,12}?(?:以外|之外|外|都))")  # not 删除 (delete)
+
+
+def exclusion(t: str, toks: list[Tok], labels: list[str], zh: bool) -> tuple[list[str], str, tuple[int, int]] | None:
+    """(the excluded labels, the clause without the exclusion, the exclusion's span in `t`), or None when the
+    clause excludes nothing it can name."""
+    m = _ZH.search(t) if zh else _EN.search(t)
+    if not m:
+        return None
+    start = m.end() if not zh else m.start("x")
+    named: list[Tok] = []
+    pos = start
+    for tok in toks:
+        if tok.start < start or tok.cat not in ("thing", "pron"):
+            continue
+        if not _JOIN.match(t[pos:tok.start]):
+            break
+        named.append(tok)
+        pos = tok.end
+    if not named:
+        return None
+    found: list[str] = []
+    for tok in named:
+        got, _inv = resolve_thing("person" if tok.cat == "pron" else tok.value, labels)
+        if len(got) > 1:  # "everyone except the person on the left"
+            got = pick_instances(got, t[tok.start:], labels, None)
+        found += [x for x in got if x not in found]
+    if not found:
+        return None
+    if zh:
+        rest, span = t[:m.start()] + t[m.end():], (m.start(), m.end())
+    else:
+        end = pos
+        tail = re.match(r"\s*(?:on the (?:left|right)|in the (?:middle|center|centre))", t[end:])
+        end += tail.end() if tail else 0
+        cut_from = m.start("but") if m.group("but") else m.start()
+        rest = (t[:cut_from] + t[end:]).strip(" ,")
+        rest = re.sub(r"\s+,", ",", re.sub(r"\s{2,}", " ", rest))
+        span = (m.start(), end)
+    return found, rest.strip(" ,，") or t, span
+
+
+def inverted(ins: dict[str, Any], excluded: list[str]) -> dict[str, Any]:
+    """`ins` (read on the whole picture) acting on everything but `excluded`; other operations stay as read."""
+    op, targets = ins.get("operation"), list(ins.get("targets") or [])
+    if op not in ("adjust", "recolor", "inpaint", "restyle", "remove"):
+        return ins
+    if targets:  # "pixelate everyone but the person on the left": those named less the excluded
+        rest = [x for x in targets if x not in excluded]
+        return {**ins, "targets": rest} if rest and len(rest) < len(targets) else ins
+    if op == "remove":
+        return ins
+    out = {**ins, "targets": list(excluded), "mask": {**(ins.get("mask") or {}), "invert": True}}
+    if op == "restyle":
+        out["operation"] = "inpaint"
+    return out
