@@ -327,3 +327,22 @@ def test_more_after_a_brush_edit_acts_on_the_same_painted_area(app, photo):
     assert (after[~near] == before[~near]).all() and (after[drawn] < before[drawn]).mean() > 0.5
     r = client.post(f"{API}/sessions/{sid}/message", json={"text": "make it black and white"})
     assert "user_mask" not in json.dumps(r.json()["instruction"]), "only a bare follow-up keeps the old mask"
+
+
+def test_the_greeting_offers_only_what_the_backends_here_can_do(settings):
+    """Without a generative backend the greeting does not promise to replace or restyle; with one it does."""
+    from helpers import square_labels
+
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 64), (90, 120, 150)).save(buf, format="PNG")
+
+    def hello(values: dict) -> str:
+        service = EditService(settings.update({"suggestions": False, **values}))
+        sid = service.create_session("me").id
+        service.upload(sid, "me", buf.getvalue(), label_map=square_labels(64))
+        return service.message(sid, "me", "hello").reply
+
+    cpu = hello({"executors": "local"})
+    assert "restyle" not in cpu and "replace" not in cpu and "blur" in cpu
+    gpu = hello({"executors": "webui_api,local", "webui_api_url": "http://127.0.0.1:9"})
+    assert "restyle" in gpu and "replace parts" in gpu

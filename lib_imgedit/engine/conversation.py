@@ -46,12 +46,12 @@ def picture_context(labels: LabelMap, **kw: Any) -> PlanContext:
 
 
 def conversation_context(labels: LabelMap, text: str, messages: list[Message], chain: list[Node], *,
-                         user_mask: bool = False, grounding: bool = False,
+                         user_mask: bool = False, grounding: bool = False, generative: bool = True,
                          image_png: bytes | None = None) -> PlanContext:
     """Everything the planner may use for `text`: `messages` are the session's so far, `chain` the
     current branch from the upload to the current node."""
     edits = [n.instruction for n in chain if n.instruction][-EDITS_KEPT:]
     return picture_context(labels, text=text, history=history_turns(messages),
                            current=chain[-1].instruction if chain else None, edits=edits,
-                           asked=asked_back(messages), user_mask=user_mask, grounding=grounding,
+                           asked=asked_back(messages), user_mask=user_mask, grounding=grounding, generative=generative,
                            image_png=image_png)

@@ -92,6 +92,10 @@ class PlanExecution:
         names = self.core.settings.executor_order + [n for n in ALWAYS if n not in self.core.settings.executor_order]
         return [EXECUTORS[n](self.core.settings, self.core.rules) for n in names if n in EXECUTORS]
 
+    def generative_available(self) -> bool:
+        """Whether a backend that regenerates regions is set up here (what the planner offers depends on it)."""
+        return any(ex.generative and ex.available()[0] for ex in self.executors())
+
     def _serving(self, request: EditRequest, reasons: list[str]) -> Iterator[Executor]:
         """The executors that can serve `request`, in order; why each other one cannot goes to `reasons`."""
         for ex in self.executors():

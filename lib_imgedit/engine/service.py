@@ -289,6 +289,7 @@ class EditService:
         plans still applied on the current branch, a question it asked back, a drawn mask (bounded reads)."""
         return conversation_context(labels, text, self.store.recent_messages(session.id, HISTORY_TURNS),
                                     self._ancestors(session.id, node), user_mask=user_mask, grounding=self.grounding_available(labels),
+                                    generative=self.execution.generative_available(),
                                     image_png=self.blobs.get(node.image))
 
     def _run_turn(self, session: Session, node: Node, labels: LabelMap, text: str, plan: EditPlan,

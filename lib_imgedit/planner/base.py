@@ -29,6 +29,7 @@ class PlanContext:
     asked: str = ""  # the question the assistant asked back in the previous turn, unanswered so far
     user_mask: bool = False  # the user painted a mask with this message: "this"/"here"/"it" is that area (`user_mask`)
     grounding: bool = False  # a grounding segmenter can find a named thing that is not among the labels
+    generative: bool = True  # a backend that regenerates regions (replace, restyle, large removals) can run here
     faces: int = 0  # faces detected in the picture, numbered left to right
     image_png: bytes | None = None  # the current image, for planners that can see
 

@@ -76,8 +76,9 @@ def chat_kind(t: str, zh: bool, toks: list[Tok]) -> str:
     return "pause" if _PAUSE_EN.match(t) and t.strip() else ""
 
 
-def chat_answer(kind: str, labels: list[str], zh: bool) -> dict[str, str]:
-    """A clarify instruction whose question answers `kind` and says what can be done on this picture."""
+def chat_answer(kind: str, labels: list[str], zh: bool, generative: bool = True) -> dict[str, str]:
+    """A clarify instruction whose question answers `kind` and says what can be done on this picture:
+    replacing parts and restyling only where a generative backend can run them (`generative`)."""
     seen = [x for x in dict.fromkeys(labels) if x != "user_mask"]
     names = names_of(seen, zh)[:300]
     if zh:
@@ -85,8 +86,9 @@ def chat_answer(kind: str, labels: list[str], zh: bool) -> dict[str, str]:
                 "about": "我是图片编辑助手：说出你想怎么改，我来修改这张图。",
                 "injection": "这个请求我不能照做，我只会按规则编辑图片。",
                 "question": "我只能编辑图片，不能回答关于图片的问题。", "pause": "不着急。"}.get(kind, "")
-        what = (f"图里有：{names}。" if names else "") + "可以换颜色、去掉东西、替换背景、调亮度、虚化、裁剪、旋转、翻转、缩放或换风格，" \
-            "比如“把背景虚化”。你想改哪里？"
+        can = "换颜色、去掉东西、替换背景、调亮度、虚化、裁剪、旋转、翻转、缩放或换风格" if generative else \
+            "换颜色、去掉小东西、调亮度、虚化、打码、黑白、滤镜、裁剪、旋转、翻转或缩放"
+        what = (f"图里有：{names}。" if names else "") + f"可以{can}，比如“把背景虚化”。你想改哪里？"
         return {"operation": "clarify", "targets": [], "question": head + what}
     head = {"greeting": "Hello! I edit this picture from what you write.", "thanks": "You're welcome!",
             "about": "I'm a photo editor: tell me what to change and I edit the picture.",
@@ -94,9 +96,12 @@ def chat_answer(kind: str, labels: list[str], zh: bool) -> dict[str, str]:
             "question": "I can only edit the picture, not answer questions about it.",
             "pause": "Take your time."}.get(kind, "")
     example = f"“blur the {names_of(seen[-1:], False)}”" if seen else "“make it brighter”"
+    can = ("recolour, remove or replace parts, change the background, adjust brightness or blur, crop, rotate, "
+           "flip, resize or restyle it") if generative else \
+        ("recolour parts, remove small things, adjust brightness, blur, pixelate, turn it black and white, add a "
+         "filter, crop, rotate, flip or resize it")
     what = (f" In this picture I can see: {names}." if names else "") + \
-        " I can recolour, remove or replace parts, change the background, adjust brightness or blur, crop, rotate, " \
-        f"flip, resize or restyle it, e.g. {example}. What would you like to change?"
+        f" I can {can}, e.g. {example}. What would you like to change?"
     return {"operation": "clarify", "targets": [], "question": head + what}
 
 

@@ -63,12 +63,12 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
     toks = tokenize(t, labels)
     kind = chat_kind(t, zh, toks)
     if kind:
-        return [Draft(chat_answer(kind, labels, zh), "chat", t)]
+        return [Draft(chat_answer(kind, labels, zh, ctx.generative), "chat", t)]
     hist = history_op(t, zh, ctx, toks)
     if hist:
         return [Draft(hist, "history", t)]
     if is_question(t, zh, toks):
-        return [Draft(chat_answer("question", labels, zh), "chat", t)]
+        return [Draft(chat_answer("question", labels, zh, ctx.generative), "chat", t)]
     repeated = repeat_plan(t, zh, ctx)
     if repeated:
         return repeated
