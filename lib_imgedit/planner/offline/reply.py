@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...core.describe import describe
+from ...core.describe import area, describe
 from ...core.instruction import PICTURE_OPERATIONS
 from .labels import names_of
 
@@ -43,11 +43,7 @@ def understood(ins: dict[str, Any], zh: bool) -> str:
     targets = ins.get("targets") or []
     if ins.get("operation") in PICTURE_OPERATIONS or ins.get("operation") in ("undo", "redo", "clarify"):
         return ""
-    where = names_of(targets, zh)
-    if (ins.get("mask") or {}).get("invert"):
-        where = f"除{where}以外的部分" if zh else f"everything except the {where}"
-    elif where and not zh:
-        where = f"the {where}"
+    where = area(ins, zh)  # as the reply names it ("the sky", "everything except the hair", 整张图)
     if zh:
         return f"我理解为{where}；如果不是，请说“只改背景”之类。" if not targets else \
             f"我理解为{where}；如果是指整张图，请说“整张图”。"
