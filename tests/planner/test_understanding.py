@@ -99,3 +99,12 @@ def test_new_cases_written_before_the_rules():
             turns.append(not turn_problems(turn, got))
             state.apply(turn["text"], got)
     assert sum(turns) / len(turns) >= 0.95
+
+
+def test_the_sentence_on_an_unsure_reading_names_the_area_as_replies_do():
+    from lib_imgedit.planner.offline.reply import understood
+
+    blur = {"operation": "adjust", "adjust": {"blur": 0.5}}
+    assert understood({**blur, "targets": []}, True).startswith("我理解为整张图；")
+    assert understood({**blur, "targets": ["sky"], "mask": {"invert": True}}, False).startswith(
+        "I took this to mean everything except the sky;")
