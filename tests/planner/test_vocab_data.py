@@ -46,7 +46,7 @@ def test_every_table_is_used_by_the_package() -> None:
     for names in re.findall(r"from \S*vocab import (\([^)]*\)|[^\n]*)", text):
         imported |= set(re.findall(r"\w+", names))
     unused = [key for data in _files().values() for key in data if key != "_about"
-              and key not in imported and not re.search(rf"\b(V|vocab)\.{key}\b", text)]
+              and key not in imported and not re.search(rf"\b(V|vocab)\.{key}\b|\[\"{key}\"\]", text)]  # or read from the file
     assert unused == []
 
 

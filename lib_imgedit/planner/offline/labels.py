@@ -6,6 +6,7 @@ import functools
 import re
 from typing import Any
 
+from ...core.describe import region_name
 from ...core.labels import split_instance
 from .. import vocab as V
 from .positions import pick_faces
@@ -114,19 +115,8 @@ def pick_instances(found: list[str], text: str, labels: list[str], shares: dict[
 
 
 
-def _label_name(label: str, zh: bool) -> str:
-    if label == "user_mask":
-        return "涂抹的区域" if zh else "painted area"
-    base, number = split_instance(label)
-    if number is not None:
-        return f"{_label_name(base, zh)} {number}"
-    if zh:
-        return V.LABEL_ZH.get(label, V.LABEL_ZH.get(norm_label(label).replace(" ", "_"), norm_label(label)))
-    return norm_label(label) or str(label)
-
-
 def names_of(labels: list[str], zh: bool) -> str:
-    names = [_label_name(x, zh) for x in labels]
+    names = [region_name(x, zh) for x in labels]  # as the replies and the tab name them
     if zh:
         return "、".join(names)
     if len(names) <= 1:
