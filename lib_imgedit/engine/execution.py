@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from ..core.config import Settings
+from ..core.describe import region_name
 from ..core.errors import (
     BadRequest,
     ExecutorUnavailable,
@@ -34,7 +35,6 @@ from ..core.progress import ProgressFn
 from ..executors import ALWAYS, EXECUTORS, EditRequest, EditResult, Executor
 from ..executors.geometry import PictureExecutor
 from ..segment.combine import WHOLE_PICTURE_SOURCE
-from .replies import label_name
 from .service_core import ServiceCore
 
 log = logging.getLogger("imgedit")
@@ -274,10 +274,10 @@ def name_picked_area(plan: EditPlan, labels: LabelMap) -> EditPlan:
     picked = picked_labels(labels)
     if not picked:
         return plan
-    names = {zh: ("、" if zh else " and ").join(label_name(p, zh) for p in picked) for zh in (False, True)}
+    names = {zh: ("、" if zh else " and ").join(region_name(p, zh) for p in picked) for zh in (False, True)}
 
     def said(text: str) -> str:
-        return text.replace(label_name(USER_MASK, False), names[False]).replace(label_name(USER_MASK, True), names[True])
+        return text.replace(region_name(USER_MASK, False), names[False]).replace(region_name(USER_MASK, True), names[True])
 
     for step in plan.steps:
         if USER_MASK in step.targets:

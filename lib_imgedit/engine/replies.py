@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.describe import describe_step, joined
-from ..core.describe import region_name as label_name
+from ..core.describe import describe_step, joined, region_name
 from ..core.instruction import EditPlan
 from ..core.labels import LabelMap, percent
 
@@ -14,7 +13,7 @@ def describe_labels(labels: LabelMap, zh: bool) -> str:
     items = labels.summary()
     if not items:
         return "我没有识别出明确的区域，可以对整张图片进行编辑。" if zh else "I found no distinct regions; edits will apply to the whole picture."
-    parts = ("、" if zh else ", ").join(f"{label_name(i['name'], zh)} ({percent(i['share'])})" for i in items)
+    parts = ("、" if zh else ", ").join(f"{region_name(i['name'], zh)} ({percent(i['share'])})" for i in items)
     faces = len(labels.faces)
     if zh:
         extra = f"，共 {faces} 张脸（从左到右编号）" if faces > 1 else ""
