@@ -6,6 +6,9 @@
 - `checked`: the model plans with the offline planner's reading offered as a candidate; a plan that
   contradicts what the request says explicitly (an operation or a label the user named, as the
   confident offline reading shows) is replaced by that reading, with a note.
+In both, an unsure reading goes to the model as a candidate with the words the offline planner did not read
+pointed out, so the model corrects what the rules missed rather than planning from nothing; a model plan that
+leaves out a label the request names and the reading targets (`dropped_named`) gives way to the reading.
 """
 
 from __future__ import annotations
@@ -53,3 +56,20 @@ def contradiction(plan: dict[str, Any], reading: dict[str, Any]) -> str:
         if g_t != w_t and w_op != "clarify":
             return f"{where}it targeted {g_t or 'the whole picture'} where the request names {w_t or 'the whole picture'}"
     return ""
+
+
+def _targets(plan: dict[str, Any]) -> set[str]:
+    return {t for step in plan_steps(plan) for t in step.get("targets") or []}
+
+
+def dropped_named(plan: dict[str, Any], reading: Any) -> str:
+    """Why `plan` (the model's) goes against the words of the request that an unsure `reading` did read: it
+    leaves out a label the request names in so many words and the reading edits, or asks back about it.
+    "" when it does not (the model is free to change everything else)."""
+    named = [t for t in getattr(reading, "named", []) if t in _targets(reading.instruction)]
+    if not named:
+        return ""
+    if any(step.get("operation") == "clarify" for step in plan_steps(plan)):
+        return f"it asked back although the request names {named}"
+    missing = [t for t in named if t not in _targets(plan)]
+    return f"it left out {missing}, which the request names" if missing else ""
