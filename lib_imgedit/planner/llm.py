@@ -36,7 +36,7 @@ from ..core.lang import is_zh
 from .base import PlanContext, Planner, PlanResult
 from .examples import example_bank
 from .extract import NoInstruction, extract_instruction
-from .modes import MODES, confident, contradiction, dropped_named
+from .modes import MODES, added_steps, confident, contradiction, dropped_named
 from .profiles import ModelProfile
 from .templates import Template, load_template, placeholder_names, render
 
@@ -166,8 +166,8 @@ def planning_messages(template: Template, ctx: PlanContext, rules: dict[str, Any
         request += ("\nA rule-based reading of this request (use it if it is right, correct it if not): "
                     + json.dumps(candidate, ensure_ascii=False))
     if unread:
-        request += ("\nWords a rule-based reader did not understand (plan what they ask for): "
-                    + ", ".join(json.dumps(w, ensure_ascii=False) for w in unread))
+        request += ("\nWords a rule-based reader did not understand: " + ", ".join(json.dumps(w, ensure_ascii=False) for w in unread)
+                    + " (the edit must cover what they mean)")
     messages.append({"role": "user", "content": user_content(request, ctx.image_png if with_image else None)})
     return messages
 
@@ -294,6 +294,8 @@ class LLMPlanner(Planner):
                 return self._fallback(ctx, f"{exc}; used the offline planner", attempt, reading)
             last = problem
             plan, problem = self.check(reply, ctx, problem)
+            if plan is not None and not problem:
+                problem = added_steps(plan, reading)
             if not problem and plan is not None:
                 # a repair is a visible step: one note naming what had to be corrected
                 notes = [f"{self.name} corrected its plan after: {_short(last, 160)}"] if attempt > 1 else []

@@ -8,7 +8,8 @@
   confident offline reading shows) is replaced by that reading, with a note.
 In both, an unsure reading goes to the model as a candidate with the words the offline planner did not read
 pointed out, so the model corrects what the rules missed rather than planning from nothing; a model plan that
-leaves out a label the request names and the reading targets (`dropped_named`) gives way to the reading.
+leaves out a label the request names and the reading targets (`dropped_named`) gives way to the reading, and
+several steps for a request of one clause (`added_steps`) go back to the model as an error.
 """
 
 from __future__ import annotations
@@ -73,3 +74,14 @@ def dropped_named(plan: dict[str, Any], reading: Any) -> str:
         return f"it asked back although the request names {named}"
     missing = [t for t in named if t not in _targets(plan)]
     return f"it left out {missing}, which the request names" if missing else ""
+
+
+def added_steps(plan: dict[str, Any], reading: Any) -> str:
+    """Why `plan` is no answer to a request of one clause that an unsure `reading` read as one edit: it has
+    several steps (a small model shown a reading keeps it and adds a step for each word it was pointed to).
+    "" otherwise; a sure reading is checked by `contradiction`."""
+    if reading is None or confident(reading) or getattr(reading, "clauses", 0) != 1 or len(plan_steps(reading.instruction)) != 1:
+        return ""
+    n = len(plan_steps(plan))
+    return (f"the request asks for one edit, not {n}: answer with one JSON instruction (the rule-based reading "
+            "or its correction), not steps") if n > 1 else ""

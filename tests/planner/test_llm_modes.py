@@ -251,7 +251,7 @@ def test_an_unsure_reading_reaches_the_model_with_the_words_it_did_not_read(chat
     sent = chat.requests[0].body["messages"][-1]["content"]
     candidate = {k: v for k, v in reading.instruction.items() if k != "reply"}
     assert "rule-based reading" in sent and json.dumps(candidate, ensure_ascii=False) in sent
-    assert '"reply"' not in sent and 'did not understand (plan what they ask for): "sparkle"' in sent
+    assert '"reply"' not in sent and 'did not understand: "sparkle"' in sent
 
 
 def test_an_unsure_question_is_no_candidate_but_its_unread_words_are_pointed_out(chat, make_profile):
@@ -303,3 +303,24 @@ def test_the_candidate_changes_only_the_last_message():
     plain = planning_messages(template, context, RULES, examples=2)
     offered = planning_messages(template, context, RULES, examples=2, candidate=RED, unread=["sparkle"])
     assert offered[:-1] == plain[:-1] and offered[-1]["content"].startswith(plain[-1]["content"])
+
+
+def test_steps_added_to_an_unsure_reading_of_one_clause_go_back_to_the_model(chat, make_profile):
+    """'add a small boat on the sea' is one clause: a model that keeps the reading and bolts on a resize for the
+    word 'small' is told the request asks for one edit, and its one instruction is taken."""
+    context = PlanContext(text="add a small boat on the sea", labels=BEACH)
+    reading = OFFLINE.plan(context)
+    assert reading.confidence < 0.8 and reading.clauses == 1
+    bare = {k: v for k, v in reading.instruction.items() if k != "reply"}
+    one = {"operation": "inpaint", "targets": ["sea"], "prompt": "a small boat on the sea"}
+    chat.add(json.dumps({"steps": [bare, {"operation": "resize", "width": 1024, "height": 768}]})).add(json.dumps(one))
+    result = LLMPlanner(make_profile(mode="offline-first"), RULES, OFFLINE).plan(context)
+    assert result.instruction == one and result.attempts == 2 and "asks for one edit, not 2" in result.notes[0]
+    assert "asks for one edit" in chat.requests[1].body["messages"][-1]["content"]
+
+
+def test_several_steps_for_several_clauses_are_taken(chat, make_profile):
+    context = PlanContext(text="add a small boat on the sea and crop it square", labels=BEACH)
+    two = {"steps": [{"operation": "inpaint", "targets": ["sea"], "prompt": "a small boat"}, {"operation": "crop", "aspect": "1:1"}]}
+    chat.add(json.dumps(two))
+    assert LLMPlanner(make_profile(mode="checked"), RULES, OFFLINE).plan(context).instruction == two
