@@ -36,7 +36,8 @@ from ..core.lang import is_zh
 from .base import PlanContext, Planner, PlanResult
 from .examples import example_bank
 from .extract import NoInstruction, extract_instruction
-from .modes import MODES, added_steps, confident, contradiction, dropped_named
+from .modes import MODES, added_steps, against_reading, confident, contradiction
+from .offline.confidence import prompt_unread
 from .profiles import ModelProfile
 from .templates import Template, load_template, placeholder_names, render
 
@@ -315,7 +316,7 @@ class LLMPlanner(Planner):
         if reading is None:
             return result
         why = contradiction(result.instruction, reading.instruction) if confident(reading) else \
-            dropped_named(result.instruction, reading)
+            against_reading(result.instruction, reading)
         if not why:
             return result
         log.info("%s: %s: %s", self.name, self.mode, why)
@@ -332,12 +333,13 @@ class LLMPlanner(Planner):
 
 def _candidate(reading: PlanResult | None) -> tuple[dict[str, Any] | None, list[str]]:
     """What the model gets of the offline reading: the plan (without its reply, which is for the user), unless
-    it is an unsure question (the rules understood nothing to correct), and the words it did not read."""
+    it is an unsure guess (a question, or a prompt made of the words it could not read: nothing was understood
+    to correct), and the words it did not read."""
     if reading is None:
         return None, []
     sure = confident(reading)
     unread = [] if sure else list(reading.unread)
-    if not sure and any(s.get("operation") == "clarify" for s in plan_steps(reading.instruction)):
+    if not sure and any(s.get("operation") == "clarify" or prompt_unread(s, unread) for s in plan_steps(reading.instruction)):
         return None, unread
     plan = reading.instruction
     if "steps" in plan:

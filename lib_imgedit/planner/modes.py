@@ -7,9 +7,10 @@
   contradicts what the request says explicitly (an operation or a label the user named, as the
   confident offline reading shows) is replaced by that reading, with a note.
 In both, an unsure reading goes to the model as a candidate with the words the offline planner did not read
-pointed out, so the model corrects what the rules missed rather than planning from nothing; a model plan that
-leaves out a label the request names and the reading targets (`dropped_named`) gives way to the reading, and
-several steps for a request of one clause (`added_steps`) go back to the model as an error.
+pointed out (a guess, a question or a prompt of nothing but those words, goes without the candidate), so the
+model corrects what the rules missed rather than planning from nothing. A model plan that asks back where the
+reading acts, or leaves out a label the request names and the reading targets (`against_reading`), gives way to
+the reading; several steps for a request of one clause (`added_steps`) go back to the model as an error.
 """
 
 from __future__ import annotations
@@ -63,15 +64,15 @@ def _targets(plan: dict[str, Any]) -> set[str]:
     return {t for step in plan_steps(plan) for t in step.get("targets") or []}
 
 
-def dropped_named(plan: dict[str, Any], reading: Any) -> str:
-    """Why `plan` (the model's) goes against the words of the request that an unsure `reading` did read: it
-    leaves out a label the request names in so many words and the reading edits, or asks back about it.
-    "" when it does not (the model is free to change everything else)."""
+def against_reading(plan: dict[str, Any], reading: Any) -> str:
+    """Why `plan` (the model's) goes against an unsure `reading` where it should not: it asks back where the
+    reading acts (a question corrects nothing; the unsure reading's reply already says what it understood and
+    offers the other reading), or it leaves out a label the request names in so many words and the reading
+    edits. "" when it does not (the model is free to change everything else)."""
+    asks = any(step.get("operation") == "clarify" for step in plan_steps(plan))
+    if asks and not any(step.get("operation") == "clarify" for step in plan_steps(reading.instruction)):
+        return "it asked back where the request can be read"
     named = [t for t in getattr(reading, "named", []) if t in _targets(reading.instruction)]
-    if not named:
-        return ""
-    if any(step.get("operation") == "clarify" for step in plan_steps(plan)):
-        return f"it asked back although the request names {named}"
     missing = [t for t in named if t not in _targets(plan)]
     return f"it left out {missing}, which the request names" if missing else ""
 

@@ -239,30 +239,33 @@ BEACH = ["sky", "sea", "sand", "person", "umbrella"]
 
 @pytest.mark.parametrize("mode", ["offline-first", "checked"])
 def test_an_unsure_reading_reaches_the_model_with_the_words_it_did_not_read(chat, make_profile, mode):
-    """'add some sparkle to the whole photo': the offline planner reads all but 'sparkle'; the model gets its
-    reading to correct (without the reply, which is for the user) and is pointed to that word."""
-    context = PlanContext(text="add some sparkle to the whole photo", labels=LABELS)
+    """'give the picture a dreamy glow': the offline planner reads all but 'glow'; the model gets its reading to
+    correct (without the reply, which is for the user) and is pointed to that word."""
+    context = PlanContext(text="give the picture a dreamy glow", labels=LABELS)
     reading = OFFLINE.plan(context)
-    assert reading.confidence < 0.8 and reading.unread == ["sparkle"]
-    right = {"operation": "restyle", "prompt": "sparkling glitter, shimmering highlights"}
+    assert reading.confidence < 0.8 and reading.unread == ["glow"]
+    right = {"operation": "restyle", "prompt": "dreamy soft glow, hazy light"}
     chat.add(json.dumps(right))
     result = LLMPlanner(make_profile(mode=mode), RULES, OFFLINE).plan(context)
     assert result.planner == "scripted" and result.instruction == right and not result.notes
     sent = chat.requests[0].body["messages"][-1]["content"]
     candidate = {k: v for k, v in reading.instruction.items() if k != "reply"}
     assert "rule-based reading" in sent and json.dumps(candidate, ensure_ascii=False) in sent
-    assert '"reply"' not in sent and 'did not understand: "sparkle"' in sent
+    assert '"reply"' not in sent and 'did not understand: "glow"' in sent
 
 
-def test_an_unsure_question_is_no_candidate_but_its_unread_words_are_pointed_out(chat, make_profile):
-    context = PlanContext(text="change the aspect ratio to 9:16", labels=BEACH)
-    reading = OFFLINE.plan(context)
-    assert reading.instruction["operation"] == "clarify" and reading.confidence < 0.8
+@pytest.mark.parametrize("text, labels, unread", [
+    ("change the aspect ratio to 9:16", BEACH, '"aspect", "ratio", "9", "16"'),  # a question
+    ("add some sparkle to the whole photo", LABELS, '"sparkle"'),  # a prompt of nothing but the unread word
+])
+def test_an_unsure_guess_is_no_candidate_but_its_unread_words_are_pointed_out(chat, make_profile, text, labels, unread):
+    context = PlanContext(text=text, labels=labels)
+    assert OFFLINE.plan(context).confidence < 0.8
     crop = {"operation": "crop", "aspect": "9:16"}
     chat.add(json.dumps(crop))
     assert LLMPlanner(make_profile(mode="offline-first"), RULES, OFFLINE).plan(context).instruction == crop
     sent = chat.requests[0].body["messages"][-1]["content"]
-    assert "A rule-based reading" not in sent and '"aspect", "ratio", "9", "16"' in sent
+    assert "A rule-based reading" not in sent and f"did not understand: {unread}" in sent
 
 
 @pytest.mark.parametrize("mode", ["offline-first", "checked"])
@@ -284,7 +287,7 @@ def test_a_model_plan_that_keeps_the_named_label_and_fixes_the_rest_is_taken(cha
     chat.add(json.dumps(both)).add(json.dumps({"operation": "clarify", "question": "Which person?"}))
     assert LLMPlanner(make_profile(mode="offline-first"), RULES, OFFLINE).plan(context).instruction == both
     asked = LLMPlanner(make_profile(mode="offline-first"), RULES, OFFLINE).plan(context)
-    assert asked.planner == "offline" and "asked back although the request names ['person']" in asked.notes[0]
+    assert asked.planner == "offline" and "asked back where the request can be read" in asked.notes[0]
 
 
 def test_what_the_offline_planner_did_not_read_and_the_labels_named():

@@ -123,6 +123,15 @@ def unread_words(text: str, ins: dict[str, Any], labels: list[str], read: list[t
     return out
 
 
+def prompt_unread(ins: dict[str, Any], unread: list[str]) -> bool:
+    """Whether a generative plan's prompt is nothing but words no stage read ("改成正方形" -> a restyle with the
+    prompt 正方形): the operation was a guess, not a reading of those words."""
+    if ins.get("operation") not in _GENERATIVE or not unread:
+        return False
+    said = {w for _, w in _words(str(ins.get("prompt") or "").lower()) if w not in _GRAMMAR_EN and w not in _GRAMMAR_ZH}
+    return bool(said) and said <= {w for _, w in _words(" ".join(unread))}
+
+
 def named_labels(text: str, labels: list[str]) -> list[str]:
     """The picture's labels that words of `text` name ("the person", 草地 for `grass`): what the request says
     explicitly, whatever else in it was not read."""
