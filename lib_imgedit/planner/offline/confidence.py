@@ -93,12 +93,24 @@ def read_share(text: str, ins: dict[str, Any], labels: list[str], read: list[tup
     for. Words that only reached the plan's prompt are not read unless a table knows them as content ("a hat",
     咖啡); a number is read when the plan holds it."""
     words = _words(text)
-    return 1.0 - len(unread_words(text, ins, labels, read)) / len(words) if words else 1.0
+    return 1.0 - len(_unread(text, ins, labels, read)) / len(words) if words else 1.0
 
 
 def unread_words(text: str, ins: dict[str, Any], labels: list[str], read: list[tuple[int, int]] = ()) -> list[str]:
-    """The words of `text` no stage read (what `read_share` counts against the plan), in order: what a model
-    is pointed to when it checks an unsure reading."""
+    """The words of `text` no stage read (what `read_share` counts against the plan), in order, Chinese characters
+    side by side as one word (正方形): what a model is pointed to when it checks an unsure reading."""
+    out: list[str] = []
+    end = -1
+    for start, word in _unread(text, ins, labels, read):
+        if start == end and _CJK.match(word) and out and _CJK.match(out[-1][-1]):
+            out[-1] += word
+        else:
+            out.append(word)
+        end = start + len(word)
+    return out
+
+
+def _unread(text: str, ins: dict[str, Any], labels: list[str], read: list[tuple[int, int]]) -> list[tuple[int, str]]:
     toks = tokenize(text, labels)
     covered = [False] * len(text)
     for a, b in [(tok.start, tok.end) for tok in toks] + list(read):
@@ -110,17 +122,9 @@ def unread_words(text: str, ins: dict[str, Any], labels: list[str], read: list[t
     numbers |= set(re.findall(r"\d+", str(ins.get("aspect") or "")))
     if ins.get("operation") not in _GENERATIVE:
         numbers |= set(re.findall(r"\d+", str(ins.get("adjust") or "")))
-    out: list[str] = []
-    end = -1
-    for start, word in _words(text):
-        if not (covered[start] or word in _GRAMMAR_EN or word in _GRAMMAR_ZH or word in _CONTENT_EN or (word.isdigit() and (
-                word in numbers or ins.get("operation") in ("adjust", "undo", "redo")))):
-            if start == end and _CJK.match(word) and out and _CJK.match(out[-1][-1]):
-                out[-1] += word  # Chinese characters side by side are one word (正方形)
-            else:
-                out.append(word)
-            end = start + len(word)
-    return out
+    return [(start, word) for start, word in _words(text) if not (
+        covered[start] or word in _GRAMMAR_EN or word in _GRAMMAR_ZH or word in _CONTENT_EN
+        or (word.isdigit() and (word in numbers or ins.get("operation") in ("adjust", "undo", "redo"))))]
 
 
 def prompt_unread(ins: dict[str, Any], unread: list[str]) -> bool:
