@@ -6,7 +6,8 @@ One plan:
 1. the prompt: the template's system prompt (operations, labels with shares, faces, the current
    instruction, the JSON schema), its few-shot examples and the most similar solved requests from the
    example bank (`examples.py`), this session's earlier turns, the request (with the downscaled
-   picture for a vision profile; in `offline-first` and `checked` with an unsure offline reading as a candidate and the words it did not read;
+   picture for a vision profile; in `offline-first` and `checked` with the offline reading as a
+   candidate and, when it is unsure, the words it did not read);
 2. one request; the `openai` client retries 429 (honouring Retry-After), 5xx, timeouts and refused
    connections `max_retries` times with backoff; JSON mode, a tool call or streaming as the profile says;
 3. the plan is extracted from the reply (`extract`) and validated against the rules and labels;
@@ -150,7 +151,8 @@ def planning_messages(template: Template, ctx: PlanContext, rules: dict[str, Any
     brings: the system prompt (rules, operations, schema, then the session's labels), the template's
     examples, then the `examples` most similar solved requests from the bank, the session's turns, and the
     request with the current image's instruction (with `candidate`, a reading the model may take or
-    correct, and `unread`, the words that reading did not understand). Within a session everything up to the bank's examples is the same text turn after turn."""
+    correct, and `unread`, the words that reading did not understand). Within a session everything up to the
+    bank's examples is the same text turn after turn."""
     values = prompt_values(ctx, rules)
     messages: list[dict[str, Any]] = [{"role": "system", "content": render(template.system, values)}]
     shots = [(ex.labels, ex.user, ex.assistant) for ex in template.examples]
@@ -167,8 +169,8 @@ def planning_messages(template: Template, ctx: PlanContext, rules: dict[str, Any
         request += ("\nA rule-based reading of this request (use it if it is right, correct it if not): "
                     + json.dumps(candidate, ensure_ascii=False))
     if unread:
-        request += ("\nWords a rule-based reader did not understand: " + ", ".join(json.dumps(w, ensure_ascii=False) for w in unread)
-                    + " (the edit must cover what they mean)")
+        words = ", ".join(json.dumps(w, ensure_ascii=False) for w in unread)
+        request += f"\nWords a rule-based reader did not understand: {words} (the edit must cover what they mean)"
     messages.append({"role": "user", "content": user_content(request, ctx.image_png if with_image else None)})
     return messages
 
@@ -312,7 +314,7 @@ class LLMPlanner(Planner):
 
     def _checked(self, result: PlanResult, reading: PlanResult | None) -> PlanResult:
         """The model's plan unless it contradicts the request's explicit words: in `checked` mode what a sure
-        reading says, in both `checked` and `offline-first` the labels an unsure reading found named."""
+        reading says, in both `checked` and `offline-first` what an unsure reading did read (`against_reading`)."""
         if reading is None:
             return result
         why = contradiction(result.instruction, reading.instruction) if confident(reading) else \
@@ -339,7 +341,8 @@ def _candidate(reading: PlanResult | None) -> tuple[dict[str, Any] | None, list[
         return None, []
     sure = confident(reading)
     unread = [] if sure else list(reading.unread)
-    if not sure and any(s.get("operation") == "clarify" or prompt_unread(s, unread) for s in plan_steps(reading.instruction)):
+    steps = plan_steps(reading.instruction)
+    if not sure and any(s.get("operation") == "clarify" or prompt_unread(s, unread) for s in steps):
         return None, unread
     plan = reading.instruction
     if "steps" in plan:

@@ -81,7 +81,9 @@ def added_steps(plan: dict[str, Any], reading: Any) -> str:
     """Why `plan` is no answer to a request of one clause that an unsure `reading` read as one edit: it has
     several steps (a small model shown a reading keeps it and adds a step for each word it was pointed to).
     "" otherwise; a sure reading is checked by `contradiction`."""
-    if reading is None or confident(reading) or getattr(reading, "clauses", 0) != 1 or len(plan_steps(reading.instruction)) != 1:
+    if reading is None or confident(reading) or getattr(reading, "clauses", 0) != 1:
+        return ""
+    if len(plan_steps(reading.instruction)) != 1:
         return ""
     n = len(plan_steps(plan))
     return (f"the request asks for one edit, not {n}: answer with one JSON instruction (the rule-based reading "
