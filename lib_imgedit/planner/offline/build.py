@@ -84,4 +84,6 @@ def _single(rules: dict[str, Any], draft: Draft, ctx: PlanContext, labels: list[
 
 
 def _unread(draft: Draft, ins: dict[str, Any], labels: list[str]) -> list[str]:
-    return unread_words(draft.text, ins, labels, draft.read) if draft.text and draft.kind not in ("chat", "history") else []
+    """The words confidence() counted against the draft (none for the kinds it takes whole, as a geometry reading)."""
+    counted = draft.text and draft.kind not in ("chat", "history", "picture", "question")
+    return unread_words(draft.text, ins, labels, draft.read) if counted else []
