@@ -119,8 +119,18 @@ def run_single(planner: Planner, name: str, offline: Planner, rules: dict[str, A
         started = time.perf_counter()
         got, result = plan(planner, offline, rules, context(case))
         seconds = time.perf_counter() - started
-        tally.add(score_case(case, got), result, name, seconds, confident(offline.plan(context(case))))
+        reading = offline.plan(context(case))
+        ok = score_case(case, got)
+        tally.add(ok, result, name, seconds, confident(reading))
+        if SHOW and name != "offline":  # what the model made of it next to the offline reading (not the answer)
+            print(f"    {'right' if ok else 'WRONG'} {case['instruction']!r}: offline {reading.confidence} "
+                  f"{_bare(reading.instruction)} unread {reading.unread} -> {result.planner} {_bare(got)} "
+                  f"{result.notes} {seconds:.0f} s", file=sys.stderr, flush=True)
     return tally.row()
+
+
+def _bare(plan: dict[str, Any]) -> str:
+    return json.dumps({k: v for k, v in plan.items() if k not in ("reply", "question")}, ensure_ascii=False)
 
 
 class PromptMeter:
@@ -143,6 +153,7 @@ class PromptMeter:
 
 
 METER = PromptMeter(None)
+SHOW = False  # --show
 
 
 def run_dialogues(planner: Planner, name: str, offline: Planner, rules: dict[str, Any],
@@ -230,7 +241,10 @@ def main() -> None:
     parser.add_argument("--template", default="compact", help="template for the local model")
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--sets", default="dev set,own cases,conversations", help="which sets the model profiles plan")
+    parser.add_argument("--show", action="store_true", help="print each model plan next to the offline reading")
     args = parser.parse_args()
+    global SHOW
+    SHOW = args.show
 
     rules = load_rules()
     settings = load_settings(args.data_dir)

@@ -42,6 +42,9 @@ class PlanResult:
     notes: list[str] = field(default_factory=list)  # visible steps: repairs, retries, fallbacks
     confidence: float | None = None  # the offline planner's: 1.0 read every word, near 0 guessed
     options: list[dict[str, Any]] = field(default_factory=list)  # close other readings, as suggestions {text, instruction}
+    unread: list[str] = field(default_factory=list)  # the offline planner's: words of the request no stage read
+    named: list[str] = field(default_factory=list)  # the offline planner's: labels the request names in so many words
+    clauses: int = 0  # the offline planner's: how many edits the request's clauses ask for (0: not counted)
 
 
 class Planner:

@@ -6,7 +6,8 @@ One plan:
 1. the prompt: the template's system prompt (operations, labels with shares, faces, the current
    instruction, the JSON schema), its few-shot examples and the most similar solved requests from the
    example bank (`examples.py`), this session's earlier turns, the request (with the downscaled
-   picture for a vision profile; in `checked` mode with the offline reading as a candidate);
+   picture for a vision profile; in `offline-first` and `checked` with the offline reading as a
+   candidate and, when it is unsure, the words it did not read);
 2. one request; the `openai` client retries 429 (honouring Retry-After), 5xx, timeouts and refused
    connections `max_retries` times with backoff; JSON mode, a tool call or streaming as the profile says;
 3. the plan is extracted from the reply (`extract`) and validated against the rules and labels;
@@ -31,12 +32,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.errors import ImgEditError, InvalidInstruction
-from ..core.instruction import build_plan_schema, build_schema, validate_plan
+from ..core.instruction import build_plan_schema, build_schema, plan_steps, validate_plan
 from ..core.lang import is_zh
 from .base import PlanContext, Planner, PlanResult
 from .examples import example_bank
 from .extract import NoInstruction, extract_instruction
-from .modes import MODES, confident, contradiction
+from .modes import MODES, added_steps, against_reading, confident, contradiction
+from .offline.confidence import prompt_unread
 from .profiles import ModelProfile
 from .templates import Template, load_template, placeholder_names, render
 
@@ -144,12 +146,13 @@ def history_messages(ctx: PlanContext) -> list[dict[str, Any]]:
 
 def planning_messages(template: Template, ctx: PlanContext, rules: dict[str, Any], with_image: bool = False,
                       examples: int = 0, data_dir: str | None = None,
-                      candidate: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+                      candidate: dict[str, Any] | None = None, unread: list[str] | None = None) -> list[dict[str, Any]]:
     """The chat for one plan, ordered for a server's prefix cache from what never changes to what each turn
     brings: the system prompt (rules, operations, schema, then the session's labels), the template's
     examples, then the `examples` most similar solved requests from the bank, the session's turns, and the
     request with the current image's instruction (with `candidate`, a reading the model may take or
-    correct). Within a session everything up to the bank's examples is the same text turn after turn."""
+    correct, and `unread`, the words that reading did not understand). Within a session everything up to the
+    bank's examples is the same text turn after turn."""
     values = prompt_values(ctx, rules)
     messages: list[dict[str, Any]] = [{"role": "system", "content": render(template.system, values)}]
     shots = [(ex.labels, ex.user, ex.assistant) for ex in template.examples]
@@ -165,6 +168,9 @@ def planning_messages(template: Template, ctx: PlanContext, rules: dict[str, Any
     if candidate is not None:
         request += ("\nA rule-based reading of this request (use it if it is right, correct it if not): "
                     + json.dumps(candidate, ensure_ascii=False))
+    if unread:
+        words = ", ".join(json.dumps(w, ensure_ascii=False) for w in unread)
+        request += f"\nWords a rule-based reader did not understand: {words} (the edit must cover what they mean)"
     messages.append({"role": "user", "content": user_content(request, ctx.image_png if with_image else None)})
     return messages
 
@@ -278,9 +284,9 @@ class LLMPlanner(Planner):
             template = self.template()
         except (ImgEditError, ValueError) as exc:
             return self._fallback(ctx, f"{self.name}: template problem ({getattr(exc, 'message', exc)})", 0, reading)
-        candidate = reading.instruction if self.mode == "checked" and reading is not None else None
+        candidate, unread = _candidate(reading)
         messages = planning_messages(template, ctx, self.rules, self.profile.vision, self.profile.examples,
-                                     self.data_dir, candidate)
+                                     self.data_dir, candidate, unread)
         schema = answer_schema(self.rules, ctx.labels, one_of=self.profile.json_mode == "object+schema")
         problem = last = ""
         for attempt in range(1, MAX_REPAIRS + 2):
@@ -291,6 +297,8 @@ class LLMPlanner(Planner):
                 return self._fallback(ctx, f"{exc}; used the offline planner", attempt, reading)
             last = problem
             plan, problem = self.check(reply, ctx, problem)
+            if plan is not None and not problem:
+                problem = added_steps(plan, reading)
             if not problem and plan is not None:
                 # a repair is a visible step: one note naming what had to be corrected
                 notes = [f"{self.name} corrected its plan after: {_short(last, 160)}"] if attempt > 1 else []
@@ -305,13 +313,15 @@ class LLMPlanner(Planner):
                               "used the offline planner", MAX_REPAIRS + 1, reading)
 
     def _checked(self, result: PlanResult, reading: PlanResult | None) -> PlanResult:
-        """In `checked` mode, the model's plan unless it contradicts the request's explicit words."""
-        if self.mode != "checked" or not confident(reading):
+        """The model's plan unless it contradicts the request's explicit words: in `checked` mode what a sure
+        reading says, in both `checked` and `offline-first` what an unsure reading did read (`against_reading`)."""
+        if reading is None:
             return result
-        why = contradiction(result.instruction, reading.instruction)
+        why = contradiction(result.instruction, reading.instruction) if confident(reading) else \
+            against_reading(result.instruction, reading)
         if not why:
             return result
-        log.info("%s: checked: %s", self.name, why)
+        log.info("%s: %s: %s", self.name, self.mode, why)
         reading.attempts += result.attempts
         reading.notes = [f"{self.name}'s plan was replaced: {why}"] + reading.notes
         return reading
@@ -321,6 +331,23 @@ class LLMPlanner(Planner):
         result.attempts += attempts
         result.notes = [note] + result.notes
         return result
+
+
+def _candidate(reading: PlanResult | None) -> tuple[dict[str, Any] | None, list[str]]:
+    """What the model gets of the offline reading: the plan (without its reply, which is for the user), unless
+    it is an unsure guess (a question, or a prompt made of the words it could not read: nothing was understood
+    to correct), and the words it did not read."""
+    if reading is None:
+        return None, []
+    sure = confident(reading)
+    unread = [] if sure else list(reading.unread)
+    steps = plan_steps(reading.instruction)
+    if not sure and any(s.get("operation") == "clarify" or prompt_unread(s, unread) for s in steps):
+        return None, unread
+    plan = reading.instruction
+    if "steps" in plan:
+        return {"steps": [{k: v for k, v in s.items() if k != "reply"} for s in plan["steps"]]}, unread
+    return {k: v for k, v in plan.items() if k != "reply"}, unread
 
 
 def _bad_clarify(plan: dict[str, Any], labels: list[str], problem: str) -> str:

@@ -6,6 +6,11 @@
 - `checked`: the model plans with the offline planner's reading offered as a candidate; a plan that
   contradicts what the request says explicitly (an operation or a label the user named, as the
   confident offline reading shows) is replaced by that reading, with a note.
+In both, an unsure reading goes to the model as a candidate with the words the offline planner did not read
+pointed out (a guess, a question or a prompt of nothing but those words, goes without the candidate), so the
+model corrects what the rules missed rather than planning from nothing. A model plan that asks back where the
+reading acts, or leaves out a label the request names and the reading targets (`against_reading`), gives way to
+the reading; several steps for a request of one clause (`added_steps`) go back to the model as an error.
 """
 
 from __future__ import annotations
@@ -53,3 +58,33 @@ def contradiction(plan: dict[str, Any], reading: dict[str, Any]) -> str:
         if g_t != w_t and w_op != "clarify":
             return f"{where}it targeted {g_t or 'the whole picture'} where the request names {w_t or 'the whole picture'}"
     return ""
+
+
+def _targets(plan: dict[str, Any]) -> set[str]:
+    return {t for step in plan_steps(plan) for t in step.get("targets") or []}
+
+
+def against_reading(plan: dict[str, Any], reading: Any) -> str:
+    """Why `plan` (the model's) goes against an unsure `reading` where it should not: it asks back where the
+    reading acts (a question corrects nothing; the unsure reading's reply already says what it understood and
+    offers the other reading), or it leaves out a label the request names in so many words and the reading
+    edits. "" when it does not (the model is free to change everything else)."""
+    asks = any(step.get("operation") == "clarify" for step in plan_steps(plan))
+    if asks and not any(step.get("operation") == "clarify" for step in plan_steps(reading.instruction)):
+        return "it asked back where the request can be read"
+    named = [t for t in getattr(reading, "named", []) if t in _targets(reading.instruction)]
+    missing = [t for t in named if t not in _targets(plan)]
+    return f"it left out {missing}, which the request names" if missing else ""
+
+
+def added_steps(plan: dict[str, Any], reading: Any) -> str:
+    """Why `plan` is no answer to a request of one clause that an unsure `reading` read as one edit: it has
+    several steps (a small model shown a reading keeps it and adds a step for each word it was pointed to).
+    "" otherwise; a sure reading is checked by `contradiction`."""
+    if reading is None or confident(reading) or getattr(reading, "clauses", 0) != 1:
+        return ""
+    if len(plan_steps(reading.instruction)) != 1:
+        return ""
+    n = len(plan_steps(plan))
+    return (f"the request asks for one edit, not {n}: answer with one JSON instruction (the rule-based reading "
+            "or its correction), not steps") if n > 1 else ""

@@ -231,3 +231,99 @@ def test_the_issue_s_sure_mistakes_now_reach_the_model(chat, make_profile, mode)
     result = LLMPlanner(make_profile(mode=mode), RULES, OFFLINE).plan(context)
     assert len(chat.requests) == 1 and result.planner == "scripted" and result.instruction["prompt"] == right["prompt"]
     assert not result.notes
+
+
+# -- an unsure reading as the model's candidate ---------------------------------------------------
+BEACH = ["sky", "sea", "sand", "person", "umbrella"]
+
+
+@pytest.mark.parametrize("mode", ["offline-first", "checked"])
+def test_an_unsure_reading_reaches_the_model_with_the_words_it_did_not_read(chat, make_profile, mode):
+    """'give the picture a dreamy glow': the offline planner reads all but 'glow'; the model gets its reading to
+    correct (without the reply, which is for the user) and is pointed to that word."""
+    context = PlanContext(text="give the picture a dreamy glow", labels=LABELS)
+    reading = OFFLINE.plan(context)
+    assert reading.confidence < 0.8 and reading.unread == ["glow"]
+    right = {"operation": "restyle", "prompt": "dreamy soft glow, hazy light"}
+    chat.add(json.dumps(right))
+    result = LLMPlanner(make_profile(mode=mode), RULES, OFFLINE).plan(context)
+    assert result.planner == "scripted" and result.instruction == right and not result.notes
+    sent = chat.requests[0].body["messages"][-1]["content"]
+    candidate = {k: v for k, v in reading.instruction.items() if k != "reply"}
+    assert "rule-based reading" in sent and json.dumps(candidate, ensure_ascii=False) in sent
+    assert '"reply"' not in sent and 'did not understand: "glow"' in sent
+
+
+@pytest.mark.parametrize("text, labels, unread", [
+    ("change the aspect ratio to 9:16", BEACH, '"aspect", "ratio", "9", "16"'),  # a question
+    ("add some sparkle to the whole photo", LABELS, '"sparkle"'),  # a prompt of nothing but the unread word
+])
+def test_an_unsure_guess_is_no_candidate_but_its_unread_words_are_pointed_out(chat, make_profile, text, labels, unread):
+    context = PlanContext(text=text, labels=labels)
+    assert OFFLINE.plan(context).confidence < 0.8
+    crop = {"operation": "crop", "aspect": "9:16"}
+    chat.add(json.dumps(crop))
+    assert LLMPlanner(make_profile(mode="offline-first"), RULES, OFFLINE).plan(context).instruction == crop
+    sent = chat.requests[0].body["messages"][-1]["content"]
+    assert "A rule-based reading" not in sent and f"did not understand: {unread}" in sent
+
+
+@pytest.mark.parametrize("mode", ["offline-first", "checked"])
+def test_a_model_plan_that_drops_a_named_label_gives_way_to_the_unsure_reading(chat, make_profile, mode):
+    """'remove the person on the beach' (no label for 'beach'): the reading removes the person it read; a model
+    that removes the sand instead leaves out what the request names, so the reading stays, with a note."""
+    context = PlanContext(text="remove the person on the beach", labels=BEACH)
+    reading = OFFLINE.plan(context)
+    assert reading.confidence < 0.8 and reading.named == ["person"] and reading.instruction["targets"] == ["person"]
+    chat.add(json.dumps({"operation": "remove", "targets": ["sand"]}))
+    result = LLMPlanner(make_profile(mode=mode), RULES, OFFLINE).plan(context)
+    assert result.planner == "offline" and result.instruction["targets"] == ["person"]
+    assert len(result.notes) == 1 and "left out ['person'], which the request names" in result.notes[0]
+
+
+def test_a_model_plan_that_keeps_the_named_label_and_fixes_the_rest_is_taken(chat, make_profile):
+    context = PlanContext(text="remove the person on the beach", labels=BEACH)
+    both = {"operation": "remove", "targets": ["person", "sand"]}
+    chat.add(json.dumps(both)).add(json.dumps({"operation": "clarify", "question": "Which person?"}))
+    assert LLMPlanner(make_profile(mode="offline-first"), RULES, OFFLINE).plan(context).instruction == both
+    asked = LLMPlanner(make_profile(mode="offline-first"), RULES, OFFLINE).plan(context)
+    assert asked.planner == "offline" and "asked back where the request can be read" in asked.notes[0]
+
+
+def test_what_the_offline_planner_did_not_read_and_the_labels_named():
+    zh = OFFLINE.plan(PlanContext(text="在烟囱上加一些烟", labels=["sky", "house", "roof", "chimney", "grass"]))
+    assert "烟囱" in zh.unread, "Chinese characters side by side are one word"
+    green = OFFLINE.plan(PlanContext(text="把草地变得更绿", labels=["sky", "house", "grass"]))
+    assert green.named == ["grass"]
+    sure = OFFLINE.plan(PlanContext(text="make her hair red", labels=LABELS))
+    assert sure.confidence >= 0.8 and sure.unread == [] and sure.named == ["hair"]
+
+
+def test_the_candidate_changes_only_the_last_message():
+    """The reading and its unread words come with the request, after everything a session keeps (prefix cache)."""
+    template = load_template("compact")
+    context = PlanContext(text="add some sparkle to the whole photo", labels=LABELS)
+    plain = planning_messages(template, context, RULES, examples=2)
+    offered = planning_messages(template, context, RULES, examples=2, candidate=RED, unread=["sparkle"])
+    assert offered[:-1] == plain[:-1] and offered[-1]["content"].startswith(plain[-1]["content"])
+
+
+def test_steps_added_to_an_unsure_reading_of_one_clause_go_back_to_the_model(chat, make_profile):
+    """'add a small boat on the sea' is one clause: a model that keeps the reading and bolts on a resize for the
+    word 'small' is told the request asks for one edit, and its one instruction is taken."""
+    context = PlanContext(text="add a small boat on the sea", labels=BEACH)
+    reading = OFFLINE.plan(context)
+    assert reading.confidence < 0.8 and reading.clauses == 1
+    bare = {k: v for k, v in reading.instruction.items() if k != "reply"}
+    one = {"operation": "inpaint", "targets": ["sea"], "prompt": "a small boat on the sea"}
+    chat.add(json.dumps({"steps": [bare, {"operation": "resize", "width": 1024, "height": 768}]})).add(json.dumps(one))
+    result = LLMPlanner(make_profile(mode="offline-first"), RULES, OFFLINE).plan(context)
+    assert result.instruction == one and result.attempts == 2 and "asks for one edit, not 2" in result.notes[0]
+    assert "asks for one edit" in chat.requests[1].body["messages"][-1]["content"]
+
+
+def test_several_steps_for_several_clauses_are_taken(chat, make_profile):
+    context = PlanContext(text="add a small boat on the sea and crop it square", labels=BEACH)
+    two = {"steps": [{"operation": "inpaint", "targets": ["sea"], "prompt": "a small boat"}, {"operation": "crop", "aspect": "1:1"}]}
+    chat.add(json.dumps(two))
+    assert LLMPlanner(make_profile(mode="checked"), RULES, OFFLINE).plan(context).instruction == two

@@ -9,7 +9,7 @@ from typing import Any
 from ...core.instruction import MAX_STEPS, SOLO_OPERATIONS
 from ..base import PlanContext, PlanResult
 from ..modes import CONFIDENT
-from .confidence import confidence
+from .confidence import confidence, named_labels, unread_words
 from .draft import Draft
 from .finish import finish
 from .reply import clarify, other_readings, understood
@@ -43,7 +43,9 @@ def build_result(rules: dict[str, Any], drafts: list[Draft], ctx: PlanContext, l
     sure *= (len(edits) / len(drafts)) ** 0.5  # clauses left out make it less sure
     reply = ("；" if zh else "; ").join(s.get("reply", "").rstrip("。.") for s in steps if s.get("reply"))
     plan = {"steps": steps, "reply": (reply + ("。" if zh else "."))[:int(rules.get("text", {}).get("reply_max_chars", 500))]}
-    return PlanResult(instruction=plan, planner=name, notes=notes, confidence=round(sure, 2))
+    unread = list(dict.fromkeys(w for d, s in zip(edits, steps, strict=True) for w in _unread(d, s, labels)))
+    return PlanResult(instruction=plan, planner=name, notes=notes, confidence=round(sure, 2), unread=unread,
+                      named=named_labels(ctx.text.lower(), labels))
 
 
 def _merged(edits: list[Draft]) -> list[Draft]:
@@ -77,4 +79,11 @@ def _single(rules: dict[str, Any], draft: Draft, ctx: PlanContext, labels: list[
     if note and ins.get("reply"):  # acting without being sure: say what was understood, offer the other reading
         ins["reply"] = f"{ins['reply']} {note}"[:int(rules.get("text", {}).get("reply_max_chars", 500))]
         options = other_readings(ins, labels, zh)
-    return PlanResult(instruction=ins, planner=name, notes=notes, confidence=round(sure, 2), options=options)
+    return PlanResult(instruction=ins, planner=name, notes=notes, confidence=round(sure, 2), options=options,
+                      unread=_unread(draft, ins, labels), named=named_labels(ctx.text.lower(), labels))
+
+
+def _unread(draft: Draft, ins: dict[str, Any], labels: list[str]) -> list[str]:
+    """The words confidence() counted against the draft (none for the kinds it takes whole, as a geometry reading)."""
+    counted = draft.text and draft.kind not in ("chat", "history", "picture", "question")
+    return unread_words(draft.text, ins, labels, draft.read) if counted else []

@@ -50,6 +50,7 @@ _GENERATIVE = ("inpaint", "restyle")
 # new content a table knows (placement's nouns, the Chinese words the prompt translator knows) is understood
 _CONTENT_EN = {w for key in V.CONTENT_WORDS for w in key.split()} | {w + "s" for w in V.CONTENT_WORDS if " " not in w}
 _ZH_CONTENT = re.compile("|".join(re.escape(w) for w in sorted(V.ZH_EN, key=len, reverse=True))) if V.ZH_EN else None
+_CJK = re.compile(r"[\u3400-\u9fff]")
 UNREAD_CAP = 0.75  # below CONFIDENT (0.8): a plan with a word no stage read is acted on, not trusted
 _PLACE = re.compile(r"^(?:add|put|place|insert|draw)\b.*\b(?:on|onto|above|over|next to|beside|near|by|out of|from|"
                     r"under|below)\s+(?:the |his |her |their |its )?([a-z]+)")
@@ -91,6 +92,25 @@ def read_share(text: str, ins: dict[str, Any], labels: list[str], read: list[tup
     """Share of the words of `text` that a table token, a construction (`read` spans) or the grammar accounts
     for. Words that only reached the plan's prompt are not read unless a table knows them as content ("a hat",
     咖啡); a number is read when the plan holds it."""
+    words = _words(text)
+    return 1.0 - len(_unread(text, ins, labels, read)) / len(words) if words else 1.0
+
+
+def unread_words(text: str, ins: dict[str, Any], labels: list[str], read: list[tuple[int, int]] = ()) -> list[str]:
+    """The words of `text` no stage read (what `read_share` counts against the plan), in order, Chinese characters
+    side by side as one word (正方形): what a model is pointed to when it checks an unsure reading."""
+    out: list[str] = []
+    end = -1
+    for start, word in _unread(text, ins, labels, read):
+        if start == end and _CJK.match(word) and out and _CJK.match(out[-1][-1]):
+            out[-1] += word
+        else:
+            out.append(word)
+        end = start + len(word)
+    return out
+
+
+def _unread(text: str, ins: dict[str, Any], labels: list[str], read: list[tuple[int, int]]) -> list[tuple[int, str]]:
     toks = tokenize(text, labels)
     covered = [False] * len(text)
     for a, b in [(tok.start, tok.end) for tok in toks] + list(read):
@@ -102,12 +122,32 @@ def read_share(text: str, ins: dict[str, Any], labels: list[str], read: list[tup
     numbers |= set(re.findall(r"\d+", str(ins.get("aspect") or "")))
     if ins.get("operation") not in _GENERATIVE:
         numbers |= set(re.findall(r"\d+", str(ins.get("adjust") or "")))
-    words = [(m.start(), m.group(0)) for m in re.finditer(r"[a-z][a-z']*|\d+|[\u3400-\u9fff]", text)]
-    if not words:
-        return 1.0
-    known = 0
-    for start, word in words:
-        if covered[start] or word in _GRAMMAR_EN or word in _GRAMMAR_ZH or word in _CONTENT_EN or (word.isdigit() and (
-                word in numbers or ins.get("operation") in ("adjust", "undo", "redo"))):
-            known += 1
-    return known / len(words)
+    return [(start, word) for start, word in _words(text) if not (
+        covered[start] or word in _GRAMMAR_EN or word in _GRAMMAR_ZH or word in _CONTENT_EN
+        or (word.isdigit() and (word in numbers or ins.get("operation") in ("adjust", "undo", "redo"))))]
+
+
+def prompt_unread(ins: dict[str, Any], unread: list[str]) -> bool:
+    """Whether a generative plan's prompt is nothing but words no stage read ("改成正方形" -> a restyle with the
+    prompt 正方形): the operation was a guess, not a reading of those words."""
+    if ins.get("operation") not in _GENERATIVE or not unread:
+        return False
+    said = {w for _, w in _words(str(ins.get("prompt") or "").lower()) if w not in _GRAMMAR_EN and w not in _GRAMMAR_ZH}
+    return bool(said) and said <= {w for _, w in _words(" ".join(unread))}
+
+
+def named_labels(text: str, labels: list[str]) -> list[str]:
+    """The picture's labels that words of `text` name ("the person", 草地 for `grass`): what the request says
+    explicitly, whatever else in it was not read."""
+    out: list[str] = []
+    for tok in tokenize(text, labels):
+        value = tok.cats.get("thing")
+        names = value[1] if isinstance(value, tuple) and len(value) == 2 else value
+        for name in [names] if isinstance(names, str) else list(names or []):
+            if name in labels and name not in out:
+                out.append(name)
+    return out
+
+
+def _words(text: str) -> list[tuple[int, str]]:
+    return [(m.start(), m.group(0)) for m in re.finditer(r"[a-z][a-z']*|\d+|[\u3400-\u9fff]", text)]

@@ -52,7 +52,9 @@ class OfflinePlanner(Planner):
         except Exception as exc:  # a bug here must never reach the user as a crash
             notes.append(f"offline planner error: {type(exc).__name__}: {exc}")
             drafts = [Draft(clarify(labels, zh, ""), "ask")]
-        return build_result(self.rules, drafts, ctx, labels, zh, notes, self.name)
+        result = build_result(self.rules, drafts, ctx, labels, zh, notes, self.name)
+        result.clauses = len(drafts)
+        return result
 
 
 def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh: bool) -> list[Draft]:
