@@ -259,3 +259,12 @@ def test_the_model_hub_address_setting_is_where_models_come_from(hub, settings):
     mirrored = settings.update({"hf_endpoint": hub.endpoint})
     path = models.ensure(entry(), None, mirrored)
     assert path.read_bytes() == CONTENT and hub.requests > 0
+
+
+def test_the_models_list_names_the_hub_it_downloads_from(settings, monkeypatch):
+    from lib_imgedit.models.listing import format_list, model_list
+
+    monkeypatch.delenv("HF_ENDPOINT", raising=False)
+    assert "Hub: https://huggingface.co " in format_list(model_list(settings), settings)
+    mirrored = settings.update({"hf_endpoint": "https://mirror.example"})
+    assert "Hub: https://mirror.example (" in format_list(model_list(mirrored), mirrored)

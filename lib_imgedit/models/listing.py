@@ -11,6 +11,7 @@ import os
 from typing import Any
 
 from ..core.config import Settings
+from ..core.lang import setting_name
 from .catalog import catalog
 from .download import MARKER, _read_marker, is_offline, models_dir
 
@@ -43,10 +44,15 @@ def model_list(settings: Settings | None = None) -> list[dict[str, Any]]:
     return rows
 
 
+def hub_address(settings: Settings | None = None) -> str:
+    """Where downloads go: the setting's mirror, else huggingface_hub's own HF_ENDPOINT, else the hub."""
+    return (settings.hf_endpoint if settings else "") or os.environ.get("HF_ENDPOINT") or "https://huggingface.co"
+
+
 def format_list(rows: list[dict[str, Any]], settings: Settings | None = None) -> str:
     """The rows as text for a terminal."""
     out = [f"Models folder: {models_dir(settings)}" + ("  (downloads off)" if is_offline(settings) else ""),
-           f"Hub: {os.environ.get('HF_ENDPOINT') or 'https://huggingface.co'} (set HF_ENDPOINT for a mirror)", ""]
+           f"Hub: {hub_address(settings)} (set HF_ENDPOINT for a mirror, or “{setting_name('hf_endpoint')}” in Settings)", ""]
     for r in rows:
         state = "verified" if r["verified"] else "present, not checked" if r["present"] else "missing"
         use = "" if r["used"] else "  [not used: Only models that allow commercial use is on]"
