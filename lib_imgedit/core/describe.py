@@ -90,6 +90,10 @@ def amounts(adjust: dict[str, Any], lang: str | bool = "en") -> str:
 def colour_name(color: str, lang: str | bool = "en") -> str:
     if not _is_zh(lang):
         return color
+    tone = color.split(" ", 1)
+    if len(tone) == 2 and tone[0] in ("light", "dark"):  # "light ginger" -> 浅姜黄
+        return ("浅" if tone[0] == "light" else "深") + colour_name(tone[1], True).removeprefix("浅").removeprefix("深")
+    color = {"grey": "gray"}.get(color, color)
     return next((k for k, v in CHINESE_COLORS.items() if v == color and len(k) > 1), color)
 
 

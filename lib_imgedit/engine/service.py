@@ -172,7 +172,8 @@ class EditService:
                 self._keep_failed(session, node, self.store.new_message(session.id, "user", text, node=node.id), exc)
                 raise
             result.notes += named.notes
-            return self._run_turn(session, node, named.labels, text, plan, result, mask_png, progress, named.choices)
+            choices = named.choices or result.options  # a question back names its answers (two close readings)
+            return self._run_turn(session, node, named.labels, text, plan, result, mask_png, progress, choices)
 
     def planning_context(self, session_id: str, client: str, text: str, mask_png: bytes | None = None) -> PlanContext:
         """What the planner would see for `text` as the session's next message (nothing is stored)."""

@@ -255,7 +255,7 @@ def test_an_unsure_reading_reaches_the_model_with_the_words_it_did_not_read(chat
 
 
 @pytest.mark.parametrize("text, labels, unread", [
-    ("change the aspect ratio to 9:16", BEACH, '"aspect", "ratio", "9", "16"'),  # a question
+    ("reframe it for a phone wallpaper", BEACH, '"reframe"'),  # a question
     ("add some sparkle to the whole photo", LABELS, '"sparkle"'),  # a prompt of nothing but the unread word
 ])
 def test_an_unsure_guess_is_no_candidate_but_its_unread_words_are_pointed_out(chat, make_profile, text, labels, unread):
@@ -291,8 +291,8 @@ def test_a_model_plan_that_keeps_the_named_label_and_fixes_the_rest_is_taken(cha
 
 
 def test_what_the_offline_planner_did_not_read_and_the_labels_named():
-    zh = OFFLINE.plan(PlanContext(text="在烟囱上加一些烟", labels=["sky", "house", "roof", "chimney", "grass"]))
-    assert "烟囱" in zh.unread, "Chinese characters side by side are one word"
+    zh = OFFLINE.plan(PlanContext(text="在风向标上加一些烟", labels=["sky", "house", "roof", "chimney", "grass"]))
+    assert "向标" in zh.unread, "Chinese characters side by side are one word"
     green = OFFLINE.plan(PlanContext(text="把草地变得更绿", labels=["sky", "house", "grass"]))
     assert green.named == ["grass"]
     sure = OFFLINE.plan(PlanContext(text="make her hair red", labels=LABELS))

@@ -19,7 +19,7 @@ from typing import Any
 
 from .. import vocab as V
 from .draft import Draft
-from .exclude import EXCLUSION_WORDS
+from .exclude import EXCLUSION_WORDS, inverted
 from .tokens import FUNCTION_WORDS, tokenize
 
 # how sure a draft is by how it was found, before unread words count against it
@@ -44,7 +44,7 @@ _GRAMMAR_ZH = {ch for phrase in V.MORE_ZH + V.LESS_ZH + V.AGAIN_ZH + V.ALSO_ZH +
                for ch in phrase}  # direction words (降低, 提高) are read by the amount, not the tables
 _GRAMMAR_ZH |= set("把将给让请帮我你的了一点些下吧呢啊呀再也都很更太成为变换改去掉加调弄个张只辆位条是在上里中边这那它他她们度倍"
                    "左右间第最删除移抹擦拿掉清消两所有全部棵朵块头匹要想能可以"
-                   "染涂刷裁剪转旋翻镜缩放变不对说颜色")  # verbs the planner reads (染黑, 裁剪), 不对/我是说, 颜色
+                   "染涂刷裁剪转旋翻镜缩放变不对说颜色旁面附近周围方")  # verbs the planner reads (染黑, 裁剪), 不对/我是说, 颜色
 
 _GENERATIVE = ("inpaint", "restyle")
 # new content a table knows (placement's nouns, the Chinese words the prompt translator knows) is understood
@@ -52,6 +52,9 @@ _CONTENT_EN = {w for key in V.CONTENT_WORDS for w in key.split()} | {w + "s" for
 _ZH_CONTENT = re.compile("|".join(re.escape(w) for w in sorted(V.ZH_EN, key=len, reverse=True))) if V.ZH_EN else None
 _CJK = re.compile(r"[\u3400-\u9fff]")
 UNREAD_CAP = 0.75  # below CONFIDENT (0.8): a plan with a word no stage read is acted on, not trusted
+_SIZE = re.compile(r"(\d{3,})\s*(?:px|pixels?|像素)?\s*(?:x|×|by|乘|\*)\s*(\d{3,})")
+_PLACE_ZH = re.compile(r"在([^，,。在]{1,8}?)的?(?:上面|上方|上|旁边|边上|旁|下面|下方|下|里面|里|前面|前|后面|后|周围|附近|中间)"
+                       r"[^，,。]{0,4}?(?:加|放|添|画|插|摆)")
 _PLACE = re.compile(r"^(?:add|put|place|insert|draw)\b.*\b(?:on|onto|above|over|next to|beside|near|by|out of|from|"
                     r"under|below)\s+(?:the |his |her |their |its )?([a-z]+)")
 
@@ -71,21 +74,29 @@ def confidence(draft: Draft, ins: dict[str, Any], labels: list[str], zh: bool) -
     share = read_share(draft.text, ins, labels, draft.read)
     if share < 1.0:  # a word not understood: never sure, however long the request around it
         share = min(share, UNREAD_CAP)
-    return min(base * share, half_read(draft.text, ins, draft.read, labels))
+    return min(base * share, half_read(draft.text, ins, draft.read, labels)[0])
 
 
-def half_read(text: str, ins: dict[str, Any], read: list[tuple[int, int]], labels: list[str]) -> float:
-    """1.0, or lower when the text holds a construction that no stage consumed."""
+def half_read(text: str, ins: dict[str, Any], read: list[tuple[int, int]], labels: list[str]) -> tuple[float, dict[str, Any] | None]:
+    """1.0, or lower when the text holds a construction that no stage consumed; with the reading that
+    construction asks for, when it can be made (`readings.py` offers it next to the plan)."""
     excl = EXCLUSION_WORDS.search(text)
     if excl and not any(a <= excl.start() < b for a, b in read) and ins.get("operation") not in ("undo", "redo"):
-        return 0.5  # "turn everything except him gray" planned without the exception
-    if re.search(r"\d{3,}\s*(?:px|pixels?|像素)?\s*(?:x|×|by|乘|\*)\s*\d{3,}", text) and not ins.get("width"):
-        return 0.5  # a size in pixels that became no resize
-    place = _PLACE.search(text)
-    if place and place.group(1) in labels and ins.get("operation") == "inpaint" and \
-            place.group(1) not in (ins.get("targets") or []) and not (ins.get("mask") or {}).get("invert"):
-        return 0.5  # "add smoke coming out of the chimney" painted somewhere else
-    return 1.0
+        # "turn everything except him gray" planned without the exception: the opposite region is as likely
+        if ins.get("targets") and ins.get("operation") in ("adjust", "recolor", "inpaint") and \
+                not (ins.get("mask") or {}).get("invert"):
+            return 0.5, {**ins, "mask": {**(ins.get("mask") or {}), "invert": True}}
+        after = named_labels(text[excl.end():], labels)
+        return 0.5, (inverted(ins, after[:1]) if after and not ins.get("targets") else None)
+    size = _SIZE.search(text)
+    if size and not ins.get("width"):  # a size in pixels that became no resize
+        return 0.5, {"operation": "resize", "width": int(size.group(1)), "height": int(size.group(2))}
+    place = _PLACE.search(text) or _PLACE_ZH.search(text)
+    if place and ins.get("operation") == "inpaint" and not (ins.get("mask") or {}).get("invert"):
+        named = named_labels(place.group(1), labels)
+        if not set(named) & set(ins.get("targets") or []):  # "add smoke coming out of the chimney" painted elsewhere
+            return 0.5, ({**ins, "targets": named[:1]} if named else None)
+    return 1.0, None
 
 
 def read_share(text: str, ins: dict[str, Any], labels: list[str], read: list[tuple[int, int]] = ()) -> float:

@@ -21,7 +21,7 @@ from .select import (
     placement,
     pronoun_target,
     select_targets,
-    shaded_recolor,
+    shaded_draft,
 )
 from .tokens import Tok
 from .words import SAME_AS_BEFORE, classify, first_color, leftover, only_reference_words, region_color, vague
@@ -113,9 +113,9 @@ def decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: li
         if not adj:
             return None
         sel = comparative_region(sel, t, zh, ctx, adj)
-        shaded = shaded_recolor(sel, ctx, adj)
+        shaded = shaded_draft(sel, ctx, adj, t, labels)
         if shaded:
-            return Draft(shaded, "shade")
+            return shaded
         return Draft(adjust_ins(adj, sel, labels))
     if cls == "color":
         color = first_color(content_toks)
@@ -163,7 +163,8 @@ def plan_add(t: str, p: Parsed, content: str, content_toks: list[Tok], cls: str,
         return Draft({"operation": "restyle", "targets": [], "prompt": content_prompt(content, zh, None, "add", content_toks)})
     targets: list[str] = []
     invert = False
-    near = p.prep in _NEAR_PREPS and loc.labels and not loc.pronoun_only and not loc.invert
+    zh_near = zh and p.loc is not None and not p.loc_inside and not re.match(r"的?(?:前|后)", t[p.loc[1]:])  # 狗旁边
+    near = (p.prep in _NEAR_PREPS or zh_near) and loc.labels and not loc.pronoun_only and not loc.invert
     if loc.labels and (p.loc_inside or near) and not loc.pronoun_only:
         targets, invert = loc.labels, loc.invert
     elif p.prep in ("behind", "in front of") or (zh and p.loc and not p.loc_inside and "后" in t):

@@ -12,6 +12,7 @@ class Draft:
     kind: str = ""  # how it was found: "ask" (nothing to act on), "chat" (not an edit), "reference", "loose" ...
     text: str = ""  # the clause it was read from
     read: list[tuple[int, int]] = field(default_factory=list)  # spans of `text` a construction consumed (confidence.py)
+    alt: dict[str, Any] | None = None  # another reading about as likely as `ins` (readings.py asks between them)
 
 
 @dataclass

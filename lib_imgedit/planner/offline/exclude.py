@@ -16,19 +16,28 @@ from .tokens import Tok
 _EN = re.compile(r"(?:\b(?:everything|everyone|everybody|anything|all|the whole (?:thing|picture|photo|image))\s+"
                  r"(?:else\s+)?(?P<but>but)\b|\b(?:except(?:\s+for)?|other than|apart from|aside from|besides|"
                  r"excluding|save for|not including|leaving out))\s+")
+_EN_BUT_NOT = re.compile(r"\b(?:everything|everyone|everybody|all)\b[^,.;]*?\b(?P<but>but)\s+not\s+")  # "all gray but not him"
 _ZH = re.compile(r"除了?(?P<x>[^，,。都]{1,12}?)(?:以外|之外|外)?[，,]?(?:其他|其余|别的|剩下)?(?:的|部分)?(?=都|全|统统|一律)")
 _JOIN = re.compile(r"^(?:\s*(?:,|and|or|&|和|跟|与|、)?\s*(?:the|his|her|their|my|its|this|that)?\s*)$")
 EXCLUSION_WORDS = re.compile(r"\b(?:except|other than|apart from|aside from|besides|excluding|save for|not including|"
-                             r"leaving out)\b|\b(?:everything|everyone|everybody|all) (?:else )?but\b|除了|"
+                             r"leaving out)\b|\b(?:everything|everyone|everybody|all) (?:else )?but\b|除了|" +
+                             _EN_BUT_NOT.pattern + "|"
                              r"(?<![删去消清移解排扫])除(?=[^，,。]{1,12}?(?:以外|之外|外|都))")  # not 删除 (delete)
 
 
 def exclusion(t: str, toks: list[Tok], labels: list[str], zh: bool) -> tuple[list[str], str, tuple[int, int]] | None:
     """(the excluded labels, the clause without the exclusion, the exclusion's span in `t`), or None when the
     clause excludes nothing it can name."""
-    m = _ZH.search(t) if zh else _EN.search(t)
-    if not m:
-        return None
+    for pattern in (_ZH,) if zh else (_EN, _EN_BUT_NOT):
+        m = pattern.search(t)
+        found = _excluded(t, m, toks, labels, zh) if m else None
+        if found:
+            return found
+    return None
+
+
+def _excluded(t: str, m: re.Match[str], toks: list[Tok], labels: list[str], zh: bool
+              ) -> tuple[list[str], str, tuple[int, int]] | None:
     start = m.end() if not zh else m.start("x")
     named: list[Tok] = []
     pos = start

@@ -21,7 +21,7 @@ from .parse import EN_REMOVE, ZH_REMOVE, Parsed
 from .positions import pick_faces
 from .prompts import content_prompt, style_prompt
 from .reply import clarify
-from .select import comparative_region, pronoun_target, select_targets, shaded_recolor
+from .select import comparative_region, pronoun_target, select_targets, shaded_draft
 from .tokens import Tok, word_re
 from .words import first_color, head_things, leftover, place_phrase, swap_sides
 
@@ -171,9 +171,9 @@ def loose(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str], zh:
             if sel.pronoun_only and not sel.labels:
                 sel.labels, _ = resolve_thing("person", labels)
             sel = comparative_region(sel, t, zh, ctx, adj)
-            shaded = shaded_recolor(sel, ctx, adj)
+            shaded = shaded_draft(sel, ctx, adj, t, labels)
             if shaded:
-                return Draft(shaded, "shade")
+                return shaded
             return Draft(adjust_ins(adj, sel, labels))
     if cats & {"style", "scene"} and not (cats & {"color"} and sel.labels):
         if sel.unresolved:

@@ -60,6 +60,9 @@ def _crop(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None:
         return {"operation": "crop", "targets": [], "aspect": _ratio(shape.group(1))}
     if _BARE_SHAPE.match(t) and _ratio(t):  # "widescreen please", "portrait 4:5 for instagram", "16:9"
         return {"operation": "crop", "targets": [], "aspect": _ratio(t)}
+    stated = re.search(r"\b(?:aspect(?: ratio)?|ratio|format|orientation)\b", t) or re.search(r"(?:改|变|换|弄|调|做)成|比例|画幅", t)
+    if stated and _ratio(t) and not any(x.cat in ("thing", "color", "style", "scene") for x in toks):
+        return {"operation": "crop", "targets": [], "aspect": _ratio(t)}  # "change the aspect ratio to 9:16", 改成正方形
     zoom = re.search(r"\bzoom (?:in )?(?:on|to|into)\b", t)
     en = zoom or re.search(r"\b(?:crop|recrop)\b(?!\s+(?:out|off|away)\b)", t) or (
         re.search(r"\b(?:cut|trim)\b", t) and re.search(r"\b(?:image|picture|photo|it)\b", t) and _ratio(t))

@@ -92,6 +92,21 @@ def last_instruction(ctx: PlanContext) -> dict[str, Any] | None:
     return None
 
 
+def referent(ctx: PlanContext) -> dict[str, Any] | None:
+    """What "it" and "instead" point back to: the last edit of the current image, or right after an undo, the
+    edit it took back ("censor the car", "undo", "remove it instead": the car)."""
+    return last_instruction(ctx) or undone_instruction(ctx)
+
+
+def undone_instruction(ctx: PlanContext) -> dict[str, Any] | None:
+    """The edit that the last plan, a single undo, took back (None after anything else)."""
+    plans = [plan_steps(h.instruction) for h in ctx.history if isinstance(h.instruction, dict)]
+    if len(plans) < 2 or [s.get("operation") for s in plans[-1]] != ["undo"] or int(plans[-1][0].get("count") or 1) != 1:
+        return None
+    edits = [s for s in plans[-2] if s.get("operation") not in (None, "undo", "redo", "clarify")]
+    return edits[-1] if edits else None
+
+
 def pending_clarify(ctx: PlanContext) -> str | None:
     """The user request that the question in `ctx.asked` answered, when the assistant asked one back."""
     if not ctx.asked:

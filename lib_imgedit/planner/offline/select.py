@@ -10,8 +10,8 @@ from ...core.labels import clean_label, split_instance
 from ...core.lang import CJK
 from .. import vocab as V
 from ..base import PlanContext
-from .draft import Selection
-from .history import last_instruction
+from .draft import Draft, Selection, adjust_ins
+from .history import last_instruction, referent
 from .labels import instances, pick_instances, resolve_thing, singular
 from .parse import HELD_BY, ZH_POSITION, Parsed, toks_in
 from .prompts import translate
@@ -208,7 +208,7 @@ def pronoun_target(sel: Selection, cls: str, content: str, content_toks: list[To
 
 def just_edited(ctx: PlanContext, t: str) -> list[str]:
     """'make them blue' / 'remove it' / '把它去掉' right after an edit of some regions: those regions."""
-    cur = last_instruction(ctx)
+    cur = referent(ctx)
     if not cur or not cur.get("targets") or (cur.get("mask") or {}).get("invert") or \
             not re.search(r"\b(?:them|it|those|these)\b|它|它们", t):
         return []
@@ -223,7 +223,7 @@ def current_region(sel: Selection, cls: str, target_toks: list[Tok], labels: lis
     explicit_whole = any(x.cat == "whole" for x in target_toks)
     if explicit_whole or (target_toks and not all(x.cat == "it" for x in target_toks)):
         return sel
-    cur = last_instruction(ctx)
+    cur = referent(ctx)
     if not cur or not cur.get("targets"):
         return sel
     family = {"color": ("recolor", "inpaint"), "content": ("inpaint",), "material": ("inpaint", "recolor")}[cls]
@@ -243,9 +243,7 @@ def comparative_region(sel: Selection, t: str, zh: bool, ctx: PlanContext, adj: 
     if not cur or not cur.get("targets"):
         return sel
     bare = len(t.split()) <= 3 and not re.search(r"\bthe\b|的", t)  # "a bit darker", not "double the saturation"
-    rgb = parse_color(str(cur.get("color") or "")) if cur.get("operation") == "recolor" else None
-    if rgb and adj.get("brightness", 0) > 0 and re.search(r"bright|亮", t) and \
-            0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2] >= 150:
+    if recolour_tone(cur, adj, t) == "light":
         return sel  # "make the hair blonde" then "a bit brighter": the picture's brightness (blonde is light already)
     if cur.get("operation") in ("recolor", "inpaint") and not sel.whole and not sel.pronoun and bare and \
             set(adj) <= {"brightness", "contrast", "saturation", "warmth"}:
@@ -271,6 +269,26 @@ def comparative_region(sel: Selection, t: str, zh: bool, ctx: PlanContext, adj: 
 
 
 
+def recolour_tone(cur: dict[str, Any], adj: dict[str, Any], t: str) -> str:
+    """For "brighter" right after a recolour, how light the new colour is: "light" (blonde, yellow: the picture
+    is meant), "dark" (black, navy, red: a lighter shade of it is meant), "mid" (grey, ginger, green: either,
+    asked back), or "" when the request is no such follow-up."""
+    rgb = parse_color(str(cur.get("color") or "")) if cur.get("operation") == "recolor" else None
+    if not rgb or adj.get("brightness", 0) <= 0 or not re.search(r"bright|亮", t):
+        return ""
+    luma = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]
+    return "light" if luma >= 150 else "dark" if luma < 100 else "mid"
+
+
+def shaded_draft(sel: Selection, ctx: PlanContext, adj: dict[str, Any], t: str, labels: list[str]) -> Draft | None:
+    """`shaded_recolor` as a draft; after a mid-tone colour the picture's brightness is as likely a reading."""
+    shaded = shaded_recolor(sel, ctx, adj)
+    if not shaded:
+        return None
+    mid = recolour_tone(last_instruction(ctx) or {}, adj, t) == "mid"
+    return Draft(shaded, "shade", alt=adjust_ins(adj, Selection(), labels) if mid else None)
+
+
 def shaded_recolor(sel: Selection, ctx: PlanContext, adj: dict[str, Any]) -> dict[str, Any] | None:
     """'a little darker' right after 'make the clothes green': the clothes a darker green (a recolour), so that
     'the hair too' next carries the colour on."""
@@ -283,6 +301,7 @@ def shaded_recolor(sel: Selection, ctx: PlanContext, adj: dict[str, Any]) -> dic
     tone, base = (m.group(1), m.group(2)) if m else ("", color)
     want = "dark" if adj["brightness"] < 0 else "light"
     shade = base if tone and tone != want else f"{want} {base}"
+    shade = {"light black": "dark grey", "dark white": "light grey"}.get(shade, shade)  # no such colours
     if parse_color(shade) is None:
         return None
     return {"operation": "recolor", "targets": list(sel.labels), "color": shade}

@@ -137,6 +137,21 @@ USER_MASK_ZH = ("这里", "这儿", "这块", "这个地方", "这部分", "这�
                 "画的地方", "标记的地方", "它", "这个", "那里", "那块")
 
 
+@functools.lru_cache(maxsize=1)
+def _zh_label_names() -> dict[str, list[str]]:
+    """English label name -> the Chinese words for it: the replies' name (LABEL_ZH), then the prompt translator's."""
+    out: dict[str, list[str]] = {}
+    for label, name in V.LABEL_ZH.items():
+        out.setdefault(label.replace("_", " "), []).append(name)
+    for word, en in V.ZH_EN.items():
+        out.setdefault(en.lower(), []).append(word)
+    return out
+
+
+def _zh_names(norm: str) -> list[str]:
+    return [x for x in _zh_label_names().get(norm, []) + _zh_label_names().get(singular(norm), []) if len(x) >= 1]
+
+
 @functools.lru_cache(maxsize=128)
 def _label_tables(labels: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict[str, Any], dict[str, Any]]:
     """Surface forms of the picture's labels: an English regex, its form -> thing map, Chinese forms.
@@ -152,6 +167,8 @@ def _label_tables(labels: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict
         if CJK.search(norm):
             zh.setdefault(norm, ("@label", label))
             continue
+        for name in _zh_names(norm):  # 烟囱 for `chimney`
+            zh.setdefault(name, ("@label", label))
         forms = set(plurals(norm)) | {singular(norm), str(label).lower(), norm.replace(" ", "")}
         for form in forms:
             if len(form) >= 2 and form not in _STOP_LABELS:
