@@ -180,6 +180,8 @@ def describe_step(step: dict[str, Any], reader: str = "reply", lang: str | bool 
         return str(step.get("prompt") or "").replace("\n", " ") or _step(step, "caption", False, list(before))
     zh = _is_zh(lang)
     text = _step(step, reader, zh, list(before))
+    if step.get("replace"):  # done on the picture before the last edit, in its place
+        text += "（替换上一步）" if zh else " in place of the last edit"
     return text + ("。" if zh else ".") if reader == "reply" else text
 
 

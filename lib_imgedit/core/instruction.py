@@ -48,6 +48,8 @@ FIELD_HELP: dict[str, str] = {
     "width": "for resize: the new width in pixels (the height follows unless given)",
     "height": "for resize: the new height in pixels (the width follows unless given)",
     "question": "the question to ask, for clarify",
+    "replace": "true: done in place of the last edit, on the picture before it (a weaker or changed version of "
+    "that edit: 'less blur' after a blur); only on a plan's first step",
     "reply": "one short sentence for the user saying what is being done",
 }
 
@@ -82,6 +84,7 @@ class EditInstruction:
     width: int | None = None
     height: int | None = None
     question: str = ""
+    replace: bool = False
     reply: str = ""
 
     def to_dict(self, compact: bool = True) -> dict[str, Any]:
@@ -183,6 +186,7 @@ def build_schema(rules: dict[str, Any], labels: Iterable[str] | None = None) -> 
         "width": {"type": ["integer", "null"], "minimum": 16, "maximum": 16384, "description": FIELD_HELP["width"]},
         "height": {"type": ["integer", "null"], "minimum": 16, "maximum": 16384, "description": FIELD_HELP["height"]},
         "question": text_field("question"),
+        "replace": {"type": "boolean", "description": FIELD_HELP["replace"]},
         "reply": text_field("reply"),
     }
     return {
@@ -282,6 +286,8 @@ def validate_plan(data: Any, rules: dict[str, Any], labels: Iterable[str] | None
             errors.append({"path": f"steps.{i}.operation",
                            "message": f"{item['operation']} is a turn of its own, not a step of a plan"})
             continue
+        if i and isinstance(item, dict) and item.get("replace"):
+            errors.append({"path": f"steps.{i}.replace", "message": "only a plan's first step can replace the last edit"})
         try:
             steps.append(validate_instruction(item, rules, labels))
         except InvalidInstruction as exc:
@@ -297,6 +303,8 @@ def _cross_field_errors(data: dict[str, Any], rules: dict[str, Any]) -> list[dic
     op_name = data["operation"]
     op = rules["operations"][op_name]
     errors: list[dict[str, str]] = []
+    if data.get("replace") and op_name in SOLO_OPERATIONS:
+        errors.append({"path": "replace", "message": f"{op_name} cannot replace the last edit"})
     for need in op.get("needs", []):
         value = data.get(need)
         if not value or (isinstance(value, str) and not value.strip()):

@@ -314,6 +314,9 @@ class EditService:
                                notes=result.notes, suggestions=choices or node.suggestions)
         if mask_png is not None:
             plan = name_picked_area(EditPlan(on_drawn_mask(plan.steps), plan.reply), labels)
+        elif plan.steps[0].replace and node.kind == "edit" and node.parent:  # "less blur" after a blur: that edit again,
+            node = self.store.get_node(session.id, node.parent)  # weaker, on the picture before it (a new branch)
+            labels = self.node_labels(node)
         started = time.perf_counter()
         try:
             face = self._source_face(session) if any(s.operation == "face_swap" for s in plan.steps) else None

@@ -111,6 +111,8 @@ class DialogueState:
             for _ in range(min(count, len(self.undone))):
                 self.edits.append(self.undone.pop())
         elif op != "clarify":
+            if plan_steps(plan)[0].get("replace") and self.edits:  # in place of the last edit
+                self.edits.pop()
             self.edits.append(plan)
             self.undone.clear()
         self.asked = str(plan.get("question") or "") if op == "clarify" else ""

@@ -18,7 +18,7 @@ from lib_imgedit.planner.scoring import DialogueState
 
 OFFLINE = OfflinePlanner(load_rules())
 PETS = ["dog", "cat", "grass", "sky", "fence"]
-PORTRAIT = ["person", "hair", "face", "skin", "clothes", "background"]
+PORTRAIT = ["person", "hair", "face", "skin", "clothes", "upper_clothes", "background"]
 HOUSE = ["sky", "house", "roof", "chimney", "grass", "dog"]
 STREET = ["sky", "tree", "grass", "building", "road", "car", "person"]
 
@@ -36,28 +36,23 @@ def bare(ins: dict) -> dict:
     return {k: v for k, v in ins.items() if k not in ("reply", "question")}
 
 
-@pytest.mark.parametrize("first, then", [
-    ("make the cat ginger", "a bit brighter"),
-    ("把猫变成姜黄色的", "亮一点"),  # ginger in Chinese: 姜黄色 is read as a light colour: the picture (below)
-])
-def test_brighter_after_a_mid_tone_recolour_asks_which_of_the_two_readings(first, then):
-    result = talk(PETS, first, then)
-    if "姜黄" in first:  # mustard yellow is light: the picture's brightness, said as understood
-        assert result.instruction["operation"] == "adjust" and result.instruction.get("targets", []) == []
-        return
+def test_brighter_after_a_mid_tone_recolour_asks_which_of_the_two_readings():
+    result = talk(STREET, "make the car red", "a bit brighter")
     assert result.instruction["operation"] == "clarify" and result.confidence < CONFIDENT
     lighter, picture = (o["instruction"] for o in result.options)
-    assert bare(lighter) == {"operation": "recolor", "targets": ["cat"], "color": "light ginger"}
+    assert bare(lighter) == {"operation": "recolor", "targets": ["car"], "color": "light red"}
     assert picture["operation"] == "adjust" and picture["targets"] == [] and picture["adjust"]["brightness"] > 0
-    assert [o["text"] for o in result.options] == ["Recolour the cat light ginger", "Apply brightness +15% to the whole image"]
-    assert result.instruction["question"].startswith("Did you mean: recolour the cat light ginger, or apply brightness")
+    assert [o["text"] for o in result.options] == ["Recolour the car light red", "Apply brightness +15% to the whole image"]
+    assert result.instruction["question"].startswith("Did you mean: recolour the car light red, or apply brightness")
+    named = talk(STREET, "make the car red", "make the car a bit brighter").instruction  # says which: no question
+    assert bare(named) == {"operation": "recolor", "targets": ["car"], "color": "light red"}
 
 
-def test_the_question_is_asked_in_chinese_and_grey_is_mid_tone():
-    result = talk(PORTRAIT, "把背景变成灰色", "亮一点")
+def test_the_question_is_asked_in_chinese():
+    result = talk(PORTRAIT, "把衣服变成蓝色", "亮一点")
     assert result.instruction["operation"] == "clarify" and "还是" in result.instruction["question"]
     assert [bare(o["instruction"])["operation"] for o in result.options] == ["recolor", "adjust"]
-    assert result.options[0]["text"] == "把背景的颜色改成浅灰色"
+    assert result.options[0]["text"] == "把衣服的颜色改成浅蓝色"
 
 
 @pytest.mark.parametrize("first, then, expected", [
@@ -69,8 +64,9 @@ def test_a_dark_colour_made_brighter_or_any_colour_darker_is_its_shade(first, th
     assert bare(talk(PORTRAIT, first, then).instruction) == expected
 
 
-def test_a_light_colour_made_brighter_is_the_picture():
-    ins = talk(PORTRAIT, "make the hair blonde", "a bit brighter").instruction
+@pytest.mark.parametrize("first", ["make the hair blonde", "make the cat ginger", "make her shirt green", "把背景变成灰色"])
+def test_a_light_or_middling_colour_made_brighter_is_the_picture(first):
+    ins = talk(PORTRAIT + PETS, first, "a bit brighter" if "make" in first else "亮一点").instruction
     assert ins["operation"] == "adjust" and not ins.get("targets") and ins["adjust"]["brightness"] > 0
 
 
@@ -148,8 +144,8 @@ def test_the_service_offers_both_readings_and_one_click_runs_one(settings):
     cat[10:30, 20:40] = True
     buf = io.BytesIO()
     Image.fromarray(np.full((48, 64, 3), 120, np.uint8)).save(buf, format="PNG")
-    service.upload(sid, "me", buf.getvalue(), label_map=LabelMap(64, 48, {"cat": cat, "grass": ~cat}))
-    service.message(sid, "me", "make the cat ginger")
+    service.upload(sid, "me", buf.getvalue(), label_map=LabelMap(64, 48, {"car": cat, "road": ~cat}))
+    service.message(sid, "me", "make the car red")
     asked = service.message(sid, "me", "a bit brighter")
     steps = len(service.store.nodes(sid))
     assert asked.instruction["operation"] == "clarify" and len(asked.suggestions) == 2
@@ -159,3 +155,112 @@ def test_the_service_offers_both_readings_and_one_click_runs_one(settings):
     done = service.run_instruction(sid, "me", picked, asked.suggestions[1]["text"])
     assert len(service.store.nodes(sid)) == steps + 1
     assert [s["operation"] for s in plan_steps(done.instruction)] == ["adjust"]
+
+
+def test_one_of_several_named_alone_is_asked_about_and_the_answer_picks_it():
+    two = ["person 1", "person 2", "face 1", "face 2", "background"]
+    for first, answer in (("remove the person", "the one on the right"), ("get rid of that guy", "the right one"),
+                          ("把那个人去掉", "右边的")):
+        asked = talk(two, first)
+        assert asked.instruction["operation"] == "clarify" and asked.confidence >= CONFIDENT, first
+        assert [o["instruction"]["targets"] for o in asked.options] == [["person 1"], ["person 2"]]
+        assert asked.options[0]["text"] in ("Remove the person on the left", "去掉人物（左边）")
+        assert bare(talk(two, first, answer).instruction) == {"operation": "remove", "targets": ["person 2"]}
+    for text in ("remove both people", "blur the faces", "remove the person on the left", "remove everyone"):
+        assert talk(two, text).instruction["operation"] != "clarify", text
+
+
+@pytest.mark.parametrize("texts, expected", [
+    (("blur the backdrop", "ok thats too much, dial it back"),
+     {"operation": "adjust", "targets": ["background"], "adjust": {"blur": 0.25}, "replace": True}),
+    (("blur the backdrop", "hmm a touch less blurry"),
+     {"operation": "adjust", "targets": ["background"], "adjust": {"blur": 0.25}, "replace": True}),
+    (("把背景模糊一下", "太糊了"), {"operation": "adjust", "targets": ["background"], "adjust": {"blur": 0.25}, "replace": True}),
+])
+def test_less_blur_is_the_blur_again_weaker_in_its_place(texts, expected):
+    result = talk(PORTRAIT, *texts)
+    assert bare(result.instruction) == expected
+    assert "in place of the last edit" in result.instruction["reply"] or "替换上一步" in result.instruction["reply"]
+
+
+@pytest.mark.parametrize("texts, expected", [
+    (("give me red hair", "hmm not that bright"), {"operation": "recolor", "targets": ["hair"], "color": "dark red"}),
+    (("give me red hair", "and the lips to match"), {"operation": "recolor", "targets": ["lips"], "color": "red"}),
+    (("把屋顶改成蓝色", "还是绿色吧", "窗户也改成同样的颜色"), {"operation": "recolor", "targets": ["window"], "color": "green"}),
+    (("erase the cup", "wait no, put it back"), {"operation": "undo"}),
+    (("把杯子去掉", "还是放回去吧"), {"operation": "undo"}),
+    (("erase the cup", "undo", "put it back"), {"operation": "redo"}),
+    (("rotate 90 clockwise", "oops, other way"), {"operation": "rotate", "targets": [], "angle": 180}),
+    (("crop to 16:9", "actually make it 4:3"), {"operation": "crop", "targets": [], "aspect": "4:3"}),
+    (("裁成9比16", "不对，要4比5的"), {"operation": "crop", "targets": [], "aspect": "4:5"}),
+    (("在沙发上放个抱枕", "换成红色的"), {"operation": "inpaint", "targets": ["sofa"], "prompt": "red pillow, 抱枕"}),
+])
+def test_follow_ups_of_this_round(texts, expected):
+    labels = ["person", "hair", "face", "lips", "sofa", "cup", "roof", "window", "sky", "background"]
+    got = bare(talk(labels, *texts).instruction)
+    assert {k: v for k, v in got.items() if k != "targets" or "targets" in expected} == expected
+
+
+@pytest.mark.parametrize("text, labels, expected", [
+    ("can you blur all of it apart from the two of us", ["person 1", "person 2", "background"], ["person 1", "person 2"]),
+    ("desaturate the whole thing except for her dress", ["hair", "face", "dress", "background"], ["dress"]),
+    ("除了那只狗之外，其他的全部变成黑白的", PETS, ["dog"]),
+    ("除了这两只猫，都模糊", ["dog", "cat 1", "cat 2", "grass"], ["cat 1", "cat 2"]),
+    ("everything exept the cat in black and white", PETS, ["cat"]),
+])
+def test_exclusions_of_this_round(text, labels, expected):
+    ins = OFFLINE.plan(DialogueState(labels).context(text)).instruction
+    assert ins["targets"] == expected and ins["mask"]["invert"] is True
+
+
+@pytest.mark.parametrize("text, labels, expected", [
+    ("pop a party hat on the dog lol", PETS, {"operation": "inpaint", "targets": ["dog"]}),
+    ("blot out the car so nobody can tell whose it is", STREET, {"operation": "adjust", "targets": ["car"]}),
+    ("make the cat unrecognisable", PETS, {"operation": "adjust", "targets": ["cat"]}),
+    ("pixelate the ppl on the beach", ["sky", "sea", "sand", "person"], {"operation": "adjust", "targets": ["person"]}),
+    ("put a helmet on the cyclist", STREET, {"operation": "inpaint", "targets": ["person"]}),
+    ("make it portrait, 4:5 for insta", PETS, {"operation": "crop", "targets": []}),
+])
+def test_words_of_this_round(text, labels, expected):
+    ins = OFFLINE.plan(DialogueState(labels).context(text)).instruction
+    assert {k: ins.get(k) for k in expected} == expected
+
+
+def test_a_replacing_edit_runs_on_the_picture_before_the_last_edit(settings):
+    """'a touch less blurry' after a blur: the blur again, weaker, on the picture before it (a new branch, so
+    undo goes back to the photo), never a weaker blur stacked on the strong one."""
+    service = EditService(settings.update({"suggestions": False, "turns_per_minute": 10000}))
+    sid = service.create_session("me").id
+    sky = np.zeros((48, 64), bool)
+    sky[:24] = True
+    photo = np.random.default_rng(1).integers(0, 255, (48, 64, 3)).astype(np.uint8)
+    buf = io.BytesIO()
+    Image.fromarray(photo).save(buf, format="PNG")
+    up = service.upload(sid, "me", buf.getvalue(), label_map=LabelMap(64, 48, {"sky": sky, "ground": ~sky}))
+    strong = service.message(sid, "me", "blur the sky")
+    weaker = service.message(sid, "me", "hmm a touch less blurry")
+    assert weaker.instruction.get("replace") is True
+    assert service.store.get_node(sid, weaker.node_id).parent == up.node_id
+    def decode_png(png: bytes) -> np.ndarray:
+        return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+    def roughness(png: bytes) -> float:
+        return float(np.abs(np.diff(decode_png(png)[:20].astype(int), axis=1)).mean())
+
+    assert roughness(strong.image_png) < roughness(weaker.image_png) < roughness(up.image_png)
+    assert (decode_png(weaker.image_png)[30:] == photo[30:]).all()  # the ground stays the user's
+    back = service.undo(sid, "me")
+    assert back.node_id == up.node_id
+
+
+def test_replace_is_only_a_first_step_and_never_a_history_move():
+    from lib_imgedit.core.errors import InvalidInstruction
+    from lib_imgedit.core.instruction import validate_plan
+
+    rules = load_rules()
+    blur = {"operation": "adjust", "adjust": {"blur": 0.3}}
+    assert validate_plan({**blur, "replace": True}, rules).steps[0].replace is True
+    for bad in ({"steps": [blur, {**blur, "replace": True}]}, {"operation": "undo", "replace": True},
+                {**blur, "replace": "yes"}):
+        with pytest.raises(InvalidInstruction):
+            validate_plan(bad, rules)

@@ -103,6 +103,9 @@ def adjust_from(toks: list[Tok], text: str, zh: bool) -> dict[str, Any]:
                 param, sign = "sharpen", 1
             elif d < 0 and param == "sharpen":
                 param, sign = "blur", 1
+        if sign and param not in ("blur", "pixelate", "sharpen") and re.search(
+                r"\bnot (?:that|so|as|too)\s+$|(?:不要|别|没)那么$|不要太$|别太$", text[max(0, tok.start - 12):tok.start]):
+            sign = -sign  # "not that bright": darker; "别那么亮": darker
         base = 0.2 if tok.text in V.GENTLE_BLUR else _BASE[param]
         amount = explicit if explicit is not None else base * amount_factor(window, zh)
         if amount < 0 and sign == 1 and tok.cats["adjust"][1] == 0:

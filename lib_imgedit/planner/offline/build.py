@@ -12,7 +12,7 @@ from ..modes import CONFIDENT
 from .confidence import confidence, named_labels, unread_words
 from .draft import Draft
 from .finish import finish
-from .readings import ask_between, close_reading
+from .readings import ask_among, close_reading, one_of_several
 from .reply import clarify, other_readings, understood
 
 
@@ -76,8 +76,9 @@ def _single(rules: dict[str, Any], draft: Draft, ctx: PlanContext, labels: list[
         draft = Draft(clarify(labels, zh, ""), "ask", draft.text)  # the rules turned it into a question
     sure = confidence(draft, ins, labels, zh) * share
     other = close_reading(draft, ins, labels) if sure < CONFIDENT else None
-    asked = ask_between(rules, ins, other, ctx, labels, zh, notes) if other else None
-    if asked:  # two readings about as likely: ask, with both one click away
+    readings = [ins, other] if other else one_of_several(draft.text, ins, labels) if draft.kind != "history" else []
+    asked = ask_among(rules, readings, ctx, labels, zh, notes) if readings else None
+    if asked:  # readings about as likely: ask, with each one click away
         return PlanResult(instruction=asked[0], planner=name, notes=notes, confidence=round(sure, 2), options=asked[1],
                           unread=_unread(draft, ins, labels), named=named_labels(ctx.text.lower(), labels))
     note = understood(ins, zh) if sure < CONFIDENT and draft.kind not in ("ask", "chat") else ""

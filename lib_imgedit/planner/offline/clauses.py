@@ -101,6 +101,9 @@ def split_clauses(text: str, zh: bool) -> list[str]:
             not zh and bool(_GAPPED.match(rest)) and bool(_COLOURED.search(head)))
         if not head or not starts or _is_correction(head, rest, zh) or _only_says_what(head, zh):
             continue
+        if zh and re.match(r"^除了?.{1,12}$", head) and (re.search(r"(?:以外|之外|外)$", head) or
+                                                       re.match(r"^(?:其他|其余|别的|剩下|都|全)", rest)):
+            continue  # "除了那只狗之外，其他的都…": the exclusion belongs to the clause after it
         parts.append(head)
         start = m.end()
     parts.append(text[start:].strip(" ,，"))

@@ -9,6 +9,7 @@ from .. import vocab as V
 from ..base import PlanContext
 from .amounts import COMPLAINT_COPULAS, adjust_from, amount_factor, complaint
 from .draft import Draft, Selection, adjust_ins, recolor_ins, with_mask
+from .history import referent
 from .labels import PERSON_PART_NORMS, names_of, norm_label, resolve_thing
 from .parse import Parsed, has_cat, toks_in
 from .prompts import content_prompt, span_text, style_prompt
@@ -121,6 +122,12 @@ def decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: li
         color = first_color(content_toks)
         if color is None:
             return None
+        cur = referent(ctx) or {}
+        if cur.get("operation") == "inpaint" and cur.get("prompt") and not target_toks and \
+                sel.labels == [x for x in cur.get("targets") or [] if x in labels]:
+            # "换成红色的" right after "在沙发上放个抱枕": the new thing in that colour, painted again
+            return Draft({**{k: v for k, v in cur.items() if k not in ("reply", "prompt")},
+                          "prompt": f"{color} {cur['prompt']}"})
         return Draft(with_mask(recolor_ins(color, sel), sel))
     if cls in ("style", "scene", "style_free", "style_content"):
         if cls == "style_free" and p.kind != "styleof":

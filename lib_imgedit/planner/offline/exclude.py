@@ -18,7 +18,8 @@ _EN = re.compile(r"(?:\b(?:everything|everyone|everybody|anything|all|the whole 
                  r"excluding|save for|not including|leaving out))\s+")
 _EN_BUT_NOT = re.compile(r"\b(?:everything|everyone|everybody|all)\b[^,.;]*?\b(?P<but>but)\s+not\s+")  # "all gray but not him"
 _ZH = re.compile(r"除了?(?P<x>[^，,。都]{1,12}?)(?:以外|之外|外)?[，,]?(?:其他|其余|别的|剩下)?(?:的|部分)?(?=都|全|统统|一律)")
-_JOIN = re.compile(r"^(?:\s*(?:,|and|or|&|和|跟|与|、)?\s*(?:the|his|her|their|my|its|this|that)?\s*)$")
+_JOIN = re.compile(r"^(?:\s*(?:,|and|or|&|和|跟|与|、)?\s*(?:the|his|her|their|my|its|this|that)?\s*"
+                   r"(?:(?:two|three|four|both|all|each) of\s*)?(?:[那这][一两二三几]?[个只位辆条头匹棵张台把件些]?)?)$")  # "the two of us", 那只
 EXCLUSION_WORDS = re.compile(r"\b(?:except|other than|apart from|aside from|besides|excluding|save for|not including|"
                              r"leaving out)\b|\b(?:everything|everyone|everybody|all) (?:else )?but\b|除了|" +
                              _EN_BUT_NOT.pattern + "|"
@@ -41,11 +42,15 @@ def _excluded(t: str, m: re.Match[str], toks: list[Tok], labels: list[str], zh: 
     start = m.end() if not zh else m.start("x")
     named: list[Tok] = []
     pos = start
-    for tok in toks:
+    for i, tok in enumerate(toks):
         if tok.start < start or tok.cat not in ("thing", "pron"):
             continue
         if not _JOIN.match(t[pos:tok.start]):
             break
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if tok.cat == "pron" and nxt is not None and nxt.cat == "thing" and not t[tok.end:nxt.start].strip():
+            pos = tok.end  # "her dress": whose, not who
+            continue
         named.append(tok)
         pos = tok.end
     if not named:

@@ -24,7 +24,8 @@ def finish(rules: dict[str, Any], ins: dict[str, Any], ctx: PlanContext, labels:
                            and x not in labels]
     ins = sanitize(rules, ins, ctx, labels)
     ins = switch_if_disabled(rules, ins, labels, zh, notes)
-    ins["reply"] = clip(reply_for(ins, zh, ctx.edits), text_max(rules, "reply"))
+    before = ctx.edits[:-1] if ins.get("replace") else ctx.edits  # a replaced edit no longer counts
+    ins["reply"] = clip(reply_for(ins, zh, before), text_max(rules, "reply"))
     if ins["operation"] == "clarify" and not ins.get("reply"):
         ins["reply"] = ins.get("question", "")
     try:
@@ -98,6 +99,8 @@ def sanitize(rules: dict[str, Any], ins: dict[str, Any], ctx: PlanContext, label
         clean_mask["invert"] = True
     if clean_mask:
         out["mask"] = clean_mask
+    if ins.get("replace") is True and op not in ("undo", "redo", "clarify") and ctx.edits:
+        out["replace"] = True
     faces = [f for f in (ins.get("faces") or []) if isinstance(f, int) and 0 <= f < min(max(ctx.faces, 0), 32)]
     if faces:
         out["faces"] = sorted(set(faces))

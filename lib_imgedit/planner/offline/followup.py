@@ -38,6 +38,10 @@ def reference(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
                 word_re(w).search(lt) for w in words if not CJK.search(w))
         return any(word_re(w).search(lt) for w in words)
 
+    undoes = _UNDOES_LAST.search(lt) and any(k in (cur.get("adjust") or {}) for k in ("blur", "pixelate"))
+    if undoes and not any(x.cat == "thing" for x in toks):  # "a touch less blurry" after a blur: a weaker blur
+        return Draft(weaker({k: v for k, v in copy.deepcopy(cur).items() if k not in ("reply", "question")}, ctx),
+                     "reference")
     if _names_other_operation(t, toks, cur):
         return None  # "blur the background" after "make her lips red" is a blur: only what is left out is taken
     things = [x for x in toks if x.cat == "thing"]
@@ -112,6 +116,9 @@ def reference(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
     return Draft(base, "reference")
 
 
+# the last blur or pixelation asked to be weaker in words that name its opposite ("less blurry", 别那么模糊)
+_UNDOES_LAST = re.compile(r"\b(?:less|not (?:so|that|as)|too) (?:blurry|blurred|blur|pixelated|pixelly|blocky)\b|"
+                          r"(?:不要|别|没)那么(?:模糊|糊)|太(?:模糊|糊)了")
 _PICTURE_VERBS = re.compile(r"\b(?:flip|mirror|rotate|crop|resize|upscale|straighten|shrink|enlarge)\b|裁|旋转|翻转|镜像|缩小|"
                             r"放大")
 _OPERATION_CATS = ("adjust", "gray", "filter", "style", "scene", "color", "material")
@@ -143,13 +150,13 @@ def weaker(base: dict[str, Any], ctx: PlanContext) -> dict[str, Any]:
         for k, v in (base.get("adjust") or {}).items():
             if k in SIGNED_PARAMS and isinstance(v, (int, float)) and v:
                 adj[k] = round(-v / 2, 2)
-            elif k == "blur" and v:
-                adj["sharpen"] = round(min(1.0, float(v) / 2), 2)
-            elif k == "sharpen" and v:
-                adj["blur"] = round(min(1.0, float(v) / 3), 2)
         if adj:
             base["adjust"] = adj
             return base
+        unsigned = {k: round(float(v) / 2, 2) for k, v in (base.get("adjust") or {}).items()
+                    if k in ("blur", "pixelate", "sharpen") and not isinstance(v, bool) and float(v) > 0.05}
+        if unsigned:  # a blur cannot be countered: the same blur, half as strong, in its place
+            return {**base, "adjust": unsigned, "replace": True}
     if base.get("operation") == "recolor" and base.get("targets"):  # less of the new colour on the same region
         return {"operation": "adjust", "targets": base["targets"], "adjust": {"saturation": -0.3},
                 **({"mask": base["mask"]} if base.get("mask") else {})}

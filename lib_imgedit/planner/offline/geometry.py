@@ -39,6 +39,17 @@ def picture_op(t: str, zh: bool, toks: list[Tok], labels: list[str]) -> dict[str
     return None
 
 
+def other_way(t: str, last: dict[str, Any] | None) -> dict[str, Any] | None:
+    """"oops, other way" right after a rotation: the picture turned the other way from where it started (so by
+    twice the angle back from where it is now)."""
+    if not last or last.get("operation") != "rotate" or not re.search(
+            r"\b(?:(?:the )?other (?:way|direction)|(?:the )?opposite (?:way|direction)|wrong way|"
+            r"(?:the )?other way round)\b|反方向|另一个方向|转反了|反了", t):
+        return None
+    angle = float(last.get("angle") or 90)
+    return {"operation": "rotate", "targets": [], "angle": 180.0 if abs(angle) == 90 else -2 * angle}
+
+
 def _ratio(t: str) -> str | None:
     m = re.search(r"(?<![\d.])([1-9]\d?)\s*(?::|x|×|by|比|：)\s*([1-9]\d?)(?![\d.])", t)
     if m:
@@ -61,7 +72,9 @@ def _crop(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None:
     if _BARE_SHAPE.match(t) and _ratio(t):  # "widescreen please", "portrait 4:5 for instagram", "16:9"
         return {"operation": "crop", "targets": [], "aspect": _ratio(t)}
     stated = re.search(r"\b(?:aspect(?: ratio)?|ratio|format|orientation)\b", t) or re.search(r"(?:改|变|换|弄|调|做)成|比例|画幅", t)
-    if stated and _ratio(t) and not any(x.cat in ("thing", "color", "style", "scene") for x in toks):
+    numeric = re.search(r"(?<![\d.:])[1-9]\d?\s*(?::|：|比)\s*[1-9]\d?(?![\d.:])", t)  # "4:5", "4比5": a ratio said as one
+    if (numeric and not any(x.cat in ("thing", "color") for x in toks)) or \
+            (stated and _ratio(t) and not any(x.cat in ("thing", "color", "style", "scene") for x in toks)):
         return {"operation": "crop", "targets": [], "aspect": _ratio(t)}  # "change the aspect ratio to 9:16", 改成正方形
     zoom = re.search(r"\bzoom (?:in )?(?:on|to|into)\b", t)
     en = zoom or re.search(r"\b(?:crop|recrop)\b(?!\s+(?:out|off|away)\b)", t) or (

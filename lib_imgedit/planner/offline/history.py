@@ -56,6 +56,9 @@ def history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str,
         if re.search(r"撤销|撤回|回退|退回|回滚|返回上一步|回到上一步|退一步|后退", t) or (
                 re.search(r"^(?:还是)?(?:改回|变回|换回|弄回)(?:去|来|原来的?|原样)[吧了啊]?$", t)):
             return {"operation": "undo", "count": _count(t, zh)}
+        if re.search(r"(?:放|加|拿|弄|搬)回(?:去|来)", t) and not has_content and \
+                (last_instruction(ctx) or {}).get("operation") == "remove":
+            return {"operation": "undo", "count": 1}  # "还是放回去吧" right after a removal
         if re.fullmatch(r"(?:还原|上一步|恢复|算了|取消)[\s\S]{0,8}", t) and not has_content:
             return {"operation": "undo", "count": _count(t, zh)}
         return None
@@ -63,6 +66,10 @@ def history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str,
                  r"(?:go |get )?back to (?:the )?original|undo (?:everything|all(?: of it| the edits| changes)?)|"
                  r"revert (?:everything|all)|restore the original)\b", t) and not has_content:
         return {"operation": "undo", "count": _edits_in_history(ctx)}
+    back = re.search(r"\b(?:put|bring) (?:it|that|them|him|her) back\b|\brestore (?:it|that|them)\b", t)
+    if back and not has_content and (last_instruction(ctx) or {}).get("operation") == "remove" and \
+            undone_instruction(ctx) is None:  # "wait no, put it back" right after a removal takes it back
+        return {"operation": "undo", "count": 1}
     if re.search(r"\b(?:undo (?:the|that|my|your) undo|redo|re-do|reapply|re-apply)\b", t) or re.fullmatch(
             r"(?:bring (?:it|that) back|put (?:it|that) back|restore (?:it|that)|go forward|step forward|"
             r"forward)(?: please)?", t):

@@ -22,15 +22,15 @@ from .decide import decide
 from .draft import Draft
 from .exclude import exclusion, inverted
 from .followup import loose, reference, repeat_plan
-from .geometry import picture_op
-from .history import history_op, pending_clarify
+from .geometry import other_way, picture_op
+from .history import history_op, last_instruction, pending_clarify
 from .labels import norm_label, resolve_thing
 from .parse import EN_REMOVE, ZH_REMOVE, parse_en, parse_zh, strip_prefix
 from .positions import pick_faces
 from .reply import clarify
 from .tokens import Tok, tokenize
 from .typos import fix_typos
-from .words import clean_text
+from .words import clean_text, same_colour
 
 _MAX_TEXT = 1000  # characters of a request that are read; the rest cannot change the plan much
 
@@ -59,7 +59,7 @@ class OfflinePlanner(Planner):
 
 def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh: bool) -> list[Draft]:
     """The drafts of every clause of the message in `ctx.text`, in order."""
-    t = fix_typos(clean_text((ctx.text or "")[:_MAX_TEXT], zh), labels)
+    t = same_colour(fix_typos(clean_text((ctx.text or "")[:_MAX_TEXT], zh), labels), zh, ctx.edits)
     if not re.search(r"[a-z0-9\u3400-\u9fff]", t):
         return [Draft(clarify(labels, zh, ""), "ask", t)]
     toks = tokenize(t, labels)
@@ -110,11 +110,11 @@ def plan_clause(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh: 
     """One clause (already cleaned) against the labels and the edit before it; in a `later` clause of a message,
     "it" is what the clause before it changed ("make the background a forest, and blur it")."""
     t = ctx.text
-    toks = _deictic(tokenize(t, labels))
+    toks = _deictic(tokenize(t, labels), t)
     swap = face_swap_op(t, zh, toks, labels, ctx)
     if swap:
         return Draft(swap, "", t)
-    picture = picture_op(t, zh, toks, labels)
+    picture = other_way(t, last_instruction(ctx)) or picture_op(t, zh, toks, labels)
     if picture:  # a crop that says neither shape nor place is asked about
         return Draft(picture, "picture" if picture["operation"] != "clarify" else "question", t)
     forced = _brushed(toks, labels)
@@ -135,7 +135,7 @@ def with_text(ctx: PlanContext, text: str, before: dict[str, Any] | None = None)
     return dataclasses.replace(ctx, text=text, current=before, edits=[*ctx.edits, before], asked="")
 
 
-def _deictic(toks: list[Tok]) -> list[Tok]:
+def _deictic(toks: list[Tok], text: str) -> list[Tok]:
     """'this picture' is the picture, not the painted area that 'this' alone would be."""
     out = []
     for i, tok in enumerate(toks):
@@ -143,6 +143,9 @@ def _deictic(toks: list[Tok]) -> list[Tok]:
         if tok.cats.get("thing") == ("@label", "user_mask") and nxt is not None and nxt.cat == "whole" and \
                 nxt.start - tok.end <= 1:
             continue
+        if tok.text == "that" and tok.cat == "it" and nxt is not None and nxt.cat in ("adjust", "color") and \
+                re.search(r"\bnot\s+$", text[:tok.start]):
+            continue  # "not that bright": how bright, not what
         out.append(tok)
     return out
 
@@ -205,6 +208,15 @@ def answer_to_question(rules: dict[str, Any], t: str, toks: list[Tok], labels: l
     if any(x.cat in ("color", "adjust", "style", "scene", "gray", "filter") for x in toks):
         return None
     things = [x for x in toks if x.cat == "thing"]
+    if not things and pick_faces(t, 3) and not (EN_REMOVE.search(t) or ZH_REMOVE.search(t)):
+        # "the one on the right" after "which one?": the request again, with the position said
+        pzh = is_zh(pending)
+        ptext = fix_typos(clean_text(pending[:_MAX_TEXT], pzh), labels) + ("，" if pzh else ", ") + t
+        draft = plan_text(rules, ptext, tokenize(ptext, labels), labels, pzh, ctx)
+        if draft.ins.get("operation") != "clarify" and len(draft.ins.get("targets") or []) == 1:
+            draft.kind, draft.text, draft.read = "reference", t, []
+            return draft
+        return None
     if not things or EN_REMOVE.search(t) or ZH_REMOVE.search(t):
         return None
     targets: list[str] = []

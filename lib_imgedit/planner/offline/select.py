@@ -15,7 +15,7 @@ from .history import last_instruction, referent
 from .labels import instances, pick_instances, resolve_thing, singular
 from .parse import HELD_BY, ZH_POSITION, Parsed, toks_in
 from .prompts import translate
-from .tokens import EN_TABLE, Tok, word_re
+from .tokens import EN_TABLE, Tok, tokenize, word_re
 from .words import first_color, head_things, mentions_it, personal_labels
 
 
@@ -270,14 +270,14 @@ def comparative_region(sel: Selection, t: str, zh: bool, ctx: PlanContext, adj: 
 
 
 def recolour_tone(cur: dict[str, Any], adj: dict[str, Any], t: str) -> str:
-    """For "brighter" right after a recolour, how light the new colour is: "light" (blonde, yellow: the picture
-    is meant), "dark" (black, navy, red: a lighter shade of it is meant), "mid" (grey, ginger, green: either,
+    """For "brighter" right after a recolour, how light the new colour is: "light" (blonde, green, grey: the
+    picture is meant), "dark" (black, navy: a lighter shade of it is meant), "mid" (red, blue, brown: either,
     asked back), or "" when the request is no such follow-up."""
     rgb = parse_color(str(cur.get("color") or "")) if cur.get("operation") == "recolor" else None
     if not rgb or adj.get("brightness", 0) <= 0 or not re.search(r"bright|亮", t):
         return ""
     luma = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]
-    return "light" if luma >= 150 else "dark" if luma < 100 else "mid"
+    return "light" if luma >= 100 else "dark" if luma < 60 else "mid"
 
 
 def shaded_draft(sel: Selection, ctx: PlanContext, adj: dict[str, Any], t: str, labels: list[str]) -> Draft | None:
@@ -285,7 +285,8 @@ def shaded_draft(sel: Selection, ctx: PlanContext, adj: dict[str, Any], t: str, 
     shaded = shaded_recolor(sel, ctx, adj)
     if not shaded:
         return None
-    mid = recolour_tone(last_instruction(ctx) or {}, adj, t) == "mid"
+    mid = recolour_tone(last_instruction(ctx) or {}, adj, t) == "mid" and \
+        not any(x.cat == "thing" for x in tokenize(t, labels))  # "make the hair a bit brighter" says which
     return Draft(shaded, "shade", alt=adjust_ins(adj, Selection(), labels) if mid else None)
 
 

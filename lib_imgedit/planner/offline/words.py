@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ...core.describe import colour_name
+from ...core.instruction import plan_steps
 from ...core.lang import CJK
 from .. import vocab as V
 from .amounts import FILTER_WORD
@@ -59,7 +61,14 @@ def clean_text(text: str, zh: bool) -> str:
     t = re.sub(r"\b(\w+)n't\b", r"\1 not", t) if not zh else t
     t = t.replace("do not want", "don't want").replace("does not", "doesn't")
     t = re.sub(r"\s+", " ", t).strip(" \t\n.!?;:~。！？；：…")
-    return t
+    bare = _TRAILING_CHAT.sub("", _LEADING_CHAT.sub("", t)).strip(" ,.!?~")
+    bare = re.sub(r"^(?:pop|slap|plonk|chuck|stick) (?=(?:a|an|some) )", "put ", bare)  # "pop a hat on him": put
+    return bare if re.search(r"[a-z\u3400-\u9fff]", bare) else t
+
+
+# chat noises around a request ("hmm a touch less blurry", "pop a hat on the dog lol"): not part of it
+_LEADING_CHAT = re.compile(r"^(?:(?:hmm+|umm*|uh+|erm|lol|haha+|meh|welp|ok so|okay so)\b[\s,.!]*)+")
+_TRAILING_CHAT = re.compile(r"(?:[\s,.!]+(?:lol|lmao|haha+|xd|thx|ty|:\)|:d))+$")
 
 
 _REF_WORDS_EN = {w for phrase in V.MORE_EN + V.LESS_EN + V.AGAIN_EN for w in phrase.split()} | {
@@ -232,3 +241,20 @@ def classify(content: str, toks: list[Tok], zh: bool) -> str:
     return "content"
 
 
+
+
+_SAME_COLOUR = re.compile(r"\b(?:(?:in |to )?the same colou?r(?: as (?:the |his |her |their |that |this )?[a-z]+)?|to match|"
+                          r"matching)\b|(?:同样|一样|相同)的?颜色|同一个?颜色|同色")
+
+
+def same_colour(t: str, zh: bool, edits: list[dict[str, Any]]) -> str:
+    """"and the lips to match", 窗户也改成同样的颜色: the colour of the last recolour, said as a colour."""
+    m = _SAME_COLOUR.search(t)
+    if not m:
+        return t
+    color = next((s.get("color") for e in reversed(edits) for s in reversed(plan_steps(e))
+                  if s.get("operation") == "recolor" and s.get("color")), None)
+    if not color:
+        return t
+    said = colour_name(str(color), True) if zh else str(color)
+    return (t[:m.start()] + said + t[m.end():]).strip()
