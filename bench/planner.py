@@ -54,11 +54,12 @@ DATA = ROOT / "tests" / "data"
 SHARED = ROOT.parent / "shared" / "dev-set"
 DEVSET = DATA / "devset_planner.jsonl"
 OWN = DATA / "planner_cases.jsonl"
-# cases written for issue 18 before its rules: the rules were written from NEW_*; the first round's HELD1_* were
-# looked at (and their failures fixed in general) in the second round, whose HELD_* nobody has looked at
-NEW, HELD1, HELD = DATA / "newcases_planner.jsonl", DATA / "heldout_planner.jsonl", DATA / "heldout2_planner.jsonl"
-NEW_DIALOGUES, HELD1_DIALOGUES = DATA / "newdialogues_planner.jsonl", DATA / "heldout_dialogues.jsonl"
-HELD_DIALOGUES = DATA / "heldout2_dialogues.jsonl"
+# cases written for issue 18 before its rules: the rules were written from NEW_*; each held-out round was written
+# by someone who had not seen the rules, measured once, and only then looked at (its failures fixed in general):
+# rounds 1 and 2 have been looked at, the latest (HELD_*) not
+NEW, NEW_DIALOGUES = DATA / "newcases_planner.jsonl", DATA / "newdialogues_planner.jsonl"
+ROUNDS = [(DATA / f"heldout{n}_planner.jsonl", DATA / f"heldout{n}_dialogues.jsonl") for n in ("", "2")]
+HELD, HELD_DIALOGUES = DATA / "heldout3_planner.jsonl", DATA / "heldout3_dialogues.jsonl"
 
 
 def context(case: dict[str, Any]) -> PlanContext:
@@ -254,9 +255,11 @@ def main() -> None:
     registry = PlannerRegistry(lambda: settings, rules, offline)
     devset, own, dialogues = load_cases(DEVSET), load_cases(OWN), load_dialogues()
     sets = {"dev set": devset, "own cases": own, "conversations": dialogues, "new cases": load_cases(NEW),
-            "round-1 held-out cases": load_cases(HELD1), "new conversations": load_cases(NEW_DIALOGUES),
-            "round-1 held-out conversations": load_cases(HELD1_DIALOGUES),
-            "held-out cases": load_cases(HELD), "held-out conversations": load_cases(HELD_DIALOGUES)}
+            "new conversations": load_cases(NEW_DIALOGUES)}
+    for n, (cases, dialogues_file) in enumerate(ROUNDS, 1):
+        sets[f"round-{n} held-out cases"] = load_cases(cases)
+        sets[f"round-{n} held-out conversations"] = load_cases(dialogues_file)
+    sets |= {"held-out cases": load_cases(HELD), "held-out conversations": load_cases(HELD_DIALOGUES)}
     models: list[tuple[str, Any]] = [(name, registry.profiles()[name]) for name in (args.profile or registry.names())]
     server = None
     if args.gguf:

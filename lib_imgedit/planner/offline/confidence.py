@@ -20,6 +20,8 @@ from typing import Any
 from .. import vocab as V
 from .draft import Draft
 from .exclude import EXCLUSION_WORDS, inverted
+from .labels import PERSON_PART_NORMS, norm_label, resolve_thing
+from .select import support_of
 from .tokens import FUNCTION_WORDS, tokenize
 
 # how sure a draft is by how it was found, before unread words count against it
@@ -36,7 +38,7 @@ _GRAMMAR_EN = set(V.EN_FILLERS) | FUNCTION_WORDS | {
     "biggest", "smallest", "side", "wide", "tall", "by", "to", "colour", "color", "paint", "dye", "recolor",
     "recolour", "take", "out", "of", "off", "more", "less", "than", "before", "way", "much", "some", "new",
     "ok", "okay", "thanks", "thank", "coming", "rising", "pouring", "except", "everyone", "everybody", "everything",
-    "all", "sides", "two", "three", "mean", "meant",
+    "all", "sides", "two", "three", "mean", "meant", "rest", "remaining", "others", "else",
 }
 _GRAMMAR_EN |= {w for phrase in V.MORE_EN + V.LESS_EN + V.AGAIN_EN + V.ALSO_EN + V.OTHER_EN + V.UP_EN + V.DOWN_EN
                 for w in phrase.split()} | {"use", "using", "apply"}
@@ -44,7 +46,7 @@ _GRAMMAR_ZH = {ch for phrase in V.MORE_ZH + V.LESS_ZH + V.AGAIN_ZH + V.ALSO_ZH +
                for ch in phrase}  # direction words (降低, 提高) are read by the amount, not the tables
 _GRAMMAR_ZH |= set("把将给让请帮我你的了一点些下吧呢啊呀再也都很更太成为变换改去掉加调弄个张只辆位条是在上里中边这那它他她们度倍"
                    "左右间第最删除移抹擦拿掉清消两所有全部棵朵块头匹要想能可以"
-                   "染涂刷裁剪转旋翻镜缩放变不对说颜色旁面附近周围方")  # verbs the planner reads (染黑, 裁剪), 不对/我是说, 颜色
+                   "染涂刷裁剪转旋翻镜缩放变不对说颜色旁面附近周围方顶副")  # verbs the planner reads (染黑, 裁剪), 不对/我是说, 颜色
 
 _GENERATIVE = ("inpaint", "restyle")
 # new content a table knows (placement's nouns, the Chinese words the prompt translator knows) is understood
@@ -93,8 +95,11 @@ def half_read(text: str, ins: dict[str, Any], read: list[tuple[int, int]], label
         return 0.5, {"operation": "resize", "width": int(size.group(1)), "height": int(size.group(2))}
     place = _PLACE.search(text) or _PLACE_ZH.search(text)
     if place and ins.get("operation") == "inpaint" and not (ins.get("mask") or {}).get("invert"):
-        named = named_labels(place.group(1), labels)
-        if not set(named) & set(ins.get("targets") or []):  # "add smoke coming out of the chimney" painted elsewhere
+        things = [x for x in tokenize(place.group(1), labels) if x.cat == "thing"]
+        named = named_labels(place.group(1), labels) or [y for x in things for y in resolve_thing(x.value, labels)[0]]
+        where = set(named) | {x for prep in ("above", "next to") for x in support_of(named, prep, labels) if named}
+        parts = {norm_label(x) for x in named + list(ins.get("targets") or [])} <= PERSON_PART_NORMS  # a hat on her head
+        if not where & set(ins.get("targets") or []) and not (named and parts):  # "add smoke coming out of the chimney" painted elsewhere
             return 0.5, ({**ins, "targets": named[:1]} if named else None)
     return 1.0, None
 

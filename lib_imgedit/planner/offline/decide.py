@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ...core.colors import COLORS
 from .. import vocab as V
 from ..base import PlanContext
 from .amounts import COMPLAINT_COPULAS, adjust_from, amount_factor, complaint
@@ -20,9 +21,11 @@ from .select import (
     grounded_label,
     just_edited,
     placement,
+    placement_key,
     pronoun_target,
     select_targets,
     shaded_draft,
+    support_of,
 )
 from .tokens import Tok
 from .words import SAME_AS_BEFORE, classify, first_color, leftover, only_reference_words, region_color, vague
@@ -123,11 +126,13 @@ def decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: li
         if color is None:
             return None
         cur = referent(ctx) or {}
-        if cur.get("operation") == "inpaint" and cur.get("prompt") and not target_toks and \
+        if cur.get("operation") == "inpaint" and cur.get("prompt") and all(x.cat == "it" for x in target_toks) and \
                 sel.labels == [x for x in cur.get("targets") or [] if x in labels]:
             # "换成红色的" right after "在沙发上放个抱枕": the new thing in that colour, painted again
-            return Draft({**{k: v for k, v in cur.items() if k not in ("reply", "prompt")},
-                          "prompt": f"{color} {cur['prompt']}"})
+            old = re.sub(r"\b(?:" + "|".join(map(re.escape, sorted(COLORS, key=len, reverse=True))) + r")\b\s*", "",
+                         str(cur["prompt"]))
+            old = re.sub(r"^(?:an?|some|the)\s+", "", old)
+            return Draft({**{k: v for k, v in cur.items() if k not in ("reply", "prompt")}, "prompt": f"a {color} {old}"})
         return Draft(with_mask(recolor_ins(color, sel), sel))
     if cls in ("style", "scene", "style_free", "style_content"):
         if cls == "style_free" and p.kind != "styleof":
@@ -180,6 +185,9 @@ def plan_add(t: str, p: Parsed, content: str, content_toks: list[Tok], cls: str,
         if person_like or (loc.labels and all(norm_label(x) in PERSON_PART_NORMS or norm_label(x) == "person"
                                               for x in loc.labels)):
             targets, invert = resolve_thing("background", labels)
+    key = placement_key(content) if targets and not invert else ""
+    if key and any(x.cat == "thing" and x.value in V.PLACEMENT.get(key, ()) for x in loc_toks):
+        targets = placement(content, content_toks, labels, zh, loc) or targets  # "a hat on her head": the hair
     if not targets and forced:
         targets = forced
     if not targets:
@@ -196,11 +204,26 @@ def plan_add(t: str, p: Parsed, content: str, content_toks: list[Tok], cls: str,
     ins: dict[str, Any] = {"operation": "inpaint", "targets": targets, "prompt": prompt}
     if invert:
         ins["mask"] = {"invert": True}
-    elif near and targets == loc.labels:  # "a bird above the tree": the area around the tree, where it goes
-        ins["mask"] = {"dilate": _AROUND_PX}
-        if not zh:
-            ins["prompt"] = f"{prompt}, {p.prep} the {names_of(targets, False)}"
+    elif near and targets == loc.labels:  # "a bird above the tree": where it goes next to the tree
+        on = re.search(r"\b(?:on|onto) (?:the |a |that )?([a-z]+)", content) if not zh else None
+        named_on = [x for x in labels if on and norm_label(x) in (on.group(1), on.group(1).rstrip("s"))]
+        prep = _prep(p, t, zh)
+        support = named_on or support_of(targets, prep, labels)
+        ins["prompt"] = f"{prompt}, {prep} the {names_of(targets, False)}"  # the prompt is English either way
+        if support:  # the sky above it, the floor under it, the ground or table it stands on (it stays as it is)
+            ins["targets"] = support
+        else:  # nothing to stand on among the labels: the area around it
+            ins["mask"] = {"dilate": _AROUND_PX}
     return Draft(ins, "add")
+
+
+def _prep(p: Parsed, t: str, zh: bool) -> str:
+    """The preposition of a placement, the Chinese ones said as English (下面 -> under)."""
+    if not zh or p.loc is None:
+        return p.prep
+    after = t[p.loc[1]:p.loc[1] + 3]
+    return "under" if re.match(r"的?(?:下面|下方|下边|底下)", after) else "above" if re.match(r"的?上方", after) else "next to"
+
 
 
 # "add X above/next to/out of Y": X goes in the area around Y (Y's mask grown by this many pixels)

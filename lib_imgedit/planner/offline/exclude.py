@@ -29,12 +29,18 @@ EXCLUSION_WORDS = re.compile(r"\b(?:except|other than|apart from|aside from|besi
 def exclusion(t: str, toks: list[Tok], labels: list[str], zh: bool) -> tuple[list[str], str, tuple[int, int]] | None:
     """(the excluded labels, the clause without the exclusion, the exclusion's span in `t`), or None when the
     clause excludes nothing it can name."""
-    for pattern in (_ZH,) if zh else (_EN, _EN_BUT_NOT):
+    for pattern in (_ZH,) if zh else (_EN, _EN_BUT_NOT, _EN_LEAVE):
         m = pattern.search(t)
         found = _excluded(t, m, toks, labels, zh) if m else None
         if found:
             return found
     return None
+
+
+# "leave the sky alone and make the rest warmer": the sky excluded, "make the rest warmer" read on the whole picture
+_EN_LEAVE = re.compile(r"^(?:(?:please|just|can you|could you)\s+)*(?:leave|keep|don't touch|do not touch|"
+                       r"don't change|do not change)\s+(?P<but>)")
+_LEFT_ALONE = re.compile(r"\s*(?:alone|as (?:it )?is|untouched|unchanged|the same|out of it)?\s*(?:,|;|and|but)+\s*")
 
 
 def _excluded(t: str, m: re.Match[str], toks: list[Tok], labels: list[str], zh: bool
@@ -45,8 +51,9 @@ def _excluded(t: str, m: re.Match[str], toks: list[Tok], labels: list[str], zh: 
     for i, tok in enumerate(toks):
         if tok.start < start or tok.cat not in ("thing", "pron"):
             continue
-        if not _JOIN.match(t[pos:tok.start]):
-            break
+        gap = t[pos:tok.start]
+        if not _JOIN.match(gap) and (named or not re.fullmatch(r"\s*(?:the|his|her|their|my|its|this|that)\s+[a-z]+\s+", gap)):
+            break  # a word no table knows may stand before the first thing: "other than the coffee cup"
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         if tok.cat == "pron" and nxt is not None and nxt.cat == "thing" and not t[tok.end:nxt.start].strip():
             pos = tok.end  # "her dress": whose, not who
@@ -70,6 +77,11 @@ def _excluded(t: str, m: re.Match[str], toks: list[Tok], labels: list[str], zh: 
         tail = re.match(r"\s*(?:on the (?:left|right)|in the (?:middle|center|centre))", t[end:])
         end += tail.end() if tail else 0
         cut_from = m.start("but") if m.group("but") else m.start()
+        if m.re is _EN_LEAVE:  # the rest of the message is the request; "the rest" in it is the whole picture
+            left = _LEFT_ALONE.match(t, end)
+            if not left:
+                return None
+            end, cut_from = left.end(), 0
         rest = (t[:cut_from] + t[end:]).strip(" ,")
         rest = re.sub(r"\s+,", ",", re.sub(r"\s{2,}", " ", rest))
         span = (m.start(), end)

@@ -246,9 +246,20 @@ def repeat_plan(t: str, zh: bool, ctx: PlanContext) -> list[Draft]:
     plans = [ctx.current] if ctx.current else [x.instruction for x in reversed(ctx.history) if x.instruction]
     last = next((p for p in plans if plan_steps(p)[0].get("operation") not in ("undo", "redo", "clarify")), None)
     steps = plan_steps(last) if last else []  # after "undo", the plan just undone
+    retry = _RETRY.search(t)
+    if retry and steps and _COMPLAINT.match(t[:retry.start()].strip(" ,，。.")):  # "有点糊，再来一次": run it again
+        return [Draft({k: v for k, v in s.items() if k != "reply"}, "history", t) for s in steps]
     if len(steps) < 2 or not (_REPEAT_ZH if zh else _REPEAT_EN).match(t.strip()):
         return []
     return [Draft({k: v for k, v in s.items() if k != "reply"}, "history", t) for s in steps]
+
+
+# a complaint about the result, then "again": the same plan run again (a generative edit comes out new)
+_RETRY = re.compile(r"(?:再来一次|再试一次|重新来一次|重来一次|重新做一次|重新生成)[吧。！!]*$|"
+                    r"(?:try (?:it |that )?again|one more try|give it another (?:go|try))[.!]*$")
+_COMPLAINT = re.compile(r"^$|^(?:有点|太|不太|好像|感觉|看着|看起来|还是|效果|不好|不行|怪)|"
+                        r"^(?:hmm+|meh|ugh|nope|no)?[\s,]*(?:(?:it|that|this|the \w+) )?(?:looks?|is|seems|came out|"
+                        r"turned out)\b")
 
 
 _BARE_EN = re.compile(r"^(?:(?:please|ok|okay|now|and|just|even|a|an|bit|little|lot|tad|touch|much|way|some|do|it|that|"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .labels import resolve_thing
+from .labels import pick_instances, resolve_thing
 from .positions import zh_number
 from .tokens import Tok, word_re
 
@@ -72,7 +72,8 @@ def _crop(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None:
     if _BARE_SHAPE.match(t) and _ratio(t):  # "widescreen please", "portrait 4:5 for instagram", "16:9"
         return {"operation": "crop", "targets": [], "aspect": _ratio(t)}
     stated = re.search(r"\b(?:aspect(?: ratio)?|ratio|format|orientation)\b", t) or re.search(r"(?:改|变|换|弄|调|做)成|比例|画幅", t)
-    numeric = re.search(r"(?<![\d.:])[1-9]\d?\s*(?::|：|比)\s*[1-9]\d?(?![\d.:])", t)  # "4:5", "4比5": a ratio said as one
+    numeric = re.search(r"(?<![\d.:])([1-9]\d?)\s*(?::|：|比|by|x|×)\s*([1-9]\d?)(?![\d.:%])", t)  # "4:5", "16 by 9", 4比5
+    numeric = numeric if numeric and max(int(numeric.group(1)), int(numeric.group(2))) <= 32 else None
     if (numeric and not any(x.cat in ("thing", "color") for x in toks)) or \
             (stated and _ratio(t) and not any(x.cat in ("thing", "color", "style", "scene") for x in toks)):
         return {"operation": "crop", "targets": [], "aspect": _ratio(t)}  # "change the aspect ratio to 9:16", 改成正方形
@@ -93,8 +94,8 @@ def _crop(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None:
             found, inv = resolve_thing(tok.value, labels)
             if found and not inv:
                 targets += [x for x in found if x not in targets]
-    if targets:
-        return {"operation": "crop", "targets": targets}
+    if targets:  # "crop to the person on the left": one of several
+        return {"operation": "crop", "targets": pick_instances(targets, t, labels, None)}
     # a crop with no shape and nothing to crop around: ask which, never a prompt made of the words
     question = "裁成什么比例或裁到哪里？比如“裁成正方形”“裁成16:9”或“裁到脸部”。" if zh else \
         "Crop to what? For example “crop to a square”, “crop to 16:9” or “crop to the face”."

@@ -11,7 +11,7 @@ from ..base import PlanContext, Turn
 from .parse import strip_prefix
 from .tokens import Tok
 
-_COUNT_EN = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a couple(?: of)?|couple of|a few|"
+_COUNT_EN = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|both|a couple(?: of)?|couple of|a few|"
                        r"few|several|twice|thrice)\b(?:\s+(?:times|steps?|edits?|changes?|things?|ones?|actions?|"
                        r"operations?|moves?))?")
 _COUNT_ZH = re.compile(r"(\d+|[一两二三四五六七八九十几俩])\s*(?:步|次|个|下|回|项|处)")
@@ -49,6 +49,9 @@ def history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str,
     has_content = any(x.cat in ("thing", "color", "adjust", "style", "scene", "gray", "filter") for x in toks)
     if zh:
         t = strip_prefix(t, True)[0] or t  # "帮我恢复上一步"
+        if re.search(r"(?:恢复|改|换|弄|变)回来|还是(?:刚才|之前|那个)?.{0,6}好看", t) and undone_count(ctx) and \
+                not re.search(r"原图|原来的?样子|最开始", t):
+            return {"operation": "redo", "count": 1}  # "还是晚霞好看，恢复回来吧" right after an undo: bring it back
         if any(w in t for w in V.RESET_ZH):
             return {"operation": "undo", "count": _edits_in_history(ctx)}
         if (any(w in t for w in V.REDO_ZH) and not has_content) or re.search(r"(?:撤销|撤回)\s*(?:撤销|撤回)", t):
@@ -70,6 +73,9 @@ def history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str,
     if back and not has_content and (last_instruction(ctx) or {}).get("operation") == "remove" and \
             undone_instruction(ctx) is None:  # "wait no, put it back" right after a removal takes it back
         return {"operation": "undo", "count": 1}
+    if re.match(r"^(?:redo|re-do|reapply|re-apply)\b", t) and ctx.edits is not None and undone_count(ctx) and not any(
+            x.cat in ("color", "adjust", "style", "scene", "gray", "filter") for x in toks):
+        return {"operation": "redo", "count": 1}  # "redo the roof one" after undoing it: the roof edit back
     if re.search(r"\b(?:undo (?:the|that|my|your) undo|redo|re-do|reapply|re-apply)\b", t) or re.fullmatch(
             r"(?:bring (?:it|that) back|put (?:it|that) back|restore (?:it|that)|go forward|step forward|"
             r"forward)(?: please)?", t):
@@ -112,6 +118,21 @@ def undone_instruction(ctx: PlanContext) -> dict[str, Any] | None:
         return None
     edits = [s for s in plans[-2] if s.get("operation") not in (None, "undo", "redo", "clarify")]
     return edits[-1] if edits else None
+
+
+def undone_count(ctx: PlanContext) -> int:
+    """How many edits the plans since the last edit undid (undo counts less redo counts): what redo can bring back."""
+    n = 0
+    for turn in reversed(ctx.history):
+        for step in reversed(plan_steps(turn.instruction)):
+            op = step.get("operation")
+            if op == "undo":
+                n += int(step.get("count") or 1)
+            elif op == "redo":
+                n -= int(step.get("count") or 1)
+            elif op not in (None, "clarify"):
+                return max(n, 0)
+    return max(n, 0)
 
 
 def pending_clarify(ctx: PlanContext) -> str | None:

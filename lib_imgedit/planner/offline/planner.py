@@ -240,7 +240,8 @@ def answer_to_question(rules: dict[str, Any], t: str, toks: list[Tok], labels: l
 _COMPLAINT_THEN_ASK = re.compile(
     r"^(?P<s>(?:(?:the|this|that|her|his|my|their) )?[a-z' ]+?) (?:is|are|looks?|seems?|feels?) [a-z' ]+?\s*[,;.!]\s*"
     r"(?:(?:so|please|pls|can you|could you|just|maybe|then) )*(?P<ask>(?:make|turn|change|give|add|remove|replace|fix|"
-    r"use|try|put|paint|colou?r|blur|brighten|darken|swap|switch)\b.+)$")
+    r"use|try|put|paint|colou?r|blur|brighten|darken|swap|switch|smooth|soften|sharpen|lighten|warm|cool|tone|"
+    r"crop|rotate|flip|erase|clean|pixelate|desaturate|saturate|boost|reduce|increase|decrease)\b.+)$")
 
 
 _SEE_IT_WITH = re.compile(r"^.*?\b(?:what|how) (?:it|this|that|the (?:picture|photo|image|room|scene)) (?:would |will )?"

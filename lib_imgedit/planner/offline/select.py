@@ -12,11 +12,19 @@ from .. import vocab as V
 from ..base import PlanContext
 from .draft import Draft, Selection, adjust_ins
 from .history import last_instruction, referent
-from .labels import instances, pick_instances, resolve_thing, singular
+from .labels import instances, norm_label, pick_instances, resolve_thing, singular
 from .parse import HELD_BY, ZH_POSITION, Parsed, toks_in
 from .prompts import translate
 from .tokens import EN_TABLE, Tok, tokenize, word_re
 from .words import first_color, head_things, mentions_it, personal_labels
+
+
+def placement_key(content: str) -> str:
+    """The PLACEMENT key of new content: its head noun, which comes last in English ("a flower crown" is a crown)."""
+    english = translate(content) if CJK.search(content) else content.lower()
+    hits = [(m.end(), len(word), key) for word, key in V.CONTENT_WORDS.items()
+            for m in word_re(word, "(?:s|es)?").finditer(english)]
+    return max(hits)[2] if hits else ""
 
 
 def placement(content: str, content_toks: list[Tok], labels: list[str], zh: bool,
@@ -25,12 +33,9 @@ def placement(content: str, content_toks: list[Tok], labels: list[str], zh: bool
     found = personal_labels(content_toks, labels)
     if found:
         return found
-    english = translate(content) if CJK.search(content) else content.lower()
-    # the head noun, which comes last in English ("a flower crown" is a crown)
-    hits = [(m.end(), len(word), key) for word, key in V.CONTENT_WORDS.items()
-            for m in word_re(word, "(?:s|es)?").finditer(english)]
-    if hits:
-        for concept in V.PLACEMENT.get(max(hits)[2], ()):
+    key = placement_key(content)
+    if key:
+        for concept in V.PLACEMENT.get(key, ()):
             found, inv = resolve_thing(concept, labels)
             if found and not inv:
                 return found
@@ -45,12 +50,43 @@ def placement(content: str, content_toks: list[Tok], labels: list[str], zh: bool
     return []
 
 
+# where new content stands, by the preposition: what is above a thing, under it, or around it on the ground
+_ABOVE = ("sky", "wall", "ceiling")
+_GROUND = ("floor", "grass", "ground", "sand", "field", "snow", "earth", "rug", "carpet", "road", "pavement", "sidewalk")
+_ON_TABLES = ("cup", "glass", "plate", "bottle", "bowl", "vase", "book", "laptop", "mug", "wine_glass", "food", "cake")
+_ON_ROADS = ("car", "bus", "truck", "van", "bicycle", "motorbike", "motorcycle", "taxi")
+
+
+def support_of(near: list[str], prep: str, labels: list[str]) -> list[str]:
+    """The region where something placed next to / above / under `near` goes ("a kite above the beach": the
+    sky; "a rug under the table": the floor; "a croissant next to her cup": the table), or [] to paint around it."""
+    if prep in ("out of", "coming out of", "rising out of", "pouring out of", "coming from", "rising from"):
+        return []  # smoke out of the chimney starts at the chimney
+    names = [norm_label(x).replace(" ", "_") for x in near]
+    order = _ABOVE if prep in ("above", "over") else \
+        (("table", "desk", "counter", "countertop") if any(n in _ON_TABLES for n in names) else ()) + \
+        (("road", "pavement", "sidewalk") if any(n in _ON_ROADS for n in names) else ()) + _GROUND
+    for concept in order:
+        found = [x for x in labels if norm_label(x).replace(" ", "_") == concept and x not in near]
+        if found:
+            return found
+    return []
+
+
+_THE_REST = re.compile(r"\b(?:the rest|everything else|all the rest|the remaining|the others|the other parts)\b|"
+                       r"其他部分|其余部分|其他地方|别的地方|剩下的|其他的|其余的")
+
+
 def select_targets(t: str, toks: list[Tok], labels: list[str], zh: bool, forced: list[str] | None, p: Parsed,
                    scene: PlanContext | None = None) -> Selection:
     """The labels the thing words `toks` of clause `t` mean: one instance of several when a position is named
     ("the dog on the left"), a phrase of its own when a grounding segmenter can find what is not a label."""
     sel = _select(t, toks, labels, zh, forced, p)
     shares = scene.shares if scene else None
+    cur = referent(scene) if scene is not None else None
+    if cur and (cur.get("mask") or {}).get("invert") and not forced and _THE_REST.search(t) and \
+            not any(x.cat == "thing" for x in toks):  # "其他部分再加点模糊" after an edit of all but the car
+        return Selection(labels=[x for x in cur.get("targets") or [] if x in labels], invert=True)
     if len(sel.labels) > 1 and not forced:
         sel.labels = pick_instances(sel.labels, t, labels, shares)
     elif len(sel.labels) == 1 and not forced:  # "person" is all of them, "the person on the right" one

@@ -62,13 +62,28 @@ def clean_text(text: str, zh: bool) -> str:
     t = t.replace("do not want", "don't want").replace("does not", "doesn't")
     t = re.sub(r"\s+", " ", t).strip(" \t\n.!?;:~。！？；：…")
     bare = _TRAILING_CHAT.sub("", _LEADING_CHAT.sub("", t)).strip(" ,.!?~")
-    bare = re.sub(r"^(?:pop|slap|plonk|chuck|stick) (?=(?:a|an|some) )", "put ", bare)  # "pop a hat on him": put
+    bare = re.sub(r"^(?:pop|slap|plonk|chuck|stick|park|plop) (?=(?:a|an|some|the) )", "put ", bare)  # "pop a hat on him"
+    bare = _GERUND.sub(lambda m: m.group(1) + _verb(m.group(2)), bare)  # "would you mind adding": add
     return bare if re.search(r"[a-z\u3400-\u9fff]", bare) else t
 
 
 # chat noises around a request ("hmm a touch less blurry", "pop a hat on the dog lol"): not part of it
 _LEADING_CHAT = re.compile(r"^(?:(?:hmm+|umm*|uh+|erm|lol|haha+|meh|welp|ok so|okay so)\b[\s,.!]*)+")
-_TRAILING_CHAT = re.compile(r"(?:[\s,.!]+(?:lol|lmao|haha+|xd|thx|ty|:\)|:d))+$")
+_TRAILING_CHAT = re.compile(r"(?:[\s,.!?]+(?:lol|lmao|haha+|xd|thx|ty|:\)|:d|thanks?(?: you)?(?: (?:so|very) much)?|"
+                            r"thnak(?:s| you)|tha?nk ?u|many thanks|cheers))+$")
+_GERUND = re.compile(r"^((?:(?:would|do) you mind|how about|what about|consider|try) )([a-z]+ing)\b")
+_VERBS = {"add", "put", "give", "make", "blur", "remove", "change", "turn", "paint", "crop", "rotate", "flip", "swap",
+          "replace", "brighten", "darken", "erase", "delete", "get", "take", "sharpen", "pixelate", "recolor", "recolour",
+          "colour", "color", "dye", "place", "insert", "mirror", "resize", "shrink", "enlarge", "fix", "clean"}
+
+
+def _verb(word: str) -> str:
+    """'adding' -> 'add', 'making' -> 'make', 'putting' -> 'put' (the verb a table knows), else the word."""
+    stem = word[:-3]
+    for cand in (stem, stem + "e", stem[:-1]):
+        if cand in _VERBS:
+            return cand
+    return word
 
 
 _REF_WORDS_EN = {w for phrase in V.MORE_EN + V.LESS_EN + V.AGAIN_EN for w in phrase.split()} | {
