@@ -32,6 +32,7 @@ package_dir = deps.package_dir
 PACKAGES = [
     ("openai", "openai>=1.40,<2", True),
     ("json-repair", "json-repair>=0.30,<1", True),
+    ("pypinyin", "pypinyin>=0.50,<1", False),  # Chinese typos (pure Python)
     ("jsonschema", "jsonschema>=4.17,<5", False),
     ("redis", "redis>=5,<9", False),
     ("onnxruntime", "onnxruntime>=1.17,<2", False),  # onnxruntime-gpu (ReActor's) counts: it is the same module

@@ -171,7 +171,7 @@ def test_one_of_several_named_alone_is_asked_about_and_the_answer_picks_it():
         asked = talk(two, first)
         assert asked.instruction["operation"] == "clarify" and asked.confidence >= CONFIDENT, first
         assert [o["instruction"]["targets"] for o in asked.options] == [["person 1"], ["person 2"]]
-        assert asked.options[0]["text"] in ("Remove the person on the left", "去掉人物（左边）")
+        assert asked.options[0]["text"] in ("Remove the person on the left", "去掉左边的人物")
         assert bare(talk(two, first, answer).instruction) == {"operation": "remove", "targets": ["person 2"]}
     for text in ("remove both people", "blur the faces", "remove the person on the left", "remove everyone"):
         assert talk(two, text).instruction["operation"] != "clarify", text
@@ -305,3 +305,68 @@ SCENE = ["sky", "tree", "building", "road", "car", "person"]
 def test_requests_of_round_three(texts, labels, expected):
     got = bare(talk(labels, *texts).instruction)
     assert {k: got.get(k) for k in expected} == expected, got
+
+
+SHOP = ["bottle", "label", "table", "background"]
+FAMILY = ["person 1", "person 2", "person 3", "person 4", "face 1", "face 2", "face 3", "face 4", "background"]
+
+
+@pytest.mark.parametrize("texts, labels, expected", [
+    (("把背景模湖一下",), PORTRAIT, {"operation": "adjust", "targets": ["background"]}),  # 模湖: 模糊 by sound
+    (("给脸打个马塞克",), PORTRAIT, {"operation": "adjust", "targets": ["face"]}),
+    (("把那只猫去调",), PETS, {"operation": "remove", "targets": ["cat"]}),
+    (("把右边两个路人的脸摸糊掉",), FAMILY, {"operation": "adjust", "targets": ["face 3", "face 4"]}),
+    (("pixelate the two guests' faces on the right, the couple on the left stays as is",), FAMILY,
+     {"operation": "adjust", "targets": ["face 3", "face 4"]}),
+    (("can u censor the guy on the rights face, he doesnt want to be posted",), ["person 1", "person 2", "face 1", "face 2"],
+     {"operation": "adjust", "targets": ["face 2"]}),
+    (("hide the old price sticker on the box",), ["box", "price tag", "table"], {"operation": "adjust", "targets": ["price tag"]}),
+    (("Good afternoon. Could you kindly make everything blurry other than my three grandchildren, so they stand out. "
+      "Many thanks, Joan",), ["person 1", "person 2", "person 3", "dog", "grass"],
+     {"operation": "adjust", "targets": ["person 1", "person 2", "person 3"], "mask": {"invert": True}}),
+    (("blur evrything except me lol",), PORTRAIT, {"operation": "adjust", "targets": ["person"], "mask": {"invert": True}}),
+    (("除了我的脸 其他都模糊掉",), PORTRAIT, {"operation": "adjust", "targets": ["face"], "mask": {"invert": True}}),
+    (("Could you please make the picture smaller, about 800 pixels across, so I can send it by email to my sister.",),
+     PORTRAIT, {"operation": "resize", "width": 800}),
+    (("can you do 1080 by 1080 for etsy",), SHOP, {"operation": "resize", "width": 1080, "height": 1080}),
+    (("need this square for the shop listing",), SHOP, {"operation": "crop", "aspect": "1:1"}),
+    (("add fairy lights in the tree behind them",), ["person 1", "person 2", "tree", "grass"], {"operation": "inpaint", "targets": ["tree"]}),
+    (("瓶子下面垫个木托盘",), SHOP, {"operation": "inpaint", "targets": ["table"]}),
+    (("把沙发换成深蓝色", "还是换成深灰色吧"), ROOM, {"operation": "recolor", "targets": ["sofa"], "color": "dark gray"}),
+    (("brighten everything except the window, it's blown out already",), ROOM,
+     {"operation": "adjust", "targets": ["window"], "mask": {"invert": True}}),
+    (("Convert everything except the cup to B&W please, classic selective colour look",), ROOM,
+     {"operation": "adjust", "targets": ["cup"], "adjust": {"grayscale": True}}),
+    (("lawn's patchy, can you make it look lush?",), ["sky", "house", "lawn", "driveway"], {"operation": "inpaint", "targets": ["lawn"]}),
+    (("make it look like a watercolour painting", "hmm undo that and try oil painting instead"), PORTRAIT,
+     {"operation": "restyle", "replace": True}),
+    (("add a big round mirror on the wall above the sofa", "again, that one looks weird"), ROOM,
+     {"operation": "inpaint", "targets": ["wall"]}),
+    (("put a red bow on the dog", "undo it", "Let us try a blue one instead please."), PETS,
+     {"operation": "inpaint", "targets": ["dog"], "prompt": "a blue bow, on the dog"}),
+    (("把瓶子上的标签模糊掉", "不对，是换成空白标签"), SHOP, {"operation": "inpaint", "targets": ["label"]}),
+    (("把她的头发改成金色",), ["person 1", "person 2", "hair 1", "hair 2"], {"operation": "clarify"}),
+])
+def test_requests_of_round_four(texts, labels, expected):
+    got = bare(talk(labels, *texts).instruction)
+    assert {k: got.get(k) for k in expected} == expected, got
+
+
+def test_chinese_typos_by_sound_leave_real_words_alone():
+    """Every Chinese request of our own sets reads as before: only pieces no word reads are spelt by sound."""
+    import glob
+    import json
+    import re
+
+    from lib_imgedit.planner.offline.typos import fix_zh_typos
+
+    changed = {}
+    for path in glob.glob("tests/data/*.jsonl"):
+        for line in open(path, encoding="utf-8"):
+            case = json.loads(line) if line.strip() else {}
+            for text in [case.get("instruction", "")] + [t["text"] for t in case.get("turns", [])]:
+                if text and re.search(r"[\u3400-\u9fff]", text) and fix_zh_typos(text, case.get("labels", [])) != text:
+                    changed[text] = fix_zh_typos(text, case.get("labels", []))
+    assert changed == {"把背景模湖一下": "把背景模糊一下", "把那只猫去调": "把那只猫去掉",
+                       "把右边两个路人的脸摸糊掉": "把右边两个路人的脸模糊掉"}
+    assert fix_zh_typos("旋转两度", []) == "旋转两度"  # a number is never a slip of sound

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...core.colors import COLORS
 from .. import vocab as V
 from ..base import PlanContext
 from .amounts import COMPLAINT_COPULAS, adjust_from, amount_factor, complaint
 from .draft import Draft, Selection, adjust_ins, recolor_ins, with_mask
-from .history import referent
+from .history import in_colour, referent
 from .labels import PERSON_PART_NORMS, names_of, norm_label, resolve_thing
 from .parse import Parsed, has_cat, toks_in
 from .prompts import content_prompt, span_text, style_prompt
@@ -128,11 +127,7 @@ def decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: li
         cur = referent(ctx) or {}
         if cur.get("operation") == "inpaint" and cur.get("prompt") and all(x.cat == "it" for x in target_toks) and \
                 sel.labels == [x for x in cur.get("targets") or [] if x in labels]:
-            # "换成红色的" right after "在沙发上放个抱枕": the new thing in that colour, painted again
-            old = re.sub(r"\b(?:" + "|".join(map(re.escape, sorted(COLORS, key=len, reverse=True))) + r")\b\s*", "",
-                         str(cur["prompt"]))
-            old = re.sub(r"^(?:an?|some|the)\s+", "", old)
-            return Draft({**{k: v for k, v in cur.items() if k not in ("reply", "prompt")}, "prompt": f"a {color} {old}"})
+            return Draft(in_colour(cur, color))  # "换成红色的" right after "在沙发上放个抱枕": the new thing in that colour
         return Draft(with_mask(recolor_ins(color, sel), sel))
     if cls in ("style", "scene", "style_free", "style_content"):
         if cls == "style_free" and p.kind != "styleof":
@@ -148,6 +143,9 @@ def decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: li
         return Draft(ins)
     # new content for the region
     prompt = content_prompt(content, zh, sel, p.kind, content_toks)
+    named = [x for tok in content_toks if tok.cat == "thing" for x in resolve_thing(tok.value, labels)[0]]
+    if not sel.labels and not sel.whole and len(set(named)) == 1:  # "换成空白标签": a blank one of the label named
+        return Draft({"operation": "inpaint", "targets": named[:1], "prompt": prompt})
     if not sel.labels:
         if sel.whole or not target_toks:
             ins = {"operation": "restyle", "targets": [], "prompt": prompt}
@@ -177,7 +175,12 @@ def plan_add(t: str, p: Parsed, content: str, content_toks: list[Tok], cls: str,
     invert = False
     zh_near = zh and p.loc is not None and not p.loc_inside and not re.match(r"的?(?:前|后)", t[p.loc[1]:])  # 狗旁边
     near = (p.prep in _NEAR_PREPS or zh_near) and loc.labels and not loc.pronoun_only and not loc.invert
-    if loc.labels and (p.loc_inside or near) and not loc.pronoun_only:
+    inside = re.search(r"\b(?:on|onto|in|into|inside) (?:the |a |that |this |his |her |their )?([a-z]+)", content) \
+        if not zh else None
+    said_in = [x for x in labels if inside and norm_label(x) in (inside.group(1), inside.group(1).rstrip("s"))]
+    if said_in:  # "fairy lights in the tree behind them", "a painting on the wall above the sofa": where it goes
+        targets, near = said_in, False
+    elif loc.labels and (p.loc_inside or near) and not loc.pronoun_only:
         targets, invert = loc.labels, loc.invert
     elif p.prep in ("behind", "in front of") or (zh and p.loc and not p.loc_inside and "后" in t):
         person_like = loc.pronoun or any(
@@ -205,10 +208,8 @@ def plan_add(t: str, p: Parsed, content: str, content_toks: list[Tok], cls: str,
     if invert:
         ins["mask"] = {"invert": True}
     elif near and targets == loc.labels:  # "a bird above the tree": where it goes next to the tree
-        on = re.search(r"\b(?:on|onto) (?:the |a |that )?([a-z]+)", content) if not zh else None
-        named_on = [x for x in labels if on and norm_label(x) in (on.group(1), on.group(1).rstrip("s"))]
         prep = _prep(p, t, zh)
-        support = named_on or support_of(targets, prep, labels)
+        support = support_of(targets, prep, labels)
         ins["prompt"] = f"{prompt}, {prep} the {names_of(targets, False)}"  # the prompt is English either way
         if support:  # the sky above it, the floor under it, the ground or table it stands on (it stays as it is)
             ins["targets"] = support

@@ -17,9 +17,10 @@ _EN = re.compile(r"(?:\b(?:everything|everyone|everybody|anything|all|the whole 
                  r"(?:else\s+)?(?P<but>but)\b|\b(?:except(?:\s+for)?|other than|apart from|aside from|besides|"
                  r"excluding|save for|not including|leaving out))\s+")
 _EN_BUT_NOT = re.compile(r"\b(?:everything|everyone|everybody|all)\b[^,.;]*?\b(?P<but>but)\s+not\s+")  # "all gray but not him"
-_ZH = re.compile(r"除了?(?P<x>[^，,。都]{1,12}?)(?:以外|之外|外)?[，,]?(?:其他|其余|别的|剩下)?(?:的|部分)?(?=都|全|统统|一律)")
+_ZH = re.compile(r"除了?(?P<x>[^，,。都\s]{1,12}?)(?:以外|之外|外)?[，,\s]*(?:其他|其余|别的|剩下)?(?:的|部分)?(?=都|全|统统|一律)")
 _JOIN = re.compile(r"^(?:\s*(?:,|and|or|&|和|跟|与|、)?\s*(?:the|his|her|their|my|its|this|that)?\s*"
-                   r"(?:(?:two|three|four|both|all|each) of\s*)?(?:[那这][一两二三几]?[个只位辆条头匹棵张台把件些]?)?)$")  # "the two of us", 那只
+                   r"(?:(?:two|three|four|five|both|all|each)(?: of)?\s*)?(?:[我你他她它](?:们)?的)?"
+                   r"(?:[那这][一两二三几]?[个只位辆条头匹棵张台把件些]?)?)$")  # "the two of us", "my three kids", 我的, 那只
 EXCLUSION_WORDS = re.compile(r"\b(?:except|other than|apart from|aside from|besides|excluding|save for|not including|"
                              r"leaving out)\b|\b(?:everything|everyone|everybody|all) (?:else )?but\b|除了|" +
                              _EN_BUT_NOT.pattern + "|"
@@ -60,9 +61,12 @@ def _excluded(t: str, m: re.Match[str], toks: list[Tok], labels: list[str], zh: 
             continue
         named.append(tok)
         pos = tok.end
-    if not named:
-        return None
     found: list[str] = []
+    if not named:
+        me = None if zh else re.match(r"\s*(?:me|myself)\b", t[start:])  # "blur everything except me": the person
+        if not me:
+            return None
+        found, pos = resolve_thing("person", labels)[0], start + me.end()
     for tok in named:
         got, _inv = resolve_thing("person" if tok.cat == "pron" else tok.value, labels)
         if len(got) > 1:  # "everyone except the person on the left"

@@ -247,8 +247,10 @@ def repeat_plan(t: str, zh: bool, ctx: PlanContext) -> list[Draft]:
     last = next((p for p in plans if plan_steps(p)[0].get("operation") not in ("undo", "redo", "clarify")), None)
     steps = plan_steps(last) if last else []  # after "undo", the plan just undone
     retry = _RETRY.search(t)
-    if retry and steps and _COMPLAINT.match(t[:retry.start()].strip(" ,，。.")):  # "有点糊，再来一次": run it again
-        return [Draft({k: v for k, v in s.items() if k != "reply"}, "history", t) for s in steps]
+    again_first = _AGAIN_FIRST.match(t)
+    if steps and ((retry and _COMPLAINT.match(t[:retry.start()].strip(" ,，。."))) or
+                  (again_first and _COMPLAINT.match(t[again_first.end():].strip(" ,，。.")))):
+        return [Draft({k: v for k, v in s.items() if k != "reply"}, "history", t) for s in steps]  # "有点糊，再来一次"
     if len(steps) < 2 or not (_REPEAT_ZH if zh else _REPEAT_EN).match(t.strip()):
         return []
     return [Draft({k: v for k, v in s.items() if k != "reply"}, "history", t) for s in steps]
@@ -257,8 +259,9 @@ def repeat_plan(t: str, zh: bool, ctx: PlanContext) -> list[Draft]:
 # a complaint about the result, then "again": the same plan run again (a generative edit comes out new)
 _RETRY = re.compile(r"(?:再来一次|再试一次|重新来一次|重来一次|重新做一次|重新生成)[吧。！!]*$|"
                     r"(?:try (?:it |that )?again|one more try|give it another (?:go|try))[.!]*$")
+_AGAIN_FIRST = re.compile(r"^(?:again|try again|once more|one more time|再来一次|再试一次)[\s,，.。!！]+")
 _COMPLAINT = re.compile(r"^$|^(?:有点|太|不太|好像|感觉|看着|看起来|还是|效果|不好|不行|怪)|"
-                        r"^(?:hmm+|meh|ugh|nope|no)?[\s,]*(?:(?:it|that|this|the \w+) )?(?:looks?|is|seems|came out|"
+                        r"^(?:hmm+|meh|ugh|nope|no)?[\s,]*(?:(?:it|that|this|that one|this one|the \w+) )?(?:looks?|is|seems|came out|"
                         r"turned out)\b")
 
 

@@ -74,7 +74,9 @@ def _crop(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None:
     stated = re.search(r"\b(?:aspect(?: ratio)?|ratio|format|orientation)\b", t) or re.search(r"(?:改|变|换|弄|调|做)成|比例|画幅", t)
     numeric = re.search(r"(?<![\d.:])([1-9]\d?)\s*(?::|：|比|by|x|×)\s*([1-9]\d?)(?![\d.:%])", t)  # "4:5", "16 by 9", 4比5
     numeric = numeric if numeric and max(int(numeric.group(1)), int(numeric.group(2))) <= 32 else None
-    if (numeric and not any(x.cat in ("thing", "color") for x in toks)) or \
+    shaped = re.search(r"\b(?:square|widescreen|wide screen|vertical|horizontal|landscape)\b", t) and re.search(
+        r"\b(?:it|this|that|the (?:image|picture|photo|pic))\b|^(?:need|want|make|go|get)\b", t)  # "need this square"
+    if ((numeric or shaped) and not any(x.cat in ("thing", "color") for x in toks)) or \
             (stated and _ratio(t) and not any(x.cat in ("thing", "color", "style", "scene") for x in toks)):
         return {"operation": "crop", "targets": [], "aspect": _ratio(t)}  # "change the aspect ratio to 9:16", 改成正方形
     zoom = re.search(r"\bzoom (?:in )?(?:on|to|into)\b", t)
@@ -154,13 +156,14 @@ def _resize(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None
     if any(x.cat in ("thing", "adjust", "gray", "filter", "color", "style", "scene") and not _SIZE_WORD.search(x.text)
            for x in toks):
         return None  # "make the dog bigger", "double the saturation" change something else, not the picture's size
-    w = re.search(r"(\d{2,5})\s*(?:px|pixels?)?\s*(?:wide|width|w\b)|width (?:of |to )?(\d{2,5})|"
+    w = re.search(r"(\d{2,5})\s*(?:px|pixels?)?\s*(?:wide|width|w\b|across)|width (?:of |to )?(\d{2,5})|"
                   r"宽(?:度)?(?:为|到|改成|调到)?\s*(\d{2,5})", t)
     h = re.search(r"(\d{2,5})\s*(?:px|pixels?)?\s*(?:tall|high|height|h\b)|height (?:of |to )?(\d{2,5})|"
                   r"高(?:度)?(?:为|到|改成|调到)?\s*(\d{2,5})", t)
     wh = re.search(r"(\d{2,5})\s*(?:px|pixels?)?\s*(?:[x×*乘]|by)\s*(\d{2,5})(?:\s*(?:px|pixels?|像素))?", t)
     resize_word = _SIZE_WORD.search(t) or re.search(r"\b(?:double|halve|twice|half)\b|大小|一半|两倍|二倍", t)
-    said = re.match(r"^(?:(?:i )?(?:need|want) (?:it|this|the (?:image|picture|photo))|make|set|change)\b|^(?:尺寸)?(?:改成|改为|调成|变成|设为)", t) or \
+    said = re.match(r"^(?:(?:can|could|would) (?:you|u|we) |please )?(?:(?:i )?(?:need|want) (?:it|this|the (?:image|picture|photo))|"
+                    r"make|set|change|do|go|get)\b|^(?:尺寸)?(?:改成|改为|调成|变成|设为)", t) or \
         re.search(r"\d\s*(?:px|pixels?|像素)", t)
     if wh and min(int(wh.group(1)), int(wh.group(2))) >= 16 and (resize_word or said):
         return {"operation": "resize", "targets": [], "width": int(wh.group(1)), "height": int(wh.group(2))}

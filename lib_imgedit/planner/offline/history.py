@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ...core.colors import COLORS, parse_color
 from ...core.instruction import plan_steps
 from .. import vocab as V
 from ..base import PlanContext, Turn
@@ -146,3 +147,23 @@ def pending_clarify(ctx: PlanContext) -> str | None:
         if turn.role == "user":
             return turn.text
     return None
+
+
+def in_colour(added: dict[str, Any], color: str) -> dict[str, Any]:
+    """An inpaint that added something, again with that thing in `color` ("add a red ball" -> "a blue one instead")."""
+    pattern = r"\b(?:" + "|".join(map(re.escape, sorted(COLORS, key=len, reverse=True))) + r")\b\s*"
+    thing = re.sub(r"^(?:an?|some|the)\s+", "", re.sub(pattern, "", str(added.get("prompt") or "")))
+    return {**{k: v for k, v in added.items() if k not in ("reply", "prompt", "question")}, "prompt": f"a {color} {thing}"}
+
+
+_ANOTHER_ONE = re.compile(r"^(?:(?:let us|let's|maybe|then)\s+)?(?:(?:try|use|do|make it|go with|how about)\s+)?(?:a|an)\s+(?P<c>[a-z ]+?)\s+one"
+                          r"(?:\s+instead)?$")
+
+
+def another_one(t: str, ctx: PlanContext) -> dict[str, Any] | None:
+    """"a blue one instead" after adding (or undoing) a red bow: the bow again, blue."""
+    m = _ANOTHER_ONE.match(t)
+    cur = referent(ctx) or {}
+    if not m or cur.get("operation") != "inpaint" or not cur.get("prompt") or parse_color(m.group("c")) is None:
+        return None
+    return in_colour(cur, m.group("c"))

@@ -26,9 +26,10 @@ _PREFIX_EN = re.compile(
     r"can you|could you|would you|will you|can u|could u|would you mind|i want you to|i'd like you to|"
     r"i would like you to|i want to|i'd like to|i would like to|i wanna|i need you to|i need to|let's|lets|let us|"
     r"try to|try and|go ahead and|help me|help me to|you should|maybe|perhaps|quickly|simply|"
-    r"i want|i'd like|i would like|i need|how about|what about|can we|could we|shall we)[\s,:;!]+)+"
+    r"i want|i'd like|i would like|i need|how about|what about|can we|could we|shall we|let us try|let's try|"
+    r"let us|try)[\s,:;!]+)+"
 )
-_PREFIX_ZH = re.compile(r"^(?:请你|请|麻烦你|麻烦|帮我|帮忙|给我|我想要|我想|我要|我希望|希望|你能不能|能不能|能否|可以|可不可以|"
+_PREFIX_ZH = re.compile(r"^(?:是(?=换|改|变|把|要|弄)|还是|算了|请你|请|麻烦你|麻烦|帮我|帮忙|给我|我想要|我想|我要|我希望|希望|你能不能|能不能|能否|可以|可不可以|"
                         r"你帮我|你给我|再帮我|然后|现在|接着|那就|那|好的|好|嗯|把图片里的|把图里的|把照片里的|图片中|图中)+")
 
 EN_REMOVE = re.compile(r"\b(?:remove|erase|delete|get rid of|take out|take away|take off|eliminate|rub out|"
@@ -80,7 +81,7 @@ _ZH_GIVE = re.compile(r"^(?:给|帮|替|为)(?P<who>他们|她们|他|她|它|�
                       r"(?:上|成|了)?(?:一下)?(?:一(?:个|头|顶|副|件|条|双|款|种|套)|个|顶|副|件|条|双|款|种|套)?(?P<c>(?!的).+)$")
 _ZH_ADD = re.compile(r"(?:加上|添加|添上|加入|加个|加(?!强|大|深|重|亮|快|粗|高|速|剧|宽|长|暗|点亮度)|添|画上|画个|画(?=一)|"
                      r"放上|放个|放(?!大|小)|插入|戴上|戴|穿上|配上|p上|补上|多加|来一个|来个|装上|挂上|挂|种上|种|"
-                     r"盖上|铺上|铺满|盖满|撒上|洒上|覆盖)")
+                     r"盖上|铺上|铺满|盖满|撒上|洒上|覆盖|垫上|垫个|垫)")
 _ZH_CHANGE_ONE = re.compile(r"^(?:换|改)(?:一个|一下|个|掉)(?P<t>.+)$")
 _ZH_LOC_TRIM = re.compile(r"(?:上面|里面|中间|旁边|附近|下面|上方|下方|前面|后面|周围|之上|之中|上|里|中|内|边|处|旁)$")
 _ZH_LOC_OUTSIDE = ("旁边", "附近", "下面", "下方", "前面", "后面", "周围", "旁", "边")

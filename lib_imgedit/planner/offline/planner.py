@@ -23,7 +23,7 @@ from .draft import Draft
 from .exclude import exclusion, inverted
 from .followup import loose, reference, repeat_plan
 from .geometry import other_way, picture_op
-from .history import history_op, last_instruction, pending_clarify
+from .history import another_one, history_op, last_instruction, pending_clarify
 from .labels import norm_label, resolve_thing
 from .parse import EN_REMOVE, ZH_REMOVE, parse_en, parse_zh, strip_prefix
 from .positions import pick_faces
@@ -66,6 +66,15 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
     kind = chat_kind(t, zh, toks)
     if kind:
         return [Draft(chat_answer(kind, labels, zh, ctx.generative), "chat", t)]
+    other = another_one(t, ctx)
+    if other:
+        return [Draft(other, "reference", t)]
+    instead = _UNDO_THEN.match(t)
+    if instead and last_instruction(ctx):  # "undo that and try oil painting instead": that edit, in place of the last
+        drafts = plan_message(rules, with_text(ctx, instead.group("rest") or instead.group("rest_zh")), labels, zh)
+        if drafts and drafts[0].ins.get("operation") not in SOLO_OPERATIONS:
+            drafts[0].ins["replace"] = True
+            return drafts
     hist = history_op(t, zh, ctx, toks)
     if hist:
         return [Draft(hist, "history", t)]
@@ -237,6 +246,9 @@ def answer_to_question(rules: dict[str, Any], t: str, toks: list[Tok], labels: l
     return draft
 
 
+_UNDO_THEN = re.compile(r"^(?:(?:please|ok|hmm+|no)[\s,]+)*(?:undo|revert|take back|cancel)(?: (?:that|it|this|the last (?:one|edit|step)))?"
+                        r"\s*(?:,|and|then|&)+\s*(?:then\s+)?(?P<rest>.+)$|^(?:撤销|撤回|取消)(?:一下|上一步|这一步)?[，,\s]*"
+                        r"(?:然后|再|改成|换成)?(?P<rest_zh>.+)$")
 _COMPLAINT_THEN_ASK = re.compile(
     r"^(?P<s>(?:(?:the|this|that|her|his|my|their) )?[a-z' ]+?) (?:is|are|looks?|seems?|feels?) [a-z' ]+?\s*[,;.!]\s*"
     r"(?:(?:so|please|pls|can you|could you|just|maybe|then) )*(?P<ask>(?:make|turn|change|give|add|remove|replace|fix|"

@@ -102,7 +102,7 @@ def style_prompt(text: str, toks: list[Tok], zh: bool, free: bool) -> str:
             parts.append(V.SCENES[tok.value][2])
         elif tok.cat == "filter":
             parts.append(f"{tok.value} style")
-    base = text.strip(" ,.;:!?，。；：！？")
+    base = re.sub(r"\s+(?:instead|please|then|now)$", "", text.strip(" ,.;:!?，。；：！？"))  # "oil painting instead"
     if zh or CJK.search(base):
         extra = _zh_prompt(base)
     else:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...core.describe import describe
+from ...core.describe import describe, region_name
 from ...core.instruction import PICTURE_OPERATIONS
 from ...core.labels import split_instance
 from ..base import PlanContext
@@ -23,8 +23,8 @@ from .tokens import tokenize
 
 _ALL_OF_THEM = re.compile(r"\b(?:both|all|every|each|them|those|these|they|people|everyone|everybody|crowd)\b|"
                           r"两|都|所有|全部|每|他们|她们|它们|们")
-_ONE_EN = re.compile(r"\b(?:the|that|this)\s+(?:[a-z]+\s+)?$")  # "the person", "that tall guy"
-_ONE_ZH = re.compile(r"(?:那|这)(?:一)?(?:个|只|位|辆|条|头|匹|棵|张|台|把|件)$")  # 那个人, 这辆车
+_ONE_EN = re.compile(r"\b(?:the|that|this|his|her)\s+(?:[a-z]+\s+)?$")  # "the person", "that tall guy", "her hair"
+_ONE_ZH = re.compile(r"(?:(?:那|这)(?:一)?(?:个|只|位|辆|条|头|匹|棵|张|台|把|件)|[他她]的)$")  # 那个人, 这辆车, 她的头发
 
 
 def close_reading(draft: Draft, ins: dict[str, Any], labels: list[str]) -> dict[str, Any] | None:
@@ -78,8 +78,10 @@ def _said(plan: dict[str, Any], plans: list[dict[str, Any]], zh: bool, ctx: Plan
     if len(targets) != 1 or split_instance(targets[0])[1] is None or \
             any(_bare({**p, "targets": targets}) != _bare(plan) for p in plans):
         return describe(plan, "caption", zh, ctx.edits).rstrip("。.")
-    base = split_instance(targets[0])[0]
-    return describe({**plan, "targets": [base]}, "caption", zh, ctx.edits).rstrip("。.") + _where(targets[0], plans, zh)
+    base = region_name(split_instance(targets[0])[0], zh)
+    where = _where(targets[0], plans, zh)
+    named = f"{where}的{base}" if zh else f"{base} {where}"  # "the hair on the left", 左边的头发
+    return describe({**plan, "targets": [named]}, "caption", zh, ctx.edits).rstrip("。.")
 
 
 def _where(target: str, plans: list[dict[str, Any]], zh: bool) -> str:
@@ -87,8 +89,8 @@ def _where(target: str, plans: list[dict[str, Any]], zh: bool) -> str:
     names = (["左边", "右边"] if n == 2 else ["左边", "中间", "右边"] if n == 3 else []) if zh else \
         (["on the left", "on the right"] if n == 2 else ["on the left", "in the middle", "on the right"] if n == 3 else [])
     if not names:
-        return f"（左起第 {i + 1} 个）" if zh else f", {_ordinal(i + 1)} from the left"
-    return f"（{names[i]}）" if zh else f" {names[i]}"
+        return f"左起第 {i + 1} 个" if zh else f"{_ordinal(i + 1)} from the left"
+    return names[i]
 
 
 def _ordinal(n: int) -> str:

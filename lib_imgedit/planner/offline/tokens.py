@@ -100,6 +100,8 @@ def _static_tables() -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any
 
 
 EN_TABLE, _ZH_TABLE = _static_tables()
+ZH_WORDS = frozenset(_ZH_TABLE)  # the Chinese words the tables know
+ZH_OPERATION_WORDS = frozenset(w for w, cats in _ZH_TABLE.items() if set(cats) & {"adjust", "gray", "filter"})
 _ZH_MAXLEN = max(len(w) for w in _ZH_TABLE)
 
 
@@ -160,6 +162,7 @@ def _label_tables(labels: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict
     en: dict[str, Any] = {}
     zh: dict[str, Any] = {}
     heads: dict[str, list[str]] = {}
+    firsts: dict[str, list[str]] = {}
     for label in labels:
         norm = norm_label(label)
         if not norm or norm in _STOP_LABELS or len(norm) < 2:
@@ -175,6 +178,9 @@ def _label_tables(labels: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict
                 en.setdefault(form, ("@label", label))
         if " " in norm:
             heads.setdefault(norm.rsplit(" ", 1)[1], []).append(label)
+            first = norm.split(" ", 1)[0]  # "the price sticker" for `price tag`: a modifier no table knows
+            if len(first) >= 4 and first not in EN_TABLE and first not in _STOP_LABELS and first not in ("left", "right"):
+                firsts.setdefault(first, []).append(label)
     # a class seen only as instances ("dog 1", "dog 2") answers to its name: all of them until a position picks one
     norms = {norm_label(x) for x in labels}
     for label in labels:
@@ -190,6 +196,8 @@ def _label_tables(labels: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict
             en[form] = ("@label", "user_mask")
         for form in USER_MASK_ZH:
             zh[form] = ("@label", "user_mask")
+    for first, group in firsts.items():
+        en.setdefault(first, ("@head", tuple(group)))
     # "dining table" answers to "table" when no label is called that
     for head, group in heads.items():
         if len(head) >= 3 and head not in _STOP_LABELS and head not in V.NON_THING_EN:

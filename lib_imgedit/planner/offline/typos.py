@@ -1,4 +1,5 @@
-"""Typos: mistyped English words spelt right before a request is read."""
+"""Typos: mistyped words spelt right before a request is read: English by the slips a keyboard makes, Chinese by
+sound (a pinyin input method offers a word of the same sound: 模湖 for 模糊)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 
 from ...core.colors import COLORS
 from .. import vocab as V
-from .tokens import EN_TABLE, FUNCTION_WORDS
+from .tokens import EN_TABLE, FUNCTION_WORDS, ZH_OPERATION_WORDS, tokenize
 
 _KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 _KEY_AT = {c: (r, i) for r, row in enumerate(_KEY_ROWS) for i, c in enumerate(row)}
@@ -84,8 +85,63 @@ def closest(word: str, candidates: tuple[str, ...] | list[str]) -> str:
     return close[0] if close else word
 
 
+_NUMBER_ZH = re.compile(r"[一二三四五六七八九十两几百千万半]")
+
+
+@functools.lru_cache(maxsize=1)
+def _zh_by_sound() -> dict[tuple[str, ...], str]:
+    """The Chinese words for what to do (模糊, 马赛克, 黑白: not things or colours, whose sounds are shared by too many
+    real words) of two or three characters, by their sound (no tones); a sound two words share is left out."""
+    from pypinyin import lazy_pinyin
+
+    words = {w for w in ZH_OPERATION_WORDS | set(V.REMOVE_ZH) if 2 <= len(w) <= 3 and not _NUMBER_ZH.search(w)}
+    out: dict[tuple[str, ...], str] = {}
+    shared: set[tuple[str, ...]] = set()
+    for w in sorted(words):
+        key = tuple(lazy_pinyin(w))
+        if key in out:
+            shared.add(key)
+        out[key] = w
+    return {k: v for k, v in out.items() if k not in shared}
+
+
+def fix_zh_typos(text: str, labels: list[str]) -> str:
+    """`text` with Chinese words typed with one wrong character of the same sound ("把背景模湖一下", 摸糊) read as
+    the known word. Only where the tables read nothing: a piece holds a character no word covers and cuts into no
+    word of two or more (变成红色 stays); never a piece with a number (两度). Unchanged without pypinyin."""
+    try:
+        from pypinyin import lazy_pinyin
+    except ImportError:  # optional: Chinese typos stay as typed
+        return text
+    index = _zh_by_sound()
+    word_at = [0] * len(text)  # the length of the known word covering each character (0: none)
+    for tok in tokenize(text, labels):
+        for k in range(tok.start, tok.end):
+            word_at[k] = tok.end - tok.start
+    found = []  # (characters no word covers, start, length, the word meant)
+    for n in (3, 2):
+        for i in range(len(text) - n + 1):
+            piece = text[i:i + n]
+            if not all("\u3400" <= c <= "\u9fff" for c in piece) or _NUMBER_ZH.search(piece) or \
+                    any(w >= 2 for w in word_at[i:i + n]) or all(word_at[i:i + n]):
+                continue
+            word = index.get(tuple(lazy_pinyin(piece)))
+            wrong = [k for k in range(n) if piece[k] != (word or piece)[k]]
+            if word and len(wrong) == 1:
+                found.append((n - sum(1 for w in word_at[i:i + n] if w), n, i, word))
+    taken: list[tuple[int, int, str]] = []
+    for _free, n, i, word in sorted(found, reverse=True):  # the piece most made of unread characters first
+        if all(i + n <= a or b <= i for a, b, _w in taken):
+            taken.append((i, i + n, word))
+    for a, b, word in sorted(taken, reverse=True):
+        text = text[:a] + word + text[b:]
+    return text
+
+
 def fix_typos(text: str, labels: list[str]) -> str:
     """`text` with its mistyped words spelt right; the picture's own label words stay as they are."""
+    if re.search(r"[\u3400-\u9fff]", text):
+        text = fix_zh_typos(text, labels)
     own = {w for lab in labels for w in re.findall(r"[a-z]+", str(lab).lower())}
     known = typo_vocabulary()[1]
 
