@@ -65,7 +65,7 @@ HELD, HELD_DIALOGUES = DATA / "heldout4_planner.jsonl", DATA / "heldout4_dialogu
 def context(case: dict[str, Any]) -> PlanContext:
     history = [Turn(h["role"], h["text"], h.get("instruction")) for h in case.get("history", [])]
     return PlanContext(text=case["instruction"], labels=list(case["labels"]), faces=case.get("faces", 0),
-                       current=case.get("current"), history=history)
+                       current=case.get("current"), history=history, asked=case.get("asked", ""))
 
 
 def plan(planner: Planner, offline: Planner, rules: dict[str, Any], ctx: PlanContext) -> tuple[dict[str, Any], PlanResult]:

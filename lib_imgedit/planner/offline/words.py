@@ -10,6 +10,7 @@ from ...core.instruction import plan_steps
 from ...core.lang import CJK
 from .. import vocab as V
 from .amounts import FILTER_WORD
+from .asides import without_asides
 from .labels import PERSON_PART_NORMS, norm_label, resolve_thing
 from .parse import ZH_POSITION
 from .tokens import Tok
@@ -61,47 +62,8 @@ def clean_text(text: str, zh: bool) -> str:
     t = re.sub(r"\b(\w+)n't\b", r"\1 not", t) if not zh else t
     t = t.replace("do not want", "don't want").replace("does not", "doesn't")
     t = re.sub(r"\s+", " ", t).strip(" \t\n.!?;:~。！？；：…")
-    bare = _TRAILING_CHAT.sub("", _LEADING_CHAT.sub("", t)).strip(" ,.!?~")
-    bare = _REASON.sub("", bare).strip(" ,.!?~")  # "..., so they stand out": why, not what
-    bare = _STAYS.sub("", bare).strip(" ,.!?~")
-    bare = re.sub(r"[,;]\s*(?:it|that|this|they) (?:is|are|was|were|looks?|seems?)\b[^,.!?\d]*$", "", bare)  # ", it is blown out"
-    bare = re.sub(r",\s*(?:a |the )?(?:[a-z]+ ){0,3}(?:look|vibe|feel|aesthetic)$", "", bare)  # ", classic selective colour look"
-    bare = re.sub(r"^((?:the |my |our )?[a-z]+)'s (?=[a-z]+(?: [a-z]+)?\s*[,.;])", r"\1 is ", bare)  # "lawn's patchy, ..."
-    bare = re.sub(r"\b(left|right)s (?=(?:face|hair|head|eyes|shirt|clothes|dress|hat)\b)", r"\1's ", bare)  # right's face
-    bare = re.sub(r"\b(the (?:[a-z]+ ){1,2}(?:on|in) the (?:left|right|middle))'s ([a-z]+)", r"the \2 of \1", bare)  # "..., the couple on the left stays as is": not what to change
-    bare = re.sub(r"^(?:pop|slap|plonk|chuck|stick|park|plop) (?=(?:a|an|some|the) )", "put ", bare)  # "pop a hat on him"
-    bare = _GERUND.sub(lambda m: m.group(1) + _verb(m.group(2)), bare)  # "would you mind adding": add
+    bare = without_asides(t)
     return bare if re.search(r"[a-z\u3400-\u9fff]", bare) else t
-
-
-# chat noises around a request ("hmm a touch less blurry", "pop a hat on the dog lol"): not part of it
-_LEADING_CHAT = re.compile(r"^(?:(?:hmm+|umm*|uh+|erm|lol|haha+|meh|welp|ok so|okay so|good (?:morning|afternoon|evening)|"
-                           r"hello(?: there)?|hi there|dear \w+|oh dear|(?:that|this|it)(?: is|'s| looks)? (?:so |really |very )?"
-                           r"(?:lovely|nice|great|good|perfect|beautiful|better|amazing|awesome|wonderful)(?: thanks?| thank you)?)"
-                           r"\b[\s,.!]*)+")
-_STAYS = re.compile(r"[,;]\s*(?:(?:but|and|while)\s+)?[a-z' ]+?\s+(?:stays?|remains?|should stay|can stay|is fine|are fine)"
-                    r"(?:\s+(?:as (?:it |they )?(?:is|are)|the same|untouched|unchanged|alone))?\s*$")
-# a reason after the request ("so they stand out", "so I can send it to my sister", "because ..."): not an edit
-_REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people|nobody|no one|everyone)\b|because\b|"
-                     r"since (?:i|we|they)\b|as (?:i|we) (?:want|need)\b|"
-                     r"(?:he|she|they|we|the \w+) (?:does ?n[o']?t|do ?n[o']?t|does not|do not|wants?|needs?|hates?|"
-                     r"would(?:n't)?|asked)\b)[^.!?]*(?=[.!?]|$)")
-_TRAILING_CHAT = re.compile(r"(?:[\s,.!?]+(?:lol|lmao|haha+|xd|thx|ty|:\)|:d|thanks?(?: you)?(?: (?:so|very) much)?|please|"
-                            r"if you (?:would|could|can|don't mind)|if possible|"
-                            r"thnak(?:s| you)|tha?nk ?u|many thanks|cheers|regards|best wishes|love)(?:,? [a-z]+)?)+$")  # ", joan"
-_GERUND = re.compile(r"^((?:(?:would|do) you mind|how about|what about|consider|try) )([a-z]+ing)\b")
-_VERBS = {"add", "put", "give", "make", "blur", "remove", "change", "turn", "paint", "crop", "rotate", "flip", "swap",
-          "replace", "brighten", "darken", "erase", "delete", "get", "take", "sharpen", "pixelate", "recolor", "recolour",
-          "colour", "color", "dye", "place", "insert", "mirror", "resize", "shrink", "enlarge", "fix", "clean"}
-
-
-def _verb(word: str) -> str:
-    """'adding' -> 'add', 'making' -> 'make', 'putting' -> 'put' (the verb a table knows), else the word."""
-    stem = word[:-3]
-    for cand in (stem, stem + "e", stem[:-1]):
-        if cand in _VERBS:
-            return cand
-    return word
 
 
 _REF_WORDS_EN = {w for phrase in V.MORE_EN + V.LESS_EN + V.AGAIN_EN for w in phrase.split()} | {
@@ -272,7 +234,6 @@ def classify(content: str, toks: list[Tok], zh: bool) -> str:
     if "style" in cats:
         return "style_content"
     return "content"
-
 
 
 

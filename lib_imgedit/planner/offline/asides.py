@@ -1,0 +1,53 @@
+"""Asides: what a message says around its request and is not part of it: chat noises, greetings, sign-offs,
+compliments, reasons ("so they stand out"), what stays as it is ("the couple on the left stays as is"), a
+comment on the result ("it is blown out already"); also a few ways of saying a request that the stages read in
+their plain form (a verb as a gerund after "would you mind", "pop a hat on", "the guy on the right's face")."""
+
+from __future__ import annotations
+
+import re
+
+
+def without_asides(t: str) -> str:
+    """Lower-cased, cleaned `t` with its asides taken out (the rest may be empty)."""
+    bare = _TRAILING_CHAT.sub("", _LEADING_CHAT.sub("", t)).strip(" ,.!?~")
+    bare = _REASON.sub("", bare).strip(" ,.!?~")  # "..., so they stand out": why, not what
+    bare = _STAYS.sub("", bare).strip(" ,.!?~")  # "..., the couple on the left stays as is": not what to change
+    bare = re.sub(r"[,;]\s*(?:it|that|this|they) (?:is|are|was|were|looks?|seems?)\b[^,.!?\d]*$", "", bare)  # ", it is blown out"
+    bare = re.sub(r",\s*(?:a |the )?(?:[a-z]+ ){0,3}(?:look|vibe|feel|aesthetic)$", "", bare)  # ", classic selective colour look"
+    bare = re.sub(r"^((?:the |my |our )?[a-z]+)'s (?=[a-z]+(?: [a-z]+)?\s*[,.;])", r"\1 is ", bare)  # "lawn's patchy, ..."
+    bare = re.sub(r"\b(left|right)s (?=(?:face|hair|head|eyes|shirt|clothes|dress|hat)\b)", r"\1's ", bare)  # right's face
+    bare = re.sub(r"\b(the (?:[a-z]+ ){1,2}(?:on|in) the (?:left|right|middle))'s ([a-z]+)", r"the \2 of \1", bare)
+    bare = re.sub(r"^(?:pop|slap|plonk|chuck|stick|park|plop) (?=(?:a|an|some|the) )", "put ", bare)  # "pop a hat on him"
+    bare = _GERUND.sub(lambda m: m.group(1) + _verb(m.group(2)), bare)  # "would you mind adding": add
+    return bare
+
+
+# chat noises around a request ("hmm a touch less blurry", "pop a hat on the dog lol"): not part of it
+_LEADING_CHAT = re.compile(r"^(?:(?:hmm+|umm*|uh+|erm|lol|haha+|meh|welp|ok so|okay so|good (?:morning|afternoon|evening)|"
+                           r"hello(?: there)?|hi there|dear \w+|oh dear|(?:that|this|it)(?: is|'s| looks)? (?:so |really |very )?"
+                           r"(?:lovely|nice|great|good|perfect|beautiful|better|amazing|awesome|wonderful)(?: thanks?| thank you)?)"
+                           r"\b[\s,.!]*)+")
+_STAYS = re.compile(r"[,;]\s*(?:(?:but|and|while)\s+)?[a-z' ]+?\s+(?:stays?|remains?|should stay|can stay|is fine|are fine)"
+                    r"(?:\s+(?:as (?:it |they )?(?:is|are)|the same|untouched|unchanged|alone))?\s*$")
+# a reason after the request ("so they stand out", "so I can send it to my sister", "because ..."): not an edit
+_REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people|nobody|no one|everyone)\b|because\b|"
+                     r"since (?:i|we|they)\b|as (?:i|we) (?:want|need)\b|"
+                     r"(?:he|she|they|we|the \w+) (?:does ?n[o']?t|do ?n[o']?t|does not|do not|wants?|needs?|hates?|"
+                     r"would(?:n't)?|asked)\b)[^.!?]*(?=[.!?]|$)")
+_TRAILING_CHAT = re.compile(r"(?:[\s,.!?]+(?:lol|lmao|haha+|xd|thx|ty|:\)|:d|thanks?(?: you)?(?: (?:so|very) much)?|please|"
+                            r"if you (?:would|could|can|don't mind)|if possible|"
+                            r"thnak(?:s| you)|tha?nk ?u|many thanks|cheers|regards|best wishes)(?:,? [a-z]+)?)+$")  # ", joan"
+_GERUND = re.compile(r"^((?:(?:would|do) you mind|how about|what about|consider|try) )([a-z]+ing)\b")
+_VERBS = {"add", "put", "give", "make", "blur", "remove", "change", "turn", "paint", "crop", "rotate", "flip", "swap",
+          "replace", "brighten", "darken", "erase", "delete", "get", "take", "sharpen", "pixelate", "recolor", "recolour",
+          "colour", "color", "dye", "place", "insert", "mirror", "resize", "shrink", "enlarge", "fix", "clean"}
+
+
+def _verb(word: str) -> str:
+    """'adding' -> 'add', 'making' -> 'make', 'putting' -> 'put' (the verb a table knows), else the word."""
+    stem = word[:-3]
+    for cand in (stem, stem + "e", stem[:-1]):
+        if cand in _VERBS:
+            return cand
+    return word
