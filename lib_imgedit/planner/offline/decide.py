@@ -144,7 +144,8 @@ def decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: li
     # new content for the region
     prompt = content_prompt(content, zh, sel, p.kind, content_toks)
     named = [x for tok in content_toks if tok.cat == "thing" for x in resolve_thing(tok.value, labels)[0]]
-    if not sel.labels and not sel.whole and len(set(named)) == 1:  # "换成空白标签": a blank one of the label named
+    if not sel.labels and not sel.whole and len(set(named)) == 1 and not any(
+            x.cat in ("scene", "style", "filter", "gray", "adjust") for x in content_toks):  # "换成空白标签": a blank label
         return Draft({"operation": "inpaint", "targets": named[:1], "prompt": prompt})
     if not sel.labels:
         if sel.whole or not target_toks:
