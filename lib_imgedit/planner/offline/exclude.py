@@ -89,7 +89,8 @@ def _excluded(t: str, m: re.Match[str], toks: list[Tok], labels: list[str], zh: 
         rest = (t[:cut_from] + t[end:]).strip(" ,")
         rest = re.sub(r"\s+,", ",", re.sub(r"\s{2,}", " ", rest))
         span = (m.start(), end)
-    return found, rest.strip(" ,，") or t, span
+    rest = rest.strip(" ,，")
+    return (found, rest, span) if rest and rest != t else None  # "except hair" alone asks for nothing
 
 
 def inverted(ins: dict[str, Any], excluded: list[str]) -> dict[str, Any]:
