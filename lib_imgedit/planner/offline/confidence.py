@@ -69,14 +69,42 @@ def confidence(draft: Draft, ins: dict[str, Any], labels: list[str], zh: bool) -
         # Asked back. With every word read, the request names something the picture lacks ("make the horse
         # white" with no horse): as sure of that as of an edit. With words it could not read, it is sure only
         # that it could not act, and a model may read more.
-        read = read_share(draft.text, ins, labels) if draft.text else 0.0
-        return base * read if read >= 0.9 else min(base, 0.5)
+        read = read_share(draft.text, ins, labels, content=False) if draft.text else 0.0  # 气球 is known as content
+        return base * read if read >= 0.9 else min(base, 0.5)  # to paint, not as a thing to look for
     if draft.kind in ("ask", "chat", "history", "picture", "question") or not draft.text:
         return base
     share = read_share(draft.text, ins, labels, draft.read)
-    if share < 1.0:  # a word not understood: never sure, however long the request around it
-        share = min(share, UNREAD_CAP)
+    if share < 1.0 or unused(draft.text, ins, labels):  # a word not understood, or understood and left out of the
+        share = min(share, UNREAD_CAP)  # plan ("black & white ... to pop" planned as saturation): never sure
     return min(base * share, half_read(draft.text, ins, draft.read, labels)[0])
+
+
+_SHADES = ("black", "white", "gray", "grey")
+
+
+def unused(text: str, ins: dict[str, Any], labels: list[str]) -> list[str]:
+    """The words a table read as what to do (a colour, black and white, an adjustment) that the plan does not do:
+    the planner read them and then planned something else. (Things named but not edited are not counted: most
+    say where, "the people on the beach", and counting them made fewer plans sure without catching a mistake.)"""
+    op, adjust = ins.get("operation"), ins.get("adjust") or {}
+    said = f"{ins.get('color') or ''} {ins.get('prompt') or ''} {adjust.get('stylize') or ''}".lower()
+    out = []
+    for tok in tokenize(text, labels):
+        if tok.cat == "color":
+            name = str(tok.value).lower()
+            done = name in said or (op == "adjust" and (adjust.get("grayscale") or "saturation" in adjust)
+                                    and any(w in name for w in _SHADES))
+        elif tok.cat == "gray":
+            done = bool(adjust.get("grayscale")) or op == "recolor" or any(
+                w in said for w in ("black and white", "monochrome", "grayscale", "greyscale", "noir", "黑白"))
+        elif tok.cat == "adjust" and op == "adjust":
+            param = tok.cats["adjust"][0]
+            done = param in adjust or {param, *adjust} <= {"blur", "sharpen"} or "stylize" in adjust
+        else:
+            continue
+        if not done and op not in ("clarify", "undo", "redo"):
+            out.append(tok.text)
+    return out
 
 
 def half_read(text: str, ins: dict[str, Any], read: list[tuple[int, int]], labels: list[str]) -> tuple[float, dict[str, Any] | None]:
@@ -104,12 +132,13 @@ def half_read(text: str, ins: dict[str, Any], read: list[tuple[int, int]], label
     return 1.0, None
 
 
-def read_share(text: str, ins: dict[str, Any], labels: list[str], read: list[tuple[int, int]] = ()) -> float:
+def read_share(text: str, ins: dict[str, Any], labels: list[str], read: list[tuple[int, int]] = (),
+               content: bool = True) -> float:
     """Share of the words of `text` that a table token, a construction (`read` spans) or the grammar accounts
     for. Words that only reached the plan's prompt are not read unless a table knows them as content ("a hat",
     咖啡); a number is read when the plan holds it."""
     words = _words(text)
-    return 1.0 - len(_unread(text, ins, labels, read)) / len(words) if words else 1.0
+    return 1.0 - len(_unread(text, ins, labels, read, content)) / len(words) if words else 1.0
 
 
 def unread_words(text: str, ins: dict[str, Any], labels: list[str], read: list[tuple[int, int]] = ()) -> list[str]:
@@ -126,12 +155,13 @@ def unread_words(text: str, ins: dict[str, Any], labels: list[str], read: list[t
     return out
 
 
-def _unread(text: str, ins: dict[str, Any], labels: list[str], read: list[tuple[int, int]]) -> list[tuple[int, str]]:
+def _unread(text: str, ins: dict[str, Any], labels: list[str], read: list[tuple[int, int]],
+            content: bool = True) -> list[tuple[int, str]]:
     toks = tokenize(text, labels)
     covered = [False] * len(text)
     for a, b in [(tok.start, tok.end) for tok in toks] + list(read):
         covered[a:b] = [True] * (b - a)
-    for m in _ZH_CONTENT.finditer(text) if _ZH_CONTENT else ():
+    for m in _ZH_CONTENT.finditer(text) if _ZH_CONTENT and content else ():
         covered[m.start():m.end()] = [True] * (m.end() - m.start())
     numbers = {str(v) for k in ("width", "height", "angle", "scale", "count") if ins.get(k) is not None
                for v in (ins[k], int(ins[k]) if isinstance(ins[k], float) and ins[k].is_integer() else ins[k])}
@@ -139,7 +169,7 @@ def _unread(text: str, ins: dict[str, Any], labels: list[str], read: list[tuple[
     if ins.get("operation") not in _GENERATIVE:
         numbers |= set(re.findall(r"\d+", str(ins.get("adjust") or "")))
     return [(start, word) for start, word in _words(text) if not (
-        covered[start] or word in _GRAMMAR_EN or word in _GRAMMAR_ZH or word in _CONTENT_EN
+        covered[start] or word in _GRAMMAR_EN or word in _GRAMMAR_ZH or (content and word in _CONTENT_EN)
         or (word.isdigit() and (word in numbers or ins.get("operation") in ("adjust", "undo", "redo"))))]
 
 

@@ -51,6 +51,8 @@ def other_way(t: str, last: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def _ratio(t: str) -> str | None:
+    t = re.sub(r"([一二三四五六七八九十]+)比([一二三四五六七八九十]+)",
+               lambda m: f"{zh_number(m.group(1))}比{zh_number(m.group(2))}", t)  # 九比十六
     m = re.search(r"(?<![\d.])([1-9]\d?)\s*(?::|x|×|by|比|：)\s*([1-9]\d?)(?![\d.])", t)
     if m:
         return f"{m.group(1)}:{m.group(2)}"
@@ -72,8 +74,9 @@ def _crop(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None:
     if _BARE_SHAPE.match(t) and _ratio(t):  # "widescreen please", "portrait 4:5 for instagram", "16:9"
         return {"operation": "crop", "targets": [], "aspect": _ratio(t)}
     stated = re.search(r"\b(?:aspect(?: ratio)?|ratio|format|orientation)\b", t) or re.search(r"(?:改|变|换|弄|调|做)成|比例|画幅", t)
-    numeric = re.search(r"(?<![\d.:])([1-9]\d?)\s*(?::|：|比|by|x|×)\s*([1-9]\d?)(?![\d.:%])", t)  # "4:5", "16 by 9", 4比5
-    numeric = numeric if numeric and max(int(numeric.group(1)), int(numeric.group(2))) <= 32 else None
+    numeric = re.search(r"(?<![\d.:])([1-9]\d?)\s*(?::|：|比|by|x|×)\s*([1-9]\d?)(?![\d.:%])", t) or \
+        re.search(r"()()[一二三四五六七八九十]+比[一二三四五六七八九十]+", t)  # "4:5", "16 by 9", 4比5, 九比十六
+    numeric = numeric if numeric and max(int(numeric.group(1) or 0), int(numeric.group(2) or 0)) <= 32 else None
     shaped = re.search(r"\b(?:square|widescreen|wide screen|vertical|horizontal|landscape)\b", t) and re.search(
         r"\b(?:it|this|that|the (?:image|picture|photo|pic))\b|^(?:need|want|make|go|get)\b", t)  # "need this square"
     if ((numeric or shaped) and not any(x.cat in ("thing", "color") for x in toks)) or \

@@ -69,11 +69,15 @@ def resolve_thing(value: Any, labels: list[str]) -> tuple[list[str], bool]:
         norm = norm_label(lab)
         if norm in words or singular(norm) in words:
             return [lab], False
-    if concept == "background":
-        people = [lab for lab in labels if norm_label(lab) in ("person", "people", "human", "man", "woman")]
-        if people:
-            return people[:1], True
+    if concept == "background":  # no such label: everything but the picture's subjects (people, else animals)
+        for kinds in (("person", "people", "human", "man", "woman"), _ANIMALS):
+            subjects = [lab for lab in labels if norm_label(split_instance(lab)[0]) in kinds]
+            if subjects:
+                return subjects, True
     return [], False
+
+
+_ANIMALS = ("dog", "cat", "horse", "bird", "cow", "sheep", "animal", "puppy", "kitten", "rabbit", "pet")
 
 
 @functools.lru_cache(maxsize=128)

@@ -28,6 +28,7 @@ from .labels import norm_label, resolve_thing
 from .parse import EN_REMOVE, ZH_REMOVE, parse_en, parse_zh, strip_prefix
 from .positions import pick_faces
 from .reply import clarify
+from .select import INSTEAD
 from .tokens import Tok, tokenize
 from .typos import fix_typos
 from .words import clean_text, same_colour
@@ -134,6 +135,10 @@ def plan_clause(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh: 
     if draft.text and draft.text != t:
         draft.read = []  # spans of another text
     draft.text = t
+    cur = last_instruction(ctx) or {}
+    if not later and INSTEAD.search(t) and cur.get("operation") == draft.ins.get("operation") == "adjust" and \
+            cur.get("targets") == draft.ins.get("targets"):
+        draft.ins["replace"] = True  # "pixelate it instead": the blur it replaces goes
     return draft
 
 

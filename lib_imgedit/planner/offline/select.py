@@ -52,7 +52,8 @@ def placement(content: str, content_toks: list[Tok], labels: list[str], zh: bool
 
 # where new content stands, by the preposition: what is above a thing, under it, or around it on the ground
 _ABOVE = ("sky", "wall", "ceiling")
-_GROUND = ("floor", "grass", "ground", "sand", "field", "snow", "earth", "rug", "carpet", "road", "pavement", "sidewalk")
+_GROUND = ("floor", "grass", "lawn", "ground", "sand", "beach", "field", "snow", "earth", "rug", "carpet", "deck", "path",
+           "road", "pavement", "sidewalk", "driveway")
 _ON_TABLES = ("cup", "glass", "plate", "bottle", "bowl", "vase", "book", "laptop", "mug", "wine_glass", "food", "cake")
 _ON_ROADS = ("car", "bus", "truck", "van", "bicycle", "motorbike", "motorcycle", "taxi")
 
@@ -278,6 +279,10 @@ def comparative_region(sel: Selection, t: str, zh: bool, ctx: PlanContext, adj: 
     cur = last_instruction(ctx)
     if not cur or not cur.get("targets"):
         return sel
+    if INSTEAD.search(t) and cur.get("operation") == "adjust" and not (sel.labels or sel.unresolved):
+        sel.labels = [x for x in cur["targets"] if x in ctx.labels]  # "pixelate it instead" after "blur the plate"
+        sel.invert, sel.whole = bool((cur.get("mask") or {}).get("invert")), False
+        return sel
     bare = len(t.split()) <= 3 and not re.search(r"\bthe\b|的", t)  # "a bit darker", not "double the saturation"
     if recolour_tone(cur, adj, t) == "light":
         return sel  # "make the hair blonde" then "a bit brighter": the picture's brightness (blonde is light already)
@@ -303,6 +308,9 @@ def comparative_region(sel: Selection, t: str, zh: bool, ctx: PlanContext, adj: 
     return sel
 
 
+
+
+INSTEAD = re.compile(r"\b(?:instead|rather)\b|还是")  # "X instead": in place of the last edit, on its region
 
 
 def recolour_tone(cur: dict[str, Any], adj: dict[str, Any], t: str) -> str:

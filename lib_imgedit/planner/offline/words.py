@@ -61,6 +61,7 @@ def clean_text(text: str, zh: bool) -> str:
     t = re.sub(r"\b(it|that|this|everything|there|he|she)'s\b", r"\1 is", t)
     t = re.sub(r"\b(\w+)n't\b", r"\1 not", t) if not zh else t
     t = t.replace("do not want", "don't want").replace("does not", "doesn't")
+    t = re.sub(r"(?<=[a-z]) & (?=[a-z])", " and ", t)  # "black & white"
     t = re.sub(r"\s+", " ", t).strip(" \t\n.!?;:~。！？；：…")
     bare = without_asides(t)
     return bare if re.search(r"[a-z\u3400-\u9fff]", bare) else t
