@@ -312,11 +312,13 @@ class EditService:
             self.store.commit_turn(session.id, [], [user_msg, msg], None, expect_current=session.current)
             return TurnOutcome(session.id, node.id, reply, instruction=plan.to_dict(), planner=result.planner,
                                notes=result.notes, suggestions=choices or node.suggestions)
+        if plan.steps[0].replace and node.kind == "edit" and node.parent:  # "less blur" after a blur, *Replace this
+            node = self.store.get_node(session.id, node.parent)  # step*: in its place, from the picture before it
+            labels = self.node_labels(node)
+            if mask_png is not None:
+                labels = with_user_mask(labels, images.load_mask(mask_png, (labels.width, labels.height)))
         if mask_png is not None:
             plan = name_picked_area(EditPlan(on_drawn_mask(plan.steps), plan.reply), labels)
-        elif plan.steps[0].replace and node.kind == "edit" and node.parent:  # "less blur" after a blur: that edit again,
-            node = self.store.get_node(session.id, node.parent)  # weaker, on the picture before it (a new branch)
-            labels = self.node_labels(node)
         started = time.perf_counter()
         try:
             face = self._source_face(session) if any(s.operation == "face_swap" for s in plan.steps) else None

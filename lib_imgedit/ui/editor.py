@@ -10,7 +10,7 @@ from typing import Any, Callable
 import gradio as gr
 
 from ..core.errors import ImgEditError, InvalidInstruction
-from ..core.instruction import validate_plan
+from ..core.instruction import plan_steps, validate_plan
 from ..engine.service import TurnOutcome
 from .compat import args_js, client_of, on_user_change
 from .form import (
@@ -206,9 +206,11 @@ class EditorPart:
         except ImgEditError as exc:
             return self.note(result, 0, None, exc)
 
+        if replace:  # the plan's first step says it: run from the step's parent (engine/service.py)
+            steps = plan_steps(instruction)
+            steps[0]["replace"] = True
+
         def act(client: str, report: Any) -> TurnOutcome:
-            if replace:
-                self.service.jump(sid, client, target.id)
             return self.service.run_instruction(sid, client, instruction, text, mask_png=self.mask_png(mask), progress=report)
 
         return self.work(sid, request, notes, text or None, act, progress, task)

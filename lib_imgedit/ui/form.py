@@ -20,6 +20,7 @@ FIELD_OPS: dict[str, tuple[str, ...]] = {
     "mask": REGION_OPS, "control": ("inpaint", "restyle", "remove"), "faces": ("face_swap",),
     "count": ("undo", "redo"), "aspect": ("crop",), "angle": ("rotate",), "direction": ("flip",),
     "scale": ("resize",), "width": ("resize",), "height": ("resize",), "question": ("clarify",),
+    "replace": ("inpaint", "recolor", "remove", "restyle", "adjust", "face_swap", "crop", "rotate", "flip", "resize"),
 }
 ASPECTS = ("1:1", "4:3", "3:4", "3:2", "2:3", "16:9", "9:16", "4:5")
 LABELS = {
@@ -28,6 +29,7 @@ LABELS = {
     "faces": "Faces (numbers from 0, left to right)", "count": "Steps to undo or redo", "aspect": "Aspect ratio (W:H)",
     "angle": "Angle (degrees clockwise)", "direction": "Direction", "scale": "Scale (0: not set)",
     "width": "Width (0: not set)", "height": "Height (0: not set)", "question": "Question", "reply": "Reply (shown in the chat)",
+    "replace": "In place of the last step (from the picture before it)",
     "mask.dilate": "Grow the mask (px)", "mask.erode": "Shrink the mask (px)", "mask.feather": "Feather (px)",
     "mask.invert": "Invert the mask (edit everything else)", "adjust.grayscale": "Black and white",
     "adjust.stylize": "Filter",
