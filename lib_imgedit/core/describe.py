@@ -94,7 +94,8 @@ def colour_name(color: str, lang: str | bool = "en") -> str:
     if len(tone) == 2 and tone[0] in ("light", "dark"):  # "light ginger" -> 浅姜黄
         return ("浅" if tone[0] == "light" else "深") + colour_name(tone[1], True).removeprefix("浅").removeprefix("深")
     color = {"grey": "gray"}.get(color, color)
-    return next((k for k, v in CHINESE_COLORS.items() if v == color and len(k) > 1), color)
+    named = next((k for k, v in CHINESE_COLORS.items() if v == color and len(k) > 1), None)
+    return named or {"gold": "金色", "gunmetal": "枪灰色", "silver": "银色"}.get(color, color)
 
 
 def _earlier(step: dict[str, Any], before: Iterable[dict[str, Any]], zh: bool) -> str:

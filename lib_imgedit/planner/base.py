@@ -44,6 +44,8 @@ class PlanResult:
     options: list[dict[str, Any]] = field(default_factory=list)  # close other readings, as suggestions {text, instruction}
     unread: list[str] = field(default_factory=list)  # the offline planner's: words of the request no stage read
     named: list[str] = field(default_factory=list)  # the offline planner's: labels the request names in so many words
+    said: list[str] = field(default_factory=list)  # the offline planner's: what to do, as the request's words name it
+    # ("adjust:brightness", "remove", "recolor": `offline/confidence.py` named_operations)
     clauses: int = 0  # the offline planner's: how many edits the request's clauses ask for (0: not counted)
 
 

@@ -9,7 +9,8 @@
 In both, an unsure reading goes to the model as a candidate with the words the offline planner did not read
 pointed out (a guess, a question or a prompt of nothing but those words, goes without the candidate), so the
 model corrects what the rules missed rather than planning from nothing. A model plan that asks back where the
-reading acts, or leaves out a label the request names and the reading targets (`against_reading`), gives way to
+reading acts, leaves out a label the request names and the reading targets, or does none of what the request's
+words ask that the reading does (`against_reading`), gives way to
 the reading; several steps for a request of one clause (`added_steps`) go back to the model as an error.
 """
 
@@ -74,7 +75,20 @@ def against_reading(plan: dict[str, Any], reading: Any) -> str:
         return "it asked back where the request can be read"
     named = [t for t in getattr(reading, "named", []) if t in _targets(reading.instruction)]
     missing = [t for t in named if t not in _targets(plan)]
-    return f"it left out {missing}, which the request names" if missing else ""
+    if missing:
+        return f"it left out {missing}, which the request names"
+    said = [s for s in getattr(reading, "said", []) if _does(reading.instruction, s)]
+    if said and not any(_does(plan, s) for s in said):  # "knock the brightness down on the rest" -> a red sky
+        return f"it does none of {said}, which the request asks for"
+    return ""
+
+
+def _does(plan: dict[str, Any], said: str) -> bool:
+    """Whether `plan` does what a request's words name ("adjust:brightness", "remove", "recolor")."""
+    op, _, param = said.partition(":")
+    ok = {"remove": ("remove", "inpaint"), "recolor": ("recolor", "inpaint")}.get(op, (op,))
+    return any(step.get("operation") in ok and (not param or param in (step.get("adjust") or {}))
+               for step in plan_steps(plan))
 
 
 def added_steps(plan: dict[str, Any], reading: Any) -> str:

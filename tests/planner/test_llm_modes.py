@@ -281,6 +281,22 @@ def test_a_model_plan_that_drops_a_named_label_gives_way_to_the_unsure_reading(c
     assert len(result.notes) == 1 and "left out ['person'], which the request names" in result.notes[0]
 
 
+@pytest.mark.parametrize("mode", ["offline-first", "checked"])
+def test_a_model_plan_that_does_none_of_what_the_words_ask_gives_way_to_the_unsure_reading(chat, make_profile, mode):
+    """'leave the sky alone and knock the brightness down on the rest' ('knock' unread): the reading darkens all but
+    the sky; a model that recolours the sky red does nothing the words ask (brightness), so the reading stays."""
+    labels = ["sky", "mountain", "lake", "tree"]
+    context = PlanContext(text="leave the sky alone and knock the brightness down on the rest", labels=labels)
+    reading = OFFLINE.plan(context)
+    assert reading.confidence < 0.8 and reading.said == ["adjust:brightness"]
+    chat.add(json.dumps({"operation": "recolor", "targets": ["sky"], "color": "red"}))
+    result = LLMPlanner(make_profile(mode=mode), RULES, OFFLINE).plan(context)
+    assert result.planner == "offline" and result.instruction["adjust"]["brightness"] < 0
+    assert "does none of ['adjust:brightness'], which the request asks for" in result.notes[0]
+    chat.add(json.dumps({"operation": "adjust", "targets": ["sky"], "adjust": {"brightness": -0.4}, "mask": {"invert": True}}))
+    assert LLMPlanner(make_profile(mode=mode), RULES, OFFLINE).plan(context).planner == "scripted"  # a correction is taken
+
+
 def test_a_model_plan_that_keeps_the_named_label_and_fixes_the_rest_is_taken(chat, make_profile):
     context = PlanContext(text="remove the person on the beach", labels=BEACH)
     both = {"operation": "remove", "targets": ["person", "sand"]}

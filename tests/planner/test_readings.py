@@ -406,3 +406,31 @@ def test_read_and_left_out_or_only_known_as_content_is_not_sure():
     assert balloon.instruction["operation"] == "clarify" and balloon.confidence < CONFIDENT
     horse = OFFLINE.plan(DialogueState(["person", "grass"]).context("make the horse white"))
     assert horse.instruction["operation"] == "clarify" and horse.confidence >= CONFIDENT  # a known thing, not there
+
+
+@pytest.mark.parametrize("texts, labels, expected", [
+    (("crop it three by four, portrait",), BEACH, {"operation": "crop", "aspect": "3:4"}),
+    (("add a rainbow over the lake",), ["sky", "lake", "tree"], {"operation": "inpaint", "targets": ["sky"]}),
+    (("put a blanket over the sofa",), ROOM, {"operation": "inpaint", "targets": ["sofa"]}),
+    (("在山顶上面加一轮月亮",), ["sky", "mountain", "lake"], {"operation": "inpaint", "targets": ["sky"]}),
+    (("make everything except the person black and white", "keep the lake in colour as well"), ["sky", "lake", "person"],
+     {"operation": "adjust", "targets": ["person", "lake"], "replace": True}),
+    (("除了人，其他都变黑白", "树也保留颜色"), ["sky", "tree", "person"], {"targets": ["person", "tree"], "replace": True}),
+    (("Would you kindly make the whole picture softer, but please leave the dog as it is.",), ["sky", "grass", "dog"],
+     {"operation": "adjust", "targets": ["dog"], "mask": {"invert": True}}),
+    (("For privacy, I would like the faces of the children to be blurred out, if that is possible.",),
+     ["person 1", "person 2", "face 1", "face 2"], {"operation": "adjust", "targets": ["face 1", "face 2"]}),
+    (("all except the cat should be slightly blurred, like portrait mode on my phone",), PETS,
+     {"operation": "adjust", "targets": ["cat"], "mask": {"invert": True}}),
+    (("make it black and white", "On second thought, please bring the colour back."), PETS, {"operation": "undo"}),
+    (("remove the dog", "undo", "actually I liked it, put it back"), PETS, {"operation": "redo"}),
+    (("Could you make the colours a bit stronger, they look rather faded to me.",), PETS,
+     {"operation": "adjust", "adjust": {"saturation": 0.15}}),
+    (("make the rims gunmetal",), ["car", "wheel", "road"], {"operation": "recolor", "targets": ["wheel"], "color": "gunmetal"}),
+    (("轮毂改成金色",), ["car", "wheel", "road"], {"operation": "recolor", "targets": ["wheel"], "color": "gold"}),
+    (("把头发染成金色",), PORTRAIT, {"operation": "recolor", "targets": ["hair"], "color": "blonde"}),
+    (("高度改为720像素",), PETS, {"operation": "resize", "height": 720}),
+])
+def test_requests_of_round_six(texts, labels, expected):
+    got = bare(talk(labels, *texts).instruction)
+    assert {k: got.get(k) for k in expected} == expected, got

@@ -13,6 +13,7 @@ def without_asides(t: str) -> str:
     bare = _TRAILING_CHAT.sub("", _LEADING_CHAT.sub("", t)).strip(" ,.!?~")
     bare = _REASON.sub("", bare).strip(" ,.!?~")  # "..., so they stand out": why, not what
     bare = _STAYS.sub("", bare).strip(" ,.!?~")  # "..., the couple on the left stays as is": not what to change
+    bare = re.sub(r",\s*(?:like|as in|similar to|the way) [^,]*$", "", bare)  # ", like portrait mode on my phone"
     bare = re.sub(r"[,;]\s*(?:it|that|this|they) (?:is|are|was|were|looks?|seems?)\b[^,.!?\d]*$", "", bare)  # ", it is blown out"
     bare = re.sub(r",\s*(?:a |the )?(?:[a-z]+ ){0,3}(?:look|vibe|feel|aesthetic)$", "", bare)  # ", classic selective colour look"
     bare = re.sub(r"^((?:the |my |our )?[a-z]+)'s (?=[a-z]+(?: [a-z]+)?\s*[,.;])", r"\1 is ", bare)  # "lawn's patchy, ..."
@@ -21,11 +22,15 @@ def without_asides(t: str) -> str:
     bare = re.sub(r"^(?:pop|slap|plonk|chuck|stick|park|plop) (?=(?:a|an|some|the) )", "put ", bare)  # "pop a hat on him"
     bare = _GERUND.sub(lambda m: m.group(1) + _verb(m.group(2)), bare)  # "would you mind adding": add
     bare = re.sub(r"^(give|get) me (?=[a-z])", r"\1 them ", bare)  # "give me cat ears": the person in the photo
+    bare = _PASSIVE.sub(lambda m: f"{_PARTICIPLES[m.group('v')]} {m.group('x')} {m.group('a') or ''}".strip(), bare)  # passive
+    bare = re.sub(r"\b(colou?rs? (?:(?:a (?:bit|little|lot)|much|way|even|slightly) )?)(?:stronger|richer|deeper|more intense)\b",
+                  r"\1more saturated", bare)  # "the colours a bit stronger"
     return bare
 
 
 # chat noises around a request ("hmm a touch less blurry", "pop a hat on the dog lol"): not part of it
 _LEADING_CHAT = re.compile(r"^(?:(?:hmm+|umm*|uh+|erm|lol|haha+|meh|welp|ok so|okay so|good (?:morning|afternoon|evening)|"
+                           r"for (?:privacy|safety|privacy reasons|my \w+)|just to be safe|"
                            r"hello(?: there)?|hi there|dear \w+|oh dear|(?:that|this|it)(?: is|'s| looks)? (?:so |really |very )?"
                            r"(?:lovely|nice|great|good|perfect|beautiful|better|amazing|awesome|wonderful)(?: thanks?| thank you)?)"
                            r"\b[\s,.!]*)+")
@@ -37,7 +42,7 @@ _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people
                      r"(?:he|she|they|we|the \w+) (?:does ?n[o']?t|do ?n[o']?t|does not|do not|wants?|needs?|hates?|"
                      r"would(?:n't)?|asked)\b)[^.!?]*(?=[.!?]|$)")
 _TRAILING_CHAT = re.compile(r"(?:[\s,.!?]+(?:lol|lmao|haha+|xd|thx|ty|:\)|:d|thanks?(?: you)?(?: (?:so|very) much)?|please|"
-                            r"if you (?:would|could|can|don't mind)|if possible|"
+                            r"if you (?:would|could|can|don't mind)|if possible|if (?:that|it) is possible|"
                             r"thnak(?:s| you)|tha?nk ?u|many thanks|cheers|regards|best wishes)(?:,? [a-z]+)?)+$")  # ", joan"
 _GERUND = re.compile(r"^((?:(?:would|do) you mind|how about|what about|consider|try) )([a-z]+ing)\b")
 _VERBS = {"add", "put", "give", "make", "blur", "remove", "change", "turn", "paint", "crop", "rotate", "flip", "swap",
@@ -52,3 +57,13 @@ def _verb(word: str) -> str:
         if cand in _VERBS:
             return cand
     return word
+
+
+# "(I'd like) the faces of the children to be blurred out", "all except the cat should be slightly blurred"
+_PARTICIPLES = {"blurred": "blur", "pixelated": "pixelate", "removed": "remove", "erased": "erase", "deleted": "delete",
+                "brightened": "brighten", "darkened": "darken", "sharpened": "sharpen", "cropped": "crop",
+                "censored": "censor", "hidden": "hide", "recoloured": "recolour", "recolored": "recolor"}
+_PASSIVE = re.compile(r"^(?:(?:i(?:'d| would) like|i want|please|can you have|could you have) )?"
+                      r"(?P<x>(?:the |all |everything |every )[^,]*?) (?:to be|should be|must be|needs to be|be|get|gets) "
+                      r"(?:(?P<a>slightly|a bit|a little|a lot|heavily|completely) )?(?P<v>" + "|".join(_PARTICIPLES) +
+                      r")(?: out)?$")

@@ -21,6 +21,7 @@ from .. import vocab as V
 from .draft import Draft
 from .exclude import EXCLUSION_WORDS, inverted
 from .labels import PERSON_PART_NORMS, norm_label, resolve_thing
+from .parse import EN_REMOVE, ZH_REMOVE
 from .select import support_of
 from .tokens import FUNCTION_WORDS, tokenize
 
@@ -46,7 +47,7 @@ _GRAMMAR_ZH = {ch for phrase in V.MORE_ZH + V.LESS_ZH + V.AGAIN_ZH + V.ALSO_ZH +
                for ch in phrase}  # direction words (降低, 提高) are read by the amount, not the tables
 _GRAMMAR_ZH |= set("把将给让请帮我你的了一点些下吧呢啊呀再也都很更太成为变换改去掉加调弄个张只辆位条是在上里中边这那它他她们度倍"
                    "左右间第最删除移抹擦拿掉清消两所有全部棵朵块头匹要想能可以"
-                   "染涂刷裁剪转旋翻镜缩放变不对说颜色旁面附近周围方顶副")  # verbs the planner reads (染黑, 裁剪), 不对/我是说, 颜色
+                   "染涂刷裁剪转旋翻镜缩放变不对说颜色旁面附近周围方顶副轮保留持原样")  # verbs the planner reads (染黑, 裁剪), 不对/我是说, 颜色
 
 _GENERATIVE = ("inpaint", "restyle")
 # new content a table knows (placement's nouns, the Chinese words the prompt translator knows) is understood
@@ -92,7 +93,8 @@ def unused(text: str, ins: dict[str, Any], labels: list[str]) -> list[str]:
     for tok in tokenize(text, labels):
         if tok.cat == "color":
             name = str(tok.value).lower()
-            done = name in said or (op == "adjust" and (adjust.get("grayscale") or "saturation" in adjust)
+            done = name in said or (name == "blonde" and "gold" in said) or \
+                (op == "adjust" and (adjust.get("grayscale") or "saturation" in adjust)
                                     and any(w in name for w in _SHADES))
         elif tok.cat == "gray":
             done = bool(adjust.get("grayscale")) or op == "recolor" or any(
@@ -197,3 +199,20 @@ def named_labels(text: str, labels: list[str]) -> list[str]:
 
 def _words(text: str) -> list[tuple[int, str]]:
     return [(m.start(), m.group(0)) for m in re.finditer(r"[a-z][a-z']*|\d+|[\u3400-\u9fff]", text)]
+
+
+def named_operations(text: str, labels: list[str]) -> list[str]:
+    """What the request says to do in words a table knows: "adjust:<parameter>" for an adjustment ("knock the
+    brightness down": adjust:brightness), "adjust:grayscale", "remove", "recolor" (a colour named). A model plan
+    that does none of what an unsure reading does of these goes against the request (`modes.against_reading`)."""
+    out: list[str] = []
+    for tok in tokenize(text, labels):
+        if tok.cat == "adjust":
+            out.append(f"adjust:{tok.cats['adjust'][0]}")
+        elif tok.cat == "gray":
+            out.append("adjust:grayscale")
+        elif tok.cat == "color":
+            out.append("recolor")
+    if EN_REMOVE.search(text) or ZH_REMOVE.search(text):
+        out.append("remove")
+    return list(dict.fromkeys(out))

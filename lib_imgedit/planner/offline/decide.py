@@ -175,7 +175,9 @@ def plan_add(t: str, p: Parsed, content: str, content_toks: list[Tok], cls: str,
     targets: list[str] = []
     invert = False
     zh_near = zh and p.loc is not None and not p.loc_inside and not re.match(r"的?(?:前|后)", t[p.loc[1]:])  # 狗旁边
-    near = (p.prep in _NEAR_PREPS or zh_near) and loc.labels and not loc.pronoun_only and not loc.invert
+    sky_thing = V.PLACEMENT.get(placement_key(content), ("",))[0] == "sky"  # a moon, a kite, birds
+    over_land = (p.prep == "over" or (sky_thing and p.loc_inside)) and any(norm_label(x) in _LANDSCAPE for x in loc.labels)
+    near = (p.prep in _NEAR_PREPS or zh_near or over_land) and loc.labels and not loc.pronoun_only and not loc.invert
     inside = re.search(r"\b(?:on|onto|in|into|inside) (?:the |a |that |this |his |her |their )?([a-z]+)", content) \
         if not zh else None
     said_in = [x for x in labels if inside and norm_label(x) in (inside.group(1), inside.group(1).rstrip("s"))]
@@ -202,14 +204,14 @@ def plan_add(t: str, p: Parsed, content: str, content_toks: list[Tok], cls: str,
     if color:
         return Draft(recolor_ins(color, Selection(labels=targets)))
     prompt = content_prompt(content, zh, None, "add", content_toks)
-    if p.kind == "add" and targets and not zh and loc.labels and p.loc_inside and not invert:
+    if p.kind == "add" and targets and not zh and loc.labels and p.loc_inside and not invert and not over_land:
         on = p.prep in ("on", "onto", "on top of", "over", "across")
         prompt = f"{prompt}, {'on' if on else 'in'} the {names_of(targets, False)}"
     ins: dict[str, Any] = {"operation": "inpaint", "targets": targets, "prompt": prompt}
     if invert:
         ins["mask"] = {"invert": True}
     elif near and targets == loc.labels:  # "a bird above the tree": where it goes next to the tree
-        prep = _prep(p, t, zh)
+        prep = "above" if over_land else _prep(p, t, zh)
         support = support_of(targets, prep, labels)
         ins["prompt"] = f"{prompt}, {prep} the {names_of(targets, False)}"  # the prompt is English either way
         if support:  # the sky above it, the floor under it, the ground or table it stands on (it stays as it is)
@@ -232,6 +234,9 @@ def _prep(p: Parsed, t: str, zh: bool) -> str:
 _NEAR_PREPS = ("above", "below", "under", "beneath", "next to", "beside", "near", "by", "out of", "coming out of",
                "rising out of", "pouring out of", "coming from", "rising from")
 _AROUND_PX = 48
+# what "over" it means above, not on ("a rainbow over the lake"; "a blanket over the sofa" lies on it)
+_LANDSCAPE = {"lake", "sea", "water", "river", "mountain", "hill", "field", "city", "beach", "building", "house", "tree",
+              "grass", "forest", "road", "town", "valley", "ocean"}
 
 
 def restyle_strength(rules: dict[str, Any], op: str, t: str, zh: bool) -> float | None:

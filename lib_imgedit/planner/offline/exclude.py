@@ -30,7 +30,7 @@ EXCLUSION_WORDS = re.compile(r"\b(?:except|other than|apart from|aside from|besi
 def exclusion(t: str, toks: list[Tok], labels: list[str], zh: bool) -> tuple[list[str], str, tuple[int, int]] | None:
     """(the excluded labels, the clause without the exclusion, the exclusion's span in `t`), or None when the
     clause excludes nothing it can name."""
-    for pattern in (_ZH,) if zh else (_EN, _EN_BUT_NOT, _EN_LEAVE):
+    for pattern in (_ZH,) if zh else (_EN, _EN_BUT_NOT, _EN_LEAVE, _EN_LEAVE_AFTER):
         m = pattern.search(t)
         found = _excluded(t, m, toks, labels, zh) if m else None
         if found:
@@ -41,6 +41,9 @@ def exclusion(t: str, toks: list[Tok], labels: list[str], zh: bool) -> tuple[lis
 # "leave the sky alone and make the rest warmer": the sky excluded, "make the rest warmer" read on the whole picture
 _EN_LEAVE = re.compile(r"^(?:(?:please|just|can you|could you)\s+)*(?:leave|keep|don't touch|do not touch|"
                        r"don't change|do not change)\s+(?P<but>)")
+# "make the whole picture softer, but please leave the dog as it is": the exclusion after the request
+_EN_LEAVE_AFTER = re.compile(r"[,;]?\s*(?:but |and |while )?(?:please )?(?:leave|keep|don't touch|do not touch)\s+(?P<but>)")
+_LEFT_AT_END = re.compile(r"\s*(?:alone|as (?:it |they )?(?:is|are)|untouched|unchanged|the same|out of it)?\s*$")
 _LEFT_ALONE = re.compile(r"\s*(?:alone|as (?:it )?is|untouched|unchanged|the same|out of it)?\s*(?:,|;|and|but)+\s*")
 
 
@@ -86,6 +89,10 @@ def _excluded(t: str, m: re.Match[str], toks: list[Tok], labels: list[str], zh: 
             if not left:
                 return None
             end, cut_from = left.end(), 0
+        elif m.re is _EN_LEAVE_AFTER:  # the message before it is the request
+            if m.start() == 0 or not _LEFT_AT_END.match(t, end):
+                return None
+            end, cut_from = len(t), m.start()
         rest = (t[:cut_from] + t[end:]).strip(" ,")
         rest = re.sub(r"\s+,", ",", re.sub(r"\s{2,}", " ", rest))
         span = (m.start(), end)

@@ -10,7 +10,7 @@ from ...core.errors import InvalidInstruction
 from ...core.instruction import PICTURE_OPERATIONS, validate_instruction
 from ...core.labels import LABEL_RE
 from ..base import PlanContext
-from .labels import names_of
+from .labels import names_of, norm_label
 from .prompts import clip
 from .reply import clarify, reply_for
 from .tokens import tokenize
@@ -83,6 +83,8 @@ def sanitize(rules: dict[str, Any], ins: dict[str, Any], ctx: PlanContext, label
     color = ins.get("color")
     if color and parse_color(str(color)) is not None and len(str(color)) <= 40:
         out["color"] = str(color)
+        if color == "blonde" and out["targets"] and not {norm_label(x) for x in out["targets"]} & {"hair", "wig"}:
+            out["color"] = "gold"  # 金色 is blonde on hair, gold on a wheel or a frame
     if op == "adjust":
         out["adjust"] = clean_adjust(rules, ins.get("adjust") or {})
     spec = rules.get("operations", {}).get(op, {})

@@ -50,7 +50,13 @@ def other_way(t: str, last: dict[str, Any] | None) -> dict[str, Any] | None:
     return {"operation": "rotate", "targets": [], "angle": 180.0 if abs(angle) == 90 else -2 * angle}
 
 
+_NUMBER_WORDS = {w: str(i) for i, w in enumerate(("one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                                                   "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen"), 1)}
+_WORD_RATIO = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\s+(?:by|to|x)\s+(" + "|".join(_NUMBER_WORDS) + r")\b")
+
+
 def _ratio(t: str) -> str | None:
+    t = _WORD_RATIO.sub(lambda m: f"{_NUMBER_WORDS[m.group(1)]}:{_NUMBER_WORDS[m.group(2)]}", t)  # "three by four"
     t = re.sub(r"([一二三四五六七八九十]+)比([一二三四五六七八九十]+)",
                lambda m: f"{zh_number(m.group(1))}比{zh_number(m.group(2))}", t)  # 九比十六
     m = re.search(r"(?<![\d.])([1-9]\d?)\s*(?::|x|×|by|比|：)\s*([1-9]\d?)(?![\d.])", t)
@@ -74,6 +80,7 @@ def _crop(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None:
     if _BARE_SHAPE.match(t) and _ratio(t):  # "widescreen please", "portrait 4:5 for instagram", "16:9"
         return {"operation": "crop", "targets": [], "aspect": _ratio(t)}
     stated = re.search(r"\b(?:aspect(?: ratio)?|ratio|format|orientation)\b", t) or re.search(r"(?:改|变|换|弄|调|做)成|比例|画幅", t)
+    t = _WORD_RATIO.sub(lambda m: f"{_NUMBER_WORDS[m.group(1)]}:{_NUMBER_WORDS[m.group(2)]}", t)
     numeric = re.search(r"(?<![\d.:])([1-9]\d?)\s*(?::|：|比|by|x|×)\s*([1-9]\d?)(?![\d.:%])", t) or \
         re.search(r"()()[一二三四五六七八九十]+比[一二三四五六七八九十]+", t)  # "4:5", "16 by 9", 4比5, 九比十六
     numeric = numeric if numeric and max(int(numeric.group(1) or 0), int(numeric.group(2) or 0)) <= 32 else None
@@ -160,9 +167,9 @@ def _resize(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None
            for x in toks):
         return None  # "make the dog bigger", "double the saturation" change something else, not the picture's size
     w = re.search(r"(\d{2,5})\s*(?:px|pixels?)?\s*(?:wide|width|w\b|across)|width (?:of |to )?(\d{2,5})|"
-                  r"宽(?:度)?(?:为|到|改成|调到)?\s*(\d{2,5})", t)
+                  r"宽(?:度)?(?:为|到|改成|改为|设为|调到|调成|变成|压缩到|缩到)?\s*(\d{2,5})", t)
     h = re.search(r"(\d{2,5})\s*(?:px|pixels?)?\s*(?:tall|high|height|h\b)|height (?:of |to )?(\d{2,5})|"
-                  r"高(?:度)?(?:为|到|改成|调到)?\s*(\d{2,5})", t)
+                  r"高(?:度)?(?:为|到|改成|改为|设为|调到|调成|变成|压缩到|缩到)?\s*(\d{2,5})", t)
     wh = re.search(r"(\d{2,5})\s*(?:px|pixels?)?\s*(?:[x×*乘]|by)\s*(\d{2,5})(?:\s*(?:px|pixels?|像素))?", t)
     resize_word = _SIZE_WORD.search(t) or re.search(r"\b(?:double|halve|twice|half)\b|大小|一半|两倍|二倍", t)
     said = re.match(r"^(?:(?:can|could|would) (?:you|u|we) |please )?(?:(?:i )?(?:need|want) (?:it|this|the (?:image|picture|photo))|"

@@ -9,8 +9,9 @@ from ...core.colors import COLORS, parse_color
 from ...core.instruction import plan_steps
 from .. import vocab as V
 from ..base import PlanContext, Turn
+from .labels import resolve_thing
 from .parse import strip_prefix
-from .tokens import Tok
+from .tokens import Tok, tokenize
 
 _COUNT_EN = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|both|a couple(?: of)?|couple of|a few|"
                        r"few|several|twice|thrice)\b(?:\s+(?:times|steps?|edits?|changes?|things?|ones?|actions?|"
@@ -71,9 +72,14 @@ def history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str,
                  r"revert (?:everything|all)|restore the original)\b", t) and not has_content:
         return {"operation": "undo", "count": _edits_in_history(ctx)}
     back = re.search(r"\b(?:put|bring) (?:it|that|them|him|her) back\b|\brestore (?:it|that|them)\b", t)
-    if back and not has_content and (last_instruction(ctx) or {}).get("operation") == "remove" and \
-            undone_instruction(ctx) is None:  # "wait no, put it back" right after a removal takes it back
-        return {"operation": "undo", "count": 1}
+    last = last_instruction(ctx) or {}
+    if back and not has_content and last.get("operation") == "remove" and undone_instruction(ctx) is None:
+        return {"operation": "undo", "count": 1}  # "wait no, put it back" right after a removal takes it back
+    if back and not has_content and undone_count(ctx):
+        return {"operation": "redo", "count": 1}  # "actually I liked it, put it back" right after an undo
+    if re.search(r"\b(?:bring|get|put) (?:the |my )?colou?rs? back\b|\brestore (?:the )?colou?rs?\b", t) and \
+            ((last.get("adjust") or {}).get("grayscale") or (last.get("adjust") or {}).get("saturation", 0) < 0):
+        return {"operation": "undo", "count": 1}  # "bring the colour back" right after black and white
     if re.match(r"^(?:redo|re-do|reapply|re-apply)\b", t) and ctx.edits is not None and undone_count(ctx) and not any(
             x.cat in ("color", "adjust", "style", "scene", "gray", "filter") for x in toks):
         return {"operation": "redo", "count": 1}  # "redo the roof one" after undoing it: the roof edit back
@@ -167,3 +173,23 @@ def another_one(t: str, ctx: PlanContext) -> dict[str, Any] | None:
     if not m or cur.get("operation") != "inpaint" or not cur.get("prompt") or parse_color(m.group("c")) is None:
         return None
     return in_colour(cur, m.group("c"))
+
+
+_KEEP_TOO_EN = re.compile(r"^(?:(?:and|also|oh and|please)\s+)*(?:keep|leave|don't change|do not change)\s+(?P<x>.+?)\s+"
+                          r"(?:in colou?r|as (?:it |they )?(?:is|are)|alone|untouched|unchanged|the same|out of it)?\s*"
+                          r"(?:too|as well|also)$")
+_KEEP_TOO_ZH = re.compile(r"^(?P<x>.+?)也(?:保留颜色|保持原样|保留原色|不要变|不用变|别变|不变|保留)")
+
+
+def also_excluded(t: str, zh: bool, labels: list[str], ctx: PlanContext) -> dict[str, Any] | None:
+    """"keep the lake in colour as well" / 树也保留颜色 right after an edit of everything but something: that edit
+    again, in its place, leaving this out too."""
+    cur = last_instruction(ctx) or {}
+    m = (_KEEP_TOO_ZH if zh else _KEEP_TOO_EN).match(t)
+    if not m or not (cur.get("mask") or {}).get("invert") or not cur.get("targets"):
+        return None
+    named = [x for tok in tokenize(m.group("x"), labels) if tok.cat == "thing" for x in resolve_thing(tok.value, labels)[0]]
+    if not named:
+        return None
+    return {**{k: v for k, v in cur.items() if k not in ("reply", "question")},
+            "targets": list(dict.fromkeys([*cur["targets"], *named])), "replace": True}

@@ -18,12 +18,13 @@ from ..base import PlanContext, Planner, PlanResult
 from .build import build_result
 from .chat import chat_answer, chat_kind, is_question
 from .clauses import corrected, replaced, split_clauses
+from .confidence import named_operations
 from .decide import decide
 from .draft import Draft
 from .exclude import exclusion, inverted
 from .followup import loose, reference, repeat_plan
 from .geometry import other_way, picture_op
-from .history import another_one, history_op, last_instruction, pending_clarify
+from .history import also_excluded, another_one, history_op, last_instruction, pending_clarify
 from .labels import norm_label, resolve_thing
 from .parse import EN_REMOVE, ZH_REMOVE, parse_en, parse_zh, strip_prefix
 from .positions import pick_faces
@@ -55,6 +56,7 @@ class OfflinePlanner(Planner):
             drafts = [Draft(clarify(labels, zh, ""), "ask")]
         result = build_result(self.rules, drafts, ctx, labels, zh, notes, self.name)
         result.clauses = len(drafts)
+        result.said = named_operations(clean_text(ctx.text or "", zh), labels)
         return result
 
 
@@ -67,7 +69,7 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
     kind = chat_kind(t, zh, toks)
     if kind:
         return [Draft(chat_answer(kind, labels, zh, ctx.generative), "chat", t)]
-    other = another_one(t, ctx)
+    other = another_one(t, ctx) or also_excluded(t, zh, labels, ctx)
     if other:
         return [Draft(other, "reference", t)]
     instead = _UNDO_THEN.match(t)

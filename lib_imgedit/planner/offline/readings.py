@@ -18,11 +18,12 @@ from ..base import PlanContext
 from .confidence import half_read
 from .draft import Draft
 from .finish import finish
-from .labels import instances, singular
+from .labels import instances, resolve_thing, singular
 from .tokens import tokenize
 
 _ALL_OF_THEM = re.compile(r"\b(?:both|all|every|each|them|those|these|they|people|everyone|everybody|crowd)\b|"
                           r"两|都|所有|全部|每|他们|她们|它们|们")
+_PLURALS = {"children", "people", "men", "women", "kids", "folks", "feet", "teeth", "geese", "mice"}
 _ONE_EN = re.compile(r"\b(?:the|that|this|his|her)\s+(?:[a-z]+\s+)?$")  # "the person", "that tall guy", "her hair"
 _ONE_ZH = re.compile(r"(?:(?:那|这)(?:一)?(?:个|只|位|辆|条|头|匹|棵|张|台|把|件)|[他她]的)$")  # 那个人, 这辆车, 她的头发
 
@@ -46,7 +47,12 @@ def one_of_several(text: str, ins: dict[str, Any], labels: list[str]) -> list[di
     if set(targets) != set(group) or _ALL_OF_THEM.search(text):
         return []
     for tok in tokenize(text, labels):
-        if tok.cat != "thing" or singular(tok.text) != tok.text:
+        if tok.cat != "thing" or singular(tok.text) != tok.text or tok.text in _PLURALS:
+            continue
+        value = tok.cats["thing"]
+        named = [value[1]] if isinstance(value, tuple) and value[0] == "@label" else \
+            list(value[1]) if isinstance(value, tuple) else resolve_thing(value, labels)[0]
+        if not set(named) & set(group):  # "the faces of the children": the word for another class
             continue
         if _ONE_EN.search(text[:tok.start]) or _ONE_ZH.search(text[:tok.start]) or _ONE_ZH.search(tok.text[:2]):
             return [{**ins, "targets": [x]} for x in group[:4]]
