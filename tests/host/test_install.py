@@ -30,7 +30,7 @@ def install(monkeypatch):
     monkeypatch.delitem(sys.modules, "launch", raising=False)
 
 
-ALL = {"openai": "1.109.1", "json-repair": "0.50", "jsonschema": "4.23", "redis": "5.0", "onnxruntime": "1.19",
+ALL = {"openai": "1.109.1", "json-repair": "0.50", "pypinyin": "0.55.0", "jsonschema": "4.23", "redis": "5.0", "onnxruntime": "1.19",
        "huggingface_hub": "0.25", "tokenizers": "0.13.3"}
 
 
