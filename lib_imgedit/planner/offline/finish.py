@@ -83,7 +83,8 @@ def sanitize(rules: dict[str, Any], ins: dict[str, Any], ctx: PlanContext, label
     color = ins.get("color")
     if color and parse_color(str(color)) is not None and len(str(color)) <= 40:
         out["color"] = str(color)
-        if color == "blonde" and out["targets"] and not {norm_label(x) for x in out["targets"]} & {"hair", "wig"}:
+        if color == "blonde" and "金" in (ctx.text or "") and out["targets"] and \
+                not {norm_label(x) for x in out["targets"]} & {"hair", "wig"}:
             out["color"] = "gold"  # 金色 is blonde on hair, gold on a wheel or a frame
     if op == "adjust":
         out["adjust"] = clean_adjust(rules, ins.get("adjust") or {})
