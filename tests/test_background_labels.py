@@ -392,3 +392,40 @@ def test_a_tiny_onnx_scene_model_through_the_registry_reads_in_the_background(tm
     labels = service.node_labels(service.store.get_node(sid, out.node_id))
     assert labels.masks["sky"][:30, 32:].all() and labels.masks["grass"][34:, 32:].all()
     assert not (labels.masks["sky"] & labels.masks["person"]).any()
+
+
+def test_the_tab_shows_the_labels_when_they_arrive_without_a_reload(tmp_path, slow):
+    """The page's refresh (clicked every second while the state says labels_pending): nothing changes
+    while the labels are read, then the chips, the overlay and the chat's message come as after a turn."""
+    import html
+    import json
+    from types import SimpleNamespace
+
+    from lib_imgedit.ui.compat import client_of
+    from lib_imgedit.ui.tab import ChatEditTab
+    from lib_imgedit.ui.tabhost import TabHost
+
+    def state(out: dict) -> dict:
+        return json.loads(html.unescape(out[c["state"]].split('data-state="')[1].split('"')[0]))
+
+    service = make(tmp_path)
+    built = ChatEditTab(service, TabHost(), standalone=True, lang="")
+    built.blocks = built.build()
+    c = built.c
+    request = SimpleNamespace(request=SimpleNamespace(state=SimpleNamespace()))
+    path = tmp_path / "photo.png"
+    path.write_bytes(photo_png())
+    work = built.on_upload(SimpleNamespace(name=str(path)), None, "", [], request)[c["result"]]
+    out = built.on_turn_end(work["sid"], True, "", work, request)
+    sid = out[c["sid"]]
+    assert state(out)["labels_pending"] is True and 'data-label="cat"' not in out[c["legend"]]
+    assert out[c["chat"]][-1][1].endswith("what they find will follow.")
+    assert built.on_refresh(sid, True, "", [], None, None, request) == built.unchanged("state")
+    slow.gates[0].set()
+    settled(service, sid, client_of(request))
+    done = built.on_refresh(sid, True, "", [], None, None, request)
+    assert 'data-label="cat"' in done[c["legend"]] and 'data-label="sky"' in done[c["legend"]]
+    assert "labels_pending" not in state(done) and state(done)["node"] == state(out)["node"]
+    assert done[c["chat"]][-1][1] == "I can also see: sky (9%), cat (9%)."
+    assert done[c["overlay_file"]] != out[c["overlay_file"]]  # drawn again with the new labels
+    assert built.on_refresh(None, False, "", [], None, None, request) == built.unchanged("state")
