@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from segment.tiny_onnx import segformer_like
 
 from lib_imgedit import segment
 from lib_imgedit.core.config import load_settings
@@ -257,8 +258,9 @@ def test_labels_found_by_name_before_the_reading_ends_are_kept(tmp_path, slow):
     assert labels_of(service, sid, up.node_id) == sorted([*FIRST, "cat", "cup", "sky"])
 
 
-def test_a_restart_keeps_the_picture_and_its_first_labels_and_the_next_edit_reads_the_rest(tmp_path, slow):
-    before = make(tmp_path)
+@pytest.mark.parametrize("store", ["sqlite", "redis"])
+def test_a_restart_keeps_the_picture_and_its_first_labels_and_the_next_edit_reads_the_rest(tmp_path, slow, store, request):
+    before = make(tmp_path, **({"store": "redis", "redis_url": request.getfixturevalue("redis_url")} if store == "redis" else {}))
     sid = before.create_session("me").id
     up = before.upload(sid, "me", photo_png())
     assert slow.started[0].wait(WAIT_S)
@@ -350,8 +352,6 @@ def test_the_cli_waits_for_every_label(tmp_path, slow, capsys):
 def test_a_tiny_onnx_scene_model_through_the_registry_reads_in_the_background(tmp_path, monkeypatch):
     """The real path: the chain made by the registry, a tiny SegFormer-like ONNX model on disk (blue: sky,
     green: grass), held at a gate before it runs; the fast member stands in for MediaPipe."""
-    from segment.tiny_onnx import segformer_like
-
     from lib_imgedit import models
     from lib_imgedit.segment.onnx_semantic import OnnxSegmenter
 
