@@ -205,6 +205,20 @@ def test_a_failing_slow_member_is_one_plain_sentence(tmp_path, slow):
     assert service.message(sid, "me", "make it brighter").instruction["operation"] == "adjust"  # no wait, no dead end
 
 
+def test_a_slow_model_that_cannot_be_had_is_the_sentence_the_upload_would_have_said(tmp_path, slow):
+    from lib_imgedit import models
+
+    service = make(tmp_path)
+    slow.error = models.ModelUnavailable("could not download", model="segformer_ade20k", title="SegFormer-B0 ADE20K",
+                                         reason="no network")
+    sid = service.create_session("me").id
+    service.upload(sid, "me", photo_png())
+    slow.gates[0].set()
+    text = settled(service, sid)["messages"][-1]["text"]
+    sentence = models.unavailable_sentence([slow.error], service.settings)
+    assert text == f"The other models added no labels. ({sentence})" and sentence.startswith("Could not get SegFormer-B0 ADE20K (no network)")
+
+
 def test_a_newer_upload_supersedes_the_older_reading(tmp_path, slow):
     service = make(tmp_path)
     sid = service.create_session("me").id
@@ -254,8 +268,9 @@ def test_labels_found_by_name_before_the_reading_ends_are_kept(tmp_path, slow):
     cup = LabelMap(W, H, {**first.masks, "cup": box(30, 30, 36, 36)}, first.faces, first.source)
     service.store.set_labelmap(sid, up.node_id, service.blobs.put(cup.to_bytes(), "npz"))
     slow.gates[0].set()
-    settled(service, sid)
+    view = settled(service, sid)
     assert labels_of(service, sid, up.node_id) == sorted([*FIRST, "cat", "cup", "sky"])
+    assert view["messages"][-1]["text"] == "I can also see: sky (9%), cat (9%)."  # the cup was no news
 
 
 @pytest.mark.parametrize("store", ["sqlite", "redis"])

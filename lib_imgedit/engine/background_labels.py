@@ -218,17 +218,17 @@ class BackgroundLabels:
             except NotFound:  # the session was deleted or expired meanwhile
                 return
             stored = self.core.node_labels(node)
+            found = LabelMap(stored.width, stored.height) if labels is None else labels  # what the reading adds
             if labels is not None:  # those found by name since (not among the first) stay
                 kept = {n: m for n, m in stored.masks.items() if n not in job.first and n not in labels.masks}
-                labels = LabelMap(labels.width, labels.height, {**labels.masks, **kept}, labels.faces, labels.source)
-                self.core.store.set_labelmap(session.id, node.id, self.core.blobs.put(labels.to_bytes(), "npz"))
+                stored = LabelMap(labels.width, labels.height, {**labels.masks, **kept}, labels.faces, labels.source)
+                self.core.store.set_labelmap(session.id, node.id, self.core.blobs.put(stored.to_bytes(), "npz"))
             marker = session.data.get(MARKER)
             if not isinstance(marker, dict) or marker.get("node") != job.node_id or marker.get("owner") != self.owner:
                 return  # a newer upload, or another service that took the reading over, speaks for the session
-            shown = labels if labels is not None else stored
-            reply = describe_added(shown, job.first, notes, job.zh)
-            added = [n for n in shown.names if n not in job.first]
+            reply = describe_added(found, job.first, notes, job.zh)
+            added = [i["name"] for i in found.summary() if i["name"] not in job.first]
             msg = self.core.store.new_message(session.id, "assistant", reply, node=node.id,
-                                              data={"labels": shown.summary(), "labels_added": added})
+                                              data={"labels": stored.summary(), "labels_added": added})
             self.core.store.commit_turn(session.id, [], [msg], None)
             self.core.store.update_session(session.id, data={k: v for k, v in session.data.items() if k != MARKER})

@@ -43,6 +43,7 @@ class SessionViews:
         limit, node_limit = _page(limit, VIEW_MESSAGES, "limit"), _page(node_limit, VIEW_NODES, "node_limit")
         before, node_before = _cursor(before, "before"), _cursor(node_before, "node_before")
         session = self.core.owned(session_id, client)
+        pending = self.labels_pending(session)  # before the reads: once it is False, the labels' message is stored
         current = self.core.current(session)
         messages = self.core.store.recent_messages(session.id, limit, before)
         nodes = self.core.store.tree(session.id, node_limit, node_before)
@@ -54,7 +55,7 @@ class SessionViews:
             "profile": session.profile,
             "title": session.title,
             "pending": session.data.get("pending"),
-            "labels_pending": self.labels_pending(session),
+            "labels_pending": pending,
             "suggestions": offered(session, current),
             "nodes": [n.to_dict() for n in nodes],
             "nodes_before": nodes[0].seq if nodes and nodes[0].seq > 1 else None,

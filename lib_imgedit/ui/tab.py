@@ -155,6 +155,7 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
         if not sid:
             return out
         session = self.service.get_session(sid, client)
+        labels_pending = self.service.labels_pending(session)  # before the reads: once False, the labels are stored
         lookup = NodeLookup(self.service.store, sid)
         out.update(self.history_view(sid, session.current, lookup, zh))
         out.update(self.chat_view(sid, since, lookup, notes, zh))
@@ -172,7 +173,7 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
             **self.stage_view(labels),
             **self.form_update(pending["instruction"] if armed else node.instruction, labels.names),
             c["before"]: self.files.full(parent.image) if parent else None,
-            c["armed"]: armed, c["state"]: self._state(sid, node, self.service.labels_pending(session), **extra),
+            c["armed"]: armed, c["state"]: self._state(sid, node, labels_pending, **extra),
             **self.suggestion_buttons(offered(session, node), armed, labels.names, zh),
         }
 
