@@ -180,6 +180,25 @@ def test_an_edit_naming_a_slow_label_waits_for_it_then_runs(tmp_path, slow):
     assert texts.count("I can also see: sky (9%), cat (9%).") == 1 and texts.index("I can also see: sky (9%), cat (9%).") == 2
 
 
+def test_an_edit_waiting_when_a_newer_upload_comes_waits_for_the_newer_pictures_labels(tmp_path, slow):
+    service = make(tmp_path)
+    sid = service.create_session("me").id
+    service.upload(sid, "me", photo_png())
+    done: list = []
+    edit = threading.Thread(target=lambda: done.append(service.message(sid, "me", "blur the cat")))
+    edit.start()
+    edit.join(0.2)
+    newer = service.upload(sid, "me", photo_png())  # the edit is not under the lock while it waits
+    slow.gates[0].set()
+    assert slow.started[1].wait(WAIT_S)
+    edit.join(0.2)
+    assert edit.is_alive(), "now it waits for the newer picture's reading"
+    slow.gates[1].set()
+    edit.join(WAIT_S)
+    assert done and done[0].instruction["targets"] == ["cat"] and "had not finished" not in done[0].reply
+    assert service.store.get_node(sid, done[0].node_id).parent == newer.node_id
+
+
 def test_an_edit_stops_waiting_after_labels_wait_s_and_says_so(tmp_path, slow):
     service = make(tmp_path, labels_wait_s=0.2)
     sid = service.create_session("me").id

@@ -101,23 +101,26 @@ class BackgroundLabels:
     def wait_for_labels(self, session_id: str, client: str) -> bool:
         """Before an edit: wait (at most `labels_wait_s`) for the current picture's labels still being
         read, taking the reading over when it is not running here. False when the wait ran out."""
-        session = self.core.owned(session_id, client)
-        marker = self._marker(session)
-        if marker is None:
-            return True
-        job = self._job(session.id, marker["node"])
-        if job is None:
-            if marker.get("owner") == self.owner:
+        deadline = time.monotonic() + self.core.settings.labels_wait_s
+        while True:  # again after each reading: a newer upload may have come meanwhile
+            session = self.core.owned(session_id, client)
+            marker = self._marker(session)
+            if marker is None:
                 return True
-            job = self._take_over(session, marker)
-        return job.done.wait(self.core.settings.labels_wait_s)
+            job = self._job(session.id, marker["node"])
+            if job is None:
+                if marker.get("owner") == self.owner:  # ours and over
+                    return True
+                job = self._take_over(session, marker)
+            if not job.done.wait(max(0.0, deadline - time.monotonic())):
+                return False
 
     def close(self) -> None:
-        """Stop taking readings; those waiting are dropped (their markers are taken over after a restart)."""
+        """Let the pool's threads go once the readings submitted are done (benchmarks, tests)."""
         with self._guard:
             pool, self._pool = self._pool, None
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown(wait=False)
 
     # ---------------------------------------------------------------- internals
     @staticmethod
@@ -171,16 +174,14 @@ class BackgroundLabels:
         except Exception:  # noqa: BLE001 - a thread of its own: logged, never raised into nowhere
             log.exception("the labels of %s could not be stored", job.node_id)
         finally:
-            job.done.set()
-            with self._guard:
+            with self._guard:  # no longer running once done: who waits on it looks again and finds the next
                 if self._running.get(job.session_id) is job:
                     del self._running[job.session_id]
                 after = self._next.pop(job.session_id, None)
-                if after is not None and self._pool is not None:
+                if after is not None:
                     self._running[job.session_id] = after
                     self._submit(after)
-                elif after is not None:  # closed meanwhile
-                    after.done.set()
+            job.done.set()
 
     def _claim(self, job: _Job) -> bool:
         """Make this service the marker's owner, if it still names the picture."""
