@@ -180,12 +180,13 @@ class EditService:
                 node, labels = self._edit_base(session, mask_png)
             ctx = self._context(session, node, labels, text, user_mask=mask_png is not None)
             named = PhraseTargets(lambda: self.node_image(node), labels, self.settings, is_zh(text), progress)
+            named.notes += [] if labelled else [_labels_late(is_zh(text))]  # said with the turn's other notes
             try:
                 plan, result = plan_validated(self.planner_for(session), self.offline, ctx, self.rules, named)
             except ImgEditError as exc:  # the model failed: kept in the chat like a failed edit
                 self._keep_failed(session, node, self.store.new_message(session.id, "user", text, node=node.id), exc)
                 raise
-            result.notes += named.notes + ([] if labelled else [_labels_late(is_zh(text))])
+            result.notes += named.notes
             return self._run_turn(session, node, named.labels, text, plan, result, mask_png, progress, named.choices)
 
     def planning_context(self, session_id: str, client: str, text: str, mask_png: bytes | None = None) -> PlanContext:
