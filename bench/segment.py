@@ -12,13 +12,20 @@ model is timed on its own; the real downloaded models are timed too when they ar
 (random weights, exported by bench/export_random_models.py with torch and transformers, which are not
 dependencies: `--exporter` names a Python that has them) on a 1 MP photo, as a ratio to one 21x21
 Gaussian blur, with the chain run one kind after the other (before) and side by side (after).
+
+Both modes also time an upload through the service (`EditService.upload`, SQLite store) as a ratio to
+one 21x21 Gaussian blur of the same picture: with every label read before it answers (the
+`labels_in_background` setting off: before), and with the fast segmenters' labels first (after): the
+time to that first answer, and to all labels in (stored on the picture with their message).
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import cv2
@@ -32,7 +39,7 @@ from timing import timed  # noqa: E402  (bench/, this script's folder)
 from tiny_onnx import clipseg_like, maskformer_like, segformer_like, tokenizer_json  # noqa: E402
 
 from lib_imgedit import models  # noqa: E402
-from lib_imgedit.core.config import load_settings  # noqa: E402
+from lib_imgedit.core.config import Settings, load_settings  # noqa: E402
 from lib_imgedit.segment import build_segmenter, create_segmenter  # noqa: E402
 from lib_imgedit.segment.grounding import ClipSegGrounder  # noqa: E402
 from lib_imgedit.segment.onnx_semantic import OnnxSegmenter, class_scores, labels_from_scores, preprocess  # noqa: E402
@@ -79,6 +86,7 @@ def main() -> None:
     img = cv2.resize(data.astronaut(), (args.size, args.size), interpolation=cv2.INTER_CUBIC)
     mp = img.shape[0] * img.shape[1] / 1e6
     base = timed(lambda: cv2.GaussianBlur(img, (0, 0), 5), args.repeat)
+    blur21 = timed(lambda: cv2.GaussianBlur(img, (21, 21), 0), max(args.repeat, 10))  # the upload table's baseline
     rows: list[tuple[str, float]] = []
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -104,9 +112,11 @@ def main() -> None:
             rows.append(("mediapipe (all labels)", timed(lambda: mediapipe.segment(img), args.repeat)))
             for name, spec in specs.items():
                 models.catalog()[name] = spec  # the chain looks models up by name: point it at the stand-ins
+            tiny = tiny.update({"commercial_models_only": False})  # the stand-ins have no licence to check
             chain = build_segmenter(tiny.update({"segmenters": "segformer_ade20k,human_parsing,mediapipe"}))
             rows.append(("chain: scene + people + parsing on the person crop (tiny models)",
                          timed(lambda: chain.segment(img), args.repeat)))
+            uploads = upload_rows(tiny, "segformer_ade20k,human_parsing,mediapipe", img, max(args.repeat, 5))
             models.catalog.cache_clear()
 
     real = load_settings(args.data_dir, {"models_offline": True})
@@ -126,6 +136,50 @@ def main() -> None:
         print(f"| {name} | {sec * 1000 / mp:.1f} | {sec / base:.1f} |")
     if not any("real model" in name for name, _ in rows):
         print(f"\nno real model on disk in {models.models_dir(real)}: only the stand-ins were timed")
+    if mediapipe is not None and mediapipe.available()[0]:
+        print_uploads(uploads, blur21, img, "tiny stand-in models")
+
+
+def upload_rows(settings: Settings, order: str, img: np.ndarray, repeat: int) -> list[tuple[str, float]]:
+    """An upload through the service, the median of `repeat` after one that loads the models: every label
+    before the answer (labels_in_background off: before), and with the slower segmenters read in the
+    background (after) the first answer and all labels in (stored, with their message). The two services
+    take turns, so a busy moment of the machine falls on both."""
+    from lib_imgedit.core.images import encode_png
+    from lib_imgedit.engine.service import EditService
+
+    png = encode_png(img)
+    services = {background: EditService(settings.update({
+        "segmenters": order, "labels_in_background": background, "suggestions": False, "turns_per_minute": 10000,
+        "sessions_per_client": 100000})) for background in (False, True)}  # fmt: skip
+    first: dict[bool, list[float]] = {False: [], True: []}
+    every: list[float] = []
+    for _ in range(repeat + 1):
+        for background, service in services.items():
+            sid = service.create_session("bench").id
+            start = time.perf_counter()
+            service.upload(sid, "bench", png)
+            first[background].append(time.perf_counter() - start)
+            while service.labels_pending(service.store.get_session(sid)):
+                time.sleep(0.01)
+            if background:
+                every.append(time.perf_counter() - start)
+    for service in services.values():
+        service.background.close()
+    return [("every label before answering (before)", statistics.median(first[False][1:])),
+            ("labels in the background (after): the first answer", statistics.median(first[True][1:])),
+            ("labels in the background (after): all labels in", statistics.median(every[1:]))]
+
+
+def print_uploads(rows: list[tuple[str, float]], base: float, img: np.ndarray, what: str) -> None:
+    import os
+
+    print(f"\nan upload through the service, {what}, {img.shape[1]}x{img.shape[0]} picture, {os.cpu_count()} CPUs; "
+          f"baseline one 21x21 GaussianBlur: {base * 1000:.1f} ms\n")
+    print("| upload | ms | x baseline |")
+    print("|---|---:|---:|")
+    for name, sec in rows:
+        print(f"| {name} | {sec * 1000:.0f} | {sec / base:.0f} |")
 
 
 def real_size(folder: Path, exporter: str, repeat: int) -> None:
@@ -174,12 +228,14 @@ def real_size(folder: Path, exporter: str, repeat: int) -> None:
     grounder = ClipSegGrounder(settings, models.spec("clipseg"))
     if models.is_present("clipseg", settings):
         rows.append(("clipseg ground (asked for by name)", timed(lambda: grounder.ground(img, "a face"), repeat)))
+    uploads = upload_rows(settings, order, img, max(repeat, 5))
     print(f"1000x1000 picture, {os.cpu_count()} CPUs; baseline one 21x21 GaussianBlur: {base * 1000:.1f} ms; "
           f"labels found: {', '.join(labels.names)}\n")
     print("| step | ms | x baseline |")
     print("|---|---:|---:|")
     for name, sec in rows:
         print(f"| {name} | {sec * 1000:.0f} | {sec / base:.0f} |")
+    print_uploads(uploads, base, img, f"chain {order}, real-size models")
 
 
 if __name__ == "__main__":

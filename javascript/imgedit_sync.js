@@ -1,6 +1,6 @@
 /* Chat Edit tab: following the Python side (the state and files in the hidden components: the
-   session kept in this browser, the end of a turn, the picture, before/after, a region picked), and
-   the start, once the tab is in the page. Part of imgedit.js (see there). */
+   session kept in this browser, the end of a turn, the picture, before/after, a region picked, labels
+   still being read), and the start, once the tab is in the page. Part of imgedit.js (see there). */
 (function () {
   "use strict";
   const I = window.imgedit && window.imgedit._;
@@ -49,6 +49,7 @@
         I.setCompare(false);
         I.toNewest(); // an upload, a turn's result, a restored session
       }
+      if (s.labels_pending) followLabels();
     }
     // the overlay is shown only while its box is ticked, and only over the picture it was made for
     const plain = srcOf("imgedit_current_file");
@@ -83,6 +84,28 @@
       st.pickN = pick.dataset.n;
       I.paintPick(pick);
     }
+  }
+
+  /* ---------------------------------------------------------------- labels still being read */
+  // After an upload, slower models may still be reading the picture (the state says labels_pending).
+  // Every second the page asks for the view again (#imgedit_refresh, answered at once; it changes
+  // nothing until the labels are in), except while a turn runs: its end renders the view anyway. When
+  // they are in, the chips, the overlay and the chat's message arrive as after a turn, no reload.
+  const FOLLOW_MS = 1000;
+  function followLabels() {
+    if (st.following) return;
+    st.following = true;
+    const tick = () => {
+      const s = readState();
+      if (!s || !s.labels_pending) {
+        st.following = false;
+        return;
+      }
+      const btn = $("#imgedit_refresh");
+      if (btn && !I.busy()) btn.click();
+      setTimeout(tick, FOLLOW_MS);
+    };
+    setTimeout(tick, FOLLOW_MS);
   }
 
   // `fn` at most once a frame, however many changes the DOM reports in between

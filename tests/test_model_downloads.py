@@ -14,6 +14,7 @@ import re
 
 import numpy as np
 import pytest
+from helpers import needs_mediapipe
 from PIL import Image
 from segment.tiny_onnx import segformer_like
 from test_models import REV, FakeHub
@@ -52,7 +53,8 @@ def hub(server, tmp_path, monkeypatch):
     models.forget_failures()
 
 
-def make(settings, monkeypatch, size_mb: float) -> EditService:
+def make(settings, monkeypatch, size_mb: float, background: bool = False) -> EditService:
+    """The service with the tiny scene model served; the upload waits for every label unless `background`."""
     monkeypatch.setitem(models.catalog(), SCENE, models.parse_spec(SCENE, {
         "kind": "semantic", "head": "segformer", "title": "Tiny Scenes", "repo": "test/scenes", "revision": REV,
         "files": [{"role": "model", "path": "onnx/model.onnx", "size_mb": size_mb}], "licence": "test licence",
@@ -64,7 +66,8 @@ def make(settings, monkeypatch, size_mb: float) -> EditService:
         "files": [{"role": "model", "path": "onnx/model.onnx", "size_mb": 1}], "licence": "test", "commercial": True,
         "output": "logits",
     }))  # fmt: skip
-    return EditService(settings.update({"segmenters": f"{SCENE},mediapipe", "suggestions": False, "turns_per_minute": 10000}))
+    return EditService(settings.update({"segmenters": f"{SCENE},mediapipe", "suggestions": False, "turns_per_minute": 10000,
+                                        "labels_in_background": background}))
 
 
 def test_a_large_model_is_offered_once_asked_for_then_downloaded_with_progress(settings, monkeypatch, hub):
@@ -102,6 +105,18 @@ def test_a_small_model_downloads_during_the_upload_and_the_reply_names_it(settin
     out = service.upload(sid, "me", photo_png(), progress=lambda *a: seen.append(a))
     assert "(downloaded Tiny Scenes (5 MB))" in out.reply and "download the models" not in out.reply
     assert seen and all("Tiny Scenes" in m for _, _, m in seen) and {d["name"] for d in out.labels} >= {"sky"}
+
+
+@needs_mediapipe
+def test_with_labels_in_the_background_a_small_model_downloads_after_the_answer_and_its_message_names_it(settings, monkeypatch, hub):
+    service = make(settings, monkeypatch, size_mb=5, background=True)
+    sid = service.create_session("me").id
+    out = service.upload(sid, "me", photo_png())
+    assert out.labels_pending and "downloaded" not in out.reply and "sky" not in {d["name"] for d in out.labels}
+    assert service.wait_for_labels(sid, "me")
+    said = service.store.recent_messages(sid, 1)[0]
+    assert said.text.startswith("I can also see: ") and said.text.endswith("(downloaded Tiny Scenes (5 MB))")
+    assert {"sky", "grass"} <= set(said.data["labels_added"]) and hub.requests > 0
 
 
 def test_a_download_that_failed_is_named_once_and_never_retried(settings, monkeypatch, hub):
@@ -161,7 +176,7 @@ def test_when_every_download_fails_replies_logs_and_the_cli_say_so_plainly(setti
     from lib_imgedit.app import cli
 
     caplog.set_level(logging.WARNING)
-    service = EditService(settings.update({"suggestions": False, "turns_per_minute": 10000}))
+    service = EditService(settings.update({"suggestions": False, "turns_per_minute": 10000, "labels_in_background": False}))
     sid = service.create_session("me").id
     replies = [service.upload(sid, "me", cat_png()).reply]
     replies += [service.message(sid, "me", text).reply for text in ("remove the cat", "make the cat orange", "download the models")]

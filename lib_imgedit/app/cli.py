@@ -141,7 +141,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
     if not target.parent.is_dir():  # found out before the work, not after
         raise FileNotFoundError(f"{args.output}: no folder {str(target.parent)!r} to write it in")
     data = source.read_bytes()
-    settings = _settings(args)
+    settings = _settings(args).update({"labels_in_background": False})  # one run: the upload waits for every label
     service = EditService(settings)
     session = service.create_session("cli")
     try:

@@ -59,6 +59,13 @@ class Settings:
     download_large_models: bool = _opt(False, "Download large models without asking",
                                        "a segmentation model over 100 MB is downloaded on first use only when this is on "
                                        "(saying 'download the models' in the chat turns it on)", section="segmentation")
+    labels_in_background: bool = _opt(True, "Answer with the first labels",
+                                      "on: an upload answers once the segmenters that need no downloaded model (MediaPipe) "
+                                      "are done, and the models' labels follow in the chat; off: the upload waits for every "
+                                      "segmenter", section="segmentation")
+    labels_wait_s: float = _opt(60.0, "Wait for the labels (s)", "an edit sent while the models still read the picture "
+                                "waits for them this long at most, then plans with the labels found so far", lo=0, hi=600,
+                                section="segmentation")
     grounding_threshold: float = _opt(0.4, "Grounding threshold", "how sure CLIPSeg must be (0-1) that a named thing is in the picture", lo=0.05, hi=0.95, section="segmentation")
     controlnet_seg_download: bool = _opt(False, "Download ControlNet segmentation models",
                                          "OneFormer ADE20K/COCO weigh over 1 GB each; off: ControlNet segments only with "

@@ -1,6 +1,8 @@
 """Labelling: how EditService reads what is in a picture. The configured segmenters as one chain,
 made again when their settings change; a picture segmented with it, large downloads the user has not
-agreed to held back (`model_offers.py`) and what was downloaded or skipped reported as notes; whether
+agreed to held back (`model_offers.py`) and what was downloaded or skipped reported as notes, at once or
+(`segment_first`, with the `labels_in_background` setting) the fast segmenters' labels first and a
+function that reads the rest (`background_labels.py` runs it); whether
 a named thing outside the labels can be looked for (grounding); and the turn in which the user agrees
 to large downloads, which reads the current picture again with every model. It holds the segmenter
 chain (built lazily, behind a lock, keyed by the settings it was built from); the rest is the
@@ -10,7 +12,7 @@ chain (built lazily, behind a lock, keyed by the settings it was built from); th
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -51,17 +53,58 @@ class Labelling:
         `held` (`model_offers.py`); what was downloaded or skipped (a model that cannot be had) goes to
         `notes`, and a download's progress to `progress`."""
         chain = self.segmenter()
+        hold, fetched = self._downloads(chain, held)
+        chain.progress = progress  # the chain is shared: a download reports to the turn that started it last
+        try:
+            return chain.segment(image, hold=hold)
+        finally:
+            chain.progress = None
+            if notes is not None:
+                notes += chain.take_notes() + model_offers.downloaded(fetched, self.core.settings)
+
+    def segment_first(self, image: np.ndarray, notes: list[str], progress: ProgressFn | None = None,
+                      held: list[dict[str, Any]] | None = None) -> tuple[LabelMap, Callable[[], tuple[LabelMap, list[str]]] | None]:
+        """The picture's first labels, as `segment` gives them but, with `labels_in_background`, from the
+        fast segmenters only (`SegmenterChain.segment_first`), and a function that reads the picture with
+        the others and returns every label with what it has to say (the models downloaded or skipped).
+        None instead of the function when the first labels are all there will be."""
+        if not self.core.settings.labels_in_background:
+            return self.segment(image, notes, progress, held), None
+        chain = self.segmenter()
+        hold, fetched = self._downloads(chain, held)
+        chain.progress = progress
+        try:
+            first, rest = chain.segment_first(image, hold=hold)
+        finally:
+            chain.progress = None
+            notes += chain.take_notes()
+        if rest is None:
+            notes += model_offers.downloaded(fetched, self.core.settings)
+            return first, None
+
+        def read() -> tuple[LabelMap, list[str]]:
+            try:
+                labels = rest()
+            finally:  # the chain is shared: what it noted meanwhile is said once, here
+                said = chain.take_notes() + model_offers.downloaded(fetched, self.core.settings)
+            return labels, said
+
+        return first, read
+
+    def _downloads(self, chain: SegmenterChain, held: list[dict[str, Any]] | None) -> tuple[set[str], list[dict[str, Any]]]:
+        """The segmenters to pass over this time (a large download the user has not agreed to, also added
+        to `held`) and the downloads that may happen (`SegmenterChain.pending_downloads`)."""
         pending = chain.pending_downloads()
         wait = model_offers.held_back(pending, self.core.settings)
         if held is not None:
             held += wait
-        chain.progress = progress  # the chain is shared: a download reports to the turn that started it last
-        try:
-            return chain.segment(image, hold={p["name"] for p in wait})
-        finally:
-            chain.progress = None
-            if notes is not None:
-                notes += chain.take_notes() + model_offers.downloaded([p for p in pending if p not in wait], self.core.settings)
+        return {p["name"] for p in wait}, [p for p in pending if p not in wait]
+
+    def read_all(self, image: np.ndarray) -> tuple[LabelMap, list[str]]:
+        """Every segmenter's labels of a picture (a large download the user has not agreed to passed
+        over), with what was downloaded or skipped."""
+        notes: list[str] = []
+        return self.segment(image, notes, None, []), notes
 
     def grounding_available(self, labels: LabelMap | None = None) -> bool:
         """Whether a named thing that is not among the labels can be looked for (then the planner may

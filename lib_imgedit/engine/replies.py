@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from ..core.describe import describe_step, joined, region_name
@@ -52,3 +53,20 @@ def no_change_reply(plan: EditPlan, zh: bool) -> str:
 def with_notes(reply: str, notes: list[str]) -> str:
     """The reply with the turn's notes (a model downloaded or skipped, an executor's warning) after it."""
     return reply + (" (" + "; ".join(notes) + ")" if notes else "")
+
+
+def labels_to_follow(zh: bool) -> str:
+    """Said after an upload's labels when slower segmenters are still reading the picture."""
+    return "其他模型还在识别图片，找到的会随后补上。" if zh else "Other models are still reading the picture; what they find will follow."
+
+
+def describe_added(labels: LabelMap, first: Collection[str], notes: list[str], zh: bool) -> str:
+    """The message that ends a reading in the background: the labels it added to `first` (the upload's),
+    with share, in the upload reply's words; what went wrong as notes; or that it found nothing more."""
+    added = [i for i in labels.summary() if i["name"] not in first]
+    if added:
+        parts = ("、" if zh else ", ").join(f"{region_name(i['name'], zh)} ({percent(i['share'])})" for i in added)
+        return with_notes(f"我还看到：{parts}。" if zh else f"I can also see: {parts}.", notes)
+    if notes:  # what went wrong, in the words the upload reply uses for it
+        return with_notes("其他模型没有补充标签。" if zh else "The other models added no labels.", notes)
+    return "其他模型没有找到更多内容。" if zh else "The other models found nothing more."

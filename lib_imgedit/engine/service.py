@@ -7,8 +7,9 @@ per-session lock. EditService holds the turns' entry points and the parts that d
 object with its own state, built with what it needs: `core` (`service_core.py`: settings, store,
 blobs, limits, planners and the reads every turn shares), `views` (`session_views.py`: session records
 and their pages), `tree` (`session_tree.py`: undo, redo, jump), `labelling` (`labelling.py`:
-segmenters, grounding, model downloads) and `execution` (`execution.py`: checking and running a plan's
-steps). The front doors call only EditService: the parts' public state and methods are its attributes
+segmenters, grounding, model downloads), `background` (`background_labels.py`: the slower segmenters'
+labels of an upload, read after it answered; an edit waits for them) and `execution` (`execution.py`:
+checking and running a plan's steps). The front doors call only EditService: the parts' public state and methods are its attributes
 too (`_Part`), read and written where they live.
 """
 
@@ -40,11 +41,12 @@ from ..planner.suggest_llm import llm_suggestions
 from ..planner.templates import template_names
 from ..segment import SEGMENTERS, LabelMap
 from ..store import Message, Node, NodeBrief, Session, SessionStore
+from .background_labels import BackgroundLabels
 from .conversation import HISTORY_TURNS, conversation_context, picture_context
 from .execution import USER_MASK, PlanExecution, name_picked_area, on_drawn_mask, with_user_mask, without_user_mask
 from .labelling import Labelling
 from .phrase_targets import PhraseTargets, phrase_targets
-from .replies import describe_labels, no_change_reply, plan_reply, with_notes
+from .replies import describe_labels, labels_to_follow, no_change_reply, plan_reply, with_notes
 from .service_core import ServiceCore
 from .session_tree import SessionTree
 from .session_views import SessionViews, offer_choices, offered
@@ -81,9 +83,10 @@ class EditService:
 
     def __init__(self, settings: Settings, store: SessionStore | None = None, blobs: BlobStore | None = None):
         self.core = ServiceCore(settings, store, blobs)
-        self.views = SessionViews(self.core)
-        self.tree = SessionTree(self.core)
         self.labelling = Labelling(self.core)
+        self.background = BackgroundLabels(self.core, self.labelling.read_all)
+        self.views = SessionViews(self.core, self.background.labels_pending)
+        self.tree = SessionTree(self.core)
         self.execution = PlanExecution(self.core, self.labelling.segment)
 
     # the core's state and shared reads
@@ -112,6 +115,8 @@ class EditService:
     jump = _Part("tree")
     segmenter = _Part("labelling")
     segment = _Part("labelling")
+    labels_pending = _Part("background")
+    wait_for_labels = _Part("background")
     grounding_available = _Part("labelling")
     executors = _Part("execution")
     can_run = _Part("execution")
@@ -123,7 +128,9 @@ class EditService:
     def upload(self, session_id: str, client: str, raw: bytes, label_map: LabelMap | None = None,
                lang: str = "", progress: ProgressFn | None = None) -> TurnOutcome:
         """Store a new picture as a root node (a session may hold several), segment it, describe it; a
-        model downloaded first reports to `progress`, a large one waits to be asked for (the reply offers it)."""
+        model downloaded first reports to `progress`, a large one waits to be asked for (the reply offers it).
+        With `labels_in_background`, the answer comes with the fast segmenters' labels and the others are
+        read in the background (`background_labels.py`): their labels follow as a message."""
         self.core.admit(session_id)
         with self.core.lock(session_id):
             session = self.core.owned(session_id, client)
@@ -133,13 +140,17 @@ class EditService:
                 raise BadRequest(f"the label map is {label_map.width}x{label_map.height} but the image is {w}x{h}")
             notes: list[str] = []
             held: list[dict[str, Any]] = []
-            labels = label_map if label_map is not None else self.segment(image, notes, progress, held)
+            rest = None  # with labels in the background: reads the others' labels
+            if label_map is not None:
+                labels = label_map
+            else:
+                labels, rest = self.labelling.segment_first(image, notes, progress, held)
             png = images.encode_png(image)
             node = self.store.new_node(session.id, parent=None, image=self.blobs.put(png, "png"),
                                        labelmap=self.blobs.put(labels.to_bytes(), "npz"), kind="upload")
             zh = lang.startswith("zh") or (lang == "" and self.settings.language == "zh_CN")
             node.suggestions = self._suggest(labels, [], zh, session, png)
-            reply = with_notes(describe_labels(labels, zh), notes)
+            reply = with_notes(describe_labels(labels, zh) + (" " + labels_to_follow(zh) if rest else ""), notes)
             if held:
                 reply += " " + model_offers.offer(held, labels.names, zh)
             offered = {"downloads": [{k: p[k] for k in ("name", "title", "size_mb", "licence")} for p in held]} if held else {}
@@ -148,14 +159,17 @@ class EditService:
                 self.store.new_message(session.id, "assistant", reply, node=node.id, data={"labels": labels.summary(), **offered}),
             ]
             self.store.commit_turn(session.id, [node], msgs, node.id, expect_current=session.current)
+            session.current = node.id
+            self.background.after_upload(session, node, labels, zh, rest)
             return TurnOutcome(session.id, node.id, reply, png, labels=labels.summary(), suggestions=node.suggestions,
-                               notes=notes, faces=len(labels.faces))
+                               notes=notes, faces=len(labels.faces), labels_pending=rest is not None)
 
     def message(self, session_id: str, client: str, text: str, mask_png: bytes | None = None,
                 progress: Callable[[int, int, str], None] | None = None) -> TurnOutcome:
         """Plan the request with the session's planner, then run the plan as one turn."""
         text = self.core.check_text(text)
         self.core.admit(session_id)
+        labelled = self.wait_for_labels(session_id, client)  # "remove the cat" waits for the model that sees cats
         with self.core.lock(session_id):
             session = self.core.owned(session_id, client)
             if model_offers.agrees(text):
@@ -166,6 +180,7 @@ class EditService:
                 node, labels = self._edit_base(session, mask_png)
             ctx = self._context(session, node, labels, text, user_mask=mask_png is not None)
             named = PhraseTargets(lambda: self.node_image(node), labels, self.settings, is_zh(text), progress)
+            named.notes += [] if labelled else [_labels_late(is_zh(text))]  # said with the turn's other notes
             try:
                 plan, result = plan_validated(self.planner_for(session), self.offline, ctx, self.rules, named)
             except ImgEditError as exc:  # the model failed: kept in the chat like a failed edit
@@ -188,6 +203,7 @@ class EditService:
         if not isinstance(instruction, dict):
             raise InvalidInstruction("the instruction must be a JSON object")
         self.core.admit(session_id)
+        labelled = self.wait_for_labels(session_id, client)
         with self.core.lock(session_id):
             session = self.core.owned(session_id, client)
             node, labels = self._edit_base(session, mask_png)
@@ -197,6 +213,7 @@ class EditService:
             if not accepted:  # written by hand or edited: a reply it carries may be for other values
                 plan = EditPlan([replace(step, reply="") for step in plan.steps])
             result = PlanResult(plan.to_dict(), "suggestion" if accepted else "manual")  # accepted ones feed the export
+            result.notes += [] if labelled else [_labels_late(is_zh(text))]
             shown = self.core.check_text(text) if text else "[instruction] " + _short(plan)
             return self._run_turn(session, node, labels, shown, plan, result, mask_png, progress)
 
@@ -404,6 +421,11 @@ class EditService:
 
 
 # -------------------------------------------------------------------- helpers
+def _labels_late(zh: bool) -> str:
+    """The note of an edit that stopped waiting for the labels still being read."""
+    return "其他模型还没识别完，这次按已找到的标签处理" if zh else "the other models had not finished: planned with the labels found so far"
+
+
 def _short(plan: EditPlan) -> str:
     """A hand-run plan as the chat shows it."""
     return " + ".join(", ".join(f"{k}={v}" for k, v in step.to_dict().items() if k != "reply") for step in plan.steps)

@@ -7,7 +7,7 @@ and writes the session store through the `ServiceCore` it is given.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from ..core import images
 from ..core.errors import BadRequest, RateLimited
@@ -21,8 +21,9 @@ VIEW_MESSAGES, VIEW_NODES = (50, 200), (100, 1000)  # session view pages: (defau
 class SessionViews:
     """A part of EditService: the session records and their pages."""
 
-    def __init__(self, core: ServiceCore):
+    def __init__(self, core: ServiceCore, labels_pending: Callable[[Session], bool] = lambda session: False):
         self.core = core
+        self.labels_pending = labels_pending  # whether the current picture's labels are still being read
 
     def create_session(self, client: str) -> Session:
         if self.core.store.count_sessions(client) >= self.core.settings.sessions_per_client:
@@ -37,10 +38,12 @@ class SessionViews:
                      node_limit: int | None = None, node_before: int | None = None) -> dict[str, Any]:
         """The session with a page of its messages and a page of its tree, each the latest `limit`
         below seq `before`, oldest first. `messages_before` / `nodes_before` is the `before` of the
-        previous page, None on the first one; the current node's suggestions come once, not per node."""
+        previous page, None on the first one; the current node's suggestions come once, not per node.
+        `labels_pending`: slower segmenters still read the current picture (`background_labels.py`)."""
         limit, node_limit = _page(limit, VIEW_MESSAGES, "limit"), _page(node_limit, VIEW_NODES, "node_limit")
         before, node_before = _cursor(before, "before"), _cursor(node_before, "node_before")
         session = self.core.owned(session_id, client)
+        pending = self.labels_pending(session)  # before the reads: once it is False, the labels' message is stored
         current = self.core.current(session)
         messages = self.core.store.recent_messages(session.id, limit, before)
         nodes = self.core.store.tree(session.id, node_limit, node_before)
@@ -52,6 +55,7 @@ class SessionViews:
             "profile": session.profile,
             "title": session.title,
             "pending": session.data.get("pending"),
+            "labels_pending": pending,
             "suggestions": offered(session, current),
             "nodes": [n.to_dict() for n in nodes],
             "nodes_before": nodes[0].seq if nodes and nodes[0].seq > 1 else None,

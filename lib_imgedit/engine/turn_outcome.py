@@ -26,6 +26,7 @@ class TurnOutcome:
     planner: str = ""
     notes: list[str] = field(default_factory=list)
     faces: int = 0
+    labels_pending: bool = False  # an upload's: slower segmenters still read the picture; their labels follow
 
     def to_dict(self, with_image: bool = True) -> dict[str, Any]:
         out = {k: v for k, v in self.__dict__.items() if k != "image_png"}

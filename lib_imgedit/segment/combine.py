@@ -9,6 +9,10 @@ by side in threads; the parsing model runs on the crop around each person MediaP
 scene model still computes (without MediaPipe: after the others, on their person), and not at all when
 there is no person.
 `combine` then merges the kinds' maps as the rules say (see the file's `_comment`).
+
+`segment_first` reads the picture in two goes: the fast members (`fast` in the rules: MediaPipe, which
+needs no downloaded model) at once, and a function that reads it with the others later (the engine runs
+it in the background) and combines every kind's map, the fast ones' reused.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 import numpy as np
 
@@ -275,11 +279,13 @@ class SegmenterChain(Segmenter):
             self._note(name, why, missing() if missing is not None else None)
         return ok
 
-    def segment(self, image: np.ndarray, hold: Collection[str] = ()) -> LabelMap:
-        """The picture's labels; the segmenters in `hold` are passed over this time (a large download
-        the user has not agreed to)."""
-        maps: dict[str, LabelMap] = {}
-        vocab: dict[str, set[str]] = {}
+    def is_fast(self, name: str) -> bool:
+        """Whether a member answers quickly: listed under `fast` in combine.json (the segmenters that
+        need no downloaded model, MediaPipe); the others may be read after the first answer."""
+        return name in self.rules.get("fast", ())
+
+    def _plan(self, hold: Collection[str]) -> tuple[dict[str, list[tuple[str, Segmenter]]], list[tuple[str, Segmenter]]]:
+        """The members to run, by kind, and the parsing models that can run."""
         parsers: list[tuple[str, Segmenter]] = []
         by_kind: dict[str, list[tuple[str, Segmenter]]] = {}
         for name, kind, seg in self.members():
@@ -290,46 +296,94 @@ class SegmenterChain(Segmenter):
                     parsers.append((name, seg))
             else:
                 by_kind.setdefault(kind, []).append((name, seg))
+        return by_kind, parsers
 
-        def first_of(members: list[tuple[str, Segmenter]]) -> tuple[LabelMap, set[str]] | None:
-            """The labels of the first member of a kind that can run (the next one is the fallback)."""
-            for name, seg in members:
-                if not self._usable(name, seg):
-                    continue
-                found = self._try(name, lambda seg=seg: seg.segment(image))
-                if found is not None:
-                    return found, labels_of(seg)
-            return None
+    def _first_of(self, members: list[tuple[str, Segmenter]], image: np.ndarray) -> tuple[LabelMap, set[str]] | None:
+        """The labels of the first member of a kind that can run (the next one is the fallback)."""
+        for name, seg in members:
+            if not self._usable(name, seg):
+                continue
+            found = self._try(name, lambda seg=seg: seg.segment(image))
+            if found is not None:
+                return found, labels_of(seg)
+        return None
 
+    def _side_by_side(self, jobs: dict[str, Callable[[], Any]]) -> dict[str, Any]:
+        """Each job's result. Side by side in threads: onnxruntime and MediaPipe release the GIL while they compute."""
+        if self.parallel and len(jobs) > 1:
+            with ThreadPoolExecutor(max_workers=len(jobs), thread_name_prefix="imgedit-segment") as pool:
+                futures = {key: pool.submit(job) for key, job in jobs.items()}
+                return {key: future.result() for key, future in futures.items()}
+        return {key: job() for key, job in jobs.items()}
+
+    def _read(self, by_kind: dict[str, list[tuple[str, Segmenter]]], parsers: list[tuple[str, Segmenter]],
+              image: np.ndarray, maps: dict[str, LabelMap], vocab: dict[str, set[str]], person: np.ndarray | None = None) -> None:
+        """Run the kinds in `by_kind` and the parsing models, into `maps` and `vocab`. MediaPipe finds the
+        people first: the parsing model runs on them while the scene model still computes (the person of
+        the people kind is face- or pose-confirmed); `person`, when given, is that person found before."""
         anchor = self.rules.get("parsing", {}).get("needs", "person")
 
         def run_kind(kind: str) -> tuple[tuple[LabelMap, set[str]] | None, Any]:
-            result = first_of(by_kind[kind])
-            # MediaPipe finds the people first: the parsing model runs on them while the scene model
-            # still computes (the person of the people kind is face- or pose-confirmed).
-            if self.parallel and kind == "people" and result is not None and parsers and anchor in result[0].masks:
+            result = self._first_of(by_kind[kind], image)
+            if self.parallel and kind == "people" and person is None and result is not None and parsers and anchor in result[0].masks:
                 return result, self._parse(parsers, image, result[0].masks[anchor])
             return result, _NOT_RUN
 
-        # The kinds run side by side: onnxruntime and MediaPipe release the GIL while they compute.
-        if self.parallel and len(by_kind) > 1:
-            with ThreadPoolExecutor(max_workers=len(by_kind), thread_name_prefix="imgedit-segment") as pool:
-                outcomes = dict(zip(by_kind, pool.map(run_kind, by_kind), strict=True))
-        else:
-            outcomes = {kind: run_kind(kind) for kind in by_kind}
+        jobs: dict[str, Callable[[], Any]] = {kind: lambda kind=kind: run_kind(kind) for kind in by_kind}
+        if person is not None and parsers:
+            jobs[" parse"] = lambda: (None, self._parse(parsers, image, person))
         parsed: Any = _NOT_RUN
-        for kind, (result, parse) in outcomes.items():
+        for kind, (result, parse) in self._side_by_side(jobs).items():
             if result is not None:
                 maps[kind], vocab[kind] = result
             parsed = parse if parse is not _NOT_RUN else parsed
-        if parsed is _NOT_RUN:
-            person = [lm.masks[anchor] for lm in maps.values() if anchor in lm.masks]
-            parsed = self._parse(parsers, image, np.logical_or.reduce(person)) if person and parsers else None
-        if parsed is not None:
+        if parsed is _NOT_RUN and parsers:
+            found = [lm.masks[anchor] for lm in maps.values() if anchor in lm.masks]
+            parsed = self._parse(parsers, image, np.logical_or.reduce(found)) if found else None
+        if parsed is not None and parsed is not _NOT_RUN:
             maps["parsing"], vocab["parsing"] = parsed
+
+    def segment(self, image: np.ndarray, hold: Collection[str] = ()) -> LabelMap:
+        """The picture's labels; the segmenters in `hold` are passed over this time (a large download
+        the user has not agreed to)."""
+        maps: dict[str, LabelMap] = {}
+        vocab: dict[str, set[str]] = {}
+        self._read(*self._plan(hold), image, maps, vocab)
         if not maps:
             return self.whole_picture(image)
         return combine(maps, vocab, self.rules)
+
+    def segment_first(self, image: np.ndarray, hold: Collection[str] = ()) -> tuple[LabelMap, Callable[[], LabelMap] | None]:
+        """The labels of the fast members (`is_fast`), and a function that reads the picture with the
+        others and gives every member's labels combined, the fast ones' maps reused (None when no slower
+        member can run, or no fast one found anything: then the labels are all there is, as `segment`
+        gives them). The function may run on another thread; what it skips goes to `take_notes` then."""
+        by_kind, parsers = self._plan(hold)
+        quick = {kind: members for kind, members in by_kind.items() if all(self.is_fast(name) for name, _ in members)}
+        later = {kind: members for kind, members in by_kind.items()
+                 if kind not in quick and any(self._usable(name, seg) for name, seg in members)}
+        parse_now = all(self.is_fast(name) for name, _ in parsers)
+        if not quick or not (later or not parse_now):
+            return self.segment(image, hold), None
+        maps: dict[str, LabelMap] = {}
+        vocab: dict[str, set[str]] = {}
+        self._read(quick, parsers if parse_now else [], image, maps, vocab)
+        if not maps:  # the fast members failed: the others now, in this call
+            self._read(later, [] if parse_now else parsers, image, maps, vocab)
+            return (combine(maps, vocab, self.rules) if maps else self.whole_picture(image)), None
+        first = combine(maps, vocab, self.rules)
+        anchor = self.rules.get("parsing", {}).get("needs", "person")
+        found = [lm.masks[anchor] for lm in maps.values() if anchor in lm.masks]
+        if not later and not found:  # only a parsing model left, and no person for it
+            return first, None
+        person = np.logical_or.reduce(found) if found and not parse_now and self.parallel else None
+
+        def rest() -> LabelMap:
+            every, known = dict(maps), dict(vocab)
+            self._read(later, [] if parse_now else parsers, image, every, known, person)
+            return combine(every, known, self.rules)
+
+        return first, rest
 
     def whole_picture(self, image: np.ndarray) -> LabelMap:
         """No segmenter could run (none installed, offline, all failed): the picture is one region,

@@ -4,10 +4,11 @@ Everything the tab shows is rebuilt from the session's stored nodes and messages
 reload restores it: the browser keeps the session id in localStorage and hands it back on load.
 A turn is two events: the work, whose progress shows on one component over the picture (gradio's
 bar, or the WebUI's `requestProgress` for the task id the page made), then the view rendered from
-storage with no progress overlay. The brush, the pending and queued messages, the history strip's
-scrolling and Enter-to-send live in the script `javascript/imgedit*.js` (one file a concern,
-`script_files`); it talks to the tab through hidden components (`#imgedit_hidden`) and `js` hooks on
-events.
+storage with no progress overlay. Labels read in the background after an upload arrive the same way:
+while the state says `labels_pending`, the page clicks a hidden refresh every second (`on_refresh`).
+The brush, the pending and queued messages, the history strip's scrolling and Enter-to-send live in
+the script `javascript/imgedit*.js` (one file a concern, `script_files`); it talks to the tab through
+hidden components (`#imgedit_hidden`) and `js` hooks on events.
 """
 
 from __future__ import annotations
@@ -100,10 +101,13 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
     def zh(self, lang: str | None) -> bool:
         return is_zh(self.language(lang or ""))
 
-    def _state(self, sid: str | None, node: Node | None, **extra: Any) -> str:
+    def _state(self, sid: str | None, node: Node | None, labels_pending: bool = False, **extra: Any) -> str:
+        """`labels_pending`: the page asks for the view again until the labels read in the background are in."""
         state: dict[str, Any] = {"session": sid or "", **extra}
         if node is not None:
             state.update(node=node.id, seq=node.seq)
+        if labels_pending:
+            state["labels_pending"] = True
         return state_html(state)
 
     def _branch_prompt(self, node: Node, lookup: NodeLookup) -> str:
@@ -151,6 +155,7 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
         if not sid:
             return out
         session = self.service.get_session(sid, client)
+        labels_pending = self.service.labels_pending(session)  # before the reads: once False, the labels are stored
         lookup = NodeLookup(self.service.store, sid)
         out.update(self.history_view(sid, session.current, lookup, zh))
         out.update(self.chat_view(sid, since, lookup, notes, zh))
@@ -168,7 +173,7 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
             **self.stage_view(labels),
             **self.form_update(pending["instruction"] if armed else node.instruction, labels.names),
             c["before"]: self.files.full(parent.image) if parent else None,
-            c["armed"]: armed, c["state"]: self._state(sid, node, **extra),
+            c["armed"]: armed, c["state"]: self._state(sid, node, labels_pending, **extra),
             **self.suggestion_buttons(offered(session, node), armed, labels.names, zh),
         }
 
@@ -282,6 +287,20 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
         return {**view, **settings, self.c["lang"]: lang, self.c["executor_status"]: self.executor_status(self.zh(lang)),
                 **self.previous_sessions(known, client, view[self.c["sid"]])}
 
+    def on_refresh(self, sid: str | None, overlay: bool, lang: str, notes: list[dict[str, Any]], armed: dict[str, Any] | None,
+                   since: int | None, request: gr.Request) -> dict[Any, Any]:
+        """Asked by the page every second or so while the state says `labels_pending` (and no turn runs):
+        nothing changes until the labels read in the background are in, then the whole view does (the
+        chips, the overlay, the message that names them), as after a turn."""
+        client = client_of(request)
+        try:
+            session = self.service.get_session(sid, client) if sid else None
+        except ImgEditError:  # gone meanwhile: the next turn says so
+            return self.unchanged("state")
+        if session is None or self.service.labels_pending(session):
+            return self.unchanged("state")
+        return self.render(sid, client, overlay, lang, notes or [], armed=armed, since=since)
+
     # ------------------------------------------------------------------ layout
     def build(self) -> gr.Blocks:
         c = self.c
@@ -317,6 +336,7 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
                 for key in ("infotext", "mask", "restore_in", "lang_in", "pick_in", "task", "step_in", "known_in"):
                     c[key] = gr.Textbox(elem_id=f"imgedit_{key}", label=key)
                 c["restore"] = gr.Button("restore", elem_id="imgedit_restore")
+                c["refresh"] = gr.Button("refresh", elem_id="imgedit_refresh")
                 c["pick_btn"] = gr.Button("pick", elem_id="imgedit_pick")
             self.view = [c[k] for k in ("sid", "notes", "chat", "since", "older", "current", "image", "before", "overlay_file",
                                         "legend", "gallery", "node_ids", "code", "errors", "armed", "state", "infotext")]
@@ -332,6 +352,9 @@ class ChatEditTab(ChatPart, StagePart, EditorPart, HistoryPart, SettingsPart):
         c["restore"].click(self.safe(self.on_restore, "view"), [c["restore_in"], c["lang_in"], c["overlay"], c["known_in"]],
                            [*self.view, c["lang"], *c["settings"].values(), c["executor_status"], c["previous"]],
                            show_progress="hidden", **args_js(4, restoreSession=0, language=1, knownSessions=3))
+        # not queued: answered at once, also while the host's queue runs a long job
+        c["refresh"].click(self.safe(self.on_refresh, "errors"), [c["sid"], c["overlay"], c["lang"], c["notes"], c["armed"], c["since"]],
+                           self.view, show_progress="hidden", queue=False)
         self.wire_chat()
         self.wire_stage()
         self.wire_editor()

@@ -231,3 +231,35 @@ def test_by_default_the_chain_uses_only_models_that_allow_commercial_use(tmp_pat
     assert grounder(default).spec.commercial
     full = default.update({"commercial_models_only": False})
     assert segment.build_segmenter(full).order == full.segmenter_order
+
+
+def test_the_fast_members_answer_first_and_the_rest_gives_what_segment_gives(settings, fakes):
+    """`segment_first`: the labels of the members listed under `fast` (MediaPipe's kind), then a function
+    that reads the picture with the others, reusing the fast maps: the same labels as one `segment`.
+    With nothing slower that can run, the first labels are all (no function)."""
+    rules = load_combine_rules()
+    img = np.zeros((H, W, 3), np.uint8)
+    fakes["people"] = Fake({"person": box(10, 0, 20, 20)}, kind="people")
+    fakes["scene"] = Fake({"person": box(10, 0, 20, 20), "sky": box(0, 0, 40, 5), "car": box(25, 10, 38, 20)})
+    fakes["parser"] = Fake({"hair": np.ones((1, 1), bool)}, kind="parsing", labels=("hair",))
+    chain = SegmenterChain(settings, ["scene", "parser", "people"], {**rules, "kinds": {"scene": "scene"}, "fast": ["people"]})
+    first, rest = chain.segment_first(img)
+    assert sorted(first.names) == ["background", "person"] and fakes["scene"].calls == [] and fakes["parser"].calls == []
+    assert rest is not None
+    full = rest()
+    assert fakes["people"].calls == [(H, W)], "the fast maps are reused"
+    assert fakes["parser"].calls == [(20, 12)], "parsed on the people's person"
+    whole = chain.segment(img)
+    assert sorted(full.names) == sorted(whole.names) == ["background", "car", "hair", "person", "sky"]
+    assert all(np.array_equal(full.masks[n], whole.masks[n]) for n in whole.names)
+
+    fakes["scene"].ok = False  # its model is not on disk: nothing slower can run (said at once)
+    chain = SegmenterChain(settings, ["scene", "people"], {**rules, "kinds": {"scene": "scene"}, "fast": ["people"]})
+    first, rest = chain.segment_first(img)
+    assert rest is None and sorted(first.names) == ["background", "person"]
+    assert chain.take_notes() == ["scene skipped: its model is not downloaded"]
+    fakes["people"].error = RuntimeError("no camera")  # the fast member fails: the others answer in this call
+    fakes["scene"].ok = True
+    chain = SegmenterChain(settings, ["scene", "people"], {**rules, "kinds": {"scene": "scene"}, "fast": ["people"]})
+    first, rest = chain.segment_first(img)
+    assert rest is None and "sky" in first.names
