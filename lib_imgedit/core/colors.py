@@ -65,6 +65,8 @@ COLORS: dict[str, tuple[int, int, int]] = {
     "dark grey": (70, 70, 72),
     "charcoal": (54, 69, 79),
     "gunmetal": (42, 52, 57),
+    "off-white": (245, 240, 228),
+    "off white": (245, 240, 228),
     "jet black": (12, 12, 14),
     "ivory": (255, 250, 235),
     "light pink": (250, 190, 205),

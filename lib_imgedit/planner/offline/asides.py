@@ -14,7 +14,9 @@ def without_asides(t: str) -> str:
     bare = _REASON.sub("", bare).strip(" ,.!?~")  # "..., so they stand out": why, not what
     bare = _STAYS.sub("", bare).strip(" ,.!?~")  # "..., the couple on the left stays as is": not what to change
     bare = re.sub(r",\s*(?:like|as in|similar to|the way) [^,]*$", "", bare)  # ", like portrait mode on my phone"
-    bare = re.sub(r"[,;]\s*(?:it|that|this|they) (?:is|are|was|were|looks?|seems?)\b[^,.!?\d]*$", "", bare)  # ", it is blown out"
+    bare = re.sub(r",\s*(?:he|she|it|they) (?:is|are) the (?:one|ones) ((?:on|in|at) the (?:far )?(?:left|right|middle))$", r" \1",
+                  bare)  # "hide the groom's face, he is the one on the right": where he is
+    bare = re.sub(r"[,;]\s*(?:it|that|this|they|the \w+) (?:is|are|was|were|looks?|seems?)\b[^,.!?\d]*$", "", bare)  # ", it is blown out"
     bare = re.sub(r",\s*(?:a |the )?(?:[a-z]+ ){0,3}(?:look|vibe|feel|aesthetic)$", "", bare)  # ", classic selective colour look"
     bare = re.sub(r"^((?:the |my |our )?[a-z]+)'s (?=[a-z]+(?: [a-z]+)?\s*[,.;])", r"\1 is ", bare)  # "lawn's patchy, ..."
     bare = re.sub(r"\b(left|right)s (?=(?:face|hair|head|eyes|shirt|clothes|dress|hat)\b)", r"\1's ", bare)  # right's face
@@ -22,6 +24,9 @@ def without_asides(t: str) -> str:
     bare = re.sub(r"^(?:pop|slap|plonk|chuck|stick|park|plop) (?=(?:a|an|some|the) )", "put ", bare)  # "pop a hat on him"
     bare = _GERUND.sub(lambda m: m.group(1) + _verb(m.group(2)), bare)  # "would you mind adding": add
     bare = re.sub(r"^(give|get) me (?=[a-z])", r"\1 them ", bare)  # "give me cat ears": the person in the photo
+    bare = re.sub(r"\b(?:drop|cut|kill|take down|knock down|tone down|turn down|bring down|dial down|pull down)\s+(?:the\s+)?"
+                  r"(saturation|brightness|contrast|exposure|warmth|vibrance)\b", r"lower the \1", bare)  # not a removal
+    bare = re.sub(r"\ba (couple|few)(?: of)? (?=degrees?\b)", lambda m: "2 " if m.group(1) == "couple" else "3 ", bare)
     bare = _PASSIVE.sub(lambda m: f"{_PARTICIPLES[m.group('v')]} {m.group('x')} {m.group('a') or ''}".strip(), bare)  # passive
     bare = re.sub(r"\b(colou?rs? (?:(?:a (?:bit|little|lot)|much|way|even|slightly) )?)(?:stronger|richer|deeper|more intense)\b",
                   r"\1more saturated", bare)  # "the colours a bit stronger"

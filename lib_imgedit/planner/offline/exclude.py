@@ -19,6 +19,7 @@ _EN = re.compile(r"(?:\b(?:everything|everyone|everybody|anything|all|the whole 
 _EN_BUT_NOT = re.compile(r"\b(?:everything|everyone|everybody|all)\b[^,.;]*?\b(?P<but>but)\s+not\s+")  # "all gray but not him"
 _ZH = re.compile(r"除了?(?P<x>[^，,。都\s]{1,12}?)(?:以外|之外|外)?[，,\s]*(?:其他|其余|别的|剩下)?(?:的|部分)?(?=都|全|统统|一律)")
 _JOIN = re.compile(r"^(?:\s*(?:,|and|or|&|和|跟|与|、)?\s*(?:the|his|her|their|my|its|this|that)?\s*"
+                   r"(?:(?:far )?(?:left|right|middle|first|second|third|last)(?:most)?\s+)?"
                    r"(?:(?:two|three|four|five|both|all|each)(?: of)?\s*)?(?:[我你他她它](?:们)?的)?"
                    r"(?:[那这][一两二三几]?[个只位辆条头匹棵张台把件些]?)?)$")  # "the two of us", "my three kids", 我的, 那只
 EXCLUSION_WORDS = re.compile(r"\b(?:except|other than|apart from|aside from|besides|excluding|save for|not including|"
@@ -43,6 +44,7 @@ _EN_LEAVE = re.compile(r"^(?:(?:please|just|can you|could you)\s+)*(?:leave|keep
                        r"don't change|do not change)\s+(?P<but>)")
 # "make the whole picture softer, but please leave the dog as it is": the exclusion after the request
 _EN_LEAVE_AFTER = re.compile(r"[,;]?\s*(?:but |and |while )?(?:please )?(?:leave|keep|don't touch|do not touch)\s+(?P<but>)")
+_THE_ONE = re.compile(r"\s*(?:the )?(?:one|guy|girl|person|kid|grad)\s+(?:on|in|at) the (?:far )?(?:left|right|middle|centre|center)")
 _LEFT_AT_END = re.compile(r"\s*(?:alone|as (?:it |they )?(?:is|are)|untouched|unchanged|the same|out of it)?\s*$")
 _LEFT_ALONE = re.compile(r"\s*(?:alone|as (?:it )?is|untouched|unchanged|the same|out of it)?\s*(?:,|;|and|but)+\s*")
 
@@ -65,15 +67,23 @@ def _excluded(t: str, m: re.Match[str], toks: list[Tok], labels: list[str], zh: 
         named.append(tok)
         pos = tok.end
     found: list[str] = []
-    if not named:
+    one = None if zh or named else _THE_ONE.match(t, start)
+    if one:  # "blur everyone apart from the one in the middle": that one of what the clause names before
+        before = [x for x in toks if x.end <= m.start() and x.cat in ("thing", "pron")]
+        group = resolve_thing(before[0].value if before and before[0].cat == "thing" else "person", labels)[0]
+        picked = pick_instances(group, one.group(0), labels, None) if len(group) > 1 else []
+        if len(picked) != 1:
+            return None
+        found, pos = picked, one.end()
+    elif not named:
         me = None if zh else re.match(r"\s*(?:me|myself)\b", t[start:])  # "blur everything except me": the person
         if not me:
             return None
         found, pos = resolve_thing("person", labels)[0], start + me.end()
     for tok in named:
         got, _inv = resolve_thing("person" if tok.cat == "pron" else tok.value, labels)
-        if len(got) > 1:  # "everyone except the person on the left"
-            got = pick_instances(got, t[tok.start:], labels, None)
+        if len(got) > 1:  # "everyone except the person on the left", "apart from the middle grad"
+            got = pick_instances(got, t[start:] if len(named) == 1 else t[tok.start:], labels, None)
         found += [x for x in got if x not in found]
     if not found:
         return None

@@ -40,7 +40,7 @@ def reference(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
 
     undoes = _UNDOES_LAST.search(lt) and any(k in (cur.get("adjust") or {}) for k in ("blur", "pixelate"))
     if undoes and not any(x.cat == "thing" for x in toks):  # "a touch less blurry" after a blur: a weaker blur
-        return Draft(weaker({k: v for k, v in copy.deepcopy(cur).items() if k not in ("reply", "question")}, ctx),
+        return Draft(weaker({k: v for k, v in copy.deepcopy(cur).items() if k not in ("reply", "question")}, ctx, rules),
                      "reference")
     if _names_other_operation(t, toks, cur):
         return None  # "blur the background" after "make her lips red" is a blur: only what is left out is taken
@@ -98,7 +98,7 @@ def reference(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
     if not (less or more or again):
         return None
     if less and not re.search(r"\b(?:no less|not less)\b", lt):
-        return Draft(weaker(base, ctx))
+        return Draft(weaker(base, ctx, rules))
     factor = amount_factor(lt if not zh else t, zh)
     if base.get("operation") == "adjust":
         adj = {}
@@ -143,7 +143,7 @@ def _names_other_operation(t: str, toks: list[Tok], cur: dict[str, Any]) -> bool
                 params <= set(cur.get("adjust") or {}))
 
 
-def weaker(base: dict[str, Any], ctx: PlanContext) -> dict[str, Any]:
+def weaker(base: dict[str, Any], ctx: PlanContext, rules: dict[str, Any]) -> dict[str, Any]:
     """'less' / 'too much': counter a signed adjust, tone down a recoloured region, else step back."""
     if base.get("operation") == "adjust":
         adj: dict[str, Any] = {}
@@ -160,6 +160,11 @@ def weaker(base: dict[str, Any], ctx: PlanContext) -> dict[str, Any]:
     if base.get("operation") == "recolor" and base.get("targets"):  # less of the new colour on the same region
         return {"operation": "adjust", "targets": base["targets"], "adjust": {"saturation": -0.3},
                 **({"mask": base["mask"]} if base.get("mask") else {})}
+    if base.get("operation") in ("inpaint", "restyle"):  # "less intense" after a restyle: it again, changing less
+        op = rules["operations"].get(base["operation"], {})
+        lo, hi = op.get("strength", [0.0, 1.0])
+        now = float(base.get("strength") or op.get("default_strength", (lo + hi) / 2))
+        return {**base, "strength": round(max(lo, now - 0.2), 2), "replace": True}
     return {"operation": "undo", "count": 1}
 
 
@@ -246,6 +251,8 @@ def repeat_plan(t: str, zh: bool, ctx: PlanContext) -> list[Draft]:
     plans = [ctx.current] if ctx.current else [x.instruction for x in reversed(ctx.history) if x.instruction]
     last = next((p for p in plans if plan_steps(p)[0].get("operation") not in ("undo", "redo", "clarify")), None)
     steps = plan_steps(last) if last else []  # after "undo", the plan just undone
+    if steps and steps[-1].get("operation") == "inpaint" and _ANOTHER.match(t.strip()):  # "再加一个": one more of it
+        return [Draft({k: v for k, v in steps[-1].items() if k not in ("reply", "replace")}, "history", t)]
     retry = _RETRY.search(t)
     again_first = _AGAIN_FIRST.match(t)
     if steps and ((retry and _COMPLAINT.match(t[:retry.start()].strip(" ,，。."))) or
@@ -256,6 +263,9 @@ def repeat_plan(t: str, zh: bool, ctx: PlanContext) -> list[Draft]:
     return [Draft({k: v for k, v in s.items() if k != "reply"}, "history", t) for s in steps]
 
 
+_ANOTHER = re.compile(r"^(?:(?:and|now|ok|please)\s+)*(?:add |put |make |draw )?(?:another(?: one)?|one more|a second one|"
+                      r"a few more|some more|more of (?:them|those))(?: please)?$|^(?:再|多)*(?:多)?(?:加|放|来|画|添)"
+                      r"(?:一|几|两)?(?:个|只|些|点|朵|棵)?(?:吧)?$")
 # a complaint about the result, then "again": the same plan run again (a generative edit comes out new)
 _RETRY = re.compile(r"(?:再来一次|再试一次|重新来一次|重来一次|重新做一次|重新生成)[吧。！!]*$|"
                     r"(?:try (?:it |that )?again|one more try|give it another (?:go|try))[.!]*$")

@@ -175,7 +175,9 @@ def _resize(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None
     said = re.match(r"^(?:(?:can|could|would) (?:you|u|we) |please )?(?:(?:i )?(?:need|want) (?:it|this|the (?:image|picture|photo))|"
                     r"make|set|change|do|go|get)\b|^(?:尺寸)?(?:改成|改为|调成|变成|设为)", t) or \
         re.search(r"\d\s*(?:px|pixels?|像素)", t)
-    if wh and min(int(wh.group(1)), int(wh.group(2))) >= 16 and (resize_word or said):
+    bare_size = re.fullmatch(r"(?:(?:now|then|and|ok|please)\s+)*\d{2,5}\s*(?:px|pixels?)?\s*(?:[x×*]|by)\s*\d{2,5}"
+                             r"(?:\s*(?:px|pixels?))?(?:\s+(?:for|on) [a-z ]+)?", t)  # "now 1280x720 for youtube"
+    if wh and min(int(wh.group(1)), int(wh.group(2))) >= 16 and (resize_word or said or bare_size):
         return {"operation": "resize", "targets": [], "width": int(wh.group(1)), "height": int(wh.group(2))}
     if re.search(r"\b4k\b", t) and re.match(r"^(?:make|upscale|resize|scale|convert|turn)\b", t):
         return {"operation": "resize", "targets": [], "width": 3840}

@@ -322,6 +322,8 @@ def parse_zh(t: str, toks: list[Tok]) -> Parsed:
         lead = re.match(r"^(?:在|给|往|向|为|帮|替|把|对)", before)
         loc_start = lead.end() if lead else 0
         trimmed = _ZH_LOC_TRIM.search(before)
+        if trimmed and any(x.start < trimmed.start() < x.end for x in toks):
+            trimmed = None  # 天上 is the sky, not 天 + 上
         loc_end = trimmed.start() if trimmed and trimmed.start() >= loc_start else len(before)
         inside = not (trimmed and trimmed.group(0) in _ZH_LOC_OUTSIDE)
         loc = (loc_start, loc_end) if loc_end > loc_start else None

@@ -24,7 +24,7 @@ from .draft import Draft
 from .exclude import exclusion, inverted
 from .followup import loose, reference, repeat_plan
 from .geometry import other_way, picture_op
-from .history import also_excluded, another_one, history_op, last_instruction, pending_clarify
+from .history import also_excluded, another_one, history_op, last_instruction, other_way_round, pending_clarify
 from .labels import norm_label, resolve_thing
 from .parse import EN_REMOVE, ZH_REMOVE, parse_en, parse_zh, strip_prefix
 from .positions import pick_faces
@@ -69,7 +69,7 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
     kind = chat_kind(t, zh, toks)
     if kind:
         return [Draft(chat_answer(kind, labels, zh, ctx.generative), "chat", t)]
-    other = another_one(t, ctx) or also_excluded(t, zh, labels, ctx)
+    other = another_one(t, ctx) or also_excluded(t, zh, labels, ctx) or other_way_round(t, ctx)
     if other:
         return [Draft(other, "reference", t)]
     instead = _UNDO_THEN.match(t)
