@@ -434,3 +434,35 @@ def test_read_and_left_out_or_only_known_as_content_is_not_sure():
 def test_requests_of_round_six(texts, labels, expected):
     got = bare(talk(labels, *texts).instruction)
     assert {k: got.get(k) for k in expected} == expected, got
+
+
+GRADS = ["person 1", "person 2", "person 3", "face 1", "face 2", "face 3", "gown", "building", "sky"]
+
+
+@pytest.mark.parametrize("texts, labels, expected", [
+    (("drop the saturation on everything except the fish",), ["boat", "sea", "sky", "fish"],
+     {"operation": "adjust", "targets": ["fish"], "adjust": {"saturation": -0.3}}),
+    (("make it look like an oil painting", "less intense"), BEACH, {"operation": "restyle", "strength": 0.35, "replace": True}),
+    (("add some clouds to the sky", "too much, dial it back"), BEACH, {"operation": "inpaint", "targets": ["sky"], "replace": True}),
+    (("在沙发上放个抱枕", "再加一个"), ROOM, {"operation": "inpaint", "targets": ["sofa"], "prompt": "pillow, 抱枕"}),
+    (("在天上加几只海鸥", "再多加几只"), BEACH, {"operation": "inpaint", "targets": ["sky"]}),
+    (("add a seagull in the sky", "add another one"), BEACH, {"operation": "inpaint", "targets": ["sky"]}),
+    (("make it black and white", "还是保留捧花的颜色吧"), ["person", "bouquet", "dress"],
+     {"operation": "adjust", "targets": ["bouquet"], "mask": {"invert": True}, "replace": True}),
+    (("make it black and white", "keep the bouquet in colour"), ["person", "bouquet", "dress"],
+     {"targets": ["bouquet"], "mask": {"invert": True}}),
+    (("blur everyone apart from the one in the middle", "the other way round"), GRADS,
+     {"operation": "adjust", "targets": ["person 2"], "replace": True}),
+    (("blur the background", "the other way round"), ["person", "sky", "grass"],
+     {"operation": "adjust", "targets": ["person"], "replace": True}),
+    (("blur everyone apart from the middle grad",), GRADS, {"operation": "adjust", "targets": ["person 1", "person 3"]}),
+    (("paint the wall grey", "hmm, actually go with off-white"), ROOM, {"operation": "recolor", "color": "off-white"}),
+    (("把墙刷成蓝色", "算了，还是换回去吧"), ROOM, {"operation": "undo"}),
+    (("now 1280x720 for youtube",), GRADS, {"operation": "resize", "width": 1280, "height": 720}),
+    (("rotate it a couple of degrees clockwise, the building looks tilted",), GRADS, {"operation": "rotate", "angle": 2}),
+    (("hide the groom's face, he's the one on the right",), GRADS, {"operation": "adjust", "targets": ["face 3"]}),
+    (("把学士服换成酒红色",), GRADS, {"operation": "recolor", "targets": ["gown"]}),
+])
+def test_requests_of_round_seven(texts, labels, expected):
+    got = bare(talk(labels, *texts).instruction)
+    assert {k: got.get(k) for k in expected} == expected, got
