@@ -369,7 +369,7 @@ def test_chinese_typos_by_sound_leave_real_words_alone():
             for text in [case.get("instruction", "")] + [t["text"] for t in case.get("turns", [])]:
                 if text and re.search(r"[\u3400-\u9fff]", text) and fix_zh_typos(text, case.get("labels", [])) != text:
                     changed[text] = fix_zh_typos(text, case.get("labels", []))
-    assert changed == {"把背景模湖一下": "把背景模糊一下", "把那只猫去调": "把那只猫去掉",
+    assert changed == {"把背景模湖一下": "把背景模糊一下", "把那只猫去调": "把那只猫去掉", "把汽车改成红涩的": "把汽车改成红色的",
                        "把右边两个路人的脸摸糊掉": "把右边两个路人的脸模糊掉"}
     assert fix_zh_typos("旋转两度", []) == "旋转两度"  # a number is never a slip of sound
 
@@ -464,5 +464,22 @@ GRADS = ["person 1", "person 2", "person 3", "face 1", "face 2", "face 3", "gown
     (("把学士服换成酒红色",), GRADS, {"operation": "recolor", "targets": ["gown"]}),
 ])
 def test_requests_of_round_seven(texts, labels, expected):
+    got = bare(talk(labels, *texts).instruction)
+    assert {k: got.get(k) for k in expected} == expected, got
+
+
+@pytest.mark.parametrize("texts, labels, expected", [
+    (("everything except the sofa in black and white pls, I want the couch to pop",), ROOM,
+     {"operation": "adjust", "targets": ["sofa"], "mask": {"invert": True}}),
+    (("nah, take that back",), ROOM, {"operation": "undo"}),
+    (("sepia-fy the whole thing",), ROOM, {"operation": "adjust", "adjust": {"stylize": "sepia"}}),
+    (("除了中间那位同学，其他人的脸都打上马赛克",), GRADS, {"operation": "adjust", "targets": ["face 1", "face 3"]}),
+    (("人脸全部模胡一下，要发网上",), GRADS, {"operation": "adjust", "targets": ["face 1", "face 2", "face 3"]}),
+    (("把沙发换成兰色的",), ROOM, {"operation": "recolor", "targets": ["sofa"], "color": "blue"}),
+    (("天空灰蒙蒙的，给我整成蓝天白云",), BEACH, {"operation": "inpaint", "targets": ["sky"]}),
+    (("censor the fish, my wife can't stand looking at it",), ["boat", "sea", "fish", "person"],
+     {"operation": "adjust", "targets": ["fish"]}),
+])
+def test_single_requests_of_round_seven(texts, labels, expected):
     got = bare(talk(labels, *texts).instruction)
     assert {k: got.get(k) for k in expected} == expected, got

@@ -26,6 +26,7 @@ def without_asides(t: str) -> str:
     bare = re.sub(r"^(give|get) me (?=[a-z])", r"\1 them ", bare)  # "give me cat ears": the person in the photo
     bare = re.sub(r"\b(?:drop|cut|kill|take down|knock down|tone down|turn down|bring down|dial down|pull down)\s+(?:the\s+)?"
                   r"(saturation|brightness|contrast|exposure|warmth|vibrance)\b", r"lower the \1", bare)  # not a removal
+    bare = re.sub(r"\b([a-z]+)-(?:i?fy|ize|ise)\b", r"\1", bare)  # "sepia-fy the whole thing"
     bare = re.sub(r"\ba (couple|few)(?: of)? (?=degrees?\b)", lambda m: "2 " if m.group(1) == "couple" else "3 ", bare)
     bare = _PASSIVE.sub(lambda m: f"{_PARTICIPLES[m.group('v')]} {m.group('x')} {m.group('a') or ''}".strip(), bare)  # passive
     bare = re.sub(r"\b(colou?rs? (?:(?:a (?:bit|little|lot)|much|way|even|slightly) )?)(?:stronger|richer|deeper|more intense)\b",
@@ -34,7 +35,8 @@ def without_asides(t: str) -> str:
 
 
 # chat noises around a request ("hmm a touch less blurry", "pop a hat on the dog lol"): not part of it
-_LEADING_CHAT = re.compile(r"^(?:(?:hmm+|umm*|uh+|erm|lol|haha+|meh|welp|ok so|okay so|good (?:morning|afternoon|evening)|"
+_LEADING_CHAT = re.compile(r"^(?:(?:hmm+|umm*|uh+|erm|lol|haha+|meh|welp|nah|ok so|okay so|good (?:morning|afternoon|evening)|"
+                           r"(?:actually |oh )?i (?:liked|preferred|prefer) [^,]*? (?:better|more)(?=,)|"
                            r"for (?:privacy|safety|privacy reasons|my \w+)|just to be safe|"
                            r"hello(?: there)?|hi there|dear \w+|oh dear|(?:that|this|it)(?: is|'s| looks)? (?:so |really |very )?"
                            r"(?:lovely|nice|great|good|perfect|beautiful|better|amazing|awesome|wonderful)(?: thanks?| thank you)?)"
@@ -44,8 +46,10 @@ _STAYS = re.compile(r"[,;]\s*(?:(?:but|and|while)\s+)?[a-z' ]+?\s+(?:stays?|rema
 # a reason after the request ("so they stand out", "so I can send it to my sister", "because ..."): not an edit
 _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people|nobody|no one|everyone)\b|because\b|"
                      r"since (?:i|we|they)\b|as (?:i|we) (?:want|need)\b|"
-                     r"(?:he|she|they|we|the \w+) (?:does ?n[o']?t|do ?n[o']?t|does not|do not|wants?|needs?|hates?|"
-                     r"would(?:n't)?|asked)\b)[^.!?]*(?=[.!?]|$)")
+                     r"(?:he|she|they|we|the \w+|my \w+) (?:does ?n[o']?t|do ?n[o']?t|does not|do not|wants?|needs?|hates?|"
+                     r"would(?:n't)?|asked|never|can ?not|can't|won't)\b|"
+                     r"i (?:want|need|'d like|would like) (?:it|the \w+|them|him|her) to (?:pop|stand out|shine|look)\b)"
+                     r"[^.!?]*(?=[.!?]|$)|[，,]\s*(?:要|想|准备|打算)?(?:发|用来|拿去|用于|做)[^，,。]{0,8}$")  # 要发网上, 发朋友圈用
 _TRAILING_CHAT = re.compile(r"(?:[\s,.!?]+(?:lol|lmao|haha+|xd|thx|ty|:\)|:d|thanks?(?: you)?(?: (?:so|very) much)?|please|"
                             r"if you (?:would|could|can|don't mind)|if possible|if (?:that|it) is possible|"
                             r"thnak(?:s| you)|tha?nk ?u|many thanks|cheers|regards|best wishes)(?:,? [a-z]+)?)+$")  # ", joan"

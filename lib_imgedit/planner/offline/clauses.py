@@ -135,7 +135,7 @@ def _only_says_what(head: str, zh: bool) -> bool:
     what is wrong or where; the rest is the one request."""
     if zh:
         return bool(re.search(r"太|有点|不够|一下\S{0,4}$|^(?:帮我|请)?(?:p|P|修|弄|改|处理)一下|"
-                              r"^(?:其他|其余|别的|剩下的?)(?:部分|地方)?的?$", head))  # "其他部分再加点模糊": where
+                              r"^(?:其他|其余|别的|剩下的?)(?:部分|地方)?的?$|^[^把将改换调变弄整给]{1,8}的$", head))  # 其他部分再…, 天空灰蒙蒙的，…
     return not _EDIT_HEAD_EN.search(head)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ...core.labels import split_instance
 from .labels import pick_instances, resolve_thing
 from .tokens import Tok
 
@@ -17,11 +18,12 @@ _EN = re.compile(r"(?:\b(?:everything|everyone|everybody|anything|all|the whole 
                  r"(?:else\s+)?(?P<but>but)\b|\b(?:except(?:\s+for)?|other than|apart from|aside from|besides|"
                  r"excluding|save for|not including|leaving out))\s+")
 _EN_BUT_NOT = re.compile(r"\b(?:everything|everyone|everybody|all)\b[^,.;]*?\b(?P<but>but)\s+not\s+")  # "all gray but not him"
-_ZH = re.compile(r"除了?(?P<x>[^，,。都\s]{1,12}?)(?:以外|之外|外)?[，,\s]*(?:其他|其余|别的|剩下)?(?:的|部分)?(?=都|全|统统|一律)")
+_ZH = re.compile(r"除了?(?P<x>[^，,。都\s]{1,12}?)(?:以外|之外|外)?(?=[，,\s]|其他|其余|别的|剩下|都|全)[，,\s]*"
+                 r"(?:其他|其余|别的|剩下)?(?:的|部分)?(?=[^，,。都\s]{0,5}?(?:都|全|统统|一律))")  # 其他人的脸都…: faces stay
 _JOIN = re.compile(r"^(?:\s*(?:,|and|or|&|和|跟|与|、)?\s*(?:the|his|her|their|my|its|this|that)?\s*"
                    r"(?:(?:far )?(?:left|right|middle|first|second|third|last)(?:most)?\s+)?"
                    r"(?:(?:two|three|four|five|both|all|each)(?: of)?\s*)?(?:[我你他她它](?:们)?的)?"
-                   r"(?:[那这][一两二三几]?[个只位辆条头匹棵张台把件些]?)?)$")  # "the two of us", "my three kids", 我的, 那只
+                   r"(?:中间|左边|右边|最左边|最右边)?的?(?:[那这][一两二三几]?[个只位辆条头匹棵张台把件些]?)?)$")  # 那只, 中间那位
 EXCLUSION_WORDS = re.compile(r"\b(?:except|other than|apart from|aside from|besides|excluding|save for|not including|"
                              r"leaving out)\b|\b(?:everything|everyone|everybody|all) (?:else )?but\b|除了|" +
                              _EN_BUT_NOT.pattern + "|"
@@ -116,7 +118,8 @@ def inverted(ins: dict[str, Any], excluded: list[str]) -> dict[str, Any]:
     if op not in ("adjust", "recolor", "inpaint", "restyle", "remove"):
         return ins
     if targets:  # "pixelate everyone but the person on the left": those named less the excluded
-        rest = [x for x in targets if x not in excluded]
+        numbers = {split_instance(x)[1] for x in excluded if split_instance(x)[1] is not None}
+        rest = [x for x in targets if x not in excluded and split_instance(x)[1] not in numbers]  # person 2 -> face 2
         return {**ins, "targets": rest} if rest and len(rest) < len(targets) else ins
     if op == "remove":
         return ins

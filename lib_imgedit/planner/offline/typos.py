@@ -7,7 +7,7 @@ import difflib
 import functools
 import re
 
-from ...core.colors import COLORS
+from ...core.colors import CHINESE_COLORS, COLORS
 from .. import vocab as V
 from .tokens import EN_TABLE, FUNCTION_WORDS, ZH_OPERATION_WORDS, tokenize
 
@@ -90,11 +90,13 @@ _NUMBER_ZH = re.compile(r"[一二三四五六七八九十两几百千万半]")
 
 @functools.lru_cache(maxsize=1)
 def _zh_by_sound() -> dict[tuple[str, ...], str]:
-    """The Chinese words for what to do (模糊, 马赛克, 黑白: not things or colours, whose sounds are shared by too many
-    real words) of two or three characters, by their sound (no tones); a sound two words share is left out."""
+    """The Chinese words for what to do (模糊, 马赛克, 黑白) and colours said with 色 (蓝色), of two or three characters,
+    by their sound (no tones); not things, whose sounds too many real words share; a sound two words share is left
+    out."""
     from pypinyin import lazy_pinyin
 
-    words = {w for w in ZH_OPERATION_WORDS | set(V.REMOVE_ZH) if 2 <= len(w) <= 3 and not _NUMBER_ZH.search(w)}
+    colours = {w for w in CHINESE_COLORS if w.endswith("色")}  # 蓝色: 兰色 (the colour names said with 色)
+    words = {w for w in ZH_OPERATION_WORDS | set(V.REMOVE_ZH) | colours if 2 <= len(w) <= 3 and not _NUMBER_ZH.search(w)}
     out: dict[tuple[str, ...], str] = {}
     shared: set[tuple[str, ...]] = set()
     for w in sorted(words):
