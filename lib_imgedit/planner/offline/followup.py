@@ -98,7 +98,8 @@ def reference(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
     if not (less or more or again):
         return None
     if less and not re.search(r"\b(?:no less|not less)\b", lt):
-        return Draft(weaker(base, ctx, rules))
+        weak = weaker(base, ctx, rules)  # taking the edit back is a guess at "less" of what cannot be made weaker
+        return Draft(weak, "shade" if weak.get("operation") == "undo" else "")
     factor = amount_factor(lt if not zh else t, zh)
     if base.get("operation") == "adjust":
         adj = {}
