@@ -9,7 +9,7 @@ from .. import vocab as V
 from ..base import PlanContext
 from .amounts import COMPLAINT_COPULAS, adjust_from, amount_factor, complaint
 from .draft import Draft, Selection, adjust_ins, recolor_ins, with_mask
-from .history import in_colour, referent
+from .history import referent
 from .labels import PERSON_PART_NORMS, names_of, norm_label, resolve_thing
 from .parse import Parsed, has_cat, toks_in
 from .prompts import content_prompt, span_text, style_prompt
@@ -27,6 +27,7 @@ from .select import (
     support_of,
 )
 from .tokens import Tok
+from .variants import in_colour
 from .words import SAME_AS_BEFORE, classify, first_color, leftover, only_reference_words, region_color, vague
 
 

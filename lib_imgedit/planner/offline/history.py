@@ -5,14 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...core.colors import COLORS, parse_color
 from ...core.instruction import plan_steps
-from ...core.labels import split_instance
 from .. import vocab as V
 from ..base import PlanContext, Turn
-from .labels import resolve_thing
 from .parse import strip_prefix
-from .tokens import Tok, tokenize
+from .tokens import Tok
 
 _COUNT_EN = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|both|a couple(?: of)?|couple of|a few|"
                        r"few|several|twice|thrice)\b(?:\s+(?:times|steps?|edits?|changes?|things?|ones?|actions?|"
@@ -154,70 +151,3 @@ def pending_clarify(ctx: PlanContext) -> str | None:
         if turn.role == "user":
             return turn.text
     return None
-
-
-def in_colour(added: dict[str, Any], color: str) -> dict[str, Any]:
-    """An inpaint that added something, again with that thing in `color` ("add a red ball" -> "a blue one instead")."""
-    pattern = r"\b(?:" + "|".join(map(re.escape, sorted(COLORS, key=len, reverse=True))) + r")\b\s*"
-    thing = re.sub(r"^(?:an?|some|the)\s+", "", re.sub(pattern, "", str(added.get("prompt") or "")))
-    return {**{k: v for k, v in added.items() if k not in ("reply", "prompt", "question")}, "prompt": f"a {color} {thing}"}
-
-
-_ANOTHER_ONE = re.compile(r"^(?:(?:let us|let's|maybe|then)\s+)?(?:(?:try|use|do|make it|go with|how about)\s+)?(?:a|an)\s+(?P<c>[a-z ]+?)\s+one"
-                          r"(?:\s+instead)?$")
-
-
-def another_one(t: str, ctx: PlanContext) -> dict[str, Any] | None:
-    """"a blue one instead" after adding (or undoing) a red bow: the bow again, blue."""
-    m = _ANOTHER_ONE.match(t)
-    cur = referent(ctx) or {}
-    if not m or cur.get("operation") != "inpaint" or not cur.get("prompt") or parse_color(m.group("c")) is None:
-        return None
-    return in_colour(cur, m.group("c"))
-
-
-_KEEP_TOO_EN = re.compile(r"^(?:(?:and|also|oh and|please)\s+)*(?:keep|leave|don't change|do not change)\s+(?P<x>.+?)\s+"
-                          r"(?:in colou?r|as (?:it |they )?(?:is|are)|alone|untouched|unchanged|the same|out of it)?\s*"
-                          r"(?:too|as well|also)$")
-_KEEP_TOO_ZH = re.compile(r"^(?P<x>.+?)也(?:保留颜色|保持原样|保留原色|不要变|不用变|别变|不变|保留)|"
-                          r"^(?:还是|那就|但是?)?保留(?P<x2>.+?)的(?:颜色|原色)")
-_KEEP_COLOUR_EN = re.compile(r"^(?:(?:actually|but|and|please|oh)\s+)*(?:keep|leave|bring back|restore)\s+(?:the\s+)?"
-                             r"(?P<x>[a-z]+(?: [a-z]+)??)(?:'s)?\s+(?:colou?rs?|in colou?r)(?:\s+(?:after all|please))?$")
-
-
-def also_excluded(t: str, zh: bool, labels: list[str], ctx: PlanContext) -> dict[str, Any] | None:
-    """"keep the lake in colour as well" / 树也保留颜色 right after an edit of everything but something: that edit
-    again, in its place, leaving this out too."""
-    cur = last_instruction(ctx) or {}
-    m = _KEEP_TOO_ZH.match(t) if zh else (_KEEP_TOO_EN.match(t) or _KEEP_COLOUR_EN.match(t))
-    inverted = bool((cur.get("mask") or {}).get("invert")) and bool(cur.get("targets"))
-    whole_colour = cur.get("operation") == "adjust" and not cur.get("targets") and \
-        bool({"grayscale", "saturation", "stylize"} & set(cur.get("adjust") or {}))  # "还是保留捧花的颜色吧"
-    if not m or not (inverted or whole_colour):
-        return None
-    said = m.group("x") or (m.groupdict().get("x2") or "")
-    named = [x for tok in tokenize(said, labels) if tok.cat == "thing" for x in resolve_thing(tok.value, labels)[0]]
-    if not named:
-        return None
-    return {**{k: v for k, v in cur.items() if k not in ("reply", "question", "mask")},
-            "targets": list(dict.fromkeys([*(cur["targets"] if inverted else []), *named])),
-            "mask": {**(cur.get("mask") or {}), "invert": True}, "replace": True}
-
-
-_OTHER_WAY_ROUND = re.compile(r"^(?:(?:no|nope|oops|sorry|actually)[\s,]+)*(?:(?:do it|make it)\s+)?(?:the\s+)?"
-                              r"(?:other way (?:round|around)|opposite|reverse(?: it)?)(?:\s+please)?$|^(?:反过来|反一下|弄反了)")
-
-
-def other_way_round(t: str, ctx: PlanContext) -> dict[str, Any] | None:
-    """"the other way round" right after an edit of a region (or of all but it): the same edit on the rest, in its
-    place."""
-    cur = last_instruction(ctx) or {}
-    if not _OTHER_WAY_ROUND.match(t) or not cur.get("targets") or cur.get("operation") not in ("adjust", "recolor", "inpaint"):
-        return None
-    base = {k: v for k, v in cur.items() if k not in ("reply", "question", "mask")}
-    group = [x for x in ctx.labels if split_instance(x)[0] == split_instance(cur["targets"][0])[0] and split_instance(x)[1]]
-    rest = [x for x in group if x not in cur["targets"]]
-    if not (cur.get("mask") or {}).get("invert") and rest and set(cur["targets"]) < set(group):
-        return {**base, "targets": rest, "replace": True}  # "blur everyone but the middle one" -> the middle one
-    mask = {**(cur.get("mask") or {}), "invert": not (cur.get("mask") or {}).get("invert")}
-    return {**base, **({"mask": mask} if mask["invert"] or len(mask) > 1 else {}), "replace": True}

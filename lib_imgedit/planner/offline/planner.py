@@ -24,7 +24,7 @@ from .draft import Draft
 from .exclude import exclusion, inverted
 from .followup import loose, reference, repeat_plan
 from .geometry import other_way, picture_op
-from .history import also_excluded, another_one, history_op, last_instruction, other_way_round, pending_clarify
+from .history import history_op, last_instruction, pending_clarify
 from .labels import norm_label, resolve_thing
 from .parse import EN_REMOVE, ZH_REMOVE, parse_en, parse_zh, strip_prefix
 from .positions import pick_faces
@@ -32,6 +32,7 @@ from .reply import clarify
 from .select import INSTEAD
 from .tokens import Tok, tokenize
 from .typos import fix_typos
+from .variants import also_excluded, another_one, other_way_round
 from .words import clean_text, same_colour
 
 _MAX_TEXT = 1000  # characters of a request that are read; the rest cannot change the plan much
