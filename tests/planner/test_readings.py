@@ -483,3 +483,13 @@ def test_requests_of_round_seven(texts, labels, expected):
 def test_single_requests_of_round_seven(texts, labels, expected):
     got = bare(talk(labels, *texts).instruction)
     assert {k: got.get(k) for k in expected} == expected, got
+
+
+def test_a_chinese_word_read_as_two_things_is_not_sure():
+    """花盆 (a flower pot) read as 花 + 盆, 婴儿床 (a crib) as 婴儿 + 床: acted on or asked, never sure."""
+    from lib_imgedit.planner.offline.confidence import compound
+
+    garden = ["sky", "tree", "grass", "flower", "plant", "pot"]
+    assert compound("除了花盆之外，其他的都调成黑白", garden) and not compound("把花变成红色", garden)
+    assert OFFLINE.plan(DialogueState(garden).context("除了花盆之外，其他的都调成黑白")).confidence < CONFIDENT
+    assert OFFLINE.plan(DialogueState(garden).context("把花变成红色")).confidence >= CONFIDENT

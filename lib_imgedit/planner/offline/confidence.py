@@ -76,9 +76,21 @@ def confidence(draft: Draft, ins: dict[str, Any], labels: list[str], zh: bool) -
     if draft.kind in ("ask", "chat", "history", "picture", "question") or not draft.text:
         return base
     share = read_share(draft.text, ins, labels, draft.read)
-    if share < 1.0 or unused(draft.text, ins, labels):  # a word not understood, or understood and left out of the
-        share = min(share, UNREAD_CAP)  # plan ("black & white ... to pop" planned as saturation): never sure
+    if share < 1.0 or unused(draft.text, ins, labels) or compound(draft.text, labels):  # a word not understood, or
+        share = min(share, UNREAD_CAP)  # understood and left out of the plan, or a word made of two: never sure
     return min(base * share, half_read(draft.text, ins, draft.read, labels)[0])
+
+
+def compound(text: str, labels: list[str]) -> bool:
+    """A Chinese word the tables read as two things side by side (花盆, a flower pot, read as 花 + 盆; 婴儿床, a
+    crib, as 婴儿 + 床), or a thing followed by a character no table reads (路牌): what the word means is a guess."""
+    toks = tokenize(text, labels)
+    covered = {k for x in toks for k in range(x.start, x.end)}
+    for a, b in zip(toks, toks[1:], strict=False):
+        if a.cat == b.cat == "thing" and a.end == b.start and _CJK.match(text[a.start]):
+            return True
+    return any(x.cat == "thing" and _CJK.match(text[x.start]) and x.end < len(text) and x.end not in covered and
+               _CJK.match(text[x.end]) and text[x.end] not in _GRAMMAR_ZH for x in toks)
 
 
 _SHADES = ("black", "white", "gray", "grey")
