@@ -493,3 +493,20 @@ def test_a_chinese_word_read_as_two_things_is_not_sure():
     assert compound("除了花盆之外，其他的都调成黑白", garden) and not compound("把花变成红色", garden)
     assert OFFLINE.plan(DialogueState(garden).context("除了花盆之外，其他的都调成黑白")).confidence < CONFIDENT
     assert OFFLINE.plan(DialogueState(garden).context("把花变成红色")).confidence >= CONFIDENT
+
+
+CLASS = ["person 1", "person 2", "person 3", "face 1", "face 2", "face 3", "board", "wall", "desk"]
+
+
+@pytest.mark.parametrize("texts, labels, expected", [
+    (("paint the pot terracotta orange", "hmm, actually more of a deep blue"), ["grass", "flower", "pot"],
+     {"operation": "recolor", "targets": ["pot"]}),
+    (("make the wall behind them a pale mint", "hmm, a touch less saturated"), CLASS,
+     {"operation": "adjust", "targets": ["wall"], "adjust": {"saturation": -0.15}}),
+    (("把玩具去掉", "撤回", "还是把它变成蓝色吧"), ["person", "crib", "toy", "wall"],
+     {"operation": "recolor", "targets": ["toy"], "color": "blue"}),
+    (("把黑板模糊掉", "再模湖一点"), CLASS, {"operation": "adjust", "targets": ["board"]}),
+])
+def test_follow_ups_of_round_eight(texts, labels, expected):
+    got = bare(talk(labels, *texts).instruction)
+    assert {k: got.get(k) for k in expected} == expected, got

@@ -24,6 +24,8 @@ def without_asides(t: str) -> str:
     bare = re.sub(r"^(?:pop|slap|plonk|chuck|stick|park|plop) (?=(?:a|an|some|the) )", "put ", bare)  # "pop a hat on him"
     bare = _GERUND.sub(lambda m: m.group(1) + _verb(m.group(2)), bare)  # "would you mind adding": add
     bare = re.sub(r"^(give|get) me (?=[a-z])", r"\1 them ", bare)  # "give me cat ears": the person in the photo
+    bare = re.sub(r"\b(the [a-z]+) (?:behind|around|next to|beside) (?:them|him|her|me|us)\b(?= [a-z])", r"\1",
+                  bare)  # "make the wall behind them a pale mint": which wall, not what to paint
     bare = re.sub(r"\b(?:drop|cut|kill|take down|knock down|tone down|turn down|bring down|dial down|pull down)\s+(?:the\s+)?"
                   r"(saturation|brightness|contrast|exposure|warmth|vibrance)\b", r"lower the \1", bare)  # not a removal
     bare = re.sub(r"\b([a-z]+)-(?:i?fy|ize|ise)\b", r"\1", bare)  # "sepia-fy the whole thing"

@@ -15,7 +15,7 @@ from .amounts import FILTER_WORD, SIGNED_PARAMS, adjust_from, amount_factor
 from .chat import chatty
 from .decide import restyle_strength
 from .draft import Draft, adjust_ins, recolor_ins, with_mask
-from .history import last_instruction
+from .history import last_instruction, referent
 from .labels import instances, names_of, pick_instances, resolve_thing
 from .parse import EN_REMOVE, ZH_REMOVE, Parsed
 from .positions import pick_faces
@@ -215,8 +215,8 @@ def loose(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str], zh:
         if color:
             sel = pronoun_target(sel, "color", t, work, labels, ctx, t)
             if not sel.labels:
-                cur = last_instruction(ctx)
-                if cur and cur.get("operation") == "recolor" and not sel.whole:
+                cur = referent(ctx)  # "actually more of a deep blue" after painting the pot: the pot
+                if cur and cur.get("operation") in ("recolor", "inpaint") and not sel.whole:
                     sel.labels = [x for x in cur.get("targets", []) if x in labels]
             if "material" in cats and sel.labels:
                 prompt = content_prompt(t, zh, sel, "make", work)

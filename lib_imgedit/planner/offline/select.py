@@ -264,7 +264,7 @@ def current_region(sel: Selection, cls: str, target_toks: list[Tok], labels: lis
     if not cur or not cur.get("targets"):
         return sel
     family = {"color": ("recolor", "inpaint"), "content": ("inpaint",), "material": ("inpaint", "recolor")}[cls]
-    if cur.get("operation") in family:
+    if cur.get("operation") in family or (target_toks and cur.get("operation") != "adjust"):  # 还是把它变成蓝色吧
         sel.labels = [x for x in cur["targets"] if x in labels]
         sel.invert = bool((cur.get("mask") or {}).get("invert"))
         sel.whole = not sel.labels
@@ -283,7 +283,7 @@ def comparative_region(sel: Selection, t: str, zh: bool, ctx: PlanContext, adj: 
         sel.labels = [x for x in cur["targets"] if x in ctx.labels]  # "pixelate it instead" after "blur the plate"
         sel.invert, sel.whole = bool((cur.get("mask") or {}).get("invert")), False
         return sel
-    bare = len(t.split()) <= 3 and not re.search(r"\bthe\b|的", t)  # "a bit darker", not "double the saturation"
+    bare = len(t.split()) <= 4 and not re.search(r"\bthe\b|的", t)  # "a touch less saturated", not "double the saturation"
     if recolour_tone(cur, adj, t) == "light":
         return sel  # "make the hair blonde" then "a bit brighter": the picture's brightness (blonde is light already)
     if cur.get("operation") in ("recolor", "inpaint") and not sel.whole and not sel.pronoun and bare and \
