@@ -338,10 +338,15 @@ class SegmenterChain(Segmenter):
                 maps[kind], vocab[kind] = result
             parsed = parse if parse is not _NOT_RUN else parsed
         if parsed is _NOT_RUN and parsers:
-            found = [lm.masks[anchor] for lm in maps.values() if anchor in lm.masks]
+            found = self._anchors(maps)
             parsed = self._parse(parsers, image, np.logical_or.reduce(found)) if found else None
         if parsed is not None and parsed is not _NOT_RUN:
             maps["parsing"], vocab["parsing"] = parsed
+
+    def _anchors(self, maps: dict[str, LabelMap]) -> list[np.ndarray]:
+        """The masks of the label the parsing model runs on (`needs`, the person) in the kinds' maps."""
+        anchor = self.rules.get("parsing", {}).get("needs", "person")
+        return [lm.masks[anchor] for lm in maps.values() if anchor in lm.masks]
 
     def segment(self, image: np.ndarray, hold: Collection[str] = ()) -> LabelMap:
         """The picture's labels; the segmenters in `hold` are passed over this time (a large download
@@ -372,8 +377,7 @@ class SegmenterChain(Segmenter):
             self._read(later, [] if parse_now else parsers, image, maps, vocab)
             return (combine(maps, vocab, self.rules) if maps else self.whole_picture(image)), None
         first = combine(maps, vocab, self.rules)
-        anchor = self.rules.get("parsing", {}).get("needs", "person")
-        found = [lm.masks[anchor] for lm in maps.values() if anchor in lm.masks]
+        found = self._anchors(maps)
         if not later and not found:  # only a parsing model left, and no person for it
             return first, None
         person = np.logical_or.reduce(found) if found and not parse_now and self.parallel else None

@@ -230,7 +230,6 @@ def _prep(p: Parsed, t: str, zh: bool) -> str:
     return "under" if re.match(r"的?(?:下面|下方|下边|底下)", after) else "above" if re.match(r"的?上方", after) else "next to"
 
 
-
 # "add X above/next to/out of Y": X goes in the area around Y (Y's mask grown by this many pixels)
 _NEAR_PREPS = ("above", "below", "under", "beneath", "next to", "beside", "near", "by", "out of", "coming out of",
                "rising out of", "pouring out of", "coming from", "rising from")

@@ -252,16 +252,19 @@ def repeat_plan(t: str, zh: bool, ctx: PlanContext) -> list[Draft]:
     plans = [ctx.current] if ctx.current else [x.instruction for x in reversed(ctx.history) if x.instruction]
     last = next((p for p in plans if plan_steps(p)[0].get("operation") not in ("undo", "redo", "clarify")), None)
     steps = plan_steps(last) if last else []  # after "undo", the plan just undone
+    def again(steps: list[dict[str, Any]], drop: tuple[str, ...] = ("reply",)) -> list[Draft]:
+        return [Draft({k: v for k, v in s.items() if k not in drop}, "history", t) for s in steps]
+
     if steps and steps[-1].get("operation") == "inpaint" and _ANOTHER.match(t.strip()):  # "再加一个": one more of it
-        return [Draft({k: v for k, v in steps[-1].items() if k not in ("reply", "replace")}, "history", t)]
+        return again(steps[-1:], ("reply", "replace"))
     retry = _RETRY.search(t)
     again_first = _AGAIN_FIRST.match(t)
     if steps and ((retry and _COMPLAINT.match(t[:retry.start()].strip(" ,，。."))) or
                   (again_first and _COMPLAINT.match(t[again_first.end():].strip(" ,，。.")))):
-        return [Draft({k: v for k, v in s.items() if k != "reply"}, "history", t) for s in steps]  # "有点糊，再来一次"
+        return again(steps)  # "有点糊，再来一次"
     if len(steps) < 2 or not (_REPEAT_ZH if zh else _REPEAT_EN).match(t.strip()):
         return []
-    return [Draft({k: v for k, v in s.items() if k != "reply"}, "history", t) for s in steps]
+    return again(steps)
 
 
 _ANOTHER = re.compile(r"^(?:(?:and|now|ok|please)\s+)*(?:add |put |make |draw )?(?:another(?: one)?|one more|a second one|"

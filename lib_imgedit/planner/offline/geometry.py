@@ -55,10 +55,15 @@ _NUMBER_WORDS = {w: str(i) for i, w in enumerate(("one", "two", "three", "four",
 _WORD_RATIO = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\s+(?:by|to|x)\s+(" + "|".join(_NUMBER_WORDS) + r")\b")
 
 
+def _digit_ratios(t: str) -> str:
+    """`t` with a ratio said in words written in digits: "three by four" -> 3:4, 九比十六 -> 9比16."""
+    t = _WORD_RATIO.sub(lambda m: f"{_NUMBER_WORDS[m.group(1)]}:{_NUMBER_WORDS[m.group(2)]}", t)
+    return re.sub(r"([一二三四五六七八九十]+)比([一二三四五六七八九十]+)",
+                  lambda m: f"{zh_number(m.group(1))}比{zh_number(m.group(2))}", t)
+
+
 def _ratio(t: str) -> str | None:
-    t = _WORD_RATIO.sub(lambda m: f"{_NUMBER_WORDS[m.group(1)]}:{_NUMBER_WORDS[m.group(2)]}", t)  # "three by four"
-    t = re.sub(r"([一二三四五六七八九十]+)比([一二三四五六七八九十]+)",
-               lambda m: f"{zh_number(m.group(1))}比{zh_number(m.group(2))}", t)  # 九比十六
+    t = _digit_ratios(t)
     m = re.search(r"(?<![\d.])([1-9]\d?)\s*(?::|x|×|by|比|：)\s*([1-9]\d?)(?![\d.])", t)
     if m:
         return f"{m.group(1)}:{m.group(2)}"
@@ -80,10 +85,9 @@ def _crop(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None:
     if _BARE_SHAPE.match(t) and _ratio(t):  # "widescreen please", "portrait 4:5 for instagram", "16:9"
         return {"operation": "crop", "targets": [], "aspect": _ratio(t)}
     stated = re.search(r"\b(?:aspect(?: ratio)?|ratio|format|orientation)\b", t) or re.search(r"(?:改|变|换|弄|调|做)成|比例|画幅", t)
-    t = _WORD_RATIO.sub(lambda m: f"{_NUMBER_WORDS[m.group(1)]}:{_NUMBER_WORDS[m.group(2)]}", t)
-    numeric = re.search(r"(?<![\d.:])([1-9]\d?)\s*(?::|：|比|by|x|×)\s*([1-9]\d?)(?![\d.:%])", t) or \
-        re.search(r"()()[一二三四五六七八九十]+比[一二三四五六七八九十]+", t)  # "4:5", "16 by 9", 4比5, 九比十六
-    numeric = numeric if numeric and max(int(numeric.group(1) or 0), int(numeric.group(2) or 0)) <= 32 else None
+    t = _digit_ratios(t)
+    numeric = re.search(r"(?<![\d.:])([1-9]\d?)\s*(?::|：|比|by|x|×)\s*([1-9]\d?)(?![\d.:%])", t)  # 4:5, 16 by 9, 九比十六
+    numeric = numeric if numeric and max(int(numeric.group(1)), int(numeric.group(2))) <= 32 else None
     shaped = re.search(r"\b(?:square|widescreen|wide screen|vertical|horizontal|landscape)\b", t) and re.search(
         r"\b(?:it|this|that|the (?:image|picture|photo|pic))\b|^(?:need|want|make|go|get)\b", t)  # "need this square"
     if ((numeric or shaped) and not any(x.cat in ("thing", "color") for x in toks)) or \

@@ -308,8 +308,6 @@ def comparative_region(sel: Selection, t: str, zh: bool, ctx: PlanContext, adj: 
     return sel
 
 
-
-
 INSTEAD = re.compile(r"\b(?:instead|rather)\b|还是")  # "X instead": in place of the last edit, on its region
 
 

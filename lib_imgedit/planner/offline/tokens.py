@@ -151,7 +151,7 @@ def _zh_label_names() -> dict[str, list[str]]:
 
 
 def _zh_names(norm: str) -> list[str]:
-    return [x for x in _zh_label_names().get(norm, []) + _zh_label_names().get(singular(norm), []) if len(x) >= 1]
+    return _zh_label_names().get(norm, []) + _zh_label_names().get(singular(norm), [])
 
 
 @functools.lru_cache(maxsize=128)

@@ -238,7 +238,6 @@ def classify(content: str, toks: list[Tok], zh: bool) -> str:
     return "content"
 
 
-
 _SAME_COLOUR = re.compile(r"\b(?:(?:in |to )?the same colou?r(?: as (?:the |his |her |their |that |this )?[a-z]+)?|to match|"
                           r"matching)\b|(?:同样|一样|相同)的?颜色|同一个?颜色|同色")
 
