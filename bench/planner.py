@@ -56,10 +56,11 @@ DEVSET = DATA / "devset_planner.jsonl"
 OWN = DATA / "planner_cases.jsonl"
 # cases written for issue 18 before its rules: the rules were written from NEW_*; each held-out round was written
 # by someone who had not seen the rules, measured once, and only then looked at (its failures fixed in general):
-# rounds 1 and 2 have been looked at, the latest (HELD_*) not
+# rounds 1 to 10 have been looked at, the latest two (HELD) not
 NEW, NEW_DIALOGUES = DATA / "newcases_planner.jsonl", DATA / "newdialogues_planner.jsonl"
-ROUNDS = [(DATA / f"heldout{n}_planner.jsonl", DATA / f"heldout{n}_dialogues.jsonl") for n in ("", "2", "3", "4", "5", "6", "7")]
-HELD, HELD_DIALOGUES = DATA / "heldout8_planner.jsonl", DATA / "heldout8_dialogues.jsonl"
+ROUNDS = [(DATA / f"heldout{n}_planner.jsonl", DATA / f"heldout{n}_dialogues.jsonl")
+          for n in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10")]
+HELD = [(DATA / f"heldout{n}_planner.jsonl", DATA / f"heldout{n}_dialogues.jsonl") for n in ("11", "12")]
 
 
 def context(case: dict[str, Any]) -> PlanContext:
@@ -259,7 +260,8 @@ def main() -> None:
     for n, (cases, dialogues_file) in enumerate(ROUNDS, 1):
         sets[f"round-{n} held-out cases"] = load_cases(cases)
         sets[f"round-{n} held-out conversations"] = load_cases(dialogues_file)
-    sets |= {"held-out cases": load_cases(HELD), "held-out conversations": load_cases(HELD_DIALOGUES)}
+    sets |= {"held-out cases": [c for cases, _d in HELD for c in load_cases(cases)],
+             "held-out conversations": [d for _c, dialogues_file in HELD for d in load_cases(dialogues_file)]}
     models: list[tuple[str, Any]] = [(name, registry.profiles()[name]) for name in (args.profile or registry.names())]
     server = None
     if args.gguf:

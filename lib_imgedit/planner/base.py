@@ -43,6 +43,8 @@ class PlanResult:
     confidence: float | None = None  # the offline planner's: 1.0 read every word, near 0 guessed
     options: list[dict[str, Any]] = field(default_factory=list)  # close other readings, as suggestions {text, instruction}
     unread: list[str] = field(default_factory=list)  # the offline planner's: words of the request no stage read
+    doubts: list[str] = field(default_factory=list)  # the offline planner's: why a plan read in full may still be
+    # wrong, each keeping it from being sure (`offline/doubts.py`)
     named: list[str] = field(default_factory=list)  # the offline planner's: labels the request names in so many words
     said: list[str] = field(default_factory=list)  # the offline planner's: what to do, as the request's words name it
     # ("adjust:brightness", "remove", "recolor": `offline/confidence.py` named_operations)

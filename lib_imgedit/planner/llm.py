@@ -146,12 +146,13 @@ def history_messages(ctx: PlanContext) -> list[dict[str, Any]]:
 
 def planning_messages(template: Template, ctx: PlanContext, rules: dict[str, Any], with_image: bool = False,
                       examples: int = 0, data_dir: str | None = None,
-                      candidate: dict[str, Any] | None = None, unread: list[str] | None = None) -> list[dict[str, Any]]:
+                      candidate: dict[str, Any] | None = None, unread: list[str] | None = None,
+                      doubts: list[str] | None = None) -> list[dict[str, Any]]:
     """The chat for one plan, ordered for a server's prefix cache from what never changes to what each turn
     brings: the system prompt (rules, operations, schema, then the session's labels), the template's
     examples, then the `examples` most similar solved requests from the bank, the session's turns, and the
     request with the current image's instruction (with `candidate`, a reading the model may take or
-    correct, and `unread`, the words that reading did not understand). Within a session everything up to the
+    correct, `unread`, the words that reading did not understand, and `doubts`, why it may be wrong). Within a session everything up to the
     bank's examples is the same text turn after turn."""
     values = prompt_values(ctx, rules)
     messages: list[dict[str, Any]] = [{"role": "system", "content": render(template.system, values)}]
@@ -171,6 +172,8 @@ def planning_messages(template: Template, ctx: PlanContext, rules: dict[str, Any
     if unread:
         words = ", ".join(json.dumps(w, ensure_ascii=False) for w in unread)
         request += f"\nWords a rule-based reader did not understand: {words} (the edit must cover what they mean)"
+    if doubts:
+        request += "\nWhy that reading may be wrong: " + "; ".join(doubts)
     messages.append({"role": "user", "content": user_content(request, ctx.image_png if with_image else None)})
     return messages
 
@@ -286,7 +289,7 @@ class LLMPlanner(Planner):
             return self._fallback(ctx, f"{self.name}: template problem ({getattr(exc, 'message', exc)})", 0, reading)
         candidate, unread = _candidate(reading)
         messages = planning_messages(template, ctx, self.rules, self.profile.vision, self.profile.examples,
-                                     self.data_dir, candidate, unread)
+                                     self.data_dir, candidate, unread, reading.doubts if candidate and reading else None)
         schema = answer_schema(self.rules, ctx.labels, one_of=self.profile.json_mode == "object+schema")
         problem = last = ""
         for attempt in range(1, MAX_REPAIRS + 2):

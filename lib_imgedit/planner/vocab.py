@@ -31,6 +31,7 @@ _SHAPES: dict[str, dict[str, Any]] = {
         "PLACEMENT": ("dict", _W), "CONTENT_WORDS": _STR, "WHOLE_EN": _W, "WHOLE_ZH": _W, "PRONOUN_IT_EN": _W,
         "PRONOUN_PERSON_EN": _W, "PRONOUN_PERSON_ZH": _W, "PRONOUN_IT_ZH": _W, "NON_THING_EN": _SW,
         "VAGUE_EN": _SW, "EN_FILLERS": _SW, "MATERIALS_EN": _STR, "MATERIALS_ZH": _STR, "LABEL_ZH": _STR,
+        "PARTS": ("dict", _SW),
     },
     "colours.json": {
         "HAIR_COLORS": _SW, "HAIR_COLOR_NOUNS": _STR, "ZH_HAIR_SHADES": _STR, "EXTRA_ZH_COLORS": _STR,

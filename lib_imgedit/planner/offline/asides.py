@@ -40,7 +40,8 @@ def without_asides(t: str) -> str:
 _LEADING_CHAT = re.compile(r"^(?:(?:hmm+|umm*|uh+|erm|lol|haha+|meh|welp|nah|ok so|okay so|good (?:morning|afternoon|evening)|"
                            r"(?:actually |oh )?i (?:liked|preferred|prefer) [^,]*? (?:better|more)(?=,)|"
                            r"for (?:privacy|safety|privacy reasons|my \w+)|just to be safe|"
-                           r"hello(?: there)?|hi there|dear \w+|oh dear|(?:that|this|it)(?: is|'s| looks)? (?:so |really |very )?"
+                           r"hello(?: there)?|hi there|dear \w+|oh dear|(?:ok|okay|oh|ah|yeah|yes)[ ,]+(?:cool|nice|great|"
+                           r"perfect|good|lovely|sweet|awesome|neat)(?=[,.!])|(?:that|this|it)(?: is|'s| looks)? (?:so |really |very )?"
                            r"(?:lovely|nice|great|good|perfect|beautiful|better|amazing|awesome|wonderful)(?: thanks?| thank you)?)"
                            r"\b[\s,.!]*)+")
 _STAYS = re.compile(r"[,;]\s*(?:(?:but|and|while)\s+)?[a-z' ]+?\s+(?:stays?|remains?|should stay|can stay|is fine|are fine)"

@@ -9,7 +9,8 @@ from typing import Any
 from ...core.instruction import MAX_STEPS, SOLO_OPERATIONS
 from ..base import PlanContext, PlanResult
 from ..modes import CONFIDENT
-from .confidence import confidence, named_labels, unread_words
+from .confidence import UNREAD_CAP, confidence, named_labels, unread_words
+from .doubts import doubts, steps_doubts
 from .draft import Draft
 from .finish import finish
 from .readings import ask_among, close_reading, one_of_several
@@ -26,7 +27,8 @@ def build_result(rules: dict[str, Any], drafts: list[Draft], ctx: PlanContext, l
     missing = [d for d in drafts if d.ins.get("operation") == "clarify" and d.kind not in ("ask", "chat")]
     if missing and edits:  # "remove the cup and blur the sky" with no cup: ask, half an edit would surprise
         notes.append("a clause names something that is not in the picture; asking instead of doing the rest")
-        return _single(rules, missing[0], ctx, labels, zh, notes, name, 1.0)
+        return _single(rules, missing[0], ctx, labels, zh, notes, name, UNREAD_CAP)  # not sure: often a reason
+        # ("brighten the sign, I can't read the text on it")
     if len(edits) <= 1:
         chosen = edits[0] if edits else next((d for d in drafts if d.kind != "ask"), drafts[0])
         share = 1.0 if len(drafts) == 1 else 0.7  # a clause that said nothing readable was left out
@@ -42,11 +44,15 @@ def build_result(rules: dict[str, Any], drafts: list[Draft], ctx: PlanContext, l
         return PlanResult(instruction=failed, planner=name, notes=notes, confidence=0.3)
     sure = min(confidence(d, s, labels, zh) for d, s in zip(edits, steps, strict=True))
     sure *= (len(edits) / len(drafts)) ** 0.5  # clauses left out make it less sure
+    why = list(dict.fromkeys([w for d, s in zip(edits, steps, strict=True) for w in doubts(d.text, s, ctx, labels)]
+                             + steps_doubts(steps)))
+    if why:
+        sure = min(sure, UNREAD_CAP)
     reply = ("；" if zh else "; ").join(s.get("reply", "").rstrip("。.") for s in steps if s.get("reply"))
     plan = {"steps": steps, "reply": (reply + ("。" if zh else "."))[:int(rules.get("text", {}).get("reply_max_chars", 500))]}
     unread = list(dict.fromkeys(w for d, s in zip(edits, steps, strict=True) for w in _unread(d, s, labels)))
     return PlanResult(instruction=plan, planner=name, notes=notes, confidence=round(sure, 2), unread=unread,
-                      named=named_labels(ctx.text.lower(), labels))
+                      doubts=why, named=named_labels(ctx.text.lower(), labels))
 
 
 def _merged(edits: list[Draft]) -> list[Draft]:
@@ -74,20 +80,25 @@ def _single(rules: dict[str, Any], draft: Draft, ctx: PlanContext, labels: list[
     ins = finish(rules, draft.ins, ctx, labels, zh, notes)
     if ins.get("operation") == "clarify" and draft.ins.get("operation") != "clarify":
         draft = Draft(clarify(labels, zh, ""), "ask", draft.text)  # the rules turned it into a question
-    sure = confidence(draft, ins, labels, zh) * share
+    read = confidence(draft, ins, labels, zh) * share
+    missing = ins.get("operation") == "clarify" and draft.kind not in ("ask", "chat")
+    why = doubts(ctx.text, ins, ctx, labels, "missing" if missing else "")
+    sure = min(read, UNREAD_CAP) if why else read
     other = close_reading(draft, ins, labels) if sure < CONFIDENT else None
     readings = [ins, other] if other else one_of_several(draft.text, ins, labels) if draft.kind != "history" else []
     asked = ask_among(rules, readings, ctx, labels, zh, notes) if readings else None
     if asked:  # readings about as likely: ask, with each one click away
+        why = doubts(ctx.text, asked[0], ctx, labels, "among")  # the question settles what the plan left open
+        sure = min(read, UNREAD_CAP) if why else read
         return PlanResult(instruction=asked[0], planner=name, notes=notes, confidence=round(sure, 2), options=asked[1],
-                          unread=_unread(draft, ins, labels), named=named_labels(ctx.text.lower(), labels))
+                          unread=_unread(draft, ins, labels), doubts=why, named=named_labels(ctx.text.lower(), labels))
     note = understood(ins, zh) if sure < CONFIDENT and draft.kind not in ("ask", "chat") else ""
     options: list[dict[str, Any]] = []
     if note and ins.get("reply"):  # acting without being sure: say what was understood, offer the other reading
         ins["reply"] = f"{ins['reply']} {note}"[:int(rules.get("text", {}).get("reply_max_chars", 500))]
         options = other_readings(ins, labels, zh)
     return PlanResult(instruction=ins, planner=name, notes=notes, confidence=round(sure, 2), options=options,
-                      unread=_unread(draft, ins, labels), named=named_labels(ctx.text.lower(), labels))
+                      unread=_unread(draft, ins, labels), doubts=why, named=named_labels(ctx.text.lower(), labels))
 
 
 def _unread(draft: Draft, ins: dict[str, Any], labels: list[str]) -> list[str]:

@@ -48,7 +48,7 @@ _GRAMMAR_ZH = {ch for phrase in V.MORE_ZH + V.LESS_ZH + V.AGAIN_ZH + V.ALSO_ZH +
                for ch in phrase}  # direction words (降低, 提高) are read by the amount, not the tables
 _GRAMMAR_ZH |= set("把将给让请帮我你的了一点些下吧呢啊呀再也都很更太成为变换改去掉加调弄个张只辆位条是在上里中边这那它他她们度倍"
                    "左右间第最删除移抹擦拿掉清消两所有全部棵朵块头匹要想能可以"
-                   "染涂刷裁剪转旋翻镜缩放变不对说颜色旁面附近周围方顶副轮保留持原样几")  # verbs the planner reads (染黑, 裁剪), 不对/我是说, 颜色
+                   "染涂刷裁剪转旋翻镜缩放变不对说颜色旁面附近周围方顶副轮保留持原样几数")  # verbs the planner reads (染黑, 裁剪), 不对/我是说, 颜色
 
 _GENERATIVE = ("inpaint", "restyle")
 # new content a table knows (placement's nouns, the Chinese words the prompt translator knows) is understood
@@ -59,8 +59,8 @@ UNREAD_CAP = 0.75  # below CONFIDENT (0.8): a plan with a word no stage read is 
 _SIZE = re.compile(r"(\d{3,})\s*(?:px|pixels?|像素)?\s*(?:x|×|by|乘|\*)\s*(\d{3,})")
 _PLACE_ZH = re.compile(r"在([^，,。在]{1,8}?)的?(?:上面|上方|上|旁边|边上|旁|下面|下方|下|里面|里|前面|前|后面|后|周围|附近|中间)"
                        r"[^，,。]{0,4}?(?:加|放|添|画|插|摆)")
-_PLACE = re.compile(r"^(?:add|put|place|insert|draw)\b.*\b(?:on|onto|above|over|next to|beside|near|by|out of|from|"
-                    r"under|below)\s+(?:the |his |her |their |its )?([a-z]+)")
+_PLACE = re.compile(r"^(?:add|put|place|insert|draw)\b.*?\b(?P<prep>on|onto|above|over|next to|beside|near|by|out of|from|"
+                    r"under|below|in|into)\s+(?:the |his |her |their |its )?([a-z]+)")  # the first place said is where
 
 
 def confidence(draft: Draft, ins: dict[str, Any], labels: list[str], zh: bool) -> float:
@@ -138,8 +138,11 @@ def half_read(text: str, ins: dict[str, Any], read: list[tuple[int, int]], label
         return 0.5, {"operation": "resize", "width": int(size.group(1)), "height": int(size.group(2))}
     place = _PLACE.search(text) or _PLACE_ZH.search(text)
     if place and ins.get("operation") == "inpaint" and not (ins.get("mask") or {}).get("invert"):
-        things = [x for x in tokenize(place.group(1), labels) if x.cat == "thing"]
-        named = named_labels(place.group(1), labels) or [y for x in things for y in resolve_thing(x.value, labels)[0]]
+        said = place.group(place.lastindex or 1)
+        things = [x for x in tokenize(said, labels) if x.cat == "thing"]
+        named = named_labels(said, labels) or [y for x in things for y in resolve_thing(x.value, labels)[0]]
+        if not named and (place.groupdict().get("prep") or "") in ("in", "into"):
+            return 1.0, None  # "add a hat in red": no place
         where = set(named) | {x for prep in ("above", "next to") for x in support_of(named, prep, labels) if named}
         parts = {norm_label(x) for x in named + list(ins.get("targets") or [])} <= PERSON_PART_NORMS  # a hat on her head
         if not where & set(ins.get("targets") or []) and not (named and parts):  # "add smoke coming out of the chimney" painted elsewhere

@@ -156,6 +156,10 @@ def decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: li
     return Draft(with_mask({"operation": "inpaint", "targets": sel.labels, "prompt": prompt}, sel))
 
 
+_HERE = re.compile(r"\s*,?\s*\b(?:right |just |over )?(?:here|there|in this (?:area|spot|part|bit)|on this (?:spot|area|part))"
+                   r"\b[\s.!,]*$|\s*(?:在|放在|加在|画在)?(?:这里|这儿|这块|这个地方)[吧。！!]*$")
+
+
 def plan_add(t: str, p: Parsed, content: str, content_toks: list[Tok], cls: str, toks: list[Tok],
              labels: list[str], zh: bool, ctx: PlanContext, forced: list[str] | None,
              give: Selection | None = None) -> Draft | None:
@@ -171,6 +175,10 @@ def plan_add(t: str, p: Parsed, content: str, content_toks: list[Tok], cls: str,
         return Draft({"operation": "restyle", "targets": [], "prompt": prompt})
     if not content:
         return None
+    here = _HERE.search(content) if "user_mask" in labels and not forced and not loc.labels else None
+    if here and content[:here.start()].strip():  # "put a sleeping kitten right here" with a painted area: there
+        prompt = content_prompt(content[:here.start()].strip(), zh, None, "add", content_toks)
+        return Draft({"operation": "inpaint", "targets": ["user_mask"], "prompt": prompt})
     if p.kind == "add" and p.loc and loc.whole and not loc.labels and not forced:  # "add some sparkle to the whole photo"
         return Draft({"operation": "restyle", "targets": [], "prompt": content_prompt(content, zh, None, "add", content_toks)})
     targets: list[str] = []

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from ...core.labels import split_instance
-from .labels import pick_instances, resolve_thing
+from .labels import pick_instances, resolve_thing, with_parts
 from .tokens import Tok
 
 _EN = re.compile(r"(?:\b(?:everything|everyone|everybody|anything|all|the whole (?:thing|picture|photo|image))\s+"
@@ -89,6 +89,7 @@ def _excluded(t: str, m: re.Match[str], toks: list[Tok], labels: list[str], zh: 
         found += [x for x in got if x not in found]
     if not found:
         return None
+    found = with_parts(found, labels)  # "everything except the car" keeps its wheels
     if zh:
         rest, span = t[:m.start()] + t[m.end():], (m.start(), m.end())
     else:

@@ -44,6 +44,14 @@ def singular(word: str) -> str:
 PERSON_PART_NORMS = {norm_label(x) for x in V.PERSON_PART_LABELS}
 
 
+def with_parts(found: list[str], labels: list[str]) -> list[str]:
+    """`found` and the picture's labels that are parts of them (`PARTS`: a car's wheels and windshield), for what
+    an exclusion keeps; numbered instances keep only themselves (whose wheel is it?)."""
+    parts = {norm_label(p) for x in found if split_instance(x)[1] is None
+             for p in V.PARTS.get(norm_label(x), V.PARTS.get(singular(norm_label(x)), ()))}
+    return list(dict.fromkeys(found + [x for x in labels if norm_label(x) in parts and x not in found]))
+
+
 def resolve_thing(value: Any, labels: list[str]) -> tuple[list[str], bool]:
     """Labels of the picture that a thing token means, and whether the mask must be inverted."""
     if isinstance(value, tuple) and value and value[0] == "@label":

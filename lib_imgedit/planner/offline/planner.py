@@ -25,7 +25,7 @@ from .exclude import exclusion, inverted
 from .followup import loose, reference, repeat_plan
 from .geometry import other_way, picture_op
 from .history import history_op, last_instruction, pending_clarify
-from .labels import norm_label, resolve_thing
+from .labels import instances, norm_label, resolve_thing
 from .parse import EN_REMOVE, ZH_REMOVE, parse_en, parse_zh, strip_prefix
 from .positions import pick_faces
 from .reply import clarify
@@ -201,7 +201,9 @@ def plan_text(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
 
 def face_swap_op(t: str, zh: bool, toks: list[Tok], labels: list[str], ctx: PlanContext) -> dict | None:
     strong = re.search(r"\bface[- ]?swap|\bswap (?:the |his |her |their |our |both |all )?faces?\b|"
-                       r"\bswap (?:in )?my face|\bswitch faces\b|\bface replace", t) or re.search(
+                       r"\bswap (?:in )?my face|\bswitch faces\b|\bface replace|"
+                       r"\b(?:swap|replace|switch)\b[^,.;]{0,40}\bfaces?\b[^,.;]{0,12}\b(?:with|for) (?:my|mine|his|her|their)\b",
+                       t) or re.search(
         r"换脸|人脸替换|替换人脸|换成我的脸|换上我的脸|用我的脸|换成我的|换上我|把我的脸", t)
     weak = re.search(r"\b(?:my (?:own )?face|mine|my photo|my selfie|myself|(?:with|to|into|by|for) me|"
                      r"me instead|put me|(?:be|is|become) me)\b", t) or re.search(
@@ -214,6 +216,10 @@ def face_swap_op(t: str, zh: bool, toks: list[Tok], labels: list[str], ctx: Plan
     if not strong and EN_REMOVE.search(t):
         return None
     ins: dict[str, Any] = {"operation": "face_swap", "targets": [x for x in labels if norm_label(x) == "face"][:1]}
+    numbered = instances("face 1", labels) or instances("person 1", labels)
+    picked = pick_faces(t, len(numbered))
+    if picked and len(picked) < len(numbered):  # "put my face on the second player from the right"
+        ins["targets"] = [numbered[i] for i in picked]
     faces = pick_faces(t, ctx.faces)
     if faces:
         ins["faces"] = faces

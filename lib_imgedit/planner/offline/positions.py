@@ -37,8 +37,7 @@ def pick_faces(text: str, n: int) -> list[int]:
         return list(range(last + 1))
     picks: list[int] = []
     for m in re.finditer(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|1st|2nd|3rd|4th|5th|6th|7th|8th|"
-                         r"last|middle|center|centre)\b(?:\s+(?:one|face|person|man|woman|guy|girl|from the "
-                         r"(left|right)))?", t):
+                         r"last|middle|center|centre)\b(?:\s+(?:[a-z']+\s+){0,2}?from (?:the )?(left|right)\b)?", t):
         word, side = m.group(1), m.group(2)
         if word == "last":
             idx = last
@@ -51,7 +50,8 @@ def pick_faces(text: str, n: int) -> list[int]:
         picks.append(idx)
     for m in re.finditer(r"\b(?:face|person|number|no\.?|#)\s*#?(\d+)\b", t):
         picks.append(int(m.group(1)) - 1)
-    for m in re.finditer(r"(左边|右边|左起|右起|从左|从右)?第\s*([一二三四五六七八九十\d]+)\s*(?:个|张|位|人)?", text):
+    for m in re.finditer(r"(左边|右边|左起|右起|从左|从右)?(?:数|起|边|开始数)?第\s*([一二三四五六七八九十\d]+)\s*(?:个|张|位|人)?",
+                         text):  # 右边数第二个: the second from the right
         v = zh_number(m.group(2))
         if v:
             picks.append(last - (v - 1) if m.group(1) and "右" in m.group(1) else v - 1)

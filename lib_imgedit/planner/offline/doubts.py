@@ -1,0 +1,247 @@
+"""What in a finished plan goes against its request or the conversation: checks on the plan itself, after
+the stages read it. Each one is a way a plan read in full was still wrong on requests written by people who
+had not seen the rules (the held-out rounds' first looks): a doubt keeps the plan from counting as sure, so
+`offline-first` hands it to the model, and the reply says what was understood (`confidence.py` caps it).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ...core.instruction import plan_steps
+from ...core.labels import split_instance
+from .. import vocab as V
+from ..base import PlanContext
+from .confidence import named_labels
+from .exclude import EXCLUSION_WORDS
+from .labels import resolve_thing, with_parts
+from .tokens import FUNCTION_WORDS, tokenize
+
+_REGION_OPS = ("adjust", "recolor", "inpaint", "remove")
+_PICTURE_NUMBERS = ("crop", "resize", "rotate")
+_EDIT_CATS = ("color", "adjust", "style", "scene", "gray", "filter")
+_KEEP = re.compile(r"\b(?:keep|leave|leaving|preserve|spare)\b|保留|保持|留着|不要动|别动|不动")
+_BOTH = re.compile(r"\bboth\b|两个|两位|两人|俩|他们俩|她们俩|两张")
+_POSITION = re.compile(r"\b(?:left|right|middle|centre|center|first|second|third|fourth|last|far|front|back)\b|"
+                       r"左边|右边|左侧|右侧|中间|最左|最右|第[一二三四五六七八九十\d]")
+_SIDE = re.compile(r"\b(?:left|right|middle|centre|center|first|second|third|fourth|fifth|last)\b|"
+                   r"左边|右边|左侧|右侧|中间|最左|最右|第[一二三四五六七八九十\d]")
+_ONLY = re.compile(r"\b(?:just|only)\s+(?:the|them|him|her|his|their|those|these|on)\b|只(?:把|给|对|有|要)|仅")
+_SWAP = re.compile(r"\b(?:swap|replace|switch|exchange|trade)\b.+\b(?:for|with)\b")
+_OTHER = re.compile(r"\b(?:other|another|others|rest)\b|另|其他|其余|别的")
+_ADD = re.compile(r"^(?:please |pls |can you |could you )*(?:add|put|place|give|insert|draw)\b|添加|加上?[一个只点些朵]|放上?[一个只]|画上?[一个只]|摆上")
+# words a prompt may hold that say nothing about what to paint ("put it back", 再加一个, 同样的颜色)
+_EMPTY_PROMPT = FUNCTION_WORDS | set(V.EN_FILLERS) | set("一个的了吧同样相原颜色这那它些点再也都") | {
+    "a", "an", "the", "it", "this", "that", "them", "these", "those", "back", "then", "same", "similar", "again", "one",
+    "ones", "thing", "things", "some", "another", "other", "just", "only", "now", "please", "instead", "colour", "color"}
+_UNDO_SAID = re.compile(r"\b(?:undo|revert|back|cancel|reverse|oops|nope|no|restore|original|previous|before|scrap|"
+                        r"reset|start over|nvm|never ?mind)\b|撤|回|还原|恢复|取消|算了|上一步|原|不要了")
+_PLURAL = re.compile(r"\b(?:both|all|every|everyone|everybody|each|them|they|their|theirs|two|three|four|and|"
+                     r"people|folks)\b|们|都|所有|全部|每|两|俩|三|四|几|和|跟|与")
+_PLACED = re.compile(r"\b(?:under|underneath|below|beneath|over|above|behind|in front of)\s+"
+                     r"(?:the |his |her |their |its |my )?([a-z]+(?: [a-z]+)?)|在(.{1,6}?)的?(?:下面|下方|上方|上空|后面|前面)")
+_ZH_NUMBER = re.compile(r"[一二两三四五六七八九十百千]+")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_NOUN_EDGE = set("把将给让请帮我你的了吧呢啊呀那这个只条张辆位匹朵棵块删除去掉换改变成染涂刷调弄加放移擦抹拿清消和与跟")
+_WORD = re.compile(r"[a-z][a-z']*|\d+|[\u3400-\u9fff]")
+
+
+def doubts(text: str, ins: dict[str, Any], ctx: PlanContext, labels: list[str], asks: str = "") -> list[str]:
+    """Why `ins` (one instruction) may not be what `text` asks for, in the conversation `ctx`; empty when
+    nothing goes against it. `asks`: why a clarify asks back, "missing" (a named thing is not in the picture)
+    or "among" (which of several readings)."""
+    t = text.lower()
+    op = ins.get("operation")
+    out: list[str] = []
+    if op == "clarify":
+        question = str(ins.get("question") or "")
+        if asks == "missing" and (_missing_doubtful(t, ctx) or _part_of_word(t, question) or
+                                  _asked_about_an_aside(t, question, labels)):
+            out.append("asked back about a thing in a follow-up or a construction it may have misread")
+        if asks == "among" and _POSITION.search(t):
+            out.append("asked which one though a position was said")
+        return out
+    targets = set(ins.get("targets") or [])
+    toks = tokenize(t, labels)
+    named = any(x.cat == "thing" for x in toks) or _POSITION.search(t) or _OTHER.search(t)
+    whole = any(x.cat == "whole" for x in toks) or re.search(r"\ball\b", t)
+    before = [set(s.get("targets") or []) for s in plan_steps(ctx.current) if s.get("operation") in _REGION_OPS]
+    if op in _REGION_OPS and before and not named and not whole and not ctx.user_mask and targets not in before:
+        out.append("the region differs from the last edit's though the request names none")  # "a touch less
+        # saturated" after recolouring the wall: the wall again, or the whole picture
+    if (op == "recolor" and not targets or op == "restyle" and _colour_only(str(ins.get("prompt") or ""), labels)) \
+            and not whole:
+        out.append("a colour for the whole picture that was not asked for")
+    if op == "restyle" and _SWAP.search(t):
+        out.append("a part to replace was named and the whole picture is restyled")
+    if op in ("inpaint", "restyle") and not _prompt_says(str(ins.get("prompt") or ""), targets):
+        out.append("the prompt holds nothing to paint")
+    if _BOTH.search(t) and op in _REGION_OPS and len(targets) == 1:
+        out.append("two were said and one is edited")
+    if op in _REGION_OPS and targets:
+        kept = _kept(t, labels)
+        if not (ins.get("mask") or {}).get("invert"):
+            edited = targets & kept
+        else:  # what the plan keeps is what was said, with what the last edit kept ("keep the lake too")
+            edited = (kept - targets) | (targets - kept - _kept_before(ctx))
+        if kept and edited:
+            out.append("a thing the request keeps is edited")
+    picked = any(split_instance(x)[1] is not None for x in targets)
+    if op in (*_REGION_OPS, "face_swap") and _SIDE.search(t) and not picked and \
+            any(split_instance(x)[1] is not None for x in labels):
+        out.append("a position was said and no one of several is picked")
+    if op == "face_swap" and not targets and not _PLURAL.search(t) and \
+            sum(split_instance(x)[1] is not None and split_instance(x)[0] == "face" for x in labels) > 1:
+        out.append("several faces and none is picked")
+    if op in _REGION_OPS and not targets and _ONLY.search(t):
+        out.append("only a part was said and the whole picture is edited")
+    if op in _REGION_OPS and _one_said_all_edited(t, toks, targets):
+        out.append("one was named and several of its kind are edited")
+    if op == "inpaint" and targets & _placed_by(t, labels):
+        out.append("new content is painted over the thing it should go under, over or beside")
+    also = {split_instance(x)[0] for x in named_also(t, labels)}
+    if also and op in _REGION_OPS and not also & {split_instance(x)[0] for x in targets} and \
+            not (ins.get("mask") or {}).get("invert"):
+        out.append("a thing said to be edited too is not in the region")
+    if op in _PICTURE_NUMBERS and not _numbers_used(t, ins):
+        out.append("a number said is not in the plan")
+    if op in ("undo", "redo") and _other_edit(toks, ctx):
+        out.append("an edit is asked for besides the undo")
+    if op == "undo" and (not _UNDO_SAID.search(t) or any(w in t for w in V.MORE_EN + V.LESS_EN + V.MORE_ZH + V.LESS_ZH)):
+        out.append("an undo from words that may ask for more or less of the edit instead")  # "less intense"
+    return out
+
+
+def steps_doubts(steps: list[dict[str, Any]]) -> list[str]:
+    """Why a several-step plan may not be what was asked: the same edit twice ("flip it upside down lol jk, just
+    mirror it": one flip, taken back in the same message)."""
+    seen = [(s.get("operation"), sorted(s.get("targets") or [])) for s in steps]
+    return ["the same operation twice on the same region"] if len(seen) != len({str(x) for x in seen}) else []
+
+
+def _missing_doubtful(t: str, ctx: PlanContext) -> bool:
+    """Asking back "X is not in the picture" is sure on a fresh request that names X plainly; after an edit the
+    words may point at it ("still, dark grey"), and exclusions, positions and things to add are read wrongly
+    more often than a thing is missing."""
+    return bool(ctx.current) or bool(EXCLUSION_WORDS.search(t) or _POSITION.search(t) or _ADD.search(t)
+                                     or "background" in t or "背景" in t)
+
+
+def _part_of_word(t: str, question: str) -> bool:
+    """The thing asked about is one character of a longer Chinese word, or not a piece of the request at all (围裙
+    read as 裙, 床头柜 as 头, 学位服 as 学服): what the word means was not read."""
+    m = re.search(r"“(.+?)”", question)
+    name = m.group(1) if m else ""
+    if not _CJK.match(name):
+        return False
+    at = t.find(name)
+    if at < 0:
+        return True
+    if len(name) > 1:
+        return False
+    around = t[at - 1:at] + t[at + 1:at + 2]  # a one-character word (猫, 船) stands between verbs and measure words
+    return any(_CJK.match(ch) and ch not in _NOUN_EDGE for ch in around)
+
+
+def _asked_about_an_aside(t: str, question: str, labels: list[str]) -> bool:
+    """The missing thing is named in a later part of a message whose first part names a thing in the picture
+    ("把招牌调亮一点，看不清上面的字": the text is why, not what)."""
+    m = re.search(r"“(.+?)”", question)
+    parts = re.split(r"[,，;；.。!！]", t)
+    at = next((i for i, part in enumerate(parts) if m and m.group(1) in part), 0)
+    return at > 0 and bool(named_labels(parts[0], labels))
+
+
+def _colour_only(prompt: str, labels: list[str]) -> bool:
+    """A restyle whose prompt says a colour and no style, scene or thing ("red, 红色试试"): a colour meant for a part."""
+    cats = {x.cat for x in tokenize(prompt.lower(), labels)}
+    return "color" in cats and not cats & {"style", "scene", "filter", "thing", "material"}
+
+
+def _prompt_says(prompt: str, targets: set[str]) -> bool:
+    """Whether a prompt names anything to paint besides the region it paints ("the background then": no)."""
+    names = {w for x in targets for w in _WORD.findall(x.lower())}
+    return any(w not in _EMPTY_PROMPT and w not in names and not w.isdigit() for w in _WORD.findall(prompt.lower()))
+
+
+def _kept(t: str, labels: list[str]) -> set[str]:
+    """The labels named right after an exclusion or a keep word ("except the boat", "keep the lake in colour",
+    保留捧花的颜色)."""
+    out: set[str] = set()
+    for m in list(EXCLUSION_WORDS.finditer(t)) + list(_KEEP.finditer(t)):
+        piece = re.split(r"[,，。;；]|\bbut\b", t[m.end():])[0]
+        out |= set(with_parts(named_labels(piece[:40], labels)[:3], labels))
+    return out
+
+
+def _one_said_all_edited(t: str, toks: list[Any], targets: set[str]) -> bool:
+    """Several instances of one kind edited (`person 1`, `person 2`) where the request names one, in the singular
+    ("get rid of that guy", 把她的头发改成金色)."""
+    kinds = [split_instance(x)[0] for x in targets if split_instance(x)[1] is not None]
+    said = {split_instance(y)[0] for x in toks if x.cat == "thing" for y in resolve_thing(x.value, list(targets))[0]}
+    several = any(kinds.count(k) > 1 and k in said for k in kinds)
+    plural = _PLURAL.search(t) or any(x.cat == "thing" and x.text.endswith("s") and not x.text.endswith("ss")
+                                      for x in toks)
+    return several and not plural
+
+
+def _placed_by(t: str, labels: list[str]) -> set[str]:
+    """The labels new content is said to go under, over, behind or in front of ("a rug under the table": the table;
+    beside a thing is painted around it)."""
+    return {x for m in _PLACED.finditer(t) for x in named_labels(m.group(1) or m.group(2), labels)}
+
+
+def named_also(t: str, labels: list[str]) -> list[str]:
+    """The labels a follow-up says to edit as well ("the background too", 背景也一起), or none."""
+    if not any(re.search(rf"\b{re.escape(w)}\b", t) for w in ("also", "too", "as well")) and \
+            not any(w in t for w in ("也", "一起", "还有")):
+        return []
+    return named_labels(t, labels)
+
+
+def _kept_before(ctx: PlanContext) -> set[str]:
+    return {x for s in plan_steps(ctx.current) if (s.get("mask") or {}).get("invert") for x in s.get("targets") or []}
+
+
+def _said_numbers(t: str) -> set[int]:
+    out = {int(x) for x in re.findall(r"\d+", t)}
+    out |= {v for w, v in V.NUMBERS_EN.items() if " " not in w and w not in ("one", "both", "few", "several")
+            and re.search(rf"\b{w}\b", t)}
+    for m in _ZH_NUMBER.finditer(t):
+        if m.group(0) != "一":  # 一下, 一半, 一点: "a", not one
+            out.add(_zh_number(m.group(0)))
+    return {n for n in out if n > 0}
+
+
+def _zh_number(s: str) -> int:
+    digits = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+    total, cur = 0, 0
+    for ch in s:
+        if ch in digits:
+            cur = digits[ch]
+        else:
+            total += (cur or 1) * {"十": 10, "百": 100, "千": 1000}[ch]
+            cur = 0
+    return total + cur
+
+
+def _numbers_used(t: str, ins: dict[str, Any]) -> bool:
+    """Every number the request says is one the picture operation uses (a size, a ratio, an angle)."""
+    used = {int(float(ins[k])) for k in ("width", "height", "angle") if isinstance(ins.get(k), int | float)}
+    used |= {int(x) for x in re.findall(r"\d+", str(ins.get("aspect") or ""))}
+    if isinstance(ins.get("scale"), int | float):
+        used |= {int(ins["scale"]), round(ins["scale"] * 100)}
+    return _said_numbers(t) <= used | {abs(x) for x in used}
+
+
+def _other_edit(toks: list[Any], ctx: PlanContext) -> bool:
+    """An undo or redo whose request also names an edit the session has not made ("undo that and try oil painting
+    instead"; "I liked the green better, put it back" names one it made)."""
+    ref = str([ctx.current, ctx.edits] + [h.instruction for h in ctx.history]).lower()  # what the session did
+    for x in toks:
+        if x.cat in _EDIT_CATS:
+            value = x.value[0] if isinstance(x.value, tuple) else x.value
+            if str(value).lower() not in ref and x.text not in ref:
+                return True
+    return False

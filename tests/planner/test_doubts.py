@@ -1,0 +1,190 @@
+"""Doubts: what in a finished plan goes against its request or the conversation (`offline/doubts.py`), each
+keeping a plan read in full from counting as sure; and the constructions whose misreadings they came from."""
+
+import json
+
+import pytest
+
+from lib_imgedit.core.config import load_rules
+from lib_imgedit.planner.base import PlanContext
+from lib_imgedit.planner.llm import LLMPlanner
+from lib_imgedit.planner.modes import CONFIDENT
+from lib_imgedit.planner.offline import OfflinePlanner
+from lib_imgedit.planner.offline.doubts import doubts
+from lib_imgedit.planner.scoring import DialogueState
+
+RULES = load_rules()
+OFFLINE = OfflinePlanner(RULES)
+ROOM = ["wall", "sofa", "floor", "lamp", "window", "plant"]
+STREET = ["sky", "tree", "grass", "building", "road", "car", "person"]
+TEAM = ["person 1", "person 2", "person 3", "face 1", "face 2", "face 3", "grass"]
+LAKE = ["sky", "mountain", "lake", "tree", "grass"]
+CAR = ["car", "wheel", "license plate", "windshield", "garage", "driveway", "sky"]
+BEDROOM = ["bed", "pillow", "lamp", "nightstand", "wall", "floor"]
+
+
+def talk(labels: list[str], *texts: str, mask: bool = False):
+    state = DialogueState(list(labels))
+    for text in texts:
+        result = OFFLINE.plan(state.context(text, mask))
+        state.apply(text, result.instruction)
+    return result
+
+
+def bare(ins: dict) -> dict:
+    return {k: v for k, v in ins.items() if k not in ("reply", "question")}
+
+
+# -- through the planner: a doubt makes a plan read in full unsure, and says why --------------------------
+@pytest.mark.parametrize("labels, texts, why", [
+    (ROOM, ["add a rug on the floor", "wait no, put it back"], "prompt holds nothing"),
+    (TEAM, ["blur the face on the left", "and the one on the right", "make both of them stronger"], "two were said"),
+    (LAKE, ["the mountains look flat, add some more contrast to just them"], "only a part was said"),
+    (LAKE, ["flip it upside down lol jk, just mirror it left to right"], "same operation twice"),
+    (STREET, ["make the car red", "remove the horse"], "asked back about a thing in a follow-up"),
+    (["sign", "stall", "road", "sky"], ["把招牌调亮一点，看不清上面的字"], "asked back"),
+    (["person", "wall", "window", "plant", "desk"], ["swap the office behind me for a plain light grey backdrop"],
+     "a part to replace"),
+    (["person", "hat", "wall"], ["make the hat blue", "换成红色试试"], "a colour for the whole picture"),
+    (TEAM, ["put my face on the player"], "several faces"),
+])
+def test_a_doubt_keeps_a_plan_read_in_full_from_being_sure(labels, texts, why):
+    result = talk(labels, *texts)
+    assert result.confidence < CONFIDENT and any(why in d for d in result.doubts), (result.confidence, result.doubts)
+
+
+@pytest.mark.parametrize("labels, texts", [
+    (ROOM, ["paint the wall mint green", "make the whole picture a bit brighter"]),
+    (STREET, ["remove the horse"]),  # a fresh request naming a thing the picture lacks: sure it is not there
+    (["person", "face", "hat", "pot", "wall"], ["把猫删掉"]),  # 猫 is a word of one character
+    (STREET, ["crop it three by four, portrait"]),
+    (TEAM, ["put my face on everyone"]),
+    (CAR, ["make everything except the car slightly blurry"]),
+])
+def test_plans_that_go_against_nothing_stay_sure(labels, texts):
+    result = talk(labels, *texts)
+    assert result.confidence >= CONFIDENT and not result.doubts, (result.instruction, result.doubts)
+
+
+# -- each check on a plan of its own (the mistakes the planner made before it read these right) ----------
+def ctx(text: str, labels: list[str], current: dict | None = None, history: list | None = None) -> PlanContext:
+    return PlanContext(text=text, labels=labels, current=current, edits=[current] if current else [],
+                       history=history or [])
+
+
+@pytest.mark.parametrize("text, labels, wrong, right, current", [
+    ("crop it three by four, portrait", STREET, {"operation": "crop", "aspect": "4:5"},
+     {"operation": "crop", "aspect": "3:4"}, None),
+    ("弄成竖版的九比十六", STREET, {"operation": "crop", "aspect": "4:5"}, {"operation": "crop", "aspect": "9:16"}, None),
+    ("keep the lake in colour as well", LAKE,
+     {"operation": "adjust", "targets": ["lake"], "adjust": {"grayscale": True}},
+     {"operation": "adjust", "targets": ["mountain", "lake"], "adjust": {"grayscale": True}, "mask": {"invert": True}},
+     {"operation": "adjust", "targets": ["mountain"], "adjust": {"grayscale": True}, "mask": {"invert": True}}),
+    ("desaturate the whole thing except for the tree", LAKE,
+     {"operation": "adjust", "targets": ["sky", "mountain", "lake", "tree"], "adjust": {"saturation": -0.3},
+      "mask": {"invert": True}},
+     {"operation": "adjust", "targets": ["tree"], "adjust": {"saturation": -0.3}, "mask": {"invert": True}}, None),
+    ("put a rug under the table", ["table", "floor", "wall"], {"operation": "inpaint", "targets": ["table"], "prompt": "a rug"},
+     {"operation": "inpaint", "targets": ["floor"], "prompt": "a rug"}, None),
+    ("get rid of that guy", TEAM, {"operation": "remove", "targets": ["person 1", "person 2", "person 3"]},
+     {"operation": "remove", "targets": ["person 3"]}, None),
+    ("a touch less saturated", ROOM, {"operation": "adjust", "adjust": {"saturation": -0.15}},
+     {"operation": "adjust", "targets": ["wall"], "adjust": {"saturation": -0.15}},
+     {"operation": "recolor", "targets": ["wall"], "color": "mint"}),
+    ("actually, lilac", ROOM, {"operation": "recolor", "color": "lilac"},
+     {"operation": "recolor", "targets": ["wall"], "color": "lilac"}, {"operation": "recolor", "targets": ["wall"], "color": "mint"}),
+    ("too much, dial it back", ROOM, {"operation": "undo"},
+     {"operation": "adjust", "adjust": {"blur": 0.25}, "replace": True}, {"operation": "adjust", "adjust": {"blur": 0.5}}),
+    ("undo that and try oil painting instead", ROOM, {"operation": "undo"},
+     {"operation": "restyle", "prompt": "oil painting", "replace": True}, {"operation": "recolor", "targets": ["wall"], "color": "red"}),
+    ("背景也一起", ["person 1", "person 2", "background"],
+     {"operation": "adjust", "targets": ["person 1", "person 2"], "adjust": {"grayscale": True}},
+     {"operation": "adjust", "targets": ["person 1", "person 2", "background"], "adjust": {"grayscale": True}},
+     {"operation": "adjust", "targets": ["person 1", "person 2"], "adjust": {"grayscale": True}}),
+])
+def test_each_check_doubts_the_wrong_plan_and_not_the_right_one(text, labels, wrong, right, current):
+    context = ctx(text, labels, current)
+    assert doubts(text, wrong, context, labels) and not doubts(text, right, context, labels), \
+        (doubts(text, wrong, context, labels), doubts(text, right, context, labels))
+
+
+@pytest.mark.parametrize("text, missing, doubted", [
+    ("围裙改成粉色的吧", "裙", True),  # one character of 围裙 (an apron)
+    ("床头柜删掉", "头", True),
+    ("把学位服换成深红色的", "学服", True),  # not a piece of the request at all
+    ("把猫删掉", "猫", False),
+    ("去掉那只鸟", "鸟", False),
+])
+def test_a_chinese_thing_asked_about_is_doubted_when_it_is_a_piece_of_a_longer_word(text, missing, doubted):
+    question = {"operation": "clarify", "question": f"图中没有找到“{missing}”。"}
+    assert bool(doubts(text, question, ctx(text, ROOM), ROOM, "missing")) is doubted
+
+
+def test_asking_which_one_though_a_position_was_said_is_doubted():
+    ask = {"operation": "clarify", "question": "Did you mean: the person on the left, or the person on the right?"}
+    text = "same for the boy on the far left"
+    assert doubts(text, ask, ctx(text, TEAM), TEAM, "among")
+    assert not doubts("same for the boy", ask, ctx("same for the boy", TEAM), TEAM, "among")
+
+
+# -- the constructions these came from, read right now ------------------------------------------------
+@pytest.mark.parametrize("text, target", [
+    ("put my face on the second player from the right", "face 2"),
+    ("put my face on the groom, he's the one on the right", "face 3"),
+    ("swap the third person's face with my sister's", "face 3"),
+    ("把中间那个人的脸换成我的", "face 2"),
+    ("把左边第一个人的脸换成我的", "face 1"),
+])
+def test_a_face_swap_picks_the_face_said_by_position(text, target):
+    assert bare(talk(TEAM, text).instruction) == {"operation": "face_swap", "targets": [target]}
+
+
+def test_a_position_from_the_right_counts_from_the_right_in_chinese_too():
+    assert bare(talk(TEAM, "给右边数第二个人的脸打码").instruction)["targets"] == ["face 2"]
+
+
+@pytest.mark.parametrize("text, prompt", [
+    ("put a sleeping kitten right here", "a sleeping kitten"),
+    ("add a cat there please", "a cat"),
+    ("加一只小猫在这里", "小猫"),
+])
+def test_new_content_here_with_a_painted_area_goes_there(text, prompt):
+    ins = talk(["dog", "sofa", "floor", "wall", "user_mask"], text, mask=True).instruction
+    assert ins["operation"] == "inpaint" and ins["targets"] == ["user_mask"] and prompt in ins["prompt"]
+    assert "here" not in ins["prompt"]
+
+
+@pytest.mark.parametrize("labels, text, kept", [
+    (CAR, "make everything except the car slightly blurry", ["car", "wheel", "license plate", "windshield"]),
+    (CAR, "除了车以外全部黑白", ["car", "wheel", "license plate", "windshield"]),
+    (["shoe", "shoelace", "sole", "shelf", "wall", "plant"], "除了鞋子以外全部模糊掉", ["shoe", "shoelace", "sole"]),
+    (LAKE, "blur everything but the lake", ["lake"]),
+])
+def test_an_exclusion_keeps_the_parts_of_what_it_keeps(labels, text, kept):
+    ins = talk(labels, text).instruction
+    assert ins["targets"] == kept and ins["mask"]["invert"] is True
+
+
+def test_the_first_place_said_is_where_new_content_goes():
+    result = talk(BEDROOM, "put a vase of flowers on the nightstand next to the lamp")
+    assert bare(result.instruction)["targets"] == ["nightstand"] and result.confidence >= CONFIDENT
+
+
+def test_ok_cool_before_a_request_is_chat_not_a_cooler_tone():
+    ins = talk(BEDROOM, "make the lamp warmer", "ok cool, then make it look like a watercolour painting").instruction
+    assert ins["operation"] == "restyle" and "watercolor" in ins["prompt"]
+
+
+# -- the model hears the doubts -----------------------------------------------------------------------------
+def test_a_doubted_reading_reaches_the_model_with_why_it_may_be_wrong(chat, make_profile):
+    state = DialogueState(list(ROOM))
+    state.apply("paint the wall mint green", {"operation": "recolor", "targets": ["wall"], "color": "mint"})
+    context = state.context("swap the office behind me for a plain light grey backdrop")
+    reading = OFFLINE.plan(context)
+    assert reading.doubts and reading.confidence < CONFIDENT
+    right = {"operation": "inpaint", "targets": ["wall", "window"], "prompt": "plain light grey studio backdrop"}
+    chat.add(json.dumps(right))
+    result = LLMPlanner(make_profile(mode="offline-first"), RULES, OFFLINE).plan(context)
+    assert result.instruction == right
+    sent = chat.requests[0].body["messages"][-1]["content"]
+    assert "Why that reading may be wrong: " + "; ".join(reading.doubts) in sent
