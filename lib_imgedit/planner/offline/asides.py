@@ -13,9 +13,13 @@ def without_asides(t: str) -> str:
     bare = _TRAILING_CHAT.sub("", _LEADING_CHAT.sub("", t)).strip(" ,.!?~")
     bare = _REASON.sub("", bare).strip(" ,.!?~")  # "..., so they stand out": why, not what
     bare = _STAYS.sub("", bare).strip(" ,.!?~")  # "..., the couple on the left stays as is": not what to change
+    who = _WHO_NOT.match(bare)
+    if who and re.search(r"[他她]们?", bare[who.end():]):
+        bare = re.sub(r"[他她]们?", who.group("who"), bare[who.end():], count=1)
     bare = re.sub(r",\s*(?:like|as in|similar to|the way) [^,]*$", "", bare)  # ", like portrait mode on my phone"
-    bare = re.sub(r",\s*(?:he|she|it|they) (?:is|are) the (?:one|ones) ((?:on|in|at) the (?:far )?(?:left|right|middle))$", r" \1",
-                  bare)  # "hide the groom's face, he is the one on the right": where he is
+    bare = re.sub(r",\s*(?:he|she|it|they) (?:is|are) (?:the (?:one|ones) )?((?:on|in|at) the (?:far )?(?:left|right|middle))"
+                  r"(?:\s*(?:,|and)\s.*)?$", r" \1", bare)  # "hide the groom's face, he is the one on the right": where he is
+    # ("..., she is on the left and kinda in shadow": where, then why)
     bare = re.sub(r"[,;]\s*(?:it|that|this|they|the \w+) (?:is|are|was|were|looks?|seems?)\b[^,.!?\d]*$", "", bare)  # ", it is blown out"
     bare = re.sub(r",\s*(?:a |the )?(?:[a-z]+ ){0,3}(?:look|vibe|feel|aesthetic)$", "", bare)  # ", classic selective colour look"
     bare = re.sub(r"^((?:the |my |our )?[a-z]+)'s (?=[a-z]+(?: [a-z]+)?\s*[,.;])", r"\1 is ", bare)  # "lawn's patchy, ..."
@@ -49,10 +53,14 @@ _STAYS = re.compile(r"[,;]\s*(?:(?:but|and|while)\s+)?[a-z' ]+?\s+(?:stays?|rema
 # a reason after the request ("so they stand out", "so I can send it to my sister", "because ..."): not an edit
 _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people|nobody|no one|everyone)\b|because\b|"
                      r"since (?:i|we|they)\b|as (?:i|we) (?:want|need)\b|"
-                     r"(?:he|she|they|we|the \w+|my \w+) (?:does ?n[o']?t|do ?n[o']?t|does not|do not|wants?|needs?|hates?|"
+                     r"(?:he|she|they|we|the \w+|my \w+) (?:does ?n[o']?t|do ?n[o']?t|did ?n[o']?t|does not|do not|did not|"
+                     r"wants?|needs?|hates?|"
                      r"would(?:n't)?|asked|never|can ?not|can't|won't)\b|"
                      r"i (?:want|need|'d like|would like) (?:it|the \w+|them|him|her) to (?:pop|stand out|shine|look)\b)"
-                     r"[^.!?]*(?=[.!?]|$)|[，,]\s*(?:要|想|准备|打算)?(?:发|用来|拿去|用于|做)[^，,。]{0,8}$")  # 要发网上, 发朋友圈用
+                     r"[^.!?]*(?=[.!?]|$)|[，,]\s*(?:要|想|准备|打算)?(?:发|用来|拿去|用于|做)[^，,。]{0,8}$|"  # 要发网上, 发朋友圈用
+                     r"[，,]\s*(?:因为|要|准备|打算|太|有点|挡住|挡着|遮住|遮着|影响)[^，,。把将给]{1,8}了[。！!]?$")  # ，要卖车了 ，挡住房子了
+# "最右边那个同学不想露脸，给他脸打码": who does not want it, then the request about them
+_WHO_NOT = re.compile(r"^(?P<who>[^，,。]{1,12}?)(?:不想|不愿意|不愿|不喜欢|讨厌|怕|不要)[^，,。]{0,6}[，,]\s*")
 _TRAILING_CHAT = re.compile(r"(?:[\s,.!?]+(?:lol|lmao|haha+|xd|thx|ty|:\)|:d|thanks?(?: you)?(?: (?:so|very) much)?|please|"
                             r"if you (?:would|could|can|don't mind)|if possible|if (?:that|it) is possible|"
                             r"thnak(?:s| you)|tha?nk ?u|many thanks|cheers|regards|best wishes)(?:,? [a-z]+)?)+$")  # ", joan"

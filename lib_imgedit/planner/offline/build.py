@@ -56,13 +56,15 @@ def build_result(rules: dict[str, Any], drafts: list[Draft], ctx: PlanContext, l
 
 
 def _merged(edits: list[Draft]) -> list[Draft]:
-    """Consecutive clauses that ask for the same thing twice ("make it bigger, upscale 2x") are one step: the later,
-    more precise one."""
+    """Consecutive clauses that ask for the same thing twice ("make it bigger, upscale 2x"; "the food looks soft,
+    sharpen the food") are one step: the later, more precise one."""
     out: list[Draft] = []
     for d in edits:
         prev = out[-1].ins if out else {}
         same = prev.get("operation") == d.ins.get("operation") and prev.get("targets") == d.ins.get("targets")
-        if out and same and (d.ins.get("operation") in ("crop", "resize") or prev == d.ins):
+        restated = same and d.ins.get("operation") == "adjust" and \
+            set(prev.get("adjust") or {}) == set(d.ins.get("adjust") or {})  # "it looks soft, sharpen the food"
+        if out and same and (d.ins.get("operation") in ("crop", "resize") or prev == d.ins or restated):
             out[-1] = d
         else:
             out.append(d)

@@ -29,6 +29,8 @@ _SIDE = re.compile(r"\b(?:left|right|middle|centre|center|first|second|third|fou
                    r"左边|右边|左侧|右侧|中间|最左|最右|第[一二三四五六七八九十\d]")
 _ONLY = re.compile(r"\b(?:just|only)\s+(?:the|them|him|her|his|their|those|these|on)\b|只(?:把|给|对|有|要)|仅")
 _SWAP = re.compile(r"\b(?:swap|replace|switch|exchange|trade)\b.+\b(?:for|with)\b")
+_TURNED = re.compile(r"\b(?:rotate|rotation|clockwise|anticlockwise|counterclockwise|degrees?|upside|sideways|"
+                     r"quarter|tilt|tilted|straighten|level|crooked|landscape|portrait|\d+)\b|°|旋转|转|倒|歪|正|横|竖|度")
 _OTHER = re.compile(r"\b(?:other|another|others|rest)\b|另|其他|其余|别的")
 _ADD = re.compile(r"^(?:please |pls |can you |could you )*(?:add|put|place|give|insert|draw)\b|添加|加上?[一个只点些朵]|放上?[一个只]|画上?[一个只]|摆上")
 # words a prompt may hold that say nothing about what to paint ("put it back", 再加一个, 同样的颜色)
@@ -57,10 +59,10 @@ def doubts(text: str, ins: dict[str, Any], ctx: PlanContext, labels: list[str], 
     if op == "clarify":
         question = str(ins.get("question") or "")
         if asks == "missing" and (_missing_doubtful(t, ctx) or _part_of_word(t, question) or
-                                  _asked_about_an_aside(t, question, labels)):
+                                  _asked_about_an_aside(t, question, labels) or _unnamed_in(t, labels)):
             out.append("asked back about a thing in a follow-up or a construction it may have misread")
-        if asks == "among" and _POSITION.search(t):
-            out.append("asked which one though a position was said")
+        if asks == "among" and (_POSITION.search(t) or _OTHER.search(t)):
+            out.append("asked which one though a position was said")  # "same for the other kid"
         return out
     targets = set(ins.get("targets") or [])
     toks = tokenize(t, labels)
@@ -104,6 +106,8 @@ def doubts(text: str, ins: dict[str, Any], ctx: PlanContext, labels: list[str], 
     if also and op in _REGION_OPS and not also & {split_instance(x)[0] for x in targets} and \
             not (ins.get("mask") or {}).get("invert"):
         out.append("a thing said to be edited too is not in the region")
+    if op == "rotate" and not _TURNED.search(t):
+        out.append("a rotation from words that say none")  # "turn the whole pic into a christmas card"
     if op in _PICTURE_NUMBERS and not _numbers_used(t, ins):
         out.append("a number said is not in the plan")
     if op in ("undo", "redo") and _other_edit(toks, ctx):
@@ -126,6 +130,13 @@ def _missing_doubtful(t: str, ctx: PlanContext) -> bool:
     more often than a thing is missing."""
     return bool(ctx.current) or bool(EXCLUSION_WORDS.search(t) or _POSITION.search(t) or _ADD.search(t)
                                      or "background" in t or "背景" in t)
+
+
+def _unnamed_in(t: str, labels: list[str]) -> bool:
+    """A Chinese request asks about a thing while some of the picture's labels have no Chinese name (咖啡杯 for
+    `coffee cup`): it may be one of them."""
+    return bool(_CJK.search(t)) and any(x != "user_mask" and split_instance(x)[0] not in V.LABEL_ZH and
+                                        not _CJK.search(x) for x in labels)
 
 
 def _part_of_word(t: str, question: str) -> bool:

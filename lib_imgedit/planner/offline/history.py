@@ -71,6 +71,10 @@ def history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str,
         return {"operation": "undo", "count": _edits_in_history(ctx)}
     back = re.search(r"\b(?:put|bring) (?:it|that|them|him|her) back\b|\brestore (?:it|that|them)\b", t)
     last = last_instruction(ctx) or {}
+    named_back = re.search(r"\b(?:put|bring) (?:the |my |our |his |her )?([a-z]+(?: [a-z]+)?) back\b", t)
+    if named_back and last.get("operation") == "remove" and undone_instruction(ctx) is None and any(
+            named_back.group(1).rstrip("s") in x or x in named_back.group(1) for x in last.get("targets") or []):
+        return {"operation": "undo", "count": 1}  # "actually put the car back" right after removing the car
     if back and not has_content and last.get("operation") == "remove" and undone_instruction(ctx) is None:
         return {"operation": "undo", "count": 1}  # "wait no, put it back" right after a removal takes it back
     if back and not has_content and undone_count(ctx):
