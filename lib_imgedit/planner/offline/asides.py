@@ -56,7 +56,9 @@ _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people
                      r"(?:he|she|they|we|the \w+|my \w+) (?:does ?n[o']?t|do ?n[o']?t|did ?n[o']?t|does not|do not|did not|"
                      r"wants?|needs?|hates?|"
                      r"would(?:n't)?|asked|never|can ?not|can't|won't)\b|"
-                     r"i (?:want|need|'d like|would like) (?:it|the \w+|them|him|her) to (?:pop|stand out|shine|look)\b)"
+                     r"(?:his|her|their|my|our) \w+ (?:said|says|asked|wants?|does ?n[o']?t want|hates?)\b|"
+                     r"(?:i )?(?:want|need|'d like|would like) (?:it|the \w+|them|him|her) to (?:really |just )?"
+                     r"(?:pop|stand out|shine|look)\b)"
                      r"[^.!?]*(?=[.!?]|$)|[，,]\s*(?:要|想|准备|打算)?(?:发|用来|拿去|用于|做)[^，,。]{0,8}$|"  # 要发网上, 发朋友圈用
                      r"[，,]\s*(?:因为|要|准备|打算|太|有点|挡住|挡着|遮住|遮着|影响)[^，,。把将给]{1,8}了[。！!]?$")  # ，要卖车了 ，挡住房子了
 # "最右边那个同学不想露脸，给他脸打码": who does not want it, then the request about them

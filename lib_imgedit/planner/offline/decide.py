@@ -69,6 +69,9 @@ def decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: li
             return Draft(clarify(labels, zh, named))
         return Draft(with_mask({"operation": "remove", "targets": sel.labels}, sel))
 
+    if p.kind == "replace" and not sel.labels and p.target and \
+            _SETTING.search(" ".join(t[a:b] for a, b in p.target)):  # "swap the office behind me for a beach"
+        p.kind = "background"
     if p.kind == "background":
         bg, inv = resolve_thing("background", labels)
         if not bg:
@@ -144,7 +147,8 @@ def decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: li
         return Draft(ins)
     # new content for the region
     prompt = content_prompt(content, zh, sel, p.kind, content_toks)
-    named = [x for tok in content_toks if tok.cat == "thing" for x in resolve_thing(tok.value, labels)[0]]
+    named = [x for tok in content_toks if tok.cat == "thing" and not resolve_thing(tok.value, labels)[1]
+             for x in resolve_thing(tok.value, labels)[0]]  # not "a grey backdrop": everything but the people
     if not sel.labels and not sel.whole and len(set(named)) == 1 and not any(
             x.cat in ("scene", "style", "filter", "gray", "adjust") for x in content_toks):  # "换成空白标签": a blank label
         return Draft({"operation": "inpaint", "targets": named[:1], "prompt": prompt})
@@ -156,6 +160,9 @@ def decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: li
     return Draft(with_mask({"operation": "inpaint", "targets": sel.labels, "prompt": prompt}, sel))
 
 
+# a place the picture was taken in, named as what to replace when no label is called that: the background
+_SETTING = re.compile(r"\b(?:park|office|room|city|street|garden|studio|backdrop|scenery|setting|backyard|yard|place|"
+                      r"location|surroundings|view|landscape|scene)\b")
 _HERE = re.compile(r"\s*,?\s*\b(?:right |just |over )?(?:here|there|in this (?:area|spot|part|bit)|on this (?:spot|area|part))"
                    r"\b[\s.!,]*$|\s*(?:在|放在|加在|画在)?(?:这里|这儿|这块|这个地方)[吧。！!]*$")
 

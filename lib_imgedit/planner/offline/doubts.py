@@ -15,7 +15,7 @@ from .. import vocab as V
 from ..base import PlanContext
 from .confidence import named_labels
 from .exclude import EXCLUSION_WORDS
-from .labels import resolve_thing, with_parts
+from .labels import norm_label, resolve_thing, with_parts
 from .tokens import FUNCTION_WORDS, tokenize
 
 _REGION_OPS = ("adjust", "recolor", "inpaint", "remove")
@@ -135,8 +135,12 @@ def _missing_doubtful(t: str, ctx: PlanContext) -> bool:
 def _unnamed_in(t: str, labels: list[str]) -> bool:
     """A Chinese request asks about a thing while some of the picture's labels have no Chinese name (咖啡杯 for
     `coffee cup`): it may be one of them."""
-    return bool(_CJK.search(t)) and any(x != "user_mask" and split_instance(x)[0] not in V.LABEL_ZH and
-                                        not _CJK.search(x) for x in labels)
+    return bool(_CJK.search(t)) and any(x != "user_mask" and not _CJK.search(x) and split_instance(x)[0] not in V.LABEL_ZH
+                                        and norm_label(split_instance(x)[0]) not in _ZH_NAMED for x in labels)
+
+
+# what a concept with Chinese words names in English (its words and its labels): a label Chinese can name
+_ZH_NAMED = {norm_label(w) for en, zh, alts in V.CONCEPTS.values() if zh for w in (*en, *(y for alt in alts for y in alt))}
 
 
 def _part_of_word(t: str, question: str) -> bool:

@@ -171,9 +171,9 @@ def _resize(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None
            for x in toks):
         return None  # "make the dog bigger", "double the saturation" change something else, not the picture's size
     w = re.search(r"(\d{2,5})\s*(?:px|pixels?)?\s*(?:wide|width|w\b|across)|width (?:of |to )?(\d{2,5})|"
-                  r"宽(?:度)?(?:为|到|改成|改为|设为|调到|调成|变成|压缩到|缩到)?\s*(\d{2,5})", t)
+                  r"宽(?:度)?(?:为|到|改成|改为|设为|调到|调成|变成|压缩到|缩到)?\s*(\d{2,5})|(?<![宽高度\d])(\d{2,5})\s*(?:像素|px)?\s*宽", t)
     h = re.search(r"(\d{2,5})\s*(?:px|pixels?)?\s*(?:tall|high|height|h\b)|height (?:of |to )?(\d{2,5})|"
-                  r"高(?:度)?(?:为|到|改成|改为|设为|调到|调成|变成|压缩到|缩到)?\s*(\d{2,5})", t)
+                  r"高(?:度)?(?:为|到|改成|改为|设为|调到|调成|变成|压缩到|缩到)?\s*(\d{2,5})|(?<![宽高度\d])(\d{2,5})\s*(?:像素|px)?\s*高", t)
     wh = re.search(r"(\d{2,5})\s*(?:px|pixels?)?\s*(?:[x×*乘]|by)\s*(\d{2,5})(?:\s*(?:px|pixels?|像素))?", t)
     resize_word = _SIZE_WORD.search(t) or re.search(r"\b(?:double|halve|twice|half)\b|大小|一半|两倍|二倍", t)
     said = re.match(r"^(?:(?:can|could|would) (?:you|u|we) |please )?(?:(?:i )?(?:need|want) (?:it|this|the (?:image|picture|photo))|"

@@ -202,7 +202,8 @@ def plan_text(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
 def face_swap_op(t: str, zh: bool, toks: list[Tok], labels: list[str], ctx: PlanContext) -> dict | None:
     strong = re.search(r"\bface[- ]?swap|\bswap (?:the |his |her |their |our |both |all )?faces?\b|"
                        r"\bswap (?:in )?my face|\bswitch faces\b|\bface replace|"
-                       r"\b(?:swap|replace|switch)\b[^,.;]{0,40}\bfaces?\b[^,.;]{0,12}\b(?:with|for) (?:my|mine|his|her|their)\b",
+                       r"\b(?:swap|replace|switch)\b[^,.;]{0,40}\bfaces?\b[^,.;]{0,12}\b(?:with|for) (?:my|mine|his|her|their)\b|"
+                       r"\b(?:put|paste|stick) (?:my |his |her |our |their )?[a-z]+(?:'s|s)? face (?:on|onto)\b",
                        t) or re.search(
         r"换脸|人脸替换|替换人脸|换成我的脸|换上我的脸|用我的脸|换成我的|换上我|把我的脸", t)
     weak = re.search(r"\b(?:my (?:own )?face|mine|my photo|my selfie|myself|(?:with|to|into|by|for) me|"
@@ -266,6 +267,7 @@ _UNDO_THEN = re.compile(r"^(?:(?:please|ok|hmm+|no)[\s,]+)*(?:undo|revert|take b
 _COMPLAINT_THEN_ASK = re.compile(
     r"^(?P<s>(?:(?:the|this|that|her|his|my|their) )?[a-z' ]+?) (?:is|are|looks?|seems?|feels?) [a-z' /-]+?\s*[,;.!]\s*"
     r"(?:(?:so|please|pls|plz|can you|could you|can u|could u|would you|just|maybe|then) )*(?P<ask>(?:make|turn|change|give|add|remove|replace|fix|"
+    r"bump|crank|lift|raise|lower|drop|knock|pump|"
     r"use|try|put|paint|colou?r|blur|brighten|darken|swap|switch|smooth|soften|sharpen|lighten|warm|cool|tone|"
     r"crop|rotate|flip|erase|clean|pixelate|desaturate|saturate|boost|reduce|increase|decrease)\b.+)$")
 

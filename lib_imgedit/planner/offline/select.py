@@ -56,6 +56,8 @@ _GROUND = ("floor", "grass", "lawn", "ground", "sand", "beach", "field", "snow",
            "road", "pavement", "sidewalk", "driveway")
 _ON_TABLES = ("cup", "glass", "plate", "bottle", "bowl", "vase", "book", "laptop", "mug", "wine_glass", "food", "cake")
 _ON_ROADS = ("car", "bus", "truck", "van", "bicycle", "motorbike", "motorcycle", "taxi")
+_ON_WATER = ("boat", "ship", "kayak", "canoe", "yacht", "swan", "duck", "surfboard", "buoy")
+_WATER = ("water", "sea", "lake", "river", "pond", "ocean")
 
 
 def support_of(near: list[str], prep: str, labels: list[str]) -> list[str]:
@@ -66,7 +68,8 @@ def support_of(near: list[str], prep: str, labels: list[str]) -> list[str]:
     names = [norm_label(x).replace(" ", "_") for x in near]
     order = _ABOVE if prep in ("above", "over") else \
         (("table", "desk", "counter", "countertop") if any(n in _ON_TABLES for n in names) else ()) + \
-        (("road", "pavement", "sidewalk") if any(n in _ON_ROADS for n in names) else ()) + _GROUND
+        (("road", "pavement", "sidewalk") if any(n in _ON_ROADS for n in names) else ()) + \
+        (_WATER if any(n in _ON_WATER for n in names) else ()) + _GROUND  # a duck near the boat: on the water
     for concept in order:
         found = [x for x in labels if norm_label(x).replace(" ", "_") == concept and x not in near]
         if found:
