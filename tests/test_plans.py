@@ -288,6 +288,30 @@ def test_a_face_swap_step_finds_the_source_face_when_checked_and_run(server, set
     assert remote.bodies[-1]["init_images"] and len(remote.bodies) == 1
 
 
+def test_a_face_swap_asked_in_the_chat_before_a_face_is_given_asks_for_it_and_runs_once_it_is(server, settings, photo):
+    """Not an error: the answer says what is needed, the plan waits as the pending instruction, nothing is drawn."""
+    from fake_remotes import FakeWebUI
+
+    remote = FakeWebUI(server)
+    _, client = make(settings, executors="webui_api,local", webui_api_url=remote.url)
+    sid, first = upload(client, photo)
+    r = client.post(f"{API}/sessions/{sid}/message", json={"text": "put my face on her"})
+    assert r.status_code == 200, r.text
+    answer = r.json()
+    assert answer["instruction"]["operation"] == "face_swap" and "upload" in answer["reply"]
+    state = view(client, sid)
+    assert state["current"] == first["node_id"] and not remote.bodies
+    assert [m["role"] for m in state["messages"][-2:]] == ["user", "assistant"]
+    assert state["messages"][-1]["text"] == answer["reply"]
+    assert client.post(f"{API}/sessions/{sid}/source-face", json={"image": b64png(photo[:64, :64])}).status_code == 200
+    r = run(client, sid, answer["instruction"])
+    assert r.status_code == 200, r.text
+    assert r.json()["executor"] == "webui_api" and len(remote.bodies) == 1
+    zh = client.post(f"{API}/sessions/{sid}/message", json={"text": "把我的脸换到她脸上"})
+    assert zh.status_code == 200 and zh.json()["instruction"]["operation"] == "face_swap"  # a face is there now: it runs
+    assert len(remote.bodies) == 2
+
+
 @pytest.mark.parametrize("plan,want", [
     # a step that names its targets keeps them; a whole-picture region step takes the drawn area
     ({"steps": [{"operation": "recolor", "color": "blue"}, {"operation": "adjust", "targets": ["background"], "adjust": {"blur": 0.5}}]},

@@ -187,8 +187,25 @@ class EditService:
                 self._keep_failed(session, node, self.store.new_message(session.id, "user", text, node=node.id), exc)
                 raise
             result.notes += named.notes
+            if any(s.operation == "face_swap" for s in plan.steps) and not session.data.get("source_face"):
+                return self._awaiting_face(session, node, text, plan, result)
             choices = named.choices or result.options  # a question back names its answers (two close readings)
             return self._run_turn(session, node, named.labels, text, plan, result, mask_png, progress, choices)
+
+    def _awaiting_face(self, session: Session, node: Node, text: str, plan: EditPlan, result: PlanResult) -> TurnOutcome:
+        """A face swap asked for in the chat before a face to put in was given: said as the answer, not as an error,
+        and kept as the pending instruction, which runs as it is once the face is uploaded (`run_instruction`)."""
+        zh = is_zh(text)
+        reply = ("换脸需要先有要换上的脸：请在“Source face”里上传那张脸，然后再发一次（或点运行）。" if zh else
+                 "To swap a face in I need the face first: upload it under *Source face*, then send this again "
+                 "(or run the pending instruction).")
+        user_msg = self.store.new_message(session.id, "user", text, node=node.id,
+                                          data={"instruction": plan.to_dict(), "planner": result.planner})
+        msg = self.store.new_message(session.id, "assistant", reply, node=node.id, data={"awaiting_face": True})
+        self.store.update_session(session.id, data={**session.data, "pending": {"node": node.id, "instruction": plan.to_dict()}})
+        self.store.commit_turn(session.id, [], [user_msg, msg], None, expect_current=session.current)
+        return TurnOutcome(session.id, node.id, reply, instruction=plan.to_dict(), planner=result.planner,
+                           notes=result.notes, suggestions=node.suggestions)
 
     def planning_context(self, session_id: str, client: str, text: str, mask_png: bytes | None = None) -> PlanContext:
         """What the planner would see for `text` as the session's next message (nothing is stored)."""
