@@ -217,6 +217,9 @@ def test_comments_positions_and_reasons_around_a_request_are_read_as_such(labels
      {"operation": "adjust", "targets": ["dog"], "adjust": {"sharpen": 0.5}}),
     (["motorcycle", "wall", "road", "sky"], ["paint the bike matte black"],
      {"operation": "recolor", "targets": ["motorcycle"], "color": "black"}),
+    (["person 1", "person 2", "face 1", "face 2", "snow", "sky"],
+     ["blur the face of the kid on the right", "same for the other kid"],
+     {"operation": "adjust", "targets": ["face 1"], "adjust": {"blur": 0.5}}),  # the other kid's face
 ])
 def test_more_ways_of_saying_it(labels, texts, expected):
     got = bare(talk(labels, *texts).instruction)
@@ -253,3 +256,40 @@ def test_more_doubts(labels, texts, why):
 ])
 def test_round_eleven_to_fourteen_constructions(labels, text, expected):
     assert bare(talk(labels, text).instruction) == expected
+
+
+@pytest.mark.parametrize("labels, text, expected", [
+    (["sofa", "wall", "floor", "cup", "table"], "make the wall behind the sofa blue",
+     {"operation": "recolor", "targets": ["wall"], "color": "blue"}),
+    (["sofa", "wall", "floor", "cup", "table"], "remove the cup on the table", {"operation": "remove", "targets": ["cup"]}),
+    (["motorcycle", "wall", "road", "sky"], "把摩托车后面那面墙换成涂鸦墙",
+     {"operation": "inpaint", "targets": ["wall"], "prompt": "graffiti street art, spray paint, graffiti wall, 涂鸦墙"}),
+    (["bottle", "glass", "table", "wall"], "把酒瓶上的商标遮一下",  # the logo is no label: the bottle it is on
+     {"operation": "adjust", "targets": ["bottle"], "adjust": {"pixelate": 0.5}}),
+    (["person", "face", "clothes", "horse", "fence", "sky"], "the fence is kinda ugly tbh, pls get rid of it",
+     {"operation": "remove", "targets": ["fence"]}),
+    (["person", "sofa", "wall", "window"], "Make the whole thing warmer pls, that blue light makes it look like a hospital",
+     {"operation": "adjust", "targets": [], "adjust": {"warmth": 0.3}}),
+    (["person", "sofa", "wall", "window"], "make the lighting less yellow, more neutral",
+     {"operation": "adjust", "targets": [], "adjust": {"warmth": -0.3}}),
+    (["sink", "mirror", "towel", "wall", "floor"], "在洗手台上加一盆绿植",
+     {"operation": "inpaint", "targets": ["sink"], "prompt": "a potted green plant, 绿植"}),
+    (["cabin", "snow", "tree", "sky"], "add a snowman in front of the cabin",
+     {"operation": "inpaint", "targets": ["snow"], "prompt": "a snowman"}),
+    (["person 1", "person 2", "person 3", "person 4", "person 5", "person 6", "wall"],
+     "blur everybody other than the 4th kid from the left, this one's for her grandma",
+     {"operation": "adjust", "targets": ["person 1", "person 2", "person 3", "person 5", "person 6"], "adjust": {"blur": 0.5}}),
+])
+def test_where_a_thing_is_and_what_is_said_around_the_request(labels, text, expected):
+    assert bare(talk(labels, text).instruction) == expected
+
+
+def test_a_comment_after_an_undo_is_not_an_edit():
+    assert bare(talk(["horse", "grass", "sky"], "make the horse white", "hmm no go back, the brown looked better honestly")
+                .instruction)["operation"] == "undo"
+
+
+def test_a_drawn_area_with_a_reason_after_it():
+    ins = talk(["floor", "wall", "toy", "user_mask"], "make this area a bit blurry, there's a mess in the corner",
+               mask=True).instruction
+    assert bare(ins) == {"operation": "adjust", "targets": ["user_mask"], "adjust": {"blur": 0.25}}

@@ -270,9 +270,9 @@ def test_an_unsure_guess_is_no_candidate_but_its_unread_words_are_pointed_out(ch
 
 @pytest.mark.parametrize("mode", ["offline-first", "checked"])
 def test_a_model_plan_that_drops_a_named_label_gives_way_to_the_unsure_reading(chat, make_profile, mode):
-    """'remove the person on the beach' (no label for 'beach'): the reading removes the person it read; a model
+    """'remove the person holding the kite' (no label for 'kite'): the reading removes the person it read; a model
     that removes the sand instead leaves out what the request names, so the reading stays, with a note."""
-    context = PlanContext(text="remove the person on the beach", labels=BEACH)
+    context = PlanContext(text="remove the person holding the kite", labels=BEACH)
     reading = OFFLINE.plan(context)
     assert reading.confidence < 0.8 and reading.named == ["person"] and reading.instruction["targets"] == ["person"]
     chat.add(json.dumps({"operation": "remove", "targets": ["sand"]}))
@@ -298,7 +298,7 @@ def test_a_model_plan_that_does_none_of_what_the_words_ask_gives_way_to_the_unsu
 
 
 def test_a_model_plan_that_keeps_the_named_label_and_fixes_the_rest_is_taken(chat, make_profile):
-    context = PlanContext(text="remove the person on the beach", labels=BEACH)
+    context = PlanContext(text="remove the person holding the kite", labels=BEACH)
     both = {"operation": "remove", "targets": ["person", "sand"]}
     chat.add(json.dumps(both)).add(json.dumps({"operation": "clarify", "question": "Which person?"}))
     assert LLMPlanner(make_profile(mode="offline-first"), RULES, OFFLINE).plan(context).instruction == both

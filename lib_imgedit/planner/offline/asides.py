@@ -7,6 +7,22 @@ from __future__ import annotations
 
 import re
 
+from .labels import resolve_thing
+from .tokens import tokenize
+
+
+def where_it_is(t: str, labels: list[str]) -> str:
+    """`t` without where a named thing of the picture is ("the wall behind the sofa", 摩托车后面那面砖墙): which wall,
+    not a second thing to edit. Kept where the thing is not in the picture ("the logo on the bottle" is the bottle's
+    part) and where new content goes ("put the hat on the dog")."""
+    def known(phrase: str) -> bool:
+        toks = tokenize(phrase, labels)
+        return bool(toks) and toks[0].start <= 4 and toks[0].cat == "thing" and bool(resolve_thing(toks[0].value, labels)[0])
+
+    if not _PLACING.match(t):
+        t = _WHERE_IT_IS.sub(lambda m: m.group(1) if known(m.group(1)) else m.group(0), t)
+    return _WHERE_IT_IS_ZH.sub(lambda m: m.group("pre") if known(t[m.end():m.end() + 6]) else m.group(0), t)
+
 
 def without_asides(t: str) -> str:
     """Lower-cased, cleaned `t` with its asides taken out (the rest may be empty)."""
@@ -20,7 +36,8 @@ def without_asides(t: str) -> str:
     bare = re.sub(r",\s*(?:he|she|it|they) (?:is|are) (?:the (?:one|ones) )?((?:on|in|at) the (?:far )?(?:left|right|middle))"
                   r"(?:\s*(?:,|and)\s.*)?$", r" \1", bare)  # "hide the groom's face, he is the one on the right": where he is
     # ("..., she is on the left and kinda in shadow": where, then why)
-    bare = re.sub(r"[,;]\s*(?:it|that|this|they|the \w+) (?:is|are|was|were|looks?|seems?)\b[^,.!?\d]*$", "", bare)  # ", it is blown out"
+    bare = re.sub(r"[,;]\s*(?:it|that|this|they|the \w+) (?:is|are|was|were|looks?|looked|seems?|seemed)\b[^,.!?\d]*$", "",
+                  bare)  # ", it is blown out", ", the brown looked better"
     bare = re.sub(r",\s*(?:a |the )?(?:[a-z]+ ){0,3}(?:look|vibe|feel|aesthetic)$", "", bare)  # ", classic selective colour look"
     bare = re.sub(r"^((?:the |my |our )?[a-z]+)'s (?=[a-z]+(?: [a-z]+)?\s*[,.;])", r"\1 is ", bare)  # "lawn's patchy, ..."
     bare = re.sub(r"\b(left|right)s (?=(?:face|hair|head|eyes|shirt|clothes|dress|hat)\b)", r"\1's ", bare)  # right's face
@@ -57,12 +74,23 @@ _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people
                      r"wants?|needs?|hates?|"
                      r"would(?:n't)?|asked|never|can ?not|can't|won't)\b|"
                      r"(?:his|her|their|my|our) \w+ (?:said|says|asked|wants?|does ?n[o']?t want|hates?)\b|"
+                     r"(?:it|that|this|the \w+)(?: \w+){0,2} makes? (?:it|them|everything|me|the \w+) (?:look|feel|seem)\b|"
+                     r"(?:this|it)(?: one)?(?: is|'s) for\b|there (?:is|are|was|were) \b|"
                      r"(?:i )?(?:want|need|'d like|would like) (?:it|the \w+|them|him|her) to (?:really |just )?"
                      r"(?:pop|stand out|shine|look)\b)"
                      r"[^.!?]*(?=[.!?]|$)|[，,]\s*(?:要|想|准备|打算)?(?:发|用来|拿去|用于|做)[^，,。]{0,8}$|"  # 要发网上, 发朋友圈用
                      r"[，,]\s*(?:因为|要|准备|打算|太|有点|挡住|挡着|遮住|遮着|影响)[^，,。把将给]{1,8}了[。！!]?$")  # ，要卖车了 ，挡住房子了
 # "最右边那个同学不想露脸，给他脸打码": who does not want it, then the request about them
 _WHO_NOT = re.compile(r"^(?P<who>[^，,。]{1,12}?)(?:不想|不愿意|不愿|不喜欢|讨厌|怕|不要)[^，,。]{0,6}[，,]\s*")
+# "the wall behind the sofa", "the cup on the table": which wall, which cup (a side, a corner or an edge says which
+# instance, and stays)
+_WHERE_IT_IS = re.compile(r"\b(the [a-z]+(?: [a-z]+)?) (?:on|behind|in front of|next to|beside|under|above|near|by|on top of)"
+                          r" the (?!left|right|middle|far|top|bottom|side|front|back|centre|center|corner|edge|end)[a-z]+\b")
+_PLACING = re.compile(r"^(?:(?:please|pls|can you|could you|can u|would you) )*(?:add|put|place|move|give|draw|insert|stick|"
+                      r"paste|hang)\b")
+# 桌子上的杯子, 摩托车后面那面砖墙: the thing after the place is the one meant
+_WHERE_IT_IS_ZH = re.compile(r"(?P<pre>^|[把将给帮请，,\s])[\u3400-\u9fff]{1,6}?(?:上面|上|后面|前面|旁边|里面|里|下面|下)"
+                             r"(?:的|那个|那只|那面|那张|那条|那块|那棵|那辆|那盆|这个|这只|这面)(?=[\u3400-\u9fff])")
 _TRAILING_CHAT = re.compile(r"(?:[\s,.!?]+(?:lol|lmao|haha+|xd|thx|ty|:\)|:d|thanks?(?: you)?(?: (?:so|very) much)?|please|"
                             r"if you (?:would|could|can|don't mind)|if possible|if (?:that|it) is possible|"
                             r"thnak(?:s| you)|tha?nk ?u|many thanks|cheers|regards|best wishes)(?:,? [a-z]+)?)+$")  # ", joan"

@@ -207,6 +207,8 @@ def plan_add(t: str, p: Parsed, content: str, content_toks: list[Tok], cls: str,
         if person_like or (loc.labels and all(norm_label(x) in PERSON_PART_NORMS or norm_label(x) == "person"
                                               for x in loc.labels)):
             targets, invert = resolve_thing("background", labels)
+        elif loc.labels and p.prep == "in front of":  # "a snowman in front of the cabin": on the ground before it
+            targets = support_of(loc.labels, "next to", labels)
     key = placement_key(content) if targets and not invert else ""
     if key and any(x.cat == "thing" and x.value in V.PLACEMENT.get(key, ()) for x in loc_toks):
         targets = placement(content, content_toks, labels, zh, loc) or targets  # "a hat on her head": the hair

@@ -60,7 +60,7 @@ def _excluded(t: str, m: re.Match[str], toks: list[Tok], labels: list[str], zh: 
         if tok.start < start or tok.cat not in ("thing", "pron"):
             continue
         gap = t[pos:tok.start]
-        if not _JOIN.match(gap) and (named or not re.fullmatch(r"\s*(?:the|his|her|their|my|its|this|that)\s+[a-z]+\s+", gap)):
+        if not _JOIN.match(gap) and (named or not re.fullmatch(r"\s*(?:the|his|her|their|my|its|this|that)\s+[a-z0-9]+\s+", gap)):
             break  # a word no table knows may stand before the first thing: "other than the coffee cup"
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         if tok.cat == "pron" and nxt is not None and nxt.cat == "thing" and not t[tok.end:nxt.start].strip():
@@ -94,7 +94,8 @@ def _excluded(t: str, m: re.Match[str], toks: list[Tok], labels: list[str], zh: 
         rest, span = t[:m.start()] + t[m.end():], (m.start(), m.end())
     else:
         end = pos
-        tail = re.match(r"\s*(?:on the (?:left|right)|in the (?:middle|center|centre))", t[end:])
+        tail = re.match(r"\s*(?:(?:on|at) the (?:far )?(?:left|right)|in the (?:middle|center|centre)|from the (?:left|right))",
+                        t[end:])
         end += tail.end() if tail else 0
         cut_from = m.start("but") if m.group("but") else m.start()
         if m.re is _EN_LEAVE:  # the rest of the message is the request; "the rest" in it is the whole picture

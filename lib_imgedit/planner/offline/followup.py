@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from ...core.instruction import PICTURE_OPERATIONS, plan_steps
+from ...core.labels import split_instance
 from ...core.lang import CJK
 from .. import vocab as V
 from ..base import PlanContext
@@ -68,8 +69,14 @@ def reference(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
         return Draft(base, "reference")
     siblings = instances(base["targets"][0], labels) if len(base["targets"]) == 1 else []
     if has(V.OTHER_EN + V.OTHER_ZH):
+        done = {split_instance(x)[1] for x in base["targets"]} - {None}
+        rest = [x for x in new_targets if split_instance(x)[1] is not None and split_instance(x)[1] not in done]
         if new_targets and len(new_targets) > 1 and set(base["targets"]) < set(new_targets):
             base["targets"] = [x for x in new_targets if x not in base["targets"]]  # "and the other car"
+        elif done and rest and len(rest) < len(new_targets):  # "same for the other kid" after the face of kid 2:
+            kind = split_instance(base["targets"][0])[0]  # the face of kid 1
+            base["targets"] = [f"{kind} {split_instance(x)[1]}" if f"{kind} {split_instance(x)[1]}" in labels else x
+                               for x in rest]
         elif new_targets:
             base["targets"] = new_targets
         elif len(siblings) > 1:  # "the other one" after "remove the dog on the left"

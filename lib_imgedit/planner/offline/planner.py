@@ -15,6 +15,7 @@ from typing import Any
 from ...core.instruction import SOLO_OPERATIONS
 from ...core.lang import is_zh
 from ..base import PlanContext, Planner, PlanResult
+from .asides import where_it_is
 from .build import build_result
 from .chat import chat_answer, chat_kind, is_question
 from .clauses import corrected, replaced, split_clauses
@@ -63,7 +64,7 @@ class OfflinePlanner(Planner):
 
 def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh: bool) -> list[Draft]:
     """The drafts of every clause of the message in `ctx.text`, in order."""
-    t = same_colour(fix_typos(clean_text((ctx.text or "")[:_MAX_TEXT], zh), labels), zh, ctx.edits)
+    t = same_colour(where_it_is(fix_typos(clean_text((ctx.text or "")[:_MAX_TEXT], zh), labels), labels), zh, ctx.edits)
     if not re.search(r"[a-z0-9\u3400-\u9fff]", t):
         return [Draft(clarify(labels, zh, ""), "ask", t)]
     toks = tokenize(t, labels)
@@ -267,7 +268,7 @@ _UNDO_THEN = re.compile(r"^(?:(?:please|ok|hmm+|no)[\s,]+)*(?:undo|revert|take b
 _COMPLAINT_THEN_ASK = re.compile(
     r"^(?P<s>(?:(?:the|this|that|her|his|my|their) )?[a-z' ]+?) (?:is|are|looks?|seems?|feels?) [a-z' /-]+?\s*[,;.!]\s*"
     r"(?:(?:so|please|pls|plz|can you|could you|can u|could u|would you|just|maybe|then) )*(?P<ask>(?:make|turn|change|give|add|remove|replace|fix|"
-    r"bump|crank|lift|raise|lower|drop|knock|pump|"
+    r"bump|crank|lift|raise|lower|drop|knock|pump|get rid|lose|ditch|delete|take|hide|censor|"
     r"use|try|put|paint|colou?r|blur|brighten|darken|swap|switch|smooth|soften|sharpen|lighten|warm|cool|tone|"
     r"crop|rotate|flip|erase|clean|pixelate|desaturate|saturate|boost|reduce|increase|decrease)\b.+)$")
 
