@@ -17,7 +17,8 @@ def where_it_is(t: str, labels: list[str]) -> str:
     part) and where new content goes ("put the hat on the dog")."""
     def known(phrase: str) -> bool:
         toks = tokenize(phrase, labels)
-        return bool(toks) and toks[0].start <= 4 and toks[0].cat == "thing" and bool(resolve_thing(toks[0].value, labels)[0])
+        thing = toks[0].cats.get("thing") if toks and toks[0].start <= 4 else None  # "graffiti" is a style too
+        return thing is not None and bool(resolve_thing(thing, labels)[0])
 
     if not _PLACING.match(t):
         t = _WHERE_IT_IS.sub(lambda m: m.group(1) if known(m.group(1)) else m.group(0), t)
@@ -28,6 +29,7 @@ def without_asides(t: str) -> str:
     """Lower-cased, cleaned `t` with its asides taken out (the rest may be empty)."""
     bare = _TRAILING_CHAT.sub("", _LEADING_CHAT.sub("", t)).strip(" ,.!?~")
     bare = _REASON.sub("", bare).strip(" ,.!?~")  # "..., so they stand out": why, not what
+    bare = _WHO_WANTS.sub("", bare).strip(" ,.!?~")  # "...? park owner wants it clean": who asked, not what
     bare = _STAYS.sub("", bare).strip(" ,.!?~")  # "..., the couple on the left stays as is": not what to change
     who = _WHO_NOT.match(bare)
     if who and re.search(r"[他她]们?", bare[who.end():]):
@@ -59,9 +61,11 @@ def without_asides(t: str) -> str:
 
 # chat noises around a request ("hmm a touch less blurry", "pop a hat on the dog lol"): not part of it
 _LEADING_CHAT = re.compile(r"^(?:(?:hmm+|umm*|uh+|erm|lol|haha+|meh|welp|nah|ok so|okay so|good (?:morning|afternoon|evening)|"
+                           r"hey(?: there)?|hiya|dear|"
                            r"(?:actually |oh )?i (?:liked|preferred|prefer) [^,]*? (?:better|more)(?=,)|"
                            r"for (?:privacy|safety|privacy reasons|my \w+)|just to be safe|"
-                           r"hello(?: there)?|hi there|dear \w+|oh dear|(?:ok|okay|oh|ah|yeah|yes)[ ,]+(?:cool|nice|great|"
+                           r"hello(?: there)?|hi there|dear \w+|oh dear|(?:i )?love (?:this|the|your) (?:tool|app|thing|feature|"
+                           r"extension)(?: so much)?(?: btw)?|(?:ok|okay|oh|ah|yeah|yes)[ ,]+(?:cool|nice|great|"
                            r"perfect|good|lovely|sweet|awesome|neat)(?=[,.!])|(?:that|this|it)(?: is|'s| looks)? (?:so |really |very )?"
                            r"(?:lovely|nice|great|good|perfect|beautiful|better|amazing|awesome|wonderful)(?: thanks?| thank you)?)"
                            r"\b[\s,.!]*)+")
@@ -76,10 +80,15 @@ _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people
                      r"(?:his|her|their|my|our) \w+ (?:said|says|asked|wants?|does ?n[o']?t want|hates?)\b|"
                      r"(?:it|that|this|the \w+)(?: \w+){0,2} makes? (?:it|them|everything|me|the \w+) (?:look|feel|seem)\b|"
                      r"(?:this|it)(?: one)?(?: is|'s) for\b|there (?:is|are|was|were) \b|"
+                     r"(?:it|its|it is|that|that is|they|they are) (?:is |are )?(?:blocking|covering|hiding|ruining|distracting|"
+                     r"in the way|in my way|spoiling)\b|"
                      r"(?:i )?(?:want|need|'d like|would like) (?:it|the \w+|them|him|her) to (?:really |just )?"
                      r"(?:pop|stand out|shine|look)\b)"
                      r"[^.!?]*(?=[.!?]|$)|[，,]\s*(?:要|想|准备|打算)?(?:发|用来|拿去|用于|做)[^，,。]{0,8}$|"  # 要发网上, 发朋友圈用
-                     r"[，,]\s*(?:因为|要|准备|打算|太|有点|挡住|挡着|遮住|遮着|影响)[^，,。把将给]{1,8}了[。！!]?$")  # ，要卖车了 ，挡住房子了
+                     r"[，,]\s*(?:因为|要|准备|打算|太|有点|挡住|挡着|遮住|遮着|影响)[^，,。把将给]{1,8}了[。！!]?$|"  # ，要卖车了
+                     r"[，,]\s*(?:不想|不愿意|不愿|怕|免得|突出|为了|好让|没经过|没有经过|没征得)[^，,。把将给]{1,10}[。！!]?$")  # ，不想露脸
+_WHO_WANTS = re.compile(r"[?.!,;]\s*(?!(?:i|we|you|u)\b)(?:the |my |our |his |her |their )?[a-z]+(?: [a-z]+)? (?:wants?|said|says|asked|needs?|"
+                        r"prefers?) (?:it|them|this|that|the|me|us|to)\b[^.!?]*$")
 # "最右边那个同学不想露脸，给他脸打码": who does not want it, then the request about them
 _WHO_NOT = re.compile(r"^(?P<who>[^，,。]{1,12}?)(?:不想|不愿意|不愿|不喜欢|讨厌|怕|不要)[^，,。]{0,6}[，,]\s*")
 # "the wall behind the sofa", "the cup on the table": which wall, which cup (a side, a corner or an edge says which

@@ -66,6 +66,9 @@ def _merged(edits: list[Draft]) -> list[Draft]:
             set(prev.get("adjust") or {}) == set(d.ins.get("adjust") or {})  # "it looks soft, sharpen the food"
         if out and same and (d.ins.get("operation") in ("crop", "resize") or prev == d.ins or restated):
             out[-1] = d
+        elif out and same and d.ins.get("operation") == "adjust" and not (prev.get("mask") or d.ins.get("mask")):
+            both = {**(prev.get("adjust") or {}), **(d.ins.get("adjust") or {})}  # "brighten it and warm it up": one
+            out[-1] = Draft({**d.ins, "adjust": both}, d.kind, f"{out[-1].text}, {d.text}", out[-1].read)  # adjustment
         else:
             out.append(d)
     return out

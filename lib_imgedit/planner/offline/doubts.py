@@ -59,7 +59,8 @@ def doubts(text: str, ins: dict[str, Any], ctx: PlanContext, labels: list[str], 
     if op == "clarify":
         question = str(ins.get("question") or "")
         if asks == "missing" and (_missing_doubtful(t, ctx) or _part_of_word(t, question) or
-                                  _asked_about_an_aside(t, question, labels) or _unnamed_in(t, labels)):
+                                  _asked_about_an_aside(t, question, labels) or _unnamed_in(t, labels) or
+                                  _names_a_label(question, labels)):
             out.append("asked back about a thing in a follow-up or a construction it may have misread")
         if asks == "among" and (_POSITION.search(t) or _OTHER.search(t)):
             out.append("asked which one though a position was said")  # "same for the other kid"
@@ -130,6 +131,12 @@ def _missing_doubtful(t: str, ctx: PlanContext) -> bool:
     more often than a thing is missing."""
     return bool(ctx.current) or bool(EXCLUSION_WORDS.search(t) or _POSITION.search(t) or _ADD.search(t)
                                      or "background" in t or "背景" in t)
+
+
+def _names_a_label(question: str, labels: list[str]) -> bool:
+    """The thing asked about is a label of the picture after all (“the graffiti” with a `graffiti` label)."""
+    m = re.search(r"“(?:the |a |an )?(.+?)”", question)
+    return bool(m) and norm_label(m.group(1)) in {norm_label(split_instance(x)[0]) for x in labels}
 
 
 def _unnamed_in(t: str, labels: list[str]) -> bool:

@@ -101,7 +101,8 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
     said = _COMPLAINT_THEN_ASK.match(t)
     if said:  # "the road looks boring, make it cobblestone": the ask, about the road
         subject = said.group("s")
-        ask = said.group("ask") if subject in ("it", "this", "that") else \
+        whole = re.search(r"\b(?:picture|photo|image|shot|pic|photograph)\b", subject)  # "this picture of my daughter"
+        ask = said.group("ask") if subject in ("it", "this", "that") or whole else \
             re.sub(r"\b(?:it|this|that|him|her|them)\b", subject, said.group("ask"), count=1)  # "sharpen just him": the dog
         asked = plan_message(rules, with_text(ctx, ask), labels, zh)
         if asked[0].ins.get("operation") != "clarify":
@@ -266,7 +267,8 @@ _UNDO_THEN = re.compile(r"^(?:(?:please|ok|hmm+|no)[\s,]+)*(?:undo|revert|take b
                         r"\s*(?:,|and|then|&)+\s*(?:then\s+)?(?P<rest>.+)$|^(?:撤销|撤回|取消)(?:一下|上一步|这一步)?[，,\s]*"
                         r"(?:然后|再|改成|换成)?(?P<rest_zh>.+)$")
 _COMPLAINT_THEN_ASK = re.compile(
-    r"^(?P<s>(?:(?:the|this|that|her|his|my|their) )?[a-z' ]+?) (?:is|are|looks?|seems?|feels?) [a-z' /-]+?\s*[,;.!]\s*"
+    r"^(?P<s>(?:(?:the|this|that|her|his|my|their) )?[a-z' ]+?) (?:is|are|looks?|seems?|feels?|came out|turned out|got) "
+    r"[a-z' /-]+?\s*[,;.!]\s*"
     r"(?:(?:so|please|pls|plz|can you|could you|can u|could u|would you|just|maybe|then) )*(?P<ask>(?:make|turn|change|give|add|remove|replace|fix|"
     r"bump|crank|lift|raise|lower|drop|knock|pump|get rid|lose|ditch|delete|take|hide|censor|"
     r"use|try|put|paint|colou?r|blur|brighten|darken|swap|switch|smooth|soften|sharpen|lighten|warm|cool|tone|"

@@ -276,6 +276,11 @@ def _tokenize(text: str, labels: tuple[str, ...]) -> tuple[Tok, ...]:
                 o.cat == "color" and 0 <= o.start - tok.end <= 1 for o in taken):
             del tok.cats["adjust"]
             tok.cats.setdefault("art", True)  # a modifier word, dropped from what is left over
+        label = tok.cats.get("thing")
+        if isinstance(label, tuple) and label[0] == "@label" and tok.cat != "thing" and (
+                re.search(r"\b(?:the|that|this|those|these|his|her|their|my|its|our|your)\s+$|[把将]$", text[:tok.start])):
+            for cat in [c for c in tok.cats if _PRIORITY[c] < _PRIORITY["thing"]]:
+                del tok.cats[cat]  # "remove the graffiti" in a picture with a `graffiti` label: the thing, not the style
         if tok.text in ("top", "tops", "bottom", "bottoms", "front", "back") and "thing" in tok.cats and (
                 text[tok.end:].startswith((" of", " left", " right", " half", " part")) or
                 re.search(r"(?:\bat|\bon|\bin|\bfrom|\bto|\bnear) (?:the )?(?:very )?$", text[:tok.start])):
