@@ -1,7 +1,8 @@
 """What in a finished plan goes against its request or the conversation: checks on the plan itself, after
 the stages read it. Each one is a way a plan read in full was still wrong on requests written by people who
-had not seen the rules (the held-out rounds' first looks): a doubt keeps the plan from counting as sure, so
-`offline-first` hands it to the model, and the reply says what was understood (`confidence.py` caps it).
+had not seen the rules (the held-out rounds' first looks): a doubt keeps the plan from counting as sure (`build.py`
+caps its confidence below `CONFIDENT`), so `offline-first` hands it to the model, told why, and the reply says what
+was understood.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from ..base import PlanContext
 from .confidence import named_labels
 from .exclude import EXCLUSION_WORDS
 from .labels import norm_label, resolve_thing, with_parts
+from .positions import zh_number
 from .tokens import FUNCTION_WORDS, tokenize
 
 _REGION_OPS = ("adjust", "recolor", "inpaint", "remove")
@@ -23,10 +25,9 @@ _PICTURE_NUMBERS = ("crop", "resize", "rotate")
 _EDIT_CATS = ("color", "adjust", "style", "scene", "gray", "filter")
 _KEEP = re.compile(r"\b(?:keep|leave|leaving|preserve|spare)\b|保留|保持|留着|不要动|别动|不动")
 _BOTH = re.compile(r"\bboth\b|两个|两位|两人|俩|他们俩|她们俩|两张")
-_POSITION = re.compile(r"\b(?:left|right|middle|centre|center|first|second|third|fourth|last|far|front|back)\b|"
-                       r"左边|右边|左侧|右侧|中间|最左|最右|第[一二三四五六七八九十\d]")
 _SIDE = re.compile(r"\b(?:left|right|middle|centre|center|first|second|third|fourth|fifth|last)\b|"
-                   r"左边|右边|左侧|右侧|中间|最左|最右|第[一二三四五六七八九十\d]")
+                   r"左边|右边|左侧|右侧|中间|最左|最右|第[一二三四五六七八九十\d]")  # which one of several
+_POSITION = re.compile(_SIDE.pattern + r"|\b(?:far|front|back)\b")  # where, also in a picture of one
 _ONLY = re.compile(r"\b(?:just|only)\s+(?:the|them|him|her|his|their|those|these|on)\b|只(?:把|给|对|有|要)|仅")
 _SWAP = re.compile(r"\b(?:swap|replace|switch|exchange|trade)\b.+\b(?:for|with)\b")
 _TURNED = re.compile(r"\b(?:rotate|rotation|clockwise|anticlockwise|counterclockwise|degrees?|upside|sideways|"
@@ -43,7 +44,7 @@ _PLURAL = re.compile(r"\b(?:both|all|every|everyone|everybody|each|them|they|the
                      r"people|folks)\b|们|都|所有|全部|每|两|俩|三|四|几|和|跟|与")
 _PLACED = re.compile(r"\b(?:under|underneath|below|beneath|over|above|behind|in front of)\s+"
                      r"(?:the |his |her |their |its |my )?([a-z]+(?: [a-z]+)?)|在(.{1,6}?)的?(?:下面|下方|上方|上空|后面|前面)")
-_ZH_NUMBER = re.compile(r"[一二两三四五六七八九十百千]+")
+_ZH_NUMBER = re.compile(r"[一二两三四五六七八九十百]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _NOUN_EDGE = set("把将给让请帮我你的了吧呢啊呀那这个只条张辆位匹朵棵块删除去掉换改变成染涂刷调弄加放移擦抹拿清消和与跟")
 _WORD = re.compile(r"[a-z][a-z']*|\d+|[\u3400-\u9fff]")
@@ -103,7 +104,7 @@ def doubts(text: str, ins: dict[str, Any], ctx: PlanContext, labels: list[str], 
         out.append("one was named and several of its kind are edited")
     if op == "inpaint" and targets & _placed_by(t, labels):
         out.append("new content is painted over the thing it should go under, over or beside")
-    also = {split_instance(x)[0] for x in named_also(t, labels)}
+    also = {split_instance(x)[0] for x in _named_also(t, labels)}
     if also and op in _REGION_OPS and not also & {split_instance(x)[0] for x in targets} and \
             not (ins.get("mask") or {}).get("invert"):
         out.append("a thing said to be edited too is not in the region")
@@ -215,7 +216,7 @@ def _placed_by(t: str, labels: list[str]) -> set[str]:
     return {x for m in _PLACED.finditer(t) for x in named_labels(m.group(1) or m.group(2), labels)}
 
 
-def named_also(t: str, labels: list[str]) -> list[str]:
+def _named_also(t: str, labels: list[str]) -> list[str]:
     """The labels a follow-up says to edit as well ("the background too", 背景也一起), or none."""
     if not any(re.search(rf"\b{re.escape(w)}\b", t) for w in ("also", "too", "as well")) and \
             not any(w in t for w in ("也", "一起", "还有")):
@@ -233,20 +234,8 @@ def _said_numbers(t: str) -> set[int]:
             and re.search(rf"\b{w}\b", t)}
     for m in _ZH_NUMBER.finditer(t):
         if m.group(0) != "一":  # 一下, 一半, 一点: "a", not one
-            out.add(_zh_number(m.group(0)))
+            out.add(zh_number(m.group(0)) or 0)
     return {n for n in out if n > 0}
-
-
-def _zh_number(s: str) -> int:
-    digits = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-    total, cur = 0, 0
-    for ch in s:
-        if ch in digits:
-            cur = digits[ch]
-        else:
-            total += (cur or 1) * {"十": 10, "百": 100, "千": 1000}[ch]
-            cur = 0
-    return total + cur
 
 
 def _numbers_used(t: str, ins: dict[str, Any]) -> bool:
