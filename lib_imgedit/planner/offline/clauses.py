@@ -47,8 +47,8 @@ _GAPPED = re.compile(r"^(?:the|his|her|their|its|my)\s+[a-z][a-z ]{1,30}?\s+(?:t
 _COLOURED = re.compile(r"\s(?:" + _BECOMES + r")$")
 _FOLLOW_EN = re.compile(r"^(?:the |his |her |their |its |my )?[a-z][a-z ]{0,30}?\s+(?:too|as well)$|^(?:same|do the same|and "
                         r"the same)\b")
-_SPLIT_EN = re.compile(r"\s*(?:[;]|\.(?=\s)|,)\s*(?:and\s+)?(?:then\s+)?|\s+(?:and then|and also|and|then|after that|"
-                       r"afterwards|plus)\s+")
+_SPLIT_EN = re.compile(r"\s*(?:[;]|\.(?=\s)|,)\s*(?:and\s+)?(?:(?:then|finally|lastly|next|after that)\s+)?|"
+                       r"\s+(?:and then|and also|and finally|and lastly|and|then|after that|afterwards|plus)\s+")
 _SPLIT_ZH = re.compile(r"\s*[，,；;。]?\s*(?:然后|并且|接着|同时|另外|顺便|之后|还要|再)\s*|\s*[，,；;。]\s*")
 _ZH_STARTS = re.compile(r"^(?:整体|整张|全图|画面)(?:再)?(?:暖|冷|亮|暗|锐利|清晰|鲜艳)|"
                         r"^(?:也|还|请|帮我|给我)?(?:把|将|给|让|帮|加|去掉|删掉|删除|裁|旋转|翻转|镜像|缩小|放大|调|虚化|模糊|"

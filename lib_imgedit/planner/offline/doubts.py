@@ -30,7 +30,7 @@ _SIDE = re.compile(r"\b(?:left|right|middle|centre|center|first|second|third|fou
 _POSITION = re.compile(_SIDE.pattern + r"|\b(?:far|front|back)\b")  # where, also in a picture of one
 _ONLY = re.compile(r"\b(?:just|only)\s+(?:the|them|him|her|his|their|those|these|on)\b|只(?:把|给|对|有|要)|仅")
 _SWAP = re.compile(r"\b(?:swap|replace|switch|exchange|trade)\b.+\b(?:for|with)\b")
-_TURNED = re.compile(r"\b(?:rotate|rotation|clockwise|anticlockwise|counterclockwise|degrees?|upside|sideways|"
+_TURNED = re.compile(r"\b(?:rotate|rotation|clockwise|anticlockwise|counterclockwise|degrees?|upside|sideways|left|right|"
                      r"quarter|tilt|tilted|straighten|level|crooked|landscape|portrait|\d+)\b|°|旋转|转|倒|歪|正|横|竖|度")
 _OTHER = re.compile(r"\b(?:other|another|others|rest)\b|另|其他|其余|别的")
 _ADD = re.compile(r"^(?:please |pls |can you |could you )*(?:add|put|place|give|insert|draw)\b|添加|加上?[一个只点些朵]|放上?[一个只]|画上?[一个只]|摆上")
@@ -108,6 +108,10 @@ def doubts(text: str, ins: dict[str, Any], ctx: PlanContext, labels: list[str], 
     if also and op in _REGION_OPS and not also & {split_instance(x)[0] for x in targets} and \
             not (ins.get("mask") or {}).get("invert"):
         out.append("a thing said to be edited too is not in the region")
+    if op in (*_PICTURE_NUMBERS, "flip") and any(x.cat in ("color", "adjust", "gray", "style", "filter") for x in toks):
+        out.append("an edit is asked for besides the picture operation")  # "crop to 16:9 and pull the saturation down"
+    if op == "inpaint" and _copied_prompt(ins, ctx, toks, labels):
+        out.append("the last edit's prompt was reused though the request names something new")
     if op == "rotate" and not _TURNED.search(t):
         out.append("a rotation from words that say none")  # "turn the whole pic into a christmas card"
     if op in _PICTURE_NUMBERS and not _numbers_used(t, ins):
@@ -245,6 +249,17 @@ def _numbers_used(t: str, ins: dict[str, Any]) -> bool:
     if isinstance(ins.get("scale"), int | float):
         used |= {int(ins["scale"]), round(ins["scale"] * 100)}
     return _said_numbers(t) <= used | {abs(x) for x in used}
+
+
+def _copied_prompt(ins: dict[str, Any], ctx: PlanContext, toks: list[Any], labels: list[str]) -> bool:
+    """An inpaint that repaints with the last edit's prompt while the request names a thing it neither paints nor
+    edits ("and give the doggy sunglasses" after a pizza; 把窗帘拉上 after a rug)."""
+    last = [s.get("prompt") for s in plan_steps(ctx.current) if s.get("operation") == "inpaint"]
+    if not last or ins.get("prompt") not in last:
+        return False
+    targets = set(ins.get("targets") or [])
+    return any(x.cat in ("thing", "material") and x.text not in str(ins.get("prompt")).lower() and
+               not set(resolve_thing(x.cats.get("thing"), labels)[0]) & targets for x in toks if x.cats.get("thing"))
 
 
 def _other_edit(toks: list[Any], ctx: PlanContext) -> bool:

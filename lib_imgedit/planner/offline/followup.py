@@ -91,7 +91,9 @@ def reference(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
     if picked != siblings:  # "now the one on the right", "the second one"
         base["targets"] = picked
         return Draft(base, "reference")
-    if new_targets and (has(V.ALSO_EN + V.ALSO_ZH) or correction or len(t.split()) <= 4 or zh):
+    zh_bare = zh and len(re.sub(r"[把将的吧呢啊呀了也还有和跟，,。!！?？\s]", "", "".join(
+        t[i] for i in range(len(t)) if not any(x.start <= i < x.end for x in things)))) <= 1  # 窗帘呢, not 把窗帘拉上
+    if new_targets and (has(V.ALSO_EN + V.ALSO_ZH) or correction or (not zh and len(t.split()) <= 4) or zh_bare):
         base["targets"] = new_targets
         for key in ("mask", "faces", "strength"):  # the same edit, as it is first done, on the new region
             base.pop(key, None)

@@ -136,9 +136,10 @@ def _rotate(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None
     upside = re.search(r"\bupside down\b|倒过来|颠倒", t)
     if not en and not zh and not upside:
         return None
-    if en and re.match(r"^(?:turn|spin)\b", t) and not re.search(r"\b(?:degrees?|°|upside|left|right|clockwise|"
-                                                                 r"counter-?clockwise|anti-?clockwise|sideways)\b", t):
-        return None  # "turn the sky red" is a recolour
+    if en and en.group(0) in ("turn", "spin") and not zh and not upside and (
+            re.search(r"\b(?:turn|spin)\b.*\binto\b", t) or not re.search(
+                r"\b(?:degrees?|°|upside|left|right|clockwise|counter-?clockwise|anti-?clockwise|sideways)\b", t)):
+        return None  # "turn the sky red" is a recolour, "... to turn the whole thing into an oil painting" a restyle
     if any(x.cat == "thing" and not t[x.end:].startswith(("-clockwise", "clockwise")) for x in toks) and \
             not re.search(r"\b(?:image|picture|photo)\b|图|照片", t):
         return None  # "turn her head to the left" (but "counter-clockwise" names no counter)
