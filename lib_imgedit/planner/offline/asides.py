@@ -1,7 +1,8 @@
 """Asides: what a message says around its request and is not part of it: chat noises, greetings, sign-offs,
 compliments, reasons ("so they stand out"), what stays as it is ("the couple on the left stays as is"), a
 comment on the result ("it is blown out already"); also a few ways of saying a request that the stages read in
-their plain form (a verb as a gerund after "would you mind", "pop a hat on", "the guy on the right's face")."""
+their plain form (a verb as a gerund after "would you mind", "pop a hat on", "the guy on the right's face"), and
+where a named thing is, said only to say which ("the wall behind the sofa": `where_it_is`)."""
 
 from __future__ import annotations
 
