@@ -47,6 +47,7 @@ def bare(ins: dict) -> dict:
     (TEAM, ["put my face on the player"], "several faces"),
     (LAKE, ["crop to 16:9 and pull the saturation down"], "besides the picture operation"),
     (["dog", "person", "grass", "sky"], ["add a pizza next to the dog", "and give the doggy sunglasses"], "prompt was reused"),
+    (["cake", "table", "plate", "candle"], ["take the cake knife off the table"], "part of a longer name"),
 ])
 def test_a_doubt_keeps_a_plan_read_in_full_from_being_sure(labels, texts, why):
     result = talk(labels, *texts)
@@ -99,6 +100,8 @@ def ctx(text: str, labels: list[str], current: dict | None = None, history: list
      {"operation": "restyle", "prompt": "oil painting", "replace": True}, {"operation": "recolor", "targets": ["wall"], "color": "red"}),
     ("make it look like a christmas card", LAKE, {"operation": "rotate", "angle": 90},
      {"operation": "restyle", "prompt": "christmas card illustration"}, None),
+    ("take the cake knife off the table", ["cake", "table"], {"operation": "inpaint", "targets": ["cake"],
+     "prompt": "take the cake knife off the table"}, {"operation": "inpaint", "targets": ["table"], "prompt": "a bare table"}, None),
     ("add some more contrast to just them", LAKE, {"operation": "adjust", "adjust": {"contrast": 0.3}},
      {"operation": "adjust", "targets": ["mountain"], "adjust": {"contrast": 0.3}}, None),
     ("背景也一起", ["person 1", "person 2", "background"],
@@ -302,3 +305,26 @@ def test_a_drawn_area_with_a_reason_after_it():
     ins = talk(["floor", "wall", "toy", "user_mask"], "make this area a bit blurry, there's a mess in the corner",
                mask=True).instruction
     assert bare(ins) == {"operation": "adjust", "targets": ["user_mask"], "adjust": {"blur": 0.25}}
+
+
+def test_opposite_adjustments_are_doubted_on_one_region_only():
+    from lib_imgedit.planner.offline.doubts import steps_doubts
+
+    sharpen = {"operation": "adjust", "targets": ["cat"], "adjust": {"sharpen": 0.3}}
+    assert steps_doubts([sharpen, {"operation": "adjust", "targets": ["cat"], "adjust": {"blur": 0.3}}])
+    assert not steps_doubts([sharpen, {"operation": "adjust", "targets": ["road"], "adjust": {"blur": 0.5}}])
+
+
+@pytest.mark.parametrize("labels, text, expected", [
+    (["cat", "bookshelf", "book", "wall"], "把猫弄清楚一点，有点模湖", {"operation": "adjust", "targets": ["cat"], "adjust": {"sharpen": 0.3}}),
+    (["canoe", "person 1", "person 2", "lake", "sky"],
+     "turn everything except the canoe to black & white, i want just the boat to pop in colour",
+     {"operation": "adjust", "targets": ["canoe"], "adjust": {"grayscale": True}, "mask": {"invert": True}}),
+    (["bicycle", "fence", "sign", "sky"], "take the sign away", {"operation": "remove", "targets": ["sign"]}),
+    (["person", "chair", "wall"], "I was thinking it would be lovely to turn the whole thing into an old oil painting",
+     {"operation": "restyle", "targets": [], "prompt": "oil painting, thick brushstrokes, canvas texture, old oil painting"}),
+])
+def test_rounds_fifteen_to_twenty_readings(labels, text, expected):
+    got = bare(talk(labels, text).instruction)
+    got.pop("strength", None)
+    assert got == expected

@@ -83,11 +83,12 @@ _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people
                      r"(?:this|it)(?: one)?(?: is|'s) for\b|there (?:is|are|was|were) \b|"
                      r"(?:it|its|it is|that|that is|they|they are) (?:is |are )?(?:blocking|covering|hiding|ruining|distracting|"
                      r"in the way|in my way|spoiling)\b|"
-                     r"(?:i )?(?:want|need|'d like|would like) (?:it|the \w+|them|him|her) to (?:really |just )?"
+                     r"(?:i )?(?:want|need|'d like|would like) (?:just |only )?(?:it|the \w+|them|him|her) to (?:really |just )?"
                      r"(?:pop|stand out|shine|look)\b)"
                      r"[^.!?]*(?=[.!?]|$)|[，,]\s*(?:要|想|准备|打算)?(?:发|用来|拿去|用于|做)[^，,。]{0,8}$|"  # 要发网上, 发朋友圈用
                      r"[，,]\s*(?:因为|要|准备|打算|太|有点|挡住|挡着|遮住|遮着|影响)[^，,。把将给]{1,8}了[。！!]?$|"  # ，要卖车了
-                     r"[，,]\s*(?:不想|不愿意|不愿|怕|免得|突出|为了|好让|没经过|没有经过|没征得)[^，,。把将给]{1,10}[。！!]?$")  # ，不想露脸
+                     r"[，,]\s*(?:不想|不愿意|不愿|怕|免得|突出|为了|好让|没经过|没有经过|没征得)[^，,。把将给]{1,10}[。！!]?$|"  # ，不想露脸
+                     r"[，,]\s*(?:有点|有些|太)[^，,。把将给再]{1,5}[了啊呀]?[。！!]?$")  # ，有点模糊: how it is now
 _WHO_WANTS = re.compile(r"[?.!,;]\s*(?!(?:i|we|you|u)\b)(?:the |my |our |his |her |their )?[a-z]+(?: [a-z]+)? (?:wants?|said|says|asked|needs?|"
                         r"prefers?) (?:it|them|this|that|the|me|us|to)\b[^.!?]*$")
 # "最右边那个同学不想露脸，给他脸打码": who does not want it, then the request about them

@@ -14,7 +14,7 @@ from ...core.instruction import plan_steps
 from ...core.labels import split_instance
 from .. import vocab as V
 from ..base import PlanContext
-from .confidence import named_labels
+from .confidence import _CONTENT_EN, _GRAMMAR_EN, named_labels
 from .exclude import EXCLUSION_WORDS
 from .labels import norm_label, resolve_thing, with_parts
 from .positions import zh_number
@@ -32,6 +32,8 @@ _ONLY = re.compile(r"\b(?:just|only)\s+(?:the|them|him|her|his|their|those|these
 _SWAP = re.compile(r"\b(?:swap|replace|switch|exchange|trade)\b.+\b(?:for|with)\b")
 _TURNED = re.compile(r"\b(?:rotate|rotation|clockwise|anticlockwise|counterclockwise|degrees?|upside|sideways|left|right|"
                      r"quarter|tilt|tilted|straighten|level|crooked|landscape|portrait|\d+)\b|°|旋转|转|倒|歪|正|横|竖|度")
+_ASKING = re.compile(r"(?:^|[,.;] )(?:please |pls |can you |could you )?(?:take|make|remove|put|add|change|turn|get|give|"
+                     r"crop|blur|erase|delete)\b")  # a prompt that is still a request
 _OTHER = re.compile(r"\b(?:other|another|others|rest)\b|另|其他|其余|别的")
 _ADD = re.compile(r"^(?:please |pls |can you |could you )*(?:add|put|place|give|insert|draw)\b|添加|加上?[一个只点些朵]|放上?[一个只]|画上?[一个只]|摆上")
 # words a prompt may hold that say nothing about what to paint ("put it back", 再加一个, 同样的颜色)
@@ -81,6 +83,8 @@ def doubts(text: str, ins: dict[str, Any], ctx: PlanContext, labels: list[str], 
         out.append("a part to replace was named and the whole picture is restyled")
     if op in ("inpaint", "restyle") and not _prompt_says(str(ins.get("prompt") or ""), targets):
         out.append("the prompt holds nothing to paint")
+    if op in ("inpaint", "restyle") and _ASKING.search(str(ins.get("prompt") or "").lower()):
+        out.append("the prompt is the request itself")  # "take the cake knife off the table" as what to paint
     if _BOTH.search(t) and op in _REGION_OPS and len(targets) == 1:
         out.append("two were said and one is edited")
     if op in _REGION_OPS and targets:
@@ -100,6 +104,8 @@ def doubts(text: str, ins: dict[str, Any], ctx: PlanContext, labels: list[str], 
         out.append("several faces and none is picked")
     if op in _REGION_OPS and not targets and _ONLY.search(t):
         out.append("only a part was said and the whole picture is edited")
+    if op in ("remove", "adjust") and _compound_en(t, toks, targets, labels):
+        out.append("a thing named as part of a longer name")  # "the cake knife": a knife, not the cake
     if op in _REGION_OPS and _one_said_all_edited(t, toks, targets):
         out.append("one was named and several of its kind are edited")
     if op == "inpaint" and targets & _placed_by(t, labels):
@@ -127,7 +133,14 @@ def steps_doubts(steps: list[dict[str, Any]]) -> list[str]:
     """Why a several-step plan may not be what was asked: the same edit twice ("flip it upside down lol jk, just
     mirror it": one flip, taken back in the same message)."""
     seen = [(s.get("operation"), sorted(s.get("targets") or [])) for s in steps]
-    return ["the same operation twice on the same region"] if len(seen) != len({str(x) for x in seen}) else []
+    out = ["the same operation twice on the same region"] if len(seen) != len({str(x) for x in seen}) else []
+    said: dict[str, set[str]] = {}
+    for s in steps:
+        if s.get("operation") == "adjust":
+            said.setdefault(str(sorted(s.get("targets") or [])), set()).update(s.get("adjust") or {})
+    if any({"blur", "sharpen"} <= keys for keys in said.values()):  # "把猫弄清楚一点，有点模糊": how it is now,
+        out.append("opposite adjustments on one region")  # read as a second edit
+    return out
 
 
 def _missing_doubtful(t: str, ctx: PlanContext) -> bool:
@@ -212,6 +225,28 @@ def _one_said_all_edited(t: str, toks: list[Any], targets: set[str]) -> bool:
     plural = _PLURAL.search(t) or any(x.cat == "thing" and x.text.endswith("s") and not x.text.endswith("ss")
                                       for x in toks)
     return several and not plural
+
+
+def _compound_en(t: str, toks: list[Any], targets: set[str], labels: list[str]) -> bool:
+    """A thing the plan edits followed by a noun no table reads, or by another thing ("remove the cake knife", "the
+    dog bed"): the last word is what is meant, the first only says which."""
+    for i, x in enumerate(toks):
+        if x.cat != "thing" or _CJK.match(t[x.start]) or not set(resolve_thing(x.value, labels)[0]) & targets:
+            continue
+        nxt = re.match(r" ([a-z]+)\b", t[x.end:])
+        if not nxt:
+            continue
+        word = nxt.group(1)
+        after = toks[i + 1] if i + 1 < len(toks) else None
+        if after is not None and after.start == x.end + 1:
+            if after.cat == "thing" and not re.match(r"\s*(?:and|or|,)", t[after.end:]):
+                return True
+            continue
+        if word not in _GRAMMAR_EN and word not in FUNCTION_WORDS and word not in V.EN_FILLERS and len(word) > 2 and \
+                word not in ("pls", "plz", "thx", "lol", "asap") and \
+                not word.endswith(("ed", "ing", "ly", "er")) and word not in _CONTENT_EN:
+            return True
+    return False
 
 
 def _placed_by(t: str, labels: list[str]) -> set[str]:

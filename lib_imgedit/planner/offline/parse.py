@@ -38,6 +38,7 @@ EN_REMOVE = re.compile(r"\b(?:remove|erase|delete|get rid of|take out|take away|
 _EN_REMOVE_START = re.compile(r"^(?:lose|drop|kill|ditch|wipe|scrub|strip|nuke|zap|banish)\s+")
 _EN_DISAPPEAR = re.compile(r"\b(?:make|let|have)\s+(.+?)\s+(?:disappear|vanish|go away|be gone|gone)\b")
 _EN_OUT = re.compile(r"\b(?:take|cut|get|edit|crop|photoshop|paint|clone|airbrush|rub|wipe|leave)\s+(.+?)\s+out\b")
+_EN_OFF = re.compile(r"\btake\s+(?!the edge\b)(.+?)\s+(?:off|away)\b")  # "take the sign off"
 _EN_WITHOUT = re.compile(r"^(?:without|no more|no)\s+(.+)$")
 _EN_DONT_WANT = re.compile(r"^i (?:don't|do not|dont) (?:want|like|need)\s+(.+?)(?:\s+(?:in|on) (?:the|this) "
                            r"(?:picture|image|photo|pic|shot))?$")
@@ -199,7 +200,7 @@ def parse_en(t: str, toks: list[Tok]) -> Parsed:
             return Parsed("replace", [(m.end(), m.end() + w.start())], (m.end() + w.end(), n))
         before = (0, m.start()) if re.search(r"\b(?:the|that|this)\s+\w+", t[:m.start()]) and m.end() >= n else None
         return Parsed("remove", [tail] + ([before] if before else []))
-    for rx in (_EN_DISAPPEAR, _EN_WITHOUT, _EN_DONT_WANT, _EN_MUST_GO, _EN_OUT):
+    for rx in (_EN_DISAPPEAR, _EN_WITHOUT, _EN_DONT_WANT, _EN_MUST_GO, _EN_OUT, _EN_OFF):
         m = rx.search(t)
         if m and has_cat(toks_in(toks, (m.start(1), m.end(1))), "thing"):
             return Parsed("remove", [(m.start(1), m.end(1))])
