@@ -201,9 +201,8 @@ class EditService:
                  "(or run the pending instruction).")
         user_msg = self.store.new_message(session.id, "user", text, node=node.id,
                                           data={"instruction": plan.to_dict(), "planner": result.planner})
-        msg = self.store.new_message(session.id, "assistant", reply, node=node.id, data={"awaiting_face": True})
         self.store.update_session(session.id, data={**session.data, "pending": {"node": node.id, "instruction": plan.to_dict()}})
-        self.store.commit_turn(session.id, [], [user_msg, msg], None, expect_current=session.current)
+        self._answer(session, node, user_msg, reply, {"awaiting_face": True})
         return TurnOutcome(session.id, node.id, reply, instruction=plan.to_dict(), planner=result.planner,
                            notes=result.notes, suggestions=node.suggestions)
 
@@ -341,9 +340,7 @@ class EditService:
         choices = offer_choices(self.store, session, node, choices if first.operation == "clarify" else None)
         if first.operation == "clarify":  # a question back is never an edit, drawn mask or not
             reply = first.question or first.reply
-            msg = self.store.new_message(session.id, "assistant", reply, node=node.id,
-                                         data={"clarify": True, **({"choices": choices} if choices else {})})
-            self.store.commit_turn(session.id, [], [user_msg, msg], None, expect_current=session.current)
+            self._answer(session, node, user_msg, reply, {"clarify": True, **({"choices": choices} if choices else {})})
             return TurnOutcome(session.id, node.id, reply, instruction=plan.to_dict(), planner=result.planner,
                                notes=result.notes, suggestions=choices or node.suggestions)
         if plan.steps[0].replace and node.kind == "edit" and node.parent:  # "less blur" after a blur, *Replace this
@@ -363,8 +360,7 @@ class EditService:
             raise
         if done.image.shape == base.shape and np.array_equal(done.image, base):  # a no-op adds no step
             reply = no_change_reply(plan, zh)
-            msg = self.store.new_message(session.id, "assistant", reply, node=node.id, data={"unchanged": True})
-            self.store.commit_turn(session.id, [], [user_msg, msg], None, expect_current=session.current)
+            self._answer(session, node, user_msg, reply, {"unchanged": True})
             return TurnOutcome(session.id, node.id, reply, self.blobs.get(node.image), plan.to_dict(), planner=result.planner,
                                notes=result.notes, suggestions=node.suggestions)  # the picture as it stays
         seconds = time.perf_counter() - started
@@ -391,6 +387,12 @@ class EditService:
         self.store.commit_turn(session.id, [new], [user_msg, msg], new.id, expect_current=session.current)
         return TurnOutcome(session.id, new.id, reply, png, plan.to_dict(), new_labels.summary(), new.suggestions,
                            executor, result.planner, notes, len(new_labels.faces))
+
+    def _answer(self, session: Session, node: Node, user_msg: Message, reply: str, data: dict[str, Any]) -> None:
+        """Store a turn that answers without a new picture (a question back, nothing to change, a face still to
+        give): the user's message and the reply, `current` unchanged."""
+        msg = self.store.new_message(session.id, "assistant", reply, node=node.id, data=data)
+        self.store.commit_turn(session.id, [], [user_msg, msg], None, expect_current=session.current)
 
     def _keep_failed(self, session: Session, node: Node, user_msg: Message, exc: ImgEditError) -> None:
         """Store the user's message and the error as the assistant's answer (no node, `current` unchanged),

@@ -57,10 +57,10 @@ _ZH_CONTENT = re.compile("|".join(re.escape(w) for w in sorted(V.ZH_EN, key=len,
 _CJK = re.compile(r"[\u3400-\u9fff]")
 UNREAD_CAP = 0.75  # below CONFIDENT (0.8): a plan with a word no stage read is acted on, not trusted
 _SIZE = re.compile(r"(\d{3,})\s*(?:px|pixels?|像素)?\s*(?:x|×|by|乘|\*)\s*(\d{3,})")
-_PLACE_ZH = re.compile(r"在([^，,。在]{1,8}?)的?(?:上面|上方|上|旁边|边上|旁|下面|下方|下|里面|里|前面|前|后面|后|周围|附近|中间)"
+_PLACE_ZH = re.compile(r"在(?P<where>[^，,。在]{1,8}?)的?(?:上面|上方|上|旁边|边上|旁|下面|下方|下|里面|里|前面|前|后面|后|周围|附近|中间)"
                        r"[^，,。]{0,4}?(?:加|放|添|画|插|摆)")
 _PLACE = re.compile(r"^(?:add|put|place|insert|draw)\b.*?\b(?P<prep>on|onto|above|over|next to|beside|near|by|out of|from|"
-                    r"under|below|in|into)\s+(?:the |his |her |their |its )?([a-z]+)")  # the first place said is where
+                    r"under|below|in|into)\s+(?:the |his |her |their |its )?(?P<where>[a-z]+)")  # the first place said is where
 
 
 def confidence(draft: Draft, ins: dict[str, Any], labels: list[str], zh: bool) -> float:
@@ -138,7 +138,7 @@ def half_read(text: str, ins: dict[str, Any], read: list[tuple[int, int]], label
         return 0.5, {"operation": "resize", "width": int(size.group(1)), "height": int(size.group(2))}
     place = _PLACE.search(text) or _PLACE_ZH.search(text)
     if place and ins.get("operation") == "inpaint" and not (ins.get("mask") or {}).get("invert"):
-        said = place.group(place.lastindex or 1)
+        said = place.group("where")
         things = [x for x in tokenize(said, labels) if x.cat == "thing"]
         named = named_labels(said, labels) or [y for x in things for y in resolve_thing(x.value, labels)[0]]
         if not named and (place.groupdict().get("prep") or "") in ("in", "into"):

@@ -147,8 +147,8 @@ def decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: li
         return Draft(ins)
     # new content for the region
     prompt = content_prompt(content, zh, sel, p.kind, content_toks)
-    named = [x for tok in content_toks if tok.cat == "thing" and not resolve_thing(tok.value, labels)[1]
-             for x in resolve_thing(tok.value, labels)[0]]  # not "a grey backdrop": everything but the people
+    resolved = [resolve_thing(tok.value, labels) for tok in content_toks if tok.cat == "thing"]
+    named = [x for found, inv in resolved if not inv for x in found]  # not "a grey backdrop": all but the people
     if not sel.labels and not sel.whole and len(set(named)) == 1 and not any(
             x.cat in ("scene", "style", "filter", "gray", "adjust") for x in content_toks):  # "换成空白标签": a blank label
         return Draft({"operation": "inpaint", "targets": named[:1], "prompt": prompt})

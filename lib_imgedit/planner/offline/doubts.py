@@ -60,10 +60,11 @@ def doubts(text: str, ins: dict[str, Any], ctx: PlanContext, labels: list[str], 
     op = ins.get("operation")
     out: list[str] = []
     if op == "clarify":
-        question = str(ins.get("question") or "")
-        if asks == "missing" and (_missing_doubtful(t, ctx) or _part_of_word(t, question) or
-                                  _asked_about_an_aside(t, question, labels) or _unnamed_in(t, labels) or
-                                  _names_a_label(question, labels)):
+        asked = re.search(r"“(.+?)”", str(ins.get("question") or ""))  # the thing the question names
+        name = asked.group(1) if asked else ""
+        if asks == "missing" and (_missing_doubtful(t, ctx) or _part_of_word(t, name) or
+                                  _asked_about_an_aside(t, name, labels) or _unnamed_in(t, labels) or
+                                  _names_a_label(name, labels)):
             out.append("asked back about a thing in a follow-up or a construction it may have misread")
         if asks == "among" and (_POSITION.search(t) or _OTHER.search(t)):
             out.append("asked which one though a position was said")  # "same for the other kid"
@@ -151,10 +152,10 @@ def _missing_doubtful(t: str, ctx: PlanContext) -> bool:
                                      or "background" in t or "背景" in t)
 
 
-def _names_a_label(question: str, labels: list[str]) -> bool:
+def _names_a_label(name: str, labels: list[str]) -> bool:
     """The thing asked about is a label of the picture after all (“the graffiti” with a `graffiti` label)."""
-    m = re.search(r"“(?:the |a |an )?(.+?)”", question)
-    return bool(m) and norm_label(m.group(1)) in {norm_label(split_instance(x)[0]) for x in labels}
+    name = re.sub(r"^(?:the|a|an) ", "", name)
+    return bool(name) and norm_label(name) in {norm_label(split_instance(x)[0]) for x in labels}
 
 
 def _unnamed_in(t: str, labels: list[str]) -> bool:
@@ -169,11 +170,9 @@ def _unnamed_in(t: str, labels: list[str]) -> bool:
 _ZH_NAMED = {norm_label(w) for en, zh, alts in V.CONCEPTS.values() if zh for w in (*en, *(y for alt in alts for y in alt))}
 
 
-def _part_of_word(t: str, question: str) -> bool:
+def _part_of_word(t: str, name: str) -> bool:
     """The thing asked about is one character of a longer Chinese word, or not a piece of the request at all (围裙
     read as 裙, 床头柜 as 头, 学位服 as 学服): what the word means was not read."""
-    m = re.search(r"“(.+?)”", question)
-    name = m.group(1) if m else ""
     if not _CJK.match(name):
         return False
     at = t.find(name)
@@ -185,12 +184,11 @@ def _part_of_word(t: str, question: str) -> bool:
     return any(_CJK.match(ch) and ch not in _NOUN_EDGE for ch in around)
 
 
-def _asked_about_an_aside(t: str, question: str, labels: list[str]) -> bool:
+def _asked_about_an_aside(t: str, name: str, labels: list[str]) -> bool:
     """The missing thing is named in a later part of a message whose first part names a thing in the picture
     ("把招牌调亮一点，看不清上面的字": the text is why, not what)."""
-    m = re.search(r"“(.+?)”", question)
     parts = re.split(r"[,，;；.。!！]", t)
-    at = next((i for i, part in enumerate(parts) if m and m.group(1) in part), 0)
+    at = next((i for i, part in enumerate(parts) if name and name in part), 0)
     return at > 0 and bool(named_labels(parts[0], labels))
 
 

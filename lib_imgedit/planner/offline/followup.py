@@ -91,8 +91,10 @@ def reference(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
     if picked != siblings:  # "now the one on the right", "the second one"
         base["targets"] = picked
         return Draft(base, "reference")
-    zh_bare = zh and len(re.sub(r"[把将的吧呢啊呀了也还有和跟，,。!！?？\s]", "", "".join(
-        t[i] for i in range(len(t)) if not any(x.start <= i < x.end for x in things)))) <= 1  # 窗帘呢, not 把窗帘拉上
+    said_besides = t  # what the message says besides the things it names
+    for x in reversed(things):
+        said_besides = said_besides[:x.start] + said_besides[x.end:]
+    zh_bare = zh and len(re.sub(r"[把将的吧呢啊呀了也还有和跟，,。!！?？\s]", "", said_besides)) <= 1  # 窗帘呢, not 把窗帘拉上
     if new_targets and (has(V.ALSO_EN + V.ALSO_ZH) or correction or (not zh and len(t.split()) <= 4) or zh_bare):
         base["targets"] = new_targets
         for key in ("mask", "faces", "strength"):  # the same edit, as it is first done, on the new region
