@@ -328,3 +328,64 @@ def test_rounds_fifteen_to_twenty_readings(labels, text, expected):
     got = bare(talk(labels, text).instruction)
     got.pop("strength", None)
     assert got == expected
+
+
+GRADS = ["person 1", "person 2", "person 3", "person 4", "face 1", "face 2", "face 3", "face 4", "sky", "grass"]
+PARK = ["person 1", "person 2", "face 1", "face 2", "bench", "tree", "path", "sky"]
+
+
+@pytest.mark.parametrize("labels, texts, expected", [
+    # a trailing "then" is no part of the request
+    (LAKE, ["make it all sepia then"], {"operation": "adjust", "targets": [], "adjust": {"stylize": "sepia"}}),
+    # one thing kept and the rest changed, said as two halves
+    (["bus", "road", "person", "building", "sky"], ["let the bus stand out, everything else in black and white"],
+     {"operation": "adjust", "targets": ["bus"], "adjust": {"grayscale": True}, "mask": {"invert": True}}),
+    (["bus", "road", "person", "building", "sky"], ["只保留公交车的颜色，其他都变成黑白"],
+     {"operation": "adjust", "targets": ["bus"], "adjust": {"grayscale": True}, "mask": {"invert": True}}),
+    # new content, then where it goes (再加…在…上)
+    (BEDROOM, ["再放一盏台灯在床头柜上"], {"operation": "inpaint", "targets": ["nightstand"]}),
+    # a part that is no label, of a thing that is
+    (["cabin", "snow", "tree", "sky"], ["put some icicles on the roof of the cabin"], {"operation": "inpaint", "targets": ["cabin"]}),
+    (PARK, ["make the jacket of the man on the left green"], {"operation": "inpaint", "targets": ["person 1"], "prompt": "green jacket"}),
+    (PARK, ["make the jacket of the man on the left green", "the woman's too"],
+     {"operation": "inpaint", "targets": ["person 2"], "prompt": "green jacket"}),
+    (PARK, ["blur the face of the man on the left", "the woman's too"], {"operation": "adjust", "targets": ["face 2"]}),
+    # where he is, said before the request
+    (GRADS, ["his mum doesn't want him online, he's 3rd from the left. blur him please"],
+     {"operation": "adjust", "targets": ["person 3"], "adjust": {"blur": 0.5}}),
+    # a painted area and a thing that is no label: what is painted
+    (CAR + ["user_mask"], ["这里有个烟头，帮我去掉"], {"operation": "remove", "targets": ["user_mask"]}),
+    # a comma and a second verb in Chinese: two clauses
+    (ROOM, ["沙发换成皮沙发，墙刷成浅灰色"], {"steps": [{"operation": "inpaint", "targets": ["sofa"]},
+                                                    {"operation": "recolor", "targets": ["wall"], "color": "light gray"}]}),
+])
+def test_session_twenty_four_readings(labels, texts, expected):
+    got = bare(talk(labels, *texts, mask="user_mask" in labels).instruction)
+    for step in got.get("steps", [got]):
+        step.pop("reply", None)
+    picked = {k: got[k] for k in expected} if "steps" not in expected else {
+        "steps": [{k: s[k] for k in e} for s, e in zip(got["steps"], expected["steps"], strict=True)]}
+    assert picked == expected, got
+
+
+@pytest.mark.parametrize("labels, text", [
+    (["cabin", "snow", "tree", "sky"], "put some icicles on the roof of the cabin"),  # the whole cabin for its roof
+    (PARK, "make the jacket of the man on the left green"),
+    (ROOM, "把沙发换成皮沙发，墙刷成浅灰色的那种"),
+])
+def test_a_whole_thing_for_its_part_or_a_swallowed_clause_is_not_sure(labels, text):
+    result = talk(labels, text)
+    ins = result.instruction
+    assert result.confidence < CONFIDENT or "steps" in ins, (result.confidence, ins)
+
+
+def test_a_part_is_not_removed_as_its_whole_and_her_coat_among_several_asks():
+    assert talk(["carriage", "horse", "road", "sky"], "remove the wheels of the carriage").instruction["operation"] == "clarify"
+    assert talk(GRADS, "make her coat red").instruction["operation"] == "clarify"
+
+
+def test_a_swallowed_clause_in_a_prompt_is_doubted():
+    ins = {"operation": "inpaint", "targets": ["floor"], "prompt": "wooden floor, 木地板，墙刷成白色"}
+    assert "the prompt holds another request" in doubts("地板换成木地板墙刷成白色", ins, PlanContext(text="x", labels=ROOM), ROOM)
+    ins = {"operation": "restyle", "targets": [], "prompt": "vintage photo, film grain, to make the photo old"}
+    assert "the prompt holds another request" not in doubts("make the photo old", ins, PlanContext(text="x", labels=ROOM), ROOM)

@@ -29,6 +29,9 @@ def where_it_is(t: str, labels: list[str]) -> str:
 def without_asides(t: str) -> str:
     """Lower-cased, cleaned `t` with its asides taken out (the rest may be empty)."""
     bare = _TRAILING_CHAT.sub("", _LEADING_CHAT.sub("", t)).strip(" ,.!?~")
+    said = _WHERE_HE_IS.search(bare)
+    if said and said.end() < len(bare):  # "..., he is 2nd from the right. can you pixelate him out?": where he is, said before
+        bare = f"{bare[:said.start()]}. {bare[said.end():]}".strip(" ,.") + " " + said.group("pos")
     bare = _REASON.sub("", bare).strip(" ,.!?~")  # "..., so they stand out": why, not what
     bare = _WHO_WANTS.sub("", bare).strip(" ,.!?~")  # "...? park owner wants it clean": who asked, not what
     bare = _STAYS.sub("", bare).strip(" ,.!?~")  # "..., the couple on the left stays as is": not what to change
@@ -89,6 +92,9 @@ _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people
                      r"[，,]\s*(?:因为|要|准备|打算|太|有点|挡住|挡着|遮住|遮着|影响)[^，,。把将给]{1,8}了[。！!]?$|"  # ，要卖车了
                      r"[，,]\s*(?:不想|不愿意|不愿|怕|免得|突出|为了|好让|没经过|没有经过|没征得)[^，,。把将给]{1,10}[。！!]?$|"  # ，不想露脸
                      r"[，,]\s*(?:有点|有些|太)[^，,。把将给再]{1,5}[了啊呀]?[。！!]?$")  # ，有点模糊: how it is now
+_WHERE_HE_IS = re.compile(r"(?:^|[,.;!?]\s*)(?:he|she|they|it) (?:is|are) (?:the (?:one|ones|guy|girl|kid|person) )?"
+                          r"(?P<pos>(?:on|in|at) the (?:far )?(?:left|right|middle|back|front)|(?:the )?(?:\d(?:st|nd|rd|th)|"
+                          r"first|second|third|fourth|fifth|last)(?: one)? from the (?:left|right))\s*(?:[,.;!?]\s*|$)")
 _WHO_WANTS = re.compile(r"[?.!,;]\s*(?!(?:i|we|you|u)\b)(?:the |my |our |his |her |their )?[a-z]+(?: [a-z]+)? (?:wants?|said|says|asked|needs?|"
                         r"prefers?) (?:it|them|this|that|the|me|us|to)\b[^.!?]*$")
 # "最右边那个同学不想露脸，给他脸打码": who does not want it, then the request about them
@@ -104,7 +110,7 @@ _WHERE_IT_IS_ZH = re.compile(r"(?P<pre>^|[把将给帮请，,\s])[\u3400-\u9fff]
                              r"(?:的|那个|那只|那面|那张|那条|那块|那棵|那辆|那盆|这个|这只|这面)(?=[\u3400-\u9fff])")
 _TRAILING_CHAT = re.compile(r"(?:[\s,.!?]+(?:lol|lmao|haha+|xd|thx|ty|:\)|:d|thanks?(?: you)?(?: (?:so|very) much)?|please|"
                             r"if you (?:would|could|can|don't mind)|if possible|if (?:that|it) is possible|"
-                            r"thnak(?:s| you)|tha?nk ?u|many thanks|cheers|regards|best wishes)(?:,? [a-z]+)?)+$")  # ", joan"
+                            r"thnak(?:s| you)|tha?nk ?u|many thanks|cheers|regards|best wishes)(?:,? [a-z]+)?|(?<!\bthan) then)+$")  # ", joan"
 _GERUND = re.compile(r"^((?:(?:would|do) you mind|how about|what about|consider|try) )([a-z]+ing)\b")
 _VERBS = {"add", "put", "give", "make", "blur", "remove", "change", "turn", "paint", "crop", "rotate", "flip", "swap",
           "replace", "brighten", "darken", "erase", "delete", "get", "take", "sharpen", "pixelate", "recolor", "recolour",

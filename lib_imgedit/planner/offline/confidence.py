@@ -26,7 +26,7 @@ from .select import support_of
 from .tokens import FUNCTION_WORDS, tokenize
 
 # how sure a draft is by how it was found, before unread words count against it
-_KIND_SURE = {"shade": 0.6, "ask": 0.1, "chat": 0.9, "history": 1.0, "reference": 0.85, "loose": 0.9, "picture": 1.0, "question": 0.5}
+_KIND_SURE = {"shade": 0.6, "part": 0.75, "ask": 0.1, "chat": 0.9, "history": 1.0, "reference": 0.85, "loose": 0.9, "picture": 1.0, "question": 0.5}
 # words that carry the grammar of a request, not its content
 _GRAMMAR_EN = set(V.EN_FILLERS) | FUNCTION_WORDS | {
     "make", "turn", "change", "remove", "erase", "delete", "get", "rid", "add", "put", "place", "replace", "swap",
@@ -40,7 +40,7 @@ _GRAMMAR_EN = set(V.EN_FILLERS) | FUNCTION_WORDS | {
     "recolour", "take", "out", "of", "off", "more", "less", "than", "before", "way", "much", "some", "new",
     "ok", "okay", "thanks", "thank", "coming", "rising", "pouring", "except", "everyone", "everybody", "everything",
     "all", "sides", "two", "three", "mean", "meant", "rest", "remaining", "others", "else", "round",
-    "around", "opposite", "reverse",
+    "around", "opposite", "reverse", "st", "nd", "rd", "th",  # 2nd
 }
 _GRAMMAR_EN |= {w for phrase in V.MORE_EN + V.LESS_EN + V.AGAIN_EN + V.ALSO_EN + V.OTHER_EN + V.UP_EN + V.DOWN_EN
                 for w in phrase.split()} | {"use", "using", "apply"}

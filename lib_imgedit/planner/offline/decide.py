@@ -33,6 +33,14 @@ from .words import SAME_AS_BEFORE, classify, first_color, leftover, only_referen
 
 def decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: list[str], zh: bool, ctx: PlanContext,
            forced: list[str] | None) -> Draft | None:
+    draft = _decide(rules, t, toks, p, labels, zh, ctx, forced)
+    if draft is not None and p.part and draft.kind in ("", "add"):  # the whole thing edited for a part of it: a guess
+        draft.kind = "part"
+    return draft
+
+
+def _decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: list[str], zh: bool, ctx: PlanContext,
+            forced: list[str] | None) -> Draft | None:
     if p.kind == "none":
         return None
     target_toks = [x for s in p.target for x in toks_in(toks, s)]
@@ -111,6 +119,9 @@ def decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: li
     sel = pronoun_target(sel, cls, content, content_toks, labels, ctx, t)
     sel = current_region(sel, cls, target_toks, labels, ctx, t)
     color = region_color(content, content_toks, zh, labels, sel.labels) if cls == "content" else None
+    if sel.part and (color or cls == "color"):  # "make the coat of the lady on the right red": paint her a red coat
+        color = color or first_color(content_toks)
+        return Draft({"operation": "inpaint", "targets": sel.labels, "prompt": f"{color} {sel.part}"}) if color else None
     if color and not sel.invert:
         return Draft(recolor_ins(color, sel))
     if cls in ("gray", "filter", "adjust"):

@@ -25,7 +25,7 @@ _PICTURE_NUMBERS = ("crop", "resize", "rotate")
 _EDIT_CATS = ("color", "adjust", "style", "scene", "gray", "filter")
 _KEEP = re.compile(r"\b(?:keep|leave|leaving|preserve|spare)\b|保留|保持|留着|不要动|别动|不动")
 _BOTH = re.compile(r"\bboth\b|两个|两位|两人|俩|他们俩|她们俩|两张")
-_SIDE = re.compile(r"\b(?:left|right|middle|centre|center|first|second|third|fourth|fifth|last)\b|"
+_SIDE = re.compile(r"\b(?:left|right|middle|centre|center|first|second|third|fourth|fifth|last|\d(?:st|nd|rd|th))\b|"
                    r"左边|右边|左侧|右侧|中间|最左|最右|第[一二三四五六七八九十\d]")  # which one of several
 _POSITION = re.compile(_SIDE.pattern + r"|\b(?:far|front|back)\b")  # where, also in a picture of one
 _ONLY = re.compile(r"\b(?:just|only)\s+(?:the|them|him|her|his|their|those|these|on)\b|只(?:把|给|对|有|要)|仅")
@@ -46,6 +46,8 @@ _PLURAL = re.compile(r"\b(?:both|all|every|everyone|everybody|each|them|they|the
                      r"people|folks)\b|们|都|所有|全部|每|两|俩|三|四|几|和|跟|与")
 _PLACED = re.compile(r"\b(?:under|underneath|below|beneath|over|above|behind|in front of)\s+"
                      r"(?:the |his |her |their |its |my )?([a-z]+(?: [a-z]+)?)|在(.{1,6}?)的?(?:下面|下方|上方|上空|后面|前面)")
+_ANOTHER_EDIT = re.compile(r"[，,;；]\s*(?:[^，,;；a-z]{0,8}?(?:换成|改成|变成|染成|涂成|刷成|去掉|删掉|调亮|调暗|打码)|"
+                           r"(?:then |and |also )?(?:make|turn|change|paint|remove|blur|brighten|darken) )")
 _ZH_NUMBER = re.compile(r"[一二两三四五六七八九十百]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _NOUN_EDGE = set("把将给让请帮我你的了吧呢啊呀那这个只条张辆位匹朵棵块删除去掉换改变成染涂刷调弄加放移擦抹拿清消和与跟")
@@ -86,6 +88,8 @@ def doubts(text: str, ins: dict[str, Any], ctx: PlanContext, labels: list[str], 
         out.append("the prompt holds nothing to paint")
     if op in ("inpaint", "restyle") and _ASKING.search(str(ins.get("prompt") or "").lower()):
         out.append("the prompt is the request itself")  # "take the cake knife off the table" as what to paint
+    if op in ("inpaint", "restyle") and _ANOTHER_EDIT.search(str(ins.get("prompt") or "").lower()):
+        out.append("the prompt holds another request")  # 地板换成木地板，墙刷成白色 read as one prompt
     if _BOTH.search(t) and op in _REGION_OPS and len(targets) == 1:
         out.append("two were said and one is edited")
     if op in _REGION_OPS and targets:

@@ -114,6 +114,27 @@ def _excluded(t: str, m: re.Match[str], toks: list[Tok], labels: list[str], zh: 
     return (found, rest, span) if rest and rest != t else None  # "except hair" alone asks for nothing
 
 
+# "make the taxi pop - everything else black and white", "keep the dress in colour, the rest grey", 只保留出租车的颜色，其他都变黑白:
+# the second half acts on everything but the thing the first half keeps
+_KEPT_THEN_REST = re.compile(
+    r"^(?:(?:please|pls|can you|could you|can u|i want to|i'd like to)\s+)*(?:(?:make|let|have|keep|leave|only|just)\s+)*"
+    r"(?P<x>(?:the |his |her |their |my |our )?[a-z][a-z ]{1,30}?)\s+(?:(?:really |just )?(?:pop|stand out|shine)|"
+    r"(?:stays?|remains?|to stay|to remain|in)\s+(?:in )?(?:full )?colou?r(?:ed|ful)?|(?:stays?|remains?|as is|as it is))"
+    r"\s*(?:,|;|-+|—|–|\band\b|\bbut\b|\bwith\b|\s)+\s*(?:make\s+|turn\s+|have\s+)?"
+    r"(?P<rest>everything else|everyone else|all else|the rest(?: of (?:it|the (?:picture|photo|image|shot|pic)))?)"
+    r"\s+(?:(?:is|in|to be|should be|goes?|going|gone|turned?)\s+)?(?P<b>[a-z&].*)$")
+_KEPT_THEN_REST_ZH = re.compile(r"^(?:只|就)?(?:保留|留着?|留下)?(?P<x>[^，,。\s]{1,8}?)(?:保留|留着?|保持|还是)?(?:的)?(?:彩色|颜色|原色|原来的颜色)"
+                                r"[，,\s]*(?:其他|其余|别的|剩下)的?(?:部分|地方)?(?P<b>(?:都|全|统统|全部)[^，,。]+)$")
+
+
+def kept_then_rest(t: str, zh: bool) -> str | None:
+    """The request of a message that keeps one thing and changes the rest, said as an exclusion, or None."""
+    m = (_KEPT_THEN_REST_ZH if zh else _KEPT_THEN_REST).match(t)
+    if not m:
+        return None
+    return f"除了{m.group('x')}，其他{m.group('b')}" if zh else f"make everything except {m.group('x')} {m.group('b')}"
+
+
 def inverted(ins: dict[str, Any], excluded: list[str]) -> dict[str, Any]:
     """`ins` (read on the whole picture) acting on everything but `excluded`; other operations stay as read."""
     op, targets = ins.get("operation"), list(ins.get("targets") or [])

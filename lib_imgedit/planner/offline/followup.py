@@ -74,9 +74,7 @@ def reference(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
         if new_targets and len(new_targets) > 1 and set(base["targets"]) < set(new_targets):
             base["targets"] = [x for x in new_targets if x not in base["targets"]]  # "and the other car"
         elif done and rest and len(rest) < len(new_targets):  # "same for the other kid" after the face of kid 2:
-            kind = split_instance(base["targets"][0])[0]  # the face of kid 1
-            base["targets"] = [f"{kind} {split_instance(x)[1]}" if f"{kind} {split_instance(x)[1]}" in labels else x
-                               for x in rest]
+            base["targets"] = _same_part(base["targets"], rest, labels)  # the face of kid 1
         elif new_targets:
             base["targets"] = new_targets
         elif len(siblings) > 1:  # "the other one" after "remove the dog on the left"
@@ -96,7 +94,12 @@ def reference(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
         said_besides = said_besides[:x.start] + said_besides[x.end:]
     zh_bare = zh and len(re.sub(r"[把将的吧呢啊呀了也还有和跟，,。!！?？\s]", "", said_besides)) <= 1  # 窗帘呢, not 把窗帘拉上
     if new_targets and (has(V.ALSO_EN + V.ALSO_ZH) or correction or (not zh and len(t.split()) <= 4) or zh_bare):
-        base["targets"] = new_targets
+        done = {split_instance(x)[1] for x in base["targets"]} - {None}
+        rest = [x for x in new_targets if split_instance(x)[1] is not None and split_instance(x)[1] not in done]
+        also = has(V.ALSO_EN + V.ALSO_ZH) and done and rest and len(rest) < len(new_targets) and \
+            not pick_faces(t, len(new_targets))  # "same for the boy on the far left" says which
+        # "the man's too" after the coat of the lady on the right: the one of them not edited yet
+        base["targets"] = _same_part(base["targets"], rest, labels) if also else new_targets
         for key in ("mask", "faces", "strength"):  # the same edit, as it is first done, on the new region
             base.pop(key, None)
         faces = pick_faces(t, ctx.faces)
@@ -193,7 +196,7 @@ def loose(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str], zh:
         adj = adjust_from(work, t, zh)
         if adj:
             if sel.pronoun_only and not sel.labels:
-                sel.labels, _ = resolve_thing("person", labels)
+                sel.labels = pick_instances(resolve_thing("person", labels)[0], t, labels, ctx.shares)
             sel = comparative_region(sel, t, zh, ctx, adj)
             shaded = shaded_draft(sel, ctx, adj, t, labels)
             if shaded:
@@ -303,3 +306,9 @@ def bare_followup(text: str) -> bool:
     if CJK.search(t):
         return bool(_BARE_ZH.match(t)) and bool(re.search(r"再|更|多|少|继续", t))
     return bool(_BARE_EN.match(t)) and bool(re.search(r"\b(?:more|less|again|stronger|weaker|further)\b", t))
+
+
+def _same_part(done: list[str], others: list[str], labels: list[str]) -> list[str]:
+    """`others` (instances), as the same kind of label as the one `done` edited: face 2 after face 1."""
+    kind = split_instance(done[0])[0]
+    return [f"{kind} {split_instance(x)[1]}" if f"{kind} {split_instance(x)[1]}" in labels else x for x in others]

@@ -19,6 +19,7 @@ class Parsed:
     loc_inside: bool = True
     unknown: str = ""  # a named thing that no table knows ("the gazebo")
     prep: str = ""  # the preposition before `loc`
+    part: str = ""  # a part no label is, of a thing that is, which selection took instead ("the roof of the building")
 
 
 _PREFIX_EN = re.compile(
@@ -320,7 +321,7 @@ def parse_zh(t: str, toks: list[Tok]) -> Parsed:
                                             "whole")):
             continue
         before = t[:m.start()]
-        lead = re.match(r"^(?:在|给|往|向|为|帮|替|把|对)", before)
+        lead = re.match(r"^(?:再|还|又|也)?(?:在|给|往|向|为|帮|替|把|对)?", before)  # 再加一个…在柜台上: no place before
         loc_start = lead.end() if lead else 0
         trimmed = _ZH_LOC_TRIM.search(before)
         if trimmed and any(x.start < trimmed.start() < x.end for x in toks):

@@ -22,7 +22,7 @@ from .clauses import corrected, replaced, split_clauses
 from .confidence import named_operations
 from .decide import decide
 from .draft import Draft
-from .exclude import exclusion, inverted
+from .exclude import exclusion, inverted, kept_then_rest
 from .followup import loose, reference, repeat_plan
 from .geometry import other_way, picture_op
 from .history import history_op, last_instruction, pending_clarify
@@ -93,6 +93,11 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
         answer = answer_to_question(rules, t, toks, labels, zh, ctx, pending)
         if answer:
             return [answer]
+    kept = kept_then_rest(t, zh)
+    if kept:  # "make the taxi pop - everything else black and white": all but the taxi
+        rest = plan_message(rules, with_text(ctx, kept), labels, zh)
+        if rest[0].ins.get("operation") != "clarify":
+            return rest
     wish = _SEE_IT_WITH.match(t)
     if wish:  # "can i see what it looks like with blue walls": the walls
         seen = plan_message(rules, with_text(ctx, wish.group("c") or wish.group("c2")), labels, zh)

@@ -12,7 +12,7 @@ from .. import vocab as V
 from ..base import PlanContext
 from .draft import Draft, Selection, adjust_ins
 from .history import last_instruction, referent
-from .labels import instances, norm_label, pick_instances, resolve_thing, singular
+from .labels import PERSON_PART_NORMS, instances, norm_label, pick_instances, resolve_thing, singular
 from .parse import HELD_BY, ZH_POSITION, Parsed, toks_in
 from .prompts import translate
 from .tokens import EN_TABLE, Tok, tokenize, word_re
@@ -77,6 +77,9 @@ def support_of(near: list[str], prep: str, labels: list[str]) -> list[str]:
     return []
 
 
+_OWNER = re.compile(r"\s+of\s+(?:the |his |her |their |my |our |that |this )?(?P<x>[a-z])")
+_OWNED = re.compile(r"(?P<x>\b[a-z][a-z ]*?)'s?\s+$")
+_TOO = re.compile(r"\b(?:too|as well|also)\b|也")
 _THE_REST = re.compile(r"\b(?:the rest|everything else|all the rest|the remaining|the others|the other parts)\b|"
                        r"其他部分|其余部分|其他地方|别的地方|剩下的|其他的|其余的")
 
@@ -116,6 +119,12 @@ def select_targets(t: str, toks: list[Tok], labels: list[str], zh: bool, forced:
         rest = [x for x in pool if x not in done]
         if done & set(pool) and rest:
             sel.labels, sel.unresolved, sel.whole = rest, "", False
+    if scene is not None and not forced and len(sel.labels) > 1 and _TOO.search(t):
+        # "the man's too" after the lady on the right: the one of them not just edited
+        done = set((last_instruction(scene) or {}).get("targets") or [])
+        rest = [x for x in sel.labels if x not in done]
+        if done & set(sel.labels) and rest and split_instance(next(iter(done)))[1] is not None:
+            sel.labels = rest
     if sel.unresolved and not sel.labels and scene is not None and scene.grounding and \
             sel.unresolved not in V.VAGUE_EN:
         phrase = grounded_label(sel.unresolved, t)
@@ -198,6 +207,26 @@ def _select(t: str, toks: list[Tok], labels: list[str], zh: bool, forced: list[s
     chosen = head_things(t, things, zh, labels)
     for tok in chosen:
         found, inv = resolve_thing(tok.value, labels)
+        if not found and tok is chosen[0] and not sel.labels:
+            # a part that is no label, of a thing that is: "the coat of the lady on the right" (the lady, the coat
+            # said in the prompt), "the roofs of the buildings", "the building's roof"
+            owner = _OWNER.match(t, tok.end) or _OWNED.search(t, 0, tok.start)
+            whole = [y for x in tokenize(t, labels) if owner and x.start == owner.start("x")
+                     for y in resolve_thing(x.value, labels)[0]]
+            if not whole and norm_label(str(tok.value)) in PERSON_PART_NORMS:
+                whole = [y for x in tokenize(t, labels) if x.start != tok.start and x.cat in ("thing", "pron")
+                         for y in resolve_thing("person" if x.cat == "pron" else x.value, labels)[0]
+                         if norm_label(split_instance(y)[0]) == "person"]
+                whole = pick_instances(whole, t, labels, None) if len(whole) > 1 else whole
+                whole = whole if len(whole) == 1 else []  # "her cardigan" among four people: whose?
+            if whole and p.kind != "remove":  # removing the wheels is not removing the carriage
+                sel.labels, sel.part = whole, tok.text
+                p.part = tok.text
+                continue
+        if not found and tok is chosen[0] and not sel.labels and \
+                any(x.cats.get("thing") == ("@label", "user_mask") for x in toks if x is not tok):
+            sel.labels = ["user_mask"]  # "这里有个垃圾袋，帮我去掉" with a painted area: what is painted
+            continue
         if not found:
             if tok is chosen[0] and not sel.labels:
                 sel.unresolved = tok.text
@@ -243,6 +272,8 @@ def pronoun_target(sel: Selection, cls: str, content: str, content_toks: list[To
             return sel
     if sel.pronoun_only:
         sel.labels = just_edited(ctx, t) or resolve_thing("person", labels)[0]
+        if len(sel.labels) > 1:  # "pixelate him, 2nd from the right"
+            sel.labels = pick_instances(sel.labels, t, labels, ctx.shares)
     return sel
 
 
