@@ -389,3 +389,26 @@ def test_a_swallowed_clause_in_a_prompt_is_doubted():
     assert "the prompt holds another request" in doubts("地板换成木地板墙刷成白色", ins, PlanContext(text="x", labels=ROOM), ROOM)
     ins = {"operation": "restyle", "targets": [], "prompt": "vintage photo, film grain, to make the photo old"}
     assert "the prompt holds another request" not in doubts("make the photo old", ins, PlanContext(text="x", labels=ROOM), ROOM)
+
+
+@pytest.mark.parametrize("labels, texts, expected", [
+    (ROOM, ["paint the wall mint green", "nah go back, the grey looked nicer"], {"operation": "undo"}),
+    (ROOM, ["paint the wall mint green", "undo", "actually do it again, it was fresher"], {"operation": "redo"}),
+    (LAKE, ["make it cooler and a little darker, the sun was harsh that afternoon"],
+     {"operation": "adjust", "targets": []}),
+    (["bird", "sky", "tree", "lake"], ["erase the bird, it really looks like dust on the sensor"],
+     {"operation": "remove", "targets": ["bird"]}),
+    (["bowl", "potato", "carrot", "table"], ["make the potatoes golden"], {"targets": ["potato"]}),
+    (GRADS, ["swap the second person's face with my brother's", "now the one on the far right with my aunt's"],
+     {"operation": "face_swap", "targets": ["face 4"]}),
+    (PARK, ["把右边阿姨的脸换成我的", "左边叔叔的也换一下"], {"operation": "face_swap", "targets": ["face 1"]}),
+    (GRADS, ["最右边那位老师不想露脸，帮忙打个码"], {"operation": "adjust", "targets": ["person 4"]}),
+])
+def test_session_twenty_four_follow_ups_and_people(labels, texts, expected):
+    got = bare(talk(labels, *texts).instruction)
+    assert {k: got.get(k) for k in expected} == expected, got
+
+
+def test_a_place_said_of_the_only_person_is_doubted():
+    result = talk(["person", "face", "desk", "wall", "window"], "把后面那个同事去掉")
+    assert result.confidence < CONFIDENT, result

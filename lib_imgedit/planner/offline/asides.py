@@ -38,12 +38,17 @@ def without_asides(t: str) -> str:
     who = _WHO_NOT.match(bare)
     if who and re.search(r"[他她]们?", bare[who.end():]):
         bare = re.sub(r"[他她]们?", who.group("who"), bare[who.end():], count=1)
+    elif who and re.match(r"^(?:帮忙|帮我|麻烦)?(?:打个?码|打马赛克|模糊|虚化|马赛克)", bare[who.end():]):  # 帮忙打个码: them
+        bare = "给" + who.group("who") + re.sub(r"^(?:帮忙|帮我|麻烦)", "", bare[who.end():])
     bare = re.sub(r",\s*(?:like|as in|similar to|the way) [^,]*$", "", bare)  # ", like portrait mode on my phone"
     bare = re.sub(r",\s*(?:he|she|it|they) (?:is|are) (?:the (?:one|ones) )?((?:on|in|at) the (?:far )?(?:left|right|middle))"
                   r"(?:\s*(?:,|and)\s.*)?$", r" \1", bare)  # "hide the groom's face, he is the one on the right": where he is
     # ("..., she is on the left and kinda in shadow": where, then why)
-    bare = re.sub(r"[,;]\s*(?:it|that|this|they|the \w+) (?:is|are|was|were|looks?|looked|seems?|seemed)\b[^,.!?\d]*$", "",
-                  bare)  # ", it is blown out", ", the brown looked better"
+    bare = re.sub(r"[,;]\s*(?:it|that|this|they|(?:the|my|our|his|her|their) (?:[a-z]+ ){0,2}[a-z]+) (?:just |really |kinda |"
+                  r"kind of |so |too |all )?(?:is|are|was|were|looks?|looked|seems?|seemed)\b[^,.!?\d]*$", "",
+                  bare)  # ", it is blown out", ", the old colour looked better", ", the gym lighting is awful"
+    bare = re.sub(r"[,;]\s*(?:[a-z]+ ){0,2}[a-z]+ (?:was|were|came out|turned out)\b[^,.!?\d]*$", "",
+                  bare)  # ", shop lights were cold that day": how it was, not what to do
     bare = re.sub(r",\s*(?:a |the )?(?:[a-z]+ ){0,3}(?:look|vibe|feel|aesthetic)$", "", bare)  # ", classic selective colour look"
     bare = re.sub(r"^((?:the |my |our )?[a-z]+)'s (?=[a-z]+(?: [a-z]+)?\s*[,.;])", r"\1 is ", bare)  # "lawn's patchy, ..."
     bare = re.sub(r"\b(left|right)s (?=(?:face|hair|head|eyes|shirt|clothes|dress|hat)\b)", r"\1's ", bare)  # right's face

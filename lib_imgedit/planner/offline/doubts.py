@@ -48,6 +48,7 @@ _PLACED = re.compile(r"\b(?:under|underneath|below|beneath|over|above|behind|in 
                      r"(?:the |his |her |their |its |my )?([a-z]+(?: [a-z]+)?)|在(.{1,6}?)的?(?:下面|下方|上方|上空|后面|前面)")
 _ANOTHER_EDIT = re.compile(r"[，,;；]\s*(?:[^，,;；a-z]{0,8}?(?:换成|改成|变成|染成|涂成|刷成|去掉|删掉|调亮|调暗|打码)|"
                            r"(?:then |and |also )?(?:make|turn|change|paint|remove|blur|brighten|darken) )")
+_BEHIND = re.compile(r"\bbehind (?:me|us|him|her|them)\b|后面|后边|背后|后排|远处")
 _ZH_NUMBER = re.compile(r"[一二两三四五六七八九十百]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _NOUN_EDGE = set("把将给让请帮我你的了吧呢啊呀那这个只条张辆位匹朵棵块删除去掉换改变成染涂刷调弄加放移擦抹拿清消和与跟")
@@ -104,6 +105,8 @@ def doubts(text: str, ins: dict[str, Any], ctx: PlanContext, labels: list[str], 
     if op in (*_REGION_OPS, "face_swap") and _SIDE.search(t) and not picked and \
             any(split_instance(x)[1] is not None for x in labels):
         out.append("a position was said and no one of several is picked")
+    if op == "remove" and "person" in targets and "person 1" not in labels and _BEHIND.search(t):
+        out.append("a place was said of the only person")  # 把后面那个同事去掉: someone the segmenter did not find
     if op == "face_swap" and not targets and not _PLURAL.search(t) and \
             sum(split_instance(x)[1] is not None and split_instance(x)[0] == "face" for x in labels) > 1:
         out.append("several faces and none is picked")

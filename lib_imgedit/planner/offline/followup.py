@@ -51,6 +51,9 @@ def reference(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
     correction = bool(negated) or bool(re.search(r"\b(?:i meant|i mean|meant|instead|rather|actually)\b|我是说|而是|应该是|"
                                                  r"我指的是", t))
     things = [x for x in things if x not in negated]
+    if cur.get("operation") == "face_swap":  # "now the one on the right with my cousin's": whose face, not where
+        things = [x for x in things if not (re.search(r"\b(?:with|for|to|into) (?:my|his|her|our|their) $", t[:x.start])
+                                           and re.match(r"'s?\b", t[x.end:]))]
     new_targets: list[str] = []
     for tok in head_things(t, things, zh, labels) if things else []:
         found, _inv = resolve_thing(tok.value, labels)
@@ -95,11 +98,14 @@ def reference(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
     zh_bare = zh and len(re.sub(r"[把将的吧呢啊呀了也还有和跟，,。!！?？\s]", "", said_besides)) <= 1  # 窗帘呢, not 把窗帘拉上
     if new_targets and (has(V.ALSO_EN + V.ALSO_ZH) or correction or (not zh and len(t.split()) <= 4) or zh_bare):
         done = {split_instance(x)[1] for x in base["targets"]} - {None}
+        picked = pick_instances(new_targets, t, labels, ctx.shares)
         rest = [x for x in new_targets if split_instance(x)[1] is not None and split_instance(x)[1] not in done]
-        also = has(V.ALSO_EN + V.ALSO_ZH) and done and rest and len(rest) < len(new_targets) and \
-            not pick_faces(t, len(new_targets))  # "same for the boy on the far left" says which
-        # "the man's too" after the coat of the lady on the right: the one of them not edited yet
-        base["targets"] = _same_part(base["targets"], rest, labels) if also else new_targets
+        if done and picked != new_targets:  # "右边奶奶的也换一下" after the face of the grandpa on the left
+            base["targets"] = _same_part(base["targets"], picked, labels)
+        elif has(V.ALSO_EN + V.ALSO_ZH) and done and rest and len(rest) < len(new_targets):
+            base["targets"] = _same_part(base["targets"], rest, labels)  # "the man's too" after the lady on the right
+        else:
+            base["targets"] = picked
         for key in ("mask", "faces", "strength"):  # the same edit, as it is first done, on the new region
             base.pop(key, None)
         faces = pick_faces(t, ctx.faces)

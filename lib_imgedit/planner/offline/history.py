@@ -90,6 +90,9 @@ def history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str,
             r"forward)(?: please)?", t):
         if not has_content or re.search(r"\bundo (?:the|that|my|your) undo\b", t):
             return {"operation": "redo", "count": _count(t, zh)}
+    if undone_count(ctx) and not has_content and re.search(r"\b(?:do|apply|make) (?:it|that|this) again\b|^(?:again|"
+                                                          r"(?:ok |actually )*do it)\b", t):
+        return {"operation": "redo", "count": 1}  # "ok do it again actually" right after an undo: the edit undone
     if re.search(r"\bundo\b", t):
         return {"operation": "undo", "count": _count(t, zh)}
     m = _UNDO_EN.match(t)
@@ -97,7 +100,7 @@ def history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str,
         rest = _HISTORY_FILLER_EN.sub(" ", t[m.end():])
         if not re.sub(r"[\s,.!?;:'\"-]+", "", rest):
             return {"operation": "undo", "count": _count(t, zh)}
-    if re.fullmatch(r"(?:i liked it better before|i preferred (?:it|the) (?:before|previous(?: one)?)|"
+    if re.fullmatch(r"(?:(?:actually |no |nah |ok )*go back(?: one| a step| one step)?|i liked it better before|i preferred (?:it|the) (?:before|previous(?: one)?)|"
                     r"that(?:'s| is| was| looks)? (?:bad|wrong|worse|terrible|awful)[,.!]*(?: go back| undo)?|"
                     r"(?:the )?previous (?:one|version) (?:was|is) better)", t):
         return {"operation": "undo", "count": 1}

@@ -20,6 +20,8 @@ def plurals(word: str) -> list[str]:
         out.append(word[:-1] + "ies")
     elif word.endswith(("s", "x", "ch", "sh")):
         out.append(word + "es")
+    elif word.endswith("o") and len(word) > 2 and word[-2] not in "aeiou":  # tomatoes, pianos
+        out += [word + "es", word + "s"]
     else:
         out.append(word + "s")
     return out
