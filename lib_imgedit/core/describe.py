@@ -35,8 +35,11 @@ _LEFTOVER = re.compile(r"(?:\s+(?:other|merged|stuff|things?))+$")  # COCO-style
 
 @cache
 def _label_zh() -> dict[str, str]:
-    """Label -> its Chinese name (`defaults/words/things.json`, checked when the planner loads it)."""
-    return json.loads((DEFAULTS_DIR / "words" / "things.json").read_text("utf-8"))["LABEL_ZH"]
+    """Label -> its Chinese name (`defaults/words/things.json`, checked when the planner loads it), else the first
+    of the names of things (`objects.json`)."""
+    words = DEFAULTS_DIR / "words"
+    names = {k.replace(" ", "_"): v[0] for k, v in json.loads((words / "objects.json").read_text("utf-8"))["OBJECT_ZH"].items()}
+    return {**names, **json.loads((words / "things.json").read_text("utf-8"))["LABEL_ZH"]}
 
 
 def _is_zh(lang: str | bool) -> bool:

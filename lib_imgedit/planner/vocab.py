@@ -53,6 +53,7 @@ _SHAPES: dict[str, dict[str, Any]] = {
         "MORE_ZH": _W, "LESS_ZH": _W, "ALSO_EN": _W, "ALSO_ZH": _W, "OTHER_EN": _W, "OTHER_ZH": _W,
     },
     "chinese.json": {"ZH_FILLERS": _W, "ZH_MEASURES": _W, "ZH_EN": _STR},
+    "objects.json": {"OBJECT_ZH": ("dict", _W)},
     "typos.json": {"TYPO_TARGETS_EN": _W, "INFORMAL_EN": "text", "TYPOS_EN": _STR, "TYPO_SAFE_EN": "text",
                    "CHAT_EN": _STR},
 }

@@ -412,3 +412,21 @@ def test_session_twenty_four_follow_ups_and_people(labels, texts, expected):
 def test_a_place_said_of_the_only_person_is_doubted():
     result = talk(["person", "face", "desk", "wall", "window"], "把后面那个同事去掉")
     assert result.confidence < CONFIDENT, result
+
+
+@pytest.mark.parametrize("labels, text, expected", [
+    # the names of things (objects.json) name labels that have no Chinese word in the concepts
+    (["giraffe 1", "giraffe 2", "fence", "tree", "sky"], "把长颈鹿都去掉", {"operation": "remove", "targets": ["giraffe 1", "giraffe 2"]}),
+    (["hot air balloon", "field", "sky", "person"], "把热气球换成蓝色", {"operation": "recolor", "targets": ["hot air balloon"], "color": "blue"}),
+    (["saxophone", "person", "stage", "curtain"], "萨克斯调亮一点", {"operation": "adjust", "targets": ["saxophone"]}),
+    # a parameter of a region with which way it goes: an adjustment, not a prompt
+    (["sky", "sea", "beach", "person"], "天空的对比度调低一点", {"operation": "adjust", "targets": ["sky"], "adjust": {"contrast": -0.18}}),
+    (["sky", "sea", "beach", "person"], "海水太灰了，saturation拉高点", {"operation": "adjust", "targets": ["sea"], "adjust": {"saturation": 0.3}}),
+])
+def test_chinese_names_of_things_and_parameters_of_a_region(labels, text, expected):
+    got = bare(talk(labels, text).instruction)
+    assert {k: got.get(k) for k in expected} == expected, got
+
+
+def test_a_reply_names_a_thing_in_chinese():
+    assert "长颈鹿" in talk(["giraffe", "fence", "sky"], "把长颈鹿去掉").instruction["reply"]

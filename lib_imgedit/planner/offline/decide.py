@@ -88,6 +88,10 @@ def _decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: l
         prompt = content_prompt(content, zh, None, "add", content_toks)
         return Draft(with_mask({"operation": "inpaint", "targets": bg, "prompt": prompt}, sel))
     cls = classify(content, content_toks, zh) if content else "empty"
+    if zh and cls == "content" and _ZH_WHICH_WAY.fullmatch(content) and has_cat(target_toks, "adjust"):
+        adj = adjust_from(toks, t, zh)  # "天空的饱和度调高点": the amount said of the parameter, not a prompt
+        if adj:
+            return Draft(adjust_ins(adj, sel, labels))
     if p.kind in ("look", "styleof") and cls in ("content", "empty") and content:
         cls = "style_free"
     if p.kind == "be" and p.prep in COMPLAINT_COPULAS and cls in ("content", "style_free", "style", "scene", "empty"):
@@ -171,6 +175,7 @@ def _decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: l
     return Draft(with_mask({"operation": "inpaint", "targets": sel.labels, "prompt": prompt}, sel))
 
 
+_ZH_WHICH_WAY = re.compile(r"[高低大小强弱亮暗深浅多少重轻]+(?:一)?[点些]?[吧了啊呀]?")
 # a place the picture was taken in, named as what to replace when no label is called that: the background
 _SETTING = re.compile(r"\b(?:park|office|room|city|street|garden|studio|backdrop|scenery|setting|backyard|yard|place|"
                       r"location|surroundings|view|landscape|scene)\b")

@@ -170,7 +170,8 @@ def _unnamed_in(t: str, labels: list[str]) -> bool:
     `coffee cup`): it may be one of them."""
     return bool(_CJK.search(t)) and any(
         x != "user_mask" and not _CJK.search(x) and split_instance(x)[0].replace(" ", "_") not in V.LABEL_ZH
-        and norm_label(split_instance(x)[0]) not in _ZH_NAMED for x in labels)
+        and norm_label(split_instance(x)[0]) not in _ZH_NAMED and norm_label(split_instance(x)[0]) not in V.OBJECT_ZH
+        for x in labels)
 
 
 # what a concept with Chinese words names in English (its words and its labels): a label Chinese can name

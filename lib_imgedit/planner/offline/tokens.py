@@ -141,10 +141,13 @@ USER_MASK_ZH = ("这里", "这儿", "这块", "这个地方", "这部分", "这�
 
 @functools.lru_cache(maxsize=1)
 def _zh_label_names() -> dict[str, list[str]]:
-    """English label name -> the Chinese words for it: the replies' name (LABEL_ZH), then the prompt translator's."""
+    """English label name -> the Chinese words for it: the replies' name (LABEL_ZH), the names of things
+    (OBJECT_ZH), then the prompt translator's."""
     out: dict[str, list[str]] = {}
     for label, name in V.LABEL_ZH.items():
         out.setdefault(label.replace("_", " "), []).append(name)
+    for thing, names in V.OBJECT_ZH.items():
+        out.setdefault(thing, []).extend(names)
     for word, en in V.ZH_EN.items():
         out.setdefault(en.lower(), []).append(word)
     return out
