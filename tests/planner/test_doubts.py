@@ -45,7 +45,7 @@ def bare(ins: dict) -> dict:
     (["person", "wall", "window", "plant", "desk"], ["replace the stuff with a sunset"], "a part to replace"),
     (["person", "hat", "wall"], ["make the hat blue", "换成红色试试"], "a colour for the whole picture"),
     (TEAM, ["put my face on the player"], "several faces"),
-    (LAKE, ["crop to 16:9 and pull the saturation down"], "besides the picture operation"),
+    (LAKE, ["crop to 16:9 with the saturation pulled down"], "besides the picture operation"),
     (["dog", "person", "grass", "sky"], ["add a pizza next to the dog", "and give the doggy sunglasses"], "prompt was reused"),
     (["cake", "table", "plate", "candle"], ["take the cake knife off the table"], "part of a longer name"),
 ])
@@ -430,3 +430,27 @@ def test_chinese_names_of_things_and_parameters_of_a_region(labels, text, expect
 
 def test_a_reply_names_a_thing_in_chinese():
     assert "长颈鹿" in talk(["giraffe", "fence", "sky"], "把长颈鹿去掉").instruction["reply"]
+
+
+@pytest.mark.parametrize("labels, texts, expected", [
+    (["boat", "water", "sky", "pier"], ["cool, and put a little flag on the boat"], {"operation": "inpaint", "targets": ["boat"]}),
+    (ROOM, ["paint the wall mint green", "ugh no, take that back"], {"operation": "undo"}),
+    (LAKE, ["crop it square and then bump the brightness a bit"], {"steps": 2}),
+    (["desk", "laptop", "wall", "chair"], ["put a small lamp on the desk beside the laptop"], {"operation": "inpaint", "targets": ["desk"]}),
+    (["tree", "grass", "sky", "house"], ["add a swing hanging from the tree"], {"operation": "inpaint", "targets": ["tree"]}),
+    (LAKE, ["resize to 1280x720, its going on a slide for work"], {"operation": "resize", "width": 1280, "height": 720}),
+    (["dog", "grass", "sky", "tree"], ["blur everything except the dog, i want him to be the only thing in focus"],
+     {"operation": "adjust", "targets": ["dog"], "mask": {"invert": True}}),
+    (ROOM, ["flip it so the window ends up on the left"], {"operation": "flip"}),
+    (LAKE, ["整体调亮一点，要那种清晨的感觉"], {"operation": "adjust", "targets": []}),
+    (["person", "scarf", "wall"], ["把围巾改成灰色的，不要彩色"], {"operation": "recolor", "targets": ["scarf"]}),
+    (["blocks", "rug", "floor", "wall"], ["把地上的积木收走"], {"operation": "remove", "targets": ["blocks"]}),
+    (LAKE, ["you've been so helpful. one more thing, make the lake bluer"], {"targets": ["lake"]}),
+    (["sky", "building", "grass"], ["now make the sky a bit more moody, less contrast"], {"operation": "adjust", "targets": ["sky"]}),
+])
+def test_round_twenty_three_and_four_readings(labels, texts, expected):
+    got = bare(talk(labels, *texts).instruction)
+    if "steps" in expected:
+        assert len(got.get("steps", [])) == expected["steps"], got
+        return
+    assert {k: got.get(k) for k in expected} == expected, got

@@ -33,8 +33,12 @@ def without_asides(t: str) -> str:
     if said and said.end() < len(bare):  # "..., he is 2nd from the right. can you pixelate him out?": where he is, said before
         bare = f"{bare[:said.start()]}. {bare[said.end():]}".strip(" ,.") + " " + said.group("pos")
     bare = _REASON.sub("", bare).strip(" ,.!?~")  # "..., so they stand out": why, not what
+    bare = _WHAT_FOR.sub("", bare).strip(" ,.!?~")  # "..., its going on a screen behind the bar"
     bare = _WHO_WANTS.sub("", bare).strip(" ,.!?~")  # "...? park owner wants it clean": who asked, not what
     bare = _STAYS.sub("", bare).strip(" ,.!?~")  # "..., the couple on the left stays as is": not what to change
+    mood = _MOOD_ZH.search(bare)
+    if mood and re.search(r"调|暖|冷|亮|暗|饱和|对比", bare[:mood.start()]):
+        bare = bare[:mood.start()]
     who = _WHO_NOT.match(bare)
     if who and re.search(r"[他她]们?", bare[who.end():]):
         bare = re.sub(r"[他她]们?", who.group("who"), bare[who.end():], count=1)
@@ -58,6 +62,8 @@ def without_asides(t: str) -> str:
     bare = re.sub(r"^(give|get) me (?=[a-z])", r"\1 them ", bare)  # "give me cat ears": the person in the photo
     bare = re.sub(r"\b(the [a-z]+) (?:behind|around|next to|beside) (?:them|him|her|me|us)\b(?= [a-z])", r"\1",
                   bare)  # "make the wall behind them a pale mint": which wall, not what to paint
+    bare = re.sub(r"\bthe (?:view|scene|scenery|outside|world|landscape|sky|street) (?:out(?: of)?|through|outside|beyond|"
+                  r"from) the (windows?)\b", r"the \1", bare)  # "make the view out the window a snowy night"
     bare = re.sub(r"\b(?:drop|cut|kill|take down|knock down|tone down|turn down|bring down|dial down|pull down)\s+(?:the\s+)?"
                   r"(saturation|brightness|contrast|exposure|warmth|vibrance)\b", r"lower the \1", bare)  # not a removal
     bare = re.sub(r"\b([a-z]+)-(?:i?fy|ize|ise)\b", r"\1", bare)  # "sepia-fy the whole thing"
@@ -73,7 +79,9 @@ _LEADING_CHAT = re.compile(r"^(?:(?:hmm+|umm*|uh+|erm|lol|haha+|meh|welp|nah|ok 
                            r"hey(?: there)?|hiya|dear|"
                            r"(?:actually |oh )?i (?:liked|preferred|prefer) [^,]*? (?:better|more)(?=,)|"
                            r"for (?:privacy|safety|privacy reasons|my \w+)|just to be safe|"
-                           r"hello(?: there)?|hi there|dear \w+|oh dear|(?:i )?love (?:this|the|your) (?:tool|app|thing|feature|"
+                           r"hello(?: there)?|hi there|dear \w+|oh dear|ugh|(?:cool|nice|great|perfect|awesome|lovely|sweet|neat|wow|amazing)(?=\s*[,.!])|"
+                           r"you(?:'ve| have) been (?:so |super |really |very )?(?:helpful|great|amazing|awesome)(?: today)?|"
+                           r"(?:one )?(?:last|more|final) thing(?:,? i promise)?|(?:i )?love (?:this|the|your) (?:tool|app|thing|feature|"
                            r"extension)(?: so much)?(?: btw)?|(?:ok|okay|oh|ah|yeah|yes)[ ,]+(?:cool|nice|great|"
                            r"perfect|good|lovely|sweet|awesome|neat)(?=[,.!])|(?:that|this|it)(?: is|'s| looks)? (?:so |really |very )?"
                            r"(?:lovely|nice|great|good|perfect|beautiful|better|amazing|awesome|wonderful)(?: thanks?| thank you)?)"
@@ -92,14 +100,19 @@ _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people
                      r"(?:it|its|it is|that|that is|they|they are) (?:is |are )?(?:blocking|covering|hiding|ruining|distracting|"
                      r"in the way|in my way|spoiling)\b|"
                      r"(?:i )?(?:want|need|'d like|would like) (?:just |only )?(?:it|the \w+|them|him|her) to (?:really |just )?"
-                     r"(?:pop|stand out|shine|look)\b)"
+                     r"(?:pop|stand out|shine|look)\b|so (?:that )?the \w+ (?:ends? up|is|are|looks?|faces?|sits?)\b)"
                      r"[^.!?]*(?=[.!?]|$)|[，,]\s*(?:要|想|准备|打算)?(?:发|用来|拿去|用于|做)[^，,。]{0,8}$|"  # 要发网上, 发朋友圈用
                      r"[，,]\s*(?:因为|要|准备|打算|太|有点|挡住|挡着|遮住|遮着|影响)[^，,。把将给]{1,8}了[。！!]?$|"  # ，要卖车了
                      r"[，,]\s*(?:不想|不愿意|不愿|怕|免得|突出|为了|好让|没经过|没有经过|没征得)[^，,。把将给]{1,10}[。！!]?$|"  # ，不想露脸
-                     r"[，,]\s*(?:有点|有些|太)[^，,。把将给再]{1,5}[了啊呀]?[。！!]?$")  # ，有点模糊: how it is now
+                     r"[，,]\s*(?:有点|有些|太)[^，,。把将给再]{1,5}[了啊呀]?[。！!]?$|"  # ，有点模糊: how it is now
+                     r"[，,]\s*(?:不要|别|不用)(?:彩色|原色|[^，,。]{0,3}色)[了的吧啊]?[。！!]?$")  # ，不要彩色: said again as what not
 _WHERE_HE_IS = re.compile(r"(?:^|[,.;!?]\s*)(?:he|she|they|it) (?:is|are) (?:the (?:one|ones|guy|girl|kid|person) )?"
                           r"(?P<pos>(?:on|in|at) the (?:far )?(?:left|right|middle|back|front)|(?:the )?(?:\d(?:st|nd|rd|th)|"
                           r"first|second|third|fourth|fifth|last)(?: one)? from the (?:left|right))\s*(?:[,.;!?]\s*|$)")
+_WHAT_FOR = re.compile(r"[,.;!?]\s*(?:(?:it|its|it is|this|this is|that is|they are|they're) (?:going|gonna go|headed) (?:on|to|in|into|up)|"
+                       r"(?:i )?(?:want|need|'d like|would like) (?:just |only )?(?:it|the \w+|them|him|her) to be "
+                       r"(?:the only|the main|in focus|the focus|the star|the hero))\b[^.!?]*$")
+_MOOD_ZH = re.compile(r"[，,]\s*(?:要|想要|我要|有)?(?:那种|一种|点)?[^，,。]{1,10}的(?:感觉|氛围|味道|调调|feel|vibe)[吧啊呀]?[。！!]?$")
 _WHO_WANTS = re.compile(r"[?.!,;]\s*(?!(?:i|we|you|u)\b)(?:the |my |our |his |her |their )?[a-z]+(?: [a-z]+)? (?:wants?|said|says|asked|needs?|"
                         r"prefers?) (?:it|them|this|that|the|me|us|to)\b[^.!?]*$")
 # "最右边那个同学不想露脸，给他脸打码": who does not want it, then the request about them

@@ -88,6 +88,8 @@ def _decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: l
         prompt = content_prompt(content, zh, None, "add", content_toks)
         return Draft(with_mask({"operation": "inpaint", "targets": bg, "prompt": prompt}, sel))
     cls = classify(content, content_toks, zh) if content else "empty"
+    if cls == "content" and has_cat(content_toks, "adjust") and _LOOK.fullmatch(leftover(content, content_toks, zh, ("adjust",))):
+        cls = "adjust"  # "a bit more dramatic, more contrast": the adjustment says how
     if zh and cls == "content" and _ZH_WHICH_WAY.fullmatch(content) and has_cat(target_toks, "adjust"):
         adj = adjust_from(toks, t, zh)  # "天空的饱和度调高点": the amount said of the parameter, not a prompt
         if adj:
@@ -175,6 +177,8 @@ def _decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: l
     return Draft(with_mask({"operation": "inpaint", "targets": sel.labels, "prompt": prompt}, sel))
 
 
+_LOOK = re.compile(r"[\s,]*(?:(?:a (?:bit|little|lot|touch)|way|much|even|slightly|more|and)[\s,]+)*(?:dramatic|moody|intense|"
+                   r"striking|epic|bold|stunning|cinematic|nicer|better)[\s,]*")
 _ZH_WHICH_WAY = re.compile(r"[高低大小强弱亮暗深浅多少重轻]+(?:一)?[点些]?[吧了啊呀]?")
 # a place the picture was taken in, named as what to replace when no label is called that: the background
 _SETTING = re.compile(r"\b(?:park|office|room|city|street|garden|studio|backdrop|scenery|setting|backyard|yard|place|"

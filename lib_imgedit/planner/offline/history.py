@@ -69,6 +69,8 @@ def history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str,
                  r"(?:go |get )?back to (?:the )?original|undo (?:everything|all(?: of it| the edits| changes)?)|"
                  r"revert (?:everything|all)|restore the original)\b", t) and not has_content:
         return {"operation": "undo", "count": _edits_in_history(ctx)}
+    if re.search(r"\btake (?:it|that|this) back\b", t) and not has_content and last_instruction(ctx):
+        return {"operation": "undo", "count": 1}  # "ugh that looks worse, take it back"
     back = re.search(r"\b(?:put|bring) (?:it|that|them|him|her) back\b|\brestore (?:it|that|them)\b", t)
     last = last_instruction(ctx) or {}
     named_back = re.search(r"\b(?:put|bring) (?:the |my |our |his |her )?([a-z]+(?: [a-z]+)?) back\b", t)

@@ -56,9 +56,10 @@ _EN_PUT_PERSON = re.compile(
     r"(?:man|woman|person|people|girl|boy|guy|kids?|child|couple|family|subject|lady|car|dog|cat))\s+"
     r"(?:in front of|in|into|at|on|onto|to|inside|under|near|by|beside|next to|somewhere in|somewhere on)\s+(?P<c>.+)$")
 _EN_QUANT = re.compile(r"^(?:a|an|some|\d+|few|a few|several|two|three|four|many|more|lots of|a lot of|another)\b")
-_EN_PREP = re.compile(r"\s+(on top of|in front of|next to|(?:coming |rising |pouring )?out of|coming from|rising from|to|on|onto|in|into|inside|at|over|across|around|behind|"
+_EN_PREP = re.compile(r"\s+(on top of|in front of|next to|(?:coming |rising |pouring )?out of|coming from|rising from|(?:hanging|hung|dangling) (?:from|in|on|off)|to|on|onto|in|into|inside|at|over|across|around|behind|"
                       r"above|below|under|beneath|beside|near|along|by)\s+")
-_INSIDE_PREPS = {"to", "on", "onto", "in", "into", "inside", "at", "over", "across", "around", "on top of", "along"}
+_INSIDE_PREPS = {"to", "on", "onto", "in", "into", "inside", "at", "over", "across", "around", "on top of", "along",
+                 "hanging from", "hanging in", "hanging on", "hung from", "hung in", "hung on", "dangling from", "hanging off"}
 _EN_GIVE = re.compile(r"^(?:give|gift|dress|get|buy|grant|fit|equip)\s+")
 _EN_WEAR = re.compile(r"\b(?:wear|wearing|wears|put on|puts on|don|hold|holding)\s+")
 _EN_CHANGE = re.compile(r"\b(?:change|turn|transform|convert|switch|alter|make|paint|dye|colou?r|tint|recolou?r|set|"
@@ -295,6 +296,9 @@ def parse_zh(t: str, toks: list[Tok]) -> Parsed:
         spans = [(0, m.start()), (m.end(), n)]
         if m.group(0) in _ZH_WEAK_REMOVE and not any(has_cat(toks_in(toks, s), "thing") for s in spans):
             continue
+        if m.group(0) == "不要" and (re.match(r"彩色|颜色|原色", t[m.end():]) or
+                                     any(x.start == m.end() and x.cat in ("color", "gray", "style") for x in toks)):
+            continue  # "…，不要彩色": not in colour, not a removal
         return Parsed("remove", spans)
     m = _ZH_CHANGE.search(t)
     if m and free_of(m.start(), m.end(), ("thing", "style", "scene", "color", "adjust", "gray")):

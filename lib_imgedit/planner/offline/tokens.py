@@ -154,7 +154,8 @@ def _zh_label_names() -> dict[str, list[str]]:
 
 
 def _zh_names(norm: str) -> list[str]:
-    return _zh_label_names().get(norm, []) + _zh_label_names().get(singular(norm), [])
+    names = _zh_label_names()
+    return names.get(norm, []) + names.get(singular(norm), []) + (names.get(norm[:-2], []) if norm.endswith("oes") else [])
 
 
 @functools.lru_cache(maxsize=128)
