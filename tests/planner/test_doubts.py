@@ -454,3 +454,40 @@ def test_round_twenty_three_and_four_readings(labels, texts, expected):
         assert len(got.get("steps", [])) == expected["steps"], got
         return
     assert {k: got.get(k) for k in expected} == expected, got
+
+
+WEDDING = ["person 1", "person 2", "bouquet", "grass", "tree", "sky"]
+
+
+@pytest.mark.parametrize("labels, texts, expected", [
+    # an art style on the rest of the picture stays a restyle; new content there is an inpaint
+    (["statue", "person", "square", "sky"], ["turn everything except the statue into an oil painting"],
+     {"operation": "restyle", "targets": ["statue"], "mask": {"invert": True}}),
+    (["person", "sofa", "wall", "floor"], ["replace everything except me with a beach"], {"operation": "inpaint"}),
+    # a sentence after the request that only comments
+    (["painting 1", "painting 2", "wall"], ["could you sharpen the painting on the right? the details get lost."],
+     {"operation": "adjust", "targets": ["painting 2"]}),
+    # a comparative without a verb is an edit of its own
+    (LAKE, ["cooler tones overall and also add a rowing boat on the lake"], {"steps": 2}),
+    # the blur said to be too strong right after a blur: a weaker blur
+    (LAKE, ["把天空模糊一下", "模糊太重了，减一点"], {"operation": "adjust", "targets": ["sky"]}),
+    # who is where, said after the request in Chinese
+    (WEDDING, ["除新郎外都调成黑白，新郎是右边那位"], {"operation": "adjust", "targets": ["person 2"], "mask": {"invert": True}}),
+    # removing a thing of someone's that is no label asks for it, it does not remove the person
+    (WEDDING, ["remove the bride's earrings"], {"operation": "clarify"}),
+    (WEDDING, ["把新郎的领结去掉"], {"operation": "clarify"}),
+])
+def test_older_rounds_sure_mistakes_in_general(labels, texts, expected):
+    got = bare(talk(labels, *texts).instruction)
+    if "steps" in expected:
+        assert len(got.get("steps", [])) == expected["steps"], got
+        return
+    assert {k: got.get(k) for k in expected} == expected, got
+
+
+@pytest.mark.parametrize("labels, text", [
+    (["fence", "field", "sky", "player"], "add a crowd of fans behind the fence"),
+    (["person 1", "person 2", "bicycle 1", "bicycle 2", "road"], "the guy on the left is in my shot, erase him and his bike"),
+])
+def test_new_content_with_no_region_or_half_a_pair_is_not_sure(labels, text):
+    assert talk(labels, text).confidence < CONFIDENT

@@ -36,6 +36,9 @@ def without_asides(t: str) -> str:
     bare = _WHAT_FOR.sub("", bare).strip(" ,.!?~")  # "..., its going on a screen behind the bar"
     bare = _WHO_WANTS.sub("", bare).strip(" ,.!?~")  # "...? park owner wants it clean": who asked, not what
     bare = _STAYS.sub("", bare).strip(" ,.!?~")  # "..., the couple on the left stays as is": not what to change
+    where = _ZH_IS_WHERE.search(bare)
+    if where and where.group("who") in bare[:where.start()]:  # "除新娘外都调成黑白，新娘是左边那位": which bride
+        bare = bare[:where.start()].replace(where.group("who"), f"{where.group('pos')}的{where.group('who')}", 1)
     mood = _MOOD_ZH.search(bare)
     if mood and re.search(r"调|暖|冷|亮|暗|饱和|对比", bare[:mood.start()]):
         bare = bare[:mood.start()]
@@ -112,6 +115,8 @@ _WHERE_HE_IS = re.compile(r"(?:^|[,.;!?]\s*)(?:he|she|they|it) (?:is|are) (?:the
 _WHAT_FOR = re.compile(r"[,.;!?]\s*(?:(?:it|its|it is|this|this is|that is|they are|they're) (?:going|gonna go|headed) (?:on|to|in|into|up)|"
                        r"(?:i )?(?:want|need|'d like|would like) (?:just |only )?(?:it|the \w+|them|him|her) to be "
                        r"(?:the only|the main|in focus|the focus|the star|the hero))\b[^.!?]*$")
+_ZH_IS_WHERE = re.compile(r"[，,]\s*(?P<who>[\u3400-\u9fff]{1,4}?)(?:是|在)(?P<pos>最?[左右]边(?:第[一二三四五六1-6]个?)?|中间)"
+                          r"(?:那位|那个|那只|那辆|的那个|的那位|的)?[。！!]?$")
 _MOOD_ZH = re.compile(r"[，,]\s*(?:要|想要|我要|有)?(?:那种|一种|点)?[^，,。]{1,10}的(?:感觉|氛围|味道|调调|feel|vibe)[吧啊呀]?[。！!]?$")
 _WHO_WANTS = re.compile(r"[?.!,;]\s*(?!(?:i|we|you|u)\b)(?:the |my |our |his |her |their )?[a-z]+(?: [a-z]+)? (?:wants?|said|says|asked|needs?|"
                         r"prefers?) (?:it|them|this|that|the|me|us|to)\b[^.!?]*$")

@@ -140,7 +140,12 @@ def _only_says_what(head: str, zh: bool) -> bool:
         return bool(re.search(r"太|有点|不够|一下\S{0,4}$|^(?:帮我|请)?(?:p|P|修|弄|改|处理)一下|"
                               r"^[^，,把将给]{0,8}?(?<!没)有(?:个|一个|只|一只|些|一些|块|一块|条|一条|根|张)|"  # 这里有个垃圾袋，…
                               r"^(?:其他|其余|别的|剩下的?)(?:部分|地方)?的?$|^[^把将改换调变弄整给]{1,8}的$", head))  # 其他部分再…, 天空灰蒙蒙的，…
-    return not _EDIT_HEAD_EN.search(head)
+    return not _EDIT_HEAD_EN.search(head) and not (  # "warmer tones overall and also add some fog": an edit of its own
+        _COMPARATIVE_EN.search(head) and not re.search(r"\b(?:is|are|was|were|looks?|seems?|too)\b", head))
+
+
+_COMPARATIVE_EN = re.compile(r"\b(?:warmer|cooler|brighter|darker|sharper|softer|punchier|moodier|more saturated|"
+                             r"less saturated|more contrast|less contrast)\b")
 
 
 def _is_correction(head: str, rest: str, zh: bool) -> bool:

@@ -45,7 +45,7 @@ def _decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: l
         return None
     target_toks = [x for s in p.target for x in toks_in(toks, s)]
     if p.content and p.kind in ("make", "change", "be", "give", "replace"):
-        cut = re.search(r"\s*(?:,|;|\band\b|\bthen\b|\bbut\b|，|。|；|然后|并且|再把|同时|但)\s*(?:then\s+)?"
+        cut = re.search(r"\s*(?:,|;|[?!.](?=\s)|\band\b|\bthen\b|\bbut\b|，|。|；|然后|并且|再把|同时|但)\s*(?:then\s+)?"
                         r"(?:also\s+)?(?:the|his|her|their|its|make|turn|change|remove|add|put|keep|leave|把|将|保留)\b",
                         t[p.content[0]:p.content[1]])
         if cut:
@@ -155,13 +155,15 @@ def _decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: l
             prompt = content_prompt(content, zh, None, "look", content_toks)
         else:
             prompt = style_prompt(content, content_toks, zh, free=(cls == "style_free" or p.kind == "styleof"))
+        art = cls == "style"  # an art style restyles a region ("the dog as a watercolour"); a look or a scene repaints it
         if sel.labels and not sel.whole:
-            return Draft(with_mask({"operation": "inpaint", "targets": sel.labels, "prompt": prompt}, sel))
+            op = "restyle" if art else "inpaint"
+            return Draft(with_mask({"operation": op, "targets": sel.labels, "prompt": prompt}, sel), "style" if art else "")
         ins: dict[str, Any] = {"operation": "restyle", "targets": [], "prompt": prompt}
         strength = restyle_strength(rules, "restyle", t, zh)
         if strength is not None:
             ins["strength"] = strength
-        return Draft(ins)
+        return Draft(ins, "style" if art else "")
     # new content for the region
     prompt = content_prompt(content, zh, sel, p.kind, content_toks)
     resolved = [resolve_thing(tok.value, labels) for tok in content_toks if tok.cat == "thing"]

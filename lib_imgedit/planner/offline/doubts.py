@@ -48,6 +48,7 @@ _PLACED = re.compile(r"\b(?:under|underneath|below|beneath|over|above|behind|in 
                      r"(?:the |his |her |their |its |my )?([a-z]+(?: [a-z]+)?)|在(.{1,6}?)的?(?:下面|下方|上方|上空|后面|前面)")
 _ANOTHER_EDIT = re.compile(r"[，,;；]\s*(?:[^，,;；a-z]{0,8}?(?:换成|改成|变成|染成|涂成|刷成|去掉|删掉|调亮|调暗|打码)|"
                            r"(?:then |and |also )?(?:make|turn|change|paint|remove|blur|brighten|darken) )")
+_HIM_AND_HIS = re.compile(r"\b(?:him|her|them) and (?:his|her|their) [a-z]+")
 _BEHIND = re.compile(r"\bbehind (?:me|us|him|her|them)\b|后面|后边|背后|后排|远处")
 _ZH_NUMBER = re.compile(r"[一二两三四五六七八九十百]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -105,6 +106,10 @@ def doubts(text: str, ins: dict[str, Any], ctx: PlanContext, labels: list[str], 
     if op in (*_REGION_OPS, "face_swap") and _SIDE.search(t) and not picked and \
             any(split_instance(x)[1] is not None for x in labels):
         out.append("a position was said and no one of several is picked")
+    if op == "inpaint" and not targets and _PLACED.search(t):
+        out.append("new content has no region though a place was said")  # "a crowd behind the fence": where?
+    if op in _REGION_OPS and len(targets) == 1 and _HIM_AND_HIS.search(t):
+        out.append("a person and a thing of theirs were said and one is edited")  # "erase him and his bike"
     if op == "remove" and "person" in targets and "person 1" not in labels and _BEHIND.search(t):
         out.append("a place was said of the only person")  # 把后面那个同事去掉: someone the segmenter did not find
     if op == "face_swap" and not targets and not _PLURAL.search(t) and \

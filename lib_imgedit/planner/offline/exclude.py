@@ -135,8 +135,9 @@ def kept_then_rest(t: str, zh: bool) -> str | None:
     return f"除了{m.group('x')}，其他{m.group('b')}" if zh else f"make everything except {m.group('x')} {m.group('b')}"
 
 
-def inverted(ins: dict[str, Any], excluded: list[str]) -> dict[str, Any]:
-    """`ins` (read on the whole picture) acting on everything but `excluded`; other operations stay as read."""
+def inverted(ins: dict[str, Any], excluded: list[str], style: bool = False) -> dict[str, Any]:
+    """`ins` (read on the whole picture) acting on everything but `excluded`; other operations stay as read. A
+    restyle in an art `style` stays one (on the rest); new content for the rest ("a beach") is an inpaint."""
     op, targets = ins.get("operation"), list(ins.get("targets") or [])
     if op not in ("adjust", "recolor", "inpaint", "restyle", "remove"):
         return ins
@@ -147,6 +148,6 @@ def inverted(ins: dict[str, Any], excluded: list[str]) -> dict[str, Any]:
     if op == "remove":
         return ins
     out = {**ins, "targets": list(excluded), "mask": {**(ins.get("mask") or {}), "invert": True}}
-    if op == "restyle":
+    if op == "restyle" and not style:
         out["operation"] = "inpaint"
     return out

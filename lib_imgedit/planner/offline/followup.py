@@ -139,7 +139,7 @@ def reference(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
 
 # the last blur or pixelation asked to be weaker in words that name its opposite ("less blurry", 别那么模糊)
 _UNDOES_LAST = re.compile(r"\b(?:less|not (?:so|that|as)|too) (?:blurry|blurred|blur|pixelated|pixelly|blocky)\b|"
-                          r"(?:不要|别|没)那么(?:模糊|糊)|太(?:模糊|糊)了")
+                          r"(?:不要|别|没)那么(?:模糊|糊)|太(?:模糊|糊)了|(?:虚化|模糊|马赛克|码)(?:打得|弄得)?(?:太重|太强|太多|太厉害|过头)")
 _PICTURE_VERBS = re.compile(r"\b(?:flip|mirror|rotate|crop|resize|upscale|straighten|shrink|enlarge)\b|裁|旋转|翻转|镜像|缩小|"
                             r"放大")
 _OPERATION_CATS = ("adjust", "gray", "filter", "style", "scene", "color", "material")

@@ -187,7 +187,7 @@ def plan_text(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
     if excluded:  # "blur everything except the dog": the rest read on the whole picture, then inverted
         draft = plan_text(rules, excluded[1], tokenize(excluded[1], labels), labels, zh, ctx)
         before = draft.ins
-        draft.ins = inverted(draft.ins, excluded[0])
+        draft.ins = inverted(draft.ins, excluded[0], style=draft.kind == "style")
         draft.read = [excluded[2]] if draft.ins is not before else []  # the exclusion's words, read when it acted
         return draft
     body, offset = strip_prefix(t, zh)

@@ -205,6 +205,10 @@ def _select(t: str, toks: list[Tok], labels: list[str], zh: bool, forced: list[s
     if zh:  # "把电视从墙上去掉": what comes 从 (from) is where it is, not what it is
         things = [x for x in things if not re.search(r"从(?:这|那)?$", t[:x.start])] or things
     chosen = head_things(t, things, zh, labels)
+    owned = _owned_unknown(t, chosen[0], zh) if chosen and p.kind == "remove" else ""
+    if owned:  # "remove the bride's veil", 把新娘的头纱去掉 with no veil: the veil is asked for, not the bride
+        sel.unresolved = owned
+        return sel
     for tok in chosen:
         found, inv = resolve_thing(tok.value, labels)
         if not found and tok is chosen[0] and not sel.labels:
@@ -235,6 +239,20 @@ def _select(t: str, toks: list[Tok], labels: list[str], zh: bool, forced: list[s
         sel.labels += [x for x in found if x not in sel.labels]
         sel.invert = sel.invert or inv
     return sel
+
+
+def _owned_unknown(t: str, tok: Tok, zh: bool) -> str:
+    """The word after a thing's possessive that no table reads ("the bride's veil", 新娘的头纱), or ""."""
+    m = re.match(r"的([^\s，,。也都再还换改变调弄一下点个些了去删移抹擦拿]{2,4}?)(?=去掉|删掉|删除|移除|抹掉|擦掉|拿掉|[pP]掉|"
+                 r"[，,。]|$)", t[tok.end:]) if zh else re.match(r"'s? ([a-z][a-z\-]{2,})\b", t[tok.end:])
+    if not m:
+        return ""
+    word = m.group(1)
+    if zh:
+        return "" if tokenize(word, []) or word in V.ZH_FILLERS or len(word) < 2 else word
+    start = tok.end + m.start(1)
+    return "" if any(x.start == start for x in tokenize(t, [])) or word in EN_TABLE or \
+        word in V.EN_FILLERS or word in V.NON_THING_EN else word
 
 
 def pronoun_target(sel: Selection, cls: str, content: str, content_toks: list[Tok], labels: list[str],
