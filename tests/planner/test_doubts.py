@@ -491,3 +491,26 @@ def test_older_rounds_sure_mistakes_in_general(labels, texts, expected):
 ])
 def test_new_content_with_no_region_or_half_a_pair_is_not_sure(labels, text):
     assert talk(labels, text).confidence < CONFIDENT
+
+
+@pytest.mark.parametrize("labels, texts, expected", [
+    (["balloon 1", "balloon 2", "balloon 3", "sky", "field"], ["把最左边那个气球删掉"], {"operation": "remove", "targets": ["balloon 1"]}),
+    (["person", "shoe", "floor"], ["把鞋子换成荧光黄"], {"operation": "recolor", "targets": ["shoe"], "color": "neon yellow"}),
+    (["stall", "sign", "street", "person"], ["牌子上的电话帮我打个码"], {"operation": "adjust", "targets": ["sign"]}),
+    (["stall", "sign", "street", "person"], ["pixelate the phone number on the sign"], {"operation": "adjust", "targets": ["sign"]}),
+    (["face", "hair", "cape", "mirror"], ["remove her necklace"], {"operation": "clarify"}),
+    (["face", "hair", "cape", "mirror"], ["把她的项链去掉"], {"operation": "clarify"}),
+    (LAKE, ["and then make the whole picture 1600x900"], {"operation": "resize", "width": 1600, "height": 900}),
+    (LAKE, ["除开天空，别的全部变成黑白的"], {"operation": "adjust", "targets": ["sky"], "mask": {"invert": True}}),
+    (["face", "hair", "skin", "cape"], ["what would i look like with silver hair"], {"targets": ["hair"]}),
+    (ROOM, ["paint the wall mint green", "nah that looks weird, go back"], {"operation": "undo"}),
+    (ROOM, ["blur the sofa", "undo", "wait I did want that blur, bring it back"], {"operation": "redo"}),
+    (ROOM, ["把墙刷成蓝色", "墙还是改回去吧"], {"operation": "undo"}),
+    (ROOM, ["在沙发上加个抱枕", "撤销", "算了还是加上吧"], {"operation": "redo"}),
+    (ROOM, ["make the sofa bright red", "hmm thats too loud, more of a deep navy pls"], {"operation": "recolor", "targets": ["sofa"]}),
+    (["person", "skateboard", "ramp", "sky"], ["skateboard in hot pink would be epic"], {"targets": ["skateboard"]}),
+    (TEAM, ["pixelate both faces", "make it stronger, i can still tell who they are"], {"operation": "adjust"}),
+])
+def test_rounds_twenty_five_and_six_readings(labels, texts, expected):
+    got = bare(talk(labels, *texts).instruction)
+    assert {k: got.get(k) for k in expected} == expected, got

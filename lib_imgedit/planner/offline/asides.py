@@ -52,8 +52,10 @@ def without_asides(t: str) -> str:
                   r"(?:\s*(?:,|and)\s.*)?$", r" \1", bare)  # "hide the groom's face, he is the one on the right": where he is
     # ("..., she is on the left and kinda in shadow": where, then why)
     bare = re.sub(r"[,;]\s*(?:it|that|this|they|(?:the|my|our|his|her|their) (?:[a-z]+ ){0,2}[a-z]+) (?:just |really |kinda |"
-                  r"kind of |so |too |all )?(?:is|are|was|were|looks?|looked|seems?|seemed)\b[^,.!?\d]*$", "",
+                  r"kind of |so |too |all |still )?(?:is|are|was|were|looks?|looked|seems?|seemed)\b[^,.!?\d]*$", "",
                   bare)  # ", it is blown out", ", the old colour looked better", ", the gym lighting is awful"
+    bare = re.sub(r"\s+(?:would|will|'d) (?:be|look) (?:so |really |super )?(?:sick|cool|nice|great|awesome|dope|lit|amazing|"
+                  r"perfect|fun|cute|epic|fire)$", "", bare)  # "skateboard in neon yellow would be sick"
     bare = re.sub(r"[,;]\s*(?:[a-z]+ ){0,2}[a-z]+ (?:was|were|came out|turned out)\b[^,.!?\d]*$", "",
                   bare)  # ", shop lights were cold that day": how it was, not what to do
     bare = re.sub(r",\s*(?:a |the )?(?:[a-z]+ ){0,3}(?:look|vibe|feel|aesthetic)$", "", bare)  # ", classic selective colour look"
@@ -61,10 +63,16 @@ def without_asides(t: str) -> str:
     bare = re.sub(r"\b(left|right)s (?=(?:face|hair|head|eyes|shirt|clothes|dress|hat)\b)", r"\1's ", bare)  # right's face
     bare = re.sub(r"\b(the (?:[a-z]+ ){1,2}(?:on|in) the (?:left|right|middle))'s ([a-z]+)", r"the \2 of \1", bare)
     bare = re.sub(r"^(?:pop|slap|plonk|chuck|stick|park|plop) (?=(?:a|an|some|the) )", "put ", bare)  # "pop a hat on him"
+    bare = re.sub(r"^(?:maybe |let's |lets |then |ok )?go (?:for|with) (?=[a-z])", "make it ", bare)  # "go for a deep wine red"
     bare = _GERUND.sub(lambda m: m.group(1) + _verb(m.group(2)), bare)  # "would you mind adding": add
     bare = re.sub(r"^(give|get) me (?=[a-z])", r"\1 them ", bare)  # "give me cat ears": the person in the photo
-    bare = re.sub(r"\b(the [a-z]+) (?:behind|around|next to|beside) (?:them|him|her|me|us)\b(?= [a-z])", r"\1",
+    bare = re.sub(r"\b(the [a-z]+) (?:behind|around|next to|beside) (?:them|him|her|me|us)\b(?= [a-z]|$)", r"\1",
                   bare)  # "make the wall behind them a pale mint": which wall, not what to paint
+    bare = re.sub(r"\b(blur|pixelate|pixelize|hide|censor|mosaic|obscure|cover)\b(.*?)\b(?:the |all the )(?:text|writing|words|letters|"
+                  r"names?|(?:phone |plate )?numbers?|address|logo|info|details|lettering)(?: written)? (?:on|of) (the [a-z]+)", r"\1\2\3",
+                  bare)  # "blur the text on the sign": the sign (not "the house number on the gate", a thing of its own)
+    bare = re.sub(r"([\u3400-\u9fff]{1,5}?)上(?:面)?(?:的|写的|有)(?:字|文字|名字|号码|地址|标志|信息|地名|电话)(?=[^，,。]{0,6}?"
+                  r"(?:打个?码|打个|马[赛塞]克|模[糊湖]|糊|虚化|遮|挡))", r"\1", bare)  # 招牌上的字帮我打个码: the sign
     bare = re.sub(r"\bthe (?:view|scene|scenery|outside|world|landscape|sky|street) (?:out(?: of)?|through|outside|beyond|"
                   r"from) the (windows?)\b", r"the \1", bare)  # "make the view out the window a snowy night"
     bare = re.sub(r"\b(?:drop|cut|kill|take down|knock down|tone down|turn down|bring down|dial down|pull down)\s+(?:the\s+)?"
@@ -79,7 +87,7 @@ def without_asides(t: str) -> str:
 
 # chat noises around a request ("hmm a touch less blurry", "pop a hat on the dog lol"): not part of it
 _LEADING_CHAT = re.compile(r"^(?:(?:hmm+|umm*|uh+|erm|lol|haha+|meh|welp|nah|ok so|okay so|good (?:morning|afternoon|evening)|"
-                           r"hey(?: there)?|hiya|dear|"
+                           r"hey(?: there)?|hiya|dear|omg|(?:and )?then|"
                            r"(?:actually |oh )?i (?:liked|preferred|prefer) [^,]*? (?:better|more)(?=,)|"
                            r"for (?:privacy|safety|privacy reasons|my \w+)|just to be safe|"
                            r"hello(?: there)?|hi there|dear \w+|oh dear|ugh|(?:cool|nice|great|perfect|awesome|lovely|sweet|neat|wow|amazing)(?=\s*[,.!])|"
@@ -87,7 +95,7 @@ _LEADING_CHAT = re.compile(r"^(?:(?:hmm+|umm*|uh+|erm|lol|haha+|meh|welp|nah|ok 
                            r"(?:one )?(?:last|more|final) thing(?:,? i promise)?|(?:i )?love (?:this|the|your) (?:tool|app|thing|feature|"
                            r"extension)(?: so much)?(?: btw)?|(?:ok|okay|oh|ah|yeah|yes)[ ,]+(?:cool|nice|great|"
                            r"perfect|good|lovely|sweet|awesome|neat)(?=[,.!])|(?:that|this|it)(?: is|'s| looks)? (?:so |really |very )?"
-                           r"(?:lovely|nice|great|good|perfect|beautiful|better|amazing|awesome|wonderful)(?: thanks?| thank you)?)"
+                           r"(?:lovely|nice|great|good|perfect|beautiful|better|amazing|awesome|wonderful|cool)(?: thanks?| thank you)?)"
                            r"\b[\s,.!]*)+")
 _STAYS = re.compile(r"[,;]\s*(?:(?:but|and|while)\s+)?[a-z' ]+?\s+(?:stays?|remains?|should stay|can stay|is fine|are fine)"
                     r"(?:\s+(?:as (?:it |they )?(?:is|are)|the same|untouched|unchanged|alone))?\s*$")
@@ -108,11 +116,12 @@ _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people
                      r"[，,]\s*(?:因为|要|准备|打算|太|有点|挡住|挡着|遮住|遮着|影响)[^，,。把将给]{1,8}了[。！!]?$|"  # ，要卖车了
                      r"[，,]\s*(?:不想|不愿意|不愿|怕|免得|突出|为了|好让|没经过|没有经过|没征得)[^，,。把将给]{1,10}[。！!]?$|"  # ，不想露脸
                      r"[，,]\s*(?:有点|有些|太)[^，,。把将给再]{1,5}[了啊呀]?[。！!]?$|"  # ，有点模糊: how it is now
-                     r"[，,]\s*(?:不要|别|不用)(?:彩色|原色|[^，,。]{0,3}色)[了的吧啊]?[。！!]?$")  # ，不要彩色: said again as what not
+                     r"[，,]\s*(?:不要|别|不用)(?:彩色|原色|[^，,。]{0,3}色)[了的吧啊]?[。！!]?$|"  # ，不要彩色: said again as what not
+                     r"[，,][^，,。把将给]{0,6}(?:拍得|拍的|显得|看着|看起来)太[^，,。把将给]{1,4}了[。！!]?$")  # ，画廊里拍得太暗了
 _WHERE_HE_IS = re.compile(r"(?:^|[,.;!?]\s*)(?:he|she|they|it) (?:is|are) (?:the (?:one|ones|guy|girl|kid|person) )?"
                           r"(?P<pos>(?:on|in|at) the (?:far )?(?:left|right|middle|back|front)|(?:the )?(?:\d(?:st|nd|rd|th)|"
                           r"first|second|third|fourth|fifth|last)(?: one)? from the (?:left|right))\s*(?:[,.;!?]\s*|$)")
-_WHAT_FOR = re.compile(r"[,.;!?]\s*(?:(?:it|its|it is|this|this is|that is|they are|they're) (?:going|gonna go|headed) (?:on|to|in|into|up)|"
+_WHAT_FOR = re.compile(r"[,.;!?]\s*(?:i can still (?:kinda |kind of |sort of |totally )?(?:tell|see|recogni[sz]e|read|make out)|(?:it|its|it is|this|this is|that is|they are|they're) (?:going|gonna go|headed) (?:on|to|in|into|up)|"
                        r"(?:i )?(?:want|need|'d like|would like) (?:just |only )?(?:it|the \w+|them|him|her) to be "
                        r"(?:the only|the main|in focus|the focus|the star|the hero))\b[^.!?]*$")
 _ZH_IS_WHERE = re.compile(r"[，,]\s*(?P<who>[\u3400-\u9fff]{1,4}?)(?:是|在)(?P<pos>最?[左右]边(?:第[一二三四五六1-6]个?)?|中间)"

@@ -18,7 +18,7 @@ _EN = re.compile(r"(?:\b(?:everything|everyone|everybody|anything|all|the whole 
                  r"(?:else\s+)?(?P<but>but)\b|\b(?:except(?:\s+for)?|other than|apart from|aside from|besides|"
                  r"excluding|save for|not including|leaving out))\s+")
 _EN_BUT_NOT = re.compile(r"\b(?:everything|everyone|everybody|all)\b[^,.;]*?\b(?P<but>but)\s+not\s+")  # "all gray but not him"
-_ZH = re.compile(r"除了?(?P<x>[^，,。都\s]{1,12}?)(?:以外|之外|外)?(?=[，,\s]|其他|其余|别的|剩下|都|全)[，,\s]*"
+_ZH = re.compile(r"除(?:了|开|去)?(?P<x>[^，,。都\s]{1,12}?)(?:以外|之外|外)?(?=[，,\s]|其他|其余|别的|剩下|都|全)[，,\s]*"
                  r"(?:其他|其余|别的|剩下)?(?:的|部分)?(?=[^，,。都\s]{0,5}?(?:都|全|统统|一律))")  # 其他人的脸都…: faces stay
 _JOIN = re.compile(r"^(?:\s*(?:,|and|or|&|和|跟|与|、)?\s*(?:the|his|her|their|my|its|this|that)?\s*"
                    r"(?:(?:far )?(?:left|right|middle|first|second|third|last)(?:most)?\s+)?"
@@ -27,7 +27,7 @@ _JOIN = re.compile(r"^(?:\s*(?:,|and|or|&|和|跟|与|、)?\s*(?:the|his|her|the
 EXCLUSION_WORDS = re.compile(r"\b(?:except|other than|apart from|aside from|besides|excluding|save for|not including|"
                              r"leaving out)\b|\b(?:everything|everyone|everybody|all) (?:else )?but\b|除了|" +
                              _EN_BUT_NOT.pattern + "|"
-                             r"(?<![删去消清移解排扫])除(?=[^，,。]{1,12}?(?:以外|之外|外|都))")  # not 删除 (delete)
+                             r"(?<![删去消清移解排扫])除(?=[^，,。]{1,12}?(?:以外|之外|外|都))|除开|(?<![删])除去(?!掉)")  # not 删除
 
 
 def exclusion(t: str, toks: list[Tok], labels: list[str], zh: bool) -> tuple[list[str], str, tuple[int, int]] | None:

@@ -49,7 +49,7 @@ def history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str,
     has_content = any(x.cat in ("thing", "color", "adjust", "style", "scene", "gray", "filter") for x in toks)
     if zh:
         t = strip_prefix(t, True)[0] or t  # "帮我恢复上一步"
-        if re.search(r"(?:恢复|改|换|弄|变)回来|还是(?:刚才|之前|那个)?.{0,6}好看", t) and undone_count(ctx) and \
+        if re.search(r"(?:恢复|改|换|弄|变)回来|还是(?:刚才|之前|那个)?.{0,6}好看|^(?:还是)?(?:加上|加回|放回)(?:去|来)?[吧了啊]?$", t) and undone_count(ctx) and \
                 not re.search(r"原图|原来的?样子|最开始", t):
             return {"operation": "redo", "count": 1}  # "还是晚霞好看，恢复回来吧" right after an undo: bring it back
         if any(w in t for w in V.RESET_ZH):
@@ -57,7 +57,7 @@ def history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str,
         if (any(w in t for w in V.REDO_ZH) and not has_content) or re.search(r"(?:撤销|撤回)\s*(?:撤销|撤回)", t):
             return {"operation": "redo", "count": _count(t, zh)}
         if re.search(r"撤销|撤回|回退|退回|回滚|返回上一步|回到上一步|退一步|后退", t) or (
-                re.search(r"^(?:算了|还是|那就|[，,\s])*(?:改回|变回|换回|弄回)(?:去|来|原来的?|原样)[吧了啊]?$", t)):
+                re.search(r"^[^，,把将给]{0,4}?(?:算了|还是|那就|[，,\s…嗯])*(?:改回|变回|换回|弄回)(?:去|来|原来的?|原样)[^，,。]{0,4}?[吧了啊]?$", t)):
             return {"operation": "undo", "count": _count(t, zh)}
         if re.search(r"(?:放|加|拿|弄|搬)回(?:去|来)", t) and not has_content and \
                 (last_instruction(ctx) or {}).get("operation") == "remove":
@@ -79,8 +79,9 @@ def history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str,
         return {"operation": "undo", "count": 1}  # "actually put the car back" right after removing the car
     if back and not has_content and last.get("operation") == "remove" and undone_instruction(ctx) is None:
         return {"operation": "undo", "count": 1}  # "wait no, put it back" right after a removal takes it back
-    if back and not has_content and undone_count(ctx):
-        return {"operation": "redo", "count": 1}  # "actually I liked it, put it back" right after an undo
+    wanted = re.search(r"\bi (?:did |do )?(?:want|like|liked|wanted|need|needed) (?:that|the|it)\b", t)
+    if back and (not has_content or wanted) and undone_count(ctx):
+        return {"operation": "redo", "count": 1}  # "actually I liked it" / "I did want that blur, put it back" after an undo
     if re.search(r"\b(?:bring|get|put) (?:the |my )?colou?rs? back\b|\brestore (?:the )?colou?rs?\b", t) and \
             ((last.get("adjust") or {}).get("grayscale") or (last.get("adjust") or {}).get("saturation", 0) < 0):
         return {"operation": "undo", "count": 1}  # "bring the colour back" right after black and white
@@ -102,6 +103,9 @@ def history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str,
         rest = _HISTORY_FILLER_EN.sub(" ", t[m.end():])
         if not re.sub(r"[\s,.!?;:'\"-]+", "", rest):
             return {"operation": "undo", "count": _count(t, zh)}
+    if re.search(r"(?:^|[,.!;]\s*)(?:just |please |so )?go back(?: one| a step| one step)?(?: please| pls)?$", t) and \
+            not has_content and last_instruction(ctx):
+        return {"operation": "undo", "count": 1}  # "nah that looks off, go back"
     if re.fullmatch(r"(?:(?:actually |no |nah |ok )*go back(?: one| a step| one step)?|i liked it better before|i preferred (?:it|the) (?:before|previous(?: one)?)|"
                     r"that(?:'s| is| was| looks)? (?:bad|wrong|worse|terrible|awful)[,.!]*(?: go back| undo)?|"
                     r"(?:the )?previous (?:one|version) (?:was|is) better)", t):

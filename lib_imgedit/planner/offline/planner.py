@@ -103,6 +103,11 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
         seen = plan_message(rules, with_text(ctx, wish.group("c") or wish.group("c2")), labels, zh)
         if seen[0].ins.get("operation") != "clarify":
             return seen
+    too = _TOO_THEN_COLOUR.match(t)
+    if too and any(x.cat == "color" for x in tokenize(too.group("ask"), labels)):
+        asked = plan_message(rules, with_text(ctx, too.group("ask")), labels, zh)  # "hmm too orange, try olive green"
+        if asked[0].ins.get("operation") != "clarify":
+            return asked
     said = _COMPLAINT_THEN_ASK.match(t)
     if said:  # "the road looks boring, make it cobblestone": the ask, about the road
         subject = said.group("s")
@@ -280,8 +285,11 @@ _COMPLAINT_THEN_ASK = re.compile(
     r"crop|rotate|flip|erase|clean|pixelate|desaturate|saturate|boost|reduce|increase|decrease)\b.+)$")
 
 
-_SEE_IT_WITH = re.compile(r"^.*?\b(?:what|how) (?:it|this|that|the (?:picture|photo|image|room|scene)) (?:would |will )?"
-                          r"(?:looks?|look|be) (?:like )?with (?P<c>.+)$|^(?:can you |could you )?show me (?:it |this )?"
+# "hmm thats too bright, more of a dark olive green pls": the colour asked for; the complaint says why
+_TOO_THEN_COLOUR = re.compile(r"^(?:(?:that is|it is|this is|thats|its|a bit|bit|way|kinda|a little|a tad|still)\s+)*too \w+"
+                              r"\s*[,.;!-]+\s*(?P<ask>.+)$")
+_SEE_IT_WITH = re.compile(r"^.*?\b(?:what|how) (?:(?:would|will|do|does|did) )?(?:it|this|that|i|we|he|she|they|the (?:picture|photo|"
+                          r"image|room|scene)) (?:would |will )?(?:looks?|look|be) (?:like )?with (?P<c>.+)$|^(?:can you |could you )?show me (?:it |this )?"
                           r"with (?P<c2>.+)$")
 
 

@@ -164,6 +164,10 @@ def _select(t: str, toks: list[Tok], labels: list[str], zh: bool, forced: list[s
     if forced:
         sel.labels = list(forced)
         return sel
+    owned = next((_owned_unknown(t, x, zh) for x in toks if x.cat == "pron"), "") if p.kind == "remove" else ""
+    if not things and owned:  # "remove her earrings" with no earrings: the earrings are asked for, not her
+        sel.unresolved = owned
+        return sel
     if not things:
         sel.pronoun_only = sel.pronoun
         if p.unknown and not sel.whole:
@@ -242,14 +246,19 @@ def _select(t: str, toks: list[Tok], labels: list[str], zh: bool, forced: list[s
 
 
 def _owned_unknown(t: str, tok: Tok, zh: bool) -> str:
-    """The word after a thing's possessive that no table reads ("the bride's veil", 新娘的头纱), or ""."""
-    m = re.match(r"的([^\s，,。也都再还换改变调弄一下点个些了去删移抹擦拿]{2,4}?)(?=去掉|删掉|删除|移除|抹掉|擦掉|拿掉|[pP]掉|"
-                 r"[，,。]|$)", t[tok.end:]) if zh else re.match(r"'s? ([a-z][a-z\-]{2,})\b", t[tok.end:])
+    """The word after a possessive that no table reads ("the bride's veil", "her earrings", 新娘的头纱), or ""."""
+    after = t[tok.end:]
+    if zh:
+        m = re.match(r"的([^\s，,。也都再还换改变调弄一下点个些了去删移抹擦拿]{2,4}?)(?=去掉|删掉|删除|移除|抹掉|擦掉|拿掉|[pP]掉|[，,。]|$)", after)
+    elif re.fullmatch(r"his|her|their|its|my|your|our", tok.text):
+        m = re.match(r" ([a-z][a-z\-]{2,})\b", after)
+    else:
+        m = re.match(r"'s? ([a-z][a-z\-]{2,})\b", after)
     if not m:
         return ""
     word = m.group(1)
     if zh:
-        return "" if tokenize(word, []) or word in V.ZH_FILLERS or len(word) < 2 else word
+        return "" if tokenize(word, []) or word in V.ZH_FILLERS else word
     start = tok.end + m.start(1)
     return "" if any(x.start == start for x in tokenize(t, [])) or word in EN_TABLE or \
         word in V.EN_FILLERS or word in V.NON_THING_EN else word

@@ -194,6 +194,9 @@ def _label_tables(labels: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict
             group = tuple(x for x in labels if split_instance(x)[0] == split_instance(label)[0])
             for form in plurals(base):
                 en.setdefault(form, ("@head", group))
+            for name in _zh_names(base):  # 气球 for `balloon 1`, `balloon 2` (not 画, the start of 画廊)
+                if len(name) >= 2:
+                    zh.setdefault(name, ("@head", group))
     # with a painted mask, "this", "here" and "it" are the painted area
     if "user_mask" in labels:
         for form in USER_MASK_EN:
