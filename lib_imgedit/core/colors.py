@@ -103,8 +103,8 @@ COLORS: dict[str, tuple[int, int, int]] = {
 }
 
 CHINESE_COLORS: dict[str, str] = {
-    "金黄色": "blonde",
-    "金色": "blonde",
+    "金黄色": "gold",
+    "金色": "gold",
     "金发": "blonde",
     "亚麻色": "blonde",
     "银色": "silver",

@@ -514,3 +514,39 @@ def test_new_content_with_no_region_or_half_a_pair_is_not_sure(labels, text):
 def test_rounds_twenty_five_and_six_readings(labels, texts, expected):
     got = bare(talk(labels, *texts).instruction)
     assert {k: got.get(k) for k in expected} == expected, got
+
+
+@pytest.mark.parametrize("labels, texts, expected", [
+    (["sky", "net", "sand", "person"], ["make the sky purple", "undo", "算了，还是把刚才撤销的紫色恢复吧"], {"operation": "redo"}),
+    (["cake", "table", "candle", "flowers"], ["blur everything but the cake"], {"targets": ["cake"], "mask": {"invert": True}}),
+    (TEAM, ["ok cool then put my face on the guy in the middle"], {"operation": "face_swap", "targets": ["face 2"]}),
+    (["cake", "table", "flowers", "wall"], ["add a bunch of tulips next to the cake", "make them yellow tulips"],
+     {"operation": "inpaint", "targets": ["table"]}),
+    (["cabin", "tree", "snow", "sky", "fence"], ["add a little blur to the trees behind the cabin", "and the fence too"],
+     {"operation": "adjust", "targets": ["fence"]}),
+    (["backpack", "person", "trail", "sky"], ["the backpack would look better in red tbh"], {"operation": "recolor", "targets": ["backpack"]}),
+    (["person", "face", "counter", "cup"], ["hide the barista's face, she's a bit shy"], {"operation": "adjust", "targets": ["face"]}),
+    (["cake", "table", "flowers", "wall"], ["Make everything apart from the cake a bit brighter so the cake stands out"],
+     {"operation": "adjust", "targets": ["cake"], "mask": {"invert": True}}),
+    (ROOM, ["paint the wall mint green", "nah go back, I liked it before"], {"operation": "undo"}),
+    (ROOM, ["put a small plant here", "actually make it a cactus instead"], {"operation": "inpaint", "prompt": "a cactus"}),
+    (["person 1", "person 2", "person 3", "sky"], ["hide the faces of the two guys on the left", "the right one too"],
+     {"operation": "adjust", "targets": ["person 3"]}),
+    (["person 1", "person 2", "sky"], ["blur both of them", "actually use pixels instead of blur"], {"adjust": {"pixelate": 0.5}}),
+    (LAKE, ["need this as a 4 by 5 poster for the cafe"], {"operation": "crop", "aspect": "4:5"}),
+    (LAKE, ["ok now cut it down to 800x800"], {"operation": "resize", "width": 800, "height": 800}),
+    (["balloon", "sky", "person"], ["把气球换成粉色", "粉色太嫩了，换成金色吧"], {"operation": "recolor", "targets": ["balloon"], "color": "gold"}),
+    (LAKE, ["草地太黄了，绿一点"], {"operation": "recolor", "targets": ["grass"], "color": "green"}),
+    (LAKE, ["整体对比度加一点", "再加一点"], {"operation": "adjust", "targets": []}),
+    (["counter", "cutting board", "knife", "wall"], ["remove the knife", "and put a lemon where it was"],
+     {"operation": "inpaint", "targets": ["knife"]}),
+    (["person 1", "person 2", "face 1", "face 2", "cake"], ["swap the face of the kid on the right with the photo i just uploaded"],
+     {"operation": "face_swap"}),
+    (["person", "face", "wall"], ["帮我换个脸呗"], {"operation": "face_swap"}),
+    (ROOM, ["把墙刷成蓝色", "把沙发换成灰色", "算了沙发那个撤了吧"], {"operation": "undo"}),
+    (["flowers", "bucket", "stall", "street", "person"], ["everything other than the flowers should be slighly blurred pls, want a soft dreamy look"],
+     {"operation": "adjust", "targets": ["flowers"], "mask": {"invert": True}}),
+])
+def test_rounds_twenty_seven_and_eight_readings(labels, texts, expected):
+    got = bare(talk(labels, *texts, mask="here" in " ".join(texts)).instruction)
+    assert {k: got.get(k) for k in expected} == expected, got

@@ -64,6 +64,11 @@ def without_asides(t: str) -> str:
     bare = re.sub(r"\b(the (?:[a-z]+ ){1,2}(?:on|in) the (?:left|right|middle))'s ([a-z]+)", r"the \2 of \1", bare)
     bare = re.sub(r"^(?:pop|slap|plonk|chuck|stick|park|plop) (?=(?:a|an|some|the) )", "put ", bare)  # "pop a hat on him"
     bare = re.sub(r"^(?:maybe |let's |lets |then |ok )?go (?:for|with) (?=[a-z])", "make it ", bare)  # "go for a deep wine red"
+    bare = re.sub(r"^(?P<x>(?:the |his |her |my |their )?[a-z]+(?: [a-z]+)?) would look (?:better|nicer|great|good|cool|best) "
+                  r"(?:in|as) (?P<c>[a-z].*)$", r"make \g<x> \g<c>", bare)  # "the backpack would look better in orange"
+    bare = re.sub(r"\bcut (?:it|this|the (?:image|photo|picture|pic)) down to\b", "resize it to", bare)  # "cut it down to 1080x1080"
+    bare = re.sub(r"^(?:i )?(?:need|want) (?:this|it) as an? (\d{1,2}) ?(?:by|x|:) ?(\d{1,2})\b.*$", r"crop to \1:\2",
+                  bare)  # "need this as a 16 by 9 banner"
     bare = _GERUND.sub(lambda m: m.group(1) + _verb(m.group(2)), bare)  # "would you mind adding": add
     bare = re.sub(r"^(give|get) me (?=[a-z])", r"\1 them ", bare)  # "give me cat ears": the person in the photo
     bare = re.sub(r"\b(the [a-z]+) (?:behind|around|next to|beside) (?:them|him|her|me|us)\b(?= [a-z]|$)", r"\1",
@@ -79,6 +84,7 @@ def without_asides(t: str) -> str:
                   r"(saturation|brightness|contrast|exposure|warmth|vibrance)\b", r"lower the \1", bare)  # not a removal
     bare = re.sub(r"\b([a-z]+)-(?:i?fy|ize|ise)\b", r"\1", bare)  # "sepia-fy the whole thing"
     bare = re.sub(r"\ba (couple|few)(?: of)? (?=degrees?\b)", lambda m: "2 " if m.group(1) == "couple" else "3 ", bare)
+    bare = _TRAILING_CHAT.sub("", bare).strip(" ,.!?~")  # "..., pls" once what came after it is gone
     bare = _PASSIVE.sub(lambda m: f"{_PARTICIPLES[m.group('v')]} {m.group('x')} {m.group('a') or ''}".strip(), bare)  # passive
     bare = re.sub(r"\b(colou?rs? (?:(?:a (?:bit|little|lot)|much|way|even|slightly) )?)(?:stronger|richer|deeper|more intense)\b",
                   r"\1more saturated", bare)  # "the colours a bit stronger"
@@ -87,14 +93,15 @@ def without_asides(t: str) -> str:
 
 # chat noises around a request ("hmm a touch less blurry", "pop a hat on the dog lol"): not part of it
 _LEADING_CHAT = re.compile(r"^(?:(?:hmm+|umm*|uh+|erm|lol|haha+|meh|welp|nah|ok so|okay so|good (?:morning|afternoon|evening)|"
-                           r"hey(?: there)?|hiya|dear|omg|(?:and )?then|"
+                           r"hey(?: there)?|hiya|dear|omg|(?:and )?then|quick q(?:uestion)?(?=\s*[-,:])|(?:ok |okay )?whatever|(?:i )?love it|"
                            r"(?:actually |oh )?i (?:liked|preferred|prefer) [^,]*? (?:better|more)(?=,)|"
                            r"for (?:privacy|safety|privacy reasons|my \w+)|just to be safe|"
-                           r"hello(?: there)?|hi there|dear \w+|oh dear|ugh|(?:cool|nice|great|perfect|awesome|lovely|sweet|neat|wow|amazing)(?=\s*[,.!])|"
+                           r"hello(?: there)?|hi there|dear \w+|oh dear|ugh|(?:cool|nice|great|perfect|awesome|lovely|sweet|neat|wow|amazing)"
+                           r"(?=\s*[,.!]|\s+(?:then|so|now|and|can|could|please|pls)\b)|"
                            r"you(?:'ve| have) been (?:so |super |really |very )?(?:helpful|great|amazing|awesome)(?: today)?|"
                            r"(?:one )?(?:last|more|final) thing(?:,? i promise)?|(?:i )?love (?:this|the|your) (?:tool|app|thing|feature|"
                            r"extension)(?: so much)?(?: btw)?|(?:ok|okay|oh|ah|yeah|yes)[ ,]+(?:cool|nice|great|"
-                           r"perfect|good|lovely|sweet|awesome|neat)(?=[,.!])|(?:that|this|it)(?: is|'s| looks)? (?:so |really |very )?"
+                           r"perfect|good|lovely|sweet|awesome|neat)(?=[,.!]|\s+(?:then|so|now|and|can|could|please|pls)\b)|(?:that|this|it)(?: is|'s| looks)? (?:so |really |very )?"
                            r"(?:lovely|nice|great|good|perfect|beautiful|better|amazing|awesome|wonderful|cool)(?: thanks?| thank you)?)"
                            r"\b[\s,.!]*)+")
 _STAYS = re.compile(r"[,;]\s*(?:(?:but|and|while)\s+)?[a-z' ]+?\s+(?:stays?|remains?|should stay|can stay|is fine|are fine)"
@@ -111,7 +118,7 @@ _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people
                      r"(?:it|its|it is|that|that is|they|they are) (?:is |are )?(?:blocking|covering|hiding|ruining|distracting|"
                      r"in the way|in my way|spoiling)\b|"
                      r"(?:i )?(?:want|need|'d like|would like) (?:just |only )?(?:it|the \w+|them|him|her) to (?:really |just )?"
-                     r"(?:pop|stand out|shine|look)\b|so (?:that )?the \w+ (?:ends? up|is|are|looks?|faces?|sits?)\b)"
+                     r"(?:pop|stand out|shine|look)\b|so (?:that )?the \w+ (?:ends? up|is|are|looks?|faces?|sits?|stands? out|pops?|shines?)\b)"
                      r"[^.!?]*(?=[.!?]|$)|[，,]\s*(?:要|想|准备|打算)?(?:发|用来|拿去|用于|做)[^，,。]{0,8}$|"  # 要发网上, 发朋友圈用
                      r"[，,]\s*(?:因为|要|准备|打算|太|有点|挡住|挡着|遮住|遮着|影响)[^，,。把将给]{1,8}了[。！!]?$|"  # ，要卖车了
                      r"[，,]\s*(?:不想|不愿意|不愿|怕|免得|突出|为了|好让|没经过|没有经过|没征得)[^，,。把将给]{1,10}[。！!]?$|"  # ，不想露脸
@@ -121,7 +128,11 @@ _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people
 _WHERE_HE_IS = re.compile(r"(?:^|[,.;!?]\s*)(?:he|she|they|it) (?:is|are) (?:the (?:one|ones|guy|girl|kid|person) )?"
                           r"(?P<pos>(?:on|in|at) the (?:far )?(?:left|right|middle|back|front)|(?:the )?(?:\d(?:st|nd|rd|th)|"
                           r"first|second|third|fourth|fifth|last)(?: one)? from the (?:left|right))\s*(?:[,.;!?]\s*|$)")
-_WHAT_FOR = re.compile(r"[,.;!?]\s*(?:i can still (?:kinda |kind of |sort of |totally )?(?:tell|see|recogni[sz]e|read|make out)|(?:it|its|it is|this|this is|that is|they are|they're) (?:going|gonna go|headed) (?:on|to|in|into|up)|"
+_WHAT_FOR = re.compile(r"[,.;!?(]\s*(?:(?:he|she|they) (?:is|are|was|were) (?!on |in |at |the (?:one|guy|girl|kid|person)\b)|"
+                       r"i (?:liked|preferred|prefer|like) (?:it|that|the \w+) (?:better |more )?(?:before|earlier)|"
+                       r"(?!(?:i|we|you|u) )(?:the )?[a-z]+(?: [a-z]+)? (?:will|is going to|gonna) (?:hate|love|kill|freak)|"
+                       r"only (?:the |my )?[a-z ]+? (?:can|should|may|could) be (?:shown|seen|visible|online|posted)|"
+                       r"(?:i )?want(?:ed)? (?:a|an|that|the) [a-z ]+ (?:look|vibe|feel|effect|mood)|i can still (?:kinda |kind of |sort of |totally )?(?:tell|see|recogni[sz]e|read|make out)|(?:it|its|it is|this|this is|that is|they are|they're) (?:going|gonna go|headed) (?:on|to|in|into|up)|"
                        r"(?:i )?(?:want|need|'d like|would like) (?:just |only )?(?:it|the \w+|them|him|her) to be "
                        r"(?:the only|the main|in focus|the focus|the star|the hero))\b[^.!?]*$")
 _ZH_IS_WHERE = re.compile(r"[，,]\s*(?P<who>[\u3400-\u9fff]{1,4}?)(?:是|在)(?P<pos>最?[左右]边(?:第[一二三四五六1-6]个?)?|中间)"
@@ -140,9 +151,10 @@ _PLACING = re.compile(r"^(?:(?:please|pls|can you|could you|can u|would you) )*(
 # 桌子上的杯子, 摩托车后面那面砖墙: the thing after the place is the one meant
 _WHERE_IT_IS_ZH = re.compile(r"(?P<pre>^|[把将给帮请，,\s])[\u3400-\u9fff]{1,6}?(?:上面|上|后面|前面|旁边|里面|里|下面|下)"
                              r"(?:的|那个|那只|那面|那张|那条|那块|那棵|那辆|那盆|这个|这只|这面)(?=[\u3400-\u9fff])")
-_TRAILING_CHAT = re.compile(r"(?:[\s,.!?]+(?:lol|lmao|haha+|xd|thx|ty|:\)|:d|thanks?(?: you)?(?: (?:so|very) much)?|please|"
-                            r"if you (?:would|could|can|don't mind)|if possible|if (?:that|it) is possible|"
-                            r"thnak(?:s| you)|tha?nk ?u|many thanks|cheers|regards|best wishes)(?:,? [a-z]+)?|(?<!\bthan) then)+$")  # ", joan"
+_TRAILING_CHAT = re.compile(r"(?:[\s,.!?]+(?:lol|lmao|haha+|xd|tbh|imo|ngl|:\)|:d|please|pls|plz|if you (?:would|could|can|don't mind)|"
+                            r"if possible|if (?:that|it) is possible)|"
+                            r"[\s,.!?]+(?:thx|ty|thanks?(?: you)?(?: (?:so|very) much)?|thnak(?:s| you)|tha?nk ?u|many thanks|cheers|"
+                            r"regards|best wishes)(?:,? [a-z]+)?|(?<!\bthan) then)+$")  # "thanks, joan"
 _GERUND = re.compile(r"^((?:(?:would|do) you mind|how about|what about|consider|try) )([a-z]+ing)\b")
 _VERBS = {"add", "put", "give", "make", "blur", "remove", "change", "turn", "paint", "crop", "rotate", "flip", "swap",
           "replace", "brighten", "darken", "erase", "delete", "get", "take", "sharpen", "pixelate", "recolor", "recolour",
@@ -164,5 +176,5 @@ _PARTICIPLES = {"blurred": "blur", "pixelated": "pixelate", "removed": "remove",
                 "censored": "censor", "hidden": "hide", "recoloured": "recolour", "recolored": "recolor"}
 _PASSIVE = re.compile(r"^(?:(?:i(?:'d| would) like|i want|please|can you have|could you have) )?"
                       r"(?P<x>(?:the |all |everything |every )[^,]*?) (?:to be|should be|must be|needs to be|be|get|gets) "
-                      r"(?:(?P<a>slightly|a bit|a little|a lot|heavily|completely) )?(?P<v>" + "|".join(_PARTICIPLES) +
+                      r"(?:(?P<a>[a-z]+ly|a bit|a little|a lot) )?(?P<v>" + "|".join(_PARTICIPLES) +
                       r")(?: out)?$")

@@ -179,6 +179,8 @@ def _decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: l
     return Draft(with_mask({"operation": "inpaint", "targets": sel.labels, "prompt": prompt}, sel))
 
 
+_WHERE_IT_WAS = re.compile(r"\s*\b(?:where (?:it|that|they|the [a-z]+) (?:was|were|used to be|stood)|in (?:its|their) "
+                           r"(?:place|spot))\b|\s*(?:放|加|画)?在(?:原来|刚才)(?:的)?(?:位置|地方)")
 _LOOK = re.compile(r"[\s,]*(?:(?:a (?:bit|little|lot|touch)|way|much|even|slightly|more|and)[\s,]+)*(?:dramatic|moody|intense|"
                    r"striking|epic|bold|stunning|cinematic|nicer|better)[\s,]*")
 _ZH_WHICH_WAY = re.compile(r"[高低大小强弱亮暗深浅多少重轻]+(?:一)?[点些]?[吧了啊呀]?")
@@ -204,6 +206,13 @@ def plan_add(t: str, p: Parsed, content: str, content_toks: list[Tok], cls: str,
         return Draft({"operation": "restyle", "targets": [], "prompt": prompt})
     if not content:
         return None
+    gone = referent(ctx) or {}
+    was = _WHERE_IT_WAS.search(content)
+    if was and gone.get("operation") == "remove" and [x for x in gone.get("targets") or [] if x in labels]:
+        # "and put a loaf of bread where it was" right after removing the cutting board: in its place
+        prompt = content_prompt(content[:was.start()].strip(" ,"), zh, None, "add", content_toks)
+        return Draft({"operation": "inpaint", "targets": [x for x in gone["targets"] if x in labels], "prompt": prompt},
+                     "reference")
     here = _HERE.search(content) if "user_mask" in labels and not forced and not loc.labels else None
     if here and content[:here.start()].strip():  # "put a sleeping kitten right here" with a painted area: there
         prompt = content_prompt(content[:here.start()].strip(), zh, None, "add", content_toks)

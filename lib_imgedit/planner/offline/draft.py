@@ -27,6 +27,8 @@ class Selection:
 
 
 def recolor_ins(color: str, sel: Selection) -> dict[str, Any]:
+    if color == "gold" and sel.labels and all(x.split()[0] in ("hair", "beard") for x in sel.labels):
+        color = "blonde"  # 金色 hair is blonde; a 金色 balloon is gold
     return {"operation": "recolor", "targets": list(sel.labels), "color": color}
 
 

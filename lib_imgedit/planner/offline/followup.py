@@ -61,8 +61,8 @@ def reference(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
     if things and not new_targets:
         return Draft(clarify(labels, zh, things[0].text))
     base = copy.deepcopy(cur)
-    base.pop("reply", None)
-    base.pop("question", None)
+    for key in ("reply", "question", "replace"):  # the edit again, beside the last one (not in its place)
+        base.pop(key, None)
     base["targets"] = [x for x in base.get("targets", []) if x in labels]
     gone = [x for x in cur.get("targets") or [] if x not in labels]
     if gone and not base["targets"] and not new_targets:  # "more" after an edit of a painted area no longer drawn
@@ -70,7 +70,8 @@ def reference(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
     if base.get("operation") == "face_swap" and not things and pick_faces(t, ctx.faces):
         base["faces"] = pick_faces(t, ctx.faces)
         return Draft(base, "reference")
-    siblings = instances(base["targets"][0], labels) if len(base["targets"]) == 1 else []
+    group = instances(base["targets"][0], labels) if base["targets"] else []
+    siblings = group if set(base["targets"]) <= set(group) else []  # "the left one too" after the two on the right
     if has(V.OTHER_EN + V.OTHER_ZH):
         done = {split_instance(x)[1] for x in base["targets"]} - {None}
         rest = [x for x in new_targets if split_instance(x)[1] is not None and split_instance(x)[1] not in done]

@@ -82,7 +82,7 @@ _ZH_BA_VERB = re.compile(r"^(?P<ba>把|将|让|使)?(?P<t>.+?)(?P<v>变|换|改|
 # "给她换个发型", "给他剃个光头", "给她一头红发": something for a person, placed by what it is
 _ZH_GIVE = re.compile(r"^(?:给|帮|替|为)(?P<who>他们|她们|他|她|它|这个人|那个人)(?P<v>换|剃|剪|烫|染|留|弄|整|做|来|搞)?"
                       r"(?:上|成|了)?(?:一下)?(?:一(?:个|头|顶|副|件|条|双|款|种|套)|个|顶|副|件|条|双|款|种|套)?(?P<c>(?!的).+)$")
-_ZH_ADD = re.compile(r"(?:加上|添加|添上|加入|加个|加(?!强|大|深|重|亮|快|粗|高|速|剧|宽|长|暗|点亮度)|添|画上|画个|画(?=一)|"
+_ZH_ADD = re.compile(r"(?:加上|添加|添上|加入|加个|加(?!强|大|深|重|亮|快|粗|高|速|剧|宽|长|暗|点亮度|(?:一)?[点些]儿?(?:[吧了啊呀。！!，,]|$))|添|画上|画个|画(?=一)|"
                      r"放上|放个|放(?!大|小)|插入|戴上|戴|穿上|配上|p上|补上|多加|来一个|来个|装上|挂上|挂|种上|种|"
                      r"盖上|铺上|铺满|盖满|撒上|洒上|覆盖|垫上|垫个|垫|摆上|摆个|摆)")
 _ZH_CHANGE_ONE = re.compile(r"^(?:换|改)(?:一个|一下|个|掉)(?P<t>.+)$")
@@ -236,7 +236,9 @@ def parse_en(t: str, toks: list[Tok]) -> Parsed:
     m = signal(_EN_ADD.search(t)) or re.match(r"^(?=(?:a|an|some)\s)", t)
     if m and (not t[m.start():].startswith(("paint", "draw")) or _EN_QUANT.match(t[m.end():])):
         tail_start = m.end()
-        for p in reversed(list(_EN_PREP.finditer(t, tail_start))):
+        preps = list(_EN_PREP.finditer(t, tail_start))
+        adjusting = bool(preps) and has_cat(toks_in(toks, (tail_start, preps[0].start())), "adjust", "gray", "filter")
+        for p in preps if adjusting else reversed(preps):  # "add some blur to the trees behind the cabin": the trees
             loc_toks = toks_in(toks, (p.end(), n))
             if any(x.cat in ("thing", "pron", "whole") or "thing" in x.cats for x in loc_toks):
                 return Parsed("add", [], (tail_start, p.start()), (p.end(), n), p.group(1) in _INSIDE_PREPS,

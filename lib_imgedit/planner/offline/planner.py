@@ -33,7 +33,7 @@ from .reply import clarify
 from .select import INSTEAD
 from .tokens import Tok, tokenize
 from .typos import fix_typos
-from .variants import also_excluded, another_one, other_way_round
+from .variants import added_in_colour, added_instead, also_excluded, another_one, other_way_round
 from .words import clean_text, same_colour
 
 _MAX_TEXT = 1000  # characters of a request that are read; the rest cannot change the plan much
@@ -71,7 +71,8 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
     kind = chat_kind(t, zh, toks)
     if kind:
         return [Draft(chat_answer(kind, labels, zh, ctx.generative), "chat", t)]
-    other = another_one(t, ctx) or also_excluded(t, zh, labels, ctx) or other_way_round(t, ctx)
+    other = another_one(t, ctx) or added_in_colour(t, ctx) or added_instead(t, ctx) or also_excluded(t, zh, labels, ctx) or \
+        other_way_round(t, ctx)
     if other:
         return [Draft(other, "reference", t)]
     instead = _UNDO_THEN.match(t)
@@ -103,9 +104,13 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
         seen = plan_message(rules, with_text(ctx, wish.group("c") or wish.group("c2")), labels, zh)
         if seen[0].ins.get("operation") != "clarify":
             return seen
-    too = _TOO_THEN_COLOUR.match(t)
-    if too and any(x.cat == "color" for x in tokenize(too.group("ask"), labels)):
-        asked = plan_message(rules, with_text(ctx, too.group("ask")), labels, zh)  # "hmm too orange, try olive green"
+    too = (_TOO_THEN_COLOUR_ZH if zh else _TOO_THEN_COLOUR).match(t)
+    ask = too.group("ask") if too else ""
+    if too and any(x.cat == "color" for x in tokenize(ask, labels)):  # "hmm too orange, try olive green": the colour
+        said = too.groupdict().get("s") or ""  # 草地太黄了，绿一点: the grass
+        if any(x.cat == "thing" for x in tokenize(said, labels)) and not any(x.cat == "thing" for x in tokenize(ask, labels)):
+            ask = said + ask
+        asked = plan_message(rules, with_text(ctx, ask), labels, zh)
         if asked[0].ins.get("operation") != "clarify":
             return asked
     said = _COMPLAINT_THEN_ASK.match(t)
@@ -154,6 +159,10 @@ def plan_clause(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh: 
     if not later and INSTEAD.search(t) and cur.get("operation") == draft.ins.get("operation") == "adjust" and \
             cur.get("targets") == draft.ins.get("targets"):
         draft.ins["replace"] = True  # "pixelate it instead": the blur it replaces goes
+        dropped = re.search(r"\binstead of (?:the )?(\w+)", t)  # "use pixels instead of blur": not the blur as well
+        said = [x.cats["adjust"][0] for x in tokenize(dropped.group(1), labels) if x.cat == "adjust"] if dropped else []
+        if said and len(draft.ins.get("adjust") or {}) > 1:
+            draft.ins["adjust"] = {k: v for k, v in draft.ins["adjust"].items() if k not in said}
     return draft
 
 
@@ -217,8 +226,10 @@ def face_swap_op(t: str, zh: bool, toks: list[Tok], labels: list[str], ctx: Plan
                        r"\b(?:swap|replace|switch)\b[^,.;]{0,40}\bfaces?\b[^,.;]{0,12}\b(?:with|for) (?:my|mine|his|her|their)\b|"
                        r"\b(?:put|paste|stick) (?:my |his |her |our |their )?[a-z]+(?:'s|s)? face (?:on|onto)\b",
                        t) or re.search(
-        r"换脸|人脸替换|替换人脸|换成我的脸|换上我的脸|用我的脸|换成我的|换上我|把我的脸", t)
+        r"换脸|换个脸|换一下脸|换张脸|人脸替换|替换人脸|换成我的脸|换上我的脸|用我的脸|换成我的|换上我|把我的脸", t)
     weak = re.search(r"\b(?:my (?:own )?face|mine|my photo|my selfie|myself|(?:with|to|into|by|for) me|"
+                     r"(?:the |my )?(?:photo|picture|pic|image|selfie|face)s? (?:i|we) (?:have |just |already )?"
+                     r"(?:uploaded|sent|added|attached|gave)|"
                      r"me instead|put me|(?:be|is|become) me)\b", t) or re.search(
         r"我的脸|我自己|我的照片|我本人|(?:换成|换上|用|变成|改成|贴上|放上)我(?!们)", t)
     verbs = re.search(r"\b(?:use|put|swap|replace|change|switch|instead|paste|stick|give|with|make|place|insert|"
@@ -288,6 +299,7 @@ _COMPLAINT_THEN_ASK = re.compile(
 # "hmm thats too bright, more of a dark olive green pls": the colour asked for; the complaint says why
 _TOO_THEN_COLOUR = re.compile(r"^(?:(?:that is|it is|this is|thats|its|a bit|bit|way|kinda|a little|a tad|still)\s+)*too \w+"
                               r"\s*[,.;!-]+\s*(?P<ask>.+)$")
+_TOO_THEN_COLOUR_ZH = re.compile(r"^(?P<s>[^，,。\s]{0,8}?)(?:有点|有些)?太(?:[^，,。\s]{1,3}?)了?[，,。\s]+(?P<ask>[^，,。]+)$")
 _SEE_IT_WITH = re.compile(r"^.*?\b(?:what|how) (?:(?:would|will|do|does|did) )?(?:it|this|that|i|we|he|she|they|the (?:picture|photo|"
                           r"image|room|scene)) (?:would |will )?(?:looks?|look|be) (?:like )?with (?P<c>.+)$|^(?:can you |could you )?show me (?:it |this )?"
                           r"with (?P<c2>.+)$")

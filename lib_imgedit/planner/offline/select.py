@@ -225,8 +225,8 @@ def _select(t: str, toks: list[Tok], labels: list[str], zh: bool, forced: list[s
                 whole = [y for x in tokenize(t, labels) if x.start != tok.start and x.cat in ("thing", "pron")
                          for y in resolve_thing("person" if x.cat == "pron" else x.value, labels)[0]
                          if norm_label(split_instance(y)[0]) == "person"]
-                whole = pick_instances(whole, t, labels, None) if len(whole) > 1 else whole
-                whole = whole if len(whole) == 1 else []  # "her cardigan" among four people: whose?
+                picked = pick_instances(whole, t, labels, None) if len(whole) > 1 else whole
+                whole = picked if len(picked) == 1 or picked != whole else []  # "her cardigan" among four people: whose?
             if whole and p.kind != "remove":  # removing the wheels is not removing the carriage
                 sel.labels, sel.part = whole, tok.text
                 p.part = tok.text

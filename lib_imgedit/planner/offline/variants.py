@@ -26,6 +26,38 @@ _ANOTHER_ONE = re.compile(r"^(?:(?:let us|let's|maybe|then)\s+)?(?:(?:try|use|do
                           r"(?:\s+instead)?$")
 
 
+_THEM_IN_COLOUR = re.compile(r"^(?:(?:make|turn|change|do|paint) )?(?:them|it|those|that|these|this)(?: into| to)? (?P<c>.+)$")
+
+
+def added_in_colour(t: str, ctx: PlanContext) -> dict[str, Any] | None:
+    """"make them white roses" right after adding roses: the roses again, white (not the roses of the picture)."""
+    m = _THEM_IN_COLOUR.match(t)
+    cur = referent(ctx) or {}
+    if not m or cur.get("operation") != "inpaint" or not cur.get("prompt"):
+        return None
+    words = m.group("c").split()
+    color = next((c for c in (" ".join(words[:2]), words[0]) if parse_color(c) is not None), None)
+    nouns = [w for w in words[len(color.split()):] if w not in ("a", "an", "the", "ones", "one")] if color else []
+    said = {w.rstrip("s") for w in re.findall(r"[a-z]{3,}", str(cur["prompt"]).lower())}
+    if not nouns or not all(w.rstrip("s") in said for w in nouns):
+        return None
+    return in_colour(cur, color)
+
+
+_ADDED_INSTEAD = re.compile(r"^(?:(?:actually|no|nah|hmm|maybe|then|ok)[\s,]+)*(?:make it|change it to|turn it into|swap it for|"
+                            r"replace it with|do|try|go with) (?P<x>(?:a|an|some) [a-z][a-z -]*?) instead$")
+
+
+def added_instead(t: str, ctx: PlanContext) -> dict[str, Any] | None:
+    """"actually make it a succulent instead" right after putting a cactus there: a succulent in that place."""
+    m = _ADDED_INSTEAD.match(t)
+    cur = referent(ctx) or {}
+    if not m or cur.get("operation") != "inpaint" or not cur.get("prompt") or \
+            any(x.cat in ("style", "scene", "adjust", "gray", "filter") for x in tokenize(m.group("x"), [])):
+        return None
+    return {**{k: v for k, v in cur.items() if k not in ("reply", "prompt", "question")}, "prompt": m.group("x"), "replace": True}
+
+
 def another_one(t: str, ctx: PlanContext) -> dict[str, Any] | None:
     """"a blue one instead" after adding (or undoing) a red bow: the bow again, blue."""
     m = _ANOTHER_ONE.match(t)
