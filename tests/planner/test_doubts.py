@@ -550,3 +550,30 @@ def test_rounds_twenty_five_and_six_readings(labels, texts, expected):
 def test_rounds_twenty_seven_and_eight_readings(labels, texts, expected):
     got = bare(talk(labels, *texts, mask="here" in " ".join(texts)).instruction)
     assert {k: got.get(k) for k in expected} == expected, got
+
+
+@pytest.mark.parametrize("labels, texts, expected", [
+    (ROOM, ["paint the wall mint green", "undo", "算了还是恢复刚才那个吧"], {"operation": "redo"}),
+    (["sushi", "plate", "counter", "wall"], ["the sushi looks a bit flat, make the colours richer"], {"operation": "adjust", "targets": ["sushi"]}),
+    (["person", "clothes", "floor", "lamp"], ["make her sweater navy", "also the lighting is way too dark overall, can you fix that"],
+     {"operation": "adjust", "targets": []}),
+    (["person 1", "person 2", "blanket", "basket", "grass"], ["把野餐垫改成红色"], {"operation": "recolor", "targets": ["blanket"]}),
+    (["lighthouse", "sea", "sky", "rock"], ["除了灯塔以外其他地方都调暗一点，想让灯塔更突出"],
+     {"operation": "adjust", "targets": ["lighthouse"], "mask": {"invert": True}}),
+    (LAKE, ["rotate it 90 degrees clockwise, my phone saved it sideways"], {"operation": "rotate"}),
+    (["lamp", "desk", "wall"], ["make the lamp glow warmer"], {"operation": "adjust", "targets": ["lamp"]}),
+    (ROOM, ["paint the wall mint green", "nvm go back one"], {"operation": "undo"}),
+    (["monitor", "desk", "keyboard", "wall"], ["把显示器打个码，上面有聊天记录"], {"operation": "adjust", "targets": ["monitor"]}),
+    (["barn", "field", "sky", "tractor"], ["谷仓刷成红色"], {"operation": "recolor", "targets": ["barn"]}),
+    (ROOM, ["the wall is kind of a dull grey, could it be a soft sage green instead?"], {"operation": "recolor", "targets": ["wall"]}),
+    (ROOM, ["make the sofa darker", "ugh thats way too dark now, go back"], {"operation": "undo"}),
+    (["person 1", "person 2", "dog", "grass"], ["右边那个人删掉吧，我只想要我跟狗狗"], {"operation": "remove", "targets": ["person 2"]}),
+    (LAKE, ["改成4比5的竖图，想拿来做手机壁纸"], {"operation": "crop", "aspect": "4:5"}),
+    (["person", "lamp", "sofa", "wall"], ["dim everything apart from the lamp, want it moody like the lamp is the only light"],
+     {"operation": "adjust", "targets": ["lamp"], "mask": {"invert": True}}),
+    (["sign", "ceiling", "shelf", "floor"], ["theres a sign hanging from the ceiling thats kinda distracting, can u remove it"],
+     {"operation": "remove", "targets": ["sign"]}),
+])
+def test_rounds_twenty_nine_and_thirty_readings(labels, texts, expected):
+    got = bare(talk(labels, *texts).instruction)
+    assert {k: got.get(k) for k in expected} == expected, got

@@ -63,6 +63,12 @@ def without_asides(t: str) -> str:
     bare = re.sub(r"\b(left|right)s (?=(?:face|hair|head|eyes|shirt|clothes|dress|hat)\b)", r"\1's ", bare)  # right's face
     bare = re.sub(r"\b(the (?:[a-z]+ ){1,2}(?:on|in) the (?:left|right|middle))'s ([a-z]+)", r"the \2 of \1", bare)
     bare = re.sub(r"^(?:pop|slap|plonk|chuck|stick|park|plop) (?=(?:a|an|some|the) )", "put ", bare)  # "pop a hat on him"
+    bare = re.sub(r"^there(?: is|s| are) (?:a |an |some |this |that |these |those )?(?P<x>[a-z]+(?: (?![a-z]+(?:ing|ed)\b)[a-z]+)?)\b[^,]*,\s*"
+                  r"(?:(?:so |please |pls |can you |could you |can u |could u )+)?(?P<v>remove|delete|erase|blur|hide|pixelate|"
+                  r"get rid of|crop out) (?:it|them)\b", r"\g<v> the \g<x>", bare)  # "theres a sign ..., can u remove it"
+    bare = re.sub(r"^(?P<x>(?:the |his |her |my |their )?[a-z]+(?: [a-z]+)?) (?:is|are|looks?) [^,]*,\s*(?:could|can|should|would) "
+                  r"(?:it|they|that|those) be (?P<c>[a-z][^,]*?)(?: instead)?$", r"make \g<x> \g<c>",
+                  bare)  # "the wall is kind of a dingy beige, could it be a soft sage green instead"
     bare = re.sub(r"^(?:maybe |let's |lets |then |ok )?go (?:for|with) (?=[a-z])", "make it ", bare)  # "go for a deep wine red"
     bare = re.sub(r"^(?P<x>(?:the |his |her |my |their )?[a-z]+(?: [a-z]+)?) would look (?:better|nicer|great|good|cool|best) "
                   r"(?:in|as) (?P<c>[a-z].*)$", r"make \g<x> \g<c>", bare)  # "the backpack would look better in orange"
@@ -93,7 +99,7 @@ def without_asides(t: str) -> str:
 
 # chat noises around a request ("hmm a touch less blurry", "pop a hat on the dog lol"): not part of it
 _LEADING_CHAT = re.compile(r"^(?:(?:hmm+|umm*|uh+|erm|lol|haha+|meh|welp|nah|ok so|okay so|good (?:morning|afternoon|evening)|"
-                           r"hey(?: there)?|hiya|dear|omg|(?:and )?then|quick q(?:uestion)?(?=\s*[-,:])|(?:ok |okay )?whatever|(?:i )?love it|"
+                           r"hey(?: there)?|hiya|dear|omg|nvm|never ?mind|(?:and )?then|quick q(?:uestion)?(?=\s*[-,:])|(?:ok |okay )?whatever|(?:i )?love it|"
                            r"(?:actually |oh )?i (?:liked|preferred|prefer) [^,]*? (?:better|more)(?=,)|"
                            r"for (?:privacy|safety|privacy reasons|my \w+)|just to be safe|"
                            r"hello(?: there)?|hi there|dear \w+|oh dear|ugh|(?:cool|nice|great|perfect|awesome|lovely|sweet|neat|wow|amazing)"
@@ -124,11 +130,18 @@ _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people
                      r"[，,]\s*(?:不想|不愿意|不愿|怕|免得|突出|为了|好让|没经过|没有经过|没征得)[^，,。把将给]{1,10}[。！!]?$|"  # ，不想露脸
                      r"[，,]\s*(?:有点|有些|太)[^，,。把将给再]{1,5}[了啊呀]?[。！!]?$|"  # ，有点模糊: how it is now
                      r"[，,]\s*(?:不要|别|不用)(?:彩色|原色|[^，,。]{0,3}色)[了的吧啊]?[。！!]?$|"  # ，不要彩色: said again as what not
-                     r"[，,][^，,。把将给]{0,6}(?:拍得|拍的|显得|看着|看起来)太[^，,。把将给]{1,4}了[。！!]?$")  # ，画廊里拍得太暗了
+                     r"[，,][^，,。把将给]{0,6}(?:拍得|拍的|显得|看着|看起来)太[^，,。把将给]{1,4}了[。！!]?$|"  # ，画廊里拍得太暗了
+                     r"[，,]\s*想(?:让|要)?[^，,。把将给]{0,8}(?:突出|显眼|醒目|明显)[^，,。]{0,4}$|"  # ，想让灯塔更突出
+                     r"[，,]\s*(?:上面|里面|里头|屏幕上|那里)有[^，,。]{1,8}$|"  # ，上面有聊天记录
+                     r"[，,]\s*(?:人家|他|她|他们|她们|对方)?(?:没|没有|不)(?:同意|答应|授权)[^，,。]{0,6}$|"  # ，人家没同意我拍
+                     r"[，,]\s*我?(?:只想|只要|就想)(?:要|留)?[^，,。把将给]{1,10}$|"  # ，我只想要我跟狗狗
+                     r"[，,]\s*(?:想|要)?(?:拿来|用来|拿去)[^，,。]{1,10}$")  # ，想拿来做电脑壁纸
 _WHERE_HE_IS = re.compile(r"(?:^|[,.;!?]\s*)(?:he|she|they|it) (?:is|are) (?:the (?:one|ones|guy|girl|kid|person) )?"
                           r"(?P<pos>(?:on|in|at) the (?:far )?(?:left|right|middle|back|front)|(?:the )?(?:\d(?:st|nd|rd|th)|"
                           r"first|second|third|fourth|fifth|last)(?: one)? from the (?:left|right))\s*(?:[,.;!?]\s*|$)")
-_WHAT_FOR = re.compile(r"[,.;!?(]\s*(?:(?:he|she|they) (?:is|are|was|were) (?!on |in |at |the (?:one|guy|girl|kid|person)\b)|"
+_WHAT_FOR = re.compile(r"[,.;!?(]\s*(?:my (?:phone|camera|app|computer|laptop)\b|"
+                       r"(?:i )?want (?:it|this|the \w+) (?:to (?:feel|look|be) )?(?:moody|dreamy|cozy|cosy|cinematic|dramatic|soft|"
+                       r"clean|natural|vintage|romantic|mysterious|calm)\b|(?:he|she|they) (?:is|are|was|were) (?!on |in |at |the (?:one|guy|girl|kid|person)\b)|"
                        r"i (?:liked|preferred|prefer|like) (?:it|that|the \w+) (?:better |more )?(?:before|earlier)|"
                        r"(?!(?:i|we|you|u) )(?:the )?[a-z]+(?: [a-z]+)? (?:will|is going to|gonna) (?:hate|love|kill|freak)|"
                        r"only (?:the |my )?[a-z ]+? (?:can|should|may|could) be (?:shown|seen|visible|online|posted)|"

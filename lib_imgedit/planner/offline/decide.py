@@ -181,8 +181,8 @@ def _decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: l
 
 _WHERE_IT_WAS = re.compile(r"\s*\b(?:where (?:it|that|they|the [a-z]+) (?:was|were|used to be|stood)|in (?:its|their) "
                            r"(?:place|spot))\b|\s*(?:放|加|画)?在(?:原来|刚才)(?:的)?(?:位置|地方)")
-_LOOK = re.compile(r"[\s,]*(?:(?:a (?:bit|little|lot|touch)|way|much|even|slightly|more|and)[\s,]+)*(?:dramatic|moody|intense|"
-                   r"striking|epic|bold|stunning|cinematic|nicer|better)[\s,]*")
+_LOOK = re.compile(r"[\s,]*(?:glow|shine|look|feel|(?:(?:a (?:bit|little|lot|touch)|way|much|even|slightly|more|and)[\s,]+)*"
+                   r"(?:dramatic|moody|intense|striking|epic|bold|stunning|cinematic|nicer|better))[\s,]*")
 _ZH_WHICH_WAY = re.compile(r"[高低大小强弱亮暗深浅多少重轻]+(?:一)?[点些]?[吧了啊呀]?")
 # a place the picture was taken in, named as what to replace when no label is called that: the background
 _SETTING = re.compile(r"\b(?:park|office|room|city|street|garden|studio|backdrop|scenery|setting|backyard|yard|place|"

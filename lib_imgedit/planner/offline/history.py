@@ -49,7 +49,8 @@ def history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str,
     has_content = any(x.cat in ("thing", "color", "adjust", "style", "scene", "gray", "filter") for x in toks)
     if zh:
         t = strip_prefix(t, True)[0] or t  # "帮我恢复上一步"
-        if re.search(r"撤销(?:掉)?的.{0,8}?(?:恢复|还原|加回|放回|弄回|找回|回来)|(?:恢复|还原|找回)(?:一下)?(?:刚才|之前)?撤销", t) and \
+        if re.search(r"撤销(?:掉)?的.{0,8}?(?:恢复|还原|加回|放回|弄回|找回|回来)|(?:恢复|还原|找回)(?:一下)?(?:刚才|之前)?撤销|"
+                     r"恢复(?:一下)?(?:刚才|之前)(?:的|那个|那步|那一步)", t) and \
                 undone_count(ctx):
             return {"operation": "redo", "count": 1}  # "刚才撤销的那一步再恢复一下": the undo taken back
         if re.search(r"(?:恢复|改|换|弄|变)回来|还是(?:刚才|之前|那个)?.{0,6}好看|^(?:还是)?(?:加上|加回|放回)(?:去|来)?[吧了啊]?$", t) and undone_count(ctx) and \
@@ -107,7 +108,7 @@ def history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str,
         if not re.sub(r"[\s,.!?;:'\"-]+", "", rest):
             return {"operation": "undo", "count": _count(t, zh)}
     if re.search(r"(?:^|[,.!;]\s*)(?:just |please |so )?go back(?: one| a step| one step)?(?: please| pls)?$", t) and \
-            not has_content and last_instruction(ctx):
+            (not has_content or re.search(r"[,.!;]\s*(?:just |please |so )?go back", t)) and last_instruction(ctx):
         return {"operation": "undo", "count": 1}  # "nah that looks off, go back"
     if re.fullmatch(r"(?:(?:actually |no |nah |ok )*go back(?: one| a step| one step)?|i liked it better before|i preferred (?:it|the) (?:before|previous(?: one)?)|"
                     r"that(?:'s| is| was| looks)? (?:bad|wrong|worse|terrible|awful)[,.!]*(?: go back| undo)?|"

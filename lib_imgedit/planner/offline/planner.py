@@ -114,13 +114,25 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
         if asked[0].ins.get("operation") != "clarify":
             return asked
     said = _COMPLAINT_THEN_ASK.match(t)
+    if said and re.fullmatch(r"(?:fix|correct|sort out|sort) (?:it|that|this)(?: out)?(?: for me)?", said.group("ask")):
+        # "the lighting is way too dark overall, can you fix that": what the complaint asks for
+        told = plan_message(rules, with_text(ctx, t[:said.start("ask")].rstrip(" ,;.!").removeprefix("also ")), labels, zh)
+        told = told if told[0].ins.get("operation") == "adjust" else []
+        if told:
+            return told
     if said:  # "the road looks boring, make it cobblestone": the ask, about the road
         subject = said.group("s")
         whole = re.search(r"\b(?:picture|photo|image|shot|pic|photograph)\b", subject)  # "this picture of my daughter"
         ask = said.group("ask") if subject in ("it", "this", "that") or whole else \
             re.sub(r"\b(?:it|this|that|him|her|them)\b", subject, said.group("ask"), count=1)  # "sharpen just him": the dog
         asked = plan_message(rules, with_text(ctx, ask), labels, zh)
-        if asked[0].ins.get("operation") != "clarify":
+        first = asked[0].ins
+        named = [y for x in tokenize(subject, labels) if x.cat == "thing" for y in resolve_thing(x.value, labels)[0]]
+        if len(asked) == 1 and first.get("operation") in ("adjust", "recolor") and not first.get("targets") and named and \
+                not whole and not any(x.cat == "thing" or (x.cat == "whole" and not re.fullmatch(r"colou?rs?|tones?", x.text))
+                                      for x in tokenize(ask, labels)):
+            first["targets"] = named  # "the sushi looks a bit dull, make the colours richer": the sushi's colours
+        if first.get("operation") != "clarify":
             return asked
     drafts: list[Draft] = []
     before = None  # the edit of the previous clause: "make her hair red, and the lips too"

@@ -352,8 +352,8 @@ def comparative_region(sel: Selection, t: str, zh: bool, ctx: PlanContext, adj: 
         sel.labels = [x for x in cur["targets"] if x in ctx.labels]
         sel.invert = bool((cur.get("mask") or {}).get("invert"))
         return sel
-    if sel.whole and re.search(r"\b(?:too|also|as well)\b|也", t) and not re.search(
-            r"\b(?:image|picture|photo|everything|whole)\b|整|图|照片", t):
+    if sel.whole and re.search(r"\btoo\b(?!\s+[a-z])|\b(?:also|as well)\b|也", t) and not re.search(
+            r"\b(?:image|picture|photo|everything|whole|overall|lighting)\b|整|图|照片", t):  # not "way too dark overall"
         sel.labels = [x for x in cur["targets"] if x in ctx.labels]  # "now blur it too": the region just edited
         sel.invert = bool((cur.get("mask") or {}).get("invert"))
         sel.whole = not sel.labels
