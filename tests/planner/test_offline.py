@@ -80,7 +80,7 @@ def test_own_cases() -> None:
     cases = load_cases(DATA / "planner_cases.jsonl")
     assert len(cases) >= 1000
     score, misses = _run(cases)
-    assert score >= 0.97, "\n".join(misses)
+    assert not misses, "\n".join(misses)  # every one: a threshold let four Chinese removals break unseen
 
 
 def test_chinese_prompts_carry_english() -> None:

@@ -162,7 +162,7 @@ _WHERE_IT_IS = re.compile(r"\b(the [a-z]+(?: [a-z]+)?) (?:on|behind|in front of|
 _PLACING = re.compile(r"^(?:(?:please|pls|can you|could you|can u|would you) )*(?:add|put|place|move|give|draw|insert|stick|"
                       r"paste|hang)\b")
 # 桌子上的杯子, 摩托车后面那面砖墙: the thing after the place is the one meant
-_WHERE_IT_IS_ZH = re.compile(r"(?P<pre>^|[把将给帮请，,\s])[\u3400-\u9fff]{1,6}?(?:上面|上|后面|前面|旁边|里面|里|下面|下)"
+_WHERE_IT_IS_ZH = re.compile(r"(?P<pre>^(?:去掉|删掉|删除|移除|抹掉|擦掉|拿掉|清除|消除|模糊|虚化)?|[把将给帮请，,\s])[\u3400-\u9fff]{1,6}?(?:上面|上|后面|前面|旁边|里面|里|下面|下)"
                              r"(?:的|那个|那只|那面|那张|那条|那块|那棵|那辆|那盆|这个|这只|这面)(?=[\u3400-\u9fff])")
 _TRAILING_CHAT = re.compile(r"(?:[\s,.!?]+(?:lol|lmao|haha+|xd|tbh|imo|ngl|:\)|:d|please|pls|plz|if you (?:would|could|can|don't mind)|"
                             r"if possible|if (?:that|it) is possible)|"

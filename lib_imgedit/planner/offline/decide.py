@@ -155,7 +155,8 @@ def _decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: l
             prompt = content_prompt(content, zh, None, "look", content_toks)
         else:
             prompt = style_prompt(content, content_toks, zh, free=(cls == "style_free" or p.kind == "styleof"))
-        art = cls == "style"  # an art style restyles a region ("the dog as a watercolour"); a look or a scene repaints it
+        art = cls == "style" and bool(_MEDIUM.search(prompt))  # an art medium restyles a region ("the dog as a
+        # watercolour"); a look ("old and abandoned") or a scene repaints it
         if sel.labels and not sel.whole:
             op = "restyle" if art else "inpaint"
             return Draft(with_mask({"operation": op, "targets": sel.labels, "prompt": prompt}, sel), "style" if art else "")
@@ -181,6 +182,8 @@ def _decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: l
 
 _WHERE_IT_WAS = re.compile(r"\s*\b(?:where (?:it|that|they|the [a-z]+) (?:was|were|used to be|stood)|in (?:its|their) "
                            r"(?:place|spot))\b|\s*(?:放|加|画)?在(?:原来|刚才)(?:的)?(?:位置|地方)")
+_MEDIUM = re.compile(r"\b(?:painting|painted|sketch|drawing|watercolou?r|cartoon|anime|manga|comic|illustration|pixel art|"
+                     r"pencil|charcoal|ink|oil|pastel|crayon|lego|claymation|clay|3d render|pop art|ukiyo|mosaic|stained glass)\b")
 _LOOK = re.compile(r"[\s,]*(?:glow|shine|look|feel|(?:(?:a (?:bit|little|lot|touch)|way|much|even|slightly|more|and)[\s,]+)*"
                    r"(?:dramatic|moody|intense|striking|epic|bold|stunning|cinematic|nicer|better))[\s,]*")
 _ZH_WHICH_WAY = re.compile(r"[高低大小强弱亮暗深浅多少重轻]+(?:一)?[点些]?[吧了啊呀]?")
