@@ -125,9 +125,9 @@ def _decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: l
     sel = pronoun_target(sel, cls, content, content_toks, labels, ctx, t)
     sel = current_region(sel, cls, target_toks, labels, ctx, t)
     color = region_color(content, content_toks, zh, labels, sel.labels) if cls == "content" else None
-    if sel.part and (color or cls == "color"):  # "make the coat of the lady on the right red": paint her a red coat
+    if p.part and sel.labels and (color or cls == "color"):  # "make the coat of the lady on the right red": a red coat
         color = color or first_color(content_toks)
-        return Draft({"operation": "inpaint", "targets": sel.labels, "prompt": f"{color} {sel.part}"}) if color else None
+        return Draft({"operation": "inpaint", "targets": sel.labels, "prompt": f"{color} {p.part}"}) if color else None
     if color and not sel.invert:
         return Draft(recolor_ins(color, sel))
     if cls in ("gray", "filter", "adjust"):

@@ -23,7 +23,6 @@ class Selection:
     pronoun: bool = False
     pronoun_only: bool = False
     unresolved: str = ""
-    part: str = ""  # a part of the selected people that is no label of its own ("the coat of the lady")
 
 
 def recolor_ins(color: str, sel: Selection) -> dict[str, Any]:

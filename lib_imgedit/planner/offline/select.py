@@ -79,7 +79,6 @@ def support_of(near: list[str], prep: str, labels: list[str]) -> list[str]:
 
 _OWNER = re.compile(r"\s+of\s+(?:the |his |her |their |my |our |that |this )?(?P<x>[a-z])")
 _OWNED = re.compile(r"(?P<x>\b[a-z][a-z ]*?)'s?\s+$")
-_TOO = re.compile(r"\b(?:too|as well|also)\b|也")
 _THE_REST = re.compile(r"\b(?:the rest|everything else|all the rest|the remaining|the others|the other parts)\b|"
                        r"其他部分|其余部分|其他地方|别的地方|剩下的|其他的|其余的")
 
@@ -119,12 +118,6 @@ def select_targets(t: str, toks: list[Tok], labels: list[str], zh: bool, forced:
         rest = [x for x in pool if x not in done]
         if done & set(pool) and rest:
             sel.labels, sel.unresolved, sel.whole = rest, "", False
-    if scene is not None and not forced and len(sel.labels) > 1 and _TOO.search(t):
-        # "the man's too" after the lady on the right: the one of them not just edited
-        done = set((last_instruction(scene) or {}).get("targets") or [])
-        rest = [x for x in sel.labels if x not in done]
-        if done & set(sel.labels) and rest and split_instance(next(iter(done)))[1] is not None:
-            sel.labels = rest
     if sel.unresolved and not sel.labels and scene is not None and scene.grounding and \
             sel.unresolved not in V.VAGUE_EN:
         phrase = grounded_label(sel.unresolved, t)
@@ -215,22 +208,11 @@ def _select(t: str, toks: list[Tok], labels: list[str], zh: bool, forced: list[s
         return sel
     for tok in chosen:
         found, inv = resolve_thing(tok.value, labels)
-        if not found and tok is chosen[0] and not sel.labels:
-            # a part that is no label, of a thing that is: "the coat of the lady on the right" (the lady, the coat
-            # said in the prompt), "the roofs of the buildings", "the building's roof"
-            owner = _OWNER.match(t, tok.end) or _OWNED.search(t, 0, tok.start)
-            whole = [y for x in tokenize(t, labels) if owner and x.start == owner.start("x")
-                     for y in resolve_thing(x.value, labels)[0]]
-            if not whole and norm_label(str(tok.value)) in PERSON_PART_NORMS:
-                whole = [y for x in tokenize(t, labels) if x.start != tok.start and x.cat in ("thing", "pron")
-                         for y in resolve_thing("person" if x.cat == "pron" else x.value, labels)[0]
-                         if norm_label(split_instance(y)[0]) == "person"]
-                picked = pick_instances(whole, t, labels, None) if len(whole) > 1 else whole
-                whole = picked if len(picked) == 1 or picked != whole else []  # "her cardigan" among four people: whose?
-            if whole and p.kind != "remove":  # removing the wheels is not removing the carriage
-                sel.labels, sel.part = whole, tok.text
-                p.part = tok.text
-                continue
+        whole = _whole_of(t, tok, labels) if not found and tok is chosen[0] and not sel.labels and p.kind != "remove" \
+            else []  # (removing the wheels is not removing the carriage)
+        if whole:
+            sel.labels, p.part = whole, tok.text
+            continue
         if not found and tok is chosen[0] and not sel.labels and \
                 any(x.cats.get("thing") == ("@label", "user_mask") for x in toks if x is not tok):
             sel.labels = ["user_mask"]  # "这里有个垃圾袋，帮我去掉" with a painted area: what is painted
@@ -243,6 +225,20 @@ def _select(t: str, toks: list[Tok], labels: list[str], zh: bool, forced: list[s
         sel.labels += [x for x in found if x not in sel.labels]
         sel.invert = sel.invert or inv
     return sel
+
+
+def _whole_of(t: str, tok: Tok, labels: list[str]) -> list[str]:
+    """The labels of the thing a part that is no label belongs to: "the coat of the lady on the right" (the lady;
+    the coat goes in the prompt), "the roofs of the buildings", "the building's roof"; [] when it is not said whose."""
+    owner = _OWNER.match(t, tok.end) or _OWNED.search(t, 0, tok.start)
+    whole = [y for x in tokenize(t, labels) if owner and x.start == owner.start("x") for y in resolve_thing(x.value, labels)[0]]
+    if whole or norm_label(str(tok.value)) not in PERSON_PART_NORMS:
+        return whole
+    people = [y for x in tokenize(t, labels) if x.start != tok.start and x.cat in ("thing", "pron")
+              for y in resolve_thing("person" if x.cat == "pron" else x.value, labels)[0]
+              if norm_label(split_instance(y)[0]) == "person"]
+    picked = pick_instances(people, t, labels, None) if len(people) > 1 else people
+    return picked if len(picked) == 1 or picked != people else []  # "her cardigan" among four people: whose?
 
 
 def _owned_unknown(t: str, tok: Tok, zh: bool) -> str:
