@@ -107,10 +107,11 @@ def history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str,
         rest = _HISTORY_FILLER_EN.sub(" ", t[m.end():])
         if not re.sub(r"[\s,.!?;:'\"-]+", "", rest):
             return {"operation": "undo", "count": _count(t, zh)}
-    if re.search(r"(?:^|[,.!;]\s*)(?:just |please |so )?go back(?: one| a step| one step)?(?: please| pls)?$", t) and \
-            (not has_content or re.search(r"[,.!;]\s*(?:just |please |so )?go back", t)) and last_instruction(ctx):
+    back_to = re.search(r"(?:^|(?P<after>[,.!;])\s*)(?:(?:actually|no|nah|ok|just|please|so)\s+)*go back"
+                        r"(?: one| a step| one step)?(?: please| pls)?$", t)
+    if back_to and (not has_content or back_to.group("after")) and last_instruction(ctx):
         return {"operation": "undo", "count": 1}  # "nah that looks off, go back"
-    if re.fullmatch(r"(?:(?:actually |no |nah |ok )*go back(?: one| a step| one step)?|i liked it better before|i preferred (?:it|the) (?:before|previous(?: one)?)|"
+    if re.fullmatch(r"(?:i liked it better before|i preferred (?:it|the) (?:before|previous(?: one)?)|"
                     r"that(?:'s| is| was| looks)? (?:bad|wrong|worse|terrible|awful)[,.!]*(?: go back| undo)?|"
                     r"(?:the )?previous (?:one|version) (?:was|is) better)", t):
         return {"operation": "undo", "count": 1}

@@ -104,36 +104,9 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
         seen = plan_message(rules, with_text(ctx, wish.group("c") or wish.group("c2")), labels, zh)
         if seen[0].ins.get("operation") != "clarify":
             return seen
-    too = (_TOO_THEN_COLOUR_ZH if zh else _TOO_THEN_COLOUR).match(t)
-    ask = too.group("ask") if too else ""
-    if too and any(x.cat == "color" for x in tokenize(ask, labels)):  # "hmm too orange, try olive green": the colour
-        said = too.groupdict().get("s") or ""  # 草地太黄了，绿一点: the grass
-        if any(x.cat == "thing" for x in tokenize(said, labels)) and not any(x.cat == "thing" for x in tokenize(ask, labels)):
-            ask = said + ask
-        asked = plan_message(rules, with_text(ctx, ask), labels, zh)
-        if asked[0].ins.get("operation") != "clarify":
-            return asked
-    said = _COMPLAINT_THEN_ASK.match(t)
-    if said and re.fullmatch(r"(?:fix|correct|sort out|sort) (?:it|that|this)(?: out)?(?: for me)?", said.group("ask")):
-        # "the lighting is way too dark overall, can you fix that": what the complaint asks for
-        told = plan_message(rules, with_text(ctx, t[:said.start("ask")].rstrip(" ,;.!").removeprefix("also ")), labels, zh)
-        told = told if told[0].ins.get("operation") == "adjust" else []
-        if told:
-            return told
-    if said:  # "the road looks boring, make it cobblestone": the ask, about the road
-        subject = said.group("s")
-        whole = re.search(r"\b(?:picture|photo|image|shot|pic|photograph)\b", subject)  # "this picture of my daughter"
-        ask = said.group("ask") if subject in ("it", "this", "that") or whole else \
-            re.sub(r"\b(?:it|this|that|him|her|them)\b", subject, said.group("ask"), count=1)  # "sharpen just him": the dog
-        asked = plan_message(rules, with_text(ctx, ask), labels, zh)
-        first = asked[0].ins
-        named = [y for x in tokenize(subject, labels) if x.cat == "thing" for y in resolve_thing(x.value, labels)[0]]
-        if len(asked) == 1 and first.get("operation") in ("adjust", "recolor") and not first.get("targets") and named and \
-                not whole and not any(x.cat == "thing" or (x.cat == "whole" and not re.fullmatch(r"colou?rs?|tones?", x.text))
-                                      for x in tokenize(ask, labels)):
-            first["targets"] = named  # "the sushi looks a bit dull, make the colours richer": the sushi's colours
-        if first.get("operation") != "clarify":
-            return asked
+    asked = _after_complaint(rules, t, labels, zh, ctx)
+    if asked:
+        return asked
     drafts: list[Draft] = []
     before = None  # the edit of the previous clause: "make her hair red, and the lips too"
     taken_back = replaced(t, zh)
@@ -146,6 +119,39 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
         if draft.ins.get("operation") not in SOLO_OPERATIONS:
             before = draft.ins
     return drafts
+
+
+def _after_complaint(rules: dict[str, Any], t: str, labels: list[str], zh: bool, ctx: PlanContext) -> list[Draft] | None:
+    """The request after what the message says is wrong: "hmm too orange, try olive green" (the colour), 草地太黄了，绿一点
+    (the grass greener), "the road looks boring, make it cobblestone" (the road), "the lighting is way too dark
+    overall, can you fix that" (what the complaint asks for); None when the message is not one of these."""
+    too = (_TOO_THEN_COLOUR_ZH if zh else _TOO_THEN_COLOUR).match(t)
+    ask = too.group("ask") if too else ""
+    if too and any(x.cat == "color" for x in tokenize(ask, labels)):
+        said = too.groupdict().get("s") or ""
+        if any(x.cat == "thing" for x in tokenize(said, labels)) and not any(x.cat == "thing" for x in tokenize(ask, labels)):
+            ask = said + ask
+        asked = plan_message(rules, with_text(ctx, ask), labels, zh)
+        if asked[0].ins.get("operation") != "clarify":
+            return asked
+    said = _COMPLAINT_THEN_ASK.match(t)
+    if not said:
+        return None
+    if re.fullmatch(r"(?:fix|correct|sort out|sort) (?:it|that|this)(?: out)?(?: for me)?", said.group("ask")):
+        told = plan_message(rules, with_text(ctx, t[:said.start("ask")].rstrip(" ,;.!").removeprefix("also ")), labels, zh)
+        return told if told[0].ins.get("operation") == "adjust" else None
+    subject = said.group("s")
+    whole = re.search(r"\b(?:picture|photo|image|shot|pic|photograph)\b", subject)  # "this picture of my daughter"
+    ask = said.group("ask") if subject in ("it", "this", "that") or whole else \
+        re.sub(r"\b(?:it|this|that|him|her|them)\b", subject, said.group("ask"), count=1)  # "sharpen just him": the dog
+    asked = plan_message(rules, with_text(ctx, ask), labels, zh)
+    first = asked[0].ins
+    named = [y for x in tokenize(subject, labels) if x.cat == "thing" for y in resolve_thing(x.value, labels)[0]]
+    if len(asked) == 1 and first.get("operation") in ("adjust", "recolor") and not first.get("targets") and named and \
+            not whole and not any(x.cat == "thing" or (x.cat == "whole" and not re.fullmatch(r"colou?rs?|tones?", x.text))
+                                  for x in tokenize(ask, labels)):
+        first["targets"] = named  # "the sushi looks a bit dull, make the colours richer": the sushi's colours
+    return asked if first.get("operation") != "clarify" else None
 
 
 def plan_clause(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh: bool, later: bool = False) -> Draft:
