@@ -7,6 +7,7 @@ where a named thing is, said only to say which ("the wall behind the sofa": `whe
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from .labels import resolve_thing
 from .tokens import tokenize
@@ -47,49 +48,8 @@ def without_asides(t: str) -> str:
         bare = re.sub(r"[他她]们?", who.group("who"), bare[who.end():], count=1)
     elif who and re.match(r"^(?:帮忙|帮我|麻烦)?(?:打个?码|打马赛克|模糊|虚化|马赛克)", bare[who.end():]):  # 帮忙打个码: them
         bare = "给" + who.group("who") + re.sub(r"^(?:帮忙|帮我|麻烦)", "", bare[who.end():])
-    bare = re.sub(r",\s*(?:like|as in|similar to|the way) [^,]*$", "", bare)  # ", like portrait mode on my phone"
-    bare = re.sub(r",\s*(?:he|she|it|they) (?:is|are) (?:the (?:one|ones) )?((?:on|in|at) the (?:far )?(?:left|right|middle))"
-                  r"(?:\s*(?:,|and)\s.*)?$", r" \1", bare)  # "hide the groom's face, he is the one on the right": where he is
-    # ("..., she is on the left and kinda in shadow": where, then why)
-    bare = re.sub(r"[,;]\s*(?:it|that|this|they|(?:the|my|our|his|her|their) (?:[a-z]+ ){0,2}[a-z]+) (?:just |really |kinda |"
-                  r"kind of |so |too |all |still )?(?:is|are|was|were|looks?|looked|seems?|seemed)\b[^,.!?\d]*$", "",
-                  bare)  # ", it is blown out", ", the old colour looked better", ", the gym lighting is awful"
-    bare = re.sub(r"\s+(?:would|will|'d) (?:be|look) (?:so |really |super )?(?:sick|cool|nice|great|awesome|dope|lit|amazing|"
-                  r"perfect|fun|cute|epic|fire)$", "", bare)  # "skateboard in neon yellow would be sick"
-    bare = re.sub(r"[,;]\s*(?:[a-z]+ ){0,2}[a-z]+ (?:was|were|came out|turned out)\b[^,.!?\d]*$", "",
-                  bare)  # ", shop lights were cold that day": how it was, not what to do
-    bare = re.sub(r",\s*(?:a |the )?(?:[a-z]+ ){0,3}(?:look|vibe|feel|aesthetic)$", "", bare)  # ", classic selective colour look"
-    bare = re.sub(r"^((?:the |my |our )?[a-z]+)'s (?=[a-z]+(?: [a-z]+)?\s*[,.;])", r"\1 is ", bare)  # "lawn's patchy, ..."
-    bare = re.sub(r"\b(left|right)s (?=(?:face|hair|head|eyes|shirt|clothes|dress|hat)\b)", r"\1's ", bare)  # right's face
-    bare = re.sub(r"\b(the (?:[a-z]+ ){1,2}(?:on|in) the (?:left|right|middle))'s ([a-z]+)", r"the \2 of \1", bare)
-    bare = re.sub(r"^(?:pop|slap|plonk|chuck|stick|park|plop) (?=(?:a|an|some|the) )", "put ", bare)  # "pop a hat on him"
-    bare = re.sub(r"^there(?: is|s| are) (?:a |an |some |this |that |these |those )?(?P<x>[a-z]+(?: (?![a-z]+(?:ing|ed)\b)[a-z]+)?)\b[^,]*,\s*"
-                  r"(?:(?:so |please |pls |can you |could you |can u |could u )+)?(?P<v>remove|delete|erase|blur|hide|pixelate|"
-                  r"get rid of|crop out) (?:it|them)\b", r"\g<v> the \g<x>", bare)  # "theres a sign ..., can u remove it"
-    bare = re.sub(r"^(?P<x>(?:the |his |her |my |their )?[a-z]+(?: [a-z]+)?) (?:is|are|looks?) [^,]*,\s*(?:could|can|should|would) "
-                  r"(?:it|they|that|those) be (?P<c>[a-z][^,]*?)(?: instead)?$", r"make \g<x> \g<c>",
-                  bare)  # "the wall is kind of a dingy beige, could it be a soft sage green instead"
-    bare = re.sub(r"^(?:maybe |let's |lets |then |ok )?go (?:for|with) (?=[a-z])", "make it ", bare)  # "go for a deep wine red"
-    bare = re.sub(r"^(?P<x>(?:the |his |her |my |their )?[a-z]+(?: [a-z]+)?) would look (?:better|nicer|great|good|cool|best) "
-                  r"(?:in|as) (?P<c>[a-z].*)$", r"make \g<x> \g<c>", bare)  # "the backpack would look better in orange"
-    bare = re.sub(r"\bcut (?:it|this|the (?:image|photo|picture|pic)) down to\b", "resize it to", bare)  # "cut it down to 1080x1080"
-    bare = re.sub(r"^(?:i )?(?:need|want) (?:this|it) as an? (\d{1,2}) ?(?:by|x|:) ?(\d{1,2})\b.*$", r"crop to \1:\2",
-                  bare)  # "need this as a 16 by 9 banner"
-    bare = _GERUND.sub(lambda m: m.group(1) + _verb(m.group(2)), bare)  # "would you mind adding": add
-    bare = re.sub(r"^(give|get) me (?=[a-z])", r"\1 them ", bare)  # "give me cat ears": the person in the photo
-    bare = re.sub(r"\b(the [a-z]+) (?:behind|around|next to|beside) (?:them|him|her|me|us)\b(?= [a-z]|$)", r"\1",
-                  bare)  # "make the wall behind them a pale mint": which wall, not what to paint
-    bare = re.sub(r"\b(blur|pixelate|pixelize|hide|censor|mosaic|obscure|cover)\b(.*?)\b(?:the |all the )(?:text|writing|words|letters|"
-                  r"names?|(?:phone |plate )?numbers?|address|logo|info|details|lettering)(?: written)? (?:on|of) (the [a-z]+)", r"\1\2\3",
-                  bare)  # "blur the text on the sign": the sign (not "the house number on the gate", a thing of its own)
-    bare = re.sub(r"([\u3400-\u9fff]{1,5}?)上(?:面)?(?:的|写的|有)(?:字|文字|名字|号码|地址|标志|信息|地名|电话)(?=[^，,。]{0,6}?"
-                  r"(?:打个?码|打个|马[赛塞]克|模[糊湖]|糊|虚化|遮|挡))", r"\1", bare)  # 招牌上的字帮我打个码: the sign
-    bare = re.sub(r"\bthe (?:view|scene|scenery|outside|world|landscape|sky|street) (?:out(?: of)?|through|outside|beyond|"
-                  r"from) the (windows?)\b", r"the \1", bare)  # "make the view out the window a snowy night"
-    bare = re.sub(r"\b(?:drop|cut|kill|take down|knock down|tone down|turn down|bring down|dial down|pull down)\s+(?:the\s+)?"
-                  r"(saturation|brightness|contrast|exposure|warmth|vibrance)\b", r"lower the \1", bare)  # not a removal
-    bare = re.sub(r"\b([a-z]+)-(?:i?fy|ize|ise)\b", r"\1", bare)  # "sepia-fy the whole thing"
-    bare = re.sub(r"\ba (couple|few)(?: of)? (?=degrees?\b)", lambda m: "2 " if m.group(1) == "couple" else "3 ", bare)
+    for rx, plain in _PLAIN_FORMS:
+        bare = rx.sub(plain, bare)
     bare = _TRAILING_CHAT.sub("", bare).strip(" ,.!?~")  # "..., pls" once what came after it is gone
     bare = _PASSIVE.sub(lambda m: f"{_PARTICIPLES[m.group('v')]} {m.group('x')} {m.group('a') or ''}".strip(), bare)  # passive
     bare = re.sub(r"\b(colou?rs? (?:(?:a (?:bit|little|lot)|much|way|even|slightly) )?)(?:stronger|richer|deeper|more intense)\b",
@@ -191,3 +151,96 @@ _PASSIVE = re.compile(r"^(?:(?:i(?:'d| would) like|i want|please|can you have|co
                       r"(?P<x>(?:the |all |everything |every )[^,]*?) (?:to be|should be|must be|needs to be|be|get|gets) "
                       r"(?:(?P<a>[a-z]+ly|a bit|a little|a lot) )?(?P<v>" + "|".join(_PARTICIPLES) +
                       r")(?: out)?$")
+
+
+# ways of saying a request the stages read in their plain form, and what a request says around it that is no part
+# of it, applied in order
+_PLAIN_FORMS: tuple[tuple[re.Pattern[str], Any], ...] = (
+    # ", like portrait mode on my phone"
+    (re.compile(r",\s*(?:like|as in|similar to|the way) [^,]*$"),
+     ""),
+    # "hide the groom's face, he is the one on the right": where he is
+    # ("..., she is on the left and kinda in shadow": where, then why)
+    (re.compile(r",\s*(?:he|she|it|they) (?:is|are) (?:the (?:one|ones) )?((?:on|in|at) the (?:far )?(?:left|right|middle))"
+                r"(?:\s*(?:,|and)\s.*)?$"),
+     r" \1"),
+    # ", it is blown out", ", the old colour looked better", ", the gym lighting is awful"
+    (re.compile(r"[,;]\s*(?:it|that|this|they|(?:the|my|our|his|her|their) (?:[a-z]+ ){0,2}[a-z]+) (?:just |really |kinda |"
+                r"kind of |so |too |all |still )?(?:is|are|was|were|looks?|looked|seems?|seemed)\b[^,.!?\d]*$"),
+     ""),
+    # "skateboard in neon yellow would be sick"
+    (re.compile(r"\s+(?:would|will|'d) (?:be|look) (?:so |really |super )?(?:sick|cool|nice|great|awesome|dope|lit|amazing|"
+                r"perfect|fun|cute|epic|fire)$"),
+     ""),
+    # ", shop lights were cold that day": how it was, not what to do
+    (re.compile(r"[,;]\s*(?:[a-z]+ ){0,2}[a-z]+ (?:was|were|came out|turned out)\b[^,.!?\d]*$"),
+     ""),
+    # ", classic selective colour look"
+    (re.compile(r",\s*(?:a |the )?(?:[a-z]+ ){0,3}(?:look|vibe|feel|aesthetic)$"),
+     ""),
+    # "lawn's patchy, ..."
+    (re.compile(r"^((?:the |my |our )?[a-z]+)'s (?=[a-z]+(?: [a-z]+)?\s*[,.;])"),
+     r"\1 is "),
+    # right's face
+    (re.compile(r"\b(left|right)s (?=(?:face|hair|head|eyes|shirt|clothes|dress|hat)\b)"),
+     r"\1's "),
+    # "the guy on the left's hat": the hat of the guy on the left
+    (re.compile(r"\b(the (?:[a-z]+ ){1,2}(?:on|in) the (?:left|right|middle))'s ([a-z]+)"),
+     r"the \2 of \1"),
+    # "pop a hat on him"
+    (re.compile(r"^(?:pop|slap|plonk|chuck|stick|park|plop) (?=(?:a|an|some|the) )"),
+     "put "),
+    # "theres a sign ..., can u remove it"
+    (re.compile(r"^there(?: is|s| are) (?:a |an |some |this |that |these |those )?(?P<x>[a-z]+(?: (?![a-z]+(?:ing|ed)\b)[a-z]+)?)\b[^,]*,\s*"
+                r"(?:(?:so |please |pls |can you |could you |can u |could u )+)?(?P<v>remove|delete|erase|blur|hide|pixelate|"
+                r"get rid of|crop out) (?:it|them)\b"),
+     r"\g<v> the \g<x>"),
+    # "the wall is kind of a dingy beige, could it be a soft sage green instead"
+    (re.compile(r"^(?P<x>(?:the |his |her |my |their )?[a-z]+(?: [a-z]+)?) (?:is|are|looks?) [^,]*,\s*(?:could|can|should|would) "
+                r"(?:it|they|that|those) be (?P<c>[a-z][^,]*?)(?: instead)?$"),
+     r"make \g<x> \g<c>"),
+    # "go for a deep wine red"
+    (re.compile(r"^(?:maybe |let's |lets |then |ok )?go (?:for|with) (?=[a-z])"),
+     "make it "),
+    # "the backpack would look better in orange"
+    (re.compile(r"^(?P<x>(?:the |his |her |my |their )?[a-z]+(?: [a-z]+)?) would look (?:better|nicer|great|good|cool|best) "
+                r"(?:in|as) (?P<c>[a-z].*)$"),
+     r"make \g<x> \g<c>"),
+    # "cut it down to 1080x1080"
+    (re.compile(r"\bcut (?:it|this|the (?:image|photo|picture|pic)) down to\b"),
+     "resize it to"),
+    # "need this as a 16 by 9 banner"
+    (re.compile(r"^(?:i )?(?:need|want) (?:this|it) as an? (\d{1,2}) ?(?:by|x|:) ?(\d{1,2})\b.*$"),
+     r"crop to \1:\2"),
+    # "would you mind adding": add
+    (_GERUND,
+     lambda m: m.group(1) + _verb(m.group(2))),
+    # "give me cat ears": the person in the photo
+    (re.compile(r"^(give|get) me (?=[a-z])"),
+     r"\1 them "),
+    # "make the wall behind them a pale mint": which wall, not what to paint
+    (re.compile(r"\b(the [a-z]+) (?:behind|around|next to|beside) (?:them|him|her|me|us)\b(?= [a-z]|$)"),
+     r"\1"),
+    # "blur the text on the sign": the sign (not "the house number on the gate", a thing of its own)
+    (re.compile(r"\b(blur|pixelate|pixelize|hide|censor|mosaic|obscure|cover)\b(.*?)\b(?:the |all the )(?:text|writing|words|letters|"
+                r"names?|(?:phone |plate )?numbers?|address|logo|info|details|lettering)(?: written)? (?:on|of) (the [a-z]+)"),
+     r"\1\2\3"),
+    # 招牌上的字帮我打个码: the sign
+    (re.compile(r"([\u3400-\u9fff]{1,5}?)上(?:面)?(?:的|写的|有)(?:字|文字|名字|号码|地址|标志|信息|地名|电话)(?=[^，,。]{0,6}?"
+                r"(?:打个?码|打个|马[赛塞]克|模[糊湖]|糊|虚化|遮|挡))"),
+     r"\1"),
+    # "make the view out the window a snowy night"
+    (re.compile(r"\bthe (?:view|scene|scenery|outside|world|landscape|sky|street) (?:out(?: of)?|through|outside|beyond|"
+                r"from) the (windows?)\b"),
+     r"the \1"),
+    # "drop the saturation": lower it, not a removal
+    (re.compile(r"\b(?:drop|cut|kill|take down|knock down|tone down|turn down|bring down|dial down|pull down)\s+(?:the\s+)?"
+                r"(saturation|brightness|contrast|exposure|warmth|vibrance)\b"),
+     r"lower the \1"),
+    # "sepia-fy the whole thing"
+    (re.compile(r"\b([a-z]+)-(?:i?fy|ize|ise)\b"),
+     r"\1"),
+    # "a couple of degrees"
+    (re.compile(r"\ba (couple|few)(?: of)? (?=degrees?\b)"),
+     lambda m: "2 " if m.group(1) == "couple" else "3 "),
+)
