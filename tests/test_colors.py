@@ -4,7 +4,7 @@ from lib_imgedit.core.colors import find_color, parse_color
 
 
 @pytest.mark.parametrize("text,rgb", [("red", (200, 30, 35)), ("#ff0000", (255, 0, 0)), ("#0f0", (0, 255, 0)),
-                                       ("Blonde", (225, 195, 130)), ("金色", (225, 195, 130)), ("light-blue", (150, 195, 235))])
+                                       ("Blonde", (225, 195, 130)), ("金色", (212, 175, 55)), ("light-blue", (150, 195, 235))])
 def test_parse(text, rgb):
     assert parse_color(text) == rgb
 

@@ -103,7 +103,7 @@ COLORS: dict[str, tuple[int, int, int]] = {
 }
 
 CHINESE_COLORS: dict[str, str] = {
-    "金黄色": "gold",
+    "金黄色": "blonde",
     "金色": "gold",
     "金发": "blonde",
     "亚麻色": "blonde",
