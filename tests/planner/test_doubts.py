@@ -577,3 +577,36 @@ def test_rounds_twenty_seven_and_eight_readings(labels, texts, expected):
 def test_rounds_twenty_nine_and_thirty_readings(labels, texts, expected):
     got = bare(talk(labels, *texts).instruction)
     assert {k: got.get(k) for k in expected} == expected, got
+
+
+@pytest.mark.parametrize("labels, texts, expected", [
+    (["tent", "sand", "sky", "person"], ["把帐篷换成蓝色", "还是换成橙色吧，蓝的晚上看不清"], {"operation": "recolor", "targets": ["tent"]}),
+    (["person 1", "person 2", "slide", "grass", "sky"], ["keep the kid (on the left) in colour and turn everything else grey"],
+     {"operation": "adjust", "targets": ["person 1"], "adjust": {"grayscale": True}, "mask": {"invert": True}}),
+    (["pool", "deck", "sky", "person"], ["add a beach ball floating in the pool", "bigger pls, its tiny"],
+     {"operation": "inpaint", "targets": ["pool"], "replace": True}),
+    (["tram", "road", "snow", "sky", "user_mask"], ["把这里的雪去掉"], {"operation": "remove", "targets": ["user_mask"]}),
+    (TEAM, ["the guy on the right didnt want to be online, pls blur his face"], {"operation": "adjust", "targets": ["face 3"]}),
+    (["person", "face", "hair", "wall"], ["她的脸弄模湖一点，她不想露脸"], {"operation": "adjust", "targets": ["face"]}),
+    (["slide", "swing", "grass", "person"], ["sorry to bother but could you make the slide bright red again like before it faded?"],
+     {"operation": "recolor", "targets": ["slide"]}),
+    (["pool", "deck", "sky", "umbrella"], ["除了水以外都调成黑白"], {"operation": "adjust", "targets": ["pool"], "mask": {"invert": True}}),
+    (["dune", "sky", "tent", "sand"], ["add a crescent moon over the dunes"], {"operation": "inpaint", "targets": ["sky"]}),
+    (ROOM, ["paint the wall mint green", "eh it looks off, revert"], {"operation": "undo"}),
+    (ROOM, ["paint the wall mint green", "undo", "hmm on second thought put it back"], {"operation": "redo"}),
+    (["street light", "road", "sky", "tree"], ["wrap some fairy lights around the street light, it'd look so cosy"],
+     {"operation": "inpaint", "targets": ["street light"]}),
+    (["person 1", "person 2", "face 1", "face 2", "sky"], ["pls blur out my gf's face (she's the one on the left), she's shy lol"],
+     {"operation": "adjust", "targets": ["face 1"]}),
+    (["rabbit", "grass", "flower", "fence"], ["sharpen just the bunny, her fur looks too soft"], {"operation": "adjust", "targets": ["rabbit"]}),
+    (["person", "face", "stall", "fish"], ["swap the seller's face with the one I sent you"], {"operation": "face_swap"}),
+    (ROOM, ["paint the wall mint green", "撤回上一步，墙还是留着"], {"operation": "undo"}),
+    (["person", "hair", "face", "wall"], ["omg this app is so cool. ok so my hair looks kinda flat, could u make it a darker brown? ty!!"],
+     {"targets": ["hair"]}),
+    (ROOM, ["sorry to bother, would it be possible to paint the wall a pale green? thanks a ton"], {"operation": "recolor", "targets": ["wall"]}),
+    (LAKE, ["and mirror the whole photo"], {"operation": "flip"}),
+    (LAKE, ["厉害！能不能顺便把图片裁成1:1"], {"operation": "crop", "aspect": "1:1"}),
+])
+def test_rounds_thirty_one_and_two_readings(labels, texts, expected):
+    got = bare(talk(labels, *texts, mask="user_mask" in labels).instruction)
+    assert {k: got.get(k) for k in expected} == expected, got

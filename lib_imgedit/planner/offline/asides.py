@@ -30,9 +30,17 @@ def where_it_is(t: str, labels: list[str]) -> str:
 def without_asides(t: str) -> str:
     """Lower-cased, cleaned `t` with its asides taken out (the rest may be empty)."""
     bare = _TRAILING_CHAT.sub("", _LEADING_CHAT.sub("", t)).strip(" ,.!?~")
+    who = _WHO_NOT_EN.match(bare)
+    if who and re.search(r"\b(?:him|her|them|his|their)\b", who.group("rest")):  # "..., pls blur his face": theirs
+        bare = re.sub(r"\b(?:him|her|them|his|their)\b", lambda m: who.group("who") + (
+            "'s" if m.group(0) in ("his", "their") or m.string[m.end():].startswith(" ") and m.group(0) == "her" else ""),
+            who.group("rest"), count=1)
     said = _WHERE_HE_IS.search(bare)
-    if said and said.end() < len(bare):  # "..., he is 2nd from the right. can you pixelate him out?": where he is, said before
-        bare = f"{bare[:said.start()]}. {bare[said.end():]}".strip(" ,.") + " " + said.group("pos")
+    if said and said.end() < len(bare):  # where he is, said before the request ("..., he is 2nd from the right. can you
+        # pixelate him out?") or inside it ("blur my gf's face (she is the one on the left), she is shy"): with the request
+        before, after = bare[:said.start()], bare[said.end():]
+        bare = f"{before} {said.group('pos')}. {after}" if _ASKS.search(before) else f"{before}. {after} {said.group('pos')}"
+        bare = bare.strip(" ,.")
     bare = _REASON.sub("", bare).strip(" ,.!?~")  # "..., so they stand out": why, not what
     bare = _WHAT_FOR.sub("", bare).strip(" ,.!?~")  # "..., its going on a screen behind the bar"
     bare = _WHO_WANTS.sub("", bare).strip(" ,.!?~")  # "...? park owner wants it clean": who asked, not what
@@ -59,7 +67,8 @@ def without_asides(t: str) -> str:
 
 # chat noises around a request ("hmm a touch less blurry", "pop a hat on the dog lol"): not part of it
 _LEADING_CHAT = re.compile(r"^(?:(?:hmm+|umm*|uh+|erm|lol|haha+|meh|welp|nah|ok so|okay so|good (?:morning|afternoon|evening)|"
-                           r"hey(?: there)?|hiya|dear|omg|nvm|never ?mind|(?:and )?then|quick q(?:uestion)?(?=\s*[-,:])|(?:ok |okay )?whatever|(?:i )?love it|"
+                           r"hey(?: there)?|hiya|hii+|dear|omg|nvm|never ?mind|(?:and )?then|eh|on second thoughts?|sorry to (?:bother|ask)(?: you)?(?: but)?|"
+                           r"(?:this|the) (?:tool|app|extension) is (?:so |really |super )?(?:cool|great|amazing|awesome|nice)|quick q(?:uestion)?(?=\s*[-,:])|(?:ok |okay )?whatever|(?:i )?love it|"
                            r"(?:actually |oh )?i (?:liked|preferred|prefer) [^,]*? (?:better|more)(?=,)|"
                            r"for (?:privacy|safety|privacy reasons|my \w+)|just to be safe|"
                            r"hello(?: there)?|hi there|dear \w+|oh dear|ugh|(?:cool|nice|great|perfect|awesome|lovely|sweet|neat|wow|amazing)"
@@ -87,7 +96,7 @@ _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people
                      r"(?:pop|stand out|shine|look)\b|so (?:that )?the \w+ (?:ends? up|is|are|looks?|faces?|sits?|stands? out|pops?|shines?)\b)"
                      r"[^.!?]*(?=[.!?]|$)|[，,]\s*(?:要|想|准备|打算)?(?:发|用来|拿去|用于|做)[^，,。]{0,8}$|"  # 要发网上, 发朋友圈用
                      r"[，,]\s*(?:因为|要|准备|打算|太|有点|挡住|挡着|遮住|遮着|影响)[^，,。把将给]{1,8}了[。！!]?$|"  # ，要卖车了
-                     r"[，,]\s*(?:不想|不愿意|不愿|怕|免得|突出|为了|好让|没经过|没有经过|没征得)[^，,。把将给]{1,10}[。！!]?$|"  # ，不想露脸
+                     r"[，,]\s*(?:[他她]们?|人家)?(?:不想|不愿意|不愿|怕|免得|突出|为了|好让|没经过|没有经过|没征得)[^，,。把将给]{1,10}[。！!]?$|"  # ，不想露脸
                      r"[，,]\s*(?:有点|有些|太)[^，,。把将给再]{1,5}[了啊呀]?[。！!]?$|"  # ，有点模糊: how it is now
                      r"[，,]\s*(?:不要|别|不用)(?:彩色|原色|[^，,。]{0,3}色)[了的吧啊]?[。！!]?$|"  # ，不要彩色: said again as what not
                      r"[，,][^，,。把将给]{0,6}(?:拍得|拍的|显得|看着|看起来)太[^，,。把将给]{1,4}了[。！!]?$|"  # ，画廊里拍得太暗了
@@ -95,14 +104,16 @@ _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people
                      r"[，,]\s*(?:上面|里面|里头|屏幕上|那里)有[^，,。]{1,8}$|"  # ，上面有聊天记录
                      r"[，,]\s*(?:人家|他|她|他们|她们|对方)?(?:没|没有|不)(?:同意|答应|授权)[^，,。]{0,6}$|"  # ，人家没同意我拍
                      r"[，,]\s*我?(?:只想|只要|就想)(?:要|留)?[^，,。把将给]{1,10}$|"  # ，我只想要我跟狗狗
-                     r"[，,]\s*(?:想|要)?(?:拿来|用来|拿去)[^，,。]{1,10}$")  # ，想拿来做电脑壁纸
-_WHERE_HE_IS = re.compile(r"(?:^|[,.;!?]\s*)(?:he|she|they|it) (?:is|are) (?:the (?:one|ones|guy|girl|kid|person) )?"
+                     r"[，,]\s*(?:想|要)?(?:拿来|用来|拿去)[^，,。]{1,10}$|"  # ，想拿来做电脑壁纸
+                     r"[，,][^，,。把将给]{0,6}(?:看不清|看不见|不明显|不好看|太丑|显脏)[了啊呀]?$")  # ，蓝的晚上看不清
+_WHERE_HE_IS = re.compile(r"(?:^|[,.;!?(]\s*)(?:he|she|they|it) (?:is|are) (?:the (?:one|ones|guy|girl|kid|person) )?"
                           r"(?P<pos>(?:on|in|at) the (?:far )?(?:left|right|middle|back|front)|(?:the )?(?:\d(?:st|nd|rd|th)|"
-                          r"first|second|third|fourth|fifth|last)(?: one)? from the (?:left|right))\s*(?:[,.;!?]\s*|$)")
-_WHAT_FOR = re.compile(r"[,.;!?(]\s*(?:my (?:phone|camera|app|computer|laptop)\b|"
+                          r"first|second|third|fourth|fifth|last)(?: one)? from the (?:left|right))\s*\)?\s*(?:[,.;!?]\s*|$)")
+_WHAT_FOR = re.compile(r"[,.;!?(]\s*(?:my (?:phone|camera|app|computer|laptop)\b|it(?:'d| would| will) look\b|"
+                       r"i (?:just )?(?:uploaded|sent|added|attached) (?:his|her|their|my|the|a)\b|"
                        r"(?:i )?want (?:it|this|the \w+) (?:to (?:feel|look|be) )?(?:moody|dreamy|cozy|cosy|cinematic|dramatic|soft|"
                        r"clean|natural|vintage|romantic|mysterious|calm)\b|(?:he|she|they) (?:is|are|was|were) (?!on |in |at |the (?:one|guy|girl|kid|person)\b)|"
-                       r"i (?:liked|preferred|prefer|like) (?:it|that|the \w+) (?:better |more )?(?:before|earlier)|"
+                       r"(?:i )?(?:liked|preferred|prefer|like) (?:it|that|the \w+) (?:better |more )?(?:before|earlier)|"
                        r"(?!(?:i|we|you|u) )(?:the )?[a-z]+(?: [a-z]+)? (?:will|is going to|gonna) (?:hate|love|kill|freak)|"
                        r"only (?:the |my )?[a-z ]+? (?:can|should|may|could) be (?:shown|seen|visible|online|posted)|"
                        r"(?:i )?want(?:ed)? (?:a|an|that|the) [a-z ]+ (?:look|vibe|feel|effect|mood)|i can still (?:kinda |kind of |sort of |totally )?(?:tell|see|recogni[sz]e|read|make out)|(?:it|its|it is|this|this is|that is|they are|they're) (?:going|gonna go|headed) (?:on|to|in|into|up)|"
@@ -110,6 +121,12 @@ _WHAT_FOR = re.compile(r"[,.;!?(]\s*(?:my (?:phone|camera|app|computer|laptop)\b
                        r"(?:the only|the main|in focus|the focus|the star|the hero))\b[^.!?]*$")
 _ZH_IS_WHERE = re.compile(r"[，,]\s*(?P<who>[\u3400-\u9fff]{1,4}?)(?:是|在)(?P<pos>最?[左右]边(?:第[一二三四五六1-6]个?)?|中间)"
                           r"(?:那位|那个|那只|那辆|的那个|的那位|的)?[。！!]?$")
+# "the guy on the left didnt want to be posted online, pls blur his face out": who, then the request about them
+_ASKS = re.compile(r"\b(?:blur|pixelate|hide|censor|remove|erase|delete|make|turn|change|swap|replace|put|add|crop|brighten|"
+                   r"darken|paint|colou?r|recolou?r)\b")
+_WHO_NOT_EN = re.compile(r"^(?P<who>the [a-z]+(?: [a-z]+)?(?: (?:on|in|at) the (?:far )?(?:left|right|middle|back|front))?) "
+                         r"(?:didn'?t|doesn'?t|did not|does not|don'?t|do not|never) (?:want|like|agree)[^,]*,\s*"
+                         r"(?:(?:so |please |pls |can you |could you )+)?(?P<rest>.+)$")
 _MOOD_ZH = re.compile(r"[，,]\s*(?:要|想要|我要|有)?(?:那种|一种|点)?[^，,。]{1,10}的(?:感觉|氛围|味道|调调|feel|vibe)[吧啊呀]?[。！!]?$")
 _WHO_WANTS = re.compile(r"[?.!,;]\s*(?!(?:i|we|you|u)\b)(?:the |my |our |his |her |their )?[a-z]+(?: [a-z]+)? (?:wants?|said|says|asked|needs?|"
                         r"prefers?) (?:it|them|this|that|the|me|us|to)\b[^.!?]*$")
@@ -122,11 +139,11 @@ _WHERE_IT_IS = re.compile(r"\b(the [a-z]+(?: [a-z]+)?) (?:on|behind|in front of|
 _PLACING = re.compile(r"^(?:(?:please|pls|can you|could you|can u|would you) )*(?:add|put|place|move|give|draw|insert|stick|"
                       r"paste|hang)\b")
 # 桌子上的杯子, 摩托车后面那面砖墙: the thing after the place is the one meant
-_WHERE_IT_IS_ZH = re.compile(r"(?P<pre>^(?:去掉|删掉|删除|移除|抹掉|擦掉|拿掉|清除|消除|模糊|虚化)?|[把将给帮请，,\s])[\u3400-\u9fff]{1,6}?(?:上面|上|后面|前面|旁边|里面|里|下面|下)"
+_WHERE_IT_IS_ZH = re.compile(r"(?P<pre>^(?:去掉|删掉|删除|移除|抹掉|擦掉|拿掉|清除|消除|模糊|虚化)?|[把将给帮请，,\s])(?:(?![这那](?:里|儿|块|边))[\u3400-\u9fff]){1,6}?(?:上面|上|后面|前面|旁边|里面|里|下面|下)"
                              r"(?:的|那个|那只|那面|那张|那条|那块|那棵|那辆|那盆|这个|这只|这面)(?=[\u3400-\u9fff])")
 _TRAILING_CHAT = re.compile(r"(?:[\s,.!?]+(?:lol|lmao|haha+|xd|tbh|imo|ngl|:\)|:d|please|pls|plz|if you (?:would|could|can|don't mind)|"
                             r"if possible|if (?:that|it) is possible)|"
-                            r"[\s,.!?]+(?:thx|ty|thanks?(?: you)?(?: (?:so|very) much)?|thnak(?:s| you)|tha?nk ?u|many thanks|cheers|"
+                            r"[\s,.!?]+(?:thx|ty|thanks?(?: you)?(?: (?:so|very) much| a (?:ton|lot|bunch|million))?|thnak(?:s| you)|tha?nk ?u|many thanks|cheers|"
                             r"regards|best wishes)(?:,? [a-z]+)?|(?<!\bthan) then)+$")  # "thanks, joan"
 _GERUND = re.compile(r"^((?:(?:would|do) you mind|how about|what about|consider|try) )([a-z]+ing)\b")
 _VERBS = {"add", "put", "give", "make", "blur", "remove", "change", "turn", "paint", "crop", "rotate", "flip", "swap",
@@ -202,6 +219,18 @@ _PLAIN_FORMS: tuple[tuple[re.Pattern[str], Any], ...] = (
     # "go for a deep wine red"
     (re.compile(r"^(?:maybe |let's |lets |then |ok )?go (?:for|with) (?=[a-z])"),
      "make it "),
+    # "make the slide bright red again like before it faded": how it was
+    (re.compile(r"\s+like (?:before|it was before|it used to be)\b.*$"),
+     ""),
+    # "mirror the whole photo": flip it
+    (re.compile(r"\bmirror (?=(?:it|this|the (?:whole |entire )?(?:photo|picture|image|pic|shot))\b)"),
+     "flip "),
+    # "would it be possible to paint the wall a pale green"
+    (re.compile(r"^(?:would|will) it be possible (?:for you )?to "),
+     ""),
+    # "wrap some christmas lights around the streetlight": add them there
+    (re.compile(r"^(?:wrap|drape|string|hang) (?=(?:a|an|some|the) [a-z ]+ (?:around|over|on|from|across) )"),
+     "put "),
     # "the backpack would look better in orange"
     (re.compile(r"^(?P<x>(?:the |his |her |my |their )?[a-z]+(?: [a-z]+)?) would look (?:better|nicer|great|good|cool|best) "
                 r"(?:in|as) (?P<c>[a-z].*)$"),

@@ -287,7 +287,7 @@ _NEAR_PREPS = ("above", "below", "under", "beneath", "next to", "beside", "near"
 _AROUND_PX = 48
 # what "over" it means above, not on ("a rainbow over the lake"; "a blanket over the sofa" lies on it)
 _LANDSCAPE = {"lake", "sea", "water", "river", "mountain", "hill", "field", "city", "beach", "building", "house", "tree",
-              "grass", "forest", "road", "town", "valley", "ocean"}
+              "grass", "forest", "road", "town", "valley", "ocean", "dune", "desert", "sand", "hills", "mountains"}
 
 
 def restyle_strength(rules: dict[str, Any], op: str, t: str, zh: bool) -> float | None:

@@ -118,7 +118,7 @@ def _excluded(t: str, m: re.Match[str], toks: list[Tok], labels: list[str], zh: 
 # the second half acts on everything but the thing the first half keeps
 _KEPT_THEN_REST = re.compile(
     r"^(?:(?:please|pls|can you|could you|can u|i want to|i'd like to)\s+)*(?:(?:make|let|have|keep|leave|only|just)\s+)*"
-    r"(?P<x>(?:the |his |her |their |my |our )?[a-z][a-z ]{1,30}?)\s+(?:(?:really |just )?(?:pop|stand out|shine)|"
+    r"(?P<x>(?:the |his |her |their |my |our )?[a-z][a-z ()]{1,40}?)\s+(?:(?:really |just )?(?:pop|stand out|shine)|"
     r"(?:stays?|remains?|to stay|to remain|in)\s+(?:in )?(?:full )?colou?r(?:ed|ful)?|(?:stays?|remains?|as is|as it is))"
     r"\s*(?:,|;|-+|—|–|\band\b|\bbut\b|\bwith\b|\s)+\s*(?:make\s+|turn\s+|have\s+)?"
     r"(?P<rest>everything else|everyone else|all else|the rest(?: of (?:it|the (?:picture|photo|image|shot|pic)))?)"
@@ -132,7 +132,8 @@ def kept_then_rest(t: str, zh: bool) -> str | None:
     m = (_KEPT_THEN_REST_ZH if zh else _KEPT_THEN_REST).match(t)
     if not m:
         return None
-    return f"除了{m.group('x')}，其他{m.group('b')}" if zh else f"make everything except {m.group('x')} {m.group('b')}"
+    kept = re.sub(r"\s*[()]\s*", " ", m.group("x")).strip()  # "the toddler (on the right)"
+    return f"除了{kept}，其他{m.group('b')}" if zh else f"make everything except {kept} {m.group('b')}"
 
 
 def inverted(ins: dict[str, Any], excluded: list[str], style: bool = False) -> dict[str, Any]:
@@ -148,6 +149,8 @@ def inverted(ins: dict[str, Any], excluded: list[str], style: bool = False) -> d
     if op == "remove":
         return ins
     out = {**ins, "targets": list(excluded), "mask": {**(ins.get("mask") or {}), "invert": True}}
+    if op == "recolor" and ins.get("color") in ("gray", "grey"):  # "turn everything else grey": black and white
+        out = {"operation": "adjust", "targets": list(excluded), "adjust": {"grayscale": True}, "mask": out["mask"]}
     if op == "restyle" and not style:
         out["operation"] = "inpaint"
     return out

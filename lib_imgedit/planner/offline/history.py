@@ -107,7 +107,7 @@ def history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str,
         rest = _HISTORY_FILLER_EN.sub(" ", t[m.end():])
         if not re.sub(r"[\s,.!?;:'\"-]+", "", rest):
             return {"operation": "undo", "count": _count(t, zh)}
-    back_to = re.search(r"(?:^|(?P<after>[,.!;])\s*)(?:(?:actually|no|nah|ok|just|please|so)\s+)*go back"
+    back_to = re.search(r"(?:^|(?P<after>[,.!;])\s*)(?:(?:actually|no|nah|ok|just|please|so)\s+)*(?:go back|revert(?: it| that)?)"
                         r"(?: one| a step| one step)?(?: please| pls)?$", t)
     if back_to and (not has_content or back_to.group("after")) and last_instruction(ctx):
         return {"operation": "undo", "count": 1}  # "nah that looks off, go back"

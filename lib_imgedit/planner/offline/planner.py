@@ -33,7 +33,7 @@ from .reply import clarify
 from .select import INSTEAD
 from .tokens import Tok, tokenize
 from .typos import fix_typos
-from .variants import added_in_colour, added_instead, also_excluded, another_one, other_way_round
+from .variants import added_in_colour, added_instead, added_size, also_excluded, another_one, other_way_round
 from .words import clean_text, same_colour
 
 _MAX_TEXT = 1000  # characters of a request that are read; the rest cannot change the plan much
@@ -71,11 +71,13 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
     kind = chat_kind(t, zh, toks)
     if kind:
         return [Draft(chat_answer(kind, labels, zh, ctx.generative), "chat", t)]
-    other = another_one(t, ctx) or added_in_colour(t, ctx) or added_instead(t, ctx) or also_excluded(t, zh, labels, ctx) or \
-        other_way_round(t, ctx)
+    other = another_one(t, ctx) or added_in_colour(t, ctx) or added_instead(t, ctx) or added_size(t, ctx) or \
+        also_excluded(t, zh, labels, ctx) or other_way_round(t, ctx)
     if other:
         return [Draft(other, "reference", t)]
     instead = _UNDO_THEN.match(t)
+    if instead and re.search(r"留着|保留|别动|不动|不要动|就好|就行|stays?|keep", instead.group("rest") or instead.group("rest_zh") or ""):
+        instead = None  # "撤回上一步，车还是留着": the undo; the rest says what stays
     if instead and last_instruction(ctx):  # "undo that and try oil painting instead": that edit, in place of the last
         drafts = plan_message(rules, with_text(ctx, instead.group("rest") or instead.group("rest_zh")), labels, zh)
         if drafts and drafts[0].ins.get("operation") not in SOLO_OPERATIONS:
@@ -246,7 +248,7 @@ def face_swap_op(t: str, zh: bool, toks: list[Tok], labels: list[str], ctx: Plan
                        t) or re.search(
         r"换脸|换个脸|换一下脸|换张脸|人脸替换|替换人脸|换成我的脸|换上我的脸|用我的脸|换成我的|换上我|把我的脸", t)
     weak = re.search(r"\b(?:my (?:own )?face|mine|my photo|my selfie|myself|(?:with|to|into|by|for) me|"
-                     r"(?:the |my )?(?:photo|picture|pic|image|selfie|face)s? (?:i|we) (?:have |just |already )?"
+                     r"(?:the |my )?(?:photo|picture|pic|image|selfie|face|one)s? (?:i|we) (?:have |just |already )?"
                      r"(?:uploaded|sent|added|attached|gave)|"
                      r"me instead|put me|(?:be|is|become) me)\b", t) or re.search(
         r"我的脸|我自己|我的照片|我本人|(?:换成|换上|用|变成|改成|贴上|放上)我(?!们)", t)

@@ -201,6 +201,10 @@ def _select(t: str, toks: list[Tok], labels: list[str], zh: bool, forced: list[s
         return sel
     if zh:  # "把电视从墙上去掉": what comes 从 (from) is where it is, not what it is
         things = [x for x in things if not re.search(r"从(?:这|那)?$", t[:x.start])] or things
+    if "user_mask" in labels and any(x.cats.get("thing") == ("@label", "user_mask") for x in toks) and \
+            re.search(r"这(?:里|块|儿|片|边)的|\bthe [a-z]+ (?:right )?here\b", t):
+        sel.labels = ["user_mask"]  # 把这里的雪去掉 with a painted area: the painted part of the snow
+        return sel
     chosen = head_things(t, things, zh, labels)
     owned = _owned_unknown(t, chosen[0], zh) if chosen and p.kind == "remove" else ""
     if owned:  # "remove the bride's veil", 把新娘的头纱去掉 with no veil: the veil is asked for, not the bride

@@ -58,6 +58,21 @@ def added_instead(t: str, ctx: PlanContext) -> dict[str, Any] | None:
     return {**{k: v for k, v in cur.items() if k not in ("reply", "prompt", "question")}, "prompt": m.group("x"), "replace": True}
 
 
+_ADDED_SIZE = re.compile(r"^(?:(?:make it|make them|a bit|a little|much|way|even)\s+)*(?P<w>bigger|larger|smaller|tinier)"
+                         r"(?:\s+(?:please|pls|plz))?(?:\s*,.*)?$")
+
+
+def added_size(t: str, ctx: PlanContext) -> dict[str, Any] | None:
+    """"bigger pls, its tiny" right after adding a flamingo: the flamingo again, bigger (not the picture's size)."""
+    m = _ADDED_SIZE.match(t)
+    cur = referent(ctx) or {}
+    if not m or cur.get("operation") != "inpaint" or not cur.get("prompt"):
+        return None
+    thing = re.sub(r"^(?:an?|some|the)\s+", "", str(cur["prompt"]))
+    return {**{k: v for k, v in cur.items() if k not in ("reply", "prompt", "question")}, "prompt": f"a {m.group('w')} {thing}",
+            "replace": True}
+
+
 def another_one(t: str, ctx: PlanContext) -> dict[str, Any] | None:
     """"a blue one instead" after adding (or undoing) a red bow: the bow again, blue."""
     m = _ANOTHER_ONE.match(t)
