@@ -610,3 +610,28 @@ def test_rounds_twenty_nine_and_thirty_readings(labels, texts, expected):
 def test_rounds_thirty_one_and_two_readings(labels, texts, expected):
     got = bare(talk(labels, *texts, mask="user_mask" in labels).instruction)
     assert {k: got.get(k) for k in expected} == expected, got
+
+
+@pytest.mark.parametrize("labels, texts, expected", [
+    (["person 1", "person 2", "grill", "table", "grass", "sky"], ["除了两个人之外，其他地方都虚化掉"],
+     {"operation": "adjust", "targets": ["person 1", "person 2"], "mask": {"invert": True}}),
+    (["person", "umbrella", "road", "sky"], ["apart from the umbrella turn the whole shot grayscale, yeah like an old film lol"],
+     {"operation": "adjust", "targets": ["umbrella"], "mask": {"invert": True}}),
+    (["fridge", "magnet 1", "magnet 2", "magnet 3", "wall"], ["把中间那个冰箱贴去掉"], {"operation": "remove", "targets": ["magnet 2"]}),
+    (["bucket", "floor", "wall", "stool"], ["that stool by the wall, delete it, looks messy"], {"operation": "remove", "targets": ["stool"]}),
+    (["drawing", "fridge", "wall"], ["hiii sorry to bother, my son drew this, could you make the colours in his drawing more vivid? thank you sooo much"],
+     {"operation": "adjust", "targets": ["drawing"]}),
+    (["drawing", "fridge", "wall"], ["perfect thx! oh and blur the drawing, my kid's name is written on it"],
+     {"operation": "adjust", "targets": ["drawing"]}),
+    (["balloon", "float", "road", "sky"], ["can u make the colours pop more apart from the sky? sky's fine as it is"],
+     {"operation": "adjust", "targets": ["sky"], "mask": {"invert": True}}),
+    (["grill", "smoke", "grass", "sky"], ["remove the smoke", "nah put it back, looked better with the smoke tbh"], {"operation": "undo"}),
+    (LAKE, ["make it black and white", "算了，还是恢复彩色吧"], {"operation": "undo"}),
+    (TEAM, ["now swap his face (left) with the pic of my dad i uploaded"], {"operation": "face_swap"}),
+])
+def test_rounds_thirty_three_and_four_readings(labels, texts, expected):
+    got = bare(talk(labels, *texts).instruction)
+    if "steps" in expected:
+        assert len(got.get("steps", [])) == expected["steps"], got
+        return
+    assert {k: got.get(k) for k in expected} == expected, got

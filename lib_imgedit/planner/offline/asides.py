@@ -67,7 +67,8 @@ def without_asides(t: str) -> str:
 
 # chat noises around a request ("hmm a touch less blurry", "pop a hat on the dog lol"): not part of it
 _LEADING_CHAT = re.compile(r"^(?:(?:hmm+|umm*|uh+|erm|lol|haha+|meh|welp|nah|ok so|okay so|good (?:morning|afternoon|evening)|"
-                           r"hey(?: there)?|hiya|hii+|dear|omg|nvm|never ?mind|(?:and )?then|eh|on second thoughts?|sorry to (?:bother|ask)(?: you)?(?: but)?|"
+                           r"hey(?: there)?|hiya|hii+|dear|(?:good )?morning(?: :\))?|perfect thx|oh and|"
+                           r"my \w+ (?:drew|made|painted|took|drawn) (?:this|it)|(?:so )?this is (?:from|of|at) [^,.!?]*[,.!]|omg|nvm|never ?mind|(?:and )?then|eh|on second thoughts?|sorry to (?:bother|ask)(?: you)?(?: but)?|"
                            r"(?:this|the) (?:tool|app|extension) is (?:so |really |super )?(?:cool|great|amazing|awesome|nice)|quick q(?:uestion)?(?=\s*[-,:])|(?:ok |okay )?whatever|(?:i )?love it|"
                            r"(?:actually |oh )?i (?:liked|preferred|prefer) [^,]*? (?:better|more)(?=,)|"
                            r"for (?:privacy|safety|privacy reasons|my \w+)|just to be safe|"
@@ -109,7 +110,10 @@ _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people
 _WHERE_HE_IS = re.compile(r"(?:^|[,.;!?(]\s*)(?:he|she|they|it) (?:is|are) (?:the (?:one|ones|guy|girl|kid|person) )?"
                           r"(?P<pos>(?:on|in|at) the (?:far )?(?:left|right|middle|back|front)|(?:the )?(?:\d(?:st|nd|rd|th)|"
                           r"first|second|third|fourth|fifth|last)(?: one)? from the (?:left|right))\s*\)?\s*(?:[,.;!?]\s*|$)")
-_WHAT_FOR = re.compile(r"[,.;!?(]\s*(?:my (?:phone|camera|app|computer|laptop)\b|it(?:'d| would| will) look\b|"
+_WHAT_FOR = re.compile(r"[,.;!?(]\s*(?:my (?:phone|camera|app|computer|laptop)\b|looks? (?:so |kinda |really |too |a bit )?[a-z]+$|"
+                       r"(?:it )?looked (?:better|nicer|good|great) (?:with|before|without)\b|"
+                       r"(?:the )?[a-z]+(?:'s| is) (?:fine|ok|okay|good|perfect)(?: as (?:it )?is)?$|"
+                       r"(?:my|his|her|their|our) [a-z']+ (?:name|names|address|number|face)s? (?:is|are) (?:written|on|in|visible)\b|it(?:'d| would| will) look\b|"
                        r"i (?:just )?(?:uploaded|sent|added|attached) (?:his|her|their|my|the|a)\b|"
                        r"(?:i )?want (?:it|this|the \w+) (?:to (?:feel|look|be) )?(?:moody|dreamy|cozy|cosy|cinematic|dramatic|soft|"
                        r"clean|natural|vintage|romantic|mysterious|calm)\b|(?:he|she|they) (?:is|are|was|were) (?!on |in |at |the (?:one|guy|girl|kid|person)\b)|"
@@ -143,7 +147,7 @@ _WHERE_IT_IS_ZH = re.compile(r"(?P<pre>^(?:去掉|删掉|删除|移除|抹掉|�
                              r"(?:的|那个|那只|那面|那张|那条|那块|那棵|那辆|那盆|这个|这只|这面)(?=[\u3400-\u9fff])")
 _TRAILING_CHAT = re.compile(r"(?:[\s,.!?]+(?:lol|lmao|haha+|xd|tbh|imo|ngl|:\)|:d|please|pls|plz|if you (?:would|could|can|don't mind)|"
                             r"if possible|if (?:that|it) is possible)|"
-                            r"[\s,.!?]+(?:thx|ty|thanks?(?: you)?(?: (?:so|very) much| a (?:ton|lot|bunch|million))?|thnak(?:s| you)|tha?nk ?u|many thanks|cheers|"
+                            r"[\s,.!?]+(?:thx|ty|thanks?(?: you)?(?: (?:so+|very) much| a (?:ton|lot|bunch|million))?|thnak(?:s| you)|tha?nk ?u|many thanks|cheers|"
                             r"regards|best wishes)(?:,? [a-z]+)?|(?<!\bthan) then)+$")  # "thanks, joan"
 _GERUND = re.compile(r"^((?:(?:would|do) you mind|how about|what about|consider|try) )([a-z]+ing)\b")
 _VERBS = {"add", "put", "give", "make", "blur", "remove", "change", "turn", "paint", "crop", "rotate", "flip", "swap",
@@ -174,7 +178,7 @@ _PASSIVE = re.compile(r"^(?:(?:i(?:'d| would) like|i want|please|can you have|co
 # of it, applied in order
 _PLAIN_FORMS: tuple[tuple[re.Pattern[str], Any], ...] = (
     # ", like portrait mode on my phone"
-    (re.compile(r",\s*(?:like|as in|similar to|the way) [^,]*$"),
+    (re.compile(r",\s*(?:(?:yeah|yea|ya) )?(?:like|as in|similar to|the way) [^,]*$"),
      ""),
     # "hide the groom's face, he is the one on the right": where he is
     # ("..., she is on the left and kinda in shadow": where, then why)
@@ -207,6 +211,10 @@ _PLAIN_FORMS: tuple[tuple[re.Pattern[str], Any], ...] = (
     # "pop a hat on him"
     (re.compile(r"^(?:pop|slap|plonk|chuck|stick|park|plop) (?=(?:a|an|some|the) )"),
      "put "),
+    # "that bucket on the floor, delete it": the bucket
+    (re.compile(r"^(?:that|the|this) (?P<x>[a-z]+(?: (?![a-z]+(?:ing|ed)\b)[a-z]+)?)\b[^,]*,\s*(?:(?:so |please |pls |can you |could you "
+                r"|can u |could u )+)?(?P<v>delete|remove|erase|get rid of|blur|hide|pixelate) (?:it|them)\b"),
+     r"\g<v> the \g<x>"),
     # "theres a sign ..., can u remove it"
     (re.compile(r"^there(?: is|s| are) (?:a |an |some |this |that |these |those )?(?P<x>[a-z]+(?: (?![a-z]+(?:ing|ed)\b)[a-z]+)?)\b[^,]*,\s*"
                 r"(?:(?:so |please |pls |can you |could you |can u |could u )+)?(?P<v>remove|delete|erase|blur|hide|pixelate|"

@@ -56,6 +56,8 @@ def history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str,
         if re.search(r"(?:恢复|改|换|弄|变)回来|还是(?:刚才|之前|那个)?.{0,6}好看|^(?:还是)?(?:加上|加回|放回)(?:去|来)?[吧了啊]?$", t) and undone_count(ctx) and \
                 not re.search(r"原图|原来的?样子|最开始", t):
             return {"operation": "redo", "count": 1}  # "还是晚霞好看，恢复回来吧" right after an undo: bring it back
+        if re.search(r"恢复(?:成)?(?:彩色|颜色|原色)", t) and (last_instruction(ctx) or {}).get("adjust", {}).get("grayscale"):
+            return {"operation": "undo", "count": 1}  # 还是恢复彩色吧 right after black and white
         if any(w in t for w in V.RESET_ZH):
             return {"operation": "undo", "count": _edits_in_history(ctx)}
         if (any(w in t for w in V.REDO_ZH) and not has_content) or re.search(r"(?:撤销|撤回)\s*(?:撤销|撤回)", t):

@@ -248,7 +248,7 @@ def face_swap_op(t: str, zh: bool, toks: list[Tok], labels: list[str], ctx: Plan
                        t) or re.search(
         r"换脸|换个脸|换一下脸|换张脸|人脸替换|替换人脸|换成我的脸|换上我的脸|用我的脸|换成我的|换上我|把我的脸", t)
     weak = re.search(r"\b(?:my (?:own )?face|mine|my photo|my selfie|myself|(?:with|to|into|by|for) me|"
-                     r"(?:the |my )?(?:photo|picture|pic|image|selfie|face|one)s? (?:i|we) (?:have |just |already )?"
+                     r"(?:the |my )?(?:photo|picture|pic|image|selfie|face|one)s?(?: of [a-z' ]+?)? (?:i|we) (?:have |just |already )?"
                      r"(?:uploaded|sent|added|attached|gave)|"
                      r"me instead|put me|(?:be|is|become) me)\b", t) or re.search(
         r"我的脸|我自己|我的照片|我本人|(?:换成|换上|用|变成|改成|贴上|放上)我(?!们)", t)
