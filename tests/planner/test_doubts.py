@@ -635,3 +635,28 @@ def test_rounds_thirty_three_and_four_readings(labels, texts, expected):
         assert len(got.get("steps", [])) == expected["steps"], got
         return
     assert {k: got.get(k) for k in expected} == expected, got
+
+
+@pytest.mark.parametrize("labels, texts, expected", [
+    (["lantern", "stall", "street", "sky", "person"], ["make the lanterns red", "ok now everything else darker so they stand out"],
+     {"operation": "adjust", "targets": ["lantern"], "mask": {"invert": True}}),
+    (["scissors", "table", "ribbon", "wall"], ["add a small cactus next to the scissors"], {"operation": "inpaint", "targets": ["table"]}),
+    (LAKE, ["mirror the shot left to right, the composition feels off"], {"operation": "flip"}),
+    (["duck", "bathtub", "dog", "wall"], ["haha he's so cute right?? ok anyway could u make the duck blue"], {"operation": "recolor", "targets": ["duck"]}),
+    (["lantern", "stall", "sky"], ["make the lanterns red", "hmm can they be purple instead? tryna make it look like a festival poster"],
+     {"operation": "recolor", "targets": ["lantern"]}),
+    (LAKE, ["整体暖一点，要傍晚那种感觉"], {"operation": "adjust", "targets": []}),
+    (["sofa", "wall", "floor", "lamp"], ["make the sofa a green velvet one", "nah go back, i liked the old sofa better"], {"operation": "undo"}),
+    (ROOM, ["把台灯删掉", "撤销", "算了，刚才那步还是做回来吧"], {"operation": "redo"}),
+    (["plate", "table", "cup", "wall"], ["把盘子换成蓝色的，然后整张图亮一点"], {"steps": 2}),
+    (LAKE, ["crop to 4:5 then make it black n white"], {"steps": 2}),
+    (["stage", "person", "curtain", "light"], ["你好呀，麻烦帮我把舞台调亮一些，谢谢啦～"], {"operation": "adjust", "targets": ["stage"]}),
+    (["teapot", "teacup", "tray", "person"], ["茶壶改成黑色的", "茶碗也改一下，同样的颜色"], {"targets": ["teacup"]}),
+    (["dog", "bathtub", "floor", "wall"], ["add a tiny party hat on the puppy's head"], {"operation": "inpaint", "targets": ["dog"]}),
+])
+def test_rounds_thirty_five_and_six_readings(labels, texts, expected):
+    got = bare(talk(labels, *texts).instruction)
+    if "steps" in expected:
+        assert len(got.get("steps", [])) == expected["steps"], got
+        return
+    assert {k: got.get(k) for k in expected} == expected, got

@@ -67,7 +67,7 @@ def without_asides(t: str) -> str:
 
 # chat noises around a request ("hmm a touch less blurry", "pop a hat on the dog lol"): not part of it
 _LEADING_CHAT = re.compile(r"^(?:(?:hmm+|umm*|uh+|erm|lol|haha+|meh|welp|nah|ok so|okay so|good (?:morning|afternoon|evening)|"
-                           r"hey(?: there)?|hiya|hii+|dear|(?:good )?morning(?: :\))?|perfect thx|oh and|"
+                           r"hey(?: there)?|hiya|hii+|dear|(?:ok |okay )?anyway|(?:he|she|it|they) (?:is|are) so \w+(?: right)?|(?:good )?morning(?: :\))?|perfect thx|oh and|"
                            r"my \w+ (?:drew|made|painted|took|drawn) (?:this|it)|(?:so )?this is (?:from|of|at) [^,.!?]*[,.!]|omg|nvm|never ?mind|(?:and )?then|eh|on second thoughts?|sorry to (?:bother|ask)(?: you)?(?: but)?|"
                            r"(?:this|the) (?:tool|app|extension) is (?:so |really |super )?(?:cool|great|amazing|awesome|nice)|quick q(?:uestion)?(?=\s*[-,:])|(?:ok |okay )?whatever|(?:i )?love it|"
                            r"(?:actually |oh )?i (?:liked|preferred|prefer) [^,]*? (?:better|more)(?=,)|"
@@ -110,7 +110,7 @@ _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people
 _WHERE_HE_IS = re.compile(r"(?:^|[,.;!?(]\s*)(?:he|she|they|it) (?:is|are) (?:the (?:one|ones|guy|girl|kid|person) )?"
                           r"(?P<pos>(?:on|in|at) the (?:far )?(?:left|right|middle|back|front)|(?:the )?(?:\d(?:st|nd|rd|th)|"
                           r"first|second|third|fourth|fifth|last)(?: one)? from the (?:left|right))\s*\)?\s*(?:[,.;!?]\s*|$)")
-_WHAT_FOR = re.compile(r"[,.;!?(]\s*(?:my (?:phone|camera|app|computer|laptop)\b|looks? (?:so |kinda |really |too |a bit )?[a-z]+$|"
+_WHAT_FOR = re.compile(r"[,.;!?(]\s*(?:my (?:phone|camera|app|computer|laptop)\b|(?:tryna|trying to|i'm trying to) make it\b|looks? (?:so |kinda |really |too |a bit )?[a-z]+$|"
                        r"(?:it )?looked (?:better|nicer|good|great) (?:with|before|without)\b|"
                        r"(?:the )?[a-z]+(?:'s| is) (?:fine|ok|okay|good|perfect)(?: as (?:it )?is)?$|"
                        r"(?:my|his|her|their|our) [a-z']+ (?:name|names|address|number|face)s? (?:is|are) (?:written|on|in|visible)\b|it(?:'d| would| will) look\b|"
@@ -118,6 +118,7 @@ _WHAT_FOR = re.compile(r"[,.;!?(]\s*(?:my (?:phone|camera|app|computer|laptop)\b
                        r"(?:i )?want (?:it|this|the \w+) (?:to (?:feel|look|be) )?(?:moody|dreamy|cozy|cosy|cinematic|dramatic|soft|"
                        r"clean|natural|vintage|romantic|mysterious|calm)\b|(?:he|she|they) (?:is|are|was|were) (?!on |in |at |the (?:one|guy|girl|kid|person)\b)|"
                        r"(?:i )?(?:liked|preferred|prefer|like) (?:it|that|the \w+) (?:better |more )?(?:before|earlier)|"
+                       r"(?:i )?(?:liked|preferred) (?:the (?:[a-z]+ ){0,2}[a-z]+) (?:better|more)\b|"
                        r"(?!(?:i|we|you|u) )(?:the )?[a-z]+(?: [a-z]+)? (?:will|is going to|gonna) (?:hate|love|kill|freak)|"
                        r"only (?:the |my )?[a-z ]+? (?:can|should|may|could) be (?:shown|seen|visible|online|posted)|"
                        r"(?:i )?want(?:ed)? (?:a|an|that|the) [a-z ]+ (?:look|vibe|feel|effect|mood)|i can still (?:kinda |kind of |sort of |totally )?(?:tell|see|recogni[sz]e|read|make out)|(?:it|its|it is|this|this is|that is|they are|they're) (?:going|gonna go|headed) (?:on|to|in|into|up)|"
@@ -131,7 +132,7 @@ _ASKS = re.compile(r"\b(?:blur|pixelate|hide|censor|remove|erase|delete|make|tur
 _WHO_NOT_EN = re.compile(r"^(?P<who>the [a-z]+(?: [a-z]+)?(?: (?:on|in|at) the (?:far )?(?:left|right|middle|back|front))?) "
                          r"(?:didn'?t|doesn'?t|did not|does not|don'?t|do not|never) (?:want|like|agree)[^,]*,\s*"
                          r"(?:(?:so |please |pls |can you |could you )+)?(?P<rest>.+)$")
-_MOOD_ZH = re.compile(r"[，,]\s*(?:要|想要|我要|有)?(?:那种|一种|点)?[^，,。]{1,10}的(?:感觉|氛围|味道|调调|feel|vibe)[吧啊呀]?[。！!]?$")
+_MOOD_ZH = re.compile(r"[，,]\s*(?:要|想要|我要|有)?(?:那种|一种|点)?[^，,。]{1,10}?(?:的|那种|这种)?(?:感觉|氛围|味道|调调|feel|vibe)[吧啊呀]?[。！!]?$")
 _WHO_WANTS = re.compile(r"[?.!,;]\s*(?!(?:i|we|you|u)\b)(?:the |my |our |his |her |their )?[a-z]+(?: [a-z]+)? (?:wants?|said|says|asked|needs?|"
                         r"prefers?) (?:it|them|this|that|the|me|us|to)\b[^.!?]*$")
 # "最右边那个同学不想露脸，给他脸打码": who does not want it, then the request about them
@@ -187,7 +188,7 @@ _PLAIN_FORMS: tuple[tuple[re.Pattern[str], Any], ...] = (
      r" \1"),
     # ", it is blown out", ", the old colour looked better", ", the gym lighting is awful"
     (re.compile(r"[,;]\s*(?:it|that|this|they|(?:the|my|our|his|her|their) (?:[a-z]+ ){0,2}[a-z]+) (?:just |really |kinda |"
-                r"kind of |so |too |all |still )?(?:is|are|was|were|looks?|looked|seems?|seemed)\b[^,.!?\d]*$"),
+                r"kind of |so |too |all |still )?(?:is|are|was|were|looks?|looked|seems?|seemed|feels?|felt)\b[^,.!?\d]*$"),
      ""),
     # "skateboard in neon yellow would be sick"
     (re.compile(r"\s+(?:would|will|'d) (?:be|look) (?:so |really |super )?(?:sick|cool|nice|great|awesome|dope|lit|amazing|"
@@ -239,6 +240,9 @@ _PLAIN_FORMS: tuple[tuple[re.Pattern[str], Any], ...] = (
     # "wrap some christmas lights around the streetlight": add them there
     (re.compile(r"^(?:wrap|drape|string|hang) (?=(?:a|an|some|the) [a-z ]+ (?:around|over|on|from|across) )"),
      "put "),
+    # "can they be purple instead": make them purple
+    (re.compile(r"^(?:hmm )?(?:can|could) (?:it|they|this|that|those|these) be (?P<c>[a-z][^,?]*?)(?: instead)?$"),
+     r"make them \g<c> instead"),
     # "the backpack would look better in orange"
     (re.compile(r"^(?P<x>(?:the |his |her |my |their )?[a-z]+(?: [a-z]+)?) would look (?:better|nicer|great|good|cool|best) "
                 r"(?:in|as) (?P<c>[a-z].*)$"),

@@ -51,7 +51,7 @@ _FOLLOW_EN = re.compile(r"^(?:the |his |her |their |its |my )?[a-z][a-z ]{0,30}?
 _SPLIT_EN = re.compile(r"\s*(?:[;]|\.(?=\s)|,)\s*(?:and\s+)?(?:(?:then|finally|lastly|next|after that)\s+)?|"
                        r"\s+(?:and then|and also|and finally|and lastly|and|then|after that|afterwards|plus)\s+")
 _SPLIT_ZH = re.compile(r"\s*[，,；;。]?\s*(?:然后|并且|接着|同时|另外|顺便|之后|还要|再)\s*|\s*[，,；;。]\s*")
-_ZH_WHOLE_TONE = r"^(?:整体|整张|全图|画面)(?:再)?(?:暖|冷|亮|暗|锐利|清晰|鲜艳)"  # 然后整体暖一点: a clause of its own
+_ZH_WHOLE_TONE = r"^(?:整体|整张图?|全图|画面)(?:再)?(?:暖|冷|亮|暗|锐利|清晰|鲜艳)"  # 然后整体暖一点: a clause of its own
 _ZH_STARTS = re.compile(_ZH_WHOLE_TONE + r"|"
                         r"^(?:也|还|请|帮我|给我)?(?:把|将|给|让|帮|加|去掉|删掉|删除|裁|旋转|翻转|镜像|缩小|放大|调|虚化|模糊|"
                         r"锐化|打码|提亮|变|换|改|[^，,；;。]{0,8}(?:也|换成|改成|变成|染成|涂成|刷成|漆成|喷成|去掉|调亮|调暗|提亮|压暗|虚化|模糊|"

@@ -111,6 +111,8 @@ def _decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: l
     if cls in ("content", "empty") and not sel.labels and (
             only_reference_words(content or t, zh) or SAME_AS_BEFORE.search(content)):
         return None
+    if zh and sel.labels and SAME_AS_BEFORE.search(content.strip()):
+        return None  # 茶碗也改一下，同样的风格: the last edit again, on the cup (a follow-up)
     if cls == "content" and vague(content):
         return Draft(clarify(labels, zh, "", ask_what=True), "ask")
     if cls == "content" and not leftover(content, content_toks, zh, ()) and not content_toks:
@@ -244,7 +246,7 @@ def plan_add(t: str, p: Parsed, content: str, content_toks: list[Tok], cls: str,
         elif loc.labels and p.prep == "in front of":  # "a snowman in front of the cabin": on the ground before it
             targets = support_of(loc.labels, "next to", labels)
     key = placement_key(content) if targets and not invert else ""
-    if key and any(x.cat == "thing" and x.value in V.PLACEMENT.get(key, ()) for x in loc_toks):
+    if key and not p.part and any(x.cat == "thing" and x.value in V.PLACEMENT.get(key, ()) for x in loc_toks):
         targets = placement(content, content_toks, labels, zh, loc) or targets  # "a hat on her head": the hair
     if not targets and forced:
         targets = forced

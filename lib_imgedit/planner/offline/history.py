@@ -53,7 +53,7 @@ def history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str,
                      r"恢复(?:一下)?(?:刚才|之前)(?:的|那个|那步|那一步)", t) and \
                 undone_count(ctx):
             return {"operation": "redo", "count": 1}  # "刚才撤销的那一步再恢复一下": the undo taken back
-        if re.search(r"(?:恢复|改|换|弄|变)回来|还是(?:刚才|之前|那个)?.{0,6}好看|^(?:还是)?(?:加上|加回|放回)(?:去|来)?[吧了啊]?$", t) and undone_count(ctx) and \
+        if re.search(r"(?:恢复|改|换|弄|变|做)回来|还是(?:刚才|之前|那个)?.{0,6}好看|^(?:还是)?(?:加上|加回|放回)(?:去|来)?[吧了啊]?$", t) and undone_count(ctx) and \
                 not re.search(r"原图|原来的?样子|最开始", t):
             return {"operation": "redo", "count": 1}  # "还是晚霞好看，恢复回来吧" right after an undo: bring it back
         if re.search(r"恢复(?:成)?(?:彩色|颜色|原色)", t) and (last_instruction(ctx) or {}).get("adjust", {}).get("grayscale"):

@@ -139,7 +139,7 @@ def _after_complaint(rules: dict[str, Any], t: str, labels: list[str], zh: bool,
     said = _COMPLAINT_THEN_ASK.match(t)
     if not said:
         return None
-    if re.fullmatch(r"(?:fix|correct|sort out|sort) (?:it|that|this)(?: out)?(?: for me)?", said.group("ask")):
+    if re.fullmatch(r"(?:fix|correct|sort out|sort|tone) (?:it|that|this)(?: out| down)?(?: for me)?", said.group("ask")):
         told = plan_message(rules, with_text(ctx, t[:said.start("ask")].rstrip(" ,;.!").removeprefix("also ")), labels, zh)
         return told if told[0].ins.get("operation") == "adjust" else None
     subject = said.group("s")

@@ -54,7 +54,8 @@ def placement(content: str, content_toks: list[Tok], labels: list[str], zh: bool
 _ABOVE = ("sky", "wall", "ceiling")
 _GROUND = ("floor", "grass", "lawn", "ground", "sand", "beach", "field", "snow", "earth", "rug", "carpet", "deck", "path",
            "road", "pavement", "sidewalk", "driveway")
-_ON_TABLES = ("cup", "glass", "plate", "bottle", "bowl", "vase", "book", "laptop", "mug", "wine_glass", "food", "cake")
+_ON_TABLES = ("cup", "glass", "plate", "bottle", "bowl", "vase", "book", "laptop", "mug", "wine_glass", "food", "cake", "scissors",
+              "phone", "remote", "pen", "notebook", "keys", "candle", "teapot", "teacup", "trophy", "box", "lamp", "ribbon")
 _ON_ROADS = ("car", "bus", "truck", "van", "bicycle", "motorbike", "motorcycle", "taxi")
 _ON_WATER = ("boat", "ship", "kayak", "canoe", "yacht", "swan", "duck", "surfboard", "buoy")
 _WATER = ("water", "sea", "lake", "river", "pond", "ocean")
@@ -78,7 +79,7 @@ def support_of(near: list[str], prep: str, labels: list[str]) -> list[str]:
 
 
 _OWNER = re.compile(r"\s+of\s+(?:the |his |her |their |my |our |that |this )?(?P<x>[a-z])")
-_OWNED = re.compile(r"(?P<x>\b[a-z][a-z ]*?)'s?\s+$")
+_OWNED = re.compile(r"(?P<x>\b[a-z]+)'s?\s+$")
 _THE_REST = re.compile(r"\b(?:the rest|everything else|all the rest|the remaining|the others|the other parts)\b|"
                        r"其他部分|其余部分|其他地方|别的地方|剩下的|其他的|其余的")
 
@@ -90,8 +91,9 @@ def select_targets(t: str, toks: list[Tok], labels: list[str], zh: bool, forced:
     sel = _select(t, toks, labels, zh, forced, p)
     shares = scene.shares if scene else None
     cur = referent(scene) if scene is not None else None
-    if cur and (cur.get("mask") or {}).get("invert") and not forced and _THE_REST.search(t) and \
-            not any(x.cat == "thing" for x in toks):  # "其他部分再加点模糊" after an edit of all but the car
+    if cur and cur.get("targets") and not forced and _THE_REST.search(t) and not any(x.cat == "thing" for x in toks):
+        # "其他部分再加点模糊" after an edit of all but the car: that rest again; "now everything else darker" after the
+        # lanterns: all but the lanterns
         return Selection(labels=[x for x in cur.get("targets") or [] if x in labels], invert=True)
     if len(sel.labels) > 1 and not forced:
         sel.labels = pick_instances(sel.labels, t, labels, shares)
@@ -385,7 +387,7 @@ def recolour_tone(cur: dict[str, Any], adj: dict[str, Any], t: str) -> str:
 
 def shaded_draft(sel: Selection, ctx: PlanContext, adj: dict[str, Any], t: str, labels: list[str]) -> Draft | None:
     """`shaded_recolor` as a draft; after a mid-tone colour the picture's brightness is as likely a reading."""
-    shaded = shaded_recolor(sel, ctx, adj)
+    shaded = shaded_recolor(sel, ctx, adj) if not sel.invert else None  # "everything else darker": not the colour
     if not shaded:
         return None
     mid = recolour_tone(last_instruction(ctx) or {}, adj, t) == "mid" and \

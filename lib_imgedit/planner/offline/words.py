@@ -63,6 +63,7 @@ def clean_text(text: str, zh: bool) -> str:
     t = re.sub(r"\b(\w+)n't\b", r"\1 not", t) if not zh else t
     t = t.replace("do not want", "don't want").replace("does not", "doesn't")
     t = re.sub(r"(?<=[a-z]) & (?=[a-z])", " and ", t)  # "black & white"
+    t = re.sub(r"\bblack n white\b", "black and white", t)
     t = re.sub(r"\s+", " ", t).strip(" \t\n.!?;:~。！？；：…")
     bare = without_asides(t)
     return bare if re.search(r"[a-z\u3400-\u9fff]", bare) else t
@@ -116,7 +117,7 @@ def place_phrase(t: str, toks: list[Tok], labels: list[str]) -> list[str]:
 
 
 SAME_AS_BEFORE = re.compile(r"^(?:the |that |this )?(?:same|that|this|matching) (?:colou?r|one|thing|style|look|shade)$|"
-                             r"^(?:这个|那个|同样的?|一样的?|相同的?)(?:颜色|色|样子|效果)$|^同色$")
+                             r"^(?:一下[，,\s]*)?(?:这个|那个|同样的?|一样的?|相同的?)(?:颜色|色|样子|效果|风格)$|^同色$")
 
 
 def mentions_it(t: str) -> bool:
