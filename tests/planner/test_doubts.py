@@ -35,6 +35,15 @@ def bare(ins: dict) -> dict:
     return {k: v for k, v in ins.items() if k not in ("reply", "question")}
 
 
+def assert_planned(labels: list[str], texts: list[str], expected: dict, mask: bool = False) -> None:
+    """The plan of the last of `texts` holds `expected`'s keys as given ({"steps": n}: a plan of n steps)."""
+    got = bare(talk(labels, *texts, mask=mask).instruction)
+    if isinstance(expected.get("steps"), int):
+        assert len(got.get("steps", [])) == expected["steps"], got
+        return
+    assert {k: got.get(k) for k in expected} == expected, got
+
+
 # -- through the planner: a doubt makes a plan read in full unsure, and says why --------------------------
 @pytest.mark.parametrize("labels, texts, why", [
     (ROOM, ["add a rug on the floor", "wait no, put it back"], "prompt holds nothing"),
@@ -405,8 +414,7 @@ def test_a_swallowed_clause_in_a_prompt_is_doubted():
     (GRADS, ["最右边那位老师不想露脸，帮忙打个码"], {"operation": "adjust", "targets": ["person 4"]}),
 ])
 def test_session_twenty_four_follow_ups_and_people(labels, texts, expected):
-    got = bare(talk(labels, *texts).instruction)
-    assert {k: got.get(k) for k in expected} == expected, got
+    assert_planned(labels, texts, expected)
 
 
 def test_a_place_said_of_the_only_person_is_doubted():
@@ -424,8 +432,7 @@ def test_a_place_said_of_the_only_person_is_doubted():
     (["sky", "sea", "beach", "person"], "海水太灰了，saturation拉高点", {"operation": "adjust", "targets": ["sea"], "adjust": {"saturation": 0.3}}),
 ])
 def test_chinese_names_of_things_and_parameters_of_a_region(labels, text, expected):
-    got = bare(talk(labels, text).instruction)
-    assert {k: got.get(k) for k in expected} == expected, got
+    assert_planned(labels, [text], expected)
 
 
 def test_a_reply_names_a_thing_in_chinese():
@@ -449,11 +456,7 @@ def test_a_reply_names_a_thing_in_chinese():
     (["sky", "building", "grass"], ["now make the sky a bit more moody, less contrast"], {"operation": "adjust", "targets": ["sky"]}),
 ])
 def test_round_twenty_three_and_four_readings(labels, texts, expected):
-    got = bare(talk(labels, *texts).instruction)
-    if "steps" in expected:
-        assert len(got.get("steps", [])) == expected["steps"], got
-        return
-    assert {k: got.get(k) for k in expected} == expected, got
+    assert_planned(labels, texts, expected)
 
 
 WEDDING = ["person 1", "person 2", "bouquet", "grass", "tree", "sky"]
@@ -478,11 +481,7 @@ WEDDING = ["person 1", "person 2", "bouquet", "grass", "tree", "sky"]
     (WEDDING, ["把新郎的领结去掉"], {"operation": "clarify"}),
 ])
 def test_older_rounds_sure_mistakes_in_general(labels, texts, expected):
-    got = bare(talk(labels, *texts).instruction)
-    if "steps" in expected:
-        assert len(got.get("steps", [])) == expected["steps"], got
-        return
-    assert {k: got.get(k) for k in expected} == expected, got
+    assert_planned(labels, texts, expected)
 
 
 @pytest.mark.parametrize("labels, text", [
@@ -512,8 +511,7 @@ def test_new_content_with_no_region_or_half_a_pair_is_not_sure(labels, text):
     (TEAM, ["pixelate both faces", "make it stronger, i can still tell who they are"], {"operation": "adjust"}),
 ])
 def test_rounds_twenty_five_and_six_readings(labels, texts, expected):
-    got = bare(talk(labels, *texts).instruction)
-    assert {k: got.get(k) for k in expected} == expected, got
+    assert_planned(labels, texts, expected)
 
 
 @pytest.mark.parametrize("labels, texts, expected", [
@@ -548,8 +546,7 @@ def test_rounds_twenty_five_and_six_readings(labels, texts, expected):
      {"operation": "adjust", "targets": ["flowers"], "mask": {"invert": True}}),
 ])
 def test_rounds_twenty_seven_and_eight_readings(labels, texts, expected):
-    got = bare(talk(labels, *texts, mask="here" in " ".join(texts)).instruction)
-    assert {k: got.get(k) for k in expected} == expected, got
+    assert_planned(labels, texts, expected, mask="here" in " ".join(texts))
 
 
 @pytest.mark.parametrize("labels, texts, expected", [
@@ -575,8 +572,7 @@ def test_rounds_twenty_seven_and_eight_readings(labels, texts, expected):
      {"operation": "remove", "targets": ["sign"]}),
 ])
 def test_rounds_twenty_nine_and_thirty_readings(labels, texts, expected):
-    got = bare(talk(labels, *texts).instruction)
-    assert {k: got.get(k) for k in expected} == expected, got
+    assert_planned(labels, texts, expected)
 
 
 @pytest.mark.parametrize("labels, texts, expected", [
@@ -608,8 +604,7 @@ def test_rounds_twenty_nine_and_thirty_readings(labels, texts, expected):
     (LAKE, ["厉害！能不能顺便把图片裁成1:1"], {"operation": "crop", "aspect": "1:1"}),
 ])
 def test_rounds_thirty_one_and_two_readings(labels, texts, expected):
-    got = bare(talk(labels, *texts, mask="user_mask" in labels).instruction)
-    assert {k: got.get(k) for k in expected} == expected, got
+    assert_planned(labels, texts, expected, mask="user_mask" in labels)
 
 
 @pytest.mark.parametrize("labels, texts, expected", [
@@ -630,11 +625,7 @@ def test_rounds_thirty_one_and_two_readings(labels, texts, expected):
     (TEAM, ["now swap his face (left) with the pic of my dad i uploaded"], {"operation": "face_swap"}),
 ])
 def test_rounds_thirty_three_and_four_readings(labels, texts, expected):
-    got = bare(talk(labels, *texts).instruction)
-    if "steps" in expected:
-        assert len(got.get("steps", [])) == expected["steps"], got
-        return
-    assert {k: got.get(k) for k in expected} == expected, got
+    assert_planned(labels, texts, expected)
 
 
 @pytest.mark.parametrize("labels, texts, expected", [
@@ -655,8 +646,4 @@ def test_rounds_thirty_three_and_four_readings(labels, texts, expected):
     (["dog", "bathtub", "floor", "wall"], ["add a tiny party hat on the puppy's head"], {"operation": "inpaint", "targets": ["dog"]}),
 ])
 def test_rounds_thirty_five_and_six_readings(labels, texts, expected):
-    got = bare(talk(labels, *texts).instruction)
-    if "steps" in expected:
-        assert len(got.get("steps", [])) == expected["steps"], got
-        return
-    assert {k: got.get(k) for k in expected} == expected, got
+    assert_planned(labels, texts, expected)

@@ -175,6 +175,9 @@ _PASSIVE = re.compile(r"^(?:(?:i(?:'d| would) like|i want|please|can you have|co
                       r")(?: out)?$")
 
 
+# a thing named (one or two words, not "the log floating"), what is said of it, then what to do with "it"
+_NAMED_THEN_IT = (r"(?P<x>[a-z]+(?: (?![a-z]+(?:ing|ed)\b)[a-z]+)?)\b[^,]*,\s*(?:(?:so |please |pls |can you |could you |can u "
+                  r"|could u )+)?(?P<v>{verbs}) (?:it|them)\b")
 # ways of saying a request the stages read in their plain form, and what a request says around it that is no part
 # of it, applied in order
 _PLAIN_FORMS: tuple[tuple[re.Pattern[str], Any], ...] = (
@@ -213,13 +216,11 @@ _PLAIN_FORMS: tuple[tuple[re.Pattern[str], Any], ...] = (
     (re.compile(r"^(?:pop|slap|plonk|chuck|stick|park|plop) (?=(?:a|an|some|the) )"),
      "put "),
     # "that bucket on the floor, delete it": the bucket
-    (re.compile(r"^(?:that|the|this) (?P<x>[a-z]+(?: (?![a-z]+(?:ing|ed)\b)[a-z]+)?)\b[^,]*,\s*(?:(?:so |please |pls |can you |could you "
-                r"|can u |could u )+)?(?P<v>delete|remove|erase|get rid of|blur|hide|pixelate) (?:it|them)\b"),
+    (re.compile(r"^(?:that|the|this) " + _NAMED_THEN_IT.format(verbs="delete|remove|erase|get rid of|blur|hide|pixelate")),
      r"\g<v> the \g<x>"),
     # "theres a sign ..., can u remove it"
-    (re.compile(r"^there(?: is|s| are) (?:a |an |some |this |that |these |those )?(?P<x>[a-z]+(?: (?![a-z]+(?:ing|ed)\b)[a-z]+)?)\b[^,]*,\s*"
-                r"(?:(?:so |please |pls |can you |could you |can u |could u )+)?(?P<v>remove|delete|erase|blur|hide|pixelate|"
-                r"get rid of|crop out) (?:it|them)\b"),
+    (re.compile(r"^there(?: is|s| are) (?:a |an |some |this |that |these |those )?" +
+                _NAMED_THEN_IT.format(verbs="remove|delete|erase|blur|hide|pixelate|get rid of|crop out")),
      r"\g<v> the \g<x>"),
     # "the wall is kind of a dingy beige, could it be a soft sage green instead"
     (re.compile(r"^(?P<x>(?:the |his |her |my |their )?[a-z]+(?: [a-z]+)?) (?:is|are|looks?) [^,]*,\s*(?:could|can|should|would) "

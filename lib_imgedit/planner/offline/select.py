@@ -236,11 +236,12 @@ def _select(t: str, toks: list[Tok], labels: list[str], zh: bool, forced: list[s
 def _whole_of(t: str, tok: Tok, labels: list[str]) -> list[str]:
     """The labels of the thing a part that is no label belongs to: "the coat of the lady on the right" (the lady;
     the coat goes in the prompt), "the roofs of the buildings", "the building's roof"; [] when it is not said whose."""
+    toks = tokenize(t, labels)
     owner = _OWNER.match(t, tok.end) or _OWNED.search(t, 0, tok.start)
-    whole = [y for x in tokenize(t, labels) if owner and x.start == owner.start("x") for y in resolve_thing(x.value, labels)[0]]
+    whole = [y for x in toks if owner and x.start == owner.start("x") for y in resolve_thing(x.value, labels)[0]]
     if whole or norm_label(str(tok.value)) not in PERSON_PART_NORMS:
         return whole
-    people = [y for x in tokenize(t, labels) if x.start != tok.start and x.cat in ("thing", "pron")
+    people = [y for x in toks if x.start != tok.start and x.cat in ("thing", "pron")
               for y in resolve_thing("person" if x.cat == "pron" else x.value, labels)[0]
               if norm_label(split_instance(y)[0]) == "person"]
     picked = pick_instances(people, t, labels, None) if len(people) > 1 else people
