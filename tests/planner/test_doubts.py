@@ -647,3 +647,19 @@ def test_rounds_thirty_three_and_four_readings(labels, texts, expected):
 ])
 def test_rounds_thirty_five_and_six_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)
+
+
+@pytest.mark.parametrize("labels, texts, expected", [
+    # a letter slipped in, the end of a compound label name, Chinese and English names of things, a thing by sound
+    (["pigeon", "fountain", "sky"], ["get rid of the pidgeon"], {"operation": "remove", "targets": ["pigeon"]}),
+    (["chessboard", "chess piece", "table", "person"], ["now sharpen the board a bit"], {"targets": ["chessboard"]}),
+    (["campfire", "tent", "tree", "sky"], ["make everything apart from the fire a bit darker"],
+     {"operation": "adjust", "targets": ["campfire"], "mask": {"invert": True}}),
+    (["campfire", "tent", "tree", "sky"], ["除了火堆以外全部变成黑白的"], {"targets": ["campfire"], "mask": {"invert": True}}),
+    (["aquarium", "window", "chair"], ["make the fish tank more colorful"], {"targets": ["aquarium"]}),
+    (["scarecrow", "hat", "pumpkin", "sky"], ["把稻草人去掉"], {"operation": "remove", "targets": ["scarecrow"]}),
+    (["campfire", "tent", "tree", "sky"], ["把帐蓬删掉"], {"operation": "remove", "targets": ["tent"]}),
+    (["table", "plate", "food", "wall"], ["整体暖一点吧，没食欲"], {"operation": "adjust", "targets": []}),
+])
+def test_rounds_thirty_seven_to_forty_readings(labels, texts, expected):
+    assert_planned(labels, texts, expected)

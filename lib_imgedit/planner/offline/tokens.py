@@ -139,6 +139,10 @@ USER_MASK_ZH = ("这里", "这儿", "这块", "这个地方", "这部分", "这�
                 "画的地方", "标记的地方", "它", "这个", "那里", "那块")
 
 
+# nouns that end compound label names (camp|fire, chess|board, book|shelf); the names of things, and more
+_COMPOUND_ENDS = frozenset(w for w in V.OBJECT_ZH if w.isalpha() and len(w) >= 4) | {"board", "stand", "case"}
+
+
 @functools.lru_cache(maxsize=1)
 def _zh_label_names() -> dict[str, list[str]]:
     """English label name -> the Chinese words for it: the replies' name (LABEL_ZH), the names of things
@@ -180,6 +184,10 @@ def _label_tables(labels: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict
         for form in forms:
             if len(form) >= 2 and form not in _STOP_LABELS:
                 en.setdefault(form, ("@label", label))
+        if norm.isalpha():  # "the board" for `chessboard`, "the fire" for `campfire`: the end of a compound word
+            for cut in range(3, len(norm) - 3):
+                if norm[cut:] in _COMPOUND_ENDS:
+                    heads.setdefault(norm[cut:], []).append(label)
         if " " in norm:
             heads.setdefault(norm.rsplit(" ", 1)[1], []).append(label)
             first = norm.split(" ", 1)[0]  # "the price sticker" for `price tag`: a modifier no table knows

@@ -9,7 +9,7 @@ import re
 
 from ...core.colors import CHINESE_COLORS, COLORS
 from .. import vocab as V
-from .tokens import EN_TABLE, FUNCTION_WORDS, ZH_OPERATION_WORDS, tokenize
+from .tokens import EN_TABLE, FUNCTION_WORDS, ZH_OPERATION_WORDS, _label_tables, tokenize
 
 _KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 _KEY_AT = {c: (r, i) for r, row in enumerate(_KEY_ROWS) for i, c in enumerate(row)}
@@ -22,7 +22,8 @@ def _near_keys(a: str, b: str) -> bool:
 
 def typo_readings(word: str) -> list[set[str]]:
     """What a mistyped `word` may have meant, likeliest slips first: two letters swapped ("hiar"), a doubled
-    letter ("blurr"), a letter left out ("backround"), a neighbouring key hit or slipped in ("rwmove")."""
+    letter ("blurr"), a letter left out ("backround"), a neighbouring key hit or slipped in ("rwmove"), any letter
+    slipped in ("pidgeon")."""
     n = len(word)
     if n < 4:
         return []
@@ -35,7 +36,8 @@ def typo_readings(word: str) -> list[set[str]]:
             if any(_near_keys(c, ch) for c in word[max(0, i - 1):i] + word[i + 1:i + 2]):
                 slipped.add(word[:i] + word[i + 1:])
             slipped.update(word[:i] + c + word[i + 1:] for c in _KEY_AT if _near_keys(c, ch))
-    return [tier - {word} for tier in (swapped, doubled, missing, slipped)]
+    extra = {word[:i] + word[i + 1:] for i in range(1, n - 1)} if n >= 6 else set()  # not an ending ("glassy")
+    return [tier - {word} for tier in (swapped, doubled, missing, slipped, extra)]
 
 
 @functools.lru_cache(maxsize=1)
@@ -86,6 +88,9 @@ def closest(word: str, candidates: tuple[str, ...] | list[str]) -> str:
 
 
 _NUMBER_ZH = re.compile(r"[一二三四五六七八九十两几百千万半]")
+CJK_ONLY = re.compile(r"[\u3400-\u9fff]+")
+# characters too common to be a slip in a thing's name (没食欲 is not 美食欲; 云多 not 云朵)
+_COMMON_ZH = frozenset("没不的了是在有我你他她它这那就都也还很太再多少要想看给把被让吗吧呢啊个和又才只")
 
 
 @functools.lru_cache(maxsize=1)
@@ -116,6 +121,10 @@ def fix_zh_typos(text: str, labels: list[str]) -> str:
     except ImportError:  # optional: Chinese typos stay as typed
         return text
     index = _zh_by_sound()
+    things = {}  # the picture's things by sound: 帐蓬 is 帐篷
+    for name in _label_tables(tuple(dict.fromkeys(str(x) for x in labels)))[2]:
+        if 2 <= len(name) <= 3 and CJK_ONLY.fullmatch(name) and not _NUMBER_ZH.search(name):
+            things.setdefault(tuple(lazy_pinyin(name)), name)
     word_at = [0] * len(text)  # the length of the known word covering each character (0: none)
     for tok in tokenize(text, labels):
         for k in range(tok.start, tok.end):
@@ -127,9 +136,10 @@ def fix_zh_typos(text: str, labels: list[str]) -> str:
             if not all("\u3400" <= c <= "\u9fff" for c in piece) or _NUMBER_ZH.search(piece) or \
                     any(w >= 2 for w in word_at[i:i + n]) or all(word_at[i:i + n]):
                 continue
-            word = index.get(tuple(lazy_pinyin(piece)))
+            sound = tuple(lazy_pinyin(piece))
+            word = index.get(sound) or things.get(sound)
             wrong = [k for k in range(n) if piece[k] != (word or piece)[k]]
-            if word and len(wrong) == 1:
+            if word and len(wrong) == 1 and (sound in index or piece[wrong[0]] not in _COMMON_ZH):
                 found.append((n - sum(1 for w in word_at[i:i + n] if w), n, i, word))
     taken: list[tuple[int, int, str]] = []
     for _free, n, i, word in sorted(found, reverse=True):  # the piece most made of unread characters first
