@@ -32,8 +32,11 @@ def step_problems(case: dict[str, Any], instruction: Any) -> list[str]:
     got = set(instruction.get("targets") or [])
     allowed = [set(t) for t in case["targets_any"]] if case.get("targets_any") is not None else \
         [set(case.get("targets") or [])]
-    inverted = case.get("targets_inverted")
-    if not (inverted and got == set(inverted) and (instruction.get("mask") or {}).get("invert")) and got not in allowed:
+    inverted = set(case.get("targets_inverted") or [])
+    if (instruction.get("mask") or {}).get("invert"):  # the rest of the picture: right only as the kept labels
+        if not (inverted and got == inverted) and got not in allowed:
+            why.append(f"targets all but {sorted(got)}, expected all but {sorted(inverted)} or {[sorted(a) for a in allowed]}")
+    elif got not in allowed or (inverted and got == inverted):  # the kept labels themselves, not inverted: the opposite
         why.append(f"targets {sorted(got)} not in {[sorted(a) for a in allowed]}")
     keywords = case.get("keywords") or []
     if op in KEYWORD_OPS and keywords:

@@ -660,6 +660,27 @@ def test_rounds_thirty_five_and_six_readings(labels, texts, expected):
     (["scarecrow", "hat", "pumpkin", "sky"], ["把稻草人去掉"], {"operation": "remove", "targets": ["scarecrow"]}),
     (["campfire", "tent", "tree", "sky"], ["把帐蓬删掉"], {"operation": "remove", "targets": ["tent"]}),
     (["table", "plate", "food", "wall"], ["整体暖一点吧，没食欲"], {"operation": "adjust", "targets": []}),
+    (["person", "child", "floor", "wall"], ["remove the sign", "and also get rid of the kid"], {"targets": ["child"]}),
+    # right after an undo, a correction is about the edit undone
+    (["person", "hair", "cape", "mirror"], ["give him a fade haircut", "make the cape black", "undo that", "actually dark green"],
+     {"operation": "recolor", "targets": ["cape"]}),
+    # Chinese exclusions: 其它, 把其它地方, X以外的地方都, the rest first and then the one thing kept, "the two in the middle"
+    (["table", "person", "shelf", "wall"], ["除了桌子之外，把其它地方都调暗"], {"targets": ["table"], "mask": {"invert": True}}),
+    (["dog", "bathtub", "towel", "floor"], ["狗狗以外的地方都虚化掉"], {"targets": ["dog"], "mask": {"invert": True}}),
+    (["person", "cake", "table", "balloon"], ["全部变黑白，只留蛋糕是彩色的"],
+     {"operation": "adjust", "targets": ["cake"], "mask": {"invert": True}}),
+    (["person 1", "person 2", "crowd", "dance floor"], ["除了中间跳舞的两个人，其他都虚化掉"],
+     {"targets": ["person 1", "person 2"], "mask": {"invert": True}}),
+    (["hat", "sky", "fence"], ["帽子改成红色，天空亮一点"], {"steps": 2}),
+    (["hat", "sky", "fireplace"], ["壁炉里加点火，看起来温暖一些"], {"operation": "inpaint"}),
+    # a thing the tables do not know made bigger is not the picture; the picture made bigger is
+    (["scarecrow", "hat", "sky"], ["make the chickens bigger"], {"operation": "clarify"}),
+    (["scarecrow", "hat", "sky"], ["make the photo bigger"], {"operation": "resize"}),
+    (["person", "cake", "balloon", "background"], ["swap the backdrop for a garden", "make the balloons red", "brighten the cake",
+                                                   "hmm go back to before the balloons"], {"operation": "undo", "count": 2}),
+    (["person", "cake", "balloon", "background"], ["把背景换成花园", "气球改成红色", "回到改气球之前"], {"operation": "undo"}),
+    (["person", "face", "shelf"], ["i want my face on her, can u do that"], {"operation": "face_swap"}),
+    (["sun", "sky", "bird"], ["make the sun a bit bigger"], {"operation": "inpaint", "prompt": "a bit bigger sun"}),
 ])
 def test_rounds_thirty_seven_to_forty_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)

@@ -52,7 +52,9 @@ _SPLIT_EN = re.compile(r"\s*(?:[;]|\.(?=\s)|,)\s*(?:and\s+)?(?:(?:then|finally|l
                        r"\s+(?:and then|and also|and finally|and lastly|and|then|after that|afterwards|plus)\s+")
 _SPLIT_ZH = re.compile(r"\s*[，,；;。]?\s*(?:然后|并且|接着|同时|另外|顺便|之后|还要|再)\s*|\s*[，,；;。]\s*")
 _ZH_WHOLE_TONE = r"^(?:整体|整张图?|全图|画面)(?:再)?(?:暖|冷|亮|暗|锐利|清晰|鲜艳)"  # 然后整体暖一点: a clause of its own
-_ZH_STARTS = re.compile(_ZH_WHOLE_TONE + r"|"
+# 天空亮一点: a thing and a tone of its own after a comma (not 看起来温暖一些, what the edit is for)
+_ZH_THING_TONE = r"^(?!颜色|色|再|更|有点|太|看|显得|感觉|让|使)[^，,；;。把将再更]{1,6}?(?:再|更)?(?:亮|暗|暖|冷|清晰|锐利|鲜艳|模糊|虚化)(?:一点|一些|点|些)[吧啊]?$"
+_ZH_STARTS = re.compile(_ZH_WHOLE_TONE + r"|" + _ZH_THING_TONE + r"|"
                         r"^(?:也|还|请|帮我|给我)?(?:把|将|给|让|帮|加|去掉|删掉|删除|裁|旋转|翻转|镜像|缩小|放大|调|虚化|模糊|"
                         r"锐化|打码|提亮|变|换|改|[^，,；;。]{0,8}(?:也|换成|改成|变成|染成|涂成|刷成|漆成|喷成|去掉|调亮|调暗|提亮|压暗|虚化|模糊|"
                         r"打码|打个码|打上马赛克|涂|刷|染|变|换|改|调|删|转成))")
@@ -105,7 +107,7 @@ def split_clauses(text: str, zh: bool) -> list[str]:
         if not head or not starts or _is_correction(head, rest, zh) or _only_says_what(head, zh):
             continue
         if zh and re.match(r"^除了?.{1,12}$", head) and (re.search(r"(?:以外|之外|外)$", head) or
-                                                       re.match(r"^(?:其他|其余|别的|剩下|都|全)", rest)):
+                                                       re.match(r"^(?:其他|其它|其余|别的|剩下|都|全)", rest)):
             continue  # "除了那只狗之外，其他的都…": the exclusion belongs to the clause after it
         parts.append(head)
         start = m.end()
@@ -139,7 +141,7 @@ def _only_says_what(head: str, zh: bool) -> bool:
     if zh:
         return bool(re.search(r"太|有点|不够|一下\S{0,4}$|^(?:帮我|请)?(?:p|P|修|弄|改|处理)一下|"
                               r"^[^，,把将给]{0,8}?(?<!没)有(?:个|一个|只|一只|些|一些|块|一块|条|一条|根|张)|"  # 这里有个垃圾袋，…
-                              r"^(?:其他|其余|别的|剩下的?)(?:部分|地方)?的?$|^[^把将改换调变弄整给]{1,8}的$", head))  # 其他部分再…, 天空灰蒙蒙的，…
+                              r"^(?:其他|其它|其余|别的|剩下的?)(?:部分|地方)?的?$|^[^把将改换调变弄整给]{1,8}的$", head))  # 其他部分再…, 天空灰蒙蒙的，…
     return not _EDIT_HEAD_EN.search(head) and not (  # "warmer tones overall and also add some fog": an edit of its own
         _COMPARATIVE_EN.search(head) and not re.search(r"\b(?:is|are|was|were|looks?|seems?|too)\b", head))
 

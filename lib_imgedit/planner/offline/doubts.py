@@ -34,7 +34,7 @@ _TURNED = re.compile(r"\b(?:rotate|rotation|clockwise|anticlockwise|counterclock
                      r"quarter|tilt|tilted|straighten|level|crooked|landscape|portrait|\d+)\b|°|旋转|转|倒|歪|正|横|竖|度")
 _ASKING = re.compile(r"(?:^|[,.;] )(?:please |pls |can you |could you )?(?:take|make|remove|put|add|change|turn|get|give|"
                      r"crop|blur|erase|delete)\b")  # a prompt that is still a request
-_OTHER = re.compile(r"\b(?:other|another|others|rest)\b|另|其他|其余|别的")
+_OTHER = re.compile(r"\b(?:other|another|others|rest)\b|另|其他|其它|其余|别的")
 _ADD = re.compile(r"^(?:please |pls |can you |could you )*(?:add|put|place|give|insert|draw)\b|添加|加上?[一个只点些朵]|放上?[一个只]|画上?[一个只]|摆上")
 # words a prompt may hold that say nothing about what to paint ("put it back", 再加一个, 同样的颜色)
 _EMPTY_PROMPT = FUNCTION_WORDS | set(V.EN_FILLERS) | set("一个的了吧同样相原颜色这那它些点再也都") | {

@@ -18,22 +18,27 @@ _EN = re.compile(r"(?:\b(?:everything|everyone|everybody|anything|all|the whole 
                  r"(?:else\s+)?(?P<but>but)\b|\b(?:except(?:\s+for)?|other than|apart from|aside from|besides|"
                  r"excluding|save for|not including|leaving out))\s+")
 _EN_BUT_NOT = re.compile(r"\b(?:everything|everyone|everybody|all)\b[^,.;]*?\b(?P<but>but)\s+not\s+")  # "all gray but not him"
-_ZH = re.compile(r"除(?:了|开|去)?(?P<x>[^，,。都\s]{1,12}?)(?:以外|之外|外)?(?=[，,\s]|其他|其余|别的|剩下|都|全)[，,\s]*"
-                 r"(?:其他|其余|别的|剩下)?(?:的|部分|地方)?(?=[^，,。都\s]{0,5}?(?:都|全|统统|一律))")  # 其他人的脸都…: faces stay
+_ZH = re.compile(r"除(?:了|开|去)?(?P<x>[^，,。都\s]{1,12}?)(?:以外|之外|外)?(?=[，,\s]|其他|其它|其余|别的|剩下|都|全)[，,\s]*(?:把|将)?"
+                 r"(?:其他|其它|其余|别的|剩下)?(?:的|部分|地方)?(?=[^，,。都\s]{0,5}?(?:都|全|统统|一律))")  # 其他人的脸都…: faces stay
+# 狗狗以外的地方都虚化掉: no 除, the thing and 以外 before what is changed
+_ZH_OUTSIDE = re.compile(r"^(?:把|将)?(?P<x>[^，,。都\s]{1,12}?)(?:以外|之外)的?(?:地方|部分|东西|区域)?[，,\s]*"
+                         r"(?=[^，,。都\s]{0,3}?(?:都|全|统统|一律))")
 _JOIN = re.compile(r"^(?:\s*(?:,|and|or|&|和|跟|与|、)?\s*(?:the|his|her|their|my|its|this|that)?\s*"
                    r"(?:(?:far )?(?:left|right|middle|first|second|third|last)(?:most)?\s+)?"
                    r"(?:(?:two|three|four|five|both|all|each)(?: of)?\s*)?(?:[我你他她它](?:们)?的)?"
-                   r"(?:中间|左边|右边|最左边|最右边)?的?(?:[那这]?[一两二三四五几]?[个只位辆条头匹棵张台把件些名]?)?)$")  # 那只, 中间那位, 两个
+                   r"(?:中间|左边|右边|最左边|最右边)?的?(?:[\u3400-\u9fff]{1,4}的)?"  # 中间跳舞的: a short modifier
+                   r"(?:[那这]?[一两二三四五几]?[个只位辆条头匹棵张台把件些名]?)?)$")  # 那只, 中间那位, 两个
 EXCLUSION_WORDS = re.compile(r"\b(?:except|other than|apart from|aside from|besides|excluding|save for|not including|"
                              r"leaving out)\b|\b(?:everything|everyone|everybody|all) (?:else )?but\b|除了|" +
                              _EN_BUT_NOT.pattern + "|"
-                             r"(?<![删去消清移解排扫])除(?=[^，,。]{1,12}?(?:以外|之外|外|都))|除开|(?<![删])除去(?!掉)")  # not 删除
+                             r"(?<![删去消清移解排扫])除(?=[^，,。]{1,12}?(?:以外|之外|外|都))|除开|(?<![删])除去(?!掉)|"  # not 删除
+                             r"(?:以外|之外)的?(?:地方|部分|东西|区域)?[，,\s]*(?=[^，,。都\s]{0,3}?(?:都|全))")
 
 
 def exclusion(t: str, toks: list[Tok], labels: list[str], zh: bool) -> tuple[list[str], str, tuple[int, int]] | None:
     """(the excluded labels, the clause without the exclusion, the exclusion's span in `t`), or None when the
     clause excludes nothing it can name."""
-    for pattern in (_ZH,) if zh else (_EN, _EN_BUT_NOT, _EN_LEAVE, _EN_LEAVE_AFTER):
+    for pattern in (_ZH, _ZH_OUTSIDE) if zh else (_EN, _EN_BUT_NOT, _EN_LEAVE, _EN_LEAVE_AFTER):
         m = pattern.search(t)
         found = _excluded(t, m, toks, labels, zh) if m else None
         if found:
@@ -124,12 +129,21 @@ _KEPT_THEN_REST = re.compile(
     r"(?P<rest>everything else|everyone else|all else|the rest(?: of (?:it|the (?:picture|photo|image|shot|pic)))?)"
     r"\s+(?:(?:is|in|to be|should be|goes?|going|gone|turned?)\s+)?(?P<b>[a-z&].*)$")
 _KEPT_THEN_REST_ZH = re.compile(r"^(?:只|就)?(?:保留|留着?|留下)?(?P<x>[^，,。\s]{1,8}?)(?:保留|留着?|保持|还是)?(?:的)?(?:彩色|颜色|原色|原来的颜色)"
-                                r"[，,\s]*(?:其他|其余|别的|剩下)的?(?:部分|地方)?(?P<b>(?:都|全|统统|全部)[^，,。]+)$")
+                                r"[，,\s]*(?:其他|其它|其余|别的|剩下)的?(?:部分|地方)?(?P<b>(?:都|全|统统|全部)[^，,。]+)$")
+
+
+# 全部变黑白，只留蛋糕是彩色的: the rest first, then the one thing kept
+_REST_THEN_KEPT_ZH = re.compile(r"^(?:把)?(?:全部|全图|整张图?|整体|其他|其它|别的)?(?:都|全)?(?P<b>[^，,。]*?(?:变|弄|调|改|换|转)[^，,。]+?)"
+                                r"[，,\s]+(?:只|就)(?:保留|留着?|留下)(?P<x>[^，,。\s]{1,8}?)(?:是|为)?(?:的)?"
+                                r"(?:彩色|颜色|原色|原来的颜色|原样)的?[吧啊。！!]*$")
 
 
 def kept_then_rest(t: str, zh: bool) -> str | None:
     """The request of a message that keeps one thing and changes the rest, said as an exclusion, or None."""
     m = (_KEPT_THEN_REST_ZH if zh else _KEPT_THEN_REST).match(t)
+    if not m and zh:
+        m = _REST_THEN_KEPT_ZH.match(t)
+        return f"除了{m.group('x')}，其他都{m.group('b')}" if m else None
     if not m:
         return None
     kept = re.sub(r"\s*[()]\s*", " ", m.group("x")).strip()  # "the toddler (on the right)"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .. import vocab as V
 from .labels import pick_instances, resolve_thing
 from .positions import zh_number
 from .tokens import Tok, word_re
@@ -201,10 +202,17 @@ def _resize(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None
         if h:
             ins["height"] = int(next(g for g in h.groups() if g))
         return ins
+    named = _NAMED_BIGGER.search(t)
+    if named and named.group(1) not in V.WHOLE_EN:
+        return None  # "make the chickens bigger": a thing the tables do not know, not the picture
     scale = _scale(t)
     if scale is None or scale == 1:
         return None
     return {"operation": "resize", "targets": [], "scale": round(scale, 3)}
+
+
+_NAMED_BIGGER = re.compile(r"\b(?:make|get)\s+(?:the|his|her|their|its|my|our|those|these|that|this)\s+([a-z][a-z ]*?)\s+"
+                           r"(?:(?:a bit|a little|a lot|much|way|slightly|even|abit)\s+)?(?:bigger|larger|smaller|tinier)\b")
 
 
 def _scale(t: str) -> float | None:

@@ -8,8 +8,9 @@ from typing import Any
 from ...core.instruction import plan_steps
 from .. import vocab as V
 from ..base import PlanContext, Turn
+from .labels import resolve_thing
 from .parse import strip_prefix
-from .tokens import Tok
+from .tokens import Tok, tokenize
 
 _COUNT_EN = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|both|a couple(?: of)?|couple of|a few|"
                        r"few|several|twice|thrice)\b(?:\s+(?:times|steps?|edits?|changes?|things?|ones?|actions?|"
@@ -45,8 +46,28 @@ def _edits_in_history(ctx: PlanContext) -> int:
     return max(1, min(50, len(ctx.edits)))
 
 
+_BEFORE_EN = re.compile(r"\b(?:go|get|take (?:it|me|us)|put it|bring it)?\s*back to (?:how it was |the way it was |what it was |it )?"
+                        r"(?:before|prior to) (?P<x>.+?)[.!?]*$")
+_BEFORE_ZH = re.compile(r"(?:回到|退回到?|恢复到|恢复成|变回|改回)(?P<x>[^，,。]{1,12}?)(?:之前|以前)")
+
+
+def _back_before(t: str, zh: bool, ctx: PlanContext) -> dict[str, Any] | None:
+    """"go back to before the balloons", 回到加气球之前: every edit since the one that touched what is named."""
+    m = (_BEFORE_ZH if zh else _BEFORE_EN).search(t)
+    if not m or not ctx.edits:
+        return None
+    named = {y for x in tokenize(m.group("x"), ctx.labels) if x.cat == "thing" for y in resolve_thing(x.value, ctx.labels)[0]}
+    for back, plan in enumerate(reversed(ctx.edits), 1):
+        if named & {x for step in plan_steps(plan) for x in step.get("targets") or []}:
+            return {"operation": "undo", "count": back}
+    return {"operation": "undo", "count": 1} if not named else None
+
+
 def history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str, Any] | None:
     has_content = any(x.cat in ("thing", "color", "adjust", "style", "scene", "gray", "filter") for x in toks)
+    before = _back_before(t, zh, ctx)
+    if before:
+        return before
     if zh:
         t = strip_prefix(t, True)[0] or t  # "帮我恢复上一步"
         if re.search(r"撤销(?:掉)?的.{0,8}?(?:恢复|还原|加回|放回|弄回|找回|回来)|(?:恢复|还原|找回)(?:一下)?(?:刚才|之前)?撤销|"
@@ -131,9 +152,10 @@ def last_instruction(ctx: PlanContext) -> dict[str, Any] | None:
 
 
 def referent(ctx: PlanContext) -> dict[str, Any] | None:
-    """What "it" and "instead" point back to: the last edit of the current image, or right after an undo, the
-    edit it took back ("censor the car", "undo", "remove it instead": the car)."""
-    return last_instruction(ctx) or undone_instruction(ctx)
+    """What "it" and "instead" point back to: right after an undo, the edit it took back ("censor the car", "undo",
+    "remove it instead": the car; "make the cape black", "undo that", "actually dark green": the cape), else the
+    last edit of the current image."""
+    return undone_instruction(ctx) or last_instruction(ctx)
 
 
 def undone_instruction(ctx: PlanContext) -> dict[str, Any] | None:

@@ -130,8 +130,8 @@ def pick_instances(found: list[str], text: str, labels: list[str], shares: dict[
     picked = pick_faces(text, len(group))
     count = re.search(r"\b(two|three|four)\b|([两二三四])(?:个|位|只|辆|张)", t)
     n = {"two": 2, "three": 3, "four": 4, "两": 2, "二": 2, "三": 3, "四": 4}[count.group(1) or count.group(2)] if count else 1
-    if n == len(group) and not re.search(r"\b(?:left|right|middle)\b|左|右|中间|第", t):
-        return list(group)  # 除了两个人之外 with two people: both
+    if n == len(group) and not re.search(r"\b(?:left|right)\b|左|右|第", t):
+        return list(group)  # 除了两个人之外 with two people: both (中间跳舞的两个人: both are in the middle)
     if len(picked) == 1 and 1 < n < len(group) and picked[0] in (0, len(group) - 1):  # "the two on the right"
         picked = list(range(len(group) - n, len(group))) if picked[0] else list(range(n))
     return [group[i] for i in picked] if picked else found

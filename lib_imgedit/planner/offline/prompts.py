@@ -84,7 +84,8 @@ def content_prompt(content: str, zh: bool, sel: Selection | None, kind: str, tok
     if sel is not None and sel.labels and kind in ("make", "change", "be", "give", "loose") and not zh:
         noun = names_of(sel.labels, False)
         prompt = re.sub(r"^(?:look|looks|looking|appear|seem)\s+", "", prompt)
-        if noun not in prompt and len(prompt.split()) <= 3 and not re.match(r"(?:a|an|the|some)\b", prompt):
+        if noun not in prompt and len(prompt.split()) <= 3 and \
+                not re.match(r"(?:a|an|the|some)\b(?! (?:bit|little|lot|touch|tad)\b)", prompt):  # "a bit bigger sun"
             prompt = f"{prompt} {noun}"
     elif sel is not None and sel.labels and kind in ("make", "be", "loose") and zh:
         noun_en = names_of(sel.labels, False)

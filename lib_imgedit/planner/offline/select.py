@@ -81,7 +81,7 @@ def support_of(near: list[str], prep: str, labels: list[str]) -> list[str]:
 _OWNER = re.compile(r"\s+of\s+(?:the |his |her |their |my |our |that |this )?(?P<x>[a-z])")
 _OWNED = re.compile(r"(?P<x>\b[a-z]+)'s?\s+$")
 _THE_REST = re.compile(r"\b(?:the rest|everything else|all the rest|the remaining|the others|the other parts)\b|"
-                       r"其他部分|其余部分|其他地方|别的地方|剩下的|其他的|其余的")
+                       r"其他部分|其它部分|其余部分|其他地方|其它地方|别的地方|剩下的|其他的|其余的")
 
 
 def select_targets(t: str, toks: list[Tok], labels: list[str], zh: bool, forced: list[str] | None, p: Parsed,

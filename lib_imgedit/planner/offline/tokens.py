@@ -93,7 +93,7 @@ def _static_tables() -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any
     # Chinese words for new content are blockers: "马赛克" must not yield the thing "马", but "复古感" keeps the
     # style 复古 and "白衬衫" the colour 白
     kept = ("style", "scene", "adjust", "gray", "filter", "color")
-    for word in (*V.ZH_EN, *V.ZH_MEASURES):
+    for word in (*V.ZH_EN, *V.ZH_MEASURES, "其他", "其它", "其余"):  # 其他 is "the rest", not 他 (him)
         if not any(c in zh.get(word[:i], {}) for i in range(1, len(word)) for c in kept):
             zh.setdefault(word.lower(), {})
     return en, zh
@@ -144,6 +144,15 @@ _COMPOUND_ENDS = frozenset(w for w in V.OBJECT_ZH if w.isalpha() and len(w) >= 4
 
 
 @functools.lru_cache(maxsize=1)
+def _synonyms() -> dict[str, tuple[str, ...]]:
+    """English names of things that share their first Chinese name (kid and child: 小孩; fish tank and aquarium)."""
+    by_zh: dict[str, list[str]] = {}
+    for thing, names in V.OBJECT_ZH.items():
+        by_zh.setdefault(names[0], []).append(thing)
+    return {w: tuple(x for x in group if x != w) for group in by_zh.values() if len(group) > 1 for w in group}
+
+
+@functools.lru_cache(maxsize=1)
 def _zh_label_names() -> dict[str, list[str]]:
     """English label name -> the Chinese words for it: the replies' name (LABEL_ZH), the names of things
     (OBJECT_ZH), then the prompt translator's."""
@@ -181,6 +190,8 @@ def _label_tables(labels: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict
         for name in _zh_names(norm):  # 烟囱 for `chimney`
             zh.setdefault(name, ("@label", label))
         forms = set(plurals(norm)) | {singular(norm), str(label).lower(), norm.replace(" ", "")}
+        for other in _synonyms().get(norm, _synonyms().get(singular(norm), ())):  # "the kid" for `child`
+            forms.update(plurals(other))
         for form in forms:
             if len(form) >= 2 and form not in _STOP_LABELS:
                 en.setdefault(form, ("@label", label))
