@@ -681,6 +681,18 @@ def test_rounds_thirty_five_and_six_readings(labels, texts, expected):
     (["person", "cake", "balloon", "background"], ["把背景换成花园", "气球改成红色", "回到改气球之前"], {"operation": "undo"}),
     (["person", "face", "shelf"], ["i want my face on her, can u do that"], {"operation": "face_swap"}),
     (["sun", "sky", "bird"], ["make the sun a bit bigger"], {"operation": "inpaint", "prompt": "a bit bigger sun"}),
+    # 给它: to it, not the whole picture
+    (["scarecrow", "hat", "pumpkin", "sky"], ["把稻草人去掉", "还是放回来吧", "给它换一顶牛仔帽"], {"operation": "inpaint", "targets": ["hat"]}),
+    # the rest in an art medium stays a restyle, and so does "the left one too" after it
+    (["person 1", "person 2", "table", "grass", "sky"], ["apart from the kids, make everything look like a crayon drawing",
+                                                         "ok now the kid on the left too"], {"operation": "restyle", "targets": ["person 1"]}),
+    (["person", "sky", "snow", "tree"], ["can u make the sky way bluer"], {"operation": "recolor", "targets": ["sky"]}),
+    (["person", "sky", "snow", "tree"], ["make it bluer"], {"operation": "adjust"}),
+    # what was just added, put somewhere else
+    (["skeleton", "person", "floor", "ceiling", "wall"], ["can u put a pterodactyl flying up near the ceiling",
+                                                         "nah put it on the floor instead"], {"operation": "inpaint", "targets": ["floor"]}),
+    (["skeleton", "person", "floor", "ceiling", "wall"], ["can u put a pterodactyl flying up near the ceiling"], {"targets": ["ceiling"]}),
+    (["cat", "table", "floor", "sofa"], ["在沙发上放一只猫", "还是放到桌子上吧"], {"operation": "inpaint", "targets": ["table"], "replace": True}),
 ])
 def test_rounds_thirty_seven_to_forty_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)

@@ -138,6 +138,8 @@ def _decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: l
             adj = complaint(adj, content_toks)
         if not adj:
             return None
+        if sel.labels and not sel.invert and set(adj) == {"warmth"} and re.search(r"\b(?:bluer|more blue)\b", content):
+            return Draft(recolor_ins("blue", sel))  # "make the sky bluer": its colour (a cooler tone is the picture's)
         sel = comparative_region(sel, t, zh, ctx, adj)
         shaded = shaded_draft(sel, ctx, adj, t, labels)
         if shaded:

@@ -25,7 +25,7 @@ from .draft import Draft
 from .exclude import exclusion, inverted, kept_then_rest
 from .followup import loose, reference, repeat_plan
 from .geometry import other_way, picture_op
-from .history import history_op, last_instruction, pending_clarify
+from .history import history_op, last_instruction, pending_clarify, referent
 from .labels import instances, norm_label, resolve_thing
 from .parse import EN_REMOVE, ZH_REMOVE, parse_en, parse_zh, strip_prefix
 from .positions import pick_faces
@@ -101,6 +101,9 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
         rest = plan_message(rules, with_text(ctx, kept), labels, zh)
         if rest[0].ins.get("operation") != "clarify":
             return rest
+    moved = _moved(rules, t, labels, zh, ctx)
+    if moved:
+        return [moved]
     wish = _SEE_IT_WITH.match(t)
     if wish:  # "can i see what it looks like with blue walls": the walls
         seen = plan_message(rules, with_text(ctx, wish.group("c") or wish.group("c2")), labels, zh)
@@ -221,7 +224,8 @@ def plan_text(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
     if excluded:  # "blur everything except the dog": the rest read on the whole picture, then inverted
         draft = plan_text(rules, excluded[1], tokenize(excluded[1], labels), labels, zh, ctx)
         before = draft.ins
-        draft.ins = inverted(draft.ins, excluded[0], style=draft.kind == "style")
+        style = draft.kind == "style" or any(x.cat in ("style", "filter") for x in tokenize(excluded[1], labels))
+        draft.ins = inverted(draft.ins, excluded[0], style=style)
         draft.read = [excluded[2]] if draft.ins is not before else []  # the exclusion's words, read when it acted
         return draft
     body, offset = strip_prefix(t, zh)
@@ -321,6 +325,32 @@ _COMPLAINT_THEN_ASK = re.compile(
 _TOO_THEN_COLOUR = re.compile(r"^(?:(?:that is|it is|this is|thats|its|a bit|bit|way|kinda|a little|a tad|still)\s+)*too \w+"
                               r"\s*[,.;!-]+\s*(?P<ask>.+)$")
 _TOO_THEN_COLOUR_ZH = re.compile(r"^(?P<s>[^，,。\s]{0,8}?)(?:有点|有些)?太(?:[^，,。\s]{1,3}?)了?[，,。\s]+(?P<ask>[^，,。]+)$")
+# "nah put it on the floor instead", 还是放到桌子上吧 right after adding something: that thing again, there
+_MOVE_IT = re.compile(r"^(?:(?:actually|no|nah|nope|hmm+|maybe|ok|oh|then|can you|could you|pls|please)[\s,]+)*"
+                      r"(?:put|move|place|stick|have|do) (?:it|them|that|the \w+) (?P<where>(?:on|onto|in|into|to|over|near|next to|by|"
+                      r"under|beside|above|below|at|in front of|behind) (?:the |my |his |her )?[a-z][a-z ]*?)(?: instead)?"
+                      r"(?:[,.;]\s*(?:like |as )?(?P<extra>[a-z][a-z ]*))?[.!]*$")
+_MOVE_IT_ZH = re.compile(r"^(?:还是|算了|那就|不如|要不)?[，,\s]*(?:把它|把他|把她|把这个)?(?:放|挪|移|搬|画|加)(?:到|在)"
+                         r"(?P<where>[^，,。]{1,8}?(?:上面|里面|旁边|下面|上|里|下|边))(?:去)?[吧啊呢]?[。！!]*$")
+
+
+def _moved(rules: dict[str, Any], t: str, labels: list[str], zh: bool, ctx: PlanContext) -> Draft | None:
+    """What the last edit added, again in the place the message says (in place of the last edit)."""
+    cur = referent(ctx) or {}
+    m = (_MOVE_IT_ZH if zh else _MOVE_IT).match(t)
+    if not m or cur.get("operation") != "inpaint" or not cur.get("prompt"):
+        return None
+    where = plan_clause(rules, with_text(ctx, f"在{m.group('where')}加点东西" if zh else f"add something {m.group('where')}"),
+                        labels, zh).ins
+    if where.get("operation") != "inpaint" or not where.get("targets"):
+        return None
+    thing = re.sub(r",\s*(?:on|in|at|near|next to|by|under|above|over|beside|behind|in front of)\b.*$", "", str(cur["prompt"]))
+    extra = (m.groupdict().get("extra") or "").strip()
+    prompt = f"{thing}, {extra}" if extra else thing
+    return Draft({**{k: v for k, v in where.items() if k not in ("reply", "prompt")}, "prompt": prompt, "replace": True},
+                 "reference", t)
+
+
 _SEE_IT_WITH = re.compile(r"^.*?\b(?:what|how) (?:(?:would|will|do|does|did) )?(?:it|this|that|i|we|he|she|they|the (?:picture|photo|"
                           r"image|room|scene)) (?:would |will )?(?:looks?|look|be) (?:like )?with (?P<c>.+)$|^(?:can you |could you )?show me (?:it |this )?"
                           r"with (?P<c2>.+)$")

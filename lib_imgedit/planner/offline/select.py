@@ -67,6 +67,8 @@ def support_of(near: list[str], prep: str, labels: list[str]) -> list[str]:
     if prep in ("out of", "coming out of", "rising out of", "pouring out of", "coming from", "rising from"):
         return []  # smoke out of the chimney starts at the chimney
     names = [norm_label(x).replace(" ", "_") for x in near]
+    if names and all(n in ("ceiling", "sky", "cloud", "clouds") for n in names) and prep not in ("under", "below", "beneath"):
+        return []  # "a pterodactyl flying near the ceiling": up there, not on the floor
     order = _ABOVE if prep in ("above", "over") else \
         (("table", "desk", "counter", "countertop") if any(n in _ON_TABLES for n in names) else ()) + \
         (("road", "pavement", "sidewalk") if any(n in _ON_ROADS for n in names) else ()) + \
@@ -153,7 +155,7 @@ def _select(t: str, toks: list[Tok], labels: list[str], zh: bool, forced: list[s
         sel.labels, sel.invert = resolve_thing("background", labels)
         if sel.labels:
             return sel
-    sel.whole = any(x.cat in ("whole", "it") for x in toks)
+    sel.whole = any(x.cat == "whole" or (x.cat == "it" and t[x.start - 1:x.start] != "给") for x in toks)  # 给它换一顶帽子: to it
     sel.pronoun = any(x.cat == "pron" for x in toks)
     things = [x for x in toks if x.cat == "thing"]
     if forced:
