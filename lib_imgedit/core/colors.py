@@ -100,6 +100,26 @@ COLORS: dict[str, tuple[int, int, int]] = {
     "wooden": (150, 105, 65),
     "wood": (150, 105, 65),
     "rainbow": (200, 100, 200),
+    "dusty rose": (200, 140, 145),
+    "rose pink": (240, 150, 170),
+    "blush pink": (235, 180, 175),
+    "salmon pink": (250, 140, 120),
+    "terracotta": (200, 100, 70),
+    "rust orange": (180, 80, 40),
+    "cobalt": (0, 70, 170),
+    "dusty blue": (130, 160, 185),
+    "periwinkle": (160, 160, 230),
+    "plum purple": (120, 50, 100),
+    "wine red": (115, 20, 45),
+    "ochre": (200, 140, 40),
+    "jade": (0, 160, 110),
+    "chartreuse": (180, 220, 40),
+    "seafoam": (150, 220, 190),
+    "pastel yellow": (250, 240, 160),
+    "pastel pink": (250, 200, 210),
+    "pastel blue": (175, 205, 240),
+    "pastel green": (180, 230, 180),
+    "pastel purple": (205, 180, 230),
 }
 
 CHINESE_COLORS: dict[str, str] = {
@@ -177,6 +197,8 @@ def parse_color(text: str) -> tuple[int, int, int] | None:
     words = name.split(" ")
     if len(words) == 2 and words[1] in COLORS:
         return COLORS.get(words[0], COLORS[words[1]])
+    if len(words) > 2 and words[0] in ("light", "dark", "pale", "deep", "bright", "soft", "muted"):
+        return parse_color(" ".join(words[1:]))  # "light blush pink": a shade of a colour of two words
     return None
 
 
