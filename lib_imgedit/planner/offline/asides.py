@@ -29,7 +29,7 @@ def where_it_is(t: str, labels: list[str]) -> str:
 
 def without_asides(t: str) -> str:
     """Lower-cased, cleaned `t` with its asides taken out (the rest may be empty)."""
-    bare = _TRAILING_CHAT.sub("", _LEADING_CHAT.sub("", t)).strip(" ,.!?~")
+    bare = _TRAILING_CHAT.sub("", _LEADING_CHAT.sub("", _chat_sentences(t))).strip(" ,.!?~")
     who = _WHO_NOT_EN.match(bare)
     if who and re.search(r"\b(?:him|her|them|his|their)\b", who.group("rest")):  # "..., pls blur his face": theirs
         bare = re.sub(r"\b(?:him|her|them|his|their)\b", lambda m: who.group("who") + (
@@ -63,6 +63,28 @@ def without_asides(t: str) -> str:
     bare = re.sub(r"\b(colou?rs? (?:(?:a (?:bit|little|lot)|much|way|even|slightly) )?)(?:stronger|richer|deeper|more intense)\b",
                   r"\1more saturated", bare)  # "the colours a bit stronger"
     return bare
+
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\s*(?::\)|:d|:p|;\)|\^_\^|[\U0001F300-\U0001FAFF\u2600-\u27BF])+\s*")
+_ASKING = re.compile(r"\b(?:make|change|turn|remove|erase|delete|add|put|replace|swap|blur|brighten|darken|lighten|paint|dye|give|"
+                     r"recolou?r|edit|fix|convert|transform|undo|redo|crop|rotate|flip|mirror|resize|upscale|sharpen|pixelate|"
+                     r"apply|get rid|take|can (?:you|u)|could (?:you|u)|would (?:you|u)|i'?d like|i would like|i want|please|pls|"
+                     r"too|as well|came out|looks?|is|are)\b")
+_CHAT_WORDS = re.compile(r"\b(?:hi|hello|hey|evening|morning|afternoon|lovely|cute|adorable|gorgeous|haha+|lol|omg|wow|thanks?|"
+                         r"thank you|hope|love|amazing|awesome|tool|app)\b")
+
+
+def _chat_sentences(t: str) -> str:
+    """`t` without the sentences before its request that only chat ("Good evening! Lovely tool. I'd like ...", "omg
+    this is so cute already haha, thank you!! ...", "hope ur having a good day :) could you ..."), and without a
+    sign-off after it ("..., thank you kindly 🙏")."""
+    parts = [p for p in _SENTENCE.split(t) if p and p.strip(" ,.!?~")]
+    while len(parts) > 1 and _CHAT_WORDS.search(parts[0]) and not _ASKING.search(parts[0]) and \
+            _ASKING.search(" ".join(parts[1:])):
+        parts = parts[1:]
+    out = " ".join(parts).strip()
+    return re.sub(r"(?:[\s,]+(?:if (?:that'?s|that is|it'?s|it is) (?:alright|ok|okay|fine|possible)|thank you kindly|"
+                  r"thanks kindly|many thanks|maybe)[\s,.!?]*)+$", "", out) or t
 
 
 # chat noises around a request ("hmm a touch less blurry", "pop a hat on the dog lol"): not part of it
@@ -147,9 +169,9 @@ _PLACING = re.compile(r"^(?:(?:please|pls|can you|could you|can u|would you) )*(
 _WHERE_IT_IS_ZH = re.compile(r"(?P<pre>^(?:去掉|删掉|删除|移除|抹掉|擦掉|拿掉|清除|消除|模糊|虚化)?|[把将给帮请，,\s])(?:(?![这那](?:里|儿|块|边))[\u3400-\u9fff]){1,6}?(?:上面|上|后面|前面|旁边|里面|里|下面|下)"
                              r"(?:的|那个|那只|那面|那张|那条|那块|那棵|那辆|那盆|这个|这只|这面)(?=[\u3400-\u9fff])")
 _TRAILING_CHAT = re.compile(r"(?:[\s,.!?]+(?:lol|lmao|haha+|xd|tbh|imo|ngl|:\)|:d|please|pls|plz|if you (?:would|could|can|don't mind)|"
-                            r"if possible|if (?:that|it) is possible)|"
-                            r"[\s,.!?]+(?:thx|ty|thanks?(?: you)?(?: (?:so+|very) much| a (?:ton|lot|bunch|million))?|thnak(?:s| you)|tha?nk ?u|many thanks|cheers|"
-                            r"regards|best wishes)(?:,? [a-z]+)?|(?<!\bthan) then)+$")  # "thanks, joan"
+                            r"if possible|if (?:that|it) is possible|for me)|"
+                            r"[\s,.!?]+(?:thx|ty|thanks?(?: you)?|thnak(?:s| you)|tha?nk ?u|many thanks|cheers|regards|best wishes)"
+                            r"(?: (?:so+|very) much| a (?:ton|lot|bunch|million))?(?:,? [a-z]+)?|(?<!\bthan) then)+$")  # "thanks, joan"
 _GERUND = re.compile(r"^((?:(?:would|do) you mind|how about|what about|consider|try) )([a-z]+ing)\b")
 _VERBS = {"add", "put", "give", "make", "blur", "remove", "change", "turn", "paint", "crop", "rotate", "flip", "swap",
           "replace", "brighten", "darken", "erase", "delete", "get", "take", "sharpen", "pixelate", "recolor", "recolour",

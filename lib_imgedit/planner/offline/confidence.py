@@ -31,7 +31,7 @@ _KIND_SURE = {"shade": 0.6, "part": 0.75, "ask": 0.1, "chat": 0.9, "history": 1.
 _GRAMMAR_EN = set(V.EN_FILLERS) | FUNCTION_WORDS | {
     "make", "turn", "change", "remove", "erase", "delete", "get", "rid", "add", "put", "place", "replace", "swap",
     "give", "set", "do", "same", "it", "this", "that", "them", "her", "his", "him", "she", "he", "they", "their",
-    "its", "my", "me", "i", "you", "your", "can", "could", "would", "will", "please", "want", "like", "let", "have",
+    "its", "my", "me", "i", "i'd", "we'd", "you", "your", "can", "could", "would", "will", "please", "want", "like", "let", "have",
     "be", "is", "are", "look", "looks", "now", "then", "again", "also", "too", "just", "so", "instead", "actually",
     "rather", "even", "bit", "little", "lot", "slightly", "not", "no", "wait", "into", "crop", "rotate", "flip",
     "mirror", "resize", "upscale", "degrees", "degree", "times", "size", "twice", "half", "as", "big", "bigger",

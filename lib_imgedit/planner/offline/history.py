@@ -71,8 +71,9 @@ def history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str,
     if zh:
         t = strip_prefix(t, True)[0] or t  # "帮我恢复上一步"
         if re.search(r"撤销(?:掉)?的.{0,8}?(?:恢复|还原|加回|放回|弄回|找回|回来)|(?:恢复|还原|找回)(?:一下)?(?:刚才|之前)?撤销|"
-                     r"恢复(?:一下)?(?:刚才|之前)(?:的|那个|那步|那一步)", t) and \
-                undone_count(ctx):
+                     r"恢复(?:一下)?(?:刚才|之前)(?:的|那个|那步|那一步)|(?:刚才|之前)(?:的|那个|那步|那一步)[^，,。]{0,3}?(?:恢复|还原|找回|做回)|"
+                     r"^[^，,。]{0,4}?恢复(?!原|成原|到原|彩色|颜色)[吧了啊]?(?:[，,。].*)?$", t) and \
+                undone_count(ctx):  # 把刚才那步恢复; 算了还是恢复吧 right after an undo
             return {"operation": "redo", "count": 1}  # "刚才撤销的那一步再恢复一下": the undo taken back
         if re.search(r"(?:恢复|改|换|弄|变|做)回来|还是(?:刚才|之前|那个)?.{0,6}好看|^(?:还是)?(?:加上|加回|放回)(?:去|来)?[吧了啊]?$", t) and undone_count(ctx) and \
                 not re.search(r"原图|原来的?样子|最开始", t):

@@ -310,7 +310,7 @@ def answer_to_question(rules: dict[str, Any], t: str, toks: list[Tok], labels: l
 
 
 _UNDO_THEN = re.compile(r"^(?:(?:please|ok|hmm+|no)[\s,]+)*(?:undo|revert|take back|cancel)(?: (?:that|it|this|the last (?:one|edit|step)))?"
-                        r"\s*(?:,|and|then|&)+\s*(?:then\s+)?(?P<rest>.+)$|^(?:撤销|撤回|取消)(?:一下|上一步|这一步)?[，,\s]*"
+                        r"\s*(?:,|and|then|&)+\s*(?:then\s+)?(?P<rest>.+)$|^(?:撤销|撤回|取消)(?:一下|上一步|这一步)?(?![最上刚那前]\S{0,3}[步次个])[，,\s]*"
                         r"(?:然后|再|改成|换成)?(?P<rest_zh>.+)$")
 _COMPLAINT_THEN_ASK = re.compile(
     r"^(?P<s>(?:(?:the|this|that|her|his|my|their) )?[a-z' ]+?) (?:is|are|looks?|seems?|feels?|came out|turned out|got) "
