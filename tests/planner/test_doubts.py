@@ -693,6 +693,24 @@ def test_rounds_thirty_five_and_six_readings(labels, texts, expected):
                                                          "nah put it on the floor instead"], {"operation": "inpaint", "targets": ["floor"]}),
     (["skeleton", "person", "floor", "ceiling", "wall"], ["can u put a pterodactyl flying up near the ceiling"], {"targets": ["ceiling"]}),
     (["cat", "table", "floor", "sofa"], ["在沙发上放一只猫", "还是放到桌子上吧"], {"operation": "inpaint", "targets": ["table"], "replace": True}),
+    # 恢复 right after an undo brings it back; 撤销最后一步 is an undo
+    (["pigeon", "fountain", "sky"], ["把鸽子去掉", "撤销", "还是删掉吧，把刚才那步恢复"], {"operation": "redo"}),
+    (["pigeon", "fountain", "sky"], ["把鸽子去掉", "撤销", "算了还是恢复吧，刚才那样挺好看的"], {"operation": "redo"}),
+    (["pigeon", "fountain", "sky"], ["把鸽子去掉", "天空调亮", "撤销最后一步"], {"operation": "undo"}),
+    # chat before the request and a sign-off after it
+    (["person", "sky", "balloon"], ["Good evening! Lovely tool. I'd like the sky a touch more pink if that's alright, thank you kindly."],
+     {"operation": "recolor", "targets": ["sky"]}),
+    (["person", "sky", "balloon"], ["omg this is so cute already haha, thank you!! one more thing, could you turn the balloons silver? 🙏"],
+     {"operation": "recolor", "targets": ["balloon"]}),
+    (["window", "wall", "lamp"], ["hi! hope ur day's going well :) could you make the window a little brighter for me? thx so much"],
+     {"operation": "adjust", "targets": ["window"]}),
+    (["person", "wall", "lamp"], ["Hello dear, this picture came out a bit dark, could you lighten it please? Thank you so much"],
+     {"operation": "adjust", "targets": []}),
+    (["curtain", "mirror", "dog"], ["make the curtain dusty rose"], {"operation": "recolor", "color": "dusty rose"}),
+    (["lamp", "person", "wall"], ["the lamp is blown out, tone it down a bit"], {"operation": "adjust", "targets": ["lamp"]}),
+    (["cat", "window", "wall", "sky"], ["the sky through the window is blown out"], {"targets": ["sky"]}),
+    (["cat", "window", "wall"], ["make the sky through the window blue"], {"targets": ["window"]}),
+    (["bed", "pillow", "lamp"], ["make the bedding white"], {"targets": ["bed"]}),
 ])
 def test_rounds_thirty_seven_to_forty_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)

@@ -124,8 +124,8 @@ COMPLAINT_COPULAS = {"is", "are", "was", "were", "looks", "look", "seems", "seem
 
 
 def complaint(adj: dict[str, Any], toks: list[Tok]) -> dict[str, Any]:
-    """'the photo is dark' asks for the opposite of what the words name (unless said as 'too dark')."""
-    if any(t.text.startswith(("too ", "not ", "too", "太")) for t in toks if t.cat == "adjust"):
+    """'the photo is dark' asks for the opposite of what the words name (unless said as 'too dark', 'blown out')."""
+    if any(t.text.startswith(("too ", "not ", "too", "太", "blown", "blew")) for t in toks if t.cat == "adjust"):
         return adj
     out: dict[str, Any] = {}
     for key, value in adj.items():

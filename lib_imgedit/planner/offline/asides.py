@@ -22,6 +22,7 @@ def where_it_is(t: str, labels: list[str]) -> str:
         thing = toks[0].cats.get("thing") if toks and toks[0].start <= 4 else None  # "graffiti" is a style too
         return thing is not None and bool(resolve_thing(thing, labels)[0])
 
+    t = _SKY_THROUGH.sub(lambda m: "the sky" if known("the sky") else m.group(1), t)  # the window when no sky is seen
     if not _PLACING.match(t):
         t = _WHERE_IT_IS.sub(lambda m: m.group(1) if known(m.group(1)) else m.group(0), t)
     return _WHERE_IT_IS_ZH.sub(lambda m: m.group("pre") if known(t[m.end():m.end() + 6]) else m.group(0), t)
@@ -69,7 +70,7 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+|\s*(?::\)|:d|:p|;\)|\^_\^|[\U0001F300-\U0
 _ASKING = re.compile(r"\b(?:make|change|turn|remove|erase|delete|add|put|replace|swap|blur|brighten|darken|lighten|paint|dye|give|"
                      r"recolou?r|edit|fix|convert|transform|undo|redo|crop|rotate|flip|mirror|resize|upscale|sharpen|pixelate|"
                      r"apply|get rid|take|can (?:you|u)|could (?:you|u)|would (?:you|u)|i'?d like|i would like|i want|please|pls|"
-                     r"too|as well|came out|looks?|is|are)\b")
+                     r"too|as well)\b|\b(?:dark|bright|dull|blurry|cold|flat|washed|faded|grey|gray|yellow|orange)\b")  # a complaint
 _CHAT_WORDS = re.compile(r"\b(?:hi|hello|hey|evening|morning|afternoon|lovely|cute|adorable|gorgeous|haha+|lol|omg|wow|thanks?|"
                          r"thank you|hope|love|amazing|awesome|tool|app)\b")
 
@@ -161,8 +162,9 @@ _WHO_WANTS = re.compile(r"[?.!,;]\s*(?!(?:i|we|you|u)\b)(?:the |my |our |his |he
 _WHO_NOT = re.compile(r"^(?P<who>[^，,。]{1,12}?)(?:不想|不愿意|不愿|不喜欢|讨厌|怕|不要)[^，,。]{0,6}[，,]\s*")
 # "the wall behind the sofa", "the cup on the table": which wall, which cup (a side, a corner or an edge says which
 # instance, and stays)
-_WHERE_IT_IS = re.compile(r"\b(the [a-z]+(?: [a-z]+)?) (?:on|behind|in front of|next to|beside|under|above|near|by|on top of)"
+_WHERE_IT_IS = re.compile(r"\b(the [a-z]+(?: [a-z]+)?) (?:on|behind|in front of|next to|beside|under|above|near|by|on top of|through|outside|past|beyond)"
                           r" the (?!left|right|middle|far|top|bottom|side|front|back|centre|center|corner|edge|end)[a-z]+\b")
+_SKY_THROUGH = re.compile(r"\bthe sky (?:out(?: of)?|through|outside|beyond|from) (the windows?)\b")
 _PLACING = re.compile(r"^(?:(?:please|pls|can you|could you|can u|would you) )*(?:add|put|place|move|give|draw|insert|stick|"
                       r"paste|hang)\b")
 # 桌子上的杯子, 摩托车后面那面砖墙: the thing after the place is the one meant
@@ -294,7 +296,7 @@ _PLAIN_FORMS: tuple[tuple[re.Pattern[str], Any], ...] = (
                 r"(?:打个?码|打个|马[赛塞]克|模[糊湖]|糊|虚化|遮|挡))"),
      r"\1"),
     # "make the view out the window a snowy night"
-    (re.compile(r"\bthe (?:view|scene|scenery|outside|world|landscape|sky|street) (?:out(?: of)?|through|outside|beyond|"
+    (re.compile(r"\bthe (?:view|scene|scenery|outside|world|landscape|street) (?:out(?: of)?|through|outside|beyond|"
                 r"from) the (windows?)\b"),
      r"the \1"),
     # "drop the saturation": lower it, not a removal
