@@ -711,6 +711,17 @@ def test_rounds_thirty_five_and_six_readings(labels, texts, expected):
     (["cat", "window", "wall", "sky"], ["the sky through the window is blown out"], {"targets": ["sky"]}),
     (["cat", "window", "wall"], ["make the sky through the window blue"], {"targets": ["window"]}),
     (["bed", "pillow", "lamp"], ["make the bedding white"], {"targets": ["bed"]}),
+    (["grass", "sky", "tree"], ["草地饱和度高一点", "再浓一点"], {"operation": "adjust", "targets": ["grass"]}),
+    (["person", "mirror", "wall"], ["镜子里能看到别的客人，帮我把镜子模糊掉"], {"operation": "adjust", "targets": ["mirror"]}),
+    (["person", "face", "clothes", "wall"], ["her outfit in pastel yellow, and sharpen the pic a bit pls"], {"steps": 2}),
+    (["fountain", "sky", "person"], ["flip it", "and make it 1200 px tall and a touch brighter"], {"steps": 2}),
+    (["person", "clay pot", "shelf", "floor"], ["make the clay pot dark red", "now add a little painted flower pattern on it"],
+     {"operation": "inpaint", "targets": ["clay pot"]}),
+    (["person", "shelf", "wall", "floor"], ["Can you put a cat on the shelf", "把猫去掉吧，不太像"], {"operation": "undo"}),
+    (["person", "shelf", "wall", "floor"], ["add a cat on the shelf", "remove the cat"], {"operation": "undo"}),
+    (["train", "platform", "sky"], ["can u animate it so the train actually pulls away? like a gif"], {"operation": "clarify"}),
+    (["train", "platform", "sky"], ["你能把这张图做成一段视频吗"], {"operation": "clarify"}),
+    (["train", "platform", "sky"], ["弄成宫崎骏动画那种风格"], {"operation": "restyle"}),
 ])
 def test_rounds_thirty_seven_to_forty_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)

@@ -43,6 +43,9 @@ _ABOUT_ZH = re.compile(r"你是谁|你叫什么|你能做什么|你会什么|你
                        r"帮助|你是机器人|你是ai|有什么建议|怎么改比较好|改什么好")
 _INJECTION_ZH = re.compile(r"忽略.{0,8}(?:规则|指令|指示|提示|设定|要求)|系统提示|越狱|开发者模式|"
                            r"把强度设|强度设为|强度改成|/etc/|\.\./|密码|密钥|你现在是|扮演")
+# a moving picture: a video, a gif, an animation ("animate it so the train pulls away", 做成一段视频)
+_MOTION = re.compile(r"\b(?:animate|gifs?|video(?! game)|make (?:it|them|him|her) move|moving picture)\b|"
+                     r"视频|动图|动起来|会动")  # not an animation style (宫崎骏动画风, "like a video game")
 # a pause with nothing asked yet ("hmm, let me think", "never mind")
 _PAUSE_EN = re.compile(r"^(?:(?:hmm+|um+|uh+|erm|well|ok|okay|so)[\s,.]*)*(?:let me think|hold on|wait(?: a (?:sec|second|"
                        r"moment|minute))?|one (?:sec|second|moment)|give me a (?:sec|second|moment|minute)|never ?mind|"
@@ -55,9 +58,11 @@ _EDIT_EN = re.compile(r"\b(?:make|change|turn|remove|erase|delete|add|put|replac
 
 def chat_kind(t: str, zh: bool, toks: list[Tok]) -> str:
     """'greeting', 'thanks', 'about' (what it is, what it can do), 'pause' ("hmm, let me think"), 'injection'
-    (a request to break the rules), or '' for a message that may be an edit."""
+    (a request to break the rules), 'motion' (a video or an animation), or '' for a message that may be an edit."""
     if _INJECTION_EN.search(t) or (zh and _INJECTION_ZH.search(t)):
         return "injection"
+    if _MOTION.search(t):
+        return "motion"
     if zh or re.search(r"[\u3400-\u9fff]", t):
         if _GREETING_ZH.match(t):
             return "greeting"
@@ -85,7 +90,8 @@ def chat_answer(kind: str, labels: list[str], zh: bool, generative: bool = True)
         head = {"greeting": "你好！我可以用文字帮你修改这张图。", "thanks": "不客气！",
                 "about": "我是图片编辑助手：说出你想怎么改，我来修改这张图。",
                 "injection": "这个请求我不能照做，我只会按规则编辑图片。",
-                "question": "我只能编辑图片，不能回答关于图片的问题。", "pause": "不着急。"}.get(kind, "")
+                "question": "我只能编辑图片，不能回答关于图片的问题。", "pause": "不着急。",
+                "motion": "我只能编辑静态图片，做不了视频或动图。"}.get(kind, "")
         can = "换颜色、去掉东西、替换背景、调亮度、虚化、裁剪、旋转、翻转、缩放或换风格" if generative else \
             "换颜色、去掉小东西、调亮度、虚化、打码、黑白、滤镜、裁剪、旋转、翻转或缩放"
         what = (f"图里有：{names}。" if names else "") + f"可以{can}，比如“把背景虚化”。你想改哪里？"
@@ -94,7 +100,8 @@ def chat_answer(kind: str, labels: list[str], zh: bool, generative: bool = True)
             "about": "I'm a photo editor: tell me what to change and I edit the picture.",
             "injection": "I can't do that; I only edit the picture, within its rules.",
             "question": "I can only edit the picture, not answer questions about it.",
-            "pause": "Take your time."}.get(kind, "")
+            "pause": "Take your time.",
+            "motion": "I can only edit still pictures, not make a video or an animation."}.get(kind, "")
     example = f"“blur the {names_of(seen[-1:], False)}”" if seen else "“make it brighter”"
     can = ("recolour, remove or replace parts, change the background, adjust brightness or blur, crop, rotate, "
            "flip, resize or restyle it") if generative else \

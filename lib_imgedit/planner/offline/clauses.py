@@ -103,7 +103,8 @@ def split_clauses(text: str, zh: bool) -> list[str]:
         head = text[start:m.start()].strip(" ,，")
         rest = text[m.end():].strip()
         starts = _starts_request(rest, text[m.start():m.end()], zh) or (
-            not zh and bool(_GAPPED.match(rest)) and bool(_COLOURED.search(head)))
+            not zh and bool(_GAPPED.match(rest)) and bool(_COLOURED.search(head))) or (
+            not zh and bool(_GEOMETRY_EN.search(head)) and bool(_BARE_TONE_EN.match(rest)))  # "1200 px tall and a touch brighter"
         if not head or not starts or _is_correction(head, rest, zh) or _only_says_what(head, zh):
             continue
         if zh and re.match(r"^除了?.{1,12}$", head) and (re.search(r"(?:以外|之外|外)$", head) or
@@ -139,13 +140,17 @@ def _only_says_what(head: str, zh: bool) -> bool:
     """'too dark, brighten it up' / '天空太灰了，换成蓝天' / '帮我P一下背景，换成纯黑': the first part only says
     what is wrong or where; the rest is the one request."""
     if zh:
-        return bool(re.search(r"太|有点|不够|一下\S{0,4}$|^(?:帮我|请)?(?:p|P|修|弄|改|处理)一下|"
+        return bool(re.search(r"太|有点|不够|一下\S{0,4}$|^(?:帮我|请)?(?:p|P|修|弄|改|处理)一下|(?:能|可以)?看(?:到|得到|得见|见)|拍到|"
                               r"^[^，,把将给]{0,8}?(?<!没)有(?:个|一个|只|一只|些|一些|块|一块|条|一条|根|张)|"  # 这里有个垃圾袋，…
                               r"^(?:其他|其它|其余|别的|剩下的?)(?:部分|地方)?的?$|^[^把将改换调变弄整给]{1,8}的$", head))  # 其他部分再…, 天空灰蒙蒙的，…
+    said = not re.search(r"\b(?:is|are|was|were|looks?|seems?|too)\b", head)  # not "the sky is too blue"
     return not _EDIT_HEAD_EN.search(head) and not (  # "warmer tones overall and also add some fog": an edit of its own
-        _COMPARATIVE_EN.search(head) and not re.search(r"\b(?:is|are|was|were|looks?|seems?|too)\b", head))
+        _COMPARATIVE_EN.search(head) and said) and not (_COLOURED.search(head) and said)  # "her outfit in pastel yellow"
 
 
+_GEOMETRY_EN = re.compile(r"\b(?:\d+\s*(?:px|pixels?)|crop|rotate|flip|mirror|resize|square|\d+:\d+|\d+ ?x ?\d+)\b|\d+\s*(?:px|pixels?)? (?:tall|wide)")
+_BARE_TONE_EN = re.compile(r"^(?:(?:a (?:bit|touch|little|tad)|slightly|much|way|also)\s+)*(?:brighter|darker|warmer|cooler|sharper|"
+                           r"softer|more saturated|less saturated|more contrast|less contrast|punchier|more vivid)\b")
 _COMPARATIVE_EN = re.compile(r"\b(?:warmer|cooler|brighter|darker|sharper|softer|punchier|moodier|more saturated|"
                              r"less saturated|more contrast|less contrast)\b")
 

@@ -26,7 +26,7 @@ from .select import (
     shaded_draft,
     support_of,
 )
-from .tokens import Tok
+from .tokens import Tok, word_re
 from .variants import in_colour
 from .words import SAME_AS_BEFORE, classify, first_color, leftover, only_reference_words, region_color, vague
 
@@ -52,6 +52,8 @@ def _decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: l
             p.content = (p.content[0], p.content[0] + cut.start())
     content, content_toks = span_text(t, p.content, toks)
     sel = select_targets(t, target_toks, labels, zh, forced, p, ctx)
+    if p.kind == "remove" and not sel.labels and _just_added(target_toks, ctx):
+        return Draft({"operation": "undo", "count": 1}, "history")  # "把猫去掉吧" right after adding a cat: take it back
     if sel.unresolved:
         return Draft(clarify(labels, zh, sel.unresolved))
 
@@ -198,12 +200,31 @@ _HERE = re.compile(r"\s*,?\s*\b(?:right |just |over )?(?:here|there|in this (?:a
                    r"\b[\s.!,]*$|\s*(?:在|放在|加在|画在)?(?:这里|这儿|这块|这个地方)[吧。！!]*$")
 
 
+def _just_added(target_toks: list[Tok], ctx: PlanContext) -> bool:
+    """Whether the things named are what the last edit painted in (and no label of the picture)."""
+    last = referent(ctx) or {}
+    prompt = str(last.get("prompt") or "").lower() if last.get("operation") == "inpaint" else ""
+    named = [x for x in target_toks if x.cat == "thing"]
+    return bool(prompt and named) and all(
+        word_re(str(x.value)).search(prompt) or x.text in prompt for x in named if isinstance(x.value, str))
+
+
+_ON_IT = re.compile(r"\s+(?:on|onto|to|over|across) (?:it|them)$")
+
+
 def plan_add(t: str, p: Parsed, content: str, content_toks: list[Tok], cls: str, toks: list[Tok],
              labels: list[str], zh: bool, ctx: PlanContext, forced: list[str] | None,
              give: Selection | None = None) -> Draft | None:
     loc_toks = toks_in(toks, p.loc) if p.loc else []
     loc = select_targets(t, loc_toks, labels, zh, forced, p, ctx) if p.kind == "add" else give
     assert loc is not None
+    last = referent(ctx) or {}
+    on_it = _ON_IT.search(content) if not zh else None
+    if (on_it or (loc_toks and all(x.cat == "it" for x in loc_toks))) and not loc.labels and last.get("targets") and \
+            not (last.get("mask") or {}).get("invert") and "user_mask" not in labels:  # "add a flower pattern on it": the pot just edited
+        loc = Selection(labels=[x for x in last["targets"] if x in labels])
+        p.loc_inside, p.prep = True, "on"
+        content = content[:on_it.start()] if on_it else content
     if cls in ("gray", "filter", "adjust"):
         adj = adjust_from(content_toks, content, zh)
         if adj:

@@ -79,6 +79,9 @@ def resolve_thing(value: Any, labels: list[str]) -> tuple[list[str], bool]:
         norm = norm_label(lab)
         if norm in words or singular(norm) in words:
             return [lab], False
+    kinds = [lab for lab in labels if split_instance(lab)[1] is not None and norm_label(split_instance(lab)[0]) in words]
+    if kinds:  # the people of a picture of `baby 1` and `baby 2`
+        return kinds, False
     heads = [lab for lab in labels if " " in norm_label(lab) and norm_label(lab).rsplit(" ", 1)[1] in words]
     if len(heads) == 1:  # "the umbrella" for `beach umbrella`: the one label whose head noun it is
         return heads, False

@@ -310,10 +310,17 @@ def pronoun_target(sel: Selection, cls: str, content: str, content_toks: list[To
 
 
 def just_edited(ctx: PlanContext, t: str) -> list[str]:
-    """'make them blue' / 'remove it' / '把它去掉' right after an edit of some regions: those regions."""
+    """'make them blue' / 'remove it' / '把它去掉' right after an edit of some regions: those regions; "her" right after
+    an edit of everything but one of the people: that one."""
     cur = referent(ctx)
-    if not cur or not cur.get("targets") or (cur.get("mask") or {}).get("invert") or \
-            not re.search(r"\b(?:them|it|those|these)\b|它|它们", t):
+    if not cur or not cur.get("targets"):
+        return []
+    if (cur.get("mask") or {}).get("invert"):  # "a bit more contrast on her" after everything but baby 1: baby 1
+        people = resolve_thing("person", ctx.labels)[0]
+        kept = [x for x in cur["targets"] if x in ctx.labels]
+        mentions = re.search(r"\b(?:her|him|she|he|them|they)\b|[他她]", t)
+        return kept if mentions and kept and set(kept) <= set(people) and len(kept) < len(people) else []
+    if not re.search(r"\b(?:them|it|those|these)\b|它|它们", t):
         return []
     return [x for x in cur["targets"] if x in ctx.labels]
 
