@@ -722,6 +722,15 @@ def test_rounds_thirty_five_and_six_readings(labels, texts, expected):
     (["train", "platform", "sky"], ["can u animate it so the train actually pulls away? like a gif"], {"operation": "clarify"}),
     (["train", "platform", "sky"], ["你能把这张图做成一段视频吗"], {"operation": "clarify"}),
     (["train", "platform", "sky"], ["弄成宫崎骏动画那种风格"], {"operation": "restyle"}),
+    # an exclusion after an edit of another region is read on the whole picture
+    (["person 1", "person 2", "sky", "plant", "table"], ["add fairy lights around the plants", "除了两个人之外，其他地方都调暗一点"],
+     {"operation": "adjust", "targets": ["person 1", "person 2"], "mask": {"invert": True}}),
+    (["person", "wall", "floor", "sofa"], ["paint the wall light green", "actually can we go with a pale blue instead"],
+     {"operation": "recolor", "targets": ["wall"]}),
+    # what only says why, naming nothing of the picture, before a request that does not point back to it
+    (["person", "wall", "sky"], ["my phone saved it sideways, rotate 90° to the right?"], {"operation": "rotate"}),
+    (["person 1", "person 2", "sky"], ["apart from the guy on the right, mosaic everything"], {"targets": ["person 2"], "mask": {"invert": True}}),
+    (["person", "sky", "grass"], ["the sky looks dull, boost the saturation"], {"operation": "adjust", "targets": ["sky"]}),
 ])
 def test_rounds_thirty_seven_to_forty_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)

@@ -10,6 +10,7 @@ correction that the follow-up stage reads.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from ...core.colors import COLORS
 
@@ -92,8 +93,10 @@ def _corrected(text: str, zh: bool) -> tuple[str, str]:
     return out, dropped
 
 
-def split_clauses(text: str, zh: bool) -> list[str]:
-    """The edit clauses of `text` in order (at least one; at most MAX_CLAUSES)."""
+def split_clauses(text: str, zh: bool, names: Callable[[str], bool] | None = None) -> list[str]:
+    """The edit clauses of `text` in order (at least one; at most MAX_CLAUSES). A first part that only says what is
+    wrong or why is left out when it `names` nothing of the picture and the request after it does not point back to
+    it ("my phone saved it sideways, rotate 90°"); otherwise it stays with the request ("the sky looks dull, boost it")."""
     rx = _SPLIT_ZH if zh else _SPLIT_EN
     parts: list[str] = []
     start = 0
@@ -105,6 +108,10 @@ def split_clauses(text: str, zh: bool) -> list[str]:
         starts = _starts_request(rest, text[m.start():m.end()], zh) or (
             not zh and bool(_GAPPED.match(rest)) and bool(_COLOURED.search(head))) or (
             not zh and bool(_GEOMETRY_EN.search(head)) and bool(_BARE_TONE_EN.match(rest)))  # "1200 px tall and a touch brighter"
+        if head and starts and not parts and names is not None and _only_says_what(head, zh) and not names(head) and \
+                not _POINTS_BACK.search(rest):
+            start = m.end()
+            continue
         if not head or not starts or _is_correction(head, rest, zh) or _only_says_what(head, zh):
             continue
         if zh and re.match(r"^除了?.{1,12}$", head) and (re.search(r"(?:以外|之外|外)$", head) or
@@ -151,6 +158,7 @@ def _only_says_what(head: str, zh: bool) -> bool:
 _GEOMETRY_EN = re.compile(r"\b(?:\d+\s*(?:px|pixels?)|crop|rotate|flip|mirror|resize|square|\d+:\d+|\d+ ?x ?\d+)\b|\d+\s*(?:px|pixels?)? (?:tall|wide)")
 _BARE_TONE_EN = re.compile(r"^(?:(?:a (?:bit|touch|little|tad)|slightly|much|way|also)\s+)*(?:brighter|darker|warmer|cooler|sharper|"
                            r"softer|more saturated|less saturated|more contrast|less contrast|punchier|more vivid)\b")
+_POINTS_BACK = re.compile(r"\b(?:it|its|them|they|him|his|her|she|he|that|this|those|these)\b|它|他|她")
 _COMPARATIVE_EN = re.compile(r"\b(?:warmer|cooler|brighter|darker|sharper|softer|punchier|moodier|more saturated|"
                              r"less saturated|more contrast|less contrast)\b")
 

@@ -23,7 +23,7 @@ class Parsed:
 
 
 _PREFIX_EN = re.compile(
-    r"^(?:(?:please|pls|plz|kindly|hey|hi|ok|okay|so|now|then|and|also|just|next|alright|right|well|oh|um|hmm|"
+    r"^(?:(?:please|pls|plz|kindly|hey|hi|ok|okay|so|now|then|and|also|just|next|alright|right|well|oh|um|hmm|actually|"
     r"can you|could you|would you|will you|can u|could u|would you mind|i want you to|i'd like you to|"
     r"i would like you to|i want to|i'd like to|i would like to|i wanna|i need you to|i need to|let's|lets|let us|"
     r"try to|try and|go ahead and|help me|help me to|you should|maybe|perhaps|quickly|simply|"

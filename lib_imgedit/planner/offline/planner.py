@@ -22,7 +22,7 @@ from .clauses import corrected, replaced, split_clauses
 from .confidence import named_operations
 from .decide import decide
 from .draft import Draft
-from .exclude import exclusion, inverted, kept_then_rest
+from .exclude import EXCLUSION_WORDS, exclusion, inverted, kept_then_rest
 from .followup import loose, reference, repeat_plan
 from .geometry import other_way, picture_op
 from .history import history_op, last_instruction, pending_clarify, referent
@@ -118,12 +118,20 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
     if taken_back:  # "make her hair pink... no, make it purple": "it" is still the hair
         first = plan_clause(rules, with_text(ctx, taken_back), labels, zh)
         before = first.ins if first.ins.get("operation") not in SOLO_OPERATIONS else None
-    for part in split_clauses(corrected(t, zh), zh):
+    for part in split_clauses(corrected(t, zh), zh, None if zh else lambda head: _names_something(head, labels)):
         draft = plan_clause(rules, with_text(ctx, part, before), labels, zh, before is not None)
         drafts.append(draft)
         if draft.ins.get("operation") not in SOLO_OPERATIONS:
             before = draft.ins
     return drafts
+
+
+def _names_something(head: str, labels: list[str]) -> bool:
+    """Whether a part of a message names a region: a thing of the picture, a position, "the one", an exclusion."""
+    return bool(EXCLUSION_WORDS.search(head) or re.search(r"\b(?:one|ones|left|right|middle|top|bottom|side|part|area|bit|"
+                                                         r"here|there|rest|everything|everyone|all)\b", head) or
+                any(x.cat in ("thing", "pron") and (x.cat == "pron" or resolve_thing(x.value, labels)[0])
+                    for x in tokenize(head, labels)))
 
 
 def _after_complaint(rules: dict[str, Any], t: str, labels: list[str], zh: bool, ctx: PlanContext) -> list[Draft] | None:
@@ -222,11 +230,13 @@ def plan_text(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
               forced: list[str] | None = None) -> Draft:
     excluded = None if forced else exclusion(t, toks, labels, zh)
     if excluded:  # "blur everything except the dog": the rest read on the whole picture, then inverted
-        draft = plan_text(rules, excluded[1], tokenize(excluded[1], labels), labels, zh, ctx)
+        whole = dataclasses.replace(ctx, current=None, edits=[])  # the rest is read on the whole picture, not the last region
+        draft = plan_text(rules, excluded[1], tokenize(excluded[1], labels), labels, zh, whole)
         before = draft.ins
         style = draft.kind == "style" or any(x.cat in ("style", "filter") for x in tokenize(excluded[1], labels))
         draft.ins = inverted(draft.ins, excluded[0], style=style)
         draft.read = [excluded[2]] if draft.ins is not before else []  # the exclusion's words, read when it acted
+        draft.text = t  # (the spans are of the whole clause)
         return draft
     body, offset = strip_prefix(t, zh)
     toks_b = [Tok(x.start - offset, x.end - offset, x.text, x.cats) for x in toks if x.start >= offset]

@@ -11,6 +11,7 @@ from ...core.lang import CJK
 from .. import vocab as V
 from ..base import PlanContext
 from .draft import Draft, Selection, adjust_ins
+from .exclude import EXCLUSION_WORDS
 from .history import last_instruction, referent
 from .labels import PERSON_PART_NORMS, instances, norm_label, pick_instances, resolve_thing, singular
 from .parse import HELD_BY, ZH_POSITION, Parsed, toks_in
@@ -93,7 +94,8 @@ def select_targets(t: str, toks: list[Tok], labels: list[str], zh: bool, forced:
     sel = _select(t, toks, labels, zh, forced, p)
     shares = scene.shares if scene else None
     cur = referent(scene) if scene is not None else None
-    if cur and cur.get("targets") and not forced and _THE_REST.search(t) and not any(x.cat == "thing" for x in toks):
+    if cur and cur.get("targets") and not forced and _THE_REST.search(t) and not any(x.cat == "thing" for x in toks) \
+            and not EXCLUSION_WORDS.search(t):  # 除了两个人之外，其他地方都…: the rest of what it names
         # "其他部分再加点模糊" after an edit of all but the car: that rest again; "now everything else darker" after the
         # lanterns: all but the lanterns
         return Selection(labels=[x for x in cur.get("targets") or [] if x in labels], invert=True)
