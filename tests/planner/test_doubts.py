@@ -731,6 +731,13 @@ def test_rounds_thirty_five_and_six_readings(labels, texts, expected):
     (["person", "wall", "sky"], ["my phone saved it sideways, rotate 90° to the right?"], {"operation": "rotate"}),
     (["person 1", "person 2", "sky"], ["apart from the guy on the right, mosaic everything"], {"targets": ["person 2"], "mask": {"invert": True}}),
     (["person", "sky", "grass"], ["the sky looks dull, boost the saturation"], {"operation": "adjust", "targets": ["sky"]}),
+    (["person", "cake", "wall"], ["make it 1:1 and add a soft pastel filter"], {"steps": 2}),
+    (["person", "cake", "wall"], ["add a soft pastel filter"], {"operation": "restyle"}),
+    (["person", "hair", "wall"], ["make her hair pink", "a little softer, more pastel"], {"operation": "recolor", "color": "pastel pink"}),
+    (["person", "sweater", "wall"], ["her sweater in a mustard colour would look cozier"], {"operation": "recolor", "color": "mustard"}),
+    (["wheat", "sky", "barn"], ["wheat could be more golden"], {"targets": ["wheat"]}),
+    (["person 1", "person 2", "face 1", "face 2"], ["右边那哥们闭眼了，把他的脸换成我的"], {"operation": "face_swap", "targets": ["face 2"]}),
+    (["campfire", "tent", "sky"], ["make the fire glow more"], {"operation": "adjust", "targets": ["campfire"]}),
 ])
 def test_rounds_thirty_seven_to_forty_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)

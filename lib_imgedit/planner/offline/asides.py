@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ...core.colors import find_color
 from .labels import resolve_thing
 from .tokens import tokenize
 
@@ -43,6 +44,9 @@ def without_asides(t: str) -> str:
         bare = f"{before} {said.group('pos')}. {after}" if _ASKS.search(before) else f"{before}. {after} {said.group('pos')}"
         bare = bare.strip(" ,.")
     bare = _REASON.sub("", bare).strip(" ,.!?~")  # "..., so they stand out": why, not what
+    would = _WOULD_LOOK.search(bare)
+    if would and (find_color(bare[:would.start()]) or _ASKS.search(bare[:would.start()])):
+        bare = bare[:would.start()].strip(" ,.!?~")  # "her sweater in a mustard colour would look cozier": why
     bare = _WHAT_FOR.sub("", bare).strip(" ,.!?~")  # "..., its going on a screen behind the bar"
     bare = _WHO_WANTS.sub("", bare).strip(" ,.!?~")  # "...? park owner wants it clean": who asked, not what
     bare = _STAYS.sub("", bare).strip(" ,.!?~")  # "..., the couple on the left stays as is": not what to change
@@ -103,6 +107,8 @@ _LEADING_CHAT = re.compile(r"^(?:(?:hmm+|umm*|uh+|erm|lol|haha+|meh|welp|nah|ok 
                            r"perfect|good|lovely|sweet|awesome|neat)(?=[,.!]|\s+(?:then|so|now|and|can|could|please|pls)\b)|(?:that|this|it)(?: is|'s| looks)? (?:so |really |very )?"
                            r"(?:lovely|nice|great|good|perfect|beautiful|better|amazing|awesome|wonderful|cool)(?: thanks?| thank you)?)"
                            r"\b[\s,.!]*)+")
+_WOULD_LOOK = re.compile(r"\s+(?:(?:it|that|this|she|he|they) )?(?:would|will|might|could|'d) (?:look|feel|seem|be) (?:so |much |way |"
+                         r"a lot )?(?:\w+er|better|nicer|more \w+)(?: (?:that way|then|tbh|imo))?$")
 _STAYS = re.compile(r"[,;]\s*(?:(?:but|and|while)\s+)?[a-z' ]+?\s+(?:stays?|remains?|should stay|can stay|is fine|are fine)"
                     r"(?:\s+(?:as (?:it |they )?(?:is|are)|the same|untouched|unchanged|alone))?\s*$")
 # a reason after the request ("so they stand out", "so I can send it to my sister", "because ..."): not an edit

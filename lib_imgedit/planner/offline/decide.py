@@ -209,6 +209,7 @@ def _just_added(target_toks: list[Tok], ctx: PlanContext) -> bool:
         word_re(str(x.value)).search(prompt) or x.text in prompt for x in named if isinstance(x.value, str))
 
 
+_A_FILTER = re.compile(r"\b(?:filter|effect|look|vibe|overlay|tint|grade|grading)$|(?:滤镜|效果|色调)$")
 _ON_IT = re.compile(r"\s+(?:on|onto|to|over|across) (?:it|them)$")
 
 
@@ -232,6 +233,8 @@ def plan_add(t: str, p: Parsed, content: str, content_toks: list[Tok], cls: str,
     if cls in ("style", "scene") and not loc.labels:
         prompt = style_prompt(content, content_toks, zh, free=False)
         return Draft({"operation": "restyle", "targets": [], "prompt": prompt})
+    if not loc.labels and not p.loc and _A_FILTER.search(content):  # "add a soft pastel filter": a look on the picture
+        return Draft({"operation": "restyle", "targets": [], "prompt": content_prompt(content, zh, None, "add", content_toks)})
     if not content:
         return None
     gone = referent(ctx) or {}

@@ -33,7 +33,15 @@ from .reply import clarify
 from .select import INSTEAD
 from .tokens import Tok, tokenize
 from .typos import fix_typos
-from .variants import added_in_colour, added_instead, added_size, also_excluded, another_one, other_way_round
+from .variants import (
+    added_in_colour,
+    added_instead,
+    added_size,
+    also_excluded,
+    another_one,
+    more_pastel,
+    other_way_round,
+)
 from .words import clean_text, same_colour
 
 _MAX_TEXT = 1000  # characters of a request that are read; the rest cannot change the plan much
@@ -72,7 +80,7 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
     if kind:
         return [Draft(chat_answer(kind, labels, zh, ctx.generative), "chat", t)]
     other = another_one(t, ctx) or added_in_colour(t, ctx) or added_instead(t, ctx) or added_size(t, ctx) or \
-        also_excluded(t, zh, labels, ctx) or other_way_round(t, ctx)
+        also_excluded(t, zh, labels, ctx) or other_way_round(t, ctx) or more_pastel(t, ctx)
     if other:
         return [Draft(other, "reference", t)]
     instead = _UNDO_THEN.match(t)

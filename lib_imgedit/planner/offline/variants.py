@@ -127,3 +127,17 @@ def other_way_round(t: str, ctx: PlanContext) -> dict[str, Any] | None:
         return {**base, "targets": rest, "replace": True}  # "blur everyone but the middle one" -> the middle one
     mask = {**(cur.get("mask") or {}), "invert": not (cur.get("mask") or {}).get("invert")}
     return {**base, **({"mask": mask} if mask["invert"] or len(mask) > 1 else {}), "replace": True}
+
+
+_PASTEL = re.compile(r"^(?:(?:a (?:bit|little|touch|tad)|slightly|more|much|way|and|but|,|softer|lighter|paler|\s)+)*"
+                     r"(?:more )?(?:pastel|pastelly|muted)(?: (?:please|pls|tone|shade|colou?r))?[.!]*$|^(?:再)?(?:马卡龙色?|粉嫩|淡雅)一?点?[吧]?$")
+
+
+def more_pastel(t: str, ctx: PlanContext) -> dict[str, Any] | None:
+    """"a little softer, more pastel" right after a recolour: that colour again, as a pastel shade."""
+    cur = last_instruction(ctx) or {}
+    if not _PASTEL.match(t) or cur.get("operation") != "recolor" or not cur.get("color"):
+        return None
+    base = re.sub(r"^(?:dark|light|pale|pastel|deep|bright)\s+", "", str(cur["color"]))
+    shade = next((c for c in (f"pastel {base}", f"light {base}") if parse_color(c) is not None), None)
+    return {**{k: v for k, v in cur.items() if k not in ("reply", "question")}, "color": shade, "replace": True} if shade else None
