@@ -741,3 +741,25 @@ def test_rounds_thirty_five_and_six_readings(labels, texts, expected):
 ])
 def test_rounds_thirty_seven_to_forty_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)
+
+
+@pytest.mark.parametrize("labels, texts, expected", [
+    (["person 1", "person 2", "stairs", "sky"], ["除了两个毕业生以外，其他全部变成黑白的"], {"targets": ["person 1", "person 2"]}),
+    (["sky", "fence", "car"], ["把天空调蓝一点，然后把后面的铁丝网去掉"], {"steps": 2}),
+    (["car", "foam", "person"], ["能不能把车上的泡沫去掉"], {"operation": "remove", "targets": ["foam"]}),
+    # the background of a rider and her horse keeps both
+    (["horse", "person", "fence", "grass", "sky"], ["swap the background for snowy mountains"],
+     {"targets": ["horse", "person"], "mask": {"invert": True}}),
+    (["person", "washing machine", "dryer", "floor"], ["add a cat sleeping on top of the dryer"], {"operation": "inpaint", "targets": ["dryer"]}),
+    (["dog", "sofa", "floor"], ["把狗换成一只橘猫", "撤销", "算了还是猫好看，重做"], {"operation": "redo"}),
+    (["person", "graduation cap", "gown", "sky"], ["把学士帽换成金色", "学士服也弄成一样的", "不好看，学士服改回去"], {"operation": "undo"}),
+    (["car", "license plate", "person", "sky"], ["darken all of it apart from the car pls, the car should pop"],
+     {"operation": "adjust", "mask": {"invert": True}}),
+    (["sky", "sea", "fence"], ["remove the fence", "and make it 1920x1080"], {"operation": "resize"}),
+    (["person", "sofa", "wall", "floor"], ["can the wall behind grandma be a cozy fireplace instead"], {"targets": ["wall"]}),
+    (["sofa", "lamp", "wall"], ["make the sofa dark green velvet", "a bit darker", "now the lamp too, same colour"],
+     {"operation": "recolor", "color": "dark green"}),
+    (["person 1", "person 2", "face 1", "face 2", "sofa"], ["把两个人的脸换成我和我朋友的"], {"targets": ["face 1", "face 2"]}),
+])
+def test_rounds_forty_one_and_two_readings(labels, texts, expected):
+    assert_planned(labels, texts, expected)

@@ -108,3 +108,15 @@ def test_the_sentence_on_an_unsure_reading_names_the_area_as_replies_do():
     assert understood({**blur, "targets": []}, True).startswith("我理解为整张图；")
     assert understood({**blur, "targets": ["sky"], "mask": {"invert": True}}, False).startswith(
         "I took this to mean everything except the sky;")
+
+
+def test_an_exclusion_is_judged_by_what_it_keeps_up_to_the_parts_of_it():
+    case = {"ops": ["adjust"], "targets_any": [["person", "sky"]], "targets_inverted": ["car"], "adjust": ["blur"]}
+    kept = {"operation": "adjust", "adjust": {"blur": 0.5}, "mask": {"invert": True}}
+    assert score_case(case, {**kept, "targets": ["car"]})
+    assert score_case(case, {**kept, "targets": ["car", "license plate"]})  # the plate lies inside the car
+    assert not score_case(case, {**kept, "targets": ["car", "person"]})
+    assert not score_case(case, {"operation": "adjust", "adjust": {"blur": 0.5}, "targets": ["car"]})  # the opposite region
+    people = {**case, "targets_inverted": ["person", "face", "hair"]}
+    assert score_case(people, {**kept, "targets": ["person"]})  # the face and hair are the person's
+    assert not score_case(people, {**kept, "targets": ["face"]})

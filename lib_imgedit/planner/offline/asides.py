@@ -120,6 +120,7 @@ _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people
                      r"(?:his|her|their|my|our) \w+ (?:said|says|asked|wants?|does ?n[o']?t want|hates?)\b|"
                      r"(?:it|that|this|the \w+)(?: \w+){0,2} makes? (?:it|them|everything|me|the \w+) (?:look|feel|seem)\b|"
                      r"(?:this|it)(?: one)?(?: is|'s) for\b|there (?:is|are|was|were) \b|"
+                     r"(?:the \w+|it|they|he|she) (?:should|must|needs? to|has to) (?:really |just )?(?:pop|stand out|shine)\b|"
                      r"(?:it|its|it is|that|that is|they|they are) (?:is |are )?(?:blocking|covering|hiding|ruining|distracting|"
                      r"in the way|in my way|spoiling)\b|"
                      r"(?:i )?(?:want|need|'d like|would like) (?:just |only )?(?:it|the \w+|them|him|her) to (?:really |just )?"
@@ -169,7 +170,8 @@ _WHO_NOT = re.compile(r"^(?P<who>[^，,。]{1,12}?)(?:不想|不愿意|不愿|�
 # "the wall behind the sofa", "the cup on the table": which wall, which cup (a side, a corner or an edge says which
 # instance, and stays)
 _WHERE_IT_IS = re.compile(r"\b(the [a-z]+(?: [a-z]+)?) (?:on|behind|in front of|next to|beside|under|above|near|by|on top of|through|outside|past|beyond)"
-                          r" the (?!left|right|middle|far|top|bottom|side|front|back|centre|center|corner|edge|end)[a-z]+\b")
+                          r" (?:the |his |her |my |our |their |(?=grandma|grandpa|mom|mum|dad|him|her\b|them\b))"
+                          r"(?!left|right|middle|far|top|bottom|side|front|back|centre|center|corner|edge|end)[a-z]+\b")
 _SKY_THROUGH = re.compile(r"\bthe sky (?:out(?: of)?|through|outside|beyond|from) (the windows?)\b")
 _PLACING = re.compile(r"^(?:(?:please|pls|can you|could you|can u|would you) )*(?:add|put|place|move|give|draw|insert|stick|"
                       r"paste|hang)\b")

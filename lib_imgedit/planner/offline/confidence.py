@@ -60,7 +60,8 @@ _SIZE = re.compile(r"(\d{3,})\s*(?:px|pixels?|像素)?\s*(?:x|×|by|乘|\*)\s*(\
 _PLACE_ZH = re.compile(r"在(?P<where>[^，,。在]{1,8}?)的?(?:上面|上方|上|旁边|边上|旁|下面|下方|下|里面|里|前面|前|后面|后|周围|附近|中间)"
                        r"[^，,。]{0,4}?(?:加|放|添|画|插|摆)")
 _PLACE = re.compile(r"^(?:add|put|place|insert|draw)\b.*?\b(?P<prep>on|onto|above|over|next to|beside|near|by|out of|from|"
-                    r"under|below|in|into)\s+(?:the |his |her |their |its )?(?P<where>[a-z]+)")  # the first place said is where
+                    r"under|below|in|into)\s+(?:the )?(?:(?:top|side|edge|corner|front|back|middle) of )?(?:the |his |her |their |its )?"
+                    r"(?P<where>[a-z]+)")  # the first place said is where ("on top of the dryer": the dryer)
 
 
 def confidence(draft: Draft, ins: dict[str, Any], labels: list[str], zh: bool) -> float:

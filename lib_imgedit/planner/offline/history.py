@@ -63,19 +63,27 @@ def _back_before(t: str, zh: bool, ctx: PlanContext) -> dict[str, Any] | None:
     return {"operation": "undo", "count": 1} if not named else None
 
 
+def _named_in_last(toks: list[Tok], ctx: PlanContext) -> bool:
+    """Whether the things a message names are all regions the last edit changed."""
+    last = {x for step in plan_steps(ctx.current) for x in step.get("targets") or []}
+    named = [y for x in toks if x.cat == "thing" for y in resolve_thing(x.value, ctx.labels)[0]]
+    return bool(named) and set(named) <= last
+
+
 def history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str, Any] | None:
     has_content = any(x.cat in ("thing", "color", "adjust", "style", "scene", "gray", "filter") for x in toks)
     before = _back_before(t, zh, ctx)
     if before:
         return before
     if zh:
-        t = strip_prefix(t, True)[0] or t  # "帮我恢复上一步"
+        raw, t = t, strip_prefix(t, True)[0] or t  # "帮我恢复上一步"
         if re.search(r"撤销(?:掉)?的.{0,8}?(?:恢复|还原|加回|放回|弄回|找回|回来)|(?:恢复|还原|找回)(?:一下)?(?:刚才|之前)?撤销|"
                      r"恢复(?:一下)?(?:刚才|之前)(?:的|那个|那步|那一步)|(?:刚才|之前)(?:的|那个|那步|那一步)[^，,。]{0,3}?(?:恢复|还原|找回|做回)|"
                      r"^[^，,。]{0,4}?恢复(?!原|成原|到原|彩色|颜色)[吧了啊]?(?:[，,。].*)?$", t) and \
                 undone_count(ctx):  # 把刚才那步恢复; 算了还是恢复吧 right after an undo
             return {"operation": "redo", "count": 1}  # "刚才撤销的那一步再恢复一下": the undo taken back
-        if re.search(r"(?:恢复|改|换|弄|变|做)回来|还是(?:刚才|之前|那个)?.{0,6}好看|^(?:还是)?(?:加上|加回|放回)(?:去|来)?[吧了啊]?$", t) and undone_count(ctx) and \
+        if (re.search(r"(?:恢复|改|换|弄|变|做)回来|^(?:还是)?(?:加上|加回|放回)(?:去|来)?[吧了啊]?$", t) or
+                re.search(r"还是(?:刚才|之前|那个)?.{0,6}好看", raw)) and undone_count(ctx) and \
                 not re.search(r"原图|原来的?样子|最开始", t):
             return {"operation": "redo", "count": 1}  # "还是晚霞好看，恢复回来吧" right after an undo: bring it back
         if re.search(r"恢复(?:成)?(?:彩色|颜色|原色)", t) and (last_instruction(ctx) or {}).get("adjust", {}).get("grayscale"):
@@ -85,7 +93,8 @@ def history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str,
         if (any(w in t for w in V.REDO_ZH) and not has_content) or re.search(r"(?:撤销|撤回)\s*(?:撤销|撤回)", t):
             return {"operation": "redo", "count": _count(t, zh)}
         if re.search(r"撤销|撤回|回退|退回|回滚|返回上一步|回到上一步|退一步|后退|撤了吧?$|撤掉吧?$", t) or (
-                re.search(r"^[^，,把将给]{0,4}?(?:算了|还是|那就|[，,\s…嗯])*(?:改回|变回|换回|弄回)(?:去|来|原来的?|原样)[^，,。]{0,4}?[吧了啊]?$", t)):
+                re.search(r"^[^，,把将给]{0,4}?(?:算了|还是|那就|[，,\s…嗯])*(?:改回|变回|换回|弄回)(?:去|来|原来的?|原样)[^，,。]{0,4}?[吧了啊]?$", t)) or (
+                re.search(r"(?:改回|变回|换回|弄回)(?:去|来)[吧了啊]?$", t) and _named_in_last(toks, ctx)):  # 不好看，学士服改回去
             return {"operation": "undo", "count": _count(t, zh)}
         if re.search(r"(?:放|加|拿|弄|搬)回(?:去|来)", t) and not has_content and \
                 (last_instruction(ctx) or {}).get("operation") == "remove":

@@ -85,11 +85,12 @@ def resolve_thing(value: Any, labels: list[str]) -> tuple[list[str], bool]:
     heads = [lab for lab in labels if " " in norm_label(lab) and norm_label(lab).rsplit(" ", 1)[1] in words]
     if len(heads) == 1:  # "the umbrella" for `beach umbrella`: the one label whose head noun it is
         return heads, False
-    if concept == "background":  # no such label: everything but the picture's subjects (people, else animals)
-        for kinds in (("person", "people", "human", "man", "woman"), _ANIMALS):
-            subjects = [lab for lab in labels if norm_label(split_instance(lab)[0]) in kinds]
-            if subjects:
-                return subjects, True
+    if concept == "background":  # no such label: everything but the picture's subjects (people and animals: the
+        # rider and her horse)
+        kinds = ("person", "people", "human", "man", "woman", *_ANIMALS)
+        subjects = [lab for lab in labels if norm_label(split_instance(lab)[0]) in kinds]
+        if subjects:
+            return subjects, True
     return [], False
 
 

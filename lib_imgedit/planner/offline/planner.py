@@ -287,6 +287,8 @@ def face_swap_op(t: str, zh: bool, toks: list[Tok], labels: list[str], ctx: Plan
     picked = pick_faces(t, len(numbered))
     if picked and len(picked) < len(numbered):  # "put my face on the second player from the right"
         ins["targets"] = [numbered[i] for i in picked]
+    elif numbered and re.search(r"\b(?:both|all|every|each|everyone'?s?)\b|两个|俩|所有|每个|大家|[他她]们的脸", t):
+        ins["targets"] = numbered  # "swap both faces", 把两个人的脸换成…
     faces = pick_faces(t, ctx.faces)
     if faces:
         ins["faces"] = faces

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ...core.colors import find_color
 from ...core.describe import colour_name
 from ...core.instruction import plan_steps
 from ...core.lang import CJK
@@ -239,7 +240,7 @@ def classify(content: str, toks: list[Tok], zh: bool) -> str:
     return "content"
 
 
-_SAME_COLOUR = re.compile(r"\b(?:(?:in |to )?the same colou?r(?: as (?:the |his |her |their |that |this )?[a-z]+)?|to match|"
+_SAME_COLOUR = re.compile(r"\b(?:(?:in |to )?(?:the )?same colou?r(?: as (?:the |his |her |their |that |this )?[a-z]+)?|to match|"
                           r"matching)\b|(?:同样|一样|相同)的?颜色|同一个?颜色|同色")
 
 
@@ -248,8 +249,9 @@ def same_colour(t: str, zh: bool, edits: list[dict[str, Any]]) -> str:
     m = _SAME_COLOUR.search(t)
     if not m:
         return t
-    color = next((s.get("color") for e in reversed(edits) for s in reversed(plan_steps(e))
-                  if s.get("operation") == "recolor" and s.get("color")), None)
+    color = next((s.get("color") or find_color(str(s.get("prompt") or "")) for e in reversed(edits) for s in reversed(plan_steps(e))
+                  if (s.get("operation") == "recolor" and s.get("color")) or
+                  (s.get("operation") == "inpaint" and find_color(str(s.get("prompt") or "")))), None)  # "dark green velvet sofa"
     if not color:
         return t
     said = colour_name(str(color), True) if zh else str(color)
