@@ -57,6 +57,7 @@ def assert_planned(labels: list[str], texts: list[str], expected: dict, mask: bo
     (LAKE, ["crop to 16:9 with the saturation pulled down"], "besides the picture operation"),
     (["dog", "person", "grass", "sky"], ["add a pizza next to the dog", "and give the doggy sunglasses"], "prompt was reused"),
     (["cake", "table", "plate", "candle"], ["take the cake knife off the table"], "part of a longer name"),
+    (["person", "snowboard", "snow", "sky", "tree"], ["swap the background out for a sunset over mountains"], "the ground they stand on"),
 ])
 def test_a_doubt_keeps_a_plan_read_in_full_from_being_sure(labels, texts, why):
     result = talk(labels, *texts)

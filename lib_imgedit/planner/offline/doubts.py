@@ -52,6 +52,9 @@ _HIM_AND_HIS = re.compile(r"\b(?:him|her|them) and (?:his|her|their) [a-z]+")
 _BEHIND = re.compile(r"\bbehind (?:me|us|him|her|them)\b|后面|后边|背后|后排|远处")
 _ZH_NUMBER = re.compile(r"[一二两三四五六七八九十百]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_BACKGROUND = re.compile(r"\b(?:backg?r?o?u?n?d|bakground|backdrop|bg|scenery)\b|背景")  # "backround" as typed
+_GROUND = {"snow", "floor", "ground", "grass", "sand", "road", "street", "pavement", "sidewalk", "halfpipe", "field", "lawn",
+           "dance floor", "stage", "track", "court", "ice", "water", "sea", "stairs", "platform", "dirt", "earth", "rug", "carpet"}
 _NOUN_EDGE = set("把将给让请帮我你的了吧呢啊呀那这个只条张辆位匹朵棵块删除去掉换改变成染涂刷调弄加放移擦抹拿清消和与跟")
 _WORD = re.compile(r"[a-z][a-z']*|\d+|[\u3400-\u9fff]")
 
@@ -131,6 +134,10 @@ def doubts(text: str, ins: dict[str, Any], ctx: PlanContext, labels: list[str], 
         out.append("an edit is asked for besides the picture operation")  # "crop to 16:9 and pull the saturation down"
     if op == "inpaint" and _copied_prompt(ins, ctx, toks, labels):
         out.append("the last edit's prompt was reused though the request names something new")
+    if op == "inpaint" and (ins.get("mask") or {}).get("invert") and _BACKGROUND.search(t) and \
+            not any(norm_label(x) == "background" for x in labels) and any(norm_label(x) in _GROUND for x in labels):
+        out.append("the background is all but the subjects, and the ground they stand on may stay")  # "swap the
+        # background for a sunset": the sky, or everything behind the snowboarder but the snow?
     if op == "rotate" and not _TURNED.search(t):
         out.append("a rotation from words that say none")  # "turn the whole pic into a christmas card"
     if op in _PICTURE_NUMBERS and not _numbers_used(t, ins):
