@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.instruction import plan_steps
+from ..core.labels import split_instance
 from . import vocab as V
 from .base import PlanContext, Planner, Turn
 
@@ -59,11 +60,14 @@ def _same_kept(got: set[str], kept: set[str]) -> bool:
     both keep (the car's licence plate, the person's face), which lie inside it."""
     from .offline.labels import PERSON_PART_NORMS, norm_label, singular
 
+    def base(label: str) -> str:  # `face 2` is a face
+        return norm_label(split_instance(label)[0])
+
     both = got & kept
-    parts = {norm_label(p) for x in both for p in V.PARTS.get(norm_label(x), V.PARTS.get(singular(norm_label(x)), ()))}
-    if any(norm_label(x) == "person" for x in both):
+    parts = {norm_label(p) for x in both for p in V.PARTS.get(base(x), V.PARTS.get(singular(base(x)), ()))}
+    if any(base(x) == "person" for x in both):
         parts |= PERSON_PART_NORMS
-    return bool(both) and all(norm_label(x) in parts for x in got ^ kept)
+    return bool(both) and all(base(x) in parts for x in got ^ kept)
 
 
 def turn_problems(case: dict[str, Any], plan: Any) -> list[str]:

@@ -761,6 +761,9 @@ def test_rounds_thirty_seven_to_forty_readings(labels, texts, expected):
     (["sofa", "lamp", "wall"], ["make the sofa dark green velvet", "a bit darker", "now the lamp too, same colour"],
      {"operation": "recolor", "color": "dark green"}),
     (["person 1", "person 2", "face 1", "face 2", "sofa"], ["把两个人的脸换成我和我朋友的"], {"targets": ["face 1", "face 2"]}),
+    (["person", "apple", "table", "umbrella"], ["除了卖水果的人以外，其他都虚化", "虚化太重了，减一点"],
+     {"operation": "adjust", "targets": ["person"], "mask": {"invert": True}}),
+    (["horse", "person", "grass"], ["除了马和骑马的人以外，其他都变成黑白的"], {"targets": ["horse", "person"]}),
 ])
 def test_rounds_forty_one_and_two_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)

@@ -120,3 +120,6 @@ def test_an_exclusion_is_judged_by_what_it_keeps_up_to_the_parts_of_it():
     people = {**case, "targets_inverted": ["person", "face", "hair"]}
     assert score_case(people, {**kept, "targets": ["person"]})  # the face and hair are the person's
     assert not score_case(people, {**kept, "targets": ["face"]})
+    three = {**case, "targets_inverted": ["person 1", "person 2", "face 1", "face 2", "gown"]}
+    assert score_case(three, {**kept, "targets": ["person 1", "person 2"]})
+    assert not score_case(three, {**kept, "targets": ["person 1"]})

@@ -59,6 +59,9 @@ _LEFT_ALONE = re.compile(r"\s*(?:alone|as (?:it )?is|untouched|unchanged|the sam
 def _excluded(t: str, m: re.Match[str], toks: list[Tok], labels: list[str], zh: bool
               ) -> tuple[list[str], str, tuple[int, int]] | None:
     start = m.end() if not zh else m.start("x")
+    said = m.group("x") if zh else ""
+    if "的" in said[:-1] and not re.search(r"以外|之外|外的|[和跟与、]|左|右|中间|第|那位|那个|这位|这个", said):  # 卖水果的人: which one
+        start += said.rfind("的")  # (的人 is a word of its own)
     named: list[Tok] = []
     pos = start
     for i, tok in enumerate(toks):
