@@ -101,6 +101,8 @@ COLORS: dict[str, tuple[int, int, int]] = {
     "wood": (150, 105, 65),
     "rainbow": (200, 100, 200),
     "dusty rose": (200, 140, 145),
+    "burnt orange": (205, 85, 20),
+    "electric blue": (40, 120, 255),
     "rose pink": (240, 150, 170),
     "blush pink": (235, 180, 175),
     "salmon pink": (250, 140, 120),

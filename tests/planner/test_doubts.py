@@ -767,3 +767,26 @@ def test_rounds_thirty_seven_to_forty_readings(labels, texts, expected):
 ])
 def test_rounds_forty_one_and_two_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)
+
+
+@pytest.mark.parametrize("labels, texts, expected", [
+    (["person", "skateboard", "ramp", "sky", "tree"], ["背景换成海边的夕阳"], {"targets": ["person", "skateboard"], "mask": {"invert": True}}),
+    (["leaves", "dog", "grass"], ["can the leaves be more of a burnt orange"], {"operation": "recolor", "color": "burnt orange"}),
+    (["flower", "cake", "table"], ["make the flowers pink", "a bit more saturated", "now the cake too"], {"operation": "recolor", "targets": ["cake"]}),
+    (["person 1", "person 2", "umbrella 1", "umbrella 2", "road"], ["把右边的人去掉", "他的伞也去掉"], {"targets": ["umbrella 2"]}),
+    (["person", "clothes", "hat", "counter"], ["make the chef's uniform dark blue"], {"targets": ["clothes"]}),
+    (["person", "sushi", "counter", "wall"], ["除了师傅之外都虚化掉", "再模糊一点"], {"targets": ["person"], "mask": {"invert": True}}),
+    (["person", "sushi", "counter"], ["hi! just wondering, can you change the lighting in a photo?"], {"operation": "clarify"}),
+    (["child", "face", "hair", "high chair", "floor"], ["除了宝宝之外全部变成黑白的"], {"targets": ["child"], "mask": {"invert": True}}),
+    (["climbing hold", "climbing wall", "person"], ["把岩点全部改成荧光绿"], {"targets": ["climbing hold"]}),
+    (["person", "sky", "sea", "tent"], ["把夜空换成极光"], {"targets": ["sky"]}),
+    (["motorcycle", "fuel tank", "wall"], ["把油箱换成哑光黑"], {"operation": "recolor", "color": "black"}),
+    (["sea", "sky", "boat"], ["在海面上空加几只海鸥"], {"targets": ["sky"]}),
+    (["person 1", "person 2", "spice", "stall", "sky"], ["can u make all of it a bit darker apart from the spices? theyre the star of the shot"],
+     {"operation": "adjust", "targets": ["spice"], "mask": {"invert": True}}),
+    (["cow 1", "cow 2", "barn", "hay"], ["could the cows be a little brighter? theyre kinda lost in the shadows"], {"operation": "adjust"}),
+    (["person", "sky", "wall"], ["squre crop pls, it's for my profile pic"], {"operation": "crop", "aspect": "1:1"}),
+    (["shop", "light", "wall"], ["make the whole thing warmer and a bit brighter, shop lights were cold that day"], {"operation": "adjust"}),
+])
+def test_rounds_forty_seven_to_fifty_readings(labels, texts, expected):
+    assert_planned(labels, texts, expected)

@@ -25,6 +25,9 @@ _ABOUT_EN = re.compile(r"\b(?:how (?:do|can) i (?:undo|redo|use|start|begin|save
                        r"help me\W*$|^help\b|what (?:edits|changes) can|what should i (?:do|try|change)|any (?:ideas|"
                        r"suggestions)|are you (?:a bot|an ai|human|real)|your name|what model|how are you|"
                        r"do you (?:speak|understand))")
+# "can you change the lighting in a photo?": what it can do, asked of any picture (not this one)
+_CAN_IN_ANY = re.compile(r"\b(?:can|could) (?:you|u|it|this|this tool) [a-z ]{1,30}\b(?:in|of|on) (?:a|any) (?:photo|picture|image|pic)\b|"
+                         r"\bis it possible to [a-z ]{1,30}\b(?:in|of|on) (?:a|any) (?:photo|picture|image|pic)\b")
 _INJECTION_EN = re.compile(r"\b(?:(?:ignore|forget|override|bypass) (?:all |any |the |your )?(?:previous|prior|above|earlier|"
                            r"former|system)?\s*"
                            r"(?:rules|instructions|prompts?|directions|constraints)|disregard (?:all |your |the )?"
@@ -76,7 +79,7 @@ def chat_kind(t: str, zh: bool, toks: list[Tok]) -> str:
         if any(_ABOUT_EN.search(p) for p in words):
             return "about"
         return "greeting" if any(_GREETING_EN.match(p) for p in words) else "thanks"
-    if _ABOUT_EN.search(t) and not _EDIT_EN.search(t):
+    if (_ABOUT_EN.search(t) and not _EDIT_EN.search(t)) or _CAN_IN_ANY.search(t):
         return "about"
     return "pause" if _PAUSE_EN.match(t) and t.strip() else ""
 

@@ -60,7 +60,7 @@ def reference(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
         new_targets += [x for x in found if x not in new_targets]
     if things and not new_targets:
         return Draft(clarify(labels, zh, things[0].text))
-    base = copy.deepcopy(cur)
+    base = copy.deepcopy(_made(cur, ctx) if new_targets else cur)
     for key in ("reply", "question", "replace"):  # the edit again, beside the last one (not in its place)
         base.pop(key, None)
     base["targets"] = [x for x in base.get("targets", []) if x in labels]
@@ -163,6 +163,17 @@ def _names_other_operation(t: str, toks: list[Tok], cur: dict[str, Any]) -> bool
     params = {x.cats["adjust"][0] for x in named if x.cat == "adjust"}
     return not (cur.get("operation") == "adjust" and len(params) == len(named) and
                 params <= set(cur.get("adjust") or {}))
+
+
+def _made(cur: dict[str, Any], ctx: PlanContext) -> dict[str, Any]:
+    """What made the region of the last edit look as it does: the recolour before it when the last edit only tuned
+    it ("make the flowers pink", "a bit more saturated", "now the cake too": the cake pink)."""
+    before = [s for s in plan_steps(ctx.edits[-2]) if s.get("operation") not in (None, "undo", "redo", "clarify")] \
+        if len(ctx.edits) >= 2 else []
+    if cur.get("operation") == "adjust" and before and before[-1].get("operation") in ("recolor", "inpaint") and \
+            set(before[-1].get("targets") or []) == set(cur.get("targets") or []) and not (cur.get("mask") or {}).get("invert"):
+        return before[-1]
+    return cur
 
 
 def weaker(base: dict[str, Any], ctx: PlanContext, rules: dict[str, Any]) -> dict[str, Any]:

@@ -89,11 +89,13 @@ def resolve_thing(value: Any, labels: list[str]) -> tuple[list[str], bool]:
         # rider and her horse)
         kinds = ("person", "people", "human", "man", "woman", *_ANIMALS)
         subjects = [lab for lab in labels if norm_label(split_instance(lab)[0]) in kinds]
-        if subjects:
-            return subjects, True
+        if subjects:  # with what they ride (the skater's board, the cyclist's bike)
+            return subjects + [lab for lab in labels if norm_label(split_instance(lab)[0]) in _RIDDEN], True
     return [], False
 
 
+_RIDDEN = ("skateboard", "surfboard", "snowboard", "bicycle", "bike", "scooter", "skis", "kayak", "canoe", "paddleboard",
+           "wheelchair", "motorcycle", "motorbike", "tandem bicycle", "unicycle", "sled", "roller skates")
 _ANIMALS = ("dog", "cat", "horse", "bird", "cow", "sheep", "animal", "puppy", "kitten", "rabbit", "pet")
 
 

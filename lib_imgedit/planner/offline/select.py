@@ -99,7 +99,10 @@ def select_targets(t: str, toks: list[Tok], labels: list[str], zh: bool, forced:
         # "其他部分再加点模糊" after an edit of all but the car: that rest again; "now everything else darker" after the
         # lanterns: all but the lanterns
         return Selection(labels=[x for x in cur.get("targets") or [] if x in labels], invert=True)
-    if len(sel.labels) > 1 and not forced:
+    whose = _whose(sel.labels, t, labels, cur) if len(sel.labels) > 1 and not forced else []
+    if whose:  # "他的伞也去掉" right after removing the person on the right: that person's umbrella
+        sel.labels = whose
+    elif len(sel.labels) > 1 and not forced:
         sel.labels = pick_instances(sel.labels, t, labels, shares)
     elif len(sel.labels) == 1 and not forced:  # "person" is all of them, "the person on the right" one
         group = [x for x in labels if split_instance(x)[0] == sel.labels[0] and split_instance(x)[1] is not None]
@@ -130,6 +133,16 @@ def select_targets(t: str, toks: list[Tok], labels: list[str], zh: bool, forced:
         if phrase:
             sel.labels, sel.unresolved = [phrase], ""
     return sel
+
+
+def _whose(found: list[str], t: str, labels: list[str], cur: dict[str, Any] | None) -> list[str]:
+    """The instance of `found` that belongs to the one person the last edit was about, when the request says "his",
+    "her" or 他的 (numbered alike: `person 2`'s umbrella is `umbrella 2`)."""
+    done = [x for x in (cur or {}).get("targets") or [] if split_instance(x)[1] is not None]
+    if len(done) != 1 or not re.search(r"\b(?:his|her|their)\b|[他她]的", t):
+        return []
+    number = split_instance(done[0])[1]
+    return [x for x in found if split_instance(x)[1] == number][:1]
 
 
 def grounded_label(word: str, t: str) -> str:
