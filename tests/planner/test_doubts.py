@@ -787,6 +787,22 @@ def test_rounds_forty_one_and_two_readings(labels, texts, expected):
     (["cow 1", "cow 2", "barn", "hay"], ["could the cows be a little brighter? theyre kinda lost in the shadows"], {"operation": "adjust"}),
     (["person", "sky", "wall"], ["squre crop pls, it's for my profile pic"], {"operation": "crop", "aspect": "1:1"}),
     (["shop", "light", "wall"], ["make the whole thing warmer and a bit brighter, shop lights were cold that day"], {"operation": "adjust"}),
+    (["bicycle", "person", "road"], ["make the bike red", "hmm not red, go with a mint green instead"], {"operation": "recolor", "color": "mint green"}),
+    (["person 1", "person 2", "face 1", "face 2", "ball"], ["swap my son's face onto the kid on the left, he scored that goal lol"],
+     {"operation": "face_swap", "targets": ["face 1"]}),
+    (["person 1", "person 2", "face 1", "face 2"], ["sorry if this is a dumb ask but can you brighten the people a bit? they're kinda in shadow"],
+     {"operation": "adjust", "targets": ["person 1", "person 2"]}),
+    (["person", "snow", "sky"], ["good morning :) this is from my trip last summer, would love the snow to look a bit whiter if possible. cheers"],
+     {"targets": ["snow"]}),
+    (["ferris wheel", "sky", "tree"], ["blur all of it other than the ferris wheel, kinda like a shallow depth of field look"],
+     {"operation": "adjust", "targets": ["ferris wheel"], "mask": {"invert": True}}),
+    (["cup", "table", "saucer"], ["cup in a pale blue would look nicer i think"], {"operation": "recolor", "targets": ["cup"]}),
+    (["person", "face", "book", "desk"], ["blur the face", "also the books on the desk, they have kids names on them"],
+     {"operation": "adjust", "targets": ["book"]}),
+    (["flower", "vase", "table"], ["make the flowers blue", "nah bring back the original flowers"], {"operation": "undo"}),
+    (["person 1", "person 2", "sea", "sky"], ["replace the sea and sky behind them with a tropical lagoon"], {"targets": ["sea", "sky"]}),
+    (["sky", "sea", "sand"], ["天上再加一轮满月", "月亮再大一点"], {"operation": "inpaint", "targets": ["sky"], "replace": True}),
+    (["fire", "sand", "sky"], ["也把火弄得更旺一点"], {"operation": "adjust", "targets": ["fire"]}),
 ])
 def test_rounds_forty_seven_to_fifty_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)

@@ -75,7 +75,8 @@ _ASKING = re.compile(r"\b(?:make|change|turn|remove|erase|delete|add|put|replace
                      r"recolou?r|edit|fix|convert|transform|undo|redo|crop|rotate|flip|mirror|resize|upscale|sharpen|pixelate|"
                      r"apply|get rid|take|can (?:you|u)|could (?:you|u)|would (?:you|u)|i'?d like|i would like|i want|please|pls|"
                      r"too|as well)\b|\b(?:dark|bright|dull|blurry|cold|flat|washed|faded|grey|gray|yellow|orange)\b")  # a complaint
-_CHAT_WORDS = re.compile(r"\b(?:hi|hello|hey|evening|morning|afternoon|lovely|cute|adorable|gorgeous|haha+|lol|omg|wow|thanks?|"
+_CHAT_WORDS = re.compile(r"\b(?:hi|hello|hey|evening|morning|afternoon|lovely|cute|adorable|gorgeous|haha+|lol|omg|wow|thanks?|cool|"
+                         r"first time|new here|"
                          r"thank you|hope|love|amazing|awesome|tool|app)\b")
 
 
@@ -95,7 +96,7 @@ def _chat_sentences(t: str) -> str:
 # chat noises around a request ("hmm a touch less blurry", "pop a hat on the dog lol"): not part of it
 _LEADING_CHAT = re.compile(r"^(?:(?:hmm+|umm*|uh+|erm|lol|haha+|meh|welp|nah|ok so|okay so|good (?:morning|afternoon|evening)|"
                            r"hey(?: there)?|hiya|hii+|dear|(?:ok |okay )?anyway|(?:he|she|it|they) (?:is|are) so \w+(?: right)?|(?:good )?morning(?: :\))?|perfect thx|oh and|"
-                           r"my \w+ (?:drew|made|painted|took|drawn) (?:this|it)|(?:so )?this is (?:from|of|at) [^,.!?]*[,.!]|omg|nvm|never ?mind|(?:and )?then|eh|on second thoughts?|sorry to (?:bother|ask)(?: you)?(?: but)?|"
+                           r"my \w+ (?:drew|made|painted|took|drawn) (?:this|it)|(?:so )?this is (?:from|of|at) [^,.!?]*(?=[,.!])|omg|nvm|never ?mind|(?:and )?then|eh|on second thoughts?|sorry to (?:bother|ask)(?: you)?(?: but)?|sorry if this is a (?:dumb|stupid|silly|weird) (?:ask|question|request)(?: but)?|"
                            r"(?:this|the) (?:tool|app|extension) is (?:so |really |super )?(?:cool|great|amazing|awesome|nice)|quick q(?:uestion)?(?=\s*[-,:])|(?:ok |okay )?whatever|(?:i )?love it|"
                            r"(?:actually |oh )?i (?:liked|preferred|prefer) [^,]*? (?:better|more)(?=,)|"
                            r"for (?:privacy|safety|privacy reasons|my \w+)|just to be safe|"
@@ -108,7 +109,7 @@ _LEADING_CHAT = re.compile(r"^(?:(?:hmm+|umm*|uh+|erm|lol|haha+|meh|welp|nah|ok 
                            r"(?:lovely|nice|great|good|perfect|beautiful|better|amazing|awesome|wonderful|cool)(?: thanks?| thank you)?)"
                            r"\b[\s,.!]*)+")
 _WOULD_LOOK = re.compile(r"\s+(?:(?:it|that|this|she|he|they) )?(?:would|will|might|could|'d) (?:look|feel|seem|be) (?:so |much |way |"
-                         r"a lot )?(?:\w+er|better|nicer|more \w+)(?: (?:that way|then|tbh|imo))?$")
+                         r"a lot )?(?:\w+er|better|nicer|more \w+)(?: (?:that way|then|tbh|imo|i think|i guess))?$")
 _STAYS = re.compile(r"[,;]\s*(?:(?:but|and|while)\s+)?[a-z' ]+?\s+(?:stays?|remains?|should stay|can stay|is fine|are fine)"
                     r"(?:\s+(?:as (?:it |they )?(?:is|are)|the same|untouched|unchanged|alone))?\s*$")
 # a reason after the request ("so they stand out", "so I can send it to my sister", "because ..."): not an edit
@@ -121,6 +122,8 @@ _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people
                      r"(?:it|that|this|the \w+)(?: \w+){0,2} makes? (?:it|them|everything|me|the \w+) (?:look|feel|seem)\b|"
                      r"(?:this|it)(?: one)?(?: is|'s) for\b|there (?:is|are|was|were) \b|"
                      r"(?:the \w+|it|they|he|she) (?:should|must|needs? to|has to) (?:really |just )?(?:pop|stand out|shine)\b|"
+                     r"(?:they|it|he|she) (?:are|is|have|has) (?:kinda |a bit |so |too |got )?(?:in (?:the )?shadows?|lost in|backlit|"
+                     r"\w+ (?:names?|numbers?|addresses|info) on (?:it|them))\b|"
                      r"(?:it|its|it is|that|that is|they|they are) (?:is |are )?(?:blocking|covering|hiding|ruining|distracting|"
                      r"in the way|in my way|spoiling)\b|"
                      r"(?:i )?(?:want|need|'d like|would like) (?:just |only )?(?:it|the \w+|them|him|her) to (?:really |just )?"
@@ -213,8 +216,10 @@ _NAMED_THEN_IT = (r"(?P<x>[a-z]+(?: (?![a-z]+(?:ing|ed)\b)[a-z]+)?)\b[^,]*,\s*(?
 # ways of saying a request the stages read in their plain form, and what a request says around it that is no part
 # of it, applied in order
 _PLAIN_FORMS: tuple[tuple[re.Pattern[str], Any], ...] = (
+    # "would love the snow to look a bit whiter": make it so
+    (re.compile(r"^(?:i )?(?:would|'d) love (the [a-z ]+?) to (?:look|get) "), r"make \1 look "),
     # ", like portrait mode on my phone"
-    (re.compile(r",\s*(?:(?:yeah|yea|ya) )?(?:like|as in|similar to|the way) [^,]*$"),
+    (re.compile(r",\s*(?:(?:yeah|yea|ya) )?(?:(?:kinda|kind of|sort of|something) )?(?:like|as in|similar to|the way) [^,]*$"),
      ""),
     # "hide the groom's face, he is the one on the right": where he is
     # ("..., she is on the left and kinda in shadow": where, then why)

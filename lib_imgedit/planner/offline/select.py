@@ -165,7 +165,9 @@ def _select(t: str, toks: list[Tok], labels: list[str], zh: bool, forced: list[s
     # "everything behind her": the background
     behind = [x for x in toks if (x.cat == "pron" or x.cats.get("thing") == "person")
               and re.search(r"\b(?:behind|around|surrounding)\s+(?:the\s+)?$", t[:x.start])
-              and not any(y.cat == "thing" and 0 <= y.start - x.end <= 1 for y in toks)]
+              and not any(y.cat == "thing" and 0 <= y.start - x.end <= 1 for y in toks)
+              and not any(y.cat == "thing" and y.end <= x.start and resolve_thing(y.value, labels)[0] for y in toks)]
+    # (not "the sea and sky behind them": those)
     if behind and not forced:
         sel.labels, sel.invert = resolve_thing("background", labels)
         if sel.labels:

@@ -59,7 +59,8 @@ def added_instead(t: str, ctx: PlanContext) -> dict[str, Any] | None:
 
 
 _ADDED_SIZE = re.compile(r"^(?:(?:make it|make them|a bit|a little|much|way|even)\s+)*(?P<w>bigger|larger|smaller|tinier)"
-                         r"(?:\s+(?:please|pls|plz))?(?:\s*,.*)?$")
+                         r"(?:\s+(?:please|pls|plz))?(?:\s*,.*)?$|^(?:把)?(?:它|[^，,。\s]{1,4}?)?(?:再|更)?(?:弄|画|变|调)?得?(?P<zh>大|小)"
+                         r"(?:一点|一些|点|些)?[吧啊]?$")
 
 
 def added_size(t: str, ctx: PlanContext) -> dict[str, Any] | None:
@@ -69,7 +70,12 @@ def added_size(t: str, ctx: PlanContext) -> dict[str, Any] | None:
     if not m or cur.get("operation") != "inpaint" or not cur.get("prompt"):
         return None
     thing = re.sub(r"^(?:an?|some|the)\s+", "", str(cur["prompt"]))
-    return {**{k: v for k, v in cur.items() if k not in ("reply", "prompt", "question")}, "prompt": f"a {m.group('w')} {thing}",
+    size = m.group("w") or {"大": "bigger", "小": "smaller"}[m.group("zh")]  # 月亮再大一点 right after adding a moon
+    said = re.sub(r"^把|[再更弄画变调得大小一点些吧啊]", "", t)  # what the Chinese names besides the size: the thing added,
+    if m.group("zh") and said and said != "它" and any(  # not a thing of the picture
+            resolve_thing(x.value, ctx.labels)[0] for x in tokenize(said, ctx.labels) if x.cat == "thing"):
+        return None
+    return {**{k: v for k, v in cur.items() if k not in ("reply", "prompt", "question")}, "prompt": f"a {size} {thing}",
             "replace": True}
 
 
