@@ -803,6 +803,21 @@ def test_rounds_forty_one_and_two_readings(labels, texts, expected):
     (["person 1", "person 2", "sea", "sky"], ["replace the sea and sky behind them with a tropical lagoon"], {"targets": ["sea", "sky"]}),
     (["sky", "sea", "sand"], ["天上再加一轮满月", "月亮再大一点"], {"operation": "inpaint", "targets": ["sky"], "replace": True}),
     (["fire", "sand", "sky"], ["也把火弄得更旺一点"], {"operation": "adjust", "targets": ["fire"]}),
+    (["knife", "person", "counter"], ["刀拿掉吧，看着有点吓人"], {"operation": "remove", "targets": ["knife"]}),
+    (["wall", "sofa", "lamp"], ["sorry to bother again lol, the wall looks kinda boring, could you paint it a soft sage green? appreciate it"],
+     {"targets": ["wall"]}),
+    (["laptop", "keyboard", "desk"], ["delete the mouse next to the keyboard pls"], {"operation": "clarify"}),
+    (["person", "goat 1", "goat 2", "sky", "grass"], ["再把背景换成大草原"],
+     {"targets": ["person", "goat 1", "goat 2"], "mask": {"invert": True}}),
+    (["person", "face", "desk"], ["pixelate my face pls", "more, u can still kinda tell it's me"], {"operation": "adjust", "targets": ["face"]}),
+    (["person", "desk", "window", "wall"], ["give the whole classroom a warm afternoon glow"], {"targets": []}),
+    (["ferris wheel", "sky", "tree"], ["everything except the ferris wheel in black and white pls", "perfect. now make the wheel itself a bit brighter"],
+     {"operation": "adjust", "targets": ["ferris wheel"]}),
+    (["goat", "fence", "grass"], ["remove the goat", "undo", "nvm, restore the goat thing i just undid"], {"operation": "redo"}),
+    (["cloud", "building", "sky"], ["add some pink to the clouds", "and the building more purple", "hmm change the purple to a deep blue"],
+     {"operation": "recolor", "targets": ["building"]}),
+    (["person 1", "person 2", "face 1", "face 2", "sky"], ["mosaic the face of the person on the right", "天上再加一轮满月"],
+     {"operation": "inpaint", "targets": ["sky"]}),
 ])
 def test_rounds_forty_seven_to_fifty_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)

@@ -24,6 +24,7 @@ def where_it_is(t: str, labels: list[str]) -> str:
         return thing is not None and bool(resolve_thing(thing, labels)[0])
 
     t = _SKY_THROUGH.sub(lambda m: "the sky" if known("the sky") else m.group(1), t)  # the window when no sky is seen
+    t = _WHOLE_PLACE.sub(lambda m: m.group(0) if known(m.group(1)) else "the whole picture", t)  # "the whole classroom"
     if not _PLACING.match(t):
         t = _WHERE_IT_IS.sub(lambda m: m.group(1) if known(m.group(1)) else m.group(0), t)
     return _WHERE_IT_IS_ZH.sub(lambda m: m.group("pre") if known(t[m.end():m.end() + 6]) else m.group(0), t)
@@ -96,7 +97,7 @@ def _chat_sentences(t: str) -> str:
 # chat noises around a request ("hmm a touch less blurry", "pop a hat on the dog lol"): not part of it
 _LEADING_CHAT = re.compile(r"^(?:(?:hmm+|umm*|uh+|erm|lol|haha+|meh|welp|nah|ok so|okay so|good (?:morning|afternoon|evening)|"
                            r"hey(?: there)?|hiya|hii+|dear|(?:ok |okay )?anyway|(?:he|she|it|they) (?:is|are) so \w+(?: right)?|(?:good )?morning(?: :\))?|perfect thx|oh and|"
-                           r"my \w+ (?:drew|made|painted|took|drawn) (?:this|it)|(?:so )?this is (?:from|of|at) [^,.!?]*(?=[,.!])|omg|nvm|never ?mind|(?:and )?then|eh|on second thoughts?|sorry to (?:bother|ask)(?: you)?(?: but)?|sorry if this is a (?:dumb|stupid|silly|weird) (?:ask|question|request)(?: but)?|"
+                           r"my \w+ (?:drew|made|painted|took|drawn) (?:this|it)|(?:so )?this is (?:from|of|at) [^,.!?]*(?=[,.!])|omg|nvm|never ?mind|(?:and )?then|eh|on second thoughts?|sorry to (?:bother|ask)(?: you)?(?: again)?(?: but)?|sorry if this is a (?:dumb|stupid|silly|weird) (?:ask|question|request)(?: but)?|"
                            r"(?:this|the) (?:tool|app|extension) is (?:so |really |super )?(?:cool|great|amazing|awesome|nice)|quick q(?:uestion)?(?=\s*[-,:])|(?:ok |okay )?whatever|(?:i )?love it|"
                            r"(?:actually |oh )?i (?:liked|preferred|prefer) [^,]*? (?:better|more)(?=,)|"
                            r"for (?:privacy|safety|privacy reasons|my \w+)|just to be safe|"
@@ -122,6 +123,7 @@ _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people
                      r"(?:it|that|this|the \w+)(?: \w+){0,2} makes? (?:it|them|everything|me|the \w+) (?:look|feel|seem)\b|"
                      r"(?:this|it)(?: one)?(?: is|'s) for\b|there (?:is|are|was|were) \b|"
                      r"(?:the \w+|it|they|he|she) (?:should|must|needs? to|has to) (?:really |just )?(?:pop|stand out|shine)\b|"
+                     r"(?:i|you|people|they|someone|anyone) (?:can|could) still (?:kinda |sort of |kind of )?(?:tell|see|recogni[sz]e|read)\b|"
                      r"(?:they|it|he|she) (?:are|is|have|has) (?:kinda |a bit |so |too |got )?(?:in (?:the )?shadows?|lost in|backlit|"
                      r"\w+ (?:names?|numbers?|addresses|info) on (?:it|them))\b|"
                      r"(?:it|its|it is|that|that is|they|they are) (?:is |are )?(?:blocking|covering|hiding|ruining|distracting|"
@@ -139,7 +141,8 @@ _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people
                      r"[，,]\s*(?:人家|他|她|他们|她们|对方)?(?:没|没有|不)(?:同意|答应|授权)[^，,。]{0,6}$|"  # ，人家没同意我拍
                      r"[，,]\s*我?(?:只想|只要|就想)(?:要|留)?[^，,。把将给]{1,10}$|"  # ，我只想要我跟狗狗
                      r"[，,]\s*(?:想|要)?(?:拿来|用来|拿去)[^，,。]{1,10}$|"  # ，想拿来做电脑壁纸
-                     r"[，,][^，,。把将给]{0,6}(?:看不清|看不见|不明显|不好看|太丑|显脏)[了啊呀]?$")  # ，蓝的晚上看不清
+                     r"[，,][^，,。把将给]{0,6}(?:看不清|看不见|不明显|不好看|太丑|显脏)[了啊呀]?$|"
+                     r"[，,]\s*(?:看着|看起来|感觉)(?:有点|有些|挺|太)?[^，,。把将给]{1,4}[了啊呀的]?$")  # ，看着有点吓人  # ，蓝的晚上看不清
 _WHERE_HE_IS = re.compile(r"(?:^|[,.;!?(]\s*)(?:he|she|they|it) (?:is|are) (?:the (?:one|ones|guy|girl|kid|person) )?"
                           r"(?P<pos>(?:on|in|at) the (?:far )?(?:left|right|middle|back|front)|(?:the )?(?:\d(?:st|nd|rd|th)|"
                           r"first|second|third|fourth|fifth|last)(?: one)? from the (?:left|right))\s*\)?\s*(?:[,.;!?]\s*|$)")
@@ -175,6 +178,7 @@ _WHO_NOT = re.compile(r"^(?P<who>[^，,。]{1,12}?)(?:不想|不愿意|不愿|�
 _WHERE_IT_IS = re.compile(r"\b(the [a-z]+(?: [a-z]+)?) (?:on|behind|in front of|next to|beside|under|above|near|by|on top of|through|outside|past|beyond)"
                           r" (?:the |his |her |my |our |their |(?=grandma|grandpa|mom|mum|dad|him|her\b|them\b))"
                           r"(?!left|right|middle|far|top|bottom|side|front|back|centre|center|corner|edge|end)[a-z]+\b")
+_WHOLE_PLACE = re.compile(r"\bthe (?:whole|entire) ([a-z]+)\b(?<!picture)(?<!photo)(?<!image)(?<!thing)(?<!pic)(?<!shot)")
 _SKY_THROUGH = re.compile(r"\bthe sky (?:out(?: of)?|through|outside|beyond|from) (the windows?)\b")
 _PLACING = re.compile(r"^(?:(?:please|pls|can you|could you|can u|would you) )*(?:add|put|place|move|give|draw|insert|stick|"
                       r"paste|hang)\b")
@@ -183,7 +187,7 @@ _WHERE_IT_IS_ZH = re.compile(r"(?P<pre>^(?:去掉|删掉|删除|移除|抹掉|�
                              r"(?:的|那个|那只|那面|那张|那条|那块|那棵|那辆|那盆|这个|这只|这面)(?=[\u3400-\u9fff])")
 _TRAILING_CHAT = re.compile(r"(?:[\s,.!?]+(?:lol|lmao|haha+|xd|tbh|imo|ngl|:\)|:d|please|pls|plz|if you (?:would|could|can|don't mind)|"
                             r"if possible|if (?:that|it) is possible|for me)|"
-                            r"[\s,.!?]+(?:thx|ty|thanks?(?: you)?|thnak(?:s| you)|tha?nk ?u|many thanks|cheers|regards|best wishes)"
+                            r"[\s,.!?]+(?:thx|ty|thanks?(?: you)?|thnak(?:s| you)|tha?nk ?u|many thanks|cheers|regards|best wishes|appreciate it|much appreciated)"
                             r"(?: (?:so+|very) much| a (?:ton|lot|bunch|million))?(?:,? [a-z]+)?|(?<!\bthan) then)+$")  # "thanks, joan"
 _GERUND = re.compile(r"^((?:(?:would|do) you mind|how about|what about|consider|try) )([a-z]+ing)\b")
 _VERBS = {"add", "put", "give", "make", "blur", "remove", "change", "turn", "paint", "crop", "rotate", "flip", "swap",

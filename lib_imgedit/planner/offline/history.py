@@ -106,6 +106,8 @@ def history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str,
                  r"(?:go |get )?back to (?:the )?original|undo (?:everything|all(?: of it| the edits| changes)?)|"
                  r"revert (?:everything|all)|restore the original)\b", t) and not has_content:
         return {"operation": "undo", "count": _edits_in_history(ctx)}
+    if re.search(r"\b(?:i|we|you) (?:just )?(?:undid|undone|took back)\b", t) and undone_count(ctx):
+        return {"operation": "redo", "count": 1}  # "nvm, restore the goat thing i just undid"
     if re.search(r"\b(?:bring|put|get) back the original\b|\bthe original [a-z]+ back\b", t) and ctx.edits:
         return {"operation": "undo", "count": 1}  # "nah bring back the original flowers"
     if re.search(r"\btake (?:it|that|this) back\b", t) and not has_content and last_instruction(ctx):

@@ -96,7 +96,9 @@ def resolve_thing(value: Any, labels: list[str]) -> tuple[list[str], bool]:
 
 _RIDDEN = ("skateboard", "surfboard", "snowboard", "bicycle", "bike", "scooter", "skis", "kayak", "canoe", "paddleboard",
            "wheelchair", "motorcycle", "motorbike", "tandem bicycle", "unicycle", "sled", "roller skates")
-_ANIMALS = ("dog", "cat", "horse", "bird", "cow", "sheep", "animal", "puppy", "kitten", "rabbit", "pet")
+_ANIMALS = ("dog", "cat", "horse", "bird", "cow", "sheep", "animal", "puppy", "kitten", "rabbit", "pet", "goat", "pig", "duck",
+            "chicken", "deer", "camel", "pony", "donkey", "lamb", "calf", "parrot", "hamster", "fox", "bear", "elephant",
+            "giraffe", "zebra", "lion", "tiger", "monkey", "swan", "goose", "llama", "alpaca")
 
 
 @functools.lru_cache(maxsize=128)

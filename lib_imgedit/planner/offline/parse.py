@@ -69,7 +69,7 @@ _EN_MAKE = re.compile(r"^(?:make|get|render|let|have|keep|turn|paint|dye|colou?r
 _EN_BE = re.compile(r"\s+(?:should be|should look|must be|needs to be|need to be|has to be|have to be|ought to be|"
                     r"could be|would be|is|are|was|were|looks|look|seems|seem|appears|to be|be)\s+")
 _DETS = r"(?:the|this|that|these|those|his|her|its|their|my|your|our|a|an)"
-HELD_BY = re.compile(r"\b" + _DETS + r"\s+([a-z][a-z'\-]*)\s+(?:on|in|from|at|of|near|under|behind|inside|over|off)"
+HELD_BY = re.compile(r"\b" + _DETS + r"\s+([a-z][a-z'\-]*)\s+(?:on|in|from|at|of|near|under|behind|inside|over|off|next to|beside|by)"
                       r"\s+(?:(?:the|this|that|his|her|its|their|my|your)\s+)?$")
 _EN_UNKNOWN_NP = re.compile(r"\b" + _DETS + r"\s+([a-z][a-z'\-]*)(?:\s+([a-z][a-z'\-]*))?")
 

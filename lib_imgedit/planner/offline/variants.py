@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from ...core.colors import COLORS, parse_color
+from ...core.instruction import plan_steps
 from ...core.labels import split_instance
 from ..base import PlanContext
 from .history import last_instruction, referent
@@ -133,6 +134,26 @@ def other_way_round(t: str, ctx: PlanContext) -> dict[str, Any] | None:
         return {**base, "targets": rest, "replace": True}  # "blur everyone but the middle one" -> the middle one
     mask = {**(cur.get("mask") or {}), "invert": not (cur.get("mask") or {}).get("invert")}
     return {**base, **({"mask": mask} if mask["invert"] or len(mask) > 1 else {}), "replace": True}
+
+
+_COLOUR_TO = re.compile(r"^(?:(?:hmm+|ok|actually|now|and|then|please|can you|could you)[\s,]+)*(?:change|turn|make|switch|swap)"
+                        r" the (?P<was>[a-z]+(?: [a-z]+)?) (?:to|into|for) (?:a |an )?(?P<now>[a-z]+(?: [a-z]+)?)(?: instead)?$")
+
+
+def colour_to(t: str, ctx: PlanContext) -> dict[str, Any] | None:
+    """"change the purple to a deep blue": the region an earlier edit made purple, now deep blue (in place of that edit
+    when it was the last one)."""
+    m = _COLOUR_TO.match(t)
+    if not m or parse_color(m.group("was")) is None or parse_color(m.group("now")) is None:
+        return None
+    was = m.group("was")
+    for back, plan in enumerate(reversed(ctx.edits)):
+        for step in reversed(plan_steps(plan)):
+            said = f"{step.get('color') or ''} {step.get('prompt') or ''}".lower()
+            if step.get("targets") and re.search(r"\b" + re.escape(was) + r"\b", said):
+                out = {"operation": "recolor", "targets": [x for x in step["targets"] if x in ctx.labels], "color": m.group("now")}
+                return {**out, "replace": True} if back == 0 else out
+    return None
 
 
 _PASTEL = re.compile(r"^(?:(?:a (?:bit|little|touch|tad)|slightly|more|much|way|and|but|,|softer|lighter|paler|\s)+)*"
