@@ -123,7 +123,7 @@ _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people
                      r"(?:it|that|this|the \w+)(?: \w+){0,2} makes? (?:it|them|everything|me|the \w+) (?:look|feel|seem)\b|"
                      r"(?:this|it)(?: one)?(?: is|'s) for\b|there (?:is|are|was|were) \b|"
                      r"(?:the \w+|it|they|he|she) (?:should|must|needs? to|has to) (?:really |just )?(?:pop|stand out|shine)\b|"
-                     r"(?:i|you|people|they|someone|anyone) (?:can|could) still (?:kinda |sort of |kind of )?(?:tell|see|recogni[sz]e|read)\b|"
+                     r"(?:i|you|u|people|they|someone|anyone) (?:can|could) still (?:kinda |sort of |kind of )?(?:tell|see|recogni[sz]e|read)\b|"
                      r"(?:they|it|he|she) (?:are|is|have|has) (?:kinda |a bit |so |too |got )?(?:in (?:the )?shadows?|lost in|backlit|"
                      r"\w+ (?:names?|numbers?|addresses|info) on (?:it|them))\b|"
                      r"(?:it|its|it is|that|that is|they|they are) (?:is |are )?(?:blocking|covering|hiding|ruining|distracting|"
