@@ -821,3 +821,23 @@ def test_rounds_forty_one_and_two_readings(labels, texts, expected):
 ])
 def test_rounds_forty_seven_to_fifty_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)
+
+
+@pytest.mark.parametrize("labels, texts, expected", [
+    (["nail", "hand", "bottle"], ["指甲换成薄荷绿", "再浅一点"], {"operation": "recolor", "targets": ["nail"]}),
+    (["monitor", "desk", "person"], ["theres a sticky note with my password on the monitor, can you blur the monitor out"],
+     {"operation": "adjust", "targets": ["monitor"]}),
+    (["flower", "sky", "grass"], ["把那只蜜蜂放大一点"], {"operation": "clarify"}),
+    (["flower", "sky", "grass"], ["把照片放大一点"], {"operation": "resize"}),
+    (["person 1", "person 2", "person 3", "person 4", "street"], ["除了第三个人，其他人都打上马赛克", "马赛克再大一点"],
+     {"targets": ["person 1", "person 2", "person 4"]}),
+    (["person", "snow", "sky", "tree"], ["its super washed out from the snow glare, bump the contrast pls"], {"targets": []}),
+    (["person", "reception desk", "chair", "wall"], ["除了接待台，其他地方都调暗一点", "再暗一点"],
+     {"targets": ["reception desk"], "mask": {"invert": True}}),
+    (["person", "hair", "face"], ["make grandma's hair a little less grey, like a dark brown"], {"targets": ["hair"]}),
+    (["person 1", "person 2", "person 3", "building", "sky"], ["除了左边第一个人，其他人都变成黑白", "背景也一起"],
+     {"targets": ["person 1"], "mask": {"invert": True}}),
+    (["sky", "sofa", "wall"], ["leave the sky alone and make the rest a bit warmer"], {"targets": ["sky"], "mask": {"invert": True}}),
+])
+def test_rounds_fifty_one_to_four_readings(labels, texts, expected):
+    assert_planned(labels, texts, expected)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...core.colors import find_color
+from ...core.colors import find_color, parse_color
 from .labels import resolve_thing
 from .tokens import tokenize
 
@@ -109,6 +109,12 @@ _LEADING_CHAT = re.compile(r"^(?:(?:hmm+|umm*|uh+|erm|lol|haha+|meh|welp|nah|ok 
                            r"perfect|good|lovely|sweet|awesome|neat)(?=[,.!]|\s+(?:then|so|now|and|can|could|please|pls)\b)|(?:that|this|it)(?: is|'s| looks)? (?:so |really |very )?"
                            r"(?:lovely|nice|great|good|perfect|beautiful|better|amazing|awesome|wonderful|cool)(?: thanks?| thank you)?)"
                            r"\b[\s,.!]*)+")
+def _colour_only(said: str) -> bool:
+    """Whether ", like a dark brown" names nothing but a colour."""
+    bare = re.sub(r"^,\s*(?:\w+ )*?(?:like|as in|similar to|the way) (?:a |an |more |more of a )?|\s+(?:colou?r|shade|tone)$", "", said)
+    return parse_color(bare) is not None
+
+
 _WOULD_LOOK = re.compile(r"\s+(?:(?:it|that|this|she|he|they) )?(?:would|will|might|could|'d) (?:look|feel|seem|be) (?:so |much |way |"
                          r"a lot )?(?:\w+er|better|nicer|more \w+)(?: (?:that way|then|tbh|imo|i think|i guess))?$")
 _STAYS = re.compile(r"[,;]\s*(?:(?:but|and|while)\s+)?[a-z' ]+?\s+(?:stays?|remains?|should stay|can stay|is fine|are fine)"
@@ -220,11 +226,13 @@ _NAMED_THEN_IT = (r"(?P<x>[a-z]+(?: (?![a-z]+(?:ing|ed)\b)[a-z]+)?)\b[^,]*,\s*(?
 # ways of saying a request the stages read in their plain form, and what a request says around it that is no part
 # of it, applied in order
 _PLAIN_FORMS: tuple[tuple[re.Pattern[str], Any], ...] = (
+    # "its super washed out from the snow glare": what caused it, not where
+    (re.compile(r"\s+(?:from|because of|due to) (?:the |all the )?[a-z]+(?: glare| light| reflection| sun| haze)(?=\s*[,.;]|$)"), ""),
     # "would love the snow to look a bit whiter": make it so
     (re.compile(r"^(?:i )?(?:would|'d) love (the [a-z ]+?) to (?:look|get) "), r"make \1 look "),
     # ", like portrait mode on my phone"
     (re.compile(r",\s*(?:(?:yeah|yea|ya) )?(?:(?:kinda|kind of|sort of|something) )?(?:like|as in|similar to|the way) [^,]*$"),
-     ""),
+     lambda m: m.group(0) if _colour_only(m.group(0)) else ""),  # not ", like a dark brown": the colour meant
     # "hide the groom's face, he is the one on the right": where he is
     # ("..., she is on the left and kinda in shadow": where, then why)
     (re.compile(r",\s*(?:he|she|it|they) (?:is|are) (?:the (?:one|ones) )?((?:on|in|at) the (?:far )?(?:left|right|middle))"

@@ -35,7 +35,7 @@ _INJECTION_EN = re.compile(r"\b(?:(?:ignore|forget|override|bypass) (?:all |any 
                            r"act as (?:a|an) |reveal (?:your|the) |print (?:your|the) (?:prompt|instructions)|"
                            r"(?:set|change|put|use) (?:the |your )?(?:denoising |sampling )?(?:strength|denoising|cfg|"
                            r"cfg scale|steps|seed|sampler|checkpoint|model|lora|negative prompt)\b|"
-                           r"target (?:the )?(?:file|path)|rm -rf|sudo |/etc/|\.\./|passwd|api[_ ]?key|password|"
+                           r"target (?:the )?(?:file|path)|rm -rf|sudo |/etc/|\.\./|passwd|api[_ ]?key|(?:reveal|show|give|tell|print|send|leak|what(?:'s| is)) (?:me )?(?:the |your |a |an )?(?:admin |root |server |system )?password|"
                            r"(?:delete|remove|wipe|erase|read|show|open) (?:the |all |your )?(?:server|system|config|"
                            r"database)(?: files?)?\b|"
                            r"<script|drop table|select \* from|\{\{|\}\})")

@@ -93,10 +93,11 @@ def _corrected(text: str, zh: bool) -> tuple[str, str]:
     return out, dropped
 
 
-def split_clauses(text: str, zh: bool, names: Callable[[str], bool] | None = None) -> list[str]:
+def split_clauses(text: str, zh: bool, droppable: Callable[[str, str], bool] | None = None) -> list[str]:
     """The edit clauses of `text` in order (at least one; at most MAX_CLAUSES). A first part that only says what is
-    wrong or why is left out when it `names` nothing of the picture and the request after it does not point back to
-    it ("my phone saved it sideways, rotate 90°"); otherwise it stays with the request ("the sky looks dull, boost it")."""
+    wrong or why is left out when it is `droppable` before the rest (it names nothing of the picture, or the rest names
+    its own region: "my phone saved it sideways, rotate 90°", "theres a note on the monitor, blur the monitor") and the
+    rest does not point back to it; otherwise it stays with the request ("the sky looks dull, boost the saturation")."""
     rx = _SPLIT_ZH if zh else _SPLIT_EN
     parts: list[str] = []
     start = 0
@@ -108,8 +109,8 @@ def split_clauses(text: str, zh: bool, names: Callable[[str], bool] | None = Non
         starts = _starts_request(rest, text[m.start():m.end()], zh) or (
             not zh and bool(_GAPPED.match(rest)) and bool(_COLOURED.search(head))) or (
             not zh and bool(_GEOMETRY_EN.search(head)) and bool(_BARE_TONE_EN.match(rest)))  # "1200 px tall and a touch brighter"
-        if head and starts and not parts and names is not None and _only_says_what(head, zh) and not names(head) and \
-                not _POINTS_BACK.search(rest):
+        if head and starts and not parts and droppable is not None and _only_says_what(head, zh) and \
+                droppable(head, rest) and not _POINTS_BACK.search(rest):
             start = m.end()
             continue
         if not head or not starts or _is_correction(head, rest, zh) or _only_says_what(head, zh):

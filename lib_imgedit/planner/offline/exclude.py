@@ -27,7 +27,7 @@ _JOIN = re.compile(r"^(?:\s*(?:,|and|or|&|和|跟|与|、)?\s*(?:the|his|her|the
                    r"(?:(?:far )?(?:left|right|middle|first|second|third|last)(?:most)?\s+)?"
                    r"(?:(?:two|three|four|five|both|all|each)(?: of)?\s*)?(?:[我你他她它](?:们)?的)?"
                    r"(?:中间|左边|右边|最左边|最右边)?的?(?:[\u3400-\u9fff]{1,4}的)?"  # 中间跳舞的: a short modifier
-                   r"(?:[那这]?[一两二三四五几]?[个只位辆条头匹棵张台把件些名]?)?)$")  # 那只, 中间那位, 两个
+                   r"(?:[那这]?(?:第[一二三四五六七八九十\d]{1,2}|[一两二三四五几])?[个只位辆条头匹棵张台把件些名]?)?)$")  # 那只, 中间那位, 两个, 第三个
 EXCLUSION_WORDS = re.compile(r"\b(?:except|other than|apart from|aside from|besides|excluding|save for|not including|"
                              r"leaving out)\b|\b(?:everything|everyone|everybody|all) (?:else )?but\b|除了|" +
                              _EN_BUT_NOT.pattern + "|"

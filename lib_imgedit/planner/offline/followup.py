@@ -55,9 +55,11 @@ def reference(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
         things = [x for x in things if not (re.search(r"\b(?:with|for|to|into) (?:my|his|her|our|their) $", t[:x.start])
                                            and re.match(r"'s?\b", t[x.end:]))]
     new_targets: list[str] = []
+    rest_of = False  # a new region that is all but what it names (the background with no such label)
     for tok in head_things(t, things, zh, labels) if things else []:
-        found, _inv = resolve_thing(tok.value, labels)
+        found, inv = resolve_thing(tok.value, labels)
         new_targets += [x for x in found if x not in new_targets]
+        rest_of = rest_of or inv
     if things and not new_targets:
         return Draft(clarify(labels, zh, things[0].text))
     base = copy.deepcopy(_made(cur, ctx) if new_targets else cur)
@@ -97,6 +99,11 @@ def reference(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
     for x in reversed(things):
         said_besides = said_besides[:x.start] + said_besides[x.end:]
     zh_bare = zh and len(re.sub(r"[把将的吧呢啊呀了也还有和跟，,。!！?？\s]", "", said_besides)) <= 1  # 窗帘呢, not 把窗帘拉上
+    if rest_of and has(V.ALSO_EN + V.ALSO_ZH) and base.get("targets") and not (base.get("mask") or {}).get("invert"):
+        # 背景也一起 after the people but the first: everything but the first
+        kept = [x for x in new_targets if x not in base["targets"]]
+        if kept:
+            return Draft({**base, "targets": kept, "mask": {"invert": True}}, "reference")
     if new_targets and (has(V.ALSO_EN + V.ALSO_ZH) or correction or (not zh and len(t.split()) <= 4) or zh_bare):
         done = {split_instance(x)[1] for x in base["targets"]} - {None}
         picked = pick_instances(new_targets, t, labels, ctx.shares)

@@ -203,8 +203,8 @@ def _resize(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None
             ins["height"] = int(next(g for g in h.groups() if g))
         return ins
     named = _NAMED_BIGGER.search(t)
-    if named and named.group(1) not in V.WHOLE_EN:
-        return None  # "make the chickens bigger": a thing the tables do not know, not the picture
+    if (named and named.group(1) not in V.WHOLE_EN) or _NAMED_BIGGER_ZH.search(t):
+        return None  # "make the chickens bigger", 把那只蜜蜂放大一点: a thing the tables do not know, not the picture
     scale = _scale(t)
     if scale is None or scale == 1:
         return None
@@ -213,6 +213,9 @@ def _resize(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None
 
 _NAMED_BIGGER = re.compile(r"\b(?:make|get)\s+(?:the|his|her|their|its|my|our|those|these|that|this)\s+([a-z][a-z ]*?)\s+"
                            r"(?:(?:a bit|a little|a lot|much|way|slightly|even|abit)\s+)?(?:bigger|larger|smaller|tinier)\b")
+
+
+_NAMED_BIGGER_ZH = re.compile(r"把(?!图|照片|相片|整张|整个|画面|它|尺寸|分辨率)[^，,。]{1,8}?(?:放大|缩小|变大|变小|弄大|弄小)")
 
 
 def _scale(t: str) -> float | None:

@@ -127,7 +127,7 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
     if taken_back:  # "make her hair pink... no, make it purple": "it" is still the hair
         first = plan_clause(rules, with_text(ctx, taken_back), labels, zh)
         before = first.ins if first.ins.get("operation") not in SOLO_OPERATIONS else None
-    for part in split_clauses(corrected(t, zh), zh, None if zh else lambda head: _names_something(head, labels)):
+    for part in split_clauses(corrected(t, zh), zh, None if zh else lambda head, rest: _droppable(head, rest, labels)):
         draft = plan_clause(rules, with_text(ctx, part, before), labels, zh, before is not None)
         drafts.append(draft)
         if draft.ins.get("operation") not in SOLO_OPERATIONS:
@@ -135,12 +135,17 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
     return drafts
 
 
-def _names_something(head: str, labels: list[str]) -> bool:
-    """Whether a part of a message names a region: a thing of the picture, a position, "the one", an exclusion."""
-    return bool(EXCLUSION_WORDS.search(head) or re.search(r"\b(?:one|ones|left|right|middle|top|bottom|side|part|area|bit|"
-                                                         r"here|there|rest|everything|everyone|all)\b", head) or
-                any(x.cat in ("thing", "pron") and (x.cat == "pron" or resolve_thing(x.value, labels)[0])
-                    for x in tokenize(head, labels)))
+def _droppable(head: str, rest: str, labels: list[str]) -> bool:
+    """Whether what a message says before its request can be left out: it keeps nothing and names no region of the
+    picture, or the request names its own thing of the picture."""
+    if EXCLUSION_WORDS.search(head) or re.search(r"\b(?:leave|keep|except|only|just)\b", head):
+        return False
+
+    def things(part: str) -> bool:
+        return any(x.cat == "thing" and resolve_thing(x.value, labels)[0] for x in tokenize(part, labels))
+
+    return things(rest) or not (things(head) or any(x.cat == "pron" for x in tokenize(head, labels)) or re.search(
+        r"\b(?:one|ones|left|right|middle|top|bottom|side|part|area|bit|here|there|rest|everything|everyone|all)\b", head))
 
 
 def _after_complaint(rules: dict[str, Any], t: str, labels: list[str], zh: bool, ctx: PlanContext) -> list[Draft] | None:

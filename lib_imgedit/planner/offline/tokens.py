@@ -313,7 +313,7 @@ def _tokenize(text: str, labels: tuple[str, ...]) -> tuple[Tok, ...]:
             del tok.cats["thing"]
     colours = [t for t in taken if t.cat == "color"]
     for tok in colours if len(colours) > 1 else ():  # "not red, go with a mint green": the colour said not to use
-        if re.search(r"\b(?:not|no|instead of|rather than|than)\s+(?:the\s+|that\s+)?$|(?:不是|不要|别用|而不是)$", text[:tok.start]):
+        if re.search(r"\b(?:not|no|instead of|rather than|than|less)\s+(?:the\s+|that\s+)?$|(?:不是|不要|别用|而不是)$", text[:tok.start]):
             tok.cats = {"art": True}  # read, and no longer a colour
     return tuple(sorted((t for t in taken if t.cats), key=lambda t: t.start))
 

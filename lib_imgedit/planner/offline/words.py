@@ -61,6 +61,7 @@ def clean_text(text: str, zh: bool) -> str:
     t = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"').lower()
     t = re.sub(r"\b(it|that|this|everything|there|he|she)'s\b", r"\1 is", t)
     t = re.sub(r"\b(they|you)(?:'re|re)\b|\b(we)'re\b", lambda m: f"{m.group(1) or m.group(2)} are", t)  # "theyre" (not "were")
+    t = re.sub(r"\btheres\b", "there is", t)
     t = t.replace("can't", "cannot").replace("won't", "will not") if not zh else t
     t = re.sub(r"\b(\w+)n't\b", r"\1 not", t) if not zh else t
     t = t.replace("do not want", "don't want").replace("does not", "doesn't")
