@@ -102,6 +102,7 @@ COLORS: dict[str, tuple[int, int, int]] = {
     "rainbow": (200, 100, 200),
     "dusty rose": (200, 140, 145),
     "burnt orange": (205, 85, 20),
+    "nude pink": (230, 180, 170),
     "electric blue": (40, 120, 255),
     "rose pink": (240, 150, 170),
     "blush pink": (235, 180, 175),

@@ -33,6 +33,7 @@ def where_it_is(t: str, labels: list[str]) -> str:
 def without_asides(t: str) -> str:
     """Lower-cased, cleaned `t` with its asides taken out (the rest may be empty)."""
     bare = _TRAILING_CHAT.sub("", _LEADING_CHAT.sub("", _chat_sentences(t))).strip(" ,.!?~")
+    bare = _LEADING_CHAT_ZH.sub("", bare) or bare  # 你好呀～麻烦把…
     who = _WHO_NOT_EN.match(bare)
     if who and re.search(r"\b(?:him|her|them|his|their)\b", who.group("rest")):  # "..., pls blur his face": theirs
         bare = re.sub(r"\b(?:him|her|them|his|their)\b", lambda m: who.group("who") + (
@@ -89,6 +90,10 @@ def _chat_sentences(t: str) -> str:
     while len(parts) > 1 and _CHAT_WORDS.search(parts[0]) and not _ASKING.search(parts[0]) and \
             _ASKING.search(" ".join(parts[1:])):
         parts = parts[1:]
+    while len(parts) > 1 and not _ASKING.search(parts[-1]) and re.match(
+            r"^(?:tbh|honestly|ngl|lol|haha|btw|fyi|imo)\b|^the (?:lighting|light|colou?rs?|tones?) (?:in there |in here |there |here )?"
+            r"(?:looks?|is|are|seems?) ", parts[-1]):
+        parts = parts[:-1]  # "... ? tbh the green is the only cheerful thing in here lol", "? the lighting in there looks really blue"
     out = " ".join(parts).strip()
     return re.sub(r"(?:[\s,]+(?:if (?:that'?s|that is|it'?s|it is) (?:alright|ok|okay|fine|possible)|thank you kindly|"
                   r"thanks kindly|many thanks|maybe)[\s,.!?]*)+$", "", out) or t
@@ -116,7 +121,9 @@ def _colour_only(said: str) -> bool:
 
 
 _WOULD_LOOK = re.compile(r"\s+(?:(?:it|that|this|she|he|they) )?(?:would|will|might|could|'d) (?:look|feel|seem|be) (?:so |much |way |"
-                         r"a lot )?(?:\w+er|better|nicer|more \w+)(?: (?:that way|then|tbh|imo|i think|i guess))?$")
+                         r"a lot |so+ |really |super )?(?:\w+er|better|nicer|cute|nice|good|great|amazing|cool|pretty|lovely|more \w+)"
+                         r"(?: (?:that way|then|tbh|imo|i think|i guess))?$")
+_LEADING_CHAT_ZH = re.compile(r"^(?:(?:你好|您好|哈喽|嗨)[呀啊哈]?[～~！!，,。\s]*|(?:麻烦|劳驾)(?:你|您)?(?:了)?[，,\s]*)+")
 _STAYS = re.compile(r"[,;]\s*(?:(?:but|and|while)\s+)?[a-z' ]+?\s+(?:stays?|remains?|should stay|can stay|is fine|are fine)"
                     r"(?:\s+(?:as (?:it |they )?(?:is|are)|the same|untouched|unchanged|alone))?\s*$")
 # a reason after the request ("so they stand out", "so I can send it to my sister", "because ..."): not an edit
@@ -129,6 +136,8 @@ _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people
                      r"(?:it|that|this|the \w+)(?: \w+){0,2} makes? (?:it|them|everything|me|the \w+) (?:look|feel|seem)\b|"
                      r"(?:this|it)(?: one)?(?: is|'s) for\b|there (?:is|are|was|were) \b|"
                      r"(?:the \w+|it|they|he|she) (?:should|must|needs? to|has to) (?:really |just )?(?:pop|stand out|shine)\b|"
+                     r"i (?:look|seem|am) (?:so |really |kinda |a bit )?\w+$|"  # "..., i look tired"
+                     r"just (?:blurring|blur|pixelating|pixelation|a blur|mosaic) (?:is|would be) (?:fine|ok|okay|enough)\b|"
                      r"(?:i|you|u|people|they|someone|anyone) (?:can|could) still (?:kinda |sort of |kind of )?(?:tell|see|recogni[sz]e|read)\b|"
                      r"(?:they|it|he|she) (?:are|is|have|has) (?:kinda |a bit |so |too |got )?(?:in (?:the )?shadows?|lost in|backlit|"
                      r"\w+ (?:names?|numbers?|addresses|info) on (?:it|them))\b|"
@@ -148,7 +157,9 @@ _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people
                      r"[，,]\s*我?(?:只想|只要|就想)(?:要|留)?[^，,。把将给]{1,10}$|"  # ，我只想要我跟狗狗
                      r"[，,]\s*(?:想|要)?(?:拿来|用来|拿去)[^，,。]{1,10}$|"  # ，想拿来做电脑壁纸
                      r"[，,][^，,。把将给]{0,6}(?:看不清|看不见|不明显|不好看|太丑|显脏)[了啊呀]?$|"
-                     r"[，,]\s*(?:看着|看起来|感觉)(?:有点|有些|挺|太)?[^，,。把将给]{1,4}[了啊呀的]?$")  # ，看着有点吓人  # ，蓝的晚上看不清
+                     r"[，,]\s*(?:看着|看起来|感觉)(?:有点|有些|挺|太)?[^，,。把将给]{1,4}[了啊呀的]?$|"  # ，看着有点吓人
+                     r"[，,]\s*(?:这个|那个)?[^，,。把将给]{0,3}太[^，,。把将给]{1,3}了[。！!]?$|"  # ，这个红太艳了
+                     r"[，,][^，,。把将给]{1,8}(?:露出来|露出|看得见|看得到|拍到|拍进来)了?[。！!]?$")  # ，车牌露出来了  # ，蓝的晚上看不清
 _WHERE_HE_IS = re.compile(r"(?:^|[,.;!?(]\s*)(?:he|she|they|it) (?:is|are) (?:the (?:one|ones|guy|girl|kid|person) )?"
                           r"(?P<pos>(?:on|in|at) the (?:far )?(?:left|right|middle|back|front)|(?:the )?(?:\d(?:st|nd|rd|th)|"
                           r"first|second|third|fourth|fifth|last)(?: one)? from the (?:left|right))\s*\)?\s*(?:[,.;!?]\s*|$)")
@@ -174,7 +185,7 @@ _ASKS = re.compile(r"\b(?:blur|pixelate|hide|censor|remove|erase|delete|make|tur
 _WHO_NOT_EN = re.compile(r"^(?P<who>the [a-z]+(?: [a-z]+)?(?: (?:on|in|at) the (?:far )?(?:left|right|middle|back|front))?) "
                          r"(?:didn'?t|doesn'?t|did not|does not|don'?t|do not|never) (?:want|like|agree)[^,]*,\s*"
                          r"(?:(?:so |please |pls |can you |could you )+)?(?P<rest>.+)$")
-_MOOD_ZH = re.compile(r"[，,]\s*(?:要|想要|我要|有)?(?:那种|一种|点)?[^，,。]{1,10}?(?:的|那种|这种)?(?:感觉|氛围|味道|调调|feel|vibe)[吧啊呀]?[。！!]?$")
+_MOOD_ZH = re.compile(r"[，,]\s*(?:要|想要|我要|有)?(?:那种|一种|点)?[^，,。]{0,10}?(?:的|那种|这种)?(?:感觉|氛围感?|味道|调调|feel|vibe)[吧啊呀]?[。！!]?$")
 _WHO_WANTS = re.compile(r"[?.!,;]\s*(?!(?:i|we|you|u)\b)(?:the |my |our |his |her |their )?[a-z]+(?: [a-z]+)? (?:wants?|said|says|asked|needs?|"
                         r"prefers?) (?:it|them|this|that|the|me|us|to)\b[^.!?]*$")
 # "最右边那个同学不想露脸，给他脸打码": who does not want it, then the request about them
@@ -226,6 +237,13 @@ _NAMED_THEN_IT = (r"(?P<x>[a-z]+(?: (?![a-z]+(?:ing|ed)\b)[a-z]+)?)\b[^,]*,\s*(?
 # ways of saying a request the stages read in their plain form, and what a request says around it that is no part
 # of it, applied in order
 _PLAIN_FORMS: tuple[tuple[re.Pattern[str], Any], ...] = (
+    # "need this at 1920x1080 for my zoom background": what it is for
+    (re.compile(r"\s+for (?:my|our|a|the) (?:[a-z]+ )?(?:background|wallpaper|backdrop|banner|header|cover photo|profile pic(?:ture)?|"
+                r"avatar|thumbnail)\b"), ""),
+    # "the light coming through the window": the window
+    (re.compile(r"\bthe (?:light|glow|sunlight|sun) (?:coming |shining |pouring |falling )?(?:through|from|in|out of) (the [a-z]+)"), r"\1"),
+    # "the dogs fur": the dog
+    (re.compile(r"\b(the [a-z]+?)'?s? (?:fur|coat|feathers|mane)\b"), r"\1"),
     # "its super washed out from the snow glare": what caused it, not where
     (re.compile(r"\s+(?:from|because of|due to) (?:the |all the )?[a-z]+(?: glare| light| reflection| sun| haze)(?=\s*[,.;]|$)"), ""),
     # "would love the snow to look a bit whiter": make it so

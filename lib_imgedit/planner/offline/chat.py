@@ -47,7 +47,7 @@ _ABOUT_ZH = re.compile(r"你是谁|你叫什么|你能做什么|你会什么|你
 _INJECTION_ZH = re.compile(r"忽略.{0,8}(?:规则|指令|指示|提示|设定|要求)|系统提示|越狱|开发者模式|"
                            r"把强度设|强度设为|强度改成|/etc/|\.\./|密码|密钥|你现在是|扮演")
 # a moving picture: a video, a gif, an animation ("animate it so the train pulls away", 做成一段视频)
-_MOTION = re.compile(r"\b(?:animate|gifs?|video(?! game)|make (?:it|them|him|her) move|moving picture)\b|"
+_MOTION = re.compile(r"\b(?:animate|gifs?|videos?(?! game)|make (?:it|them|him|her) move|moving picture)\b|"
                      r"视频|动图|动起来|会动")  # not an animation style (宫崎骏动画风, "like a video game")
 # a pause with nothing asked yet ("hmm, let me think", "never mind")
 _PAUSE_EN = re.compile(r"^(?:(?:hmm+|um+|uh+|erm|well|ok|okay|so)[\s,.]*)*(?:let me think|hold on|wait(?: a (?:sec|second|"

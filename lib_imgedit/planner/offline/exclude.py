@@ -27,7 +27,8 @@ _JOIN = re.compile(r"^(?:\s*(?:,|and|or|&|和|跟|与|、)?\s*(?:the|his|her|the
                    r"(?:(?:far )?(?:left|right|middle|first|second|third|last)(?:most)?\s+)?"
                    r"(?:(?:two|three|four|five|both|all|each)(?: of)?\s*)?(?:[我你他她它](?:们)?的)?"
                    r"(?:中间|左边|右边|最左边|最右边)?的?(?:[\u3400-\u9fff]{1,4}的)?"  # 中间跳舞的: a short modifier
-                   r"(?:[那这]?(?:第[一二三四五六七八九十\d]{1,2}|[一两二三四五几])?[个只位辆条头匹棵张台把件些名]?)?)$")  # 那只, 中间那位, 两个, 第三个
+                   r"(?:[那这]?(?:第[一二三四五六七八九十\d]{1,2}|[一两二三四五几])?[个只位辆条头匹棵张台把件些名]?)?"
+                   r"(?:小|大|老|新|旧)?)$")  # 那只, 中间那位, 两个, 第三个, 小火车
 EXCLUSION_WORDS = re.compile(r"\b(?:except|other than|apart from|aside from|besides|excluding|save for|not including|"
                              r"leaving out)\b|\b(?:everything|everyone|everybody|all) (?:else )?but\b|除了|" +
                              _EN_BUT_NOT.pattern + "|"
@@ -86,7 +87,8 @@ def _excluded(t: str, m: re.Match[str], toks: list[Tok], labels: list[str], zh: 
             return None
         found, pos = picked, one.end()
     elif not named:
-        me = None if zh else re.match(r"\s*(?:me|myself)\b", t[start:])  # "blur everything except me": the person
+        me = re.match(r"(?:我|我自己|本人)(?=以外|之外|外|[，,])", t[start:]) if zh else \
+            re.match(r"\s*(?:me|myself)\b", t[start:])  # "blur everything except me", 除了我以外: the person
         if not me:
             return None
         found, pos = resolve_thing("person", labels)[0], start + me.end()

@@ -235,8 +235,8 @@ def _select(t: str, toks: list[Tok], labels: list[str], zh: bool, forced: list[s
         found, inv = resolve_thing(tok.value, labels)
         whole = _whole_of(t, tok, labels) if not found and tok is chosen[0] and not sel.labels and p.kind != "remove" \
             else []  # (removing the wheels is not removing the carriage)
-        if whole:
-            sel.labels, p.part = whole, tok.text
+        if whole:  # (the part's English name in the prompt: 墙 is "wall")
+            sel.labels, p.part = whole, str(tok.value) if zh and isinstance(tok.value, str) else tok.text
             continue
         if not found and tok is chosen[0] and not sel.labels and \
                 any(x.cats.get("thing") == ("@label", "user_mask") for x in toks if x is not tok):
@@ -258,6 +258,8 @@ def _whole_of(t: str, tok: Tok, labels: list[str]) -> list[str]:
     toks = tokenize(t, labels)
     owner = _OWNER.match(t, tok.end) or _OWNED.search(t, 0, tok.start)
     whole = [y for x in toks if owner and x.start == owner.start("x") for y in resolve_thing(x.value, labels)[0]]
+    if not whole and t[tok.start - 1:tok.start] == "的":  # 房子的墙: the house
+        whole = [y for x in toks if x.end == tok.start - 1 and x.cat == "thing" for y in resolve_thing(x.value, labels)[0]]
     if whole or norm_label(str(tok.value)) not in PERSON_PART_NORMS:
         return whole
     people = [y for x in toks if x.start != tok.start and x.cat in ("thing", "pron")
