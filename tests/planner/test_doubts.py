@@ -858,6 +858,15 @@ def test_rounds_forty_seven_to_fifty_readings(labels, texts, expected):
      {"targets": ["plant"], "mask": {"invert": True}}),
     (["person", "sky", "tree"], ["hi there! quick q, can you make videos too?"], {"operation": "clarify"}),
     (["person", "face", "sky"], ["hide the face"], {"operation": "adjust"}),
+    (["person 1", "person 2", "face 1", "face 2", "sign"], ["blur the sign pls", "also the face of the lady on the left"],
+     {"operation": "adjust", "targets": ["face 1"]}),
+    (["flag", "pole", "sky"], ["旗子换成蓝色", "不要蓝的了，换成紫色"], {"operation": "recolor", "color": "purple"}),
+    (["bed", "rug", "wall"], ["make the whole room look like a pixar movie", "不要这个了，换成蜡笔画风格"], {"operation": "restyle"}),
+    (["reception desk", "chair", "wall"], ["除了接待台，其他地方都调暗一点", "撤销吧，暗过头了"], {"operation": "undo"}),
+    (["person", "bar counter", "glass"], ["在吧台上加一盘薯条"], {"targets": ["bar counter"]}),
+    (["umbrella", "pool", "chair"], ["bye bye umbrella, just erase it"], {"operation": "remove", "targets": ["umbrella"]}),
+    (["person", "face", "wall"], ["hey can you do face swaps?"], {"operation": "clarify"}),
+    (["sky", "house", "tree"], ["put a few fluffy clouds in the sky", "more clouds, it still looks pretty empty up there"], {"targets": ["sky"]}),
 ])
 def test_rounds_fifty_one_to_four_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)

@@ -138,6 +138,7 @@ _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people
                      r"(?:the \w+|it|they|he|she) (?:should|must|needs? to|has to) (?:really |just )?(?:pop|stand out|shine)\b|"
                      r"i (?:look|seem|am) (?:so |really |kinda |a bit )?\w+$|"  # "..., i look tired"
                      r"just (?:blurring|blur|pixelating|pixelation|a blur|mosaic) (?:is|would be) (?:fine|ok|okay|enough)\b|"
+                     r"it (?:still )?looks? (?:pretty |so |kinda |really |a bit )?(?:empty|bare|plain|boring|flat|dull|sparse)\b|"
                      r"(?:i|you|u|people|they|someone|anyone) (?:can|could) still (?:kinda |sort of |kind of )?(?:tell|see|recogni[sz]e|read)\b|"
                      r"(?:they|it|he|she) (?:are|is|have|has) (?:kinda |a bit |so |too |got )?(?:in (?:the )?shadows?|lost in|backlit|"
                      r"\w+ (?:names?|numbers?|addresses|info) on (?:it|them))\b|"
@@ -237,6 +238,10 @@ _NAMED_THEN_IT = (r"(?P<x>[a-z]+(?: (?![a-z]+(?:ing|ed)\b)[a-z]+)?)\b[^,]*,\s*(?
 # ways of saying a request the stages read in their plain form, and what a request says around it that is no part
 # of it, applied in order
 _PLAIN_FORMS: tuple[tuple[re.Pattern[str], Any], ...] = (
+    # "also the face of the lady on the left": that too
+    (re.compile(r"^(?:and |ok |now )?also (the [a-z][a-z' ]*|his [a-z]+|her [a-z]+|their [a-z]+)$"), r"\1 too"),
+    # "bye bye umbrella, just erase it": erase the umbrella
+    (re.compile(r"^bye(?: bye)? (?:the )?([a-z]+(?: [a-z]+)?)[,.!]*\s*(?:just )?(erase|remove|delete) it$"), r"\2 the \1"),
     # "need this at 1920x1080 for my zoom background": what it is for
     (re.compile(r"\s+for (?:my|our|a|the) (?:[a-z]+ )?(?:background|wallpaper|backdrop|banner|header|cover photo|profile pic(?:ture)?|"
                 r"avatar|thumbnail)\b"), ""),

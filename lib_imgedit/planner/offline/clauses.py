@@ -173,5 +173,6 @@ _COMPARATIVE_EN = re.compile(r"\b(?:warmer|cooler|brighter|darker|sharper|softer
 def _is_correction(head: str, rest: str, zh: bool) -> bool:
     """'not the face, the hair' / '不是脸，是头发': one clause for the follow-up stage."""
     if zh:
-        return bool(re.match(r"^(?:不是|不要|别)", head)) and bool(re.match(r"^(?:是|而是|要)", rest))
+        return bool(re.match(r"^(?:不是|不要|别)", head)) and (bool(re.match(r"^(?:是|而是|要)", rest)) or (  # 不要红的了，换成蓝色
+            bool(re.match(r"^(?:换成|改成|用)", rest)) and not re.match(r"^(?:不是|不要|别)(?:这个|那个|这样|那样|了)", head)))
     return bool(re.match(r"^(?:not|no,? not)\s", head))

@@ -85,7 +85,8 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
     if other:
         return [Draft(other, "reference", t)]
     instead = _UNDO_THEN.match(t)
-    if instead and re.search(r"留着|保留|别动|不动|不要动|就好|就行|stays?|keep", instead.group("rest") or instead.group("rest_zh") or ""):
+    if instead and re.search(r"留着|保留|别动|不动|不要动|就好|就行|过头|过了|太|有点|不好看|难看|stays?|keep|^[吧了啊]",
+                             instead.group("rest") or instead.group("rest_zh") or ""):
         instead = None  # "撤回上一步，车还是留着": the undo; the rest says what stays
     if instead and last_instruction(ctx):  # "undo that and try oil painting instead": that edit, in place of the last
         drafts = plan_message(rules, with_text(ctx, instead.group("rest") or instead.group("rest_zh")), labels, zh)
