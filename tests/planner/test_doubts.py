@@ -867,6 +867,11 @@ def test_rounds_forty_seven_to_fifty_readings(labels, texts, expected):
     (["umbrella", "pool", "chair"], ["bye bye umbrella, just erase it"], {"operation": "remove", "targets": ["umbrella"]}),
     (["person", "face", "wall"], ["hey can you do face swaps?"], {"operation": "clarify"}),
     (["sky", "house", "tree"], ["put a few fluffy clouds in the sky", "more clouds, it still looks pretty empty up there"], {"targets": ["sky"]}),
+    (["person", "lab coat", "goggles"], ["make the lab coat light blue"], {"operation": "recolor", "targets": ["lab coat"]}),
+    (["scarecrow", "hat", "sunflower", "sky"], ["给稻草人换一顶牛仔帽"], {"targets": ["hat"]}),
+    (["waterfall", "rock", "path", "tree"], ["瀑布旁边的石头上加一只小鹿"], {"targets": ["rock"], "prompt": "deer, 小鹿"}),
+    (["car", "license plate", "road"], ["把车派打码"], {"targets": ["license plate"]}),
+    (["dancer 1", "dancer 2", "stage"], ["hi! can u help me with my daughter's recital pic?"], {"operation": "clarify"}),
 ])
 def test_rounds_fifty_one_to_four_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)

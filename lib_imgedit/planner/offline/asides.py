@@ -248,7 +248,7 @@ _PLAIN_FORMS: tuple[tuple[re.Pattern[str], Any], ...] = (
     # "the light coming through the window": the window
     (re.compile(r"\bthe (?:light|glow|sunlight|sun) (?:coming |shining |pouring |falling )?(?:through|from|in|out of) (the [a-z]+)"), r"\1"),
     # "the dogs fur": the dog
-    (re.compile(r"\b(the [a-z]+?)'?s? (?:fur|coat|feathers|mane)\b"), r"\1"),
+    (re.compile(r"\b(the [a-z]+?)(?:'s|s'?) (?:fur|coat|feathers|mane)\b"), r"\1"),
     # "its super washed out from the snow glare": what caused it, not where
     (re.compile(r"\s+(?:from|because of|due to) (?:the |all the )?[a-z]+(?: glare| light| reflection| sun| haze)(?=\s*[,.;]|$)"), ""),
     # "would love the snow to look a bit whiter": make it so

@@ -89,6 +89,9 @@ def _decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: l
         sel = Selection(labels=bg, invert=inv)
         prompt = content_prompt(content, zh, None, "add", content_toks)
         return Draft(with_mask({"operation": "inpaint", "targets": bg, "prompt": prompt}, sel))
+    worn = [x for x in labels if norm_label(x) == placement_key(content)] if zh and content and re.search(r"给.{1,6}?换", t) else []
+    if len(worn) == 1 and worn != sel.labels:  # 给稻草人换一顶牛仔帽: the hat it has
+        sel = Selection(labels=worn)
     cls = classify(content, content_toks, zh) if content else "empty"
     if cls == "content" and has_cat(content_toks, "adjust") and _LOOK.fullmatch(leftover(content, content_toks, zh, ("adjust",))):
         cls = "adjust"  # "a bit more dramatic, more contrast": the adjustment says how

@@ -112,6 +112,18 @@ def _zh_by_sound() -> dict[tuple[str, ...], str]:
     return {k: v for k, v in out.items() if k not in shared}
 
 
+@functools.lru_cache(maxsize=1)
+def _thing_words_zh() -> frozenset[str]:
+    """Chinese words for things (小鹿 holds 鹿, a deer): a piece holding one was typed as meant."""
+    words = {w for _en, zh, _alts in V.CONCEPTS.values() for w in zh} | {w for names in V.OBJECT_ZH.values() for w in names}
+    return frozenset(w for w in words | set(V.ZH_EN) if CJK_ONLY.fullmatch(w))
+
+
+def _names_a_thing(piece: str, at: int) -> bool:
+    """Whether the character at `at` belongs to a word for a thing within `piece` (鹿 in 小鹿; not 派 in 车派)."""
+    return any(0 <= at - piece.find(w) < len(w) for w in _thing_words_zh() if w in piece)
+
+
 def fix_zh_typos(text: str, labels: list[str]) -> str:
     """`text` with Chinese words typed with one wrong character of the same sound ("把背景模湖一下", 摸糊) read as
     the known word. Only where the tables read nothing: a piece holds a character no word covers and cuts into no
@@ -139,7 +151,7 @@ def fix_zh_typos(text: str, labels: list[str]) -> str:
             sound = tuple(lazy_pinyin(piece))
             word = index.get(sound) or things.get(sound)
             wrong = [k for k in range(n) if piece[k] != (word or piece)[k]]
-            if word and len(wrong) == 1 and (sound in index or piece[wrong[0]] not in _COMMON_ZH):
+            if word and len(wrong) == 1 and (sound in index or (piece[wrong[0]] not in _COMMON_ZH and not _names_a_thing(piece, wrong[0]))):
                 found.append((n - sum(1 for w in word_at[i:i + n] if w), n, i, word))
     taken: list[tuple[int, int, str]] = []
     for _free, n, i, word in sorted(found, reverse=True):  # the piece most made of unread characters first

@@ -156,6 +156,20 @@ def colour_to(t: str, ctx: PlanContext) -> dict[str, Any] | None:
     return None
 
 
+_MORE_OF = re.compile(r"^(?:(?:and|ok|now|can you|could you|please|pls)\s+)*(?:add\s+)?(?:more|some more|a few more|a couple more|extra)"
+                      r" (?P<x>[a-z]+)(?:\s+(?:please|pls|too))?$")
+
+
+def more_of(t: str, ctx: PlanContext) -> dict[str, Any] | None:
+    """"more clouds" right after adding clouds: more of them, where they went (beside the last edit, not in its place)."""
+    m = _MORE_OF.match(t)
+    cur = referent(ctx) or {}
+    said = str(cur.get("prompt") or "").lower()
+    if not m or cur.get("operation") != "inpaint" or not said or not re.search(r"\b" + re.escape(m.group("x").rstrip("s")), said):
+        return None
+    return {**{k: v for k, v in cur.items() if k not in ("reply", "prompt", "question", "replace")}, "prompt": f"more {m.group('x')}, {said}"}
+
+
 _PASTEL = re.compile(r"^(?:(?:a (?:bit|little|touch|tad)|slightly|more|much|way|and|but|,|softer|lighter|paler|\s)+)*"
                      r"(?:more )?(?:pastel|pastelly|muted)(?: (?:please|pls|tone|shade|colou?r))?[.!]*$|^(?:再)?(?:马卡龙色?|粉嫩|淡雅)一?点?[吧]?$")
 
