@@ -875,3 +875,19 @@ def test_rounds_forty_seven_to_fifty_readings(labels, texts, expected):
 ])
 def test_rounds_fifty_one_to_four_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)
+
+
+@pytest.mark.parametrize("labels, texts, expected", [
+    (["person", "lantern", "street", "sky"], ["make the lanterns glow red", "hmm more orange actually"],
+     {"operation": "recolor", "targets": ["lantern"], "color": "orange"}),
+    (["dancer 1", "dancer 2", "dancer 3", "stage"], ["she's the one in the middle, can you brighten her up a bit, she's in shadow"],
+     {"operation": "adjust", "targets": ["dancer 2"]}),
+    (["person 1", "person 2", "water", "sky"], ["brighten everything except the two of them", "the water a little more"],
+     {"operation": "adjust", "targets": ["water"]}),
+    (["person", "bouquet", "veil"], ["把捧花换成粉色玫瑰", "头纱也加点粉色", "算了头纱还原吧"], {"operation": "undo"}),
+    (["person 1", "person 2", "crowd", "stadium"], ["censor the people in the crowd behind us, we didnt ask them"], {"targets": ["crowd"]}),
+    (["sea", "sky", "boat"], ["把海里那条鲸鱼删了"], {"operation": "clarify"}),
+    (["sign", "road", "sky"], ["clear the road sign off, it's blocking the view"], {"operation": "remove", "targets": ["sign"]}),
+])
+def test_rounds_fifty_five_to_eight_readings(labels, texts, expected):
+    assert_planned(labels, texts, expected)

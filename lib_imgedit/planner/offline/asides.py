@@ -43,7 +43,13 @@ def without_asides(t: str) -> str:
     if said and said.end() < len(bare):  # where he is, said before the request ("..., he is 2nd from the right. can you
         # pixelate him out?") or inside it ("blur my gf's face (she is the one on the left), she is shy"): with the request
         before, after = bare[:said.start()], bare[said.end():]
-        bare = f"{before} {said.group('pos')}. {after}" if _ASKS.search(before) else f"{before}. {after} {said.group('pos')}"
+        pos = said.group("pos")
+        if _ASKS.search(before):
+            bare = f"{before} {pos}. {after}"
+        elif re.search(r"\b(?:her|him|them)\b", after):  # "..., can you brighten her (in the middle) up, she is in shadow"
+            bare = f"{before}. " + re.sub(r"\b(her|him|them)\b", lambda m: f"{m.group(1)} {pos}", after, count=1)
+        else:
+            bare = f"{before}. {after} {pos}"
         bare = bare.strip(" ,.")
     bare = _REASON.sub("", bare).strip(" ,.!?~")  # "..., so they stand out": why, not what
     would = _WOULD_LOOK.search(bare)
@@ -238,6 +244,8 @@ _NAMED_THEN_IT = (r"(?P<x>[a-z]+(?: (?![a-z]+(?:ing|ed)\b)[a-z]+)?)\b[^,]*,\s*(?
 # ways of saying a request the stages read in their plain form, and what a request says around it that is no part
 # of it, applied in order
 _PLAIN_FORMS: tuple[tuple[re.Pattern[str], Any], ...] = (
+    # "the people in the crowd behind us": the crowd
+    (re.compile(r"\bthe (?:people|faces?|guys|folks|ones|persons?|fans|spectators|heads) in the crowd\b"), "the crowd"),
     # "also the face of the lady on the left": that too
     (re.compile(r"^(?:and |ok |now )?also (the [a-z][a-z' ]*|his [a-z]+|her [a-z]+|their [a-z]+)$"), r"\1 too"),
     # "bye bye umbrella, just erase it": erase the umbrella

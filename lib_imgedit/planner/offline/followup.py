@@ -104,7 +104,8 @@ def reference(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
         kept = [x for x in new_targets if x not in base["targets"]]
         if kept:
             return Draft({**base, "targets": kept, "mask": {"invert": True}}, "reference")
-    if new_targets and (has(V.ALSO_EN + V.ALSO_ZH) or correction or (not zh and len(t.split()) <= 4) or zh_bare):
+    if new_targets and (has(V.ALSO_EN + V.ALSO_ZH) or correction or (not zh and len(t.split()) <= 4) or zh_bare or
+                        (not zh and has(V.MORE_EN) and len(t.split()) <= 7)):  # "the water a little more"
         done = {split_instance(x)[1] for x in base["targets"]} - {None}
         picked = pick_instances(new_targets, t, labels, ctx.shares)
         rest = [x for x in new_targets if split_instance(x)[1] is not None and split_instance(x)[1] not in done]

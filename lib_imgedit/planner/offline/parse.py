@@ -39,7 +39,7 @@ EN_REMOVE = re.compile(r"\b(?:remove|erase|delete|get rid of|take out|take away|
 _EN_REMOVE_START = re.compile(r"^(?:lose|drop|kill|ditch|wipe|scrub|strip|nuke|zap|banish)\s+")
 _EN_DISAPPEAR = re.compile(r"\b(?:make|let|have)\s+(.+?)\s+(?:disappear|vanish|go away|be gone|gone)\b")
 _EN_OUT = re.compile(r"\b(?:take|cut|get|edit|crop|photoshop|paint|clone|airbrush|rub|wipe|leave)\s+(.+?)\s+out\b")
-_EN_OFF = re.compile(r"\btake\s+(?!the edge\b)(.+?)\s+(?:off|away)\b")  # "take the sign off"
+_EN_OFF = re.compile(r"\b(?:take|clear)\s+(?!the edge\b)(.+?)\s+(?:off|away)\b")  # "take the sign off", "clear the road sign off"
 _EN_WITHOUT = re.compile(r"^(?:without|no more|no)\s+(.+)$")
 _EN_DONT_WANT = re.compile(r"^i (?:don't|do not|dont) (?:want|like|need)\s+(.+?)(?:\s+(?:in|on) (?:the|this) "
                            r"(?:picture|image|photo|pic|shot))?$")

@@ -40,6 +40,7 @@ from .variants import (
     also_excluded,
     another_one,
     colour_to,
+    more_colour,
     more_of,
     more_pastel,
     other_way_round,
@@ -83,7 +84,7 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
         return [Draft(chat_answer(kind, labels, zh, ctx.generative), "chat", t)]
     other = another_one(t, ctx) or added_in_colour(t, ctx) or added_instead(t, ctx) or added_size(t, ctx) or \
         also_excluded(t, zh, labels, ctx) or other_way_round(t, ctx) or more_pastel(t, ctx) or colour_to(t, ctx) or \
-        more_of(t, ctx)
+        more_of(t, ctx) or more_colour(t, ctx)
     if other:
         return [Draft(other, "reference", t)]
     instead = _UNDO_THEN.match(t)

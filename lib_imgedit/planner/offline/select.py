@@ -273,7 +273,8 @@ def _owned_unknown(t: str, tok: Tok, zh: bool) -> str:
     """The word after a possessive that no table reads ("the bride's veil", "her earrings", 新娘的头纱), or ""."""
     after = t[tok.end:]
     if zh:
-        m = re.match(r"的([^\s，,。也都再还换改变调弄一下点个些了去删移抹擦拿]{2,4}?)(?=去掉|删掉|删除|移除|抹掉|擦掉|拿掉|[pP]掉|[，,。]|$)", after)
+        m = re.match(r"(?:的|里的?|上的?|中的?)(?:那|这)?[条只个头辆张棵位件]?([^\s，,。也都再还换改变调弄一下点个些了去删移抹擦拿]{2,4}?)"
+                     r"(?=去掉|删掉|删了|删除|移除|抹掉|擦掉|拿掉|[pP]掉|[，,。]|$)", after)
     elif re.fullmatch(r"his|her|their|its|my|your|our", tok.text):
         m = re.match(r" ([a-z][a-z\-]{2,})\b", after)
     else:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...core.colors import COLORS, parse_color
+from ...core.colors import COLORS, find_color, parse_color
 from ...core.instruction import plan_steps
 from ...core.labels import split_instance
 from ..base import PlanContext
@@ -154,6 +154,21 @@ def colour_to(t: str, ctx: PlanContext) -> dict[str, Any] | None:
                 out = {"operation": "recolor", "targets": [x for x in step["targets"] if x in ctx.labels], "color": m.group("now")}
                 return {**out, "replace": True} if back == 0 else out
     return None
+
+
+_MORE_COLOUR = re.compile(r"^(?:(?:hmm+|ok|actually|maybe|no)[\s,]+)*(?:(?:a bit|a little|a touch|slightly|even) )?more (?P<c>[a-z]+(?: [a-z]+)??)"
+                          r"(?: (?:actually|instead|please|pls|then))?$")
+
+
+def more_colour(t: str, ctx: PlanContext) -> dict[str, Any] | None:
+    """"hmm more orange actually" right after a red recolour: that region orange (in place of the red)."""
+    m = _MORE_COLOUR.match(t)
+    cur = last_instruction(ctx) or {}
+    said = str(cur.get("color") or "") if cur.get("operation") == "recolor" else \
+        (find_color(str(cur.get("prompt") or "")) or "") if cur.get("operation") == "inpaint" else ""  # "glow red lantern"
+    if not m or not said or not cur.get("targets") or parse_color(m.group("c")) is None or m.group("c") == said:
+        return None
+    return {"operation": "recolor", "targets": cur["targets"], "color": m.group("c"), "replace": True}
 
 
 _MORE_OF = re.compile(r"^(?:(?:and|ok|now|can you|could you|please|pls)\s+)*(?:add\s+)?(?:more|some more|a few more|a couple more|extra)"
