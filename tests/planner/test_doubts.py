@@ -888,6 +888,19 @@ def test_rounds_fifty_one_to_four_readings(labels, texts, expected):
     (["person 1", "person 2", "crowd", "stadium"], ["censor the people in the crowd behind us, we didnt ask them"], {"targets": ["crowd"]}),
     (["sea", "sky", "boat"], ["把海里那条鲸鱼删了"], {"operation": "clarify"}),
     (["sign", "road", "sky"], ["clear the road sign off, it's blocking the view"], {"operation": "remove", "targets": ["sign"]}),
+    (["person", "microscope", "beaker", "table"], ["除了显微镜，其他都做成黑白的"], {"targets": ["microscope"], "mask": {"invert": True}}),
+    (["scarecrow", "sunflower", "sky", "grass"], ["could you warm up everything other than the sky? the field looks kinda cold"],
+     {"targets": ["sky"], "mask": {"invert": True}}),
+    (["lamp", "table", "wall"], ["the lamp is way too bright tbh, tone it down a little"], {"operation": "adjust", "targets": ["lamp"]}),
+    (["saxophone", "drum kit", "person"], ["make the sax gold and the drum kit a deep blue"], {"steps": 2}),
+    (["person 1", "person 2", "face 1", "face 2"], ["把右边那个人的脸打码，或者模湖掉也行"], {"operation": "adjust", "targets": ["face 2"]}),
+    (["piano", "floor", "wall"], ["make the piano white", "add a vase of roses on top of it"], {"operation": "inpaint", "targets": ["piano"]}),
+    (["person 1", "person 2", "mat", "wall"], ["turn the whole studio into a watercolor painting but leave the two ladies realistic"],
+     {"operation": "restyle", "mask": {"invert": True}}),
+    (["bird", "sea", "sky"], ["get rid of the gulls, theyre kinda distracting"], {"operation": "remove", "targets": ["bird"]}),
+    (["person 1", "person 2", "person 3", "piano"], ["除了中间那个人，其他人都打上马赛克", "还是换成模糊吧，马赛克太丑了"],
+     {"operation": "adjust", "targets": ["person 1", "person 3"]}),
+    (["face", "hair", "veil", "bouquet"], ["把新郎P掉"], {"operation": "clarify"}),
 ])
 def test_rounds_fifty_five_to_eight_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)

@@ -97,8 +97,8 @@ def _chat_sentences(t: str) -> str:
             _ASKING.search(" ".join(parts[1:])):
         parts = parts[1:]
     while len(parts) > 1 and not _ASKING.search(parts[-1]) and re.match(
-            r"^(?:tbh|honestly|ngl|lol|haha|btw|fyi|imo)\b|^the (?:lighting|light|colou?rs?|tones?) (?:in there |in here |there |here )?"
-            r"(?:looks?|is|are|seems?) ", parts[-1]):
+            r"^(?:tbh|honestly|ngl|lol|haha|btw|fyi|imo)\b|^the [a-z]+(?: [a-z]+)? (?:in there |in here |there |here )?"
+            r"(?:looks?|is|are|seems?) (?:kinda |a bit |so |really |too |pretty )?[a-z]+(?: [a-z]+)?[.!]*$", parts[-1]):
         parts = parts[:-1]  # "... ? tbh the green is the only cheerful thing in here lol", "? the lighting in there looks really blue"
     out = " ".join(parts).strip()
     return re.sub(r"(?:[\s,]+(?:if (?:that'?s|that is|it'?s|it is) (?:alright|ok|okay|fine|possible)|thank you kindly|"
@@ -244,6 +244,10 @@ _NAMED_THEN_IT = (r"(?P<x>[a-z]+(?: (?![a-z]+(?:ing|ed)\b)[a-z]+)?)\b[^,]*,\s*(?
 # ways of saying a request the stages read in their plain form, and what a request says around it that is no part
 # of it, applied in order
 _PLAIN_FORMS: tuple[tuple[re.Pattern[str], Any], ...] = (
+    # "the lamp is way too bright tbh, tone it down": chat words inside the message
+    (re.compile(r"\s+(?:tbh|ngl|imo|lol|haha)(?=\s*[,.!?]|\s)"), ""),
+    # 把右边那个人的脸打码，或者模糊掉也行: the other way that would do as well
+    (re.compile(r"[，,]\s*(?:或者|或)[^，,。]{1,8}也(?:行|可以|ok|OK|没问题)[吧啊]?$"), ""),
     # "the people in the crowd behind us": the crowd
     (re.compile(r"\bthe (?:people|faces?|guys|folks|ones|persons?|fans|spectators|heads) in the crowd\b"), "the crowd"),
     # "also the face of the lady on the left": that too

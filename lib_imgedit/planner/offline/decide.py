@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ...core.labels import split_instance
 from .. import vocab as V
 from ..base import PlanContext
 from .amounts import COMPLAINT_COPULAS, adjust_from, amount_factor, complaint
@@ -64,6 +65,10 @@ def _decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: l
             return Draft(adjust_ins({"sharpen": 0.5}, sel, labels))
         if not sel.labels and (sel.pronoun_only or (sel.whole and not any(x.cat == "whole" for x in target_toks))):
             sel.labels = just_edited(ctx, t) or (resolve_thing("person", labels)[0] if sel.pronoun_only else [])
+        said = [x for x in target_toks if x.cat == "thing"]
+        if said and all(x.value == "person" for x in said) and sel.labels and \
+                all(norm_label(split_instance(x)[0]) in PERSON_PART_NORMS for x in sel.labels):
+            return Draft(clarify(labels, zh, said[0].text))  # 把新郎P掉 with no one but the bride's hair and veil: who?
         named = t[p.target[0][0]:p.target[0][1]].strip()
         m = re.fullmatch(r"(?:(?:the|a|an|this|that|these|those|his|her|their|my|all the)\s+)?([a-z]+(?: [a-z]+)?)", named)
         noun = m.group(1).split()[-1] if m and not target_toks else ""  # "remove the gazebo": a word no table knows
@@ -213,7 +218,7 @@ def _just_added(target_toks: list[Tok], ctx: PlanContext) -> bool:
 
 
 _A_FILTER = re.compile(r"\b(?:filter|effect|look|vibe|overlay|tint|grade|grading)$|(?:滤镜|效果|色调)$")
-_ON_IT = re.compile(r"\s+(?:on|onto|to|over|across) (?:it|them)$")
+_ON_IT = re.compile(r"\s+(?:on|onto|to|over|across|on top of) (?:it|them)$")
 
 
 def plan_add(t: str, p: Parsed, content: str, content_toks: list[Tok], cls: str, toks: list[Tok],

@@ -53,7 +53,8 @@ _EN_LEAVE = re.compile(r"^(?:(?:please|just|can you|could you)\s+)*(?:leave|keep
 # "make the whole picture softer, but please leave the dog as it is": the exclusion after the request
 _EN_LEAVE_AFTER = re.compile(r"[,;]?\s*(?:but |and |while )?(?:please )?(?:leave|keep|don't touch|do not touch)\s+(?P<but>)")
 _THE_ONE = re.compile(r"\s*(?:the )?(?:one|guy|girl|person|kid|grad)\s+(?:on|in|at) the (?:far )?(?:left|right|middle|centre|center)")
-_LEFT_AT_END = re.compile(r"\s*(?:alone|as (?:it |they )?(?:is|are)|untouched|unchanged|the same|out of it)?\s*$")
+_LEFT_AT_END = re.compile(r"\s*(?:alone|as (?:it |they )?(?:is|are)|untouched|unchanged|the same|out of it|realistic|real|photo-?real|"
+                          r"normal|natural|the way (?:it is|they are))?\s*$")
 _LEFT_ALONE = re.compile(r"\s*(?:alone|as (?:it )?is|untouched|unchanged|the same|out of it)?\s*(?:,|;|and|but)+\s*")
 
 

@@ -372,7 +372,7 @@ def comparative_region(sel: Selection, t: str, zh: bool, ctx: PlanContext, adj: 
     cur = last_instruction(ctx)
     if not cur or not cur.get("targets"):
         return sel
-    if INSTEAD.search(t) and cur.get("operation") == "adjust" and not (sel.labels or sel.unresolved):
+    if INSTEAD.search(f"{t} {ctx.text or ''}") and cur.get("operation") == "adjust" and not (sel.labels or sel.unresolved):
         sel.labels = [x for x in cur["targets"] if x in ctx.labels]  # "pixelate it instead" after "blur the plate"
         sel.invert, sel.whole = bool((cur.get("mask") or {}).get("invert")), False
         return sel
