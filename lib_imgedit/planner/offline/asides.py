@@ -96,7 +96,7 @@ def _chat_sentences(t: str) -> str:
     while len(parts) > 1 and _CHAT_WORDS.search(parts[0]) and not _ASKING.search(parts[0]) and \
             _ASKING.search(" ".join(parts[1:])):
         parts = parts[1:]
-    while len(parts) > 1 and not _ASKING.search(parts[-1]) and re.match(
+    while len(parts) > 1 and not _ASKS.search(parts[-1]) and re.match(
             r"^(?:tbh|honestly|ngl|lol|haha|btw|fyi|imo)\b|^the [a-z]+(?: [a-z]+)? (?:in there |in here |there |here )?"
             r"(?:looks?|is|are|seems?) (?:kinda |a bit |so |really |too |pretty )?[a-z]+(?: [a-z]+)?[.!]*$", parts[-1]):
         parts = parts[:-1]  # "... ? tbh the green is the only cheerful thing in here lol", "? the lighting in there looks really blue"
