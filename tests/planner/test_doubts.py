@@ -904,3 +904,20 @@ def test_rounds_fifty_one_to_four_readings(labels, texts, expected):
 ])
 def test_rounds_fifty_five_to_eight_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)
+
+
+@pytest.mark.parametrize("labels, texts, expected", [
+    (["person", "screen", "stage", "crowd"], ["大屏幕上那个人的脸给我打上马赛克"], {"operation": "adjust", "targets": ["screen"]}),
+    (["person", "poster", "wall"], ["blur the face on the poster"], {"operation": "adjust", "targets": ["poster"]}),
+    (["player 1", "player 2", "goalie", "ice", "crowd"], ["desaturate everything but the two players"],
+     {"targets": ["player 1", "player 2"], "mask": {"invert": True}}),
+    (["blanket", "picnic basket", "grass", "tree"], ["把野餐篮删掉", "在毯子上放一个草莓蛋糕"], {"operation": "inpaint", "targets": ["blanket"]}),
+    (["blanket", "basket", "grass", "tree"], ["把篮子删掉吧", "在毯子上放一个草莓蛋糕"], {"operation": "inpaint", "targets": ["blanket"]}),
+    (["wall", "floor", "poster"], ["make the wall look like a clean white garage wall", "nvm, redo it as exposed brick instead"],
+     {"operation": "inpaint", "targets": ["wall"]}),
+    (["railing", "cocktail glass", "table", "sky"], ["now make the railing glass instead of metal"], {"targets": ["railing"]}),
+    (["window", "wall", "floor"], ["remove the window and just make it plain wall"], {"operation": "inpaint", "targets": ["window"]}),
+    (["sand", "grass", "slide", "tree"], ["把沙坑去掉，换成草地"], {"operation": "inpaint", "targets": ["sand"]}),
+])
+def test_rounds_fifty_nine_to_sixty_two_readings(labels, texts, expected):
+    assert_planned(labels, texts, expected)

@@ -72,6 +72,8 @@ def _named_in_last(toks: list[Tok], ctx: PlanContext) -> bool:
 
 def history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str, Any] | None:
     has_content = any(x.cat in ("thing", "color", "adjust", "style", "scene", "gray", "filter") for x in toks)
+    if re.search(r"\b(?:redo|re-do|do) (?:it|that|this|the \w+) (?:as|with|in|using|but)\b", t):
+        return None  # "nvm, redo it as exposed brick instead": the edit again another way
     before = _back_before(t, zh, ctx)
     if before:
         return before

@@ -136,7 +136,21 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
         drafts.append(draft)
         if draft.ins.get("operation") not in SOLO_OPERATIONS:
             before = draft.ins
-    return drafts
+    return _removed_then_filled(drafts)
+
+
+_FILL_IT = re.compile(r"^(?:and |then |just |and just )*(?:make it|turn it into|replace it with|fill (?:it|the gap|the space) (?:in )?with|"
+                      r"put|换成|改成|变成|弄成|填上|补上)")
+
+
+def _removed_then_filled(drafts: list[Draft]) -> list[Draft]:
+    """"remove the window and just make it plain wall", 把沙坑去掉，换成草地: one repaint of what was removed."""
+    if len(drafts) != 2 or drafts[0].ins.get("operation") != "remove" or drafts[1].ins.get("operation") != "inpaint" or \
+            not _FILL_IT.match(drafts[1].text.strip()):
+        return drafts
+    first, then = drafts
+    ins = {"operation": "inpaint", "targets": list(first.ins.get("targets") or []), "prompt": then.ins.get("prompt")}
+    return [Draft(ins, then.kind, f"{first.text}, {then.text}")]
 
 
 def _droppable(head: str, rest: str, labels: list[str]) -> bool:
@@ -306,6 +320,10 @@ def face_swap_op(t: str, zh: bool, toks: list[Tok], labels: list[str], ctx: Plan
     return ins
 
 
+_ASKS_ANEW = re.compile(r"^(?:(?:can|could) (?:you|u) |please )?(?:add|put|place|make|turn|change|paint|replace|swap|blur|brighten|"
+                        r"darken|give)\b|^(?:请|帮我)?(?:在|把|将|给).{1,8}?(?:放|加|换|改|变|涂|刷|染|调|画)")
+
+
 def answer_to_question(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str], zh: bool, ctx: PlanContext,
                        pending: str) -> Draft | None:
     if any(x.cat in ("color", "adjust", "style", "scene", "gray", "filter") for x in toks):
@@ -320,8 +338,8 @@ def answer_to_question(rules: dict[str, Any], t: str, toks: list[Tok], labels: l
             draft.kind, draft.text, draft.read = "reference", t, []
             return draft
         return None
-    if not things or EN_REMOVE.search(t) or ZH_REMOVE.search(t):
-        return None
+    if not things or EN_REMOVE.search(t) or ZH_REMOVE.search(t) or _ASKS_ANEW.search(t):
+        return None  # (a request of its own, 在毯子上放一个草莓蛋糕, is no answer)
     targets: list[str] = []
     for x in things:
         found, _inv = resolve_thing(x.value, labels)

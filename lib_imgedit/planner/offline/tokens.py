@@ -233,6 +233,12 @@ def _label_tables(labels: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict
     return pattern, en, zh
 
 
+def _instances_named(group: Any, word: str) -> bool:
+    """Whether `group` is the numbered instances of the class `word` names (`player 1`, `player 2` for "players")."""
+    bases = {norm_label(split_instance(x)[0]) for x in group if split_instance(x)[1] is not None}
+    return len(bases) == 1 and bases.pop() in (word, singular(word))
+
+
 def tokenize(text: str, labels: list[str]) -> list[Tok]:
     """Tokens of lower-cased `text`, non-overlapping, longest first, sorted by position (fresh copies: a
     message is tokenized whole, by clause and when its confidence is counted)."""
@@ -276,7 +282,9 @@ def _tokenize(text: str, labels: tuple[str, ...]) -> tuple[Tok, ...]:
         elif clash.start == tok.start and clash.end == tok.end:
             for cat, value in tok.cats.items():
                 known = clash.cats.get("thing")
-                if cat == "thing" and isinstance(value, tuple) and (value[0] == "@label" or known is None):
+                if cat == "thing" and isinstance(value, tuple) and (value[0] == "@label" or known is None or (
+                        value[0] == "@head" and _instances_named(value[1], tok.text) and
+                        set(resolve_thing(known, list(labels))[0]) != set(value[1]))):  # "the two players": `player 1`, `player 2`
                     clash.cats["thing"] = value
                 else:
                     clash.cats.setdefault(cat, value)
@@ -310,6 +318,10 @@ def _tokenize(text: str, labels: tuple[str, ...]) -> tuple[Tok, ...]:
         if tok.text in ("top", "tops", "bottom", "bottoms", "front", "back") and "thing" in tok.cats and (
                 text[tok.end:].startswith((" of", " left", " right", " half", " part")) or
                 re.search(r"(?:\bat|\bon|\bin|\bfrom|\bto|\bnear) (?:the )?(?:very )?$", text[:tok.start])):
+            del tok.cats["thing"]
+    for tok in taken:  # "make the railing glass": a material right after the thing it is for, not a glass
+        if "material" in tok.cats and "thing" in tok.cats and \
+                any("thing" in o.cats and o.end < tok.start and not text[o.end:tok.start].strip() for o in taken if o is not tok):
             del tok.cats["thing"]
     colours = [t for t in taken if t.cat == "color"]
     for tok in colours if len(colours) > 1 else ():  # "not red, go with a mint green": the colour said not to use
