@@ -32,6 +32,7 @@ class PlanContext:
     generative: bool = True  # a backend that regenerates regions (replace, restyle, large removals) can run here
     faces: int = 0  # faces detected in the picture, numbered left to right
     image_png: bytes | None = None  # the current image, for planners that can see
+    message: str = ""  # the offline planner's: the whole message as typed, while `text` is the part being read
 
 
 @dataclass

@@ -915,9 +915,12 @@ def test_rounds_fifty_five_to_eight_readings(labels, texts, expected):
     (["blanket", "basket", "grass", "tree"], ["把篮子删掉吧", "在毯子上放一个草莓蛋糕"], {"operation": "inpaint", "targets": ["blanket"]}),
     (["wall", "floor", "poster"], ["make the wall look like a clean white garage wall", "nvm, redo it as exposed brick instead"],
      {"operation": "inpaint", "targets": ["wall"]}),
-    (["railing", "cocktail glass", "table", "sky"], ["now make the railing glass instead of metal"], {"targets": ["railing"]}),
+    (["railing", "cocktail glass", "table", "sky"], ["then sharpen the glass"], {"targets": ["cocktail glass"]}),
     (["window", "wall", "floor"], ["remove the window and just make it plain wall"], {"operation": "inpaint", "targets": ["window"]}),
     (["sand", "grass", "slide", "tree"], ["把沙坑去掉，换成草地"], {"operation": "inpaint", "targets": ["sand"]}),
+    (["person 1", "person 2", "person 3", "face 1", "face 2", "face 3"],
+     ["blur the face of the woman on the left", "the guy on the far right too", "stronger, i can still kinda tell who they are"],
+     {"operation": "adjust", "targets": ["face 1", "face 3"]}),
 ])
 def test_rounds_fifty_nine_to_sixty_two_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)

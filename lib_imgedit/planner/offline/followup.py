@@ -16,7 +16,7 @@ from .amounts import FILTER_WORD, SIGNED_PARAMS, adjust_from, amount_factor
 from .chat import chatty
 from .decide import restyle_strength
 from .draft import Draft, adjust_ins, recolor_ins, with_mask
-from .history import last_instruction, referent
+from .history import last_instruction, referent, same_to_both
 from .labels import instances, names_of, pick_instances, resolve_thing
 from .parse import EN_REMOVE, ZH_REMOVE, Parsed
 from .positions import pick_faces
@@ -121,6 +121,7 @@ def reference(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
         if faces:
             base["faces"] = faces
         return Draft(base, "reference")
+    base["targets"] = same_to_both(base, t, ctx)
     less = has(V.LESS_EN + V.LESS_ZH)
     more = has(V.MORE_EN + V.MORE_ZH)
     again = has(V.AGAIN_EN + V.AGAIN_ZH)

@@ -157,6 +157,21 @@ def history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str,
     return None
 
 
+def same_to_both(base: dict[str, Any], t: str, ctx: PlanContext) -> list[str]:
+    """The last edit's region, with the one before it when "they", "both" or 都 says the same edit was done to
+    both ("blur the woman's face", "the guy on the far right too", "stronger, i can still tell who they are")."""
+    targets = list(base.get("targets") or [])
+    before = [s for s in plan_steps(ctx.edits[-2]) if s.get("operation") not in (None, "undo", "redo", "clarify")] \
+        if len(ctx.edits) >= 2 else []
+    if not before or not re.search(r"\b(?:they|them|their|both|all of them)\b|[他她]们|两个|都", f"{t} {(ctx.message or ctx.text or '').lower()}"):
+        return targets
+    prev = before[-1]
+    if prev.get("operation") != base.get("operation") or set(prev.get("adjust") or {}) != set(base.get("adjust") or {}) or \
+            (prev.get("mask") or {}).get("invert") or (base.get("mask") or {}).get("invert"):
+        return targets
+    return list(dict.fromkeys([*(x for x in prev.get("targets") or [] if x in ctx.labels), *targets]))
+
+
 def last_instruction(ctx: PlanContext) -> dict[str, Any] | None:
     """The last edit that made the current image (the last step of a several-step plan); None at an upload
     or after undoing back to it. Read from `ctx.current` (the service's record), never from old text."""

@@ -75,6 +75,8 @@ class OfflinePlanner(Planner):
 
 def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh: bool) -> list[Draft]:
     """The drafts of every clause of the message in `ctx.text`, in order."""
+    if not ctx.message:
+        ctx = dataclasses.replace(ctx, message=ctx.text or "")
     t = same_colour(where_it_is(fix_typos(clean_text((ctx.text or "")[:_MAX_TEXT], zh), labels), labels), zh, ctx.edits)
     if not re.search(r"[a-z0-9\u3400-\u9fff]", t):
         return [Draft(clarify(labels, zh, ""), "ask", t)]

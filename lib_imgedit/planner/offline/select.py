@@ -12,7 +12,7 @@ from .. import vocab as V
 from ..base import PlanContext
 from .draft import Draft, Selection, adjust_ins
 from .exclude import EXCLUSION_WORDS
-from .history import last_instruction, referent
+from .history import last_instruction, referent, same_to_both
 from .labels import PERSON_PART_NORMS, instances, norm_label, pick_instances, resolve_thing, singular
 from .parse import HELD_BY, ZH_POSITION, Parsed, toks_in
 from .prompts import translate
@@ -396,7 +396,7 @@ def comparative_region(sel: Selection, t: str, zh: bool, ctx: PlanContext, adj: 
         re.search(r"再|更|还|又", t)
     same = set(adj) & set(cur.get("adjust", {}))
     if (comparative and (same or not sel.whole)) or (same and not sel.whole and not sel.pronoun):  # "darker" again
-        sel.labels = [x for x in cur["targets"] if x in ctx.labels]
+        sel.labels = [x for x in same_to_both(cur, t, ctx) if x in ctx.labels]
         sel.invert = bool((cur.get("mask") or {}).get("invert"))
     return sel
 
