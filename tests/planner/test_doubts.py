@@ -47,7 +47,7 @@ def assert_planned(labels: list[str], texts: list[str], expected: dict, mask: bo
 # -- through the planner: a doubt makes a plan read in full unsure, and says why --------------------------
 @pytest.mark.parametrize("labels, texts, why", [
     (ROOM, ["add a rug on the floor", "wait no, put it back"], "prompt holds nothing"),
-    (TEAM, ["blur the face on the left", "and the one on the right", "make both of them stronger"], "two were said"),
+    (["lamp", "sofa", "wall"], ["make both lamps brighter"], "two were said"),
     (LAKE, ["flip it upside down lol jk, just mirror it left to right"], "same operation twice"),
     (STREET, ["make the car red", "remove the horse"], "asked back about a thing in a follow-up"),
     (["sign", "stall", "road", "sky"], ["把招牌调亮一点，看不清上面的字"], "asked back"),
@@ -921,6 +921,7 @@ def test_rounds_fifty_five_to_eight_readings(labels, texts, expected):
     (["person 1", "person 2", "person 3", "face 1", "face 2", "face 3"],
      ["blur the face of the woman on the left", "the guy on the far right too", "stronger, i can still kinda tell who they are"],
      {"operation": "adjust", "targets": ["face 1", "face 3"]}),
+    (TEAM, ["blur the face on the left", "and the one on the right", "make both of them stronger"], {"targets": ["face 1", "face 3"]}),
 ])
 def test_rounds_fifty_nine_to_sixty_two_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)
