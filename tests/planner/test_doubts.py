@@ -922,6 +922,20 @@ def test_rounds_fifty_five_to_eight_readings(labels, texts, expected):
      ["blur the face of the woman on the left", "the guy on the far right too", "stronger, i can still kinda tell who they are"],
      {"operation": "adjust", "targets": ["face 1", "face 3"]}),
     (TEAM, ["blur the face on the left", "and the one on the right", "make both of them stronger"], {"targets": ["face 1", "face 3"]}),
+    (["towel", "pool", "chair"], ["make the towel mint green", "hmm not feeling the mint, try a soft lilac instead"], {"color": "lilac"}),
+    (["person", "wall", "sky"], ["need this at 1080 x 1920 for my phone lock screen"], {"operation": "resize"}),
+    (["person", "wall", "sky"], ["can u crop it so its taller than wide, like 4:5"], {"operation": "crop", "aspect": "4:5"}),
+    (["pool", "sky", "lamp"], ["darken everything apart from the pool, i want the water glow to be the only bright thing"],
+     {"targets": ["pool"], "mask": {"invert": True}}),
+    (["person", "wall", "window"], ["hey! quick q, can you change stuff in just one part of the photo?"], {"operation": "clarify"}),
+    (["person 1", "person 2", "face 1", "face 2", "ball"], ["the kid on the left has a weird expression, can i swap in my son's face"],
+     {"operation": "face_swap"}),
+    (["coffee cup", "table", "window"], ["把咖啡杯去掉，再在桌上放一盆小多肉"], {"steps": 2}),
+    (["dog", "sofa", "wall"], ["把狗去掉", "撤销", "哎呀撤错了，帮我恢复回去"], {"operation": "redo"}),
+    (["string lights", "table", "sky"], ["串灯再调亮一些，要那种闪闪发光的感觉"], {"operation": "adjust", "targets": ["string lights"]}),
+    (["advertisement", "seat", "window"], ["把广告牌换成一幅星空画"], {"operation": "inpaint", "targets": ["advertisement"]}),
+    (["food truck 1", "food truck 2", "person", "sky"], ["make everything black and white except the truck on the left"],
+     {"targets": ["food truck 1"], "mask": {"invert": True}}),
 ])
 def test_rounds_fifty_nine_to_sixty_two_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)

@@ -123,7 +123,7 @@ _LEADING_CHAT = re.compile(r"^(?:(?:hmm+|umm*|uh+|erm|lol|haha+|meh|welp|nah|ok 
 def _colour_only(said: str) -> bool:
     """Whether ", like a dark brown" names nothing but a colour."""
     bare = re.sub(r"^,\s*(?:\w+ )*?(?:like|as in|similar to|the way) (?:a |an |more |more of a )?|\s+(?:colou?r|shade|tone)$", "", said)
-    return parse_color(bare) is not None
+    return parse_color(bare) is not None or bool(re.search(r"\d+\s*[:x×]\s*\d+", said))  # (", like 4:5" says the shape)
 
 
 _WOULD_LOOK = re.compile(r"\s+(?:(?:it|that|this|she|he|they) )?(?:would|will|might|could|'d) (?:look|feel|seem|be) (?:so |much |way |"
@@ -150,8 +150,9 @@ _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people
                      r"\w+ (?:names?|numbers?|addresses|info) on (?:it|them))\b|"
                      r"(?:it|its|it is|that|that is|they|they are) (?:is |are )?(?:blocking|covering|hiding|ruining|distracting|"
                      r"in the way|in my way|spoiling)\b|"
+                     r"(?:i )?(?:want|need) the \w+ \w+ to be the (?:only|star|focus|main)\b|"
                      r"(?:i )?(?:want|need|'d like|would like) (?:just |only )?(?:it|the \w+|them|him|her) to (?:really |just )?"
-                     r"(?:pop|stand out|shine|look)\b|so (?:that )?the \w+ (?:ends? up|is|are|looks?|faces?|sits?|stands? out|pops?|shines?)\b)"
+                     r"(?:pop|stand out|shine|look|be the only|be the star|be the focus|be the main)\b|so (?:that )?the \w+ (?:ends? up|is|are|looks?|faces?|sits?|stands? out|pops?|shines?)\b)"
                      r"[^.!?]*(?=[.!?]|$)|[，,]\s*(?:要|想|准备|打算)?(?:发|用来|拿去|用于|做)[^，,。]{0,8}$|"  # 要发网上, 发朋友圈用
                      r"[，,]\s*(?:因为|要|准备|打算|太|有点|挡住|挡着|遮住|遮着|影响)[^，,。把将给]{1,8}了[。！!]?$|"  # ，要卖车了
                      r"[，,]\s*(?:[他她]们?|人家)?(?:不想|不愿意|不愿|怕|免得|突出|为了|好让|没经过|没有经过|没征得)[^，,。把将给]{1,10}[。！!]?$|"  # ，不想露脸
@@ -260,7 +261,7 @@ _PLAIN_FORMS: tuple[tuple[re.Pattern[str], Any], ...] = (
     (re.compile(r"^bye(?: bye)? (?:the )?([a-z]+(?: [a-z]+)?)[,.!]*\s*(?:just )?(erase|remove|delete) it$"), r"\2 the \1"),
     # "need this at 1920x1080 for my zoom background": what it is for
     (re.compile(r"\s+for (?:my|our|a|the) (?:[a-z]+ )?(?:background|wallpaper|backdrop|banner|header|cover photo|profile pic(?:ture)?|"
-                r"avatar|thumbnail)\b"), ""),
+                r"avatar|thumbnail|lock ?screen|home ?screen|screensaver)\b"), ""),
     # "the light coming through the window": the window
     (re.compile(r"\bthe (?:light|glow|sunlight|sun) (?:coming |shining |pouring |falling )?(?:through|from|in|out of) (the [a-z]+)"), r"\1"),
     # "the dogs fur": the dog

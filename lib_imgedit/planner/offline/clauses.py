@@ -59,7 +59,7 @@ _ZH_STARTS = re.compile(_ZH_WHOLE_TONE + r"|" + _ZH_THING_TONE + r"|"
                         r"^(?:也|还|请|帮我|给我)?(?:把|将|给|让|帮|加|去掉|删掉|删除|裁|旋转|翻转|镜像|缩小|放大|调|虚化|模糊|"
                         r"锐化|打码|提亮|变|换|改|[^，,；;。]{0,8}(?:也|换成|改成|变成|染成|涂成|刷成|漆成|喷成|去掉|调亮|调暗|提亮|压暗|虚化|模糊|"
                         r"打码|打个码|打上马赛克|涂|刷|染|变|换|改|调|删|转成))")
-_EDIT_ZH = re.compile(r"把|将|换|改|变|染|涂|刷|去掉|删|加|调|虚化|模糊|锐化|打码|裁|旋转|翻转|镜像|缩小|放大|提亮|转成|弄|"
+_EDIT_ZH = re.compile(r"把|将|换|改|变|染|涂|刷|去掉|删|加|调|虚化|模糊|锐化|打码|裁|旋转|翻转|镜像|缩小|放大|提亮|转成|弄|放|摆|挂|贴|"
                       r"(?:饱和度|对比度|亮度|色温|曝光)[^，,。]{0,3}(?:高|低|大|小)|"
                       r"再.+一点|" + _ZH_WHOLE_TONE + r"(?:一点|一些|点)")
 
@@ -116,6 +116,9 @@ def split_clauses(text: str, zh: bool, droppable: Callable[[str, str], bool] | N
             continue
         if not head or not starts or _is_correction(head, rest, zh) or _only_says_what(head, zh):
             continue
+        if zh and "再" in text[m.start():m.end()] and not re.search(r"[，,；;。]", text[m.start():m.end()]) and \
+                not _EDIT_ZH.search(head):
+            continue  # 串灯再调亮一些: 再 inside one request, after the thing it is about
         if zh and re.fullmatch(r"(?:帮我|给我|直接)?(?:删掉|去掉|删了|删除|去除|[pP]掉|拿掉)(?:它|吧|了)*[。！!]?", rest) and \
                 re.search(r"去掉|删|不要|拿掉|移除|[pP]掉", head):
             continue  # 左边那个木偶不要了，删掉: one removal, said twice

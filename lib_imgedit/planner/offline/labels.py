@@ -82,9 +82,10 @@ def resolve_thing(value: Any, labels: list[str]) -> tuple[list[str], bool]:
     kinds = [lab for lab in labels if split_instance(lab)[1] is not None and norm_label(split_instance(lab)[0]) in words]
     if kinds:  # the people of a picture of `baby 1` and `baby 2`
         return kinds, False
-    heads = [lab for lab in labels if " " in norm_label(lab) and norm_label(lab).rsplit(" ", 1)[1] in words]
-    if len(heads) == 1:  # "the umbrella" for `beach umbrella`: the one label whose head noun it is
-        return heads, False
+    stems = {lab: norm_label(split_instance(lab)[0]) for lab in labels}  # `food truck 2` is a food truck
+    heads = [lab for lab in labels if " " in stems[lab] and stems[lab].rsplit(" ", 1)[1] in words]
+    if len(heads) == 1 or (heads and len({stems[x] for x in heads}) == 1):  # "the umbrella" for `beach umbrella`: the
+        return heads, False  # one label (or class of numbered ones) whose head noun it is
     if concept == "background":  # no such label: everything but the picture's subjects (people and animals: the
         # rider and her horse)
         kinds = ("person", "people", "human", "man", "woman", *_ANIMALS)

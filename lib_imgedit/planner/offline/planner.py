@@ -294,7 +294,8 @@ def face_swap_op(t: str, zh: bool, toks: list[Tok], labels: list[str], ctx: Plan
                        r"\b(?:swap|replace|switch)\b[^,.;]{0,40}\bfaces?\b[^,.;]{0,12}\b(?:with|for) (?:my|mine|his|her|their)\b|"
                        r"\b(?:put|paste|stick) (?:my |his |her |our |their )?[a-z]+(?:'s|s)? face (?:on|onto)\b|"
                        r"\bmy (?:own )?face (?:on|onto|over) (?:her|him|them|the|that|this)\b|"  # "i want my face on her"
-                       r"\b(?:swap|switch|put|paste) (?:my|his|her|our|their) [a-z]+'?s? face (?:onto|on|in|into)\b",  # my son's face onto
+                       r"\b(?:swap|switch|put|paste) (?:my|his|her|our|their) [a-z]+'?s? face (?:onto|on|in|into)\b|"  # my son's face onto
+                       r"\bswap in (?:my|his|her|our|their) (?:[a-z]+'?s? )?face\b",
                        t) or re.search(
         r"换脸|换个脸|换一下脸|换张脸|人脸替换|替换人脸|换成我的脸|换上我的脸|用我的脸|换成我的|换上我|把我的脸", t)
     weak = re.search(r"\b(?:my (?:own )?face|mine|my photo|my selfie|myself|(?:with|to|into|by|for) me|"

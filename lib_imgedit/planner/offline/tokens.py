@@ -199,8 +199,10 @@ def _label_tables(labels: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict
             for cut in range(3, len(norm) - 3):
                 if norm[cut:] in _COMPOUND_ENDS:
                     heads.setdefault(norm[cut:], []).append(label)
+        stem = norm_label(split_instance(label)[0])  # `food truck 2` is a food truck: "the truck", not "the 2"
+        if " " in stem:
+            heads.setdefault(stem.rsplit(" ", 1)[1], []).append(label)
         if " " in norm:
-            heads.setdefault(norm.rsplit(" ", 1)[1], []).append(label)
             first = norm.split(" ", 1)[0]  # "the price sticker" for `price tag`: a modifier no table knows
             if len(first) >= 4 and first not in EN_TABLE and first not in _STOP_LABELS and first not in ("left", "right"):
                 firsts.setdefault(first, []).append(label)
@@ -325,7 +327,8 @@ def _tokenize(text: str, labels: tuple[str, ...]) -> tuple[Tok, ...]:
             del tok.cats["thing"]
     colours = [t for t in taken if t.cat == "color"]
     for tok in colours if len(colours) > 1 else ():  # "not red, go with a mint green": the colour said not to use
-        if re.search(r"\b(?:not|no|instead of|rather than|than|less)\s+(?:the\s+|that\s+)?$|(?:不是|不要|别用|而不是)$", text[:tok.start]):
+        if re.search(r"\b(?:not|no|instead of|rather than|than|less)\s+(?:(?:feeling|loving|liking|into|a fan of|sure about)\s+)?"
+                     r"(?:the\s+|that\s+)?$|(?:不是|不要|别用|而不是)$", text[:tok.start]):
             tok.cats = {"art": True}  # read, and no longer a colour
     return tuple(sorted((t for t in taken if t.cats), key=lambda t: t.start))
 
