@@ -79,6 +79,8 @@ def without_asides(t: str) -> str:
 
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\s*(?::\)|:d|:p|;\)|\^_\^|[\U0001F300-\U0001FAFF\u2600-\u27BF])+\s*")
+# what makes a sentence a request (or a complaint that a request answers), and what makes it chat: a first sentence
+# with chat words and none of these is left out when a later one has them
 _ASKING = re.compile(r"\b(?:make|change|turn|remove|erase|delete|add|put|replace|swap|blur|brighten|darken|lighten|paint|dye|give|"
                      r"recolou?r|edit|fix|convert|transform|undo|redo|crop|rotate|flip|mirror|resize|upscale|sharpen|pixelate|"
                      r"apply|get rid|take|can (?:you|u)|could (?:you|u)|would (?:you|u)|i'?d like|i would like|i want|please|pls|"
@@ -120,6 +122,8 @@ _LEADING_CHAT = re.compile(r"^(?:(?:hmm+|umm*|uh+|erm|lol|haha+|meh|welp|nah|ok 
                            r"perfect|good|lovely|sweet|awesome|neat)(?=[,.!]|\s+(?:then|so|now|and|can|could|please|pls)\b)|(?:that|this|it)(?: is|'s| looks)? (?:so |really |very )?"
                            r"(?:lovely|nice|great|good|perfect|beautiful|better|amazing|awesome|wonderful|cool)(?: thanks?| thank you)?)"
                            r"\b[\s,.!]*)+")
+
+
 def _colour_only(said: str) -> bool:
     """Whether ", like a dark brown" names nothing but a colour."""
     bare = re.sub(r"^,\s*(?:\w+ )*?(?:like|as in|similar to|the way) (?:a |an |more |more of a )?|\s+(?:colou?r|shade|tone)$", "", said)
@@ -164,10 +168,10 @@ _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people
                      r"[，,]\s*(?:人家|他|她|他们|她们|对方)?(?:没|没有|不)(?:同意|答应|授权)[^，,。]{0,6}$|"  # ，人家没同意我拍
                      r"[，,]\s*我?(?:只想|只要|就想)(?:要|留)?[^，,。把将给]{1,10}$|"  # ，我只想要我跟狗狗
                      r"[，,]\s*(?:想|要)?(?:拿来|用来|拿去)[^，,。]{1,10}$|"  # ，想拿来做电脑壁纸
-                     r"[，,][^，,。把将给]{0,6}(?:看不清|看不见|不明显|不好看|太丑|显脏)[了啊呀]?$|"
+                     r"[，,][^，,。把将给]{0,6}(?:看不清|看不见|不明显|不好看|太丑|显脏)[了啊呀]?$|"  # ，蓝的晚上看不清
                      r"[，,]\s*(?:看着|看起来|感觉)(?:有点|有些|挺|太)?[^，,。把将给]{1,4}[了啊呀的]?$|"  # ，看着有点吓人
                      r"[，,]\s*(?:这个|那个)?[^，,。把将给]{0,3}太[^，,。把将给]{1,3}了[。！!]?$|"  # ，这个红太艳了
-                     r"[，,][^，,。把将给]{1,8}(?:露出来|露出|看得见|看得到|拍到|拍进来)了?[。！!]?$")  # ，车牌露出来了  # ，蓝的晚上看不清
+                     r"[，,][^，,。把将给]{1,8}(?:露出来|露出|看得见|看得到|拍到|拍进来)了?[。！!]?$")  # ，车牌露出来了
 _WHERE_HE_IS = re.compile(r"(?:^|[,.;!?(]\s*)(?:he|she|they|it) (?:is|are) (?:the (?:one|ones|guy|girl|kid|person) )?"
                           r"(?P<pos>(?:on|in|at) the (?:far )?(?:left|right|middle|back|front)|(?:the )?(?:\d(?:st|nd|rd|th)|"
                           r"first|second|third|fourth|fifth|last)(?: one)? from the (?:left|right))\s*\)?\s*(?:[,.;!?]\s*|$)")

@@ -241,6 +241,11 @@ def _instances_named(group: Any, word: str) -> bool:
     return len(bases) == 1 and bases.pop() in (word, singular(word))
 
 
+def label_names_zh(labels: list[str]) -> list[str]:
+    """The Chinese words that name the picture's labels (帐篷 for `tent`)."""
+    return list(_label_tables(tuple(dict.fromkeys(str(x) for x in labels)))[2])
+
+
 def tokenize(text: str, labels: list[str]) -> list[Tok]:
     """Tokens of lower-cased `text`, non-overlapping, longest first, sorted by position (fresh copies: a
     message is tokenized whole, by clause and when its confidence is counted)."""

@@ -9,7 +9,7 @@ import re
 
 from ...core.colors import CHINESE_COLORS, COLORS
 from .. import vocab as V
-from .tokens import EN_TABLE, FUNCTION_WORDS, ZH_OPERATION_WORDS, _label_tables, tokenize
+from .tokens import EN_TABLE, FUNCTION_WORDS, ZH_OPERATION_WORDS, label_names_zh, tokenize
 
 _KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 _KEY_AT = {c: (r, i) for r, row in enumerate(_KEY_ROWS) for i, c in enumerate(row)}
@@ -88,7 +88,7 @@ def closest(word: str, candidates: tuple[str, ...] | list[str]) -> str:
 
 
 _NUMBER_ZH = re.compile(r"[一二三四五六七八九十两几百千万半]")
-CJK_ONLY = re.compile(r"[\u3400-\u9fff]+")
+_CJK_ONLY = re.compile(r"[\u3400-\u9fff]+")
 # characters too common to be a slip in a thing's name (没食欲 is not 美食欲; 云多 not 云朵)
 _COMMON_ZH = frozenset("没不的了是在有我你他她它这那就都也还很太再多少要想看给把被让吗吧呢啊个和又才只")
 
@@ -116,7 +116,7 @@ def _zh_by_sound() -> dict[tuple[str, ...], str]:
 def _thing_words_zh() -> frozenset[str]:
     """Chinese words for things (小鹿 holds 鹿, a deer): a piece holding one was typed as meant."""
     words = {w for _en, zh, _alts in V.CONCEPTS.values() for w in zh} | {w for names in V.OBJECT_ZH.values() for w in names}
-    return frozenset(w for w in words | set(V.ZH_EN) if CJK_ONLY.fullmatch(w))
+    return frozenset(w for w in words | set(V.ZH_EN) if _CJK_ONLY.fullmatch(w))
 
 
 def _names_a_thing(piece: str, at: int) -> bool:
@@ -133,9 +133,9 @@ def fix_zh_typos(text: str, labels: list[str]) -> str:
     except ImportError:  # optional: Chinese typos stay as typed
         return text
     index = _zh_by_sound()
-    things = {}  # the picture's things by sound: 帐蓬 is 帐篷
-    for name in _label_tables(tuple(dict.fromkeys(str(x) for x in labels)))[2]:
-        if 2 <= len(name) <= 3 and CJK_ONLY.fullmatch(name) and not _NUMBER_ZH.search(name):
+    things: dict[tuple[str, ...], str] = {}  # the picture's things by sound: 帐蓬 is 帐篷
+    for name in label_names_zh(labels):
+        if 2 <= len(name) <= 3 and _CJK_ONLY.fullmatch(name) and not _NUMBER_ZH.search(name):
             things.setdefault(tuple(lazy_pinyin(name)), name)
     word_at = [0] * len(text)  # the length of the known word covering each character (0: none)
     for tok in tokenize(text, labels):
