@@ -326,10 +326,6 @@ def _tokenize(text: str, labels: tuple[str, ...]) -> tuple[Tok, ...]:
                 text[tok.end:].startswith((" of", " left", " right", " half", " part")) or
                 re.search(r"(?:\bat|\bon|\bin|\bfrom|\bto|\bnear) (?:the )?(?:very )?$", text[:tok.start])):
             del tok.cats["thing"]
-    for tok in taken:  # "make the railing glass": a material right after the thing it is for, not a glass
-        if "material" in tok.cats and "thing" in tok.cats and \
-                any("thing" in o.cats and o.end < tok.start and not text[o.end:tok.start].strip() for o in taken if o is not tok):
-            del tok.cats["thing"]
     colours = [t for t in taken if t.cat == "color"]
     for tok in colours if len(colours) > 1 else ():  # "not red, go with a mint green": the colour said not to use
         if re.search(r"\b(?:not|no|instead of|rather than|than|less)\s+(?:(?:feeling|loving|liking|into|a fan of|sure about)\s+)?"
