@@ -936,6 +936,8 @@ def test_rounds_fifty_five_to_eight_readings(labels, texts, expected):
     (["advertisement", "seat", "window"], ["把广告牌换成一幅星空画"], {"operation": "inpaint", "targets": ["advertisement"]}),
     (["food truck 1", "food truck 2", "person", "sky"], ["make everything black and white except the truck on the left"],
      {"targets": ["food truck 1"], "mask": {"invert": True}}),
+    (["fountain", "water", "sky", "person"], ["the noon sun totally blew it out, can you tone it down"],
+     {"operation": "adjust", "targets": []}),
 ])
 def test_rounds_fifty_nine_to_sixty_two_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)

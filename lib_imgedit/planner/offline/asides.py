@@ -270,6 +270,9 @@ _PLAIN_FORMS: tuple[tuple[re.Pattern[str], Any], ...] = (
     (re.compile(r"\bthe (?:light|glow|sunlight|sun) (?:coming |shining |pouring |falling )?(?:through|from|in|out of) (the [a-z]+)"), r"\1"),
     # "the dogs fur": the dog
     (re.compile(r"\b(the [a-z]+?)(?:'s|s'?) (?:fur|coat|feathers|mane)\b"), r"\1"),
+    # "the noon sun totally blew it out": it is blown out (the sun is the cause, not the thing to edit)
+    (re.compile(r"^(?:the )?(?:[a-z]+ )?(?:sun|sunlight|light|flash|glare|lamp|window) (?:totally |completely |kinda |really )?"
+                r"(?:blew|washed) (it|everything|the [a-z]+) out\b"), r"\1 is blown out"),
     # "its super washed out from the snow glare": what caused it, not where
     (re.compile(r"\s+(?:from|because of|due to) (?:the |all the )?[a-z]+(?: glare| light| reflection| sun| haze)(?=\s*[,.;]|$)"), ""),
     # "would love the snow to look a bit whiter": make it so
