@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from ...core.colors import find_color, parse_color
+from .chat import EDIT_EN
 from .labels import resolve_thing
 from .tokens import tokenize
 
@@ -81,10 +82,9 @@ def without_asides(t: str) -> str:
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\s*(?::\)|:d|:p|;\)|\^_\^|[\U0001F300-\U0001FAFF\u2600-\u27BF])+\s*")
 # what makes a sentence a request (or a complaint that a request answers), and what makes it chat: a first sentence
 # with chat words and none of these is left out when a later one has them
-_ASKING = re.compile(r"\b(?:make|change|turn|remove|erase|delete|add|put|replace|swap|blur|brighten|darken|lighten|paint|dye|give|"
-                     r"recolou?r|edit|fix|convert|transform|undo|redo|crop|rotate|flip|mirror|resize|upscale|sharpen|pixelate|"
-                     r"apply|get rid|take|can (?:you|u)|could (?:you|u)|would (?:you|u)|i'?d like|i would like|i want|please|pls|"
-                     r"too|as well)\b|\b(?:dark|bright|dull|blurry|cold|flat|washed|faded|grey|gray|yellow|orange)\b")  # a complaint
+_ASKING = re.compile(EDIT_EN.pattern + r"|\b(?:lighten|take|can (?:you|u)|could (?:you|u)|would (?:you|u)|i'?d like|i would like|"
+                     r"i want|please|pls|too|as well)\b|\b(?:dark|bright|dull|blurry|cold|flat|washed|faded|grey|gray|yellow|orange)\b")
+# (the edit verbs of chat.py's EDIT_EN, a few more asking words, and the words of a complaint)
 _CHAT_WORDS = re.compile(r"\b(?:hi|hello|hey|evening|morning|afternoon|lovely|cute|adorable|gorgeous|haha+|lol|omg|wow|thanks?|cool|"
                          r"first time|new here|"
                          r"thank you|hope|love|amazing|awesome|tool|app)\b")

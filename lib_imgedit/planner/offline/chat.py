@@ -57,7 +57,7 @@ _PAUSE_EN = re.compile(r"^(?:(?:hmm+|um+|uh+|erm|well|ok|okay|so)[\s,.]*)*(?:let
                        r"moment|minute))?|one (?:sec|second|moment)|give me a (?:sec|second|moment|minute)|never ?mind|"
                        r"nothing|forget it|not sure|i don'?t know|idk|maybe later)?[\s!,.]*$")
 _PAUSE_ZH = re.compile(r"^(?:嗯+|呃+|额+|那个|让我想想|我想想|等一下|等等|算了吧|没事了?|不用了|不知道|再说吧)[，,。.！!…\s]*$")
-_EDIT_EN = re.compile(r"\b(?:make|change|turn|remove|erase|delete|add|put|replace|swap|blur|brighten|darken|paint|dye|"
+EDIT_EN = re.compile(r"\b(?:make|change|turn|remove|erase|delete|add|put|replace|swap|blur|brighten|darken|paint|dye|"
                       r"give|recolou?r|edit|fix|convert|transform|undo|redo|crop|rotate|flip|mirror|resize|upscale|sharpen|"
                       r"pixelate|apply|get rid)\b")
 
@@ -82,7 +82,7 @@ def chat_kind(t: str, zh: bool, toks: list[Tok]) -> str:
         if any(_ABOUT_EN.search(p) for p in words):
             return "about"
         return "greeting" if any(_GREETING_EN.match(p) for p in words) else "thanks"
-    if (_ABOUT_EN.search(t) and not _EDIT_EN.search(t)) or _CAN_IN_ANY.search(t):
+    if (_ABOUT_EN.search(t) and not EDIT_EN.search(t)) or _CAN_IN_ANY.search(t):
         return "about"
     return "pause" if _PAUSE_EN.match(t) and t.strip() else ""
 
@@ -133,7 +133,7 @@ def is_question(t: str, zh: bool, toks: list[Tok]) -> bool:
         return False
     if zh:
         return bool(_QUESTION_ZH.search(t)) and not _EDIT_WORDS_ZH.search(t)
-    return bool(_QUESTION_EN.match(t)) and not _EDIT_EN.search(t)
+    return bool(_QUESTION_EN.match(t)) and not EDIT_EN.search(t)
 
 
 _CHATTY_EN = {"what", "about", "how", "who", "why", "hello", "hi", "hey", "lol", "haha", "wow", "nice", "beautiful", "pretty",
