@@ -941,3 +941,41 @@ def test_rounds_fifty_five_to_eight_readings(labels, texts, expected):
 ])
 def test_rounds_fifty_nine_to_sixty_two_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)
+
+
+BAKERY = ["shelf", "bread 1", "bread 2", "bread 3", "croissant", "basket", "price tag", "wall", "sign"]
+
+
+@pytest.mark.parametrize("labels, texts, expected", [
+    (["person 1", "person 2", "face 1", "face 2", "veil", "bouquet", "carpet"], ["除了新娘手里的捧花，其他都变成黑白的"],
+     {"targets": ["bouquet"], "mask": {"invert": True}}),
+    (["cat", "window", "curtain", "wall"], ["把猫以外的地方调暖一点"], {"targets": ["cat"], "mask": {"invert": True}}),
+    (["sky", "sea", "sailboat 1", "sailboat 2", "sailboat 3", "buoy"], ["make everything except the boats black and white"],
+     {"targets": ["sailboat 1", "sailboat 2", "sailboat 3"], "mask": {"invert": True}}),
+    (["sky", "sea", "sailboat 1", "sailboat 2", "sailboat 3", "buoy"], ["make the middle boat red"], {"targets": ["sailboat 2"]}),
+    (["person 1", "person 2", "water", "rock", "sky"], ["darken everything except the two ppl in the water"],
+     {"targets": ["person 1", "person 2"], "mask": {"invert": True}}),
+    (["person", "table", "pitcher", "cup", "grass"], ["除了柠檬水壶以外，其他的饱和度都降低一点"],
+     {"targets": ["pitcher"], "mask": {"invert": True}}),
+    (["person", "plant", "flower", "table", "watering can"], ["水壶也换成绿色"], {"operation": "recolor", "targets": ["watering can"]}),
+    (["person", "cello", "cello case", "sidewalk"], ["大提琴盒子换成红色的"], {"operation": "recolor", "targets": ["cello case"]}),
+    (["clown", "kid", "cake", "floor", "gift"], ["remove the present box on the floor"], {"operation": "remove", "targets": ["gift"]}),
+    (["person", "table", "cup", "cookie", "grass"], ["饼干看着不够诱人，颜色暖一点亮一点"], {"operation": "adjust", "targets": ["cookie"]}),
+    (BAKERY, ["价格标签打个码"], {"operation": "adjust", "targets": ["price tag"]}),
+    (BAKERY, ["make the left loaf look darker", "haha too much, go back", "ok try the rightmost one but only a little darker"],
+     {"operation": "adjust", "targets": ["bread 3"]}),
+    (["person 1", "person 2", "face 1", "face 2", "pumpkin", "table"], ["make it look like a watercolor painting",
+                                                                      "hmm nah, put it back how it was"], {"operation": "undo"}),
+    (["person 1", "person 2", "ball", "grass"], ["remove the ball", "undo", "wait actually i did want it gone, bring that edit back"],
+     {"operation": "redo"}),
+    (["person", "apron", "espresso machine", "wall"], ["blur the espresso machine a touch, plus warm the whole thing up"], {"steps": 2}),
+    (["person", "flower", "pot", "table"], ["在桌子上加一只蝴蝶", "花上面也加一只"],
+     {"operation": "inpaint", "targets": ["flower"], "prompt": "butterfly, 蝴蝶"}),
+    (["person", "flower", "pot", "table"], ["在桌子上加一只蝴蝶", "add another one on the pot"], {"targets": ["pot"], "prompt": "butterfly, 蝴蝶"}),
+    (["dog", "grass", "tree", "bench", "sky"], ["帮我在树的上方加一个飞在空中的飞盘"], {"operation": "inpaint", "targets": ["sky"]}),
+    (["dog", "grass", "tree", "bench", "person", "sky"],
+     ["that person in the background never agreed to be in this, mosaic them out"],
+     {"operation": "adjust", "targets": ["person"], "adjust": {"pixelate": 0.5}}),
+])
+def test_rounds_sixty_three_to_six_readings(labels, texts, expected):
+    assert_planned(labels, texts, expected)

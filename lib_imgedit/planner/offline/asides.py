@@ -52,7 +52,12 @@ def without_asides(t: str) -> str:
         else:
             bare = f"{before}. {after} {pos}"
         bare = bare.strip(" ,.")
-    bare = _REASON.sub("", bare).strip(" ,.!?~")  # "..., so they stand out": why, not what
+    why = _REASON.search(bare)  # "..., so they stand out": why, not what (but "the guy never agreed, blur him" asks after it)
+    asked_after = why and not _ASKS.search(bare[:why.start()]) and any(
+        _ASKS.match(bare, m.end()) for m in re.finditer(r"[,;.]\s*(?:(?:so|please|pls|just|can you|could you|can u)\s+)*",
+                                                         bare[:why.end()]) if m.start() > why.start())
+    if why and not asked_after:
+        bare = (bare[:why.start()] + bare[why.end():]).strip(" ,.!?~")
     would = _WOULD_LOOK.search(bare)
     if would and (find_color(bare[:would.start()]) or _ASKS.search(bare[:would.start()])):
         bare = bare[:would.start()].strip(" ,.!?~")  # "her sweater in a mustard colour would look cozier": why
@@ -192,9 +197,9 @@ _WHAT_FOR = re.compile(r"[,.;!?(]\s*(?:my (?:phone|camera|app|computer|laptop)\b
 _ZH_IS_WHERE = re.compile(r"[，,]\s*(?P<who>[\u3400-\u9fff]{1,4}?)(?:是|在)(?P<pos>最?[左右]边(?:第[一二三四五六1-6]个?)?|中间)"
                           r"(?:那位|那个|那只|那辆|的那个|的那位|的)?[。！!]?$")
 # "the guy on the left didnt want to be posted online, pls blur his face out": who, then the request about them
-_ASKS = re.compile(r"\b(?:blur|pixelate|hide|censor|remove|erase|delete|make|turn|change|swap|replace|put|add|crop|brighten|"
+_ASKS = re.compile(r"\b(?:blur|pixelate|mosaic|hide|censor|remove|erase|delete|make|turn|change|swap|replace|put|add|crop|brighten|"
                    r"darken|paint|colou?r|recolou?r)\b")
-_WHO_NOT_EN = re.compile(r"^(?P<who>the [a-z]+(?: [a-z]+)?(?: (?:on|in|at) the (?:far )?(?:left|right|middle|back|front))?) "
+_WHO_NOT_EN = re.compile(r"^(?P<who>(?:the|that|this) [a-z]+(?: [a-z]+)?(?: (?:on|in|at) the (?:far )?(?:left|right|middle|back|front|background|corner))?) "
                          r"(?:didn'?t|doesn'?t|did not|does not|don'?t|do not|never) (?:want|like|agree)[^,]*,\s*"
                          r"(?:(?:so |please |pls |can you |could you )+)?(?P<rest>.+)$")
 _MOOD_ZH = re.compile(r"[，,]\s*(?:要|想要|我要|有)?(?:那种|一种|点)?[^，,。]{0,10}?(?:的|那种|这种)?(?:感觉|氛围感?|味道|调调|feel|vibe)[吧啊呀]?[。！!]?$")
@@ -212,7 +217,7 @@ _SKY_THROUGH = re.compile(r"\bthe sky (?:out(?: of)?|through|outside|beyond|from
 _PLACING = re.compile(r"^(?:(?:please|pls|can you|could you|can u|would you) )*(?:add|put|place|move|give|draw|insert|stick|"
                       r"paste|hang)\b")
 # 桌子上的杯子, 摩托车后面那面砖墙: the thing after the place is the one meant
-_WHERE_IT_IS_ZH = re.compile(r"(?P<pre>^(?:去掉|删掉|删除|移除|抹掉|擦掉|拿掉|清除|消除|模糊|虚化)?|[把将给帮请，,\s])(?:(?![这那](?:里|儿|块|边))[\u3400-\u9fff]){1,6}?(?:上面|上|后面|前面|旁边|里面|里|下面|下)"
+_WHERE_IT_IS_ZH = re.compile(r"(?P<pre>^(?:去掉|删掉|删除|移除|抹掉|擦掉|拿掉|清除|消除|模糊|虚化)?|[把将给帮请，,\s])(?!除)(?:(?![这那](?:里|儿|块|边))[\u3400-\u9fff]){1,6}?(?:上面|上|后面|前面|旁边|里面|里|下面|下)"
                              r"(?:的|那个|那只|那面|那张|那条|那块|那棵|那辆|那盆|这个|这只|这面)(?=[\u3400-\u9fff])")
 _TRAILING_CHAT = re.compile(r"(?:[\s,.!?]+(?:lol|lmao|haha+|xd|tbh|imo|ngl|:\)|:d|please|pls|plz|if you (?:would|could|can|don't mind)|"
                             r"if possible|if (?:that|it) is possible|for me)|"

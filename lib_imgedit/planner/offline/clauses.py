@@ -49,7 +49,7 @@ _GAPPED = re.compile(r"^(?:the|his|her|their|its|my)\s+[a-z][a-z ]{1,30}?\s+(?:t
 _COLOURED = re.compile(r"\s(?:" + _BECOMES + r")$")
 _FOLLOW_EN = re.compile(r"^(?:the |his |her |their |its |my )?[a-z][a-z ]{0,30}?\s+(?:too|as well)$|^(?:same|do the same|and "
                         r"the same)\b")
-_SPLIT_EN = re.compile(r"\s*(?:[;]|\.(?=\s)|,)\s*(?:and\s+)?(?:(?:then|finally|lastly|next|after that)\s+)?|"
+_SPLIT_EN = re.compile(r"\s*(?:[;]|\.(?=\s)|,)\s*(?:and\s+|plus\s+)?(?:(?:then|finally|lastly|next|after that)\s+)?|"
                        r"\s+(?:and then|and also|and finally|and lastly|and|then|after that|afterwards|plus)\s+")
 _SPLIT_ZH = re.compile(r"\s*[，,；;。]?\s*(?:然后|并且|接着|同时|另外|顺便|之后|还要|再)\s*|\s*[，,；;。]\s*")
 _ZH_WHOLE_TONE = r"^(?:整体|整张图?|全图|画面)(?:再)?(?:暖|冷|亮|暗|锐利|清晰|鲜艳)"  # 然后整体暖一点: a clause of its own

@@ -35,7 +35,7 @@ _GRAMMAR_EN = set(V.EN_FILLERS) | FUNCTION_WORDS | {
     "be", "is", "are", "look", "looks", "now", "then", "again", "also", "too", "just", "so", "instead", "actually",
     "rather", "even", "bit", "little", "lot", "slightly", "not", "no", "wait", "into", "crop", "rotate", "flip",
     "mirror", "resize", "upscale", "degrees", "degree", "times", "size", "twice", "half", "as", "big", "bigger",
-    "smaller", "square", "left", "right", "middle", "center", "one", "first", "second", "third", "last", "both",
+    "smaller", "square", "left", "right", "leftmost", "rightmost", "middle", "center", "one", "first", "second", "third", "last", "both",
     "biggest", "smallest", "side", "wide", "tall", "by", "to", "colour", "color", "paint", "dye", "recolor",
     "recolour", "take", "out", "of", "off", "more", "less", "than", "before", "way", "much", "some", "new",
     "ok", "okay", "thanks", "thank", "coming", "rising", "pouring", "except", "everyone", "everybody", "everything",

@@ -37,7 +37,7 @@ _ASKING = re.compile(r"(?:^|[,.;] )(?:please |pls |can you |could you )?(?:take|
 _OTHER = re.compile(r"\b(?:other|another|others|rest)\b|另|其他|其它|其余|别的")
 _ADD = re.compile(r"^(?:please |pls |can you |could you )*(?:add|put|place|give|insert|draw)\b|添加|加上?[一个只点些朵]|放上?[一个只]|画上?[一个只]|摆上")
 # words a prompt may hold that say nothing about what to paint ("put it back", 再加一个, 同样的颜色)
-_EMPTY_PROMPT = FUNCTION_WORDS | set(V.EN_FILLERS) | set("一个的了吧同样相原颜色这那它些点再也都") | {
+_EMPTY_PROMPT = FUNCTION_WORDS | set(V.EN_FILLERS) | set("一个只条朵张棵的了吧同样相原颜色这那它些点再也都") | {
     "a", "an", "the", "it", "this", "that", "them", "these", "those", "back", "then", "same", "similar", "again", "one",
     "ones", "thing", "things", "some", "another", "other", "just", "only", "now", "please", "instead", "colour", "color"}
 _UNDO_SAID = re.compile(r"\b(?:undo|revert|back|cancel|reverse|oops|nope|no|restore|original|previous|before|scrap|"
@@ -89,7 +89,7 @@ def doubts(text: str, ins: dict[str, Any], ctx: PlanContext, labels: list[str], 
         out.append("a colour for the whole picture that was not asked for")
     if op == "restyle" and _SWAP.search(t):
         out.append("a part to replace was named and the whole picture is restyled")
-    if op in ("inpaint", "restyle") and not _prompt_says(str(ins.get("prompt") or ""), targets):
+    if op in ("inpaint", "restyle") and not prompt_says(str(ins.get("prompt") or ""), targets):
         out.append("the prompt holds nothing to paint")
     if op in ("inpaint", "restyle") and _ASKING.search(str(ins.get("prompt") or "").lower()):
         out.append("the prompt is the request itself")  # "take the cake knife off the table" as what to paint
@@ -218,7 +218,7 @@ def _colour_only(prompt: str, labels: list[str]) -> bool:
     return "color" in cats and not cats & {"style", "scene", "filter", "thing", "material"}
 
 
-def _prompt_says(prompt: str, targets: set[str]) -> bool:
+def prompt_says(prompt: str, targets: set[str] | list[str]) -> bool:
     """Whether a prompt names anything to paint besides the region it paints ("the background then": no)."""
     names = {w for x in targets for w in _WORD.findall(x.lower())}
     return any(w not in _EMPTY_PROMPT and w not in names and not w.isdigit() for w in _WORD.findall(prompt.lower()))

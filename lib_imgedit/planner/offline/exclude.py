@@ -21,8 +21,8 @@ _EN_BUT_NOT = re.compile(r"\b(?:everything|everyone|everybody|all)\b[^,.;]*?\b(?
 _ZH = re.compile(r"除(?:了|开|去)?(?P<x>[^，,。都\s]{1,12}?)(?:以外|之外|外)?(?=[，,\s]|其他|其它|其余|别的|剩下|都|全)[，,\s]*(?:把|将)?"
                  r"(?:其他|其它|其余|别的|剩下)?(?:的|部分|地方)?(?=[^，,。都\s]{0,5}?(?:都|全|统统|一律))")  # 其他人的脸都…: faces stay
 # 狗狗以外的地方都虚化掉: no 除, the thing and 以外 before what is changed
-_ZH_OUTSIDE = re.compile(r"^(?:把|将)?(?P<x>[^，,。都\s]{1,12}?)(?:以外|之外)的?(?:地方|部分|东西|区域)?[，,\s]*"
-                         r"(?=[^，,。都\s]{0,3}?(?:都|全|统统|一律))")
+_ZH_OUTSIDE = re.compile(r"^(?:把|将)?(?P<x>[^，,。都\s]{1,12}?)(?:(?:以外|之外)的(?:地方|部分|区域)|(?:以外|之外)的?(?:地方|部分|东西|区域)?"
+                         r"(?=[，,\s]*[^，,。都\s]{0,3}?(?:都|全|统统|一律)))[，,\s]*")  # 把猫以外的地方调暖: the place said, no 都
 _JOIN = re.compile(r"^(?:\s*(?:,|and|or|&|和|跟|与|、)?\s*(?:the|his|her|their|my|its|this|that)?\s*"
                    r"(?:(?:far )?(?:left|right|middle|first|second|third|last)(?:most)?\s+)?"
                    r"(?:(?:two|three|four|five|both|all|each)(?: of)?\s*)?(?:[我你他她它](?:们)?的)?"
@@ -33,7 +33,7 @@ EXCLUSION_WORDS = re.compile(r"\b(?:except|other than|apart from|aside from|besi
                              r"leaving out)\b|\b(?:everything|everyone|everybody|all) (?:else )?but\b|除了|" +
                              _EN_BUT_NOT.pattern + "|"
                              r"(?<![删去消清移解排扫])除(?=[^，,。]{1,12}?(?:以外|之外|外|都))|除开|(?<![删])除去(?!掉)|"  # not 删除
-                             r"(?:以外|之外)的?(?:地方|部分|东西|区域)?[，,\s]*(?=[^，,。都\s]{0,3}?(?:都|全))")
+                             r"(?:以外|之外)的(?:地方|部分|区域)|(?:以外|之外)的?(?:地方|部分|东西|区域)?[，,\s]*(?=[^，,。都\s]{0,3}?(?:都|全))")
 
 
 def exclusion(t: str, toks: list[Tok], labels: list[str], zh: bool) -> tuple[list[str], str, tuple[int, int]] | None:
@@ -52,6 +52,7 @@ _EN_LEAVE = re.compile(r"^(?:(?:please|just|can you|could you)\s+)*(?:leave|keep
                        r"don't change|do not change)\s+(?P<but>)")
 # "make the whole picture softer, but please leave the dog as it is": the exclusion after the request
 _EN_LEAVE_AFTER = re.compile(r"[,;]?\s*(?:but |and |while )?(?:please )?(?:leave|keep|don't touch|do not touch)\s+(?P<but>)")
+_WHERE_THEY_ARE = re.compile(r"\s*(?:in|on|at|by|near|under|inside|beside|next to|in front of)\s+(?:the|a|his|her|their)\s+")
 _THE_ONE = re.compile(r"\s*(?:the )?(?:one|guy|girl|person|kid|grad)\s+(?:on|in|at) the (?:far )?(?:left|right|middle|centre|center)")
 _LEFT_AT_END = re.compile(r"\s*(?:alone|as (?:it |they )?(?:is|are)|untouched|unchanged|the same|out of it|realistic|real|photo-?real|"
                           r"normal|natural|the way (?:it is|they are))?\s*$")
@@ -70,8 +71,9 @@ def _excluded(t: str, m: re.Match[str], toks: list[Tok], labels: list[str], zh: 
         if tok.start < start or tok.cat not in ("thing", "pron"):
             continue
         gap = t[pos:tok.start]
-        if not _JOIN.match(gap) and (named or not re.fullmatch(r"\s*(?:the|his|her|their|my|its|this|that)\s+[a-z0-9]+\s+", gap)):
-            break  # a word no table knows may stand before the first thing: "other than the coffee cup"
+        if not _JOIN.match(gap) and (named or not re.fullmatch(r"\s*(?:the|his|her|their|my|its|this|that)\s+[a-z0-9]+\s+|"
+                                                              r"[\u3400-\u9fff]{1,4}", gap)):
+            break  # a word no table knows may stand before the first thing: "other than the coffee cup", 柠檬水壶
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         if tok.cat == "pron" and nxt is not None and nxt.cat == "thing" and not t[tok.end:nxt.start].strip():
             pos = tok.end  # "her dress": whose, not who
@@ -108,6 +110,9 @@ def _excluded(t: str, m: re.Match[str], toks: list[Tok], labels: list[str], zh: 
         tail = re.match(r"\s*(?:(?:on|at) the (?:far )?(?:left|right)|in the (?:middle|center|centre)|from the (?:left|right))",
                         t[end:])
         end += tail.end() if tail else 0
+        where = _WHERE_THEY_ARE.match(t, end)
+        thing = next((x for x in toks if where and x.start == where.end() and x.cat == "thing"), None)
+        end = thing.end if thing else end  # "except the two people in the water": which ones, not the water
         cut_from = m.start("but") if m.group("but") else m.start()
         if m.re is _EN_LEAVE:  # the rest of the message is the request; "the rest" in it is the whole picture
             left = _LEFT_ALONE.match(t, end)

@@ -46,6 +46,7 @@ def _edits_in_history(ctx: PlanContext) -> int:
     return max(1, min(50, len(ctx.edits)))
 
 
+_AS_IT_WAS_EN = re.compile(r"\b(?:put|get|set|turn|change|make) it back(?: to)? (?:how|the way|what|as) it was\b")  # undo
 _BEFORE_EN = re.compile(r"\b(?:go|get|take (?:it|me|us)|put it|bring it)?\s*back to (?:how it was |the way it was |what it was |it )?"
                         r"(?:before|prior to) (?P<x>.+?)[.!?]*$")
 _BEFORE_ZH = re.compile(r"(?:回到|退回到?|恢复到|恢复成|变回|改回)(?P<x>[^，,。]{1,12}?)(?:之前|以前)")
@@ -112,9 +113,9 @@ def history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str,
         return {"operation": "redo", "count": 1}  # "nvm, restore the goat thing i just undid"
     if re.search(r"\b(?:bring|put|get) back the original\b|\bthe original [a-z]+ back\b", t) and ctx.edits:
         return {"operation": "undo", "count": 1}  # "nah bring back the original flowers"
-    if re.search(r"\btake (?:it|that|this) back\b", t) and not has_content and last_instruction(ctx):
+    if (re.search(r"\btake (?:it|that|this) back\b", t) and not has_content or _AS_IT_WAS_EN.search(t)) and last_instruction(ctx):
         return {"operation": "undo", "count": 1}  # "ugh that looks worse, take it back"
-    back = re.search(r"\b(?:put|bring) (?:it|that|them|him|her) back\b|\brestore (?:it|that|them)\b", t)
+    back = re.search(r"\b(?:put|bring) (?:it|that|them|him|her|th(?:at|e) (?:edit|change|step|one)) back\b|\brestore (?:it|that|them)\b", t)
     last = last_instruction(ctx) or {}
     named_back = re.search(r"\b(?:put|bring) (?:the |my |our |his |her )?([a-z]+(?: [a-z]+)?) back\b", t)
     if named_back and last.get("operation") == "remove" and undone_instruction(ctx) is None and any(

@@ -21,6 +21,7 @@ from .chat import chat_answer, chat_kind, is_question
 from .clauses import corrected, replaced, split_clauses
 from .confidence import named_operations
 from .decide import decide
+from .doubts import prompt_says
 from .draft import Draft
 from .exclude import EXCLUSION_WORDS, exclusion, inverted, kept_then_rest
 from .followup import loose, reference, repeat_plan
@@ -260,6 +261,9 @@ def _brushed(toks: list[Tok], labels: list[str]) -> list[str] | None:
     return ["user_mask"]
 
 
+_ONE_MORE = re.compile(r"\b(?:another|one more|more|too|also|as well)\b|[再也又还]")
+
+
 def plan_text(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str], zh: bool, ctx: PlanContext,
               forced: list[str] | None = None) -> Draft:
     excluded = None if forced else exclusion(t, toks, labels, zh)
@@ -280,6 +284,11 @@ def plan_text(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
         if alt.kind != "none":
             parsed = alt
     draft = decide(rules, body, toks_b, parsed, labels, zh, ctx, forced)
+    added = referent(ctx) or {}
+    if draft is not None and parsed.kind == "add" and draft.ins.get("operation") == "inpaint" and \
+            added.get("operation") == "inpaint" and added.get("prompt") and _ONE_MORE.search(t) and \
+            not prompt_says(str(draft.ins.get("prompt") or ""), draft.ins.get("targets") or []):
+        draft.ins["prompt"] = added["prompt"]  # 花上面再加一只 after adding a butterfly: another butterfly, there
     if draft is None:
         draft = reference(rules, body, toks_b, labels, zh, ctx)
     if draft is None:

@@ -111,7 +111,7 @@ def select_targets(t: str, toks: list[Tok], labels: list[str], zh: bool, forced:
             sel.labels = picked
     if not sel.labels and not forced and scene is not None and not any(x.cat == "thing" for x in toks):
         # "remove the one on the right" / "右边那辆也删掉" right after an edit of one of several instances
-        done = (last_instruction(scene) or {}).get("targets") or []
+        done = (referent(scene) or {}).get("targets") or []  # (or the one just undone: "ok try the rightmost one")
         group = instances(done[0], labels) if len(done) == 1 else []
         picked = pick_instances(group, t, labels, shares) if len(group) > 1 else group
         if picked != group:

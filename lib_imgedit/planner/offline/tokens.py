@@ -143,6 +143,9 @@ USER_MASK_ZH = ("这里", "这儿", "这块", "这个地方", "这部分", "这�
 _COMPOUND_ENDS = frozenset(w for w in V.OBJECT_ZH if w.isalpha() and len(w) >= 4) | {"board", "stand", "case"}
 
 
+_PLACE_CHARS_ZH = re.compile(r"[上下里外面边前后中间内旁顶底]")  # 窗户外面 is where, not a thing's name
+
+
 @functools.lru_cache(maxsize=1)
 def _synonyms() -> dict[str, tuple[str, ...]]:
     """English names of things that share their first Chinese name (kid and child: 小孩; fish tank and aquarium)."""
@@ -195,11 +198,11 @@ def _label_tables(labels: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict
         for form in forms:
             if len(form) >= 2 and form not in _STOP_LABELS:
                 en.setdefault(form, ("@label", label))
-        if norm.isalpha():  # "the board" for `chessboard`, "the fire" for `campfire`: the end of a compound word
-            for cut in range(3, len(norm) - 3):
-                if norm[cut:] in _COMPOUND_ENDS:
-                    heads.setdefault(norm[cut:], []).append(label)
         stem = norm_label(split_instance(label)[0])  # `food truck 2` is a food truck: "the truck", not "the 2"
+        if stem.isalpha():  # "the board" for `chessboard`, "the boats" for `sailboat 1`, `sailboat 2`: a compound's end
+            for cut in range(3, len(stem) - 3):
+                if stem[cut:] in _COMPOUND_ENDS:
+                    heads.setdefault(stem[cut:], []).append(label)
         if " " in stem:
             heads.setdefault(stem.rsplit(" ", 1)[1], []).append(label)
         if " " in norm:
@@ -213,11 +216,20 @@ def _label_tables(labels: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict
         base = norm_label(base)
         if number is not None and base not in norms and len(base) >= 2 and not CJK.search(base):
             group = tuple(x for x in labels if split_instance(x)[0] == split_instance(label)[0])
-            for form in plurals(base):
+            for form in [f for w in (base, *_synonyms().get(base, ())) for f in plurals(w)]:  # "the loaves": `bread 1`...
                 en.setdefault(form, ("@head", group))
             for name in _zh_names(base):  # 气球 for `balloon 1`, `balloon 2` (not 画, the start of 画廊)
                 if len(name) >= 2:
                     zh.setdefault(name, ("@head", group))
+    # the end of a Chinese name answers to its label when no word and no other label claims it (壶 for 扎壶)
+    ends: dict[str, set[str]] = {}
+    for name, (kind, label) in list(zh.items()):
+        for end in (name[cut:] for cut in range(1, len(name) - 1)) if kind == "@label" else ():
+            if CJK.fullmatch(end[0]) and not _PLACE_CHARS_ZH.search(end):
+                ends.setdefault(end, set()).add(label)
+    for end, owners in ends.items():
+        if len(owners) == 1 and end not in zh and end not in _ZH_TABLE:
+            zh[end] = ("@label", owners.pop())
     # with a painted mask, "this", "here" and "it" are the painted area
     if "user_mask" in labels:
         for form in USER_MASK_EN:
@@ -290,6 +302,7 @@ def _tokenize(text: str, labels: tuple[str, ...]) -> tuple[Tok, ...]:
             for cat, value in tok.cats.items():
                 known = clash.cats.get("thing")
                 if cat == "thing" and isinstance(value, tuple) and (value[0] == "@label" or known is None or (
+                        value[0] == "@head" and not resolve_thing(known, list(labels))[0]) or (
                         value[0] == "@head" and _instances_named(value[1], tok.text) and
                         set(resolve_thing(known, list(labels))[0]) != set(value[1]))):  # "the two players": `player 1`, `player 2`
                     clash.cats["thing"] = value
