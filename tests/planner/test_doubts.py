@@ -976,6 +976,21 @@ BAKERY = ["shelf", "bread 1", "bread 2", "bread 3", "croissant", "basket", "pric
     (["dog", "grass", "tree", "bench", "person", "sky"],
      ["that person in the background never agreed to be in this, mosaic them out"],
      {"operation": "adjust", "targets": ["person"], "adjust": {"pixelate": 0.5}}),
+    (["person 1", "person 2", "face 1", "face 2", "dress", "bouquet", "sky"], ["把她的耳环换成金色的"], {"operation": "clarify"}),
+    (["person 1", "person 2", "face 1", "face 2", "dress", "bouquet", "sky"], ["change her earrings to gold"], {"operation": "clarify"}),
+    (["sky", "sea", "sailboat 1", "sailboat 2", "sailboat 3"], ["把中间那条船的帆弄成红的"], {"targets": ["sailboat 2"]}),
+    (["van", "sand", "sea", "sky", "surfboard"], ["把车身改成薄荷绿"], {"targets": ["van"]}),
+    (["person", "bicycle", "traffic light", "road", "car"], ["红灯改成绿灯"], {"targets": ["traffic light"]}),
+    (BAKERY, ["sharpen the loaves a bit so the crust looks crispy"], {"targets": ["bread 1", "bread 2", "bread 3"]}),
+    (["person", "table", "pitcher", "cup", "grass"], ["add lemons next to the pitcher"], {"operation": "inpaint", "targets": ["table"]}),
+    (["person 1", "person 2", "person 3", "pumpkin", "table", "wall"], ["other than the family, make everything darker like it's late at night"],
+     {"operation": "adjust", "targets": ["person 1", "person 2", "person 3"], "mask": {"invert": True}}),
+    (["person", "road", "building", "sky"], ["rotate it a tiny bit to straighten the buildings"], {"operation": "rotate", "angle": 3}),
+    (["person", "road", "building", "sky"], ["rotate it slightly"], {"operation": "rotate", "angle": 3}),
+    (["person 1", "person 2", "face 1", "face 2", "suit", "mirror"], ["裁缝（左边那个）的脸帮我打个马赛克"],
+     {"operation": "adjust", "targets": ["face 1"]}),
+    (["person 1", "person 2", "face 1", "face 2", "pumpkin", "table"], ["南瓜上的脸刻得更吓人一点"], {"targets": ["pumpkin"]}),
+    (["boy", "grass", "tree", "sky"], ["make the grass greener", "the trees as well", "a bit less on the trees"], {"targets": ["tree"]}),
 ])
 def test_rounds_sixty_three_to_six_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)

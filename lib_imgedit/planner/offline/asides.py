@@ -256,12 +256,19 @@ _NAMED_THEN_IT = (r"(?P<x>[a-z]+(?: (?![a-z]+(?:ing|ed)\b)[a-z]+)?)\b[^,]*,\s*(?
 _PLAIN_FORMS: tuple[tuple[re.Pattern[str], Any], ...] = (
     # "the lamp is way too bright tbh, tone it down": chat words inside the message
     (re.compile(r"\s+(?:tbh|ngl|imo|lol|haha)(?=\s*[,.!?]|\s)"), ""),
+    # "a bit less on the trees" after an edit of them: less of it for the trees (not something put on them)
+    (re.compile(r"^((?:(?:a )?(?:bit|little|touch|tad|lot) )?(?:less|more)) on (the|his|her|their) (?!left|right|top|bottom|side|edge)"),
+     r"\1 for \2 "),
+    # "make everything darker like it's late at night": how dark, said as a likeness (as after a comma)
+    (re.compile(r"\b((?:darker|brighter|lighter|dimmer|warmer|cooler|moodier)(?: and (?:darker|brighter|lighter|dimmer|warmer|cooler))?)"
+                r" (like (?:it is|it was) )"), r"\1, \2"),
     # 把右边那个人的脸打码，或者模糊掉也行: the other way that would do as well
     (re.compile(r"[，,]\s*(?:或者|或)[^，,。]{1,8}也(?:行|可以|ok|OK|没问题)[吧啊]?$"), ""),
     # "the face on the poster", 大屏幕上那个人的脸: the picture on it is the thing to edit
     (re.compile(r"\bthe (?:person|persons|people|man|woman|guy|girl|face|faces|kid)(?:'s face)? (?:on|in) the "
-                r"(poster|screen|tv|monitor|billboard|painting|photo|picture frame|magazine|sign)\b"), r"the \1"),
-    (re.compile(r"(大屏幕|屏幕|海报|电视|广告牌|照片|画|杂志)上(?:那个|的)?(?:人|人物)?的?脸"), r"\1"),
+                r"(poster|screen|tv|monitor|billboard|painting|photo|picture frame|magazine|sign|pumpkin|jack-o-lantern|cake|balloon)\b"),
+     r"the \1"),
+    (re.compile(r"(大屏幕|屏幕|海报|电视|广告牌|照片|画|杂志|南瓜|蛋糕|气球)上(?:那个|的)?(?:人|人物)?的?脸"), r"\1"),
     # "the people in the crowd behind us": the crowd
     (re.compile(r"\bthe (?:people|faces?|guys|folks|ones|persons?|fans|spectators|heads) in the crowd\b"), "the crowd"),
     # "also the face of the lady on the left": that too

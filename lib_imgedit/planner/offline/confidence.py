@@ -39,7 +39,7 @@ _GRAMMAR_EN = set(V.EN_FILLERS) | FUNCTION_WORDS | {
     "biggest", "smallest", "side", "wide", "tall", "by", "to", "colour", "color", "paint", "dye", "recolor",
     "recolour", "take", "out", "of", "off", "more", "less", "than", "before", "way", "much", "some", "new",
     "ok", "okay", "thanks", "thank", "coming", "rising", "pouring", "except", "everyone", "everybody", "everything",
-    "all", "sides", "two", "three", "mean", "meant", "rest", "remaining", "others", "else", "round",
+    "all", "sides", "two", "three", "few", "several", "mean", "meant", "rest", "remaining", "others", "else", "round",
     "around", "opposite", "reverse", "st", "nd", "rd", "th",  # 2nd
 }
 _GRAMMAR_EN |= {w for phrase in V.MORE_EN + V.LESS_EN + V.AGAIN_EN + V.ALSO_EN + V.OTHER_EN + V.UP_EN + V.DOWN_EN

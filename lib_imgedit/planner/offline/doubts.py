@@ -33,7 +33,7 @@ _SWAP = re.compile(r"\b(?:swap|replace|switch|exchange|trade)\b.+\b(?:for|with)\
 _TURNED = re.compile(r"\b(?:rotate|rotation|clockwise|anticlockwise|counterclockwise|degrees?|upside|sideways|left|right|"
                      r"quarter|tilt|tilted|straighten|level|crooked|landscape|portrait|\d+)\b|°|旋转|转|倒|歪|正|横|竖|度")
 _ASKING = re.compile(r"(?:^|[,.;] )(?:please |pls |can you |could you )?(?:take|make|remove|put|add|change|turn|get|give|"
-                     r"crop|blur|erase|delete)\b")  # a prompt that is still a request
+                     r"crop|blur|erase|delete|rotate|flip|resize)\b")  # a prompt that is still a request
 _OTHER = re.compile(r"\b(?:other|another|others|rest)\b|另|其他|其它|其余|别的")
 _ADD = re.compile(r"^(?:please |pls |can you |could you )*(?:add|put|place|give|insert|draw)\b|添加|加上?[一个只点些朵]|放上?[一个只]|画上?[一个只]|摆上")
 # words a prompt may hold that say nothing about what to paint ("put it back", 再加一个, 同样的颜色)
@@ -43,7 +43,7 @@ _EMPTY_PROMPT = FUNCTION_WORDS | set(V.EN_FILLERS) | set("一个只条朵张棵�
 _UNDO_SAID = re.compile(r"\b(?:undo|revert|back|cancel|reverse|oops|nope|no|restore|original|previous|before|scrap|"
                         r"reset|start over|nvm|never ?mind)\b|撤|回|还原|恢复|取消|算了|上一步|原|不要了")
 _PLURAL = re.compile(r"\b(?:both|all|every|everyone|everybody|each|them|they|their|theirs|two|three|four|and|"
-                     r"people|folks)\b|们|都|所有|全部|每|两|俩|三|四|几|和|跟|与")
+                     r"people|folks|family|couple|group|team)\b|们|都|所有|全部|每|两|俩|三|四|几|和|跟|与|一家|全家|家人|情侣|夫妻")
 _PLACED = re.compile(r"\b(?:under|underneath|below|beneath|over|above|behind|in front of)\s+"
                      r"(?:the |his |her |their |its |my )?([a-z]+(?: [a-z]+)?)|在(.{1,6}?)的?(?:下面|下方|上方|上空|后面|前面)")
 _ANOTHER_EDIT = re.compile(r"[，,;；]\s*(?:[^，,;；a-z]{0,8}?(?:换成|改成|变成|染成|涂成|刷成|去掉|删掉|调亮|调暗|打码)|"

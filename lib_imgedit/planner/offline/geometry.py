@@ -97,7 +97,7 @@ def _crop(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None:
     zoom = re.search(r"\bzoom (?:in )?(?:on|to|into)\b", t)
     en = zoom or re.search(r"\b(?:crop|recrop)\b(?!\s+(?:out|off|away)\b)", t) or (
         re.search(r"\b(?:cut|trim)\b", t) and re.search(r"\b(?:image|picture|photo|it)\b", t) and _ratio(t))
-    zh = re.search(r"裁剪|裁切|剪裁|裁成|裁到|裁掉|裁一下|裁", t)
+    zh = re.search(r"裁剪|裁切|剪裁|裁成|裁到|裁掉|裁一下|裁(?!缝)", t)
     if not en and not zh:
         return None
     if re.search(r"\b(?:crop|cut) (?:out|off|away)\b|裁掉", t):
@@ -141,8 +141,9 @@ def _rotate(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None
             re.search(r"\b(?:turn|spin)\b.*\binto\b", t) or not re.search(
                 r"\b(?:degrees?|°|upside|left|right|clockwise|counter-?clockwise|anti-?clockwise|sideways)\b", t)):
         return None  # "turn the sky red" is a recolour, "... to turn the whole thing into an oil painting" a restyle
-    if any(x.cat == "thing" and not t[x.end:].startswith(("-clockwise", "clockwise")) for x in toks) and \
-            not re.search(r"\b(?:image|picture|photo)\b|图|照片", t):
+    why = re.search(r"\bto (?:straighten|level|fix)\b", t)  # "rotate it a tiny bit to straighten the buildings"
+    if any(x.cat == "thing" and not t[x.end:].startswith(("-clockwise", "clockwise")) and not (why and x.start > why.start())
+           for x in toks) and not re.search(r"\b(?:image|picture|photo)\b|图|照片", t):
         return None  # "turn her head to the left" (but "counter-clockwise" names no counter)
     m = re.search(r"(-?\d+(?:\.\d+)?)\s*(?:°|degrees?|deg\b|度)", t) or re.search(r"(?:by|to)\s+(-?\d+(?:\.\d+)?)\b", t)
     angle: float | None = float(m.group(1)) if m else None
@@ -153,6 +154,8 @@ def _rotate(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None
     if angle is None:
         if upside or re.search(r"\b(?:half a turn|half turn)\b|180", t):
             angle = 180.0
+        elif re.search(r"\b(?:slightly|a (?:tiny |little |wee )?(?:bit|touch|tad|smidge)|a little)\b|稍微|一点点|一点|一些", t):
+            angle = 3.0  # "rotate it slightly": a few degrees, as "a few degrees" is read (words.py)
         elif re.search(r"\b(?:straighten|level|tilt)\b|拉直|摆正|扶正", t):
             return None  # straightening needs an angle; the clause is asked about instead
         else:

@@ -22,6 +22,8 @@ def plurals(word: str) -> list[str]:
         out.append(word + "es")
     elif word.endswith("o") and len(word) > 2 and word[-2] not in "aeiou":  # tomatoes, pianos
         out += [word + "es", word + "s"]
+    elif word.endswith(("af", "lf", "fe")) and len(word) > 3:  # loaves, shelves, knives (and roofs, cafes)
+        out += [word[:-2 if word.endswith("fe") else -1] + "ves", word + "s"]
     else:
         out.append(word + "s")
     return out

@@ -16,7 +16,7 @@ from .history import last_instruction, referent, same_to_both
 from .labels import PERSON_PART_NORMS, instances, norm_label, pick_instances, resolve_thing, singular
 from .parse import HELD_BY, ZH_POSITION, Parsed, toks_in
 from .prompts import translate
-from .tokens import EN_TABLE, Tok, tokenize, word_re
+from .tokens import EN_TABLE, FUNCTION_WORDS, Tok, tokenize, word_re
 from .words import first_color, head_things, mentions_it, personal_labels
 
 
@@ -56,7 +56,8 @@ _ABOVE = ("sky", "wall", "ceiling")
 _GROUND = ("floor", "grass", "lawn", "ground", "sand", "beach", "field", "snow", "earth", "rug", "carpet", "deck", "path",
            "road", "pavement", "sidewalk", "driveway")
 _ON_TABLES = ("cup", "glass", "plate", "bottle", "bowl", "vase", "book", "laptop", "mug", "wine_glass", "food", "cake", "scissors",
-              "phone", "remote", "pen", "notebook", "keys", "candle", "teapot", "teacup", "trophy", "box", "lamp", "ribbon")
+              "phone", "remote", "pen", "notebook", "keys", "candle", "teapot", "teacup", "trophy", "box", "lamp", "ribbon",
+              "pitcher", "jug", "milk_jug", "kettle", "cookie", "bread", "croissant", "sandwich", "pizza", "fruit")
 _ON_ROADS = ("car", "bus", "truck", "van", "bicycle", "motorbike", "motorcycle", "taxi")
 _ON_WATER = ("boat", "ship", "kayak", "canoe", "yacht", "swan", "duck", "surfboard", "buoy")
 _WATER = ("water", "sea", "lake", "river", "pond", "ocean")
@@ -178,7 +179,7 @@ def _select(t: str, toks: list[Tok], labels: list[str], zh: bool, forced: list[s
     if forced:
         sel.labels = list(forced)
         return sel
-    owned = next((_owned_unknown(t, x, zh) for x in toks if x.cat == "pron"), "") if p.kind == "remove" else ""
+    owned = next((_owned_unknown(t, x, zh) for x in toks if x.cat == "pron"), "") if p.kind in ("remove", "change") else ""
     if not things and owned:  # "remove her earrings" with no earrings: the earrings are asked for, not her
         sel.unresolved = owned
         return sel
@@ -274,7 +275,7 @@ def _owned_unknown(t: str, tok: Tok, zh: bool) -> str:
     after = t[tok.end:]
     if zh:
         m = re.match(r"(?:的|里的?|上的?|中的?)(?:那|这)?[条只个头辆张棵位件]?([^\s，,。也都再还换改变调弄一下点个些了去删移抹擦拿]{2,4}?)"
-                     r"(?=去掉|删掉|删了|删除|移除|抹掉|擦掉|拿掉|[pP]掉|[，,。]|$)", after)
+                     r"(?=去掉|删掉|删了|删除|移除|抹掉|擦掉|拿掉|[pP]掉|[换改变染涂]成|[，,。]|$)", after)
     elif re.fullmatch(r"his|her|their|its|my|your|our", tok.text):
         m = re.match(r" ([a-z][a-z\-]{2,})\b", after)
     else:
@@ -285,7 +286,7 @@ def _owned_unknown(t: str, tok: Tok, zh: bool) -> str:
     if zh:
         return "" if tokenize(word, []) or word in V.ZH_FILLERS else word
     start = tok.end + m.start(1)
-    return "" if any(x.start == start for x in tokenize(t, [])) or word in EN_TABLE or \
+    return "" if any(x.start == start for x in tokenize(t, [])) or word in EN_TABLE or word in FUNCTION_WORDS or \
         word in V.EN_FILLERS or word in V.NON_THING_EN else word
 
 

@@ -230,6 +230,14 @@ def _label_tables(labels: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict
     for end, owners in ends.items():
         if len(owners) == 1 and end not in zh and end not in _ZH_TABLE:
             zh[end] = ("@label", owners.pop())
+    # a Chinese word for a kind of thing the picture has none of names the labels whose Chinese name ends with it
+    # (船 for `sailboat 1`, `sailboat 2`: 帆船)
+    for concept, (_en, zh_words, _alts) in V.CONCEPTS.items():
+        for word in (w for w in zh_words if len(w) <= 2 and w not in zh):
+            owners = tuple(x for x in labels if not CJK.search(x) and any(
+                n.endswith(word) and n != word for n in _zh_names(norm_label(split_instance(x)[0]))))
+            if owners and not resolve_thing(concept, list(labels))[0]:
+                zh[word] = ("@head", owners)
     # with a painted mask, "this", "here" and "it" are the painted area
     if "user_mask" in labels:
         for form in USER_MASK_EN:
