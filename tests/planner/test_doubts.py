@@ -991,6 +991,11 @@ BAKERY = ["shelf", "bread 1", "bread 2", "bread 3", "croissant", "basket", "pric
      {"operation": "adjust", "targets": ["face 1"]}),
     (["person 1", "person 2", "face 1", "face 2", "pumpkin", "table"], ["南瓜上的脸刻得更吓人一点"], {"targets": ["pumpkin"]}),
     (["boy", "grass", "tree", "sky"], ["make the grass greener", "the trees as well", "a bit less on the trees"], {"targets": ["tree"]}),
+    (["person 1", "person 2", "veil", "dress", "carpet"], ["你好呀～这是我爸爸牵我走红毯那天拍的，好感动。能帮我把整张图调暖一点吗，谢谢啦"],
+     {"operation": "adjust", "targets": []}),
+    (["fire truck", "building", "person", "sky", "road"], ["blur everything apart from the fire truck pls, its for a recruitment poster"],
+     {"targets": ["fire truck"], "mask": {"invert": True}}),
+    (["clown", "kid", "balloon", "cake", "floor"], ["把那个小丑去掉，小朋友怕他哈哈"], {"operation": "remove", "targets": ["clown"]}),
 ])
 def test_rounds_sixty_three_to_six_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)

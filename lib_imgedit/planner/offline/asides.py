@@ -35,6 +35,9 @@ def without_asides(t: str) -> str:
     """Lower-cased, cleaned `t` with its asides taken out (the rest may be empty)."""
     bare = _TRAILING_CHAT.sub("", _LEADING_CHAT.sub("", _chat_sentences(t))).strip(" ,.!?~")
     bare = _LEADING_CHAT_ZH.sub("", bare) or bare  # 你好呀～麻烦把…
+    story = _STORY_ZH.match(bare)
+    if story and not re.search(r"把|将|换|改|变|调|去掉|删|加|模糊|虚化|打码|裁|转", story.group(0)) and bare[story.end():].strip():
+        bare = bare[story.end():]  # 这是我爸爸牵我走红毯那天拍的，好感动。能帮我…: what the photo is, then the request
     who = _WHO_NOT_EN.match(bare)
     if who and re.search(r"\b(?:him|her|them|his|their)\b", who.group("rest")):  # "..., pls blur his face": theirs
         bare = re.sub(r"\b(?:him|her|them|his|their)\b", lambda m: who.group("who") + (
@@ -138,6 +141,7 @@ def _colour_only(said: str) -> bool:
 _WOULD_LOOK = re.compile(r"\s+(?:(?:it|that|this|she|he|they) )?(?:would|will|might|could|'d) (?:look|feel|seem|be) (?:so |much |way |"
                          r"a lot |so+ |really |super )?(?:\w+er|better|nicer|cute|nice|good|great|amazing|cool|pretty|lovely|more \w+)"
                          r"(?: (?:that way|then|tbh|imo|i think|i guess))?$")
+_STORY_ZH = re.compile(r"^(?:这是|这张(?:照片|图片|图)?是)[^。！!？?]{1,40}[。！!？?]+\s*")
 _LEADING_CHAT_ZH = re.compile(r"^(?:(?:你好|您好|哈喽|嗨)[呀啊哈]?[～~！!，,。\s]*|(?:麻烦|劳驾)(?:你|您)?(?:了)?[，,\s]*)+")
 _STAYS = re.compile(r"[,;]\s*(?:(?:but|and|while)\s+)?[a-z' ]+?\s+(?:stays?|remains?|should stay|can stay|is fine|are fine)"
                     r"(?:\s+(?:as (?:it |they )?(?:is|are)|the same|untouched|unchanged|alone))?\s*$")
@@ -176,7 +180,8 @@ _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people
                      r"[，,][^，,。把将给]{0,6}(?:看不清|看不见|不明显|不好看|太丑|显脏)[了啊呀]?$|"  # ，蓝的晚上看不清
                      r"[，,]\s*(?:看着|看起来|感觉)(?:有点|有些|挺|太)?[^，,。把将给]{1,4}[了啊呀的]?$|"  # ，看着有点吓人
                      r"[，,]\s*(?:这个|那个)?[^，,。把将给]{0,3}太[^，,。把将给]{1,3}了[。！!]?$|"  # ，这个红太艳了
-                     r"[，,][^，,。把将给]{1,8}(?:露出来|露出|看得见|看得到|拍到|拍进来)了?[。！!]?$")  # ，车牌露出来了
+                     r"[，,][^，,。把将给]{1,8}(?:露出来|露出|看得见|看得到|拍到|拍进来)了?[。！!]?$|"  # ，车牌露出来了
+                     r"[，,][^，,。把将给]{1,5}(?:怕|害怕|不喜欢|讨厌|嫌弃?)[他她它]们?[^，,。]{0,4}$")  # ，小朋友怕他哈哈
 _WHERE_HE_IS = re.compile(r"(?:^|[,.;!?(]\s*)(?:he|she|they|it) (?:is|are) (?:the (?:one|ones|guy|girl|kid|person) )?"
                           r"(?P<pos>(?:on|in|at) the (?:far )?(?:left|right|middle|back|front)|(?:the )?(?:\d(?:st|nd|rd|th)|"
                           r"first|second|third|fourth|fifth|last)(?: one)? from the (?:left|right))\s*\)?\s*(?:[,.;!?]\s*|$)")
@@ -192,6 +197,7 @@ _WHAT_FOR = re.compile(r"[,.;!?(]\s*(?:my (?:phone|camera|app|computer|laptop)\b
                        r"(?!(?:i|we|you|u) )(?:the )?[a-z]+(?: [a-z]+)? (?:will|is going to|gonna) (?:hate|love|kill|freak)|"
                        r"only (?:the |my )?[a-z ]+? (?:can|should|may|could) be (?:shown|seen|visible|online|posted)|"
                        r"(?:i )?want(?:ed)? (?:a|an|that|the) [a-z ]+ (?:look|vibe|feel|effect|mood)|i can still (?:kinda |kind of |sort of |totally )?(?:tell|see|recogni[sz]e|read|make out)|(?:it|its|it is|this|this is|that is|they are|they're) (?:going|gonna go|headed) (?:on|to|in|into|up)|"
+                       r"(?:its|it is|this is|that is|it's) (?:for|meant for) (?:a|an|my|our|the|his|her)\b|"
                        r"(?:i )?(?:want|need|'d like|would like) (?:just |only )?(?:it|the \w+|them|him|her) to be "
                        r"(?:the only|the main|in focus|the focus|the star|the hero))\b[^.!?]*$")
 _ZH_IS_WHERE = re.compile(r"[，,]\s*(?P<who>[\u3400-\u9fff]{1,4}?)(?:是|在)(?P<pos>最?[左右]边(?:第[一二三四五六1-6]个?)?|中间)"
