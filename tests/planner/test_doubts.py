@@ -999,3 +999,26 @@ BAKERY = ["shelf", "bread 1", "bread 2", "bread 3", "croissant", "basket", "pric
 ])
 def test_rounds_sixty_three_to_six_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)
+
+
+@pytest.mark.parametrize("labels, texts, expected", [
+    (["person 1", "person 2", "face 1", "face 2", "veil", "mirror", "background"], ["除了左边的新娘，其他全部调暗一点"],
+     {"targets": ["person 1"], "mask": {"invert": True}}),
+    (["person", "hat", "truck", "field", "sky"], ["remove the guy and make the sky overcast"], {"steps": 2}),
+    (["person", "hat", "truck", "field", "sky"], ["make the sky overcast"], {"operation": "inpaint", "prompt": "overcast sky"}),
+    (["person 1", "person 2", "face 1", "face 2", "mirror", "background"], ["keep the bride on the left sharp and blur out the rest"],
+     {"operation": "adjust", "targets": ["person 1"], "mask": {"invert": True}}),
+    (["person", "swimsuit", "diving board", "water", "sky"], ["remove the guy on the diving board"], {"targets": ["person"]}),
+    (["person 1", "person 2", "sushi", "counter", "lamp", "wall"], ["把寿司变成三文鱼的", "灯光暖一点"], {"targets": []}),
+    (["person", "flower", "plant", "flower pot", "railing"], ["花的颜色再鲜艳一点"], {"targets": ["flower"]}),
+    (["person", "ball", "hoop", "court", "background"], ["put some flames coming off the ball lol"], {"targets": ["ball"]}),
+    (["sky", "tent", "person", "campfire", "grass"], ["在帐蓬旁边的草地上加一只小狐狸，要可爱一点的"],
+     {"operation": "inpaint", "targets": ["grass"], "prompt": "fox cute, 小狐狸，要可爱一点"}),
+    (["table", "person", "milkshake", "window", "floor"], ["add a plate of fries next to the milkshake"],
+     {"targets": ["table"], "prompt": "a plate of fries, next to the milkshake"}),
+    (["sky", "tent", "person", "tree", "grass"], ["everything except the person, make it cooler", "ugh too cold, undo that",
+                                                  "just do the sky then"], {"operation": "adjust", "targets": ["sky"]}),
+    (["table", "teapot", "person", "hand", "wall"], ["hide her hands pls, blur them"], {"targets": ["hand"]}),
+])
+def test_rounds_seventy_one_to_four_readings(labels, texts, expected):
+    assert_planned(labels, texts, expected)

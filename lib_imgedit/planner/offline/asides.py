@@ -11,7 +11,7 @@ from typing import Any
 
 from ...core.colors import find_color, parse_color
 from .chat import EDIT_EN
-from .labels import resolve_thing
+from .labels import norm_label, resolve_thing
 from .tokens import tokenize
 
 
@@ -27,7 +27,15 @@ def where_it_is(t: str, labels: list[str]) -> str:
     t = _SKY_THROUGH.sub(lambda m: "the sky" if known("the sky") else m.group(1), t)  # the window when no sky is seen
     t = _WHOLE_PLACE.sub(lambda m: m.group(0) if known(m.group(1)) else "the whole picture", t)  # "the whole classroom"
     if not _PLACING.match(t):
-        t = _WHERE_IT_IS.sub(lambda m: m.group(1) if known(m.group(1)) else m.group(0), t)
+        out, pos = [], 0
+        for m in _WHERE_IT_IS.finditer(t):
+            end = m.end()
+            more = re.match(r" ([a-z]+)\b", t[end:])  # the place may be a two-word label: "the guy on the diving board"
+            if more and any(norm_label(x) == f"{m.group(0).rsplit(' ', 1)[1]} {more.group(1)}" for x in labels):
+                end += more.end()
+            out.append(t[pos:m.start()] + (m.group(1) if known(m.group(1)) else t[m.start():end]))
+            pos = end
+        t = "".join(out) + t[pos:]
     return _WHERE_IT_IS_ZH.sub(lambda m: m.group("pre") if known(t[m.end():m.end() + 6]) else m.group(0), t)
 
 
@@ -262,6 +270,9 @@ _NAMED_THEN_IT = (r"(?P<x>[a-z]+(?: (?![a-z]+(?:ing|ed)\b)[a-z]+)?)\b[^,]*,\s*(?
 _PLAIN_FORMS: tuple[tuple[re.Pattern[str], Any], ...] = (
     # "the lamp is way too bright tbh, tone it down": chat words inside the message
     (re.compile(r"\s+(?:tbh|ngl|imo|lol|haha)(?=\s*[,.!?]|\s)"), ""),
+    # "just do the sky then": the last edit, there
+    (re.compile(r"^((?:just|ok|then|maybe|now) )*do (?:it |that |the same )?(?:(?:to|on|for) )?(?=(?:the|his|her|their) [a-z]+(?: then| instead| only)?$)"),
+     r"just "),
     # "a bit less on the trees" after an edit of them: less of it for the trees (not something put on them)
     (re.compile(r"^((?:(?:a )?(?:bit|little|touch|tad|lot) )?(?:less|more)) on (the|his|her|their) (?!left|right|top|bottom|side|edge)"),
      r"\1 for \2 "),

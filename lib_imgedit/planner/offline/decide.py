@@ -16,6 +16,7 @@ from .parse import Parsed, has_cat, toks_in
 from .prompts import content_prompt, span_text, style_prompt
 from .reply import clarify
 from .select import (
+    OUT_OF,
     comparative_region,
     current_region,
     grounded_label,
@@ -318,8 +319,7 @@ def _prep(p: Parsed, t: str, zh: bool) -> str:
 
 
 # "add X above/next to/out of Y": X goes in the area around Y (Y's mask grown by this many pixels)
-_NEAR_PREPS = ("above", "below", "under", "beneath", "next to", "beside", "near", "by", "out of", "coming out of",
-               "rising out of", "pouring out of", "coming from", "rising from")
+_NEAR_PREPS = ("above", "below", "under", "beneath", "next to", "beside", "near", "by", *OUT_OF)
 _AROUND_PX = 48
 # what "over" it means above, not on ("a rainbow over the lake"; "a blanket over the sofa" lies on it)
 _LANDSCAPE = {"lake", "sea", "water", "river", "mountain", "hill", "field", "city", "beach", "building", "house", "tree",

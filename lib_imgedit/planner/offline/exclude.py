@@ -55,8 +55,8 @@ _EN_LEAVE_AFTER = re.compile(r"[,;]?\s*(?:but |and |while )?(?:please )?(?:leave
 _WHERE_THEY_ARE = re.compile(r"\s*(?:in|on|at|by|near|under|inside|beside|next to|in front of)\s+(?:the|a|his|her|their)\s+")
 _THE_ONE = re.compile(r"\s*(?:the )?(?:one|guy|girl|person|kid|grad)\s+(?:on|in|at) the (?:far )?(?:left|right|middle|centre|center)")
 _LEFT_AT_END = re.compile(r"\s*(?:alone|as (?:it |they )?(?:is|are)|untouched|unchanged|the same|out of it|realistic|real|photo-?real|"
-                          r"normal|natural|the way (?:it is|they are))?\s*$")
-_LEFT_ALONE = re.compile(r"\s*(?:alone|as (?:it )?is|untouched|unchanged|the same|out of it)?\s*(?:,|;|and|but)+\s*")
+                          r"normal|natural|the way (?:it is|they are)|sharp|in focus|crisp|clear)?\s*$")
+_LEFT_ALONE = re.compile(r"\s*(?:alone|as (?:it )?is|untouched|unchanged|the same|out of it|sharp|in focus|crisp|clear)?\s*(?:,|;|and|but)+\s*")
 
 
 def _excluded(t: str, m: re.Match[str], toks: list[Tok], labels: list[str], zh: bool
@@ -98,7 +98,8 @@ def _excluded(t: str, m: re.Match[str], toks: list[Tok], labels: list[str], zh: 
     for tok in named:
         got, _inv = resolve_thing("person" if tok.cat == "pron" else tok.value, labels)
         if len(got) > 1:  # "everyone except the person on the left", "apart from the middle grad"
-            got = pick_instances(got, t[start:] if len(named) == 1 else t[tok.start:], labels, None)
+            around = t[start:tok.end] if zh else t[start:] if len(named) == 1 else t[tok.start:]  # (其他 is not "the other")
+            got = pick_instances(got, around, labels, None)
         found += [x for x in got if x not in found]
     if not found:
         return None

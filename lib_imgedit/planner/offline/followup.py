@@ -16,7 +16,7 @@ from .amounts import FILTER_WORD, SIGNED_PARAMS, adjust_from, amount_factor
 from .chat import chatty
 from .decide import restyle_strength
 from .draft import Draft, adjust_ins, recolor_ins, with_mask
-from .history import last_instruction, referent, same_to_both
+from .history import last_instruction, referent, same_to_both, undone_instruction
 from .labels import instances, names_of, pick_instances, resolve_thing
 from .parse import EN_REMOVE, ZH_REMOVE, Parsed
 from .positions import pick_faces
@@ -28,7 +28,8 @@ from .words import first_color, head_things, leftover, place_phrase, swap_sides
 
 
 def reference(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str], zh: bool, ctx: PlanContext) -> Draft | None:
-    cur = last_instruction(ctx)
+    undone = undone_instruction(ctx)  # "just the sky then" right after undoing it on all but the person: that edit, there
+    cur = undone if undone is not None and any(x.cat == "thing" for x in toks) else last_instruction(ctx)
     if cur is None:
         return None
     lt = t.lower()

@@ -56,7 +56,7 @@ _EN_PUT_PERSON = re.compile(
     r"(?:man|woman|person|people|girl|boy|guy|kids?|child|couple|family|subject|lady|car|dog|cat))\s+"
     r"(?:in front of|in|into|at|on|onto|to|inside|under|near|by|beside|next to|somewhere in|somewhere on)\s+(?P<c>.+)$")
 _EN_QUANT = re.compile(r"^(?:a|an|some|\d+|few|a few|several|two|three|four|many|more|lots of|a lot of|another)\b")
-_EN_PREP = re.compile(r"\s+(on top of|in front of|next to|(?:coming |rising |pouring )?out of|coming from|rising from|(?:hanging|hung|dangling) (?:from|in|on|off)|to|on|onto|in|into|inside|at|over|across|around|behind|"
+_EN_PREP = re.compile(r"\s+(on top of|in front of|next to|(?:coming |rising |pouring )?out of|coming from|rising from|(?:coming|rising|shooting|flying) off|(?:hanging|hung|dangling) (?:from|in|on|off)|to|on|onto|in|into|inside|at|over|across|around|behind|"
                       r"above|below|under|beneath|beside|near|along|by)\s+")
 _INSIDE_PREPS = {"to", "on", "onto", "in", "into", "inside", "at", "over", "across", "around", "on top of", "along",
                  "hanging from", "hanging in", "hanging on", "hung from", "hung in", "hung on", "dangling from", "hanging off"}
@@ -314,7 +314,8 @@ def parse_zh(t: str, toks: list[Tok]) -> Parsed:
     m = _ZH_BA_VERB.match(t)
     if m and free_of(m.start("v"), m.end("v"), ("adjust", "gray", "filter", "thing", "style", "color")) and (
             m.group("ba") or has_cat(toks_in(toks, (m.start("t"), m.end("t"))), "thing")) and \
-            t[m.start("v"):m.end("v") + 1] not in V.ZH_EN and t[m.start("v") - 1:m.end("v")] not in V.ZH_EN:
+            t[m.start("v"):m.end("v") + 1] not in V.ZH_EN and t[m.start("v") - 1:m.end("v")] not in V.ZH_EN and \
+            not (m.group("v") == "要" and re.search(r"[，,。；;]|加", m.group("t"))):  # 天上加一些烟花，要热闹一点: how it looks
         # "头发弄长一点" and "路面变湿" need no 把; the verb must not sit inside a word ("渐变")
         return Parsed("change", [(m.start("t"), m.end("t"))], (m.start("c"), n))
     m = _ZH_CHANGE_ONE.match(t)

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from ...core.instruction import SOLO_OPERATIONS
+from ...core.labels import split_instance
 from ...core.lang import is_zh
 from ..base import PlanContext, Planner, PlanResult
 from .asides import where_it_is
@@ -214,8 +215,11 @@ def plan_clause(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh: 
     if picture:  # a crop that says neither shape nor place is asked about
         return Draft(picture, "picture" if picture["operation"] != "clarify" else "question", t)
     forced = _brushed(toks, labels)
+    them = [x for x in toks if x.cat == "pron" and x.text in ("them", "they")]  # "hide her hands pls, blur them": the hands
+    people = any(norm_label(split_instance(x)[0]) in ("person", "people") for x in (ctx.current or {}).get("targets") or [])
     if later and forced is None and ctx.current and ctx.current.get("targets") and \
-            any(x.cat == "it" for x in toks) and not any(x.cat in ("thing", "whole", "pron") for x in toks):
+            (any(x.cat == "it" for x in toks) or (them and not people)) and \
+            not any(x.cat in ("thing", "whole") or (x.cat == "pron" and x not in them) for x in toks):
         forced = [x for x in ctx.current["targets"] if x in labels] or None
     draft = plan_text(rules, t, toks, labels, zh, ctx, forced=forced)
     if draft.text and draft.text != t:

@@ -57,16 +57,22 @@ _GROUND = ("floor", "grass", "lawn", "ground", "sand", "beach", "field", "snow",
            "road", "pavement", "sidewalk", "driveway")
 _ON_TABLES = ("cup", "glass", "plate", "bottle", "bowl", "vase", "book", "laptop", "mug", "wine_glass", "food", "cake", "scissors",
               "phone", "remote", "pen", "notebook", "keys", "candle", "teapot", "teacup", "trophy", "box", "lamp", "ribbon",
-              "pitcher", "jug", "milk_jug", "kettle", "cookie", "bread", "croissant", "sandwich", "pizza", "fruit")
+              "pitcher", "jug", "milk_jug", "kettle", "cookie", "bread", "croissant", "sandwich", "pizza", "fruit", "milkshake",
+              "drink", "coffee", "juice", "beer", "wine", "teacup", "tea_tray", "napkin", "menu", "salt_shaker", "ketchup")
 _ON_ROADS = ("car", "bus", "truck", "van", "bicycle", "motorbike", "motorcycle", "taxi")
 _ON_WATER = ("boat", "ship", "kayak", "canoe", "yacht", "swan", "duck", "surfboard", "buoy")
 _WATER = ("water", "sea", "lake", "river", "pond", "ocean")
 
 
+# what comes out of a thing starts at it ("smoke out of the chimney", "flames coming off the ball")
+OUT_OF = ("out of", "coming out of", "rising out of", "pouring out of", "coming from", "rising from", "coming off", "rising off",
+          "shooting off", "flying off")
+
+
 def support_of(near: list[str], prep: str, labels: list[str]) -> list[str]:
     """The region where something placed next to / above / under `near` goes ("a kite above the beach": the
     sky; "a rug under the table": the floor; "a croissant next to her cup": the table), or [] to paint around it."""
-    if prep in ("out of", "coming out of", "rising out of", "pouring out of", "coming from", "rising from"):
+    if prep in OUT_OF:
         return []  # smoke out of the chimney starts at the chimney
     names = [norm_label(x).replace(" ", "_") for x in near]
     if names and all(n in ("ceiling", "sky", "cloud", "clouds") for n in names) and prep not in ("under", "below", "beneath"):
