@@ -115,7 +115,8 @@ def _chat_sentences(t: str) -> str:
             _ASKING.search(" ".join(parts[1:])):
         parts = parts[1:]
     while len(parts) > 1 and not _ASKS.search(parts[-1]) and re.match(
-            r"^(?:tbh|honestly|ngl|lol|haha|btw|fyi|imo)\b|^the [a-z]+(?: [a-z]+)? (?:in there |in here |there |here )?"
+            r"^(?:tbh|honestly|ngl|lol|haha|btw|fyi|imo)\b|^(?:it|this|that) (?:is|was) (?:a|an|my|our|his|her) [a-z ]+[.!]*$|"
+            r"^the [a-z]+(?: [a-z]+)? (?:in there |in here |there |here )?"
             r"(?:looks?|is|are|seems?) (?:kinda |a bit |so |really |too |pretty )?[a-z]+(?: [a-z]+)?[.!]*$", parts[-1]):
         parts = parts[:-1]  # "... ? tbh the green is the only cheerful thing in here lol", "? the lighting in there looks really blue"
     out = " ".join(parts).strip()
@@ -124,7 +125,7 @@ def _chat_sentences(t: str) -> str:
 
 
 # chat noises around a request ("hmm a touch less blurry", "pop a hat on the dog lol"): not part of it
-_LEADING_CHAT = re.compile(r"^(?:(?:hmm+|umm*|uh+|erm|lol|haha+|meh|welp|nah|ok so|okay so|good (?:morning|afternoon|evening)|"
+_LEADING_CHAT = re.compile(r"^(?:(?:hmm+|umm*|uh+|erm|lol|haha+|meh|welp|nah|oh|ok so|okay so|good (?:morning|afternoon|evening)|"
                            r"hey(?: there)?|hiya|hii+|dear|(?:ok |okay )?anyway|(?:he|she|it|they) (?:is|are) so \w+(?: right)?|(?:good )?morning(?: :\))?|perfect thx|oh and|"
                            r"my \w+ (?:drew|made|painted|took|drawn) (?:this|it)|(?:so )?this is (?:from|of|at) [^,.!?]*(?=[,.!])|omg|nvm|never ?mind|(?:and )?then|eh|on second thoughts?|sorry to (?:bother|ask)(?: you)?(?: again)?(?: but)?|sorry if this is a (?:dumb|stupid|silly|weird) (?:ask|question|request)(?: but)?|"
                            r"(?:this|the) (?:tool|app|extension) is (?:so |really |super )?(?:cool|great|amazing|awesome|nice)|quick q(?:uestion)?(?=\s*[-,:])|(?:ok |okay )?whatever|(?:i )?love it|"
@@ -206,6 +207,7 @@ _WHAT_FOR = re.compile(r"[,.;!?(]\s*(?:my (?:phone|camera|app|computer|laptop)\b
                        r"only (?:the |my )?[a-z ]+? (?:can|should|may|could) be (?:shown|seen|visible|online|posted)|"
                        r"(?:i )?want(?:ed)? (?:a|an|that|the) [a-z ]+ (?:look|vibe|feel|effect|mood)|i can still (?:kinda |kind of |sort of |totally )?(?:tell|see|recogni[sz]e|read|make out)|(?:it|its|it is|this|this is|that is|they are|they're) (?:going|gonna go|headed) (?:on|to|in|into|up)|"
                        r"(?:its|it is|this is|that is|it's) (?:for|meant for) (?:a|an|my|our|the|his|her)\b|"
+                       r"(?:i'm |i am |im )?going for (?:a |an |that |some )?[a-z]+(?: [a-z]+)?$|"
                        r"(?:i )?(?:want|need|'d like|would like) (?:just |only )?(?:it|the \w+|them|him|her) to be "
                        r"(?:the only|the main|in focus|the focus|the star|the hero))\b[^.!?]*$")
 _ZH_IS_WHERE = re.compile(r"[，,]\s*(?P<who>[\u3400-\u9fff]{1,4}?)(?:是|在)(?P<pos>最?[左右]边(?:第[一二三四五六1-6]个?)?|中间)"
@@ -269,7 +271,8 @@ _NAMED_THEN_IT = (r"(?P<x>[a-z]+(?: (?![a-z]+(?:ing|ed)\b)[a-z]+)?)\b[^,]*,\s*(?
 # of it, applied in order
 _PLAIN_FORMS: tuple[tuple[re.Pattern[str], Any], ...] = (
     # "the lamp is way too bright tbh, tone it down": chat words inside the message
-    (re.compile(r"\s+(?:tbh|ngl|imo|lol|haha)(?=\s*[,.!?]|\s)"), ""),
+    (re.compile(r"\s+(?:tbh|ngl|imo|lol|haha)(?=\s*[,.!?])"), ""),
+    (re.compile(r"\s+(?:tbh|ngl|imo|lol|haha)(?=\s)"), ","),  # "thats creepy lol revert": two sentences
     # "just do the sky then": the last edit, there
     (re.compile(r"^((?:just|ok|then|maybe|now) )*do (?:it |that |the same )?(?:(?:to|on|for) )?(?=(?:the|his|her|their) [a-z]+(?: then| instead| only)?$)"),
      r"just "),
@@ -338,8 +341,8 @@ _PLAIN_FORMS: tuple[tuple[re.Pattern[str], Any], ...] = (
     (re.compile(r"\b(the (?:[a-z]+ ){1,2}(?:on|in) the (?:left|right|middle))'s ([a-z]+)"),
      r"the \2 of \1"),
     # "pop a hat on him"
-    (re.compile(r"^(?:pop|slap|plonk|chuck|stick|park|plop) (?=(?:a|an|some|the) )"),
-     "put "),
+    (re.compile(r"^((?:(?:can|could|would) (?:you|u) |please |pls |just )*)(?:pop|slap|plonk|chuck|stick|park|plop) (?=(?:a|an|some|the) )"),
+     r"\1put "),
     # "that bucket on the floor, delete it": the bucket
     (re.compile(r"^(?:that|the|this) " + _NAMED_THEN_IT.format(verbs="delete|remove|erase|get rid of|blur|hide|pixelate")),
      r"\g<v> the \g<x>"),

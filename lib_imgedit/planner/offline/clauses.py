@@ -58,7 +58,8 @@ _ZH_THING_TONE = r"^(?!颜色|色|再|更|有点|太|看|显得|感觉|让|使)[
 _ZH_STARTS = re.compile(_ZH_WHOLE_TONE + r"|" + _ZH_THING_TONE + r"|"
                         r"^(?:也|还|请|帮我|给我)?(?:把|将|给|让|帮|加|去掉|删掉|删除|裁|旋转|翻转|镜像|缩小|放大|调|虚化|模糊|"
                         r"锐化|打码|提亮|变|换|改|[^，,；;。]{0,8}(?:也|换成|改成|变成|染成|涂成|刷成|漆成|喷成|去掉|调亮|调暗|提亮|压暗|虚化|模糊|"
-                        r"打码|打个码|打上马赛克|涂|刷|染|变|换|改|调|删|转成))")
+                        r"打码|打个码|打上马赛克|涂|刷|染|变|换|改|调|删|转成)|"
+                        r"[^，,；;。把将]{1,6}(?:上面|上|里面|里|旁边|下面)(?:再|也)?(?:加|放|添|插)(?:上|个|一|几|些|点))")  # 蛋糕上加几颗草莓
 _EDIT_ZH = re.compile(r"把|将|换|改|变|染|涂|刷|去掉|删|加|调|虚化|模糊|锐化|打码|裁|旋转|翻转|镜像|缩小|放大|提亮|转成|弄|放|摆|挂|贴|"
                       r"(?:饱和度|对比度|亮度|色温|曝光)[^，,。]{0,3}(?:高|低|大|小)|"
                       r"再.+一点|" + _ZH_WHOLE_TONE + r"(?:一点|一些|点)")
@@ -143,8 +144,13 @@ def _gapped(parts: list[str]) -> list[str]:
     return out
 
 
+_DESCRIBES_ZH = re.compile(r"^要?(?:有|带|带着|是)[^，,。把将]{1,12}?的?(?:那种|那样|感觉|样子)[吧啊的]?$")
+
+
 def _starts_request(rest: str, sep: str, zh: bool) -> bool:
     if zh:
+        if _DESCRIBES_ZH.match(rest):  # "背景换成街头球场，要有涂鸦墙的那种": what the new content is like
+            return False
         if re.search(r"然后|并且|接着|同时|另外|顺便|之后|再|还要", sep):
             return bool(_EDIT_ZH.search(rest))
         return bool(_ZH_STARTS.match(rest))

@@ -32,12 +32,12 @@ _GRAMMAR_EN = set(V.EN_FILLERS) | FUNCTION_WORDS | {
     "make", "turn", "change", "remove", "erase", "delete", "get", "rid", "add", "put", "place", "replace", "swap",
     "give", "set", "do", "same", "it", "this", "that", "them", "her", "his", "him", "she", "he", "they", "their",
     "its", "my", "me", "i", "i'd", "we'd", "you", "your", "can", "could", "would", "will", "please", "want", "like", "let", "have",
-    "be", "is", "are", "look", "looks", "now", "then", "again", "also", "too", "just", "so", "instead", "actually",
+    "be", "is", "are", "should", "look", "looks", "now", "then", "again", "also", "too", "just", "so", "instead", "actually",
     "rather", "even", "bit", "little", "lot", "slightly", "not", "no", "wait", "into", "crop", "rotate", "flip",
     "mirror", "resize", "upscale", "degrees", "degree", "times", "size", "twice", "half", "as", "big", "bigger",
     "smaller", "square", "left", "right", "leftmost", "rightmost", "middle", "center", "one", "first", "second", "third", "last", "both",
     "biggest", "smallest", "side", "wide", "tall", "by", "to", "colour", "color", "paint", "dye", "recolor",
-    "recolour", "take", "out", "of", "off", "more", "less", "than", "before", "way", "much", "some", "new",
+    "recolour", "take", "out", "of", "off", "more", "less", "than", "before", "way", "much", "some", "new", "match",
     "ok", "okay", "thanks", "thank", "coming", "rising", "pouring", "except", "everyone", "everybody", "everything",
     "all", "sides", "two", "three", "few", "several", "mean", "meant", "rest", "remaining", "others", "else", "round",
     "around", "opposite", "reverse", "st", "nd", "rd", "th",  # 2nd
@@ -48,7 +48,7 @@ _GRAMMAR_ZH = {ch for phrase in V.MORE_ZH + V.LESS_ZH + V.AGAIN_ZH + V.ALSO_ZH +
                for ch in phrase}  # direction words (降低, 提高) are read by the amount, not the tables
 _GRAMMAR_ZH |= set("把将给让请帮我你的了一点些下吧呢啊呀再也都很更太成为变换改去掉加调弄个张只辆位条是在上里中边这那它他她们度倍"
                    "左右间第最删除移抹擦拿掉清消两所有全部棵朵块头匹要想能可以"
-                   "染涂刷裁剪转旋翻镜缩放变不对说颜色旁面附近周围方顶副轮保留持原样几数打三四五六稍微略呗嘛哈其余地吗")  # verbs the planner reads (染黑, 裁剪), 不对/我是说, 颜色, 其他地方
+                   "染涂刷裁剪转旋翻镜缩放变不对说颜色旁面附近周围方顶副轮保留持原样几数打三四五六稍微略呗嘛哈其余地吗种片颗根粒串束就行")  # verbs the planner reads (染黑, 裁剪), 不对/我是说, 颜色, 其他地方
 
 _GENERATIVE = ("inpaint", "restyle")
 # new content a table knows (placement's nouns, the Chinese words the prompt translator knows) is understood

@@ -37,7 +37,7 @@ _ASKING = re.compile(r"(?:^|[,.;] )(?:please |pls |can you |could you )?(?:take|
 _OTHER = re.compile(r"\b(?:other|another|others|rest)\b|另|其他|其它|其余|别的")
 _ADD = re.compile(r"^(?:please |pls |can you |could you )*(?:add|put|place|give|insert|draw)\b|添加|加上?[一个只点些朵]|放上?[一个只]|画上?[一个只]|摆上")
 # words a prompt may hold that say nothing about what to paint ("put it back", 再加一个, 同样的颜色)
-_EMPTY_PROMPT = FUNCTION_WORDS | set(V.EN_FILLERS) | set("一个只条朵张棵的了吧同样相原颜色这那它些点再也都") | {
+_EMPTY_PROMPT = FUNCTION_WORDS | set(V.EN_FILLERS) | set("一个只条朵张棵几根颗片粒的了吧同样相原颜色这那它些点再也都多") | {
     "a", "an", "the", "it", "this", "that", "them", "these", "those", "back", "then", "same", "similar", "again", "one",
     "ones", "thing", "things", "some", "another", "other", "just", "only", "now", "please", "instead", "colour", "color"}
 _UNDO_SAID = re.compile(r"\b(?:undo|revert|back|cancel|reverse|oops|nope|no|restore|original|previous|before|scrap|"

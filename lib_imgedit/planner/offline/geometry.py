@@ -139,10 +139,10 @@ def _rotate(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None
         return None
     if en and en.group(0) in ("turn", "spin") and not zh and not upside and (
             re.search(r"\b(?:turn|spin)\b.*\binto\b", t) or not re.search(
-                r"\b(?:degrees?|°|upside|left|right|clockwise|counter-?clockwise|anti-?clockwise|sideways)\b", t)):
+                r"\b(?:degrees?|°|upside|left|right|clockwise|counter[- ]?clockwise|anti[- ]?clockwise|sideways)\b", t)):
         return None  # "turn the sky red" is a recolour, "... to turn the whole thing into an oil painting" a restyle
     why = re.search(r"\bto (?:straighten|level|fix)\b", t)  # "rotate it a tiny bit to straighten the buildings"
-    if any(x.cat == "thing" and not t[x.end:].startswith(("-clockwise", "clockwise")) and not (why and x.start > why.start())
+    if any(x.cat == "thing" and not t[x.end:].startswith(("-clockwise", "clockwise", " clockwise")) and not (why and x.start > why.start())
            for x in toks) and not re.search(r"\b(?:image|picture|photo)\b|图|照片", t):
         return None  # "turn her head to the left" (but "counter-clockwise" names no counter)
     m = re.search(r"(-?\d+(?:\.\d+)?)\s*(?:°|degrees?|deg\b|度)", t) or re.search(r"(?:by|to)\s+(-?\d+(?:\.\d+)?)\b", t)
@@ -150,7 +150,7 @@ def _rotate(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None
     if angle is None:
         zm = re.search(r"([一二三四五六七八九十百两]+)\s*度", t)
         angle = float(zh_number(zm.group(1)) or 0) if zm else None
-    left = re.search(r"\b(?:left|counter-?clockwise|anti-?clockwise|ccw)\b|逆时针|向左|左转", t)
+    left = re.search(r"\b(?:left|counter[- ]?clockwise|anti[- ]?clockwise|ccw)\b|逆时针|向左|左转", t)
     if angle is None:
         if upside or re.search(r"\b(?:half a turn|half turn)\b|180", t):
             angle = 180.0
@@ -168,7 +168,7 @@ def _rotate(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None
 
 
 _SIZE_WORD = re.compile(r"\b(?:resize|rescale|scale|upscale|downscale|upsample|downsample|enlarge|shrink|bigger|smaller|"
-                        r"larger|size|resolution)\b|缩小|放大|缩放|尺寸|分辨率")
+                        r"larger|size|resolution)\b|缩小|放大|缩放|尺寸|分辨率|缩到|压缩到|缩成")
 
 
 def _resize(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None:

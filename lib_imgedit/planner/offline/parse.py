@@ -241,6 +241,11 @@ def parse_en(t: str, toks: list[Tok]) -> Parsed:
         for p in preps if adjusting else reversed(preps):  # "add some blur to the trees behind the cabin": the trees
             loc_toks = toks_in(toks, (p.end(), n))
             if any(x.cat in ("thing", "pron", "whole") or "thing" in x.cats for x in loc_toks):
+                on = next((q for q in preps if q.end() <= p.start() and q.group(1) in ("on", "onto", "on top of") and
+                           p.group(1) in ("next to", "beside", "near", "by") and
+                           has_cat(toks_in(toks, (q.end(), p.start())), "thing")), None)
+                if on:  # "a vase on top of the piano next to the cat": on the piano
+                    return Parsed("add", [], (tail_start, on.start()), (on.end(), p.start()), True, prep=on.group(1))
                 return Parsed("add", [], (tail_start, p.start()), (p.end(), n), p.group(1) in _INSIDE_PREPS,
                               prep=p.group(1))
         if m.end() > m.start():

@@ -28,7 +28,7 @@ from .exclude import EXCLUSION_WORDS, exclusion, inverted, kept_then_rest
 from .followup import loose, reference, repeat_plan
 from .geometry import other_way, picture_op
 from .history import history_op, last_instruction, pending_clarify, referent
-from .labels import instances, norm_label, resolve_thing
+from .labels import instances, names_of, norm_label, resolve_thing
 from .parse import EN_REMOVE, ZH_REMOVE, parse_en, parse_zh, strip_prefix
 from .positions import pick_faces
 from .reply import clarify
@@ -265,6 +265,7 @@ def _brushed(toks: list[Tok], labels: list[str]) -> list[str] | None:
     return ["user_mask"]
 
 
+_IN_IT = re.compile(r"^(?:在)?(?:里面|里头|上面|上头|这里面|那里面)(?:再|也|还)?(?:加|放|添)|^(?:add|put) [a-z ]+ (?:in|on|inside|into) (?:it|there)$")
 _ONE_MORE = re.compile(r"\b(?:another|one more|more|too|also|as well)\b|[再也又还]")
 
 
@@ -293,6 +294,14 @@ def plan_text(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
             added.get("operation") == "inpaint" and added.get("prompt") and _ONE_MORE.search(t) and \
             not prompt_says(str(draft.ins.get("prompt") or ""), draft.ins.get("targets") or []):
         draft.ins["prompt"] = added["prompt"]  # 花上面再加一只 after adding a butterfly: another butterfly, there
+    elif draft is not None and parsed.kind == "add" and draft.ins.get("operation") == "inpaint" and zh and \
+            draft.ins.get("targets") and _ONE_MORE.search(t) and \
+            not prompt_says(str(draft.ins.get("prompt") or ""), draft.ins["targets"]):  # 蜡烛再多加几根: more candles
+        draft.ins["prompt"] = f"{names_of(draft.ins['targets'], False)}, {names_of(draft.ins['targets'], True)}"
+    there = [x for x in added.get("targets") or [] if x in labels]
+    if draft is not None and parsed.kind == "add" and draft.ins.get("operation") == "inpaint" and there and \
+            _IN_IT.match(body) and not (added.get("mask") or {}).get("invert"):
+        draft.ins["targets"] = there  # 把杯子换成玻璃杯, 里面再加几片柠檬: in the glass
     if draft is None:
         draft = reference(rules, body, toks_b, labels, zh, ctx)
     if draft is None:
@@ -393,7 +402,7 @@ _TOO_THEN_COLOUR_ZH = re.compile(r"^(?P<s>[^，,。\s]{0,8}?)(?:有点|有些)?�
 # "nah put it on the floor instead", 还是放到桌子上吧 right after adding something: that thing again, there
 _MOVE_IT = re.compile(r"^(?:(?:actually|no|nah|nope|hmm+|maybe|ok|oh|then|can you|could you|pls|please)[\s,]+)*"
                       r"(?:put|move|place|stick|have|do) (?:it|them|that|the \w+) (?P<where>(?:on|onto|in|into|to|over|near|next to|by|"
-                      r"under|beside|above|below|at|in front of|behind) (?:the |my |his |her )?[a-z][a-z ]*?)(?: instead)?"
+                      r"under|beside|above|below|at|in front of|behind) (?:the |my |his |her )?[a-z][a-z ]*?)(?: instead| then)?"
                       r"(?:[,.;]\s*(?:like |as )?(?P<extra>[a-z][a-z ]*))?[.!]*$")
 _MOVE_IT_ZH = re.compile(r"^(?:还是|算了|那就|不如|要不)?[，,\s]*(?:把它|把他|把她|把这个)?(?:放|挪|移|搬|画|加)(?:到|在)"
                          r"(?P<where>[^，,。]{1,8}?(?:上面|里面|旁边|下面|上|里|下|边))(?:去)?[吧啊呢]?[。！!]*$")
