@@ -1043,6 +1043,17 @@ def test_rounds_sixty_three_to_six_readings(labels, texts, expected):
     (["person", "bucket", "sidewalk", "wall"], ["给那个人打个马赛克就行"], {"operation": "adjust", "targets": ["person"]}),
     (["cake", "candle", "table", "wall"], ["make the candles pink", "蜡烛再多加几根"], {"operation": "inpaint", "prompt": "candle, 蜡烛"}),
     (["clown", "balloon", "cake", "table"], ["气球换成蓝色，蛋糕上加几颗草莓"], {"steps": 2}),
+    (["person", "face", "hat", "truck", "field", "sky"], ["paint the truck baby blue", "love it. can the hat match?"],
+     {"operation": "recolor", "targets": ["hat"], "color": "baby blue"}),
+    (["person", "balloon", "cake", "banner"], ["now make the balloons light blue to match"], {"operation": "recolor", "color": "light blue"}),
+    (["child", "face", "balls", "ball pit", "wall", "floor"], ["everything but the kid in black and white pls",
+                                                              "now blur the background a bit too"],
+     {"operation": "adjust", "targets": ["child"], "mask": {"invert": True}}),
+    (["person", "guitar", "train", "platform"], ["make it feel colder, more of a blue winter vibe"], {"operation": "adjust", "targets": []}),
+    (["person", "cello", "cello case", "sidewalk", "bicycle"],
+     ["put him on a street in paris instead, keep him and the cello exactly as they are"],
+     {"operation": "inpaint", "targets": ["person", "cello"], "mask": {"invert": True}}),
+    (["person", "guitar", "guitar case", "train", "platform"], ["把背景换成海边，人和吉他留着"], {"targets": ["person", "guitar"]}),
 ])
 def test_rounds_seventy_one_to_four_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)

@@ -72,6 +72,9 @@ def without_asides(t: str) -> str:
     would = _WOULD_LOOK.search(bare)
     if would and (find_color(bare[:would.start()]) or _ASKS.search(bare[:would.start()])):
         bare = bare[:would.start()].strip(" ,.!?~")  # "her sweater in a mustard colour would look cozier": why
+    vibe = _VIBE.search(bare)
+    if vibe and _TONE_SAID.search(bare[:vibe.start()]):
+        bare = bare[:vibe.start()].strip(" ,.!?~")  # "make it feel colder, more of a blue winter vibe": how, said again
     bare = _WHAT_FOR.sub("", bare).strip(" ,.!?~")  # "..., its going on a screen behind the bar"
     bare = _WHO_WANTS.sub("", bare).strip(" ,.!?~")  # "...? park owner wants it clean": who asked, not what
     bare = _STAYS.sub("", bare).strip(" ,.!?~")  # "..., the couple on the left stays as is": not what to change
@@ -150,6 +153,8 @@ def _colour_only(said: str) -> bool:
 _WOULD_LOOK = re.compile(r"\s+(?:(?:it|that|this|she|he|they) )?(?:would|will|might|could|'d) (?:look|feel|seem|be) (?:so |much |way |"
                          r"a lot |so+ |really |super )?(?:\w+er|better|nicer|cute|nice|good|great|amazing|cool|pretty|lovely|more \w+)"
                          r"(?: (?:that way|then|tbh|imo|i think|i guess))?$")
+_TONE_SAID = re.compile(r"\b(?:colder|cooler|warmer|darker|brighter|moodier|softer|dimmer|more saturated|less saturated)\b")
+_VIBE = re.compile(r"[,;]\s*(?:(?:more|kinda|kind|sort)(?: of)? )?(?:a |an |that |some )?[a-z ]{0,30}?(?:vibe|feel|mood|look|atmosphere)s?$")
 _STORY_ZH = re.compile(r"^(?:这是|这张(?:照片|图片|图)?是)[^。！!？?]{1,40}[。！!？?]+\s*")
 _LEADING_CHAT_ZH = re.compile(r"^(?:(?:你好|您好|哈喽|嗨)[呀啊哈]?[～~！!，,。\s]*|(?:麻烦|劳驾)(?:你|您)?(?:了)?[，,\s]*)+")
 _STAYS = re.compile(r"[,;]\s*(?:(?:but|and|while)\s+)?[a-z' ]+?\s+(?:stays?|remains?|should stay|can stay|is fine|are fine)"
@@ -276,6 +281,8 @@ _PLAIN_FORMS: tuple[tuple[re.Pattern[str], Any], ...] = (
     # "just do the sky then": the last edit, there
     (re.compile(r"^((?:just|ok|then|maybe|now) )*do (?:it |that |the same )?(?:(?:to|on|for) )?(?=(?:the|his|her|their) [a-z]+(?: then| instead| only)?$)"),
      r"just "),
+    # "make it feel colder": colder
+    (re.compile(r"\b(?:feel|seem) (?=(?:a (?:bit|little|lot|touch|tad) |much |way |slightly )?(?:colder|cooler|warmer|darker|brighter|softer)\b)"), ""),
     # "a bit less on the trees" after an edit of them: less of it for the trees (not something put on them)
     (re.compile(r"^((?:(?:a )?(?:bit|little|touch|tad|lot) )?(?:less|more)) on (the|his|her|their) (?!left|right|top|bottom|side|edge)"),
      r"\1 for \2 "),

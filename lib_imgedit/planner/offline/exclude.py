@@ -11,8 +11,8 @@ import re
 from typing import Any
 
 from ...core.labels import split_instance
-from .labels import pick_instances, resolve_thing, with_parts
-from .tokens import Tok
+from .labels import pick_instances, resolve_thing, ridden, with_parts
+from .tokens import Tok, tokenize
 
 _EN = re.compile(r"(?:\b(?:everything|everyone|everybody|anything|all|the whole (?:thing|picture|photo|image))\s+"
                  r"(?:else\s+)?(?P<but>but)\b|\b(?:except(?:\s+for)?|other than|apart from|aside from|besides|"
@@ -180,3 +180,26 @@ def inverted(ins: dict[str, Any], excluded: list[str], style: bool = False) -> d
     if op == "restyle" and not style:
         out["operation"] = "inpaint"
     return out
+
+
+# "put him in paris, keep him and the cello exactly as they are", 把背景换成海边，人和吉他留着: what else the rest leaves out
+_KEPT_TOO = re.compile(r"\b(?:keep|leave|don't touch|do not touch)\s+(?P<x>[^,.;]+?)(?=\s+(?:exactly|just|as|alone|untouched|unchanged|"
+                       r"the same|in place|sharp|in focus|crisp|clear)\b|\s+(?:and|but|then|while)\s+(?:make|turn|change|blur|darken|"
+                       r"brighten|replace|swap|put|add|remove)\b|\s*[,.;!]|\s*$)")
+_KEPT_TOO_ZH = re.compile(r"[，,](?P<x>[^，,。]{1,12}?)(?:都|也)?(?:留着|保留|不变|别动|不要动|不动|保持不变|保持原样)[吧啊]?(?:[，,。]|$)")
+
+
+def kept_too(ins: dict[str, Any], t: str, labels: list[str], zh: bool) -> dict[str, Any]:
+    """An edit of all but some labels (`ins`, inverted) that also leaves out what the message says to keep; what
+    it keeps is then what it names, with the people and animals it kept (not what it took them to ride)."""
+    if not (ins.get("mask") or {}).get("invert") or not ins.get("targets"):
+        return ins
+    m = (_KEPT_TOO_ZH if zh else _KEPT_TOO).search(t)
+    if not m:
+        return ins
+    named = [y for x in tokenize(m.group("x"), labels) if x.cat in ("thing", "pron")
+             for y in pick_instances(resolve_thing("person" if x.cat == "pron" else x.value, labels)[0], m.group("x"), labels, None)]
+    if not named or set(named) <= set(ins["targets"]):
+        return ins
+    kept = list(dict.fromkeys([*named, *(x for x in ins["targets"] if not ridden(x))]))
+    return {**ins, "targets": kept}

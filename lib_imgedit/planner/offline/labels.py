@@ -90,11 +90,16 @@ def resolve_thing(value: Any, labels: list[str]) -> tuple[list[str], bool]:
         return heads, False  # one label (or class of numbered ones) whose head noun it is
     if concept == "background":  # no such label: everything but the picture's subjects (people and animals: the
         # rider and her horse)
-        kinds = ("person", "people", "human", "man", "woman", *_ANIMALS)
+        kinds = ("person", "people", "human", "man", "woman", "child", "kid", "boy", "girl", "baby", "toddler", "player", *_ANIMALS)
         subjects = [lab for lab in labels if norm_label(split_instance(lab)[0]) in kinds]
         if subjects:  # with what they ride (the skater's board, the cyclist's bike)
-            return subjects + [lab for lab in labels if norm_label(split_instance(lab)[0]) in _RIDDEN], True
+            return subjects + [lab for lab in labels if ridden(lab)], True
     return [], False
+
+
+def ridden(label: str) -> bool:
+    """Whether `label` is something a person rides (kept with them when the background is replaced)."""
+    return norm_label(split_instance(label)[0]) in _RIDDEN
 
 
 _RIDDEN = ("skateboard", "surfboard", "snowboard", "bicycle", "bike", "scooter", "skis", "kayak", "canoe", "paddleboard",

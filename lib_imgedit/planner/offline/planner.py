@@ -24,7 +24,7 @@ from .confidence import named_operations
 from .decide import decide
 from .doubts import prompt_says
 from .draft import Draft
-from .exclude import EXCLUSION_WORDS, exclusion, inverted, kept_then_rest
+from .exclude import EXCLUSION_WORDS, exclusion, inverted, kept_then_rest, kept_too
 from .followup import loose, reference, repeat_plan
 from .geometry import other_way, picture_op
 from .history import history_op, last_instruction, pending_clarify, referent
@@ -140,6 +140,8 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
         drafts.append(draft)
         if draft.ins.get("operation") not in SOLO_OPERATIONS:
             before = draft.ins
+    for draft in drafts:
+        draft.ins = kept_too(draft.ins, t, labels, zh)
     return _removed_then_filled(drafts)
 
 

@@ -246,11 +246,17 @@ _SAME_COLOUR = re.compile(r"\b(?:(?:in |to )?(?:the )?same colou?r(?: as (?:the 
                           r"matching)\b|(?:同样|一样|相同)的?颜色|同一个?颜色|同色")
 
 
+_CAN_IT_MATCH = re.compile(r"^(?:can|could) (?:you make )?((?:the|his|her|their) [a-z]+(?: [a-z]+)?) match(?: it| that| too)?\??$")
+
+
 def same_colour(t: str, zh: bool, edits: list[dict[str, Any]]) -> str:
     """"and the lips to match", 窗户也改成同样的颜色: the colour of the last recolour, said as a colour."""
+    t = _CAN_IT_MATCH.sub(r"make \1 the same colour", t)  # "love it. can the hat match?"
     m = _SAME_COLOUR.search(t)
     if not m:
         return t
+    if not zh and find_color(t[:m.start()]):  # "now make the balloons light blue to match": the colour is said
+        return (t[:m.start()] + t[m.end():]).strip()
     color = next((s.get("color") or find_color(str(s.get("prompt") or "")) for e in reversed(edits) for s in reversed(plan_steps(e))
                   if (s.get("operation") == "recolor" and s.get("color")) or
                   (s.get("operation") == "inpaint" and find_color(str(s.get("prompt") or "")))), None)  # "dark green velvet sofa"
