@@ -1057,3 +1057,40 @@ def test_rounds_sixty_three_to_six_readings(labels, texts, expected):
 ])
 def test_rounds_seventy_one_to_four_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)
+
+
+@pytest.mark.parametrize("labels, texts, expected", [
+    (["fish tank", "fish", "plant", "chair", "person", "wall", "floor"], ["把墙上的画拿掉"], {"operation": "clarify"}),
+    (["baby", "face", "person", "floor", "wall", "door"], ["warmer tones overall pls, the window light made it too blue"],
+     {"operation": "adjust", "targets": []}),
+    (["person 1", "person 2", "ring", "referee", "crowd", "roof"],
+     ["darken everything apart from the two wrestlers, want them to stand out", "a little more"],
+     {"operation": "adjust", "targets": ["person 1", "person 2"], "mask": {"invert": True}}),
+    (["sky", "river", "bridge", "person 1", "person 2", "boat"], ["hide the faces of the two people, blur is fine"],
+     {"operation": "adjust", "targets": ["person 1", "person 2"]}),
+    (["sky", "river", "bridge", "person 1", "person 2", "boat"], ["make the bridge purple and add a second boat on the river",
+                                                                 "色调再冷一点"], {"operation": "adjust", "targets": []}),
+    (["latte", "croissant", "cup", "plate", "table"], ["拿铁的拉花锐化一下"], {"operation": "adjust", "targets": ["latte"]}),
+    (["person", "clothes", "glass vase", "furnace", "wall"], ["can u make everything black and white except the vase he's holding"],
+     {"targets": ["glass vase"], "mask": {"invert": True}}),
+    (["person", "clothes", "glass vase", "furnace", "wall"], ["make his apron dark green"], {"targets": ["clothes"]}),
+    (["person", "clothes", "glass vase", "furnace", "wall"], ["everything apart from the furnace should be cooler, kinda bluish"],
+     {"operation": "adjust", "targets": ["furnace"], "mask": {"invert": True}}),
+    (["person 1", "person 2", "boat", "lake", "tree", "sky"],
+     ["make all of it warmer apart from the lake, the water should stay that cool blue"],
+     {"operation": "adjust", "targets": ["lake"], "mask": {"invert": True}}),
+    (["tram", "street", "building", "sky", "person"], ["在电车旁边加一个骑自行车的人"], {"targets": ["street"]}),
+    (["person 1", "person 2", "ring", "referee", "crowd"], ["blur out everybody in the crowd"], {"targets": ["crowd"]}),
+    (["bicycle", "basket", "lavender", "sky", "path"], ["add a straw hat hanging off the handlebars"], {"targets": ["bicycle"]}),
+    (["bicycle", "basket", "lavender", "sky", "path"], ["sky's boring tbh, can u put a sunset in there"],
+     {"operation": "inpaint", "targets": ["sky"]}),
+    (["person", "grass", "tree", "sky"], ["make the grass lusher and the sky bluer"], {"steps": 2}),
+    (["person", "grass", "tree", "sky"], ["make the grass greener", "the grass looks fake now, tone it down a bit"],
+     {"operation": "adjust", "targets": ["grass"]}),
+    (["person 1", "person 2", "drum kit", "wall", "floor"],
+     ["good morning! quick one: the wall behind them is kinda gross, could you repaint it a nice navy blue? ty"],
+     {"operation": "recolor", "targets": ["wall"]}),
+    (["person 1", "person 2", "drum kit", "wall", "floor"], ["把鼓换成银色的"], {"targets": ["drum kit"]}),
+])
+def test_rounds_seventy_five_to_eight_readings(labels, texts, expected):
+    assert_planned(labels, texts, expected)

@@ -129,7 +129,7 @@ def _chat_sentences(t: str) -> str:
 
 # chat noises around a request ("hmm a touch less blurry", "pop a hat on the dog lol"): not part of it
 _LEADING_CHAT = re.compile(r"^(?:(?:hmm+|umm*|uh+|erm|lol|haha+|meh|welp|nah|oh|ok so|okay so|good (?:morning|afternoon|evening)|"
-                           r"hey(?: there)?|hiya|hii+|dear|(?:ok |okay )?anyway|(?:he|she|it|they) (?:is|are) so \w+(?: right)?|(?:good )?morning(?: :\))?|perfect thx|oh and|"
+                           r"hey(?: there)?|hiya|hii+|dear|if (?:it is|it's|its) not too much (?:trouble|bother)|quick one|(?:ok |okay )?anyway|(?:he|she|it|they) (?:is|are) so \w+(?: right)?|(?:good )?morning(?: :\))?|perfect thx|oh and|"
                            r"my \w+ (?:drew|made|painted|took|drawn) (?:this|it)|(?:so )?this is (?:from|of|at) [^,.!?]*(?=[,.!])|omg|nvm|never ?mind|(?:and )?then|eh|on second thoughts?|sorry to (?:bother|ask)(?: you)?(?: again)?(?: but)?|sorry if this is a (?:dumb|stupid|silly|weird) (?:ask|question|request)(?: but)?|"
                            r"(?:this|the) (?:tool|app|extension) is (?:so |really |super )?(?:cool|great|amazing|awesome|nice)|quick q(?:uestion)?(?=\s*[-,:])|(?:ok |okay )?whatever|(?:i )?love it|"
                            r"(?:actually |oh )?i (?:liked|preferred|prefer) [^,]*? (?:better|more)(?=,)|"
@@ -141,7 +141,7 @@ _LEADING_CHAT = re.compile(r"^(?:(?:hmm+|umm*|uh+|erm|lol|haha+|meh|welp|nah|oh|
                            r"extension)(?: so much)?(?: btw)?|(?:ok|okay|oh|ah|yeah|yes)[ ,]+(?:cool|nice|great|"
                            r"perfect|good|lovely|sweet|awesome|neat)(?=[,.!]|\s+(?:then|so|now|and|can|could|please|pls)\b)|(?:that|this|it)(?: is|'s| looks)? (?:so |really |very )?"
                            r"(?:lovely|nice|great|good|perfect|beautiful|better|amazing|awesome|wonderful|cool)(?: thanks?| thank you)?)"
-                           r"\b[\s,.!]*)+")
+                           r"\b[\s,.!:]*)+")
 
 
 def _colour_only(said: str) -> bool:
@@ -154,11 +154,12 @@ _WOULD_LOOK = re.compile(r"\s+(?:(?:it|that|this|she|he|they) )?(?:would|will|mi
                          r"a lot |so+ |really |super )?(?:\w+er|better|nicer|cute|nice|good|great|amazing|cool|pretty|lovely|more \w+)"
                          r"(?: (?:that way|then|tbh|imo|i think|i guess))?$")
 _TONE_SAID = re.compile(r"\b(?:colder|cooler|warmer|darker|brighter|moodier|softer|dimmer|more saturated|less saturated)\b")
-_VIBE = re.compile(r"[,;]\s*(?:(?:more|kinda|kind|sort)(?: of)? )?(?:a |an |that |some )?[a-z ]{0,30}?(?:vibe|feel|mood|look|atmosphere)s?$")
+_VIBE = re.compile(r"[,;]\s*(?:(?:more|kinda|kind|sort)(?: of)? )?(?:a |an |that |some )?[a-z ]{0,30}?(?:vibe|feel|mood|look|atmosphere)s?$|"
+                   r"[,;]\s*(?:kinda|kind of|sort of|a bit|slightly|more|like) [a-z]+ish$")  # ", kinda bluish"
 _STORY_ZH = re.compile(r"^(?:这是|这张(?:照片|图片|图)?是)[^。！!？?]{1,40}[。！!？?]+\s*")
 _LEADING_CHAT_ZH = re.compile(r"^(?:(?:你好|您好|哈喽|嗨)[呀啊哈]?[～~！!，,。\s]*|(?:麻烦|劳驾)(?:你|您)?(?:了)?[，,\s]*)+")
-_STAYS = re.compile(r"[,;]\s*(?:(?:but|and|while)\s+)?[a-z' ]+?\s+(?:stays?|remains?|should stay|can stay|is fine|are fine)"
-                    r"(?:\s+(?:as (?:it |they )?(?:is|are)|the same|untouched|unchanged|alone))?\s*$")
+_STAYS = re.compile(r"[,;]\s*(?:(?:but|and|while)\s+)?[a-z' ]+?\s+(?:stays?|remains?|should stay|should remain|can stay|is fine|are fine)"
+                    r"(?:\s+(?:as (?:it |they )?(?:is|are)|the same|untouched|unchanged|alone|that [a-z ]{1,30}))?\s*$")
 # a reason after the request ("so they stand out", "so I can send it to my sister", "because ..."): not an edit
 _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people|nobody|no one|everyone)\b|because\b|"
                      r"since (?:i|we|they)\b|as (?:i|we) (?:want|need)\b|"
@@ -167,6 +168,7 @@ _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people
                      r"would(?:n't)?|asked|never|can ?not|can't|won't)\b|"
                      r"(?:his|her|their|my|our) \w+ (?:said|says|asked|wants?|does ?n[o']?t want|hates?)\b|"
                      r"(?:it|that|this|the \w+)(?: \w+){0,2} makes? (?:it|them|everything|me|the \w+) (?:look|feel|seem)\b|"
+                     r"(?:it|that|this|the \w+)(?: \w+){0,2} made (?:it|them|everything|the \w+) (?:look |seem )?(?:too|so|really|kinda|a bit|way) \w+$|"
                      r"(?:this|it)(?: one)?(?: is|'s) for\b|there (?:is|are|was|were) \b|"
                      r"(?:the \w+|it|they|he|she) (?:should|must|needs? to|has to) (?:really |just )?(?:pop|stand out|shine)\b|"
                      r"i (?:look|seem|am) (?:so |really |kinda |a bit )?\w+$|"  # "..., i look tired"
@@ -296,8 +298,11 @@ _PLAIN_FORMS: tuple[tuple[re.Pattern[str], Any], ...] = (
                 r"(poster|screen|tv|monitor|billboard|painting|photo|picture frame|magazine|sign|pumpkin|jack-o-lantern|cake|balloon)\b"),
      r"the \1"),
     (re.compile(r"(大屏幕|屏幕|海报|电视|广告牌|照片|画|杂志|南瓜|蛋糕|气球)上(?:那个|的)?(?:人|人物)?的?脸"), r"\1"),
-    # "the people in the crowd behind us": the crowd
-    (re.compile(r"\bthe (?:people|faces?|guys|folks|ones|persons?|fans|spectators|heads) in the crowd\b"), "the crowd"),
+    # "the people in the crowd behind us", "everybody in the crowd": the crowd
+    (re.compile(r"\b(?:the (?:people|faces?|guys|folks|ones|persons?|fans|spectators|heads)|everybody|everyone|all the people) "
+                r"in the crowd\b"), "the crowd"),
+    # "repaint it a nice navy blue": paint it
+    (re.compile(r"\brepaint (?=it|them|the|his|her|their)"), "paint "),
     # "also the face of the lady on the left": that too
     (re.compile(r"^(?:and |ok |now )?also (the [a-z][a-z' ]*|his [a-z]+|her [a-z]+|their [a-z]+)$"), r"\1 too"),
     # "bye bye umbrella, just erase it": erase the umbrella

@@ -40,7 +40,8 @@ _EDIT_HEAD_EN = re.compile(r"\b(?:" + _EDIT_VERBS_EN + r")\b")
 # "her hair black", "the shoes to white": a thing and what it becomes, the verb said once before
 # what a thing becomes, said after it: a colour or a tone ("her hair black", "the background blurry")
 _BECOMES = "|".join(sorted((c for c in COLORS if " " not in c), key=len, reverse=True)) + \
-    "|blurry|blurred|brighter|darker|lighter|sharper|warmer|cooler|greener|redder|bluer|whiter|pixelated|" \
+    "|blurry|blurred|brighter|darker|lighter|sharper|warmer|cooler|greener|redder|bluer|whiter|pinker|yellower|lusher|" \
+    "richer|softer|pixelated|" \
     "black and white|grayscale|greyscale|more saturated|less saturated|more vivid"
 # "her hair black", "the shoes to white": a thing and what it becomes, the verb said once before
 _GAPPED = re.compile(r"^(?:the|his|her|their|its|my)\s+[a-z][a-z ]{1,30}?\s+(?:to\s+|into\s+)?(?:(?:light|dark|bright|"

@@ -74,6 +74,8 @@ def _excluded(t: str, m: re.Match[str], toks: list[Tok], labels: list[str], zh: 
         if not _JOIN.match(gap) and (named or not re.fullmatch(r"\s*(?:the|his|her|their|my|its|this|that)\s+[a-z0-9]+\s+|"
                                                               r"[\u3400-\u9fff]{1,4}", gap)):
             break  # a word no table knows may stand before the first thing: "other than the coffee cup", 柠檬水壶
+        if named and tok.cat == "pron" and re.match(r"\s+(?:is|are|was|were)\s+[a-z]+ing\b", t[tok.end:]):
+            break  # "except the vase he is holding": who holds it, not a second thing kept
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         if tok.cat == "pron" and nxt is not None and nxt.cat == "thing" and not t[tok.end:nxt.start].strip():
             pos = tok.end  # "her dress": whose, not who
@@ -108,8 +110,9 @@ def _excluded(t: str, m: re.Match[str], toks: list[Tok], labels: list[str], zh: 
         rest, span = t[:m.start()] + t[m.end():], (m.start(), m.end())
     else:
         end = pos
-        tail = re.match(r"\s*(?:(?:on|at) the (?:far )?(?:left|right)|in the (?:middle|center|centre)|from the (?:left|right))",
-                        t[end:])
+        tail = re.match(r"\s*(?:(?:on|at) the (?:far )?(?:left|right)|in the (?:middle|center|centre)|from the (?:left|right)|"
+                        r"(?:that |which )?(?:he|she|they|i|we) (?:is|are|am|was|were) (?:holding|carrying|wearing|riding|using))",
+                        t[end:])  # "except the vase he's holding"
         end += tail.end() if tail else 0
         where = _WHERE_THEY_ARE.match(t, end)
         thing = next((x for x in toks if where and x.start == where.end() and x.cat == "thing"), None)

@@ -188,16 +188,20 @@ def _after_complaint(rules: dict[str, Any], t: str, labels: list[str], zh: bool,
     said = _COMPLAINT_THEN_ASK.match(t)
     if not said:
         return None
+    last = last_instruction(ctx) or {}
+    named = [y for x in tokenize(said.group("s"), labels) if x.cat == "thing" for y in resolve_thing(x.value, labels)[0]]
+    if re.fullmatch(r"tone (?:it|that|this) down(?: a (?:bit|little|touch|tad))?", said.group("ask")) and named and \
+            set(named) <= set(last.get("targets") or []):  # "the grass looks fake now, tone it down" after greening it
+        return plan_message(rules, with_text(ctx, "a bit less"), labels, zh)
     if re.fullmatch(r"(?:fix|correct|sort out|sort|tone) (?:it|that|this)(?: out| down)?(?: for me)?", said.group("ask")):
         told = plan_message(rules, with_text(ctx, t[:said.start("ask")].rstrip(" ,;.!").removeprefix("also ")), labels, zh)
         return told if told[0].ins.get("operation") == "adjust" else None
     subject = said.group("s")
     whole = re.search(r"\b(?:picture|photo|image|shot|pic|photograph)\b", subject)  # "this picture of my daughter"
     ask = said.group("ask") if subject in ("it", "this", "that") or whole else \
-        re.sub(r"\b(?:it|this|that|him|her|them)\b", subject, said.group("ask"), count=1)  # "sharpen just him": the dog
+        re.sub(r"\b(?:it|this|that|him|her|them)\b|\b(?<=in )there\b", subject, said.group("ask"), count=1)  # "sharpen just him": the dog
     asked = plan_message(rules, with_text(ctx, ask), labels, zh)
     first = asked[0].ins
-    named = [y for x in tokenize(subject, labels) if x.cat == "thing" for y in resolve_thing(x.value, labels)[0]]
     if len(asked) == 1 and first.get("operation") in ("adjust", "recolor") and not first.get("targets") and named and \
             not whole and not any(x.cat == "thing" or (x.cat == "whole" and not re.fullmatch(r"colou?rs?|tones?", x.text))
                                   for x in tokenize(ask, labels)):

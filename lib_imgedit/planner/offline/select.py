@@ -54,12 +54,12 @@ def placement(content: str, content_toks: list[Tok], labels: list[str], zh: bool
 # where new content stands, by the preposition: what is above a thing, under it, or around it on the ground
 _ABOVE = ("sky", "wall", "ceiling")
 _GROUND = ("floor", "grass", "lawn", "ground", "sand", "beach", "field", "snow", "earth", "rug", "carpet", "deck", "path",
-           "road", "pavement", "sidewalk", "driveway")
+           "road", "street", "pavement", "sidewalk", "driveway")
 _ON_TABLES = ("cup", "glass", "plate", "bottle", "bowl", "vase", "book", "laptop", "mug", "wine_glass", "food", "cake", "scissors",
               "phone", "remote", "pen", "notebook", "keys", "candle", "teapot", "teacup", "trophy", "box", "lamp", "ribbon",
               "pitcher", "jug", "milk_jug", "kettle", "cookie", "bread", "croissant", "sandwich", "pizza", "fruit", "milkshake",
               "drink", "coffee", "juice", "beer", "wine", "teacup", "tea_tray", "napkin", "menu", "salt_shaker", "ketchup")
-_ON_ROADS = ("car", "bus", "truck", "van", "bicycle", "motorbike", "motorcycle", "taxi")
+_ON_ROADS = ("car", "bus", "truck", "van", "bicycle", "motorbike", "motorcycle", "taxi", "tram", "trolley", "streetcar")
 _ON_WATER = ("boat", "ship", "kayak", "canoe", "yacht", "swan", "duck", "surfboard", "buoy")
 _WATER = ("water", "sea", "lake", "river", "pond", "ocean")
 
@@ -79,7 +79,7 @@ def support_of(near: list[str], prep: str, labels: list[str]) -> list[str]:
         return []  # "a pterodactyl flying near the ceiling": up there, not on the floor
     order = _ABOVE if prep in ("above", "over") else \
         (("table", "desk", "counter", "countertop") if any(n in _ON_TABLES for n in names) else ()) + \
-        (("road", "pavement", "sidewalk") if any(n in _ON_ROADS for n in names) else ()) + \
+        (("road", "street", "pavement", "sidewalk") if any(n in _ON_ROADS for n in names) else ()) + \
         (_WATER if any(n in _ON_WATER for n in names) else ()) + _GROUND  # a duck near the boat: on the water
     for concept in order:
         found = [x for x in labels if norm_label(x).replace(" ", "_") == concept and x not in near]
@@ -273,7 +273,8 @@ def _whole_of(t: str, tok: Tok, labels: list[str]) -> list[str]:
               for y in resolve_thing("person" if x.cat == "pron" else x.value, labels)[0]
               if norm_label(split_instance(y)[0]) == "person"]
     picked = pick_instances(people, t, labels, None) if len(people) > 1 else people
-    return picked if len(picked) == 1 or picked != people else []  # "her cardigan" among four people: whose?
+    every = re.search(r"\b(?:their|both|all|everyone'?s?|everybody'?s?|the (?:two|three|four) (?:people|of them|guys|kids))\b", t)
+    return picked if len(picked) == 1 or picked != people or every else []  # "her cardigan" among four people: whose?
 
 
 def _owned_unknown(t: str, tok: Tok, zh: bool) -> str:

@@ -41,7 +41,7 @@ def _add(table: dict[str, dict[str, Any]], surface: str, cat: str, value: Any) -
         table.setdefault(surface, {}).setdefault(cat, value)
 
 
-_COMPARATIVE_COLORS = {"greener": "green", "redder": "red", "yellower": "yellow", "whiter": "white", "pinker": "pink",
+_COMPARATIVE_COLORS = {"greener": "green", "lusher": "green", "redder": "red", "yellower": "yellow", "whiter": "white", "pinker": "pink",
                        "browner": "brown", "grayer": "gray", "greyer": "grey", "blacker": "black", "purpler": "purple"}
 
 
@@ -331,8 +331,8 @@ def _tokenize(text: str, labels: tuple[str, ...]) -> tuple[Tok, ...]:
             taken += [Tok(tok.start, tok.end - 1, tok.text[:-1], {"color": tok.cats["hairc"]}),
                       Tok(tok.end - 1, tok.end, tok.text[-1], {"thing": "hair"})]
         elif tok.text == "画" and text[tok.start - 1:tok.start] in ("的", "幅", "张") and \
-                resolve_thing("painting", labels)[0]:
-            tok.cats["thing"] = "painting"  # "墙上的画" in a picture with a painting; "梵高的画" is a style
+                (resolve_thing("painting", labels)[0] or re.search(r"(?:上|里|中|边)的$|[幅张]$", text[:tok.start])):
+            tok.cats["thing"] = "painting"  # "墙上的画" (asked about when there is none); "梵高的画" is a style
     for tok in taken:
         if tok.cat == "adjust" and tok.cats["adjust"][0] in ("brightness", "saturation") and any(
                 o.cat == "color" and 0 <= o.start - tok.end <= 1 for o in taken):
