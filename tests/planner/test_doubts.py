@@ -1091,6 +1091,18 @@ def test_rounds_seventy_one_to_four_readings(labels, texts, expected):
      ["good morning! quick one: the wall behind them is kinda gross, could you repaint it a nice navy blue? ty"],
      {"operation": "recolor", "targets": ["wall"]}),
     (["person 1", "person 2", "drum kit", "wall", "floor"], ["把鼓换成银色的"], {"targets": ["drum kit"]}),
+    (["person", "grass", "tree", "sky"], ["make the grass lusher and the sky bluer", "the grass a bit less"], {"targets": ["grass"]}),
+    (["person", "grass", "tree", "sky"], ["make the grass lusher and the sky bluer", "the grass looks fake now, tone it down a bit"],
+     {"operation": "adjust", "targets": ["grass"]}),
+    (["jellyfish", "water", "person 1", "person 2", "floor"], ["darken everything apart from the jellyfish pls, i want them to really glow"],
+     {"targets": ["jellyfish"], "mask": {"invert": True}}),
+    (["person", "bus shelter", "vending machine", "road", "sky"], ["背景换成下雪的东京街头，人不要动"],
+     {"operation": "inpaint", "targets": ["person"], "mask": {"invert": True}}),
+    (["person", "bus shelter", "vending machine", "road", "sky"], ["哦，那把贩卖机去掉吧"], {"operation": "remove", "targets": ["vending machine"]}),
+    (["person", "counter", "surfboard", "wall", "floor"], ["make the wall blue", "nah go back, didnt like it"], {"operation": "undo"}),
+    (["person", "counter", "surfboard", "wall", "floor"], ["paint the wall light blue and hang a surfboard on it"], {"steps": 2}),
+    (["person", "fire truck", "building", "road", "sky"], ["add a helicopter in the sky above the truck, make it dramatic lol"],
+     {"operation": "inpaint", "targets": ["sky"]}),
 ])
 def test_rounds_seventy_five_to_eight_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)

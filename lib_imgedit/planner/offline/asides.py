@@ -181,7 +181,7 @@ _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people
                      r"in the way|in my way|spoiling)\b|"
                      r"(?:i )?(?:want|need) the \w+ \w+ to be the (?:only|star|focus|main)\b|"
                      r"(?:i )?(?:want|need|'d like|would like) (?:just |only )?(?:it|the \w+|them|him|her) to (?:really |just )?"
-                     r"(?:pop|stand out|shine|look|be the only|be the star|be the focus|be the main)\b|so (?:that )?the \w+ (?:ends? up|is|are|looks?|faces?|sits?|stands? out|pops?|shines?)\b)"
+                     r"(?:pop|stand out|shine|glow|look|be the only|be the star|be the focus|be the main)\b|so (?:that )?the \w+ (?:ends? up|is|are|looks?|faces?|sits?|stands? out|pops?|shines?)\b)"
                      r"[^.!?]*(?=[.!?]|$)|[，,]\s*(?:要|想|准备|打算)?(?:发|用来|拿去|用于|做)[^，,。]{0,8}$|"  # 要发网上, 发朋友圈用
                      r"[，,]\s*(?:因为|要|准备|打算|太|有点|挡住|挡着|遮住|遮着|影响)[^，,。把将给]{1,8}了[。！!]?$|"  # ，要卖车了
                      r"[，,]\s*(?:[他她]们?|人家)?(?:不想|不愿意|不愿|怕|免得|突出|为了|好让|没经过|没有经过|没征得)[^，,。把将给]{1,10}[。！!]?$|"  # ，不想露脸

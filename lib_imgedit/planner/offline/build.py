@@ -69,6 +69,9 @@ def _merged(edits: list[Draft]) -> list[Draft]:
         elif out and same and d.ins.get("operation") == "adjust" and not (prev.get("mask") or d.ins.get("mask")):
             both = {**(prev.get("adjust") or {}), **(d.ins.get("adjust") or {})}  # "brighten it and warm it up": one
             out[-1] = Draft({**d.ins, "adjust": both}, d.kind, f"{out[-1].text}, {d.text}", out[-1].read)  # adjustment
+        elif out and same and d.ins.get("operation") == "inpaint" and prev.get("mask") == d.ins.get("mask"):
+            prompt = f"{prev.get('prompt')}, {d.ins.get('prompt')}"  # "add a helicopter in the sky, make it dramatic": one
+            out[-1] = Draft({**d.ins, "prompt": prompt}, d.kind, f"{out[-1].text}, {d.text}", out[-1].read)  # painting
         else:
             out.append(d)
     return out

@@ -32,7 +32,7 @@ _EDIT_VERBS_EN = (
     "darken|lighten|sharpen|pixelate|crop|rotate|flip|mirror|resize|upscale|downscale|scale|shrink|enlarge|recolou?r|"
     "paint|dye|colou?r|give|fix|convert|transform|increase|decrease|reduce|boost|raise|lower|desaturate|saturate|warm|"
     "cool|apply|restyle|set|clean up|fill|cover|straighten|tilt|mosaic|censor|hide|take|lose|ditch|also make|also|then|"
-    "bump|crank|pump|knock|tone|push|pull|dial|lift|soften|smooth|bring|drop"
+    "bump|crank|pump|knock|tone|push|pull|dial|lift|soften|smooth|bring|drop|hang|draw|write"
 )
 _NEXT_EN = re.compile(r"^(?:(?:please|pls|can you|could you|also|then|now|and|just|maybe|next)\s+)*(?:" + _EDIT_VERBS_EN +
                       r")\b")

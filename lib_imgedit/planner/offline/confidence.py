@@ -37,7 +37,7 @@ _GRAMMAR_EN = set(V.EN_FILLERS) | FUNCTION_WORDS | {
     "mirror", "resize", "upscale", "degrees", "degree", "times", "size", "twice", "half", "as", "big", "bigger",
     "smaller", "square", "left", "right", "leftmost", "rightmost", "middle", "center", "one", "first", "second", "third", "last", "both",
     "biggest", "smallest", "side", "wide", "tall", "by", "to", "colour", "color", "paint", "dye", "recolor",
-    "recolour", "take", "out", "of", "off", "more", "less", "than", "before", "way", "much", "some", "new", "match",
+    "recolour", "take", "out", "of", "off", "more", "less", "than", "before", "way", "much", "some", "new", "match", "hang",
     "ok", "okay", "thanks", "thank", "coming", "rising", "pouring", "except", "everyone", "everybody", "everything",
     "all", "sides", "two", "three", "few", "several", "mean", "meant", "rest", "remaining", "others", "else", "round",
     "around", "opposite", "reverse", "st", "nd", "rd", "th",  # 2nd

@@ -63,6 +63,10 @@ def reference(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
         rest_of = rest_of or inv
     if things and not new_targets:
         return Draft(clarify(labels, zh, things[0].text))
+    step = next((x for x in reversed(plan_steps(ctx.current if ctx.current is not None else (ctx.edits or [None])[-1]))
+                 if new_targets and set(x.get("targets") or []) == set(new_targets)), None)
+    if step is not None and step is not cur and undone is None:  # "the grass a bit less" after greening the grass and
+        cur = step  # bluing the sky: that step
     base = copy.deepcopy(_made(cur, ctx) if new_targets else cur)
     for key in ("reply", "question", "replace"):  # the edit again, beside the last one (not in its place)
         base.pop(key, None)

@@ -23,7 +23,7 @@ _HISTORY_FILLER_EN = re.compile(
     r"\b(?:please|that|it|this|the|last|previous|recent|latest|most|change|changes|edit|edits|step|steps|one|ones|"
     r"action|actions|times|time|again|just|now|a|an|of|to|before|how|was|were|it was|version|back|go|undo|revert|"
     r"redo|those|these|what|you|did|i|did|made|make|by|thing|things|operations?|moves?|please|ok|okay|thanks|sorry|"
-    r"mistake|no|wrong|bad|ugly|hate|don't|like|dont|didn't|better|worse|earlier|state|last|more|\d+|one|two|three|"
+    r"mistake|no|wrong|bad|ugly|hate|don't|like|dont|didn't|didnt|better|worse|earlier|state|last|more|\d+|one|two|three|"
     r"four|five|six|seven|eight|nine|ten|couple|few|several|twice|thrice|all|everything|the original|original)\b")
 
 

@@ -303,7 +303,7 @@ def parse_zh(t: str, toks: list[Tok]) -> Parsed:
         spans = [(0, m.start()), (m.end(), n)]
         if m.group(0) in _ZH_WEAK_REMOVE and not any(has_cat(toks_in(toks, s), "thing") for s in spans):
             continue
-        if m.group(0) == "不要" and (re.match(r"彩色|颜色|原色", t[m.end():]) or
+        if m.group(0) == "不要" and (re.match(r"彩色|颜色|原色|动|改|变|碰", t[m.end():]) or
                                      any(x.start == m.end() and x.cat in ("color", "gray", "style") for x in toks)):
             continue  # "…，不要彩色": not in colour, not a removal
         return Parsed("remove", spans)

@@ -12,7 +12,7 @@ import dataclasses
 import re
 from typing import Any
 
-from ...core.instruction import SOLO_OPERATIONS
+from ...core.instruction import SOLO_OPERATIONS, plan_steps
 from ...core.labels import split_instance
 from ...core.lang import is_zh
 from ..base import PlanContext, Planner, PlanResult
@@ -188,11 +188,12 @@ def _after_complaint(rules: dict[str, Any], t: str, labels: list[str], zh: bool,
     said = _COMPLAINT_THEN_ASK.match(t)
     if not said:
         return None
-    last = last_instruction(ctx) or {}
+    done = {x for step in plan_steps(ctx.current if ctx.current is not None else (ctx.edits or [None])[-1])
+            for x in step.get("targets") or []}
     named = [y for x in tokenize(said.group("s"), labels) if x.cat == "thing" for y in resolve_thing(x.value, labels)[0]]
     if re.fullmatch(r"tone (?:it|that|this) down(?: a (?:bit|little|touch|tad))?", said.group("ask")) and named and \
-            set(named) <= set(last.get("targets") or []):  # "the grass looks fake now, tone it down" after greening it
-        return plan_message(rules, with_text(ctx, "a bit less"), labels, zh)
+            set(named) <= done:  # "the grass looks fake now, tone it down" after greening it (and the sky)
+        return plan_message(rules, with_text(ctx, f"a bit less on the {names_of(named, False)}"), labels, zh)
     if re.fullmatch(r"(?:fix|correct|sort out|sort|tone) (?:it|that|this)(?: out| down)?(?: for me)?", said.group("ask")):
         told = plan_message(rules, with_text(ctx, t[:said.start("ask")].rstrip(" ,;.!").removeprefix("also ")), labels, zh)
         return told if told[0].ins.get("operation") == "adjust" else None
