@@ -50,7 +50,6 @@ def assert_planned(labels: list[str], texts: list[str], expected: dict, mask: bo
     (["lamp", "sofa", "wall"], ["make both lamps brighter"], "two were said"),
     (LAKE, ["flip it upside down lol jk, just mirror it left to right"], "same operation twice"),
     (STREET, ["make the car red", "remove the horse"], "asked back about a thing in a follow-up"),
-    (["sign", "stall", "road", "sky"], ["把招牌调亮一点，看不清上面的字"], "asked back"),
     (["person", "wall", "window", "plant", "desk"], ["replace the stuff with a sunset"], "a part to replace"),
     (["person", "hat", "wall"], ["make the hat blue", "换成红色试试"], "a colour for the whole picture"),
     (TEAM, ["put my face on the player"], "several faces"),
@@ -1103,6 +1102,9 @@ def test_rounds_seventy_one_to_four_readings(labels, texts, expected):
     (["person", "counter", "surfboard", "wall", "floor"], ["paint the wall light blue and hang a surfboard on it"], {"steps": 2}),
     (["person", "fire truck", "building", "road", "sky"], ["add a helicopter in the sky above the truck, make it dramatic lol"],
      {"operation": "inpaint", "targets": ["sky"]}),
+    (["sign", "stall", "road", "sky"], ["把招牌调亮一点，看不清上面的字"], {"operation": "adjust", "targets": ["sign"]}),
+    (["person", "banner", "sign", "sidewalk"], ["把招牌上的字去掉"], {"operation": "inpaint", "targets": ["sign"]}),
+    (["person", "banner", "sign", "sidewalk"], ["remove the text on the sign"], {"operation": "inpaint", "targets": ["sign"]}),
 ])
 def test_rounds_seventy_five_to_eight_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)

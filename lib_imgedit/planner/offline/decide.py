@@ -60,6 +60,9 @@ def _decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: l
         return Draft(clarify(labels, zh, sel.unresolved))
 
     if p.kind == "remove":
+        if p.part == "text" and sel.labels:  # "remove the text on the sign": the sign, painted again without it
+            prompt = f"{names_of(sel.labels, False)} without any text or logo, plain surface"
+            return Draft(with_mask({"operation": "inpaint", "targets": sel.labels, "prompt": prompt}, sel))
         if has_cat(target_toks, "gray") or re.search(r"\b(?:colou?rs?|colou?ring)\b|颜色|色彩", t[p.target[0][0]:]):
             return Draft(adjust_ins({"grayscale": True}, sel, labels))
         if any(x.cat == "adjust" and x.cats["adjust"][0] == "blur" for x in target_toks):

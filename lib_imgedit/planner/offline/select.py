@@ -224,7 +224,7 @@ def _select(t: str, toks: list[Tok], labels: list[str], zh: bool, forced: list[s
     # "the clutter on the table": the thing asked about is the unknown word, not the table
     held = None if zh or p.kind not in ("remove", "make", "change", "replace", "be") else \
         HELD_BY.search(t[:things[0].start])
-    if held and held.group(1) not in EN_TABLE and held.group(1) not in V.NON_THING_EN | V.EN_FILLERS:
+    if held and held.group(1) not in EN_TABLE and held.group(1) not in V.NON_THING_EN | V.EN_FILLERS | _MARKS_EN:
         sel.unresolved = held.group(1)
         return sel
     if zh:  # "把电视从墙上去掉": what comes 从 (from) is where it is, not what it is
@@ -240,6 +240,11 @@ def _select(t: str, toks: list[Tok], labels: list[str], zh: bool, forced: list[s
         return sel
     for tok in chosen:
         found, inv = resolve_thing(tok.value, labels)
+        carrier = [y for x in things if x is not tok for y in resolve_thing(x.value, labels)[0]] \
+            if not found and tok.value == "logo" and tok is chosen[0] else []
+        if carrier:  # "remove the text on the sign", 招牌上的字: what is written is part of what it is on
+            sel.labels, p.part = carrier, "text"
+            continue
         whole = _whole_of(t, tok, labels) if not found and tok is chosen[0] and not sel.labels and p.kind != "remove" \
             else []  # (removing the wheels is not removing the carriage)
         if whole:  # (the part's English name in the prompt: 墙 is "wall")
@@ -277,6 +282,12 @@ def _whole_of(t: str, tok: Tok, labels: list[str]) -> list[str]:
     return picked if len(picked) == 1 or picked != people or every else []  # "her cardigan" among four people: whose?
 
 
+# what is written or printed on a thing is part of it: "the text on the sign", 招牌上的字 (the sign)
+_MARKS_EN = frozenset({"text", "writing", "words", "letters", "lettering", "logo", "logos", "sticker", "stickers", "print",
+                       "scribbles", "scribble", "name", "label", "stains", "stain", "marks", "scratches"})
+_MARKS_ZH = frozenset({"字", "文字", "字样", "字母", "标志", "贴纸", "商标", "图案", "划痕", "污渍", "涂鸦"})
+
+
 def _owned_unknown(t: str, tok: Tok, zh: bool) -> str:
     """The word after a possessive that no table reads ("the bride's veil", "her earrings", 新娘的头纱), or ""."""
     after = t[tok.end:]
@@ -291,7 +302,7 @@ def _owned_unknown(t: str, tok: Tok, zh: bool) -> str:
         return ""
     word = m.group(1)
     if zh:
-        return "" if tokenize(word, []) or word in V.ZH_FILLERS else word
+        return "" if tokenize(word, []) or word in V.ZH_FILLERS or word in _MARKS_ZH else word
     start = tok.end + m.start(1)
     return "" if any(x.start == start for x in tokenize(t, [])) or word in EN_TABLE or word in FUNCTION_WORDS or \
         word in V.EN_FILLERS or word in V.NON_THING_EN else word
