@@ -1105,6 +1105,10 @@ def test_rounds_seventy_one_to_four_readings(labels, texts, expected):
     (["sign", "stall", "road", "sky"], ["把招牌调亮一点，看不清上面的字"], {"operation": "adjust", "targets": ["sign"]}),
     (["person", "banner", "sign", "sidewalk"], ["把招牌上的字去掉"], {"operation": "inpaint", "targets": ["sign"]}),
     (["person", "banner", "sign", "sidewalk"], ["remove the text on the sign"], {"operation": "inpaint", "targets": ["sign"]}),
+    (["person 1", "person 2", "banner", "sign", "sidewalk"], ["make the sidewalk wet", "add a few puddles on it too"],
+     {"operation": "inpaint", "targets": ["sidewalk"]}),
+    (["rabbit", "hutch", "grass", "carrot"], ["给兔子加一个蝴蝶结", "蝴蝶结改成粉色"], {"targets": ["rabbit"]}),
+    (["rabbit", "hutch", "grass", "carrot"], ["put a bow on the rabbit", "make the bow pink"], {"targets": ["rabbit"]}),
 ])
 def test_rounds_seventy_five_to_eight_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)

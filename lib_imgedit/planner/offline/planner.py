@@ -272,7 +272,7 @@ def _brushed(toks: list[Tok], labels: list[str]) -> list[str] | None:
     return ["user_mask"]
 
 
-_IN_IT = re.compile(r"^(?:在)?(?:里面|里头|上面|上头|这里面|那里面)(?:再|也|还)?(?:加|放|添)|^(?:add|put) [a-z ]+ (?:in|on|inside|into) (?:it|there)$")
+_IN_IT = re.compile(r"^(?:在)?(?:里面|里头|上面|上头|这里面|那里面)(?:再|也|还)?(?:加|放|添)|^(?:add|put) [a-z ]+ (?:in|on|inside|into) (?:it|there)(?: too| as well)?$")
 _ONE_MORE = re.compile(r"\b(?:another|one more|more|too|also|as well)\b|[再也又还]")
 
 
