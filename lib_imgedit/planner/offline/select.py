@@ -134,7 +134,7 @@ def select_targets(t: str, toks: list[Tok], labels: list[str], zh: bool, forced:
         rest = [x for x in pool if x not in done]
         if done & set(pool) and rest:
             sel.labels, sel.unresolved, sel.whole = rest, "", False
-    made = (referent(scene) or {}) if scene is not None and sel.unresolved and not sel.labels else {}
+    made = (referent(scene) or {}) if scene is not None and sel.unresolved and not sel.labels and p.kind != "remove" else {}
     said = str(made.get("prompt") or "").lower() if made.get("operation") == "inpaint" else ""
     if said and (sel.unresolved in said if zh else word_re(singular(sel.unresolved)).search(said)):
         # "make the bow pink" right after adding a bow to the rabbit: where it was painted
