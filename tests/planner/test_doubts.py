@@ -1112,3 +1112,21 @@ def test_rounds_seventy_one_to_four_readings(labels, texts, expected):
 ])
 def test_rounds_seventy_five_to_eight_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)
+
+
+@pytest.mark.parametrize("labels, texts, expected", [
+    (["phone box", "snow", "road", "building", "sky", "person"],
+     ["can u make the whole thing black and white except the phone box? going for that red pop look"],
+     {"operation": "adjust", "targets": ["phone box"], "mask": {"invert": True}}),
+    (["person", "face", "backpack", "dog", "rock", "sky"],
+     ["hi! first time using this, is it possible to change the dog's color?", "ok cool, make him golden"],
+     {"operation": "recolor", "targets": ["dog"]}),
+    (["person", "face", "dog", "sidewalk", "sky", "tree"], ["make the dawn sky more pink and purple"], {"targets": ["sky"]}),
+    (["person", "clothes", "fish", "ice", "boat", "sky"], ["make everything apart from the fish black and white", "undo, too much",
+                                                           "just lower the saturation on them instead, like halfway"],
+     {"operation": "adjust", "targets": ["fish"], "mask": {"invert": True}}),
+    (["person", "face", "hat", "accordion", "wall", "floor", "bench"], ["blur everything except the accordion guy"],
+     {"targets": ["person"], "mask": {"invert": True}}),
+])
+def test_rounds_eighty_three_to_six_readings(labels, texts, expected):
+    assert_planned(labels, texts, expected)

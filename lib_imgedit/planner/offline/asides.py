@@ -214,7 +214,7 @@ _WHAT_FOR = re.compile(r"[,.;!?(]\s*(?:my (?:phone|camera|app|computer|laptop)\b
                        r"only (?:the |my )?[a-z ]+? (?:can|should|may|could) be (?:shown|seen|visible|online|posted)|"
                        r"(?:i )?want(?:ed)? (?:a|an|that|the) [a-z ]+ (?:look|vibe|feel|effect|mood)|i can still (?:kinda |kind of |sort of |totally )?(?:tell|see|recogni[sz]e|read|make out)|(?:it|its|it is|this|this is|that is|they are|they're) (?:going|gonna go|headed) (?:on|to|in|into|up)|"
                        r"(?:its|it is|this is|that is|it's) (?:for|meant for) (?:a|an|my|our|the|his|her)\b|"
-                       r"(?:i'm |i am |im )?going for (?:a |an |that |some )?[a-z]+(?: [a-z]+)?$|"
+                       r"(?:i'm |i am |im )?going for (?:a |an |that |some )?[a-z]+(?: [a-z]+){0,3}$|"
                        r"(?:i )?(?:want|need|'d like|would like) (?:just |only )?(?:it|the \w+|them|him|her) to be "
                        r"(?:the only|the main|in focus|the focus|the star|the hero))\b[^.!?]*$")
 _ZH_IS_WHERE = re.compile(r"[，,]\s*(?P<who>[\u3400-\u9fff]{1,4}?)(?:是|在)(?P<pos>最?[左右]边(?:第[一二三四五六1-6]个?)?|中间)"

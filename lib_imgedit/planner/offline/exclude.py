@@ -77,6 +77,9 @@ def _excluded(t: str, m: re.Match[str], toks: list[Tok], labels: list[str], zh: 
         if named and tok.cat == "pron" and re.match(r"\s+(?:is|are|was|were)\s+[a-z]+ing\b", t[tok.end:]):
             break  # "except the vase he is holding": who holds it, not a second thing kept
         nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if tok.cat == "thing" and nxt is not None and nxt.cats.get("thing") == "person" and t[tok.end:nxt.start] == " ":
+            pos = tok.end  # "the accordion guy": which guy, not the accordion too
+            continue
         if tok.cat == "pron" and nxt is not None and nxt.cat == "thing" and not t[tok.end:nxt.start].strip():
             pos = tok.end  # "her dress": whose, not who
             continue

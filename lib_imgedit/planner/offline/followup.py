@@ -22,7 +22,7 @@ from .parse import EN_REMOVE, ZH_REMOVE, Parsed
 from .positions import pick_faces
 from .prompts import content_prompt, style_prompt
 from .reply import clarify
-from .select import comparative_region, pronoun_target, select_targets, shaded_draft
+from .select import comparative_region, pronoun_region, pronoun_target, select_targets, shaded_draft
 from .tokens import Tok, word_re
 from .words import first_color, head_things, leftover, place_phrase, swap_sides
 
@@ -228,7 +228,7 @@ def loose(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str], zh:
         adj = adjust_from(work, t, zh)
         if adj:
             if sel.pronoun_only and not sel.labels:
-                sel.labels = pick_instances(resolve_thing("person", labels)[0], t, labels, ctx.shares)
+                sel = pronoun_region(sel, ctx, t, labels, edited=False)
             sel = comparative_region(sel, t, zh, ctx, adj)
             shaded = shaded_draft(sel, ctx, adj, t, labels)
             if shaded:

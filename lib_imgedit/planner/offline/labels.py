@@ -90,7 +90,7 @@ def resolve_thing(value: Any, labels: list[str]) -> tuple[list[str], bool]:
         return heads, False  # one label (or class of numbered ones) whose head noun it is
     if concept == "background":  # no such label: everything but the picture's subjects (people and animals: the
         # rider and her horse)
-        kinds = ("person", "people", "human", "man", "woman", "child", "kid", "boy", "girl", "baby", "toddler", "player", *_ANIMALS)
+        kinds = ("person", "people", "human", "man", "woman", "child", "kid", "boy", "girl", "baby", "toddler", "player", *ANIMALS)
         subjects = [lab for lab in labels if norm_label(split_instance(lab)[0]) in kinds]
         if subjects:  # with what they ride (the skater's board, the cyclist's bike)
             return subjects + [lab for lab in labels if ridden(lab)], True
@@ -104,7 +104,7 @@ def ridden(label: str) -> bool:
 
 _RIDDEN = ("skateboard", "surfboard", "snowboard", "bicycle", "bike", "scooter", "skis", "kayak", "canoe", "paddleboard",
            "wheelchair", "motorcycle", "motorbike", "tandem bicycle", "unicycle", "sled", "roller skates")
-_ANIMALS = ("dog", "cat", "horse", "bird", "cow", "sheep", "animal", "puppy", "kitten", "rabbit", "pet", "goat", "pig", "duck",
+ANIMALS = ("dog", "cat", "horse", "bird", "cow", "sheep", "animal", "puppy", "kitten", "rabbit", "pet", "goat", "pig", "duck",
             "chicken", "deer", "camel", "pony", "donkey", "lamb", "calf", "parrot", "hamster", "fox", "bear", "elephant",
             "giraffe", "zebra", "lion", "tiger", "monkey", "swan", "goose", "llama", "alpaca")
 

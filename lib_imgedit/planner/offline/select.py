@@ -13,7 +13,7 @@ from ..base import PlanContext
 from .draft import Draft, Selection, adjust_ins
 from .exclude import EXCLUSION_WORDS
 from .history import last_instruction, referent, same_to_both
-from .labels import PERSON_PART_NORMS, instances, norm_label, pick_instances, resolve_thing, singular
+from .labels import ANIMALS, PERSON_PART_NORMS, instances, norm_label, pick_instances, resolve_thing, singular
 from .parse import HELD_BY, ZH_POSITION, Parsed, toks_in
 from .prompts import translate
 from .tokens import EN_TABLE, FUNCTION_WORDS, Tok, tokenize, word_re
@@ -346,11 +346,30 @@ def pronoun_target(sel: Selection, cls: str, content: str, content_toks: list[To
         if placed:
             sel.labels = placed
             return sel
-    if sel.pronoun_only:
-        sel.labels = just_edited(ctx, t) or resolve_thing("person", labels)[0]
+    return pronoun_region(sel, ctx, t, labels) if sel.pronoun_only else sel
+
+
+def pronoun_region(sel: Selection, ctx: PlanContext, t: str, labels: list[str], edited: bool = True) -> Selection:
+    """Who "him", "her" or "them" is when nothing else is named: what was just edited (unless not `edited`), else
+    the people."""
+    cur = referent(ctx) or {}
+    if INSTEAD.search(t) and (cur.get("mask") or {}).get("invert") and cur.get("targets"):
+        sel.labels, sel.invert = [x for x in cur["targets"] if x in labels], True  # "lower the saturation on them
+        return sel  # instead" right after undoing all but the fish in black and white: all but the fish again
+    if not last_instruction(ctx):
+        sel.labels = _animal_asked_about(ctx, labels)  # "is it possible to change the dog's color?", "make him golden"
+    if not sel.labels:
+        sel.labels = (just_edited(ctx, t) if edited else []) or resolve_thing("person", labels)[0]
         if len(sel.labels) > 1:  # "pixelate him, 2nd from the right"
             sel.labels = pick_instances(sel.labels, t, labels, ctx.shares)
     return sel
+
+
+def _animal_asked_about(ctx: PlanContext, labels: list[str]) -> list[str]:
+    """The one animal the user's last message named (when nothing was edited since): who "him" or "her" is."""
+    said = next((h.text for h in reversed(ctx.history) if h.role == "user"), "")
+    found = [y for x in tokenize(said.lower(), labels) if x.cat == "thing" for y in resolve_thing(x.value, labels)[0]]
+    return found if len(found) == 1 and norm_label(split_instance(found[0])[0]) in ANIMALS else []
 
 
 def just_edited(ctx: PlanContext, t: str) -> list[str]:

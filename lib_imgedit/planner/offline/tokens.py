@@ -347,6 +347,11 @@ def _tokenize(text: str, labels: tuple[str, ...]) -> tuple[Tok, ...]:
                 text[tok.end:].startswith((" of", " left", " right", " half", " part")) or
                 re.search(r"(?:\bat|\bon|\bin|\bfrom|\bto|\bnear) (?:the )?(?:very )?$", text[:tok.start])):
             del tok.cats["thing"]
+    ordered = sorted(taken, key=lambda x: x.start)
+    for tok, nxt in zip(ordered, ordered[1:], strict=False):
+        if tok.cat in ("scene", "style") and "thing" in nxt.cats and text[tok.end:nxt.start] == " " and \
+                re.search(r"\b(?:the|his|her|their|my|our|this|that)\s+$", text[:tok.start]):
+            tok.cats = {"art": True}  # "the dawn sky", "the night sky": which sky, not a restyle
     colours = [t for t in taken if t.cat == "color"]
     for tok in colours if len(colours) > 1 else ():  # "not red, go with a mint green": the colour said not to use
         if re.search(r"\b(?:not|no|instead of|rather than|than|less)\s+(?:(?:feeling|loving|liking|into|a fan of|sure about)\s+)?"
