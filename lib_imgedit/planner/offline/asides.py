@@ -43,6 +43,11 @@ def without_asides(t: str) -> str:
     """Lower-cased, cleaned `t` with its asides taken out (the rest may be empty)."""
     bare = _TRAILING_CHAT.sub("", _LEADING_CHAT.sub("", _chat_sentences(t))).strip(" ,.!?~")
     bare = _LEADING_CHAT_ZH.sub("", bare) or bare  # 你好呀～麻烦把…
+    told = _TOLD_THEN_ASKED.search(bare)
+    if told and re.match(r"(?:my|our|we|i|this is|it is|it was)\b", bare) and not _ASKS.search(bare[:told.start()]) and \
+            not re.search(r"\b(?:it|its|them|their|him|his|her|that|this|these|those|they|there|here)\b",
+                          re.split(r"\b(?:so|because|since)\b|[,.;]", bare[told.end():])[0]):
+        bare = bare[told.end():]  # "my sister just had surgery and we took this pic for her, could you brighten the balloons"
     story = _STORY_ZH.match(bare)
     if story and not re.search(r"把|将|换|改|变|调|去掉|删|加|模糊|虚化|打码|裁|转", story.group(0)) and bare[story.end():].strip():
         bare = bare[story.end():]  # 这是我爸爸牵我走红毯那天拍的，好感动。能帮我…: what the photo is, then the request
@@ -119,6 +124,7 @@ def _chat_sentences(t: str) -> str:
         parts = parts[1:]
     while len(parts) > 1 and not _ASKS.search(parts[-1]) and re.match(
             r"^(?:tbh|honestly|ngl|lol|haha|btw|fyi|imo)\b|^(?:it|this|that) (?:is|was) (?:a|an|my|our|his|her) [a-z ]+[.!]*$|"
+            r"^(?:it|they) (?:looks?|seems?|is|are) (?:kinda |a bit |so |really |too |pretty )?[a-z]+[.!]*$|"
             r"^the [a-z]+(?: [a-z]+)? (?:in there |in here |there |here )?"
             r"(?:looks?|is|are|seems?) (?:kinda |a bit |so |really |too |pretty )?[a-z]+(?: [a-z]+)?[.!]*$", parts[-1]):
         parts = parts[:-1]  # "... ? tbh the green is the only cheerful thing in here lol", "? the lighting in there looks really blue"
@@ -129,7 +135,9 @@ def _chat_sentences(t: str) -> str:
 
 # chat noises around a request ("hmm a touch less blurry", "pop a hat on the dog lol"): not part of it
 _LEADING_CHAT = re.compile(r"^(?:(?:hmm+|umm*|uh+|erm|lol|haha+|meh|welp|nah|oh|ok so|okay so|good (?:morning|afternoon|evening)|"
-                           r"hey(?: there)?|hiya|hii+|dear|if (?:it is|it's|its) not too much (?:trouble|bother)|quick one|(?:ok |okay )?anyway|(?:he|she|it|they) (?:is|are) so \w+(?: right)?|(?:good )?morning(?: :\))?|perfect thx|oh and|"
+                           r"hey(?: there)?|hiya|hii+|dear|if (?:it is|it's|its) not too much (?:trouble|bother)|quick one|"
+                           r"hope (?:this|it) (?:is not|isn't|isnt) too much (?:to ask|trouble)(?:,? but)?|"
+                           r"thanks?(?: you| u)?(?: so much)? in advance|(?:ok |okay )?anyway|(?:he|she|it|they) (?:is|are) so \w+(?: right)?|(?:good )?morning(?: :\))?|perfect thx|oh and|"
                            r"my \w+ (?:drew|made|painted|took|drawn) (?:this|it)|(?:so )?this is (?:from|of|at) [^,.!?]*(?=[,.!])|omg|nvm|never ?mind|(?:and )?then|eh|on second thoughts?|sorry to (?:bother|ask)(?: you)?(?: again)?(?: but)?|sorry if this is a (?:dumb|stupid|silly|weird) (?:ask|question|request)(?: but)?|"
                            r"(?:this|the) (?:tool|app|extension) is (?:so |really |super )?(?:cool|great|amazing|awesome|nice)|quick q(?:uestion)?(?=\s*[-,:])|(?:ok |okay )?whatever|(?:i )?love it|"
                            r"(?:actually |oh )?i (?:liked|preferred|prefer) [^,]*? (?:better|more)(?=,)|"
@@ -141,7 +149,7 @@ _LEADING_CHAT = re.compile(r"^(?:(?:hmm+|umm*|uh+|erm|lol|haha+|meh|welp|nah|oh|
                            r"extension)(?: so much)?(?: btw)?|(?:ok|okay|oh|ah|yeah|yes)[ ,]+(?:cool|nice|great|"
                            r"perfect|good|lovely|sweet|awesome|neat)(?=[,.!]|\s+(?:then|so|now|and|can|could|please|pls)\b)|(?:that|this|it)(?: is|'s| looks)? (?:so |really |very )?"
                            r"(?:lovely|nice|great|good|perfect|beautiful|better|amazing|awesome|wonderful|cool)(?: thanks?| thank you)?)"
-                           r"\b[\s,.!:]*)+")
+                           r"\b[\s,.!:-]*)+")
 
 
 def _colour_only(said: str) -> bool:
@@ -156,8 +164,9 @@ _WOULD_LOOK = re.compile(r"\s+(?:(?:it|that|this|she|he|they) )?(?:would|will|mi
 _TONE_SAID = re.compile(r"\b(?:colder|cooler|warmer|darker|brighter|moodier|softer|dimmer|more saturated|less saturated)\b")
 _VIBE = re.compile(r"[,;]\s*(?:(?:more|kinda|kind|sort)(?: of)? )?(?:a |an |that |some )?[a-z ]{0,30}?(?:vibe|feel|mood|look|atmosphere)s?$|"
                    r"[,;]\s*(?:kinda|kind of|sort of|a bit|slightly|more|like) [a-z]+ish$")  # ", kinda bluish"
+_TOLD_THEN_ASKED = re.compile(r"[,;]\s*(?:so |but |and )?(?=(?:could|can|would) (?:you|u)\b)")
 _STORY_ZH = re.compile(r"^(?:这是|这张(?:照片|图片|图)?是)[^。！!？?]{1,40}[。！!？?]+\s*")
-_LEADING_CHAT_ZH = re.compile(r"^(?:(?:你好|您好|哈喽|嗨)[呀啊哈]?[～~！!，,。\s]*|(?:麻烦|劳驾)(?:你|您)?(?:了)?[，,\s]*)+")
+_LEADING_CHAT_ZH = re.compile(r"^(?:(?:你好|您好|哈喽|嗨|辛苦啦|辛苦了)[呀啊哈]?[～~！!，,。\s]*|(?:麻烦|劳驾)(?:你|您)?(?:了)?[，,\s]*)+")
 _STAYS = re.compile(r"[,;]\s*(?:(?:but|and|while)\s+)?[a-z' ]+?\s+(?:stays?|remains?|should stay|should remain|can stay|is fine|are fine)"
                     r"(?:\s+(?:as (?:it |they )?(?:is|are)|the same|untouched|unchanged|alone|that [a-z ]{1,30}))?\s*$")
 # a reason after the request ("so they stand out", "so I can send it to my sister", "because ..."): not an edit
@@ -190,7 +199,7 @@ _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people
                      r"[，,][^，,。把将给]{0,6}(?:拍得|拍的|显得|看着|看起来)太[^，,。把将给]{1,4}了[。！!]?$|"  # ，画廊里拍得太暗了
                      r"[，,]\s*想(?:让|要)?[^，,。把将给]{0,8}(?:突出|显眼|醒目|明显)[^，,。]{0,4}$|"  # ，想让灯塔更突出
                      r"[，,]\s*(?:上面|里面|里头|屏幕上|那里)有[^，,。]{1,8}$|"  # ，上面有聊天记录
-                     r"[，,]\s*(?:人家|他|她|他们|她们|对方)?(?:没|没有|不)(?:同意|答应|授权)[^，,。]{0,6}$|"  # ，人家没同意我拍
+                     r"[，,]\s*(?:人家|他|她|他们|她们|对方|家长|父母|本人|[^，,。把将给]{1,3}的家长)?(?:没|没有|不)(?:同意|答应|授权)[^，,。]{0,6}$|"  # ，人家没同意我拍
                      r"[，,]\s*我?(?:只想|只要|就想)(?:要|留)?[^，,。把将给]{1,10}$|"  # ，我只想要我跟狗狗
                      r"[，,]\s*(?:想|要)?(?:拿来|用来|拿去)[^，,。]{1,10}$|"  # ，想拿来做电脑壁纸
                      r"[，,][^，,。把将给]{0,6}(?:看不清|看不见|不明显|不好看|太丑|显脏)[了啊呀]?$|"  # ，蓝的晚上看不清
@@ -249,7 +258,8 @@ _TRAILING_CHAT = re.compile(r"(?:[\s,.!?]+(?:lol|lmao|haha+|xd|tbh|imo|ngl|:\)|:
 _GERUND = re.compile(r"^((?:(?:would|do) you mind|how about|what about|consider|try) )([a-z]+ing)\b")
 _VERBS = {"add", "put", "give", "make", "blur", "remove", "change", "turn", "paint", "crop", "rotate", "flip", "swap",
           "replace", "brighten", "darken", "erase", "delete", "get", "take", "sharpen", "pixelate", "recolor", "recolour",
-          "colour", "color", "dye", "place", "insert", "mirror", "resize", "shrink", "enlarge", "fix", "clean"}
+          "colour", "color", "dye", "place", "insert", "mirror", "resize", "shrink", "enlarge", "fix", "clean", "warm", "cool",
+          "lighten", "soften", "boost", "lower", "raise", "desaturate", "saturate", "tone", "hide", "censor", "move"}
 
 
 def _verb(word: str) -> str:

@@ -48,7 +48,7 @@ _GRAMMAR_ZH = {ch for phrase in V.MORE_ZH + V.LESS_ZH + V.AGAIN_ZH + V.ALSO_ZH +
                for ch in phrase}  # direction words (降低, 提高) are read by the amount, not the tables
 _GRAMMAR_ZH |= set("把将给让请帮我你的了一点些下吧呢啊呀再也都很更太成为变换改去掉加调弄个张只辆位条是在上里中边这那它他她们度倍"
                    "左右间第最删除移抹擦拿掉清消两所有全部棵朵块头匹要想能可以"
-                   "染涂刷裁剪转旋翻镜缩放变不对说颜色旁面附近周围方顶副轮保留持原样几数打三四五六稍微略呗嘛哈其余地吗种片颗根粒串束就行")  # verbs the planner reads (染黑, 裁剪), 不对/我是说, 颜色, 其他地方
+                   "染涂刷裁剪转旋翻镜缩放变不对说颜色旁面附近周围方顶副轮保留持原样几数打三四五六稍微略呗嘛哈其余地吗种片颗根粒串束就行堆")  # verbs the planner reads (染黑, 裁剪), 不对/我是说, 颜色, 其他地方
 
 _GENERATIVE = ("inpaint", "restyle")
 # new content a table knows (placement's nouns, the Chinese words the prompt translator knows) is understood

@@ -142,7 +142,8 @@ def _excluded(t: str, m: re.Match[str], toks: list[Tok], labels: list[str], zh: 
 _KEPT_THEN_REST = re.compile(
     r"^(?:(?:please|pls|can you|could you|can u|i want to|i'd like to)\s+)*(?:(?:make|let|have|keep|leave|only|just)\s+)*"
     r"(?P<x>(?:the |his |her |their |my |our )?[a-z][a-z ()]{1,40}?)\s+(?:(?:really |just )?(?:pop|stand out|shine)|"
-    r"(?:stays?|remains?|to stay|to remain|in)\s+(?:in )?(?:full )?colou?r(?:ed|ful)?|(?:stays?|remains?|as is|as it is))"
+    r"(?:stays?|remains?|to stay|to remain|in)\s+(?:in )?(?:full )?colou?r(?:ed|ful)?|(?:stays?|remains?|as is|as it is)|"
+    r"(?:red|orange|yellow|green|blue|purple|pink|gold|golden|silver|brown|bright|vivid))"
     r"\s*(?:,|;|-+|—|–|\band\b|\bbut\b|\bwith\b|\s)+\s*(?:make\s+|turn\s+|have\s+)?"
     r"(?P<rest>everything else|everyone else|all else|the rest(?: of (?:it|the (?:picture|photo|image|shot|pic)))?)"
     r"\s+(?:(?:is|in|to be|should be|goes?|going|gone|turned?)\s+)?(?P<b>[a-z&].*)$")

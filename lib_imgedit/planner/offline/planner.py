@@ -194,6 +194,10 @@ def _after_complaint(rules: dict[str, Any], t: str, labels: list[str], zh: bool,
     if re.fullmatch(r"tone (?:it|that|this) down(?: a (?:bit|little|touch|tad))?", said.group("ask")) and named and \
             set(named) <= done:  # "the grass looks fake now, tone it down" after greening it (and the sky)
         return plan_message(rules, with_text(ctx, f"a bit less on the {names_of(named, False)}"), labels, zh)
+    too = re.search(r"\btoo (saturated|bright|colou?rful|vivid|warm|orange|yellow|contrasty|sharp)\b", t[:said.start("ask")])
+    if too and re.fullmatch(r"tone (?:(?:it|that|this) down|down (?:just |only )?(?:it|that|this|the [a-z ]+))(?: a (?:bit|little|touch|tad))?",
+                            said.group("ask")):  # "the mat is way too saturated, can you tone down just the mat"
+        return plan_message(rules, with_text(ctx, f"make {said.group('s')} less {too.group(1)}"), labels, zh)
     if re.fullmatch(r"(?:fix|correct|sort out|sort|tone) (?:it|that|this)(?: out| down)?(?: for me)?", said.group("ask")):
         told = plan_message(rules, with_text(ctx, t[:said.start("ask")].rstrip(" ,;.!").removeprefix("also ")), labels, zh)
         return told if told[0].ins.get("operation") == "adjust" else None
