@@ -1150,6 +1150,8 @@ def test_rounds_seventy_five_to_eight_readings(labels, texts, expected):
     (["person 1", "person 2", "face 1", "face 2", "mat", "wall"], ["the mat is way too saturated, can you tone down just the mat"],
      {"operation": "adjust", "targets": ["mat"], "adjust": {"saturation": -0.3}}),
     (["person", "road", "building", "sky"], ["天空的饱和度降低点", "再降一点"], {"operation": "adjust", "targets": ["sky"]}),
+    (["phone box", "snow", "road", "sky", "person"], ["在电话亭旁边的雪地上堆一个雪人"], {"operation": "inpaint", "targets": ["snow"]}),
+    (["phone box", "snow", "road", "sky", "person"], ["在电话亭旁边的雪地上堆一个雪人", "把雪地上的脚印去掉"], {"operation": "clarify"}),
 ])
 def test_rounds_eighty_three_to_six_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)

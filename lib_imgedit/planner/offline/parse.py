@@ -340,6 +340,9 @@ def parse_zh(t: str, toks: list[Tok]) -> Parsed:
             trimmed = None  # 天上 is the sky, not 天 + 上
         loc_end = trimmed.start() if trimmed and trimmed.start() >= loc_start else len(before)
         inside = not (trimmed and trimmed.group(0) in _ZH_LOC_OUTSIDE)
+        of = t.rfind("的", loc_start, loc_end)
+        if of > loc_start and has_cat(toks_in(toks, (of + 1, loc_end)), "thing"):
+            loc_start = of + 1  # 在电话亭旁边的雪地上: on the snow (beside the phone box says which)
         loc = (loc_start, loc_end) if loc_end > loc_start else None
         tail = re.search(r"(?:在|到|于|放在|放到)(?P<l>[^在到于]+?)(?P<trim>上面|里面|中间|旁边|附近|下面|上方|前面|后面|上|里|中|内|边|旁)?$",
                          t[m.end():])
