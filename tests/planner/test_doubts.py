@@ -1152,6 +1152,10 @@ def test_rounds_seventy_five_to_eight_readings(labels, texts, expected):
     (["person", "road", "building", "sky"], ["天空的饱和度降低点", "再降一点"], {"operation": "adjust", "targets": ["sky"]}),
     (["phone box", "snow", "road", "sky", "person"], ["在电话亭旁边的雪地上堆一个雪人"], {"operation": "inpaint", "targets": ["snow"]}),
     (["phone box", "snow", "road", "sky", "person"], ["在电话亭旁边的雪地上堆一个雪人", "把雪地上的脚印去掉"], {"operation": "clarify"}),
+    (["person", "hat", "accordion", "wall", "floor"], ["add an open instrument case with a few coins in it on the floor in front of him"],
+     {"operation": "inpaint", "targets": ["floor"]}),
+    (["person", "grass", "sky"], ["last thing, export it at 2000x1500"], {"operation": "resize", "width": 2000, "height": 1500}),
+    (["person", "face", "hair", "sky"], ["把头发染成红色", "还是改回来吧，头发红的太怪了"], {"operation": "undo"}),
 ])
 def test_rounds_eighty_three_to_six_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)

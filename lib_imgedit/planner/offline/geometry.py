@@ -182,7 +182,7 @@ def _resize(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None
     wh = re.search(r"(\d{2,5})\s*(?:px|pixels?)?\s*(?:[x×*乘]|by)\s*(\d{2,5})(?:\s*(?:px|pixels?|像素))?", t)
     resize_word = _SIZE_WORD.search(t) or re.search(r"\b(?:double|halve|twice|half)\b|大小|一半|两倍|二倍", t)
     said = re.match(r"^(?:(?:and|then|now|ok|okay|also|so|pls|plz) )*(?:(?:can|could|would) (?:you|u|we) |please )?(?:(?:give me|gimme) (?:it|this)|(?:i )?(?:need|want) (?:it|this|the (?:image|picture|photo))|"
-                    r"make|set|change|do|go|get)\b|^(?:尺寸)?(?:改成|改为|调成|变成|设为)", t) or \
+                    r"make|set|change|do|go|get|export|save|output)\b|^(?:尺寸)?(?:改成|改为|调成|变成|设为)", t) or \
         re.search(r"(?:改成|改为|调成|变成|设为)\s*\d", t) or \
         re.search(r"\d\s*(?:px|pixels?|像素)", t)
     bare_size = re.fullmatch(r"(?:(?:now|then|and|ok|please)\s+)*\d{2,5}\s*(?:px|pixels?)?\s*(?:[x×*]|by)\s*\d{2,5}"

@@ -242,7 +242,7 @@ def parse_en(t: str, toks: list[Tok]) -> Parsed:
             loc_toks = toks_in(toks, (p.end(), n))
             if any(x.cat in ("thing", "pron", "whole") or "thing" in x.cats for x in loc_toks):
                 on = next((q for q in preps if q.end() <= p.start() and q.group(1) in ("on", "onto", "on top of") and
-                           p.group(1) in ("next to", "beside", "near", "by") and
+                           p.group(1) in ("next to", "beside", "near", "by", "in front of", "behind") and
                            has_cat(toks_in(toks, (q.end(), p.start())), "thing")), None)
                 if on:  # "a vase on top of the piano next to the cat": on the piano
                     return Parsed("add", [], (tail_start, on.start()), (on.end(), p.start()), True, prep=on.group(1))
