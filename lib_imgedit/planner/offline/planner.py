@@ -276,6 +276,21 @@ def _brushed(toks: list[Tok], labels: list[str]) -> list[str] | None:
     return ["user_mask"]
 
 
+def _added_again(ins: dict[str, Any], t: str, body: str, labels: list[str], zh: bool, ctx: PlanContext) -> None:
+    """New content that says only "another one" or "in it": what was just added (花上面再加一只 after adding a
+    butterfly), the thing named (蜡烛再多加几根: more candles), in the region just edited (里面再加几片柠檬)."""
+    added = referent(ctx) or {}
+    targets = ins.get("targets") or []
+    if _ONE_MORE.search(t) and not prompt_says(str(ins.get("prompt") or ""), targets):
+        if added.get("operation") == "inpaint" and added.get("prompt"):
+            ins["prompt"] = added["prompt"]
+        elif zh and targets:
+            ins["prompt"] = f"{names_of(targets, False)}, {names_of(targets, True)}"
+    there = [x for x in added.get("targets") or [] if x in labels]
+    if there and _IN_IT.match(body) and not (added.get("mask") or {}).get("invert"):
+        ins["targets"] = there
+
+
 _IN_IT = re.compile(r"^(?:在)?(?:里面|里头|上面|上头|这里面|那里面)(?:再|也|还)?(?:加|放|添)|^(?:add|put) [a-z ]+ (?:in|on|inside|into) (?:it|there)(?: too| as well)?$")
 _ONE_MORE = re.compile(r"\b(?:another|one more|more|too|also|as well)\b|[再也又还]")
 
@@ -300,19 +315,8 @@ def plan_text(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
         if alt.kind != "none":
             parsed = alt
     draft = decide(rules, body, toks_b, parsed, labels, zh, ctx, forced)
-    added = referent(ctx) or {}
-    if draft is not None and parsed.kind == "add" and draft.ins.get("operation") == "inpaint" and \
-            added.get("operation") == "inpaint" and added.get("prompt") and _ONE_MORE.search(t) and \
-            not prompt_says(str(draft.ins.get("prompt") or ""), draft.ins.get("targets") or []):
-        draft.ins["prompt"] = added["prompt"]  # 花上面再加一只 after adding a butterfly: another butterfly, there
-    elif draft is not None and parsed.kind == "add" and draft.ins.get("operation") == "inpaint" and zh and \
-            draft.ins.get("targets") and _ONE_MORE.search(t) and \
-            not prompt_says(str(draft.ins.get("prompt") or ""), draft.ins["targets"]):  # 蜡烛再多加几根: more candles
-        draft.ins["prompt"] = f"{names_of(draft.ins['targets'], False)}, {names_of(draft.ins['targets'], True)}"
-    there = [x for x in added.get("targets") or [] if x in labels]
-    if draft is not None and parsed.kind == "add" and draft.ins.get("operation") == "inpaint" and there and \
-            _IN_IT.match(body) and not (added.get("mask") or {}).get("invert"):
-        draft.ins["targets"] = there  # 把杯子换成玻璃杯, 里面再加几片柠檬: in the glass
+    if draft is not None and parsed.kind == "add" and draft.ins.get("operation") == "inpaint":
+        _added_again(draft.ins, t, body, labels, zh, ctx)
     if draft is None:
         draft = reference(rules, body, toks_b, labels, zh, ctx)
     if draft is None:

@@ -58,7 +58,7 @@ _GROUND = ("floor", "grass", "lawn", "ground", "sand", "beach", "field", "snow",
 _ON_TABLES = ("cup", "glass", "plate", "bottle", "bowl", "vase", "book", "laptop", "mug", "wine_glass", "food", "cake", "scissors",
               "phone", "remote", "pen", "notebook", "keys", "candle", "teapot", "teacup", "trophy", "box", "lamp", "ribbon",
               "pitcher", "jug", "milk_jug", "kettle", "cookie", "bread", "croissant", "sandwich", "pizza", "fruit", "milkshake",
-              "drink", "coffee", "juice", "beer", "wine", "teacup", "tea_tray", "napkin", "menu", "salt_shaker", "ketchup")
+              "drink", "coffee", "juice", "beer", "wine", "tea_tray", "napkin", "menu", "salt_shaker", "ketchup")
 _ON_ROADS = ("car", "bus", "truck", "van", "bicycle", "motorbike", "motorcycle", "taxi", "tram", "trolley", "streetcar")
 _ON_WATER = ("boat", "ship", "kayak", "canoe", "yacht", "swan", "duck", "surfboard", "buoy")
 _WATER = ("water", "sea", "lake", "river", "pond", "ocean")
@@ -229,7 +229,7 @@ def _select(t: str, toks: list[Tok], labels: list[str], zh: bool, forced: list[s
     # "the clutter on the table": the thing asked about is the unknown word, not the table
     held = None if zh or p.kind not in ("remove", "make", "change", "replace", "be") else \
         HELD_BY.search(t[:things[0].start])
-    if held and held.group(1) not in EN_TABLE and held.group(1) not in V.NON_THING_EN | V.EN_FILLERS | _MARKS_EN:
+    if held and held.group(1) not in EN_TABLE and held.group(1) not in V.NON_THING_EN | V.EN_FILLERS:
         sel.unresolved = held.group(1)
         return sel
     if zh:  # "把电视从墙上去掉": what comes 从 (from) is where it is, not what it is
@@ -287,11 +287,6 @@ def _whole_of(t: str, tok: Tok, labels: list[str]) -> list[str]:
     return picked if len(picked) == 1 or picked != people or every else []  # "her cardigan" among four people: whose?
 
 
-# what is written or printed on a thing is part of it: "the text on the sign", 招牌上的字 (the sign)
-_MARKS_EN = frozenset({"text", "writing", "words", "letters", "lettering", "logo", "logos", "sticker", "stickers", "print",
-                       "scribbles", "scribble", "name", "label", "stains", "stain", "marks", "scratches"})
-_MARKS_ZH = frozenset({"字", "文字", "字样", "字母", "标志", "贴纸", "商标", "图案", "划痕", "污渍", "涂鸦"})
-
 
 def _owned_unknown(t: str, tok: Tok, zh: bool) -> str:
     """The word after a possessive that no table reads ("the bride's veil", "her earrings", 新娘的头纱), or ""."""
@@ -307,7 +302,7 @@ def _owned_unknown(t: str, tok: Tok, zh: bool) -> str:
         return ""
     word = m.group(1)
     if zh:
-        return "" if tokenize(word, []) or word in V.ZH_FILLERS or word in _MARKS_ZH else word
+        return "" if tokenize(word, []) or word in V.ZH_FILLERS else word
     start = tok.end + m.start(1)
     return "" if any(x.start == start for x in tokenize(t, [])) or word in EN_TABLE or word in FUNCTION_WORDS or \
         word in V.EN_FILLERS or word in V.NON_THING_EN else word

@@ -221,7 +221,8 @@ def _label_tables(labels: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict
             for name in _zh_names(base):  # 气球 for `balloon 1`, `balloon 2` (not 画, the start of 画廊)
                 if len(name) >= 2:
                     zh.setdefault(name, ("@head", group))
-    # the end of a Chinese name answers to its label when no word and no other label claims it (壶 for 扎壶)
+    # the end of a Chinese name (two characters or more) answers to its label when no word and no other label claims
+    # it (水壶 for 洒水壶)
     ends: dict[str, set[str]] = {}
     for name, (kind, label) in list(zh.items()):
         for end in (name[cut:] for cut in range(1, len(name) - 1)) if kind == "@label" else ():
