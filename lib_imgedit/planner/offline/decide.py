@@ -216,9 +216,9 @@ def _just_added(target_toks: list[Tok], ctx: PlanContext) -> bool:
     """Whether the things named are what the last edit painted in (and no label of the picture)."""
     last = referent(ctx) or {}
     prompt = str(last.get("prompt") or "").lower() if last.get("operation") == "inpaint" else ""
-    named = [x for x in target_toks if x.cat == "thing" and isinstance(x.value, str)]  # (a label is in the picture)
-    return bool(prompt and named) and len(named) == len([x for x in target_toks if x.cat == "thing"]) and all(
-        word_re(str(x.value)).search(prompt) or x.text in prompt for x in named)
+    named = [x for x in target_toks if x.cat == "thing"]
+    return bool(prompt and named) and all(  # (a label's name is a label of the picture, not what was painted in)
+        isinstance(x.value, str) and (word_re(x.value).search(prompt) or x.text in prompt) for x in named)
 
 
 _A_FILTER = re.compile(r"\b(?:filter|effect|look|vibe|overlay|tint|grade|grading)$|(?:滤镜|效果|色调)$")

@@ -16,7 +16,7 @@ from .amounts import FILTER_WORD, SIGNED_PARAMS, adjust_from, amount_factor
 from .chat import chatty
 from .decide import restyle_strength
 from .draft import Draft, adjust_ins, recolor_ins, with_mask
-from .history import last_instruction, referent, same_to_both, undone_instruction
+from .history import last_instruction, last_steps, referent, same_to_both, undone_instruction
 from .labels import instances, names_of, pick_instances, resolve_thing
 from .parse import EN_REMOVE, ZH_REMOVE, Parsed
 from .positions import pick_faces
@@ -63,7 +63,7 @@ def reference(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
         rest_of = rest_of or inv
     if things and not new_targets:
         return Draft(clarify(labels, zh, things[0].text))
-    step = next((x for x in reversed(plan_steps(ctx.current if ctx.current is not None else (ctx.edits or [None])[-1]))
+    step = next((x for x in reversed(last_steps(ctx))
                  if new_targets and set(x.get("targets") or []) == set(new_targets)), None)
     if step is not None and step is not cur and undone is None:  # "the grass a bit less" after greening the grass and
         cur = step  # bluing the sky: that step

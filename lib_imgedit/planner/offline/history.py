@@ -173,11 +173,15 @@ def same_to_both(base: dict[str, Any], t: str, ctx: PlanContext) -> list[str]:
     return list(dict.fromkeys([*(x for x in prev.get("targets") or [] if x in ctx.labels), *targets]))
 
 
+def last_steps(ctx: PlanContext) -> list[dict[str, Any]]:
+    """The steps of the plan that made the current image, read from `ctx.current` (the service's record)."""
+    return plan_steps(ctx.current if ctx.current is not None else (ctx.edits[-1] if ctx.edits else None))
+
+
 def last_instruction(ctx: PlanContext) -> dict[str, Any] | None:
     """The last edit that made the current image (the last step of a several-step plan); None at an upload
     or after undoing back to it. Read from `ctx.current` (the service's record), never from old text."""
-    plan = ctx.current if ctx.current is not None else (ctx.edits[-1] if ctx.edits else None)
-    for step in reversed(plan_steps(plan)):
+    for step in reversed(last_steps(ctx)):
         if step.get("operation") not in (None, "undo", "redo", "clarify"):
             return step
     return None

@@ -12,7 +12,7 @@ import dataclasses
 import re
 from typing import Any
 
-from ...core.instruction import SOLO_OPERATIONS, plan_steps
+from ...core.instruction import SOLO_OPERATIONS
 from ...core.labels import split_instance
 from ...core.lang import is_zh
 from ..base import PlanContext, Planner, PlanResult
@@ -27,7 +27,7 @@ from .draft import Draft
 from .exclude import EXCLUSION_WORDS, exclusion, inverted, kept_then_rest, kept_too
 from .followup import loose, reference, repeat_plan
 from .geometry import other_way, picture_op
-from .history import history_op, last_instruction, pending_clarify, referent
+from .history import history_op, last_instruction, last_steps, pending_clarify, referent
 from .labels import instances, names_of, norm_label, resolve_thing
 from .parse import EN_REMOVE, ZH_REMOVE, parse_en, parse_zh, strip_prefix
 from .positions import pick_faces
@@ -188,8 +188,7 @@ def _after_complaint(rules: dict[str, Any], t: str, labels: list[str], zh: bool,
     said = _COMPLAINT_THEN_ASK.match(t)
     if not said:
         return None
-    done = {x for step in plan_steps(ctx.current if ctx.current is not None else (ctx.edits or [None])[-1])
-            for x in step.get("targets") or []}
+    done = {x for step in last_steps(ctx) for x in step.get("targets") or []}
     named = [y for x in tokenize(said.group("s"), labels) if x.cat == "thing" for y in resolve_thing(x.value, labels)[0]]
     if re.fullmatch(r"tone (?:it|that|this) down(?: a (?:bit|little|touch|tad))?", said.group("ask")) and named and \
             set(named) <= done:  # "the grass looks fake now, tone it down" after greening it (and the sky)
