@@ -5,7 +5,8 @@ A message is read in stages, each a module of its own:
   back), then `clauses`: its self-corrections and the edits it asks for, in order;
 - one clause: `typos` and `tokens` (the text spelt right and cut into known words), `geometry` (crop, rotate,
   flip, resize), `parse` (its shape: remove X / replace X with Y / change X to Y / add Y to X / make X Y),
-  `select` and `labels` (the labels it means: instances by position, the painted mask, a grounded phrase),
+  `select` and `labels` (the labels it means: instances by position, the painted mask, a grounded phrase;
+  `pronouns`: who "her" or "them" is),
   `decide` (the instruction for a clause with a shape), `followup` ("more", "again", "the lips too" against
   the edit before it, and clauses with no shape), `amounts`, `prompts`;
 - `exclude`: "everything except X" read on the whole picture, then inverted;

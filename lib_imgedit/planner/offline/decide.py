@@ -14,16 +14,15 @@ from .history import referent
 from .labels import PERSON_PART_NORMS, names_of, norm_label, resolve_thing
 from .parse import Parsed, has_cat, toks_in
 from .prompts import content_prompt, span_text, style_prompt
+from .pronouns import just_edited, pronoun_target
 from .reply import clarify
 from .select import (
     OUT_OF,
     comparative_region,
     current_region,
     grounded_label,
-    just_edited,
     placement,
     placement_key,
-    pronoun_target,
     select_targets,
     shaded_draft,
     support_of,

@@ -21,8 +21,9 @@ from .labels import instances, names_of, pick_instances, resolve_thing
 from .parse import EN_REMOVE, ZH_REMOVE, Parsed
 from .positions import pick_faces
 from .prompts import content_prompt, style_prompt
+from .pronouns import pronoun_region, pronoun_target
 from .reply import clarify
-from .select import comparative_region, pronoun_region, pronoun_target, select_targets, shaded_draft
+from .select import comparative_region, select_targets, shaded_draft
 from .tokens import Tok, word_re
 from .words import first_color, head_things, leftover, place_phrase, swap_sides
 
