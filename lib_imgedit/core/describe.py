@@ -138,7 +138,8 @@ def _step(step: dict[str, Any], reader: str, zh: bool, before: list[dict[str, An
         texts = {
             "inpaint": f"把{where}重绘为：{prompt}", "recolor": f"把{where}的颜色改成{color}", "remove": f"去掉{where}",
             "restyle": f"把{where}转换为这种风格：{prompt}", "adjust": f"调整{where}：{more}{amounts(step.get('adjust') or {}, True)}",
-            "face_swap": "把你的脸换到" + (f"第{faces.replace(', ', '、')}张脸上" if faces else "图中的脸上"),
+            "face_swap": "把你的脸换到" + (f"第{faces.replace(', ', '、')}张脸上" if faces else f"{where}上" if step.get("targets")
+                                        else "图中的脸上"),
             "crop": f"裁剪为 {step['aspect']}" if step.get("aspect") else f"裁剪到{where}",
             "rotate": f"{'顺' if angle >= 0 else '逆'}时针旋转 {abs(angle):g}°",
             "flip": "水平翻转（镜像）" if step.get("direction") == "horizontal" else "上下翻转", "resize": f"缩放到 {size}",
@@ -157,7 +158,8 @@ def _step(step: dict[str, Any], reader: str, zh: bool, before: list[dict[str, An
     rest = {
         "inpaint": f" {where} as: {prompt}", "recolor": f" {where} {color}".rstrip(), "remove": f" {where}",
         "restyle": f" {where}: {prompt}", "adjust": f" {amounts(step.get('adjust') or {})}{on_top}",
-        "face_swap": f" your face onto face {faces} (left to right)" if faces else " your face into the picture",
+        "face_swap": f" your face onto face {faces} (left to right)" if faces else f" your face onto {where}" if step.get("targets")
+        else " your face into the picture",
         "crop": f" to {step['aspect']}" if step.get("aspect") else f" around {where}",
         "rotate": f" {abs(angle):g}° {'clockwise' if angle >= 0 else 'counter-clockwise'}", "resize": f" {size}",
         "undo": " the last step" if count == 1 else f" the last {count} steps",

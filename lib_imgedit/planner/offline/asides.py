@@ -56,6 +56,13 @@ def without_asides(t: str) -> str:
         bare = re.sub(r"\b(?:him|her|them|his|their)\b", lambda m: who.group("who") + (
             "'s" if m.group(0) in ("his", "their") or m.string[m.end():].startswith(" ") and m.group(0) == "her" else ""),
             who.group("rest"), count=1)
+    looks = _LOOKS_THEN.match(bare)
+    owned = _ITS.search(looks.group("rest")) if looks else None
+    if owned:  # "the goldfish looks dull now, boost its saturation": the goldfish's; "..., could it be white": the pot
+        whose = "'s" if owned.group(0) in ("its", "their") else ""
+        bare = f"{looks.group('rest')[:owned.start()]}{looks.group('who')}{whose}{looks.group('rest')[owned.end():]}"
+    elif looks and find_color(looks.group("rest").split()[0]) and len(looks.group("rest").split()) <= 4:
+        bare = f"make {looks.group('who')} {looks.group('rest')}"  # "the bike looks weird, orange instead": the bike
     said = _WHERE_HE_IS.search(bare)
     if said and said.end() < len(bare):  # where he is, said before the request ("..., he is 2nd from the right. can you
         # pixelate him out?") or inside it ("blur my gf's face (she is the one on the left), she is shy"): with the request
@@ -82,7 +89,14 @@ def without_asides(t: str) -> str:
         bare = bare[:vibe.start()].strip(" ,.!?~")  # "make it feel colder, more of a blue winter vibe": how, said again
     bare = _WHAT_FOR.sub("", bare).strip(" ,.!?~")  # "..., its going on a screen behind the bar"
     bare = _WHO_WANTS.sub("", bare).strip(" ,.!?~")  # "...? park owner wants it clean": who asked, not what
+    bare = _WANTS_FIRST.sub("", bare)  # "customer wants to see this SUV in pearl white": the SUV
     bare = _STAYS.sub("", bare).strip(" ,.!?~")  # "..., the couple on the left stays as is": not what to change
+    state = _STATE_AFTER.search(bare)
+    if state and EDIT_EN.search(bare[:state.start()]):  # "get rid of the keyboard, desk looks cluttered": why
+        bare = bare[:state.start()]
+    stays = _STAYS_ZH.search(bare)
+    if stays and re.search(r"左|右|中间|第", bare[:stays.start()]):  # 把左边那个人的脸打码，右边的不用: the one said, not both
+        bare = bare[:stays.start()]
     where = _ZH_IS_WHERE.search(bare)
     if where and where.group("who") in bare[:where.start()]:  # "除新娘外都调成黑白，新娘是左边那位": which bride
         bare = bare[:where.start()].replace(where.group("who"), f"{where.group('pos')}的{where.group('who')}", 1)
@@ -106,7 +120,7 @@ def without_asides(t: str) -> str:
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\s*(?::\)|:d|:p|;\)|\^_\^|[\U0001F300-\U0001FAFF\u2600-\u27BF])+\s*")
 # what makes a sentence a request (or a complaint that a request answers), and what makes it chat: a first sentence
 # with chat words and none of these is left out when a later one has them
-_ASKING = re.compile(EDIT_EN.pattern + r"|\b(?:lighten|take|can (?:you|u)|could (?:you|u)|would (?:you|u)|i'?d like|i would like|"
+_ASKING = re.compile(EDIT_EN.pattern + r"|\b(?:lighten|take|(?:can|could|would) (?:you|u|the|his|her|their|it|this|that|my)|i'?d like|i would like|"
                      r"i want|please|pls|too|as well)\b|\b(?:dark|bright|dull|blurry|cold|flat|washed|faded|grey|gray|yellow|orange)\b")
 # (the edit verbs of chat.py's EDIT_EN, a few more asking words, and the words of a complaint)
 _CHAT_WORDS = re.compile(r"\b(?:hi|hello|hey|evening|morning|afternoon|lovely|cute|adorable|gorgeous|haha+|lol|omg|wow|thanks?|cool|"
@@ -169,6 +183,10 @@ _STORY_ZH = re.compile(r"^(?:这是|这张(?:照片|图片|图)?是)[^。！!？
 _LEADING_CHAT_ZH = re.compile(r"^(?:(?:你好|您好|哈喽|嗨|辛苦啦|辛苦了)[呀啊哈]?[～~！!，,。\s]*|(?:麻烦|劳驾)(?:你|您)?(?:了)?[，,\s]*)+")
 _STAYS = re.compile(r"[,;]\s*(?:(?:but|and|while)\s+)?[a-z' ]+?\s+(?:stays?|remains?|should stay|should remain|can stay|is fine|are fine)"
                     r"(?:\s+(?:as (?:it |they )?(?:is|are)|the same|untouched|unchanged|alone|that [a-z ]{1,30}))?\s*$")
+_STATE_AFTER = re.compile(r"[,;.]\s*(?:the |my |this |that |it |its )?(?:[a-z]+ )?(?:looks?|seems?|is|feels?) (?:so |too |kinda |"
+                          r"a bit |very |really |super |way too |all |pretty )?[a-z]+[.!]*$")
+_STAYS_ZH = re.compile(r"[，,]\s*(?:但是?|不过)?[^，,。把将]{1,8}?(?:就)?(?:不用管|不用弄|不用处理|不要动|别动|不动|不用|不变|保持不变|保持原样)"
+                       r"[了吧啊呀的。！!～~]*$")
 # a reason after the request ("so they stand out", "so I can send it to my sister", "because ..."): not an edit
 _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people|nobody|no one|everyone)\b|because\b|"
                      r"since (?:i|we|they)\b|as (?:i|we) (?:want|need)\b|"
@@ -234,9 +252,16 @@ _ASKS = re.compile(r"\b(?:blur|pixelate|mosaic|hide|censor|remove|erase|delete|m
 _WHO_NOT_EN = re.compile(r"^(?P<who>(?:the|that|this) [a-z]+(?: [a-z]+)?(?: (?:on|in|at) the (?:far )?(?:left|right|middle|back|front|background|corner))?) "
                          r"(?:didn'?t|doesn'?t|did not|does not|don'?t|do not|never) (?:want|like|agree)[^,]*,\s*"
                          r"(?:(?:so |please |pls |can you |could you )+)?(?P<rest>.+)$")
+# how a thing looks, then a request about what is its: "the goldfish looks dull now, boost its saturation"
+_LOOKS_THEN = re.compile(r"^(?P<who>(?:the|that|this|these|those) [a-z]+(?: [a-z]+)?) (?:looks?|seems?|is|are|got|went|feels?)"
+                         r" [^,;.]*[,;.]\s*(?:(?:so |please |pls |can you |could you |can u |just )+)?(?P<rest>.+)$")
+_ITS = re.compile(r"\b(?:its|their)\b(?= (?:saturation|brightness|contrast|exposure|warmth|sharpness|tone|tones|shadows|highlights))|"
+                  r"\b(?:it|them)\b(?! (?:down|up|out|off|over)\b)")  # (the verb of "tone it down" reads "it")
 _MOOD_ZH = re.compile(r"[，,]\s*(?:要|想要|我要|有)?(?:那种|一种|点)?[^，,。]{0,10}?(?:的|那种|这种)?(?:感觉|氛围感?|味道|调调|feel|vibe)[吧啊呀]?[。！!]?$")
 _WHO_WANTS = re.compile(r"[?.!,;]\s*(?!(?:i|we|you|u)\b)(?:the |my |our |his |her |their )?[a-z]+(?: [a-z]+)? (?:wants?|said|says|asked|needs?|"
                         r"prefers?) (?:it|them|this|that|the|me|us|to)\b[^.!?]*$")
+_WANTS_FIRST = re.compile(r"^(?:the |my |our |a )?[a-z]+ (?:wants|wanted|would like|needs|asked for|prefers) (?:to see |to have |me to make )?"
+                          r"(?=(?:this|the|that|his|her|their|its) )")
 # "最右边那个同学不想露脸，给他脸打码": who does not want it, then the request about them
 _WHO_NOT = re.compile(r"^(?P<who>[^，,。]{1,12}?)(?:不想|不愿意|不愿|不喜欢|讨厌|怕|不要)[^，,。]{0,6}[，,]\s*")
 # "the wall behind the sofa", "the cup on the table": which wall, which cup (a side, a corner or an edge says which

@@ -26,7 +26,8 @@ _ABOUT_EN = re.compile(r"\b(?:how (?:do|can) i (?:undo|redo|use|start|begin|save
                        r"suggestions)|are you (?:a bot|an ai|human|real)|your name|what model|how are you|"
                        r"do you (?:speak|understand))")
 # "can you change the lighting in a photo?": what it can do, asked of any picture (not this one)
-_CAN_IN_ANY = re.compile(r"^(?:hey |hi |so |and )?(?:can|could) (?:you|u|it|this) (?:do|make) (?:face ?swaps|[a-z]+ (?:edits|swaps|effects|filters))$|"
+_CAN_IN_ANY = re.compile(r"^(?:hey |hi |so |and )?(?:quick question,? )?(?:can|could) (?:you|u|it|this(?: thing| app| tool| extension)?) "
+                         r"(?:do|make) (?:face ?swaps|[a-z]+ (?:edits|swaps|effects|filters))$|"
                          r"\b(?:can|could) (?:you|u|it) (?:change|edit|fix|touch up) (?:stuff|things|bits) in\b|"
                          r"^(?:hey |hi |so )?(?:can|could) (?:you|u) help me(?: out)?(?: with)? (?:my |this |a |the )?[a-z' ]{0,30}(?:pic|picture|photo|image)s?$|"
                          r"\b(?:can|could) (?:you|u|it|this|this tool) [a-z ]{1,30}\b(?:in|of|on) (?:a|any) (?:photo|picture|image|pic)\b|"

@@ -20,7 +20,7 @@ from typing import Any
 from .. import vocab as V
 from .draft import Draft
 from .exclude import EXCLUSION_WORDS, inverted
-from .labels import PERSON_PART_NORMS, norm_label, resolve_thing
+from .labels import PERSON_PART_NORMS, norm_label, personal, resolve_thing
 from .parse import EN_REMOVE, ZH_REMOVE
 from .select import support_of
 from .tokens import FUNCTION_WORDS, tokenize
@@ -40,7 +40,7 @@ _GRAMMAR_EN = set(V.EN_FILLERS) | FUNCTION_WORDS | {
     "recolour", "take", "out", "of", "off", "more", "less", "than", "before", "way", "much", "some", "new", "match", "hang",
     "ok", "okay", "thanks", "thank", "coming", "rising", "pouring", "except", "everyone", "everybody", "everything",
     "all", "sides", "two", "three", "few", "several", "mean", "meant", "rest", "remaining", "others", "else", "round",
-    "around", "opposite", "reverse", "st", "nd", "rd", "th",  # 2nd
+    "around", "opposite", "reverse", "end", "st", "nd", "rd", "th",  # 2nd; "the left end"
 }
 _GRAMMAR_EN |= {w for phrase in V.MORE_EN + V.LESS_EN + V.AGAIN_EN + V.ALSO_EN + V.OTHER_EN + V.UP_EN + V.DOWN_EN
                 for w in phrase.split()} | {"use", "using", "apply"}
@@ -61,7 +61,8 @@ _PLACE_ZH = re.compile(r"在(?P<where>[^，,。在]{1,8}?)的?(?:上面|上方|�
                        r"[^，,。]{0,4}?(?:加|放|添|画|插|摆)")
 _PLACE = re.compile(r"^(?:add|put|place|insert|draw)\b.*?\b(?P<prep>on|onto|above|over|next to|beside|near|by|out of|from|"
                     r"under|below|in|into)\s+(?:the )?(?:(?:top|side|edge|corner|front|back|middle) of )?(?:the |his |her |their |its )?"
-                    r"(?P<where>[a-z]+)")  # the first place said is where ("on top of the dryer": the dryer)
+                    r"(?P<where>[a-z]+)(?:'s? (?P<part>[a-z]+))?")  # the first place said is where ("on top of the dryer":
+# the dryer; "on the baby's head": the baby's part)
 
 
 def confidence(draft: Draft, ins: dict[str, Any], labels: list[str], zh: bool) -> float:
@@ -142,6 +143,9 @@ def half_read(text: str, ins: dict[str, Any], read: list[tuple[int, int]], label
     place = _PLACE.search(text) or _PLACE_ZH.search(text)
     if place and ins.get("operation") == "inpaint" and not (ins.get("mask") or {}).get("invert"):
         said = place.group("where")
+        if norm_label(place.groupdict().get("part") or "") in PERSON_PART_NORMS and \
+                all(personal(x) for x in named_labels(said, labels)):
+            return 1.0, None  # "a witch hat on the baby's head" painted on her hair (a bow on the dog's head: the dog)
         things = [x for x in tokenize(said, labels) if x.cat == "thing"]
         named = named_labels(said, labels) or [y for x in things for y in resolve_thing(x.value, labels)[0]]
         if not named and (place.groupdict().get("prep") or "") in ("in", "into"):

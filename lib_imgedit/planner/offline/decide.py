@@ -11,7 +11,7 @@ from ..base import PlanContext
 from .amounts import COMPLAINT_COPULAS, adjust_from, amount_factor, complaint
 from .draft import Draft, Selection, adjust_ins, recolor_ins, with_mask
 from .history import referent
-from .labels import PERSON_PART_NORMS, names_of, norm_label, resolve_thing
+from .labels import PERSON_PART_NORMS, names_of, norm_label, personal, resolve_thing
 from .parse import Parsed, has_cat, toks_in
 from .prompts import content_prompt, span_text, style_prompt
 from .pronouns import just_edited, pronoun_target
@@ -283,7 +283,8 @@ def plan_add(t: str, p: Parsed, content: str, content_toks: list[Tok], cls: str,
         elif loc.labels and p.prep == "in front of":  # "a snowman in front of the cabin": on the ground before it
             targets = support_of(loc.labels, "next to", labels)
     key = placement_key(content) if targets and not invert else ""
-    if key and not p.part and any(x.cat == "thing" and x.value in V.PLACEMENT.get(key, ()) for x in loc_toks):
+    on_a_person = all(personal(x) for x in loc.labels)  # (a bow on the dog's head goes on the dog)
+    if key and not p.part and on_a_person and any(x.cat == "thing" and x.value in V.PLACEMENT.get(key, ()) for x in loc_toks):
         targets = placement(content, content_toks, labels, zh, loc) or targets  # "a hat on her head": the hair
     if not targets and forced:
         targets = forced

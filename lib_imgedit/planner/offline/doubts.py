@@ -18,6 +18,7 @@ from .confidence import _CONTENT_EN, _GRAMMAR_EN, named_labels
 from .exclude import EXCLUSION_WORDS
 from .labels import norm_label, resolve_thing, with_parts
 from .positions import zh_number
+from .select import OUT_OF
 from .tokens import FUNCTION_WORDS, tokenize
 
 _REGION_OPS = ("adjust", "recolor", "inpaint", "remove")
@@ -56,6 +57,9 @@ _BACKGROUND = re.compile(r"\b(?:backg?r?o?u?n?d|bakground|backdrop|bg|scenery)\b
 _GROUND = {"snow", "floor", "ground", "grass", "sand", "road", "street", "pavement", "sidewalk", "halfpipe", "field", "lawn",
            "dance floor", "stage", "track", "court", "ice", "water", "sea", "stairs", "platform", "dirt", "earth", "rug", "carpet"}
 _NOUN_EDGE = set("把将给让请帮我你的了吧呢啊呀那这个只条张辆位匹朵棵块删除去掉换改变成染涂刷调弄加放移擦抹拿清消和与跟")
+_ANYONE = {"person", "persons", "people", "man", "men", "woman", "women", "guy", "guys", "girl", "girls", "boy", "boys", "lady",
+           "ladies", "kid", "kids", "child", "children", "someone", "somebody", "human", "figure", "ppl", "gentleman",
+           "gentlemen", "dude", "dudes", "fella", "chap", "bloke"}  # no role said
 _WORD = re.compile(r"[a-z][a-z']*|\d+|[\u3400-\u9fff]")
 
 
@@ -75,6 +79,9 @@ def doubts(text: str, ins: dict[str, Any], ctx: PlanContext, labels: list[str], 
             out.append("asked back about a thing in a follow-up or a construction it may have misread")
         if asks == "among" and (_POSITION.search(t) or _OTHER.search(t)):
             out.append("asked which one though a position was said")  # "same for the other kid"
+        if asks == "among" and any(x.cat == "thing" and x.text.isascii() and x.text not in _ANYONE and isinstance(x.value, str)
+                                   and x.value == "person" for x in tokenize(t, labels)):
+            out.append("asked which one though a role may say who")  # "now do the customer too": one of them is
         return out
     targets = set(ins.get("targets") or [])
     toks = tokenize(t, labels)
@@ -87,6 +94,8 @@ def doubts(text: str, ins: dict[str, Any], ctx: PlanContext, labels: list[str], 
     if (op == "recolor" and not targets or op == "restyle" and _colour_only(str(ins.get("prompt") or ""), labels)) \
             and not whole:
         out.append("a colour for the whole picture that was not asked for")
+    if op == "restyle" and _adjustment_only(str(ins.get("prompt") or ""), labels):
+        out.append("a style whose prompt is an adjustment")  # 把图片整体调暖一点 read as the style 体调暖一点
     if op == "restyle" and _SWAP.search(t):
         out.append("a part to replace was named and the whole picture is restyled")
     if op in ("inpaint", "restyle") and not prompt_says(str(ins.get("prompt") or ""), targets):
@@ -118,6 +127,8 @@ def doubts(text: str, ins: dict[str, Any], ctx: PlanContext, labels: list[str], 
     if op == "face_swap" and not targets and not _PLURAL.search(t) and \
             sum(split_instance(x)[1] is not None and split_instance(x)[0] == "face" for x in labels) > 1:
         out.append("several faces and none is picked")
+    if op in _REGION_OPS and not targets and re.search(r"\bthe other (?:one|side|guy|girl|kid|person)\b|另一[个位只边]", t):
+        out.append("another one was said and the whole picture is edited")  # "do the other one too" after both
     if op in _REGION_OPS and not targets and _ONLY.search(t):
         out.append("only a part was said and the whole picture is edited")
     if op in ("remove", "adjust") and _compound_en(t, toks, targets, labels):
@@ -138,6 +149,9 @@ def doubts(text: str, ins: dict[str, Any], ctx: PlanContext, labels: list[str], 
             not any(norm_label(x) == "background" for x in labels) and any(norm_label(x) in _GROUND for x in labels):
         out.append("the background is all but the subjects, and the ground they stand on may stay")  # "swap the
         # background for a sunset": the sky, or everything behind the snowboarder but the snow?
+    if op == "inpaint" and (ins.get("mask") or {}).get("dilate") and not any(w in t for w in OUT_OF) and \
+            any(norm_label(x) in _GROUND | {"table", "desk", "counter", "shelf"} for x in labels):
+        out.append("new content is painted around a thing though a surface it may stand on is in the picture")
     if op == "rotate" and not _TURNED.search(t):
         out.append("a rotation from words that say none")  # "turn the whole pic into a christmas card"
     if op in _PICTURE_NUMBERS and not _numbers_used(t, ins):
@@ -216,6 +230,12 @@ def _colour_only(prompt: str, labels: list[str]) -> bool:
     """A restyle whose prompt says a colour and no style, scene or thing ("red, 红色试试"): a colour meant for a part."""
     cats = {x.cat for x in tokenize(prompt.lower(), labels)}
     return "color" in cats and not cats & {"style", "scene", "filter", "thing", "material"}
+
+
+def _adjustment_only(prompt: str, labels: list[str]) -> bool:
+    """A restyle whose prompt says an adjustment and no style, scene or thing ("体调暖一点")."""
+    cats = {x.cat for x in tokenize(prompt.lower(), labels)}
+    return "adjust" in cats and not cats & {"style", "scene", "filter", "thing", "material", "art"}
 
 
 def prompt_says(prompt: str, targets: set[str] | list[str]) -> bool:

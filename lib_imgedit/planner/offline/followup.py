@@ -90,7 +90,10 @@ def reference(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
         elif new_targets:
             base["targets"] = new_targets
         elif len(siblings) > 1:  # "the other one" after "remove the dog on the left"
-            base["targets"] = [x for x in siblings if x not in base["targets"]]
+            others = [x for x in siblings if x not in base["targets"]]
+            ends = [siblings[0], siblings[-1]]  # "the one on the other end" after the leftmost rower: the rightmost
+            far = re.search(r"\b(?:other|far|opposite) (?:end|side)\b|另一[边头端侧]", t) and base["targets"] in ([ends[0]], [ends[1]])
+            base["targets"] = [ends[1] if base["targets"] == [ends[0]] else ends[0]] if far else others
         else:
             base["targets"] = swap_sides(base["targets"], labels)
             faces = base.get("faces") or []

@@ -46,6 +46,12 @@ def singular(word: str) -> str:
 
 
 PERSON_PART_NORMS = {norm_label(x) for x in V.PERSON_PART_LABELS}
+PEOPLE_NORMS = {norm_label(x) for x in V.CONCEPTS["person"][0]} | PERSON_PART_NORMS  # a person and what is theirs
+
+
+def personal(label: str) -> bool:
+    """Whether a label is a person or a part of one (`baby`, `person 2`, `hair`), not an animal or a thing."""
+    return norm_label(split_instance(label)[0]) in PEOPLE_NORMS
 
 
 def with_parts(found: list[str], labels: list[str]) -> list[str]:

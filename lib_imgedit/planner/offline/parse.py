@@ -77,7 +77,7 @@ ZH_REMOVE = re.compile("|".join(re.escape(w) for w in sorted(V.REMOVE_ZH, key=le
 _ZH_WEAK_REMOVE = {"不要", "消失", "隐藏", "扔掉"}
 _ZH_CHANGE = re.compile(r"(?:替换成|替换为|转换成|转变成|改变成|变成|换成|改成|弄成|改为|变为|换为|换做|换作|染成|涂成|刷成|调成|"
                         r"漆成|画成|做成|转成|变作|修成|p成|搞成|整成|变得|改做|改作|替换|转为|化为|化成)")
-_ZH_BA_VERB = re.compile(r"^(?P<ba>把|将|让|使)?(?P<t>.+?)(?P<v>变|换|改|染|涂|刷|弄|调|画|修|p|漆|整|剪|烫|剃|拉|留|要)"
+_ZH_BA_VERB = re.compile(r"^(?P<ba>把|将|让|使)?(?P<t>.+?)(?P<v>变|换|改|染|涂|刷|弄|调|画|修|p|漆|整(?!体|张|个|幅)|剪|烫|剃|拉|留|要)"
                          r"(?P<c>.+)$")
 # "给她换个发型", "给他剃个光头", "给她一头红发": something for a person, placed by what it is
 _ZH_GIVE = re.compile(r"^(?:给|帮|替|为)(?P<who>他们|她们|他|她|它|这个人|那个人)(?P<v>换|剃|剪|烫|染|留|弄|整|做|来|搞)?"

@@ -58,7 +58,8 @@ _GROUND = ("floor", "grass", "lawn", "ground", "sand", "beach", "field", "snow",
 _ON_TABLES = ("cup", "glass", "plate", "bottle", "bowl", "vase", "book", "laptop", "mug", "wine_glass", "food", "cake", "scissors",
               "phone", "remote", "pen", "notebook", "keys", "candle", "teapot", "teacup", "trophy", "box", "lamp", "ribbon",
               "pitcher", "jug", "milk_jug", "kettle", "cookie", "bread", "croissant", "sandwich", "pizza", "fruit", "milkshake",
-              "drink", "coffee", "juice", "beer", "wine", "tea_tray", "napkin", "menu", "salt_shaker", "ketchup")
+              "drink", "coffee", "juice", "beer", "wine", "tea_tray", "napkin", "menu", "salt_shaker", "ketchup", "tray", "jar",
+              "basket", "saucer", "dish", "tin", "can")
 _ON_ROADS = ("car", "bus", "truck", "van", "bicycle", "motorbike", "motorcycle", "taxi", "tram", "trolley", "streetcar")
 _ON_WATER = ("boat", "ship", "kayak", "canoe", "yacht", "swan", "duck", "surfboard", "buoy")
 _WATER = ("water", "sea", "lake", "river", "pond", "ocean")
@@ -264,9 +265,24 @@ def _select(t: str, toks: list[Tok], labels: list[str], zh: bool, forced: list[s
                 sel.unresolved = tok.text
                 return sel
             continue
+        found = _owner_not_a_person(t, tok, found, labels) or found
         sel.labels += [x for x in found if x not in sel.labels]
         sel.invert = sel.invert or inv
     return sel
+
+
+def _owner_not_a_person(t: str, tok: Tok, found: list[str], labels: list[str]) -> list[str]:
+    """The thing whose face (hair, ...) is said when that is not the person the part's label belongs to: the crowd
+    for 观众的脸 or "the crowd's faces", the bull for "the bull's face" (the `face` label is the person's)."""
+    if not found or not {norm_label(split_instance(x)[0]) for x in found} <= PERSON_PART_NORMS or \
+            not any(norm_label(split_instance(x)[0]) == "person" for x in labels):
+        return []
+    owner = _OWNED.search(t, 0, tok.start) or _OWNER.match(t, tok.end)
+    start = owner.start("x") if owner else tok.start - 1 if t[tok.start - 1:tok.start] == "的" else -1
+    whose = [y for x in tokenize(t, labels) if x.cat == "thing" and (x.start == start or x.end == start and start == tok.start - 1)
+             for y in resolve_thing(x.value, labels)[0]]
+    kinds = {norm_label(split_instance(x)[0]) for x in whose}
+    return whose if whose and not kinds & (PERSON_PART_NORMS | {"person"}) else []
 
 
 def _whole_of(t: str, tok: Tok, labels: list[str]) -> list[str]:

@@ -228,9 +228,16 @@ def _label_tables(labels: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict
         for end in (name[cut:] for cut in range(1, len(name) - 1)) if kind == "@label" else ():
             if CJK.fullmatch(end[0]) and not _PLACE_CHARS_ZH.search(end):
                 ends.setdefault(end, set()).add(label)
+        if kind == "@label" and len(name) == 2 and name[1] == "子":  # 帽 of 帽子 ends 牛仔帽, 罐 of 罐子 ends 果酱罐
+            ends.setdefault(name[0], set()).add(label)
     for end, owners in ends.items():
         if len(owners) == 1 and end not in zh and end not in _ZH_TABLE:
             zh[end] = ("@label", owners.pop())
+    # the Chinese name of a kind of a label's thing names it (牛仔帽, a cowboy hat, for `hat`), as "the cowboy hat" does
+    for thing, names in V.OBJECT_ZH.items():
+        owners = tuple(x for x in labels if " " in thing and norm_label(split_instance(x)[0]) == thing.rsplit(" ", 1)[1])
+        for name in names if owners and thing not in norms else ():
+            zh.setdefault(name, ("@head", owners))  # (a kind, not the label's own name: 换成红色跑车 is a new car)
     # a Chinese word for a kind of thing the picture has none of names the labels whose Chinese name ends with it
     # (船 for `sailboat 1`, `sailboat 2`: 帆船)
     for concept, (_en, zh_words, _alts) in V.CONCEPTS.items():
@@ -252,6 +259,9 @@ def _label_tables(labels: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict
         if len(head) >= 3 and head not in _STOP_LABELS and head not in V.NON_THING_EN:
             for form in plurals(head):
                 en.setdefault(form, ("@head", tuple(group)))
+            for name in _zh_names(head) if head not in norms else ():  # 塔 for `lifeguard tower`, as "the tower"
+                if name not in _ZH_TABLE:
+                    zh.setdefault(name, ("@head", tuple(group)))
     pattern = re.compile(r"(?<![a-z0-9])(?:" + _alternation(list(en)) + r")(?![a-z0-9])") if en else None
     return pattern, en, zh
 
@@ -273,6 +283,10 @@ def tokenize(text: str, labels: list[str]) -> list[Tok]:
     return [Tok(x.start, x.end, x.text, dict(x.cats)) for x in _tokenize(text, tuple(str(x) for x in labels))]
 
 
+_MODALS = {"can", "cans", "will", "may"}
+_MODAL_AFTER = re.compile(r"\s+(?:you|u|ya|i|we|he|she|it|they|someone|anyone|this|that|be|not|just|also|still|please|pls)\b")
+
+
 @functools.lru_cache(maxsize=256)
 def _tokenize(text: str, labels: tuple[str, ...]) -> tuple[Tok, ...]:
     cands: list[Tok] = []
@@ -281,6 +295,8 @@ def _tokenize(text: str, labels: tuple[str, ...]) -> tuple[Tok, ...]:
     pattern, en_labels, zh_labels = _label_tables(tuple(dict.fromkeys(str(x) for x in labels)))
     if pattern is not None:
         for m in pattern.finditer(text):
+            if m.group(0) in _MODALS and _MODAL_AFTER.match(text, m.end()):
+                continue  # "can you" with a `watering can`: a question, not the can
             cands.append(Tok(m.start(), m.end(), m.group(0), {"thing": en_labels[m.group(0)]}))
     if CJK.search(text):
         maxlen = max([_ZH_MAXLEN] + [len(w) for w in zh_labels])

@@ -134,9 +134,14 @@ def head_things(t: str, things: list[Tok], zh: bool, labels: list[str] | None = 
     conj = r"\s*(?:,|&|and|or|plus|as well as|和|与|跟|及|以及|还有|、|/)\s*(?:the|his|her|their|its|my|both|" \
            r"他的|她的|的)?\s*"
     if zh:
-        # Chinese: the head comes last ("桌子上的杯子" -> 杯子), joined ones before it
-        chosen = [things[-1]]
-        for prev in reversed(things[:-1]):
+        # Chinese: the head comes last ("桌子上的杯子" -> 杯子), joined ones before it; of a compound only the first
+        # in the picture, it is that (胡萝卜鼻子 with a carrot and no nose: the carrot)
+        last = things[-1]
+        if len(things) > 1 and things[-2].end == last.start and len(things[-2].text) > 1 and labels is not None and \
+                not resolve_thing(last.value, labels)[0] and resolve_thing(things[-2].value, labels)[0]:
+            last = things[-2]
+        chosen = [last]
+        for prev in reversed(things[:things.index(last)]):
             if re.fullmatch(conj, t[prev.end:chosen[0].start]):
                 chosen.insert(0, prev)
             else:
