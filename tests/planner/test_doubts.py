@@ -1218,3 +1218,33 @@ def test_rounds_eighty_three_to_six_readings(labels, texts, expected):
 ])
 def test_rounds_eighty_seven_to_ninety_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)
+
+
+@pytest.mark.parametrize("labels, texts, expected", [
+    (["boat", "net", "pier", "water", "sky", "person"], ["除了船和渔网之外全部加点模糊"], {"targets": ["boat", "net"], "mask": {"invert": True}}),
+    (["person", "face", "hair", "clothes", "dog", "table"], ["recolor the vet's scrubs to teal"], {"targets": ["clothes"]}),
+    (["person", "face", "hair", "clothes", "background"], ["swap the background for a clinic", "and put her in light blue overalls"],
+     {"targets": ["clothes"]}),
+    (["person 1", "person 2", "face 1", "face 2", "cap", "gown", "sky"], ["change the caps to gold", "make the gowns match and brighten everyone's faces"],
+     {"steps": 2}),
+    (["person 1", "person 2", "face 1", "face 2", "cap", "gown", "sky"], ["change the caps to gold", "make the gowns match the caps"],
+     {"operation": "recolor", "targets": ["gown"], "color": "gold"}),
+    (["person", "dress", "sky"], ["make the dress match the sky"], {"operation": "inpaint"}),  # no colour to match yet
+    (["mirror", "wall", "floor"], ["the mirror is way too bright, tone that down"], {"operation": "adjust", "targets": ["mirror"]}),
+    (["cat", "box", "floor", "rug", "wall"], ["在猫头上加一顶小皇冠"], {"operation": "inpaint", "targets": ["cat"]}),
+    (["person", "bib number", "road", "crowd"], ["把号码布打个码"], {"targets": ["bib number"]}),
+    (["person", "yarn", "clothes", "chair"], ["把毛线改成天蓝色", "她的开衫也一样"], {"targets": ["clothes"]}),
+    (["person", "dog", "dock", "water", "boat"], ["add a fishing rod leaning against the dock"], {"operation": "inpaint", "targets": ["dock"]}),
+    (["person", "face", "helmet", "snow", "tree", "sky"], ["could you bump the saturaton on everything except the sky? sky's already perfect"],
+     {"operation": "adjust", "targets": ["sky"], "mask": {"invert": True}}),
+    (["person", "stall", "lantern", "snow", "background"], ["replace whatever's behind the stall with a snowy old street"],
+     {"operation": "inpaint", "targets": ["background"]}),
+    (["person", "tree", "snow", "sky", "house"], ["make the trees snowy", "the sky too, make it snowy"], {"operation": "inpaint", "targets": ["sky"]}),
+    (["dragon", "person 1", "person 2", "person 3", "crowd"], ["把中间那个人打上马赛克", "旁边两个也一样"], {"targets": ["person 1", "person 3"]}),
+    (["person", "camera 1", "camera 2", "camera 3", "table"], ["把最左边那台相机换成银色", "另外两台也一样"], {"targets": ["camera 2", "camera 3"]}),
+    (["person", "face", "camera", "backdrop", "floor"], ["everything but the photographer in black and white pls"],
+     {"targets": ["person"], "mask": {"invert": True}}),
+    (["person", "face", "hair", "background"], ["背景换成宠物医院的候诊室", "把背景虚化一下", "再虚一点"], {"operation": "adjust", "targets": ["background"]}),
+])
+def test_rounds_ninety_five_to_eight_readings(labels, texts, expected):
+    assert_planned(labels, texts, expected)

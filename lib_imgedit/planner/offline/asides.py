@@ -92,7 +92,7 @@ def without_asides(t: str) -> str:
     bare = _WANTS_FIRST.sub("", bare)  # "customer wants to see this SUV in pearl white": the SUV
     bare = _STAYS.sub("", bare).strip(" ,.!?~")  # "..., the couple on the left stays as is": not what to change
     state = _STATE_AFTER.search(bare)
-    if state and EDIT_EN.search(bare[:state.start()]):  # "get rid of the keyboard, desk looks cluttered": why
+    if state and _ASKING.search(bare[:state.start()]):  # "get rid of the keyboard, desk looks cluttered": why
         bare = bare[:state.start()]
     stays = _STAYS_ZH.search(bare)
     if stays and re.search(r"左|右|中间|第", bare[:stays.start()]):  # 把左边那个人的脸打码，右边的不用: the one said, not both
@@ -183,8 +183,8 @@ _STORY_ZH = re.compile(r"^(?:这是|这张(?:照片|图片|图)?是)[^。！!？
 _LEADING_CHAT_ZH = re.compile(r"^(?:(?:你好|您好|哈喽|嗨|辛苦啦|辛苦了)[呀啊哈]?[～~！!，,。\s]*|(?:麻烦|劳驾)(?:你|您)?(?:了)?[，,\s]*)+")
 _STAYS = re.compile(r"[,;]\s*(?:(?:but|and|while)\s+)?[a-z' ]+?\s+(?:stays?|remains?|should stay|should remain|can stay|is fine|are fine)"
                     r"(?:\s+(?:as (?:it |they )?(?:is|are)|the same|untouched|unchanged|alone|that [a-z ]{1,30}))?\s*$")
-_STATE_AFTER = re.compile(r"[,;.]\s*(?:the |my |this |that |it |its )?(?:[a-z]+ )?(?:looks?|seems?|is|feels?) (?:so |too |kinda |"
-                          r"a bit |very |really |super |way too |all |pretty )?[a-z]+[.!]*$")
+_STATE_AFTER = re.compile(r"[,;.?!]\s*(?:the |my |this |that |it |its )?(?:[a-z]+)?(?: (?:looks?|seems?|is|feels?)|'s) (?:already |so |too |"
+                          r"kinda |a bit |very |really |super |way too |all |pretty )*[a-z]+[.!]*$")
 _STAYS_ZH = re.compile(r"[，,]\s*(?:但是?|不过)?[^，,。把将]{1,8}?(?:就)?(?:不用管|不用弄|不用处理|不要动|别动|不动|不用|不变|保持不变|保持原样)"
                        r"[了吧啊呀的。！!～~]*$")
 # a reason after the request ("so they stand out", "so I can send it to my sister", "because ..."): not an edit
@@ -315,6 +315,12 @@ _PLAIN_FORMS: tuple[tuple[re.Pattern[str], Any], ...] = (
     # "the lamp is way too bright tbh, tone it down": chat words inside the message
     (re.compile(r"\s+(?:tbh|ngl|imo|lol|haha)(?=\s*[,.!?])"), ""),
     (re.compile(r"\s+(?:tbh|ngl|imo|lol|haha)(?=\s)"), ","),  # "thats creepy lol revert": two sentences
+    # "the sky too, make it snowy": the sky
+    (re.compile(r"^((?:the|his|her|their) [a-z]+(?: [a-z]+)?) (?:too|as well),? (make|turn|paint|change) (?:it|them) "), r"\2 \1 "),
+    # "replace whatever's behind the stall with ...": the background
+    (re.compile(r"\b(?:whatever|everything|anything|what)(?:'s| is) behind (?:the|him|her|them|us|me)(?: [a-z]+)?\b"), "the background"),
+    # "..., tone that bit down": it
+    (re.compile(r"\b(tone|dial|knock|turn) (?:that|this|those|these)(?: bit| part| area)? (down|back|up)\b"), r"\1 it \2"),
     # "just do the sky then": the last edit, there
     (re.compile(r"^((?:just|ok|then|maybe|now) )*do (?:it |that |the same )?(?:(?:to|on|for) )?(?=(?:the|his|her|their) [a-z]+(?: then| instead| only)?$)"),
      r"just "),

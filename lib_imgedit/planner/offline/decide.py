@@ -298,7 +298,8 @@ def plan_add(t: str, p: Parsed, content: str, content_toks: list[Tok], cls: str,
     prompt = content_prompt(content, zh, None, "add", content_toks)
     if p.kind == "add" and targets and not zh and loc.labels and p.loc_inside and not invert and not over_land:
         on = p.prep in ("on", "onto", "on top of", "over", "across")
-        prompt = f"{prompt}, {'on' if on else 'in'} the {names_of(targets, False)}"
+        said = "on" if on else "against" if "against" in p.prep else "in"
+        prompt = f"{prompt}, {said} the {names_of(targets, False)}"
     ins: dict[str, Any] = {"operation": "inpaint", "targets": targets, "prompt": prompt}
     if invert:
         ins["mask"] = {"invert": True}

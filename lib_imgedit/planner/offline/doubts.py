@@ -34,7 +34,7 @@ _SWAP = re.compile(r"\b(?:swap|replace|switch|exchange|trade)\b.+\b(?:for|with)\
 _TURNED = re.compile(r"\b(?:rotate|rotation|clockwise|anticlockwise|counterclockwise|degrees?|upside|sideways|left|right|"
                      r"quarter|tilt|tilted|straighten|level|crooked|landscape|portrait|\d+)\b|°|旋转|转|倒|歪|正|横|竖|度")
 _ASKING = re.compile(r"(?:^|[,.;] )(?:please |pls |can you |could you )?(?:take|make|remove|put|add|change|turn|get|give|"
-                     r"crop|blur|erase|delete|rotate|flip|resize)\b")  # a prompt that is still a request
+                     r"crop|blur|erase|delete|rotate|flip|resize|tone|dial|knock|bump|boost)\b")  # a prompt that is still a request
 _OTHER = re.compile(r"\b(?:other|another|others|rest)\b|另|其他|其它|其余|别的")
 _ADD = re.compile(r"^(?:please |pls |can you |could you )*(?:add|put|place|give|insert|draw)\b|添加|加上?[一个只点些朵]|放上?[一个只]|画上?[一个只]|摆上")
 # words a prompt may hold that say nothing about what to paint ("put it back", 再加一个, 同样的颜色)
@@ -282,7 +282,7 @@ def _compound_en(t: str, toks: list[Any], targets: set[str], labels: list[str]) 
             continue
         if word not in _GRAMMAR_EN and word not in FUNCTION_WORDS and word not in V.EN_FILLERS and len(word) > 2 and \
                 word not in ("pls", "plz", "thx", "lol", "asap") and \
-                not word.endswith(("ed", "ing", "ly", "er")) and word not in _CONTENT_EN:
+                not word.endswith(("ed", "ing", "ly")) and word not in _CONTENT_EN:
             return True
     return False
 

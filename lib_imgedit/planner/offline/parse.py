@@ -56,10 +56,11 @@ _EN_PUT_PERSON = re.compile(
     r"(?:man|woman|person|people|girl|boy|guy|kids?|child|couple|family|subject|lady|car|dog|cat))\s+"
     r"(?:in front of|in|into|at|on|onto|to|inside|under|near|by|beside|next to|somewhere in|somewhere on)\s+(?P<c>.+)$")
 _EN_QUANT = re.compile(r"^(?:a|an|some|\d+|few|a few|several|two|three|four|many|more|lots of|a lot of|another)\b")
-_EN_PREP = re.compile(r"\s+(on top of|in front of|next to|(?:coming |rising |pouring )?out of|coming from|rising from|(?:coming|rising|shooting|flying) off|(?:hanging|hung|dangling) (?:from|in|on|off)|to|on|onto|in|into|inside|at|over|across|around|behind|"
+_EN_PREP = re.compile(r"\s+(on top of|in front of|next to|(?:coming |rising |pouring )?out of|coming from|rising from|(?:coming|rising|shooting|flying) off|(?:hanging|hung|dangling) (?:from|in|on|off)|(?:leaning |propped |resting )?against|to|on|onto|in|into|inside|at|over|across|around|behind|"
                       r"above|below|under|beneath|beside|near|along|by)\s+")
 _INSIDE_PREPS = {"to", "on", "onto", "in", "into", "inside", "at", "over", "across", "around", "on top of", "along",
-                 "hanging from", "hanging in", "hanging on", "hung from", "hung in", "hung on", "dangling from", "hanging off"}
+                 "hanging from", "hanging in", "hanging on", "hung from", "hung in", "hung on", "dangling from", "hanging off",
+                 "against", "leaning against", "propped against", "resting against"}
 _EN_GIVE = re.compile(r"^(?:give|gift|dress|get|buy|grant|fit|equip)\s+")
 _EN_WEAR = re.compile(r"\b(?:wear|wearing|wears|put on|puts on|don|hold|holding)\s+")
 _EN_CHANGE = re.compile(r"\b(?:change|turn|transform|convert|switch|alter|make|paint|dye|colou?r|tint|recolou?r|set|"

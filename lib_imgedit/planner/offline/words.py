@@ -137,7 +137,8 @@ def head_things(t: str, things: list[Tok], zh: bool, labels: list[str] | None = 
         # Chinese: the head comes last ("桌子上的杯子" -> 杯子), joined ones before it; of a compound only the first
         # in the picture, it is that (胡萝卜鼻子 with a carrot and no nose: the carrot)
         last = things[-1]
-        if len(things) > 1 and things[-2].end == last.start and len(things[-2].text) > 1 and labels is not None and \
+        if len(things) > 1 and things[-2].end == last.start and t[things[-2].start - 1:things[-2].start] not in "那这一" and \
+                labels is not None and \
                 not resolve_thing(last.value, labels)[0] and resolve_thing(things[-2].value, labels)[0]:
             last = things[-2]
         chosen = [last]
@@ -251,12 +252,14 @@ _SAME_COLOUR = re.compile(r"\b(?:(?:in |to )?(?:the )?same colou?r(?: as (?:the 
                           r"matching)\b|(?:同样|一样|相同)的?颜色|同一个?颜色|同色")
 
 
-_CAN_IT_MATCH = re.compile(r"^(?:can|could) (?:you make )?((?:the|his|her|their) [a-z]+(?: [a-z]+)?) match(?: it| that| too)?\??$")
+_CAN_IT_MATCH = re.compile(r"(?:^|(?<=[,.;] ))(?:(?:can|could) (?:you make )?|make |have |let )?((?:the|his|her|their) [a-z]+(?: [a-z]+)?) "
+                           r"(?:should )?match(?: it| that| too| them| those| the [a-z]+)?\b\??")
 
 
 def same_colour(t: str, zh: bool, edits: list[dict[str, Any]]) -> str:
     """"and the lips to match", 窗户也改成同样的颜色: the colour of the last recolour, said as a colour."""
-    t = _CAN_IT_MATCH.sub(r"make \1 the same colour", t)  # "love it. can the hat match?"
+    said = t
+    t = _CAN_IT_MATCH.sub(r"make \1 the same colour", t)  # "love it. can the hat match?", "make the gowns match and ..."
     m = _SAME_COLOUR.search(t)
     if not m:
         return t
@@ -266,6 +269,6 @@ def same_colour(t: str, zh: bool, edits: list[dict[str, Any]]) -> str:
                   if (s.get("operation") == "recolor" and s.get("color")) or
                   (s.get("operation") == "inpaint" and find_color(str(s.get("prompt") or "")))), None)  # "dark green velvet sofa"
     if not color:
-        return t
-    said = colour_name(str(color), True) if zh else str(color)
-    return (t[:m.start()] + said + t[m.end():]).strip()
+        return said
+    name = colour_name(str(color), True) if zh else str(color)
+    return (t[:m.start()] + name + t[m.end():]).strip()
