@@ -1171,6 +1171,7 @@ def test_rounds_eighty_three_to_six_readings(labels, texts, expected):
 
 @pytest.mark.parametrize("labels, texts, expected", [
     (["snowman", "carrot", "person", "face", "snow", "house"], ["把雪人的胡萝卜鼻子变成蓝色"], {"operation": "recolor", "targets": ["carrot"]}),
+    (["snowman", "carrot", "person", "face", "snow", "house"], ["胡萝卜鼻子变成蓝色"], {"operation": "recolor", "targets": ["carrot"]}),
     (["snowman", "carrot", "person", "face", "snow"], ["把那头牛也去掉"], {"operation": "clarify"}),  # 头 measures 牛
     (["fish bowl", "goldfish", "water", "desk", "lamp"], ["make the water look cleaner and bluer",
                                                           "the goldfish looks dull now, boost its saturation", "little more"],

@@ -137,8 +137,8 @@ def head_things(t: str, things: list[Tok], zh: bool, labels: list[str] | None = 
         # Chinese: the head comes last ("桌子上的杯子" -> 杯子), joined ones before it; of a compound only the first
         # in the picture, it is that (胡萝卜鼻子 with a carrot and no nose: the carrot)
         last = things[-1]
-        if len(things) > 1 and things[-2].end == last.start and t[things[-2].start - 1:things[-2].start] not in "那这一" and \
-                labels is not None and \
+        measured = re.search(r"[那这一]$", t[:things[-2].start]) if len(things) > 1 else None  # 那头牛: 头 measures 牛
+        if len(things) > 1 and things[-2].end == last.start and not measured and labels is not None and \
                 not resolve_thing(last.value, labels)[0] and resolve_thing(things[-2].value, labels)[0]:
             last = things[-2]
         chosen = [last]
