@@ -1246,6 +1246,7 @@ def test_rounds_eighty_seven_to_ninety_readings(labels, texts, expected):
     (["person", "face", "camera", "backdrop", "floor"], ["everything but the photographer in black and white pls"],
      {"targets": ["person"], "mask": {"invert": True}}),
     (["person", "face", "hair", "background"], ["背景换成宠物医院的候诊室", "把背景虚化一下", "再虚一点"], {"operation": "adjust", "targets": ["background"]}),
+    (["person", "sky", "tree", "grass"], ["bump up the contrast overall, looks washed out"], {"operation": "adjust", "adjust": {"contrast": 0.3}}),
 ])
 def test_rounds_ninety_five_to_eight_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)

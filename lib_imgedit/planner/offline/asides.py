@@ -120,7 +120,7 @@ def without_asides(t: str) -> str:
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\s*(?::\)|:d|:p|;\)|\^_\^|[\U0001F300-\U0001FAFF\u2600-\u27BF])+\s*")
 # what makes a sentence a request (or a complaint that a request answers), and what makes it chat: a first sentence
 # with chat words and none of these is left out when a later one has them
-_ASKING = re.compile(EDIT_EN.pattern + r"|\b(?:lighten|take|(?:can|could|would) (?:you|u|the|his|her|their|it|this|that|my)|i'?d like|i would like|"
+_ASKING = re.compile(EDIT_EN.pattern + r"|\b(?:lighten|take|bump|boost|increase|raise|lower|reduce|crank|pump|(?:can|could|would) (?:you|u|the|his|her|their|it|this|that|my)|i'?d like|i would like|"
                      r"i want|please|pls|too|as well)\b|\b(?:dark|bright|dull|blurry|cold|flat|washed|faded|grey|gray|yellow|orange)\b")
 # (the edit verbs of chat.py's EDIT_EN, a few more asking words, and the words of a complaint)
 _CHAT_WORDS = re.compile(r"\b(?:hi|hello|hey|evening|morning|afternoon|lovely|cute|adorable|gorgeous|haha+|lol|omg|wow|thanks?|cool|"
@@ -184,7 +184,7 @@ _LEADING_CHAT_ZH = re.compile(r"^(?:(?:你好|您好|哈喽|嗨|辛苦啦|辛苦
 _STAYS = re.compile(r"[,;]\s*(?:(?:but|and|while)\s+)?[a-z' ]+?\s+(?:stays?|remains?|should stay|should remain|can stay|is fine|are fine)"
                     r"(?:\s+(?:as (?:it |they )?(?:is|are)|the same|untouched|unchanged|alone|that [a-z ]{1,30}))?\s*$")
 _STATE_AFTER = re.compile(r"[,;.?!]\s*(?:the |my |this |that |it |its )?(?:[a-z]+)?(?: (?:looks?|seems?|is|feels?)|'s) (?:already |so |too |"
-                          r"kinda |a bit |very |really |super |way too |all |pretty )*[a-z]+[.!]*$")
+                          r"kinda |a bit |very |really |super |way too |all |pretty )*[a-z]+(?: out| off| up)?[.!]*$")
 _STAYS_ZH = re.compile(r"[，,]\s*(?:但是?|不过)?[^，,。把将]{1,8}?(?:就)?(?:不用管|不用弄|不用处理|不要动|别动|不动|不用|不变|保持不变|保持原样)"
                        r"[了吧啊呀的。！!～~]*$")
 # a reason after the request ("so they stand out", "so I can send it to my sister", "because ..."): not an edit
