@@ -57,10 +57,9 @@ def without_asides(t: str) -> str:
             "'s" if m.group(0) in ("his", "their") or m.string[m.end():].startswith(" ") and m.group(0) == "her" else ""),
             who.group("rest"), count=1)
     looks = _LOOKS_THEN.match(bare)
-    owned = _ITS.search(looks.group("rest")) if looks else None
-    if owned:  # "the goldfish looks dull now, boost its saturation": the goldfish's; "..., could it be white": the pot
-        whose = "'s" if owned.group(0) in ("its", "their") else ""
-        bare = f"{looks.group('rest')[:owned.start()]}{looks.group('who')}{whose}{looks.group('rest')[owned.end():]}"
+    if looks and _ITS.search(looks.group("rest")):  # "the goldfish looks dull now, boost its saturation": the goldfish's;
+        bare = _ITS.sub(lambda m: looks.group("who") + ("'s" if m.group(0) in ("its", "their") else ""),  # "..., could it
+                        looks.group("rest"), count=1)  # be white": the pot
     elif looks and find_color(looks.group("rest").split()[0]) and len(looks.group("rest").split()) <= 4:
         bare = f"make {looks.group('who')} {looks.group('rest')}"  # "the bike looks weird, orange instead": the bike
     said = _WHERE_HE_IS.search(bare)

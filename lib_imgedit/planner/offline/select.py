@@ -277,10 +277,7 @@ def _owner_not_a_person(t: str, tok: Tok, found: list[str], labels: list[str]) -
     if not found or not {norm_label(split_instance(x)[0]) for x in found} <= PERSON_PART_NORMS or \
             not any(norm_label(split_instance(x)[0]) == "person" for x in labels):
         return []
-    owner = _OWNED.search(t, 0, tok.start) or _OWNER.match(t, tok.end)
-    start = owner.start("x") if owner else tok.start - 1 if t[tok.start - 1:tok.start] == "的" else -1
-    whose = [y for x in tokenize(t, labels) if x.cat == "thing" and (x.start == start or x.end == start and start == tok.start - 1)
-             for y in resolve_thing(x.value, labels)[0]]
+    whose = _owner(t, tok, labels)
     kinds = {norm_label(split_instance(x)[0]) for x in whose}
     return whose if whose and not kinds & (PERSON_PART_NORMS | {"person"}) else []
 
@@ -288,20 +285,25 @@ def _owner_not_a_person(t: str, tok: Tok, found: list[str], labels: list[str]) -
 def _whole_of(t: str, tok: Tok, labels: list[str]) -> list[str]:
     """The labels of the thing a part that is no label belongs to: "the coat of the lady on the right" (the lady;
     the coat goes in the prompt), "the roofs of the buildings", "the building's roof"; [] when it is not said whose."""
-    toks = tokenize(t, labels)
-    owner = _OWNER.match(t, tok.end) or _OWNED.search(t, 0, tok.start)
-    whole = [y for x in toks if owner and x.start == owner.start("x") for y in resolve_thing(x.value, labels)[0]]
-    if not whole and t[tok.start - 1:tok.start] == "的":  # 房子的墙: the house
-        whole = [y for x in toks if x.end == tok.start - 1 and x.cat == "thing" for y in resolve_thing(x.value, labels)[0]]
+    whole = _owner(t, tok, labels)
     if whole or norm_label(str(tok.value)) not in PERSON_PART_NORMS:
         return whole
-    people = [y for x in toks if x.start != tok.start and x.cat in ("thing", "pron")
+    people = [y for x in tokenize(t, labels) if x.start != tok.start and x.cat in ("thing", "pron")
               for y in resolve_thing("person" if x.cat == "pron" else x.value, labels)[0]
               if norm_label(split_instance(y)[0]) == "person"]
     picked = pick_instances(people, t, labels, None) if len(people) > 1 else people
     every = re.search(r"\b(?:their|both|all|everyone'?s?|everybody'?s?|the (?:two|three|four) (?:people|of them|guys|kids))\b", t)
     return picked if len(picked) == 1 or picked != people or every else []  # "her cardigan" among four people: whose?
 
+
+def _owner(t: str, tok: Tok, labels: list[str]) -> list[str]:
+    """The labels of whose `tok` is said to be: "the coat of the lady", "the building's roof", 房子的墙 (the house)."""
+    toks = tokenize(t, labels)
+    owner = _OWNER.match(t, tok.end) or _OWNED.search(t, 0, tok.start)
+    whole = [y for x in toks if owner and x.start == owner.start("x") for y in resolve_thing(x.value, labels)[0]]
+    if not whole and t[tok.start - 1:tok.start] == "的":
+        whole = [y for x in toks if x.end == tok.start - 1 and x.cat == "thing" for y in resolve_thing(x.value, labels)[0]]
+    return whole
 
 
 def _owned_unknown(t: str, tok: Tok, zh: bool) -> str:
