@@ -60,6 +60,8 @@ def assert_planned(labels: list[str], texts: list[str], expected: dict, mask: bo
     (["person", "window", "wall", "table"], ["put a plant next to the window"], "a surface it may stand on"),
     (["person 1", "person 2", "face 1", "face 2", "fire"], ["blur both faces", "actually do the other one too"], "another one was said"),
     (["person 1", "person 2", "face 1", "face 2", "chair"], ["now do the customer too"], "a role may say who"),
+    (["person 1", "person 2", "face 1", "face 2", "clothes"], ["make the dj's shirt black", "and swap my face onto him"], "several faces"),
+    (["dashboard", "windshield", "road", "sky", "tree"], ["change the view outside to a snowy mountain road"], "the view outside"),
 ])
 def test_a_doubt_keeps_a_plan_read_in_full_from_being_sure(labels, texts, why):
     result = talk(labels, *texts)
@@ -124,7 +126,9 @@ def ctx(text: str, labels: list[str], current: dict | None = None, history: list
      None),
     ("put a coffee next to the tray", ["tray", "table", "wall"],
      {"operation": "inpaint", "targets": ["tray"], "prompt": "a coffee", "mask": {"dilate": 48}},
-     {"operation": "inpaint", "targets": ["table"], "prompt": "a coffee"}, None),
+     {"operation": "inpaint", "targets": ["table"], "prompt": "a coffee"}, None),    ("remove the suitcase and make the road look wet", ["suitcase", "road", "sky"],  # a request cut down to "remove"
+     {"operation": "clarify", "question": "What would you like to change? In this picture I can see: suitcase, road and sky."},
+     {"operation": "remove", "targets": ["suitcase"]}, None),
 ])
 def test_each_check_doubts_the_wrong_plan_and_not_the_right_one(text, labels, wrong, right, current):
     context = ctx(text, labels, current)
@@ -1249,4 +1253,63 @@ def test_rounds_eighty_seven_to_ninety_readings(labels, texts, expected):
     (["person", "sky", "tree", "grass"], ["bump up the contrast overall, looks washed out"], {"operation": "adjust", "adjust": {"contrast": 0.3}}),
 ])
 def test_rounds_ninety_five_to_eight_readings(labels, texts, expected):
+    assert_planned(labels, texts, expected)
+
+
+@pytest.mark.parametrize("labels, texts, expected", [
+    (["person", "face", "clothes", "pipe", "wrench", "sink", "floor"], ["除了水管工以外都变暗一点"],
+     {"targets": ["person"], "mask": {"invert": True}}),  # 水管工 is the plumber, not the pipe
+    (["person", "face", "apron", "counter", "meat", "knife", "wall"], ["除了肉以外，其他都稍微调暗"],
+     {"targets": ["meat"], "mask": {"invert": True}}),
+    (["person", "face", "canvas", "easel", "tree", "grass"], ["除了画布，整张图都调成黑白"], {"targets": ["canvas"], "mask": {"invert": True}}),
+    (["person", "face", "door", "wall", "plant", "mailbox"], ["除了邮递员，把其他东西都调成黑白"],
+     {"targets": ["person"], "mask": {"invert": True}}),
+    (["person", "face", "easel", "canvas", "tree", "grass", "sky"], ["blur everything except the painter"],
+     {"targets": ["person"], "mask": {"invert": True}}),
+    (["hedgehog", "path", "grass", "flower", "tree"], ["把草去掉换成泥土"], {"operation": "inpaint", "targets": ["grass"]}),
+    (["hedgehog", "path", "grass", "flower", "tree"], ["把草去掉，换成泥土"], {"operation": "inpaint", "targets": ["grass"]}),
+    (["person", "car", "suitcase", "road", "sky"], ["remove the suitcase and make the road look wet, like it just rained"], {"steps": 2}),
+    (["bonsai", "pot", "windowsill", "window", "curtain", "sky"], ["swap the view outside for a city skyline at night"],
+     {"operation": "inpaint", "targets": ["window"]}),
+    (["person", "tree", "grass", "sky"], ["swap that grey sky for a nice sunset"], {"operation": "inpaint", "targets": ["sky"]}),
+    (["person", "face", "clothes", "pipe", "wrench", "sink", "floor"],
+     ["everything other than the pipe and the wrench should be a bit darker tbh, so the eye goes there"],
+     {"operation": "adjust", "targets": ["pipe", "wrench"]}),
+    (["sky", "tree", "rock", "grass"], ["remove the rock", "undo", "wait no, redo it, i do want that rock gone"], {"operation": "redo"}),
+    (["sky", "tree", "rock", "grass"], ["把石头去掉", "撤销", "刚撤掉的那步再恢复一下"], {"operation": "redo"}),
+    (["person", "face", "hat", "sky"], ["make the hat red", "hmm that red is too loud, go burgundy instead"],
+     {"operation": "recolor", "targets": ["hat"], "color": "burgundy"}),
+    (["sky", "tree", "grass", "person"], ["make the sky a deeper blue", "even deeper pls"], {"operation": "adjust", "targets": ["sky"]}),
+    (["sky", "tree", "grass", "person"], ["ok now the grass, make it look more summery"], {"operation": "inpaint", "targets": ["grass"]}),
+    (["person", "sofa", "wall", "floor"], ["add a big christmas tree next to the sofa", "make it warmer overall, cozy holiday feeling"],
+     {"operation": "adjust", "targets": []}),
+    (["hedgehog", "path", "grass", "flower", "tree", "sky"], ["put the hedgehog in a snowy winter garden instead"],
+     {"operation": "inpaint", "targets": ["hedgehog"], "mask": {"invert": True}}),
+    (["hedgehog", "path", "grass", "leaves", "tree"], ["could you maybe scatter a few fallen autumn leaves on the path?"],
+     {"operation": "inpaint", "targets": ["path"]}),
+])
+def test_rounds_one_hundred_three_and_four_readings(labels, texts, expected):
+    assert_planned(labels, texts, expected)
+
+
+@pytest.mark.parametrize("labels, texts, expected", [
+    (["person", "water", "steam", "sky", "tree"], ["make the sky night time to match"], {"operation": "inpaint", "targets": ["sky"]}),
+    (["flower", "butterfly", "person", "leaves"], ["the flowers look kinda washed out, can u boost the colour on just them"],
+     {"operation": "adjust", "targets": ["flower"]}),
+    (["swan", "lake", "sky", "tree", "grass"], ["everything except the swan in black and white pls", "too harsh, bring back a little colour"],
+     {"operation": "adjust", "targets": ["swan"], "mask": {"invert": True}}),
+    (["sky", "house", "tree", "person"], ["make it black and white", "please bring the colour back"], {"operation": "undo"}),
+    (["person", "face", "hair", "clothes", "wall"], ["change the hair to blonde", "lol too bright, tone it down"], {"targets": ["hair"]}),
+    (["person", "face", "cheese", "table", "crate", "ground"], ["地上那个木箱子太碍眼了，删了吧"], {"operation": "remove", "targets": ["crate"]}),
+    (["person", "hair", "tree", "rope ladder", "treehouse", "sky"], ["除了树屋，其他地方都弄成水彩风"],
+     {"targets": ["treehouse"], "mask": {"invert": True}}),
+    (["sky", "sea", "beach", "person"], ["把天空换成日落", "海也调暖一点，跟天空搭一点"], {"operation": "adjust", "targets": ["sea"]}),
+    (["person 1", "person 2", "water", "sky"], ["在水面上加几只小黄鸭，给孩子们玩"], {"operation": "inpaint", "targets": ["water"]}),
+    (["person", "cheese", "table", "ground"], ["could you put a bunch of grapes on the table next to the cheese", "and a bottle of wine too"],
+     {"operation": "inpaint", "targets": ["table"], "prompt": "a bottle of wine"}),
+    (["person", "glass roof", "floor", "plant"], ["change the glass roof to a clear blue sky", "and the floor to grass"],
+     {"operation": "inpaint", "targets": ["floor"]}),
+    (["person", "car", "car door", "road"], ["车门颜色改成黑色", "整辆车都这样"], {"operation": "recolor", "targets": ["car"]}),
+])
+def test_rounds_one_hundred_five_and_six_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)

@@ -56,7 +56,7 @@ def without_asides(t: str) -> str:
         bare = re.sub(r"\b(?:him|her|them|his|their)\b", lambda m: who.group("who") + (
             "'s" if m.group(0) in ("his", "their") or m.string[m.end():].startswith(" ") and m.group(0) == "her" else ""),
             who.group("rest"), count=1)
-    looks = _LOOKS_THEN.match(bare)
+    looks = _LOOKS_THEN.match(bare) or _TOPIC_THEN.match(bare)  # "ok now the grass, make it look more summery"
     if looks and _ITS.search(looks.group("rest")):  # "the goldfish looks dull now, boost its saturation": the goldfish's;
         bare = _ITS.sub(lambda m: looks.group("who") + ("'s" if m.group(0) in ("its", "their") else ""),  # "..., could it
                         looks.group("rest"), count=1)  # be white": the pot
@@ -99,7 +99,8 @@ def without_asides(t: str) -> str:
     where = _ZH_IS_WHERE.search(bare)
     if where and where.group("who") in bare[:where.start()]:  # "除新娘外都调成黑白，新娘是左边那位": which bride
         bare = bare[:where.start()].replace(where.group("who"), f"{where.group('pos')}的{where.group('who')}", 1)
-    mood = _MOOD_ZH.search(bare)
+    bare = _FOR_WHOM_ZH.sub("", bare)  # 在水面上加几只小黄鸭，给孩子们玩: who it is for
+    mood = _MOOD_ZH.search(bare) or _MATCH_ZH.search(bare)  # 海也调暖一点，跟天空搭一点: why, not what
     if mood and re.search(r"调|暖|冷|亮|暗|饱和|对比", bare[:mood.start()]):
         bare = bare[:mood.start()]
     who = _WHO_NOT.match(bare)
@@ -175,7 +176,7 @@ _WOULD_LOOK = re.compile(r"\s+(?:(?:it|that|this|she|he|they) )?(?:would|will|mi
                          r"a lot |so+ |really |super )?(?:\w+er|better|nicer|cute|nice|good|great|amazing|cool|pretty|lovely|more \w+)"
                          r"(?: (?:that way|then|tbh|imo|i think|i guess))?$")
 _TONE_SAID = re.compile(r"\b(?:colder|cooler|warmer|darker|brighter|moodier|softer|dimmer|more saturated|less saturated)\b")
-_VIBE = re.compile(r"[,;]\s*(?:(?:more|kinda|kind|sort)(?: of)? )?(?:a |an |that |some )?[a-z ]{0,30}?(?:vibe|feel|mood|look|atmosphere)s?$|"
+_VIBE = re.compile(r"[,;]\s*(?:(?:more|kinda|kind|sort)(?: of)? )?(?:a |an |that |some )?[a-z ]{0,30}?(?:vibe|feel|feeling|mood|look|atmosphere)s?$|"
                    r"[,;]\s*(?:kinda|kind of|sort of|a bit|slightly|more|like) [a-z]+ish$")  # ", kinda bluish"
 _TOLD_THEN_ASKED = re.compile(r"[,;]\s*(?:so |but |and )?(?=(?:could|can|would) (?:you|u)\b)")
 _STORY_ZH = re.compile(r"^(?:这是|这张(?:照片|图片|图)?是)[^。！!？?]{1,40}[。！!？?]+\s*")
@@ -188,12 +189,13 @@ _STAYS_ZH = re.compile(r"[，,]\s*(?:但是?|不过)?[^，,。把将]{1,8}?(?:�
                        r"[了吧啊呀的。！!～~]*$")
 # a reason after the request ("so they stand out", "so I can send it to my sister", "because ..."): not an edit
 _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people|nobody|no one|everyone)\b|because\b|"
+                     r"so (?:that )?the (?:eye|eyes|viewer|focus|attention)\b|to match(?: (?:it|that|this))?$|"
                      r"since (?:i|we|they)\b|as (?:i|we) (?:want|need)\b|"
                      r"(?:he|she|they|we|the \w+|my \w+) (?:does ?n[o']?t|do ?n[o']?t|did ?n[o']?t|does not|do not|did not|"
                      r"wants?|needs?|hates?|"
                      r"would(?:n't)?|asked|never|can ?not|can't|won't)\b|"
                      r"(?:his|her|their|my|our) \w+ (?:said|says|asked|wants?|does ?n[o']?t want|hates?)\b|"
-                     r"(?:it|that|this|the \w+)(?: \w+){0,2} makes? (?:it|them|everything|me|the \w+) (?:look|feel|seem)\b|"
+                     r"(?:it|that|this|the \w+)(?: (?!and\b|then\b|also\b)\w+){0,2} makes? (?:it|them|everything|me|the \w+) (?:look|feel|seem)\b|"
                      r"(?:it|that|this|the \w+)(?: \w+){0,2} made (?:it|them|everything|the \w+) (?:look |seem )?(?:too|so|really|kinda|a bit|way) \w+$|"
                      r"(?:this|it)(?: one)?(?: is|'s) for\b|there (?:is|are|was|were) \b|"
                      r"(?:the \w+|it|they|he|she) (?:should|must|needs? to|has to) (?:really |just )?(?:pop|stand out|shine)\b|"
@@ -254,8 +256,13 @@ _WHO_NOT_EN = re.compile(r"^(?P<who>(?:the|that|this) [a-z]+(?: [a-z]+)?(?: (?:o
 # how a thing looks, then a request about what is its: "the goldfish looks dull now, boost its saturation"
 _LOOKS_THEN = re.compile(r"^(?P<who>(?:the|that|this|these|those) [a-z]+(?: [a-z]+)?) (?:looks?|seems?|is|are|got|went|feels?)"
                          r" [^,;.]*[,;.]\s*(?:(?:so |please |pls |can you |could you |can u |just )+)?(?P<rest>.+)$")
+_TOPIC_THEN = re.compile(r"^(?:(?:ok|okay|now|and|next|then|alright)[\s,]+)*(?P<who>(?:the|his|her|their|my) [a-z]+(?: [a-z]+)?)"
+                         r"\s*[,:]\s*(?:(?:so |please |pls |can you |could you |can u |just |now )+)?"
+                         r"(?P<rest>(?:make|turn|paint|colou?r|dye|give|brighten|darken|blur|sharpen|warm|cool) .+)$")
 _ITS = re.compile(r"\b(?:its|their)\b(?= (?:saturation|brightness|contrast|exposure|warmth|sharpness|tone|tones|shadows|highlights))|"
                   r"\b(?:it|them)\b(?! (?:down|up|out|off|over)\b)")  # (the verb of "tone it down" reads "it")
+_FOR_WHOM_ZH = re.compile(r"[，,]\s*(?:给|让)[^，,。把将]{1,6}?(?:玩|看看?|瞧瞧)[的吧啊呀～~]*$")
+_MATCH_ZH = re.compile(r"[，,]\s*(?:让它|要|好)?(?:跟|和|与)[^，,。]{1,8}?(?:搭|配|呼应|统一|一致|协调|匹配)[^，,。]{0,4}$")
 _MOOD_ZH = re.compile(r"[，,]\s*(?:要|想要|我要|有)?(?:那种|一种|点)?[^，,。]{0,10}?(?:的|那种|这种)?(?:感觉|氛围感?|味道|调调|feel|vibe)[吧啊呀]?[。！!]?$")
 _WHO_WANTS = re.compile(r"[?.!,;]\s*(?!(?:i|we|you|u)\b)(?:the |my |our |his |her |their )?[a-z]+(?: [a-z]+)? (?:wants?|said|says|asked|needs?|"
                         r"prefers?) (?:it|them|this|that|the|me|us|to)\b[^.!?]*$")

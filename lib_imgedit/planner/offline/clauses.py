@@ -125,7 +125,7 @@ def split_clauses(text: str, zh: bool, droppable: Callable[[str, str], bool] | N
                 re.search(r"去掉|删|不要|拿掉|移除|[pP]掉", head):
             continue  # 左边那个木偶不要了，删掉: one removal, said twice
         if zh and re.match(r"^除了?.{1,12}$", head) and (re.search(r"(?:以外|之外|外)$", head) or
-                                                       re.match(r"^(?:其他|其它|其余|别的|剩下|都|全)", rest)):
+                                                       re.match(r"^(?:把|将)?(?:其他|其它|其余|别的|剩下|都|全|整|所有)", rest)):
             continue  # "除了那只狗之外，其他的都…": the exclusion belongs to the clause after it
         parts.append(head)
         start = m.end()

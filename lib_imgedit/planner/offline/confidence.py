@@ -37,7 +37,7 @@ _GRAMMAR_EN = set(V.EN_FILLERS) | FUNCTION_WORDS | {
     "mirror", "resize", "upscale", "degrees", "degree", "times", "size", "twice", "half", "as", "big", "bigger",
     "smaller", "square", "left", "right", "leftmost", "rightmost", "middle", "center", "one", "first", "second", "third", "last", "both",
     "biggest", "smallest", "side", "wide", "tall", "by", "to", "colour", "color", "paint", "dye", "recolor",
-    "recolour", "take", "out", "of", "off", "more", "less", "than", "before", "way", "much", "some", "new", "match", "hang",
+    "recolour", "take", "out", "of", "off", "more", "less", "than", "before", "way", "much", "some", "new", "match", "hang", "scatter", "sprinkle",
     "ok", "okay", "thanks", "thank", "coming", "rising", "pouring", "except", "everyone", "everybody", "everything",
     "all", "sides", "two", "three", "few", "several", "mean", "meant", "rest", "remaining", "others", "else", "round",
     "around", "opposite", "reverse", "end", "against", "leaning", "propped", "st", "nd", "rd", "th",  # 2nd; "the left end"
@@ -59,7 +59,7 @@ UNREAD_CAP = 0.75  # below CONFIDENT (0.8): a plan with a word no stage read is 
 _SIZE = re.compile(r"(\d{3,})\s*(?:px|pixels?|像素)?\s*(?:x|×|by|乘|\*)\s*(\d{3,})")
 _PLACE_ZH = re.compile(r"在(?P<where>[^，,。在]{1,8}?)的?(?:上面|上方|上|旁边|边上|旁|下面|下方|下|里面|里|前面|前|后面|后|周围|附近|中间)"
                        r"[^，,。]{0,4}?(?:加|放|添|画|插|摆)")
-_PLACE = re.compile(r"^(?:add|put|place|insert|draw)\b.*?\b(?P<prep>on|onto|above|over|next to|beside|near|by|out of|from|"
+_PLACE = re.compile(r"^(?:add|put|place|insert|draw|scatter|sprinkle)\b.*?\b(?P<prep>on|onto|above|over|next to|beside|near|by|out of|from|"
                     r"under|below|in|into)\s+(?:the )?(?:(?:top|side|edge|corner|front|back|middle) of )?(?:the |his |her |their |its )?"
                     r"(?P<where>[a-z]+)(?:'s? (?P<part>[a-z]+))?")  # the first place said is where ("on top of the dryer":
 # the dryer; "on the baby's head": the baby's part)

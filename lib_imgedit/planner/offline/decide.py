@@ -91,8 +91,8 @@ def _decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: l
             _SETTING.search(" ".join(t[a:b] for a, b in p.target)):  # "swap the office behind me for a beach"
         p.kind = "background"
     if p.kind == "background":
-        bg, inv = resolve_thing("background", labels)
-        if not bg:
+        bg, inv = (sel.labels, True) if p.target and sel.labels and not sel.invert else resolve_thing("background", labels)
+        if not bg:  # (all but the thing said to be put somewhere new: "put the hedgehog in a snowy garden")
             return Draft(clarify(labels, zh, "background" if not zh else "背景"))
         sel = Selection(labels=bg, invert=inv)
         prompt = content_prompt(content, zh, None, "add", content_toks)

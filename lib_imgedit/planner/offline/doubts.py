@@ -36,7 +36,7 @@ _TURNED = re.compile(r"\b(?:rotate|rotation|clockwise|anticlockwise|counterclock
 _ASKING = re.compile(r"(?:^|[,.;] )(?:please |pls |can you |could you )?(?:take|make|remove|put|add|change|turn|get|give|"
                      r"crop|blur|erase|delete|rotate|flip|resize|tone|dial|knock|bump|boost)\b")  # a prompt that is still a request
 _OTHER = re.compile(r"\b(?:other|another|others|rest)\b|另|其他|其它|其余|别的")
-_ADD = re.compile(r"^(?:please |pls |can you |could you )*(?:add|put|place|give|insert|draw)\b|添加|加上?[一个只点些朵]|放上?[一个只]|画上?[一个只]|摆上")
+_ADD = re.compile(r"^(?:please |pls |can you |could you )*(?:add|put|place|give|insert|draw|scatter|sprinkle)\b|添加|加上?[一个只点些朵]|放上?[一个只]|画上?[一个只]|摆上")
 # words a prompt may hold that say nothing about what to paint ("put it back", 再加一个, 同样的颜色)
 _EMPTY_PROMPT = FUNCTION_WORDS | set(V.EN_FILLERS) | set("一个只条朵张棵几根颗片粒的了吧同样相原颜色这那它些点再也都多") | {
     "a", "an", "the", "it", "this", "that", "them", "these", "those", "back", "then", "same", "similar", "again", "one",
@@ -77,6 +77,9 @@ def doubts(text: str, ins: dict[str, Any], ctx: PlanContext, labels: list[str], 
                                   _asked_about_an_aside(t, name, labels) or _unnamed_in(t, labels) or
                                   _names_a_label(name, labels)):
             out.append("asked back about a thing in a follow-up or a construction it may have misread")
+        if not asks and str(ins.get("question") or "").startswith(("What would you like to change?", "你想怎么修改")) and \
+                named_labels(t, labels):  # "remove the suitcase and make the road look wet" cut down to "remove"
+            out.append("asked what to change though the request names a part of the picture")
         if asks == "among" and (_POSITION.search(t) or _OTHER.search(t)):
             out.append("asked which one though a position was said")  # "same for the other kid"
         if asks == "among" and any(x.cat == "thing" and x.text.isascii() and x.text not in _ANYONE and isinstance(x.value, str)
@@ -124,11 +127,13 @@ def doubts(text: str, ins: dict[str, Any], ctx: PlanContext, labels: list[str], 
         out.append("a person and a thing of theirs were said and one is edited")  # "erase him and his bike"
     if op == "remove" and "person" in targets and "person 1" not in labels and _BEHIND.search(t):
         out.append("a place was said of the only person")  # 把后面那个同事去掉: someone the segmenter did not find
-    if op == "face_swap" and not targets and not _PLURAL.search(t) and \
+    if op == "face_swap" and not targets and not _PLURAL.search(re.sub(r"^(?:and|also|then|now)\b", "", t)) and \
             sum(split_instance(x)[1] is not None and split_instance(x)[0] == "face" for x in labels) > 1:
         out.append("several faces and none is picked")
     if op in _REGION_OPS and not targets and re.search(r"\bthe other (?:one|side|guy|girl|kid|person)\b|另一[个位只边]", t):
         out.append("another one was said and the whole picture is edited")  # "do the other one too" after both
+    if op in _REGION_OPS and re.search(r"\bview outside\b(?! (?:of )?the window)", t):
+        out.append("the view outside was named: which parts are outside is a guess")  # the window, or the sky and trees
     if op in _REGION_OPS and not targets and _ONLY.search(t):
         out.append("only a part was said and the whole picture is edited")
     if op in ("remove", "adjust") and _compound_en(t, toks, targets, labels):
@@ -342,6 +347,6 @@ def _other_edit(toks: list[Any], ctx: PlanContext) -> bool:
     for x in toks:
         if x.cat in _EDIT_CATS:
             value = x.value[0] if isinstance(x.value, tuple) else x.value
-            if str(value).lower() not in ref and x.text not in ref:
-                return True
+            if str(value).lower() not in ref and x.text not in ref and not (value == "saturation" and "grayscale" in ref):
+                return True  # ("bring the colour back" after black and white: that edit, taken back)
     return False

@@ -80,7 +80,7 @@ def history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str,
         return before
     if zh:
         raw, t = t, strip_prefix(t, True)[0] or t  # "帮我恢复上一步"
-        if re.search(r"撤销(?:掉)?的.{0,8}?(?:恢复|还原|加回|放回|弄回|找回|回来)|(?:恢复|还原|找回)(?:一下)?(?:刚才|之前)?撤销|"
+        if re.search(r"撤(?:销|消|回|掉)?(?:掉)?的.{0,8}?(?:恢复|还原|加回|放回|弄回|找回|回来)|(?:恢复|还原|找回)(?:一下)?(?:刚才|之前)?撤销|"
                      r"恢复(?:一下)?(?:刚才|之前)(?:的|那个|那步|那一步)|(?:刚才|之前)(?:的|那个|那步|那一步)[^，,。]{0,3}?(?:恢复|还原|找回|做回)|"
                      r"^[^，,。]{0,4}?恢复(?!原|成原|到原|彩色|颜色)[吧了啊]?(?:[，,。].*)?$|撤错了|撤销错了|不小心撤", raw) and \
                 undone_count(ctx):  # 把刚才那步恢复; 算了还是恢复吧 right after an undo
@@ -137,6 +137,8 @@ def history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str,
             r"forward)(?: please)?", t):
         if not has_content or re.search(r"\bundo (?:the|that|my|your) undo\b", t):
             return {"operation": "redo", "count": _count(t, zh)}
+        if wanted and undone_count(ctx):  # "wait no, redo it, i do want that rock gone"
+            return {"operation": "redo", "count": 1}
     if undone_count(ctx) and not has_content and re.search(r"\b(?:do|apply|make) (?:it|that|this) again\b|^(?:again|"
                                                           r"(?:ok |actually )*do it)\b", t):
         return {"operation": "redo", "count": 1}  # "ok do it again actually" right after an undo: the edit undone

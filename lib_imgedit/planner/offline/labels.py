@@ -112,7 +112,10 @@ _RIDDEN = ("skateboard", "surfboard", "snowboard", "bicycle", "bike", "scooter",
            "wheelchair", "motorcycle", "motorbike", "tandem bicycle", "unicycle", "sled", "roller skates")
 ANIMALS = ("dog", "cat", "horse", "bird", "cow", "sheep", "animal", "puppy", "kitten", "rabbit", "pet", "goat", "pig", "duck",
             "chicken", "deer", "camel", "pony", "donkey", "lamb", "calf", "parrot", "hamster", "fox", "bear", "elephant",
-            "giraffe", "zebra", "lion", "tiger", "monkey", "swan", "goose", "llama", "alpaca")
+            "giraffe", "zebra", "lion", "tiger", "monkey", "swan", "goose", "llama", "alpaca", "hedgehog", "tortoise", "turtle",
+            "lizard", "snake", "frog", "squirrel", "mouse", "guinea pig", "ferret", "owl", "penguin", "seal",
+            "kangaroo", "koala", "panda", "wolf", "raccoon", "otter", "hen", "rooster", "bull", "ox", "buffalo", "reindeer",
+            "peacock", "flamingo", "chick")
 
 
 @functools.lru_cache(maxsize=128)

@@ -49,12 +49,14 @@ _EN_WITH = re.compile(r"\s+(?:with|by|for|to|into)\s+")
 _EN_LOOK = re.compile(r"\b(?:to look|look|looks|looking|appear|appears|seem|seems)\s+(?:more |a bit |a little )?"
                       r"(?:like|as if|as though)\s+")
 _EN_STYLEOF = re.compile(r"\b(?:in|into|with)\s+(?:the\s+|a\s+)?(?:style|manner|vein|fashion|spirit)\s+of\s+")
-_EN_ADD = re.compile(r"(?<!the )(?<!a )(?<!this )(?<!that )(?<!his )(?<!her )(?<!my )\b(?:add|put|place|insert|include|attach|stick|plant|hang|throw in|drop in|bring in|"
+_EN_ADD = re.compile(r"(?<!the )(?<!a )(?<!this )(?<!that )(?<!his )(?<!her )(?<!my )\b(?:add|put|place|insert|include|attach|stick|plant|hang|scatter|sprinkle|throw in|drop in|bring in|"
                      r"generate|create|spawn|draw|paint|sketch in)\s+")
 _EN_PUT_PERSON = re.compile(
     r"^(?:put|place|move|take|send|transport|teleport|bring|show|set|photoshop)\s+(?P<who>her|him|them|me|us|it|the "
     r"(?:man|woman|person|people|girl|boy|guy|kids?|child|couple|family|subject|lady|car|dog|cat))\s+"
     r"(?:in front of|in|into|at|on|onto|to|inside|under|near|by|beside|next to|somewhere in|somewhere on)\s+(?P<c>.+)$")
+_EN_PUT_THING = re.compile(r"^(?:put|place|set)\s+(?P<who>the (?P<what>[a-z]+))\s+(?:in|into|on|onto|at|inside|somewhere in)\s+"
+                           r"(?P<c>(?:a|an)\s.+)$")  # "put the hedgehog in a snowy winter garden": a new place around it
 _EN_QUANT = re.compile(r"^(?:a|an|some|\d+|few|a few|several|two|three|four|many|more|lots of|a lot of|another)\b")
 _EN_PREP = re.compile(r"\s+(on top of|in front of|next to|(?:coming |rising |pouring )?out of|coming from|rising from|(?:coming|rising|shooting|flying) off|(?:hanging|hung|dangling) (?:from|in|on|off)|(?:leaning |propped |resting )?against|to|on|onto|in|into|inside|at|over|across|around|behind|"
                       r"above|below|under|beneath|beside|near|along|by)\s+")
@@ -228,11 +230,14 @@ def parse_en(t: str, toks: list[Tok]) -> Parsed:
     if m:
         return Parsed("styleof", [(0, m.start())], (m.end(), n))
     # put her in Paris -> a new background
-    m = _EN_PUT_PERSON.match(t)
+    m = _EN_PUT_PERSON.match(t) or _EN_PUT_THING.match(t)
+    if m and m.re is _EN_PUT_THING and not any(x.start == m.start("what") and x.cat == "thing" and isinstance(x.value, tuple)
+                                               for x in toks):
+        m = None  # "put the vase in a corner": the vase is not the picture's own subject
     if m and _wears(t[m.start("c"):]):  # "put him in a tuxedo": clothes, not a place
         return Parsed("give", [(m.start("who"), m.end("who"))], (m.start("c"), n))
     if m:
-        return Parsed("background", [], (m.start("c"), n))
+        return Parsed("background", [(m.start("who"), m.end("who"))] if m.re is _EN_PUT_THING else [], (m.start("c"), n))
     # add Y (to X); "a red scarf around her neck" (after "i'd like") is the same
     m = signal(_EN_ADD.search(t)) or re.match(r"^(?=(?:a|an|some)\s)", t)
     if m and (not t[m.start():].startswith(("paint", "draw")) or _EN_QUANT.match(t[m.end():])):

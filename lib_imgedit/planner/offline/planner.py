@@ -39,6 +39,7 @@ from .variants import (
     added_in_colour,
     added_instead,
     added_size,
+    added_too,
     also_excluded,
     another_one,
     colour_to,
@@ -80,13 +81,14 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
     if not ctx.message:
         ctx = dataclasses.replace(ctx, message=ctx.text or "")
     t = same_colour(where_it_is(fix_typos(clean_text((ctx.text or "")[:_MAX_TEXT], zh), labels), labels), zh, ctx.edits)
+    t = _REMOVED_THEN_FILLED_ZH.sub("", t) if zh else t  # 把草去掉换成泥土: the grass becomes dirt, 把草换成泥土
     if not re.search(r"[a-z0-9\u3400-\u9fff]", t):
         return [Draft(clarify(labels, zh, ""), "ask", t)]
     toks = tokenize(t, labels)
     kind = chat_kind(t, zh, toks)
     if kind:
         return [Draft(chat_answer(kind, labels, zh, ctx.generative), "chat", t)]
-    other = another_one(t, ctx) or added_in_colour(t, ctx) or added_instead(t, ctx) or added_size(t, ctx) or \
+    other = another_one(t, ctx) or added_in_colour(t, ctx) or added_instead(t, ctx) or added_size(t, ctx) or added_too(t, ctx) or \
         also_excluded(t, zh, labels, ctx) or other_way_round(t, ctx) or more_pastel(t, ctx) or colour_to(t, ctx) or \
         more_of(t, ctx) or more_colour(t, ctx)
     if other:
@@ -100,6 +102,9 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
         if drafts and drafts[0].ins.get("operation") not in SOLO_OPERATIONS:
             drafts[0].ins["replace"] = True
             return drafts
+    gapped = _GAPPED_AFTER.match(t)
+    if gapped and last_instruction(ctx):  # "and the floor to grass" after "change the glass roof to a clear blue sky"
+        return plan_message(rules, with_text(ctx, f"change {gapped.group('rest')}"), labels, zh)
     hist = history_op(t, zh, ctx, toks)
     if hist:
         return [Draft(hist, "history", t)]
@@ -145,6 +150,9 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
     return _removed_then_filled(drafts)
 
 
+_REMOVED_THEN_FILLED_ZH = re.compile(r"(?:去掉|删掉|删除|拿掉|移除|去除|擦掉|抹掉|清掉)了?(?:[，,]\s*)?(?:然后|再|并且?)?"
+                                     r"(?=换成|改成|变成|弄成|填上|补上|铺上)")
+_GAPPED_AFTER = re.compile(r"^(?:and|now|then|also)\s+(?P<rest>(?:the|his|her|their|my) [a-z]+(?: [a-z]+)? (?:to|into) [a-z].*)$")
 _FILL_IT = re.compile(r"^(?:and |then |just |and just )*(?:make it|turn it into|replace it with|fill (?:it|the gap|the space) (?:in )?with|"
                       r"put|换成|改成|变成|弄成|填上|补上)")
 
@@ -185,10 +193,14 @@ def _after_complaint(rules: dict[str, Any], t: str, labels: list[str], zh: bool,
         asked = plan_message(rules, with_text(ctx, ask), labels, zh)
         if asked[0].ins.get("operation") != "clarify":
             return asked
+    done = {x for step in last_steps(ctx) for x in step.get("targets") or []}
+    word = re.search(r"\btoo (bright|dark|saturated|vivid|warm|orange|yellow|light)\b", t)
+    if too and word and done and not any((x.get("mask") or {}).get("invert") for x in last_steps(ctx)) and re.fullmatch(r"tone (?:it|that|this) down(?: a (?:bit|little|touch|tad))?", ask):
+        told = [x for x in done if x in labels]  # "lol too bright, tone it down" right after a blonde: the hair less bright
+        return plan_message(rules, with_text(ctx, f"make the {names_of(told, False)} less {word.group(1)}"), labels, zh)
     said = _COMPLAINT_THEN_ASK.match(t)
     if not said:
         return None
-    done = {x for step in last_steps(ctx) for x in step.get("targets") or []}
     named = [y for x in tokenize(said.group("s"), labels) if x.cat == "thing" for y in resolve_thing(x.value, labels)[0]]
     if re.fullmatch(r"tone (?:it|that|this) down(?: a (?:bit|little|touch|tad))?", said.group("ask")) and named and \
             set(named) <= done:  # "the grass looks fake now, tone it down" after greening it (and the sky)
@@ -410,7 +422,8 @@ _COMPLAINT_THEN_ASK = re.compile(
 
 
 # "hmm thats too bright, more of a dark olive green pls": the colour asked for; the complaint says why
-_TOO_THEN_COLOUR = re.compile(r"^(?:(?:that is|it is|this is|thats|its|a bit|bit|way|kinda|a little|a tad|still)\s+)*too \w+"
+_TOO_THEN_COLOUR = re.compile(r"^(?:(?:hmm+|that is|it is|this is|thats|its|a bit|bit|way|kinda|a little|a tad|still|"
+                              r"(?:that|the|this) \w+ (?:is|looks|seems))[\s,]+)*too \w+"
                               r"\s*[,.;!-]+\s*(?P<ask>.+)$")
 _TOO_THEN_COLOUR_ZH = re.compile(r"^(?P<s>[^，,。\s]{0,8}?)(?:有点|有些)?太(?:[^，,。\s]{1,3}?)了?[，,。\s]+(?P<ask>[^，,。]+)$")
 # "nah put it on the floor instead", 还是放到桌子上吧 right after adding something: that thing again, there

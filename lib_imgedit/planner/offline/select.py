@@ -92,7 +92,7 @@ def support_of(near: list[str], prep: str, labels: list[str]) -> list[str]:
 _OWNER = re.compile(r"\s+of\s+(?:the |his |her |their |my |our |that |this )?(?P<x>[a-z])")
 _OWNED = re.compile(r"(?P<x>\b[a-z]+)'s?\s+$")
 _THE_REST = re.compile(r"\b(?:the rest|everything else|all the rest|the remaining|the others|the other parts)\b|"
-                       r"其他部分|其它部分|其余部分|其他地方|其它地方|别的地方|剩下的|其他的|其余的")
+                       r"其他部分|其它部分|其余部分|其他地方|其它地方|其他东西|别的地方|剩下的|其他的|其余的")
 
 
 def select_targets(t: str, toks: list[Tok], labels: list[str], zh: bool, forced: list[str] | None, p: Parsed,
@@ -172,6 +172,14 @@ def grounded_label(word: str, t: str) -> str:
         return ""
 
 
+def _determiner(x: Tok, toks: list[Tok], t: str) -> bool:
+    """'that' in "swap that grey sky for a sunset": which thing, not the whole picture."""
+    after = next((y for y in toks if y.start >= x.end), None)
+    return x.text in ("this", "that") and after is not None and after.cat in ("thing", "color") and \
+        bool(re.fullmatch(r"\s+(?:[a-z]+\s+)?", t[x.end:after.start])) and \
+        (after.cat == "thing" or any(y.cat == "thing" and y.start >= after.end for y in toks))
+
+
 def _select(t: str, toks: list[Tok], labels: list[str], zh: bool, forced: list[str] | None,
             p: Parsed) -> Selection:
     sel = Selection()
@@ -185,7 +193,8 @@ def _select(t: str, toks: list[Tok], labels: list[str], zh: bool, forced: list[s
         sel.labels, sel.invert = resolve_thing("background", labels)
         if sel.labels:
             return sel
-    sel.whole = any(x.cat == "whole" or (x.cat == "it" and t[x.start - 1:x.start] != "给") for x in toks)  # 给它换一顶帽子: to it
+    sel.whole = any(x.cat == "whole" or (x.cat == "it" and t[x.start - 1:x.start] != "给" and not _determiner(x, toks, t))
+                    for x in toks)  # 给它换一顶帽子: to it
     sel.pronoun = any(x.cat == "pron" for x in toks)
     things = [x for x in toks if x.cat == "thing"]
     if forced:
@@ -375,7 +384,8 @@ def comparative_region(sel: Selection, t: str, zh: bool, ctx: PlanContext, adj: 
         return sel
     comparative = re.search(r"\b(?:than (?:that|before|now|this)|even|still|more|again|further|too)\b", t) or \
         re.search(r"再|更|还|又", t)
-    same = set(adj) & set(cur.get("adjust", {}))
+    done = set(cur.get("adjust", {}))
+    same = set(adj) & (done | ({"saturation"} if "grayscale" in done else set()))  # "bring back a little colour"
     if (comparative and (same or not sel.whole)) or (same and not sel.whole and not sel.pronoun):  # "darker" again
         sel.labels = [x for x in same_to_both(cur, t, ctx) if x in ctx.labels]
         sel.invert = bool((cur.get("mask") or {}).get("invert"))

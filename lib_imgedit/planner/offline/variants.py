@@ -59,6 +59,20 @@ def added_instead(t: str, ctx: PlanContext) -> dict[str, Any] | None:
     return {**{k: v for k, v in cur.items() if k not in ("reply", "prompt", "question")}, "prompt": m.group("x"), "replace": True}
 
 
+_ADDED_TOO = re.compile(r"^(?:(?:and|also|plus|oh|maybe|ok)[\s,]+)*(?P<x>(?:a|an|some|two|three|a few|a couple of) [a-z][a-z -]*?)"
+                        r",?\s+(?:too|as well|also)$")
+
+
+def added_too(t: str, ctx: PlanContext) -> dict[str, Any] | None:
+    """"and a bottle of wine too" right after putting grapes on the table: the wine in that place as well."""
+    m = _ADDED_TOO.match(t)
+    cur = referent(ctx) or {}
+    if not m or cur.get("operation") != "inpaint" or not cur.get("prompt") or (cur.get("mask") or {}).get("invert") or any(
+            x.cat != "thing" or resolve_thing(x.value, ctx.labels)[0] for x in tokenize(m.group("x"), ctx.labels)):
+        return None
+    return {**{k: v for k, v in cur.items() if k not in ("reply", "prompt", "question", "replace")}, "prompt": m.group("x")}
+
+
 _ADDED_SIZE = re.compile(r"^(?:(?:make it|make them|a bit|a little|much|way|even)\s+)*(?P<w>bigger|larger|smaller|tinier)"
                          r"(?:\s+(?:please|pls|plz))?(?:\s*,.*)?$|^(?:把)?(?:它|[^，,。\s]{1,4}?)?(?:再|更)?(?:弄|画|变|调)?得?(?P<zh>大|小)"
                          r"(?:一点|一些|点|些)?[吧啊]?$")
