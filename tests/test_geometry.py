@@ -77,6 +77,13 @@ def test_crop_to_an_aspect_is_centred(settings, rules):
     assert wide.image.shape[:2] == (51, 90)
 
 
+def test_crop_to_a_size_in_pixels_cuts_its_aspect_then_scales_to_it(settings, rules):
+    img, lm = picture(), labels()  # 90 x 60: "crop to 1200 by 800" is the 3:2 centre, brought to exactly 1200 x 800
+    out = run(settings, rules, {"operation": "crop", "aspect": "1:1", "width": 120, "height": 120}, img, lm)
+    assert out.image.shape[:2] == (120, 120) and out.info["box"] == [15, 0, 75, 60]
+    assert out.label_map.masks["background"].shape == (120, 120)
+
+
 def test_crop_around_targets_keeps_a_small_margin(settings, rules):
     img, lm = picture(), labels()
     out = run(settings, rules, {"operation": "crop", "targets": ["thing"]}, img, lm)

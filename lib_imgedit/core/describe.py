@@ -140,7 +140,7 @@ def _step(step: dict[str, Any], reader: str, zh: bool, before: list[dict[str, An
             "restyle": f"把{where}转换为这种风格：{prompt}", "adjust": f"调整{where}：{more}{amounts(step.get('adjust') or {}, True)}",
             "face_swap": "把你的脸换到" + (f"第{faces.replace(', ', '、')}张脸上" if faces else f"{where}上" if step.get("targets")
                                         else "图中的脸上"),
-            "crop": f"裁剪为 {step['aspect']}" if step.get("aspect") else f"裁剪到{where}",
+            "crop": f"裁剪为 {_crop_size(step)}" if step.get("aspect") else f"裁剪到{where}",
             "rotate": f"{'顺' if angle >= 0 else '逆'}时针旋转 {abs(angle):g}°",
             "flip": "水平翻转（镜像）" if step.get("direction") == "horizontal" else "上下翻转", "resize": f"缩放到 {size}",
             "undo": "撤销上一步" if count == 1 else f"撤销最近 {count} 步", "redo": "重做上一步" if count == 1 else f"重做 {count} 步",
@@ -160,7 +160,7 @@ def _step(step: dict[str, Any], reader: str, zh: bool, before: list[dict[str, An
         "restyle": f" {where}: {prompt}", "adjust": f" {amounts(step.get('adjust') or {})}{on_top}",
         "face_swap": f" your face onto face {faces} (left to right)" if faces else f" your face onto {where}" if step.get("targets")
         else " your face into the picture",
-        "crop": f" to {step['aspect']}" if step.get("aspect") else f" around {where}",
+        "crop": f" to {_crop_size(step)}" if step.get("aspect") else f" around {where}",
         "rotate": f" {abs(angle):g}° {'clockwise' if angle >= 0 else 'counter-clockwise'}", "resize": f" {size}",
         "undo": " the last step" if count == 1 else f" the last {count} steps",
         "redo": " the last undone step" if count == 1 else f" {count} steps",
@@ -221,3 +221,8 @@ def describe(instruction: Any, reader: str = "reply", lang: str | bool = "en", b
 
 def _as_dict(instruction: Any) -> dict[str, Any] | None:
     return instruction.to_dict() if hasattr(instruction, "to_dict") else instruction
+
+
+def _crop_size(step: dict[str, Any]) -> str:
+    """'3:2', or '1200 x 800 px' for a crop to a size in pixels."""
+    return f"{step['width']} x {step['height']} px" if step.get("width") and step.get("height") else str(step["aspect"])

@@ -45,8 +45,9 @@ FIELD_HELP: dict[str, str] = {
     "angle": "for rotate: degrees clockwise (90, 180, 270, or a small straightening angle such as -3)",
     "direction": "for flip: horizontal (mirror left-right) or vertical (upside down)",
     "scale": "for resize: the factor (2 twice as big, 0.5 half the size)",
-    "width": "for resize: the new width in pixels (the height follows unless given)",
-    "height": "for resize: the new height in pixels (the width follows unless given)",
+    "width": "for resize: the new width in pixels (the height follows unless given); for crop, with height and the "
+    "aspect they make: the size the crop is scaled to",
+    "height": "for resize: the new height in pixels (the width follows unless given); for crop: see width",
     "question": "the question to ask, for clarify",
     "replace": "true: done in place of the last edit, on the picture before it (a weaker or changed version of "
     "that edit: 'less blur' after a blur); only on a plan's first step",

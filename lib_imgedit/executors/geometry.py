@@ -158,6 +158,10 @@ class PictureExecutor(Executor):
                     else:
                         region |= labels.masks[t] if t in labels.masks else request.mask > 0
             x0, y0, x1, y1 = crop_box(instr, w, h, region)
+            if instr.aspect and instr.width and instr.height:  # "crop to 1200 by 800": that aspect, then that size
+                sw, sh = instr.width, instr.height
+                return Move(lambda im: _resample(im[y0:y1, x0:x1], sw, sh)[0],
+                            lambda lm: lm.cropped(x0, y0, x1, y1).resized(sw, sh), {"box": [x0, y0, x1, y1]})
             return Move(lambda im: im[y0:y1, x0:x1], lambda lm: lm.cropped(x0, y0, x1, y1), {"box": [x0, y0, x1, y1]})
         if instr.operation == "rotate":
             return self._rotation(float(instr.angle), w, h)

@@ -244,7 +244,7 @@ def test_comments_positions_and_reasons_around_a_request_are_read_as_such(labels
     (["dog", "grass", "sea", "sky", "person"], ["dog looks a bit soft/out of focus, can u sharpen just him"],
      {"operation": "adjust", "targets": ["dog"], "adjust": {"sharpen": 0.5}}),
     (["person", "tree", "sky", "snow"], ["now turn the whole pic into a christmas card style illustration"],
-     {"operation": "restyle", "prompt": "a christmas card style illustration"}),
+     {"operation": "restyle", "prompt": "festive christmas card illustration, snow, warm lights, christmas card style illustration"}),
     (["chair", "pillow", "bed", "lamp", "wall"], ["Please remove the chair, then make the pillows white, and finally crop to 3:2."],
      {"steps": [{"operation": "remove", "targets": ["chair"], "reply": "Removing the chair."},
                 {"operation": "recolor", "targets": ["pillow"], "color": "white", "reply": "Recolouring the pillow white."},
@@ -1312,4 +1312,46 @@ def test_rounds_one_hundred_three_and_four_readings(labels, texts, expected):
     (["person", "car", "car door", "road"], ["车门颜色改成黑色", "整辆车都这样"], {"operation": "recolor", "targets": ["car"]}),
 ])
 def test_rounds_one_hundred_five_and_six_readings(labels, texts, expected):
+    assert_planned(labels, texts, expected)
+
+
+@pytest.mark.parametrize("labels, texts, expected", [
+    (["person", "face", "sky"], ["crop to 1200 by 800"], {"operation": "crop", "aspect": "3:2", "width": 1200, "height": 800}),
+    (["person", "face", "sky"], ["裁成1920x1080"], {"operation": "crop", "aspect": "16:9", "width": 1920, "height": 1080}),
+    (["person 1", "person 2", "face 1", "face 2", "basket", "easter egg", "grass"], ["把篮子里的彩蛋都换成金色的"],
+     {"operation": "recolor", "targets": ["easter egg"]}),
+    (["person 1", "person 2", "face 1", "face 2", "snow", "snowman", "tree"], ["put a top hat on the snowman", "give him a carrot nose too"],
+     {"operation": "inpaint", "targets": ["snowman"]}),
+    (["person 1", "person 2", "face 1", "face 2", "hat", "sofa", "wall"], ["make everything black and white except the bellhop's red hat"],
+     {"operation": "adjust", "targets": ["hat"], "mask": {"invert": True}}),
+    (["person", "sky"], ["好啦谢谢你，今天先到这"], {"operation": "clarify"}),
+    (["person", "face", "butterfly", "curtain", "floor"], ["the curtains are way too saturated, tone them down abit"],
+     {"operation": "adjust", "targets": ["curtain"]}),
+    (["person 1", "person 2", "water", "deck", "sky"], ["除了池子里的水之外其他地方都压暗一点，想让水看起来像在发光"],
+     {"operation": "adjust", "targets": ["water"], "mask": {"invert": True}}),
+    (["person", "ball", "club", "tent"], ["make the balls red, the clubs blue, and crop it to 4:5"], {"steps": 3}),
+    (["person 1", "person 2", "face 1", "face 2", "sword 1", "sword 2", "floor"], ["make everything apart from the two fencers black and white"],
+     {"targets": ["person 1", "person 2"], "mask": {"invert": True}}),
+    (["person", "face", "bow", "arrow", "target", "grass"], ["把箭换成红色的", "弓也换成红色", "算了，弓还是原来的样子吧"], {"operation": "undo"}),
+    (["person", "car", "road", "sky"], ["remove the car and turn the sky pink", "pink is a lot, make it more of a soft peach"],
+     {"operation": "recolor", "targets": ["sky"], "color": "peach"}),
+    (["person 1", "person 2", "snow", "tree", "sky"], ["can you make it look like a christmas card, everything except the kids"],
+     {"operation": "restyle", "targets": ["person 1", "person 2"], "mask": {"invert": True}}),
+    (["cat", "box", "window", "floor"], ["whole photo is way too dark, i can barely read the writing on the boxes. brighten it up?"],
+     {"operation": "adjust", "targets": []}),
+    (["person 1", "person 2", "jeep", "sky"], ["make the jeep red", "hmm actually go with a sandy beige instead"],
+     {"operation": "recolor", "targets": ["jeep"], "color": "beige"}),
+    (["person 1", "person 2", "face 1", "face 2", "box"], ["my little bro doesnt want his face online, can u blur the one on the right"],
+     {"targets": ["person 2"]}),
+    (["person", "helmet", "backpack", "snow"], ["my helmet is white, can we make it yellow", "and the backpack to match"],
+     {"operation": "recolor", "targets": ["backpack"], "color": "yellow"}),
+    (["person", "river", "water", "tree"], ["the river looks so flat, pls up the contrast on just the water"], {"targets": ["water"]}),
+    (["person", "snow", "snowman"], ["now make the snow brighter, want it to sparkle"], {"operation": "adjust", "targets": ["snow"]}),
+    (["zebra", "grass", "sky"], ["再把整张图调暖一些，像傍晚那种光线"], {"operation": "adjust", "targets": []}),
+    (["person 1", "person 2", "face 1", "face 2", "sky"], ["swap my face onto the one on the left", "最后把整张图变成漫画风格"],
+     {"operation": "restyle", "targets": []}),
+    (["person", "bow", "arrow", "target", "grass"], ["把靶子锐化一下，想看清箭插在哪"], {"targets": ["target"]}),
+    (["person", "bow", "arrow", "target", "grass"], ["除了那个射箭的人，其他都模湖掉"], {"targets": ["person"], "mask": {"invert": True}}),
+])
+def test_rounds_one_hundred_seven_and_eight_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)

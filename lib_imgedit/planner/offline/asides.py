@@ -99,7 +99,7 @@ def without_asides(t: str) -> str:
     where = _ZH_IS_WHERE.search(bare)
     if where and where.group("who") in bare[:where.start()]:  # "除新娘外都调成黑白，新娘是左边那位": which bride
         bare = bare[:where.start()].replace(where.group("who"), f"{where.group('pos')}的{where.group('who')}", 1)
-    bare = _FOR_WHOM_ZH.sub("", bare)  # 在水面上加几只小黄鸭，给孩子们玩: who it is for
+    bare = _WHY_ZH.sub("", _FOR_WHOM_ZH.sub("", bare))  # 在水面上加几只小黄鸭，给孩子们玩: who it is for; ，想让水看起来像在发光: why
     mood = _MOOD_ZH.search(bare) or _MATCH_ZH.search(bare)  # 海也调暖一点，跟天空搭一点: why, not what
     if mood and re.search(r"调|暖|冷|亮|暗|饱和|对比", bare[:mood.start()]):
         bare = bare[:mood.start()]
@@ -189,7 +189,7 @@ _STAYS_ZH = re.compile(r"[，,]\s*(?:但是?|不过)?[^，,。把将]{1,8}?(?:�
                        r"[了吧啊呀的。！!～~]*$")
 # a reason after the request ("so they stand out", "so I can send it to my sister", "because ..."): not an edit
 _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people|nobody|no one|everyone)\b|because\b|"
-                     r"so (?:that )?the (?:eye|eyes|viewer|focus|attention)\b|to match(?: (?:it|that|this))?$|"
+                     r"so (?:that )?the (?:eye|eyes|viewer|focus|attention)\b|i (?:want|need) (?:only|just) (?:them|it|him|her|those|the \w+)\b|i can ?(?:barely|hardly|not|'t) (?:see|read|make out)\b|(?:i )?want (?:it|them) to (?:really |just )?(?:pop|stand out|shine|sparkle|glow)\b|to match(?: (?:it|that|this))?$|"
                      r"since (?:i|we|they)\b|as (?:i|we) (?:want|need)\b|"
                      r"(?:he|she|they|we|the \w+|my \w+) (?:does ?n[o']?t|do ?n[o']?t|did ?n[o']?t|does not|do not|did not|"
                      r"wants?|needs?|hates?|"
@@ -254,16 +254,19 @@ _WHO_NOT_EN = re.compile(r"^(?P<who>(?:the|that|this) [a-z]+(?: [a-z]+)?(?: (?:o
                          r"(?:didn'?t|doesn'?t|did not|does not|don'?t|do not|never) (?:want|like|agree)[^,]*,\s*"
                          r"(?:(?:so |please |pls |can you |could you )+)?(?P<rest>.+)$")
 # how a thing looks, then a request about what is its: "the goldfish looks dull now, boost its saturation"
-_LOOKS_THEN = re.compile(r"^(?P<who>(?:the|that|this|these|those) [a-z]+(?: [a-z]+)?) (?:looks?|seems?|is|are|got|went|feels?)"
-                         r" [^,;.]*[,;.]\s*(?:(?:so |please |pls |can you |could you |can u |just )+)?(?P<rest>.+)$")
+_LOOKS_THEN = re.compile(r"^(?P<who>(?:the|that|this|these|those|my|our|his|her|their) [a-z]+(?: [a-z]+)?) (?:looks?|seems?|is|are|got|"
+                         r"went|feels?) [^,;.]*[,;.]\s*(?:(?:so |please |pls |can you |could you |can u |can we |could we |just )+)?"
+                         r"(?P<rest>.+)$")
 _TOPIC_THEN = re.compile(r"^(?:(?:ok|okay|now|and|next|then|alright)[\s,]+)*(?P<who>(?:the|his|her|their|my) [a-z]+(?: [a-z]+)?)"
                          r"\s*[,:]\s*(?:(?:so |please |pls |can you |could you |can u |just |now )+)?"
                          r"(?P<rest>(?:make|turn|paint|colou?r|dye|give|brighten|darken|blur|sharpen|warm|cool) .+)$")
 _ITS = re.compile(r"\b(?:its|their)\b(?= (?:saturation|brightness|contrast|exposure|warmth|sharpness|tone|tones|shadows|highlights))|"
                   r"\b(?:it|them)\b(?! (?:down|up|out|off|over)\b)")  # (the verb of "tone it down" reads "it")
+_WHY_ZH = re.compile(r"[，,]\s*(?:我)?(?:(?:想|想要|希望|好)(?:让|使)[^，,。把将]{1,8}?(?:看起来|显得|感觉|更)|(?:想|好|为了)看清)[^，,。]*$")
 _FOR_WHOM_ZH = re.compile(r"[，,]\s*(?:给|让)[^，,。把将]{1,6}?(?:玩|看看?|瞧瞧)[的吧啊呀～~]*$")
 _MATCH_ZH = re.compile(r"[，,]\s*(?:让它|要|好)?(?:跟|和|与)[^，,。]{1,8}?(?:搭|配|呼应|统一|一致|协调|匹配)[^，,。]{0,4}$")
-_MOOD_ZH = re.compile(r"[，,]\s*(?:要|想要|我要|有)?(?:那种|一种|点)?[^，,。]{0,10}?(?:的|那种|这种)?(?:感觉|氛围感?|味道|调调|feel|vibe)[吧啊呀]?[。！!]?$")
+_MOOD_ZH = re.compile(r"[，,]\s*(?:要|想要|我要|有|像)?(?:那种|一种|点)?[^，,。]{0,10}?(?:的|那种|这种)?(?:感觉|氛围感?|味道|调调|光线|feel|vibe)"
+                      r"[吧啊呀]?[。！!]?$")
 _WHO_WANTS = re.compile(r"[?.!,;]\s*(?!(?:i|we|you|u)\b)(?:the |my |our |his |her |their )?[a-z]+(?: [a-z]+)? (?:wants?|said|says|asked|needs?|"
                         r"prefers?) (?:it|them|this|that|the|me|us|to)\b[^.!?]*$")
 _WANTS_FIRST = re.compile(r"^(?:the |my |our |a )?[a-z]+ (?:wants|wanted|would like|needs|asked for|prefers) (?:to see |to have |me to make )?"

@@ -110,7 +110,7 @@ def split_clauses(text: str, zh: bool, droppable: Callable[[str, str], bool] | N
         head = text[start:m.start()].strip(" ,，")
         rest = text[m.end():].strip()
         starts = _starts_request(rest, text[m.start():m.end()], zh) or (
-            not zh and bool(_GAPPED.match(rest)) and bool(_COLOURED.search(head))) or (
+            not zh and bool(_GAPPED.match(re.split(r",\s*|\s+(?:and|then)\s+", rest)[0])) and bool(_COLOURED.search(head))) or (
             not zh and bool(_GEOMETRY_EN.search(head)) and bool(_BARE_TONE_EN.match(rest)))  # "1200 px tall and a touch brighter"
         if head and starts and not parts and droppable is not None and _only_says_what(head, zh) and \
                 droppable(head, rest) and not _POINTS_BACK.search(rest):

@@ -119,6 +119,8 @@ def _decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: l
                            "prompt": style_prompt(content, content_toks, zh, free=False)})
         if sel.labels and all(x.cats.get("thing") == "person" for x in target_toks if x.cat == "thing"):
             sel = Selection(pronoun=True, pronoun_only=True)  # "give the girl a hat": placed by what it is
+        elif sel.pronoun_only and not sel.labels and just_edited(ctx, t):  # "give him a carrot nose too" right after
+            sel = Selection(labels=just_edited(ctx, t))  # a hat on the snowman: the snowman
         return plan_add(t, p, content, content_toks, cls, toks, labels, zh, ctx, forced, give=sel)
 
     if cls in ("content", "empty") and not sel.labels and (

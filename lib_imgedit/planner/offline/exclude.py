@@ -83,6 +83,10 @@ def _excluded(t: str, m: re.Match[str], toks: list[Tok], labels: list[str], zh: 
         if tok.cat == "pron" and nxt is not None and nxt.cat == "thing" and not t[tok.end:nxt.start].strip():
             pos = tok.end  # "her dress": whose, not who
             continue
+        owned = next((x for x in toks[i + 1:] if x.cat == "thing"), None)
+        if tok.cat == "thing" and owned is not None and re.fullmatch(r"'s?\s+(?:[a-z]+\s+)?", t[tok.end:owned.start]):
+            pos = owned.start  # "the bellhop's red hat": whose, not who
+            continue
         named.append(tok)
         pos = tok.end
     found: list[str] = []

@@ -6,6 +6,7 @@ is not one of them; only "crop to her face" takes a target (crop tight around it
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -102,6 +103,10 @@ def _crop(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None:
         return None
     if re.search(r"\b(?:crop|cut) (?:out|off|away)\b|裁掉", t):
         return None  # "crop out the car" takes the car away (the remove stage)
+    size = re.search(r"(\d{3,5})\s*(?:px|pixels?)?\s*(?:[x×*乘]|by)\s*(\d{3,5})", t)
+    if size:  # "crop to 1200 by 800": the aspect they make, scaled to that size
+        w, h = int(size.group(1)), int(size.group(2))
+        return {"operation": "crop", "targets": [], "aspect": f"{w // math.gcd(w, h)}:{h // math.gcd(w, h)}", "width": w, "height": h}
     aspect = _ratio(t)
     if aspect:
         return {"operation": "crop", "targets": [], "aspect": aspect}

@@ -99,6 +99,9 @@ def history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str,
                 re.search(r"^[^，,把将给]{0,4}?(?:算了|还是|那就|[，,\s…嗯])*(?:改回|变回|换回|弄回)(?:去|来|原来的?|原样)[^，,。]{0,4}?[吧了啊]?$", t)) or (
                 re.search(r"(?:(?:改回|变回|换回|弄回)(?:去|来)|还原)[吧了啊]?$", t) and _named_in_last(toks, ctx)):  # 不好看，学士服改回去
             return {"operation": "undo", "count": _count(t, zh)}
+        if re.search(r"(?:还是|保持|恢复成?|变回|改回)(?:原来的?样子|原样|原来那样)[吧了啊]?$", t) and (
+                not has_content or _named_in_last(toks, ctx)):
+            return {"operation": "undo", "count": 1}  # 算了，弓还是原来的样子吧 right after the bow was recoloured
         if re.search(r"(?:放|加|拿|弄|搬)回(?:去|来)", t) and not has_content and \
                 (last_instruction(ctx) or {}).get("operation") == "remove":
             return {"operation": "undo", "count": 1}  # "还是放回去吧" right after a removal

@@ -28,7 +28,7 @@ _PREFIX_EN = re.compile(
     r"i would like you to|i want to|i'd like to|i would like to|i wanna|i need you to|i need to|let's|lets|let us|"
     r"try to|try and|go ahead and|help me|help me to|you should|maybe|perhaps|quickly|simply|"
     r"i want|i'd like|i would like|i need|how about|what about|can we|could we|shall we|let us try|let's try|"
-    r"let us|try)[\s,:;!]+)+"
+    r"let us|try|go with|go for)[\s,:;!]+)+"
 )
 _PREFIX_ZH = re.compile(r"^(?:是(?=换|改|变|把|要|弄)|还是|算了|顺便|厉害[！!]?|太棒了[！!]?|(?:你好|哈喽|嗨)[呀啊]?[，,！!～~\s]*|请你|请|麻烦你|麻烦|帮我|帮忙|给我|我想要|我想|我要|我希望|希望|你能不能|能不能|能否|可以|可不可以|"
                         r"你帮我|你给我|再帮我|然后|现在|接着|那就|那|好的|好|嗯|把图片里的|把图里的|把照片里的|图片中|图中)+")

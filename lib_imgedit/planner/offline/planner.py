@@ -206,7 +206,7 @@ def _after_complaint(rules: dict[str, Any], t: str, labels: list[str], zh: bool,
             set(named) <= done:  # "the grass looks fake now, tone it down" after greening it (and the sky)
         return plan_message(rules, with_text(ctx, f"a bit less on the {names_of(named, False)}"), labels, zh)
     too = re.search(r"\btoo (saturated|bright|colou?rful|vivid|warm|orange|yellow|contrasty|sharp)\b", t[:said.start("ask")])
-    if too and re.fullmatch(r"tone (?:(?:it|that|this) down|down (?:just |only )?(?:it|that|this|the [a-z ]+))(?: a (?:bit|little|touch|tad))?",
+    if too and re.fullmatch(r"tone (?:(?:it|that|this|them) down|down (?:just |only )?(?:it|that|this|them|the [a-z ]+))(?: a (?:bit|little|touch|tad))?",
                             said.group("ask")):  # "the mat is way too saturated, can you tone down just the mat"
         return plan_message(rules, with_text(ctx, f"make {said.group('s')} less {too.group(1)}"), labels, zh)
     if re.fullmatch(r"(?:fix|correct|sort out|sort|tone) (?:it|that|this)(?: out| down)?(?: for me)?", said.group("ask")):
@@ -416,15 +416,15 @@ _COMPLAINT_THEN_ASK = re.compile(
     r"^(?P<s>(?:(?:the|this|that|her|his|my|their) )?[a-z' ]+?) (?:is|are|looks?|seems?|feels?|came out|turned out|got) "
     r"[a-z' /-]+?\s*[,;.!]\s*"
     r"(?:(?:so|please|pls|plz|can you|could you|can u|could u|would you|just|maybe|then) )*(?P<ask>(?:make|turn|change|give|add|remove|replace|fix|"
-    r"bump|crank|lift|raise|lower|drop|knock|pump|get rid|lose|ditch|delete|take|hide|censor|"
+    r"bump|crank|lift|raise|lower|drop|knock|pump|get rid|lose|ditch|delete|take|hide|censor|up|"
     r"use|try|put|paint|colou?r|blur|brighten|darken|swap|switch|smooth|soften|sharpen|lighten|warm|cool|tone|"
     r"crop|rotate|flip|erase|clean|pixelate|desaturate|saturate|boost|reduce|increase|decrease)\b.+)$")
 
 
 # "hmm thats too bright, more of a dark olive green pls": the colour asked for; the complaint says why
 _TOO_THEN_COLOUR = re.compile(r"^(?:(?:hmm+|that is|it is|this is|thats|its|a bit|bit|way|kinda|a little|a tad|still|"
-                              r"(?:that|the|this) \w+ (?:is|looks|seems))[\s,]+)*too \w+"
-                              r"\s*[,.;!-]+\s*(?P<ask>.+)$")
+                              r"(?:that|the|this) \w+ (?:is|looks|seems))[\s,]+)*(?:too \w+|[a-z]+ (?:is|looks|seems) "
+                              r"(?:a bit much|a lot|too much|way too much|overkill))\s*[,.;!-]+\s*(?P<ask>.+)$")  # "pink is a lot, ..."
 _TOO_THEN_COLOUR_ZH = re.compile(r"^(?P<s>[^，,。\s]{0,8}?)(?:有点|有些)?太(?:[^，,。\s]{1,3}?)了?[，,。\s]+(?P<ask>[^，,。]+)$")
 # "nah put it on the floor instead", 还是放到桌子上吧 right after adding something: that thing again, there
 _MOVE_IT = re.compile(r"^(?:(?:actually|no|nah|nope|hmm+|maybe|ok|oh|then|can you|could you|pls|please)[\s,]+)*"

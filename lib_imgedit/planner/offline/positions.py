@@ -64,7 +64,7 @@ def pick_faces(text: str, n: int) -> list[int]:
             picks.append(last)
         if re.search(r"中间", text):
             picks.append(n // 2)
-        if re.search(r"最后", text):
+        if re.search(r"最后(?!把|将|给|再|一步|整|全)", text):  # (最后把整张图…: "finally", not the last one)
             picks.append(last)
     return sorted({p for p in picks if 0 <= p <= last})
 

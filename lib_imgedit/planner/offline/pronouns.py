@@ -86,6 +86,7 @@ def just_edited(ctx: PlanContext, t: str) -> list[str]:
         kept = [x for x in cur["targets"] if x in ctx.labels]
         mentions = re.search(r"\b(?:her|him|she|he|them|they)\b|[他她]", t)
         return kept if mentions and kept and set(kept) <= set(people) and len(kept) < len(people) else []
-    if not re.search(r"\b(?:them|it|those|these)\b|它|它们", t):
-        return []
+    if not re.search(r"\b(?:them|it|those|these)\b|它|它们", t) and not (
+            len(cur["targets"]) == 1 and re.search(r"\b(?:him|her)\b.*\b(?:too|also|as well)\b", t)):
+        return []  # ("give him a carrot nose too" right after a hat on the snowman: the snowman)
     return [x for x in cur["targets"] if x in ctx.labels]

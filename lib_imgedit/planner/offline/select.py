@@ -124,6 +124,12 @@ def select_targets(t: str, toks: list[Tok], labels: list[str], zh: bool, forced:
         picked = pick_instances(group, t, labels, shares) if len(group) > 1 else group
         if picked != group:
             sel.labels, sel.unresolved, sel.whole = picked, "", False
+    if not sel.labels and not forced and not any(x.cat == "thing" for x in toks) and \
+            re.search(r"\bthe (?:one|guy|girl|kid|lady|man|woman) (?:on|in|at) the (?:far )?(?:left|right|middle|cent(?:er|re))\b", t):
+        people = resolve_thing("person", labels)[0]  # "blur the one on the right" in a picture of two people: that one
+        picked = pick_instances(people, t, labels, shares) if len(people) > 1 else []
+        if len(picked) == 1:
+            sel.labels, sel.unresolved, sel.whole = picked, "", False
     if scene is not None and not forced and re.search(r"\bother\b|另(?:外)?一", t):
         # "remove the other cat too", "the other car", "and the other one green": the instances not just edited
         done = set((last_instruction(scene) or {}).get("targets") or [])

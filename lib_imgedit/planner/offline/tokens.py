@@ -93,7 +93,8 @@ def _static_tables() -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any
     # Chinese words for new content are blockers: "马赛克" must not yield the thing "马", but "复古感" keeps the
     # style 复古 and "白衬衫" the colour 白
     kept = ("style", "scene", "adjust", "gray", "filter", "color")
-    for word in (*V.ZH_EN, *V.ZH_MEASURES, "其他", "其它", "其余", "碍眼", "显眼"):  # 其他 is "the rest", not 他 (him); 碍眼 no eye
+    for word in (*V.ZH_EN, *V.ZH_MEASURES, "其他", "其它", "其余", "碍眼", "显眼", "今天", "明天", "昨天", "每天", "聊天"):
+        # 其他 is "the rest", not 他 (him); 碍眼 has no eye, 今天 no sky
         if not any(c in zh.get(word[:i], {}) for i in range(1, len(word)) for c in kept):
             zh.setdefault(word.lower(), {})
     return en, zh
