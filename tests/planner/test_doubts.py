@@ -1352,6 +1352,35 @@ def test_rounds_one_hundred_five_and_six_readings(labels, texts, expected):
      {"operation": "restyle", "targets": []}),
     (["person", "bow", "arrow", "target", "grass"], ["把靶子锐化一下，想看清箭插在哪"], {"targets": ["target"]}),
     (["person", "bow", "arrow", "target", "grass"], ["除了那个射箭的人，其他都模湖掉"], {"targets": ["person"], "mask": {"invert": True}}),
+    (["person", "face", "canvas", "easel", "grass"], ["把草地改成一片向日葵", "画布上也画几朵"], {"operation": "inpaint", "targets": ["canvas"]}),
+    (["person", "table", "bench", "grass"], ["put some tulips on the table", "add a few on the bench too"],
+     {"operation": "inpaint", "targets": ["bench"], "prompt": "some tulips"}),
+    (["person", "face", "helmet", "snow", "sky"], ["can you make it look like im hiking on mars lol"],
+     {"operation": "inpaint", "targets": ["person"], "mask": {"invert": True}}),
+    (["penguin 1", "penguin 2", "fence", "water", "rock"], ["那就只把栏杆弄成黑白的"], {"targets": ["fence"]}),
 ])
 def test_rounds_one_hundred_seven_and_eight_readings(labels, texts, expected):
+    assert_planned(labels, texts, expected)
+
+
+@pytest.mark.parametrize("labels, texts, expected", [
+    (["person", "face", "beehive 1", "beehive 2", "grass", "sky"], ["get rid of the hive on the right"],
+     {"operation": "remove", "targets": ["beehive 2"]}),  # the end of a compound label's name
+    (["person", "child", "face", "cat", "sofa"], ["remove the cat", "wait undo, i want to keep him", "make him grey instead"],
+     {"operation": "recolor", "targets": ["cat"]}),
+    (["person", "face", "hat", "basket", "tree", "tea bush"], ["除了茶树以外，其他全部变成黑白"],
+     {"targets": ["tea bush"], "mask": {"invert": True}}),
+    (["person", "hat", "tree", "tea bush"], ["the tea bushes look dull tbh, more saturation on those pls"],
+     {"operation": "adjust", "targets": ["tea bush"]}),
+    (["person", "shelf", "workbench", "wall"], ["make the shelf dark walnut", "actually more of a light oak", "and the workbench to match"],
+     {"operation": "inpaint", "targets": ["workbench"], "prompt": "a light oak"}),
+    (["person 1", "person 2", "fishing rod 1", "fishing rod 2", "pier", "sea"], ["把左边那个人的鱼竿换成红色", "另一根也换"],
+     {"operation": "recolor", "targets": ["fishing rod 2"], "color": "red"}),
+    (["person", "face", "watch", "hand", "bench", "wall"], ["now blur everything that isnt the watch or the hand"],
+     {"operation": "adjust", "targets": ["watch", "hand"], "mask": {"invert": True}}),
+    (["person", "sea", "sky", "sand"], ["ok and the sea is way too saturated, pull it back"],
+     {"operation": "adjust", "targets": ["sea"], "adjust": {"saturation": -0.3}}),
+    (["cat", "windowsill", "window", "wall"], ["crop to 16:9 please", "wait is that a dog on the sill or what"], {"operation": "clarify"}),
+])
+def test_rounds_one_hundred_eleven_and_thirteen_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)

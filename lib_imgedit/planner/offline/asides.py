@@ -261,7 +261,7 @@ _TOPIC_THEN = re.compile(r"^(?:(?:ok|okay|now|and|next|then|alright)[\s,]+)*(?P<
                          r"\s*[,:]\s*(?:(?:so |please |pls |can you |could you |can u |just |now )+)?"
                          r"(?P<rest>(?:make|turn|paint|colou?r|dye|give|brighten|darken|blur|sharpen|warm|cool) .+)$")
 _ITS = re.compile(r"\b(?:its|their)\b(?= (?:saturation|brightness|contrast|exposure|warmth|sharpness|tone|tones|shadows|highlights))|"
-                  r"\b(?:it|them)\b(?! (?:down|up|out|off|over)\b)")  # (the verb of "tone it down" reads "it")
+                  r"\b(?:it|them|those|these)\b(?! (?:down|up|out|off|over)\b| back\b(?! to\b))")  # (the verb of "tone it down" reads "it")
 _WHY_ZH = re.compile(r"[，,]\s*(?:我)?(?:(?:想|想要|希望|好)(?:让|使)[^，,。把将]{1,8}?(?:看起来|显得|感觉|更)|(?:想|好|为了)看清)[^，,。]*$")
 _FOR_WHOM_ZH = re.compile(r"[，,]\s*(?:给|让)[^，,。把将]{1,6}?(?:玩|看看?|瞧瞧)[的吧啊呀～~]*$")
 _MATCH_ZH = re.compile(r"[，,]\s*(?:让它|要|好)?(?:跟|和|与)[^，,。]{1,8}?(?:搭|配|呼应|统一|一致|协调|匹配)[^，,。]{0,4}$")

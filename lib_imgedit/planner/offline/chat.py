@@ -135,7 +135,7 @@ def is_question(t: str, zh: bool, toks: list[Tok]) -> bool:
         return False
     if zh:
         return bool(_QUESTION_ZH.search(t)) and not _EDIT_WORDS_ZH.search(t)
-    return bool(_QUESTION_EN.match(t)) and not EDIT_EN.search(t)
+    return bool(_QUESTION_EN.match(re.sub(r"^(?:(?:wait|hmm+|um+|oh|so|hey)[\s,.!]+)+", "", t))) and not EDIT_EN.search(t)
 
 
 _CHATTY_EN = {"what", "about", "how", "who", "why", "hello", "hi", "hey", "lol", "haha", "wow", "nice", "beautiful", "pretty",

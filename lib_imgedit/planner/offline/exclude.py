@@ -15,8 +15,8 @@ from .labels import pick_instances, resolve_thing, ridden, with_parts
 from .tokens import Tok, tokenize
 
 _EN = re.compile(r"(?:\b(?:everything|everyone|everybody|anything|all|the whole (?:thing|picture|photo|image))\s+"
-                 r"(?:else\s+)?(?P<but>but)\b|\b(?:except(?:\s+for)?|other than|apart from|aside from|besides|"
-                 r"excluding|save for|not including|leaving out))\s+")
+                 r"(?:else\s+)?(?P<but>but|that (?:is not|isn'?t|isnt|are not|aren'?t|arent))\b|\b(?:except(?:\s+for)?|"
+                 r"other than|apart from|aside from|besides|excluding|save for|not including|leaving out))\s+")
 _EN_BUT_NOT = re.compile(r"\b(?:everything|everyone|everybody|all)\b[^,.;]*?\b(?P<but>but)\s+not\s+")  # "all gray but not him"
 _ZH = re.compile(r"除(?:了|开|去)?(?P<x>[^，,。都\s]{1,12}?)(?:以外|之外|外)?(?=[，,\s]|其他|其它|其余|别的|剩下|都|全)[，,\s]*(?:把|将)?"
                  r"(?:其他|其它|其余|别的|剩下)?(?:的|部分|地方|东西)?(?=[^，,。都\s]{0,5}?(?:都|全|统统|一律))")  # 其他人的脸都…: faces stay
@@ -30,7 +30,8 @@ _JOIN = re.compile(r"^(?:\s*(?:,|and|or|&|和|跟|与|、)?\s*(?:the|his|her|the
                    r"(?:[那这]?(?:第[一二三四五六七八九十\d]{1,2}|[一两二三四五几])?[个只位辆条头匹棵张台把件些名]?)?"
                    r"(?:小|大|老|新|旧)?)$")  # 那只, 中间那位, 两个, 第三个, 小火车
 EXCLUSION_WORDS = re.compile(r"\b(?:except|other than|apart from|aside from|besides|excluding|save for|not including|"
-                             r"leaving out)\b|\b(?:everything|everyone|everybody|all) (?:else )?but\b|除了|" +
+                             r"leaving out)\b|\b(?:everything|everyone|everybody|all) (?:else )?(?:but|that (?:is not|isn'?t|isnt|"
+                             r"are not|aren'?t|arent))\b|除了|" +
                              _EN_BUT_NOT.pattern + "|"
                              r"(?<![删去消清移解排扫])除(?=[^，,。]{1,12}?(?:以外|之外|外|都))|除开|(?<![删])除去(?!掉)|"  # not 删除
                              r"(?:以外|之外)的(?:地方|部分|区域)|(?:以外|之外)的?(?:地方|部分|东西|区域)?[，,\s]*(?=[^，,。都\s]{0,3}?(?:都|全))")

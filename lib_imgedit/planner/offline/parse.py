@@ -48,6 +48,8 @@ _EN_REPLACE = re.compile(r"\b(?:replace|swap out|swap|substitute|exchange|switch
 _EN_WITH = re.compile(r"\s+(?:with|by|for|to|into)\s+")
 _EN_LOOK = re.compile(r"\b(?:to look|look|looks|looking|appear|appears|seem|seems)\s+(?:more |a bit |a little )?"
                       r"(?:like|as if|as though)\s+")
+_EN_LOOK_PLACE = re.compile(r"\blooks? (?:like|as if|as though) (?:i'?m|i am|we'?re|we are|he'?s|he is|she'?s|she is|they are) "
+                            r"(?:[a-z]+ing )?(?:on|in|at|inside) (?P<c>[a-z].*)$")
 _EN_STYLEOF = re.compile(r"\b(?:in|into|with)\s+(?:the\s+|a\s+)?(?:style|manner|vein|fashion|spirit)\s+of\s+")
 _EN_ADD = re.compile(r"(?<!the )(?<!a )(?<!this )(?<!that )(?<!his )(?<!her )(?<!my )\b(?:add|put|place|insert|include|attach|stick|plant|hang|scatter|sprinkle|throw in|drop in|bring in|"
                      r"generate|create|spawn|draw|paint|sketch in)\s+")
@@ -222,6 +224,9 @@ def parse_en(t: str, toks: list[Tok]) -> Parsed:
         if w:
             return Parsed("replace", [(m.end(), w.start())], (w.end(), n))
         return Parsed("replace", [(m.end(), n)], None)
+    m = _EN_LOOK_PLACE.search(t)  # "make it look like im hiking on mars": a new place around them
+    if m:
+        return Parsed("background", [], (m.start("c"), n))
     # ... look like Y / in the style of Y
     m = _EN_LOOK.search(t)
     if m:

@@ -39,11 +39,13 @@ from .variants import (
     added_in_colour,
     added_instead,
     added_size,
+    added_there_too,
     added_too,
     also_excluded,
     another_one,
     colour_to,
     more_colour,
+    more_like,
     more_of,
     more_pastel,
     other_way_round,
@@ -89,8 +91,9 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
     if kind:
         return [Draft(chat_answer(kind, labels, zh, ctx.generative), "chat", t)]
     other = another_one(t, ctx) or added_in_colour(t, ctx) or added_instead(t, ctx) or added_size(t, ctx) or added_too(t, ctx) or \
+        added_there_too(t, ctx) or \
         also_excluded(t, zh, labels, ctx) or other_way_round(t, ctx) or more_pastel(t, ctx) or colour_to(t, ctx) or \
-        more_of(t, ctx) or more_colour(t, ctx)
+        more_of(t, ctx) or more_like(t, ctx) or more_colour(t, ctx)
     if other:
         return [Draft(other, "reference", t)]
     instead = _UNDO_THEN.match(t)
@@ -206,7 +209,7 @@ def _after_complaint(rules: dict[str, Any], t: str, labels: list[str], zh: bool,
             set(named) <= done:  # "the grass looks fake now, tone it down" after greening it (and the sky)
         return plan_message(rules, with_text(ctx, f"a bit less on the {names_of(named, False)}"), labels, zh)
     too = re.search(r"\btoo (saturated|bright|colou?rful|vivid|warm|orange|yellow|contrasty|sharp)\b", t[:said.start("ask")])
-    if too and re.fullmatch(r"tone (?:(?:it|that|this|them) down|down (?:just |only )?(?:it|that|this|them|the [a-z ]+))(?: a (?:bit|little|touch|tad))?",
+    if too and re.fullmatch(r"(?:tone|pull|dial|bring) (?:(?:it|that|this|them) (?:down|back)|down (?:just |only )?(?:it|that|this|them|the [a-z ]+))(?: a (?:bit|little|touch|tad))?",
                             said.group("ask")):  # "the mat is way too saturated, can you tone down just the mat"
         return plan_message(rules, with_text(ctx, f"make {said.group('s')} less {too.group(1)}"), labels, zh)
     if re.fullmatch(r"(?:fix|correct|sort out|sort|tone) (?:it|that|this)(?: out| down)?(?: for me)?", said.group("ask")):
@@ -413,10 +416,11 @@ _UNDO_THEN = re.compile(r"^(?:(?:please|ok|hmm+|no)[\s,]+)*(?:undo|revert|take b
                         r"\s*(?:,|and|then|&)+\s*(?:then\s+)?(?P<rest>.+)$|^(?:撤销|撤回|取消)(?:一下|上一步|这一步)?(?![最上刚那前]\S{0,3}[步次个])[，,\s]*"
                         r"(?:然后|再|改成|换成)?(?P<rest_zh>.+)$")
 _COMPLAINT_THEN_ASK = re.compile(
-    r"^(?P<s>(?:(?:the|this|that|her|his|my|their) )?[a-z' ]+?) (?:is|are|looks?|seems?|feels?|came out|turned out|got) "
+    r"^(?:(?:ok|okay|and|now|also|oh)[\s,]+)*(?P<s>(?:(?:the|this|that|her|his|my|their) )?[a-z' ]+?) "
+    r"(?:is|are|looks?|seems?|feels?|came out|turned out|got) "
     r"[a-z' /-]+?\s*[,;.!]\s*"
     r"(?:(?:so|please|pls|plz|can you|could you|can u|could u|would you|just|maybe|then) )*(?P<ask>(?:make|turn|change|give|add|remove|replace|fix|"
-    r"bump|crank|lift|raise|lower|drop|knock|pump|get rid|lose|ditch|delete|take|hide|censor|up|"
+    r"bump|crank|lift|raise|lower|drop|knock|pump|get rid|lose|ditch|delete|take|hide|censor|up|pull|dial|"
     r"use|try|put|paint|colou?r|blur|brighten|darken|swap|switch|smooth|soften|sharpen|lighten|warm|cool|tone|"
     r"crop|rotate|flip|erase|clean|pixelate|desaturate|saturate|boost|reduce|increase|decrease)\b.+)$")
 

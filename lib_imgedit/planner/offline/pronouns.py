@@ -86,7 +86,10 @@ def just_edited(ctx: PlanContext, t: str) -> list[str]:
         kept = [x for x in cur["targets"] if x in ctx.labels]
         mentions = re.search(r"\b(?:her|him|she|he|them|they)\b|[他她]", t)
         return kept if mentions and kept and set(kept) <= set(people) and len(kept) < len(people) else []
-    if not re.search(r"\b(?:them|it|those|these)\b|它|它们", t) and not (
-            len(cur["targets"]) == 1 and re.search(r"\b(?:him|her)\b.*\b(?:too|also|as well)\b", t)):
-        return []  # ("give him a carrot nose too" right after a hat on the snowman: the snowman)
+    one = cur["targets"][0] if len(cur["targets"]) == 1 and not any(  # (not "the guy on the sidewalk too, erase him")
+        x.cat == "thing" and x.value == "person" for x in tokenize(t, ctx.labels)) else ""
+    if not re.search(r"\b(?:them|it|those|these)\b|它|它们", t) and not (one and re.search(r"\b(?:him|her)\b", t) and (
+            re.search(r"\b(?:too|also|as well)\b", t) or norm_label(split_instance(one)[0]) in ANIMALS)):
+        return []  # ("give him a carrot nose too" right after a hat on the snowman: the snowman; "make him grey" right
+        # after the cat's removal was undone: the cat)
     return [x for x in cur["targets"] if x in ctx.labels]

@@ -73,6 +73,23 @@ def added_too(t: str, ctx: PlanContext) -> dict[str, Any] | None:
     return {**{k: v for k, v in cur.items() if k not in ("reply", "prompt", "question", "replace")}, "prompt": m.group("x")}
 
 
+_MORE_THERE = re.compile(r"^(?:(?:and|also|now|ok|then)[\s,]+)*(?:add|put|paint|draw) (?:a few|some|a couple|one|another)(?: more)? "
+                         r"(?:on|to|in|onto|into) (?:the |his |her )?(?P<where>[a-z][a-z ]*?)(?: too| as well)?$|"
+                         r"^(?:在|给)?(?P<zh>[^，,。也]{1,8}?)(?:上|里|上面|里面)?也(?:画|加|放|添)上?(?:几|一些|一|点)[朵个只棵条片些点]?[吧啊]?$")
+
+
+def added_there_too(t: str, ctx: PlanContext) -> dict[str, Any] | None:
+    """"画布上也画几朵" / "add a few on the bench too" right after painting sunflowers in: the same thing, there too."""
+    m = _MORE_THERE.match(t)
+    cur = referent(ctx) or {}
+    if not m or cur.get("operation") != "inpaint" or not cur.get("prompt") or (cur.get("mask") or {}).get("invert"):
+        return None
+    where = [y for x in tokenize(m.group("where") or m.group("zh"), ctx.labels) if x.cat == "thing"
+             for y in resolve_thing(x.value, ctx.labels)[0]]
+    what = re.sub(r",\s*(?:on|in|into|onto|next to|under|above|over|beside|near|by|at) .*$", "", str(cur["prompt"]))
+    return {"operation": "inpaint", "targets": where, "prompt": what} if where else None  # (not where it went before)
+
+
 _ADDED_SIZE = re.compile(r"^(?:(?:make it|make them|a bit|a little|much|way|even)\s+)*(?P<w>bigger|larger|smaller|tinier)"
                          r"(?:\s+(?:please|pls|plz))?(?:\s*,.*)?$|^(?:把)?(?:它|[^，,。\s]{1,4}?)?(?:再|更)?(?:弄|画|变|调)?得?(?P<zh>大|小)"
                          r"(?:一点|一些|点|些)?[吧啊]?$")
@@ -197,6 +214,20 @@ def more_of(t: str, ctx: PlanContext) -> dict[str, Any] | None:
     if not m or cur.get("operation") != "inpaint" or not said or not re.search(r"\b" + re.escape(m.group("x").rstrip("s")), said):
         return None
     return {**{k: v for k, v in cur.items() if k not in ("reply", "prompt", "question", "replace")}, "prompt": f"more {m.group('x')}, {said}"}
+
+
+_MORE_LIKE = re.compile(r"^(?:(?:actually|hmm+|no|nah|maybe|ok|okay)[\s,]+)*(?:more of|more like|something more like) (?P<x>an? [a-z][a-z ]*?)"
+                        r"(?: instead| please| pls)?$")
+
+
+def more_like(t: str, ctx: PlanContext) -> dict[str, Any] | None:
+    """"actually more of a light oak" right after painting the shelf dark walnut: the shelf as light oak instead."""
+    m = _MORE_LIKE.match(t)
+    cur = last_instruction(ctx) or {}
+    if not m or cur.get("operation") != "inpaint" or not cur.get("targets") or find_color(m.group("x")):
+        return None  # (a colour is a recolour's business: "more of a soft peach")
+    return {**{k: v for k, v in cur.items() if k not in ("reply", "prompt", "question", "strength")}, "prompt": m.group("x"),
+            "replace": True}
 
 
 _PASTEL = re.compile(r"^(?:(?:a (?:bit|little|touch|tad)|slightly|more|much|way|and|but|,|softer|lighter|paler|\s)+)*"
