@@ -1381,6 +1381,9 @@ def test_rounds_one_hundred_seven_and_eight_readings(labels, texts, expected):
     (["person", "sea", "sky", "sand"], ["ok and the sea is way too saturated, pull it back"],
      {"operation": "adjust", "targets": ["sea"], "adjust": {"saturation": -0.3}}),
     (["cat", "windowsill", "window", "wall"], ["crop to 16:9 please", "wait is that a dog on the sill or what"], {"operation": "clarify"}),
+    (["person", "face", "guitar", "stage"], ["square crop on the guitarist for the album cover"],
+     {"operation": "crop", "targets": ["person"], "aspect": "1:1"}),  # a shape and a place
+    (["person", "face", "guitar", "stage"], ["crop the photo to 4:5 for instagram"], {"operation": "crop", "targets": [], "aspect": "4:5"}),
 ])
 def test_rounds_one_hundred_eleven_and_thirteen_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)

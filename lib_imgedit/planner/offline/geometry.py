@@ -96,26 +96,27 @@ def _crop(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None:
             (stated and _ratio(t) and not any(x.cat in ("thing", "color", "style", "scene") for x in toks)):
         return {"operation": "crop", "targets": [], "aspect": _ratio(t)}  # "change the aspect ratio to 9:16", 改成正方形
     zoom = re.search(r"\bzoom (?:in )?(?:on|to|into)\b", t)
+    size = re.search(r"(\d{3,5})\s*(?:px|pixels?)?\s*(?:[x×*乘]|by)\s*(\d{3,5})", t)
     en = zoom or re.search(r"\b(?:crop|recrop)\b(?!\s+(?:out|off|away)\b)", t) or (
-        re.search(r"\b(?:cut|trim)\b", t) and re.search(r"\b(?:image|picture|photo|it)\b", t) and _ratio(t))
+        re.search(r"\b(?:cut|trim)\b", t) and re.search(r"\b(?:image|picture|photo|it)\b", t) and (_ratio(t) or size))
     zh = re.search(r"裁剪|裁切|剪裁|裁成|裁到|裁掉|裁一下|裁(?!缝)", t)
     if not en and not zh:
         return None
     if re.search(r"\b(?:crop|cut) (?:out|off|away)\b|裁掉", t):
         return None  # "crop out the car" takes the car away (the remove stage)
-    size = re.search(r"(\d{3,5})\s*(?:px|pixels?)?\s*(?:[x×*乘]|by)\s*(\d{3,5})", t)
     if size:  # "crop to 1200 by 800": the aspect they make, scaled to that size
         w, h = int(size.group(1)), int(size.group(2))
         return {"operation": "crop", "targets": [], "aspect": f"{w // math.gcd(w, h)}:{h // math.gcd(w, h)}", "width": w, "height": h}
     aspect = _ratio(t)
-    if aspect:
-        return {"operation": "crop", "targets": [], "aspect": aspect}
     targets: list[str] = []
     for tok in toks:
         if tok.cat == "thing" and tok.text not in ("top", "bottom", "side", "edge", "corner"):  # "crop the top"
             found, inv = resolve_thing(tok.value, labels)
-            if found and not inv:
-                targets += [x for x in found if x not in targets]
+            if found and not inv and (not aspect or re.search(r"\b(?:on|around|of|to)\s+(?:the\s+|his\s+|her\s+)?$",
+                                                              t[:tok.start])):
+                targets += [x for x in found if x not in targets]  # (with a shape, only "square crop on the guitarist")
+    if aspect:
+        return {"operation": "crop", "targets": pick_instances(targets, t, labels, None) if targets else [], "aspect": aspect}
     if targets:  # "crop to the person on the left": one of several
         return {"operation": "crop", "targets": pick_instances(targets, t, labels, None)}
     # a crop with no shape and nothing to crop around: ask which, never a prompt made of the words
