@@ -189,7 +189,10 @@ _STAYS_ZH = re.compile(r"[，,]\s*(?:但是?|不过)?[^，,。把将]{1,8}?(?:�
                        r"[了吧啊呀的。！!～~]*$")
 # a reason after the request ("so they stand out", "so I can send it to my sister", "because ..."): not an edit
 _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people|nobody|no one|everyone)\b|because\b|"
-                     r"so (?:that )?the (?:eye|eyes|viewer|focus|attention)\b|i (?:want|need) (?:only|just) (?:them|it|him|her|those|the \w+)\b|i can ?(?:barely|hardly|not|'t) (?:see|read|make out)\b|(?:i )?want (?:it|them) to (?:really |just )?(?:pop|stand out|shine|sparkle|glow)\b|to match(?: (?:it|that|this))?$|"
+                     r"so (?:that )?the (?:eye|eyes|viewer|focus|attention)\b|to match(?: (?:it|that|this))?$|"
+                     r"i (?:want|need) (?:only|just) (?:them|it|him|her|those|the \w+)\b|"  # "..., i want just the cat in color"
+                     r"i can ?(?:barely|hardly|not|'t) (?:see|read|make out)\b|"
+                     r"(?:i )?want (?:it|them) to (?:really |just )?(?:pop|stand out|shine|sparkle|glow)\b|"
                      r"since (?:i|we|they)\b|as (?:i|we) (?:want|need)\b|"
                      r"(?:he|she|they|we|the \w+|my \w+) (?:does ?n[o']?t|do ?n[o']?t|did ?n[o']?t|does not|do not|did not|"
                      r"wants?|needs?|hates?|"

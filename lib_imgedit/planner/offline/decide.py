@@ -9,6 +9,7 @@ from ...core.labels import split_instance
 from .. import vocab as V
 from ..base import PlanContext
 from .amounts import COMPLAINT_COPULAS, adjust_from, amount_factor, complaint
+from .carried import comparative_region, current_region, shaded_draft
 from .draft import Draft, Selection, adjust_ins, recolor_ins, with_mask
 from .history import referent
 from .labels import PERSON_PART_NORMS, names_of, norm_label, personal, resolve_thing
@@ -16,17 +17,7 @@ from .parse import Parsed, has_cat, toks_in
 from .prompts import content_prompt, span_text, style_prompt
 from .pronouns import just_edited, pronoun_target
 from .reply import clarify
-from .select import (
-    OUT_OF,
-    comparative_region,
-    current_region,
-    grounded_label,
-    placement,
-    placement_key,
-    select_targets,
-    shaded_draft,
-    support_of,
-)
+from .select import OUT_OF, grounded_label, placement, placement_key, select_targets, support_of
 from .tokens import Tok, word_re
 from .variants import in_colour
 from .words import SAME_AS_BEFORE, classify, first_color, leftover, only_reference_words, region_color, vague

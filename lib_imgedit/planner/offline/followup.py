@@ -13,6 +13,7 @@ from ...core.lang import CJK
 from .. import vocab as V
 from ..base import PlanContext
 from .amounts import FILTER_WORD, SIGNED_PARAMS, adjust_from, amount_factor
+from .carried import comparative_region, shaded_draft
 from .chat import chatty
 from .decide import restyle_strength
 from .draft import Draft, adjust_ins, recolor_ins, with_mask
@@ -23,7 +24,7 @@ from .positions import pick_faces
 from .prompts import content_prompt, style_prompt
 from .pronouns import pronoun_region, pronoun_target
 from .reply import clarify
-from .select import comparative_region, select_targets, shaded_draft
+from .select import select_targets
 from .tokens import Tok, word_re
 from .words import first_color, head_things, leftover, place_phrase, swap_sides
 

@@ -18,6 +18,7 @@ from ...core.lang import is_zh
 from ..base import PlanContext, Planner, PlanResult
 from .asides import where_it_is
 from .build import build_result
+from .carried import INSTEAD
 from .chat import chat_answer, chat_kind, is_question
 from .clauses import corrected, replaced, split_clauses
 from .confidence import named_operations
@@ -32,7 +33,6 @@ from .labels import instances, names_of, norm_label, resolve_thing
 from .parse import EN_REMOVE, ZH_REMOVE, parse_en, parse_zh, strip_prefix
 from .positions import pick_faces
 from .reply import clarify
-from .select import INSTEAD
 from .tokens import Tok, tokenize
 from .typos import fix_typos
 from .variants import (
@@ -90,8 +90,8 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
     kind = chat_kind(t, zh, toks)
     if kind:
         return [Draft(chat_answer(kind, labels, zh, ctx.generative), "chat", t)]
-    other = another_one(t, ctx) or added_in_colour(t, ctx) or added_instead(t, ctx) or added_size(t, ctx) or added_too(t, ctx) or \
-        added_there_too(t, ctx) or \
+    other = another_one(t, ctx) or added_in_colour(t, ctx) or added_instead(t, ctx) or added_size(t, ctx) or \
+        added_too(t, ctx) or added_there_too(t, ctx) or \
         also_excluded(t, zh, labels, ctx) or other_way_round(t, ctx) or more_pastel(t, ctx) or colour_to(t, ctx) or \
         more_of(t, ctx) or more_like(t, ctx) or more_colour(t, ctx)
     if other:

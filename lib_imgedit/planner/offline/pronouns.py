@@ -8,10 +8,11 @@ import re
 from ...core.labels import split_instance
 from .. import vocab as V
 from ..base import PlanContext
+from .carried import INSTEAD
 from .draft import Selection
 from .history import last_instruction, referent
 from .labels import ANIMALS, norm_label, pick_instances, resolve_thing
-from .select import INSTEAD, placement
+from .select import placement
 from .tokens import Tok, tokenize
 from .words import first_color, mentions_it, personal_labels
 
