@@ -177,7 +177,14 @@ def run_dialogues(planner: Planner, name: str, offline: Planner, rules: dict[str
             started = time.perf_counter()
             got, result = plan(planner, offline, rules, ctx)
             seconds = time.perf_counter() - started
-            tally.add(not turn_problems(turn, got), result, name, seconds, confident(offline.plan(ctx)))
+            reading = offline.plan(ctx)
+            problems = turn_problems(turn, got)
+            tally.add(not problems, result, name, seconds, confident(reading))
+            if SHOW and name != "offline" and (problems or not turn_problems(turn, reading.instruction)) and \
+                    _bare(got) != _bare(reading.instruction):  # where the model and the reading part ways
+                print(f"    {'WRONG' if problems else 'right'} turn {i} of {dialogue['id']} {turn['text']!r}: offline "
+                      f"{reading.confidence} {_bare(reading.instruction)} -> {result.planner} {_bare(got)} {result.notes}",
+                      file=sys.stderr, flush=True)
             evaluated = METER.take()
             if i > 0 and evaluated is not None:
                 tally.evaluated.append(evaluated)
