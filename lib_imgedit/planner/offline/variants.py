@@ -16,11 +16,22 @@ from .labels import resolve_thing
 from .tokens import tokenize
 
 
+def _painted(ctx: PlanContext) -> dict[str, Any] | None:
+    """The edit the conversation points back to, when it painted something in (an inpaint with a prompt)."""
+    cur = referent(ctx) or {}
+    return cur if cur.get("operation") == "inpaint" and cur.get("prompt") else None
+
+
+def _again(cur: dict[str, Any], *drop: str, **changes: Any) -> dict[str, Any]:
+    """The edit `cur` once more, without its reply, its question and the keys `drop`, with `changes`."""
+    return {**{k: v for k, v in cur.items() if k not in ("reply", "question", *drop)}, **changes}
+
+
 def in_colour(added: dict[str, Any], color: str) -> dict[str, Any]:
     """An inpaint that added something, again with that thing in `color` ("add a red ball" -> "a blue one instead")."""
     pattern = r"\b(?:" + "|".join(map(re.escape, sorted(COLORS, key=len, reverse=True))) + r")\b\s*"
     thing = re.sub(r"^(?:an?|some|the)\s+", "", re.sub(pattern, "", str(added.get("prompt") or "")))
-    return {**{k: v for k, v in added.items() if k not in ("reply", "prompt", "question")}, "prompt": f"a {color} {thing}"}
+    return _again(added, "prompt", prompt=f"a {color} {thing}")
 
 
 _ANOTHER_ONE = re.compile(r"^(?:(?:let us|let's|maybe|then)\s+)?(?:(?:try|use|do|make it|go with|how about)\s+)?(?:a|an)\s+(?P<c>[a-z ]+?)\s+one"
@@ -33,8 +44,8 @@ _THEM_IN_COLOUR = re.compile(r"^(?:(?:make|turn|change|do|paint) )?(?:them|it|th
 def added_in_colour(t: str, ctx: PlanContext) -> dict[str, Any] | None:
     """"make them white roses" right after adding roses: the roses again, white (not the roses of the picture)."""
     m = _THEM_IN_COLOUR.match(t)
-    cur = referent(ctx) or {}
-    if not m or cur.get("operation") != "inpaint" or not cur.get("prompt"):
+    cur = _painted(ctx)
+    if not m or cur is None:
         return None
     words = m.group("c").split()
     color = next((c for c in (" ".join(words[:2]), words[0]) if parse_color(c) is not None), None)
@@ -52,11 +63,10 @@ _ADDED_INSTEAD = re.compile(r"^(?:(?:actually|no|nah|hmm|maybe|then|ok)[\s,]+)*(
 def added_instead(t: str, ctx: PlanContext) -> dict[str, Any] | None:
     """"actually make it a succulent instead" right after putting a cactus there: a succulent in that place."""
     m = _ADDED_INSTEAD.match(t)
-    cur = referent(ctx) or {}
-    if not m or cur.get("operation") != "inpaint" or not cur.get("prompt") or \
-            any(x.cat in ("style", "scene", "adjust", "gray", "filter") for x in tokenize(m.group("x"), [])):
+    cur = _painted(ctx)
+    if not m or cur is None or any(x.cat in ("style", "scene", "adjust", "gray", "filter") for x in tokenize(m.group("x"), [])):
         return None
-    return {**{k: v for k, v in cur.items() if k not in ("reply", "prompt", "question")}, "prompt": m.group("x"), "replace": True}
+    return _again(cur, "prompt", prompt=m.group("x"), replace=True)
 
 
 _ADDED_TOO = re.compile(r"^(?:(?:and|also|plus|oh|maybe|ok)[\s,]+)*(?P<x>(?:a|an|some|two|three|a few|a couple of) [a-z][a-z -]*?)"
@@ -66,11 +76,11 @@ _ADDED_TOO = re.compile(r"^(?:(?:and|also|plus|oh|maybe|ok)[\s,]+)*(?P<x>(?:a|an
 def added_too(t: str, ctx: PlanContext) -> dict[str, Any] | None:
     """"and a bottle of wine too" right after putting grapes on the table: the wine in that place as well."""
     m = _ADDED_TOO.match(t)
-    cur = referent(ctx) or {}
-    if not m or cur.get("operation") != "inpaint" or not cur.get("prompt") or (cur.get("mask") or {}).get("invert") or any(
+    cur = _painted(ctx)
+    if not m or cur is None or (cur.get("mask") or {}).get("invert") or any(
             x.cat != "thing" or resolve_thing(x.value, ctx.labels)[0] for x in tokenize(m.group("x"), ctx.labels)):
         return None
-    return {**{k: v for k, v in cur.items() if k not in ("reply", "prompt", "question", "replace")}, "prompt": m.group("x")}
+    return _again(cur, "prompt", "replace", prompt=m.group("x"))
 
 
 _MORE_THERE = re.compile(r"^(?:(?:and|also|now|ok|then)[\s,]+)*(?:add|put|paint|draw) (?:a few|some|a couple|one|another)(?: more)? "
@@ -81,8 +91,8 @@ _MORE_THERE = re.compile(r"^(?:(?:and|also|now|ok|then)[\s,]+)*(?:add|put|paint|
 def added_there_too(t: str, ctx: PlanContext) -> dict[str, Any] | None:
     """"画布上也画几朵" / "add a few on the bench too" right after painting sunflowers in: the same thing, there too."""
     m = _MORE_THERE.match(t)
-    cur = referent(ctx) or {}
-    if not m or cur.get("operation") != "inpaint" or not cur.get("prompt") or (cur.get("mask") or {}).get("invert"):
+    cur = _painted(ctx)
+    if not m or cur is None or (cur.get("mask") or {}).get("invert"):
         return None
     where = [y for x in tokenize(m.group("where") or m.group("zh"), ctx.labels) if x.cat == "thing"
              for y in resolve_thing(x.value, ctx.labels)[0]]
@@ -98,8 +108,8 @@ _ADDED_SIZE = re.compile(r"^(?:(?:make it|make them|a bit|a little|much|way|even
 def added_size(t: str, ctx: PlanContext) -> dict[str, Any] | None:
     """"bigger pls, its tiny" right after adding a flamingo: the flamingo again, bigger (not the picture's size)."""
     m = _ADDED_SIZE.match(t)
-    cur = referent(ctx) or {}
-    if not m or cur.get("operation") != "inpaint" or not cur.get("prompt"):
+    cur = _painted(ctx)
+    if not m or cur is None:
         return None
     thing = re.sub(r"^(?:an?|some|the)\s+", "", str(cur["prompt"]))
     size = m.group("w") or {"大": "bigger", "小": "smaller"}[m.group("zh")]  # 月亮再大一点 right after adding a moon
@@ -107,15 +117,14 @@ def added_size(t: str, ctx: PlanContext) -> dict[str, Any] | None:
     if m.group("zh") and said and said != "它" and any(  # not a thing of the picture
             resolve_thing(x.value, ctx.labels)[0] for x in tokenize(said, ctx.labels) if x.cat == "thing"):
         return None
-    return {**{k: v for k, v in cur.items() if k not in ("reply", "prompt", "question")}, "prompt": f"a {size} {thing}",
-            "replace": True}
+    return _again(cur, "prompt", prompt=f"a {size} {thing}", replace=True)
 
 
 def another_one(t: str, ctx: PlanContext) -> dict[str, Any] | None:
     """"a blue one instead" after adding (or undoing) a red bow: the bow again, blue."""
     m = _ANOTHER_ONE.match(t)
-    cur = referent(ctx) or {}
-    if not m or cur.get("operation") != "inpaint" or not cur.get("prompt") or parse_color(m.group("c")) is None:
+    cur = _painted(ctx)
+    if not m or cur is None or parse_color(m.group("c")) is None:
         return None
     return in_colour(cur, m.group("c"))
 
@@ -143,9 +152,8 @@ def also_excluded(t: str, zh: bool, labels: list[str], ctx: PlanContext) -> dict
     named = [x for tok in tokenize(said, labels) if tok.cat == "thing" for x in resolve_thing(tok.value, labels)[0]]
     if not named:
         return None
-    return {**{k: v for k, v in cur.items() if k not in ("reply", "question", "mask")},
-            "targets": list(dict.fromkeys([*(cur["targets"] if inverted else []), *named])),
-            "mask": {**(cur.get("mask") or {}), "invert": True}, "replace": True}
+    return _again(cur, "mask", targets=list(dict.fromkeys([*(cur["targets"] if inverted else []), *named])),
+                  mask={**(cur.get("mask") or {}), "invert": True}, replace=True)
 
 
 _OTHER_WAY_ROUND = re.compile(r"^(?:(?:no|nope|oops|sorry|actually)[\s,]+)*(?:(?:do it|make it)\s+)?(?:the\s+)?"
@@ -158,7 +166,7 @@ def other_way_round(t: str, ctx: PlanContext) -> dict[str, Any] | None:
     cur = last_instruction(ctx) or {}
     if not _OTHER_WAY_ROUND.match(t) or not cur.get("targets") or cur.get("operation") not in ("adjust", "recolor", "inpaint"):
         return None
-    base = {k: v for k, v in cur.items() if k not in ("reply", "question", "mask")}
+    base = _again(cur, "mask")
     group = [x for x in ctx.labels if split_instance(x)[0] == split_instance(cur["targets"][0])[0] and split_instance(x)[1]]
     rest = [x for x in group if x not in cur["targets"]]
     if not (cur.get("mask") or {}).get("invert") and rest and set(cur["targets"]) < set(group):
@@ -213,7 +221,7 @@ def more_of(t: str, ctx: PlanContext) -> dict[str, Any] | None:
     said = str(cur.get("prompt") or "").lower()
     if not m or cur.get("operation") != "inpaint" or not said or not re.search(r"\b" + re.escape(m.group("x").rstrip("s")), said):
         return None
-    return {**{k: v for k, v in cur.items() if k not in ("reply", "prompt", "question", "replace")}, "prompt": f"more {m.group('x')}, {said}"}
+    return _again(cur, "prompt", "replace", prompt=f"more {m.group('x')}, {said}")
 
 
 _MORE_LIKE = re.compile(r"^(?:(?:actually|hmm+|no|nah|maybe|ok|okay)[\s,]+)*(?:more of|more like|something more like) (?P<x>an? [a-z][a-z ]*?)"
@@ -226,8 +234,7 @@ def more_like(t: str, ctx: PlanContext) -> dict[str, Any] | None:
     cur = last_instruction(ctx) or {}
     if not m or cur.get("operation") != "inpaint" or not cur.get("targets") or find_color(m.group("x")):
         return None  # (a colour is a recolour's business: "more of a soft peach")
-    return {**{k: v for k, v in cur.items() if k not in ("reply", "prompt", "question", "strength")}, "prompt": m.group("x"),
-            "replace": True}
+    return _again(cur, "prompt", "strength", prompt=m.group("x"), replace=True)
 
 
 _PASTEL = re.compile(r"^(?:(?:a (?:bit|little|touch|tad)|slightly|more|much|way|and|but|,|softer|lighter|paler|\s)+)*"
@@ -241,4 +248,4 @@ def more_pastel(t: str, ctx: PlanContext) -> dict[str, Any] | None:
         return None
     base = re.sub(r"^(?:dark|light|pale|pastel|deep|bright)\s+", "", str(cur["color"]))
     shade = next((c for c in (f"pastel {base}", f"light {base}") if parse_color(c) is not None), None)
-    return {**{k: v for k, v in cur.items() if k not in ("reply", "question")}, "color": shade, "replace": True} if shade else None
+    return _again(cur, color=shade, replace=True) if shade else None
