@@ -21,15 +21,17 @@ from .build import build_result
 from .carried import INSTEAD
 from .chat import chat_answer, chat_kind, is_question
 from .clauses import corrected, replaced, split_clauses
+from .complaints import after_complaint
 from .confidence import named_operations
 from .decide import decide
 from .doubts import prompt_says
 from .draft import Draft
 from .exclude import EXCLUSION_WORDS, exclusion, inverted, kept_then_rest, kept_too
+from .face_swap import face_swap_op
 from .followup import loose, reference, repeat_plan
 from .geometry import other_way, picture_op
-from .history import history_op, last_instruction, last_steps, pending_clarify, referent
-from .labels import instances, names_of, norm_label, resolve_thing
+from .history import history_op, last_instruction, pending_clarify, referent
+from .labels import names_of, norm_label, resolve_thing
 from .parse import EN_REMOVE, ZH_REMOVE, parse_en, parse_zh, strip_prefix
 from .positions import pick_faces
 from .reply import clarify
@@ -134,7 +136,7 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
         seen = plan_message(rules, with_text(ctx, wish.group("c") or wish.group("c2")), labels, zh)
         if seen[0].ins.get("operation") != "clarify":
             return seen
-    asked = _after_complaint(rules, t, labels, zh, ctx)
+    asked = after_complaint(t, labels, zh, ctx, lambda text: plan_message(rules, with_text(ctx, text), labels, zh))
     if asked:
         return asked
     drafts: list[Draft] = []
@@ -151,6 +153,7 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
     for draft in drafts:
         draft.ins = kept_too(draft.ins, t, labels, zh)
     return _removed_then_filled(drafts)
+
 
 
 _REMOVED_THEN_FILLED_ZH = re.compile(r"(?:去掉|删掉|删除|拿掉|移除|去除|擦掉|抹掉|清掉)了?(?:[，,]\s*)?(?:然后|再|并且?)?"
@@ -181,51 +184,6 @@ def _droppable(head: str, rest: str, labels: list[str]) -> bool:
 
     return things(rest) or not (things(head) or any(x.cat == "pron" for x in tokenize(head, labels)) or re.search(
         r"\b(?:one|ones|left|right|middle|top|bottom|side|part|area|bit|here|there|rest|everything|everyone|all)\b", head))
-
-
-def _after_complaint(rules: dict[str, Any], t: str, labels: list[str], zh: bool, ctx: PlanContext) -> list[Draft] | None:
-    """The request after what the message says is wrong: "hmm too orange, try olive green" (the colour), 草地太黄了，绿一点
-    (the grass greener), "the road looks boring, make it cobblestone" (the road), "the lighting is way too dark
-    overall, can you fix that" (what the complaint asks for); None when the message is not one of these."""
-    too = (_TOO_THEN_COLOUR_ZH if zh else _TOO_THEN_COLOUR).match(t)
-    ask = too.group("ask") if too else ""
-    if too and any(x.cat == "color" for x in tokenize(ask, labels)):
-        said = too.groupdict().get("s") or ""
-        if any(x.cat == "thing" for x in tokenize(said, labels)) and not any(x.cat == "thing" for x in tokenize(ask, labels)):
-            ask = said + ask
-        asked = plan_message(rules, with_text(ctx, ask), labels, zh)
-        if asked[0].ins.get("operation") != "clarify":
-            return asked
-    done = {x for step in last_steps(ctx) for x in step.get("targets") or []}
-    word = re.search(r"\btoo (bright|dark|saturated|vivid|warm|orange|yellow|light)\b", t)
-    if too and word and done and not any((x.get("mask") or {}).get("invert") for x in last_steps(ctx)) and re.fullmatch(r"tone (?:it|that|this) down(?: a (?:bit|little|touch|tad))?", ask):
-        told = [x for x in done if x in labels]  # "lol too bright, tone it down" right after a blonde: the hair less bright
-        return plan_message(rules, with_text(ctx, f"make the {names_of(told, False)} less {word.group(1)}"), labels, zh)
-    said = _COMPLAINT_THEN_ASK.match(t)
-    if not said:
-        return None
-    named = [y for x in tokenize(said.group("s"), labels) if x.cat == "thing" for y in resolve_thing(x.value, labels)[0]]
-    if re.fullmatch(r"tone (?:it|that|this) down(?: a (?:bit|little|touch|tad))?", said.group("ask")) and named and \
-            set(named) <= done:  # "the grass looks fake now, tone it down" after greening it (and the sky)
-        return plan_message(rules, with_text(ctx, f"a bit less on the {names_of(named, False)}"), labels, zh)
-    too = re.search(r"\btoo (saturated|bright|colou?rful|vivid|warm|orange|yellow|contrasty|sharp)\b", t[:said.start("ask")])
-    if too and re.fullmatch(r"(?:tone|pull|dial|bring) (?:(?:it|that|this|them) (?:down|back)|down (?:just |only )?(?:it|that|this|them|the [a-z ]+))(?: a (?:bit|little|touch|tad))?",
-                            said.group("ask")):  # "the mat is way too saturated, can you tone down just the mat"
-        return plan_message(rules, with_text(ctx, f"make {said.group('s')} less {too.group(1)}"), labels, zh)
-    if re.fullmatch(r"(?:fix|correct|sort out|sort|tone) (?:it|that|this)(?: out| down)?(?: for me)?", said.group("ask")):
-        told = plan_message(rules, with_text(ctx, t[:said.start("ask")].rstrip(" ,;.!").removeprefix("also ")), labels, zh)
-        return told if told[0].ins.get("operation") == "adjust" else None
-    subject = said.group("s")
-    whole = re.search(r"\b(?:picture|photo|image|shot|pic|photograph)\b", subject)  # "this picture of my daughter"
-    ask = said.group("ask") if subject in ("it", "this", "that") or whole else \
-        re.sub(r"\b(?:it|this|that|him|her|them)\b|\b(?<=in )there\b", subject, said.group("ask"), count=1)  # "sharpen just him": the dog
-    asked = plan_message(rules, with_text(ctx, ask), labels, zh)
-    first = asked[0].ins
-    if len(asked) == 1 and first.get("operation") in ("adjust", "recolor") and not first.get("targets") and named and \
-            not whole and not any(x.cat == "thing" or (x.cat == "whole" and not re.fullmatch(r"colou?rs?|tones?", x.text))
-                                  for x in tokenize(ask, labels)):
-        first["targets"] = named  # "the sushi looks a bit dull, make the colours richer": the sushi's colours
-    return asked if first.get("operation") != "clarify" else None
 
 
 def plan_clause(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh: bool, later: bool = False) -> Draft:
@@ -339,41 +297,6 @@ def plan_text(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str],
     return draft
 
 
-def face_swap_op(t: str, zh: bool, toks: list[Tok], labels: list[str], ctx: PlanContext) -> dict | None:
-    strong = re.search(r"\bface[- ]?swap|\bswap (?:the |his |her |their |our |both |all )?faces?\b|"
-                       r"\bswap (?:in )?my face|\bswitch faces\b|\bface replace|"
-                       r"\b(?:swap|replace|switch)\b[^,.;]{0,40}\bfaces?\b[^,.;]{0,12}\b(?:with|for) (?:my|mine|his|her|their)\b|"
-                       r"\b(?:put|paste|stick) (?:my |his |her |our |their )?[a-z]+(?:'s|s)? face (?:on|onto)\b|"
-                       r"\bmy (?:own )?face (?:on|onto|over) (?:her|him|them|the|that|this)\b|"  # "i want my face on her"
-                       r"\b(?:swap|switch|put|paste) (?:my|his|her|our|their) [a-z]+'?s? face (?:onto|on|in|into)\b|"  # my son's face onto
-                       r"\bswap in (?:my|his|her|our|their) (?:[a-z]+'?s? )?face\b",
-                       t) or re.search(
-        r"换脸|换个脸|换一下脸|换张脸|人脸替换|替换人脸|换成我的脸|换上我的脸|用我的脸|换成我的|换上我|把我的脸", t)
-    weak = re.search(r"\b(?:my (?:own )?face|mine|my photo|my selfie|myself|(?:with|to|into|by|for) me|"
-                     r"(?:the |my )?(?:photo|picture|pic|image|selfie|face|one)s?(?: of [a-z' ]+?)? (?:i|we) (?:have |just |already )?"
-                     r"(?:uploaded|sent|added|attached|gave)|"
-                     r"me instead|put me|(?:be|is|become) me)\b", t) or re.search(
-        r"我的脸|我自己|我的照片|我本人|(?:换成|换上|用|变成|改成|贴上|放上)我(?!们)", t)
-    verbs = re.search(r"\b(?:use|put|swap|replace|change|switch|instead|paste|stick|give|with|make|place|insert|"
-                      r"transplant|look like|turn|be)\b", t) or re.search(r"换|用|替换|变成|放|贴|改成", t)
-    other = any(x.cat in ("adjust", "gray", "filter", "color", "style") for x in toks)
-    if not (strong or (weak and verbs and not other)):
-        return None
-    if not strong and EN_REMOVE.search(t):
-        return None
-    ins: dict[str, Any] = {"operation": "face_swap", "targets": [x for x in labels if norm_label(x) == "face"][:1]}
-    numbered = instances("face 1", labels) or instances("person 1", labels)
-    picked = pick_faces(t, len(numbered))
-    if picked and len(picked) < len(numbered):  # "put my face on the second player from the right"
-        ins["targets"] = [numbered[i] for i in picked]
-    elif numbered and re.search(r"\b(?:both|all|every|each|everyone'?s?)\b|两个|俩|所有|每个|大家|[他她]们的脸", t):
-        ins["targets"] = numbered  # "swap both faces", 把两个人的脸换成…
-    faces = pick_faces(t, ctx.faces)
-    if faces:
-        ins["faces"] = faces
-    return ins
-
-
 _ASKS_ANEW = re.compile(r"^(?:(?:can|could) (?:you|u) |please )?(?:add|put|place|make|turn|change|paint|replace|swap|blur|brighten|"
                         r"darken|give)\b|^(?:请|帮我)?(?:在|把|将|给).{1,8}?(?:放|加|换|改|变|涂|刷|染|调|画)")
 
@@ -415,21 +338,6 @@ def answer_to_question(rules: dict[str, Any], t: str, toks: list[Tok], labels: l
 _UNDO_THEN = re.compile(r"^(?:(?:please|ok|hmm+|no)[\s,]+)*(?:undo|revert|take back|cancel)(?: (?:that|it|this|the last (?:one|edit|step)))?"
                         r"\s*(?:,|and|then|&)+\s*(?:then\s+)?(?P<rest>.+)$|^(?:撤销|撤回|取消)(?:一下|上一步|这一步)?(?![最上刚那前]\S{0,3}[步次个])[，,\s]*"
                         r"(?:然后|再|改成|换成)?(?P<rest_zh>.+)$")
-_COMPLAINT_THEN_ASK = re.compile(
-    r"^(?:(?:ok|okay|and|now|also|oh)[\s,]+)*(?P<s>(?:(?:the|this|that|her|his|my|their) )?[a-z' ]+?) "
-    r"(?:is|are|looks?|seems?|feels?|came out|turned out|got) "
-    r"[a-z' /-]+?\s*[,;.!]\s*"
-    r"(?:(?:so|please|pls|plz|can you|could you|can u|could u|would you|just|maybe|then) )*(?P<ask>(?:make|turn|change|give|add|remove|replace|fix|"
-    r"bump|crank|lift|raise|lower|drop|knock|pump|get rid|lose|ditch|delete|take|hide|censor|up|pull|dial|"
-    r"use|try|put|paint|colou?r|blur|brighten|darken|swap|switch|smooth|soften|sharpen|lighten|warm|cool|tone|"
-    r"crop|rotate|flip|erase|clean|pixelate|desaturate|saturate|boost|reduce|increase|decrease)\b.+)$")
-
-
-# "hmm thats too bright, more of a dark olive green pls": the colour asked for; the complaint says why
-_TOO_THEN_COLOUR = re.compile(r"^(?:(?:hmm+|that is|it is|this is|thats|its|a bit|bit|way|kinda|a little|a tad|still|"
-                              r"(?:that|the|this) \w+ (?:is|looks|seems))[\s,]+)*(?:too \w+|[a-z]+ (?:is|looks|seems) "
-                              r"(?:a bit much|a lot|too much|way too much|overkill))\s*[,.;!-]+\s*(?P<ask>.+)$")  # "pink is a lot, ..."
-_TOO_THEN_COLOUR_ZH = re.compile(r"^(?P<s>[^，,。\s]{0,8}?)(?:有点|有些)?太(?:[^，,。\s]{1,3}?)了?[，,。\s]+(?P<ask>[^，,。]+)$")
 # "nah put it on the floor instead", 还是放到桌子上吧 right after adding something: that thing again, there
 _MOVE_IT = re.compile(r"^(?:(?:actually|no|nah|nope|hmm+|maybe|ok|oh|then|can you|could you|pls|please)[\s,]+)*"
                       r"(?:put|move|place|stick|have|do) (?:it|them|that|the \w+) (?P<where>(?:on|onto|in|into|to|over|near|next to|by|"
