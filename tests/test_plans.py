@@ -331,7 +331,8 @@ def test_each_step_of_a_plan_gets_the_drawn_mask_right(app, photo, plan, want):
     assert [s.get("targets") for s in steps] == want
 
 
-def test_more_after_a_brush_edit_acts_on_the_same_painted_area(app, photo):
+@pytest.mark.parametrize("more", ["more", "a bit darker", "在暗一点"])  # (在 for 再, the common slip)
+def test_more_after_a_brush_edit_acts_on_the_same_painted_area(app, photo, more):
     """Issue 18: 'more' with no new mask after 'darken this' darkens the area painted then, not the picture and
     no question to paint again."""
     _, client = app
@@ -340,7 +341,7 @@ def test_more_after_a_brush_edit_acts_on_the_same_painted_area(app, photo):
     first = client.post(f"{API}/sessions/{sid}/message", json={"text": "darken this", "mask": b64png(mask)}).json()
     assert first["instruction"]["targets"] == ["user_mask"]
     before = decode(first["image"])
-    r = client.post(f"{API}/sessions/{sid}/message", json={"text": "more"})
+    r = client.post(f"{API}/sessions/{sid}/message", json={"text": more})
     assert r.status_code == 200, r.text
     assert r.json()["instruction"]["targets"] == ["user_mask"] and r.json()["instruction"]["operation"] == "adjust"
     after = decode(r.json()["image"])

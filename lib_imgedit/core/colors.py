@@ -95,6 +95,7 @@ COLORS: dict[str, tuple[int, int, int]] = {
     "caramel": (190, 120, 60),
     "camel": (195, 150, 100),
     "bronze": (175, 110, 50),
+    "brass": (181, 166, 66),
     "rose gold": (220, 160, 150),
     "champagne": (240, 225, 190),
     "wooden": (150, 105, 65),

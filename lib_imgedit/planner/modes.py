@@ -58,7 +58,39 @@ def contradiction(plan: dict[str, Any], reading: dict[str, Any]) -> str:
         g_t, w_t = sorted(g.get("targets") or []), sorted(w.get("targets") or [])
         if g_t != w_t and w_op != "clarify":
             return f"{where}it targeted {g_t or 'the whole picture'} where the request names {w_t or 'the whole picture'}"
+        if g_op == w_op and (why := _values_differ(g, w)):
+            return where + why
     return ""
+
+
+# Values a picture operation takes exactly as the request says them ("crop to 4:3", "rotate 90")
+_EXACT = ("aspect", "width", "height", "angle", "direction")
+
+
+def _values_differ(got: dict[str, Any], want: dict[str, Any]) -> str:
+    """What one step of the model's plan says otherwise than the same operation in a sure reading: the other side
+    of the targets ("everything but the swan"), a number or shape the request gives, a colour the request names
+    (the model's may say more: "navy" and "navy blue"), or an adjustment the other way ("darker", not brighter)."""
+    if bool((got.get("mask") or {}).get("invert")) != bool((want.get("mask") or {}).get("invert")):
+        return "it edited the other side of the targets"
+    for key in _EXACT:
+        if key in want and got.get(key) != want[key]:
+            return f"it set {key} {got.get(key)!r} where the request says {want[key]!r}"
+    g_c, w_c = str(got.get("color") or "").lower(), str(want.get("color") or "").lower()
+    if g_c and w_c and w_c not in g_c and g_c not in w_c:
+        return f"it chose the colour {g_c!r} where the request says {w_c!r}"
+    g_a, w_a = got.get("adjust") or {}, want.get("adjust") or {}
+    shared = [k for k in w_a if k in g_a]
+    if w_a and not shared:
+        return f"it adjusted {sorted(g_a)} where the request asks for {sorted(w_a)}"
+    flipped = [k for k in shared if _sign(g_a[k]) != _sign(w_a[k])]
+    if flipped:
+        return f"it turned {flipped} the other way"
+    return ""
+
+
+def _sign(value: Any) -> int:
+    return (value > 0) - (value < 0) if isinstance(value, int | float) else 0
 
 
 def _targets(plan: dict[str, Any]) -> set[str]:

@@ -19,6 +19,7 @@ from ..core.instruction import plan_steps
 from ..core.labels import split_instance
 from . import vocab as V
 from .base import PlanContext, Planner, Turn
+from .offline.followup import bare_followup
 
 KEYWORD_OPS = ("inpaint", "recolor", "restyle")
 
@@ -114,6 +115,8 @@ class DialogueState:
         self.asked = ""
 
     def context(self, text: str, mask: bool = False) -> PlanContext:
+        drawn = any("user_mask" in (step.get("targets") or []) for step in plan_steps(self.edits[-1])) if self.edits else False
+        mask = mask or (drawn and bare_followup(text))  # "more" after a brush edit: the service hands the same mask again
         labels = self.labels + (["user_mask"] if mask and "user_mask" not in self.labels else [])
         shares = {x: round(1 / len(labels), 4) for x in labels}
         return PlanContext(text=text, labels=labels, shares=shares, history=list(self.history),

@@ -1387,3 +1387,51 @@ def test_rounds_one_hundred_seven_and_eight_readings(labels, texts, expected):
 ])
 def test_rounds_one_hundred_eleven_and_thirteen_readings(labels, texts, expected):
     assert_planned(labels, texts, expected)
+
+
+@pytest.mark.parametrize("labels, texts, expected", [
+    (["person", "microphone", "sofa", "wall", "neon sign"], ["make the wall dark green, and dim the neon sign a bit"],
+     {"steps": 2}),  # "dim" starts a request of its own
+    (["goat", "rock", "grass", "sky"], ["把那只狗删了", "哦不是狗，是山羊，把山羊删掉"], {"operation": "remove", "targets": ["goat"]}),
+    (["person", "car", "foam", "wall"], ["泡沫太白了，饱和度……不对，是亮度降一点"], {"operation": "adjust", "targets": ["foam"]}),
+    (["person", "car", "foam", "wall"], ["make the foam less saturated, no wait, darker"],
+     {"operation": "adjust", "targets": ["foam"], "adjust": {"brightness": -0.3}}),  # the correction keeps the region
+    (["person", "car", "foam", "wall"], ["make the foam less saturated, no wait, make the whole picture darker"], {"targets": []}),
+    (["person 1", "person 2", "helmet", "snow", "sky"], ["lol ok now mirror the whole picture"], {"operation": "flip"}),
+    (["person", "lamp", "tray", "wall"], ["除了灯以外整个画面也冷一点"],
+     {"operation": "adjust", "targets": ["lamp"], "mask": {"invert": True}}),
+    (["person", "lamp", "tray", "wall"], ["把托盘删掉", "刚才那步还原一下"], {"operation": "undo"}),
+    (["person", "lamp", "tray", "wall"], ["把灯调暗", "在暗一点"], {"operation": "adjust", "targets": ["lamp"]}),  # 在 for 再
+    (["person", "car", "wall", "sign"], ["clear the writing off the sign, leave it blank"], {"operation": "inpaint", "targets": ["sign"]}),
+    (["person", "car", "wall", "sign"], ["remove the graffiti from the wall"], {"operation": "inpaint", "targets": ["wall"]}),
+    (["person", "boat", "river", "sky"], ["make it a watercolor", "hmm too much. undo", "try a soft pastel look instead"],
+     {"operation": "restyle", "targets": []}),
+    (["person", "book", "shelf"], ["can u make the books on the shelf all pastel colors"], {"targets": ["book"]}),
+    (["person", "boat", "river", "sky", "bridge"], ["add a rainbow over the bridge"], {"operation": "inpaint", "targets": ["sky"]}),
+    (["person", "baby", "nurse", "window"], ["把护士打上马赛克"], {"operation": "adjust", "targets": ["nurse"]}),
+    (["person", "record", "crate", "table"], ["把唱片都变成蓝色"], {"operation": "recolor", "targets": ["record"]}),
+    # round 117
+    (["bridge", "water", "fish", "tree", "lantern"], ["add a red paper lantern in the tree", "make the koi gold", "more saturated pls"],
+     {"operation": "adjust", "targets": ["fish"]}),
+    (["bridge", "water", "fish", "tree"], ["除了锦鲤以外，其他的全部调成黑白"], {"targets": ["fish"], "mask": {"invert": True}}),
+    (["person", "face", "washer", "floor", "wall"], ["除了那个人，别的都给我改成赛博朋克风"],
+     {"operation": "restyle", "targets": ["person"], "mask": {"invert": True}}),
+    (["person", "face", "hat", "sea", "sky"], ["someone saved it upside down, rotate it 180 pls"], {"operation": "rotate", "angle": 180}),
+    (["person", "lamp", "wall", "shelf"], ["make the lamp brass coloured and the wall a dark teal"], {"steps": 2}),
+    (["water", "rock", "tree"], ["remove the rock in the water", "and add a small wooden rowboat there instead"],
+     {"operation": "inpaint", "targets": ["rock"]}),
+    (["guitar", "person", "stage"], ["swap the guitar for a bass"], {"operation": "inpaint", "targets": ["guitar"]}),  # not "brass"
+])
+def test_rounds_one_hundred_fifteen_to_seventeen_readings(labels, texts, expected):
+    assert_planned(labels, texts, expected)
+
+
+@pytest.mark.parametrize("text, bare", [
+    ("more", True), ("a bit darker", True), ("再糊一点", True), ("在糊一点", True), ("even blurrier", True),
+    ("make the sky darker", False), ("把天空调亮一点", False), ("blur", False), ("remove it", False),
+])
+def test_a_follow_up_that_names_nothing_keeps_the_drawn_area(text, bare):
+    """What the service hands the last brush edit's mask again for (`bare_followup`)."""
+    from lib_imgedit.planner.offline import bare_followup
+
+    assert bare_followup(text) is bare

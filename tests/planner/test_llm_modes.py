@@ -97,6 +97,14 @@ def test_checked_asks_back_when_the_named_thing_is_missing(chat, make_profile):
     ({"operation": "clarify", "question": "?"}, RED, "asked back"),
     ({"operation": "adjust", "targets": ["background"], "adjust": {"blur": 0.5}},
      {"steps": [{"operation": "adjust", "targets": ["background"], "adjust": {"blur": 0.5}}, RED]}, "1 step(s)"),
+    # what a sure reading read besides the operation and the labels
+    ({"operation": "adjust", "targets": ["person"], "adjust": {"grayscale": True}},
+     {"operation": "adjust", "targets": ["person"], "mask": {"invert": True}, "adjust": {"grayscale": True}}, "other side"),
+    ({"operation": "crop", "aspect": "16:9"}, {"operation": "crop", "aspect": "4:3"}, "aspect"),
+    ({"operation": "rotate", "angle": 90}, {"operation": "rotate", "angle": 180}, "angle"),
+    ({"operation": "recolor", "targets": ["hair"], "color": "yellow"}, {"operation": "recolor", "targets": ["hair"], "color": "blonde"}, "colour"),
+    ({"operation": "adjust", "targets": [], "adjust": {"brightness": 0.3}}, {"operation": "adjust", "targets": [], "adjust": {"brightness": -0.2}}, "other way"),
+    ({"operation": "adjust", "targets": [], "adjust": {"blur": 0.3}}, {"operation": "adjust", "targets": [], "adjust": {"sharpen": 0.4}}, "asks for ['sharpen']"),
 ])
 def test_contradictions_are_named(plan, reading, why):
     assert why in contradiction(plan, reading)
@@ -104,6 +112,9 @@ def test_contradictions_are_named(plan, reading, why):
 
 def test_agreeing_plans_are_no_contradiction():
     assert contradiction({"operation": "inpaint", "targets": ["hair"], "prompt": "red hair"}, RED) == ""
+    assert contradiction({**RED, "color": "dark red"}, RED) == ""  # the model may say more than the request
+    brighter = {"operation": "adjust", "targets": [], "adjust": {"brightness": 0.2}}
+    assert contradiction({**brighter, "adjust": {"brightness": 0.35, "contrast": 0.1}}, brighter) == ""
     steps = {"steps": [RED, {"operation": "flip", "direction": "horizontal"}]}
     assert contradiction(steps, steps) == ""
 

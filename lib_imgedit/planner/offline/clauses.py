@@ -22,7 +22,7 @@ _CORRECTION_EN = re.compile(r"(?:^|\.\.\.|…|[,;.!\-–—]|\s)\s*(?:no,? wait|
                             r"no)\s*[,.:;!…\-–—]+\s*|(?:\.\.\.|…)\s*(?:actually|rather|i mean|i meant|no)\b[\s,]*")
 # "forget the hair, blur the background": a clause that takes something back before the request
 _TAKEN_BACK_EN = re.compile(r"^\s*(?:forget|never ?mind|scrap|skip)(?: about)? (?:the|that|this|it)\b[^,;.!]*[,;.!]+\s*(?=\w)")
-_CORRECTION_ZH = re.compile(r"(?:^|[，,。…；;\s])\s*(?:不对不对|不对|等等|等一下|算了|哦不|不是不是|我是说|说错了|应该是)[，,。：:！!…\s]*")
+_CORRECTION_ZH = re.compile(r"(?:^|[，,。…；;\s])\s*(?:不对不对|不对|等等|等一下|算了|哦不(?![是要用])|不是不是|我是说|说错了|应该是)[，,。：:！!…\s]*")
 _TRAILING = re.compile(r"[\s,.!]+(?:thx|thanks|thank you|ty|pls|please|plz|cheers)[\s!.]*$|[，,。！!\s]*(?:谢谢|谢啦|多谢)"
                        r"[你您啦了！!。]*$")
 _LEADING_EN = re.compile(r"^(?:no|actually|ok|okay|oh|hmm|um|well|right|alright|yes|yeah|so|and)\s*[,.!:;]+\s*")
@@ -32,7 +32,7 @@ _EDIT_VERBS_EN = (
     "darken|lighten|sharpen|pixelate|crop|rotate|flip|mirror|resize|upscale|downscale|scale|shrink|enlarge|recolou?r|"
     "paint|dye|colou?r|give|fix|convert|transform|increase|decrease|reduce|boost|raise|lower|desaturate|saturate|warm|"
     "cool|apply|restyle|set|clean up|fill|cover|straighten|tilt|mosaic|censor|hide|take|lose|ditch|also make|also|then|"
-    "bump|crank|pump|knock|tone|push|pull|dial|lift|soften|smooth|bring|drop|hang|draw|write"
+    "bump|crank|pump|knock|tone|push|pull|dial|lift|soften|smooth|bring|drop|hang|draw|write|dim|wipe"
 )
 _NEXT_EN = re.compile(r"^(?:(?:please|pls|can you|could you|also|then|now|and|just|maybe|next)\s+)*(?:" + _EDIT_VERBS_EN +
                       r")\b")
@@ -44,10 +44,10 @@ _BECOMES = "|".join(sorted((c for c in COLORS if " " not in c), key=len, reverse
     "richer|softer|pixelated|" \
     "black and white|grayscale|greyscale|more saturated|less saturated|more vivid"
 # "her hair black", "the shoes to white": a thing and what it becomes, the verb said once before
-_GAPPED = re.compile(r"^(?:the|his|her|their|its|my)\s+[a-z][a-z ]{1,30}?\s+(?:to\s+|into\s+)?(?:(?:light|dark|bright|"
+_GAPPED = re.compile(r"^(?:the|his|her|their|its|my)\s+[a-z][a-z ]{1,30}?\s+(?:to\s+|into\s+)?(?:an?\s+)?(?:(?:light|dark|bright|"
                      r"pale|deep|a bit|a little|slightly|much)\s+)?(?:" + _BECOMES +
                      r"|the same colou?r|the same)(?:\s+too)?$")
-_COLOURED = re.compile(r"\s(?:" + _BECOMES + r")$")
+_COLOURED = re.compile(r"\s(?:" + _BECOMES + r")(?:[ -]colou?red)?$")  # "brass coloured"
 _FOLLOW_EN = re.compile(r"^(?:the |his |her |their |its |my )?[a-z][a-z ]{0,30}?\s+(?:too|as well)$|^(?:same|do the same|and "
                         r"the same)\b")
 _SPLIT_EN = re.compile(r"\s*(?:[;]|\.(?=\s)|,)\s*(?:and\s+|plus\s+)?(?:(?:then|finally|lastly|next|after that)\s+)?|"
@@ -112,8 +112,12 @@ def split_clauses(text: str, zh: bool, droppable: Callable[[str, str], bool] | N
         starts = _starts_request(rest, text[m.start():m.end()], zh) or (
             not zh and bool(_GAPPED.match(re.split(r",\s*|\s+(?:and|then)\s+", rest)[0])) and bool(_COLOURED.search(head))) or (
             not zh and bool(_GEOMETRY_EN.search(head)) and bool(_BARE_TONE_EN.match(rest)))  # "1200 px tall and a touch brighter"
+        said = _NOT_BUT_ZH.match(head) if zh and starts and not parts else None
+        if said and said.group("y") in rest:  # 哦不是狗，是山羊，把山羊删掉: the request names what the correction says
+            start = m.end()
+            continue
         if head and starts and not parts and droppable is not None and _only_says_what(head, zh) and \
-                droppable(head, rest) and not _POINTS_BACK.search(rest):
+                (_PICTURE_IT.match(rest) or (droppable(head, rest) and not _POINTS_BACK.search(rest))):
             start = m.end()
             continue
         if not head or not starts or _is_correction(head, rest, zh) or _only_says_what(head, zh):
@@ -175,14 +179,20 @@ def _only_says_what(head: str, zh: bool) -> bool:
 _GEOMETRY_EN = re.compile(r"\b(?:\d+\s*(?:px|pixels?)|crop|rotate|flip|mirror|resize|square|\d+:\d+|\d+ ?x ?\d+)\b|\d+\s*(?:px|pixels?)? (?:tall|wide)")
 _BARE_TONE_EN = re.compile(r"^(?:(?:a (?:bit|touch|little|tad)|slightly|much|way|also)\s+)*(?:brighter|darker|warmer|cooler|sharper|"
                            r"softer|more saturated|less saturated|more contrast|less contrast|punchier|more vivid)\b")
+# "rotate it 180", "flip it": the picture, whatever the message said before
+_PICTURE_IT = re.compile(r"^(?:(?:please|pls|can you|could you|just|then|so|now)\s+)*(?:rotate|flip|mirror)"
+                         r" (?:it|this|that)\b")
 _POINTS_BACK = re.compile(r"\b(?:it|its|them|they|him|his|her|she|he|that|this|those|these)\b|它|他|她")
 _COMPARATIVE_EN = re.compile(r"\b(?:warmer|cooler|brighter|darker|sharper|softer|punchier|moodier|more saturated|"
                              r"less saturated|more contrast|less contrast)\b")
 
 
+_NOT_BUT_ZH = re.compile(r"^(?:[哦噢啊呃额]\s*)?不是(?:那只|那个|这只|这个)?[^，,。]{1,8}?[，,\s]*(?:而)?是(?P<y>[^，,。]{1,8}?)[吧啊呀]?$")
+
+
 def _is_correction(head: str, rest: str, zh: bool) -> bool:
     """'not the face, the hair' / '不是脸，是头发': one clause for the follow-up stage."""
     if zh:
-        return bool(re.match(r"^(?:不是|不要|别)", head)) and (bool(re.match(r"^(?:是|而是|要)", rest)) or (  # 不要红的了，换成蓝色
+        return bool(re.match(r"^(?:[哦噢啊呃额]\s*)?(?:不是|不要|别)", head)) and (bool(re.match(r"^(?:是|而是|要)", rest)) or (  # 不要红的了，换成蓝色
             bool(re.match(r"^(?:换成|改成|用)", rest)) and not re.match(r"^(?:不是|不要|别)(?:这个|那个|这样|那样|了)", head)))
     return bool(re.match(r"^(?:not|no,? not)\s", head))

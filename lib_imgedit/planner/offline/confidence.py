@@ -40,7 +40,7 @@ _GRAMMAR_EN = set(V.EN_FILLERS) | FUNCTION_WORDS | {
     "recolour", "take", "out", "of", "off", "more", "less", "than", "before", "way", "much", "some", "new", "match", "hang", "scatter", "sprinkle",
     "ok", "okay", "thanks", "thank", "coming", "rising", "pouring", "except", "everyone", "everybody", "everything",
     "all", "sides", "two", "three", "few", "several", "mean", "meant", "rest", "remaining", "others", "else", "round",
-    "around", "opposite", "reverse", "end", "against", "leaning", "propped", "st", "nd", "rd", "th",  # 2nd; "the left end"
+    "around", "opposite", "reverse", "end", "against", "leaning", "propped", "st", "nd", "rd", "th", "wipe",  # 2nd; "the left end"
 }
 _GRAMMAR_EN |= {w for phrase in V.MORE_EN + V.LESS_EN + V.AGAIN_EN + V.ALSO_EN + V.OTHER_EN + V.UP_EN + V.DOWN_EN
                 for w in phrase.split()} | {"use", "using", "apply"}

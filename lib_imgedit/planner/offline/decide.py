@@ -31,6 +31,15 @@ def decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: li
     return draft
 
 
+def _drawn_on(t: str, target_toks: list[Tok], chosen: list[str]) -> str:
+    """The style a removal names before the thing it is on ("the graffiti off the wall"), or ""."""
+    first = target_toks[0] if target_toks else None
+    if first is None or first.cat != "style" or not chosen or \
+            not re.match(r"\s+(?:on|off|from|of)\s+(?:the|his|her|their|that|this)\s", t[first.end:]):
+        return ""
+    return first.text
+
+
 def _decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: list[str], zh: bool, ctx: PlanContext,
             forced: list[str] | None) -> Draft | None:
     if p.kind == "none":
@@ -52,6 +61,10 @@ def _decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: l
     if p.kind == "remove":
         if p.part == "text" and sel.labels:  # "remove the text on the sign": the sign, painted again without it
             prompt = f"{names_of(sel.labels, False)} without any text or logo, plain surface"
+            return Draft(with_mask({"operation": "inpaint", "targets": sel.labels, "prompt": prompt}, sel))
+        drawn = _drawn_on(t, target_toks, sel.labels)
+        if drawn:  # "remove the graffiti on the wall": a look painted on a thing, not the thing
+            prompt = f"{names_of(sel.labels, False)} without {drawn}, clean surface"
             return Draft(with_mask({"operation": "inpaint", "targets": sel.labels, "prompt": prompt}, sel))
         if has_cat(target_toks, "gray") or re.search(r"\b(?:colou?rs?|colou?ring)\b|颜色|色彩", t[p.target[0][0]:]):
             return Draft(adjust_ins({"grayscale": True}, sel, labels))
@@ -191,7 +204,7 @@ def _decide(rules: dict[str, Any], t: str, toks: list[Tok], p: Parsed, labels: l
 
 
 _WHERE_IT_WAS = re.compile(r"\s*\b(?:where (?:it|that|they|the [a-z]+) (?:was|were|used to be|stood)|in (?:its|their) "
-                           r"(?:place|spot))\b|\s*(?:放|加|画)?在(?:原来|刚才)(?:的)?(?:位置|地方)")
+                           r"(?:place|spot)|there instead|in there instead)\b|\s*(?:放|加|画)?在(?:原来|刚才)(?:的)?(?:位置|地方)")
 _MEDIUM = re.compile(r"\b(?:painting|painted|sketch|drawing|watercolou?r|cartoon|anime|manga|comic|illustration|pixel art|"
                      r"pencil|charcoal|ink|oil|pastel|crayon|lego|claymation|clay|3d render|pop art|ukiyo|mosaic|stained glass)\b")
 _LOOK = re.compile(r"[\s,]*(?:glow|shine|look|feel|(?:(?:a (?:bit|little|lot|touch)|way|much|even|slightly|more|and)[\s,]+)*"
@@ -258,7 +271,8 @@ def plan_add(t: str, p: Parsed, content: str, content_toks: list[Tok], cls: str,
     invert = False
     zh_near = zh and p.loc is not None and not p.loc_inside and not re.match(r"的?(?:前|后)", t[p.loc[1]:])  # 狗旁边
     sky_thing = V.PLACEMENT.get(placement_key(content), ("",))[0] == "sky"  # a moon, a kite, birds
-    over_land = (p.prep == "over" or (sky_thing and p.loc_inside)) and any(norm_label(x) in _LANDSCAPE for x in loc.labels)
+    over_land = (sky_thing and p.prep in ("over", "above")) or \
+        ((p.prep == "over" or (sky_thing and p.loc_inside)) and any(norm_label(x) in _LANDSCAPE for x in loc.labels))
     near = (p.prep in _NEAR_PREPS or zh_near or over_land) and loc.labels and not loc.pronoun_only and not loc.invert
     inside = re.search(r"\b(?:on|onto|in|into|inside) (?:the |a |that |this |his |her |their )?([a-z]+)", content) \
         if not zh else None

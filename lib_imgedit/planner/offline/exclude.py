@@ -18,8 +18,8 @@ _EN = re.compile(r"(?:\b(?:everything|everyone|everybody|anything|all|the whole 
                  r"(?:else\s+)?(?P<but>but|that (?:is not|isn'?t|isnt|are not|aren'?t|arent))\b|\b(?:except(?:\s+for)?|"
                  r"other than|apart from|aside from|besides|excluding|save for|not including|leaving out))\s+")
 _EN_BUT_NOT = re.compile(r"\b(?:everything|everyone|everybody|all)\b[^,.;]*?\b(?P<but>but)\s+not\s+")  # "all gray but not him"
-_ZH = re.compile(r"除(?:了|开|去)?(?P<x>[^，,。都\s]{1,12}?)(?:以外|之外|外)?(?=[，,\s]|其他|其它|其余|别的|剩下|都|全)[，,\s]*(?:把|将)?"
-                 r"(?:其他|其它|其余|别的|剩下)?(?:的|部分|地方|东西)?(?=[^，,。都\s]{0,5}?(?:都|全|统统|一律))")  # 其他人的脸都…: faces stay
+_ZH = re.compile(r"除(?:了|开|去)?(?P<x>[^，,。都\s]{1,12}?)(?:以外|之外|外)?(?=[，,\s]|其他|其它|其余|别的|剩下|都|全|整[个张体幅])[，,\s]*(?:把|将)?"
+                 r"(?:其他|其它|其余|别的|剩下)?(?:的|部分|地方|东西)?(?=[^，,。都\s]{0,5}?(?:都|全|统统|一律)|整[个张体幅])")  # 整个画面: the rest  # 其他人的脸都…: faces stay
 # 狗狗以外的地方都虚化掉: no 除, the thing and 以外 before what is changed
 _ZH_OUTSIDE = re.compile(r"^(?:把|将)?(?P<x>[^，,。都\s]{1,12}?)(?:(?:以外|之外)的(?:地方|部分|区域)|(?:以外|之外)的?(?:地方|部分|东西|区域)?"
                          r"(?=[，,\s]*[^，,。都\s]{0,3}?(?:都|全|统统|一律)))[，,\s]*")  # 把猫以外的地方调暖: the place said, no 都

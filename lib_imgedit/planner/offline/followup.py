@@ -25,8 +25,8 @@ from .prompts import content_prompt, style_prompt
 from .pronouns import pronoun_region, pronoun_target
 from .reply import clarify
 from .select import select_targets
-from .tokens import Tok, word_re
-from .words import first_color, head_things, leftover, place_phrase, swap_sides
+from .tokens import Tok, tokenize, word_re
+from .words import clean_text, first_color, head_things, leftover, place_phrase, swap_sides
 
 
 def reference(rules: dict[str, Any], t: str, toks: list[Tok], labels: list[str], zh: bool, ctx: PlanContext) -> Draft | None:
@@ -337,12 +337,28 @@ _BARE_ZH = re.compile(r"^(?:请|再|更|多|少|一点|一些|点|来|一次|一
 
 
 def bare_followup(text: str) -> bool:
-    """A message that only says "more", "a bit less", "again", "再来一点": it means the last edit, on the same area
-    (after a brush edit, the area painted then)."""
-    t = text.strip().lower()
-    if CJK.search(t):
-        return bool(_BARE_ZH.match(t)) and bool(re.search(r"再|更|多|少|继续", t))
-    return bool(_BARE_EN.match(t)) and bool(re.search(r"\b(?:more|less|again|stronger|weaker|further)\b", t))
+    """A message that only says "more", "a bit less", "again", "再来一点", or how the adjustment goes on ("a bit
+    darker", 再糊一点) and names nothing: it means the last edit, on the same area (after a brush edit, the area
+    painted then)."""
+    zh = bool(CJK.search(text))
+    t = clean_text(text, zh)
+    if zh:
+        return bool(_BARE_ZH.match(t)) and bool(re.search(r"再|更|多|少|继续", t)) or _bare_adjust(t, zh)
+    return bool(_BARE_EN.match(t)) and bool(re.search(r"\b(?:more|less|again|stronger|weaker|further)\b", t)) or \
+        _bare_adjust(t, zh)
+
+
+def _bare_adjust(t: str, zh: bool) -> bool:
+    """"a bit darker", "even blurrier", 再糊一点: an adjustment said as more or less of it, nothing else."""
+    toks = tokenize(t, [])
+    if not toks or any(x.cat != "adjust" for x in toks):
+        return False
+    gaps = zip([0] + [x.end for x in toks], [x.start for x in toks] + [len(t)], strict=True)
+    rest = "".join(t[a:b] for a, b in gaps)  # the words around the adjustments
+    if zh:
+        return bool(re.search(r"再|更|一点|一些|点|些", t)) and bool(_BARE_ZH.match(rest.strip() or "再"))
+    more = re.search(r"\b(?:more|less|bit|little|even|again|tad|touch)\b", t) or any(x.text.endswith("er") for x in toks)
+    return bool(more) and bool(_BARE_EN.match(rest.strip(" ,") or "more"))
 
 
 def _same_part(done: list[str], others: list[str], labels: list[str]) -> list[str]:

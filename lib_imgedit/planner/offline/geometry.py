@@ -129,7 +129,7 @@ def _flip(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None:
     if re.search(r"\bflip\b.*\b(?:vertical(?:ly)?|upside down|top to bottom|up ?side down)\b|\bflip (?:it )?(?:over|up)\b",
                  t) or re.search(r"垂直翻转|上下翻转|上下颠倒翻转|竖直翻转|上下镜像", t):
         return {"operation": "flip", "targets": [], "direction": "vertical"}
-    if re.search(r"^(?:\w+ )?(?:flip|mirror)\b(?!\s+(?:the|her|his|their)\s+(?!image|picture|photo|pic|whole|entire|shot|frame))", t) or re.search(
+    if re.search(r"^(?:(?:ok|okay|now|then|and|so|lol|alright|cool|great|nice|perfect|next)[\s,!.]+)*(?:\w+ )?(?:flip|mirror)\b(?!\s+(?:the|her|his|their)\s+(?!image|picture|photo|pic|whole|entire|shot|frame))", t) or re.search(
             r"\b(?:flip|mirror) " + _WHOLE + r"(?:horizontal(?:ly)?|left to right|sideways|around)?$", t) or re.search(
             r"\bmirror (?:image|it|the (?:image|picture|photo))\b|\bhorizontal(?:ly)? flip", t) or re.search(
             r"水平翻转|左右翻转|镜像|翻转|水平镜像|左右颠倒", t):

@@ -39,7 +39,7 @@ EN_REMOVE = re.compile(r"\b(?:remove|erase|delete|get rid of|take out|take away|
 _EN_REMOVE_START = re.compile(r"^(?:lose|drop|kill|ditch|wipe|scrub|strip|nuke|zap|banish)\s+")
 _EN_DISAPPEAR = re.compile(r"\b(?:make|let|have)\s+(.+?)\s+(?:disappear|vanish|go away|be gone|gone)\b")
 _EN_OUT = re.compile(r"\b(?:take|cut|get|edit|crop|photoshop|paint|clone|airbrush|rub|wipe|leave)\s+(.+?)\s+out\b")
-_EN_OFF = re.compile(r"\b(?:take|clear)\s+(?!the edge\b)(.+?)\s+(?:off|away)\b")  # "take the sign off", "clear the road sign off"
+_EN_OFF = re.compile(r"\b(?:take|clear|wipe|scrub|strip)\s+(?!the edge\b)(.+?)\s+(?:off|away)\b")  # "take the sign off", "clear the road sign off"
 _EN_WITHOUT = re.compile(r"^(?:without|no more|no)\s+(.+)$")
 _EN_DONT_WANT = re.compile(r"^i (?:don't|do not|dont) (?:want|like|need)\s+(.+?)(?:\s+(?:in|on) (?:the|this) "
                            r"(?:picture|image|photo|pic|shot))?$")
@@ -210,6 +210,9 @@ def parse_en(t: str, toks: list[Tok]) -> Parsed:
     for rx in (_EN_DISAPPEAR, _EN_WITHOUT, _EN_DONT_WANT, _EN_MUST_GO, _EN_OUT, _EN_OFF):
         m = rx.search(t)
         if m and has_cat(toks_in(toks, (m.start(1), m.end(1))), "thing"):
+            on = re.match(r"\s*(?:of|from)?\s*(?:the|his|her|their|that|this)\s+[a-z][a-z ]*", t[m.end():])
+            if rx is _EN_OFF and on and any(x.value == "logo" for x in toks_in(toks, (m.start(1), m.end(1)))):
+                return Parsed("remove", [(m.start(1), m.end(1)), (m.end(), m.end() + on.end())])  # "clear the writing off the sign"
             return Parsed("remove", [(m.start(1), m.end(1))])
     # fill the sky with stars / cover the mountains in snow
     m = re.search(r"\b(?:fill|cover|decorate|sprinkle|blanket|coat|surround)\s+", t)

@@ -145,15 +145,24 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
     if taken_back:  # "make her hair pink... no, make it purple": "it" is still the hair
         first = plan_clause(rules, with_text(ctx, taken_back), labels, zh)
         before = first.ins if first.ins.get("operation") not in SOLO_OPERATIONS else None
+    back = before
     for part in split_clauses(corrected(t, zh), zh, None if zh else lambda head, rest: _droppable(head, rest, labels)):
         draft = plan_clause(rules, with_text(ctx, part, before), labels, zh, before is not None)
         drafts.append(draft)
         if draft.ins.get("operation") not in SOLO_OPERATIONS:
             before = draft.ins
+    if back and len(drafts) == 1 and _region_unsaid(drafts[0], back, labels):
+        drafts[0].ins["targets"] = list(back["targets"])  # "make the foam less saturated, no wait, darker": the foam
     for draft in drafts:
         draft.ins = kept_too(draft.ins, t, labels, zh)
     return _removed_then_filled(drafts)
 
+
+def _region_unsaid(draft: Draft, taken_back: dict[str, Any], labels: list[str]) -> bool:
+    """Whether a self-correction changes only how an adjustment goes, naming no region: the region it took back stays."""
+    return draft.ins.get("operation") == taken_back.get("operation") == "adjust" and not draft.ins.get("targets") and \
+        bool(taken_back.get("targets")) and not (taken_back.get("mask") or {}).get("invert") and \
+        not any(x.cat in ("thing", "whole", "pron", "it") for x in tokenize(draft.text, labels))
 
 
 _REMOVED_THEN_FILLED_ZH = re.compile(r"(?:去掉|删掉|删除|拿掉|移除|去除|擦掉|抹掉|清掉)了?(?:[，,]\s*)?(?:然后|再|并且?)?"

@@ -68,6 +68,9 @@ def clean_text(text: str, zh: bool) -> str:
     t = re.sub(r"(?<=[a-z]) & (?=[a-z])", " and ", t)  # "black & white"
     t = re.sub(r"\bblack n white\b", "black and white", t)
     t = re.sub(r"\s+", " ", t).strip(" \t\n.!?;:~。！？；：…")
+    if zh:  # 在糊一点: the common slip for 再 (a place never starts "a bit blurrier")
+        t = re.sub(r"(^|[，,。\s])在(?=(?:[亮暗糊大小深浅冷暖淡浓艳清]|模糊|明亮|鲜艳|清楚|清晰)(?:一点|一些|点|些))", r"\1再", t)
+        t = re.sub(r"(?<=[都全])给我(?=[把将改换变调弄删去加放抹涂做打修])", "", t)  # 别的都给我改成…: "for me"
     bare = without_asides(t)
     return bare if re.search(r"[a-z\u3400-\u9fff]", bare) else t
 
