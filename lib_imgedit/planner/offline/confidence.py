@@ -20,6 +20,7 @@ from typing import Any
 from .. import vocab as V
 from .draft import Draft
 from .exclude import EXCLUSION_WORDS, inverted
+from .geometry import PIXEL_SIZE
 from .labels import PERSON_PART_NORMS, norm_label, personal, resolve_thing
 from .parse import EN_REMOVE, ZH_REMOVE
 from .select import support_of
@@ -56,7 +57,6 @@ _CONTENT_EN = {w for key in V.CONTENT_WORDS for w in key.split()} | {w + "s" for
 _ZH_CONTENT = re.compile("|".join(re.escape(w) for w in sorted(V.ZH_EN, key=len, reverse=True))) if V.ZH_EN else None
 _CJK = re.compile(r"[\u3400-\u9fff]")
 UNREAD_CAP = 0.75  # below CONFIDENT (0.8): a plan with a word no stage read is acted on, not trusted
-_SIZE = re.compile(r"(\d{3,})\s*(?:px|pixels?|像素)?\s*(?:x|×|by|乘|\*)\s*(\d{3,})")
 _PLACE_ZH = re.compile(r"在(?P<where>[^，,。在]{1,8}?)的?(?:上面|上方|上|旁边|边上|旁|下面|下方|下|里面|里|前面|前|后面|后|周围|附近|中间)"
                        r"[^，,。]{0,4}?(?:加|放|添|画|插|摆)")
 _PLACE = re.compile(r"^(?:add|put|place|insert|draw|scatter|sprinkle)\b.*?\b(?P<prep>on|onto|above|over|next to|beside|near|by|out of|from|"
@@ -137,7 +137,7 @@ def half_read(text: str, ins: dict[str, Any], read: list[tuple[int, int]], label
             return 0.5, {**ins, "mask": {**(ins.get("mask") or {}), "invert": True}}
         after = named_labels(text[excl.end():], labels)
         return 0.5, (inverted(ins, after[:1]) if after and not ins.get("targets") else None)
-    size = _SIZE.search(text)
+    size = PIXEL_SIZE.search(text)
     if size and not ins.get("width"):  # a size in pixels that became no resize
         return 0.5, {"operation": "resize", "width": int(size.group(1)), "height": int(size.group(2))}
     place = _PLACE.search(text) or _PLACE_ZH.search(text)

@@ -32,6 +32,10 @@ _BARE_SHAPE = re.compile(r"^(?:(?:make it|go|do|in)\s+)?(?:a\s+|an\s+)?(?:(?:wid
                          r"twitter|a phone|my phone|stories|a story|print))?[.!]*$|^(?:正方形|宽屏|竖屏|横屏|竖版|横版|\d+\s*[:：比]\s*\d+)的?$")
 
 
+# a size in pixels, width by height: "1200x800", "1920 by 1080 px", 1920乘1080像素
+PIXEL_SIZE = re.compile(r"(\d{3,5})\s*(?:px|pixels?|像素)?\s*(?:[x×*乘]|by)\s*(\d{3,5})")
+
+
 def picture_op(t: str, zh: bool, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None:
     """A crop/rotate/flip/resize instruction for clause `t`, or None when it asks for none of them."""
     for read in (_crop, _flip, _rotate, _resize):
@@ -96,7 +100,7 @@ def _crop(t: str, toks: list[Tok], labels: list[str]) -> dict[str, Any] | None:
             (stated and _ratio(t) and not any(x.cat in ("thing", "color", "style", "scene") for x in toks)):
         return {"operation": "crop", "targets": [], "aspect": _ratio(t)}  # "change the aspect ratio to 9:16", 改成正方形
     zoom = re.search(r"\bzoom (?:in )?(?:on|to|into)\b", t)
-    size = re.search(r"(\d{3,5})\s*(?:px|pixels?)?\s*(?:[x×*乘]|by)\s*(\d{3,5})", t)
+    size = PIXEL_SIZE.search(t)
     en = zoom or re.search(r"\b(?:crop|recrop)\b(?!\s+(?:out|off|away)\b)", t) or (
         re.search(r"\b(?:cut|trim)\b", t) and re.search(r"\b(?:image|picture|photo|it)\b", t) and (_ratio(t) or size))
     zh = re.search(r"裁剪|裁切|剪裁|裁成|裁到|裁掉|裁一下|裁(?!缝)", t)
