@@ -1426,6 +1426,33 @@ def test_rounds_one_hundred_fifteen_to_seventeen_readings(labels, texts, expecte
     assert_planned(labels, texts, expected)
 
 
+@pytest.mark.parametrize("labels, texts, expected", [
+    (["person", "lane", "pins", "wall"], ["the lane looks washed out, more contrast on the lane only"],
+     {"operation": "adjust", "targets": ["lane"], "adjust": {"contrast": 0.3}}),
+    (["person", "sky", "grass"], ["the photo looks dull"], {"adjust": {"saturation": 0.3}}),  # "dull" is read as its fix
+    (["person", "lane", "wall"], ["the lane looks washed out, more contrast"],
+     {"adjust": {"saturation": 0.3, "contrast": 0.3}}),  # what is asked for in so many words stays as asked
+    (["person", "holds", "rope", "mat"], ["岩点全部变成橙色"], {"operation": "recolor", "targets": ["holds"]}),
+    (["person", "cake", "table", "grass"], ["square crop please, centered on the cake"], {"operation": "crop", "aspect": "1:1"}),
+    (["person", "face", "hair", "book"], ["can you make my hair shorter, like a bob"],
+     {"operation": "inpaint", "prompt": "shorter hair, like a bob"}),  # what the look is like is the prompt's
+    (["person", "sky", "grass"], ["blur the background, like portrait mode on my phone"], {"operation": "adjust"}),
+    (["person", "hair", "table", "wall"], ["can you make the lighting feel more cosy and warm? it looks kinda cold rn"],
+     {"operation": "adjust", "adjust": {"warmth": 0.3}}),
+    (["person", "book", "table", "window"], ["把除了人以外的背景都换成咖啡馆", "还是换回图书馆吧"], {"operation": "undo"}),
+    (["person", "mug", "plate", "table"], ["make the plate yellow", "hmm more of a mustard yellow? thats way too bright"],
+     {"operation": "recolor", "targets": ["plate"], "color": "mustard"}),
+])
+def test_rounds_one_hundred_nineteen_and_twenty_readings(labels, texts, expected):
+    assert_planned(labels, texts, expected)
+
+
+def test_a_crop_centred_on_a_thing_is_not_sure():
+    """'square crop, centered on the cake': a square around the cake, or the largest square with it in the middle."""
+    result = talk(["person", "cake", "table", "grass"], "square crop please, centered on the cake")
+    assert result.confidence < CONFIDENT and "centred" in " ".join(result.doubts)
+
+
 @pytest.mark.parametrize("text, bare", [
     ("more", True), ("a bit darker", True), ("再糊一点", True), ("在糊一点", True), ("even blurrier", True),
     ("make the sky darker", False), ("把天空调亮一点", False), ("blur", False), ("remove it", False),

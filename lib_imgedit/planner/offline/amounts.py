@@ -120,16 +120,22 @@ def adjust_from(toks: list[Tok], text: str, zh: bool) -> dict[str, Any]:
     return out
 
 
+_FIX_WORDS = ("dull",)  # the problem, listed with its fix ("it's dull": more saturation)
 COMPLAINT_COPULAS = {"is", "are", "was", "were", "looks", "look", "seems", "seem", "appears"}
 
 
 def complaint(adj: dict[str, Any], toks: list[Tok]) -> dict[str, Any]:
-    """'the photo is dark' asks for the opposite of what the words name (unless said as 'too dark', 'blown out')."""
-    if any(t.text.startswith(("too ", "not ", "too", "太", "blown", "blew")) for t in toks if t.cat == "adjust"):
+    """'the photo is dark' asks for the opposite of what the words name (unless said as 'too dark', 'blown out', or
+    as a word the tables read as its fix, 'dull'); what is asked for in so many words ('more contrast') stays."""
+    said = [t for t in toks if t.cat == "adjust"]
+    if any(t.text.startswith(("too ", "not ", "too", "太", "blown", "blew")) or t.text in _FIX_WORDS for t in said):
         return adj
+    asked = {t.cats["adjust"][0] for t in said if re.match(r"(?:more|less|add|increase|boost|reduce|lower|raise|extra)\b", t.text)}
     out: dict[str, Any] = {}
     for key, value in adj.items():
-        if key in SIGNED_PARAMS and isinstance(value, (int, float)):
+        if key in asked:
+            out[key] = value
+        elif key in SIGNED_PARAMS and isinstance(value, (int, float)):
             out[key] = -value
         elif key == "blur":
             out["sharpen"] = value

@@ -83,6 +83,9 @@ def without_asides(t: str) -> str:
     would = _WOULD_LOOK.search(bare)
     if would and (find_color(bare[:would.start()]) or _ASKS.search(bare[:would.start()])):
         bare = bare[:would.start()].strip(" ,.!?~")  # "her sweater in a mustard colour would look cozier": why
+    too = _TOO_AFTER.search(bare)
+    if too and find_color(bare[:too.start()]):
+        bare = bare[:too.start()].strip(" ,.!?~")  # "more of a mustard yellow? thats way too bright": why the new colour
     vibe = _VIBE.search(bare)
     if vibe and _TONE_SAID.search(bare[:vibe.start()]):
         bare = bare[:vibe.start()].strip(" ,.!?~")  # "make it feel colder, more of a blue winter vibe": how, said again
@@ -179,6 +182,9 @@ _STATE_AFTER = re.compile(r"[,;.?!]\s*(?:the |my |this |that |it |its )?(?:[a-z]
                           r"kinda |a bit |very |really |super |way too |all |pretty )*[a-z]+(?: out| off| up)?[.!]*$")
 _STAYS_ZH = re.compile(r"[，,]\s*(?:但是?|不过)?[^，,。把将]{1,8}?(?:就)?(?:不用管|不用弄|不用处理|不要动|别动|不动|不用|不变|保持不变|保持原样)"
                        r"[了吧啊呀的。！!～~]*$")
+# what is wrong with the colour now, said after the colour asked for instead
+_TOO_AFTER = re.compile(r"[?.!,;]\s*(?:thats|that is|its|it is|this is|the \w+ is)\s+(?:way |much |a bit |kinda |just |a little |still )?"
+                        r"too (?:bright|loud|much|strong|dark|saturated|harsh|neon|flashy|\w+ish)[.!]*$")
 # a reason after the request ("so they stand out", "so I can send it to my sister", "because ..."): not an edit
 _REASON = re.compile(r"[\s,.;]+(?:so (?:that )?(?:i|we|they|he|she|it|you|people|nobody|no one|everyone)\b|because\b|"
                      r"so (?:that )?the (?:eye|eyes|viewer|focus|attention)\b|to match(?: (?:it|that|this))?$|"

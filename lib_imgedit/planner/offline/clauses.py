@@ -111,7 +111,8 @@ def split_clauses(text: str, zh: bool, droppable: Callable[[str, str], bool] | N
         rest = text[m.end():].strip()
         starts = _starts_request(rest, text[m.start():m.end()], zh) or (
             not zh and bool(_GAPPED.match(re.split(r",\s*|\s+(?:and|then)\s+", rest)[0])) and bool(_COLOURED.search(head))) or (
-            not zh and bool(_GEOMETRY_EN.search(head)) and bool(_BARE_TONE_EN.match(rest)))  # "1200 px tall and a touch brighter"
+            not zh and bool(_GEOMETRY_EN.search(head) or _COMPLAINT_EN.search(head)) and bool(_BARE_TONE_EN.match(rest)))
+        # "1200 px tall and a touch brighter", "the lane looks washed out, more contrast on the lane only"
         said = _NOT_BUT_ZH.match(head) if zh and starts and not parts else None
         if said and said.group("y") in rest:  # 哦不是狗，是山羊，把山羊删掉: the request names what the correction says
             start = m.end()
@@ -177,6 +178,7 @@ def _only_says_what(head: str, zh: bool) -> bool:
 
 
 _GEOMETRY_EN = re.compile(r"\b(?:\d+\s*(?:px|pixels?)|crop|rotate|flip|mirror|resize|square|\d+:\d+|\d+ ?x ?\d+)\b|\d+\s*(?:px|pixels?)? (?:tall|wide)")
+_COMPLAINT_EN = re.compile(r"\b(?:looks?|seems?|is|are)\s+(?:\w+\s+)?(?:washed out|flat|dull|dark|too \w+|faded|muddy|grey|gray)\b")
 _BARE_TONE_EN = re.compile(r"^(?:(?:a (?:bit|touch|little|tad)|slightly|much|way|also)\s+)*(?:brighter|darker|warmer|cooler|sharper|"
                            r"softer|more saturated|less saturated|more contrast|less contrast|punchier|more vivid)\b")
 # "rotate it 180", "flip it": the picture, whatever the message said before

@@ -159,6 +159,8 @@ def doubts(text: str, ins: dict[str, Any], ctx: PlanContext, labels: list[str], 
         out.append("new content is painted around a thing though a surface it may stand on is in the picture")
     if op == "rotate" and not _TURNED.search(t):
         out.append("a rotation from words that say none")  # "turn the whole pic into a christmas card"
+    if op == "crop" and targets and ins.get("aspect") and re.search(r"\bcent(?:er|re)(?:e?d)? (?:on|around)\b|(?:为|作为)中心|居中", t):
+        out.append("a crop centred on a thing: around it, or the largest of that shape with it in the middle")
     if op in _PICTURE_NUMBERS and not _numbers_used(t, ins):
         out.append("a number said is not in the plan")
     if op in ("undo", "redo") and _other_edit(toks, ctx):

@@ -96,7 +96,8 @@ def history_op(t: str, zh: bool, ctx: PlanContext, toks: list[Tok]) -> dict[str,
         if (any(w in t for w in V.REDO_ZH) and not has_content) or re.search(r"(?:撤销|撤回)\s*(?:撤销|撤回)", t):
             return {"operation": "redo", "count": _count(t, zh)}
         if re.search(r"撤销|撤消|撤回|回退|退回|回滚|返回上一步|回到上一步|退一步|后退|撤了吧?$|撤掉吧?$|"
-                     r"(?:刚才|之前|上一)(?:的|那个|那步|那一步|一步|步)[^，,。]{0,3}?(?:还原|恢复|撤掉|取消|不要了?)(?:一下)?[吧了啊]?$", t) or (
+                     r"(?:刚才|之前|上一)(?:的|那个|那步|那一步|一步|步)[^，,。]{0,3}?(?:还原|恢复|撤掉|取消|不要了?)(?:一下)?[吧了啊]?$|"
+                     r"^(?:还是|算了|那就|要不)?[，,\s]*(?:换回|改回|变回)(?![去来])[^，,。把]{1,8}?[吧了啊]?$", t) or (
                 re.search(r"^[^，,把将给]{0,4}?(?:算了|还是|那就|[，,\s…嗯])*(?:改回|变回|换回|弄回)(?:去|来|原来的?|原样)[^，,。]{0,4}?[吧了啊]?$", t)) or (
                 re.search(r"(?:(?:改回|变回|换回|弄回)(?:去|来)|还原)[吧了啊]?$", t) and _named_in_last(toks, ctx)):  # 不好看，学士服改回去
             return {"operation": "undo", "count": _count(t, zh)}

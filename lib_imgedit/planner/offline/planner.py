@@ -155,7 +155,21 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
         drafts[0].ins["targets"] = list(back["targets"])  # "make the foam less saturated, no wait, darker": the foam
     for draft in drafts:
         draft.ins = kept_too(draft.ins, t, labels, zh)
+    if len(drafts) == 1:
+        _with_likeness(drafts[0].ins, ctx.text or "")
     return _removed_then_filled(drafts)
+
+
+_LIKENESS = re.compile(r",\s*(?:(?:kinda|kind of|sort of|something) )?like (?P<x>(?:an? |the )?[a-z][a-z' ]{1,40}?)[.!]*$")
+
+
+def _with_likeness(ins: dict[str, Any], text: str) -> None:
+    """", like a bob" after "make my hair shorter": what the new look is like belongs in the prompt (the plain form
+    of the request left it out, as it leaves out ", like portrait mode" after a blur)."""
+    like = _LIKENESS.search(text.lower().strip())
+    prompt = str(ins.get("prompt") or "")
+    if like and ins.get("operation") in ("inpaint", "restyle") and like.group("x") not in prompt.lower():
+        ins["prompt"] = f"{prompt}, like {like.group('x')}" if prompt else like.group("x")
 
 
 def _region_unsaid(draft: Draft, taken_back: dict[str, Any], labels: list[str]) -> bool:
