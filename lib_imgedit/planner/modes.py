@@ -5,7 +5,8 @@
   gets only what it cannot read: unknown words, long or unusual requests, conversations it cannot resolve.
 - `checked`: the model plans with the offline planner's reading offered as a candidate; a plan that
   contradicts what the request says explicitly (an operation or a label the user named, as the
-  confident offline reading shows) is replaced by that reading, with a note.
+  confident offline reading shows, or a value of it: the side of an exclusion, a size, a colour, a direction)
+  is replaced by that reading, with a note.
 In both, an unsure reading goes to the model as a candidate with the words the offline planner did not read
 pointed out (a guess, a question or a prompt of nothing but those words, goes without the candidate), so the
 model corrects what the rules missed rather than planning from nothing. A model plan that asks back where the
