@@ -142,10 +142,9 @@ def plan_message(rules: dict[str, Any], ctx: PlanContext, labels: list[str], zh:
     drafts: list[Draft] = []
     before = None  # the edit of the previous clause: "make her hair red, and the lips too"
     taken_back = replaced(t, zh)
-    if taken_back:  # "make her hair pink... no, make it purple": "it" is still the hair
-        first = plan_clause(rules, with_text(ctx, taken_back), labels, zh)
-        before = first.ins if first.ins.get("operation") not in SOLO_OPERATIONS else None
-    back = before
+    back = plan_clause(rules, with_text(ctx, taken_back), labels, zh).ins if taken_back else None
+    if back and back.get("operation") not in SOLO_OPERATIONS:  # "make her hair pink... no, make it purple": "it" is
+        before = back  # still the hair
     for part in split_clauses(corrected(t, zh), zh, None if zh else lambda head, rest: _droppable(head, rest, labels)):
         draft = plan_clause(rules, with_text(ctx, part, before), labels, zh, before is not None)
         drafts.append(draft)
